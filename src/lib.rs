@@ -1,0 +1,12 @@
+//! Google Contacts Sync: keeps a CRM user's contacts and their Google Contacts in two-way sync.
+//!
+//! Three layers, one rule: the pure core never performs I/O.
+//!
+//! - [`sync`]: the contact model, normalization, mapping, matching, the three-way merge, planning
+//!   and the per-account state. Pure: no clock, no randomness, no I/O, no wasm or JS crate.
+//! - [`people`]: Google People API wire types, request builders and error parsing. Pure too.
+//! - `shell` (wasm32 only): the only code that awaits: fetch, host calls, storage, timers, locks.
+//! - `bindings` (wasm32 only): every `#[wasm_bindgen]` item: the JS API and its errors.
+
+pub mod people;
+pub mod sync;

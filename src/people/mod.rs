@@ -1,0 +1,1 @@
+//! Google People API wire types and codecs. Pure: no I/O.

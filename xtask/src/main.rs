@@ -1,0 +1,86 @@
+//! `cargo xtask test | bench | demo`: the project's build and CI entry points.
+//!
+//! Each command installs what it needs and is missing (the wasm32 target, wasm-bindgen-cli at the
+//! version Cargo.toml pins, wasm-opt from npm's `binaryen`, Debian's Chromium when run as root),
+//! so that a bare machine of this kind needs nothing but `cargo xtask test`.
+
+mod install;
+mod run;
+mod wasm;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  test     every check CI runs: fmt, clippy (host and wasm32), native tests, the wasm build
+           with its size budget
+  bench    the benchmarks (release builds), printing their figures
+  build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
+        Some("build") => wasm::build().map(|_| ()),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn test() -> Result {
+    install::wasm_toolchain()?;
+    install::browser()?;
+    run::step("format", run::cargo(&["fmt", "--all", "--check"]))?;
+    run::step(
+        "clippy (host)",
+        run::cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run::step(
+        "clippy (wasm32)",
+        run::cargo(&[
+            "clippy",
+            "--package",
+            "gcontacts-sync",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    run::step("native tests", run::cargo(&["test", "--workspace"]))?;
+    let size = wasm::build()?;
+    size.check_budget()?;
+    println!("xtask: all checks passed");
+    Ok(())
+}
+
+fn bench(filter: &[String]) -> Result {
+    let mut args = vec!["bench", "--workspace"];
+    if !filter.is_empty() {
+        args.push("--");
+        args.extend(filter.iter().map(String::as_str));
+    }
+    run::step("benchmarks", run::cargo(&args))
+}

@@ -1,0 +1,83 @@
+//! The release wasm: cargo build, wasm-bindgen (`--target web`, into `www/pkg/`), wasm-opt, and
+//! the size report with its budget.
+
+use crate::install::{self, WASM_TARGET};
+use crate::run::{self, root};
+use crate::Result;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// The whole plugin must stay under this many bytes of gzipped wasm.
+pub const BUDGET_GZIP: usize = 100 * 1024;
+
+pub struct Size {
+    pub raw: usize,
+    pub gzip: usize,
+}
+
+impl Size {
+    pub fn check_budget(&self) -> Result {
+        if self.gzip > BUDGET_GZIP {
+            return Err(format!(
+                "the wasm is {} bytes gzipped, over the budget of {BUDGET_GZIP}",
+                self.gzip
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+pub fn build() -> Result<Size> {
+    install::wasm_toolchain()?;
+    run::step(
+        "wasm build (release)",
+        run::cargo(&[
+            "build",
+            "--release",
+            "--package",
+            "gcontacts-sync",
+            "--lib",
+            "--target",
+            WASM_TARGET,
+        ]),
+    )?;
+    let input = target_dir().join(format!("{WASM_TARGET}/release/gcontacts_sync.wasm"));
+    let out_dir = root().join("www/pkg");
+    let input_s = input.to_string_lossy().to_string();
+    let out_s = out_dir.to_string_lossy().to_string();
+    run::step(
+        "wasm-bindgen",
+        run::cmd(
+            "wasm-bindgen",
+            &["--target", "web", "--out-dir", &out_s, &input_s],
+        ),
+    )?;
+    let wasm = out_dir.join("gcontacts_sync_bg.wasm");
+    let wasm_s = wasm.to_string_lossy().to_string();
+    run::step(
+        "wasm-opt -Oz",
+        run::cmd(install::wasm_opt(), &["-Oz", &wasm_s, "-o", &wasm_s]),
+    )?;
+    let bytes = std::fs::read(&wasm).map_err(|e| format!("cannot read the wasm: {e}"))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes).map_err(|e| format!("gzip: {e}"))?;
+    let gzip = gz.finish().map_err(|e| format!("gzip: {e}"))?.len();
+    let size = Size {
+        raw: bytes.len(),
+        gzip,
+    };
+    println!(
+        "wasm size: {} bytes raw, {} bytes gzipped ({:.1} KB of the {} KB budget)",
+        size.raw,
+        size.gzip,
+        size.gzip as f64 / 1024.0,
+        BUDGET_GZIP / 1024
+    );
+    Ok(size)
+}
