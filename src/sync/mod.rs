@@ -7,6 +7,12 @@
 //! survives between runs. Nothing here reads a clock or performs I/O: `now` and all data are
 //! arguments.
 
+pub mod merge;
 pub mod model;
 pub mod normalize;
 pub mod phone;
+pub mod settings;
+pub mod state;
+
+#[cfg(test)]
+mod testkit;

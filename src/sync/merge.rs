@@ -1,0 +1,500 @@
+//! The three-way merge of one linked pair, field by field (DESIGN §3).
+//!
+//! With base B, CRM value C and Google value G, all compared by their normalized keys:
+//! C = G: nothing; C = B ≠ G: Google changed, the CRM takes G; G = B ≠ C: Google takes C; all three
+//! differ: a conflict the account's policy settles, recorded with both values. Without a base (a
+//! first link) blanks are filled from the other side and, where both differ, the CRM's value stays
+//! and Google's is recorded.
+//!
+//! Emails, phones and addresses merge item by item, keyed by normalized value: an item added on
+//! either side is kept, an item removed on one side and untouched on the other is removed; without
+//! a base the lists are unioned. An item's label ("home", "work") merges three-way on its own.
+//! Lists compare as sets, so a mere reordering is not a change and causes no write.
+//!
+//! When the settings forbid writing one side, that side's value becomes the field's new base, so
+//! the pending difference is neither written nor mistaken for an edit of the other side later.
+
+use super::model::{Address, Birthday, Contact, Email, Field, Millis, Phone, Side};
+use super::normalize::{address_key, email_key, phone_key, text_key, Region};
+use super::settings::ConflictPolicy;
+use serde::{Deserialize, Serialize};
+
+/// One field's change on one side, rendered for previews and logs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldDiff {
+    pub field: Field,
+    pub before: String,
+    pub after: String,
+}
+
+/// Why a conflict was settled the way it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ConflictRule {
+    /// Both sides changed the field since the last sync; the account's policy decided.
+    Policy(ConflictPolicy),
+    /// A first link found different values on both sides; the CRM's stays (kvCORE's rule).
+    FirstLink,
+}
+
+/// Both values of a field that both sides hold differently, and which one was kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conflict {
+    pub field: Field,
+    pub crm: String,
+    pub google: String,
+    pub kept: Side,
+    pub rule: ConflictRule,
+}
+
+/// Everything the merge of one pair needs.
+#[derive(Clone, Copy, Debug)]
+pub struct MergeInput<'a> {
+    pub base: Option<&'a Contact>,
+    pub crm: &'a Contact,
+    pub google: &'a Contact,
+    pub crm_modified_at: Millis,
+    pub google_modified_at: Millis,
+    pub policy: ConflictPolicy,
+    pub region: Region,
+    pub write_crm: bool,
+    pub write_google: bool,
+}
+
+/// The outcome: what each side must be told, and the base to keep afterwards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merged {
+    /// The values both sides hold once the writes are made.
+    pub contact: Contact,
+    pub base: Contact,
+    pub crm: Vec<FieldDiff>,
+    pub google: Vec<FieldDiff>,
+    pub conflicts: Vec<Conflict>,
+}
+
+impl Merged {
+    pub fn is_noop(&self) -> bool {
+        self.crm.is_empty() && self.google.is_empty()
+    }
+}
+
+pub fn merge(input: MergeInput<'_>) -> Merged {
+    let mut m = Merger {
+        input,
+        out: Merged {
+            contact: Contact::default(),
+            base: Contact::default(),
+            crm: Vec::new(),
+            google: Vec::new(),
+            conflicts: Vec::new(),
+        },
+    };
+    for field in Field::ALL {
+        match field {
+            Field::Emails => m.list(field, |c| &c.emails, |c| &mut c.emails, EMAIL),
+            Field::Phones => {
+                let region = input.region;
+                m.list(
+                    field,
+                    |c| &c.phones,
+                    |c| &mut c.phones,
+                    ListKind {
+                        key: &move |p: &Phone| phone_key(p, region),
+                        kind: |p| &p.kind,
+                        set_kind: |p, k| p.kind = k,
+                        show: |p| p.value.trim().to_string(),
+                    },
+                )
+            }
+            Field::Addresses => m.list(field, |c| &c.addresses, |c| &mut c.addresses, ADDRESS),
+            Field::Birthday => m.birthday(),
+            _ => m.text(field),
+        }
+    }
+    m.out
+}
+
+/// The text of a scalar text field.
+pub fn text(c: &Contact, f: Field) -> &str {
+    match f {
+        Field::Prefix => &c.name.prefix,
+        Field::GivenName => &c.name.given,
+        Field::MiddleName => &c.name.middle,
+        Field::FamilyName => &c.name.family,
+        Field::Suffix => &c.name.suffix,
+        Field::Company => &c.company,
+        Field::Title => &c.title,
+        Field::Notes => &c.notes,
+        Field::Emails | Field::Phones | Field::Addresses | Field::Birthday => "",
+    }
+}
+
+fn text_mut(c: &mut Contact, f: Field) -> Option<&mut String> {
+    Some(match f {
+        Field::Prefix => &mut c.name.prefix,
+        Field::GivenName => &mut c.name.given,
+        Field::MiddleName => &mut c.name.middle,
+        Field::FamilyName => &mut c.name.family,
+        Field::Suffix => &mut c.name.suffix,
+        Field::Company => &mut c.company,
+        Field::Title => &mut c.title,
+        Field::Notes => &mut c.notes,
+        Field::Emails | Field::Phones | Field::Addresses | Field::Birthday => return None,
+    })
+}
+
+/// How the items of one list field are keyed, labelled and shown.
+struct ListKind<'k, T> {
+    key: &'k dyn Fn(&T) -> String,
+    kind: fn(&T) -> &String,
+    set_kind: fn(&mut T, String),
+    show: fn(&T) -> String,
+}
+
+const EMAIL: ListKind<'static, Email> = ListKind {
+    key: &email_key,
+    kind: |e| &e.kind,
+    set_kind: |e, k| e.kind = k,
+    show: |e| e.value.trim().to_string(),
+};
+
+const ADDRESS: ListKind<'static, Address> = ListKind {
+    key: &address_key,
+    kind: |a| &a.kind,
+    set_kind: |a, k| a.kind = k,
+    show: |a| a.one_line(),
+};
+
+/// The outcome of a three-way decision on one value.
+enum Pick {
+    Crm,
+    Google,
+    /// Both changed: `kept` won by `rule`.
+    Conflict {
+        kept: Side,
+        rule: ConflictRule,
+    },
+}
+
+struct Merger<'a> {
+    input: MergeInput<'a>,
+    out: Merged,
+}
+
+impl Merger<'_> {
+    /// Decides one value from its keys. `None` for the base means no base (a first link).
+    fn pick<K: PartialEq>(
+        &self,
+        b: Option<&K>,
+        c: &K,
+        g: &K,
+        c_empty: bool,
+        g_empty: bool,
+    ) -> Pick {
+        if c == g {
+            return Pick::Crm;
+        }
+        match b {
+            None if g_empty => Pick::Crm,
+            None if c_empty => Pick::Google,
+            None => Pick::Conflict {
+                kept: Side::Crm,
+                rule: ConflictRule::FirstLink,
+            },
+            Some(b) if b == c => Pick::Google,
+            Some(b) if b == g => Pick::Crm,
+            Some(_) => {
+                let policy = self.input.policy;
+                let kept = match policy {
+                    ConflictPolicy::Crm => Side::Crm,
+                    ConflictPolicy::Google => Side::Google,
+                    // Ties go to the CRM: it is where the user works.
+                    ConflictPolicy::Newest => {
+                        if self.input.google_modified_at > self.input.crm_modified_at {
+                            Side::Google
+                        } else {
+                            Side::Crm
+                        }
+                    }
+                };
+                Pick::Conflict {
+                    kept,
+                    rule: ConflictRule::Policy(policy),
+                }
+            }
+        }
+    }
+
+    fn conflict(
+        &mut self,
+        field: Field,
+        crm: String,
+        google: String,
+        kept: Side,
+        rule: ConflictRule,
+    ) {
+        self.out.conflicts.push(Conflict {
+            field,
+            crm,
+            google,
+            kept,
+            rule,
+        });
+    }
+
+    /// Records the writes one field needs and returns what its new base must be: the merged
+    /// value, or a side's own value where writing that side is not allowed.
+    fn settle(
+        &mut self,
+        field: Field,
+        crm_differs: bool,
+        google_differs: bool,
+        shown: [String; 3],
+    ) -> Option<Side> {
+        let [crm, google, after] = shown;
+        let mut keep_base_of = None;
+        if crm_differs {
+            if self.input.write_crm {
+                self.out.crm.push(FieldDiff {
+                    field,
+                    before: crm,
+                    after: after.clone(),
+                });
+            } else {
+                keep_base_of = Some(Side::Crm);
+            }
+        }
+        if google_differs {
+            if self.input.write_google {
+                self.out.google.push(FieldDiff {
+                    field,
+                    before: google,
+                    after,
+                });
+            } else {
+                keep_base_of = Some(Side::Google);
+            }
+        }
+        keep_base_of
+    }
+
+    fn text(&mut self, field: Field) {
+        let (c, g) = (text(self.input.crm, field), text(self.input.google, field));
+        let (kc, kg) = (text_key(c), text_key(g));
+        let kb = self.input.base.map(|b| text_key(text(b, field)));
+        let value = match self.pick(kb.as_ref(), &kc, &kg, kc.is_empty(), kg.is_empty()) {
+            Pick::Crm => c,
+            Pick::Google => g,
+            Pick::Conflict { kept, rule } => {
+                self.conflict(field, c.to_string(), g.to_string(), kept, rule);
+                match kept {
+                    Side::Crm => c,
+                    Side::Google => g,
+                }
+            }
+        };
+        let kv = text_key(value);
+        let value = value.to_string();
+        let keep = self.settle(
+            field,
+            kv != kc,
+            kv != kg,
+            [c.into(), g.into(), value.clone()],
+        );
+        let base_value = match keep {
+            Some(Side::Crm) => c.to_string(),
+            Some(Side::Google) => g.to_string(),
+            None => value.clone(),
+        };
+        if let Some(slot) = text_mut(&mut self.out.contact, field) {
+            *slot = value;
+        }
+        if let Some(slot) = text_mut(&mut self.out.base, field) {
+            *slot = base_value;
+        }
+    }
+
+    fn birthday(&mut self) {
+        let (c, g) = (self.input.crm.birthday, self.input.google.birthday);
+        let b = self.input.base.map(|b| b.birthday);
+        let show = |v: Option<Birthday>| v.map(|b| b.to_string()).unwrap_or_default();
+        let value = match self.pick(b.as_ref(), &c, &g, c.is_none(), g.is_none()) {
+            Pick::Crm => c,
+            Pick::Google => g,
+            Pick::Conflict { kept, rule } => {
+                self.conflict(Field::Birthday, show(c), show(g), kept, rule);
+                match kept {
+                    Side::Crm => c,
+                    Side::Google => g,
+                }
+            }
+        };
+        let keep = self.settle(
+            Field::Birthday,
+            value != c,
+            value != g,
+            [show(c), show(g), show(value)],
+        );
+        self.out.contact.birthday = value;
+        self.out.base.birthday = match keep {
+            Some(Side::Crm) => c,
+            Some(Side::Google) => g,
+            None => value,
+        };
+    }
+
+    fn list<T: Clone>(
+        &mut self,
+        field: Field,
+        get: fn(&Contact) -> &Vec<T>,
+        get_mut: fn(&mut Contact) -> &mut Vec<T>,
+        kind: ListKind<'_, T>,
+    ) {
+        let keyed = |items: &[T]| -> Vec<(String, T)> {
+            let mut seen = std::collections::HashSet::new();
+            items
+                .iter()
+                .map(|i| ((kind.key)(i), i))
+                .filter(|(k, _)| !k.is_empty() && seen.insert(k.clone()))
+                .map(|(k, i)| (k, i.clone()))
+                .collect()
+        };
+        let c = keyed(get(self.input.crm));
+        let g = keyed(get(self.input.google));
+        let b = self.input.base.map(|b| keyed(get(b)));
+        let find = |list: &[(String, T)], k: &str| {
+            list.iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, i)| i.clone())
+        };
+
+        let mut result: Vec<(String, T)> = Vec::new();
+        let candidates = c
+            .iter()
+            .chain(g.iter().filter(|(k, _)| find(&c, k).is_none()));
+        for (k, _) in candidates {
+            let (ci, gi) = (find(&c, k), find(&g, k));
+            let bi = b.as_ref().and_then(|b| find(b, k));
+            let item = match (ci, gi) {
+                (Some(ci), Some(gi)) => {
+                    let (kc, kg) = (text_key((kind.kind)(&ci)), text_key((kind.kind)(&gi)));
+                    let kb = match (&b, &bi) {
+                        (None, _) => None,
+                        (Some(_), Some(bi)) => Some(text_key((kind.kind)(bi))),
+                        // Added on both sides since the base: like a first link for this item.
+                        (Some(_), None) => None,
+                    };
+                    let label = |i: &T| format!("{} ({})", (kind.show)(i), (kind.kind)(i));
+                    match self.pick(kb.as_ref(), &kc, &kg, kc.is_empty(), kg.is_empty()) {
+                        Pick::Crm => ci,
+                        Pick::Google => {
+                            let mut item = ci;
+                            (kind.set_kind)(&mut item, (kind.kind)(&gi).clone());
+                            item
+                        }
+                        Pick::Conflict { kept, rule } => {
+                            self.conflict(field, label(&ci), label(&gi), kept, rule);
+                            let mut item = ci;
+                            if kept == Side::Google {
+                                (kind.set_kind)(&mut item, (kind.kind)(&gi).clone());
+                            }
+                            item
+                        }
+                    }
+                }
+                // On one side only: kept unless the base had it, i.e. the other side removed it.
+                (Some(i), None) | (None, Some(i)) => {
+                    if bi.is_some() {
+                        continue;
+                    }
+                    i
+                }
+                (None, None) => continue,
+            };
+            result.push((k.clone(), item));
+        }
+
+        let signature = |items: &[(String, T)]| {
+            let mut s: Vec<(String, String)> = items
+                .iter()
+                .map(|(k, i)| (k.clone(), text_key((kind.kind)(i))))
+                .collect();
+            s.sort();
+            s
+        };
+        let show = |items: &[(String, T)]| {
+            items
+                .iter()
+                .map(|(_, i)| {
+                    let label = (kind.kind)(i).trim();
+                    let v = (kind.show)(i);
+                    if label.is_empty() {
+                        v
+                    } else {
+                        format!("{v} ({label})")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        };
+        let sig = signature(&result);
+        let keep = self.settle(
+            field,
+            sig != signature(&c),
+            sig != signature(&g),
+            [show(&c), show(&g), show(&result)],
+        );
+        let items: Vec<T> = result.into_iter().map(|(_, i)| i).collect();
+        *get_mut(&mut self.out.base) = match keep {
+            Some(Side::Crm) => get(self.input.crm).clone(),
+            Some(Side::Google) => get(self.input.google).clone(),
+            None => items.clone(),
+        };
+        *get_mut(&mut self.out.contact) = items;
+    }
+}
+
+impl std::fmt::Display for FieldDiff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |v: &str| {
+            if v.is_empty() {
+                "(empty)".to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        write!(
+            f,
+            "{}: {} → {}",
+            self.field,
+            shown(&self.before),
+            shown(&self.after)
+        )
+    }
+}
+
+impl std::fmt::Display for ConflictRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ConflictRule::Policy(ConflictPolicy::Newest) => "newest",
+            ConflictRule::Policy(ConflictPolicy::Crm) => "crm",
+            ConflictRule::Policy(ConflictPolicy::Google) => "google",
+            ConflictRule::FirstLink => "first link",
+        })
+    }
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: crm {:?}, google {:?}: kept {} ({})",
+            self.field, self.crm, self.google, self.kept, self.rule
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

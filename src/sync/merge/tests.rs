@@ -1,0 +1,235 @@
+use super::*;
+use crate::sync::testkit::contact;
+
+/// `input`: lines `base:`, `crm:`, `google:` (contact text; no `base:` line is a first link), and
+/// optionally `policy: newest|crm|google`, `times: <crm modifiedAt> <google updateTime>`,
+/// `writes: both|crm|google`. `expected`: the writes and conflicts, one per line.
+fn check(input: &str, expected: &str) {
+    let mut base = None;
+    let (mut crm, mut google) = (Contact::default(), Contact::default());
+    let (mut policy, mut times, mut writes) = (ConflictPolicy::Newest, (0, 0), "both");
+    for line in input.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (k, v) = line.split_once(':').expect("key: value");
+        let v = v.trim();
+        match k {
+            "base" => base = Some(contact(v)),
+            "crm" => crm = contact(v),
+            "google" => google = contact(v),
+            "policy" => {
+                policy = match v {
+                    "newest" => ConflictPolicy::Newest,
+                    "crm" => ConflictPolicy::Crm,
+                    "google" => ConflictPolicy::Google,
+                    _ => panic!("policy {v}"),
+                }
+            }
+            "times" => {
+                let (a, b) = v.split_once(' ').expect("two times");
+                times = (a.parse().expect("time"), b.parse().expect("time"));
+            }
+            "writes" => {
+                writes = if v == "both" {
+                    "both"
+                } else if v == "crm" {
+                    "crm"
+                } else {
+                    "google"
+                }
+            }
+            _ => panic!("unknown key {k}"),
+        }
+    }
+    let m = merge(MergeInput {
+        base: base.as_ref(),
+        crm: &crm,
+        google: &google,
+        crm_modified_at: times.0,
+        google_modified_at: times.1,
+        policy,
+        region: Region::US,
+        write_crm: writes != "google",
+        write_google: writes != "crm",
+    });
+    assert_eq!(render(&m), expected.trim(), "\ninput:\n{input}");
+}
+
+fn render(m: &Merged) -> String {
+    let mut lines = Vec::new();
+    for d in &m.crm {
+        lines.push(format!("crm: {d}"));
+    }
+    for d in &m.google {
+        lines.push(format!("google: {d}"));
+    }
+    for c in &m.conflicts {
+        lines.push(format!("conflict {c}"));
+    }
+    if lines.is_empty() {
+        "nothing".to_string()
+    } else {
+        lines.join("\n")
+    }
+}
+
+#[test]
+fn equal_sides_need_nothing_even_when_they_differ_from_the_base() {
+    check(
+        "base: first=Ann email=a@x.io\n crm: first=Anne email=A@X.io\n google: first=anne email=a@x.io",
+        "nothing",
+    );
+}
+
+#[test]
+fn phone_edited_in_crm_and_email_edited_in_google_both_survive() {
+    check(
+        "base: phone=+1 555 0100 email=a@x.io
+         crm: phone=+1 555 0199 email=a@x.io
+         google: phone=+1 555 0100 email=ann@x.io",
+        "crm: emails: a@x.io → ann@x.io\ngoogle: phones: +1 555 0100 → +1 555 0199",
+    );
+}
+
+#[test]
+fn a_conflict_under_newest_goes_to_the_side_edited_last_and_records_both_values() {
+    let input = "base: first=Ann\n crm: first=Anna\n google: first=Annie";
+    check(
+        &format!("{input}\n times: 100 200"),
+        "crm: firstName: Anna → Annie\nconflict firstName: crm \"Anna\", google \"Annie\": kept google (newest)",
+    );
+    check(
+        &format!("{input}\n times: 300 200"),
+        "google: firstName: Annie → Anna\nconflict firstName: crm \"Anna\", google \"Annie\": kept crm (newest)",
+    );
+}
+
+#[test]
+fn a_conflict_tie_under_newest_keeps_the_crm_value() {
+    check(
+        "base: company=A\n crm: company=B\n google: company=C\n times: 5 5",
+        "google: company: C → B\nconflict company: crm \"B\", google \"C\": kept crm (newest)",
+    );
+}
+
+#[test]
+fn fixed_policies_ignore_the_times() {
+    check(
+        "base: title=x\n crm: title=y\n google: title=z\n policy: crm\n times: 1 9",
+        "google: title: z → y\nconflict title: crm \"y\", google \"z\": kept crm (crm)",
+    );
+    check(
+        "base: title=x\n crm: title=y\n google: title=z\n policy: google\n times: 9 1",
+        "crm: title: y → z\nconflict title: crm \"y\", google \"z\": kept google (google)",
+    );
+}
+
+#[test]
+fn a_first_link_fills_the_blanks_on_both_sides() {
+    check(
+        "crm: first=Ann last=Lee phone=(415) 555-0132
+         google: first=Ann email=ann@x.io bday=--07-14",
+        "crm: emails: (empty) → ann@x.io\n\
+         crm: birthday: (empty) → --07-14\n\
+         google: lastName: (empty) → Lee\n\
+         google: phones: (empty) → (415) 555-0132",
+    );
+}
+
+#[test]
+fn a_first_link_keeps_the_crm_value_where_both_differ_and_logs_googles() {
+    check(
+        "crm: first=Ann company=Acme\n google: first=Ann company=Globex",
+        "google: company: Globex → Acme\nconflict company: crm \"Acme\", google \"Globex\": kept crm (first link)",
+    );
+}
+
+#[test]
+fn a_first_link_unions_lists_and_matches_phones_by_e164() {
+    check(
+        "crm: phone=(415) 555-0132#mobile email=a@x.io
+         google: phone=+1 415-555-0132#mobile phone=+44 20 7946 0018 email=b@x.io",
+        "crm: emails: a@x.io → a@x.io; b@x.io\n\
+         crm: phones: (415) 555-0132 (mobile) → (415) 555-0132 (mobile); +44 20 7946 0018\n\
+         google: emails: b@x.io → a@x.io; b@x.io",
+    );
+}
+
+#[test]
+fn an_item_removed_on_one_side_and_untouched_on_the_other_is_removed() {
+    check(
+        "base: email=a@x.io email=b@x.io\n crm: email=a@x.io\n google: email=a@x.io email=b@x.io",
+        "google: emails: a@x.io; b@x.io → a@x.io",
+    );
+}
+
+#[test]
+fn items_added_on_both_sides_are_all_kept() {
+    check(
+        "base: email=a@x.io\n crm: email=a@x.io email=c@x.io\n google: email=a@x.io email=g@x.io",
+        "crm: emails: a@x.io; c@x.io → a@x.io; c@x.io; g@x.io\n\
+         google: emails: a@x.io; g@x.io → a@x.io; c@x.io; g@x.io",
+    );
+}
+
+#[test]
+fn clearing_a_field_on_one_side_propagates_as_a_clear() {
+    check(
+        "base: notes=call back phone=+1 555 0100\n crm: -\n google: notes=call back phone=+1 555 0100",
+        "google: phones: +1 555 0100 → (empty)\ngoogle: notes: call back → (empty)",
+    );
+}
+
+#[test]
+fn a_reordered_list_is_not_a_change() {
+    check(
+        "base: email=a@x.io email=b@x.io\n crm: email=b@x.io email=a@x.io\n google: email=a@x.io email=b@x.io",
+        "nothing",
+    );
+}
+
+#[test]
+fn a_label_changed_on_one_side_follows_to_the_other() {
+    check(
+        "base: email=a@x.io#home\n crm: email=a@x.io#home\n google: email=a@x.io#work",
+        "crm: emails: a@x.io (home) → a@x.io (work)",
+    );
+}
+
+#[test]
+fn a_birthday_without_a_year_differs_from_one_with_a_year() {
+    check(
+        "base: bday=--07-14\n crm: bday=--07-14\n google: bday=1990-07-14",
+        "crm: birthday: --07-14 → 1990-07-14",
+    );
+}
+
+#[test]
+fn addresses_match_despite_case_and_spacing() {
+    check(
+        "base: addr=1 Main St|Springfield|IL|62701|USA
+         crm: addr=1 main st|SPRINGFIELD|il|62701|usa
+         google: addr=1 Main St|Springfield|IL|62701|USA",
+        "nothing",
+    );
+}
+
+#[test]
+fn a_forbidden_direction_writes_nothing_there_and_keeps_the_difference_pending() {
+    let input = "base: title=x\n crm: title=y\n google: title=x\n writes: crm";
+    check(input, "nothing");
+    // The pending difference does not turn into a Google edit on the next round.
+    let crm = contact("title=y");
+    let google = contact("title=x");
+    let base = contact("title=x");
+    let m = merge(MergeInput {
+        base: Some(&base),
+        crm: &crm,
+        google: &google,
+        crm_modified_at: 0,
+        google_modified_at: 0,
+        policy: ConflictPolicy::Newest,
+        region: Region::US,
+        write_crm: true,
+        write_google: false,
+    });
+    assert_eq!(m.base.title, "x");
+}

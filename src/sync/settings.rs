@@ -1,0 +1,153 @@
+//! An account's settings and the policies that decide what sync does (DESIGN §3).
+//!
+//! Policies are enums, never strings or bools, so every rule that depends on one is a `match`
+//! the compiler checks.
+
+use super::normalize::Region;
+use serde::{Deserialize, Serialize};
+
+/// Who wins when both sides changed a field differently since the last sync.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ConflictPolicy {
+    /// The side edited last: the CRM's `modifiedAt` against Google's contact-source `updateTime`.
+    #[default]
+    Newest,
+    Crm,
+    Google,
+}
+
+/// What a deletion in Google does to the linked CRM contact.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "status")]
+pub enum GoogleDeletes {
+    /// Delete the CRM contact (kvCORE's rule).
+    #[default]
+    Delete,
+    /// Keep the CRM contact and forget the link.
+    Unlink,
+    /// Keep the CRM contact, set its status to this value, and forget the link.
+    SetStatus(String),
+}
+
+/// What a deletion in the CRM does to the linked Google contact.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum CrmDeletes {
+    /// Leave the Google contact alone and forget the link (kvCORE's rule).
+    #[default]
+    Keep,
+    Delete,
+}
+
+/// Which ways data flows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Directions {
+    #[default]
+    Both,
+    CrmToGoogle,
+    GoogleToCrm,
+}
+
+impl Directions {
+    pub fn writes_google(self) -> bool {
+        matches!(self, Directions::Both | Directions::CrmToGoogle)
+    }
+    pub fn writes_crm(self) -> bool {
+        matches!(self, Directions::Both | Directions::GoogleToCrm)
+    }
+}
+
+/// The mass-deletion guard: a run that would delete more than `max(min, percent% of links)` on
+/// either side holds those deletions back until the user confirms them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletionGuard {
+    pub min: u32,
+    pub percent: u32,
+}
+
+impl Default for DeletionGuard {
+    fn default() -> Self {
+        DeletionGuard {
+            min: 10,
+            percent: 10,
+        }
+    }
+}
+
+impl DeletionGuard {
+    /// The most deletions on one side a run may make without asking, for an account with `links`.
+    pub fn limit(&self, links: usize) -> usize {
+        let share = links.saturating_mul(self.percent as usize) / 100;
+        share.max(self.min as usize)
+    }
+}
+
+/// The group CRM contacts are sent to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "value")]
+pub enum TargetGroup {
+    /// An existing group, by resource name (`contactGroups/…`).
+    Existing(String),
+    /// A group by name, created on first use.
+    Named(String),
+}
+
+impl Default for TargetGroup {
+    fn default() -> Self {
+        TargetGroup::Named("CRM".to_string())
+    }
+}
+
+/// One account's settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Settings {
+    /// The seeds' "ContactSync" checkbox: when off, no run touches this account.
+    pub enabled: bool,
+    /// The CRM view whose contacts go to Google; `None` is "All".
+    pub crm_view_id: Option<String>,
+    pub target_group: TargetGroup,
+    /// Google groups whose members come to the CRM (resource names); default `myContacts`.
+    pub source_groups: Vec<String>,
+    /// The status new contacts from Google get in the CRM ("Import contacts as").
+    pub import_status: Option<String>,
+    pub conflict_policy: ConflictPolicy,
+    pub google_deletes: GoogleDeletes,
+    pub crm_deletes: CrmDeletes,
+    pub directions: Directions,
+    pub interval_minutes: u32,
+    /// The region national phone numbers are read in (ISO 3166-1 alpha-2).
+    pub default_region: String,
+    pub deletion_guard: DeletionGuard,
+}
+
+pub const MY_CONTACTS: &str = "contactGroups/myContacts";
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            enabled: true,
+            crm_view_id: None,
+            target_group: TargetGroup::default(),
+            source_groups: vec![MY_CONTACTS.to_string()],
+            import_status: None,
+            conflict_policy: ConflictPolicy::default(),
+            google_deletes: GoogleDeletes::default(),
+            crm_deletes: CrmDeletes::default(),
+            directions: Directions::default(),
+            interval_minutes: 60,
+            default_region: "US".to_string(),
+            deletion_guard: DeletionGuard::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// The default region, falling back to the US when the setting is not a region code.
+    pub fn region(&self) -> Region {
+        Region::parse(&self.default_region).unwrap_or_default()
+    }
+}
