@@ -12,6 +12,7 @@ pub mod merge;
 pub mod model;
 pub mod normalize;
 pub mod phone;
+pub mod plan;
 pub mod settings;
 pub mod state;
 

@@ -1,0 +1,981 @@
+//! Planning: from an account's state, what each side shows now, the settings and `now`, the
+//! operations a run makes (DESIGN §3). A pure, deterministic function: the same inputs give the
+//! same plan, and its `Display` is the preview text users read and tests compare.
+//!
+//! How each linked pair is read:
+//! - a CRM contact the host returned is *present*; one the host reported deleted is *deleted*;
+//!   any other is *unchanged* (it holds its base values);
+//! - a Google contact in the listing is *present*; a tombstone, or (in a complete full listing
+//!   only) a missing contact, is *deleted*; any other is *unchanged*. An incomplete listing never
+//!   yields a deletion, and never a create in Google either, because the twin of an unmatched CRM
+//!   contact may be on a page not yet read.
+//!
+//! After execution, [`Plan::commit`] writes the outcome into the state: new bases for the pairs
+//! whose writes succeeded, new links for creates, links dropped by deletions and unlinks.
+
+use super::matching::{match_contacts, Ambiguous, MatchRule};
+use super::merge::{merge, Conflict, FieldDiff, MergeInput};
+use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
+use super::normalize::Region;
+use super::settings::{CrmDeletes, GoogleDeletes, Settings, MY_CONTACTS};
+use super::state::{AccountState, Link};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt;
+
+/// What a run covers: the seeds' triggers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum Scope {
+    /// A full two-way run (the schedule, "Sync now").
+    All,
+    /// The chosen CRM contacts, both ways ("Sync Contact(s)", "Sync with Google Contacts").
+    Contacts { ids: Vec<String> },
+    /// The CRM view's contacts to Google ("Send all filtered contacts to Google").
+    PushAll,
+    /// The source groups' contacts to the CRM ("Fetch all Google contacts").
+    PullAll,
+}
+
+/// The Google people a run has read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct GoogleListing {
+    pub people: Vec<GoogleContact>,
+    /// Resource names of tombstones (`metadata.deleted`) in an incremental listing.
+    pub deleted: Vec<String>,
+    /// A full listing (no sync token) rather than an incremental one.
+    pub full: bool,
+    /// Every page was read.
+    pub complete: bool,
+}
+
+/// Everything planning needs.
+#[derive(Clone, Copy, Debug)]
+pub struct PlanInput<'a> {
+    pub state: &'a AccountState,
+    pub settings: &'a Settings,
+    /// CRM contacts in the CRM→Google scope (the chosen view), as the host returned them.
+    pub crm: &'a [CrmContact],
+    /// Other CRM contacts loaded for matching only: a Google contact matching one of them links
+    /// to it instead of being created again in the CRM.
+    pub crm_other: &'a [CrmContact],
+    /// CRM contact ids the host reported deleted.
+    pub crm_deleted: &'a [String],
+    pub google: &'a GoogleListing,
+    /// The target group's resource name, once it exists.
+    pub target_group: Option<&'a str>,
+    pub scope: &'a Scope,
+    /// The user confirmed deletions over the mass-deletion guard.
+    pub confirm_deletions: bool,
+    pub now: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateGoogle {
+    pub crm_id: String,
+    pub name: String,
+    pub contact: Contact,
+    /// Memberships set in the create request itself.
+    pub groups: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateCrm {
+    pub resource_name: String,
+    pub name: String,
+    pub contact: Contact,
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Update {
+    pub side: Side,
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub diffs: Vec<FieldDiff>,
+    /// The values to write; only the fields in `diffs` are written.
+    pub contact: Contact,
+    /// Google: the etag the update must carry.
+    pub etag: String,
+    /// Google: add our link tag.
+    pub set_tag: bool,
+    /// CRM: a new status (a Google deletion under the "set status" policy).
+    pub status: Option<String>,
+}
+
+impl Update {
+    pub fn fields(&self) -> Vec<Field> {
+        self.diffs.iter().map(|d| d.field).collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeleteReason {
+    DeletedInGoogle,
+    DeletedInCrm,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delete {
+    /// The side the contact is deleted from.
+    pub side: Side,
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub reason: DeleteReason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewLink {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub rule: MatchRule,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UnlinkReason {
+    /// Deleted in the CRM under the `keep` policy: Google's copy stays.
+    DeletedInCrm,
+    /// Deleted in Google under the `unlink` or `set status` policy.
+    DeletedInGoogle,
+    /// Deleted on one side after an edit on the other: the edit wins, nothing is deleted.
+    EditedSinceDeletion,
+    /// No longer in any source group in Google, but not deleted.
+    LeftSourceGroups,
+    /// Deleted on both sides.
+    DeletedOnBothSides,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unlink {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub reason: UnlinkReason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupAdd {
+    pub group: String,
+    /// Existing Google contacts to add; contacts created by this plan get the group at creation.
+    pub resource_names: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairConflict {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub conflict: Conflict,
+}
+
+/// Deletions on one side over the guard's limit: held until the user confirms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldDeletions {
+    pub side: Side,
+    pub limit: usize,
+    pub deletions: Vec<Delete>,
+}
+
+/// The base a pair will have once its writes succeed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct NextBase {
+    resource_name: String,
+    etag: String,
+    base: Contact,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub creates_google: Vec<CreateGoogle>,
+    pub creates_crm: Vec<CreateCrm>,
+    pub updates: Vec<Update>,
+    pub deletes: Vec<Delete>,
+    pub links: Vec<NewLink>,
+    pub unlinks: Vec<Unlink>,
+    pub group_adds: Vec<GroupAdd>,
+    pub conflicts: Vec<PairConflict>,
+    pub ambiguous: Vec<Ambiguous>,
+    pub held: Vec<HeldDeletions>,
+    next_bases: BTreeMap<String, NextBase>,
+}
+
+impl Plan {
+    /// Writes the plan makes, on both sides together (link-only and report-only entries excluded).
+    pub fn writes(&self) -> usize {
+        self.creates_google.len()
+            + self.creates_crm.len()
+            + self.updates.len()
+            + self.deletes.len()
+            + self
+                .group_adds
+                .iter()
+                .map(|g| g.resource_names.len())
+                .sum::<usize>()
+    }
+
+    /// Nothing to write, link or unlink.
+    pub fn is_empty(&self) -> bool {
+        self.writes() == 0 && self.links.is_empty() && self.unlinks.is_empty()
+    }
+}
+
+/// What executing a plan achieved, reported back by whoever executed it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Google contacts created, by CRM id: resource name and etag.
+    pub google_created: BTreeMap<String, (String, String)>,
+    /// CRM contacts created, by Google resource name: CRM id.
+    pub crm_created: BTreeMap<String, String>,
+    /// New etags of updated Google contacts, by resource name.
+    pub google_etags: BTreeMap<String, String>,
+    /// Operations that failed, by CRM id (for pairs) or resource name (for CRM creates): their
+    /// links keep their old base, so the next run tries again.
+    pub failed: BTreeSet<String>,
+    /// Deletions that were made (held ones are not in the plan's deletes).
+    pub deleted: BTreeSet<String>,
+}
+
+pub fn plan(input: PlanInput<'_>) -> Plan {
+    Planner::new(input).run()
+}
+
+/// Links of the pairs a run looks at, with both sides read.
+enum CrmSide<'a> {
+    Present(&'a CrmContact),
+    Unchanged,
+    Deleted,
+}
+
+enum GoogleSide<'a> {
+    Present(&'a GoogleContact),
+    Unchanged,
+    Deleted,
+}
+
+struct Planner<'a> {
+    input: PlanInput<'a>,
+    region: Region,
+    crm_by_id: HashMap<&'a str, &'a CrmContact>,
+    google_by_rn: HashMap<&'a str, &'a GoogleContact>,
+    crm_deleted: HashSet<&'a str>,
+    google_deleted: HashSet<&'a str>,
+    scoped_ids: Option<HashSet<&'a str>>,
+    out: Plan,
+    /// Google contacts to add to the target group.
+    to_target: Vec<String>,
+}
+
+impl<'a> Planner<'a> {
+    fn new(input: PlanInput<'a>) -> Self {
+        let listing = input.google;
+        Planner {
+            region: input.settings.region(),
+            crm_by_id: input.crm.iter().map(|c| (c.id.as_str(), c)).collect(),
+            google_by_rn: listing
+                .people
+                .iter()
+                .map(|g| (g.resource_name.as_str(), g))
+                .collect(),
+            crm_deleted: input.crm_deleted.iter().map(String::as_str).collect(),
+            // Tombstones count only once the listing is complete: the sync token does not advance
+            // past an incomplete one, so they come again.
+            google_deleted: if listing.complete {
+                listing.deleted.iter().map(String::as_str).collect()
+            } else {
+                HashSet::new()
+            },
+            scoped_ids: match input.scope {
+                Scope::Contacts { ids } => Some(ids.iter().map(String::as_str).collect()),
+                _ => None,
+            },
+            input,
+            out: Plan::default(),
+            to_target: Vec::new(),
+        }
+    }
+
+    fn writes_google(&self) -> bool {
+        self.input.settings.directions.writes_google()
+            && !matches!(self.input.scope, Scope::PullAll)
+    }
+
+    fn writes_crm(&self) -> bool {
+        self.input.settings.directions.writes_crm() && !matches!(self.input.scope, Scope::PushAll)
+    }
+
+    /// Deletions and Google→CRM creates belong to whole-account runs only.
+    fn whole_account(&self) -> bool {
+        matches!(self.input.scope, Scope::All | Scope::PullAll)
+    }
+
+    fn in_crm_scope(&self, crm_id: &str) -> bool {
+        match &self.scoped_ids {
+            Some(ids) => ids.contains(crm_id),
+            None => true,
+        }
+    }
+
+    /// A Google contact the CRM should receive: in a source group or the target group.
+    fn in_google_scope(&self, g: &GoogleContact) -> bool {
+        g.groups.iter().any(|grp| {
+            self.input.settings.source_groups.contains(grp)
+                || Some(grp.as_str()) == self.input.target_group
+        })
+    }
+
+    fn run(mut self) -> Plan {
+        for link in self.input.state.links.values() {
+            self.pair(link);
+        }
+        self.unlinked();
+        self.guard();
+        if let (Some(group), false) = (self.input.target_group, self.to_target.is_empty()) {
+            let mut names = std::mem::take(&mut self.to_target);
+            names.sort();
+            names.dedup();
+            self.out.group_adds.push(GroupAdd {
+                group: group.to_string(),
+                resource_names: names,
+            });
+        }
+        self.out
+    }
+
+    fn pair(&mut self, link: &'a Link) {
+        if !self.in_crm_scope(&link.crm_id) {
+            return;
+        }
+        let crm = if self.crm_deleted.contains(link.crm_id.as_str()) {
+            CrmSide::Deleted
+        } else if let Some(c) = self.crm_by_id.get(link.crm_id.as_str()) {
+            CrmSide::Present(c)
+        } else {
+            CrmSide::Unchanged
+        };
+        let listing = self.input.google;
+        let google = if self.google_deleted.contains(link.resource_name.as_str()) {
+            GoogleSide::Deleted
+        } else if let Some(g) = self.google_by_rn.get(link.resource_name.as_str()) {
+            GoogleSide::Present(g)
+        } else if listing.full && listing.complete {
+            GoogleSide::Deleted
+        } else {
+            GoogleSide::Unchanged
+        };
+        let name = match &crm {
+            CrmSide::Present(c) => c.contact.display_name(),
+            _ => link.base.display_name(),
+        };
+        let unlink = |reason| Unlink {
+            crm_id: link.crm_id.clone(),
+            resource_name: link.resource_name.clone(),
+            name: name.clone(),
+            reason,
+        };
+        let delete = |side, reason| Delete {
+            side,
+            crm_id: link.crm_id.clone(),
+            resource_name: link.resource_name.clone(),
+            name: name.clone(),
+            reason,
+        };
+        let region = self.region;
+        let edited = |c: &Contact| differs(&link.base, c, region);
+        match (crm, google) {
+            (CrmSide::Unchanged, GoogleSide::Unchanged) => {}
+            (CrmSide::Deleted, GoogleSide::Deleted) => self
+                .out
+                .unlinks
+                .push(unlink(UnlinkReason::DeletedOnBothSides)),
+            (CrmSide::Deleted, g) => {
+                if !self.whole_account() {
+                    return;
+                }
+                match self.input.settings.crm_deletes {
+                    CrmDeletes::Keep => self.out.unlinks.push(unlink(UnlinkReason::DeletedInCrm)),
+                    CrmDeletes::Delete => {
+                        let g_edited = matches!(g, GoogleSide::Present(g) if edited(&g.contact));
+                        if g_edited {
+                            self.out
+                                .unlinks
+                                .push(unlink(UnlinkReason::EditedSinceDeletion));
+                        } else if self.writes_google() {
+                            self.out
+                                .deletes
+                                .push(delete(Side::Google, DeleteReason::DeletedInCrm));
+                        } else {
+                            self.out.unlinks.push(unlink(UnlinkReason::DeletedInCrm));
+                        }
+                    }
+                }
+            }
+            (c, GoogleSide::Deleted) => {
+                if !self.whole_account() {
+                    return;
+                }
+                if matches!(c, CrmSide::Present(c) if edited(&c.contact)) {
+                    self.out
+                        .unlinks
+                        .push(unlink(UnlinkReason::EditedSinceDeletion));
+                    return;
+                }
+                if !self.writes_crm() {
+                    self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
+                    return;
+                }
+                match &self.input.settings.google_deletes {
+                    GoogleDeletes::Delete => self
+                        .out
+                        .deletes
+                        .push(delete(Side::Crm, DeleteReason::DeletedInGoogle)),
+                    GoogleDeletes::Unlink => {
+                        self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle))
+                    }
+                    GoogleDeletes::SetStatus(status) => {
+                        self.out.updates.push(Update {
+                            side: Side::Crm,
+                            crm_id: link.crm_id.clone(),
+                            resource_name: link.resource_name.clone(),
+                            name: name.clone(),
+                            diffs: Vec::new(),
+                            contact: link.base.clone(),
+                            etag: String::new(),
+                            set_tag: false,
+                            status: Some(status.clone()),
+                        });
+                        self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
+                    }
+                }
+            }
+            (crm, google) => {
+                if let GoogleSide::Present(g) = google {
+                    if !self.in_google_scope(g) && !self.crm_pushes(&link.crm_id) {
+                        if self.whole_account() {
+                            self.out
+                                .unlinks
+                                .push(unlink(UnlinkReason::LeftSourceGroups));
+                        }
+                        return;
+                    }
+                }
+                let (c, c_time) = match crm {
+                    CrmSide::Present(c) => (&c.contact, c.modified_at),
+                    _ => (&link.base, 0),
+                };
+                let (g, g_time, etag) = match google {
+                    GoogleSide::Present(g) => (&g.contact, g.updated_at, g.etag.as_str()),
+                    _ => (&link.base, 0, link.etag.as_str()),
+                };
+                self.merge_pair(
+                    &link.crm_id,
+                    &link.resource_name,
+                    Some(&link.base),
+                    (c, c_time),
+                    (g, g_time),
+                    etag,
+                    false,
+                );
+            }
+        }
+    }
+
+    /// A CRM contact this run sends to Google (so its Google twin stays linked even outside the
+    /// source groups).
+    fn crm_pushes(&self, crm_id: &str) -> bool {
+        self.crm_by_id.contains_key(crm_id)
+    }
+
+    fn merge_input<'b>(
+        &self,
+        base: &'b Contact,
+        crm: &'b Contact,
+        google: &'b Contact,
+        crm_time: Millis,
+        google_time: Millis,
+    ) -> MergeInput<'b> {
+        MergeInput {
+            base: Some(base),
+            crm,
+            google,
+            crm_modified_at: crm_time,
+            google_modified_at: google_time,
+            policy: self.input.settings.conflict_policy,
+            region: self.region,
+            write_crm: self.writes_crm(),
+            write_google: self.writes_google(),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn merge_pair(
+        &mut self,
+        crm_id: &str,
+        resource_name: &str,
+        base: Option<&Contact>,
+        (c, c_time): (&Contact, Millis),
+        (g, g_time): (&Contact, Millis),
+        etag: &str,
+        set_tag: bool,
+    ) {
+        let mut input = self.merge_input(c, c, g, c_time, g_time);
+        input.base = base;
+        let m = merge(input);
+        // Named as the CRM shows the contact: that is where the user will look for it.
+        let name = c.display_name();
+        for conflict in m.conflicts {
+            self.out.conflicts.push(PairConflict {
+                crm_id: crm_id.to_string(),
+                resource_name: resource_name.to_string(),
+                name: name.clone(),
+                conflict,
+            });
+        }
+        if !m.crm.is_empty() {
+            self.out.updates.push(Update {
+                side: Side::Crm,
+                crm_id: crm_id.to_string(),
+                resource_name: resource_name.to_string(),
+                name: name.clone(),
+                diffs: m.crm,
+                contact: m.contact.clone(),
+                etag: String::new(),
+                set_tag: false,
+                status: None,
+            });
+        }
+        // A first link tags the Google contact even when no field changes, and the tag is
+        // written whatever the directions: it only records the link.
+        if !m.google.is_empty() || set_tag {
+            self.out.updates.push(Update {
+                side: Side::Google,
+                crm_id: crm_id.to_string(),
+                resource_name: resource_name.to_string(),
+                name,
+                diffs: m.google,
+                contact: m.contact.clone(),
+                etag: etag.to_string(),
+                set_tag,
+                status: None,
+            });
+        }
+        let unchanged = base == Some(&m.base)
+            && self
+                .input
+                .state
+                .links
+                .get(crm_id)
+                .is_some_and(|l| l.etag == etag);
+        if unchanged {
+            return;
+        }
+        self.out.next_bases.insert(
+            crm_id.to_string(),
+            NextBase {
+                resource_name: resource_name.to_string(),
+                etag: etag.to_string(),
+                base: m.base,
+            },
+        );
+    }
+
+    fn unlinked(&mut self) {
+        let state = self.input.state;
+        let linked_rns: HashSet<&str> = state
+            .links
+            .values()
+            .map(|l| l.resource_name.as_str())
+            .collect();
+        // CRM side: the scope's contacts first (they may be pushed), then the others.
+        let mut crm: Vec<(&CrmContact, bool)> = Vec::new();
+        let mut seen = HashSet::new();
+        for (c, pushable) in self
+            .input
+            .crm
+            .iter()
+            .map(|c| (c, true))
+            .chain(self.input.crm_other.iter().map(|c| (c, false)))
+        {
+            if state.links.contains_key(&c.id)
+                || self.crm_deleted.contains(c.id.as_str())
+                || !seen.insert(c.id.as_str())
+            {
+                continue;
+            }
+            crm.push((c, pushable && self.in_crm_scope(&c.id)));
+        }
+        crm.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        // Google side: this listing, then the cache of earlier listings for what it did not show.
+        let mut google: BTreeMap<&str, &GoogleContact> = BTreeMap::new();
+        if !(self.input.google.full && self.input.google.complete) {
+            for (rn, g) in &state.google_unlinked {
+                google.insert(rn.as_str(), g);
+            }
+        }
+        for g in &self.input.google.people {
+            google.insert(g.resource_name.as_str(), g);
+        }
+        let google: Vec<&GoogleContact> = google
+            .into_values()
+            .filter(|g| {
+                !linked_rns.contains(g.resource_name.as_str())
+                    && !self.google_deleted.contains(g.resource_name.as_str())
+            })
+            .collect();
+
+        let crm_refs: Vec<&CrmContact> = crm.iter().map(|(c, _)| *c).collect();
+        let matching = match_contacts(&crm_refs, &google, self.region);
+        let mut matched_crm = vec![false; crm.len()];
+        let mut matched_google = vec![false; google.len()];
+        let scoped = self.scoped_ids.is_some();
+        for m in &matching.matches {
+            let (c, pushable) = crm[m.crm];
+            let g = google[m.google];
+            matched_crm[m.crm] = true;
+            matched_google[m.google] = true;
+            // A scoped run links only the chosen contacts.
+            if scoped && !pushable {
+                continue;
+            }
+            self.out.links.push(NewLink {
+                crm_id: c.id.clone(),
+                resource_name: g.resource_name.clone(),
+                name: c.contact.display_name(),
+                rule: m.rule,
+            });
+            if pushable
+                && !g
+                    .groups
+                    .iter()
+                    .any(|x| Some(x.as_str()) == self.input.target_group)
+            {
+                self.to_target.push(g.resource_name.clone());
+            }
+            let needs_tag = g.tag.as_deref() != Some(c.id.as_str());
+            self.merge_pair(
+                &c.id,
+                &g.resource_name,
+                None,
+                (&c.contact, c.modified_at),
+                (&g.contact, g.updated_at),
+                &g.etag,
+                needs_tag,
+            );
+        }
+        self.out.ambiguous = matching.ambiguous;
+
+        let listing = self.input.google;
+        if self.writes_google() && listing.complete {
+            for (i, (c, pushable)) in crm.iter().enumerate() {
+                if *pushable && !matched_crm[i] && !matching.blocked_crm.contains(&i) {
+                    let mut groups: Vec<String> = self
+                        .input
+                        .target_group
+                        .iter()
+                        .map(|g| g.to_string())
+                        .collect();
+                    // myContacts keeps the contact visible in Google Contacts' main list.
+                    groups.push(MY_CONTACTS.to_string());
+                    groups.dedup();
+                    self.out.creates_google.push(CreateGoogle {
+                        crm_id: c.id.clone(),
+                        name: c.contact.display_name(),
+                        contact: c.contact.clone(),
+                        groups,
+                    });
+                }
+            }
+        }
+        if self.writes_crm() && self.whole_account() {
+            for (i, g) in google.iter().enumerate() {
+                // A contact tagged for a CRM contact that is not here was deleted in the CRM (or
+                // lives outside what was loaded): importing it would bring a deleted contact back
+                // or make a duplicate.
+                let tagged_elsewhere = g.tag.is_some();
+                if !matched_google[i]
+                    && !matching.blocked_google.contains(&i)
+                    && !tagged_elsewhere
+                    && self.in_google_scope(g)
+                {
+                    self.out.creates_crm.push(CreateCrm {
+                        resource_name: g.resource_name.clone(),
+                        name: g.contact.display_name(),
+                        contact: g.contact.clone(),
+                        status: self.input.settings.import_status.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Holds back one side's deletions when there are more than the guard allows.
+    fn guard(&mut self) {
+        if self.input.confirm_deletions {
+            return;
+        }
+        let limit = self
+            .input
+            .settings
+            .deletion_guard
+            .limit(self.input.state.links.len());
+        for side in [Side::Crm, Side::Google] {
+            let count = self.out.deletes.iter().filter(|d| d.side == side).count();
+            if count > limit {
+                let (held, kept): (Vec<Delete>, Vec<Delete>) =
+                    std::mem::take(&mut self.out.deletes)
+                        .into_iter()
+                        .partition(|d| d.side == side);
+                self.out.deletes = kept;
+                self.out.held.push(HeldDeletions {
+                    side,
+                    limit,
+                    deletions: held,
+                });
+            }
+        }
+    }
+}
+
+/// Whether `contact` differs from `base` in any synced field, as the merge compares them.
+fn differs(base: &Contact, contact: &Contact, region: Region) -> bool {
+    !merge(MergeInput {
+        base: Some(base),
+        crm: contact,
+        google: base,
+        crm_modified_at: 0,
+        google_modified_at: 0,
+        policy: super::settings::ConflictPolicy::Crm,
+        region,
+        write_crm: true,
+        write_google: true,
+    })
+    .is_noop()
+}
+
+impl Plan {
+    /// Records what execution achieved in `state`. Pairs whose writes failed keep their old
+    /// base, and links not made stay unmade, so the next run plans them again.
+    pub fn commit(
+        &self,
+        state: &mut AccountState,
+        listing: &GoogleListing,
+        outcome: &Outcome,
+        now: Millis,
+    ) {
+        for (crm_id, next) in &self.next_bases {
+            if outcome.failed.contains(crm_id) {
+                continue;
+            }
+            let etag = outcome
+                .google_etags
+                .get(&next.resource_name)
+                .cloned()
+                .unwrap_or_else(|| next.etag.clone());
+            state.links.insert(
+                crm_id.clone(),
+                Link {
+                    crm_id: crm_id.clone(),
+                    resource_name: next.resource_name.clone(),
+                    etag,
+                    base: next.base.clone(),
+                    synced_at: now,
+                },
+            );
+        }
+        for c in &self.creates_google {
+            if let Some((rn, etag)) = outcome.google_created.get(&c.crm_id) {
+                state.links.insert(
+                    c.crm_id.clone(),
+                    Link {
+                        crm_id: c.crm_id.clone(),
+                        resource_name: rn.clone(),
+                        etag: etag.clone(),
+                        base: c.contact.clone(),
+                        synced_at: now,
+                    },
+                );
+            }
+        }
+        for c in &self.creates_crm {
+            if let Some(crm_id) = outcome.crm_created.get(&c.resource_name) {
+                let etag = listing
+                    .people
+                    .iter()
+                    .chain(state.google_unlinked.get(&c.resource_name))
+                    .find(|g| g.resource_name == c.resource_name)
+                    .map(|g| g.etag.clone())
+                    .unwrap_or_default();
+                state.links.insert(
+                    crm_id.clone(),
+                    Link {
+                        crm_id: crm_id.clone(),
+                        resource_name: c.resource_name.clone(),
+                        etag,
+                        base: c.contact.clone(),
+                        synced_at: now,
+                    },
+                );
+            }
+        }
+        for d in &self.deletes {
+            if outcome.deleted.contains(&d.crm_id) {
+                state.links.remove(&d.crm_id);
+            }
+        }
+        for u in &self.unlinks {
+            if !outcome.failed.contains(&u.crm_id) {
+                state.links.remove(&u.crm_id);
+            }
+        }
+        // The cache of unlinked Google contacts follows the listing.
+        if listing.full && listing.complete {
+            state.google_unlinked.clear();
+        }
+        for rn in &listing.deleted {
+            state.google_unlinked.remove(rn);
+        }
+        let linked: HashSet<&str> = state
+            .links
+            .values()
+            .map(|l| l.resource_name.as_str())
+            .collect();
+        let mut cache = std::mem::take(&mut state.google_unlinked);
+        for g in &listing.people {
+            cache.insert(g.resource_name.clone(), g.clone());
+        }
+        cache.retain(|rn, _| !linked.contains(rn.as_str()));
+        state.google_unlinked = cache;
+    }
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty()
+            && self.conflicts.is_empty()
+            && self.ambiguous.is_empty()
+            && self.held.is_empty()
+        {
+            return writeln!(f, "nothing to do");
+        }
+        for c in &self.creates_google {
+            writeln!(
+                f,
+                "google: create {:?} (crm {}) in {}",
+                c.name,
+                c.crm_id,
+                c.groups.join(", ")
+            )?;
+        }
+        for c in &self.creates_crm {
+            write!(f, "crm: create {:?} ({})", c.name, c.resource_name)?;
+            match &c.status {
+                Some(s) => writeln!(f, " as {s}")?,
+                None => writeln!(f)?,
+            }
+        }
+        for l in &self.links {
+            writeln!(
+                f,
+                "link {:?} (crm {} = {}) by {}",
+                l.name, l.crm_id, l.resource_name, l.rule
+            )?;
+        }
+        for u in &self.updates {
+            write!(
+                f,
+                "{}: update {:?} (crm {} = {})",
+                u.side, u.name, u.crm_id, u.resource_name
+            )?;
+            let mut parts: Vec<String> = u.diffs.iter().map(|d| d.to_string()).collect();
+            if u.set_tag {
+                parts.push("link tag".to_string());
+            }
+            if let Some(s) = &u.status {
+                parts.push(format!("status → {s}"));
+            }
+            writeln!(f, ": {}", parts.join("; "))?;
+        }
+        for d in &self.deletes {
+            writeln!(
+                f,
+                "{}: delete {:?} (crm {} = {}): {}",
+                d.side, d.name, d.crm_id, d.resource_name, d.reason
+            )?;
+        }
+        for u in &self.unlinks {
+            writeln!(
+                f,
+                "unlink {:?} (crm {} = {}): {}",
+                u.name, u.crm_id, u.resource_name, u.reason
+            )?;
+        }
+        for g in &self.group_adds {
+            writeln!(
+                f,
+                "google: add {} to {}",
+                g.resource_names.join(", "),
+                g.group
+            )?;
+        }
+        for c in &self.conflicts {
+            writeln!(f, "conflict {:?} {}", c.name, c.conflict)?;
+        }
+        for a in &self.ambiguous {
+            writeln!(f, "{a}")?;
+        }
+        for h in &self.held {
+            writeln!(
+                f,
+                "held: {} deletions in {} over the limit of {}, awaiting confirmation: {}",
+                h.deletions.len(),
+                h.side,
+                h.limit,
+                h.deletions
+                    .iter()
+                    .map(|d| format!("{:?}", d.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for DeleteReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DeleteReason::DeletedInGoogle => "deleted in Google",
+            DeleteReason::DeletedInCrm => "deleted in the CRM",
+        })
+    }
+}
+
+impl fmt::Display for UnlinkReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnlinkReason::DeletedInCrm => "deleted in the CRM; Google's copy is kept",
+            UnlinkReason::DeletedInGoogle => "deleted in Google; the CRM's copy is kept",
+            UnlinkReason::EditedSinceDeletion => {
+                "deleted on one side after an edit on the other; the edit wins"
+            }
+            UnlinkReason::LeftSourceGroups => "no longer in a source group",
+            UnlinkReason::DeletedOnBothSides => "deleted on both sides",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,378 @@
+use super::*;
+use crate::sync::settings::{CrmDeletes, GoogleDeletes};
+use crate::sync::testkit::contact;
+
+/// Builds a planning round from lines:
+/// `link <crm id> <resource name>: <base>` — an existing link and its base;
+/// `crm <id>: <contact>` — a CRM contact in scope (`crm <id> @<modifiedAt>: …` to set its time);
+/// `other <id>: <contact>` — a CRM contact outside the view;
+/// `google <rn> [tag=<crm id>] [in=<group>]: <contact>` — a person in the listing (group default
+/// myContacts);
+/// `crm-deleted <id>`, `google-deleted <rn>`;
+/// `listing full|incremental [incomplete]`; `scope contacts <ids…>|push|pull`;
+/// `google-deletes unlink|status <s>`, `crm-deletes delete`, `confirm`.
+struct Round {
+    state: AccountState,
+    settings: Settings,
+    crm: Vec<CrmContact>,
+    other: Vec<CrmContact>,
+    crm_deleted: Vec<String>,
+    google: GoogleListing,
+    scope: Scope,
+    confirm: bool,
+}
+
+fn round(text: &str) -> Round {
+    let mut r = Round {
+        state: AccountState::new(),
+        settings: Settings::default(),
+        crm: Vec::new(),
+        other: Vec::new(),
+        crm_deleted: Vec::new(),
+        google: GoogleListing {
+            full: false,
+            complete: true,
+            ..GoogleListing::default()
+        },
+        scope: Scope::All,
+        confirm: false,
+    };
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (head, body) = line.split_once(':').unwrap_or((line, ""));
+        let words: Vec<&str> = head.split_whitespace().collect();
+        match words[0] {
+            "link" => {
+                r.state.links.insert(
+                    words[1].to_string(),
+                    Link {
+                        crm_id: words[1].to_string(),
+                        resource_name: words[2].to_string(),
+                        etag: format!("etag-{}", words[2]),
+                        base: contact(body),
+                        synced_at: 0,
+                    },
+                );
+            }
+            "crm" | "other" => {
+                let modified_at = words
+                    .get(2)
+                    .and_then(|w| w.strip_prefix('@'))
+                    .map_or(0, |t| t.parse().expect("time"));
+                let c = CrmContact {
+                    id: words[1].to_string(),
+                    modified_at,
+                    status: None,
+                    contact: contact(body),
+                };
+                if words[0] == "crm" {
+                    r.crm.push(c)
+                } else {
+                    r.other.push(c)
+                }
+            }
+            "google" => {
+                let mut g = GoogleContact {
+                    resource_name: words[1].to_string(),
+                    etag: format!("etag-{}", words[1]),
+                    updated_at: 0,
+                    tag: None,
+                    groups: vec![MY_CONTACTS.to_string()],
+                    contact: contact(body),
+                };
+                for w in &words[2..] {
+                    if let Some(t) = w.strip_prefix("tag=") {
+                        g.tag = Some(t.to_string());
+                    } else if let Some(grp) = w.strip_prefix("in=") {
+                        g.groups = vec![grp.to_string()];
+                    } else if let Some(t) = w.strip_prefix('@') {
+                        g.updated_at = t.parse().expect("time");
+                    }
+                }
+                r.google.people.push(g);
+            }
+            "crm-deleted" => r.crm_deleted.push(words[1].to_string()),
+            "google-deleted" => r.google.deleted.push(words[1].to_string()),
+            "listing" => {
+                r.google.full = words[1] == "full";
+                r.google.complete = words.get(2) != Some(&"incomplete");
+            }
+            "scope" => {
+                r.scope = match words[1] {
+                    "contacts" => Scope::Contacts {
+                        ids: words[2..].iter().map(|s| s.to_string()).collect(),
+                    },
+                    "push" => Scope::PushAll,
+                    "pull" => Scope::PullAll,
+                    s => panic!("scope {s}"),
+                }
+            }
+            "google-deletes" => {
+                r.settings.google_deletes = match words[1] {
+                    "unlink" => GoogleDeletes::Unlink,
+                    _ => GoogleDeletes::SetStatus(words[2].to_string()),
+                }
+            }
+            "crm-deletes" => r.settings.crm_deletes = CrmDeletes::Delete,
+            "import-as" => r.settings.import_status = Some(words[1].to_string()),
+            "confirm" => r.confirm = true,
+            w => panic!("unknown line kind {w}"),
+        }
+    }
+    r
+}
+
+impl Round {
+    fn plan(&self) -> Plan {
+        plan(PlanInput {
+            state: &self.state,
+            settings: &self.settings,
+            crm: &self.crm,
+            crm_other: &self.other,
+            crm_deleted: &self.crm_deleted,
+            google: &self.google,
+            target_group: Some("contactGroups/crm"),
+            scope: &self.scope,
+            confirm_deletions: self.confirm,
+            now: 1_000,
+        })
+    }
+}
+
+fn check(input: &str, expected: &str) {
+    let plan = round(input).plan();
+    assert_eq!(
+        plan.to_string().trim(),
+        expected.trim(),
+        "\ninput:\n{input}"
+    );
+}
+
+#[test]
+fn a_first_sync_links_matches_fills_blanks_and_creates_the_rest() {
+    check(
+        "listing full
+         crm 1: first=Ann email=ann@x.io
+         crm 2: first=Bo phone=(415) 555-0100
+         google c7: first=Ann email=ANN@x.io bday=--07-14
+         google c8: first=Cy email=cy@x.io
+         import-as Lead",
+        r#"google: create "Bo" (crm 2) in contactGroups/crm, contactGroups/myContacts
+crm: create "Cy" (c8) as Lead
+link "Ann" (crm 1 = c7) by email
+crm: update "Ann" (crm 1 = c7): birthday: (empty) → --07-14
+google: update "Ann" (crm 1 = c7): link tag
+google: add c7 to contactGroups/crm"#,
+    );
+}
+
+#[test]
+fn a_round_with_no_edits_is_empty() {
+    check(
+        "link 1 c1: first=Ann email=a@x.io
+         crm 1: first=Ann email=a@x.io
+         google c1 tag=1: first=Ann email=a@x.io",
+        "nothing to do",
+    );
+}
+
+#[test]
+fn our_own_write_echoing_back_is_not_an_edit() {
+    // The incremental listing shows c1 again after our update wrote "Anne": the base has it.
+    check(
+        "link 1 c1: first=Anne
+         google c1 tag=1: first=Anne",
+        "nothing to do",
+    );
+}
+
+#[test]
+fn an_edit_on_either_side_flows_to_the_other() {
+    check(
+        "link 1 c1: first=Ann title=CEO
+         crm 1: first=Ann title=CTO
+         link 2 c2: first=Bo
+         google c2 tag=2: first=Bob",
+        r#"google: update "Ann" (crm 1 = c1): title: CEO → CTO
+crm: update "Bo" (crm 2 = c2): firstName: Bo → Bob"#,
+    );
+}
+
+#[test]
+fn a_google_deletion_deletes_the_crm_contact_unless_it_was_edited() {
+    check(
+        "link 1 c1: first=Ann\n link 2 c2: first=Bo\n crm 2: first=Bob\n google-deleted c1\n google-deleted c2",
+        r#"crm: delete "Ann" (crm 1 = c1): deleted in Google
+unlink "Bob" (crm 2 = c2): deleted on one side after an edit on the other; the edit wins"#,
+    );
+}
+
+#[test]
+fn google_deletion_policies_unlink_or_set_a_status() {
+    check(
+        "link 1 c1: first=Ann\n google-deleted c1\n google-deletes unlink",
+        r#"unlink "Ann" (crm 1 = c1): deleted in Google; the CRM's copy is kept"#,
+    );
+    check(
+        "link 1 c1: first=Ann\n google-deleted c1\n google-deletes status Past",
+        r#"crm: update "Ann" (crm 1 = c1): status → Past
+unlink "Ann" (crm 1 = c1): deleted in Google; the CRM's copy is kept"#,
+    );
+}
+
+#[test]
+fn a_crm_deletion_leaves_google_alone_by_default() {
+    check(
+        "link 1 c1: first=Ann\n crm-deleted 1",
+        r#"unlink "Ann" (crm 1 = c1): deleted in the CRM; Google's copy is kept"#,
+    );
+    check(
+        "link 1 c1: first=Ann\n crm-deleted 1\n crm-deletes delete",
+        r#"google: delete "Ann" (crm 1 = c1): deleted in the CRM"#,
+    );
+}
+
+#[test]
+fn a_contact_missing_from_a_complete_full_listing_is_deleted_but_not_from_an_incomplete_one() {
+    check(
+        "link 1 c1: first=Ann\n listing full",
+        r#"crm: delete "Ann" (crm 1 = c1): deleted in Google"#,
+    );
+    check(
+        "link 1 c1: first=Ann\n listing full incomplete",
+        "nothing to do",
+    );
+    check(
+        "link 1 c1: first=Ann\n google-deleted c1\n listing incremental incomplete",
+        "nothing to do",
+    );
+}
+
+#[test]
+fn an_incomplete_listing_creates_nothing_in_google() {
+    check(
+        "crm 1: first=Ann\n listing full incomplete",
+        "nothing to do",
+    );
+}
+
+#[test]
+fn leaving_every_source_group_unlinks_and_never_deletes() {
+    check(
+        "link 1 c1: first=Ann\n google c1 tag=1 in=contactGroups/friends: first=Ann",
+        r#"unlink "Ann" (crm 1 = c1): no longer in a source group"#,
+    );
+}
+
+#[test]
+fn deletions_over_the_guard_are_held_until_confirmed() {
+    let mut text = String::from("listing full\n");
+    for i in 0..12 {
+        text.push_str(&format!("link {i} c{i}: first=P{i}\n"));
+    }
+    let r = round(&text);
+    let p = r.plan();
+    assert!(p.deletes.is_empty());
+    assert_eq!(p.held.len(), 1);
+    assert_eq!(
+        (p.held[0].side, p.held[0].deletions.len(), p.held[0].limit),
+        (Side::Crm, 12, 10)
+    );
+    let p = round(&format!("{text}confirm")).plan();
+    assert_eq!(p.deletes.len(), 12);
+    assert!(p.held.is_empty());
+}
+
+#[test]
+fn ambiguous_matches_are_listed_and_create_nothing() {
+    check(
+        "listing full
+         crm 1: first=Ann email=a@x.io
+         google c1: email=a@x.io
+         google c2: email=a@x.io",
+        r#"ambiguous crm "Ann" (1): 2 candidates by email: c1, c2"#,
+    );
+}
+
+#[test]
+fn a_contact_tagged_for_a_crm_contact_that_is_gone_is_not_imported_again() {
+    check(
+        "listing full\n google c1 tag=99: first=Ann",
+        "nothing to do",
+    );
+}
+
+#[test]
+fn a_google_contact_matching_a_crm_contact_outside_the_view_links_instead_of_duplicating() {
+    check(
+        "listing full\n other 5: first=Ann email=a@x.io\n google c1: first=Ann email=a@x.io",
+        r#"link "Ann" (crm 5 = c1) by email
+google: update "Ann" (crm 5 = c1): link tag"#,
+    );
+}
+
+#[test]
+fn an_old_unlinked_google_contact_from_the_cache_still_matches_a_new_crm_contact() {
+    let mut r = round("crm 1: first=Ann email=a@x.io");
+    r.state.google_unlinked.insert(
+        "c9".into(),
+        GoogleContact {
+            resource_name: "c9".into(),
+            etag: "e9".into(),
+            updated_at: 0,
+            tag: None,
+            groups: vec![MY_CONTACTS.into()],
+            contact: contact("first=Ann email=a@x.io"),
+        },
+    );
+    assert_eq!(
+        r.plan().to_string().trim(),
+        "link \"Ann\" (crm 1 = c9) by email\ngoogle: update \"Ann\" (crm 1 = c9): link tag\ngoogle: add c9 to contactGroups/crm"
+    );
+}
+
+#[test]
+fn a_scoped_run_touches_only_the_chosen_contacts() {
+    check(
+        "scope contacts 2
+         link 1 c1: first=Ann\n crm 1: first=Anna
+         crm 2: first=Bo
+         google c5: first=Cy",
+        r#"google: create "Bo" (crm 2) in contactGroups/crm, contactGroups/myContacts"#,
+    );
+}
+
+#[test]
+fn push_all_writes_only_google_and_pull_all_only_the_crm() {
+    let text = "link 1 c1: first=Ann title=x\n crm 1: first=Ann title=y\n google c1 tag=1: first=Annie title=x";
+    check(
+        &format!("{text}\n scope push"),
+        r#"google: update "Ann" (crm 1 = c1): title: x → y"#,
+    );
+    check(
+        &format!("{text}\n scope pull"),
+        r#"crm: update "Ann" (crm 1 = c1): firstName: Ann → Annie"#,
+    );
+}
+
+#[test]
+fn the_plan_is_the_same_whatever_the_input_order() {
+    let a = round("listing full\n crm 1: email=a@x.io\n crm 2: email=b@x.io\n google c1: email=b@x.io\n google c2: email=a@x.io");
+    let b = round("listing full\n crm 2: email=b@x.io\n crm 1: email=a@x.io\n google c2: email=a@x.io\n google c1: email=b@x.io");
+    assert_eq!(a.plan().to_string(), b.plan().to_string());
+}
+
+#[test]
+fn committing_a_plan_records_links_and_bases_so_the_next_round_is_empty() {
+    let mut r = round("listing full\n crm 1: first=Ann email=a@x.io\n google c7: first=Ann email=a@x.io phone=+1 415 555 0100");
+    let p = r.plan();
+    let mut outcome = Outcome::default();
+    outcome.google_etags.insert("c7".into(), "etag-2".into());
+    p.commit(&mut r.state, &r.google, &outcome, 5);
+    let link = &r.state.links["1"];
+    assert_eq!(
+        (link.resource_name.as_str(), link.etag.as_str()),
+        ("c7", "etag-2")
+    );
+    assert_eq!(link.base.phones.len(), 1);
+    assert!(r.state.google_unlinked.is_empty());
+}
