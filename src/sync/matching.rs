@@ -1,6 +1,7 @@
 //! Pairing unlinked contacts across the two sides (DESIGN §3, "Linking").
 //!
-//! Rules, strongest first: our `clientData` tag; a shared normalized email; a shared normalized
+//! Rules, strongest first: our `clientData` tag; then, for untagged Google contacts only, a shared
+//! normalized email; a shared normalized
 //! phone; an equal normalized full name plus an equal birthday or company. A pair links only when
 //! each is the other's single candidate under a rule. A contact with several candidates is
 //! ambiguous: it, and every candidate it has, is set aside for the user (no link, no create),
@@ -99,6 +100,9 @@ fn crm_keys(c: &CrmContact, rule: MatchRule, region: Region) -> Vec<String> {
 fn google_keys(g: &GoogleContact, rule: MatchRule, region: Region) -> Vec<String> {
     match rule {
         MatchRule::Tag => g.tag.iter().cloned().collect(),
+        // A contact tagged for a CRM contact that the tag rule did not find belongs to that
+        // contact (deleted in the CRM, or linked elsewhere): it is nobody else's twin.
+        _ if g.tag.is_some() => Vec::new(),
         _ => contact_keys(&g.contact, rule, region),
     }
 }

@@ -80,6 +80,9 @@ pub struct CreateGoogle {
     pub groups: Vec<String>,
 }
 
+/// A Google contact to create in the CRM. Once created, the executor tags the Google contact with
+/// the new CRM id (batched like any update), so the link survives lost state and a later CRM
+/// deletion is not undone by importing the contact again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateCrm {
@@ -427,11 +430,17 @@ impl<'a> Planner<'a> {
                 if !self.whole_account() {
                     return;
                 }
-                if matches!(c, CrmSide::Present(c) if edited(&c.contact)) {
-                    self.out
-                        .unlinks
-                        .push(unlink(UnlinkReason::EditedSinceDeletion));
-                    return;
+                if let CrmSide::Present(c) = c {
+                    if edited(&c.contact) {
+                        self.out
+                            .unlinks
+                            .push(unlink(UnlinkReason::EditedSinceDeletion));
+                        // The edit wins: the contact goes back to Google as a new one.
+                        if self.writes_google() && self.input.google.complete {
+                            self.out.creates_google.push(self.create_google(c));
+                        }
+                        return;
+                    }
                 }
                 if !self.writes_crm() {
                     self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
@@ -681,21 +690,8 @@ impl<'a> Planner<'a> {
         if self.writes_google() && listing.complete {
             for (i, (c, pushable)) in crm.iter().enumerate() {
                 if *pushable && !matched_crm[i] && !matching.blocked_crm.contains(&i) {
-                    let mut groups: Vec<String> = self
-                        .input
-                        .target_group
-                        .iter()
-                        .map(|g| g.to_string())
-                        .collect();
-                    // myContacts keeps the contact visible in Google Contacts' main list.
-                    groups.push(MY_CONTACTS.to_string());
-                    groups.dedup();
-                    self.out.creates_google.push(CreateGoogle {
-                        crm_id: c.id.clone(),
-                        name: c.contact.display_name(),
-                        contact: c.contact.clone(),
-                        groups,
-                    });
+                    let create = self.create_google(c);
+                    self.out.creates_google.push(create);
                 }
             }
         }
@@ -718,6 +714,24 @@ impl<'a> Planner<'a> {
                     });
                 }
             }
+        }
+    }
+
+    fn create_google(&self, c: &CrmContact) -> CreateGoogle {
+        let mut groups: Vec<String> = self
+            .input
+            .target_group
+            .iter()
+            .map(|g| g.to_string())
+            .collect();
+        // myContacts keeps the contact visible in Google Contacts' main list.
+        groups.push(MY_CONTACTS.to_string());
+        groups.dedup();
+        CreateGoogle {
+            crm_id: c.id.clone(),
+            name: c.contact.display_name(),
+            contact: c.contact.clone(),
+            groups,
         }
     }
 
@@ -775,6 +789,16 @@ impl Plan {
         outcome: &Outcome,
         now: Millis,
     ) {
+        for d in &self.deletes {
+            if outcome.deleted.contains(&d.crm_id) {
+                state.links.remove(&d.crm_id);
+            }
+        }
+        for u in &self.unlinks {
+            if !outcome.failed.contains(&u.crm_id) {
+                state.links.remove(&u.crm_id);
+            }
+        }
         for (crm_id, next) in &self.next_bases {
             if outcome.failed.contains(crm_id) {
                 continue;
@@ -811,12 +835,18 @@ impl Plan {
         }
         for c in &self.creates_crm {
             if let Some(crm_id) = outcome.crm_created.get(&c.resource_name) {
-                let etag = listing
-                    .people
-                    .iter()
-                    .chain(state.google_unlinked.get(&c.resource_name))
-                    .find(|g| g.resource_name == c.resource_name)
-                    .map(|g| g.etag.clone())
+                let etag = outcome
+                    .google_etags
+                    .get(&c.resource_name)
+                    .or_else(|| {
+                        listing
+                            .people
+                            .iter()
+                            .chain(state.google_unlinked.get(&c.resource_name))
+                            .find(|g| g.resource_name == c.resource_name)
+                            .map(|g| &g.etag)
+                    })
+                    .cloned()
                     .unwrap_or_default();
                 state.links.insert(
                     crm_id.clone(),
@@ -828,16 +858,6 @@ impl Plan {
                         synced_at: now,
                     },
                 );
-            }
-        }
-        for d in &self.deletes {
-            if outcome.deleted.contains(&d.crm_id) {
-                state.links.remove(&d.crm_id);
-            }
-        }
-        for u in &self.unlinks {
-            if !outcome.failed.contains(&u.crm_id) {
-                state.links.remove(&u.crm_id);
             }
         }
         // The cache of unlinked Google contacts follows the listing.
@@ -979,3 +999,6 @@ impl fmt::Display for UnlinkReason {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod props;

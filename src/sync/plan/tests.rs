@@ -198,10 +198,11 @@ crm: update "Bo" (crm 2 = c2): firstName: Bo → Bob"#,
 }
 
 #[test]
-fn a_google_deletion_deletes_the_crm_contact_unless_it_was_edited() {
+fn a_google_deletion_deletes_the_crm_contact_unless_it_was_edited_then_the_edit_goes_back() {
     check(
         "link 1 c1: first=Ann\n link 2 c2: first=Bo\n crm 2: first=Bob\n google-deleted c1\n google-deleted c2",
-        r#"crm: delete "Ann" (crm 1 = c1): deleted in Google
+        r#"google: create "Bob" (crm 2) in contactGroups/crm, contactGroups/myContacts
+crm: delete "Ann" (crm 1 = c1): deleted in Google
 unlink "Bob" (crm 2 = c2): deleted on one side after an edit on the other; the edit wins"#,
     );
 }

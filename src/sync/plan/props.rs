@@ -1,0 +1,595 @@
+//! Property tests over whole planning rounds on two in-memory sides: random edits on both sides,
+//! a plan, its execution by a faithful in-memory executor, the commit; then the invariants of
+//! DESIGN §3. Cases default to 1,000 per property; `PROPTEST_CASES` raises it.
+
+use super::*;
+use crate::sync::merge::text;
+use crate::sync::model::{Email, Phone};
+use crate::sync::normalize::{email_key, phone_key};
+use crate::sync::settings::ConflictPolicy;
+use proptest::prelude::*;
+
+/// A tiny deterministic generator: proptest draws the seed, the world draws from it.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+// Small pools so that matches, collisions and conflicts are common.
+const FIRST: [&str; 5] = ["Ann", "Bo", "Cy", "Dee", "Zoë"];
+const LAST: [&str; 4] = ["Lee", "Ng", "Álvarez", ""];
+const EMAILS: [&str; 8] = [
+    "a@x.io", "b@x.io", "c@x.io", "d@x.io", "e@x.io", "f@x.io", "g@x.io", "h@x.io",
+];
+const PHONES: [&str; 6] = [
+    "(415) 555-0100",
+    "+1 415 555 0101",
+    "415.555.0102",
+    "+44 20 7946 0018",
+    "+33 1 42 68 53 00",
+    "+1 415 555 0100",
+];
+const COMPANIES: [&str; 4] = ["Acme", "Globex", "Initech", ""];
+
+struct World {
+    rng: Rng,
+    crm: BTreeMap<String, CrmContact>,
+    google: BTreeMap<String, GoogleContact>,
+    /// Google contacts changed or deleted since the last listing (what a sync token returns).
+    google_changed: BTreeSet<String>,
+    google_deleted: BTreeSet<String>,
+    crm_deleted: Vec<String>,
+    state: AccountState,
+    settings: Settings,
+    next: u64,
+    now: Millis,
+}
+
+const TARGET: &str = "contactGroups/crm";
+
+impl World {
+    fn new(seed: u64) -> World {
+        let mut w = World {
+            rng: Rng(seed | 1),
+            crm: BTreeMap::new(),
+            google: BTreeMap::new(),
+            google_changed: BTreeSet::new(),
+            google_deleted: BTreeSet::new(),
+            crm_deleted: Vec::new(),
+            state: AccountState::new(),
+            settings: Settings::default(),
+            next: 0,
+            now: 1_000,
+        };
+        w.settings.conflict_policy = [
+            ConflictPolicy::Newest,
+            ConflictPolicy::Crm,
+            ConflictPolicy::Google,
+        ][w.rng.below(3)];
+        for _ in 0..w.rng.below(8) {
+            w.add(Side::Crm);
+        }
+        for _ in 0..w.rng.below(8) {
+            w.add(Side::Google);
+        }
+        w
+    }
+
+    fn id(&mut self) -> u64 {
+        self.next += 1;
+        self.next
+    }
+
+    fn random_contact(&mut self) -> Contact {
+        let mut c = Contact::default();
+        c.name.given = self.rng.pick(&FIRST).to_string();
+        c.name.family = self.rng.pick(&LAST).to_string();
+        for _ in 0..self.rng.below(3) {
+            c.emails.push(Email {
+                value: self.rng.pick(&EMAILS).to_string(),
+                kind: self.rng.pick(&["", "home", "work"]).to_string(),
+            });
+        }
+        for _ in 0..self.rng.below(3) {
+            c.phones.push(Phone {
+                value: self.rng.pick(&PHONES).to_string(),
+                kind: String::new(),
+                canonical: None,
+            });
+        }
+        c.company = self.rng.pick(&COMPANIES).to_string();
+        if self.rng.chance(30) {
+            c.birthday = crate::sync::model::Birthday::new(
+                self.rng.chance(50).then_some(1990),
+                7,
+                1 + self.rng.below(3) as u8,
+            );
+        }
+        c
+    }
+
+    fn add(&mut self, side: Side) {
+        let contact = self.random_contact();
+        let n = self.id();
+        self.now += 1;
+        match side {
+            Side::Crm => {
+                let id = format!("{n}");
+                self.crm.insert(
+                    id.clone(),
+                    CrmContact {
+                        id,
+                        modified_at: self.now,
+                        status: None,
+                        contact,
+                    },
+                );
+            }
+            Side::Google => {
+                let rn = format!("people/c{n}");
+                self.google_changed.insert(rn.clone());
+                self.google.insert(
+                    rn.clone(),
+                    GoogleContact {
+                        resource_name: rn,
+                        etag: format!("e{n}"),
+                        updated_at: self.now,
+                        tag: None,
+                        groups: vec![MY_CONTACTS.to_string()],
+                        contact,
+                    },
+                );
+            }
+        }
+    }
+
+    fn edit(&mut self, side: Side) {
+        self.now += 1;
+        let fresh = self.random_contact();
+        let field = self.rng.below(6);
+        let now = self.now;
+        let n = self.id();
+        let contact = match side {
+            Side::Crm => {
+                let keys: Vec<String> = self.crm.keys().cloned().collect();
+                if keys.is_empty() {
+                    return;
+                }
+                let id = keys[self.rng.below(keys.len())].clone();
+                let Some(c) = self.crm.get_mut(&id) else {
+                    return;
+                };
+                c.modified_at = now;
+                &mut c.contact
+            }
+            Side::Google => {
+                let keys: Vec<String> = self.google.keys().cloned().collect();
+                if keys.is_empty() {
+                    return;
+                }
+                let rn = keys[self.rng.below(keys.len())].clone();
+                self.google_changed.insert(rn.clone());
+                let Some(g) = self.google.get_mut(&rn) else {
+                    return;
+                };
+                g.updated_at = now;
+                g.etag = format!("e{n}");
+                &mut g.contact
+            }
+        };
+        match field {
+            0 => contact.name.given = fresh.name.given,
+            1 => contact.emails = fresh.emails,
+            2 => contact.phones = fresh.phones,
+            3 => contact.company = fresh.company,
+            4 => contact.birthday = fresh.birthday,
+            _ => contact.emails.extend(fresh.emails),
+        }
+    }
+
+    fn delete(&mut self, side: Side) {
+        match side {
+            Side::Crm => {
+                let keys: Vec<String> = self.crm.keys().cloned().collect();
+                if let Some(id) = keys.get(self.rng.below(keys.len())) {
+                    self.crm.remove(id);
+                    self.crm_deleted.push(id.clone());
+                }
+            }
+            Side::Google => {
+                let keys: Vec<String> = self.google.keys().cloned().collect();
+                if let Some(rn) = keys.get(self.rng.below(keys.len())) {
+                    self.google.remove(rn);
+                    self.google_changed.remove(rn);
+                    self.google_deleted.insert(rn.clone());
+                }
+            }
+        }
+    }
+
+    fn random_edits(&mut self, deletions: bool) {
+        for _ in 0..self.rng.below(6) {
+            let side = if self.rng.chance(50) {
+                Side::Crm
+            } else {
+                Side::Google
+            };
+            match self.rng.below(if deletions { 4 } else { 3 }) {
+                0 => self.add(side),
+                1 | 2 => self.edit(side),
+                _ => self.delete(side),
+            }
+        }
+    }
+
+    /// What Google would list now: everything (full), or what changed since the last listing.
+    fn listing(&self, full: bool) -> GoogleListing {
+        let people = if full {
+            self.google.values().cloned().collect()
+        } else {
+            self.google_changed
+                .iter()
+                .filter_map(|rn| self.google.get(rn).cloned())
+                .collect()
+        };
+        GoogleListing {
+            people,
+            deleted: if full {
+                Vec::new()
+            } else {
+                self.google_deleted.iter().cloned().collect()
+            },
+            full,
+            complete: true,
+        }
+    }
+
+    fn plan(&self, listing: &GoogleListing, confirm: bool) -> Plan {
+        let crm: Vec<CrmContact> = self.crm.values().cloned().collect();
+        plan(PlanInput {
+            state: &self.state,
+            settings: &self.settings,
+            crm: &crm,
+            crm_other: &[],
+            crm_deleted: &self.crm_deleted,
+            google: listing,
+            target_group: Some(TARGET),
+            scope: &Scope::All,
+            confirm_deletions: confirm,
+            now: self.now,
+        })
+    }
+
+    /// Executes `plan` as a host and Google would, then commits it. Checks on the way that each
+    /// Google update carries the contact's current etag.
+    fn execute(&mut self, plan: &Plan, listing: &GoogleListing) -> std::result::Result<(), String> {
+        self.now += 1;
+        let now = self.now;
+        let mut outcome = Outcome::default();
+        for c in &plan.creates_google {
+            let n = self.id();
+            let rn = format!("people/c{n}");
+            let etag = format!("e{n}");
+            self.google.insert(
+                rn.clone(),
+                GoogleContact {
+                    resource_name: rn.clone(),
+                    etag: etag.clone(),
+                    updated_at: now,
+                    tag: Some(c.crm_id.clone()),
+                    groups: c.groups.clone(),
+                    contact: c.contact.clone(),
+                },
+            );
+            self.google_changed.insert(rn.clone());
+            outcome.google_created.insert(c.crm_id.clone(), (rn, etag));
+        }
+        for c in &plan.creates_crm {
+            let id = format!("{}", self.id());
+            self.crm.insert(
+                id.clone(),
+                CrmContact {
+                    id: id.clone(),
+                    modified_at: now,
+                    status: c.status.clone(),
+                    contact: c.contact.clone(),
+                },
+            );
+            // The executor tags the Google contact with its new CRM id, as every linked contact is.
+            let n = self.id();
+            if let Some(g) = self.google.get_mut(&c.resource_name) {
+                g.tag = Some(id.clone());
+                g.etag = format!("e{n}");
+                g.updated_at = now;
+                outcome
+                    .google_etags
+                    .insert(c.resource_name.clone(), g.etag.clone());
+                self.google_changed.insert(c.resource_name.clone());
+            }
+            outcome.crm_created.insert(c.resource_name.clone(), id);
+        }
+        for u in &plan.updates {
+            match u.side {
+                Side::Crm => {
+                    let c = self
+                        .crm
+                        .get_mut(&u.crm_id)
+                        .ok_or(format!("update of a missing CRM contact {}", u.crm_id))?;
+                    copy_fields(&mut c.contact, &u.contact, &u.fields());
+                    if u.status.is_some() {
+                        c.status = u.status.clone();
+                    }
+                    c.modified_at = now;
+                }
+                Side::Google => {
+                    let n = self.id();
+                    let g = self.google.get_mut(&u.resource_name).ok_or(format!(
+                        "update of a missing Google contact {}",
+                        u.resource_name
+                    ))?;
+                    if g.etag != u.etag {
+                        return Err(format!(
+                            "update of {} with etag {} but Google has {}",
+                            u.resource_name, u.etag, g.etag
+                        ));
+                    }
+                    copy_fields(&mut g.contact, &u.contact, &u.fields());
+                    if u.set_tag {
+                        g.tag = Some(u.crm_id.clone());
+                    }
+                    g.etag = format!("e{n}");
+                    g.updated_at = now;
+                    self.google_changed.insert(u.resource_name.clone());
+                    outcome
+                        .google_etags
+                        .insert(u.resource_name.clone(), g.etag.clone());
+                }
+            }
+        }
+        for d in &plan.deletes {
+            match d.side {
+                Side::Crm => {
+                    self.crm.remove(&d.crm_id);
+                }
+                Side::Google => {
+                    self.google.remove(&d.resource_name);
+                    self.google_changed.remove(&d.resource_name);
+                    self.google_deleted.insert(d.resource_name.clone());
+                }
+            }
+            outcome.deleted.insert(d.crm_id.clone());
+        }
+        for add in &plan.group_adds {
+            for rn in &add.resource_names {
+                if let Some(g) = self.google.get_mut(rn) {
+                    if !g.groups.contains(&add.group) {
+                        g.groups.push(add.group.clone());
+                    }
+                }
+            }
+        }
+        plan.commit(&mut self.state, listing, &outcome, now);
+        // The listing consumed what changed before it; our own writes come back next time, as
+        // echoes through the sync token.
+        for rn in listing
+            .people
+            .iter()
+            .map(|g| &g.resource_name)
+            .chain(&listing.deleted)
+        {
+            if !outcome.google_etags.contains_key(rn)
+                && !outcome.google_created.values().any(|(r, _)| r == rn)
+            {
+                self.google_changed.remove(rn);
+            }
+        }
+        self.google_deleted
+            .retain(|rn| !listing.deleted.contains(rn));
+        self.crm_deleted.clear();
+        Ok(())
+    }
+
+    fn round(&mut self, full: bool, confirm: bool) -> std::result::Result<Plan, String> {
+        let listing = self.listing(full);
+        let plan = self.plan(&listing, confirm);
+        self.execute(&plan, &listing)?;
+        Ok(plan)
+    }
+
+    /// Every linked pair holds the same values, and no contact is linked twice on either side.
+    fn check_links(&self) -> std::result::Result<(), String> {
+        let mut rns = BTreeSet::new();
+        let region = self.settings.region();
+        for link in self.state.links.values() {
+            if !rns.insert(&link.resource_name) {
+                return Err(format!("{} linked twice", link.resource_name));
+            }
+            let c = self
+                .crm
+                .get(&link.crm_id)
+                .ok_or(format!("link to missing CRM {}", link.crm_id))?;
+            let g = self
+                .google
+                .get(&link.resource_name)
+                .ok_or(format!("link to missing Google {}", link.resource_name))?;
+            if differs(&c.contact, &g.contact, region) {
+                return Err(format!(
+                    "linked pair differs:\n crm {:?}\n google {:?}",
+                    c.contact, g.contact
+                ));
+            }
+        }
+        let mut tags = BTreeMap::new();
+        for g in self.google.values() {
+            if let Some(t) = &g.tag {
+                if let Some(other) = tags.insert(t.clone(), g.resource_name.clone()) {
+                    return Err(format!(
+                        "CRM contact {t} has two Google contacts: {other}, {}",
+                        g.resource_name
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub fn copy_fields(dst: &mut Contact, src: &Contact, fields: &[Field]) {
+    for f in fields {
+        match f {
+            Field::Emails => dst.emails = src.emails.clone(),
+            Field::Phones => dst.phones = src.phones.clone(),
+            Field::Addresses => dst.addresses = src.addresses.clone(),
+            Field::Birthday => dst.birthday = src.birthday,
+            f => {
+                let v = text(src, *f).to_string();
+                match f {
+                    Field::Prefix => dst.name.prefix = v,
+                    Field::GivenName => dst.name.given = v,
+                    Field::MiddleName => dst.name.middle = v,
+                    Field::FamilyName => dst.name.family = v,
+                    Field::Suffix => dst.name.suffix = v,
+                    Field::Company => dst.company = v,
+                    Field::Title => dst.title = v,
+                    _ => dst.notes = v,
+                }
+            }
+        }
+    }
+}
+
+/// Every value a linked pair holds, as keys: field name plus normalized value.
+fn values(c: &Contact, region: Region) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for e in &c.emails {
+        out.insert(format!("email {}", email_key(e)));
+    }
+    for p in &c.phones {
+        out.insert(format!("phone {}", phone_key(p, region)));
+    }
+    for f in [Field::GivenName, Field::FamilyName, Field::Company] {
+        let v = crate::sync::normalize::text_key(text(c, f));
+        if !v.is_empty() {
+            out.insert(format!("{f} {v}"));
+        }
+    }
+    out.retain(|v| !v.ends_with(' '));
+    out
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Applying a plan makes linked pairs agree, links stay one-to-one, no CRM contact gets two
+    /// Google contacts, and planning again right away writes nothing.
+    #[test]
+    fn rounds_converge_and_a_second_plan_is_empty(seed in any::<u64>(), rounds in 1usize..5) {
+        let mut w = World::new(seed);
+        for r in 0..rounds {
+            let full = r == 0 || w.rng.chance(30);
+            w.round(full, true).map_err(TestCaseError::fail)?;
+            w.check_links().map_err(TestCaseError::fail)?;
+            let again = w.listing(false);
+            let p = w.plan(&again, true);
+            prop_assert!(p.writes() == 0 && p.links.is_empty(), "second plan not empty:\n{p}");
+            w.random_edits(true);
+        }
+    }
+
+    /// A value either side held before a round is still held after it, unless a deletion, a
+    /// one-sided removal (the value was in the base and one side dropped it) or a recorded
+    /// conflict took it out.
+    #[test]
+    fn no_value_is_lost_except_by_a_rule(seed in any::<u64>()) {
+        let mut w = World::new(seed);
+        w.round(true, true).map_err(TestCaseError::fail)?;
+        w.random_edits(false);
+        let region = w.settings.region();
+        let before: Vec<(String, String, BTreeSet<String>, BTreeSet<String>, BTreeSet<String>)> = w
+            .state
+            .links
+            .values()
+            .filter_map(|l| {
+                let c = w.crm.get(&l.crm_id)?;
+                let g = w.google.get(&l.resource_name)?;
+                Some((l.crm_id.clone(), l.resource_name.clone(), values(&l.base, region), values(&c.contact, region), values(&g.contact, region)))
+            })
+            .collect();
+        let plan = w.round(false, true).map_err(TestCaseError::fail)?;
+        let conflicts: BTreeSet<String> = plan
+            .conflicts
+            .iter()
+            .flat_map(|c| [c.conflict.crm.clone(), c.conflict.google.clone()])
+            .map(|v| crate::sync::normalize::text_key(&v))
+            .collect();
+        for (crm_id, rn, base, c, g) in before {
+            let (Some(ca), Some(ga)) = (w.crm.get(&crm_id), w.google.get(&rn)) else { continue };
+            let after: BTreeSet<String> = values(&ca.contact, region).union(&values(&ga.contact, region)).cloned().collect();
+            for v in c.union(&g) {
+                let removed_one_side = base.contains(v) && !(c.contains(v) && g.contains(v));
+                let in_conflict = conflicts.iter().any(|x| v.ends_with(x.as_str()) && !x.is_empty());
+                prop_assert!(after.contains(v) || removed_one_side || in_conflict, "{v} lost for {crm_id}");
+            }
+        }
+    }
+
+    /// An incomplete listing never yields a deletion nor a create in Google.
+    #[test]
+    fn an_incomplete_listing_never_deletes(seed in any::<u64>()) {
+        let mut w = World::new(seed);
+        w.round(true, true).map_err(TestCaseError::fail)?;
+        w.random_edits(true);
+        let full = w.rng.chance(50);
+        let mut listing = w.listing(full);
+        let keep = w.rng.below(listing.people.len() + 1);
+        listing.people.truncate(keep);
+        listing.complete = false;
+        let p = w.plan(&listing, true);
+        prop_assert!(p.deletes.iter().all(|d| d.side == Side::Google && d.reason == DeleteReason::DeletedInCrm), "{p}");
+        prop_assert!(p.creates_google.is_empty(), "{p}");
+    }
+
+    /// A deletion set over the guard's limit is held back whole; under it, nothing is held.
+    #[test]
+    fn deletions_over_the_guard_are_held_back(seed in any::<u64>(), deleted in 0usize..40) {
+        let mut w = World::new(seed);
+        for _ in 0..30 { w.add(Side::Crm); }
+        w.round(true, true).map_err(TestCaseError::fail)?;
+        let links = w.state.links.len();
+        let rns: Vec<String> = w.state.links.values().map(|l| l.resource_name.clone()).take(deleted).collect();
+        for rn in &rns {
+            w.google.remove(rn);
+            w.google_deleted.insert(rn.clone());
+        }
+        let p = w.plan(&w.listing(false), false);
+        let limit = w.settings.deletion_guard.limit(links);
+        let crm_deletes = p.deletes.iter().filter(|d| d.side == Side::Crm).count();
+        let held: usize = p.held.iter().map(|h| h.deletions.len()).sum();
+        prop_assert!(crm_deletes <= limit);
+        prop_assert_eq!(held > 0, rns.len() > limit);
+        prop_assert_eq!(crm_deletes + held, rns.len());
+    }
+}
