@@ -7,6 +7,7 @@
 //! survives between runs. Nothing here reads a clock or performs I/O: `now` and all data are
 //! arguments.
 
+pub mod mapping;
 pub mod model;
 pub mod normalize;
 pub mod phone;
