@@ -124,12 +124,12 @@ fn batch_writes_respect_their_limits() {
         ..Person::default()
     };
     check(
-        api.batch_create_contacts(&[p.clone()], "metadata"),
+        api.batch_create_contacts(std::slice::from_ref(&p), "metadata"),
         "POST https://people.googleapis.com/v1/people:batchCreateContacts\n\
 {\"contacts\":[{\"contactPerson\":{\"resourceName\":\"people/c9\",\"etag\":\"e\",\"emailAddresses\":[{\"value\":\"a@x.io\"}]}}],\"readMask\":\"metadata\"}",
     );
     check(
-        api.batch_update_contacts(&[p.clone()], &["emailAddresses", "names"], "metadata"),
+        api.batch_update_contacts(std::slice::from_ref(&p), &["emailAddresses", "names"], "metadata"),
         "POST https://people.googleapis.com/v1/people:batchUpdateContacts\n\
 {\"contacts\":{\"people/c9\":{\"emailAddresses\":[{\"value\":\"a@x.io\"}],\"etag\":\"e\",\"names\":[],\"resourceName\":\"people/c9\"}},\
 \"readMask\":\"metadata\",\"updateMask\":\"emailAddresses,names\"}",
