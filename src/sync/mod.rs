@@ -1,12 +1,13 @@
 //! The pure sync core.
 //!
 //! Data flows one way through it: host and Google data are parsed at the edges into [`model`]
-//! types; [`normalize`] gives each value the key it is compared by; [`matching`] pairs unlinked
-//! contacts; [`merge`] settles each linked pair field by field against the link's base; [`plan`]
-//! turns a whole account's worth of that into a deterministic [`plan::Plan`]; [`state`] is what
-//! survives between runs. Nothing here reads a clock or performs I/O: `now` and all data are
-//! arguments.
+//! types ([`mapping`] for Google's `Person`); [`normalize`] and [`phone`] give each value the key
+//! it is compared by; [`matching`] pairs unlinked contacts; [`merge`] settles each linked pair
+//! field by field against the link's base; [`plan`] turns a whole account's worth of that into a
+//! deterministic [`plan::Plan`]; [`state`] and [`settings`] are what survives between runs.
+//! Nothing here reads a clock or performs I/O: `now` and all data are arguments.
 
+pub mod mapping;
 pub mod matching;
 pub mod merge;
 pub mod model;

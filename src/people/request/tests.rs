@@ -1,0 +1,218 @@
+use super::*;
+use crate::people::wire::{EmailAddress, Name, Other};
+
+fn check(request: Result<HttpRequest, RequestError>, expected: &str) {
+    let actual = match request {
+        Ok(r) => r.to_string(),
+        Err(e) => format!("error: {e}"),
+    };
+    assert_eq!(actual, expected);
+}
+
+fn names(prefix: &str, n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("{prefix}{i}")).collect()
+}
+
+fn person(json: &str) -> Person {
+    serde_json::from_str(json).expect("test fixture is valid JSON")
+}
+
+#[test]
+fn a_full_listing_asks_for_every_mapped_field_and_a_sync_token() {
+    check(
+        Ok(PeopleApi::default().list_connections(&ListConnections::default())),
+        "GET https://people.googleapis.com/v1/people/me/connections?personFields=names,emailAddresses,\
+phoneNumbers,addresses,birthdays,organizations,biographies,memberships,clientData,metadata\
+&pageSize=1000&requestSyncToken=true",
+    );
+}
+
+#[test]
+fn page_and_sync_tokens_are_percent_encoded() {
+    let q = ListConnections {
+        person_fields: "names".into(),
+        page_size: 5000,
+        page_token: Some("a+b/c=".into()),
+        request_sync_token: true,
+        sync_token: Some("EL2x&y z".into()),
+    };
+    check(
+        Ok(PeopleApi::new("http://localhost:8787/").list_connections(&q)),
+        "GET http://localhost:8787/v1/people/me/connections?personFields=names&pageSize=1000\
+&pageToken=a%2Bb%2Fc%3D&requestSyncToken=true&syncToken=EL2x%26y%20z",
+    );
+}
+
+#[test]
+fn reads_of_one_or_many_people_name_them_in_the_url() {
+    let api = PeopleApi::default();
+    check(
+        Ok(api.get_person("people/c1", "names")),
+        "GET https://people.googleapis.com/v1/people/c1?personFields=names",
+    );
+    check(
+        api.batch_get(&names("people/c", 2), "names,metadata"),
+        "GET https://people.googleapis.com/v1/people:batchGet?resourceNames=people%2Fc0\
+&resourceNames=people%2Fc1&personFields=names,metadata",
+    );
+    check(
+        api.batch_get(&names("people/c", 201), "names"),
+        "error: people:batchGet takes at most 200 items, got 201",
+    );
+    check(
+        api.batch_get(&[], "names"),
+        "error: people:batchGet needs at least one item",
+    );
+}
+
+#[test]
+fn an_update_sends_only_the_masked_fields_with_the_etag() {
+    let p = person(
+        r##"{"resourceName":"people/c1","etag":"%Eg","metadata":{"sources":[{"type":"CONTACT","id":"1","etag":"#A"}]},
+            "names":[{"givenName":"Ada"}],"emailAddresses":[{"value":"a@x.io"}],
+            "photos":[{"url":"https://x/p.jpg"}],"userDefined":[{"key":"Tier","value":"Gold"}]}"##,
+    );
+    check(
+        PeopleApi::default().update_contact(&p, &["names", "phoneNumbers"], PERSON_FIELDS),
+        "PATCH https://people.googleapis.com/v1/people/c1:updateContact?updatePersonFields=names,phoneNumbers\
+&personFields=names,emailAddresses,phoneNumbers,addresses,birthdays,organizations,biographies,memberships,clientData,metadata\n\
+{\"etag\":\"%Eg\",\"metadata\":{\"sources\":[{\"etag\":\"#A\",\"id\":\"1\",\"type\":\"CONTACT\"}]},\
+\"names\":[{\"givenName\":\"Ada\"}],\"phoneNumbers\":[],\"resourceName\":\"people/c1\"}",
+    );
+    check(
+        PeopleApi::default().update_contact(&Person::default(), &["names"], "names"),
+        "error: the person has no resourceName",
+    );
+    check(
+        PeopleApi::default().update_contact(&p, &[], "names"),
+        "error: people.updateContact needs at least one item",
+    );
+}
+
+#[test]
+fn creates_and_deletes_have_their_own_endpoints() {
+    let api = PeopleApi::default();
+    let p = Person {
+        names: vec![Name {
+            given_name: Some("Ada".into()),
+            ..Name::default()
+        }],
+        ..Person::default()
+    };
+    check(
+        api.create_contact(&p, "metadata,clientData"),
+        "POST https://people.googleapis.com/v1/people:createContact?personFields=metadata,clientData\n\
+{\"names\":[{\"givenName\":\"Ada\"}]}",
+    );
+    check(
+        Ok(api.delete_contact("people/c1")),
+        "DELETE https://people.googleapis.com/v1/people/c1:deleteContact",
+    );
+}
+
+#[test]
+fn batch_writes_respect_their_limits() {
+    let api = PeopleApi::default();
+    let p = Person {
+        resource_name: Some("people/c9".into()),
+        etag: Some("e".into()),
+        email_addresses: vec![EmailAddress {
+            value: Some("a@x.io".into()),
+            other: Other::new(),
+            ..EmailAddress::default()
+        }],
+        ..Person::default()
+    };
+    check(
+        api.batch_create_contacts(std::slice::from_ref(&p), "metadata"),
+        "POST https://people.googleapis.com/v1/people:batchCreateContacts\n\
+{\"contacts\":[{\"contactPerson\":{\"resourceName\":\"people/c9\",\"etag\":\"e\",\"emailAddresses\":[{\"value\":\"a@x.io\"}]}}],\"readMask\":\"metadata\"}",
+    );
+    check(
+        api.batch_update_contacts(std::slice::from_ref(&p), &["emailAddresses", "names"], "metadata"),
+        "POST https://people.googleapis.com/v1/people:batchUpdateContacts\n\
+{\"contacts\":{\"people/c9\":{\"emailAddresses\":[{\"value\":\"a@x.io\"}],\"etag\":\"e\",\"names\":[],\"resourceName\":\"people/c9\"}},\
+\"readMask\":\"metadata\",\"updateMask\":\"emailAddresses,names\"}",
+    );
+    check(
+        api.batch_create_contacts(&vec![p.clone(); 201], "metadata"),
+        "error: people:batchCreateContacts takes at most 200 items, got 201",
+    );
+    check(
+        api.batch_update_contacts(&vec![p; 201], &["names"], "metadata"),
+        "error: people:batchUpdateContacts takes at most 200 items, got 201",
+    );
+    check(
+        api.batch_delete_contacts(&names("people/c", 2)),
+        "POST https://people.googleapis.com/v1/people:batchDeleteContacts\n\
+{\"resourceNames\":[\"people/c0\",\"people/c1\"]}",
+    );
+    check(
+        api.batch_delete_contacts(&names("people/c", 501)),
+        "error: people:batchDeleteContacts takes at most 500 items, got 501",
+    );
+}
+
+#[test]
+fn contact_groups_are_listed_created_and_modified() {
+    let api = PeopleApi::default();
+    check(
+        Ok(api.list_contact_groups(Some("next"))),
+        "GET https://people.googleapis.com/v1/contactGroups?groupFields=name,groupType,memberCount,metadata,clientData\
+&pageSize=1000&pageToken=next",
+    );
+    check(
+        Ok(api.get_contact_group("contactGroups/abc", 0)),
+        "GET https://people.googleapis.com/v1/contactGroups/abc?groupFields=name,groupType,memberCount,metadata,clientData&maxMembers=0",
+    );
+    check(
+        api.create_contact_group("CRM"),
+        "POST https://people.googleapis.com/v1/contactGroups\n\
+{\"contactGroup\":{\"name\":\"CRM\"},\"readGroupFields\":\"name,groupType,memberCount,metadata,clientData\"}",
+    );
+    let change = ModifyContactGroupMembersRequest {
+        resource_names_to_add: vec!["people/c1".into()],
+        resource_names_to_remove: vec!["people/c2".into()],
+    };
+    check(
+        api.modify_group_members("contactGroups/abc", &change),
+        "POST https://people.googleapis.com/v1/contactGroups/abc/members:modify\n\
+{\"resourceNamesToAdd\":[\"people/c1\"],\"resourceNamesToRemove\":[\"people/c2\"]}",
+    );
+    let too_many = ModifyContactGroupMembersRequest {
+        resource_names_to_add: names("people/a", 600),
+        resource_names_to_remove: names("people/r", 401),
+    };
+    check(
+        api.modify_group_members("contactGroups/abc", &too_many),
+        "error: contactGroups.members:modify takes at most 1000 items, got 1001",
+    );
+}
+
+#[test]
+fn work_is_split_into_requests_google_accepts() {
+    let sizes = |v: Vec<usize>| format!("{v:?}");
+    let items = names("people/c", 450);
+    assert_eq!(
+        sizes(chunks(&items, MAX_BATCH_CREATE).map(<[_]>::len).collect()),
+        "[200, 200, 50]"
+    );
+    assert_eq!(
+        sizes(chunks(&items, 0).take(2).map(<[_]>::len).collect()),
+        "[1, 1]"
+    );
+    let split = member_chunks(&names("people/a", 1500), &names("people/r", 700));
+    assert_eq!(
+        sizes(
+            split
+                .iter()
+                .flat_map(|c| [
+                    c.resource_names_to_add.len(),
+                    c.resource_names_to_remove.len()
+                ])
+                .collect()
+        ),
+        "[1000, 0, 500, 500, 0, 200]"
+    );
+    assert!(member_chunks(&[], &[]).is_empty());
+}

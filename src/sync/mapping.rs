@@ -1,0 +1,474 @@
+//! People API `Person` ⇄ the core [`Contact`].
+//!
+//! Reading ([`google_contact`]) reduces a Person to the synced fields. Writing
+//! ([`apply_to_person`]) goes the other way without losing anything: it edits a copy of the
+//! Person Google last returned, touching only the fields it is told to, and it reuses Google's own
+//! item for every email, phone and address whose comparison key is unchanged, so the item's
+//! metadata, label, `displayName` and other keys we do not model survive. It reports which Google
+//! fields really changed, for `updatePersonFields`: a field whose Google value already equals the
+//! wanted one is not sent, so our own writes echoing back cost nothing.
+//!
+//! Singletons (names, birthdays, biographies) are read from the CONTACT source's item when a
+//! person also carries a profile's, and written as exactly one item: Google answers 400 to more.
+//! The CRM side needs no mapping here: the bindings turn host objects into core contacts.
+
+use super::model::{Address, Birthday, Contact, Email, Field, GoogleContact, Name, Phone};
+use super::normalize::{address_key, email_key, phone_key, Region};
+use crate::people::tag;
+use crate::people::time::parse_rfc3339;
+use crate::people::wire::{self, from_contact, FieldMetadata, Membership, Person, TEXT_PLAIN};
+use std::fmt;
+
+/// A Person the sync cannot use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MappingError {
+    /// Every contact Google returns has a `resourceName`; one without it cannot be linked.
+    MissingResourceName { etag: Option<String> },
+}
+
+impl fmt::Display for MappingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MappingError::MissingResourceName { etag } => write!(
+                f,
+                "Google returned a person without a resourceName (etag {})",
+                etag.as_deref().unwrap_or("none")
+            ),
+        }
+    }
+}
+
+impl std::error::Error for MappingError {}
+
+/// The Google side of a link, as the sync sees it. `instance_id` picks this CRM instance's tag
+/// out of the person's `clientData`.
+pub fn google_contact(person: &Person, instance_id: &str) -> Result<GoogleContact, MappingError> {
+    let resource_name = person
+        .resource_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| MappingError::MissingResourceName {
+            etag: person.etag.clone(),
+        })?;
+    let source = person.contact_source();
+    let etag = person
+        .etag
+        .clone()
+        .or_else(|| source.and_then(|s| s.etag.clone()))
+        .unwrap_or_default();
+    // A missing or unreadable updateTime makes the contact "oldest", so a `newest` conflict goes
+    // to the CRM rather than failing the whole contact.
+    let updated_at = source
+        .and_then(|s| s.update_time.as_deref())
+        .and_then(|t| parse_rfc3339(t).ok())
+        .unwrap_or(0);
+    Ok(GoogleContact {
+        resource_name,
+        etag,
+        updated_at,
+        tag: tag::crm_id(&person.client_data, instance_id),
+        groups: person
+            .memberships
+            .iter()
+            .filter_map(Membership::group_resource_name)
+            .map(str::to_string)
+            .collect(),
+        contact: contact(person),
+    })
+}
+
+/// The synced fields of a person. Duplicate emails, phones and addresses (a contact linked to a
+/// profile lists the profile's too) are kept once, first wins.
+pub fn contact(person: &Person) -> Contact {
+    let mut c = Contact {
+        name: pick(&person.names, |n| &n.metadata)
+            .map(name_of)
+            .unwrap_or_default(),
+        birthday: pick(&person.birthdays, |b| &b.metadata).and_then(birthday_of),
+        notes: pick(&person.biographies, |b| &b.metadata)
+            .map(|b| text(&b.value))
+            .unwrap_or_default(),
+        ..Contact::default()
+    };
+    for e in person.email_addresses.iter().map(email_of) {
+        if !e.value.trim().is_empty() && !c.emails.iter().any(|x| email_key(x) == email_key(&e)) {
+            c.emails.push(e);
+        }
+    }
+    for p in person.phone_numbers.iter().map(phone_of) {
+        if !p.value.trim().is_empty() && !c.phones.iter().any(|x| same_phone(x, &p)) {
+            c.phones.push(p);
+        }
+    }
+    for a in person.addresses.iter().map(address_of) {
+        if !a.is_empty()
+            && !c
+                .addresses
+                .iter()
+                .any(|x| address_key(x) == address_key(&a))
+        {
+            c.addresses.push(a);
+        }
+    }
+    if let Some(o) = person.organizations.first() {
+        c.company = text(&o.name);
+        c.title = text(&o.title);
+    }
+    c
+}
+
+/// Writes the named `fields` of `contact` into a copy of `person` and returns it with the Google
+/// field names that changed, in `updatePersonFields` order. Everything else is left as it was.
+pub fn apply_to_person(
+    person: &Person,
+    contact: &Contact,
+    fields: &[Field],
+) -> (Person, Vec<&'static str>) {
+    let has = |f: Field| fields.contains(&f);
+    let mut out = person.clone();
+    let mut changed = Vec::new();
+
+    if [
+        Field::Prefix,
+        Field::GivenName,
+        Field::MiddleName,
+        Field::FamilyName,
+        Field::Suffix,
+    ]
+    .into_iter()
+    .any(has)
+    {
+        let mut item = own_item(pick(&person.names, |n| &n.metadata), |n| &mut n.metadata);
+        let n = &contact.name;
+        let mut dirty = false;
+        for (field, slot, value) in [
+            (Field::Prefix, &mut item.honorific_prefix, &n.prefix),
+            (Field::GivenName, &mut item.given_name, &n.given),
+            (Field::MiddleName, &mut item.middle_name, &n.middle),
+            (Field::FamilyName, &mut item.family_name, &n.family),
+            (Field::Suffix, &mut item.honorific_suffix, &n.suffix),
+        ] {
+            if has(field) {
+                dirty |= set_text(slot, value);
+            }
+        }
+        if dirty {
+            // Google derives these from the parts; a stale unstructuredName sent next to new
+            // parts would contradict them.
+            item.display_name = None;
+            item.display_name_last_first = None;
+            item.unstructured_name = None;
+            let empty = name_of(&item).is_empty() && item.other.is_empty();
+            out.names = if empty { Vec::new() } else { vec![item] };
+            changed.push("names");
+        }
+    }
+
+    if has(Field::Emails) {
+        let wanted: Vec<&Email> = contact
+            .emails
+            .iter()
+            .filter(|e| !e.value.trim().is_empty())
+            .collect();
+        let rewritten = rewrite(
+            &person.email_addresses,
+            &wanted,
+            |w, c| email_key(&email_of(w)) == email_key(c),
+            |c| wire::EmailAddress {
+                value: Some(c.value.trim().to_string()),
+                kind: non_empty(&c.kind),
+                ..Default::default()
+            },
+        );
+        if let Some(list) = rewritten {
+            out.email_addresses = list;
+            changed.push("emailAddresses");
+        }
+    }
+
+    if has(Field::Phones) {
+        let wanted: Vec<&Phone> = contact
+            .phones
+            .iter()
+            .filter(|p| !p.value.trim().is_empty())
+            .collect();
+        let rewritten = rewrite(
+            &person.phone_numbers,
+            &wanted,
+            |w, c| same_phone(&phone_of(w), c),
+            |c| wire::PhoneNumber {
+                value: Some(c.value.trim().to_string()),
+                kind: non_empty(&c.kind),
+                ..Default::default()
+            },
+        );
+        if let Some(list) = rewritten {
+            out.phone_numbers = list;
+            changed.push("phoneNumbers");
+        }
+    }
+
+    if has(Field::Addresses) {
+        let wanted: Vec<&Address> = contact.addresses.iter().filter(|a| !a.is_empty()).collect();
+        let rewritten = rewrite(
+            &person.addresses,
+            &wanted,
+            |w, c| address_key(&address_of(w)) == address_key(c),
+            |c| wire::Address {
+                street_address: non_empty(&c.street),
+                extended_address: non_empty(&c.extended),
+                city: non_empty(&c.city),
+                region: non_empty(&c.region),
+                postal_code: non_empty(&c.postal_code),
+                country: non_empty(&c.country),
+                country_code: non_empty(&c.country_code),
+                kind: non_empty(&c.kind),
+                ..Default::default()
+            },
+        );
+        if let Some(list) = rewritten {
+            out.addresses = list;
+            changed.push("addresses");
+        }
+    }
+
+    if has(Field::Birthday) {
+        let current = pick(&person.birthdays, |b| &b.metadata);
+        if current.and_then(birthday_of) != contact.birthday {
+            out.birthdays = match contact.birthday {
+                None => Vec::new(),
+                Some(b) => {
+                    let mut item = own_item(current, |b| &mut b.metadata);
+                    // "Clients should always set the `date` field when mutating birthdays"; the
+                    // deprecated text would contradict it.
+                    item.text = None;
+                    item.date = Some(wire::Date {
+                        year: b.year.map(i32::from),
+                        month: Some(i32::from(b.month)),
+                        day: Some(i32::from(b.day)),
+                    });
+                    vec![item]
+                }
+            };
+            changed.push("birthdays");
+        }
+    }
+
+    if has(Field::Company) || has(Field::Title) {
+        let first = person.organizations.first();
+        let mut item = first.cloned().unwrap_or_default();
+        let mut dirty = false;
+        if has(Field::Company) {
+            dirty |= set_text(&mut item.name, &contact.company);
+        }
+        if has(Field::Title) {
+            dirty |= set_text(&mut item.title, &contact.title);
+        }
+        if dirty {
+            // An organization left with nothing but its label is dropped; one with a department
+            // or dates is the user's and stays.
+            let only_labels = item
+                .other
+                .keys()
+                .all(|k| matches!(k.as_str(), "type" | "formattedType" | "current"));
+            let empty = item.name.is_none() && item.title.is_none() && only_labels;
+            match (first.is_some(), empty) {
+                (true, true) => {
+                    out.organizations.remove(0);
+                }
+                (true, false) => out.organizations[0] = item,
+                (false, _) => out.organizations.insert(0, item),
+            }
+            changed.push("organizations");
+        }
+    }
+
+    if has(Field::Notes) {
+        let current = pick(&person.biographies, |b| &b.metadata);
+        if current.map(|b| text(&b.value)).unwrap_or_default() != contact.notes {
+            out.biographies = if contact.notes.is_empty() {
+                Vec::new()
+            } else {
+                let mut item = own_item(current, |b| &mut b.metadata);
+                item.value = Some(contact.notes.clone());
+                item.content_type = Some(TEXT_PLAIN.to_string());
+                vec![item]
+            };
+            changed.push("biographies");
+        }
+    }
+
+    (out, changed)
+}
+
+/// The Person to create for a CRM contact: its fields, this instance's tag and the target groups
+/// (membership is set in the create itself, DESIGN §3).
+pub fn new_person(contact: &Contact, tag: (&str, &str), groups: &[String]) -> Person {
+    let (mut person, _) = apply_to_person(&Person::default(), contact, &Field::ALL);
+    tag::set(&mut person.client_data, tag.0, tag.1);
+    person.memberships = groups.iter().map(|g| Membership::group(g)).collect();
+    person
+}
+
+/// The singleton item the sync reads: the CONTACT source's, else the first.
+fn pick<T>(items: &[T], meta: impl Fn(&T) -> &Option<FieldMetadata>) -> Option<&T> {
+    items
+        .iter()
+        .find(|i| from_contact(meta(i)))
+        .or_else(|| items.first())
+}
+
+/// A copy of the item to rewrite, or a new one. A profile's item loses its metadata: the write
+/// goes to the contact source.
+fn own_item<T: Clone + Default>(
+    item: Option<&T>,
+    meta: impl Fn(&mut T) -> &mut Option<FieldMetadata>,
+) -> T {
+    let mut item = item.cloned().unwrap_or_default();
+    let m = meta(&mut item);
+    if !from_contact(m) {
+        *m = None;
+    }
+    item
+}
+
+/// The list to send, or `None` when `wanted` is what Google already has (in any order, up to
+/// duplicates). Items matching an existing one (each existing item used once) are that item,
+/// unchanged.
+fn rewrite<W: Clone, C>(
+    existing: &[W],
+    wanted: &[&C],
+    same: impl Fn(&W, &C) -> bool,
+    build: impl Fn(&C) -> W,
+) -> Option<Vec<W>> {
+    let mut used = vec![false; existing.len()];
+    let mut out = Vec::with_capacity(wanted.len());
+    let mut all_matched = true;
+    for c in wanted {
+        match (0..existing.len()).find(|&i| !used[i] && same(&existing[i], c)) {
+            Some(i) => {
+                used[i] = true;
+                out.push(existing[i].clone());
+            }
+            None => {
+                all_matched = false;
+                out.push(build(c));
+            }
+        }
+    }
+    // An unused existing item that duplicates a wanted one (the same address twice, once from a
+    // profile) is not a removal: the contact read from this person would not have it either.
+    let duplicate = |i: usize| wanted.iter().any(|c| same(&existing[i], c));
+    if all_matched && (0..existing.len()).all(|i| used[i] || duplicate(i)) {
+        None
+    } else {
+        Some(out)
+    }
+}
+
+/// Sets an optional wire string to `value` ("" clears it); true when it changed.
+fn set_text(slot: &mut Option<String>, value: &str) -> bool {
+    if text(slot) == value {
+        return false;
+    }
+    *slot = non_empty(value);
+    true
+}
+
+fn text(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_string())
+}
+
+fn name_of(n: &wire::Name) -> Name {
+    Name {
+        given: text(&n.given_name),
+        middle: text(&n.middle_name),
+        family: text(&n.family_name),
+        prefix: text(&n.honorific_prefix),
+        suffix: text(&n.honorific_suffix),
+    }
+}
+
+fn email_of(e: &wire::EmailAddress) -> Email {
+    Email {
+        value: text(&e.value),
+        kind: text(&e.kind),
+    }
+}
+
+fn phone_of(p: &wire::PhoneNumber) -> Phone {
+    Phone {
+        value: text(&p.value),
+        kind: text(&p.kind),
+        canonical: p.canonical_form.clone().filter(|c| !c.trim().is_empty()),
+    }
+}
+
+fn address_of(a: &wire::Address) -> Address {
+    let mut out = Address {
+        street: text(&a.street_address),
+        extended: text(&a.extended_address),
+        city: text(&a.city),
+        region: text(&a.region),
+        postal_code: text(&a.postal_code),
+        country: text(&a.country),
+        country_code: text(&a.country_code),
+        kind: text(&a.kind),
+    };
+    // An address typed into the Contacts UI's single box has only `formattedValue`; it is still
+    // an address, kept whole as the street line.
+    if out.is_empty() {
+        out.street = text(&a.formatted_value);
+    }
+    out
+}
+
+/// `date` first (year 0 = no year; month or day 0 = not a birthday), else the deprecated `text`
+/// when it reads as YYYY-MM-DD or --MM-DD.
+fn birthday_of(b: &wire::Birthday) -> Option<Birthday> {
+    let from_date = b.date.as_ref().and_then(|d| {
+        let year = match d.year.unwrap_or(0) {
+            0 => None,
+            y => Some(u16::try_from(y).ok()?),
+        };
+        let month = u8::try_from(d.month.unwrap_or(0)).ok()?;
+        let day = u8::try_from(d.day.unwrap_or(0)).ok()?;
+        Birthday::new(year, month, day)
+    });
+    from_date.or_else(|| Birthday::parse(b.text.as_deref()?).ok())
+}
+
+/// Whether two phones are one number. Their keys decide when they can be compared; the core has
+/// no account region here, so a national number ("020 7946 0000") also matches Google's
+/// `canonicalForm` ("+442079460000") when its digits, less the trunk prefix, end it. Eight digits
+/// at least, so short local numbers do not match across area codes.
+fn same_phone(a: &Phone, b: &Phone) -> bool {
+    let region = Region::default();
+    if phone_key(a, region) == phone_key(b, region) {
+        return true;
+    }
+    let digits = |p: &Phone| -> String {
+        p.canonical
+            .as_deref()
+            .unwrap_or(&p.value)
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect()
+    };
+    let (da, db) = (digits(a), digits(b));
+    let (short, long) = if da.len() <= db.len() {
+        (da, db)
+    } else {
+        (db, da)
+    };
+    let short = short.trim_start_matches('0');
+    short.len() >= 8 && short.len() < long.len() && long.ends_with(short)
+}
+
+#[cfg(test)]
+mod tests;

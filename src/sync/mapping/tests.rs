@@ -1,0 +1,384 @@
+use super::*;
+use crate::people::time::format_rfc3339;
+use serde_json::{json, Value};
+
+/// A contact as Google returns it, with data the sync does not map on every level.
+const ADA: &str = r##"{
+  "resourceName": "people/c4983202351234567890",
+  "etag": "%EgoBAgMEBQYHCAkKGgQBAgUHIgxOVTNaUmpUUWFLZz0=",
+  "metadata": {
+    "sources": [
+      {"type": "PROFILE", "id": "1099", "etag": "#P", "profileMetadata": {"objectType": "PERSON"}},
+      {"type": "CONTACT", "id": "452a5e1b8c0d1e2f", "etag": "#Zx9K1r0pA0Q=", "updateTime": "2024-03-01T10:15:30.123Z"}
+    ],
+    "objectType": "PERSON"
+  },
+  "names": [{"metadata": {"primary": true, "source": {"type": "CONTACT", "id": "452a5e1b8c0d1e2f"}},
+             "givenName": "Ada", "familyName": "Lovelace", "phoneticGivenName": "AY-da",
+             "displayName": "Ada Lovelace", "displayNameLastFirst": "Lovelace, Ada", "unstructuredName": "Ada Lovelace"}],
+  "emailAddresses": [{"metadata": {"primary": true}, "value": "ada@example.com", "type": "work", "formattedType": "Work", "displayName": "Ada L."},
+                     {"value": "ADA@example.com ", "type": "home"}],
+  "phoneNumbers": [{"value": "+44 20 7946 0000", "canonicalForm": "+442079460000", "type": "mobile", "formattedType": "Mobile"},
+                   {"value": "555 0100", "type": "Boat phone"}],
+  "addresses": [{"streetAddress": "1 Main St", "city": "London", "postalCode": "N1 1AA",
+                 "country": "United Kingdom", "countryCode": "GB", "type": "home", "poBox": "PO 7"}],
+  "birthdays": [{"date": {"year": 1815, "month": 12, "day": 10}, "text": "Dec 10, 1815"}],
+  "organizations": [{"name": "Analytical Engines Ltd", "title": "Programmer", "department": "R&D", "type": "work", "current": true}],
+  "biographies": [{"value": "Met at conference", "contentType": "TEXT_PLAIN"}],
+  "memberships": [{"contactGroupMembership": {"contactGroupResourceName": "contactGroups/myContacts", "contactGroupId": "myContacts"}},
+                  {"contactGroupMembership": {"contactGroupResourceName": "contactGroups/crm"}}],
+  "clientData": [{"key": "crm_id", "value": "old"}, {"key": "gcsync:crm-b", "value": "99"}, {"key": "gcsync:crm-a", "value": "42"}],
+  "userDefined": [{"key": "Tier", "value": "Gold"}],
+  "externalIds": [{"type": "customer", "value": "CRM-42"}],
+  "photos": [{"url": "https://lh3.googleusercontent.com/a/x", "default": true}],
+  "relations": [{"person": "Byron", "type": "father"}]
+}"##;
+
+fn person(json: &str) -> Person {
+    serde_json::from_str(json).expect("test fixture is valid JSON")
+}
+
+/// The synced view of a Google contact, one field a line.
+fn render(g: &GoogleContact) -> String {
+    let c = &g.contact;
+    let n = &c.name;
+    let mut out = format!(
+        "{} etag={} updated={} tag={:?} groups={:?}\n",
+        g.resource_name,
+        g.etag,
+        format_rfc3339(g.updated_at),
+        g.tag,
+        g.groups
+    );
+    out += &format!(
+        "name: {:?}\n",
+        [&n.prefix, &n.given, &n.middle, &n.family, &n.suffix]
+    );
+    for e in &c.emails {
+        out += &format!("email: {} ({})\n", e.value, e.kind);
+    }
+    for p in &c.phones {
+        out += &format!("phone: {} ({}) {:?}\n", p.value, p.kind, p.canonical);
+    }
+    for a in &c.addresses {
+        out += &format!(
+            "address: {} [{}] ({})\n",
+            a.one_line(),
+            a.country_code,
+            a.kind
+        );
+    }
+    if let Some(b) = c.birthday {
+        out += &format!("birthday: {b}\n");
+    }
+    out += &format!(
+        "company: {:?} title: {:?} notes: {:?}",
+        c.company, c.title, c.notes
+    );
+    out
+}
+
+fn check_mapping(json: &str, expected: &str) {
+    let actual = match google_contact(&person(json), "crm-a") {
+        Ok(g) => render(&g),
+        Err(e) => format!("error: {e}"),
+    };
+    assert_eq!(actual, expected);
+}
+
+/// Applies `fields` of `contact` to `before` and renders the update mask, then the JSON of every
+/// top-level key whose value differs from `before`'s ("-key" for a key now absent).
+fn check_apply(before: &str, contact: &Contact, fields: &[Field], expected: &str) {
+    let before = person(before);
+    let (after, mask) = apply_to_person(&before, contact, fields);
+    let old = serde_json::to_value(&before).expect("a Person serializes");
+    let new = serde_json::to_value(&after).expect("a Person serializes");
+    let mut lines = vec![format!("mask: {}", mask.join(","))];
+    let keys: std::collections::BTreeSet<&String> = old
+        .as_object()
+        .into_iter()
+        .chain(new.as_object())
+        .flat_map(|m| m.keys())
+        .collect();
+    for k in keys {
+        match (old.get(k), new.get(k)) {
+            (a, Some(b)) if a != Some(b) => lines.push(format!("{k}: {b}")),
+            (Some(_), None) => lines.push(format!("-{k}")),
+            _ => {}
+        }
+    }
+    assert_eq!(lines.join("\n"), expected);
+}
+
+fn ada() -> Contact {
+    contact(&person(ADA))
+}
+
+#[test]
+fn a_person_round_trips_through_the_wire_types_with_unknown_fields_intact() {
+    let original: Value = serde_json::from_str(ADA).expect("fixture is JSON");
+    let again = serde_json::to_value(person(ADA)).expect("a Person serializes");
+    assert_eq!(again, original);
+    let tombstone = r#"{"resourceName":"people/c1","etag":"e","metadata":{"sources":[{"type":"CONTACT","id":"1"}],"deleted":true,"previousResourceNames":["people/c0"]}}"#;
+    let p = person(tombstone);
+    assert!(p.is_deleted());
+    assert_eq!(p.previous_resource_names(), ["people/c0".to_string()]);
+    assert_eq!(
+        serde_json::to_value(&p).expect("a Person serializes"),
+        serde_json::from_str::<Value>(tombstone).expect("fixture is JSON")
+    );
+}
+
+#[test]
+fn a_google_contact_maps_to_the_synced_fields() {
+    check_mapping(
+        ADA,
+        r#"people/c4983202351234567890 etag=%EgoBAgMEBQYHCAkKGgQBAgUHIgxOVTNaUmpUUWFLZz0= updated=2024-03-01T10:15:30.123Z tag=Some("42") groups=["contactGroups/myContacts", "contactGroups/crm"]
+name: ["", "Ada", "", "Lovelace", ""]
+email: ada@example.com (work)
+phone: +44 20 7946 0000 (mobile) Some("+442079460000")
+phone: 555 0100 (Boat phone) None
+address: 1 Main St, London, N1 1AA, United Kingdom [GB] (home)
+birthday: 1815-12-10
+company: "Analytical Engines Ltd" title: "Programmer" notes: "Met at conference""#,
+    );
+}
+
+#[test]
+fn a_bare_person_maps_to_an_empty_contact_and_one_without_a_resource_name_is_refused() {
+    check_mapping(
+        r#"{"resourceName":"people/c1"}"#,
+        r#"people/c1 etag= updated=1970-01-01T00:00:00Z tag=None groups=[]
+name: ["", "", "", "", ""]
+company: "" title: "" notes: """#,
+    );
+    check_mapping(
+        r#"{"etag":"%x","names":[{"givenName":"Ada"}]}"#,
+        "error: Google returned a person without a resourceName (etag %x)",
+    );
+}
+
+#[test]
+fn the_contact_sources_singletons_win_over_a_profiles() {
+    check_mapping(
+        r#"{"resourceName":"people/c1",
+            "names":[{"metadata":{"source":{"type":"PROFILE","id":"9"}},"givenName":"Augusta"},
+                     {"metadata":{"source":{"type":"CONTACT","id":"1"}},"givenName":"Ada"}],
+            "addresses":[{"formattedValue":"12 Rue X, Paris"}]}"#,
+        r#"people/c1 etag= updated=1970-01-01T00:00:00Z tag=None groups=[]
+name: ["", "Ada", "", "", ""]
+address: 12 Rue X, Paris [] ()
+company: "" title: "" notes: """#,
+    );
+}
+
+#[test]
+fn birthdays_read_the_date_first_then_the_text() {
+    for (birthdays, expected) in [
+        (
+            json!([{"date": {"year": 1815, "month": 12, "day": 10}}]),
+            "Some(1815-12-10)",
+        ),
+        (
+            json!([{"date": {"year": 0, "month": 2, "day": 29}}]),
+            "Some(--02-29)",
+        ),
+        (json!([{"date": {"month": 7, "day": 4}}]), "Some(--07-04)"),
+        (
+            json!([{"date": {"year": 1990, "month": 0, "day": 4}}]),
+            "None",
+        ),
+        (
+            json!([{"date": {"year": 1990, "month": 7, "day": 0}}]),
+            "None",
+        ),
+        (
+            json!([{"date": {"year": 1990, "month": 2, "day": 30}}]),
+            "None",
+        ),
+        (
+            json!([{"date": {"year": 1990, "month": 300, "day": 4}}]),
+            "None",
+        ),
+        (json!([{"text": "1990-07-04"}]), "Some(1990-07-04)"),
+        (
+            json!([{"date": {"month": 0, "day": 0}, "text": "--07-04"}]),
+            "Some(--07-04)",
+        ),
+        (json!([{"text": "July 4th"}]), "None"),
+    ] {
+        let p = person(&json!({"resourceName": "people/c1", "birthdays": birthdays}).to_string());
+        let actual = format!("{:?}", contact(&p).birthday.map(|b| b.to_string()));
+        assert_eq!(actual.replace('"', ""), expected, "{birthdays}");
+    }
+}
+
+#[test]
+fn an_unchanged_contact_writes_nothing_and_keeps_the_person_as_it_was() {
+    check_apply(ADA, &ada(), &Field::ALL, "mask: ");
+}
+
+#[test]
+fn a_new_email_keeps_photos_custom_fields_and_the_existing_emails_display_name() {
+    let mut c = ada();
+    c.emails.push(Email {
+        value: "ada@engines.io".into(),
+        kind: String::new(),
+    });
+    check_apply(
+        ADA,
+        &c,
+        &[Field::Emails],
+        r#"mask: emailAddresses
+emailAddresses: [{"displayName":"Ada L.","formattedType":"Work","metadata":{"primary":true},"type":"work","value":"ada@example.com"},{"value":"ada@engines.io"}]"#,
+    );
+}
+
+#[test]
+fn emails_in_another_order_or_case_are_not_a_change() {
+    let mut c = ada();
+    c.emails = vec![Email {
+        value: " Ada@Example.com".into(),
+        kind: "home".into(),
+    }];
+    // Google's second, duplicate address is no reason to write either.
+    check_apply(ADA, &c, &[Field::Emails], "mask: ");
+    let two = r#"{"resourceName":"people/c1","emailAddresses":[{"value":"a@x.io"},{"value":"b@x.io","type":"work"}]}"#;
+    let mut c = contact(&person(two));
+    c.emails.reverse();
+    check_apply(two, &c, &[Field::Emails], "mask: ");
+}
+
+#[test]
+fn a_national_phone_matches_googles_canonical_form_and_keeps_its_label() {
+    let mut c = ada();
+    c.phones = vec![
+        Phone {
+            value: "020 7946 0000".into(),
+            kind: String::new(),
+            canonical: None,
+        },
+        Phone {
+            value: "+1 212 555 0199".into(),
+            kind: "work".into(),
+            canonical: None,
+        },
+    ];
+    check_apply(
+        ADA,
+        &c,
+        &[Field::Phones],
+        r#"mask: phoneNumbers
+phoneNumbers: [{"canonicalForm":"+442079460000","formattedType":"Mobile","type":"mobile","value":"+44 20 7946 0000"},{"type":"work","value":"+1 212 555 0199"}]"#,
+    );
+}
+
+#[test]
+fn addresses_are_matched_by_key_and_keep_their_po_box() {
+    let mut c = ada();
+    c.addresses[0].street = "1  MAIN st".into();
+    c.addresses.push(Address {
+        city: "Paris".into(),
+        country_code: "FR".into(),
+        ..Address::default()
+    });
+    check_apply(
+        ADA,
+        &c,
+        &[Field::Addresses],
+        r#"mask: addresses
+addresses: [{"city":"London","country":"United Kingdom","countryCode":"GB","poBox":"PO 7","postalCode":"N1 1AA","streetAddress":"1 Main St","type":"home"},{"city":"Paris","countryCode":"FR"}]"#,
+    );
+}
+
+#[test]
+fn a_name_change_keeps_phonetics_and_drops_the_derived_names() {
+    let mut c = ada();
+    c.name.family = "King".into();
+    c.name.given = "Augusta".into();
+    // Only the family name is being written; the given name stays Google's.
+    check_apply(
+        ADA,
+        &c,
+        &[Field::FamilyName],
+        r#"mask: names
+names: [{"familyName":"King","givenName":"Ada","metadata":{"primary":true,"source":{"id":"452a5e1b8c0d1e2f","type":"CONTACT"}},"phoneticGivenName":"AY-da"}]"#,
+    );
+}
+
+#[test]
+fn company_and_title_edit_the_first_organization_and_keep_its_department() {
+    let mut c = ada();
+    c.title = "Countess".into();
+    c.company = String::new();
+    check_apply(
+        ADA,
+        &c,
+        &[Field::Title, Field::Company],
+        r#"mask: organizations
+organizations: [{"current":true,"department":"R&D","title":"Countess","type":"work"}]"#,
+    );
+    let bare =
+        r#"{"resourceName":"people/c1","organizations":[{"name":"X","type":"work"},{"name":"Y"}]}"#;
+    check_apply(
+        bare,
+        &Contact::default(),
+        &[Field::Company],
+        r#"mask: organizations
+organizations: [{"name":"Y"}]"#,
+    );
+}
+
+#[test]
+fn notes_become_one_plain_text_biography_and_birthdays_one_date() {
+    let html = r#"{"resourceName":"people/c1",
+        "biographies":[{"value":"<b>hi</b>","contentType":"TEXT_HTML","metadata":{"source":{"type":"CONTACT","id":"1"}}}],
+        "birthdays":[{"text":"Dec 10"}]}"#;
+    let c = Contact {
+        notes: "hello".into(),
+        birthday: Birthday::new(None, 12, 10),
+        ..Contact::default()
+    };
+    check_apply(
+        html,
+        &c,
+        &[Field::Notes, Field::Birthday],
+        r#"mask: birthdays,biographies
+biographies: [{"contentType":"TEXT_PLAIN","metadata":{"source":{"id":"1","type":"CONTACT"}},"value":"hello"}]
+birthdays: [{"date":{"day":10,"month":12}}]"#,
+    );
+    check_apply(
+        ADA,
+        &Contact::default(),
+        &[Field::Notes, Field::Birthday],
+        "mask: birthdays,biographies\n-biographies\n-birthdays",
+    );
+}
+
+#[test]
+fn the_mask_lists_only_fields_that_changed_in_google_order() {
+    let mut c = ada();
+    c.notes = "Met at the Royal Society".into();
+    c.name.given = "Augusta".into();
+    c.company = "Analytical Engines Ltd".into();
+    let (_, mask) = apply_to_person(&person(ADA), &c, &Field::ALL);
+    assert_eq!(mask, ["names", "biographies"]);
+}
+
+#[test]
+fn a_new_person_carries_its_fields_our_tag_and_its_groups() {
+    let mut c = ada();
+    c.notes = String::new();
+    let p = new_person(
+        &c,
+        ("crm-a", "42"),
+        &[
+            "contactGroups/myContacts".to_string(),
+            "contactGroups/crm".to_string(),
+        ],
+    );
+    assert_eq!(
+        serde_json::to_string(&p).expect("a Person serializes"),
+        r#"{"names":[{"givenName":"Ada","familyName":"Lovelace"}],"emailAddresses":[{"value":"ada@example.com","type":"work"}],"phoneNumbers":[{"value":"+44 20 7946 0000","type":"mobile"},{"value":"555 0100","type":"Boat phone"}],"addresses":[{"streetAddress":"1 Main St","city":"London","postalCode":"N1 1AA","country":"United Kingdom","countryCode":"GB","type":"home"}],"birthdays":[{"date":{"year":1815,"month":12,"day":10}}],"organizations":[{"name":"Analytical Engines Ltd","title":"Programmer"}],"memberships":[{"contactGroupMembership":{"contactGroupResourceName":"contactGroups/myContacts"}},{"contactGroupMembership":{"contactGroupResourceName":"contactGroups/crm"}}],"clientData":[{"key":"gcsync:crm-a","value":"42"}]}"#
+    );
+}
