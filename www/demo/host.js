@@ -44,7 +44,7 @@ const STATUSES = [
 ];
 
 const VIEWS = [
-  { id: "all", name: "All contacts", test: () => true },
+  { id: "all", name: "All", test: () => true },
   { id: "leads", name: "Leads", test: (c) => c.status === "Lead" },
   { id: "clients", name: "Clients", test: (c) => c.status === "Client" },
   { id: "sphere", name: "Sphere", test: (c) => c.status === "Sphere" },
@@ -128,7 +128,7 @@ async function logChange(changes, contactId, deleted) {
 // ---------------------------------------------------------------------------------------------
 // Validation and normalisation of contact input
 
-const BIRTHDAY_RE = /^(?:(\d{4})|--)-(\d{2})-(\d{2})$/;
+const BIRTHDAY_RE = /^(?:(\d{4})-|--)(\d{2})-(\d{2})$/;
 
 function checkBirthday(value, where) {
   const m = BIRTHDAY_RE.exec(value);

@@ -320,7 +320,7 @@ export function contactToPerson(c) {
     });
   }
   if (c.birthday) {
-    const m = /^(?:(\d{4})|--)-(\d{2})-(\d{2})$/.exec(c.birthday);
+    const m = /^(?:(\d{4})-|--)(\d{2})-(\d{2})$/.exec(c.birthday);
     if (m) p.birthdays = [{ date: { ...(m[1] ? { year: Number(m[1]) } : {}), month: Number(m[2]), day: Number(m[3]) } }];
   }
   if (c.company || c.title) p.organizations = [{ ...(c.company ? { name: c.company } : {}), ...(c.title ? { title: c.title } : {}) }];
