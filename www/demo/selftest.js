@@ -362,4 +362,7 @@ async function main() {
   document.title = summary.textContent;
 }
 
-main();
+// The page sets #summary[data-status] to "pass" or "fail" when done; wait for that (IndexedDB
+// does not hold the load event or headless Chromium's virtual time, so `--dump-dom` alone
+// snapshots the page while it still says RUNNING).
+await main();
