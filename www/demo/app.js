@@ -589,12 +589,12 @@ export async function startApp(options = {}) {
     } }, h("option", { value: "", text: "—" }), statuses.map((s) => h("option", { value: s.value, text: s.label, selected: s.value === data.status })));
 
     // Repeated rows: emails, phones, addresses. Each list re-renders itself on add/remove.
-    function repeated(key, noun, render, blank) {
+    function repeated(key, noun, plural, render, blank) {
       const list = h("div", { class: "repeat-list" });
-      const box = h("fieldset", { class: "repeat" }, h("legend", { text: `${noun[0].toUpperCase()}${noun.slice(1)}s` }), list);
+      const box = h("fieldset", { class: `repeat repeat-${key}` }, h("legend", { text: plural }), list);
       function draw() {
         clear(list);
-        if (data[key].length === 0) list.append(h("p", { class: "muted", text: `No ${noun}s.` }));
+        if (data[key].length === 0) list.append(h("p", { class: "muted", text: `No ${plural.toLowerCase()}.` }));
         data[key].forEach((item, i) => {
           const n = i + 1;
           list.append(h("div", { class: "repeat-row" }, render(item, n), h("button", { type: "button", class: "btn btn-small btn-ghost", "aria-label": `Remove ${noun} ${n}`, text: "Remove", onclick: () => {
@@ -618,15 +618,15 @@ export async function startApp(options = {}) {
       });
       return el;
     };
-    const emails = repeated("emails", "email", (e, n) => [
+    const emails = repeated("emails", "email", "Emails", (e, n) => [
       bind(e, "value", h("input", { type: "text", inputmode: "email", "aria-label": `Email ${n}`, value: e.value || "", placeholder: "name@example.com", autocomplete: "off" })),
       bind(e, "type", typeSelect(EMAIL_TYPES, e.type, `Email ${n} type`)),
     ], () => ({ value: "", type: "home" }));
-    const phones = repeated("phones", "phone", (p, n) => [
+    const phones = repeated("phones", "phone", "Phones", (p, n) => [
       bind(p, "value", h("input", { type: "tel", "aria-label": `Phone ${n}`, value: p.value || "", placeholder: "+1 415 555 0132", autocomplete: "off" })),
       bind(p, "type", typeSelect(PHONE_TYPES, p.type, `Phone ${n} type`)),
     ], () => ({ value: "", type: "mobile" }));
-    const addresses = repeated("addresses", "address", (a, n) => h("div", { class: "address-grid" },
+    const addresses = repeated("addresses", "address", "Addresses", (a, n) => h("div", { class: "address-grid" },
       [["street", "Street"], ["extended", "Apartment, suite"], ["city", "City"], ["region", "Region / state"], ["postalCode", "Postal code"], ["country", "Country"], ["countryCode", "Country code"]]
         .map(([k, label]) => bind(a, k, h("input", { type: "text", "aria-label": `Address ${n} ${label.toLowerCase()}`, placeholder: label, value: a[k] || "", class: `addr-${k}`, autocomplete: "off", maxlength: k === "countryCode" ? "2" : undefined }))),
       bind(a, "type", typeSelect(ADDRESS_TYPES, a.type, `Address ${n} type`)),
@@ -682,7 +682,7 @@ export async function startApp(options = {}) {
       } catch (err) {
         errorBox.textContent = err.code === "CONFLICT"
           ? "This contact was changed elsewhere (perhaps by a sync) while you were editing. Reload it and apply your edits again."
-          : `Could not save: ${err.message}`;
+          : `Could not save: ${String(err.message).replace(/^contacts\.\w+: item \d+(?: \(contact [^)]*\))?: /, "")}`;
         errorBox.hidden = false;
         errorBox.scrollIntoView({ block: "center" });
       } finally {
