@@ -115,7 +115,7 @@ const COUNTRY = {
   GB: {
     name: "United Kingdom",
     phone: (r) => pick(r, [`020 7946 0${digits(r, 3)}`, `+44 20 7946 0${digits(r, 3)}`, `07700 900${digits(r, 3)}`, `0161 496 0${digits(r, 3)}`]),
-    address: (r) => ({ street: `${1 + Math.floor(r() * 200)} ${pick(r, ["Baker Street", "High Street", "Church Road", "Victoria Road"])}`, city: pick(r, ["London", "Manchester", "Bristol"]), postalCode: pick(r, ["NW1 6XE", "M1 1AE", "BS1 4DJ"]) }),
+    address: (r) => ({ street: `${1 + Math.floor(r() * 200)} ${pick(r, ["Baker Street", "High Street", "Church Road", "Victoria Road"])}`, ...pick(r, [{ city: "London", postalCode: "NW1 6XE" }, { city: "Manchester", postalCode: "M1 1AE" }, { city: "Bristol", postalCode: "BS1 4DJ" }]) }),
   },
   IE: {
     name: "Ireland",
@@ -125,12 +125,12 @@ const COUNTRY = {
   FR: {
     name: "France",
     phone: (r) => pick(r, [`01 42 68 ${digits(r, 2)} ${digits(r, 2)}`, `+33 1 42 68 ${digits(r, 2)} ${digits(r, 2)}`, `06 12 34 ${digits(r, 2)} ${digits(r, 2)}`]),
-    address: (r) => ({ street: `${1 + Math.floor(r() * 150)} ${pick(r, ["rue de Rivoli", "boulevard Saint-Germain", "avenue des Champs-Élysées", "rue de la Paix"])}`, city: pick(r, ["Paris", "Lyon", "Marseille"]), postalCode: pick(r, ["75001", "69002", "13001"]) }),
+    address: (r) => ({ street: `${1 + Math.floor(r() * 150)} ${pick(r, ["rue de Rivoli", "boulevard Saint-Germain", "avenue des Champs-Élysées", "rue de la Paix"])}`, ...pick(r, [{ city: "Paris", postalCode: "75001" }, { city: "Lyon", postalCode: "69002" }, { city: "Marseille", postalCode: "13001" }]) }),
   },
   DE: {
     name: "Germany",
     phone: (r) => pick(r, [`030 ${digits(r, 7)}`, `+49 30 ${digits(r, 7)}`, `089 ${digits(r, 6)}`, `+49 171 ${digits(r, 7)}`]),
-    address: (r) => ({ street: `${pick(r, ["Friedrichstraße", "Königsallee", "Schloßstraße", "Hauptstraße"])} ${1 + Math.floor(r() * 200)}`, city: pick(r, ["Berlin", "München", "Düsseldorf", "Köln"]), postalCode: pick(r, ["10117", "80331", "40212", "50667"]) }),
+    address: (r) => ({ street: `${pick(r, ["Friedrichstraße", "Königsallee", "Schloßstraße", "Hauptstraße"])} ${1 + Math.floor(r() * 200)}`, ...pick(r, [{ city: "Berlin", postalCode: "10117" }, { city: "München", postalCode: "80331" }, { city: "Düsseldorf", postalCode: "40212" }, { city: "Köln", postalCode: "50667" }]) }),
   },
   ES: {
     name: "España",
