@@ -22,7 +22,8 @@
 // - `modifiedAt` strictly increases per contact (bumped by 1 ms when the clock has not moved),
 //   so `ifModifiedAt` always detects a write in between.
 // - `changedSince(null)` starts from the beginning of the log (tombstones included); cursors
-//   are decimal sequence numbers as strings.
+//   are decimal sequence numbers as strings. A malformed cursor, or one ahead of the log (from a
+//   database since deleted), rejects with `code` "INVALID_CURSOR": start again from null.
 // - After every write the host dispatches a `democrm:contacts-changed` event on `globalThis`
 //   (detail: { ids, deleted }), so open pages can re-render whoever made the change.
 
@@ -341,7 +342,9 @@ export async function openDemoHost(options = {}) {
     },
 
     async list(q = {}) {
-      const { viewId = "all", pageToken, pageSize = LIST_PAGE_DEFAULT } = q || {};
+      const viewId = (q && q.viewId) ?? "all";
+      const pageToken = (q && q.pageToken) ?? undefined;
+      const pageSize = (q && q.pageSize) ?? LIST_PAGE_DEFAULT;
       const view = VIEWS.find((v) => v.id === viewId);
       if (!view) throw new HostError("INVALID_INPUT", `contacts.list: unknown viewId ${JSON.stringify(viewId)}`);
       if (!Number.isInteger(pageSize) || pageSize < 1) {
@@ -409,7 +412,11 @@ export async function openDemoHost(options = {}) {
           r.onerror = () => reject(r.error);
           r.onsuccess = () => resolve(r.result ? r.result.key : 0);
         });
-        last = Math.max(after, end);
+        if (after > end) {
+          // Only a cursor from an earlier, since-deleted database can be ahead of the log.
+          throw new HostError("INVALID_CURSOR", `contacts.changedSince: cursor ${cursor} is ahead of this CRM's change log (was the demo data reset?); start again from null`);
+        }
+        last = end;
       } else {
         last = entries[entries.length - 1].seq;
       }

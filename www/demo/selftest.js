@@ -195,6 +195,7 @@ test("list pages in stable id order with default 200 and max 1000", async () => 
   assert(!("nextPageToken" in last), "no token after the last page");
   await rejects(host.contacts.list({ viewId: "nope" }), /viewId/, "unknown view");
   await rejects(host.contacts.list({ pageSize: 0 }), /pageSize/, "bad page size");
+  eq((await host.contacts.list({ viewId: null, pageToken: null, pageSize: null })).items.length, 200, "nulls mean defaults");
 });
 
 test("views filter: Leads, Clients, Sphere, Has birthday", async () => {
@@ -238,7 +239,10 @@ test("changedSince(cursor) returns updates, creations and deletions as tombstone
   await host.contacts.update([{ id: dan.id, fields: { lastName: "Two" } }]);
   const r2 = await host.contacts.changedSince(r.cursor);
   eq(r2.items.map((c) => c.lastName), ["Two"], "latest state once");
-  await rejects(host.contacts.changedSince("not-a-cursor"), /cursor/, "malformed cursor");
+  const bad = await rejects(host.contacts.changedSince("not-a-cursor"), /cursor/, "malformed cursor");
+  eq(bad.code, "INVALID_CURSOR", "malformed cursor code");
+  const ahead = await rejects(host.contacts.changedSince("99999999"), /ahead/, "cursor from a reset database");
+  eq(ahead.code, "INVALID_CURSOR", "cursor ahead code");
 });
 
 test("storage is per plugin and persists", async () => {
