@@ -10,3 +10,6 @@
 
 pub mod people;
 pub mod sync;
+
+#[cfg(target_arch = "wasm32")]
+mod bindings;

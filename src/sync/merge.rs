@@ -251,9 +251,13 @@ impl Merger<'_> {
         field: Field,
         crm_differs: bool,
         google_differs: bool,
-        shown: [String; 3],
+        shown: impl FnOnce() -> [String; 3],
     ) -> Option<Side> {
-        let [crm, google, after] = shown;
+        if !crm_differs && !google_differs {
+            return None;
+        }
+        // Rendered only when something is written: most fields of most pairs are not.
+        let [crm, google, after] = shown();
         let mut keep_base_of = None;
         if crm_differs {
             if self.input.write_crm {
@@ -282,6 +286,17 @@ impl Merger<'_> {
 
     fn text(&mut self, field: Field) {
         let (c, g) = (text(self.input.crm, field), text(self.input.google, field));
+        // Equal as written is equal as keys, and it is the common case: skip normalizing.
+        if c == g {
+            let value = c.to_string();
+            if let Some(slot) = text_mut(&mut self.out.base, field) {
+                slot.clone_from(&value);
+            }
+            if let Some(slot) = text_mut(&mut self.out.contact, field) {
+                *slot = value;
+            }
+            return;
+        }
         let (kc, kg) = (text_key(c), text_key(g));
         let kb = self.input.base.map(|b| text_key(text(b, field)));
         let value = match self.pick(kb.as_ref(), &kc, &kg, kc.is_empty(), kg.is_empty()) {
@@ -297,12 +312,9 @@ impl Merger<'_> {
         };
         let kv = text_key(value);
         let value = value.to_string();
-        let keep = self.settle(
-            field,
-            kv != kc,
-            kv != kg,
-            [c.into(), g.into(), value.clone()],
-        );
+        let keep = self.settle(field, kv != kc, kv != kg, || {
+            [c.into(), g.into(), value.clone()]
+        });
         let base_value = match keep {
             Some(Side::Crm) => c.to_string(),
             Some(Side::Google) => g.to_string(),
@@ -331,12 +343,9 @@ impl Merger<'_> {
                 }
             }
         };
-        let keep = self.settle(
-            Field::Birthday,
-            value != c,
-            value != g,
-            [show(c), show(g), show(value)],
-        );
+        let keep = self.settle(Field::Birthday, value != c, value != g, || {
+            [show(c), show(g), show(value)]
+        });
         self.out.contact.birthday = value;
         self.out.base.birthday = match keep {
             Some(Side::Crm) => c,
@@ -345,13 +354,19 @@ impl Merger<'_> {
         };
     }
 
-    fn list<T: Clone>(
+    fn list<T: Clone + PartialEq>(
         &mut self,
         field: Field,
         get: fn(&Contact) -> &Vec<T>,
         get_mut: fn(&mut Contact) -> &mut Vec<T>,
         kind: ListKind<'_, T>,
     ) {
+        let (c_items, g_items) = (get(self.input.crm), get(self.input.google));
+        if c_items == g_items {
+            *get_mut(&mut self.out.base) = c_items.clone();
+            *get_mut(&mut self.out.contact) = c_items.clone();
+            return;
+        }
         let keyed = |items: &[T]| -> Vec<(String, T)> {
             let mut seen = std::collections::HashSet::new();
             items
@@ -440,12 +455,9 @@ impl Merger<'_> {
                 .join("; ")
         };
         let sig = signature(&result);
-        let keep = self.settle(
-            field,
-            sig != signature(&c),
-            sig != signature(&g),
-            [show(&c), show(&g), show(&result)],
-        );
+        let keep = self.settle(field, sig != signature(&c), sig != signature(&g), || {
+            [show(&c), show(&g), show(&result)]
+        });
         let items: Vec<T> = result.into_iter().map(|(_, i)| i).collect();
         *get_mut(&mut self.out.base) = match keep {
             Some(Side::Crm) => get(self.input.crm).clone(),

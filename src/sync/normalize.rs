@@ -49,14 +49,19 @@ impl fmt::Display for Region {
 
 /// Unicode normalization where the platform can afford it; see the module docs.
 #[cfg(not(target_arch = "wasm32"))]
-fn unicode_normalize(s: &str) -> String {
+fn unicode_normalize(s: &str) -> std::borrow::Cow<'_, str> {
     use unicode_normalization::UnicodeNormalization;
-    s.nfkc().collect()
+    // ASCII is already in every normal form; most contact data is ASCII.
+    if s.is_ascii() {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.nfkc().collect())
+    }
 }
 
 #[cfg(target_arch = "wasm32")]
-fn unicode_normalize(s: &str) -> String {
-    s.to_string()
+fn unicode_normalize(s: &str) -> std::borrow::Cow<'_, str> {
+    std::borrow::Cow::Borrowed(s)
 }
 
 /// The key of free text (names, companies, address parts, notes): normalized, case-folded,

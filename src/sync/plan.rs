@@ -38,7 +38,8 @@ pub enum Scope {
 }
 
 /// The Google people a run has read.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
 pub struct GoogleListing {
     pub people: Vec<GoogleContact>,
     /// Resource names of tombstones (`metadata.deleted`) in an incremental listing.
@@ -365,7 +366,12 @@ impl<'a> Planner<'a> {
         let crm = if self.crm_deleted.contains(link.crm_id.as_str()) {
             CrmSide::Deleted
         } else if let Some(c) = self.crm_by_id.get(link.crm_id.as_str()) {
-            CrmSide::Present(c)
+            // Most contacts of a full CRM listing hold exactly their base: no merge needed.
+            if c.contact == link.base {
+                CrmSide::Unchanged
+            } else {
+                CrmSide::Present(c)
+            }
         } else {
             CrmSide::Unchanged
         };
@@ -379,6 +385,9 @@ impl<'a> Planner<'a> {
         } else {
             GoogleSide::Unchanged
         };
+        if matches!((&crm, &google), (CrmSide::Unchanged, GoogleSide::Unchanged)) {
+            return;
+        }
         let name = match &crm {
             CrmSide::Present(c) => c.contact.display_name(),
             _ => link.base.display_name(),
