@@ -865,7 +865,9 @@ fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult<Response> 
     let mut last = cursor;
     let mut more = false;
     let mut first = true;
-    for (seq, c) in acct.changes.range(cursor + 1..=upper.max(cursor)) {
+    // An empty range when nothing changed (BTreeMap::range panics on start > end).
+    let range = acct.changes.range(cursor + 1..=upper.max(cursor + 1));
+    for (seq, c) in range.take_while(|(s, _)| **s <= upper) {
         if c.deleted && !incremental {
             continue;
         }
