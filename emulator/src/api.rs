@@ -859,8 +859,8 @@ fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult<Response> 
         },
     };
 
-    let mut out = String::with_capacity(size as usize * 1200 + 256);
-    out.push_str("{");
+    let mut out = String::with_capacity(size as usize * 1800 + 256);
+    out.push('{');
     let mut n = 0u64;
     let mut last = cursor;
     let mut more = false;

@@ -473,34 +473,30 @@ fn enrich(field: &str, obj: &mut Map<String, Value>) {
                 obj.remove("canonicalForm");
             }
         },
-        "addresses" => {
-            if s(obj, "formattedValue").is_empty() {
-                let line2: Vec<&str> = ["city", "region", "postalCode"]
-                    .iter()
-                    .map(|k| s(obj, k))
-                    .filter(|v| !v.is_empty())
-                    .collect();
-                let lines: Vec<String> = [
-                    s(obj, "poBox").to_string(),
-                    s(obj, "streetAddress").to_string(),
-                    s(obj, "extendedAddress").to_string(),
-                    line2.join(" "),
-                    s(obj, "country").to_string(),
-                ]
-                .into_iter()
-                .filter(|l| !l.is_empty())
+        "addresses" if s(obj, "formattedValue").is_empty() => {
+            let line2: Vec<&str> = ["city", "region", "postalCode"]
+                .iter()
+                .map(|k| s(obj, k))
+                .filter(|v| !v.is_empty())
                 .collect();
-                obj.insert("formattedValue".into(), Value::String(lines.join("\n")));
-            }
+            let lines: Vec<String> = [
+                s(obj, "poBox").to_string(),
+                s(obj, "streetAddress").to_string(),
+                s(obj, "extendedAddress").to_string(),
+                line2.join(" "),
+                s(obj, "country").to_string(),
+            ]
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect();
+            obj.insert("formattedValue".into(), Value::String(lines.join("\n")));
         }
         "genders" => {
             let v = formatted_type(s(obj, "value"));
             obj.insert("formattedValue".into(), Value::String(v));
         }
-        "biographies" => {
-            if s(obj, "contentType").is_empty() {
-                obj.insert("contentType".into(), Value::String("TEXT_PLAIN".into()));
-            }
+        "biographies" if s(obj, "contentType").is_empty() => {
+            obj.insert("contentType".into(), Value::String("TEXT_PLAIN".into()));
         }
         "imClients" => {
             let p = s(obj, "protocol").to_string();
@@ -518,11 +514,7 @@ fn enrich(field: &str, obj: &mut Map<String, Value>) {
 /// E.164 form of a phone number. Numbers without a country code are read in the account's
 /// region, which the emulator fixes to the United States.
 pub fn canonical_phone(value: &str) -> Option<String> {
-    let main = value
-        .split(|c| c == 'x' || c == ';' || c == ',')
-        .next()
-        .unwrap_or("")
-        .trim();
+    let main = value.split(['x', ';', ',']).next().unwrap_or("").trim();
     let digits: String = main.chars().filter(char::is_ascii_digit).collect();
     if main.starts_with('+') {
         return (8..=15)
