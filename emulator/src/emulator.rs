@@ -548,7 +548,7 @@ impl Emulator {
         self.lock().rules.extend(rules);
     }
 
-    /// Sets the random fault rate (0 disables) and clears targeted rules.
+    /// Sets the probability that an API call answers 503 (0 disables).
     pub fn set_fault_rate(&self, rate: f64) {
         let mut st = self.lock();
         st.config.fault_rate = rate;

@@ -138,3 +138,28 @@ fn a_seeded_fault_rate_fails_about_that_share_of_calls_reproducibly() {
     assert!((35..=85).contains(&failed), "{failed}");
     assert_eq!(a, run());
 }
+
+#[test]
+fn configured_latency_applies_to_every_api_answer() {
+    let api = Api::new();
+    api.em.set_latency(40);
+    let r = api
+        .em
+        .handle(people_emulator::Request::get(LIST).bearer(&api.token));
+    assert_eq!((r.status, r.delay_ms), (200, 40));
+}
+
+#[test]
+fn group_reads_have_their_own_bucket() {
+    let api = Api::new();
+    api.em.set_quota_limit(Bucket::GroupReads, Some(2));
+    assert_eq!(api.get("/v1/contactGroups").0, 200);
+    assert_eq!(api.get("/v1/contactGroups/myContacts").0, 200);
+    let got = api.get("/v1/contactGroups");
+    assert_eq!(got.0, 429);
+    assert_eq!(
+        got.1["error"]["details"][0]["metadata"]["quota_metric"],
+        "people.googleapis.com/read_requests"
+    );
+    assert_eq!(api.get(LIST).0, 200, "contact reads are another bucket");
+}
