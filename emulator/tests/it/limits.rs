@@ -1,0 +1,165 @@
+use crate::support::{assert_error, Api};
+use people_emulator::{Bucket, FaultKind, FaultRule, QuotaPreset};
+use serde_json::json;
+
+const LIST: &str = "/v1/people/me/connections?personFields=names";
+
+#[test]
+fn the_google_preset_throttles_critical_reads_per_minute() {
+    let api = Api::new();
+    api.em.set_quota(QuotaPreset::Google);
+    for _ in 0..90 {
+        assert_eq!(api.get(LIST).0, 200);
+    }
+    let got = api.get(LIST);
+    assert_error(&got, 429, "RESOURCE_EXHAUSTED",
+        "Quota exceeded for quota metric 'Critical read requests (Contact and Profile Reads)' and limit 'Critical read requests (Contact and Profile Reads) per minute per user' of service 'people.googleapis.com' for consumer 'project_number:000000000000'.");
+    assert_eq!(
+        got.1["error"]["details"][0]["metadata"]["quota_metric"],
+        "people.googleapis.com/critical_read_requests"
+    );
+    assert_eq!(
+        api.em.request_counts()["people.connections.list"].throttled,
+        1
+    );
+    api.em.advance_clock(60_000);
+    assert_eq!(api.get(LIST).0, 200, "the bucket refills the next minute");
+}
+
+#[test]
+fn batch_writes_cost_the_same_whatever_their_size() {
+    let api = Api::new();
+    api.em.set_quota_limit(Bucket::CriticalWrites, Some(12));
+    let one = json!({"contacts": [{"contactPerson": {"names": [{"givenName": "A"}]}}]});
+    assert_eq!(
+        api.call("POST", "/v1/people:batchCreateContacts", Some(one.clone()))
+            .0,
+        200
+    );
+    assert_eq!(
+        api.call("POST", "/v1/people:batchCreateContacts", Some(one.clone()))
+            .0,
+        200
+    );
+    let got = api.call("POST", "/v1/people:batchCreateContacts", Some(one));
+    assert_eq!(got.0, 429);
+    assert!(got.1["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Critical write requests (Contact Creates and Updates)"));
+}
+
+#[test]
+fn the_next_three_batch_updates_answer_503() {
+    let api = Api::new();
+    let p = api.ada();
+    api.em.add_faults(vec![FaultRule {
+        method: "batchUpdateContacts".into(),
+        kind: FaultKind::Status { status: 503 },
+        count: 3,
+    }]);
+    let body = json!({"contacts": {p["resourceName"].as_str().unwrap(): {"etag": p["etag"], "names": [{"givenName": "B"}]}}, "updateMask": "names"});
+    for _ in 0..3 {
+        assert_error(
+            &api.call("POST", "/v1/people:batchUpdateContacts", Some(body.clone())),
+            503,
+            "UNAVAILABLE",
+            "The service is currently unavailable.",
+        );
+    }
+    assert_eq!(api.get(LIST).0, 200, "other methods are untouched");
+    assert_eq!(
+        api.call("POST", "/v1/people:batchUpdateContacts", Some(body))
+            .0,
+        200
+    );
+    assert_eq!(
+        api.em.request_counts()["people.batchUpdateContacts"].faults,
+        3
+    );
+}
+
+#[test]
+fn the_next_update_meets_a_spurious_etag_mismatch() {
+    let api = Api::new();
+    let p = api.ada();
+    api.em.add_faults(vec![FaultRule {
+        method: "*".into(),
+        kind: FaultKind::EtagMismatch,
+        count: 1,
+    }]);
+    assert_eq!(api.get(LIST).0, 200, "a read does not consume the rule");
+    let path = format!(
+        "/v1/{}:updateContact?updatePersonFields=names",
+        p["resourceName"].as_str().unwrap()
+    );
+    let body = json!({"etag": p["etag"], "names": [{"givenName": "B"}]});
+    assert_eq!(
+        api.call("PATCH", &path, Some(body.clone())).1["error"]["status"],
+        "FAILED_PRECONDITION"
+    );
+    assert_eq!(api.call("PATCH", &path, Some(body)).0, 200);
+}
+
+#[test]
+fn latency_and_dropped_connections_are_delivery_instructions() {
+    let api = Api::new();
+    api.em.add_faults(vec![
+        FaultRule {
+            method: "people.connections.list".into(),
+            kind: FaultKind::Latency { ms: 250 },
+            count: 1,
+        },
+        FaultRule {
+            method: "people.connections.list".into(),
+            kind: FaultKind::Drop,
+            count: 1,
+        },
+    ]);
+    let r = api
+        .em
+        .handle(people_emulator::Request::get(LIST).bearer(&api.token));
+    assert_eq!((r.status, r.delay_ms), (200, 250));
+    let r = api
+        .em
+        .handle(people_emulator::Request::get(LIST).bearer(&api.token));
+    assert!(r.drop_connection);
+}
+
+#[test]
+fn a_seeded_fault_rate_fails_about_that_share_of_calls_reproducibly() {
+    let run = || {
+        let api = Api::new();
+        api.em.set_fault_rate(0.3);
+        (0..200).map(|_| api.get(LIST).0).collect::<Vec<_>>()
+    };
+    let a = run();
+    let failed = a.iter().filter(|s| **s == 503).count();
+    assert!((35..=85).contains(&failed), "{failed}");
+    assert_eq!(a, run());
+}
+
+#[test]
+fn configured_latency_applies_to_every_api_answer() {
+    let api = Api::new();
+    api.em.set_latency(40);
+    let r = api
+        .em
+        .handle(people_emulator::Request::get(LIST).bearer(&api.token));
+    assert_eq!((r.status, r.delay_ms), (200, 40));
+}
+
+#[test]
+fn group_reads_have_their_own_bucket() {
+    let api = Api::new();
+    api.em.set_quota_limit(Bucket::GroupReads, Some(2));
+    assert_eq!(api.get("/v1/contactGroups").0, 200);
+    assert_eq!(api.get("/v1/contactGroups/myContacts").0, 200);
+    let got = api.get("/v1/contactGroups");
+    assert_eq!(got.0, 429);
+    assert_eq!(
+        got.1["error"]["details"][0]["metadata"]["quota_metric"],
+        "people.googleapis.com/read_requests"
+    );
+    assert_eq!(api.get(LIST).0, 200, "contact reads are another bucket");
+}

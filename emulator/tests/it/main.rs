@@ -1,0 +1,9 @@
+//! The emulator's behaviour, through the in-process handler and through real HTTP.
+
+mod auth;
+mod groups;
+mod limits;
+mod people;
+mod server;
+mod support;
+mod sync;
