@@ -1,0 +1,161 @@
+// The plugin's JS API: the one class every host and the plugin's own UI call.
+// This text is emitted into the generated .d.ts (typescript_custom_section), so it is the contract.
+
+/** A CRM's side of the contract (DESIGN §4). */
+export interface CrmHost {
+  apiVersion: 1;
+  instanceId: string;
+  currentUser(): Promise<{ id: string; name: string; email?: string; locale?: string }>;
+  contacts: {
+    get(ids: string[]): Promise<CrmContact[]>;
+    list(q: { viewId?: string; pageToken?: string; pageSize?: number }): Promise<{ items: CrmContact[]; nextPageToken?: string }>;
+    changedSince?(cursor: string | null): Promise<{ items: CrmContact[]; deletedIds: string[]; cursor: string; more: boolean }>;
+    create(items: CrmContactInput[]): Promise<CrmContact[]>;
+    update(items: { id: string; fields: CrmContactInput; ifModifiedAt?: string }[]): Promise<CrmContact[]>;
+    remove(ids: string[]): Promise<void>;
+  };
+  views(): Promise<{ id: string; name: string }[]>;
+  statuses(): Promise<{ value: string; label: string }[]>;
+  storage: { get(k: string): Promise<string | null>; set(k: string, v: string): Promise<void>; remove(k: string): Promise<void> };
+  google?: { getToken(scopes: string[], o: { interactive: boolean }): Promise<{ accessToken: string; expiresAt: number; email?: string }> };
+  fetch?(input: Request): Promise<Response>;
+  ui: {
+    notify(message: string, level: "info" | "success" | "warning" | "error"): void;
+    progress(p: { done: number; total: number; label: string } | null): void;
+  };
+}
+
+export interface CrmAddress {
+  street?: string; extended?: string; city?: string; region?: string;
+  postalCode?: string; country?: string; countryCode?: string; type?: string;
+}
+
+export interface CrmContactInput {
+  status?: string;
+  firstName?: string; middleName?: string; lastName?: string; prefix?: string; suffix?: string;
+  emails?: { value: string; type?: string; primary?: boolean }[];
+  phones?: { value: string; type?: string }[];
+  addresses?: CrmAddress[];
+  /** "YYYY-MM-DD", or "--MM-DD" without a year. */
+  birthday?: string;
+  company?: string; title?: string; notes?: string;
+}
+
+export interface CrmContact extends CrmContactInput {
+  id: string;
+  /** ISO 8601. */
+  modifiedAt: string;
+  emails: { value: string; type?: string; primary?: boolean }[];
+  phones: { value: string; type?: string }[];
+  addresses: CrmAddress[];
+}
+
+export interface AccountInfo {
+  /** Stable id of the connected Google account (its email, lower-cased). */
+  id: string;
+  email: string;
+  /** A token is held in memory and has not expired. */
+  connected: boolean;
+  /** The seeds' "ContactSync" checkbox. */
+  enabled: boolean;
+  /** Linked contacts. */
+  links: number;
+  lastRun?: RunReport;
+  /** Set when the token expired and renewing it needs the user: show "Reconnect". */
+  needsReconnect: boolean;
+}
+
+export type ConflictPolicy = "newest" | "crm" | "google";
+export type GoogleDeletes = { kind: "delete" } | { kind: "unlink" } | { kind: "setStatus"; status: string };
+export type CrmDeletes = "keep" | "delete";
+export type Directions = "both" | "crmToGoogle" | "googleToCrm";
+export type TargetGroup = { kind: "existing"; value: string } | { kind: "named"; value: string };
+
+export interface Settings {
+  enabled: boolean;
+  /** `null` is "All". */
+  crmViewId: string | null;
+  targetGroup: TargetGroup;
+  /** Google contact group resource names, e.g. "contactGroups/myContacts". */
+  sourceGroups: string[];
+  importStatus: string | null;
+  conflictPolicy: ConflictPolicy;
+  googleDeletes: GoogleDeletes;
+  crmDeletes: CrmDeletes;
+  directions: Directions;
+  intervalMinutes: number;
+  /** ISO 3166-1 alpha-2 region for national phone numbers. */
+  defaultRegion: string;
+  deletionGuard: { min: number; percent: number };
+}
+
+export type SyncScope =
+  | { kind: "all" }
+  | { kind: "contacts"; ids: string[] }
+  | { kind: "pushAll" }
+  | { kind: "pullAll" };
+
+export type Side = "crm" | "google";
+
+export interface FieldDiff { field: string; before: string; after: string }
+
+export interface PlanOperation {
+  /** What happens. */
+  op: "create" | "update" | "delete" | "link" | "unlink" | "addToGroup";
+  /** The side written (for link and unlink: "crm"). */
+  side: Side;
+  crmId?: string;
+  resourceName?: string;
+  name: string;
+  diffs: FieldDiff[];
+  /** Why, for deletes and unlinks; the rule, for links. */
+  reason?: string;
+}
+
+export interface Conflict {
+  crmId: string; resourceName: string; name: string;
+  field: string; crm: string; google: string; kept: Side; rule: string;
+}
+
+export interface AmbiguousMatch {
+  side: Side; id: string; name: string; rule: string; candidates: string[];
+}
+
+export interface HeldDeletions { side: Side; limit: number; deletions: PlanOperation[] }
+
+export interface Plan {
+  operations: PlanOperation[];
+  conflicts: Conflict[];
+  ambiguous: AmbiguousMatch[];
+  held: HeldDeletions[];
+  /** The plan as the preview text. */
+  text: string;
+}
+
+export interface RunReport {
+  accountId: string;
+  trigger: "schedule" | "manual" | "bulkAction" | "recordAction" | "push" | "pull";
+  /** ISO 8601. */
+  startedAt: string;
+  finishedAt: string;
+  ok: boolean;
+  created: { crm: number; google: number };
+  updated: { crm: number; google: number };
+  deleted: { crm: number; google: number };
+  linked: number;
+  unlinked: number;
+  conflicts: Conflict[];
+  ambiguous: AmbiguousMatch[];
+  held: HeldDeletions[];
+  errors: { code: string; message: string; contact?: string }[];
+  /** HTTP requests made, by People API method ("people.connections.list", ...). */
+  requests: Record<string, number>;
+}
+
+/** Errors thrown by the API are `Error`s with one of these codes. */
+export type ErrorCode =
+  | "INVALID_INPUT" | "INVALID_STATE" | "UNKNOWN_ACCOUNT" | "NOT_CONNECTED" | "AUTH_FAILED"
+  | "AUTH_CANCELLED" | "PERMISSION_DENIED" | "QUOTA" | "NETWORK" | "GOOGLE_ERROR" | "HOST_ERROR"
+  | "BUSY" | "DISABLED";
+
+export interface SyncError extends Error { code: ErrorCode; status?: number; contact?: string }
