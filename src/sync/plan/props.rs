@@ -493,6 +493,15 @@ fn values(c: &Contact, region: Region) -> BTreeSet<String> {
     out
 }
 
+/// A linked pair's ids and the values of its base, CRM side and Google side.
+type PairValues = (
+    String,
+    String,
+    BTreeSet<String>,
+    BTreeSet<String>,
+    BTreeSet<String>,
+);
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -528,7 +537,7 @@ proptest! {
         w.round(true, true).map_err(TestCaseError::fail)?;
         w.random_edits(false);
         let region = w.settings.region();
-        let before: Vec<(String, String, BTreeSet<String>, BTreeSet<String>, BTreeSet<String>)> = w
+        let before: Vec<PairValues> = w
             .state
             .links
             .values()
