@@ -973,7 +973,8 @@ impl Engine {
             Step::BatchGet { .. } => {
                 if let Ok(r) = serde_json::from_str::<GetPeopleResponse>(body) {
                     for item in r.responses {
-                        if let Some(p) = item.person.filter(|_| item.status.is_none()) {
+                        let ok = item.is_ok();
+                        if let Some(p) = item.person.filter(|_| ok) {
                             if let Some(rn) = p.resource_name.clone() {
                                 self.persons.insert(rn, p);
                             }

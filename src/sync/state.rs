@@ -108,19 +108,27 @@ impl AccountState {
 
     /// Reads a saved state of any known version, migrating older layouts.
     pub fn from_json(text: &str) -> Result<AccountState, StateError> {
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| StateError::Corrupt {
+        // Only the version first; every layout is then read straight from the text (one
+        // deserializer per type keeps the wasm small).
+        #[derive(Deserialize)]
+        struct Version {
+            #[serde(default)]
+            version: Option<u64>,
+        }
+        let version = serde_json::from_str::<Version>(text)
+            .map_err(|e| StateError::Corrupt {
                 version: None,
                 reason: e.to_string(),
-            })?;
-        let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(1);
+            })?
+            .version
+            .unwrap_or(1);
         let corrupt = |e: serde_json::Error| StateError::Corrupt {
             version: Some(version),
             reason: e.to_string(),
         };
         match version {
             1 => {
-                let old: StateV1 = serde_json::from_value(value).map_err(corrupt)?;
+                let old: StateV1 = serde_json::from_str(text).map_err(corrupt)?;
                 let mut s = AccountState::new();
                 s.links = old
                     .links
@@ -134,7 +142,7 @@ impl AccountState {
                 Ok(s)
             }
             v if v == u64::from(STATE_VERSION) => {
-                let mut s: AccountState = serde_json::from_value(value).map_err(corrupt)?;
+                let mut s: AccountState = serde_json::from_str(text).map_err(corrupt)?;
                 s.version = STATE_VERSION;
                 Ok(s)
             }
@@ -149,3 +157,6 @@ impl AccountState {
             .find(|l| l.resource_name == resource_name)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,54 @@
+use super::*;
+use crate::sync::model::Name;
+
+fn link(id: &str) -> Link {
+    Link {
+        crm_id: id.into(),
+        resource_name: format!("people/c{id}"),
+        etag: "e".into(),
+        base: Contact {
+            name: Name {
+                given: "Ann".into(),
+                ..Name::default()
+            },
+            ..Contact::default()
+        },
+        synced_at: 5,
+    }
+}
+
+#[test]
+fn a_state_round_trips_through_json() {
+    let mut s = AccountState::new();
+    s.links.insert("1".into(), link("1"));
+    s.sync_token = Some("tok".into());
+    assert_eq!(AccountState::from_json(&s.to_json()), Ok(s));
+}
+
+#[test]
+fn a_version_1_state_is_migrated_with_its_links_and_token() {
+    let v1 = r#"{"links":[{"crmId":"1","resourceName":"people/c1","etag":"e","base":{"name":{"given":"Ann"}},"syncedAt":5}],"syncToken":"tok"}"#;
+    let s = AccountState::from_json(v1).expect("v1 migrates");
+    assert_eq!(s.version, STATE_VERSION);
+    assert_eq!(s.links.get("1"), Some(&link("1")));
+    assert_eq!(s.sync_token.as_deref(), Some("tok"));
+}
+
+#[test]
+fn a_newer_or_corrupt_state_is_refused_not_dropped() {
+    assert_eq!(
+        AccountState::from_json(r#"{"version":99,"links":{}}"#),
+        Err(StateError::TooNew { version: 99 })
+    );
+    assert!(matches!(
+        AccountState::from_json("{not json"),
+        Err(StateError::Corrupt { version: None, .. })
+    ));
+    assert!(matches!(
+        AccountState::from_json(r#"{"version":2,"links":[1,2]}"#),
+        Err(StateError::Corrupt {
+            version: Some(2),
+            ..
+        })
+    ));
+}

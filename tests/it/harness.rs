@@ -1,0 +1,334 @@
+//! Drives the real [`Engine`] against the emulator library and an in-memory CRM, on the
+//! emulator's virtual clock: the shell's loop, without a browser.
+
+use gcontacts_sync::sync::engine::{Action, CrmCall, Engine, Input, RunConfig, RunResult, Trigger};
+use gcontacts_sync::sync::model::{Contact, CrmContact, Email, Field, Millis, Phone};
+use gcontacts_sync::sync::plan::Scope;
+use gcontacts_sync::sync::settings::Settings;
+use gcontacts_sync::sync::state::AccountState;
+use people_emulator::{AccountId, Config, Emulator, Request};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub const BASE: &str = "http://people.test";
+pub const INSTANCE: &str = "crm-1";
+
+/// The CRM side: contacts by id, with the host contract's behaviour.
+#[derive(Default)]
+pub struct MemCrm {
+    pub contacts: BTreeMap<String, CrmContact>,
+    next: u64,
+    pub calls: usize,
+}
+
+impl MemCrm {
+    pub fn add(&mut self, contact: Contact, now: Millis) -> String {
+        self.next += 1;
+        let id = format!("{:05}", self.next);
+        self.contacts.insert(
+            id.clone(),
+            CrmContact {
+                id: id.clone(),
+                modified_at: now,
+                status: None,
+                contact,
+            },
+        );
+        id
+    }
+
+    fn answer(&mut self, call: CrmCall, now: Millis) -> Input {
+        self.calls += 1;
+        let ok = |items: Vec<CrmContact>, next: Option<String>| Input::Crm {
+            items: items.into_iter().map(Ok).collect(),
+            next_page_token: next,
+        };
+        match call {
+            CrmCall::List {
+                page_token,
+                page_size,
+                ..
+            } => {
+                let after = page_token.unwrap_or_default();
+                let items: Vec<CrmContact> = self
+                    .contacts
+                    .range::<String, _>((
+                        std::ops::Bound::Excluded(after.clone()),
+                        std::ops::Bound::Unbounded,
+                    ))
+                    .filter(|(k, _)| after.is_empty() || **k > after)
+                    .take(page_size as usize + 1)
+                    .map(|(_, c)| c.clone())
+                    .collect();
+                let more = items.len() > page_size as usize;
+                let items: Vec<CrmContact> = items.into_iter().take(page_size as usize).collect();
+                let next = more.then(|| items.last().map(|c| c.id.clone())).flatten();
+                ok(items, next)
+            }
+            CrmCall::Get { ids } => ok(
+                ids.iter()
+                    .filter_map(|id| self.contacts.get(id).cloned())
+                    .collect(),
+                None,
+            ),
+            CrmCall::Create { items } => {
+                let mut out = Vec::new();
+                for (contact, status) in items {
+                    let id = self.add(contact, now);
+                    let c = self.contacts.get_mut(&id).expect("just added");
+                    c.status = status;
+                    out.push(c.clone());
+                }
+                ok(out, None)
+            }
+            CrmCall::Update { items } => {
+                let mut out = Vec::new();
+                for u in items {
+                    let Some(c) = self.contacts.get_mut(&u.id) else {
+                        continue;
+                    };
+                    if u.if_modified_at.is_some_and(|t| t != c.modified_at) {
+                        continue;
+                    }
+                    copy_fields(&mut c.contact, &u.contact, &u.fields);
+                    if u.status.is_some() {
+                        c.status = u.status;
+                    }
+                    c.modified_at = now;
+                    out.push(c.clone());
+                }
+                ok(out, None)
+            }
+            CrmCall::Remove { ids } => {
+                for id in ids {
+                    self.contacts.remove(&id);
+                }
+                ok(Vec::new(), None)
+            }
+        }
+    }
+}
+
+pub fn copy_fields(dst: &mut Contact, src: &Contact, fields: &[Field]) {
+    for f in fields {
+        match f {
+            Field::Prefix => dst.name.prefix = src.name.prefix.clone(),
+            Field::GivenName => dst.name.given = src.name.given.clone(),
+            Field::MiddleName => dst.name.middle = src.name.middle.clone(),
+            Field::FamilyName => dst.name.family = src.name.family.clone(),
+            Field::Suffix => dst.name.suffix = src.name.suffix.clone(),
+            Field::Emails => dst.emails = src.emails.clone(),
+            Field::Phones => dst.phones = src.phones.clone(),
+            Field::Addresses => dst.addresses = src.addresses.clone(),
+            Field::Birthday => dst.birthday = src.birthday,
+            Field::Company => dst.company = src.company.clone(),
+            Field::Title => dst.title = src.title.clone(),
+            Field::Notes => dst.notes = src.notes.clone(),
+        }
+    }
+}
+
+/// One account: the emulator, its token, the CRM, the saved state and journal.
+pub struct World {
+    pub em: Emulator,
+    pub account: AccountId,
+    pub token: String,
+    pub crm: MemCrm,
+    pub state: AccountState,
+    pub journal: Option<String>,
+    pub settings: Settings,
+    pub seed: u64,
+}
+
+impl World {
+    pub fn new() -> World {
+        let em = Emulator::new(Config::default());
+        let account = em.create_account("ann@example.com");
+        let token = em.mint_token(account, "contacts");
+        World {
+            em,
+            account,
+            token,
+            crm: MemCrm::default(),
+            state: AccountState::new(),
+            journal: None,
+            settings: Settings::default(),
+            seed: 1,
+        }
+    }
+
+    pub fn now(&self) -> Millis {
+        self.em.now_ms() as Millis
+    }
+
+    pub fn engine(&mut self, scope: Scope, preview: bool) -> Engine {
+        self.seed += 1;
+        Engine::new(
+            self.state.clone(),
+            self.settings.clone(),
+            self.journal.as_deref(),
+            RunConfig {
+                scope,
+                trigger: Trigger::Manual,
+                confirm_deletions: true,
+                preview_only: preview,
+                instance_id: INSTANCE.into(),
+                people_api_base: BASE.into(),
+                seed: self.seed,
+                account_id: "ann@example.com".into(),
+            },
+            self.now(),
+        )
+    }
+
+    /// Runs to the end, or stops after `stop_after` actions (a closed tab): then nothing is
+    /// saved but the journal, as in a browser.
+    pub fn run_with(&mut self, scope: Scope, stop_after: Option<usize>) -> Option<RunResult> {
+        let mut e = self.engine(scope, false);
+        let mut actions = 0;
+        loop {
+            let now = self.now();
+            let action = e.poll(now);
+            actions += 1;
+            if stop_after.is_some_and(|n| actions > n) {
+                return None;
+            }
+            match action {
+                Action::Http(req) => {
+                    let path = req
+                        .url
+                        .strip_prefix(BASE)
+                        .expect("our base URL")
+                        .to_string();
+                    let mut r = Request::new(req.method.as_str(), &path).bearer(&self.token);
+                    if let Some(body) = req.body {
+                        r = r.header("Content-Type", "application/json").body(body);
+                    }
+                    let resp = self.em.handle(r);
+                    let input = if resp.drop_connection {
+                        Input::HttpFailed {
+                            message: "connection dropped".into(),
+                        }
+                    } else {
+                        Input::Http {
+                            status: resp.status,
+                            retry_after_ms: resp
+                                .header_value("Retry-After")
+                                .and_then(|v| v.parse::<u64>().ok())
+                                .map(|s| s * 1000),
+                            body: resp.text(),
+                        }
+                    };
+                    e.handle(input, self.now());
+                }
+                Action::Crm(call) => {
+                    let input = self.crm.answer(call, now);
+                    e.handle(input, self.now());
+                }
+                Action::SaveJournal(j) => {
+                    self.journal = j;
+                    e.handle(Input::Saved, now);
+                }
+                Action::Sleep { until } => {
+                    self.em.advance_clock((until - now).max(0) as u64);
+                }
+                Action::Progress { .. } => {}
+                Action::Done => break,
+            }
+        }
+        let result = e.finish();
+        self.state = result.state.clone();
+        Some(result)
+    }
+
+    pub fn run(&mut self) -> RunResult {
+        self.run_with(Scope::All, None).expect("not interrupted")
+    }
+
+    pub fn preview(&mut self) -> String {
+        let mut e = self.engine(Scope::All, true);
+        loop {
+            let now = self.now();
+            match e.poll(now) {
+                Action::Http(req) => {
+                    let path = req.url.strip_prefix(BASE).expect("base").to_string();
+                    let resp = self
+                        .em
+                        .handle(Request::new(req.method.as_str(), &path).bearer(&self.token));
+                    e.handle(
+                        Input::Http {
+                            status: resp.status,
+                            retry_after_ms: None,
+                            body: resp.text(),
+                        },
+                        now,
+                    );
+                }
+                Action::Crm(call) => {
+                    let input = self.crm.answer(call, now);
+                    e.handle(input, now);
+                }
+                Action::SaveJournal(_) => e.handle(Input::Saved, now),
+                Action::Sleep { until } => self.em.advance_clock((until - now).max(0) as u64),
+                Action::Progress { .. } => {}
+                Action::Done => break,
+            }
+        }
+        e.finish().plan.map(|p| p.to_string()).unwrap_or_default()
+    }
+
+    /// Google's contacts, as the emulator holds them.
+    pub fn google(&self) -> Vec<Value> {
+        let dump = self.em.dump(self.account);
+        dump["contacts"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Seeds Google with People API JSON.
+    pub fn google_add(&self, persons: &[Value]) -> Vec<String> {
+        self.em.seed_json(self.account, persons).expect("seed")
+    }
+
+    pub fn google_request(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let mut r = Request::new(method, path).bearer(&self.token);
+        if let Some(b) = body {
+            r = r
+                .header("Content-Type", "application/json")
+                .body(b.to_string());
+        }
+        let resp = self.em.handle(r);
+        assert!(
+            resp.status < 300,
+            "{method} {path}: {} {}",
+            resp.status,
+            resp.text()
+        );
+        resp.json_body()
+    }
+
+    /// A fresh token, as the shell gets when the old one expired.
+    pub fn renew_token(&mut self) {
+        self.token = self.em.mint_token(self.account, "contacts");
+    }
+}
+
+pub fn person(given: &str, family: &str, email: &str) -> Contact {
+    let mut c = Contact::default();
+    c.name.given = given.into();
+    c.name.family = family.into();
+    if !email.is_empty() {
+        c.emails.push(Email {
+            value: email.into(),
+            kind: "work".into(),
+        });
+    }
+    c
+}
+
+pub fn with_phone(mut c: Contact, phone: &str) -> Contact {
+    c.phones.push(Phone {
+        value: phone.into(),
+        kind: "mobile".into(),
+        canonical: None,
+    });
+    c
+}

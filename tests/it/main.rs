@@ -1,0 +1,7 @@
+//! Native integration tests, gathered in one binary: project rules, and whole-sync scenarios of
+//! the real engine against the People API emulator in process and an in-memory CRM.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod harness;
+mod project;
+mod scenarios;

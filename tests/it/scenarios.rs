@@ -1,0 +1,317 @@
+//! Whole-sync scenarios: the rules of DESIGN §3 as a user would see them, end to end through the
+//! real engine and the emulator.
+
+use crate::harness::*;
+use gcontacts_sync::sync::plan::Scope;
+use gcontacts_sync::sync::settings::CrmDeletes;
+use people_emulator::{FaultKind, FaultRule};
+use serde_json::{json, Value};
+
+fn emails(p: &Value) -> Vec<String> {
+    p["emailAddresses"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["value"].as_str().map(str::to_lowercase))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn given(p: &Value) -> String {
+    p["names"][0]["givenName"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[test]
+fn a_first_sync_of_450_crm_contacts_sends_3_batch_creates_and_a_second_run_one_listing() {
+    let mut w = World::new();
+    for i in 0..450 {
+        let now = w.now();
+        w.crm
+            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
+    }
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(r.report.created.google, 450);
+    assert_eq!(w.google().len(), 450);
+    assert_eq!(
+        r.report.requests.get("people.batchCreateContacts"),
+        Some(&3)
+    );
+    assert_eq!(r.report.requests.get("people.connections.list"), Some(&1));
+
+    let again = w.run();
+    assert_eq!(
+        again.report.requests.values().sum::<usize>(),
+        1,
+        "{:?}",
+        again.report.requests
+    );
+    assert_eq!(again.report.created.google + again.report.updated.google, 0);
+    assert_eq!(again.report.updated.crm, 0);
+}
+
+#[test]
+fn a_match_by_email_links_without_a_duplicate_and_fills_blanks_both_ways() {
+    let mut w = World::new();
+    let now = w.now();
+    let id = w.crm.add(
+        with_phone(person("Ann", "Lee", "ann@x.io"), "(415) 555-0132"),
+        now,
+    );
+    w.google_add(&[json!({
+        "names": [{"givenName": "Ann", "familyName": "Lee"}],
+        "emailAddresses": [{"value": "ANN@x.io"}],
+        "birthdays": [{"date": {"month": 7, "day": 14}}],
+        "userDefined": [{"key": "Tier", "value": "Gold"}]
+    })]);
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(r.report.linked, 1);
+    let google = w.google();
+    assert_eq!(google.len(), 1, "no duplicate in Google");
+    let g = &google[0];
+    assert_eq!(g["phoneNumbers"][0]["canonicalForm"], "+14155550132");
+    assert_eq!(
+        g["userDefined"][0]["value"], "Gold",
+        "unmapped Google data is kept"
+    );
+    assert!(
+        g["clientData"].to_string().contains(&id),
+        "linked contacts carry the tag"
+    );
+    let c = &w.crm.contacts[&id];
+    assert_eq!(
+        c.contact.birthday.map(|b| b.to_string()).as_deref(),
+        Some("--07-14")
+    );
+    assert_eq!(w.crm.contacts.len(), 1, "no duplicate in the CRM");
+}
+
+#[test]
+fn edits_flow_both_ways_and_a_second_sync_writes_nothing() {
+    let mut w = World::new();
+    let now = w.now();
+    let id = w.crm.add(person("Bo", "Ng", "bo@x.io"), now);
+    w.run();
+    let rn = w.state.links[&id].resource_name.clone();
+    // Google: a new title; the CRM: a new phone.
+    let g = w.google_request(
+        "GET",
+        &format!("/v1/{rn}?personFields=metadata,organizations"),
+        None,
+    );
+    w.em.advance_clock(60_000);
+    w.google_request(
+        "PATCH",
+        &format!("/v1/{rn}:updateContact?updatePersonFields=organizations"),
+        Some(json!({"etag": g["etag"], "organizations": [{"name": "Acme", "title": "CTO"}]})),
+    );
+    let now = w.now();
+    let c = w.crm.contacts.get_mut(&id).unwrap();
+    c.contact = with_phone(c.contact.clone(), "+44 20 7946 0018");
+    c.modified_at = now;
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(w.crm.contacts[&id].contact.title, "CTO");
+    assert_eq!(w.crm.contacts[&id].contact.company, "Acme");
+    let g = &w.google()[0];
+    assert_eq!(g["phoneNumbers"][0]["canonicalForm"], "+442079460018");
+    let again = w.run();
+    assert_eq!(again.report.updated.crm + again.report.updated.google, 0);
+}
+
+#[test]
+fn a_google_deletion_deletes_in_the_crm_but_a_crm_deletion_leaves_google_alone() {
+    let mut w = World::new();
+    let now = w.now();
+    let a = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    let b = w.crm.add(person("Bo", "Ng", "b@x.io"), now);
+    w.run();
+    let rn_a = w.state.links[&a].resource_name.clone();
+    w.google_request("DELETE", &format!("/v1/{rn_a}:deleteContact"), None);
+    w.crm.contacts.remove(&b);
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert!(
+        !w.crm.contacts.contains_key(&a),
+        "deleted in Google → deleted in the CRM"
+    );
+    let google = w.google();
+    assert_eq!(google.len(), 1, "the CRM deletion did not reach Google");
+    assert_eq!(given(&google[0]), "Bo");
+    assert!(w.state.links.is_empty());
+    // Nothing comes back on the next run.
+    w.run();
+    assert_eq!(w.crm.contacts.len(), 0);
+    assert_eq!(w.google().len(), 1);
+}
+
+#[test]
+fn the_crm_deletion_policy_delete_removes_the_google_contact() {
+    let mut w = World::new();
+    w.settings.crm_deletes = CrmDeletes::Delete;
+    let now = w.now();
+    let a = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.run();
+    w.crm.contacts.remove(&a);
+    w.run();
+    assert!(w.google().is_empty());
+}
+
+#[test]
+fn an_expired_sync_token_means_a_full_listing_without_deletions_or_duplicates() {
+    let mut w = World::new();
+    for i in 0..5 {
+        let now = w.now();
+        w.crm
+            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
+    }
+    w.run();
+    w.em.advance_clock(8 * 86_400_000);
+    w.renew_token();
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(r.report.requests.get("people.connections.list"), Some(&2));
+    assert_eq!(w.google().len(), 5);
+    assert_eq!(w.crm.contacts.len(), 5);
+    assert_eq!(r.report.deleted.crm + r.report.deleted.google, 0);
+}
+
+#[test]
+fn server_errors_are_retried_and_the_run_completes() {
+    let mut w = World::new();
+    for i in 0..3 {
+        let now = w.now();
+        w.crm
+            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
+    }
+    w.em.add_faults(vec![FaultRule {
+        method: "batchCreateContacts".into(),
+        kind: FaultKind::Status { status: 503 },
+        count: 2,
+    }]);
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(w.google().len(), 3);
+    assert_eq!(
+        r.report.requests.get("people.batchCreateContacts"),
+        Some(&3)
+    );
+}
+
+#[test]
+fn a_spurious_etag_mismatch_is_reread_and_resent() {
+    let mut w = World::new();
+    let now = w.now();
+    let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.run();
+    let now = w.now();
+    let c = w.crm.contacts.get_mut(&id).unwrap();
+    c.contact.title = "CEO".into();
+    c.modified_at = now;
+    w.em.add_faults(vec![FaultRule {
+        method: "batchUpdateContacts".into(),
+        kind: FaultKind::EtagMismatch,
+        count: 1,
+    }]);
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(
+        w.google()[0]["organizations"][0]["title"],
+        "CEO",
+        "{:?}",
+        r.report
+    );
+    assert_eq!(w.run().report.updated.google, 0);
+}
+
+#[test]
+fn a_run_interrupted_after_its_creates_reached_google_does_not_create_them_twice() {
+    let mut w = World::new();
+    for i in 0..250 {
+        let now = w.now();
+        w.crm
+            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
+    }
+    // Actions: group list, group create, listing, CRM list, journal, two batch creates: stop
+    // right after the first batch create was answered.
+    let stopped = w.run_with(Scope::All, Some(7));
+    assert!(stopped.is_none());
+    assert!(w.journal.is_some(), "the journal survives the closed tab");
+    assert_eq!(w.google().len(), 200);
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(w.google().len(), 250, "no duplicates after resuming");
+    assert_eq!(w.state.links.len(), 250);
+    assert!(w.journal.is_none());
+}
+
+#[test]
+fn reset_sync_data_then_sync_creates_no_duplicate() {
+    let mut w = World::new();
+    for i in 0..4 {
+        let now = w.now();
+        w.crm.add(person(&format!("P{i}"), "", ""), now);
+    }
+    w.run();
+    w.state = Default::default();
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(w.google().len(), 4);
+    assert_eq!(r.report.linked, 4, "relinked by tag");
+}
+
+#[test]
+fn a_new_google_contact_is_imported_with_the_import_status_and_tagged() {
+    let mut w = World::new();
+    w.settings.import_status = Some("Lead".into());
+    w.google_add(&[
+        json!({"names": [{"givenName": "Zoë"}], "emailAddresses": [{"value": "z@x.io"}]}),
+    ]);
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    let c = w.crm.contacts.values().next().expect("imported");
+    assert_eq!(c.status.as_deref(), Some("Lead"));
+    assert_eq!(emails(&w.google()[0]), ["z@x.io"]);
+    assert!(w.google()[0]["clientData"].to_string().contains(&c.id));
+    assert_eq!(w.run().report.created.crm, 0);
+}
+
+#[test]
+fn the_preview_shows_the_plan_and_changes_nothing() {
+    let mut w = World::new();
+    let now = w.now();
+    w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    let text = w.preview();
+    assert!(text.contains("google: create \"Ann Lee\""), "{text}");
+    assert!(w.google().is_empty());
+    assert!(w.state.links.is_empty());
+}
+
+#[test]
+fn the_record_action_syncs_one_contact_both_ways() {
+    let mut w = World::new();
+    let now = w.now();
+    let a = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.crm.add(person("Bo", "Ng", "b@x.io"), now);
+    let r = w
+        .run_with(
+            Scope::Contacts {
+                ids: vec![a.clone()],
+            },
+            None,
+        )
+        .unwrap();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    let google = w.google();
+    assert_eq!(google.len(), 1);
+    assert_eq!(given(&google[0]), "Ann");
+    assert!(
+        w.state.sync_token.is_none(),
+        "a scoped run does not move the sync token"
+    );
+}
