@@ -281,6 +281,8 @@ struct Planner<'a> {
     out: Plan,
     /// Google contacts to add to the target group.
     to_target: Vec<String>,
+    /// Linked CRM contacts whose link this plan drops and which go back through matching.
+    freed: HashSet<&'a str>,
 }
 
 impl<'a> Planner<'a> {
@@ -309,6 +311,7 @@ impl<'a> Planner<'a> {
             input,
             out: Plan::default(),
             to_target: Vec::new(),
+            freed: HashSet::new(),
         }
     }
 
@@ -444,10 +447,10 @@ impl<'a> Planner<'a> {
                         self.out
                             .unlinks
                             .push(unlink(UnlinkReason::EditedSinceDeletion));
-                        // The edit wins: the contact goes back to Google as a new one.
-                        if self.writes_google() && self.input.google.complete {
-                            self.out.creates_google.push(self.create_google(c));
-                        }
+                        // The edit wins: the contact goes back to Google. It is matched like
+                        // an unlinked one first, so a copy an interrupted run already sent is
+                        // found by its tag rather than created again.
+                        self.freed.insert(c.id.as_str());
                         return;
                     }
                 }
@@ -627,7 +630,7 @@ impl<'a> Planner<'a> {
             .map(|c| (c, true))
             .chain(self.input.crm_other.iter().map(|c| (c, false)))
         {
-            if state.links.contains_key(&c.id)
+            if (state.links.contains_key(&c.id) && !self.freed.contains(c.id.as_str()))
                 || self.crm_deleted.contains(c.id.as_str())
                 || !seen.insert(c.id.as_str())
             {

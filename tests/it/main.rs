@@ -4,4 +4,5 @@
 
 mod harness;
 mod project;
+mod props;
 mod scenarios;
