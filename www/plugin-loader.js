@@ -37,8 +37,9 @@ const LABELS = {
 /** Fetches the manifest from beside this file, else from one level up. */
 export async function loadManifest(base = HERE) {
   const tried = [];
-  for (const rel of ["plugin-manifest.json", "../plugin-manifest.json"]) {
-    const url = new URL(rel, base);
+  const urls = ["plugin-manifest.json", "../plugin-manifest.json"].map((rel) => new URL(rel, base));
+  // Served from its root, www/'s parent is www/ itself: ask once.
+  for (const url of urls.filter((u, i) => urls.findIndex((v) => v.href === u.href) === i)) {
     try {
       const res = await fetch(url, { cache: "no-store" });
       if (res.ok) {
@@ -120,12 +121,24 @@ export async function install(registry, host, config = {}, options = {}) {
   let api = null;
   let error = null;
   try {
-    const found = await loadManifest(options.base || HERE);
+    let found;
+    try {
+      found = await loadManifest(options.base || HERE);
+    } catch (e) {
+      // Without a manifest the built-in one still names the usual files: try those.
+      found = { manifest: FALLBACK_MANIFEST, url: new URL("../", options.base || HERE), missing: e };
+    }
     manifest = found.manifest;
     if (options.createApi) {
       api = await options.createApi(host, apiOptions(config));
     } else {
-      const glue = await loadModule(manifest, found.url, options.base || HERE);
+      let glue;
+      try {
+        glue = await loadModule(manifest, found.url, options.base || HERE);
+      } catch (e) {
+        if (found.missing) e.message = `${found.missing.message}, and ${e.message}`;
+        throw e;
+      }
       api = await glue.GoogleContactsSync.create(host, apiOptions(config));
     }
   } catch (e) {
