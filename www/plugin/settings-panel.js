@@ -663,8 +663,8 @@ export async function mountSettingsPanel(el, api, host) {
           const ul = h("ul", {});
           for (const d of op.diffs) {
             ul.append(h("li", {}, h("span", { class: "gcs-field-name", text: `${d.field}: ` }),
-              h("span", { class: "gcs-before", text: d.before === "" ? "(empty)" : d.before }), " → ",
-              h("span", { class: "gcs-after", text: d.after === "" ? "(empty)" : d.after })));
+              h("span", { class: d.before === "" ? "gcs-nothing" : "gcs-before", text: d.before === "" ? "(empty)" : d.before }), " → ",
+              h("span", { class: d.after === "" ? "gcs-nothing" : "gcs-after", text: d.after === "" ? "(empty)" : d.after })));
           }
           changes.append(ul);
         }
@@ -768,6 +768,12 @@ export async function mountSettingsPanel(el, api, host) {
     await loadSelected();
   } catch (e) {
     showError(e);
+    alertBox.append(h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", text: "Try again", onclick: () => {
+      guarded(async () => {
+        show(null);
+        await refresh();
+      });
+    } }));
   }
   root.querySelector(".gcs-loading")?.remove();
   renderAll();
