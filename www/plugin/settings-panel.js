@@ -310,6 +310,7 @@ export async function mountSettingsPanel(el, api, host) {
       await loadAccounts();
       if (state.settings && a.id === state.selectedId) state.settings.enabled = enabled;
       renderAccounts();
+      renderSync();
       show(enabled ? `ContactSync is on for ${a.email}.` : `ContactSync is off for ${a.email}: no sync touches this account until you tick it again.`, "info");
     });
   }
@@ -499,6 +500,7 @@ export async function mountSettingsPanel(el, api, host) {
         saved.textContent = "Saved";
         await loadAccounts();
         renderAccounts();
+        renderSync();
       });
     });
     settingsBox.append(form);
