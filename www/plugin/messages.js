@@ -152,9 +152,13 @@ export function formatTime(iso) {
   return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(d);
 }
 
-/** "Connected", "Needs reconnect" or "Disabled" for an AccountInfo. */
+/**
+ * "Connected", "Needs reconnect" or "Disabled" for an AccountInfo. Tokens live in memory only, so
+ * after a page load `connected` is false until the next run renews the token without the user;
+ * only `needsReconnect` means the user has to act.
+ */
 export function accountState(account) {
-  if (account.needsReconnect || !account.connected) return "Needs reconnect";
+  if (account.needsReconnect) return "Needs reconnect";
   if (!account.enabled) return "Disabled";
   return "Connected";
 }
