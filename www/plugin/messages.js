@@ -42,7 +42,7 @@ export function errorMessage(err, { inPanel = false } = {}) {
     case "GOOGLE_ERROR":
       return `Google answered with an error${status}: ${detail(err)}. Try again in a few minutes.`;
     case "HOST_ERROR":
-      return `The CRM refused a change: ${detail(err)}. Fix the contact or try again.`;
+      return `The CRM reported an error: ${detail(err)}. Try again; if a contact is named, check that contact first.`;
     case "BUSY":
       return "A sync is already running (perhaps in another tab). Wait for it to finish, then try again.";
     case "DISABLED":
