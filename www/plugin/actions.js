@@ -1,0 +1,72 @@
+// The two contact actions: "Sync Contact(s)" on the list's selection and "Sync with Google
+// Contacts" on one contact page. Both sync the chosen contacts both ways with every enabled
+// Google account, show progress through the host while they run, and end with one plain-words
+// notification per account. Errors never escape as exceptions: they become a notification that
+// says what to do.
+
+import { errorMessage, errorLevel, noAccountMessage, reportSummary, reportLevel } from "./messages.js";
+
+const LABEL = "Syncing with Google Contacts";
+
+async function enabledAccounts(api) {
+  const accounts = await api.accounts();
+  return { accounts, enabled: accounts.filter((a) => a.enabled) };
+}
+
+async function runSync(api, host, count, call) {
+  let accounts;
+  try {
+    ({ accounts } = await enabledAccounts(api));
+  } catch (e) {
+    host.ui.notify(errorMessage(e), errorLevel(e));
+    return null;
+  }
+  if (!accounts.some((a) => a.enabled)) {
+    host.ui.notify(noAccountMessage(accounts), "warning");
+    return null;
+  }
+  host.ui.progress({ done: 0, total: count, label: LABEL });
+  let reports;
+  try {
+    reports = await call();
+  } catch (e) {
+    host.ui.notify(errorMessage(e), errorLevel(e));
+    return null;
+  } finally {
+    host.ui.progress(null);
+  }
+  if (!reports || reports.length === 0) {
+    host.ui.notify(noAccountMessage(accounts), "warning");
+    return reports || [];
+  }
+  const emails = new Map(accounts.map((a) => [a.id, a.email]));
+  for (const r of reports) {
+    host.ui.notify(reportSummary(r, { count, email: emails.get(r.accountId) }), reportLevel(r));
+  }
+  return reports;
+}
+
+/** The bulk action: syncs the selected contacts. Resolves to the reports, or null on failure. */
+export function syncSelectedContacts(api, host, ids) {
+  const list = Array.isArray(ids) ? ids.filter((id) => typeof id === "string") : [];
+  if (list.length === 0) {
+    host.ui.notify("Select one or more contacts first.", "warning");
+    return Promise.resolve(null);
+  }
+  return runSync(api, host, list.length, () => api.syncSelected(list));
+}
+
+/** The record action: syncs one contact. Resolves to the reports, or null on failure. */
+export function syncOneContact(api, host, id) {
+  return runSync(api, host, 1, () => api.syncContact(id));
+}
+
+/**
+ * Handlers for when the plugin could not start: the entries stay in the menus and explain why
+ * they cannot work, instead of vanishing.
+ */
+export function unavailableAction(host, message) {
+  return () => {
+    host.ui.notify(message, "error");
+  };
+}

@@ -1,0 +1,169 @@
+// Plain-words text shared by the action handlers and the settings panel: what an API error
+// means and what to do about it, and one-line summaries of run reports. Everything here returns
+// plain strings; callers put them on the page with textContent.
+
+const SETTINGS = "Settings → Google Contacts Sync";
+
+/** The error's stable code, if it has one (API errors carry `code`; host errors may too). */
+export function errorCode(err) {
+  return err && typeof err === "object" && typeof err.code === "string" ? err.code : "";
+}
+
+function detail(err) {
+  const m = err && typeof err === "object" && "message" in err ? String(err.message) : String(err);
+  return m.trim();
+}
+
+/**
+ * What went wrong and what to do, in plain words.
+ * `inPanel`: the reader is already looking at the settings panel, so point at its buttons
+ * rather than at the Settings page.
+ */
+export function errorMessage(err, { inPanel = false } = {}) {
+  const where = inPanel ? "" : ` in ${SETTINGS}`;
+  const open = inPanel ? "" : `open ${SETTINGS} and `;
+  const code = errorCode(err);
+  const status = err && typeof err === "object" && err.status ? ` (HTTP ${err.status})` : "";
+  switch (code) {
+    case "NOT_CONNECTED":
+      return inPanel
+        ? "This Google account is not signed in. Click Update to sign in again."
+        : `Connect a Google account${where} first.`;
+    case "AUTH_FAILED":
+      return `Google needs you to sign in again: ${open}click Update.`;
+    case "AUTH_CANCELLED":
+      return "The Google sign-in window was closed before it finished. Try again and allow access to your contacts.";
+    case "PERMISSION_DENIED":
+      return `Google refused access to your contacts${status}. ${inPanel ? "Click" : `Open ${SETTINGS}, click`} Update and allow access to your contacts.`;
+    case "QUOTA":
+      return "Google's rate limit was reached; the sync will continue at the next run.";
+    case "NETWORK":
+      return "Google could not be reached. Check your internet connection, then try again.";
+    case "GOOGLE_ERROR":
+      return `Google answered with an error${status}: ${detail(err)}. Try again in a few minutes.`;
+    case "HOST_ERROR":
+      return `The CRM reported an error: ${detail(err)}. Try again; if a contact is named, check that contact first.`;
+    case "BUSY":
+      return "A sync is already running (perhaps in another tab). Wait for it to finish, then try again.";
+    case "DISABLED":
+      return `ContactSync is off for this account. Tick "ContactSync: sync this account"${where} to turn it on.`;
+    case "UNKNOWN_ACCOUNT":
+      return `That Google account is not connected any more. Connect it again${where}.`;
+    case "INVALID_INPUT":
+      return `That was not accepted: ${detail(err)}. Correct it and try again.`;
+    case "INVALID_STATE":
+      return `The saved sync data for this account cannot be read. Use "Reset sync data"${where}: contacts are matched again without duplicates.`;
+    default:
+      return `Something went wrong: ${detail(err) || "unknown error"}. Try again; if it keeps happening, reload the page.`;
+  }
+}
+
+/** The severity to show an error with. */
+export function errorLevel(err) {
+  return errorCode(err) === "QUOTA" ? "warning" : "error";
+}
+
+/** The message when no enabled account is there to sync with. */
+export function noAccountMessage(accounts) {
+  if (!accounts || accounts.length === 0) {
+    return `No Google account is connected. Connect one in ${SETTINGS} first.`;
+  }
+  return `ContactSync is turned off for every connected Google account. Tick "ContactSync: sync this account" in ${SETTINGS}.`;
+}
+
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function sum(pair) {
+  return pair ? (pair.crm || 0) + (pair.google || 0) : 0;
+}
+
+export function heldCount(held) {
+  return (held || []).reduce((n, h) => n + (h.deletions ? h.deletions.length : 0), 0);
+}
+
+/**
+ * One report as a sentence:
+ * "Synced 3 contacts with ann@example.com: 1 created in Google, 2 updated, 1 linked, 0 conflicts."
+ * `count`: how many contacts the user chose (omitted for whole-account runs).
+ */
+export function reportSummary(report, { count, email, inPanel = false } = {}) {
+  const where = inPanel ? "below" : `in ${SETTINGS}`;
+  const who = email || report.accountId;
+  const what = count === undefined ? "Synced" : `Synced ${plural(count, "contact")}`;
+  const parts = [`${report.created.google} created in Google`];
+  if (report.created.crm) parts.push(`${report.created.crm} created in the CRM`);
+  parts.push(`${sum(report.updated)} updated`);
+  if (report.deleted.google) parts.push(`${report.deleted.google} deleted in Google`);
+  if (report.deleted.crm) parts.push(`${report.deleted.crm} deleted in the CRM`);
+  parts.push(`${report.linked} linked`);
+  if (report.unlinked) parts.push(`${report.unlinked} unlinked`);
+  parts.push(plural(report.conflicts.length, "conflict"));
+  let text = `${what} with ${who}: ${parts.join(", ")}.`;
+  const held = heldCount(report.held);
+  if (held) text += ` ${plural(held, "deletion")} ${held === 1 ? "waits" : "wait"} for your confirmation ${where}.`;
+  if (report.ambiguous && report.ambiguous.length) {
+    text += ` ${plural(report.ambiguous.length, "contact")} matched more than one contact and ${report.ambiguous.length === 1 ? "was" : "were"} left alone; see "Preview changes"${inPanel ? "" : ` in ${SETTINGS}`}.`;
+  }
+  if (report.errors && report.errors.length) {
+    const first = report.errors[0];
+    text += ` ${plural(report.errors.length, "error")}: ${errorMessage(first, { inPanel })}`;
+    if (first.contact) text += ` (contact: ${first.contact})`;
+  }
+  return text;
+}
+
+/** The notification level a report deserves. */
+export function reportLevel(report) {
+  if (report.errors && report.errors.length) return report.ok ? "warning" : "error";
+  if (heldCount(report.held) || (report.ambiguous && report.ambiguous.length)) return "warning";
+  return "success";
+}
+
+const TRIGGERS = {
+  schedule: "Scheduled",
+  manual: "Sync now",
+  bulkAction: "Sync Contact(s)",
+  recordAction: "Sync with Google Contacts",
+  push: "Send all to Google",
+  pull: "Fetch all from Google",
+};
+
+export function triggerLabel(t) {
+  return TRIGGERS[t] || String(t || "");
+}
+
+const OPS = { create: "Create", update: "Update", delete: "Delete", link: "Link", unlink: "Unlink", addToGroup: "Add to group" };
+
+export function opLabel(op) {
+  return OPS[op] || String(op || "");
+}
+
+export function sideLabel(side) {
+  return side === "crm" ? "CRM" : side === "google" ? "Google" : String(side || "");
+}
+
+/** A date-time in the reader's locale, or "" for nothing. */
+export function formatTime(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
+
+/**
+ * "Connected", "Needs reconnect" or "Disabled" for an AccountInfo. Tokens live in memory only, so
+ * after a page load `connected` is false until the next run renews the token without the user;
+ * only `needsReconnect` means the user has to act.
+ */
+export function accountState(account) {
+  if (account.needsReconnect) return "Needs reconnect";
+  if (!account.enabled) return "Disabled";
+  return "Connected";
+}
+
+/** A message for a load failure of the plugin itself (the wasm module or the manifest). */
+export function loadFailureMessage(err) {
+  return `Google Contacts Sync could not start: ${detail(err) || "its program file did not load"}. Reload the page; if this keeps happening, ask your administrator to reinstall the plugin.`;
+}
