@@ -224,7 +224,7 @@ const CRM_PAGE: u32 = 1000;
 /// Host writes per call: small enough for a host's API, big enough to be quick.
 const CRM_BATCH: usize = 200;
 const MAX_ATTEMPTS: u32 = 6;
-const MAX_QUOTA_ATTEMPTS: u32 = 10;
+const MAX_QUOTA_ATTEMPTS: u32 = 20;
 const MAX_ETAG_ROUNDS: u32 = 2;
 const READ_MASK: &str = "metadata,clientData,memberships";
 
@@ -1179,21 +1179,24 @@ impl Engine {
         self.steps.push_front(step);
     }
 
-    /// Exponential backoff with jitter: per-minute quotas refill by the minute, so quota waits
-    /// start at 5 s and reach a minute; other failures start at 1 s.
+    /// Backoff with jitter. Per-minute quotas refill at the minute, and a refused request costs
+    /// no quota, so a quota wait is a steady 5 s probe (the refill is found within seconds) that
+    /// turns exponential, up to a minute, if the quota stays exhausted. Other failures back off
+    /// exponentially from 1 s to 30 s.
     fn backoff(&mut self, quota: bool) -> u64 {
-        let (base, cap): (u64, u64) = if quota {
-            (5_000, 60_000)
+        let base: u64 = if quota && self.attempts <= 12 {
+            5_000
+        } else if quota {
+            (5_000u64 << (self.attempts - 12).min(4)).min(60_000)
         } else {
-            (1_000, 30_000)
+            (1_000u64 << self.attempts.min(5)).min(30_000)
         };
-        let exp = base.saturating_mul(1u64 << self.attempts.min(10)).min(cap);
-        // xorshift64*: deterministic from the run's seed.
+        // xorshift64*: deterministic from the run's seed. ±20%.
         self.rng ^= self.rng >> 12;
         self.rng ^= self.rng << 25;
         self.rng ^= self.rng >> 27;
         let r = self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        exp / 2 + r % (exp / 2 + 1)
+        base - base / 5 + r % (2 * base / 5 + 1)
     }
 
     /// A step gave up: reads end the run (nothing is planned from a partial picture); writes
