@@ -4,8 +4,10 @@
 //! version Cargo.toml pins, wasm-opt from npm's `binaryen`, Debian's Chromium when run as root),
 //! so that a bare machine of this kind needs nothing but `cargo xtask test`.
 
+mod demo;
 mod install;
 mod run;
+mod serve;
 mod wasm;
 
 use std::process::ExitCode;
@@ -16,7 +18,9 @@ commands:
   test     every check CI runs: fmt, clippy (host and wasm32), native tests, the wasm build
            with its size budget
   bench    the benchmarks (release builds), printing their figures
-  build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size";
+  build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size
+  demo     build, start the People API emulator and the demo CRM, print the URL
+           [--port N] [--google-client-id ID: talk to Google instead of the emulator]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -24,6 +28,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         Some("build") => wasm::build().map(|_| ()),
+        Some("demo") => demo::demo(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
