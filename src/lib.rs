@@ -13,3 +13,5 @@ pub mod sync;
 
 #[cfg(target_arch = "wasm32")]
 mod bindings;
+#[cfg(target_arch = "wasm32")]
+mod shell;

@@ -1,0 +1,2 @@
+//! Browser tests.
+#![cfg(target_arch = "wasm32")]
