@@ -88,7 +88,7 @@ impl TryFrom<CrmContactDto> for CrmContact {
     fn try_from(d: CrmContactDto) -> Result<CrmContact, InvalidContact> {
         let bad = |field: &str, why: String| InvalidContact {
             id: Some(d.id.clone()),
-            message: format!("contact {}: {field}: {why}", d.id),
+            message: format!("{field}: {why}"),
         };
         if d.id.trim().is_empty() {
             return Err(bad("id", "empty".into()));
@@ -155,16 +155,14 @@ impl TryFrom<CrmContactDto> for CrmContact {
     }
 }
 
-/// One item of a host answer: a contact, or what was wrong with it (naming it when it had an id).
+/// One item of a host answer: a contact, or what was wrong with it (with its id when it had one;
+/// the engine's report names the contact).
 pub fn crm_contact(v: serde_json::Value) -> Result<CrmContact, InvalidContact> {
     let id = v.get("id").and_then(|i| i.as_str()).map(str::to_string);
     match serde_json::from_value::<CrmContactDto>(v) {
         Ok(d) => CrmContact::try_from(d),
         Err(e) => Err(InvalidContact {
-            message: match &id {
-                Some(id) => format!("contact {id}: {e}"),
-                None => format!("a contact without an id: {e}"),
-            },
+            message: e.to_string(),
             id,
         }),
     }

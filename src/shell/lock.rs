@@ -7,9 +7,30 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-/// A held lock, released when dropped.
+/// A held lock, released when dropped; [`Held::release`] also waits until the browser has let
+/// it go, so the next run in this tab finds it free.
 pub struct Held {
     release: Option<Function>,
+    /// `navigator.locks.request`'s promise: it settles once the lock is released.
+    request: Option<JsValue>,
+}
+
+impl Held {
+    fn none() -> Held {
+        Held {
+            release: None,
+            request: None,
+        }
+    }
+
+    pub async fn release(mut self) {
+        if let Some(r) = self.release.take() {
+            let _ = r.call0(&JsValue::NULL);
+        }
+        if let Some(p) = self.request.take() {
+            let _ = js::resolve(p).await;
+        }
+    }
 }
 
 impl Drop for Held {
@@ -25,7 +46,7 @@ impl Drop for Held {
 pub async fn acquire(name: &str) -> Result<Held> {
     let locks = js::get(&js::get(&js::global(), "navigator"), "locks");
     if !locks.is_object() {
-        return Ok(Held { release: None });
+        return Ok(Held::none());
     }
     let mut release = None;
     let hold = Promise::new(&mut |resolve, _| release = Some(resolve));
@@ -33,7 +54,7 @@ pub async fn acquire(name: &str) -> Result<Held> {
     let answered = Promise::new(&mut |resolve, _| granted = Some(resolve));
     // Invariant: a Promise executor runs synchronously, so both are set.
     let (Some(release), Some(granted)) = (release, granted) else {
-        return Ok(Held { release: None });
+        return Ok(Held::none());
     };
     let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
         let ok = !lock.is_null() && !lock.is_undefined();
@@ -46,15 +67,14 @@ pub async fn acquire(name: &str) -> Result<Held> {
     });
     let options = js::object();
     js::set(&options, "ifAvailable", &JsValue::TRUE);
-    if js::call(
+    let request = match js::call(
         &locks,
         "request",
         &[&JsValue::from_str(name), &options, &callback],
-    )
-    .is_err()
-    {
-        return Ok(Held { release: None });
-    }
+    ) {
+        Ok(p) => p,
+        Err(_) => return Ok(Held::none()),
+    };
     let ok = JsFuture::from(answered)
         .await
         .ok()
@@ -62,6 +82,7 @@ pub async fn acquire(name: &str) -> Result<Held> {
     if ok == Some(true) {
         Ok(Held {
             release: Some(release),
+            request: Some(request),
         })
     } else {
         Err(Failure::new(

@@ -508,7 +508,7 @@ impl Plugin {
             ));
         }
         self.token(&id).await?;
-        let _lock = lock::acquire(&format!("gcontacts-sync:{id}")).await?;
+        let lock = lock::acquire(&format!("gcontacts-sync:{id}")).await?;
         let (state, mut stored) = storage::load_state(self.host(), &id).await?;
         let journal_key = key(&id, "journal");
         let journal = if preview_only {
@@ -585,6 +585,7 @@ impl Plugin {
             let text = serde_json::to_string(&meta).unwrap_or_default();
             storage::set(self.host(), &key(&id, "meta"), &text).await?;
         }
+        lock.release().await;
         if let Some(e) = result
             .report
             .errors
@@ -674,7 +675,7 @@ impl Plugin {
     /// tags first), so nothing is duplicated.
     pub async fn reset_sync_data(&self, account: &str) -> Result<()> {
         let id = account_id(&self.known(account).await?);
-        let _lock = lock::acquire(&format!("gcontacts-sync:{id}")).await?;
+        let lock = lock::acquire(&format!("gcontacts-sync:{id}")).await?;
         let (mut state, mut stored) = storage::load_state(self.host(), &id).await?;
         state.links.clear();
         state.google_unlinked.clear();
@@ -683,6 +684,7 @@ impl Plugin {
         state.crm_cursor = None;
         storage::save_state(self.host(), &id, &state, &mut stored).await?;
         storage::remove(self.host(), &key(&id, "journal")).await?;
+        lock.release().await;
         let meta = Meta {
             links: 0,
             ..self.meta(&id).await?
