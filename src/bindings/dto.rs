@@ -14,6 +14,7 @@ use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Field, N
 use crate::sync::plan::{Delete, HeldDeletions, PairConflict, Plan};
 use crate::sync::settings::{ConflictPolicy, Settings};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::collections::BTreeMap;
 
 // ---- Host → core ----------------------------------------------------------------------------
@@ -157,15 +158,23 @@ impl TryFrom<CrmContactDto> for CrmContact {
 
 /// One item of a host answer: a contact, or what was wrong with it (with its id when it had one;
 /// the engine's report names the contact).
-pub fn crm_contact(v: serde_json::Value) -> Result<CrmContact, InvalidContact> {
-    let id = v.get("id").and_then(|i| i.as_str()).map(str::to_string);
-    match serde_json::from_value::<CrmContactDto>(v) {
+pub fn crm_contact(v: &RawValue) -> Result<CrmContact, InvalidContact> {
+    match serde_json::from_str::<CrmContactDto>(v.get()) {
         Ok(d) => CrmContact::try_from(d),
         Err(e) => Err(InvalidContact {
             message: e.to_string(),
-            id,
+            id: serde_json::from_str::<IdOnly>(v.get())
+                .ok()
+                .and_then(|i| i.id),
         }),
     }
+}
+
+/// The id of an item that is otherwise unreadable.
+#[derive(Deserialize)]
+struct IdOnly {
+    #[serde(default)]
+    id: Option<String>,
 }
 
 /// The host's `contacts.list` answer.
@@ -173,7 +182,7 @@ pub fn crm_contact(v: serde_json::Value) -> Result<CrmContact, InvalidContact> {
 #[serde(rename_all = "camelCase")]
 pub struct ContactPage {
     #[serde(default)]
-    pub items: Vec<serde_json::Value>,
+    pub items: Vec<Box<RawValue>>,
     #[serde(default)]
     pub next_page_token: Option<String>,
 }

@@ -13,6 +13,7 @@ use crate::sync::engine::Trigger;
 use crate::sync::plan::Scope;
 use js_sys::Promise;
 use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -38,17 +39,25 @@ fn error(f: Failure) -> JsValue {
     e
 }
 
+type Answer = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+/// The one `future_to_promise` instantiation: each method boxes its future, which costs less
+/// wasm than a promise adapter per method.
+fn boxed(f: Answer) -> Promise {
+    future_to_promise(f)
+}
+
 /// A promise of the JSON text's value.
 fn promise<F>(f: F) -> Promise
 where
     F: Future<Output = Result<String, Failure>> + 'static,
 {
-    future_to_promise(async move {
+    boxed(Box::pin(async move {
         match f.await {
             Ok(json) => Ok(js::parse(&json)),
             Err(e) => Err(error(e)),
         }
-    })
+    }))
 }
 
 /// A promise of nothing.
@@ -56,7 +65,9 @@ fn promise_unit<F>(f: F) -> Promise
 where
     F: Future<Output = Result<(), Failure>> + 'static,
 {
-    future_to_promise(async move { f.await.map(|()| JsValue::UNDEFINED).map_err(error) })
+    boxed(Box::pin(async move {
+        f.await.map(|()| JsValue::UNDEFINED).map_err(error)
+    }))
 }
 
 fn invalid(what: &str, e: impl std::fmt::Display) -> Failure {
@@ -108,11 +119,11 @@ impl GoogleContactsSync {
         #[wasm_bindgen(unchecked_param_type = "GoogleContactsSyncOptions | undefined")]
         options: JsValue,
     ) -> Promise {
-        future_to_promise(async move {
+        boxed(Box::pin(async move {
             let options: Options = read("options", &options, Options::default()).map_err(error)?;
             let plugin = Plugin::create(host, options).await.map_err(error)?;
             Ok(GoogleContactsSync { plugin }.into())
-        })
+        }))
     }
 
     /// The connected Google accounts, with whether each holds a live token and its last run.
@@ -276,10 +287,10 @@ impl GoogleContactsSync {
     pub fn backup(&self, #[wasm_bindgen(js_name = accountId)] account_id: JsValue) -> Promise {
         let p = self.plugin.clone();
         let acct = account(&account_id);
-        future_to_promise(async move {
+        boxed(Box::pin(async move {
             let text = p.backup(&acct.map_err(error)?).await.map_err(error)?;
             Ok(JsValue::from_str(&text))
-        })
+        }))
     }
 
     /// Runs each enabled, connected account every `intervalMinutes` while the page is open,

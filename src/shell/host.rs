@@ -56,7 +56,7 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
             let page =
                 list_page(host, view_id.as_deref(), page_token.as_deref(), *page_size).await?;
             return Ok(Input::Crm {
-                items: page.items.into_iter().map(crm_contact).collect(),
+                items: page.items.iter().map(|i| crm_contact(i)).collect(),
                 next_page_token: page.next_page_token.filter(|t| !t.is_empty()),
             });
         }
@@ -94,10 +94,10 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
         }
     };
     let text = js::json_of(&items).map_err(|f| f.message)?;
-    let values: Vec<serde_json::Value> =
+    let values: Vec<Box<serde_json::value::RawValue>> =
         serde_json::from_str(&text).map_err(|e| format!("the host answered {e}"))?;
     Ok(Input::Crm {
-        items: values.into_iter().map(crm_contact).collect(),
+        items: values.iter().map(|i| crm_contact(i)).collect(),
         next_page_token: None,
     })
 }

@@ -12,6 +12,7 @@ use crate::sync::engine::{Action, Engine, Input, RunConfig, RunResult, Trigger};
 use crate::sync::plan::Scope;
 use crate::sync::settings::Settings;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -439,7 +440,8 @@ impl Plugin {
     pub async fn set_settings(&self, account: &str, json: &str) -> Result<String> {
         let id = account_id(&self.known(account).await?);
         let bad = |m: String| Failure::new("INVALID_INPUT", m);
-        let current = serde_json::to_value(self.settings(&id).await?).unwrap_or_default();
+        let current = serde_json::to_string(&self.settings(&id).await?).unwrap_or_default();
+        let current: serde_json::Value = serde_json::from_str(&current).unwrap_or_default();
         let given: serde_json::Value =
             serde_json::from_str(json).map_err(|e| bad(format!("settings: {e}")))?;
         let (Some(given), serde_json::Value::Object(mut merged)) = (given.as_object(), current)
@@ -452,8 +454,9 @@ impl Plugin {
             }
             merged.insert(k.clone(), v.clone());
         }
-        let mut s: Settings = serde_json::from_value(serde_json::Value::Object(merged))
-            .map_err(|e| bad(format!("settings: {e}")))?;
+        let merged = serde_json::to_string(&merged).unwrap_or_default();
+        let mut s: Settings =
+            serde_json::from_str(&merged).map_err(|e| bad(format!("settings: {e}")))?;
         s.default_region = s.default_region.trim().to_ascii_uppercase();
         dto::validate_settings(&s).map_err(bad)?;
         let text = serde_json::to_string(&s).unwrap_or_default();
@@ -721,6 +724,14 @@ impl Plugin {
                 None => break,
             }
         }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Page {
+            #[serde(default)]
+            connections: Vec<Box<RawValue>>,
+            #[serde(default)]
+            next_page_token: Option<String>,
+        }
         let mut google = Vec::new();
         let mut q = ListConnections {
             request_sync_token: false,
@@ -728,14 +739,10 @@ impl Plugin {
         };
         loop {
             let req = self.inner.api.list_connections(&q);
-            let mut v: serde_json::Value = self.google_json(&id, &req).await?;
-            if let Some(serde_json::Value::Array(people)) =
-                v.get_mut("connections").map(std::mem::take)
-            {
-                google.extend(people);
-            }
-            match v["nextPageToken"].as_str().filter(|t| !t.is_empty()) {
-                Some(t) => q.page_token = Some(t.to_string()),
+            let page: Page = self.google_json(&id, &req).await?;
+            google.extend(page.connections);
+            match page.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => q.page_token = Some(t),
                 None => break,
             }
         }
@@ -745,8 +752,8 @@ impl Plugin {
         struct Backup<'a> {
             account: &'a str,
             taken_at: String,
-            crm: Vec<serde_json::Value>,
-            google: Vec<serde_json::Value>,
+            crm: Vec<Box<RawValue>>,
+            google: Vec<Box<RawValue>>,
             links: Vec<&'a crate::sync::state::Link>,
         }
         let b = Backup {

@@ -8,7 +8,7 @@
 
 use super::{js, Failure, Result};
 use crate::sync::model::GoogleContact;
-use crate::sync::state::{AccountState, Link};
+use crate::sync::state::{AccountState, Link, STATE_VERSION};
 use js_sys::{Array, Promise};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -126,8 +126,17 @@ pub async fn load_state(host: &JsValue, account: &str) -> Result<(AccountState, 
         let Some(text) = v.as_string() else { continue };
         stored.insert(k.clone(), fnv(&text));
         if i == 0 {
-            state = AccountState::from_json(&text)
-                .map_err(|e| Failure::new("INVALID_STATE", e.to_string()))?;
+            // The sharded layout began with state version 2, so there is nothing to migrate;
+            // reading the text directly keeps `AccountState::from_json`'s `Value` path out of
+            // the wasm.
+            state = serde_json::from_str(&text)
+                .map_err(|e| Failure::new("INVALID_STATE", format!("saved sync state: {e}")))?;
+            if state.version > STATE_VERSION {
+                return Err(Failure::new(
+                    "INVALID_STATE",
+                    "the saved sync state is newer than this plugin: update the plugin",
+                ));
+            }
         } else if i as u64 <= LINK_SHARDS {
             state.links.extend(read_shard::<Link>(&text, k)?);
         } else {
