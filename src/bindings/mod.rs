@@ -150,7 +150,10 @@ impl GoogleContactsSync {
 
     /// Signs in again for an account whose token expired ("Reconnect").
     #[wasm_bindgen(unchecked_return_type = "Promise<AccountInfo>")]
-    pub fn reconnect(&self, #[wasm_bindgen(js_name = accountId)] account_id: JsValue) -> Promise {
+    pub fn reconnect(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
         promise(with_account!(self, account_id, |a, p| p
             .reconnect(&a)
             .await))
@@ -159,7 +162,10 @@ impl GoogleContactsSync {
     /// Revokes the account's token and forgets its links, settings and run log. Its contacts
     /// stay on both sides.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
-    pub fn disconnect(&self, #[wasm_bindgen(js_name = accountId)] account_id: JsValue) -> Promise {
+    pub fn disconnect(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
         promise_unit(with_account!(self, account_id, |a, p| p
             .disconnect(&a)
             .await))
@@ -169,7 +175,7 @@ impl GoogleContactsSync {
     #[wasm_bindgen(js_name = getSettings, unchecked_return_type = "Promise<Settings>")]
     pub fn get_settings(
         &self,
-        #[wasm_bindgen(js_name = accountId)] account_id: JsValue,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
     ) -> Promise {
         promise(with_account!(self, account_id, |a, p| p
             .get_settings(&a)
@@ -183,7 +189,7 @@ impl GoogleContactsSync {
     #[wasm_bindgen(js_name = setSettings, unchecked_return_type = "Promise<Settings>")]
     pub fn set_settings(
         &self,
-        #[wasm_bindgen(js_name = accountId)] account_id: JsValue,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Partial<Settings>")] settings: JsValue,
     ) -> Promise {
         let json = js::json_of(&settings);
@@ -196,7 +202,7 @@ impl GoogleContactsSync {
     #[wasm_bindgen(js_name = googleGroups, unchecked_return_type = "Promise<GoogleGroup[]>")]
     pub fn google_groups(
         &self,
-        #[wasm_bindgen(js_name = accountId)] account_id: JsValue,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
     ) -> Promise {
         promise(with_account!(self, account_id, |a, p| p
             .google_groups(&a)
@@ -208,7 +214,7 @@ impl GoogleContactsSync {
     #[wasm_bindgen(unchecked_return_type = "Promise<Plan>")]
     pub fn preview(
         &self,
-        #[wasm_bindgen(js_name = accountId)] account_id: JsValue,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SyncScope | undefined")] scope: JsValue,
     ) -> Promise {
         let scope = read("scope", &scope, Scope::All);
@@ -225,7 +231,7 @@ impl GoogleContactsSync {
     #[wasm_bindgen(unchecked_return_type = "Promise<RunReport>")]
     pub fn sync(
         &self,
-        #[wasm_bindgen(js_name = accountId)] account_id: JsValue,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SyncScope | undefined")] scope: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SyncOptions | undefined")] options: JsValue,
     ) -> Promise {
@@ -254,7 +260,10 @@ impl GoogleContactsSync {
     /// The "Sync with Google Contacts" record action: one CRM contact, both ways, in every
     /// enabled account.
     #[wasm_bindgen(js_name = syncContact, unchecked_return_type = "Promise<RunReport[]>")]
-    pub fn sync_contact(&self, id: JsValue) -> Promise {
+    pub fn sync_contact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Promise {
         let p = self.plugin.clone();
         let id = id
             .as_string()
@@ -268,7 +277,7 @@ impl GoogleContactsSync {
     #[wasm_bindgen(js_name = resetSyncData, unchecked_return_type = "Promise<void>")]
     pub fn reset_sync_data(
         &self,
-        #[wasm_bindgen(js_name = accountId)] account_id: JsValue,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
     ) -> Promise {
         promise_unit(with_account!(self, account_id, |a, p| p
             .reset_sync_data(&a)
@@ -277,14 +286,20 @@ impl GoogleContactsSync {
 
     /// The account's last 50 run reports, newest first.
     #[wasm_bindgen(unchecked_return_type = "Promise<RunReport[]>")]
-    pub fn runs(&self, #[wasm_bindgen(js_name = accountId)] account_id: JsValue) -> Promise {
+    pub fn runs(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
         promise(with_account!(self, account_id, |a, p| p.runs(&a).await))
     }
 
     /// Both sides in scope as JSON text (`{account, takenAt, crm, google, links}`), to keep
     /// before a first sync or a reset.
     #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
-    pub fn backup(&self, #[wasm_bindgen(js_name = accountId)] account_id: JsValue) -> Promise {
+    pub fn backup(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
         let p = self.plugin.clone();
         let acct = account(&account_id);
         boxed(Box::pin(async move {
