@@ -12,4 +12,6 @@ pub mod people;
 pub mod sync;
 
 #[cfg(target_arch = "wasm32")]
-mod bindings;
+pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+mod shell;

@@ -30,6 +30,8 @@ export interface CrmAddress {
   postalCode?: string; country?: string; countryCode?: string; type?: string;
 }
 
+/** What the plugin writes to the CRM: every field on create, the changed ones on update. An
+ *  empty string clears a text field or the birthday; an empty list clears a list. */
 export interface CrmContactInput {
   status?: string;
   firstName?: string; middleName?: string; lastName?: string; prefix?: string; suffix?: string;
@@ -150,6 +152,43 @@ export interface RunReport {
   errors: { code: string; message: string; contact?: string }[];
   /** HTTP requests made, by People API method ("people.connections.list", ...). */
   requests: Record<string, number>;
+}
+
+/** The second argument of `GoogleContactsSync.create`. */
+export interface GoogleContactsSyncOptions {
+  /** The People API's base URL without `/v1` (default "https://people.googleapis.com"). */
+  peopleApiBase?: string;
+  oauth?: {
+    /** The Google OAuth client id (Google Identity Services and the built-in token flow). */
+    clientId?: string;
+    /** The authorization endpoint (default Google's). */
+    authUrl?: string;
+    /** The token revocation endpoint (default Google's). */
+    revokeUrl?: string;
+    /** Where the consent step redirects (default: this origin's "/oauth-callback.html"). */
+    redirectUri?: string;
+  };
+}
+
+export interface ConnectOptions {
+  /** The Google account to suggest. */
+  loginHint?: string;
+}
+
+export interface Progress { done: number; total: number; phase: string }
+
+export interface SyncOptions {
+  /** Make the deletions the mass-deletion guard held back. */
+  confirmDeletions?: boolean;
+  onProgress?(p: Progress): void;
+}
+
+export interface GoogleGroup {
+  resourceName: string;
+  name: string;
+  /** "USER_CONTACT_GROUP" or "SYSTEM_CONTACT_GROUP". */
+  groupType: string;
+  memberCount: number;
 }
 
 /** Errors thrown by the API are `Error`s with one of these codes. */

@@ -1,12 +1,24 @@
-//! Every `#[wasm_bindgen]` item lives here. For now: the planner as a pure function over JSON, so a
-//! host can preview a sync it drives itself; the `GoogleContactsSync` class follows with the engine.
+//! Every `#[wasm_bindgen]` item lives here: the `GoogleContactsSync` class (the plugin's JS API),
+//! its TypeScript types (api.d.ts, emitted as is) and its errors.
+//!
+//! Values cross as JSON: a JS argument is `JSON.stringify`-ed and NFC-normalized once
+//! (`shell::js::json_of`), then read into a DTO ([`dto`]) and a core type; an answer is a DTO
+//! serialized to JSON text and `JSON.parse`-d into a plain object. Errors are `Error`s with a
+//! stable `code` (and `status`, `contact` when known), built in [`error`] only.
 
-use crate::sync::model::CrmContact;
-use crate::sync::plan::{plan, GoogleListing, PlanInput, Scope};
-use crate::sync::settings::Settings;
-use crate::sync::state::AccountState;
-use serde::Deserialize;
+pub mod dto;
+
+use crate::shell::{js, Failure, Options, Plugin};
+use crate::sync::engine::Trigger;
+use crate::sync::plan::Scope;
+use js_sys::Promise;
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+#[wasm_bindgen(typescript_custom_section)]
+const API_TS: &str = include_str!("api.d.ts");
 
 /// The plugin's version, as in Cargo.toml and plugin-manifest.json.
 #[wasm_bindgen(js_name = version)]
@@ -14,55 +26,298 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PreviewInput {
-    #[serde(default)]
-    state: Option<String>,
-    #[serde(default)]
-    settings: Settings,
-    #[serde(default)]
-    crm: Vec<CrmContact>,
-    #[serde(default)]
-    crm_deleted: Vec<String>,
-    google: GoogleListing,
-    #[serde(default)]
-    target_group: Option<String>,
-    now: i64,
+/// The JS `Error` for a failure: the one place errors are built.
+fn error(f: Failure) -> JsValue {
+    let e: JsValue = js_sys::Error::new(&f.message).into();
+    js::set(&e, "code", &JsValue::from_str(f.code));
+    if let Some(s) = f.status {
+        js::set(&e, "status", &JsValue::from(s));
+    }
+    if let Some(c) = &f.contact {
+        js::set(&e, "contact", &JsValue::from_str(c));
+    }
+    e
 }
 
-/// Plans a full two-way run from JSON (`{state?, settings?, crm, crmDeleted?, google, targetGroup?,
-/// now}`, with `state` as the saved state's JSON text) and returns the preview text.
-///
-/// @throws {Error} with `code` "INVALID_INPUT" when the input is not such JSON, or
-/// "INVALID_STATE" when the saved state cannot be read.
-#[wasm_bindgen(js_name = previewPlan)]
-pub fn preview_plan(input: &str) -> Result<String, JsError> {
-    let input: PreviewInput = serde_json::from_str(input)
-        .map_err(|e| coded("INVALID_INPUT", &format!("preview input: {e}")))?;
-    let state = match input.state.as_deref() {
-        Some(s) => {
-            AccountState::from_json(s).map_err(|e| coded("INVALID_STATE", &e.to_string()))?
+type Answer = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+
+/// The one `future_to_promise` instantiation: each method boxes its future, which costs less
+/// wasm than a promise adapter per method.
+fn boxed(f: Answer) -> Promise {
+    future_to_promise(f)
+}
+
+/// A promise of the JSON text's value.
+fn promise<F>(f: F) -> Promise
+where
+    F: Future<Output = Result<String, Failure>> + 'static,
+{
+    boxed(Box::pin(async move {
+        match f.await {
+            Ok(json) => Ok(js::parse(&json)),
+            Err(e) => Err(error(e)),
         }
-        None => AccountState::new(),
-    };
-    let plan = plan(PlanInput {
-        state: &state,
-        settings: &input.settings,
-        crm: &input.crm,
-        crm_other: &[],
-        crm_deleted: &input.crm_deleted,
-        google: &input.google,
-        target_group: input.target_group.as_deref(),
-        scope: &Scope::All,
-        confirm_deletions: false,
-        now: input.now,
-    });
-    Ok(plan.to_string())
+    }))
 }
 
-/// A JS `Error` whose message starts with its stable code; the engine's bindings attach `code`
-/// as a property.
-fn coded(code: &str, message: &str) -> JsError {
-    JsError::new(&format!("{code}: {message}"))
+/// A promise of nothing.
+fn promise_unit<F>(f: F) -> Promise
+where
+    F: Future<Output = Result<(), Failure>> + 'static,
+{
+    boxed(Box::pin(async move {
+        f.await.map(|()| JsValue::UNDEFINED).map_err(error)
+    }))
+}
+
+fn invalid(what: &str, e: impl std::fmt::Display) -> Failure {
+    Failure::new("INVALID_INPUT", format!("{what}: {e}"))
+}
+
+/// Reads a JS value through its NFC-normalized JSON; `undefined` and `null` are `default`.
+fn read<T: serde::de::DeserializeOwned>(what: &str, v: &JsValue, default: T) -> Result<T, Failure> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(default);
+    }
+    serde_json::from_str(&js::json_of(v)?).map_err(|e| invalid(what, e))
+}
+
+fn account(v: &JsValue) -> Result<String, Failure> {
+    v.as_string()
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid("accountId", "expected a non-empty string"))
+}
+
+/// Two-way sync between the host CRM's contacts and the Google Contacts of one or more Google
+/// accounts. Create it with `GoogleContactsSync.create(host, options)`.
+#[wasm_bindgen]
+pub struct GoogleContactsSync {
+    plugin: Plugin,
+}
+
+macro_rules! with_account {
+    ($self:ident, $id:ident, |$acct:ident, $p:ident| $body:expr) => {{
+        let $p = $self.plugin.clone();
+        let acct = account(&$id);
+        async move {
+            let $acct = acct?;
+            $body
+        }
+    }};
+}
+
+#[wasm_bindgen]
+impl GoogleContactsSync {
+    /// Checks the host (`apiVersion` 1, `instanceId`, `contacts`, `storage`, `ui`) and makes
+    /// the plugin. `options` sets the People API base URL and the OAuth endpoints (defaults:
+    /// Google's).
+    ///
+    /// @throws {SyncError} INVALID_INPUT when the host or the options are not usable.
+    #[wasm_bindgen(unchecked_return_type = "Promise<GoogleContactsSync>")]
+    pub fn create(
+        #[wasm_bindgen(unchecked_param_type = "CrmHost")] host: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "GoogleContactsSyncOptions | undefined")]
+        options: JsValue,
+    ) -> Promise {
+        boxed(Box::pin(async move {
+            let options: Options = read("options", &options, Options::default()).map_err(error)?;
+            let plugin = Plugin::create(host, options).await.map_err(error)?;
+            Ok(GoogleContactsSync { plugin }.into())
+        }))
+    }
+
+    /// The connected Google accounts, with whether each holds a live token and its last run.
+    #[wasm_bindgen(unchecked_return_type = "Promise<AccountInfo[]>")]
+    pub fn accounts(&self) -> Promise {
+        let p = self.plugin.clone();
+        promise(async move { p.accounts().await })
+    }
+
+    /// Signs in to Google (the host's token, Google Identity Services, or the built-in popup)
+    /// and adds the account. Call it from a user gesture: it may open a window.
+    ///
+    /// @throws {SyncError} AUTH_CANCELLED when the user closed or refused the sign-in;
+    /// AUTH_FAILED when Google or the host gave no token.
+    #[wasm_bindgen(unchecked_return_type = "Promise<AccountInfo>")]
+    pub fn connect(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ConnectOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let p = self.plugin.clone();
+        let hint = js::get(&options, "loginHint").as_string();
+        promise(async move { p.connect(hint).await })
+    }
+
+    /// Signs in again for an account whose token expired ("Reconnect").
+    #[wasm_bindgen(unchecked_return_type = "Promise<AccountInfo>")]
+    pub fn reconnect(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
+        promise(with_account!(self, account_id, |a, p| p
+            .reconnect(&a)
+            .await))
+    }
+
+    /// Revokes the account's token and forgets its links, settings and run log. Its contacts
+    /// stay on both sides.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn disconnect(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
+        promise_unit(with_account!(self, account_id, |a, p| p
+            .disconnect(&a)
+            .await))
+    }
+
+    /// The account's settings.
+    #[wasm_bindgen(js_name = getSettings, unchecked_return_type = "Promise<Settings>")]
+    pub fn get_settings(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
+        promise(with_account!(self, account_id, |a, p| p
+            .get_settings(&a)
+            .await))
+    }
+
+    /// Changes some of the account's settings and answers all of them.
+    ///
+    /// @throws {SyncError} INVALID_INPUT naming the setting that is not valid (for example an
+    /// `intervalMinutes` under 5 or a `defaultRegion` that is not two letters).
+    #[wasm_bindgen(js_name = setSettings, unchecked_return_type = "Promise<Settings>")]
+    pub fn set_settings(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Partial<Settings>")] settings: JsValue,
+    ) -> Promise {
+        let json = js::json_of(&settings);
+        promise(with_account!(self, account_id, |a, p| p
+            .set_settings(&a, &json?)
+            .await))
+    }
+
+    /// The account's Google contact groups, for choosing source and target groups.
+    #[wasm_bindgen(js_name = googleGroups, unchecked_return_type = "Promise<GoogleGroup[]>")]
+    pub fn google_groups(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
+        promise(with_account!(self, account_id, |a, p| p
+            .google_groups(&a)
+            .await))
+    }
+
+    /// What a run would do now, without doing it: each operation with its field diffs, the
+    /// conflicts, the ambiguous matches and the held deletions, and the plan as text.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Plan>")]
+    pub fn preview(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SyncScope | undefined")] scope: JsValue,
+    ) -> Promise {
+        let scope = read("scope", &scope, Scope::All);
+        promise(with_account!(self, account_id, |a, p| p
+            .preview(&a, scope?)
+            .await))
+    }
+
+    /// Runs a sync now ("Sync now", "Send all filtered contacts to Google", "Fetch all Google
+    /// contacts") and answers its report. Errors of single contacts are in the report.
+    ///
+    /// @throws {SyncError} AUTH_FAILED when the token is gone (show "Reconnect"); BUSY when
+    /// another tab is syncing the account; DISABLED when its sync is off.
+    #[wasm_bindgen(unchecked_return_type = "Promise<RunReport>")]
+    pub fn sync(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SyncScope | undefined")] scope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SyncOptions | undefined")] options: JsValue,
+    ) -> Promise {
+        let scope = read("scope", &scope, Scope::All);
+        let confirm = js::get(&options, "confirmDeletions").as_bool() == Some(true);
+        let on_progress = js::get(&options, "onProgress");
+        promise(with_account!(self, account_id, |a, p| p
+            .sync(&a, scope?, None, confirm, &on_progress)
+            .await))
+    }
+
+    /// The "Sync Contact(s)" bulk action: these CRM contacts, both ways, in every enabled
+    /// account.
+    ///
+    /// @throws {SyncError} NOT_CONNECTED when no account is connected and enabled.
+    #[wasm_bindgen(js_name = syncSelected, unchecked_return_type = "Promise<RunReport[]>")]
+    pub fn sync_selected(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue,
+    ) -> Promise {
+        let p = self.plugin.clone();
+        let ids = read::<Vec<String>>("ids", &ids, Vec::new());
+        promise(async move { p.sync_selected(ids?, Trigger::BulkAction).await })
+    }
+
+    /// The "Sync with Google Contacts" record action: one CRM contact, both ways, in every
+    /// enabled account.
+    #[wasm_bindgen(js_name = syncContact, unchecked_return_type = "Promise<RunReport[]>")]
+    pub fn sync_contact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Promise {
+        let p = self.plugin.clone();
+        let id = id
+            .as_string()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| invalid("id", "expected a non-empty string"));
+        promise(async move { p.sync_selected(vec![id?], Trigger::RecordAction).await })
+    }
+
+    /// "Reset sync data": forgets the links, the sync token and the caches. The next run
+    /// matches again, by the link tags first, so nothing is duplicated.
+    #[wasm_bindgen(js_name = resetSyncData, unchecked_return_type = "Promise<void>")]
+    pub fn reset_sync_data(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
+        promise_unit(with_account!(self, account_id, |a, p| p
+            .reset_sync_data(&a)
+            .await))
+    }
+
+    /// The account's last 50 run reports, newest first.
+    #[wasm_bindgen(unchecked_return_type = "Promise<RunReport[]>")]
+    pub fn runs(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
+        promise(with_account!(self, account_id, |a, p| p.runs(&a).await))
+    }
+
+    /// Both sides in scope as JSON text (`{account, takenAt, crm, google, links}`), to keep
+    /// before a first sync or a reset.
+    #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
+    pub fn backup(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
+        let p = self.plugin.clone();
+        let acct = account(&account_id);
+        boxed(Box::pin(async move {
+            let text = p.backup(&acct.map_err(error)?).await.map_err(error)?;
+            Ok(JsValue::from_str(&text))
+        }))
+    }
+
+    /// Runs each enabled, connected account every `intervalMinutes` while the page is open,
+    /// and at once when a run is overdue. Scheduled runs never make held deletions.
+    #[wasm_bindgen(js_name = startScheduler)]
+    pub fn start_scheduler(&self) {
+        self.plugin.start_scheduler();
+    }
+
+    /// Stops the schedule; a run under way finishes.
+    #[wasm_bindgen(js_name = stopScheduler)]
+    pub fn stop_scheduler(&self) {
+        self.plugin.stop_scheduler();
+    }
 }

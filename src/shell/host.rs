@@ -1,0 +1,103 @@
+//! The host contract's `contacts` API, called for the engine's [`CrmCall`]s.
+
+use super::js;
+use crate::bindings::dto::{crm_contact, ContactPage, CrmContactInputDto, CrmUpdateDto};
+use crate::people::time::format_rfc3339;
+use crate::sync::engine::{CrmCall, Input};
+use js_sys::Array;
+use wasm_bindgen::JsValue;
+
+/// Makes the call and reads the answer; a throw or a rejection is `CrmFailed`.
+pub async fn crm(host: &JsValue, call: &CrmCall) -> Input {
+    match crm_call(host, call).await {
+        Ok(input) => input,
+        Err(message) => Input::CrmFailed { message },
+    }
+}
+
+fn ids_array(ids: &[String]) -> JsValue {
+    ids.iter()
+        .map(|s| JsValue::from_str(s))
+        .collect::<Array>()
+        .into()
+}
+
+/// `contacts.list` with these parameters, as the host answered (NFC-normalized JSON).
+pub async fn list_page(
+    host: &JsValue,
+    view_id: Option<&str>,
+    page_token: Option<&str>,
+    page_size: u32,
+) -> Result<ContactPage, String> {
+    let q = js::object();
+    if let Some(v) = view_id {
+        js::set(&q, "viewId", &JsValue::from_str(v));
+    }
+    if let Some(t) = page_token {
+        js::set(&q, "pageToken", &JsValue::from_str(t));
+    }
+    js::set(&q, "pageSize", &JsValue::from(page_size));
+    let v = js::call_async(&contacts(host), "list", &[&q]).await?;
+    let text = js::json_of(&v).map_err(|f| f.message)?;
+    serde_json::from_str(&text).map_err(|e| format!("contacts.list answered {e}"))
+}
+
+fn contacts(host: &JsValue) -> JsValue {
+    js::get(host, "contacts")
+}
+
+async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
+    let items = match call {
+        CrmCall::List {
+            view_id,
+            page_token,
+            page_size,
+        } => {
+            let page =
+                list_page(host, view_id.as_deref(), page_token.as_deref(), *page_size).await?;
+            return Ok(Input::Crm {
+                items: page.items.iter().map(|i| crm_contact(i)).collect(),
+                next_page_token: page.next_page_token.filter(|t| !t.is_empty()),
+            });
+        }
+        CrmCall::Get { ids } => js::call_async(&contacts(host), "get", &[&ids_array(ids)]).await?,
+        CrmCall::Create { items } => {
+            let dtos: Vec<CrmContactInputDto> = items
+                .iter()
+                .map(|(c, status)| CrmContactInputDto::new(c, None, status.as_deref()))
+                .collect();
+            let arg = js::parse(&serde_json::to_string(&dtos).map_err(|e| e.to_string())?);
+            js::call_async(&contacts(host), "create", &[&arg]).await?
+        }
+        CrmCall::Update { items } => {
+            let dtos: Vec<CrmUpdateDto> = items
+                .iter()
+                .map(|u| CrmUpdateDto {
+                    id: &u.id,
+                    fields: CrmContactInputDto::new(
+                        &u.contact,
+                        Some(&u.fields),
+                        u.status.as_deref(),
+                    ),
+                    if_modified_at: u.if_modified_at.map(format_rfc3339),
+                })
+                .collect();
+            let arg = js::parse(&serde_json::to_string(&dtos).map_err(|e| e.to_string())?);
+            js::call_async(&contacts(host), "update", &[&arg]).await?
+        }
+        CrmCall::Remove { ids } => {
+            js::call_async(&contacts(host), "remove", &[&ids_array(ids)]).await?;
+            return Ok(Input::Crm {
+                items: Vec::new(),
+                next_page_token: None,
+            });
+        }
+    };
+    let text = js::json_of(&items).map_err(|f| f.message)?;
+    let values: Vec<Box<serde_json::value::RawValue>> =
+        serde_json::from_str(&text).map_err(|e| format!("the host answered {e}"))?;
+    Ok(Input::Crm {
+        items: values.iter().map(|i| crm_contact(i)).collect(),
+        next_page_token: None,
+    })
+}

@@ -1,0 +1,118 @@
+//! Small bridges to JS: property access, method calls, promises, timers, JSON in and out.
+
+use super::Failure;
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+pub fn get(obj: &JsValue, key: &str) -> JsValue {
+    if obj.is_object() || obj.is_function() {
+        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    } else {
+        JsValue::UNDEFINED
+    }
+}
+
+pub fn set(obj: &JsValue, key: &str, value: &JsValue) {
+    // Setting a property of a fresh plain object cannot fail.
+    let _ = Reflect::set(obj, &JsValue::from_str(key), value);
+}
+
+/// `globalThis`.
+pub fn global() -> JsValue {
+    js_sys::global().into()
+}
+
+pub fn object() -> JsValue {
+    Object::new().into()
+}
+
+/// Calls `obj[name](...args)` with `obj` as `this`; `Err` when it is not a function or throws.
+pub fn call(obj: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let f: Function = get(obj, name)
+        .dyn_into()
+        .map_err(|_| JsValue::from_str(&format!("{name} is not a function")))?;
+    let array = Array::new();
+    for a in args {
+        array.push(a);
+    }
+    Reflect::apply(&f, obj, &array)
+}
+
+/// Awaits a value that may be a promise (or a plain value, or a thenable).
+pub async fn resolve(v: JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(Promise::resolve(&v)).await
+}
+
+/// `call` then `resolve`, for the host's async methods; a throw or a rejection becomes its
+/// message.
+pub async fn call_async(obj: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, String> {
+    let v = call(obj, name, args).map_err(|e| message_of(&e))?;
+    resolve(v).await.map_err(|e| message_of(&e))
+}
+
+/// The message of a thrown value.
+pub fn message_of(e: &JsValue) -> String {
+    if let Some(s) = e.as_string() {
+        return s;
+    }
+    if let Some(s) = get(e, "message").as_string() {
+        return s;
+    }
+    JsValue::as_string(
+        &JSON::stringify(e)
+            .map(JsValue::from)
+            .unwrap_or(JsValue::NULL),
+    )
+    .unwrap_or_else(|| "unknown error".into())
+}
+
+/// NFC-normalized text: the core does no Unicode normalization in wasm, so every string from the
+/// host or from Google passes through here once.
+pub fn nfc(s: &JsString) -> String {
+    String::from(s.normalize("NFC"))
+}
+
+/// A JS value as NFC-normalized JSON text (`undefined` → "null").
+pub fn json_of(v: &JsValue) -> Result<String, Failure> {
+    if v.is_undefined() {
+        return Ok("null".into());
+    }
+    let s = JSON::stringify(v).map_err(|e| Failure::new("INVALID_INPUT", message_of(&e)))?;
+    Ok(nfc(&s))
+}
+
+/// JSON text as a plain JS value.
+pub fn parse(json: &str) -> JsValue {
+    // Our own serializer's output always parses.
+    JSON::parse(json).unwrap_or(JsValue::NULL)
+}
+
+pub fn now() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Resolves after `ms` milliseconds (`setTimeout`).
+pub async fn sleep(ms: i64) {
+    let ms = ms.clamp(0, i32::MAX as i64) as i32;
+    let p = Promise::new(&mut |resolve, _| {
+        let _ = call(
+            &js_sys::global(),
+            "setTimeout",
+            &[&resolve, &JsValue::from(ms)],
+        );
+    });
+    let _ = JsFuture::from(p).await;
+}
+
+/// A random u64 from `crypto.getRandomValues`, or `Math.random` where there is no crypto.
+pub fn random_u64() -> u64 {
+    let buf = js_sys::Uint32Array::new_with_length(2);
+    let crypto = get(&js_sys::global(), "crypto");
+    if call(&crypto, "getRandomValues", &[&buf]).is_ok() {
+        return (u64::from(buf.get_index(0)) << 32) | u64::from(buf.get_index(1));
+    }
+    let a = (js_sys::Math::random() * 4294967296.0) as u64;
+    let b = (js_sys::Math::random() * 4294967296.0) as u64;
+    (a << 32) | b
+}

@@ -1,0 +1,46 @@
+//! The shell: the only code that awaits. It drives the pure [`Engine`](crate::sync::engine::Engine)
+//! in the browser: People API requests go out through `fetch` (or the host's proxy `fetch`), host
+//! calls through the host contract, the state and the journal to host storage, waits to
+//! `setTimeout`. It also holds the tokens (in memory only), takes a Web Lock per account so one
+//! tab syncs it at a time, and runs the schedule.
+//!
+//! Nothing here is `#[wasm_bindgen]`: the JS API is in `bindings`, which calls [`Plugin`].
+
+mod auth;
+mod host;
+mod http;
+pub mod js;
+mod lock;
+mod plugin;
+mod storage;
+
+pub use plugin::{Options, Plugin};
+
+/// A failure the JS API throws: `bindings` turns it into an `Error` with these properties.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// One of api.d.ts's `ErrorCode`s.
+    pub code: &'static str,
+    pub message: String,
+    /// The HTTP status, for errors answered by Google.
+    pub status: Option<u16>,
+    /// The contact concerned, when there is one.
+    pub contact: Option<String>,
+}
+
+impl Failure {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+            status: None,
+            contact: None,
+        }
+    }
+
+    pub fn host(message: impl Into<String>) -> Failure {
+        Failure::new("HOST_ERROR", message)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Failure>;

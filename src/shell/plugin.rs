@@ -1,0 +1,842 @@
+//! The plugin behind the JS API: accounts, settings, runs and the schedule. Every method answers
+//! JSON text (the bindings parse it into plain JS objects) or a [`Failure`].
+
+use super::auth::{self, Token};
+use super::storage::{self, key, ACCOUNTS_KEY};
+use super::{host, http, js, lock, Failure, Result};
+use crate::bindings::dto::{self, AccountInfoDto, GroupDto};
+use crate::people::request::{HttpRequest, ListConnections, PeopleApi, DEFAULT_BASE_URL};
+use crate::people::time::format_rfc3339;
+use crate::people::wire::ListContactGroupsResponse;
+use crate::sync::engine::{Action, Engine, Input, RunConfig, RunResult, Trigger};
+use crate::sync::plan::Scope;
+use crate::sync::settings::Settings;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// `GoogleContactsSyncOptions` in api.d.ts.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Options {
+    pub people_api_base: Option<String>,
+    pub oauth: OAuthOptions,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+pub struct OAuthOptions {
+    pub client_id: Option<String>,
+    pub auth_url: Option<String>,
+    pub revoke_url: Option<String>,
+    pub redirect_uri: Option<String>,
+}
+
+const GOOGLE_AUTH_URL: &str = "https://accounts.google.com/o/oauth2/v2/auth";
+const GOOGLE_REVOKE_URL: &str = "https://oauth2.googleapis.com/revoke";
+/// How often the scheduler looks for accounts due a run.
+const SCHEDULER_TICK_MS: i64 = 60_000;
+
+/// Small facts about an account kept beside its state, so `accounts()` need not load it.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct Meta {
+    last_run_at: Option<i64>,
+    links: usize,
+}
+
+struct Inner {
+    host: JsValue,
+    api: PeopleApi,
+    oauth: auth::OAuth,
+    revoke_url: String,
+    instance_id: String,
+    region: String,
+    tokens: RefCell<HashMap<String, Token>>,
+    needs_reconnect: RefCell<HashSet<String>>,
+    /// The running scheduler's generation; a loop whose generation is stale stops.
+    scheduler: Cell<u32>,
+    scheduler_on: Cell<bool>,
+}
+
+/// One plugin instance over one host.
+#[derive(Clone)]
+pub struct Plugin {
+    inner: Rc<Inner>,
+}
+
+/// A run's trigger as scope: the seeds' buttons.
+fn trigger_of(scope: &Scope) -> Trigger {
+    match scope {
+        Scope::All => Trigger::Manual,
+        Scope::Contacts { .. } => Trigger::BulkAction,
+        Scope::PushAll => Trigger::Push,
+        Scope::PullAll => Trigger::Pull,
+    }
+}
+
+/// The `ErrorCode` an engine error code names.
+fn code_of(code: &str) -> &'static str {
+    const CODES: [&str; 13] = [
+        "INVALID_INPUT",
+        "INVALID_STATE",
+        "UNKNOWN_ACCOUNT",
+        "NOT_CONNECTED",
+        "AUTH_FAILED",
+        "AUTH_CANCELLED",
+        "PERMISSION_DENIED",
+        "QUOTA",
+        "NETWORK",
+        "GOOGLE_ERROR",
+        "HOST_ERROR",
+        "BUSY",
+        "DISABLED",
+    ];
+    CODES
+        .iter()
+        .find(|c| **c == code)
+        .copied()
+        .unwrap_or("GOOGLE_ERROR")
+}
+
+fn account_id(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+impl Plugin {
+    /// Checks the host and reads what the plugin needs from it once.
+    pub async fn create(host: JsValue, options: Options) -> Result<Plugin> {
+        let bad = |m: &str| Failure::new("INVALID_INPUT", format!("host: {m}"));
+        if js::get(&host, "apiVersion").as_f64() != Some(1.0) {
+            return Err(bad("apiVersion must be 1"));
+        }
+        let instance_id = js::get(&host, "instanceId")
+            .as_string()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| bad("instanceId must be a non-empty string"))?;
+        for (obj, name) in [("contacts", "list"), ("storage", "get"), ("ui", "notify")] {
+            if !js::get(&js::get(&host, obj), name).is_function() {
+                return Err(bad(&format!("{obj}.{name} is missing")));
+            }
+        }
+        let user = js::call_async(&host, "currentUser", &[])
+            .await
+            .map_err(|e| Failure::host(format!("currentUser: {e}")))?;
+        let region = js::get(&user, "locale")
+            .as_string()
+            .and_then(|l| {
+                l.split(['-', '_'])
+                    .nth(1)
+                    .filter(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()))
+                    .map(|r| r.to_ascii_uppercase())
+            })
+            .unwrap_or_else(|| "US".into());
+        let o = options.oauth;
+        Ok(Plugin {
+            inner: Rc::new(Inner {
+                host,
+                api: PeopleApi::new(
+                    options
+                        .people_api_base
+                        .as_deref()
+                        .unwrap_or(DEFAULT_BASE_URL),
+                ),
+                oauth: auth::OAuth {
+                    client_id: o.client_id.unwrap_or_default(),
+                    auth_url: o.auth_url.unwrap_or_else(|| GOOGLE_AUTH_URL.into()),
+                    redirect_uri: o.redirect_uri,
+                },
+                revoke_url: o.revoke_url.unwrap_or_else(|| GOOGLE_REVOKE_URL.into()),
+                instance_id,
+                region,
+                tokens: RefCell::default(),
+                needs_reconnect: RefCell::default(),
+                scheduler: Cell::new(0),
+                scheduler_on: Cell::new(false),
+            }),
+        })
+    }
+
+    fn host(&self) -> &JsValue {
+        &self.inner.host
+    }
+
+    // ---- Accounts ---------------------------------------------------------------------------
+
+    async fn emails(&self) -> Result<Vec<String>> {
+        Ok(storage::get_json(self.host(), ACCOUNTS_KEY)
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// The stored email of a known account, or UNKNOWN_ACCOUNT.
+    async fn known(&self, account: &str) -> Result<String> {
+        let id = account_id(account);
+        self.emails()
+            .await?
+            .into_iter()
+            .find(|e| account_id(e) == id)
+            .ok_or_else(|| Failure::new("UNKNOWN_ACCOUNT", format!("no account {account}")))
+    }
+
+    async fn meta(&self, id: &str) -> Result<Meta> {
+        Ok(storage::get_json(self.host(), &key(id, "meta"))
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn info(&self, email: &str) -> Result<String> {
+        let id = account_id(email);
+        let connected = self.token(&id).await.is_ok();
+        let settings = self.settings(&id).await?;
+        let meta = self.meta(&id).await?;
+        let last = storage::last_run(self.host(), &id).await?;
+        Ok(AccountInfoDto {
+            id: &id,
+            email,
+            connected,
+            enabled: settings.enabled,
+            links: meta.links,
+            last_run: last.as_deref(),
+            needs_reconnect: !connected,
+        }
+        .to_json())
+    }
+
+    /// `AccountInfo[]`.
+    pub async fn accounts(&self) -> Result<String> {
+        let mut out = String::from("[");
+        for (i, e) in self.emails().await?.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&self.info(e).await?);
+        }
+        out.push(']');
+        Ok(out)
+    }
+
+    /// Signs in (interactively) and adds or refreshes the account.
+    pub async fn connect(&self, login_hint: Option<String>) -> Result<String> {
+        let granted =
+            auth::obtain(self.host(), &self.inner.oauth, true, login_hint.as_deref()).await?;
+        let email = match granted.email {
+            Some(e) if !e.is_empty() => e,
+            _ => self.profile_email(&granted.token.access).await?,
+        };
+        let id = account_id(&email);
+        self.inner
+            .tokens
+            .borrow_mut()
+            .insert(id.clone(), granted.token);
+        self.inner.needs_reconnect.borrow_mut().remove(&id);
+        let mut emails = self.emails().await?;
+        if !emails.iter().any(|e| account_id(e) == id) {
+            emails.push(email.clone());
+            let text = serde_json::to_string(&emails).unwrap_or_default();
+            storage::set(self.host(), ACCOUNTS_KEY, &text).await?;
+        }
+        self.info(&email).await
+    }
+
+    /// Signs in again for a known account.
+    pub async fn reconnect(&self, account: &str) -> Result<String> {
+        let email = self.known(account).await?;
+        let info = self.connect(Some(email.clone())).await?;
+        if !self.inner.tokens.borrow().contains_key(&account_id(&email)) {
+            return Err(Failure::new(
+                "AUTH_FAILED",
+                format!("signed in to another Google account than {email}"),
+            ));
+        }
+        Ok(info)
+    }
+
+    /// Revokes the token and forgets everything stored for the account.
+    pub async fn disconnect(&self, account: &str) -> Result<()> {
+        let email = self.known(account).await?;
+        let id = account_id(&email);
+        let token = self.inner.tokens.borrow_mut().remove(&id);
+        if let Some(t) = token {
+            // Best effort: the account is forgotten whether or not Google hears of it.
+            let body = format!(
+                "token={}",
+                String::from(js_sys::encode_uri_component(&t.access))
+            );
+            let _ = http::send(
+                self.host(),
+                "POST",
+                &self.inner.revoke_url,
+                Some(&body),
+                &[("Content-Type", "application/x-www-form-urlencoded")],
+            )
+            .await;
+        }
+        let mut keys = storage::state_keys(&id);
+        for part in ["journal", "settings", "runs", "meta"] {
+            keys.push(key(&id, part));
+        }
+        storage::remove_all(self.host(), &keys).await?;
+        let emails: Vec<String> = self
+            .emails()
+            .await?
+            .into_iter()
+            .filter(|e| account_id(e) != id)
+            .collect();
+        let text = serde_json::to_string(&emails).unwrap_or_default();
+        storage::set(self.host(), ACCOUNTS_KEY, &text).await?;
+        self.inner.needs_reconnect.borrow_mut().remove(&id);
+        Ok(())
+    }
+
+    /// The account's email: `people/me`'s account address.
+    async fn profile_email(&self, token: &str) -> Result<String> {
+        let url = format!(
+            "{}/v1/people/me?personFields=emailAddresses",
+            self.inner.api.base_url()
+        );
+        let bearer = format!("Bearer {token}");
+        let a = http::send(
+            self.host(),
+            "GET",
+            &url,
+            None,
+            &[("Authorization", &bearer)],
+        )
+        .await
+        .map_err(|e| Failure::new("NETWORK", e))?;
+        if a.status != 200 {
+            return Err(google_failure(a.status, &a.body));
+        }
+        let v: serde_json::Value = serde_json::from_str(&a.body)
+            .map_err(|e| Failure::new("GOOGLE_ERROR", format!("people/me: {e}")))?;
+        let list = v["emailAddresses"].as_array().cloned().unwrap_or_default();
+        let pick = list
+            .iter()
+            .find(|e| e["metadata"]["source"]["type"] == "ACCOUNT")
+            .or_else(|| list.iter().find(|e| e["metadata"]["primary"] == true))
+            .or(list.first());
+        pick.and_then(|e| e["value"].as_str())
+            .map(str::to_string)
+            .ok_or_else(|| Failure::new("AUTH_FAILED", "Google did not say which account this is"))
+    }
+
+    // ---- Tokens -----------------------------------------------------------------------------
+
+    /// A fresh token for the account, renewed without the user when the host can.
+    async fn token(&self, id: &str) -> Result<String> {
+        let now = js::now();
+        if let Some(t) = self.inner.tokens.borrow().get(id) {
+            if t.fresh(now) {
+                return Ok(t.access.clone());
+            }
+        }
+        self.renew(id).await
+    }
+
+    async fn renew(&self, id: &str) -> Result<String> {
+        let renewed = auth::obtain(self.host(), &self.inner.oauth, false, Some(id)).await;
+        match renewed {
+            Ok(g) if g.email.as_deref().is_none_or(|e| account_id(e) == id) => {
+                let access = g.token.access.clone();
+                self.inner
+                    .tokens
+                    .borrow_mut()
+                    .insert(id.to_string(), g.token);
+                self.inner.needs_reconnect.borrow_mut().remove(id);
+                Ok(access)
+            }
+            other => {
+                self.inner.tokens.borrow_mut().remove(id);
+                self.inner
+                    .needs_reconnect
+                    .borrow_mut()
+                    .insert(id.to_string());
+                Err(match other {
+                    Err(f) => f,
+                    Ok(_) => Failure::new(
+                        "AUTH_FAILED",
+                        format!("the host's Google token is not for {id}: reconnect"),
+                    ),
+                })
+            }
+        }
+    }
+
+    /// Sends a People API request with the account's token; on a 401, renews the token once
+    /// and resends before letting the caller see the 401.
+    async fn google(
+        &self,
+        id: &str,
+        req: &HttpRequest,
+    ) -> std::result::Result<http::Answer, String> {
+        let mut token = self.token(id).await.unwrap_or_default();
+        let mut renewed = false;
+        loop {
+            let bearer = format!("Bearer {token}");
+            let a = http::send(
+                self.host(),
+                req.method.as_str(),
+                &req.url,
+                req.body.as_deref(),
+                &[
+                    ("Authorization", &bearer),
+                    ("Content-Type", "application/json"),
+                ],
+            )
+            .await?;
+            if a.status == 401 && !renewed {
+                renewed = true;
+                self.inner.tokens.borrow_mut().remove(id);
+                if let Ok(t) = self.renew(id).await {
+                    if t != token {
+                        token = t;
+                        continue;
+                    }
+                }
+            }
+            return Ok(a);
+        }
+    }
+
+    /// A GET answered 200 and parsed, or a `Failure`.
+    async fn google_json<T: serde::de::DeserializeOwned>(
+        &self,
+        id: &str,
+        req: &HttpRequest,
+    ) -> Result<T> {
+        let a = self
+            .google(id, req)
+            .await
+            .map_err(|e| Failure::new("NETWORK", e))?;
+        if !(200..300).contains(&a.status) {
+            return Err(google_failure(a.status, &a.body));
+        }
+        serde_json::from_str(&a.body).map_err(|e| Failure::new("GOOGLE_ERROR", e.to_string()))
+    }
+
+    // ---- Settings ---------------------------------------------------------------------------
+
+    async fn settings(&self, id: &str) -> Result<Settings> {
+        Ok(storage::get_json(self.host(), &key(id, "settings"))
+            .await?
+            .unwrap_or_else(|| Settings {
+                default_region: self.inner.region.clone(),
+                ..Settings::default()
+            }))
+    }
+
+    /// `Settings` as JSON.
+    pub async fn get_settings(&self, account: &str) -> Result<String> {
+        let id = account_id(&self.known(account).await?);
+        Ok(serde_json::to_string(&self.settings(&id).await?).unwrap_or_default())
+    }
+
+    /// Merges the given settings (JSON of a partial `Settings`) over the current ones, checks
+    /// them and saves them.
+    pub async fn set_settings(&self, account: &str, json: &str) -> Result<String> {
+        let id = account_id(&self.known(account).await?);
+        let bad = |m: String| Failure::new("INVALID_INPUT", m);
+        let current = serde_json::to_string(&self.settings(&id).await?).unwrap_or_default();
+        let current: serde_json::Value = serde_json::from_str(&current).unwrap_or_default();
+        let given: serde_json::Value =
+            serde_json::from_str(json).map_err(|e| bad(format!("settings: {e}")))?;
+        let (Some(given), serde_json::Value::Object(mut merged)) = (given.as_object(), current)
+        else {
+            return Err(bad("settings: expected an object".into()));
+        };
+        for (k, v) in given {
+            if !merged.contains_key(k) {
+                return Err(bad(format!("{k}: not a setting")));
+            }
+            merged.insert(k.clone(), v.clone());
+        }
+        let merged = serde_json::to_string(&merged).unwrap_or_default();
+        let mut s: Settings =
+            serde_json::from_str(&merged).map_err(|e| bad(format!("settings: {e}")))?;
+        s.default_region = s.default_region.trim().to_ascii_uppercase();
+        dto::validate_settings(&s).map_err(bad)?;
+        let text = serde_json::to_string(&s).unwrap_or_default();
+        storage::set(self.host(), &key(&id, "settings"), &text).await?;
+        Ok(text)
+    }
+
+    /// `GoogleGroup[]`.
+    pub async fn google_groups(&self, account: &str) -> Result<String> {
+        let id = account_id(&self.known(account).await?);
+        let mut groups = Vec::new();
+        let mut page: Option<String> = None;
+        loop {
+            let req = self.inner.api.list_contact_groups(page.as_deref());
+            let r: ListContactGroupsResponse = self.google_json(&id, &req).await?;
+            for g in r.contact_groups {
+                groups.push(GroupDto {
+                    name: g.formatted_name.or(g.name).unwrap_or_default(),
+                    resource_name: g.resource_name.unwrap_or_default(),
+                    group_type: g.group_type.unwrap_or_default(),
+                    member_count: g.member_count.unwrap_or(0),
+                });
+            }
+            match r.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => page = Some(t),
+                None => break,
+            }
+        }
+        Ok(serde_json::to_string(&groups).unwrap_or_default())
+    }
+
+    // ---- Runs -------------------------------------------------------------------------------
+
+    /// Runs the engine for one account under its lock. `Ok` carries the result even when the
+    /// run met errors; an auth failure is a `Failure` (after the run is logged).
+    async fn run(
+        &self,
+        account: &str,
+        scope: Scope,
+        trigger: Trigger,
+        confirm_deletions: bool,
+        preview_only: bool,
+        on_progress: &JsValue,
+    ) -> Result<RunResult> {
+        let email = self.known(account).await?;
+        let id = account_id(&email);
+        let settings = self.settings(&id).await?;
+        if !settings.enabled {
+            return Err(Failure::new(
+                "DISABLED",
+                format!("sync is turned off for {email}"),
+            ));
+        }
+        self.token(&id).await?;
+        let lock = lock::acquire(&format!("gcontacts-sync:{id}")).await?;
+        let (state, mut stored) = storage::load_state(self.host(), &id).await?;
+        let journal_key = key(&id, "journal");
+        let journal = if preview_only {
+            None
+        } else {
+            storage::get(self.host(), &journal_key).await?
+        };
+        let config = RunConfig {
+            scope,
+            trigger,
+            confirm_deletions,
+            preview_only,
+            instance_id: self.inner.instance_id.clone(),
+            people_api_base: self.inner.api.base_url().to_string(),
+            seed: js::random_u64(),
+            account_id: id.clone(),
+        };
+        let mut engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
+        let ui = js::get(self.host(), "ui");
+        loop {
+            match engine.poll(js::now()) {
+                Action::Http(req) => {
+                    let input = match self.google(&id, &req).await {
+                        Ok(a) => Input::Http {
+                            status: a.status,
+                            retry_after_ms: a.retry_after_ms,
+                            body: a.body,
+                        },
+                        Err(message) => Input::HttpFailed { message },
+                    };
+                    engine.handle(input, js::now());
+                }
+                Action::Crm(call) => {
+                    let input = host::crm(self.host(), &call).await;
+                    engine.handle(input, js::now());
+                }
+                Action::SaveJournal(j) => {
+                    // The engine cannot do without the journal's answer; a storage failure only
+                    // weakens crash safety, so the run goes on.
+                    let _ = match j {
+                        Some(text) => storage::set(self.host(), &journal_key, &text).await,
+                        None => storage::remove(self.host(), &journal_key).await,
+                    };
+                    engine.handle(Input::Saved, js::now());
+                }
+                Action::Sleep { until } => js::sleep(until - js::now()).await,
+                Action::Progress { done, total, phase } => {
+                    let p = js::object();
+                    js::set(&p, "done", &JsValue::from(done as u32));
+                    js::set(&p, "total", &JsValue::from(total as u32));
+                    js::set(&p, "phase", &JsValue::from_str(phase));
+                    if on_progress.is_function() {
+                        let f: &js_sys::Function = on_progress.unchecked_ref();
+                        let _ = f.call1(&JsValue::NULL, &p);
+                    }
+                    let q = js::object();
+                    js::set(&q, "done", &JsValue::from(done as u32));
+                    js::set(&q, "total", &JsValue::from(total as u32));
+                    js::set(&q, "label", &JsValue::from_str(phase));
+                    let _ = js::call(&ui, "progress", &[&q]);
+                }
+                Action::Done => break,
+            }
+        }
+        let _ = js::call(&ui, "progress", &[&JsValue::NULL]);
+        let result = engine.finish();
+        if !preview_only {
+            storage::save_state(self.host(), &id, &result.state, &mut stored).await?;
+            storage::append_run(self.host(), &id, &dto::report_json(&result.report)).await?;
+            let meta = Meta {
+                last_run_at: Some(js::now()),
+                links: result.state.links.len(),
+            };
+            let text = serde_json::to_string(&meta).unwrap_or_default();
+            storage::set(self.host(), &key(&id, "meta"), &text).await?;
+        }
+        lock.release().await;
+        if let Some(e) = result
+            .report
+            .errors
+            .iter()
+            .find(|e| e.code == "AUTH_FAILED")
+        {
+            self.inner.tokens.borrow_mut().remove(&id);
+            self.inner.needs_reconnect.borrow_mut().insert(id.clone());
+            return Err(Failure::new("AUTH_FAILED", e.message.clone()));
+        }
+        if preview_only && result.plan.is_none() {
+            let e = result.report.errors.first();
+            return Err(Failure::new(
+                e.map_or("GOOGLE_ERROR", |e| code_of(&e.code)),
+                e.map_or_else(
+                    || "the preview could not be made".into(),
+                    |e| e.message.clone(),
+                ),
+            ));
+        }
+        Ok(result)
+    }
+
+    /// `Plan` of a run that would happen now.
+    pub async fn preview(&self, account: &str, scope: Scope) -> Result<String> {
+        let trigger = trigger_of(&scope);
+        let r = self
+            .run(account, scope, trigger, false, true, &JsValue::UNDEFINED)
+            .await?;
+        Ok(r.plan.as_ref().map(dto::plan_json).unwrap_or_default())
+    }
+
+    /// `RunReport` of a run.
+    pub async fn sync(
+        &self,
+        account: &str,
+        scope: Scope,
+        trigger: Option<Trigger>,
+        confirm_deletions: bool,
+        on_progress: &JsValue,
+    ) -> Result<String> {
+        let trigger = trigger.unwrap_or_else(|| trigger_of(&scope));
+        let r = self
+            .run(
+                account,
+                scope,
+                trigger,
+                confirm_deletions,
+                false,
+                on_progress,
+            )
+            .await?;
+        Ok(dto::report_json(&r.report))
+    }
+
+    /// `RunReport[]`: the chosen contacts, both ways, in every enabled account.
+    pub async fn sync_selected(&self, ids: Vec<String>, trigger: Trigger) -> Result<String> {
+        let mut out = String::from("[");
+        let mut any = false;
+        for email in self.emails().await? {
+            let id = account_id(&email);
+            if !self.settings(&id).await?.enabled {
+                continue;
+            }
+            if any {
+                out.push(',');
+            }
+            any = true;
+            let scope = Scope::Contacts { ids: ids.clone() };
+            out.push_str(
+                &self
+                    .sync(&id, scope, Some(trigger), false, &JsValue::UNDEFINED)
+                    .await?,
+            );
+        }
+        if !any {
+            return Err(Failure::new(
+                "NOT_CONNECTED",
+                "connect a Google account (and turn its sync on) first",
+            ));
+        }
+        out.push(']');
+        Ok(out)
+    }
+
+    /// Forgets links, sync token, cache and journal; the next run matches again (by the link
+    /// tags first), so nothing is duplicated.
+    pub async fn reset_sync_data(&self, account: &str) -> Result<()> {
+        let id = account_id(&self.known(account).await?);
+        let lock = lock::acquire(&format!("gcontacts-sync:{id}")).await?;
+        let (mut state, mut stored) = storage::load_state(self.host(), &id).await?;
+        state.links.clear();
+        state.google_unlinked.clear();
+        state.sync_token = None;
+        state.full_sync_at = None;
+        state.crm_cursor = None;
+        storage::save_state(self.host(), &id, &state, &mut stored).await?;
+        storage::remove(self.host(), &key(&id, "journal")).await?;
+        lock.release().await;
+        let meta = Meta {
+            links: 0,
+            ..self.meta(&id).await?
+        };
+        let text = serde_json::to_string(&meta).unwrap_or_default();
+        storage::set(self.host(), &key(&id, "meta"), &text).await
+    }
+
+    /// `RunReport[]`, newest first.
+    pub async fn runs(&self, account: &str) -> Result<String> {
+        let id = account_id(&self.known(account).await?);
+        storage::runs_json(self.host(), &id).await
+    }
+
+    /// Both sides in scope and the link table, as JSON text.
+    pub async fn backup(&self, account: &str) -> Result<String> {
+        let email = self.known(account).await?;
+        let id = account_id(&email);
+        let settings = self.settings(&id).await?;
+        let mut crm = Vec::new();
+        let mut page: Option<String> = None;
+        loop {
+            let p = host::list_page(
+                self.host(),
+                settings.crm_view_id.as_deref(),
+                page.as_deref(),
+                1000,
+            )
+            .await
+            .map_err(Failure::host)?;
+            crm.extend(p.items);
+            match p.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => page = Some(t),
+                None => break,
+            }
+        }
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Page {
+            #[serde(default)]
+            connections: Vec<Box<RawValue>>,
+            #[serde(default)]
+            next_page_token: Option<String>,
+        }
+        let mut google = Vec::new();
+        let mut q = ListConnections {
+            request_sync_token: false,
+            ..ListConnections::default()
+        };
+        loop {
+            let req = self.inner.api.list_connections(&q);
+            let page: Page = self.google_json(&id, &req).await?;
+            google.extend(page.connections);
+            match page.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => q.page_token = Some(t),
+                None => break,
+            }
+        }
+        let (state, _) = storage::load_state(self.host(), &id).await?;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Backup<'a> {
+            account: &'a str,
+            taken_at: String,
+            crm: Vec<Box<RawValue>>,
+            google: Vec<Box<RawValue>>,
+            links: Vec<&'a crate::sync::state::Link>,
+        }
+        let b = Backup {
+            account: &email,
+            taken_at: format_rfc3339(js::now()),
+            crm,
+            google,
+            links: state.links.values().collect(),
+        };
+        serde_json::to_string(&b).map_err(|e| Failure::new("INVALID_STATE", e.to_string()))
+    }
+
+    // ---- Schedule ---------------------------------------------------------------------------
+
+    /// Runs every enabled, connected account when its interval has passed, checking every
+    /// minute, starting now (so an overdue run happens at page load).
+    pub fn start_scheduler(&self) {
+        if self.inner.scheduler_on.replace(true) {
+            return;
+        }
+        let generation = self.inner.scheduler.get().wrapping_add(1);
+        self.inner.scheduler.set(generation);
+        let me = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            while me.inner.scheduler.get() == generation {
+                me.tick().await;
+                js::sleep(SCHEDULER_TICK_MS).await;
+            }
+        });
+    }
+
+    pub fn stop_scheduler(&self) {
+        self.inner.scheduler_on.set(false);
+        self.inner
+            .scheduler
+            .set(self.inner.scheduler.get().wrapping_add(1));
+    }
+
+    async fn tick(&self) {
+        let Ok(emails) = self.emails().await else {
+            return;
+        };
+        for email in emails {
+            let id = account_id(&email);
+            let due = match (self.settings(&id).await, self.meta(&id).await) {
+                (Ok(s), Ok(m)) => {
+                    s.enabled
+                        && m.last_run_at.is_none_or(|at| {
+                            js::now() - at >= i64::from(s.interval_minutes) * 60_000
+                        })
+                }
+                _ => false,
+            };
+            // A token that cannot be renewed without the user: the run waits for "Reconnect".
+            if due && self.token(&id).await.is_ok() {
+                let _ = self
+                    .sync(
+                        &id,
+                        Scope::All,
+                        Some(Trigger::Schedule),
+                        false,
+                        &JsValue::UNDEFINED,
+                    )
+                    .await;
+            }
+        }
+    }
+}
+
+/// A Google error answer as a `Failure` with its status.
+fn google_failure(status: u16, body: &str) -> Failure {
+    use crate::people::error::ApiError;
+    let e = ApiError::parse(status, body);
+    let code = match e {
+        ApiError::Unauthenticated { .. } => "AUTH_FAILED",
+        ApiError::PermissionDenied { .. } => "PERMISSION_DENIED",
+        ApiError::Quota { .. } => "QUOTA",
+        _ => "GOOGLE_ERROR",
+    };
+    Failure {
+        code,
+        message: e.to_string(),
+        status: Some(status),
+        contact: None,
+    }
+}

@@ -1,0 +1,389 @@
+//! Browser tests of the JS API's boundary: the class against the People API emulator server over
+//! real HTTP, with an in-memory host (host.js). The emulator's URL comes in at compile time as
+//! `GCS_EMULATOR_URL` (`cargo xtask test` starts the emulator and sets it); without it only the
+//! tests that need no server run.
+#![cfg(target_arch = "wasm32")]
+
+use gcontacts_sync::bindings::GoogleContactsSync;
+use js_sys::{Array, Promise, Reflect, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(module = "/tests/web/host.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = makeHost)]
+    fn make_host(base: &str, email: &str, contacts: JsValue, options: JsValue) -> JsValue;
+    #[wasm_bindgen(catch)]
+    async fn admin(base: &str, method: &str, path: &str, body: JsValue)
+        -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    async fn revoke(base: &str, token: &str) -> Result<JsValue, JsValue>;
+}
+
+const EMULATOR: Option<&str> = option_env!("GCS_EMULATOR_URL");
+
+fn get(v: &JsValue, path: &str) -> JsValue {
+    let mut v = v.clone();
+    for k in path.split('.') {
+        v = Reflect::get(&v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    }
+    v
+}
+
+fn num(v: &JsValue, path: &str) -> f64 {
+    get(v, path).as_f64().unwrap_or(-1.0)
+}
+
+fn json(text: &str) -> JsValue {
+    JSON::parse(text).expect("test JSON")
+}
+
+fn show(v: &JsValue) -> String {
+    JSON::stringify(v).map(String::from).unwrap_or_default()
+}
+
+async fn ok(p: Promise) -> JsValue {
+    match JsFuture::from(p).await {
+        Ok(v) => v,
+        Err(e) => panic!(
+            "rejected: {} {}",
+            show(&get(&e, "code")),
+            show(&get(&e, "message"))
+        ),
+    }
+}
+
+async fn err(p: Promise) -> JsValue {
+    match JsFuture::from(p).await {
+        Ok(v) => panic!("expected a rejection, got {}", show(&v)),
+        Err(e) => {
+            assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
+            e
+        }
+    }
+}
+
+fn contact(id: &str, first: &str, last: &str, email: &str) -> String {
+    format!(
+        r#"{{"id":"{id}","modifiedAt":"2024-02-01T10:00:00Z","firstName":"{first}","lastName":"{last}",
+        "emails":[{{"value":"{email}","type":"work"}}],"phones":[{{"value":"+44 20 7946 0{}","type":"mobile"}}],
+        "addresses":[],"company":"Acme"}}"#,
+        100 + id.len() * 7 + first.len()
+    )
+}
+
+/// A unique account per test: the tests share one emulator.
+fn email(name: &str) -> String {
+    format!(
+        "{name}-{}@example.com",
+        js_sys::Date::now() as u64 % 1_000_000_000
+    )
+}
+
+/// A connected plugin over a host holding `contacts` (a JSON array text).
+async fn connected(
+    base: &str,
+    email: &str,
+    contacts: &str,
+) -> (GoogleContactsSync, JsValue, String) {
+    let host = make_host(base, email, json(contacts), JsValue::UNDEFINED);
+    let options = json(&format!(r#"{{"peopleApiBase":"{base}"}}"#));
+    let api: GoogleContactsSync = {
+        let v = ok(GoogleContactsSync::create(host.clone(), options)).await;
+        // The promise resolves to the class instance.
+        wasm_bindgen::convert::TryFromJsValue::try_from_js_value(v).expect("a GoogleContactsSync")
+    };
+    let info = ok(api.connect(JsValue::UNDEFINED)).await;
+    let id = get(&info, "id").as_string().expect("account id");
+    (api, host, id)
+}
+
+async fn dump(base: &str, email: &str) -> JsValue {
+    admin(
+        base,
+        "GET",
+        &format!("dump?email={email}"),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .expect("dump")
+}
+
+fn people_names(dump: &JsValue) -> Vec<String> {
+    let people = get(dump, "contacts");
+    let people: Array = people.dyn_into().unwrap_or_default();
+    people.iter().map(|p| show(&get(&p, "names"))).collect()
+}
+
+#[wasm_bindgen_test]
+async fn create_rejects_a_host_without_an_api_version_with_invalid_input() {
+    let host = make_host(
+        "http://127.0.0.1:9",
+        "x@example.com",
+        json("[]"),
+        json(r#"{"noApiVersion":true}"#),
+    );
+    let e = err(GoogleContactsSync::create(host, JsValue::UNDEFINED)).await;
+    assert_eq!(
+        get(&e, "code").as_string().as_deref(),
+        Some("INVALID_INPUT")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn connect_then_first_sync_puts_the_crm_contacts_in_google_and_a_second_sync_writes_nothing()
+{
+    let Some(base) = EMULATOR else { return };
+    let who = email("first");
+    let contacts = format!(
+        "[{},{},{}]",
+        contact("c1", "Ann", "Lee", "ann@example.com"),
+        contact("c2", "Bob", "Ng", "bob@example.com"),
+        contact("c3", "Zoë", "Ölund", "zoe@example.com")
+    );
+    let (api, host, id) = connected(base, &who, &contacts).await;
+    assert_eq!(id, who.to_lowercase());
+
+    let accounts = ok(api.accounts()).await;
+    assert_eq!(num(&accounts, "length"), 1.0);
+    assert_eq!(get(&accounts, "0.connected").as_bool(), Some(true));
+
+    let report = ok(api.sync(
+        JsValue::from_str(&id),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(
+        get(&report, "ok").as_bool(),
+        Some(true),
+        "{}",
+        show(&report)
+    );
+    assert_eq!(num(&report, "created.google"), 3.0, "{}", show(&report));
+    assert_eq!(
+        get(&report, "trigger").as_string().as_deref(),
+        Some("manual")
+    );
+    assert!(
+        get(&host, "progress").as_f64().unwrap_or(0.0) > 0.0,
+        "ui.progress was called"
+    );
+
+    let names = people_names(&dump(base, &who).await).join(" ");
+    for n in ["Ann", "Bob", "Zoë"] {
+        assert!(names.contains(n), "{n} missing in Google: {names}");
+    }
+
+    let again = ok(api.sync(
+        JsValue::from_str(&id),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    for k in [
+        "created.google",
+        "created.crm",
+        "updated.google",
+        "updated.crm",
+    ] {
+        assert_eq!(num(&again, k), 0.0, "{k} in {}", show(&again));
+    }
+    let runs = ok(api.runs(JsValue::from_str(&id))).await;
+    assert_eq!(num(&runs, "length"), 2.0);
+    let info = ok(api.accounts()).await;
+    assert_eq!(num(&info, "0.links"), 3.0, "{}", show(&info));
+}
+
+#[wasm_bindgen_test]
+async fn preview_returns_a_plan_with_operations_and_text_and_writes_nothing() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("preview");
+    let contacts = format!("[{}]", contact("p1", "Cy", "Diaz", "cy@example.com"));
+    let (api, _host, id) = connected(base, &who, &contacts).await;
+    let plan = ok(api.preview(JsValue::from_str(&id), JsValue::UNDEFINED)).await;
+    assert_eq!(
+        get(&plan, "operations.0.op").as_string().as_deref(),
+        Some("create")
+    );
+    assert_eq!(
+        get(&plan, "operations.0.side").as_string().as_deref(),
+        Some("google")
+    );
+    assert_eq!(
+        get(&plan, "operations.0.crmId").as_string().as_deref(),
+        Some("p1")
+    );
+    let text = get(&plan, "text").as_string().unwrap_or_default();
+    assert!(text.contains("google: create \"Cy Diaz\""), "{text}");
+    assert!(people_names(&dump(base, &who).await).is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn the_bulk_action_and_the_record_action_sync_only_the_chosen_contacts() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("actions");
+    let contacts = format!(
+        "[{},{},{}]",
+        contact("a1", "Dee", "One", "dee@example.com"),
+        contact("a2", "Eve", "Two", "eve@example.com"),
+        contact("a3", "Fay", "Three", "fay@example.com")
+    );
+    let (api, _host, _id) = connected(base, &who, &contacts).await;
+    let reports = ok(api.sync_selected(json(r#"["a1","a2"]"#))).await;
+    assert_eq!(num(&reports, "length"), 1.0);
+    assert_eq!(
+        get(&reports, "0.trigger").as_string().as_deref(),
+        Some("bulkAction")
+    );
+    assert_eq!(num(&reports, "0.created.google"), 2.0, "{}", show(&reports));
+    assert_eq!(people_names(&dump(base, &who).await).len(), 2);
+
+    let reports = ok(api.sync_contact(JsValue::from_str("a3"))).await;
+    assert_eq!(
+        get(&reports, "0.trigger").as_string().as_deref(),
+        Some("recordAction")
+    );
+    assert_eq!(num(&reports, "0.created.google"), 1.0, "{}", show(&reports));
+    let names = people_names(&dump(base, &who).await).join(" ");
+    assert!(names.contains("Fay"), "{names}");
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_host_contact_is_reported_by_id_while_the_rest_syncs() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("malformed");
+    let bad = r#"{"id":"bad1","modifiedAt":"2024-02-01T10:00:00Z","firstName":"Gil","emails":[],"phones":[],"addresses":[],"birthday":"1990-13-45"}"#;
+    let contacts = format!(
+        "[{},{bad}]",
+        contact("g1", "Hal", "Good", "hal@example.com")
+    );
+    let (api, _host, id) = connected(base, &who, &contacts).await;
+    let report = ok(api.sync(
+        JsValue::from_str(&id),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(num(&report, "created.google"), 1.0, "{}", show(&report));
+    let errors = show(&get(&report, "errors"));
+    assert!(
+        errors.contains("bad1") && errors.contains("birthday"),
+        "{errors}"
+    );
+    assert_eq!(
+        get(&report, "errors.0.contact").as_string().as_deref(),
+        Some("bad1")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn settings_are_checked_and_a_bad_one_is_an_invalid_input_error() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("settings");
+    let (api, _host, id) = connected(base, &who, "[]").await;
+    let s = ok(api.get_settings(JsValue::from_str(&id))).await;
+    // The default region comes from the host user's locale.
+    assert_eq!(get(&s, "defaultRegion").as_string().as_deref(), Some("GB"));
+    let e = err(api.set_settings(JsValue::from_str(&id), json(r#"{"intervalMinutes":1}"#))).await;
+    assert_eq!(
+        get(&e, "code").as_string().as_deref(),
+        Some("INVALID_INPUT")
+    );
+    assert!(get(&e, "message")
+        .as_string()
+        .unwrap_or_default()
+        .contains("intervalMinutes"));
+    let e = err(api.set_settings(JsValue::from_str(&id), json(r#"{"defaultRegion":"GBR"}"#))).await;
+    assert_eq!(
+        get(&e, "code").as_string().as_deref(),
+        Some("INVALID_INPUT")
+    );
+    let s = ok(api.set_settings(
+        JsValue::from_str(&id),
+        json(r#"{"intervalMinutes":30,"conflictPolicy":"google"}"#),
+    ))
+    .await;
+    assert_eq!(num(&s, "intervalMinutes"), 30.0);
+    assert_eq!(
+        get(&s, "conflictPolicy").as_string().as_deref(),
+        Some("google")
+    );
+    assert_eq!(get(&s, "defaultRegion").as_string().as_deref(), Some("GB"));
+    let e = err(api.get_settings(JsValue::from_str("nobody@example.com"))).await;
+    assert_eq!(
+        get(&e, "code").as_string().as_deref(),
+        Some("UNKNOWN_ACCOUNT")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_revoked_token_makes_the_sync_fail_with_auth_failed() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("revoked");
+    let contacts = format!("[{}]", contact("r1", "Ida", "Roe", "ida@example.com"));
+    let (api, host, id) = connected(base, &who, &contacts).await;
+    let token = get(&host, "token").as_string().expect("token");
+    revoke(base, &token).await.expect("revoke");
+    let e = err(api.sync(
+        JsValue::from_str(&id),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(
+        get(&e, "code").as_string().as_deref(),
+        Some("AUTH_FAILED"),
+        "{}",
+        show(&get(&e, "message"))
+    );
+    // The failed run is in the log.
+    let runs = ok(api.runs(JsValue::from_str(&id))).await;
+    assert_eq!(get(&runs, "0.ok").as_bool(), Some(false));
+}
+
+#[wasm_bindgen_test]
+async fn groups_backup_and_reset_work_against_the_emulator() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("groups");
+    let contacts = format!("[{}]", contact("k1", "Jo", "Kay", "jo@example.com"));
+    let (api, _host, id) = connected(base, &who, &contacts).await;
+    ok(api.sync(
+        JsValue::from_str(&id),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    let groups = show(&ok(api.google_groups(JsValue::from_str(&id))).await);
+    assert!(
+        groups.contains("contactGroups/myContacts") && groups.contains("\"CRM\""),
+        "{groups}"
+    );
+
+    let backup = ok(api.backup(JsValue::from_str(&id)))
+        .await
+        .as_string()
+        .expect("text");
+    let b = json(&backup);
+    assert_eq!(num(&b, "crm.length"), 1.0);
+    assert_eq!(num(&b, "google.length"), 1.0);
+    assert_eq!(num(&b, "links.length"), 1.0);
+
+    // After a reset the next run finds the contact again by its tag: no duplicate.
+    ok(api.reset_sync_data(JsValue::from_str(&id))).await;
+    let report = ok(api.sync(
+        JsValue::from_str(&id),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
+    assert_eq!(num(&report, "created.google"), 0.0, "{}", show(&report));
+    assert_eq!(num(&report, "linked"), 1.0, "{}", show(&report));
+    assert_eq!(people_names(&dump(base, &who).await).len(), 1);
+
+    ok(api.disconnect(JsValue::from_str(&id))).await;
+    assert_eq!(num(&ok(api.accounts()).await, "length"), 0.0);
+}
