@@ -8,6 +8,7 @@ mod demo;
 mod install;
 mod run;
 mod serve;
+mod suites;
 mod wasm;
 
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test     every check CI runs: fmt, clippy (host and wasm32), native tests, the wasm build
-           with its size budget
+           with its size budget, browser tests, end-to-end tests
   bench    the benchmarks (release builds), printing their figures
   build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size
   demo     build, start the People API emulator and the demo CRM, print the URL
@@ -76,6 +77,8 @@ fn test() -> Result {
     )?;
     run::step("native tests", run::cargo(&["test", "--workspace"]))?;
     let size = wasm::build()?;
+    suites::browser_tests()?;
+    suites::e2e_tests()?;
     size.check_budget()?;
     println!("xtask: all checks passed");
     Ok(())

@@ -1,0 +1,16 @@
+// The demo loads with the plugin wired into the CRM's three places.
+import { test, expect } from "@playwright/test";
+
+const shot = (name) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
+
+test("the demo CRM lists its contacts and offers the plugin's bulk action", async ({ page }) => {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  await page.goto("/demo/");
+  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: /^Select / }).first()).toBeVisible();
+  await page.getByRole("button", { name: "More Actions" }).click();
+  await expect(page.getByRole("menuitem", { name: "Sync Contact(s)" })).toBeVisible();
+  await page.screenshot({ path: shot("contacts"), fullPage: true });
+  expect(errors).toEqual([]);
+});

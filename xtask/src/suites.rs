@@ -1,0 +1,57 @@
+//! The suites that need servers: browser tests of the JS API against the emulator server, and the
+//! end-to-end tests of the demo in Chromium. Each starts what it needs and stops it by process id.
+
+use crate::demo::{self, start_emulator, DEMO_ACCOUNT};
+use crate::install::{self, CHROMEDRIVER};
+use crate::run::{self, root};
+use crate::serve;
+use crate::Result;
+
+/// wasm-bindgen-test in headless Chromium, fetching from a live emulator server.
+pub fn browser_tests() -> Result {
+    let emulator = start_emulator(&[])?;
+    let mut c = run::cargo(&[
+        "test",
+        "--package",
+        "gcontacts-sync",
+        "--target",
+        install::WASM_TARGET,
+        "--test",
+        "web",
+    ]);
+    c.env("GCS_EMULATOR_URL", &emulator.url)
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    let result = run::step("browser tests (wasm-bindgen-test, Chromium)", c);
+    drop(emulator);
+    result
+}
+
+/// Playwright against the demo served as `cargo xtask demo` serves it.
+pub fn e2e_tests() -> Result {
+    let playwright = root().join("tools/node_modules/.bin/playwright");
+    if !playwright.exists() {
+        let mut npm = run::cmd("npm", &["ci", "--no-audit", "--no-fund"]);
+        npm.current_dir(root().join("tools"));
+        run::step("install npm tools (playwright)", npm)?;
+    }
+    let emulator = start_emulator(&["--seed-account", DEMO_ACCOUNT])?;
+    demo::seed_demo_account(&emulator.url)?;
+    demo::write_config(
+        &emulator.url,
+        "demo-crm",
+        &format!("{}/o/oauth2/v2/auth", emulator.url),
+        &format!("{}/revoke", emulator.url),
+    )?;
+    let server = serve::spawn(root(), 0, demo::csp(&emulator.url))
+        .map_err(|e| format!("cannot serve the demo: {e}"))?;
+    let config = root().join("tests/e2e/playwright.config.mjs");
+    let config = config.to_string_lossy().to_string();
+    let mut c = run::cmd(&playwright, &["test", "--config", &config]);
+    c.env("GCS_DEMO_URL", server.url())
+        .env("GCS_EMULATOR_URL", &emulator.url)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    let result = run::step("end-to-end tests (Playwright, Chromium)", c);
+    drop(emulator);
+    result
+}
