@@ -83,7 +83,14 @@ export async function loadModule(manifest, manifestUrl, base = HERE) {
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     bytes = await res.arrayBuffer();
   } catch (e) {
-    throw new Error(`its WebAssembly file ${wasmUrl.pathname} did not load (${e && e.message ? e.message : e})`);
+    // Hosts that refuse to serve .wasm files get the inline build the manifest names.
+    const inline = files.inlineWasm && resolveFile(files.inlineWasm, manifestUrl, base);
+    try {
+      if (!inline) throw e;
+      bytes = (await import(inline.href)).wasmBytes();
+    } catch {
+      throw new Error(`its WebAssembly file ${wasmUrl.pathname} did not load (${e && e.message ? e.message : e})`);
+    }
   }
   try {
     await glue.default({ module_or_path: bytes });

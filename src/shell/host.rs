@@ -42,6 +42,24 @@ pub async fn list_page(
     serde_json::from_str(&text).map_err(|e| format!("contacts.list answered {e}"))
 }
 
+/// What `contacts.changedSince` answers.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChangesPage {
+    #[serde(default)]
+    items: Vec<Box<serde_json::value::RawValue>>,
+    #[serde(default)]
+    deleted_ids: Vec<String>,
+    cursor: String,
+    #[serde(default)]
+    more: bool,
+}
+
+/// Whether the host offers the optional change feed.
+pub fn has_change_feed(host: &JsValue) -> bool {
+    js::get(&contacts(host), "changedSince").is_function()
+}
+
 fn contacts(host: &JsValue) -> JsValue {
     js::get(host, "contacts")
 }
@@ -58,6 +76,19 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
             return Ok(Input::Crm {
                 items: page.items.iter().map(|i| crm_contact(i)).collect(),
                 next_page_token: page.next_page_token.filter(|t| !t.is_empty()),
+            });
+        }
+        CrmCall::ChangedSince { cursor } => {
+            let arg = cursor.as_deref().map_or(JsValue::NULL, JsValue::from_str);
+            let v = js::call_async(&contacts(host), "changedSince", &[&arg]).await?;
+            let text = js::json_of(&v).map_err(|f| f.message)?;
+            let page: ChangesPage = serde_json::from_str(&text)
+                .map_err(|e| format!("contacts.changedSince answered {e}"))?;
+            return Ok(Input::CrmChanges {
+                items: page.items.iter().map(|i| crm_contact(i)).collect(),
+                deleted_ids: page.deleted_ids,
+                cursor: page.cursor,
+                more: page.more,
             });
         }
         CrmCall::Get { ids } => js::call_async(&contacts(host), "get", &[&ids_array(ids)]).await?,

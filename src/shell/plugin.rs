@@ -528,6 +528,7 @@ impl Plugin {
             people_api_base: self.inner.api.base_url().to_string(),
             seed: js::random_u64(),
             account_id: id.clone(),
+            crm_change_feed: super::host::has_change_feed(self.host()),
         };
         let mut engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");

@@ -65,6 +65,9 @@ pub struct RunConfig {
     /// Seeds the backoff jitter, so a run is reproducible.
     pub seed: u64,
     pub account_id: String,
+    /// The host has `contacts.changedSince`: whole-account runs over the "All" view read only
+    /// what changed since the last run.
+    pub crm_change_feed: bool,
 }
 
 /// The next thing the shell must do.
@@ -98,6 +101,10 @@ pub enum CrmCall {
     },
     Get {
         ids: Vec<String>,
+    },
+    /// `contacts.changedSince(cursor)`; answer with [`Input::CrmChanges`].
+    ChangedSince {
+        cursor: Option<String>,
     },
     Create {
         items: Vec<(Contact, Option<String>)>,
@@ -146,6 +153,13 @@ pub enum Input {
     Crm {
         items: Vec<Result<CrmContact, InvalidContact>>,
         next_page_token: Option<String>,
+    },
+    /// `contacts.changedSince` answered.
+    CrmChanges {
+        items: Vec<Result<CrmContact, InvalidContact>>,
+        deleted_ids: Vec<String>,
+        cursor: String,
+        more: bool,
     },
     CrmFailed {
         message: String,
@@ -230,6 +244,9 @@ const READ_MASK: &str = "metadata,clientData,memberships";
 
 #[derive(Clone, Debug, PartialEq)]
 enum Step {
+    CrmChanges {
+        cursor: Option<String>,
+    },
     FindGroup {
         page_token: Option<String>,
     },
@@ -308,6 +325,10 @@ pub struct Engine {
     crm_other: Vec<CrmContact>,
     crm_deleted: Vec<String>,
     target_group: Option<String>,
+    /// Read through the change feed from a cursor: unchanged CRM contacts were not loaded.
+    crm_incremental: bool,
+    all_crm_loaded: bool,
+    next_crm_cursor: Option<String>,
     // What it plans and did.
     plan: Option<Plan>,
     outcome: Outcome,
@@ -371,6 +392,9 @@ impl Engine {
             crm_other: Vec::new(),
             crm_deleted: Vec::new(),
             target_group: None,
+            crm_incremental: false,
+            all_crm_loaded: false,
+            next_crm_cursor: None,
             plan: None,
             outcome: Outcome::default(),
             updates_done: BTreeSet::new(),
@@ -422,6 +446,13 @@ impl Engine {
                 page_token: None,
                 other: false,
             }),
+            Scope::All if self.config.crm_change_feed && self.settings.crm_view_id.is_none() => {
+                // From no cursor the feed returns every contact, and a cursor for next time.
+                self.crm_incremental = self.state.crm_cursor.is_some();
+                self.steps.push_back(Step::CrmChanges {
+                    cursor: self.state.crm_cursor.clone(),
+                });
+            }
             Scope::All | Scope::PullAll => {
                 let view = match self.config.scope {
                     Scope::PullAll => None,
@@ -513,6 +544,15 @@ impl Engine {
                 self.attempts = 0;
                 self.crm_ok(step, items, next_page_token);
             }
+            Input::CrmChanges {
+                items,
+                deleted_ids,
+                cursor,
+                more,
+            } => {
+                self.attempts = 0;
+                self.crm_changes(items, deleted_ids, cursor, more);
+            }
         }
     }
 
@@ -599,6 +639,9 @@ impl Engine {
                 view_id: view.clone(),
                 page_token: page_token.clone(),
                 page_size: CRM_PAGE,
+            })),
+            Step::CrmChanges { cursor } => Some(Action::Crm(CrmCall::ChangedSince {
+                cursor: cursor.clone(),
             })),
             Step::GetCrm { ids, .. } => {
                 if ids.is_empty() {
@@ -792,6 +835,18 @@ impl Engine {
             confirm_deletions: self.config.confirm_deletions,
             now,
         });
+        if self.crm_incremental && !self.all_crm_loaded && !plan.creates_crm.is_empty() {
+            // The feed showed only what changed; before importing Google contacts, match them
+            // against every CRM contact, or an old unchanged one would be duplicated.
+            self.all_crm_loaded = true;
+            self.steps.push_front(Step::Plan);
+            self.steps.push_front(Step::ListCrm {
+                view: None,
+                page_token: None,
+                other: true,
+            });
+            return;
+        }
         self.report.conflicts = plan.conflicts.clone();
         self.report.ambiguous = plan.ambiguous.clone();
         self.report.held = plan.held.clone();
@@ -1358,6 +1413,38 @@ impl Engine {
         }
     }
 
+    fn crm_changes(
+        &mut self,
+        items: Vec<Result<CrmContact, InvalidContact>>,
+        deleted_ids: Vec<String>,
+        cursor: String,
+        more: bool,
+    ) {
+        self.crm_ok(
+            Step::GetCrm {
+                ids: Vec::new(),
+                confirm_deleted: false,
+            },
+            items,
+            None,
+        );
+        self.crm_deleted.extend(
+            deleted_ids
+                .into_iter()
+                .filter(|id| self.state.links.contains_key(id)),
+        );
+        if more {
+            self.steps.push_front(Step::CrmChanges {
+                cursor: Some(cursor.clone()),
+            });
+        } else if !self.crm_incremental {
+            // From no cursor the feed listed everything: linked contacts it did not return are
+            // checked like after a full listing.
+            self.after_crm_listing(true);
+        }
+        self.next_crm_cursor = Some(cursor);
+    }
+
     /// After the CRM listing of all contacts: linked contacts it did not return are confirmed
     /// deleted with a `get`, so a contact that only left the view is not taken for deleted.
     fn after_crm_listing(&mut self, other: bool) {
@@ -1413,6 +1500,13 @@ impl Engine {
                 if self.listing.full {
                     self.state.full_sync_at = Some(now);
                 }
+            }
+        }
+        // The CRM cursor moves only when every change it covers was carried out: a pair that
+        // failed keeps its old base, and its CRM edit must be read again next time.
+        if whole && !self.failed && outcome.failed.is_empty() && self.report.errors.is_empty() {
+            if let Some(c) = self.next_crm_cursor.take() {
+                self.state.crm_cursor = Some(c);
             }
         }
         self.journal = Journal::default();

@@ -13,12 +13,16 @@ use std::collections::BTreeMap;
 pub const BASE: &str = "http://people.test";
 pub const INSTANCE: &str = "crm-1";
 
-/// The CRM side: contacts by id, with the host contract's behaviour.
+/// The CRM side: contacts by id, with the host contract's behaviour. Its change feed is a log of
+/// (contact id, deleted): the host's own writes are logged as they happen, and direct edits of
+/// `contacts` by a test are found by comparison when the feed is next read.
 #[derive(Default)]
 pub struct MemCrm {
     pub contacts: BTreeMap<String, CrmContact>,
     next: u64,
     pub calls: usize,
+    log: Vec<(String, bool)>,
+    known: BTreeMap<String, CrmContact>,
 }
 
 impl MemCrm {
@@ -37,7 +41,30 @@ impl MemCrm {
         id
     }
 
+    /// Logs what changed since the log last looked, as a host's change log would have.
+    fn log_direct_edits(&mut self) {
+        for (id, c) in &self.contacts {
+            if self.known.get(id) != Some(c) {
+                self.log.push((id.clone(), false));
+            }
+        }
+        for id in self.known.keys() {
+            if !self.contacts.contains_key(id) {
+                self.log.push((id.clone(), true));
+            }
+        }
+        self.known = self.contacts.clone();
+    }
+
     fn answer(&mut self, call: CrmCall, now: Millis) -> Input {
+        // Edits made before this call are the user's; the call's own writes follow them.
+        self.log_direct_edits();
+        let input = self.answer_call(call, now);
+        self.log_direct_edits();
+        input
+    }
+
+    fn answer_call(&mut self, call: CrmCall, now: Millis) -> Input {
         self.calls += 1;
         let ok = |items: Vec<CrmContact>, next: Option<String>| Input::Crm {
             items: items.into_iter().map(Ok).collect(),
@@ -64,6 +91,31 @@ impl MemCrm {
                 let items: Vec<CrmContact> = items.into_iter().take(page_size as usize).collect();
                 let next = more.then(|| items.last().map(|c| c.id.clone())).flatten();
                 ok(items, next)
+            }
+            CrmCall::ChangedSince { cursor } => {
+                self.log_direct_edits();
+                let from = cursor.and_then(|c| c.parse::<usize>().ok()).unwrap_or(0);
+                let mut last: BTreeMap<&str, bool> = BTreeMap::new();
+                for (id, deleted) in self.log.iter().skip(from) {
+                    last.insert(id, *deleted);
+                }
+                let items = last
+                    .iter()
+                    .filter(|(_, d)| !**d)
+                    .filter_map(|(id, _)| self.contacts.get(*id).cloned())
+                    .map(Ok)
+                    .collect();
+                let deleted_ids = last
+                    .iter()
+                    .filter(|(_, d)| **d)
+                    .map(|(id, _)| id.to_string())
+                    .collect();
+                Input::CrmChanges {
+                    items,
+                    deleted_ids,
+                    cursor: self.log.len().to_string(),
+                    more: false,
+                }
             }
             CrmCall::Get { ids } => ok(
                 ids.iter()
@@ -138,6 +190,8 @@ pub struct World {
     pub journal: Option<String>,
     pub settings: Settings,
     pub seed: u64,
+    /// Whether the CRM offers its change feed to the engine.
+    pub feed: bool,
 }
 
 impl World {
@@ -154,6 +208,7 @@ impl World {
             journal: None,
             settings: Settings::default(),
             seed: 1,
+            feed: true,
         }
     }
 
@@ -176,6 +231,7 @@ impl World {
                 people_api_base: BASE.into(),
                 seed: self.seed,
                 account_id: "ann@example.com".into(),
+                crm_change_feed: self.feed,
             },
             self.now(),
         )

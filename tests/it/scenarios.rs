@@ -315,3 +315,50 @@ fn the_record_action_syncs_one_contact_both_ways() {
         "a scoped run does not move the sync token"
     );
 }
+
+#[test]
+fn with_a_change_feed_a_quiet_run_reads_only_the_feed() {
+    let mut w = World::new();
+    for i in 0..30 {
+        let now = w.now();
+        w.crm
+            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
+    }
+    w.run();
+    w.run();
+    let calls = w.crm.calls;
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(w.crm.calls - calls, 1, "one changedSince call, no listing");
+}
+
+#[test]
+fn with_a_change_feed_a_new_google_contact_matching_an_unchanged_crm_contact_links_to_it() {
+    let mut w = World::new();
+    let now = w.now();
+    let mut c = person("Ann", "Lee", "ann@x.io");
+    c.company = "Acme".into();
+    let id = w.crm.add(c, now);
+    // Outside Google's scope at first: the CRM contact is pushed, then its Google copy is
+    // deleted there with the CRM copy edited, so the two are unlinked but both exist.
+    w.settings.directions = gcontacts_sync::sync::settings::Directions::GoogleToCrm;
+    w.run();
+    assert!(w.google().is_empty());
+    w.settings.directions = Default::default();
+    w.google_add(
+        &[json!({"names": [{"givenName": "Ann", "familyName": "Lee"}],
+                          "emailAddresses": [{"value": "ann@x.io"}]})],
+    );
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(
+        w.crm.contacts.len(),
+        1,
+        "no duplicate imported: {:?}",
+        r.plan.map(|p| p.to_string())
+    );
+    assert_eq!(
+        w.state.links[&id].resource_name,
+        w.google()[0]["resourceName"].as_str().unwrap()
+    );
+}
