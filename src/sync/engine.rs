@@ -1372,8 +1372,24 @@ impl Engine {
                 }
                 self.report.created.add(Side::Crm, good.len());
                 self.advance(items.len(), "creating in the CRM");
-                // Journal the new ids before tagging, so a crash cannot import them twice.
-                self.steps.push_front(Step::TagGoogle { items: tags });
+                // Journal the new ids before tagging, so a crash cannot import them twice; read
+                // the persons this listing did not bring (they came from the cache), since a tag
+                // is written onto the whole person.
+                let missing: Vec<String> = tags
+                    .iter()
+                    .map(|(rn, _)| rn.clone())
+                    .filter(|rn| !self.persons.contains_key(rn))
+                    .collect();
+                for chunk in tags.chunks(MAX_BATCH_UPDATE).rev() {
+                    self.steps.push_front(Step::TagGoogle {
+                        items: chunk.to_vec(),
+                    });
+                }
+                for chunk in missing.chunks(MAX_BATCH_GET).rev() {
+                    self.steps.push_front(Step::BatchGet {
+                        names: chunk.to_vec(),
+                    });
+                }
                 self.steps.push_front(Step::WriteJournal);
             }
             Step::UpdateCrm { items } => {
