@@ -367,12 +367,22 @@ fn with_a_change_feed_a_new_google_contact_matching_an_unchanged_crm_contact_lin
 fn a_google_contact_imported_from_the_cache_of_an_earlier_listing_is_tagged_too() {
     let mut w = World::new();
     w.settings.directions = gcontacts_sync::sync::settings::Directions::CrmToGoogle;
-    w.google_add(&[json!({"names": [{"givenName": "Zoë"}], "emailAddresses": [{"value": "z@x.io"}]})]);
+    w.google_add(&[
+        json!({"names": [{"givenName": "Zoë"}], "emailAddresses": [{"value": "z@x.io"}]}),
+    ]);
     w.run();
     assert!(w.crm.contacts.is_empty());
     w.settings.directions = Default::default();
     let r = w.run();
     assert!(r.report.ok, "{:?}", r.report.errors);
-    let c = w.crm.contacts.values().next().expect("imported from the cache");
-    assert!(w.google()[0]["clientData"].to_string().contains(&c.id), "tagged");
+    let c = w
+        .crm
+        .contacts
+        .values()
+        .next()
+        .expect("imported from the cache");
+    assert!(
+        w.google()[0]["clientData"].to_string().contains(&c.id),
+        "tagged"
+    );
 }
