@@ -114,15 +114,24 @@ pub fn address_key(a: &Address) -> String {
     .join("|")
 }
 
-/// The key of a phone: E.164 when parseable, else its digits.
+/// The key of a phone: E.164 when its text parses with the account's region, else Google's
+/// `canonicalForm` when Google gave one, else its digits.
+///
+/// The text comes first so that one number typed the same way gets the same key on both sides:
+/// Google reads national numbers with the Google account's region, which may not be the CRM's,
+/// and trusting it on one side only made the same phone look different on each, and get written
+/// again on every run.
 pub fn phone_key(p: &Phone, region: Region) -> String {
+    if let Some(e164) = super::phone::to_e164(&p.value, region) {
+        return e164;
+    }
     if let Some(c) = p.canonical.as_deref() {
         let c = c.trim();
         if c.starts_with('+') && c.len() > 1 {
             return c.to_string();
         }
     }
-    phone_value_key(&p.value, region)
+    digits(&p.value)
 }
 
 /// The key of a phone number as typed: E.164 when parseable with the default region, else the

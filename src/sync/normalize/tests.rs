@@ -24,3 +24,26 @@ fn text_keys_ignore_case_width_and_whitespace() {
     // Decomposed é (e + U+0301) and the composed one are the same name.
     assert_eq!(text_key("Jose\u{301}"), text_key("José"));
 }
+
+#[test]
+fn a_phone_typed_the_same_way_has_the_same_key_whatever_google_made_of_it() {
+    let region = Region::parse("GB").unwrap();
+    let crm = Phone {
+        value: "(415) 555-0136".into(),
+        ..Phone::default()
+    };
+    // Google read the national number as American; the account's region says British.
+    let google = Phone {
+        value: "(415) 555-0136".into(),
+        canonical: Some("+14155550136".into()),
+        ..Phone::default()
+    };
+    assert_eq!(phone_key(&crm, region), phone_key(&google, region));
+    // Text that does not parse falls back to Google's reading.
+    let odd = Phone {
+        value: "ext only".into(),
+        canonical: Some("+14155550136".into()),
+        ..Phone::default()
+    };
+    assert_eq!(phone_key(&odd, region), "+14155550136");
+}
