@@ -1510,6 +1510,9 @@ impl Engine {
         // The token moves only past a complete listing of a whole-account run: a scoped run
         // acts on a few contacts, and the changes it skipped must come again.
         let whole = matches!(self.config.scope, Scope::All | Scope::PullAll);
+        // Held deletions must come again when the user confirms them: the cursors stay where
+        // they are, so the tombstones are read again (the rest of what they cover is no-op now).
+        let whole = whole && plan.held.is_empty();
         if whole && self.listing.complete && !self.failed {
             if let Some(t) = self.next_sync_token.take() {
                 self.state.sync_token = Some(t);

@@ -192,6 +192,8 @@ pub struct World {
     pub seed: u64,
     /// Whether the CRM offers its change feed to the engine.
     pub feed: bool,
+    /// Whether runs confirm deletions over the mass-deletion guard.
+    pub confirm: bool,
 }
 
 impl World {
@@ -209,6 +211,7 @@ impl World {
             settings: Settings::default(),
             seed: 1,
             feed: true,
+            confirm: true,
         }
     }
 
@@ -225,7 +228,7 @@ impl World {
             RunConfig {
                 scope,
                 trigger: Trigger::Manual,
-                confirm_deletions: true,
+                confirm_deletions: self.confirm,
                 preview_only: preview,
                 instance_id: INSTANCE.into(),
                 people_api_base: BASE.into(),

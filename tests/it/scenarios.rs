@@ -386,3 +386,40 @@ fn a_google_contact_imported_from_the_cache_of_an_earlier_listing_is_tagged_too(
         "tagged"
     );
 }
+
+#[test]
+fn deletions_held_by_the_guard_are_made_when_the_user_confirms_them() {
+    let mut w = World::new();
+    for i in 0..15 {
+        let now = w.now();
+        w.crm
+            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
+    }
+    w.run();
+    for g in w.google().iter().take(12) {
+        let rn = g["resourceName"].as_str().unwrap().to_string();
+        w.google_request("DELETE", &format!("/v1/{rn}:deleteContact"), None);
+    }
+    w.confirm = false;
+    let held = w.run();
+    assert_eq!(
+        held.report
+            .held
+            .iter()
+            .map(|h| h.deletions.len())
+            .sum::<usize>(),
+        12
+    );
+    assert_eq!(
+        w.crm.contacts.len(),
+        15,
+        "nothing deleted before confirmation"
+    );
+    // A scheduled run meanwhile still holds them.
+    assert_eq!(w.run().report.held.len(), 1);
+    w.confirm = true;
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(r.report.deleted.crm, 12);
+    assert_eq!(w.crm.contacts.len(), 3);
+}
