@@ -376,9 +376,14 @@ impl Merger<'_> {
                 .map(|(k, i)| (k, i.clone()))
                 .collect()
         };
-        let c = keyed(get(self.input.crm));
-        let g = keyed(get(self.input.google));
-        let b = self.input.base.map(|b| keyed(get(b)));
+        let c = keyed(c_items);
+        let g = keyed(g_items);
+        // The base usually equals one side as written: reuse that side's keys.
+        let b = self.input.base.map(|b| match get(b) {
+            items if items == c_items => c.clone(),
+            items if items == g_items => g.clone(),
+            items => keyed(items),
+        });
         let find = |list: &[(String, T)], k: &str| {
             list.iter()
                 .find(|(key, _)| key == k)

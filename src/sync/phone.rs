@@ -48,6 +48,13 @@ pub fn to_e164(s: &str, region: Region) -> Option<String> {
 /// The number without its extension; see [`to_e164`].
 fn cut_extension(s: &str) -> &str {
     let s = s.trim();
+    // Most numbers have no letters and no separators: nothing to cut (the common, fast path).
+    if !s
+        .bytes()
+        .any(|b| b.is_ascii_alphabetic() || matches!(b, b';' | b',' | b'#'))
+    {
+        return s;
+    }
     let s = match s.get(..4) {
         Some(scheme) if scheme.eq_ignore_ascii_case("tel:") => &s[4..],
         _ => s,
