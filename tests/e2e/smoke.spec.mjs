@@ -1,5 +1,5 @@
 // The demo loads with the plugin wired into the CRM's three places.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./playwright.mjs";
 
 const shot = (name) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
 
