@@ -3,6 +3,7 @@
 //
 // The emulator is shared by every test of a run, so each test works on a Google account of its
 // own (a fresh email), and each test gets a fresh browser context, hence a freshly seeded CRM.
+import { execFileSync } from "node:child_process";
 import { expect } from "./playwright.mjs";
 
 export const EMULATOR = (process.env.GCS_EMULATOR_URL || "").replace(/\/$/, "");
@@ -30,10 +31,14 @@ export async function googleContacts(email) {
   return (await admin(`dump?email=${encodeURIComponent(email)}`)).contacts;
 }
 
-/** The CRM contact id a Google contact is linked to, from the plugin's clientData tag. */
+/** The CRM contact ids a Google contact is linked to: the plugin's `gcsync:<instance>` tags. */
 export function linkTag(person) {
-  const entries = person.clientData || [];
-  return entries.map((d) => d.value).filter(Boolean);
+  return (person.clientData || []).filter((d) => String(d.key || "").startsWith("gcsync:")).map((d) => d.value);
+}
+
+/** The Google contacts linked to CRM contact `id`. */
+export function linkedTo(google, id) {
+  return google.filter((g) => linkTag(g).includes(id));
 }
 
 export function displayName(person) {
@@ -68,6 +73,7 @@ export async function openDemo(page, hash = "#/contacts") {
 /** Goes to a route of the already open demo (no reload: the plugin keeps its in-memory token). */
 export async function go(page, hash) {
   await page.evaluate((h) => {
+    if (location.hash === h) return; // already there: no hashchange, nothing re-renders
     document.getElementById("main").dataset.ready = "false";
     location.hash = h;
   }, hash);
@@ -157,4 +163,16 @@ export async function crmContacts(page) {
 
 export function fullName(c) {
   return [c.firstName, c.middleName, c.lastName].filter(Boolean).join(" ");
+}
+
+/**
+ * The demo's deterministic seed data, from www/demo/seed.js: `crm` (the CRM's 300 contacts) and
+ * `google` (the 150 overlapping People API persons `cargo xtask demo` seeds). Read in a plain Node
+ * process, as xtask does: Playwright's loader would treat the module as CommonJS.
+ */
+export function demoSeed() {
+  const script = "import { generateSeedContacts, overlapForGoogle } from './www/demo/seed.js'; "
+    + "process.stdout.write(JSON.stringify({ crm: generateSeedContacts(), google: overlapForGoogle(150) }));";
+  const root = new URL("../../", import.meta.url).pathname;
+  return JSON.parse(execFileSync("node", ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" }));
 }
