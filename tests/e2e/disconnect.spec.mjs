@@ -42,5 +42,12 @@ test("Disconnect revokes the token: Google refuses it afterwards and syncing nee
   await openDemo(page, "#/settings");
   await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible();
   await expect(panel(page)).toContainText("No Google account is connected yet.");
+
+  // Connecting again (picking the account the chooser now lists) hands out a new, live token.
+  const again = await connectAccount(page, email, { screenshot: "disconnect-reconnect-consent", listed: true });
+  expect(again).toBeTruthy();
+  expect(again).not.toBe(token);
+  expect((await peopleApi(again)).status).toBe(200);
+  expect((await peopleApi(token)).status).toBe(401);
   expect(seen.errors).toEqual([]);
 });

@@ -41,8 +41,9 @@ test("Preview changes, then Apply: matched contacts are linked, not duplicated, 
   await expect(plan).toContainText("Nothing has been changed yet.");
   // The preview names the arranged contact with its fill-ins: the birthday into the CRM and the
   // phone into Google.
-  const row = table.getByRole("row").filter({ hasText: `${filled.firstName}` }).filter({ hasText: filled.lastName });
-  await expect(row.first()).toBeVisible();
+  const rows = table.getByRole("row").filter({ hasText: `${filled.firstName}` }).filter({ hasText: filled.lastName });
+  await expect(rows.filter({ hasText: "CRM" }).filter({ hasText: /birthday: \(empty\) → .*1984/ })).toHaveCount(1);
+  await expect(rows.filter({ hasText: "Google" }).filter({ hasText: /phones: \(empty\) → / })).toHaveCount(1);
   await expect(plan.getByRole("heading", { name: /^Ambiguous matches/ })).toBeVisible();
   await expect(plan.locator(".gcs-ambiguous")).toContainText("Mia Hernandez");
   await page.screenshot({ path: shot("first-sync-preview"), fullPage: true });

@@ -95,10 +95,11 @@ export async function openSettings(page) {
 
 /**
  * Settings → "Connect Google account" → the emulator's consent popup: picks `email` when the
- * chooser lists it, else types it under "Use another account" (which creates the account).
+ * chooser lists it (with `listed`, it must), else types it under "Use another account" (which
+ * creates the account).
  * Resolves to the access token the consent step handed out (read from its redirect).
  */
-export async function connectAccount(page, email, { screenshot } = {}) {
+export async function connectAccount(page, email, { screenshot, listed = false } = {}) {
   await openSettings(page);
   let token = null;
   const onResponse = (r) => {
@@ -116,6 +117,7 @@ export async function connectAccount(page, email, { screenshot } = {}) {
   await expect(popup.getByRole("heading", { name: "Choose an account" })).toBeVisible();
   if (screenshot) await popup.screenshot({ path: shot(screenshot) });
   const existing = popup.getByRole("button", { name: email, exact: true });
+  if (listed) await expect(existing, "the chooser lists the account").toBeVisible();
   if (await existing.count()) {
     await existing.click();
   } else {
