@@ -51,7 +51,8 @@ export function digits(s) {
 }
 
 /**
- * Opens the demo at `hash` and waits until the route is rendered and the plugin has loaded.
+ * Opens (or reloads) the demo at `hash` and waits until the route is rendered and the plugin
+ * has loaded.
  * Page errors and dialogs are collected in the returned object (tests assert they stay empty).
  */
 export async function openDemo(page, hash = "#/contacts") {
@@ -64,7 +65,10 @@ export async function openDemo(page, hash = "#/contacts") {
       d.dismiss().catch(() => {});
     });
   }
+  const reload = page.url().includes("/demo/");
   await page.goto(`/demo/${hash}`);
+  // Going to another hash of the same page is a same-document navigation: load it afresh.
+  if (reload) await page.reload();
   await expect(page.locator("html[data-plugins-loaded]")).toHaveCount(1);
   await expect(page.locator('#main[data-ready="true"]')).toHaveCount(1);
   return page.__gcsWatched;
