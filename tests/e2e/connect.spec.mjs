@@ -1,6 +1,6 @@
 // Connecting a Google account through the consent popup.
 import { test, expect } from "./playwright.mjs";
-import { admin, connectAccount, freshEmail, openDemo, panel, shot, EMULATOR } from "./helpers.mjs";
+import { admin, closing, connectAccount, freshEmail, openDemo, panel, shot, EMULATOR } from "./helpers.mjs";
 
 test("Connect Google account opens the consent popup and the panel lists the account as connected", async ({ page }) => {
   const email = freshEmail("connect");
@@ -46,10 +46,11 @@ test("after a reload the token is gone (memory only): the account asks to be rec
   const popupPromise = page.waitForEvent("popup");
   await account.getByRole("button", { name: "Update" }).click();
   const popup = await popupPromise;
+  const closed = closing(popup);
   // The chooser suggests the account being renewed first.
   await expect(popup.getByRole("button").first()).toHaveText(email);
   await popup.getByRole("button", { name: email, exact: true }).click();
-  await popup.waitForEvent("close");
+  await closed;
   await expect(p.locator(".gcs-messages")).toContainText(`${email} is connected again.`);
   await expect(account).toContainText("Connected");
   await expect(account).not.toContainText("Needs reconnect");

@@ -117,6 +117,7 @@ export async function connectAccount(page, email, { screenshot, listed = false }
   const popupPromise = page.waitForEvent("popup");
   await page.getByRole("button", { name: "Connect Google account" }).click();
   const popup = await popupPromise;
+  const closed = closing(popup);
   await popup.waitForLoadState("domcontentloaded");
   await expect(popup.getByRole("heading", { name: "Choose an account" })).toBeVisible();
   if (screenshot) await popup.screenshot({ path: shot(screenshot) });
@@ -128,13 +129,21 @@ export async function connectAccount(page, email, { screenshot, listed = false }
     await popup.getByPlaceholder("Email").fill(email);
     await popup.getByRole("button", { name: "Create account and continue" }).click();
   }
-  await popup.waitForEvent("close");
+  await closed;
   const account = panel(page).locator(`[data-account="${email.toLowerCase()}"]`);
   await expect(account).toBeVisible();
   await expect(account.getByText("Connected", { exact: true })).toBeVisible();
   await expect(panel(page)).toHaveAttribute("aria-busy", "false");
   page.context().off("response", onResponse);
   return token;
+}
+
+/**
+ * Resolves when `popup` has closed. Listen before acting: the consent popup closes itself as soon
+ * as it has handed the token over, possibly before a later `waitForEvent("close")` would listen.
+ */
+export function closing(popup) {
+  return popup.isClosed() ? Promise.resolve() : new Promise((resolve) => popup.once("close", resolve));
 }
 
 /** Clicks a panel button and waits for the panel to be idle again. */

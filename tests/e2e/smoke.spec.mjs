@@ -8,6 +8,8 @@ test("the demo CRM lists its contacts and offers the plugin's bulk action", asyn
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto("/demo/");
   await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
+  // The menu lists what is registered when it opens: wait for the plugin to finish loading.
+  await expect(page.locator("html[data-plugins-loaded]")).toHaveCount(1);
   await expect(page.getByRole("checkbox", { name: /^Select / }).first()).toBeVisible();
   await page.getByRole("button", { name: "More Actions" }).click();
   await expect(page.getByRole("menuitem", { name: "Sync Contact(s)" })).toBeVisible();

@@ -3,7 +3,7 @@
 // Each test connects a fresh, empty Google account and fills it with "Sync now" (the CRM's 300).
 import { test, expect } from "./playwright.mjs";
 import {
-  EMULATOR, connectAccount, crmContacts, digits, freshEmail, fullName, go, googleContacts, linkTag,
+  EMULATOR, admin, connectAccount, crmContacts, digits, freshEmail, fullName, go, googleContacts, linkTag,
   linkedTo, openDemo, openSettings, panel, panelAction, shot, syncNow,
 } from "./helpers.mjs";
 
@@ -133,4 +133,37 @@ test("Reset sync data, then Sync now: no duplicate in Google", async ({ page }) 
   expect(new Set(after.map((g) => g.resourceName))).toEqual(before);
   for (const g of after) expect(linkTag(g).length, g.resourceName).toBe(1);
   expect((await crmContacts(page)).length).toBe(300);
+});
+
+test("mass deletions in Google are held for confirmation, then carried out by Confirm", async ({ page }) => {
+  const { email, crm, google } = await syncedAccount(page, "held");
+  // 35 Google deletions: over the guard's limit of max(10, 10% of 300 links) = 30.
+  const victims = crm.slice(0, 35);
+  const names = victims.map((c) => linkedTo(google, c.id)[0].resourceName);
+  const { access_token: token } = await admin("tokens", { email });
+  const res = await fetch(`${EMULATOR}/v1/people:batchDeleteContacts`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ resourceNames: names }),
+  });
+  expect(res.status).toBe(200);
+  expect((await googleContacts(email)).length).toBe(265);
+
+  const p = panel(page);
+  const message = await syncNow(page);
+  expect(message).toContain("35 deletions wait for your confirmation below");
+  expect((await crmContacts(page)).length).toBe(300);
+  const held = p.getByRole("region", { name: "Deletions awaiting your confirmation" });
+  await expect(held).toBeVisible();
+  await expect(held.getByRole("listitem")).toHaveCount(35);
+  await expect(held).toContainText(fullName(victims[0]));
+  await page.screenshot({ path: shot("held-deletions"), fullPage: true });
+
+  await panelAction(page, "Confirm 35 deletions");
+  await expect(p.locator(".gcs-messages")).toContainText("35 deleted in the CRM");
+  await expect(held).toHaveCount(0);
+  const after = await crmContacts(page);
+  expect(after.length).toBe(265);
+  for (const c of victims) expect(after.some((x) => x.id === c.id)).toBe(false);
+  expect((await googleContacts(email)).length).toBe(265);
 });
