@@ -512,7 +512,15 @@ impl Plugin {
         }
         self.token(&id).await?;
         let lock = lock::acquire(&format!("gcontacts-sync:{id}")).await?;
-        let (state, mut stored) = storage::load_state(self.host(), &id).await?;
+        let (mut state, mut stored) = storage::load_state(self.host(), &id).await?;
+        if confirm_deletions {
+            // The run that held Google-side deletions already moved the sync token past their
+            // tombstones, so an incremental listing would not show them again and the
+            // confirmation would delete nothing. List Google in full instead: a linked contact
+            // missing from a complete listing is a deletion, found again. (The CRM is listed in
+            // full on every run.)
+            state.sync_token = None;
+        }
         let journal_key = key(&id, "journal");
         let journal = if preview_only {
             None

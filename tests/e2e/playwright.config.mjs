@@ -1,6 +1,6 @@
 // End-to-end tests of the demo CRM with the plugin, in Debian's Chromium (never a downloaded
 // browser). `cargo xtask test` starts the emulator and the demo server and passes their URLs.
-import { defineConfig } from "@playwright/test";
+import { defineConfig } from "./playwright.mjs";
 
 export default defineConfig({
   testDir: ".",

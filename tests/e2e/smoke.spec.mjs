@@ -1,5 +1,5 @@
 // The demo loads with the plugin wired into the CRM's three places.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./playwright.mjs";
 
 const shot = (name) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
 
@@ -8,7 +8,7 @@ test("the demo CRM lists its contacts and offers the plugin's bulk action", asyn
   page.on("pageerror", (e) => errors.push(e.message));
   await page.goto("/demo/");
   await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
-  // The plugin registers its actions once its wasm has loaded.
+  // The menu lists what is registered when it opens: wait for the plugin to finish loading.
   await expect(page.locator("html[data-plugins-loaded]")).toHaveCount(1);
   await expect(page.getByRole("checkbox", { name: /^Select / }).first()).toBeVisible();
   await page.getByRole("button", { name: "More Actions" }).click();

@@ -1,0 +1,65 @@
+// Connecting a Google account through the consent popup.
+import { test, expect } from "./playwright.mjs";
+import { admin, closing, connectAccount, freshEmail, openDemo, panel, shot, EMULATOR } from "./helpers.mjs";
+
+test("Connect Google account opens the consent popup and the panel lists the account as connected", async ({ page }) => {
+  const email = freshEmail("connect");
+  const seen = await openDemo(page);
+  const token = await connectAccount(page, email, { screenshot: "connect-consent" });
+
+  const account = panel(page).locator(`[data-account="${email}"]`);
+  await expect(account).toContainText(email);
+  await expect(account).toContainText("Connected");
+  await expect(account).toContainText("Never synced");
+  await expect(panel(page).getByRole("heading", { name: `Settings for ${email}` })).toBeVisible();
+  await page.screenshot({ path: shot("connect-panel"), fullPage: true });
+
+  // Google's side: the consent step created the account and handed out a live token for it.
+  const accounts = await admin("accounts");
+  expect(JSON.stringify(accounts)).toContain(email);
+  expect(token, "the consent step redirected with an access token").toBeTruthy();
+  const info = await fetch(`${EMULATOR}/tokeninfo?access_token=${encodeURIComponent(token)}`);
+  expect(info.status).toBe(200);
+  expect(await info.text()).toContain("contacts");
+  expect(seen.errors).toEqual([]);
+});
+
+test("after a reload the token is gone (memory only): the account asks to be reconnected, and Update renews it", async ({ page }) => {
+  const email = freshEmail("update");
+  const seen = await openDemo(page);
+  const first = await connectAccount(page, email);
+  await openDemo(page, "#/settings"); // a real reload: the in-memory token is lost
+  await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible();
+  const p = panel(page);
+  const account = p.locator(`[data-account="${email}"]`);
+  // No token in memory, and renewing one through the popup needs the user.
+  await expect(account).toContainText("Needs reconnect");
+  await expect(account).toContainText("click Update to reconnect");
+  await page.screenshot({ path: shot("update-needed"), fullPage: true });
+
+  let renewed = null;
+  const onResponse = (r) => {
+    const m = /[#&]access_token=([^&]+)/.exec(r.headers().location || "");
+    if (r.url().includes("/o/oauth2/v2/auth/approve") && m) renewed = decodeURIComponent(m[1]);
+  };
+  page.context().on("response", onResponse);
+  const popupPromise = page.waitForEvent("popup");
+  await account.getByRole("button", { name: "Update" }).click();
+  const popup = await popupPromise;
+  const closed = closing(popup);
+  // The chooser suggests the account being renewed first.
+  await expect(popup.getByRole("button").first()).toHaveText(email);
+  await popup.getByRole("button", { name: email, exact: true }).click();
+  await closed;
+  await expect(p.locator(".gcs-messages")).toContainText(`${email} is connected again.`);
+  await expect(account).toContainText("Connected");
+  await expect(account).not.toContainText("Needs reconnect");
+  expect(renewed).toBeTruthy();
+  expect(renewed).not.toBe(first);
+
+  // And a sync now goes through with the renewed token.
+  await p.getByRole("button", { name: "Sync now" }).click();
+  await expect(p.locator(".gcs-messages")).toContainText(`Synced with ${email}: 300 created in Google`, { timeout: 60_000 });
+  expect((await admin(`dump?email=${encodeURIComponent(email)}`)).contacts.length).toBe(300);
+  expect(seen.errors).toEqual([]);
+});

@@ -1,0 +1,193 @@
+// Shared steps of the end-to-end specs: the emulator's admin API, fresh Google accounts, opening
+// the demo, connecting through the consent popup, and reading both sides.
+//
+// The emulator is shared by every test of a run, so each test works on a Google account of its
+// own (a fresh email), and each test gets a fresh browser context, hence a freshly seeded CRM.
+import { execFileSync } from "node:child_process";
+import { expect } from "./playwright.mjs";
+
+export const EMULATOR = (process.env.GCS_EMULATOR_URL || "").replace(/\/$/, "");
+
+/** Where a spec saves its screenshots for review. */
+export const shot = (name) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
+
+/** A Google account email no other test (or run) uses. */
+export function freshEmail(tag) {
+  return `${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+}
+
+/** Calls the emulator's admin API; resolves to the JSON answer, throws on a non-2xx status. */
+export async function admin(path, body) {
+  const res = await fetch(`${EMULATOR}/__admin/${path}`, body === undefined
+    ? {}
+    : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`admin ${path}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : {};
+}
+
+/** The account's Google contacts (all fields), from the admin dump. */
+export async function googleContacts(email) {
+  return (await admin(`dump?email=${encodeURIComponent(email)}`)).contacts;
+}
+
+/** The CRM contact ids a Google contact is linked to: the plugin's `gcsync:<instance>` tags. */
+export function linkTag(person) {
+  return (person.clientData || []).filter((d) => String(d.key || "").startsWith("gcsync:")).map((d) => d.value);
+}
+
+/** The Google contacts linked to CRM contact `id`. */
+export function linkedTo(google, id) {
+  return google.filter((g) => linkTag(g).includes(id));
+}
+
+export function displayName(person) {
+  return person.names?.[0]?.displayName
+    ?? [person.names?.[0]?.givenName, person.names?.[0]?.familyName].filter(Boolean).join(" ");
+}
+
+export function digits(s) {
+  return String(s || "").replace(/\D/g, "");
+}
+
+/**
+ * Opens (or reloads) the demo at `hash` and waits until the route is rendered and the plugin
+ * has loaded.
+ * Page errors and dialogs are collected in the returned object (tests assert they stay empty).
+ */
+export async function openDemo(page, hash = "#/contacts") {
+  const seen = { errors: [], dialogs: [] };
+  if (!page.__gcsWatched) {
+    page.__gcsWatched = seen;
+    page.on("pageerror", (e) => seen.errors.push(e.message));
+    page.on("dialog", (d) => {
+      seen.dialogs.push(`${d.type()}: ${d.message()}`);
+      d.dismiss().catch(() => {});
+    });
+  }
+  const reload = page.url().includes("/demo/");
+  await page.goto(`/demo/${hash}`);
+  // Going to another hash of the same page is a same-document navigation: load it afresh.
+  if (reload) await page.reload();
+  await expect(page.locator("html[data-plugins-loaded]")).toHaveCount(1);
+  await expect(page.locator('#main[data-ready="true"]')).toHaveCount(1);
+  return page.__gcsWatched;
+}
+
+/** Goes to a route of the already open demo (no reload: the plugin keeps its in-memory token). */
+export async function go(page, hash) {
+  await page.evaluate((h) => {
+    if (location.hash === h) return; // already there: no hashchange, nothing re-renders
+    document.getElementById("main").dataset.ready = "false";
+    location.hash = h;
+  }, hash);
+  await expect(page.locator('#main[data-ready="true"]')).toHaveCount(1);
+}
+
+/** The Google Contacts Sync settings panel (on the Settings page). */
+export function panel(page) {
+  return page.locator("[data-gcs-panel]");
+}
+
+/** Opens Settings and waits for the plugin's panel to finish its first render. */
+export async function openSettings(page) {
+  await go(page, "#/settings");
+  await expect(page.getByRole("heading", { name: "Google Contacts Sync" })).toBeVisible();
+  await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible();
+  await expect(panel(page)).toHaveAttribute("aria-busy", "false");
+}
+
+/**
+ * Settings → "Connect Google account" → the emulator's consent popup: picks `email` when the
+ * chooser lists it (with `listed`, it must), else types it under "Use another account" (which
+ * creates the account).
+ * Resolves to the access token the consent step handed out (read from its redirect).
+ */
+export async function connectAccount(page, email, { screenshot, listed = false } = {}) {
+  await openSettings(page);
+  let token = null;
+  const onResponse = (r) => {
+    if (r.url().includes("/o/oauth2/v2/auth/approve")) {
+      const loc = r.headers().location || "";
+      const m = /[#&]access_token=([^&]+)/.exec(loc);
+      if (m) token = decodeURIComponent(m[1]);
+    }
+  };
+  page.context().on("response", onResponse);
+  const popupPromise = page.waitForEvent("popup");
+  await page.getByRole("button", { name: "Connect Google account" }).click();
+  const popup = await popupPromise;
+  const closed = closing(popup);
+  await popup.waitForLoadState("domcontentloaded");
+  await expect(popup.getByRole("heading", { name: "Choose an account" })).toBeVisible();
+  if (screenshot) await popup.screenshot({ path: shot(screenshot) });
+  const existing = popup.getByRole("button", { name: email, exact: true });
+  if (listed) await expect(existing, "the chooser lists the account").toBeVisible();
+  if (await existing.count()) {
+    await existing.click();
+  } else {
+    await popup.getByPlaceholder("Email").fill(email);
+    await popup.getByRole("button", { name: "Create account and continue" }).click();
+  }
+  await closed;
+  const account = panel(page).locator(`[data-account="${email.toLowerCase()}"]`);
+  await expect(account).toBeVisible();
+  await expect(account.getByText("Connected", { exact: true })).toBeVisible();
+  await expect(panel(page)).toHaveAttribute("aria-busy", "false");
+  page.context().off("response", onResponse);
+  return token;
+}
+
+/**
+ * Resolves when `popup` has closed. Listen before acting: the consent popup closes itself as soon
+ * as it has handed the token over, possibly before a later `waitForEvent("close")` would listen.
+ */
+export function closing(popup) {
+  return popup.isClosed() ? Promise.resolve() : new Promise((resolve) => popup.once("close", resolve));
+}
+
+/** Clicks a panel button and waits for the panel to be idle again. */
+export async function panelAction(page, name) {
+  const p = panel(page);
+  await p.getByRole("button", { name, exact: true }).click();
+  await expect(p).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+}
+
+/** "Sync now" in the panel; resolves to the panel's message after the run. */
+export async function syncNow(page) {
+  await panelAction(page, "Sync now");
+  const msg = panel(page).locator(".gcs-messages");
+  await expect(msg).toContainText("Synced with");
+  return (await msg.textContent()) || "";
+}
+
+/** Every CRM contact, read through the demo's host (the same IndexedDB the app renders). */
+export async function crmContacts(page) {
+  return page.evaluate(async () => {
+    const host = window.demoCrm.host;
+    const all = [];
+    let pageToken;
+    do {
+      const p = await host.contacts.list({ pageSize: 1000, pageToken });
+      all.push(...p.items);
+      pageToken = p.nextPageToken;
+    } while (pageToken);
+    return all;
+  });
+}
+
+export function fullName(c) {
+  return [c.firstName, c.middleName, c.lastName].filter(Boolean).join(" ");
+}
+
+/**
+ * The demo's deterministic seed data, from www/demo/seed.js: `crm` (the CRM's 300 contacts) and
+ * `google` (the 150 overlapping People API persons `cargo xtask demo` seeds). Read in a plain Node
+ * process, as xtask does: Playwright's loader would treat the module as CommonJS.
+ */
+export function demoSeed() {
+  const script = "import { generateSeedContacts, overlapForGoogle } from './www/demo/seed.js'; "
+    + "process.stdout.write(JSON.stringify({ crm: generateSeedContacts(), google: overlapForGoogle(150) }));";
+  const root = new URL("../../", import.meta.url).pathname;
+  return JSON.parse(execFileSync("node", ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" }));
+}

@@ -1,0 +1,11 @@
+// The OAuth consent step redirects to oauth-callback.html with the token in the fragment. Hand
+// the fragment to the page that opened this window (same origin only); that page closes this
+// window once it has read the answer. A separate file, not an inline script: hosts serve the
+// plugin under `script-src 'self'`, which blocks inline code.
+//
+// Closing here at once would race the message: the opener also watches for this window closing
+// (the user gave up), and it could see the window closed before the message was delivered, then
+// report a sign-in that in fact succeeded as cancelled. So this window only closes itself if
+// nobody has done so after a while (the opener is gone, or refused the answer).
+if (window.opener) window.opener.postMessage(location.hash, location.origin);
+setTimeout(() => window.close(), window.opener ? 5000 : 0);
