@@ -443,31 +443,13 @@ fn birthday_of(b: &wire::Birthday) -> Option<Birthday> {
     from_date.or_else(|| Birthday::parse(b.text.as_deref()?).ok())
 }
 
-/// Whether two phones are one number. Their keys decide when they can be compared; the core has
-/// no account region here, so a national number ("020 7946 0000") also matches Google's
-/// `canonicalForm` ("+442079460000") when its digits, less the trunk prefix, end it. Eight digits
-/// at least, so short local numbers do not match across area codes.
+/// Whether two phones are one number: equal comparison keys, nothing looser. A looser rule here
+/// (a national number matching the end of Google's `canonicalForm`) disagreed with the merge,
+/// which keys phones with the account's region: the two then counted phones differently, and
+/// the same numbers were rewritten on every run.
 fn same_phone(a: &Phone, b: &Phone) -> bool {
     let region = Region::default();
-    if phone_key(a, region) == phone_key(b, region) {
-        return true;
-    }
-    let digits = |p: &Phone| -> String {
-        p.canonical
-            .as_deref()
-            .unwrap_or(&p.value)
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect()
-    };
-    let (da, db) = (digits(a), digits(b));
-    let (short, long) = if da.len() <= db.len() {
-        (da, db)
-    } else {
-        (db, da)
-    };
-    let short = short.trim_start_matches('0');
-    short.len() >= 8 && short.len() < long.len() && long.ends_with(short)
+    phone_key(a, region) == phone_key(b, region)
 }
 
 #[cfg(test)]

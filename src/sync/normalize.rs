@@ -114,24 +114,23 @@ pub fn address_key(a: &Address) -> String {
     .join("|")
 }
 
-/// The key of a phone: E.164 when its text parses with the account's region, else Google's
-/// `canonicalForm` when Google gave one, else its digits.
+/// The key of a phone: E.164 when its text parses with the account's region, else its digits.
+/// Google's `canonicalForm` counts only for a value without digits.
 ///
-/// The text comes first so that one number typed the same way gets the same key on both sides:
-/// Google reads national numbers with the Google account's region, which may not be the CRM's,
-/// and trusting it on one side only made the same phone look different on each, and get written
-/// again on every run.
+/// The key comes from the text alone so that one number typed the same way gets the same key on
+/// both sides. Google reads national numbers with the Google account's region (or not at all),
+/// and the CRM's copy has no `canonicalForm`: trusting it on one side made the same phone look
+/// different on each, and get written again on every run.
 pub fn phone_key(p: &Phone, region: Region) -> String {
-    if let Some(e164) = super::phone::to_e164(&p.value, region) {
-        return e164;
-    }
-    if let Some(c) = p.canonical.as_deref() {
-        let c = c.trim();
-        if c.starts_with('+') && c.len() > 1 {
-            return c.to_string();
+    let key = phone_value_key(&p.value, region);
+    if key.is_empty() {
+        if let Some(c) = p.canonical.as_deref().map(str::trim) {
+            if c.starts_with('+') && c.len() > 1 {
+                return c.to_string();
+            }
         }
     }
-    digits(&p.value)
+    key
 }
 
 /// The key of a phone number as typed: E.164 when parseable with the default region, else the

@@ -105,14 +105,9 @@ test("Preview changes, then Apply: matched contacts are linked, not duplicated, 
   expect(seen.errors).toEqual([]);
 });
 
-// DESIGN §3 "Echoes": a second sync with no edits anywhere makes zero writes. It does not yet:
-// after the first sync of the demo data, a preview still plans 7 phone updates (national numbers
-// of other countries, e.g. "020 7946 0822" beside "+44 20 7946 0822", or "(11) 95055-8544",
-// whose key differs once Google has given it a canonicalForm). That is the sync core's phone
-// normalization and merge (src/sync), outside this suite's reach; the test is marked as an
-// expected failure so the suite tells whoever fixes it to flip the mark.
+// DESIGN §3 "Echoes": a second sync with no edits anywhere makes zero writes, national phone
+// numbers of other countries included ("020 7946 0822" beside "+44 20 7946 0822").
 test("a second sync right after the first has nothing to change", async ({ page }) => {
-  test.fail(true, "the sync core plans phantom phone updates for national numbers after the first sync");
   const email = freshEmail("second-sync");
   const { google: people } = demoSeed();
   await admin("accounts", { email });

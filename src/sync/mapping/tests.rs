@@ -250,11 +250,37 @@ fn emails_in_another_order_or_case_are_not_a_change() {
 }
 
 #[test]
-fn a_national_phone_matches_googles_canonical_form_and_keeps_its_label() {
+fn a_phone_whose_key_differs_from_googles_is_written_as_the_crm_has_it() {
+    // Read with the default region, "020 7946 0000" is not Google's "+44 20 7946 0000": the
+    // merge, which decided this list, counts them the same way, so the mapping must too.
     let mut c = ada();
     c.phones = vec![
         Phone {
             value: "020 7946 0000".into(),
+            kind: String::new(),
+            canonical: None,
+        },
+        Phone {
+            value: "+1 212 555 0199".into(),
+            kind: "work".into(),
+            canonical: None,
+        },
+    ];
+    check_apply(
+        ADA,
+        &c,
+        &[Field::Phones],
+        r#"mask: phoneNumbers
+phoneNumbers: [{"value":"020 7946 0000"},{"type":"work","value":"+1 212 555 0199"}]"#,
+    );
+}
+
+#[test]
+fn a_phone_written_in_another_format_keeps_googles_item_and_label() {
+    let mut c = ada();
+    c.phones = vec![
+        Phone {
+            value: "+442079460000".into(),
             kind: String::new(),
             canonical: None,
         },

@@ -39,11 +39,14 @@ fn a_phone_typed_the_same_way_has_the_same_key_whatever_google_made_of_it() {
         ..Phone::default()
     };
     assert_eq!(phone_key(&crm, region), phone_key(&google, region));
-    // Text that does not parse falls back to Google's reading.
-    let odd = Phone {
-        value: "ext only".into(),
-        canonical: Some("+14155550136".into()),
+    // Text that does not parse is its digits on both sides, whatever Google made of it.
+    let national = |canonical: Option<&str>| Phone {
+        value: "(11) 95055-8544".into(),
+        canonical: canonical.map(str::to_string),
         ..Phone::default()
     };
-    assert_eq!(phone_key(&odd, region), "+14155550136");
+    assert_eq!(
+        phone_key(&national(Some("+11950558544")), Region::US),
+        phone_key(&national(None), Region::US)
+    );
 }
