@@ -10,16 +10,24 @@
 //!   flattened `other` map, so photos, `userDefined`, relations, an email's `displayName`, a
 //!   phone's custom label or an organization's department survive a round trip untouched.
 //!
+//! Reading goes through one parsed [`Value`] and the hand-written [`FromJson`] impls at the end
+//! of this file, which take the modelled keys out of each object and keep the rest as `other`. A
+//! derived `Deserialize` with `#[serde(flatten)]` buffers every struct through serde's private
+//! `Content` type and instantiates a deserializer per struct: in the wasm that was most of the
+//! plugin's size. Writing keeps the derived `Serialize`, which stays small and keeps the order of
+//! the keys in a request body.
+//!
 //! Only the fields the sync maps are typed; everything else stays JSON.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// Unknown keys, kept verbatim.
 pub type Other = Map<String, Value>;
 
 /// A People API `Person`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +89,7 @@ impl Person {
 /// `Source.type` of a contact the user owns.
 pub const SOURCE_CONTACT: &str = "CONTACT";
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonMetadata {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -94,7 +102,7 @@ pub struct PersonMetadata {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     /// CONTACT, PROFILE, DOMAIN_PROFILE, ACCOUNT, OTHER_CONTACT, DOMAIN_CONTACT.
@@ -112,7 +120,7 @@ pub struct Source {
 }
 
 /// The `metadata` every field item carries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,7 +146,7 @@ pub fn from_contact(m: &Option<FieldMetadata>) -> bool {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Name {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,7 +175,7 @@ pub struct Name {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailAddress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,7 +190,7 @@ pub struct EmailAddress {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,7 +206,7 @@ pub struct PhoneNumber {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,7 +235,7 @@ pub struct Address {
 }
 
 /// A calendar date; 0 (or absent) in a part means "not given".
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Date {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,7 +246,7 @@ pub struct Date {
     pub day: Option<i32>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Birthday {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,7 +260,7 @@ pub struct Birthday {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -267,7 +275,7 @@ pub struct Organization {
 }
 
 /// The Contacts "Notes" field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Biography {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,7 +291,7 @@ pub struct Biography {
 
 pub const TEXT_PLAIN: &str = "TEXT_PLAIN";
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Membership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -314,7 +322,7 @@ impl Membership {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactGroupMembership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -325,7 +333,7 @@ pub struct ContactGroupMembership {
 }
 
 /// "Arbitrary client data that is populated by clients. Duplicate keys and values are allowed."
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -339,7 +347,7 @@ pub struct ClientData {
 }
 
 /// `people.connections.list`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListConnectionsResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -357,7 +365,7 @@ pub struct ListConnectionsResponse {
 }
 
 /// `people.getBatchGet`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetPeopleResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -365,7 +373,7 @@ pub struct GetPeopleResponse {
 }
 
 /// One item of a batch read or write, with its own status: batches fail item by item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -385,13 +393,13 @@ impl PersonResponse {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactToCreate {
     pub contact_person: Person,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchCreateContactsRequest {
     pub contacts: Vec<ContactToCreate>,
@@ -400,14 +408,14 @@ pub struct BatchCreateContactsRequest {
     pub sources: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchCreateContactsResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub created_people: Vec<PersonResponse>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchUpdateContactsRequest {
     /// Keyed by resource name. A `BTreeMap` keeps the body's order deterministic.
@@ -418,7 +426,7 @@ pub struct BatchUpdateContactsRequest {
     pub sources: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchUpdateContactsResponse {
     /// Keyed by resource name.
@@ -426,14 +434,14 @@ pub struct BatchUpdateContactsResponse {
     pub update_result: std::collections::BTreeMap<String, PersonResponse>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchDeleteContactsRequest {
     pub resource_names: Vec<String>,
 }
 
 /// A contact group (a label in the Contacts UI).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -455,7 +463,7 @@ pub struct ContactGroup {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListContactGroupsResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -468,7 +476,7 @@ pub struct ListContactGroupsResponse {
     pub total_items: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateContactGroupRequest {
     pub contact_group: ContactGroup,
@@ -476,7 +484,7 @@ pub struct CreateContactGroupRequest {
     pub read_group_fields: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifyContactGroupMembersRequest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -485,7 +493,7 @@ pub struct ModifyContactGroupMembersRequest {
     pub resource_names_to_remove: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifyContactGroupMembersResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -496,7 +504,7 @@ pub struct ModifyContactGroupMembersResponse {
 }
 
 /// `google.rpc.Status`: the body of an error, and the per-item status of batch results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -512,7 +520,468 @@ pub struct Status {
 }
 
 /// `{"error": Status}`: how every failed HTTP call answers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ErrorEnvelope {
     pub error: Status,
+}
+
+/// Building a wire type from parsed JSON. Missing keys and `null`s read as absent, a wrong type
+/// is an error (as a derived `Deserialize` has it), and keys a type does not model stay in its
+/// `other`.
+pub trait FromJson: Sized {
+    fn from_json(v: Value) -> Result<Self, String>;
+}
+
+/// Every `FromJson` type is also `Deserialize`, through [`Value`], so callers keep using
+/// `serde_json::from_str` and the wasm holds one JSON deserializer.
+macro_rules! deserialize_via_value {
+    ($($t:ty),* $(,)?) => {$(
+        impl<'de> Deserialize<'de> for $t {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                FromJson::from_json(Value::deserialize(d)?).map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+
+deserialize_via_value!(
+    Person,
+    PersonMetadata,
+    Source,
+    FieldMetadata,
+    Name,
+    EmailAddress,
+    PhoneNumber,
+    Address,
+    Date,
+    Birthday,
+    Organization,
+    Biography,
+    Membership,
+    ContactGroupMembership,
+    ClientData,
+    ListConnectionsResponse,
+    GetPeopleResponse,
+    PersonResponse,
+    BatchCreateContactsResponse,
+    BatchUpdateContactsResponse,
+    ContactGroup,
+    ListContactGroupsResponse,
+    ModifyContactGroupMembersResponse,
+    Status,
+    ErrorEnvelope,
+);
+
+/// serde's wording, so an unreadable response reads as it did with derived impls.
+fn invalid(v: &Value, expected: &str) -> String {
+    let got = match v {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".to_string(),
+        Value::Object(_) => "map".to_string(),
+    };
+    format!("invalid type: {got}, expected {expected}")
+}
+
+impl FromJson for Value {
+    fn from_json(v: Value) -> Result<Self, String> {
+        Ok(v)
+    }
+}
+
+impl FromJson for String {
+    fn from_json(v: Value) -> Result<Self, String> {
+        match v {
+            Value::String(s) => Ok(s),
+            v => Err(invalid(&v, "a string")),
+        }
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(v: Value) -> Result<Self, String> {
+        v.as_bool().ok_or_else(|| invalid(&v, "a boolean"))
+    }
+}
+
+impl FromJson for i64 {
+    fn from_json(v: Value) -> Result<Self, String> {
+        match &v {
+            Value::Number(n) if !n.is_f64() => n
+                .as_i64()
+                .ok_or_else(|| format!("invalid value: integer `{n}`, expected i64")),
+            _ => Err(invalid(&v, "i64")),
+        }
+    }
+}
+
+impl FromJson for i32 {
+    fn from_json(v: Value) -> Result<Self, String> {
+        match &v {
+            Value::Number(n) if !n.is_f64() => n
+                .as_i64()
+                .and_then(|i| i32::try_from(i).ok())
+                .ok_or_else(|| format!("invalid value: integer `{n}`, expected i32")),
+            _ => Err(invalid(&v, "i32")),
+        }
+    }
+}
+
+/// A JSON object being taken apart: each typed key is removed as it is read, so what is left is
+/// the type's `other`.
+struct Fields(Map<String, Value>);
+
+impl Fields {
+    fn of(v: Value, what: &str) -> Result<Fields, String> {
+        match v {
+            Value::Object(m) => Ok(Fields(m)),
+            v => Err(invalid(&v, what)),
+        }
+    }
+
+    fn opt<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
+        match self.0.remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => T::from_json(v).map(Some),
+        }
+    }
+
+    /// A list that may be absent; `null` is an error, as it is for a derived `Vec` field.
+    fn list<T: FromJson>(&mut self, key: &str) -> Result<Vec<T>, String> {
+        match self.0.remove(key) {
+            None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items.into_iter().map(T::from_json).collect(),
+            Some(v) => Err(invalid(&v, "a sequence")),
+        }
+    }
+
+    fn map<T: FromJson>(&mut self, key: &str) -> Result<BTreeMap<String, T>, String> {
+        match self.0.remove(key) {
+            None => Ok(BTreeMap::new()),
+            Some(Value::Object(m)) => m
+                .into_iter()
+                .map(|(k, v)| Ok((k, T::from_json(v)?)))
+                .collect(),
+            Some(v) => Err(invalid(&v, "a map")),
+        }
+    }
+
+    fn required<T: FromJson>(&mut self, key: &str) -> Result<T, String> {
+        self.opt(key)?
+            .ok_or_else(|| format!("missing field `{key}`"))
+    }
+}
+
+impl FromJson for Person {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Person")?;
+        Ok(Person {
+            resource_name: f.opt("resourceName")?,
+            etag: f.opt("etag")?,
+            metadata: f.opt("metadata")?,
+            names: f.list("names")?,
+            email_addresses: f.list("emailAddresses")?,
+            phone_numbers: f.list("phoneNumbers")?,
+            addresses: f.list("addresses")?,
+            birthdays: f.list("birthdays")?,
+            organizations: f.list("organizations")?,
+            biographies: f.list("biographies")?,
+            memberships: f.list("memberships")?,
+            client_data: f.list("clientData")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for PersonMetadata {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct PersonMetadata")?;
+        Ok(PersonMetadata {
+            sources: f.list("sources")?,
+            previous_resource_names: f.list("previousResourceNames")?,
+            deleted: f.opt("deleted")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for Source {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Source")?;
+        Ok(Source {
+            kind: f.opt("type")?,
+            id: f.opt("id")?,
+            etag: f.opt("etag")?,
+            update_time: f.opt("updateTime")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for FieldMetadata {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct FieldMetadata")?;
+        Ok(FieldMetadata {
+            primary: f.opt("primary")?,
+            source: f.opt("source")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for Name {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Name")?;
+        Ok(Name {
+            metadata: f.opt("metadata")?,
+            given_name: f.opt("givenName")?,
+            middle_name: f.opt("middleName")?,
+            family_name: f.opt("familyName")?,
+            honorific_prefix: f.opt("honorificPrefix")?,
+            honorific_suffix: f.opt("honorificSuffix")?,
+            display_name: f.opt("displayName")?,
+            display_name_last_first: f.opt("displayNameLastFirst")?,
+            unstructured_name: f.opt("unstructuredName")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for EmailAddress {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct EmailAddress")?;
+        Ok(EmailAddress {
+            metadata: f.opt("metadata")?,
+            value: f.opt("value")?,
+            kind: f.opt("type")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for PhoneNumber {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct PhoneNumber")?;
+        Ok(PhoneNumber {
+            metadata: f.opt("metadata")?,
+            value: f.opt("value")?,
+            canonical_form: f.opt("canonicalForm")?,
+            kind: f.opt("type")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for Address {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Address")?;
+        Ok(Address {
+            metadata: f.opt("metadata")?,
+            formatted_value: f.opt("formattedValue")?,
+            street_address: f.opt("streetAddress")?,
+            extended_address: f.opt("extendedAddress")?,
+            city: f.opt("city")?,
+            region: f.opt("region")?,
+            postal_code: f.opt("postalCode")?,
+            country: f.opt("country")?,
+            country_code: f.opt("countryCode")?,
+            kind: f.opt("type")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for Date {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Date")?;
+        Ok(Date {
+            year: f.opt("year")?,
+            month: f.opt("month")?,
+            day: f.opt("day")?,
+        })
+    }
+}
+
+impl FromJson for Birthday {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Birthday")?;
+        Ok(Birthday {
+            metadata: f.opt("metadata")?,
+            date: f.opt("date")?,
+            text: f.opt("text")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for Organization {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Organization")?;
+        Ok(Organization {
+            metadata: f.opt("metadata")?,
+            name: f.opt("name")?,
+            title: f.opt("title")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for Biography {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Biography")?;
+        Ok(Biography {
+            metadata: f.opt("metadata")?,
+            value: f.opt("value")?,
+            content_type: f.opt("contentType")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for Membership {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Membership")?;
+        Ok(Membership {
+            metadata: f.opt("metadata")?,
+            contact_group_membership: f.opt("contactGroupMembership")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for ContactGroupMembership {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct ContactGroupMembership")?;
+        Ok(ContactGroupMembership {
+            contact_group_resource_name: f.opt("contactGroupResourceName")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for ClientData {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct ClientData")?;
+        Ok(ClientData {
+            metadata: f.opt("metadata")?,
+            key: f.opt("key")?,
+            value: f.opt("value")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for ListConnectionsResponse {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct ListConnectionsResponse")?;
+        Ok(ListConnectionsResponse {
+            connections: f.list("connections")?,
+            next_page_token: f.opt("nextPageToken")?,
+            next_sync_token: f.opt("nextSyncToken")?,
+            total_items: f.opt("totalItems")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for GetPeopleResponse {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct GetPeopleResponse")?;
+        Ok(GetPeopleResponse {
+            responses: f.list("responses")?,
+        })
+    }
+}
+
+impl FromJson for PersonResponse {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct PersonResponse")?;
+        Ok(PersonResponse {
+            person: f.opt("person")?,
+            requested_resource_name: f.opt("requestedResourceName")?,
+            status: f.opt("status")?,
+            http_status_code: f.opt("httpStatusCode")?,
+        })
+    }
+}
+
+impl FromJson for BatchCreateContactsResponse {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct BatchCreateContactsResponse")?;
+        Ok(BatchCreateContactsResponse {
+            created_people: f.list("createdPeople")?,
+        })
+    }
+}
+
+impl FromJson for BatchUpdateContactsResponse {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct BatchUpdateContactsResponse")?;
+        Ok(BatchUpdateContactsResponse {
+            update_result: f.map("updateResult")?,
+        })
+    }
+}
+
+impl FromJson for ContactGroup {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct ContactGroup")?;
+        Ok(ContactGroup {
+            resource_name: f.opt("resourceName")?,
+            etag: f.opt("etag")?,
+            name: f.opt("name")?,
+            formatted_name: f.opt("formattedName")?,
+            group_type: f.opt("groupType")?,
+            member_count: f.opt("memberCount")?,
+            member_resource_names: f.list("memberResourceNames")?,
+            other: f.0,
+        })
+    }
+}
+
+impl FromJson for ListContactGroupsResponse {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct ListContactGroupsResponse")?;
+        Ok(ListContactGroupsResponse {
+            contact_groups: f.list("contactGroups")?,
+            next_page_token: f.opt("nextPageToken")?,
+            next_sync_token: f.opt("nextSyncToken")?,
+            total_items: f.opt("totalItems")?,
+        })
+    }
+}
+
+impl FromJson for ModifyContactGroupMembersResponse {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct ModifyContactGroupMembersResponse")?;
+        Ok(ModifyContactGroupMembersResponse {
+            not_found_resource_names: f.list("notFoundResourceNames")?,
+            can_not_remove_last_contact_group_resource_names: f
+                .list("canNotRemoveLastContactGroupResourceNames")?,
+        })
+    }
+}
+
+impl FromJson for Status {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct Status")?;
+        Ok(Status {
+            code: f.opt("code")?,
+            message: f.opt("message")?,
+            status: f.opt("status")?,
+            details: f.list("details")?,
+        })
+    }
+}
+
+impl FromJson for ErrorEnvelope {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut f = Fields::of(v, "struct ErrorEnvelope")?;
+        Ok(ErrorEnvelope {
+            error: f.required("error")?,
+        })
+    }
 }
