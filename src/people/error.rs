@@ -7,7 +7,8 @@
 //! expired sync token has been captured as both FAILED_PRECONDITION and INVALID_ARGUMENT, always
 //! with `ErrorInfo.reason = EXPIRED_SYNC_TOKEN` and always as HTTP 400 (not 410 as in Calendar).
 
-use super::wire::{ErrorEnvelope, FromJson, Status};
+use super::wire::{ErrorEnvelope, Status};
+use crate::json::FromJson;
 use serde_json::Value;
 use std::fmt;
 

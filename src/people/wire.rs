@@ -10,18 +10,18 @@
 //!   flattened `other` map, so photos, `userDefined`, relations, an email's `displayName`, a
 //!   phone's custom label or an organization's department survive a round trip untouched.
 //!
-//! Reading goes through one parsed [`Value`] and the hand-written [`FromJson`] impls at the end
-//! of this file, which take the modelled keys out of each object and keep the rest as `other`. A
-//! derived `Deserialize` with `#[serde(flatten)]` buffers every struct through serde's private
-//! `Content` type and instantiates a deserializer per struct: in the wasm that was most of the
-//! plugin's size. Writing keeps the derived `Serialize`, which stays small and keeps the order of
-//! the keys in a request body.
+//! Reading goes through one parsed [`Value`] ([`crate::json`]): the impls at the end of this file
+//! take the modelled keys out of each object and keep the rest as `other`. A derived
+//! `Deserialize` with `#[serde(flatten)]` buffers every struct through serde's private `Content`
+//! type and instantiates a deserializer per struct: in the wasm that was most of the plugin's
+//! size. Writing keeps the derived `Serialize`, which stays small and keeps the order of the keys
+//! in a request body.
 //!
 //! Only the fields the sync maps are typed; everything else stays JSON.
 
-use serde::{Deserialize, Serialize};
+use crate::json_struct;
+use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// Unknown keys, kept verbatim.
 pub type Other = Map<String, Value>;
@@ -525,463 +525,170 @@ pub struct ErrorEnvelope {
     pub error: Status,
 }
 
-/// Building a wire type from parsed JSON. Missing keys and `null`s read as absent, a wrong type
-/// is an error (as a derived `Deserialize` has it), and keys a type does not model stay in its
-/// `other`.
-pub trait FromJson: Sized {
-    fn from_json(v: Value) -> Result<Self, String>;
-}
+json_struct!(Person {
+    resource_name: "resourceName",
+    etag: "etag",
+    metadata: "metadata",
+    names: "names" or default,
+    email_addresses: "emailAddresses" or default,
+    phone_numbers: "phoneNumbers" or default,
+    addresses: "addresses" or default,
+    birthdays: "birthdays" or default,
+    organizations: "organizations" or default,
+    biographies: "biographies" or default,
+    memberships: "memberships" or default,
+    client_data: "clientData" or default,
+} rest other);
 
-/// Every `FromJson` type is also `Deserialize`, through [`Value`], so callers keep using
-/// `serde_json::from_str` and the wasm holds one JSON deserializer.
-macro_rules! deserialize_via_value {
-    ($($t:ty),* $(,)?) => {$(
-        impl<'de> Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                FromJson::from_json(Value::deserialize(d)?).map_err(serde::de::Error::custom)
-            }
-        }
-    )*};
-}
+json_struct!(PersonMetadata {
+    sources: "sources" or default,
+    previous_resource_names: "previousResourceNames" or default,
+    deleted: "deleted",
+} rest other);
 
-deserialize_via_value!(
-    Person,
-    PersonMetadata,
-    Source,
-    FieldMetadata,
-    Name,
-    EmailAddress,
-    PhoneNumber,
-    Address,
-    Date,
-    Birthday,
-    Organization,
-    Biography,
-    Membership,
-    ContactGroupMembership,
-    ClientData,
-    ListConnectionsResponse,
-    GetPeopleResponse,
-    PersonResponse,
-    BatchCreateContactsResponse,
-    BatchUpdateContactsResponse,
-    ContactGroup,
-    ListContactGroupsResponse,
-    ModifyContactGroupMembersResponse,
-    Status,
-    ErrorEnvelope,
-);
+json_struct!(Source {
+    kind: "type",
+    id: "id",
+    etag: "etag",
+    update_time: "updateTime",
+} rest other);
 
-/// serde's wording, so an unreadable response reads as it did with derived impls.
-fn invalid(v: &Value, expected: &str) -> String {
-    let got = match v {
-        Value::Null => "null".to_string(),
-        Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
-        Value::Number(n) => format!("integer `{n}`"),
-        Value::String(s) => format!("string {s:?}"),
-        Value::Array(_) => "sequence".to_string(),
-        Value::Object(_) => "map".to_string(),
-    };
-    format!("invalid type: {got}, expected {expected}")
-}
+json_struct!(FieldMetadata {
+    primary: "primary",
+    source: "source",
+} rest other);
 
-impl FromJson for Value {
-    fn from_json(v: Value) -> Result<Self, String> {
-        Ok(v)
-    }
-}
+json_struct!(Name {
+    metadata: "metadata",
+    given_name: "givenName",
+    middle_name: "middleName",
+    family_name: "familyName",
+    honorific_prefix: "honorificPrefix",
+    honorific_suffix: "honorificSuffix",
+    display_name: "displayName",
+    display_name_last_first: "displayNameLastFirst",
+    unstructured_name: "unstructuredName",
+} rest other);
 
-impl FromJson for String {
-    fn from_json(v: Value) -> Result<Self, String> {
-        match v {
-            Value::String(s) => Ok(s),
-            v => Err(invalid(&v, "a string")),
-        }
-    }
-}
+json_struct!(EmailAddress {
+    metadata: "metadata",
+    value: "value",
+    kind: "type",
+} rest other);
 
-impl FromJson for bool {
-    fn from_json(v: Value) -> Result<Self, String> {
-        v.as_bool().ok_or_else(|| invalid(&v, "a boolean"))
-    }
-}
+json_struct!(PhoneNumber {
+    metadata: "metadata",
+    value: "value",
+    canonical_form: "canonicalForm",
+    kind: "type",
+} rest other);
 
-impl FromJson for i64 {
-    fn from_json(v: Value) -> Result<Self, String> {
-        match &v {
-            Value::Number(n) if !n.is_f64() => n
-                .as_i64()
-                .ok_or_else(|| format!("invalid value: integer `{n}`, expected i64")),
-            _ => Err(invalid(&v, "i64")),
-        }
-    }
-}
+json_struct!(Address {
+    metadata: "metadata",
+    formatted_value: "formattedValue",
+    street_address: "streetAddress",
+    extended_address: "extendedAddress",
+    city: "city",
+    region: "region",
+    postal_code: "postalCode",
+    country: "country",
+    country_code: "countryCode",
+    kind: "type",
+} rest other);
 
-impl FromJson for i32 {
-    fn from_json(v: Value) -> Result<Self, String> {
-        match &v {
-            Value::Number(n) if !n.is_f64() => n
-                .as_i64()
-                .and_then(|i| i32::try_from(i).ok())
-                .ok_or_else(|| format!("invalid value: integer `{n}`, expected i32")),
-            _ => Err(invalid(&v, "i32")),
-        }
-    }
-}
+json_struct!(Date {
+    year: "year",
+    month: "month",
+    day: "day",
+});
 
-/// A JSON object being taken apart: each typed key is removed as it is read, so what is left is
-/// the type's `other`.
-struct Fields(Map<String, Value>);
+json_struct!(Birthday {
+    metadata: "metadata",
+    date: "date",
+    text: "text",
+} rest other);
 
-impl Fields {
-    fn of(v: Value, what: &str) -> Result<Fields, String> {
-        match v {
-            Value::Object(m) => Ok(Fields(m)),
-            v => Err(invalid(&v, what)),
-        }
-    }
+json_struct!(Organization {
+    metadata: "metadata",
+    name: "name",
+    title: "title",
+} rest other);
 
-    fn opt<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
-        match self.0.remove(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(v) => T::from_json(v).map(Some),
-        }
-    }
+json_struct!(Biography {
+    metadata: "metadata",
+    value: "value",
+    content_type: "contentType",
+} rest other);
 
-    /// A list that may be absent; `null` is an error, as it is for a derived `Vec` field.
-    fn list<T: FromJson>(&mut self, key: &str) -> Result<Vec<T>, String> {
-        match self.0.remove(key) {
-            None => Ok(Vec::new()),
-            Some(Value::Array(items)) => items.into_iter().map(T::from_json).collect(),
-            Some(v) => Err(invalid(&v, "a sequence")),
-        }
-    }
+json_struct!(Membership {
+    metadata: "metadata",
+    contact_group_membership: "contactGroupMembership",
+} rest other);
 
-    fn map<T: FromJson>(&mut self, key: &str) -> Result<BTreeMap<String, T>, String> {
-        match self.0.remove(key) {
-            None => Ok(BTreeMap::new()),
-            Some(Value::Object(m)) => m
-                .into_iter()
-                .map(|(k, v)| Ok((k, T::from_json(v)?)))
-                .collect(),
-            Some(v) => Err(invalid(&v, "a map")),
-        }
-    }
+json_struct!(ContactGroupMembership {
+    contact_group_resource_name: "contactGroupResourceName",
+} rest other);
 
-    fn required<T: FromJson>(&mut self, key: &str) -> Result<T, String> {
-        self.opt(key)?
-            .ok_or_else(|| format!("missing field `{key}`"))
-    }
-}
+json_struct!(ClientData {
+    metadata: "metadata",
+    key: "key",
+    value: "value",
+} rest other);
 
-impl FromJson for Person {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Person")?;
-        Ok(Person {
-            resource_name: f.opt("resourceName")?,
-            etag: f.opt("etag")?,
-            metadata: f.opt("metadata")?,
-            names: f.list("names")?,
-            email_addresses: f.list("emailAddresses")?,
-            phone_numbers: f.list("phoneNumbers")?,
-            addresses: f.list("addresses")?,
-            birthdays: f.list("birthdays")?,
-            organizations: f.list("organizations")?,
-            biographies: f.list("biographies")?,
-            memberships: f.list("memberships")?,
-            client_data: f.list("clientData")?,
-            other: f.0,
-        })
-    }
-}
+json_struct!(ListConnectionsResponse {
+    connections: "connections" or default,
+    next_page_token: "nextPageToken",
+    next_sync_token: "nextSyncToken",
+    total_items: "totalItems",
+} rest other);
 
-impl FromJson for PersonMetadata {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct PersonMetadata")?;
-        Ok(PersonMetadata {
-            sources: f.list("sources")?,
-            previous_resource_names: f.list("previousResourceNames")?,
-            deleted: f.opt("deleted")?,
-            other: f.0,
-        })
-    }
-}
+json_struct!(GetPeopleResponse {
+    responses: "responses" or default,
+});
 
-impl FromJson for Source {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Source")?;
-        Ok(Source {
-            kind: f.opt("type")?,
-            id: f.opt("id")?,
-            etag: f.opt("etag")?,
-            update_time: f.opt("updateTime")?,
-            other: f.0,
-        })
-    }
-}
+json_struct!(PersonResponse {
+    person: "person",
+    requested_resource_name: "requestedResourceName",
+    status: "status",
+    http_status_code: "httpStatusCode",
+});
 
-impl FromJson for FieldMetadata {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct FieldMetadata")?;
-        Ok(FieldMetadata {
-            primary: f.opt("primary")?,
-            source: f.opt("source")?,
-            other: f.0,
-        })
-    }
-}
+json_struct!(BatchCreateContactsResponse {
+    created_people: "createdPeople" or default,
+});
 
-impl FromJson for Name {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Name")?;
-        Ok(Name {
-            metadata: f.opt("metadata")?,
-            given_name: f.opt("givenName")?,
-            middle_name: f.opt("middleName")?,
-            family_name: f.opt("familyName")?,
-            honorific_prefix: f.opt("honorificPrefix")?,
-            honorific_suffix: f.opt("honorificSuffix")?,
-            display_name: f.opt("displayName")?,
-            display_name_last_first: f.opt("displayNameLastFirst")?,
-            unstructured_name: f.opt("unstructuredName")?,
-            other: f.0,
-        })
-    }
-}
+json_struct!(BatchUpdateContactsResponse {
+    update_result: "updateResult" or default,
+});
 
-impl FromJson for EmailAddress {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct EmailAddress")?;
-        Ok(EmailAddress {
-            metadata: f.opt("metadata")?,
-            value: f.opt("value")?,
-            kind: f.opt("type")?,
-            other: f.0,
-        })
-    }
-}
+json_struct!(ContactGroup {
+    resource_name: "resourceName",
+    etag: "etag",
+    name: "name",
+    formatted_name: "formattedName",
+    group_type: "groupType",
+    member_count: "memberCount",
+    member_resource_names: "memberResourceNames" or default,
+} rest other);
 
-impl FromJson for PhoneNumber {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct PhoneNumber")?;
-        Ok(PhoneNumber {
-            metadata: f.opt("metadata")?,
-            value: f.opt("value")?,
-            canonical_form: f.opt("canonicalForm")?,
-            kind: f.opt("type")?,
-            other: f.0,
-        })
-    }
-}
+json_struct!(ListContactGroupsResponse {
+    contact_groups: "contactGroups" or default,
+    next_page_token: "nextPageToken",
+    next_sync_token: "nextSyncToken",
+    total_items: "totalItems",
+});
 
-impl FromJson for Address {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Address")?;
-        Ok(Address {
-            metadata: f.opt("metadata")?,
-            formatted_value: f.opt("formattedValue")?,
-            street_address: f.opt("streetAddress")?,
-            extended_address: f.opt("extendedAddress")?,
-            city: f.opt("city")?,
-            region: f.opt("region")?,
-            postal_code: f.opt("postalCode")?,
-            country: f.opt("country")?,
-            country_code: f.opt("countryCode")?,
-            kind: f.opt("type")?,
-            other: f.0,
-        })
-    }
-}
+json_struct!(ModifyContactGroupMembersResponse {
+    not_found_resource_names: "notFoundResourceNames" or default,
+    can_not_remove_last_contact_group_resource_names:
+        "canNotRemoveLastContactGroupResourceNames" or default,
+});
 
-impl FromJson for Date {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Date")?;
-        Ok(Date {
-            year: f.opt("year")?,
-            month: f.opt("month")?,
-            day: f.opt("day")?,
-        })
-    }
-}
+json_struct!(Status {
+    code: "code",
+    message: "message",
+    status: "status",
+    details: "details" or default,
+});
 
-impl FromJson for Birthday {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Birthday")?;
-        Ok(Birthday {
-            metadata: f.opt("metadata")?,
-            date: f.opt("date")?,
-            text: f.opt("text")?,
-            other: f.0,
-        })
-    }
-}
-
-impl FromJson for Organization {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Organization")?;
-        Ok(Organization {
-            metadata: f.opt("metadata")?,
-            name: f.opt("name")?,
-            title: f.opt("title")?,
-            other: f.0,
-        })
-    }
-}
-
-impl FromJson for Biography {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Biography")?;
-        Ok(Biography {
-            metadata: f.opt("metadata")?,
-            value: f.opt("value")?,
-            content_type: f.opt("contentType")?,
-            other: f.0,
-        })
-    }
-}
-
-impl FromJson for Membership {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Membership")?;
-        Ok(Membership {
-            metadata: f.opt("metadata")?,
-            contact_group_membership: f.opt("contactGroupMembership")?,
-            other: f.0,
-        })
-    }
-}
-
-impl FromJson for ContactGroupMembership {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct ContactGroupMembership")?;
-        Ok(ContactGroupMembership {
-            contact_group_resource_name: f.opt("contactGroupResourceName")?,
-            other: f.0,
-        })
-    }
-}
-
-impl FromJson for ClientData {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct ClientData")?;
-        Ok(ClientData {
-            metadata: f.opt("metadata")?,
-            key: f.opt("key")?,
-            value: f.opt("value")?,
-            other: f.0,
-        })
-    }
-}
-
-impl FromJson for ListConnectionsResponse {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct ListConnectionsResponse")?;
-        Ok(ListConnectionsResponse {
-            connections: f.list("connections")?,
-            next_page_token: f.opt("nextPageToken")?,
-            next_sync_token: f.opt("nextSyncToken")?,
-            total_items: f.opt("totalItems")?,
-            other: f.0,
-        })
-    }
-}
-
-impl FromJson for GetPeopleResponse {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct GetPeopleResponse")?;
-        Ok(GetPeopleResponse {
-            responses: f.list("responses")?,
-        })
-    }
-}
-
-impl FromJson for PersonResponse {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct PersonResponse")?;
-        Ok(PersonResponse {
-            person: f.opt("person")?,
-            requested_resource_name: f.opt("requestedResourceName")?,
-            status: f.opt("status")?,
-            http_status_code: f.opt("httpStatusCode")?,
-        })
-    }
-}
-
-impl FromJson for BatchCreateContactsResponse {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct BatchCreateContactsResponse")?;
-        Ok(BatchCreateContactsResponse {
-            created_people: f.list("createdPeople")?,
-        })
-    }
-}
-
-impl FromJson for BatchUpdateContactsResponse {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct BatchUpdateContactsResponse")?;
-        Ok(BatchUpdateContactsResponse {
-            update_result: f.map("updateResult")?,
-        })
-    }
-}
-
-impl FromJson for ContactGroup {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct ContactGroup")?;
-        Ok(ContactGroup {
-            resource_name: f.opt("resourceName")?,
-            etag: f.opt("etag")?,
-            name: f.opt("name")?,
-            formatted_name: f.opt("formattedName")?,
-            group_type: f.opt("groupType")?,
-            member_count: f.opt("memberCount")?,
-            member_resource_names: f.list("memberResourceNames")?,
-            other: f.0,
-        })
-    }
-}
-
-impl FromJson for ListContactGroupsResponse {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct ListContactGroupsResponse")?;
-        Ok(ListContactGroupsResponse {
-            contact_groups: f.list("contactGroups")?,
-            next_page_token: f.opt("nextPageToken")?,
-            next_sync_token: f.opt("nextSyncToken")?,
-            total_items: f.opt("totalItems")?,
-        })
-    }
-}
-
-impl FromJson for ModifyContactGroupMembersResponse {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct ModifyContactGroupMembersResponse")?;
-        Ok(ModifyContactGroupMembersResponse {
-            not_found_resource_names: f.list("notFoundResourceNames")?,
-            can_not_remove_last_contact_group_resource_names: f
-                .list("canNotRemoveLastContactGroupResourceNames")?,
-        })
-    }
-}
-
-impl FromJson for Status {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct Status")?;
-        Ok(Status {
-            code: f.opt("code")?,
-            message: f.opt("message")?,
-            status: f.opt("status")?,
-            details: f.list("details")?,
-        })
-    }
-}
-
-impl FromJson for ErrorEnvelope {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut f = Fields::of(v, "struct ErrorEnvelope")?;
-        Ok(ErrorEnvelope {
-            error: f.required("error")?,
-        })
-    }
-}
+json_struct!(ErrorEnvelope { error: "error" });

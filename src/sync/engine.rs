@@ -25,6 +25,7 @@ use super::model::{Contact, CrmContact, Field, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
 use super::settings::{Settings, TargetGroup};
 use super::state::{AccountState, Link};
+use crate::json_struct;
 use crate::people::error::ApiError;
 use crate::people::request::{
     HttpRequest, ListConnections, Method, PeopleApi, MAX_BATCH_CREATE, MAX_BATCH_DELETE,
@@ -203,7 +204,7 @@ pub struct RunReport {
 }
 
 /// The journal a run leaves while it writes; see the module docs.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Journal {
     /// CRM ids whose Google create may have been sent.
@@ -211,6 +212,11 @@ pub struct Journal {
     /// Google resource name → CRM id of contacts created in the CRM.
     pub crm_created: BTreeMap<String, String>,
 }
+
+json_struct!(default Journal {
+    google_creates: "googleCreates",
+    crm_created: "crmCreated",
+});
 
 /// The end of a run.
 #[derive(Clone, Debug)]
