@@ -27,7 +27,16 @@ pub trait FromJson: Sized {
     }
 }
 
-/// `Deserialize` through [`Value`] and [`FromJson`], so callers keep `serde_json::from_str`.
+/// Parses JSON text into `T`. Call sites use this rather than `serde_json::from_str`, whose every
+/// target type is a separate instantiation of serde_json's entry point: here there is one, for
+/// [`Value`].
+pub fn from_str<T: FromJson>(text: &str) -> Result<T, serde_json::Error> {
+    let v: Value = serde_json::from_str(text)?;
+    T::from_json(v).map_err(serde::de::Error::custom)
+}
+
+/// `Deserialize` through [`Value`] and [`FromJson`], so tests and other crates can still use
+/// `serde_json::from_str`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! deserialize_via_value {

@@ -6,7 +6,6 @@
 //! borrow from the core's values and serialize to JSON text that `JSON.parse` turns into plain JS
 //! objects: serde_json is in the core already, so this path costs no second serializer.
 
-use crate::json_struct;
 use crate::people::time::parse_rfc3339;
 use crate::sync::engine::{InvalidContact, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::Ambiguous;
@@ -14,6 +13,7 @@ use crate::sync::merge::{text, ConflictRule};
 use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Field, Name, Phone, Side};
 use crate::sync::plan::{Delete, HeldDeletions, PairConflict, Plan};
 use crate::sync::settings::{ConflictPolicy, Settings};
+use crate::{json, json_struct};
 use serde::Serialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -139,13 +139,11 @@ impl TryFrom<CrmContactDto> for CrmContact {
 /// One item of a host answer: a contact, or what was wrong with it (with its id when it had one;
 /// the engine's report names the contact).
 pub fn crm_contact(v: &RawValue) -> Result<CrmContact, InvalidContact> {
-    match serde_json::from_str::<CrmContactDto>(v.get()) {
+    match json::from_str::<CrmContactDto>(v.get()) {
         Ok(d) => CrmContact::try_from(d),
         Err(e) => Err(InvalidContact {
             message: e.to_string(),
-            id: serde_json::from_str::<IdOnly>(v.get())
-                .ok()
-                .and_then(|i| i.id),
+            id: json::from_str::<IdOnly>(v.get()).ok().and_then(|i| i.id),
         }),
     }
 }

@@ -75,11 +75,11 @@ fn invalid(what: &str, e: impl std::fmt::Display) -> Failure {
 }
 
 /// Reads a JS value through its NFC-normalized JSON; `undefined` and `null` are `default`.
-fn read<T: serde::de::DeserializeOwned>(what: &str, v: &JsValue, default: T) -> Result<T, Failure> {
+fn read<T: crate::json::FromJson>(what: &str, v: &JsValue, default: T) -> Result<T, Failure> {
     if v.is_undefined() || v.is_null() {
         return Ok(default);
     }
-    serde_json::from_str(&js::json_of(v)?).map_err(|e| invalid(what, e))
+    crate::json::from_str(&js::json_of(v)?).map_err(|e| invalid(what, e))
 }
 
 fn account(v: &JsValue) -> Result<String, Failure> {

@@ -2,6 +2,7 @@
 
 use super::js;
 use crate::bindings::dto::{crm_contact, ContactPage, CrmContactInputDto, CrmUpdateDto};
+use crate::json;
 use crate::people::time::format_rfc3339;
 use crate::sync::engine::{CrmCall, Input};
 use js_sys::Array;
@@ -39,7 +40,7 @@ pub async fn list_page(
     js::set(&q, "pageSize", &JsValue::from(page_size));
     let v = js::call_async(&contacts(host), "list", &[&q]).await?;
     let text = js::json_of(&v).map_err(|f| f.message)?;
-    serde_json::from_str(&text).map_err(|e| format!("contacts.list answered {e}"))
+    json::from_str(&text).map_err(|e| format!("contacts.list answered {e}"))
 }
 
 fn contacts(host: &JsValue) -> JsValue {
@@ -95,7 +96,7 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
     };
     let text = js::json_of(&items).map_err(|f| f.message)?;
     let values: Vec<Box<serde_json::value::RawValue>> =
-        serde_json::from_str(&text).map_err(|e| format!("the host answered {e}"))?;
+        json::from_str(&text).map_err(|e| format!("the host answered {e}"))?;
     Ok(Input::Crm {
         items: values.iter().map(|i| crm_contact(i)).collect(),
         next_page_token: None,

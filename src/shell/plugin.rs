@@ -421,7 +421,7 @@ impl Plugin {
     }
 
     /// A GET answered 200 and parsed, or a `Failure`.
-    async fn google_json<T: serde::de::DeserializeOwned>(
+    async fn google_json<T: crate::json::FromJson>(
         &self,
         id: &str,
         req: &HttpRequest,
@@ -433,7 +433,7 @@ impl Plugin {
         if !(200..300).contains(&a.status) {
             return Err(google_failure(a.status, &a.body));
         }
-        serde_json::from_str(&a.body).map_err(|e| Failure::new("GOOGLE_ERROR", e.to_string()))
+        crate::json::from_str(&a.body).map_err(|e| Failure::new("GOOGLE_ERROR", e.to_string()))
     }
 
     // ---- Settings ---------------------------------------------------------------------------
@@ -474,7 +474,7 @@ impl Plugin {
         }
         let merged = serde_json::to_string(&merged).unwrap_or_default();
         let mut s: Settings =
-            serde_json::from_str(&merged).map_err(|e| bad(format!("settings: {e}")))?;
+            crate::json::from_str(&merged).map_err(|e| bad(format!("settings: {e}")))?;
         s.default_region = s.default_region.trim().to_ascii_uppercase();
         dto::validate_settings(&s).map_err(bad)?;
         let text = serde_json::to_string(&s).unwrap_or_default();

@@ -25,7 +25,6 @@ use super::model::{Contact, CrmContact, Field, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
 use super::settings::{Settings, TargetGroup};
 use super::state::{AccountState, Link};
-use crate::json_struct;
 use crate::people::error::ApiError;
 use crate::people::request::{
     HttpRequest, ListConnections, Method, PeopleApi, MAX_BATCH_CREATE, MAX_BATCH_DELETE,
@@ -37,6 +36,7 @@ use crate::people::wire::{
     BatchCreateContactsResponse, BatchUpdateContactsResponse, ContactGroup, GetPeopleResponse,
     ListConnectionsResponse, ListContactGroupsResponse, ModifyContactGroupMembersRequest, Person,
 };
+use crate::{json, json_struct};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -333,7 +333,7 @@ impl Engine {
         now: Millis,
     ) -> Engine {
         let journal: Journal = journal
-            .and_then(|j| serde_json::from_str(j).ok())
+            .and_then(|j| json::from_str(j).ok())
             .unwrap_or_default();
         let api = PeopleApi::new(&config.people_api_base);
         let report = RunReport {
@@ -898,7 +898,7 @@ impl Engine {
     fn http_ok(&mut self, step: Step, body: &str, now: Millis) {
         match step {
             Step::FindGroup { page_token: _ } => {
-                let Ok(r) = serde_json::from_str::<ListContactGroupsResponse>(body) else {
+                let Ok(r) = json::from_str::<ListContactGroupsResponse>(body) else {
                     return self.abort("GOOGLE_ERROR", "unreadable contact group list".into());
                 };
                 let name = match &self.settings.target_group {
@@ -915,7 +915,7 @@ impl Engine {
                     self.steps.push_front(Step::CreateGroup { name });
                 }
             }
-            Step::CreateGroup { .. } => match serde_json::from_str::<ContactGroup>(body) {
+            Step::CreateGroup { .. } => match json::from_str::<ContactGroup>(body) {
                 Ok(ContactGroup {
                     resource_name: Some(rn),
                     ..
@@ -923,7 +923,7 @@ impl Engine {
                 _ => self.abort("GOOGLE_ERROR", "unreadable created group".into()),
             },
             Step::ListGoogle { page_token } => {
-                let r: ListConnectionsResponse = match serde_json::from_str(body) {
+                let r: ListConnectionsResponse = match json::from_str(body) {
                     Ok(r) => r,
                     Err(e) => {
                         return self.retry_or_fail(
@@ -977,7 +977,7 @@ impl Engine {
                 }
             }
             Step::BatchGet { .. } => {
-                if let Ok(r) = serde_json::from_str::<GetPeopleResponse>(body) {
+                if let Ok(r) = json::from_str::<GetPeopleResponse>(body) {
                     for item in r.responses {
                         let ok = item.is_ok();
                         if let Some(p) = item.person.filter(|_| ok) {
@@ -989,7 +989,7 @@ impl Engine {
                 }
             }
             Step::CreateGoogle { items } => {
-                let r: BatchCreateContactsResponse = serde_json::from_str(body).unwrap_or_default();
+                let r: BatchCreateContactsResponse = json::from_str(body).unwrap_or_default();
                 let Some(plan) = self.plan.as_ref() else {
                     return;
                 };
@@ -1008,12 +1008,12 @@ impl Engine {
                 self.advance(items.len(), "creating in Google");
             }
             Step::UpdateGoogle { items, .. } => {
-                let r: BatchUpdateContactsResponse = serde_json::from_str(body).unwrap_or_default();
+                let r: BatchUpdateContactsResponse = json::from_str(body).unwrap_or_default();
                 self.google_updated(&items, r);
                 self.advance(items.len(), "updating Google");
             }
             Step::TagGoogle { items } => {
-                let r: BatchUpdateContactsResponse = serde_json::from_str(body).unwrap_or_default();
+                let r: BatchUpdateContactsResponse = json::from_str(body).unwrap_or_default();
                 for (rn, res) in r.update_result {
                     if let Some(etag) = res.person.and_then(|p| p.etag) {
                         self.outcome.google_etags.insert(rn, etag);

@@ -8,7 +8,7 @@
 //! losing the links would turn the next run into a first sync.
 
 use super::model::{Contact, GoogleContact, Millis};
-use crate::json_struct;
+use crate::{json, json_struct};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -136,7 +136,7 @@ impl AccountState {
             version: Option<u64>,
         }
         json_struct!(Version { version: "version" });
-        let version = serde_json::from_str::<Version>(text)
+        let version = json::from_str::<Version>(text)
             .map_err(|e| StateError::Corrupt {
                 version: None,
                 reason: e.to_string(),
@@ -149,7 +149,7 @@ impl AccountState {
         };
         match version {
             1 => {
-                let old: StateV1 = serde_json::from_str(text).map_err(corrupt)?;
+                let old: StateV1 = json::from_str(text).map_err(corrupt)?;
                 let mut s = AccountState::new();
                 s.links = old
                     .links
@@ -163,7 +163,7 @@ impl AccountState {
                 Ok(s)
             }
             v if v == u64::from(STATE_VERSION) => {
-                let mut s: AccountState = serde_json::from_str(text).map_err(corrupt)?;
+                let mut s: AccountState = json::from_str(text).map_err(corrupt)?;
                 s.version = STATE_VERSION;
                 Ok(s)
             }
