@@ -12,8 +12,6 @@
 //! serde words it, and keys a type does not know are ignored. Error messages carry no line and
 //! column, since they are found after the text is parsed. Pure: serde_json only.
 
-#[cfg(target_arch = "wasm32")]
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -239,13 +237,5 @@ impl<T: FromJson> FromJson for BTreeMap<String, T> {
                 .collect(),
             v => Err(invalid(&v, "a map")),
         }
-    }
-}
-
-/// Raw JSON is written back out compactly: what it says is kept, not its spacing.
-#[cfg(target_arch = "wasm32")]
-impl FromJson for Box<RawValue> {
-    fn from_json(v: Value) -> Result<Self, String> {
-        serde_json::value::to_raw_value(&v).map_err(|e| e.to_string())
     }
 }

@@ -1,11 +1,13 @@
 //! The JS API's data shapes (api.d.ts) and their conversions to and from the core's types.
 //!
 //! Host data arrives as JSON text (`JSON.stringify` of the host's value, NFC-normalized as one
-//! string, see `shell::js::json_of`), becomes a DTO through serde, then a core type through an
-//! explicit `TryFrom` that names the contact and the field when something is wrong. Output DTOs
+//! string, see `shell::js::json_of`), becomes a DTO through `crate::json`, then a core type
+//! through an explicit `TryFrom` that names the contact and the field when something is wrong. Output DTOs
 //! borrow from the core's values and serialize to JSON text that `JSON.parse` turns into plain JS
 //! objects: serde_json is in the core already, so this path costs no second serializer.
 
+use crate::json::FromJson;
+use crate::json_struct;
 use crate::people::time::parse_rfc3339;
 use crate::sync::engine::{InvalidContact, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::Ambiguous;
@@ -13,9 +15,8 @@ use crate::sync::merge::{text, ConflictRule};
 use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Field, Name, Phone, Side};
 use crate::sync::plan::{Delete, HeldDeletions, PairConflict, Plan};
 use crate::sync::settings::{ConflictPolicy, Settings};
-use crate::{json, json_struct};
 use serde::Serialize;
-use serde_json::value::RawValue;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 // ---- Host → core ----------------------------------------------------------------------------
@@ -138,12 +139,12 @@ impl TryFrom<CrmContactDto> for CrmContact {
 
 /// One item of a host answer: a contact, or what was wrong with it (with its id when it had one;
 /// the engine's report names the contact).
-pub fn crm_contact(v: &RawValue) -> Result<CrmContact, InvalidContact> {
-    match json::from_str::<CrmContactDto>(v.get()) {
+pub fn crm_contact(v: &Value) -> Result<CrmContact, InvalidContact> {
+    match CrmContactDto::from_json(v.clone()) {
         Ok(d) => CrmContact::try_from(d),
         Err(e) => Err(InvalidContact {
-            message: e.to_string(),
-            id: json::from_str::<IdOnly>(v.get()).ok().and_then(|i| i.id),
+            message: e,
+            id: IdOnly::from_json(v.clone()).ok().and_then(|i| i.id),
         }),
     }
 }
@@ -155,7 +156,7 @@ struct IdOnly {
 
 /// The host's `contacts.list` answer.
 pub struct ContactPage {
-    pub items: Vec<Box<RawValue>>,
+    pub items: Vec<Value>,
     pub next_page_token: Option<String>,
 }
 

@@ -57,7 +57,7 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
             let page =
                 list_page(host, view_id.as_deref(), page_token.as_deref(), *page_size).await?;
             return Ok(Input::Crm {
-                items: page.items.iter().map(|i| crm_contact(i)).collect(),
+                items: page.items.iter().map(crm_contact).collect(),
                 next_page_token: page.next_page_token.filter(|t| !t.is_empty()),
             });
         }
@@ -95,10 +95,10 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
         }
     };
     let text = js::json_of(&items).map_err(|f| f.message)?;
-    let values: Vec<Box<serde_json::value::RawValue>> =
+    let values: Vec<serde_json::Value> =
         json::from_str(&text).map_err(|e| format!("the host answered {e}"))?;
     Ok(Input::Crm {
-        items: values.iter().map(|i| crm_contact(i)).collect(),
+        items: values.iter().map(crm_contact).collect(),
         next_page_token: None,
     })
 }

@@ -13,7 +13,6 @@ use crate::sync::engine::{Action, Engine, Input, RunConfig, RunResult, Trigger};
 use crate::sync::plan::Scope;
 use crate::sync::settings::Settings;
 use serde::Serialize;
-use serde_json::value::RawValue;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -743,7 +742,7 @@ impl Plugin {
             }
         }
         struct Page {
-            connections: Vec<Box<RawValue>>,
+            connections: Vec<serde_json::Value>,
             next_page_token: Option<String>,
         }
         json_struct!(Page {
@@ -770,8 +769,8 @@ impl Plugin {
         struct Backup<'a> {
             account: &'a str,
             taken_at: String,
-            crm: Vec<Box<RawValue>>,
-            google: Vec<Box<RawValue>>,
+            crm: Vec<serde_json::Value>,
+            google: Vec<serde_json::Value>,
             links: Vec<&'a crate::sync::state::Link>,
         }
         let b = Backup {
