@@ -230,12 +230,15 @@ impl<T: FromJson> FromJson for Vec<T> {
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(v: Value) -> Result<Self, String> {
-        match v {
-            Value::Object(m) => m
-                .into_iter()
-                .map(|(k, v)| Ok((k, T::from_json(v)?)))
-                .collect(),
-            v => Err(invalid(&v, "a map")),
+        let Value::Object(m) = v else {
+            return Err(invalid(&v, "a map"));
+        };
+        // Inserted one by one rather than collected: `collect` sorts its input with a stable
+        // sort instantiated per entry type, which the wasm pays for each map type read.
+        let mut out = BTreeMap::new();
+        for (k, v) in m {
+            out.insert(k, T::from_json(v)?);
         }
+        Ok(out)
     }
 }

@@ -1290,7 +1290,8 @@ impl Engine {
                 confirm_deleted,
             } => {
                 if confirm_deleted {
-                    let found: BTreeSet<&str> = good.iter().map(|c| c.id.as_str()).collect();
+                    let mut found = BTreeSet::new();
+                    found.extend(good.iter().map(|c| c.id.as_str()));
                     self.crm_deleted = ids
                         .iter()
                         .filter(|id| !found.contains(id.as_str()))
@@ -1298,8 +1299,9 @@ impl Engine {
                         .collect();
                     self.crm_other.extend(good);
                 } else {
-                    let found: BTreeSet<String> = good.iter().map(|c| c.id.clone()).collect();
-                    for id in ids.iter().filter(|id| !found.contains(*id)) {
+                    let mut found = BTreeSet::new();
+                    found.extend(good.iter().map(|c| c.id.as_str()));
+                    for id in ids.iter().filter(|id| !found.contains(id.as_str())) {
                         self.error(
                             "INVALID_INPUT",
                             format!("the CRM has no contact with id {id:?}"),
@@ -1331,7 +1333,8 @@ impl Engine {
                 let Some(plan) = self.plan.as_ref() else {
                     return;
                 };
-                let ok: BTreeSet<&str> = good.iter().map(|c| c.id.as_str()).collect();
+                let mut ok = BTreeSet::new();
+                ok.extend(good.iter().map(|c| c.id.as_str()));
                 let mut done = Vec::new();
                 for &i in &items {
                     let u = &plan.updates[i];
@@ -1371,12 +1374,15 @@ impl Engine {
         if !listed_all || !matches!(self.config.scope, Scope::All | Scope::PullAll) {
             return;
         }
-        let seen: BTreeSet<&str> = self
-            .crm
-            .iter()
-            .chain(&self.crm_other)
-            .map(|c| c.id.as_str())
-            .collect();
+        // Sets of ids here are extended rather than collected: `collect` sorts its input with a
+        // stable sort of its own, which costs the wasm more than the `insert` it already has.
+        let mut seen = BTreeSet::new();
+        seen.extend(
+            self.crm
+                .iter()
+                .chain(&self.crm_other)
+                .map(|c| c.id.as_str()),
+        );
         let missing: Vec<String> = self
             .state
             .links

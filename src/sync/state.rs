@@ -151,11 +151,11 @@ impl AccountState {
             1 => {
                 let old: StateV1 = json::from_str(text).map_err(corrupt)?;
                 let mut s = AccountState::new();
-                s.links = old
-                    .links
-                    .into_iter()
-                    .map(|l| (l.crm_id.clone(), l))
-                    .collect();
+                // Inserted rather than collected, which would bring a sort of its own into the
+                // wasm; a later duplicate id wins either way.
+                for l in old.links {
+                    s.links.insert(l.crm_id.clone(), l);
+                }
                 // A v1 token's age is unknown; keeping it is safe because an expired token
                 // only costs a full listing, never a deletion.
                 s.sync_token = old.sync_token;
