@@ -146,10 +146,21 @@ pub async fn load_state(host: &JsValue, account: &str) -> Result<(AccountState, 
     Ok((state, stored))
 }
 
+/// One shard's entries, written as a JSON object like the map it is part of. They are pushed in
+/// the map's key order, so the text is what a `BTreeMap` of references would give, without two
+/// more `BTreeMap` instantiations in the wasm.
+struct Shard<'a, T>(Vec<(&'a String, &'a T)>);
+
+impl<T: Serialize> Serialize for Shard<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|&(k, v)| (k, v)))
+    }
+}
+
 fn shards<T: Serialize>(map: &BTreeMap<String, T>, n: u64) -> Vec<String> {
-    let mut parts: Vec<BTreeMap<&String, &T>> = (0..n).map(|_| BTreeMap::new()).collect();
+    let mut parts: Vec<Shard<T>> = (0..n).map(|_| Shard(Vec::new())).collect();
     for (k, v) in map {
-        parts[(fnv(k) % n) as usize].insert(k, v);
+        parts[(fnv(k) % n) as usize].0.push((k, v));
     }
     parts
         .iter()
