@@ -222,7 +222,15 @@ impl<T: FromJson> FromJson for Option<T> {
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: Value) -> Result<Self, String> {
         match v {
-            Value::Array(items) => items.into_iter().map(T::from_json).collect(),
+            // A loop rather than `collect::<Result<Vec<_>, _>>()`, whose adapters are
+            // instantiated again for every element type.
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for v in items {
+                    out.push(T::from_json(v)?);
+                }
+                Ok(out)
+            }
             v => Err(invalid(&v, "a sequence")),
         }
     }
