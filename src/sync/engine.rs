@@ -317,7 +317,10 @@ pub struct Engine {
     // What it plans and did.
     plan: Option<Plan>,
     outcome: Outcome,
-    updates_done: BTreeSet<(String, Side)>,
+    /// CRM ids whose update went through, per side written. Two sets of ids rather than one of
+    /// `(id, Side)` pairs: the wasm has `BTreeSet<String>` already.
+    crm_updates_done: BTreeSet<String>,
+    google_updates_done: BTreeSet<String>,
     writes_total: usize,
     writes_done: usize,
     report: RunReport,
@@ -379,7 +382,8 @@ impl Engine {
             target_group: None,
             plan: None,
             outcome: Outcome::default(),
-            updates_done: BTreeSet::new(),
+            crm_updates_done: BTreeSet::new(),
+            google_updates_done: BTreeSet::new(),
             writes_total: 0,
             writes_done: 0,
             report,
@@ -1063,7 +1067,7 @@ impl Engine {
         }
         self.report.updated.add(Side::Google, done.len());
         for id in done {
-            self.updates_done.insert((id, Side::Google));
+            self.google_updates_done.insert(id);
         }
     }
 
@@ -1350,7 +1354,7 @@ impl Engine {
                 }
                 self.report.updated.add(Side::Crm, done.len());
                 for id in done {
-                    self.updates_done.insert((id, Side::Crm));
+                    self.crm_updates_done.insert(id);
                 }
                 self.advance(items.len(), "updating the CRM");
             }
@@ -1405,7 +1409,11 @@ impl Engine {
         };
         let mut outcome = std::mem::take(&mut self.outcome);
         for u in &plan.updates {
-            if !self.updates_done.contains(&(u.crm_id.clone(), u.side)) {
+            let done = match u.side {
+                Side::Crm => &self.crm_updates_done,
+                Side::Google => &self.google_updates_done,
+            };
+            if !done.contains(&u.crm_id) {
                 outcome.failed.insert(u.crm_id.clone());
             }
         }
