@@ -19,6 +19,7 @@
 //!
 //! Only the fields the sync maps are typed; everything else stays JSON.
 
+use crate::json::{invalid, FromJson};
 use crate::json_struct;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -431,7 +432,48 @@ pub struct BatchUpdateContactsRequest {
 pub struct BatchUpdateContactsResponse {
     /// Keyed by resource name.
     #[serde(default)]
-    pub update_result: std::collections::BTreeMap<String, PersonResponse>,
+    pub update_result: ByName<PersonResponse>,
+}
+
+/// A JSON object's entries keyed by resource name, in the object's order. A `Vec` rather than a
+/// `BTreeMap`, which the wasm would hold an instantiation of for this one map; lookups are
+/// linear, over at most one batch (200 people).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ByName<T>(pub Vec<(String, T)>);
+
+impl<T> Default for ByName<T> {
+    fn default() -> Self {
+        ByName(Vec::new())
+    }
+}
+
+impl<T> ByName<T> {
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T: Serialize> Serialize for ByName<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<T: FromJson> FromJson for ByName<T> {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let Value::Object(m) = v else {
+            return Err(invalid(&v, "a map"));
+        };
+        let mut out = Vec::with_capacity(m.len());
+        for (k, v) in m {
+            out.push((k, T::from_json(v)?));
+        }
+        Ok(ByName(out))
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

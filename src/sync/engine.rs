@@ -1018,7 +1018,7 @@ impl Engine {
             }
             Step::TagGoogle { items } => {
                 let r: BatchUpdateContactsResponse = json::from_str(body).unwrap_or_default();
-                for (rn, res) in r.update_result {
+                for (rn, res) in r.update_result.0 {
                     if let Some(etag) = res.person.and_then(|p| p.etag) {
                         self.outcome.google_etags.insert(rn, etag);
                     }
