@@ -4,10 +4,12 @@
 //!
 //! - [`sync`]: the contact model, normalization, mapping, matching, the three-way merge, planning
 //!   and the per-account state. Pure: no clock, no randomness, no I/O, no wasm or JS crate.
+//! - [`json`]: reading JSON through one `Value` deserializer instead of derived impls (size).
 //! - [`people`]: Google People API wire types, request builders and error parsing. Pure too.
 //! - `shell` (wasm32 only): the only code that awaits: fetch, host calls, storage, timers, locks.
 //! - `bindings` (wasm32 only): every `#[wasm_bindgen]` item: the JS API and its errors.
 
+pub mod json;
 pub mod people;
 pub mod sync;
 

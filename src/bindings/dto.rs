@@ -1,11 +1,13 @@
 //! The JS API's data shapes (api.d.ts) and their conversions to and from the core's types.
 //!
 //! Host data arrives as JSON text (`JSON.stringify` of the host's value, NFC-normalized as one
-//! string, see `shell::js::json_of`), becomes a DTO through serde, then a core type through an
-//! explicit `TryFrom` that names the contact and the field when something is wrong. Output DTOs
+//! string, see `shell::js::json_of`), becomes a DTO through `crate::json`, then a core type
+//! through an explicit `TryFrom` that names the contact and the field when something is wrong. Output DTOs
 //! borrow from the core's values and serialize to JSON text that `JSON.parse` turns into plain JS
 //! objects: serde_json is in the core already, so this path costs no second serializer.
 
+use crate::json::FromJson;
+use crate::json_struct;
 use crate::people::time::parse_rfc3339;
 use crate::sync::engine::{InvalidContact, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::Ambiguous;
@@ -13,29 +15,23 @@ use crate::sync::merge::{text, ConflictRule};
 use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Field, Name, Phone, Side};
 use crate::sync::plan::{Delete, HeldDeletions, PairConflict, Plan};
 use crate::sync::settings::{ConflictPolicy, Settings};
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 // ---- Host → core ----------------------------------------------------------------------------
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct EmailDto {
     pub value: String,
-    #[serde(default, rename = "type")]
     pub kind: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct PhoneDto {
     pub value: String,
-    #[serde(default, rename = "type")]
     pub kind: Option<String>,
 }
 
-#[derive(Deserialize, Serialize, Default)]
+#[derive(Serialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AddressDto {
     pub street: Option<String>,
@@ -50,36 +46,21 @@ pub struct AddressDto {
 }
 
 /// The host's `CrmContact`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct CrmContactDto {
     pub id: String,
     pub modified_at: String,
-    #[serde(default)]
     pub status: Option<String>,
-    #[serde(default)]
     pub first_name: Option<String>,
-    #[serde(default)]
     pub middle_name: Option<String>,
-    #[serde(default)]
     pub last_name: Option<String>,
-    #[serde(default)]
     pub prefix: Option<String>,
-    #[serde(default)]
     pub suffix: Option<String>,
-    #[serde(default)]
     pub emails: Option<Vec<EmailDto>>,
-    #[serde(default)]
     pub phones: Option<Vec<PhoneDto>>,
-    #[serde(default)]
     pub addresses: Option<Vec<AddressDto>>,
-    #[serde(default)]
     pub birthday: Option<String>,
-    #[serde(default)]
     pub company: Option<String>,
-    #[serde(default)]
     pub title: Option<String>,
-    #[serde(default)]
     pub notes: Option<String>,
 }
 
@@ -158,34 +139,74 @@ impl TryFrom<CrmContactDto> for CrmContact {
 
 /// One item of a host answer: a contact, or what was wrong with it (with its id when it had one;
 /// the engine's report names the contact).
-pub fn crm_contact(v: &RawValue) -> Result<CrmContact, InvalidContact> {
-    match serde_json::from_str::<CrmContactDto>(v.get()) {
+pub fn crm_contact(v: &Value) -> Result<CrmContact, InvalidContact> {
+    match CrmContactDto::from_json(v.clone()) {
         Ok(d) => CrmContact::try_from(d),
         Err(e) => Err(InvalidContact {
-            message: e.to_string(),
-            id: serde_json::from_str::<IdOnly>(v.get())
-                .ok()
-                .and_then(|i| i.id),
+            message: e,
+            id: IdOnly::from_json(v.clone()).ok().and_then(|i| i.id),
         }),
     }
 }
 
 /// The id of an item that is otherwise unreadable.
-#[derive(Deserialize)]
 struct IdOnly {
-    #[serde(default)]
     id: Option<String>,
 }
 
 /// The host's `contacts.list` answer.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ContactPage {
-    #[serde(default)]
-    pub items: Vec<Box<RawValue>>,
-    #[serde(default)]
+    pub items: Vec<Value>,
     pub next_page_token: Option<String>,
 }
+
+// Reading, through one `Value` deserializer (see `crate::json`).
+
+json_struct!(EmailDto {
+    value: "value",
+    kind: "type",
+});
+
+json_struct!(PhoneDto {
+    value: "value",
+    kind: "type",
+});
+
+json_struct!(default AddressDto {
+    street: "street",
+    extended: "extended",
+    city: "city",
+    region: "region",
+    postal_code: "postalCode",
+    country: "country",
+    country_code: "countryCode",
+    kind: "type",
+});
+
+json_struct!(CrmContactDto {
+    id: "id",
+    modified_at: "modifiedAt",
+    status: "status",
+    first_name: "firstName",
+    middle_name: "middleName",
+    last_name: "lastName",
+    prefix: "prefix",
+    suffix: "suffix",
+    emails: "emails",
+    phones: "phones",
+    addresses: "addresses",
+    birthday: "birthday",
+    company: "company",
+    title: "title",
+    notes: "notes",
+});
+
+json_struct!(IdOnly { id: "id" });
+
+json_struct!(ContactPage {
+    items: "items" or default,
+    next_page_token: "nextPageToken",
+});
 
 // ---- Core → host ----------------------------------------------------------------------------
 

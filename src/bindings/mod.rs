@@ -52,6 +52,11 @@ fn promise<F>(f: F) -> Promise
 where
     F: Future<Output = Result<String, Failure>> + 'static,
 {
+    // Boxed before it is wrapped, so the wrapper below exists once rather than once per method.
+    json_promise(Box::pin(f))
+}
+
+fn json_promise(f: Pin<Box<dyn Future<Output = Result<String, Failure>>>>) -> Promise {
     boxed(Box::pin(async move {
         match f.await {
             Ok(json) => Ok(js::parse(&json)),
@@ -65,6 +70,10 @@ fn promise_unit<F>(f: F) -> Promise
 where
     F: Future<Output = Result<(), Failure>> + 'static,
 {
+    unit_promise(Box::pin(f))
+}
+
+fn unit_promise(f: Pin<Box<dyn Future<Output = Result<(), Failure>>>>) -> Promise {
     boxed(Box::pin(async move {
         f.await.map(|()| JsValue::UNDEFINED).map_err(error)
     }))
@@ -75,11 +84,11 @@ fn invalid(what: &str, e: impl std::fmt::Display) -> Failure {
 }
 
 /// Reads a JS value through its NFC-normalized JSON; `undefined` and `null` are `default`.
-fn read<T: serde::de::DeserializeOwned>(what: &str, v: &JsValue, default: T) -> Result<T, Failure> {
+fn read<T: crate::json::FromJson>(what: &str, v: &JsValue, default: T) -> Result<T, Failure> {
     if v.is_undefined() || v.is_null() {
         return Ok(default);
     }
-    serde_json::from_str(&js::json_of(v)?).map_err(|e| invalid(what, e))
+    crate::json::from_str(&js::json_of(v)?).map_err(|e| invalid(what, e))
 }
 
 fn account(v: &JsValue) -> Result<String, Failure> {

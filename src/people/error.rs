@@ -8,6 +8,7 @@
 //! with `ErrorInfo.reason = EXPIRED_SYNC_TOKEN` and always as HTTP 400 (not 410 as in Calendar).
 
 use super::wire::{ErrorEnvelope, Status};
+use crate::json::FromJson;
 use serde_json::Value;
 use std::fmt;
 
@@ -183,7 +184,7 @@ fn parse_status(body: &str) -> Option<Status> {
         Value::Array(mut items) if !items.is_empty() => items.swap_remove(0),
         v => v,
     };
-    let envelope: ErrorEnvelope = serde_json::from_value(envelope).ok()?;
+    let envelope = ErrorEnvelope::from_json(envelope).ok()?;
     Some(envelope.error)
 }
 

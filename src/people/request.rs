@@ -14,6 +14,7 @@ use super::wire::{
     CreateContactGroupRequest, ModifyContactGroupMembersRequest, Person,
 };
 use serde::Serialize;
+use serde_json::Value;
 use std::fmt;
 
 pub const DEFAULT_BASE_URL: &str = "https://people.googleapis.com";
@@ -334,11 +335,12 @@ impl PeopleApi {
         for p in people {
             contacts.insert(resource_name(p)?.to_string(), update_body(p, fields)?);
         }
-        let body = serde_json::json!({
-            "contacts": contacts,
-            "updateMask": fields.join(","),
-            "readMask": read_mask,
-        });
+        // Built by hand, like `update_body`, rather than with `json!`: that would instantiate
+        // serde_json's `Value` serializer next to the text one.
+        let mut body = serde_json::Map::new();
+        body.insert("contacts".into(), Value::Object(contacts));
+        body.insert("updateMask".into(), Value::String(fields.join(",")));
+        body.insert("readMask".into(), Value::String(read_mask.to_string()));
         self.with_body(Method::Post, "people:batchUpdateContacts", &[], &body)
     }
 
@@ -426,20 +428,23 @@ fn resource_name(person: &Person) -> Result<&str, RequestError> {
 
 /// The person as JSON, keeping only the identity keys and the fields being updated. A field in
 /// the mask but absent from the person is sent as `[]`, which clears it, as the mask says.
-fn update_body(person: &Person, fields: &[&str]) -> Result<serde_json::Value, RequestError> {
-    let value = serde_json::to_value(person).map_err(|e| RequestError::Json(e.to_string()))?;
-    let mut map = match value {
-        serde_json::Value::Object(map) => map,
-        _ => serde_json::Map::new(),
+fn update_body(person: &Person, fields: &[&str]) -> Result<Value, RequestError> {
+    // Through the text rather than `serde_json::to_value`: the wasm then holds one serializer
+    // per type (the text one) and one deserializer (`Value`'s), both needed anyway.
+    let text = serde_json::to_string(person).map_err(|e| RequestError::Json(e.to_string()))?;
+    let mut map = match serde_json::from_str(&text) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => serde_json::Map::new(),
+        Err(e) => return Err(RequestError::Json(e.to_string())),
     };
     map.retain(|k, _| {
         matches!(k.as_str(), "resourceName" | "etag" | "metadata") || fields.contains(&k.as_str())
     });
     for f in fields {
         map.entry(f.to_string())
-            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+            .or_insert_with(|| Value::Array(Vec::new()));
     }
-    Ok(serde_json::Value::Object(map))
+    Ok(Value::Object(map))
 }
 
 /// `items` in slices of at most `limit` (a limit of 0 is read as 1, so this never panics).

@@ -10,16 +10,25 @@
 //!   flattened `other` map, so photos, `userDefined`, relations, an email's `displayName`, a
 //!   phone's custom label or an organization's department survive a round trip untouched.
 //!
+//! Reading goes through one parsed [`Value`] ([`crate::json`]): the impls at the end of this file
+//! take the modelled keys out of each object and keep the rest as `other`. A derived
+//! `Deserialize` with `#[serde(flatten)]` buffers every struct through serde's private `Content`
+//! type and instantiates a deserializer per struct: in the wasm that was most of the plugin's
+//! size. Writing keeps the derived `Serialize`, which stays small and keeps the order of the keys
+//! in a request body.
+//!
 //! Only the fields the sync maps are typed; everything else stays JSON.
 
-use serde::{Deserialize, Serialize};
+use crate::json::{invalid, FromJson};
+use crate::json_struct;
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Unknown keys, kept verbatim.
 pub type Other = Map<String, Value>;
 
 /// A People API `Person`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -81,7 +90,7 @@ impl Person {
 /// `Source.type` of a contact the user owns.
 pub const SOURCE_CONTACT: &str = "CONTACT";
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonMetadata {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -94,7 +103,7 @@ pub struct PersonMetadata {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Source {
     /// CONTACT, PROFILE, DOMAIN_PROFILE, ACCOUNT, OTHER_CONTACT, DOMAIN_CONTACT.
@@ -112,7 +121,7 @@ pub struct Source {
 }
 
 /// The `metadata` every field item carries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldMetadata {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -138,7 +147,7 @@ pub fn from_contact(m: &Option<FieldMetadata>) -> bool {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Name {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,7 +176,7 @@ pub struct Name {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailAddress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,7 +191,7 @@ pub struct EmailAddress {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -198,7 +207,7 @@ pub struct PhoneNumber {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,7 +236,7 @@ pub struct Address {
 }
 
 /// A calendar date; 0 (or absent) in a part means "not given".
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Date {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -238,7 +247,7 @@ pub struct Date {
     pub day: Option<i32>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Birthday {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -252,7 +261,7 @@ pub struct Birthday {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -267,7 +276,7 @@ pub struct Organization {
 }
 
 /// The Contacts "Notes" field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Biography {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,7 +292,7 @@ pub struct Biography {
 
 pub const TEXT_PLAIN: &str = "TEXT_PLAIN";
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Membership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -314,7 +323,7 @@ impl Membership {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactGroupMembership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -325,7 +334,7 @@ pub struct ContactGroupMembership {
 }
 
 /// "Arbitrary client data that is populated by clients. Duplicate keys and values are allowed."
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClientData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -339,7 +348,7 @@ pub struct ClientData {
 }
 
 /// `people.connections.list`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListConnectionsResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -357,7 +366,7 @@ pub struct ListConnectionsResponse {
 }
 
 /// `people.getBatchGet`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GetPeopleResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -365,7 +374,7 @@ pub struct GetPeopleResponse {
 }
 
 /// One item of a batch read or write, with its own status: batches fail item by item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PersonResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -385,13 +394,13 @@ impl PersonResponse {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactToCreate {
     pub contact_person: Person,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchCreateContactsRequest {
     pub contacts: Vec<ContactToCreate>,
@@ -400,14 +409,14 @@ pub struct BatchCreateContactsRequest {
     pub sources: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchCreateContactsResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub created_people: Vec<PersonResponse>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchUpdateContactsRequest {
     /// Keyed by resource name. A `BTreeMap` keeps the body's order deterministic.
@@ -418,22 +427,63 @@ pub struct BatchUpdateContactsRequest {
     pub sources: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchUpdateContactsResponse {
     /// Keyed by resource name.
     #[serde(default)]
-    pub update_result: std::collections::BTreeMap<String, PersonResponse>,
+    pub update_result: ByName<PersonResponse>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// A JSON object's entries keyed by resource name, in the object's order. A `Vec` rather than a
+/// `BTreeMap`, which the wasm would hold an instantiation of for this one map; lookups are
+/// linear, over at most one batch (200 people).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ByName<T>(pub Vec<(String, T)>);
+
+impl<T> Default for ByName<T> {
+    fn default() -> Self {
+        ByName(Vec::new())
+    }
+}
+
+impl<T> ByName<T> {
+    pub fn get(&self, name: &str) -> Option<&T> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<T: Serialize> Serialize for ByName<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl<T: FromJson> FromJson for ByName<T> {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let Value::Object(m) = v else {
+            return Err(invalid(&v, "a map"));
+        };
+        let mut out = Vec::with_capacity(m.len());
+        for (k, v) in m {
+            out.push((k, T::from_json(v)?));
+        }
+        Ok(ByName(out))
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BatchDeleteContactsRequest {
     pub resource_names: Vec<String>,
 }
 
 /// A contact group (a label in the Contacts UI).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactGroup {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -455,7 +505,7 @@ pub struct ContactGroup {
     pub other: Other,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ListContactGroupsResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -468,7 +518,7 @@ pub struct ListContactGroupsResponse {
     pub total_items: Option<i64>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateContactGroupRequest {
     pub contact_group: ContactGroup,
@@ -476,7 +526,7 @@ pub struct CreateContactGroupRequest {
     pub read_group_fields: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifyContactGroupMembersRequest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -485,7 +535,7 @@ pub struct ModifyContactGroupMembersRequest {
     pub resource_names_to_remove: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ModifyContactGroupMembersResponse {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -496,7 +546,7 @@ pub struct ModifyContactGroupMembersResponse {
 }
 
 /// `google.rpc.Status`: the body of an error, and the per-item status of batch results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Status {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -512,7 +562,175 @@ pub struct Status {
 }
 
 /// `{"error": Status}`: how every failed HTTP call answers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ErrorEnvelope {
     pub error: Status,
 }
+
+json_struct!(Person {
+    resource_name: "resourceName",
+    etag: "etag",
+    metadata: "metadata",
+    names: "names" or default,
+    email_addresses: "emailAddresses" or default,
+    phone_numbers: "phoneNumbers" or default,
+    addresses: "addresses" or default,
+    birthdays: "birthdays" or default,
+    organizations: "organizations" or default,
+    biographies: "biographies" or default,
+    memberships: "memberships" or default,
+    client_data: "clientData" or default,
+} rest other);
+
+json_struct!(PersonMetadata {
+    sources: "sources" or default,
+    previous_resource_names: "previousResourceNames" or default,
+    deleted: "deleted",
+} rest other);
+
+json_struct!(Source {
+    kind: "type",
+    id: "id",
+    etag: "etag",
+    update_time: "updateTime",
+} rest other);
+
+json_struct!(FieldMetadata {
+    primary: "primary",
+    source: "source",
+} rest other);
+
+json_struct!(Name {
+    metadata: "metadata",
+    given_name: "givenName",
+    middle_name: "middleName",
+    family_name: "familyName",
+    honorific_prefix: "honorificPrefix",
+    honorific_suffix: "honorificSuffix",
+    display_name: "displayName",
+    display_name_last_first: "displayNameLastFirst",
+    unstructured_name: "unstructuredName",
+} rest other);
+
+json_struct!(EmailAddress {
+    metadata: "metadata",
+    value: "value",
+    kind: "type",
+} rest other);
+
+json_struct!(PhoneNumber {
+    metadata: "metadata",
+    value: "value",
+    canonical_form: "canonicalForm",
+    kind: "type",
+} rest other);
+
+json_struct!(Address {
+    metadata: "metadata",
+    formatted_value: "formattedValue",
+    street_address: "streetAddress",
+    extended_address: "extendedAddress",
+    city: "city",
+    region: "region",
+    postal_code: "postalCode",
+    country: "country",
+    country_code: "countryCode",
+    kind: "type",
+} rest other);
+
+json_struct!(Date {
+    year: "year",
+    month: "month",
+    day: "day",
+});
+
+json_struct!(Birthday {
+    metadata: "metadata",
+    date: "date",
+    text: "text",
+} rest other);
+
+json_struct!(Organization {
+    metadata: "metadata",
+    name: "name",
+    title: "title",
+} rest other);
+
+json_struct!(Biography {
+    metadata: "metadata",
+    value: "value",
+    content_type: "contentType",
+} rest other);
+
+json_struct!(Membership {
+    metadata: "metadata",
+    contact_group_membership: "contactGroupMembership",
+} rest other);
+
+json_struct!(ContactGroupMembership {
+    contact_group_resource_name: "contactGroupResourceName",
+} rest other);
+
+json_struct!(ClientData {
+    metadata: "metadata",
+    key: "key",
+    value: "value",
+} rest other);
+
+json_struct!(ListConnectionsResponse {
+    connections: "connections" or default,
+    next_page_token: "nextPageToken",
+    next_sync_token: "nextSyncToken",
+    total_items: "totalItems",
+} rest other);
+
+json_struct!(GetPeopleResponse {
+    responses: "responses" or default,
+});
+
+json_struct!(PersonResponse {
+    person: "person",
+    requested_resource_name: "requestedResourceName",
+    status: "status",
+    http_status_code: "httpStatusCode",
+});
+
+json_struct!(BatchCreateContactsResponse {
+    created_people: "createdPeople" or default,
+});
+
+json_struct!(BatchUpdateContactsResponse {
+    update_result: "updateResult" or default,
+});
+
+json_struct!(ContactGroup {
+    resource_name: "resourceName",
+    etag: "etag",
+    name: "name",
+    formatted_name: "formattedName",
+    group_type: "groupType",
+    member_count: "memberCount",
+    member_resource_names: "memberResourceNames" or default,
+} rest other);
+
+json_struct!(ListContactGroupsResponse {
+    contact_groups: "contactGroups" or default,
+    next_page_token: "nextPageToken",
+    next_sync_token: "nextSyncToken",
+    total_items: "totalItems",
+});
+
+json_struct!(ModifyContactGroupMembersResponse {
+    not_found_resource_names: "notFoundResourceNames" or default,
+    can_not_remove_last_contact_group_resource_names:
+        "canNotRemoveLastContactGroupResourceNames" or default,
+});
+
+json_struct!(Status {
+    code: "code",
+    message: "message",
+    status: "status",
+    details: "details" or default,
+});
+
+json_struct!(ErrorEnvelope { error: "error" });

@@ -2,6 +2,7 @@
 
 use super::js;
 use crate::bindings::dto::{crm_contact, ContactPage, CrmContactInputDto, CrmUpdateDto};
+use crate::json;
 use crate::people::time::format_rfc3339;
 use crate::sync::engine::{CrmCall, Input};
 use js_sys::Array;
@@ -39,21 +40,23 @@ pub async fn list_page(
     js::set(&q, "pageSize", &JsValue::from(page_size));
     let v = js::call_async(&contacts(host), "list", &[&q]).await?;
     let text = js::json_of(&v).map_err(|f| f.message)?;
-    serde_json::from_str(&text).map_err(|e| format!("contacts.list answered {e}"))
+    json::from_str(&text).map_err(|e| format!("contacts.list answered {e}"))
 }
 
 /// What `contacts.changedSince` answers.
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct ChangesPage {
-    #[serde(default)]
-    items: Vec<Box<serde_json::value::RawValue>>,
-    #[serde(default)]
+    items: Vec<serde_json::Value>,
     deleted_ids: Vec<String>,
     cursor: String,
-    #[serde(default)]
     more: bool,
 }
+
+crate::json_struct!(ChangesPage {
+    items: "items" or default,
+    deleted_ids: "deletedIds" or default,
+    cursor: "cursor",
+    more: "more" or default,
+});
 
 /// Whether the host offers the optional change feed.
 pub fn has_change_feed(host: &JsValue) -> bool {
@@ -74,7 +77,7 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
             let page =
                 list_page(host, view_id.as_deref(), page_token.as_deref(), *page_size).await?;
             return Ok(Input::Crm {
-                items: page.items.iter().map(|i| crm_contact(i)).collect(),
+                items: page.items.iter().map(crm_contact).collect(),
                 next_page_token: page.next_page_token.filter(|t| !t.is_empty()),
             });
         }
@@ -82,10 +85,10 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
             let arg = cursor.as_deref().map_or(JsValue::NULL, JsValue::from_str);
             let v = js::call_async(&contacts(host), "changedSince", &[&arg]).await?;
             let text = js::json_of(&v).map_err(|f| f.message)?;
-            let page: ChangesPage = serde_json::from_str(&text)
-                .map_err(|e| format!("contacts.changedSince answered {e}"))?;
+            let page: ChangesPage =
+                json::from_str(&text).map_err(|e| format!("contacts.changedSince answered {e}"))?;
             return Ok(Input::CrmChanges {
-                items: page.items.iter().map(|i| crm_contact(i)).collect(),
+                items: page.items.iter().map(crm_contact).collect(),
                 deleted_ids: page.deleted_ids,
                 cursor: page.cursor,
                 more: page.more,
@@ -125,10 +128,10 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
         }
     };
     let text = js::json_of(&items).map_err(|f| f.message)?;
-    let values: Vec<Box<serde_json::value::RawValue>> =
-        serde_json::from_str(&text).map_err(|e| format!("the host answered {e}"))?;
+    let values: Vec<serde_json::Value> =
+        json::from_str(&text).map_err(|e| format!("the host answered {e}"))?;
     Ok(Input::Crm {
-        items: values.iter().map(|i| crm_contact(i)).collect(),
+        items: values.iter().map(crm_contact).collect(),
         next_page_token: None,
     })
 }

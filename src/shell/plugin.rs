@@ -5,29 +5,27 @@ use super::auth::{self, Token};
 use super::storage::{self, key, ACCOUNTS_KEY};
 use super::{host, http, js, lock, Failure, Result};
 use crate::bindings::dto::{self, AccountInfoDto, GroupDto};
+use crate::json_struct;
 use crate::people::request::{HttpRequest, ListConnections, PeopleApi, DEFAULT_BASE_URL};
 use crate::people::time::format_rfc3339;
 use crate::people::wire::ListContactGroupsResponse;
 use crate::sync::engine::{Action, Engine, Input, RunConfig, RunResult, Trigger};
 use crate::sync::plan::Scope;
 use crate::sync::settings::Settings;
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// `GoogleContactsSyncOptions` in api.d.ts.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
 pub struct Options {
     pub people_api_base: Option<String>,
     pub oauth: OAuthOptions,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
 pub struct OAuthOptions {
     pub client_id: Option<String>,
     pub auth_url: Option<String>,
@@ -35,13 +33,32 @@ pub struct OAuthOptions {
     pub redirect_uri: Option<String>,
 }
 
+// Reading, through one `Value` deserializer (see `crate::json`).
+
+json_struct!(default Options {
+    people_api_base: "peopleApiBase",
+    oauth: "oauth",
+});
+
+json_struct!(default OAuthOptions {
+    client_id: "clientId",
+    auth_url: "authUrl",
+    revoke_url: "revokeUrl",
+    redirect_uri: "redirectUri",
+});
+
+json_struct!(default Meta {
+    last_run_at: "lastRunAt",
+    links: "links",
+});
+
 const GOOGLE_AUTH_URL: &str = "https://accounts.google.com/o/oauth2/v2/auth";
 const GOOGLE_REVOKE_URL: &str = "https://oauth2.googleapis.com/revoke";
 /// How often the scheduler looks for accounts due a run.
 const SCHEDULER_TICK_MS: i64 = 60_000;
 
 /// Small facts about an account kept beside its state, so `accounts()` need not load it.
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Serialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct Meta {
     last_run_at: Option<i64>,
@@ -403,7 +420,7 @@ impl Plugin {
     }
 
     /// A GET answered 200 and parsed, or a `Failure`.
-    async fn google_json<T: serde::de::DeserializeOwned>(
+    async fn google_json<T: crate::json::FromJson>(
         &self,
         id: &str,
         req: &HttpRequest,
@@ -415,7 +432,7 @@ impl Plugin {
         if !(200..300).contains(&a.status) {
             return Err(google_failure(a.status, &a.body));
         }
-        serde_json::from_str(&a.body).map_err(|e| Failure::new("GOOGLE_ERROR", e.to_string()))
+        crate::json::from_str(&a.body).map_err(|e| Failure::new("GOOGLE_ERROR", e.to_string()))
     }
 
     // ---- Settings ---------------------------------------------------------------------------
@@ -456,7 +473,7 @@ impl Plugin {
         }
         let merged = serde_json::to_string(&merged).unwrap_or_default();
         let mut s: Settings =
-            serde_json::from_str(&merged).map_err(|e| bad(format!("settings: {e}")))?;
+            crate::json::from_str(&merged).map_err(|e| bad(format!("settings: {e}")))?;
         s.default_region = s.default_region.trim().to_ascii_uppercase();
         dto::validate_settings(&s).map_err(bad)?;
         let text = serde_json::to_string(&s).unwrap_or_default();
@@ -733,14 +750,14 @@ impl Plugin {
                 None => break,
             }
         }
-        #[derive(Deserialize)]
-        #[serde(rename_all = "camelCase")]
         struct Page {
-            #[serde(default)]
-            connections: Vec<Box<RawValue>>,
-            #[serde(default)]
+            connections: Vec<serde_json::Value>,
             next_page_token: Option<String>,
         }
+        json_struct!(Page {
+            connections: "connections" or default,
+            next_page_token: "nextPageToken",
+        });
         let mut google = Vec::new();
         let mut q = ListConnections {
             request_sync_token: false,
@@ -761,8 +778,8 @@ impl Plugin {
         struct Backup<'a> {
             account: &'a str,
             taken_at: String,
-            crm: Vec<Box<RawValue>>,
-            google: Vec<Box<RawValue>>,
+            crm: Vec<serde_json::Value>,
+            google: Vec<serde_json::Value>,
             links: Vec<&'a crate::sync::state::Link>,
         }
         let b = Backup {

@@ -7,10 +7,10 @@
 //! touched ten contacts writes a few shards, not the account.
 
 use super::{js, Failure, Result};
+use crate::json::{self, FromJson};
 use crate::sync::model::GoogleContact;
 use crate::sync::state::{AccountState, Link, STATE_VERSION};
 use js_sys::{Array, Promise};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use wasm_bindgen::JsValue;
@@ -106,8 +106,8 @@ pub fn state_keys(account: &str) -> Vec<String> {
     keys(account)
 }
 
-fn read_shard<T: DeserializeOwned>(text: &str, k: &str) -> Result<BTreeMap<String, T>> {
-    serde_json::from_str(text)
+fn read_shard<T: FromJson>(text: &str, k: &str) -> Result<BTreeMap<String, T>> {
+    json::from_str(text)
         .map_err(|e| Failure::new("INVALID_STATE", format!("saved sync state {k}: {e}")))
 }
 
@@ -126,10 +126,8 @@ pub async fn load_state(host: &JsValue, account: &str) -> Result<(AccountState, 
         let Some(text) = v.as_string() else { continue };
         stored.insert(k.clone(), fnv(&text));
         if i == 0 {
-            // The sharded layout began with state version 2, so there is nothing to migrate;
-            // reading the text directly keeps `AccountState::from_json`'s `Value` path out of
-            // the wasm.
-            state = serde_json::from_str(&text)
+            // The sharded layout began with state version 2, so there is nothing to migrate.
+            state = json::from_str(&text)
                 .map_err(|e| Failure::new("INVALID_STATE", format!("saved sync state: {e}")))?;
             if state.version > STATE_VERSION {
                 return Err(Failure::new(
@@ -148,10 +146,21 @@ pub async fn load_state(host: &JsValue, account: &str) -> Result<(AccountState, 
     Ok((state, stored))
 }
 
+/// One shard's entries, written as a JSON object like the map it is part of. They are pushed in
+/// the map's key order, so the text is what a `BTreeMap` of references would give, without two
+/// more `BTreeMap` instantiations in the wasm.
+struct Shard<'a, T>(Vec<(&'a String, &'a T)>);
+
+impl<T: Serialize> Serialize for Shard<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|&(k, v)| (k, v)))
+    }
+}
+
 fn shards<T: Serialize>(map: &BTreeMap<String, T>, n: u64) -> Vec<String> {
-    let mut parts: Vec<BTreeMap<&String, &T>> = (0..n).map(|_| BTreeMap::new()).collect();
+    let mut parts: Vec<Shard<T>> = (0..n).map(|_| Shard(Vec::new())).collect();
     for (k, v) in map {
-        parts[(fnv(k) % n) as usize].insert(k, v);
+        parts[(fnv(k) % n) as usize].0.push((k, v));
     }
     parts
         .iter()
@@ -202,10 +211,10 @@ pub async fn remove_all(host: &JsValue, keys: &[String]) -> Result<()> {
 }
 
 /// Reads a JSON value, `None` when absent.
-pub async fn get_json<T: DeserializeOwned>(host: &JsValue, key: &str) -> Result<Option<T>> {
+pub async fn get_json<T: FromJson>(host: &JsValue, key: &str) -> Result<Option<T>> {
     match get(host, key).await? {
         None => Ok(None),
-        Some(text) => serde_json::from_str(&text)
+        Some(text) => json::from_str(&text)
             .map(Some)
             .map_err(|e| Failure::new("INVALID_STATE", format!("saved {key}: {e}"))),
     }

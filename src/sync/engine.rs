@@ -36,6 +36,7 @@ use crate::people::wire::{
     BatchCreateContactsResponse, BatchUpdateContactsResponse, ContactGroup, GetPeopleResponse,
     ListConnectionsResponse, ListContactGroupsResponse, ModifyContactGroupMembersRequest, Person,
 };
+use crate::{json, json_struct};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -217,7 +218,7 @@ pub struct RunReport {
 }
 
 /// The journal a run leaves while it writes; see the module docs.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Journal {
     /// CRM ids whose Google create may have been sent.
@@ -225,6 +226,11 @@ pub struct Journal {
     /// Google resource name → CRM id of contacts created in the CRM.
     pub crm_created: BTreeMap<String, String>,
 }
+
+json_struct!(default Journal {
+    google_creates: "googleCreates",
+    crm_created: "crmCreated",
+});
 
 /// The end of a run.
 #[derive(Clone, Debug)]
@@ -332,7 +338,10 @@ pub struct Engine {
     // What it plans and did.
     plan: Option<Plan>,
     outcome: Outcome,
-    updates_done: BTreeSet<(String, Side)>,
+    /// CRM ids whose update went through, per side written. Two sets of ids rather than one of
+    /// `(id, Side)` pairs: the wasm has `BTreeSet<String>` already.
+    crm_updates_done: BTreeSet<String>,
+    google_updates_done: BTreeSet<String>,
     writes_total: usize,
     writes_done: usize,
     report: RunReport,
@@ -348,7 +357,7 @@ impl Engine {
         now: Millis,
     ) -> Engine {
         let journal: Journal = journal
-            .and_then(|j| serde_json::from_str(j).ok())
+            .and_then(|j| json::from_str(j).ok())
             .unwrap_or_default();
         let api = PeopleApi::new(&config.people_api_base);
         let report = RunReport {
@@ -397,7 +406,8 @@ impl Engine {
             next_crm_cursor: None,
             plan: None,
             outcome: Outcome::default(),
-            updates_done: BTreeSet::new(),
+            crm_updates_done: BTreeSet::new(),
+            google_updates_done: BTreeSet::new(),
             writes_total: 0,
             writes_done: 0,
             report,
@@ -947,7 +957,7 @@ impl Engine {
     fn http_ok(&mut self, step: Step, body: &str, now: Millis) {
         match step {
             Step::FindGroup { page_token: _ } => {
-                let Ok(r) = serde_json::from_str::<ListContactGroupsResponse>(body) else {
+                let Ok(r) = json::from_str::<ListContactGroupsResponse>(body) else {
                     return self.abort("GOOGLE_ERROR", "unreadable contact group list".into());
                 };
                 let name = match &self.settings.target_group {
@@ -964,7 +974,7 @@ impl Engine {
                     self.steps.push_front(Step::CreateGroup { name });
                 }
             }
-            Step::CreateGroup { .. } => match serde_json::from_str::<ContactGroup>(body) {
+            Step::CreateGroup { .. } => match json::from_str::<ContactGroup>(body) {
                 Ok(ContactGroup {
                     resource_name: Some(rn),
                     ..
@@ -972,7 +982,7 @@ impl Engine {
                 _ => self.abort("GOOGLE_ERROR", "unreadable created group".into()),
             },
             Step::ListGoogle { page_token } => {
-                let r: ListConnectionsResponse = match serde_json::from_str(body) {
+                let r: ListConnectionsResponse = match json::from_str(body) {
                     Ok(r) => r,
                     Err(e) => {
                         return self.retry_or_fail(
@@ -1026,7 +1036,7 @@ impl Engine {
                 }
             }
             Step::BatchGet { .. } => {
-                if let Ok(r) = serde_json::from_str::<GetPeopleResponse>(body) {
+                if let Ok(r) = json::from_str::<GetPeopleResponse>(body) {
                     for item in r.responses {
                         let ok = item.is_ok();
                         if let Some(p) = item.person.filter(|_| ok) {
@@ -1038,7 +1048,7 @@ impl Engine {
                 }
             }
             Step::CreateGoogle { items } => {
-                let r: BatchCreateContactsResponse = serde_json::from_str(body).unwrap_or_default();
+                let r: BatchCreateContactsResponse = json::from_str(body).unwrap_or_default();
                 let Some(plan) = self.plan.as_ref() else {
                     return;
                 };
@@ -1057,13 +1067,13 @@ impl Engine {
                 self.advance(items.len(), "creating in Google");
             }
             Step::UpdateGoogle { items, .. } => {
-                let r: BatchUpdateContactsResponse = serde_json::from_str(body).unwrap_or_default();
+                let r: BatchUpdateContactsResponse = json::from_str(body).unwrap_or_default();
                 self.google_updated(&items, r);
                 self.advance(items.len(), "updating Google");
             }
             Step::TagGoogle { items } => {
-                let r: BatchUpdateContactsResponse = serde_json::from_str(body).unwrap_or_default();
-                for (rn, res) in r.update_result {
+                let r: BatchUpdateContactsResponse = json::from_str(body).unwrap_or_default();
+                for (rn, res) in r.update_result.0 {
                     if let Some(etag) = res.person.and_then(|p| p.etag) {
                         self.outcome.google_etags.insert(rn, etag);
                     }
@@ -1112,7 +1122,7 @@ impl Engine {
         }
         self.report.updated.add(Side::Google, done.len());
         for id in done {
-            self.updates_done.insert((id, Side::Google));
+            self.google_updates_done.insert(id);
         }
     }
 
@@ -1339,7 +1349,8 @@ impl Engine {
                 confirm_deleted,
             } => {
                 if confirm_deleted {
-                    let found: BTreeSet<&str> = good.iter().map(|c| c.id.as_str()).collect();
+                    let mut found = BTreeSet::new();
+                    found.extend(good.iter().map(|c| c.id.as_str()));
                     self.crm_deleted = ids
                         .iter()
                         .filter(|id| !found.contains(id.as_str()))
@@ -1347,8 +1358,9 @@ impl Engine {
                         .collect();
                     self.crm_other.extend(good);
                 } else {
-                    let found: BTreeSet<String> = good.iter().map(|c| c.id.clone()).collect();
-                    for id in ids.iter().filter(|id| !found.contains(*id)) {
+                    let mut found = BTreeSet::new();
+                    found.extend(good.iter().map(|c| c.id.as_str()));
+                    for id in ids.iter().filter(|id| !found.contains(id.as_str())) {
                         self.error(
                             "INVALID_INPUT",
                             format!("the CRM has no contact with id {id:?}"),
@@ -1396,7 +1408,8 @@ impl Engine {
                 let Some(plan) = self.plan.as_ref() else {
                     return;
                 };
-                let ok: BTreeSet<&str> = good.iter().map(|c| c.id.as_str()).collect();
+                let mut ok = BTreeSet::new();
+                ok.extend(good.iter().map(|c| c.id.as_str()));
                 let mut done = Vec::new();
                 for &i in &items {
                     let u = &plan.updates[i];
@@ -1412,7 +1425,7 @@ impl Engine {
                 }
                 self.report.updated.add(Side::Crm, done.len());
                 for id in done {
-                    self.updates_done.insert((id, Side::Crm));
+                    self.crm_updates_done.insert(id);
                 }
                 self.advance(items.len(), "updating the CRM");
             }
@@ -1468,12 +1481,15 @@ impl Engine {
         if !listed_all || !matches!(self.config.scope, Scope::All | Scope::PullAll) {
             return;
         }
-        let seen: BTreeSet<&str> = self
-            .crm
-            .iter()
-            .chain(&self.crm_other)
-            .map(|c| c.id.as_str())
-            .collect();
+        // Sets of ids here are extended rather than collected: `collect` sorts its input with a
+        // stable sort of its own, which costs the wasm more than the `insert` it already has.
+        let mut seen = BTreeSet::new();
+        seen.extend(
+            self.crm
+                .iter()
+                .chain(&self.crm_other)
+                .map(|c| c.id.as_str()),
+        );
         let missing: Vec<String> = self
             .state
             .links
@@ -1496,7 +1512,11 @@ impl Engine {
         };
         let mut outcome = std::mem::take(&mut self.outcome);
         for u in &plan.updates {
-            if !self.updates_done.contains(&(u.crm_id.clone(), u.side)) {
+            let done = match u.side {
+                Side::Crm => &self.crm_updates_done,
+                Side::Google => &self.google_updates_done,
+            };
+            if !done.contains(&u.crm_id) {
                 outcome.failed.insert(u.crm_id.clone());
             }
         }

@@ -6,6 +6,7 @@
 //! alike keeps phantom updates out. Values are kept as the user typed them; comparisons go through
 //! [`super::normalize`].
 
+use crate::json_struct;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -40,7 +41,7 @@ impl fmt::Display for Side {
 
 /// A person's name in parts. Google calls these givenName, middleName, familyName,
 /// honorificPrefix and honorificSuffix.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Name {
     pub given: String,
@@ -76,7 +77,7 @@ impl Name {
 }
 
 /// An email address with its label ("home", "work", ...; empty when none).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Email {
     pub value: String,
@@ -84,7 +85,7 @@ pub struct Email {
 }
 
 /// A phone number as typed, its label, and Google's E.164 `canonicalForm` when Google gave one.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Phone {
     pub value: String,
@@ -94,7 +95,7 @@ pub struct Phone {
 }
 
 /// A postal address. `country_code` is ISO 3166-1 alpha-2 when known.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Address {
     pub street: String,
@@ -132,7 +133,7 @@ impl Address {
 }
 
 /// A birthday, with or without a year.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Birthday {
     pub year: Option<u16>,
     pub month: u8,
@@ -140,7 +141,7 @@ pub struct Birthday {
 }
 
 /// The fields the plugin syncs, as one side holds them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Contact {
     pub name: Name,
@@ -185,7 +186,7 @@ pub struct CrmContact {
 
 /// A contact as Google holds it, reduced to what sync needs. Built from a People API `Person` by
 /// [`crate::sync::mapping`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GoogleContact {
     /// `people/c…`.
@@ -259,3 +260,61 @@ impl fmt::Display for Field {
         f.write_str(self.as_str())
     }
 }
+
+// Reading, through one `Value` deserializer (see `crate::json`).
+
+json_struct!(default Name {
+    given: "given",
+    middle: "middle",
+    family: "family",
+    prefix: "prefix",
+    suffix: "suffix",
+});
+
+json_struct!(default Email {
+    value: "value",
+    kind: "kind",
+});
+
+json_struct!(default Phone {
+    value: "value",
+    kind: "kind",
+    canonical: "canonical",
+});
+
+json_struct!(default Address {
+    street: "street",
+    extended: "extended",
+    city: "city",
+    region: "region",
+    postal_code: "postalCode",
+    country: "country",
+    country_code: "countryCode",
+    kind: "kind",
+});
+
+json_struct!(Birthday {
+    year: "year",
+    month: "month",
+    day: "day",
+});
+
+json_struct!(default Contact {
+    name: "name",
+    emails: "emails",
+    phones: "phones",
+    addresses: "addresses",
+    birthday: "birthday",
+    company: "company",
+    title: "title",
+    notes: "notes",
+});
+
+json_struct!(GoogleContact {
+    resource_name: "resourceName",
+    etag: "etag",
+    updated_at: "updatedAt",
+    tag: "tag",
+    groups: "groups",
+    contact: "contact",
+});

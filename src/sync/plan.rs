@@ -19,12 +19,15 @@ use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use super::normalize::Region;
 use super::settings::{CrmDeletes, GoogleDeletes, Settings, MY_CONTACTS};
 use super::state::{AccountState, Link};
+use crate::deserialize_via_value;
+use crate::json::{unknown_variant, FromJson, Object};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt;
 
 /// What a run covers: the seeds' triggers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind")]
 pub enum Scope {
     /// A full two-way run (the schedule, "Sync now").
@@ -36,6 +39,30 @@ pub enum Scope {
     /// The source groups' contacts to the CRM ("Fetch all Google contacts").
     PullAll,
 }
+
+/// Read by hand, through one `Value` deserializer (see `crate::json`): derived, an internally
+/// tagged enum buffers through serde's `Content`. A unit variant ignores other keys, as serde's
+/// does.
+impl FromJson for Scope {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let mut o = Object::of(v, "internally tagged enum Scope")?;
+        let kind: String = o.field("kind")?;
+        match kind.as_str() {
+            "all" => Ok(Scope::All),
+            "contacts" => Ok(Scope::Contacts {
+                ids: o.field("ids")?,
+            }),
+            "pushAll" => Ok(Scope::PushAll),
+            "pullAll" => Ok(Scope::PullAll),
+            _ => Err(unknown_variant(
+                &kind,
+                &["all", "contacts", "pushAll", "pullAll"],
+            )),
+        }
+    }
+}
+
+deserialize_via_value!(Scope);
 
 /// The Google people a run has read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

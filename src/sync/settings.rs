@@ -4,10 +4,13 @@
 //! the compiler checks.
 
 use super::normalize::Region;
-use serde::{Deserialize, Serialize};
+use crate::json::{invalid, unknown_variant, FromJson, Object};
+use crate::{deserialize_via_value, json_enum, json_struct};
+use serde::Serialize;
+use serde_json::Value;
 
 /// Who wins when both sides changed a field differently since the last sync.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ConflictPolicy {
     /// The side edited last: the CRM's `modifiedAt` against Google's contact-source `updateTime`.
@@ -18,7 +21,7 @@ pub enum ConflictPolicy {
 }
 
 /// What a deletion in Google does to the linked CRM contact.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "status")]
 pub enum GoogleDeletes {
     /// Delete the CRM contact (kvCORE's rule).
@@ -31,7 +34,7 @@ pub enum GoogleDeletes {
 }
 
 /// What a deletion in the CRM does to the linked Google contact.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum CrmDeletes {
     /// Leave the Google contact alone and forget the link (kvCORE's rule).
@@ -41,7 +44,7 @@ pub enum CrmDeletes {
 }
 
 /// Which ways data flows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Directions {
     #[default]
@@ -61,7 +64,7 @@ impl Directions {
 
 /// The mass-deletion guard: a run that would delete more than `max(min, percent% of links)` on
 /// either side holds those deletions back until the user confirms them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeletionGuard {
     pub min: u32,
@@ -86,7 +89,7 @@ impl DeletionGuard {
 }
 
 /// The group CRM contacts are sent to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", tag = "kind", content = "value")]
 pub enum TargetGroup {
     /// An existing group, by resource name (`contactGroups/…`).
@@ -102,7 +105,7 @@ impl Default for TargetGroup {
 }
 
 /// One account's settings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Settings {
     /// The seeds' "ContactSync" checkbox: when off, no run touches this account.
@@ -151,3 +154,83 @@ impl Settings {
         Region::parse(&self.default_region).unwrap_or_default()
     }
 }
+
+// Reading, through one `Value` deserializer (see `crate::json`). The tagged enums are written by
+// hand: derived, they buffer through serde's `Content`.
+
+json_enum!(ConflictPolicy {
+    Newest: "newest",
+    Crm: "crm",
+    Google: "google",
+});
+
+json_enum!(CrmDeletes {
+    Keep: "keep",
+    Delete: "delete",
+});
+
+json_enum!(Directions {
+    Both: "both",
+    CrmToGoogle: "crmToGoogle",
+    GoogleToCrm: "googleToCrm",
+});
+
+json_struct!(DeletionGuard {
+    min: "min",
+    percent: "percent",
+});
+
+json_struct!(default Settings {
+    enabled: "enabled",
+    crm_view_id: "crmViewId",
+    target_group: "targetGroup",
+    source_groups: "sourceGroups",
+    import_status: "importStatus",
+    conflict_policy: "conflictPolicy",
+    google_deletes: "googleDeletes",
+    crm_deletes: "crmDeletes",
+    directions: "directions",
+    interval_minutes: "intervalMinutes",
+    default_region: "defaultRegion",
+    deletion_guard: "deletionGuard",
+});
+
+/// `{"kind": …, <content>: …}`: the variant's name, and the object for its content. A unit
+/// variant takes no content (`null` at most), as with serde's adjacently tagged enums.
+fn adjacent(v: Value, what: &str) -> Result<(String, Object), String> {
+    let mut o = Object::of(v, what)?;
+    let kind = o.field("kind")?;
+    Ok((kind, o))
+}
+
+fn unit<T>(mut o: Object, content: &str, variant: T) -> Result<T, String> {
+    match o.0.remove(content) {
+        None | Some(Value::Null) => Ok(variant),
+        Some(v) => Err(invalid(&v, "unit variant")),
+    }
+}
+
+impl FromJson for GoogleDeletes {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let (kind, mut o) = adjacent(v, "adjacently tagged enum GoogleDeletes")?;
+        match kind.as_str() {
+            "delete" => unit(o, "status", GoogleDeletes::Delete),
+            "unlink" => unit(o, "status", GoogleDeletes::Unlink),
+            "setStatus" => Ok(GoogleDeletes::SetStatus(o.field("status")?)),
+            _ => Err(unknown_variant(&kind, &["delete", "unlink", "setStatus"])),
+        }
+    }
+}
+
+impl FromJson for TargetGroup {
+    fn from_json(v: Value) -> Result<Self, String> {
+        let (kind, mut o) = adjacent(v, "adjacently tagged enum TargetGroup")?;
+        match kind.as_str() {
+            "existing" => Ok(TargetGroup::Existing(o.field("value")?)),
+            "named" => Ok(TargetGroup::Named(o.field("value")?)),
+            _ => Err(unknown_variant(&kind, &["existing", "named"])),
+        }
+    }
+}
+
+deserialize_via_value!(GoogleDeletes, TargetGroup);

@@ -8,7 +8,8 @@
 //! losing the links would turn the next run into a first sync.
 
 use super::model::{Contact, GoogleContact, Millis};
-use serde::{Deserialize, Serialize};
+use crate::{json, json_struct};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -16,7 +17,7 @@ use std::fmt;
 pub const STATE_VERSION: u32 = 2;
 
 /// A CRM contact and a Google contact known to be the same person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Link {
     pub crm_id: String,
@@ -28,7 +29,7 @@ pub struct Link {
     pub synced_at: Millis,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AccountState {
     pub version: u32,
@@ -79,16 +80,37 @@ impl fmt::Display for StateError {
 impl std::error::Error for StateError {}
 
 /// Version 1 kept links as a list and had no Google cache or token time.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct StateV1 {
-    #[serde(default)]
     links: Vec<Link>,
-    #[serde(default)]
     sync_token: Option<String>,
-    #[serde(default)]
     target_group: Option<String>,
 }
+
+// Reading, through one `Value` deserializer (see `crate::json`).
+
+json_struct!(Link {
+    crm_id: "crmId",
+    resource_name: "resourceName",
+    etag: "etag",
+    base: "base",
+    synced_at: "syncedAt",
+});
+
+json_struct!(default AccountState {
+    version: "version",
+    links: "links",
+    sync_token: "syncToken",
+    full_sync_at: "fullSyncAt",
+    crm_cursor: "crmCursor",
+    google_unlinked: "googleUnlinked",
+    target_group: "targetGroup",
+});
+
+json_struct!(StateV1 {
+    links: "links" or default,
+    sync_token: "syncToken",
+    target_group: "targetGroup",
+});
 
 impl AccountState {
     pub fn new() -> AccountState {
@@ -110,12 +132,11 @@ impl AccountState {
     pub fn from_json(text: &str) -> Result<AccountState, StateError> {
         // Only the version first; every layout is then read straight from the text (one
         // deserializer per type keeps the wasm small).
-        #[derive(Deserialize)]
         struct Version {
-            #[serde(default)]
             version: Option<u64>,
         }
-        let version = serde_json::from_str::<Version>(text)
+        json_struct!(Version { version: "version" });
+        let version = json::from_str::<Version>(text)
             .map_err(|e| StateError::Corrupt {
                 version: None,
                 reason: e.to_string(),
@@ -128,13 +149,13 @@ impl AccountState {
         };
         match version {
             1 => {
-                let old: StateV1 = serde_json::from_str(text).map_err(corrupt)?;
+                let old: StateV1 = json::from_str(text).map_err(corrupt)?;
                 let mut s = AccountState::new();
-                s.links = old
-                    .links
-                    .into_iter()
-                    .map(|l| (l.crm_id.clone(), l))
-                    .collect();
+                // Inserted rather than collected, which would bring a sort of its own into the
+                // wasm; a later duplicate id wins either way.
+                for l in old.links {
+                    s.links.insert(l.crm_id.clone(), l);
+                }
                 // A v1 token's age is unknown; keeping it is safe because an expired token
                 // only costs a full listing, never a deletion.
                 s.sync_token = old.sync_token;
@@ -142,7 +163,7 @@ impl AccountState {
                 Ok(s)
             }
             v if v == u64::from(STATE_VERSION) => {
-                let mut s: AccountState = serde_json::from_str(text).map_err(corrupt)?;
+                let mut s: AccountState = json::from_str(text).map_err(corrupt)?;
                 s.version = STATE_VERSION;
                 Ok(s)
             }

@@ -9,9 +9,10 @@ use std::path::PathBuf;
 
 /// The size the whole plugin is meant to fit in, gzipped. Reported on every run.
 pub const TARGET_GZIP: usize = 100 * 1024;
-/// The ceiling the build may not pass: the size measured when the engine, shell and bindings
-/// landed, with a little headroom, so growth is caught while the work to reach the target goes on.
-pub const BUDGET_GZIP: usize = 320 * 1024;
+/// The ceiling the build may not pass: the size measured after the JSON, collection and promise
+/// reductions (about 234 KB), with a little headroom, so growth is caught while the work to reach
+/// the target goes on.
+pub const BUDGET_GZIP: usize = 245 * 1024;
 
 pub struct Size {
     pub raw: usize,
