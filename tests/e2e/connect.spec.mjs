@@ -34,7 +34,7 @@ test("after a reload the token is gone (memory only): the account asks to be rec
   const account = p.locator(`[data-account="${email}"]`);
   // No token in memory, and renewing one through the popup needs the user.
   await expect(account).toContainText("Needs reconnect");
-  await expect(account).toContainText("click Update to reconnect");
+  await expect(account).toContainText("Click Update to reconnect");
   await page.screenshot({ path: shot("update-needed"), fullPage: true });
 
   let renewed = null;

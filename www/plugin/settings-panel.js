@@ -232,7 +232,7 @@ export async function mountSettingsPanel(el, api, host) {
           h("span", { class: ["gcs-pill", `gcs-pill-${st.toLowerCase().replace(/\s+/g, "-")}`], text: st }),
           h("span", { class: "gcs-muted", text: last }),
           h("span", { class: "gcs-muted", text: `${plural(a.links, "linked contact")}` })),
-        needs ? h("p", { class: "gcs-hint gcs-warn", text: "Google's sign-in for this account has expired: click Update to reconnect. Automatic syncs wait until then." }) : null,
+        needs ? h("p", { class: "gcs-hint gcs-warn", text: "This account needs Google's sign-in again (it expired, or this page was reloaded: tokens are never stored). Click Update to reconnect; automatic syncs wait until then." }) : null,
         h("div", { class: "gcs-account-actions" },
           h("span", { class: "gcs-check" }, check, h("label", { htmlFor: check.id, text: "ContactSync: sync this account" })),
           h("span", { class: "gcs-spacer" }),
