@@ -1,8 +1,9 @@
 // The manifest is valid against its schema, agrees with Cargo.toml, and names only files that
 // exist after the build; hosts that refuse .wasm files get the inline build.
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./playwright.mjs";
 import { readFileSync, existsSync } from "node:fs";
-import Ajv2020 from "ajv/dist/2020.js";
+// ajv is installed under tools/, like Playwright (see playwright.mjs).
+import Ajv2020 from "../../tools/node_modules/ajv/dist/2020.js";
 
 const root = new URL("../../", import.meta.url);
 const read = (p) => readFileSync(new URL(p, root), "utf8");

@@ -35,12 +35,6 @@ pub fn e2e_tests() -> Result {
         npm.current_dir(root().join("tools"));
         run::step("install npm tools (playwright)", npm)?;
     }
-    // The specs import @playwright/test: let node find it from their folder.
-    let link = root().join("tests/e2e/node_modules");
-    if !link.exists() {
-        std::os::unix::fs::symlink("../../tools/node_modules", &link)
-            .map_err(|e| format!("cannot link the e2e tests to the npm tools: {e}"))?;
-    }
     let emulator = start_emulator(&["--seed-account", DEMO_ACCOUNT])?;
     demo::seed_demo_account(&emulator.url)?;
     demo::write_config(
