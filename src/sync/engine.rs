@@ -38,7 +38,7 @@ use crate::people::wire::{
 };
 use crate::{json, json_struct};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// What started a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -696,7 +696,7 @@ impl Engine {
                 if people.is_empty() {
                     return None;
                 }
-                let mask: Vec<&str> = mask.into_iter().collect();
+                let mask: Vec<&str> = mask.iter().map(String::as_str).collect();
                 match self.api.batch_update_contacts(&people, &mask, READ_MASK) {
                     Ok(req) => self.http(req),
                     Err(e) => {
@@ -803,10 +803,12 @@ impl Engine {
         }
     }
 
-    /// The persons and the union of fields for a batch of Google updates.
-    fn google_updates(&self, items: &[usize]) -> (Vec<Person>, BTreeSet<&'static str>) {
+    /// The persons and the union of fields for a batch of Google updates, sorted and without
+    /// repeats. A sorted `Vec<String>` rather than a `BTreeSet<&str>`: the wasm sorts and dedups
+    /// `Vec<String>` already, and this set was its only `BTreeSet<&str>`-like user here.
+    fn google_updates(&self, items: &[usize]) -> (Vec<Person>, Vec<String>) {
         let mut people = Vec::new();
-        let mut mask = BTreeSet::new();
+        let mut mask: Vec<String> = Vec::new();
         let Some(plan) = self.plan.as_ref() else {
             return (people, mask);
         };
@@ -816,15 +818,17 @@ impl Engine {
                 continue;
             };
             let (mut p, changed) = apply_to_person(person, &u.contact, &u.fields());
-            mask.extend(changed);
+            mask.extend(changed.into_iter().map(String::from));
             if u.set_tag && tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
-                mask.insert("clientData");
+                mask.push("clientData".to_string());
             }
             if p.etag.is_none() || !u.etag.is_empty() {
                 p.etag = Some(u.etag.clone()).filter(|e| !e.is_empty()).or(p.etag);
             }
             people.push(p);
         }
+        mask.sort();
+        mask.dedup();
         if mask.is_empty() {
             // Nothing Google-visible changed (e.g. only a reordering): no request.
             people.clear();
@@ -1348,8 +1352,9 @@ impl Engine {
                 ids,
                 confirm_deleted,
             } => {
+                // Membership only (see `after_crm_listing` for why a `HashSet`).
                 if confirm_deleted {
-                    let mut found = BTreeSet::new();
+                    let mut found = HashSet::new();
                     found.extend(good.iter().map(|c| c.id.as_str()));
                     self.crm_deleted = ids
                         .iter()
@@ -1358,7 +1363,7 @@ impl Engine {
                         .collect();
                     self.crm_other.extend(good);
                 } else {
-                    let mut found = BTreeSet::new();
+                    let mut found = HashSet::new();
                     found.extend(good.iter().map(|c| c.id.as_str()));
                     for id in ids.iter().filter(|id| !found.contains(id.as_str())) {
                         self.error(
@@ -1408,7 +1413,7 @@ impl Engine {
                 let Some(plan) = self.plan.as_ref() else {
                     return;
                 };
-                let mut ok = BTreeSet::new();
+                let mut ok = HashSet::new();
                 ok.extend(good.iter().map(|c| c.id.as_str()));
                 let mut done = Vec::new();
                 for &i in &items {
@@ -1481,9 +1486,10 @@ impl Engine {
         if !listed_all || !matches!(self.config.scope, Scope::All | Scope::PullAll) {
             return;
         }
-        // Sets of ids here are extended rather than collected: `collect` sorts its input with a
-        // stable sort of its own, which costs the wasm more than the `insert` it already has.
-        let mut seen = BTreeSet::new();
+        // Only asked for membership, never iterated, so hash order cannot reach the plan; a
+        // `HashSet<&str>` is a type the wasm has already (the planner's id sets), a
+        // `BTreeSet<&str>` would be one more B-tree instantiation.
+        let mut seen = HashSet::new();
         seen.extend(
             self.crm
                 .iter()
