@@ -221,18 +221,23 @@ impl<T: FromJson> FromJson for Option<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: Value) -> Result<Self, String> {
-        match v {
-            // A loop rather than `collect::<Result<Vec<_>, _>>()`, whose adapters are
-            // instantiated again for every element type.
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for v in items {
-                    out.push(T::from_json(v)?);
-                }
-                Ok(out)
-            }
-            v => Err(invalid(&v, "a sequence")),
-        }
+        // The walk over the array lives in `each`, once; what is instantiated per element type
+        // is only this closure. A loop here (or `collect::<Result<Vec<_>, _>>()`) repeats the
+        // iteration and the dropping of unread items for every element type.
+        let mut out = Vec::new();
+        each(v, &mut |v| {
+            out.push(T::from_json(v)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+/// Calls `f` on each item of an array, in order, stopping at the first error.
+fn each(v: Value, f: &mut dyn FnMut(Value) -> Result<(), String>) -> Result<(), String> {
+    match v {
+        Value::Array(items) => items.into_iter().try_for_each(f),
+        v => Err(invalid(&v, "a sequence")),
     }
 }
 
