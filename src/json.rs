@@ -243,15 +243,22 @@ fn each(v: Value, f: &mut dyn FnMut(Value) -> Result<(), String>) -> Result<(), 
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(v: Value) -> Result<Self, String> {
-        let Value::Object(m) = v else {
-            return Err(invalid(&v, "a map"));
-        };
         // Inserted one by one rather than collected: `collect` sorts its input with a stable
-        // sort instantiated per entry type, which the wasm pays for each map type read.
+        // sort instantiated per entry type, which the wasm pays for each map type read. The walk
+        // over the object is `entries`, once, as for arrays.
         let mut out = BTreeMap::new();
-        for (k, v) in m {
+        entries(v, &mut |k, v| {
             out.insert(k, T::from_json(v)?);
-        }
+            Ok(())
+        })?;
         Ok(out)
+    }
+}
+
+/// Calls `f` on each entry of an object, in key order, stopping at the first error.
+fn entries(v: Value, f: &mut dyn FnMut(String, Value) -> Result<(), String>) -> Result<(), String> {
+    match v {
+        Value::Object(m) => m.into_iter().try_for_each(|(k, v)| f(k, v)),
+        v => Err(invalid(&v, "a map")),
     }
 }
