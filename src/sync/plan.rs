@@ -728,7 +728,7 @@ impl<'a> Planner<'a> {
         let listing = self.input.google;
         if self.writes_google() && listing.complete {
             for (i, (c, pushable)) in crm.iter().enumerate() {
-                if *pushable && !matched_crm[i] && !matching.blocked_crm.contains(&i) {
+                if *pushable && !matched_crm[i] && !matching.blocked_crm[i] {
                     let create = self.create_google(c);
                     self.out.creates_google.push(create);
                 }
@@ -741,7 +741,7 @@ impl<'a> Planner<'a> {
                 // or make a duplicate.
                 let tagged_elsewhere = g.tag.is_some();
                 if !matched_google[i]
-                    && !matching.blocked_google.contains(&i)
+                    && !matching.blocked_google[i]
                     && !tagged_elsewhere
                     && self.in_google_scope(g)
                 {
