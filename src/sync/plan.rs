@@ -241,7 +241,10 @@ pub struct Plan {
     pub conflicts: Vec<PairConflict>,
     pub ambiguous: Vec<Ambiguous>,
     pub held: Vec<HeldDeletions>,
-    next_bases: BTreeMap<String, NextBase>,
+    /// By CRM id, in the order planned; a later entry for an id wins, as a map insert would. A
+    /// `Vec` rather than a `BTreeMap`: it is only pushed to and walked once in `commit`, and the
+    /// map type existed in the wasm for this alone.
+    next_bases: Vec<(String, NextBase)>,
 }
 
 impl Plan {
@@ -630,14 +633,14 @@ impl<'a> Planner<'a> {
         if unchanged {
             return;
         }
-        self.out.next_bases.insert(
+        self.out.next_bases.push((
             crm_id.to_string(),
             NextBase {
                 resource_name: resource_name.to_string(),
                 etag: etag.to_string(),
                 base: m.base,
             },
-        );
+        ));
     }
 
     fn unlinked(&mut self) {
