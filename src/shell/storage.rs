@@ -175,10 +175,16 @@ pub async fn save_state(
     state: &AccountState,
     stored: &mut Stored,
 ) -> Result<()> {
+    // The header is the state without its maps, which go to the shards. Built field by field
+    // rather than from a clone, which would copy every link and cached contact first.
     let header = AccountState {
+        version: state.version,
         links: BTreeMap::new(),
+        sync_token: state.sync_token.clone(),
+        full_sync_at: state.full_sync_at,
+        crm_cursor: state.crm_cursor.clone(),
         google_unlinked: BTreeMap::new(),
-        ..state.clone()
+        target_group: state.target_group.clone(),
     };
     let mut texts = vec![header.to_json()];
     texts.extend(shards(&state.links, LINK_SHARDS));
