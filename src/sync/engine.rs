@@ -815,11 +815,10 @@ impl Engine {
             }
             Step::UpdateCrm { items } => {
                 let plan = self.plan.as_ref()?;
-                let seen: HashMap<&str, Millis> = self
-                    .crm
-                    .iter()
-                    .map(|c| (c.id.as_str(), c.modified_at))
-                    .collect();
+                // Contacts by id, the map type the planner has already (a map to their
+                // `modified_at` alone would be one more hash map type in the wasm).
+                let seen: HashMap<&str, &CrmContact> =
+                    self.crm.iter().map(|c| (c.id.as_str(), c)).collect();
                 let items = items
                     .iter()
                     .map(|&i| {
@@ -829,7 +828,7 @@ impl Engine {
                             contact: u.contact.clone(),
                             fields: u.fields(),
                             status: u.status.clone(),
-                            if_modified_at: seen.get(u.crm_id.as_str()).copied(),
+                            if_modified_at: seen.get(u.crm_id.as_str()).map(|c| c.modified_at),
                         }
                     })
                     .collect();
@@ -852,7 +851,7 @@ impl Engine {
 
     /// The persons and the union of fields for a batch of Google updates, sorted and without
     /// repeats. A sorted `Vec<String>` rather than a `BTreeSet<&str>`: the wasm sorts and dedups
-    /// `Vec<String>` already, and this set was its only `BTreeSet<&str>`-like user here.
+    /// `Vec<String>` already, and a `BTreeSet<&str>` would be a B-tree type of its own.
     fn google_updates(&self, items: &[usize]) -> (Vec<Person>, Vec<String>) {
         let mut people = Vec::new();
         let mut mask: Vec<String> = Vec::new();
