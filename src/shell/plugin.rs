@@ -14,7 +14,7 @@ use crate::sync::plan::Scope;
 use crate::sync::settings::Settings;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -65,6 +65,33 @@ struct Meta {
     links: usize,
 }
 
+/// Access tokens by account id: pairs searched in order (a handful of accounts) rather than a
+/// `HashMap<String, Token>`, which would be a hash map type of its own in the wasm.
+#[derive(Default)]
+struct Tokens(Vec<(String, Token)>);
+
+impl Tokens {
+    fn get(&self, id: &str) -> Option<&Token> {
+        self.0.iter().find(|(k, _)| k == id).map(|(_, t)| t)
+    }
+
+    fn contains_key(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn insert(&mut self, id: String, token: Token) {
+        match self.0.iter_mut().find(|(k, _)| *k == id) {
+            Some((_, t)) => *t = token,
+            None => self.0.push((id, token)),
+        }
+    }
+
+    fn remove(&mut self, id: &str) -> Option<Token> {
+        let i = self.0.iter().position(|(k, _)| k == id)?;
+        Some(self.0.swap_remove(i).1)
+    }
+}
+
 struct Inner {
     host: JsValue,
     api: PeopleApi,
@@ -72,7 +99,7 @@ struct Inner {
     revoke_url: String,
     instance_id: String,
     region: String,
-    tokens: RefCell<HashMap<String, Token>>,
+    tokens: RefCell<Tokens>,
     needs_reconnect: RefCell<HashSet<String>>,
     /// The running scheduler's generation; a loop whose generation is stale stops.
     scheduler: Cell<u32>,
