@@ -14,7 +14,6 @@ use crate::sync::plan::Scope;
 use crate::sync::settings::Settings;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -100,7 +99,6 @@ struct Inner {
     instance_id: String,
     region: String,
     tokens: RefCell<Tokens>,
-    needs_reconnect: RefCell<HashSet<String>>,
     /// The running scheduler's generation; a loop whose generation is stale stops.
     scheduler: Cell<u32>,
     scheduler_on: Cell<bool>,
@@ -197,7 +195,6 @@ impl Plugin {
                 instance_id,
                 region,
                 tokens: RefCell::default(),
-                needs_reconnect: RefCell::default(),
                 scheduler: Cell::new(0),
                 scheduler_on: Cell::new(false),
             }),
@@ -276,7 +273,6 @@ impl Plugin {
             .tokens
             .borrow_mut()
             .insert(id.clone(), granted.token);
-        self.inner.needs_reconnect.borrow_mut().remove(&id);
         let mut emails = self.emails().await?;
         if !emails.iter().any(|e| account_id(e) == id) {
             emails.push(email.clone());
@@ -332,7 +328,6 @@ impl Plugin {
             .collect();
         let text = serde_json::to_string(&emails).unwrap_or_default();
         storage::set(self.host(), ACCOUNTS_KEY, &text).await?;
-        self.inner.needs_reconnect.borrow_mut().remove(&id);
         Ok(())
     }
 
@@ -390,15 +385,10 @@ impl Plugin {
                     .tokens
                     .borrow_mut()
                     .insert(id.to_string(), g.token);
-                self.inner.needs_reconnect.borrow_mut().remove(id);
                 Ok(access)
             }
             other => {
                 self.inner.tokens.borrow_mut().remove(id);
-                self.inner
-                    .needs_reconnect
-                    .borrow_mut()
-                    .insert(id.to_string());
                 Err(match other {
                     Err(f) => f,
                     Ok(_) => Failure::new(
@@ -649,7 +639,6 @@ impl Plugin {
             .find(|e| e.code == "AUTH_FAILED")
         {
             self.inner.tokens.borrow_mut().remove(&id);
-            self.inner.needs_reconnect.borrow_mut().insert(id.clone());
             return Err(Failure::new("AUTH_FAILED", e.message.clone()));
         }
         if preview_only && result.plan.is_none() {
