@@ -159,7 +159,10 @@ impl Object {
 
     /// The key's value, `None` when it is absent.
     pub fn take<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
-        self.0.remove(key).map(T::from_json).transpose()
+        match self.0.remove(key) {
+            Some(v) => T::from_json(v).map(Some),
+            None => Ok(None),
+        }
     }
 }
 
