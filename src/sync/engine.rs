@@ -873,7 +873,9 @@ impl Engine {
             }
             people.push(p);
         }
-        mask.sort();
+        // Unstable sorts throughout: equal strings are indistinguishable, and the wasm then
+        // carries no stable sort.
+        mask.sort_unstable();
         mask.dedup();
         if mask.is_empty() {
             // Nothing Google-visible changed (e.g. only a reordering): no request.

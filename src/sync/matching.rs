@@ -131,7 +131,8 @@ fn contact_keys(c: &super::model::Contact, rule: MatchRule, region: Region) -> V
         }
     };
     keys.retain(|k| !k.is_empty());
-    keys.sort();
+    // Unstable: equal keys are indistinguishable (see `Engine::google_updates`).
+    keys.sort_unstable();
     keys.dedup();
     keys
 }

@@ -444,7 +444,8 @@ impl Merger<'_> {
                 .iter()
                 .map(|(k, i)| (k.clone(), text_key((kind.kind)(i))))
                 .collect();
-            s.sort();
+            // Unstable: equal pairs are indistinguishable (see `Engine::google_updates`).
+            s.sort_unstable();
             s
         };
         let show = |items: &[(String, T)]| {

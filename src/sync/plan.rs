@@ -417,7 +417,8 @@ impl<'a> Planner<'a> {
         self.guard();
         if let (Some(group), false) = (self.input.target_group, self.to_target.is_empty()) {
             let mut names = std::mem::take(&mut self.to_target);
-            names.sort();
+            // Unstable: equal names are indistinguishable (see `Engine::google_updates`).
+            names.sort_unstable();
             names.dedup();
             self.out.group_adds.push(GroupAdd {
                 group: group.to_string(),
@@ -703,7 +704,9 @@ impl<'a> Planner<'a> {
             }
             crm.push((c, pushable && self.in_crm_scope(&c.id)));
         }
-        crm.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        // Ids are unique here (`seen`), so an unstable sort gives the same order; with the other
+        // sorts unstable too, the wasm has no stable sort to carry.
+        crm.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
         // Google side: this listing, then the cache of earlier listings for what it did not show.
         let mut google: BTreeMap<&str, &GoogleContact> = BTreeMap::new();
         if !(self.input.google.full && self.input.google.complete) {
