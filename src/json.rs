@@ -159,7 +159,10 @@ impl Object {
 
     /// The key's value, `None` when it is absent.
     pub fn take<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
-        self.0.remove(key).map(T::from_json).transpose()
+        match self.0.remove(key) {
+            Some(v) => T::from_json(v).map(Some),
+            None => Ok(None),
+        }
     }
 }
 
@@ -221,32 +224,44 @@ impl<T: FromJson> FromJson for Option<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: Value) -> Result<Self, String> {
-        match v {
-            // A loop rather than `collect::<Result<Vec<_>, _>>()`, whose adapters are
-            // instantiated again for every element type.
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for v in items {
-                    out.push(T::from_json(v)?);
-                }
-                Ok(out)
-            }
-            v => Err(invalid(&v, "a sequence")),
-        }
+        // The walk over the array lives in `each`, once; what is instantiated per element type
+        // is only this closure. A loop here (or `collect::<Result<Vec<_>, _>>()`) repeats the
+        // iteration and the dropping of unread items for every element type.
+        let mut out = Vec::new();
+        each(v, &mut |v| {
+            out.push(T::from_json(v)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+}
+
+/// Calls `f` on each item of an array, in order, stopping at the first error.
+fn each(v: Value, f: &mut dyn FnMut(Value) -> Result<(), String>) -> Result<(), String> {
+    match v {
+        Value::Array(items) => items.into_iter().try_for_each(f),
+        v => Err(invalid(&v, "a sequence")),
     }
 }
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(v: Value) -> Result<Self, String> {
-        let Value::Object(m) = v else {
-            return Err(invalid(&v, "a map"));
-        };
         // Inserted one by one rather than collected: `collect` sorts its input with a stable
-        // sort instantiated per entry type, which the wasm pays for each map type read.
+        // sort instantiated per entry type, which the wasm pays for each map type read. The walk
+        // over the object is `entries`, once, as for arrays.
         let mut out = BTreeMap::new();
-        for (k, v) in m {
+        entries(v, &mut |k, v| {
             out.insert(k, T::from_json(v)?);
-        }
+            Ok(())
+        })?;
         Ok(out)
+    }
+}
+
+/// Calls `f` on each entry of an object, in key order, stopping at the first error.
+fn entries(v: Value, f: &mut dyn FnMut(String, Value) -> Result<(), String>) -> Result<(), String> {
+    match v {
+        Value::Object(m) => m.into_iter().try_for_each(|(k, v)| f(k, v)),
+        v => Err(invalid(&v, "a map")),
     }
 }

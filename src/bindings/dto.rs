@@ -9,7 +9,7 @@
 use crate::json::FromJson;
 use crate::json_struct;
 use crate::people::time::parse_rfc3339;
-use crate::sync::engine::{InvalidContact, PerSide, RunError, RunReport, Trigger};
+use crate::sync::engine::{Counts, InvalidContact, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::Ambiguous;
 use crate::sync::merge::{text, ConflictRule};
 use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Field, Name, Phone, Side};
@@ -17,7 +17,6 @@ use crate::sync::plan::{Delete, HeldDeletions, PairConflict, Plan};
 use crate::sync::settings::{ConflictPolicy, Settings};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 // ---- Host → core ----------------------------------------------------------------------------
 
@@ -592,7 +591,7 @@ pub struct ReportDto<'a> {
     ambiguous: Vec<AmbiguousDto<'a>>,
     held: Vec<HeldDto<'a>>,
     errors: &'a [RunError],
-    requests: &'a BTreeMap<String, usize>,
+    requests: &'a Counts,
 }
 
 impl<'a> From<&'a RunReport> for ReportDto<'a> {

@@ -252,21 +252,24 @@ async fn from_popup(oauth: &OAuth, login_hint: Option<&str>) -> Result<Granted> 
             "the sign-in window was closed",
         ));
     };
-    let mut fields = std::collections::HashMap::new();
+    // A few pairs looked up by name, where a later pair wins as a map insert would: a `Vec`, since
+    // a `HashMap<String, String>` would be a hash map type of its own in the wasm.
+    let mut fields: Vec<(String, String)> = Vec::new();
     for pair in fragment.trim_start_matches(['#', '?']).split('&') {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let v = js_sys::decode_uri_component(&v.replace('+', " "))
             .map(String::from)
             .unwrap_or_default();
-        fields.insert(k.to_string(), v);
+        fields.push((k.to_string(), v));
     }
-    if fields.get("state") != Some(&state) {
+    let field = |name: &str| fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v);
+    if field("state") != Some(&state) {
         return Err(Failure::new(
             "AUTH_FAILED",
             "the sign-in answer does not match the request",
         ));
     }
-    if let Some(e) = fields.get("error") {
+    if let Some(e) = field("error") {
         let code = if e == "access_denied" {
             "AUTH_CANCELLED"
         } else {
@@ -275,7 +278,7 @@ async fn from_popup(oauth: &OAuth, login_hint: Option<&str>) -> Result<Granted> 
         return Err(Failure::new(code, format!("Google answered {e}")));
     }
     token_from(
-        fields.remove("access_token"),
-        fields.get("expires_in").and_then(|s| s.parse().ok()),
+        field("access_token").cloned(),
+        field("expires_in").and_then(|s| s.parse().ok()),
     )
 }

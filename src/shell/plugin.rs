@@ -14,7 +14,6 @@ use crate::sync::plan::Scope;
 use crate::sync::settings::Settings;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -65,6 +64,33 @@ struct Meta {
     links: usize,
 }
 
+/// Access tokens by account id: pairs searched in order (a handful of accounts) rather than a
+/// `HashMap<String, Token>`, which would be a hash map type of its own in the wasm.
+#[derive(Default)]
+struct Tokens(Vec<(String, Token)>);
+
+impl Tokens {
+    fn get(&self, id: &str) -> Option<&Token> {
+        self.0.iter().find(|(k, _)| k == id).map(|(_, t)| t)
+    }
+
+    fn contains_key(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn insert(&mut self, id: String, token: Token) {
+        match self.0.iter_mut().find(|(k, _)| *k == id) {
+            Some((_, t)) => *t = token,
+            None => self.0.push((id, token)),
+        }
+    }
+
+    fn remove(&mut self, id: &str) -> Option<Token> {
+        let i = self.0.iter().position(|(k, _)| k == id)?;
+        Some(self.0.swap_remove(i).1)
+    }
+}
+
 struct Inner {
     host: JsValue,
     api: PeopleApi,
@@ -72,8 +98,7 @@ struct Inner {
     revoke_url: String,
     instance_id: String,
     region: String,
-    tokens: RefCell<HashMap<String, Token>>,
-    needs_reconnect: RefCell<HashSet<String>>,
+    tokens: RefCell<Tokens>,
     /// The running scheduler's generation; a loop whose generation is stale stops.
     scheduler: Cell<u32>,
     scheduler_on: Cell<bool>,
@@ -170,7 +195,6 @@ impl Plugin {
                 instance_id,
                 region,
                 tokens: RefCell::default(),
-                needs_reconnect: RefCell::default(),
                 scheduler: Cell::new(0),
                 scheduler_on: Cell::new(false),
             }),
@@ -249,7 +273,6 @@ impl Plugin {
             .tokens
             .borrow_mut()
             .insert(id.clone(), granted.token);
-        self.inner.needs_reconnect.borrow_mut().remove(&id);
         let mut emails = self.emails().await?;
         if !emails.iter().any(|e| account_id(e) == id) {
             emails.push(email.clone());
@@ -305,7 +328,6 @@ impl Plugin {
             .collect();
         let text = serde_json::to_string(&emails).unwrap_or_default();
         storage::set(self.host(), ACCOUNTS_KEY, &text).await?;
-        self.inner.needs_reconnect.borrow_mut().remove(&id);
         Ok(())
     }
 
@@ -363,15 +385,10 @@ impl Plugin {
                     .tokens
                     .borrow_mut()
                     .insert(id.to_string(), g.token);
-                self.inner.needs_reconnect.borrow_mut().remove(id);
                 Ok(access)
             }
             other => {
                 self.inner.tokens.borrow_mut().remove(id);
-                self.inner
-                    .needs_reconnect
-                    .borrow_mut()
-                    .insert(id.to_string());
                 Err(match other {
                     Err(f) => f,
                     Ok(_) => Failure::new(
@@ -622,7 +639,6 @@ impl Plugin {
             .find(|e| e.code == "AUTH_FAILED")
         {
             self.inner.tokens.borrow_mut().remove(&id);
-            self.inner.needs_reconnect.borrow_mut().insert(id.clone());
             return Err(Failure::new("AUTH_FAILED", e.message.clone()));
         }
         if preview_only && result.plan.is_none() {

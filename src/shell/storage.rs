@@ -12,7 +12,7 @@ use crate::sync::model::GoogleContact;
 use crate::sync::state::{AccountState, Link, STATE_VERSION};
 use js_sys::{Array, Promise};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use wasm_bindgen::JsValue;
 
 pub const LINK_SHARDS: u64 = 64;
@@ -91,8 +91,32 @@ fn shard_key(account: &str, set: &str, i: u64) -> String {
     key(account, &format!("{set}{i}"))
 }
 
-/// What the last load or save of an account's state stored, by key: the hash of each value.
-pub type Stored = HashMap<String, u64>;
+/// What the last load or save of an account's state stored, by key: the hash of each value. Pairs
+/// searched in order (an account has 81 keys) rather than a `HashMap<String, u64>`, which would be
+/// a hash map type of its own in the wasm.
+#[derive(Default)]
+pub struct Stored(Vec<(String, u64)>);
+
+impl Stored {
+    pub fn new() -> Stored {
+        Stored::default()
+    }
+
+    fn get(&self, key: &str) -> Option<&u64> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, h)| h)
+    }
+
+    fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    fn insert(&mut self, key: String, hash: u64) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, h)) => *h = hash,
+            None => self.0.push((key, hash)),
+        }
+    }
+}
 
 fn keys(account: &str) -> Vec<String> {
     let mut k = vec![key(account, "state")];
@@ -175,10 +199,16 @@ pub async fn save_state(
     state: &AccountState,
     stored: &mut Stored,
 ) -> Result<()> {
+    // The header is the state without its maps, which go to the shards. Built field by field
+    // rather than from a clone, which would copy every link and cached contact first.
     let header = AccountState {
+        version: state.version,
         links: BTreeMap::new(),
+        sync_token: state.sync_token.clone(),
+        full_sync_at: state.full_sync_at,
+        crm_cursor: state.crm_cursor.clone(),
         google_unlinked: BTreeMap::new(),
-        ..state.clone()
+        target_group: state.target_group.clone(),
     };
     let mut texts = vec![header.to_json()];
     texts.extend(shards(&state.links, LINK_SHARDS));

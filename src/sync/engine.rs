@@ -38,7 +38,7 @@ use crate::people::wire::{
 };
 use crate::{json, json_struct};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// What started a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,9 +212,60 @@ pub struct RunReport {
     pub held: Vec<super::plan::HeldDeletions>,
     pub errors: Vec<RunError>,
     /// HTTP requests made, by People API method.
-    pub requests: BTreeMap<String, usize>,
+    pub requests: Counts,
     /// Of those, answered 429.
     pub throttled: usize,
+}
+
+/// Counts by name, in name order: read like a `BTreeMap<String, usize>` (`get`, `values`, the
+/// same `Debug` and JSON), kept as a sorted `Vec` of pairs. A run counts a handful of names, and
+/// the map type existed in the wasm for this alone.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Counts(Vec<(String, usize)>);
+
+impl Counts {
+    /// Adds one to `name`'s count.
+    pub fn add(&mut self, name: &str) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(name)) {
+            Ok(i) => self.0[i].1 += 1,
+            Err(i) => self.0.insert(i, (name.to_string(), 1)),
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&usize> {
+        let i = self
+            .0
+            .binary_search_by(|(k, _)| k.as_str().cmp(name))
+            .ok()?;
+        self.0.get(i).map(|(_, n)| n)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &usize)> {
+        self.0.iter().map(|(k, n)| (k, n))
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &usize> {
+        self.0.iter().map(|(_, n)| n)
+    }
+}
+
+impl std::fmt::Debug for Counts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl Serialize for Counts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Counts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = BTreeMap::<String, usize>::deserialize(d)?;
+        Ok(Counts(map.into_iter().collect()))
+    }
 }
 
 /// The journal a run leaves while it writes; see the module docs.
@@ -375,7 +426,7 @@ impl Engine {
             ambiguous: Vec::new(),
             held: Vec::new(),
             errors: Vec::new(),
-            requests: BTreeMap::new(),
+            requests: Counts::default(),
             throttled: 0,
         };
         let mut e = Engine {
@@ -581,11 +632,7 @@ impl Engine {
     }
 
     fn count(&mut self, req: &HttpRequest) {
-        *self
-            .report
-            .requests
-            .entry(method_name(req).to_string())
-            .or_default() += 1;
+        self.report.requests.add(method_name(req));
     }
 
     fn error(&mut self, code: &str, message: String, contact: Option<String>) {
@@ -696,7 +743,7 @@ impl Engine {
                 if people.is_empty() {
                     return None;
                 }
-                let mask: Vec<&str> = mask.into_iter().collect();
+                let mask: Vec<&str> = mask.iter().map(String::as_str).collect();
                 match self.api.batch_update_contacts(&people, &mask, READ_MASK) {
                     Ok(req) => self.http(req),
                     Err(e) => {
@@ -768,11 +815,10 @@ impl Engine {
             }
             Step::UpdateCrm { items } => {
                 let plan = self.plan.as_ref()?;
-                let seen: HashMap<&str, Millis> = self
-                    .crm
-                    .iter()
-                    .map(|c| (c.id.as_str(), c.modified_at))
-                    .collect();
+                // Contacts by id, the map type the planner has already (a map to their
+                // `modified_at` alone would be one more hash map type in the wasm).
+                let seen: HashMap<&str, &CrmContact> =
+                    self.crm.iter().map(|c| (c.id.as_str(), c)).collect();
                 let items = items
                     .iter()
                     .map(|&i| {
@@ -782,7 +828,7 @@ impl Engine {
                             contact: u.contact.clone(),
                             fields: u.fields(),
                             status: u.status.clone(),
-                            if_modified_at: seen.get(u.crm_id.as_str()).copied(),
+                            if_modified_at: seen.get(u.crm_id.as_str()).map(|c| c.modified_at),
                         }
                     })
                     .collect();
@@ -803,10 +849,12 @@ impl Engine {
         }
     }
 
-    /// The persons and the union of fields for a batch of Google updates.
-    fn google_updates(&self, items: &[usize]) -> (Vec<Person>, BTreeSet<&'static str>) {
+    /// The persons and the union of fields for a batch of Google updates, sorted and without
+    /// repeats. A sorted `Vec<String>` rather than a `BTreeSet<&str>`: the wasm sorts and dedups
+    /// `Vec<String>` already, and a `BTreeSet<&str>` would be a B-tree type of its own.
+    fn google_updates(&self, items: &[usize]) -> (Vec<Person>, Vec<String>) {
         let mut people = Vec::new();
-        let mut mask = BTreeSet::new();
+        let mut mask: Vec<String> = Vec::new();
         let Some(plan) = self.plan.as_ref() else {
             return (people, mask);
         };
@@ -816,15 +864,19 @@ impl Engine {
                 continue;
             };
             let (mut p, changed) = apply_to_person(person, &u.contact, &u.fields());
-            mask.extend(changed);
+            mask.extend(changed.into_iter().map(String::from));
             if u.set_tag && tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
-                mask.insert("clientData");
+                mask.push("clientData".to_string());
             }
             if p.etag.is_none() || !u.etag.is_empty() {
                 p.etag = Some(u.etag.clone()).filter(|e| !e.is_empty()).or(p.etag);
             }
             people.push(p);
         }
+        // Unstable sorts throughout: equal strings are indistinguishable, and the wasm then
+        // carries no stable sort.
+        mask.sort_unstable();
+        mask.dedup();
         if mask.is_empty() {
             // Nothing Google-visible changed (e.g. only a reordering): no request.
             people.clear();
@@ -1348,8 +1400,9 @@ impl Engine {
                 ids,
                 confirm_deleted,
             } => {
+                // Membership only (see `after_crm_listing` for why a `HashSet`).
                 if confirm_deleted {
-                    let mut found = BTreeSet::new();
+                    let mut found = HashSet::new();
                     found.extend(good.iter().map(|c| c.id.as_str()));
                     self.crm_deleted = ids
                         .iter()
@@ -1358,7 +1411,7 @@ impl Engine {
                         .collect();
                     self.crm_other.extend(good);
                 } else {
-                    let mut found = BTreeSet::new();
+                    let mut found = HashSet::new();
                     found.extend(good.iter().map(|c| c.id.as_str()));
                     for id in ids.iter().filter(|id| !found.contains(id.as_str())) {
                         self.error(
@@ -1408,7 +1461,7 @@ impl Engine {
                 let Some(plan) = self.plan.as_ref() else {
                     return;
                 };
-                let mut ok = BTreeSet::new();
+                let mut ok = HashSet::new();
                 ok.extend(good.iter().map(|c| c.id.as_str()));
                 let mut done = Vec::new();
                 for &i in &items {
@@ -1481,9 +1534,10 @@ impl Engine {
         if !listed_all || !matches!(self.config.scope, Scope::All | Scope::PullAll) {
             return;
         }
-        // Sets of ids here are extended rather than collected: `collect` sorts its input with a
-        // stable sort of its own, which costs the wasm more than the `insert` it already has.
-        let mut seen = BTreeSet::new();
+        // Only asked for membership, never iterated, so hash order cannot reach the plan; a
+        // `HashSet<&str>` is a type the wasm has already (the planner's id sets), a
+        // `BTreeSet<&str>` would be one more B-tree instantiation.
+        let mut seen = HashSet::new();
         seen.extend(
             self.crm
                 .iter()

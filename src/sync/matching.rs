@@ -11,7 +11,7 @@
 use super::model::{CrmContact, GoogleContact, Side};
 use super::normalize::{email_key, name_key, phone_key, text_key, Region};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -84,9 +84,11 @@ pub struct Matching {
     /// Indexes into the inputs.
     pub matches: Vec<Match>,
     pub ambiguous: Vec<Ambiguous>,
-    /// Contacts set aside by an ambiguity, by index: neither linked nor created.
-    pub blocked_crm: BTreeSet<usize>,
-    pub blocked_google: BTreeSet<usize>,
+    /// Contacts set aside by an ambiguity, by index (true when set aside): neither linked nor
+    /// created. Flags rather than a `BTreeSet<usize>`, a B-tree type the wasm had for nothing
+    /// else.
+    pub blocked_crm: Vec<bool>,
+    pub blocked_google: Vec<bool>,
 }
 
 /// The keys a contact is matched by under one rule.
@@ -129,7 +131,8 @@ fn contact_keys(c: &super::model::Contact, rule: MatchRule, region: Region) -> V
         }
     };
     keys.retain(|k| !k.is_empty());
-    keys.sort();
+    // Unstable: equal keys are indistinguishable (see `Engine::google_updates`).
+    keys.sort_unstable();
     keys.dedup();
     keys
 }
@@ -147,7 +150,11 @@ fn index(keys: &[Vec<String>]) -> HashMap<&str, Vec<usize>> {
 /// Pairs `crm` with `google`. Deterministic: the same inputs in the same order give the same
 /// result.
 pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Region) -> Matching {
-    let mut out = Matching::default();
+    let mut out = Matching {
+        blocked_crm: vec![false; crm.len()],
+        blocked_google: vec![false; google.len()],
+        ..Matching::default()
+    };
     let mut crm_done = vec![false; crm.len()];
     let mut google_done = vec![false; google.len()];
     for rule in MatchRule::ALL {
@@ -174,16 +181,21 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
             })
             .collect();
         let (c_index, g_index) = (index(&ck), index(&gk));
+        // The indexes a contact's keys lead to, ascending and without repeats: kept sorted by
+        // inserting in place (a handful each), which costs the wasm less than a sort or a
+        // `BTreeSet<usize>`, both instantiated for this alone.
         let candidates = |keys: &[String], other: &HashMap<&str, Vec<usize>>| {
-            let mut s = BTreeSet::new();
+            let mut s: Vec<usize> = Vec::new();
             for k in keys {
-                if let Some(v) = other.get(k.as_str()) {
-                    s.extend(v.iter().copied());
+                for &i in other.get(k.as_str()).into_iter().flatten() {
+                    if let Err(at) = s.binary_search(&i) {
+                        s.insert(at, i);
+                    }
                 }
             }
             s
         };
-        let g_cands: Vec<BTreeSet<usize>> = gk.iter().map(|ks| candidates(ks, &c_index)).collect();
+        let g_cands: Vec<Vec<usize>> = gk.iter().map(|ks| candidates(ks, &c_index)).collect();
         for (ci, keys) in ck.iter().enumerate() {
             if crm_done[ci] || keys.is_empty() {
                 continue;
@@ -192,7 +204,7 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
             match cands.len() {
                 0 => {}
                 1 => {
-                    let gi = *cands.iter().next().unwrap_or(&0);
+                    let gi = *cands.first().unwrap_or(&0);
                     if google_done[gi] {
                         continue;
                     }
@@ -214,10 +226,10 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                             candidates: g_cands[gi].iter().map(|&i| crm[i].id.clone()).collect(),
                         });
                         google_done[gi] = true;
-                        out.blocked_google.insert(gi);
+                        out.blocked_google[gi] = true;
                         for &i in &g_cands[gi] {
                             crm_done[i] = true;
-                            out.blocked_crm.insert(i);
+                            out.blocked_crm[i] = true;
                         }
                     }
                 }
@@ -234,10 +246,10 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                             .collect(),
                     });
                     crm_done[ci] = true;
-                    out.blocked_crm.insert(ci);
+                    out.blocked_crm[ci] = true;
                     for &i in &cands {
                         google_done[i] = true;
-                        out.blocked_google.insert(i);
+                        out.blocked_google[i] = true;
                     }
                 }
             }

@@ -367,14 +367,17 @@ impl Merger<'_> {
             *get_mut(&mut self.out.contact) = c_items.clone();
             return;
         }
+        // The first item of each non-empty key. A list holds a handful of items, so the keys kept
+        // so far serve as the set: a `HashSet<String>` was a hash map type of its own in the wasm.
         let keyed = |items: &[T]| -> Vec<(String, T)> {
-            let mut seen = std::collections::HashSet::new();
-            items
-                .iter()
-                .map(|i| ((kind.key)(i), i))
-                .filter(|(k, _)| !k.is_empty() && seen.insert(k.clone()))
-                .map(|(k, i)| (k, i.clone()))
-                .collect()
+            let mut out: Vec<(String, T)> = Vec::new();
+            for i in items {
+                let k = (kind.key)(i);
+                if !k.is_empty() && !out.iter().any(|(seen, _)| *seen == k) {
+                    out.push((k, i.clone()));
+                }
+            }
+            out
         };
         let c = keyed(c_items);
         let g = keyed(g_items);
@@ -441,7 +444,8 @@ impl Merger<'_> {
                 .iter()
                 .map(|(k, i)| (k.clone(), text_key((kind.kind)(i))))
                 .collect();
-            s.sort();
+            // Unstable: equal pairs are indistinguishable (see `Engine::google_updates`).
+            s.sort_unstable();
             s
         };
         let show = |items: &[(String, T)]| {

@@ -241,7 +241,10 @@ pub struct Plan {
     pub conflicts: Vec<PairConflict>,
     pub ambiguous: Vec<Ambiguous>,
     pub held: Vec<HeldDeletions>,
-    next_bases: BTreeMap<String, NextBase>,
+    /// By CRM id, in the order planned; a later entry for an id wins, as a map insert would. A
+    /// `Vec` rather than a `BTreeMap`: it is only pushed to and walked once in `commit`, and the
+    /// map type existed in the wasm for this alone.
+    next_bases: Vec<(String, NextBase)>,
 }
 
 impl Plan {
@@ -264,11 +267,46 @@ impl Plan {
     }
 }
 
+/// Google contacts created, by CRM id: resource name and etag. Read like a
+/// `BTreeMap<String, (String, String)>` (`insert`, `get`, `values`, `extend`), kept as two
+/// `BTreeMap<String, String>` with the same keys: the wasm has that map type already, and the one
+/// with a pair for value existed for this alone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Created {
+    resource_names: BTreeMap<String, String>,
+    etags: BTreeMap<String, String>,
+}
+
+impl Created {
+    pub fn insert(&mut self, crm_id: String, (resource_name, etag): (String, String)) {
+        self.resource_names.insert(crm_id.clone(), resource_name);
+        self.etags.insert(crm_id, etag);
+    }
+
+    /// The resource name and etag of the contact created for `crm_id`.
+    pub fn get(&self, crm_id: &str) -> Option<(&String, &String)> {
+        Some((self.resource_names.get(crm_id)?, self.etags.get(crm_id)?))
+    }
+
+    /// Resource names and etags, in CRM id order.
+    pub fn values(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.resource_names.values().zip(self.etags.values())
+    }
+}
+
+impl Extend<(String, (String, String))> for Created {
+    fn extend<I: IntoIterator<Item = (String, (String, String))>>(&mut self, items: I) {
+        for (crm_id, created) in items {
+            self.insert(crm_id, created);
+        }
+    }
+}
+
 /// What executing a plan achieved, reported back by whoever executed it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// Google contacts created, by CRM id: resource name and etag.
-    pub google_created: BTreeMap<String, (String, String)>,
+    pub google_created: Created,
     /// CRM contacts created, by Google resource name: CRM id.
     pub crm_created: BTreeMap<String, String>,
     /// New etags of updated Google contacts, by resource name.
@@ -379,7 +417,8 @@ impl<'a> Planner<'a> {
         self.guard();
         if let (Some(group), false) = (self.input.target_group, self.to_target.is_empty()) {
             let mut names = std::mem::take(&mut self.to_target);
-            names.sort();
+            // Unstable: equal names are indistinguishable (see `Engine::google_updates`).
+            names.sort_unstable();
             names.dedup();
             self.out.group_adds.push(GroupAdd {
                 group: group.to_string(),
@@ -630,14 +669,14 @@ impl<'a> Planner<'a> {
         if unchanged {
             return;
         }
-        self.out.next_bases.insert(
+        self.out.next_bases.push((
             crm_id.to_string(),
             NextBase {
                 resource_name: resource_name.to_string(),
                 etag: etag.to_string(),
                 base: m.base,
             },
-        );
+        ));
     }
 
     fn unlinked(&mut self) {
@@ -665,7 +704,9 @@ impl<'a> Planner<'a> {
             }
             crm.push((c, pushable && self.in_crm_scope(&c.id)));
         }
-        crm.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        // Ids are unique here (`seen`), so an unstable sort gives the same order; with the other
+        // sorts unstable too, the wasm has no stable sort to carry.
+        crm.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
         // Google side: this listing, then the cache of earlier listings for what it did not show.
         let mut google: BTreeMap<&str, &GoogleContact> = BTreeMap::new();
         if !(self.input.google.full && self.input.google.complete) {
@@ -728,7 +769,7 @@ impl<'a> Planner<'a> {
         let listing = self.input.google;
         if self.writes_google() && listing.complete {
             for (i, (c, pushable)) in crm.iter().enumerate() {
-                if *pushable && !matched_crm[i] && !matching.blocked_crm.contains(&i) {
+                if *pushable && !matched_crm[i] && !matching.blocked_crm[i] {
                     let create = self.create_google(c);
                     self.out.creates_google.push(create);
                 }
@@ -741,7 +782,7 @@ impl<'a> Planner<'a> {
                 // or make a duplicate.
                 let tagged_elsewhere = g.tag.is_some();
                 if !matched_google[i]
-                    && !matching.blocked_google.contains(&i)
+                    && !matching.blocked_google[i]
                     && !tagged_elsewhere
                     && self.in_google_scope(g)
                 {

@@ -121,11 +121,41 @@ impl AccountState {
     }
 
     pub fn to_json(&self) -> String {
-        let mut s = self.clone();
-        s.version = STATE_VERSION;
+        // The fields are borrowed with the version set, rather than written from a clone: a clone
+        // copies every link and cached contact, and costs the wasm the maps' `Clone`. The same
+        // keys in the same order as the derived `Serialize`.
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Written<'a> {
+            version: u32,
+            links: &'a BTreeMap<String, Link>,
+            sync_token: &'a Option<String>,
+            full_sync_at: &'a Option<Millis>,
+            crm_cursor: &'a Option<String>,
+            google_unlinked: &'a BTreeMap<String, GoogleContact>,
+            target_group: &'a Option<String>,
+        }
+        let AccountState {
+            version: _,
+            links,
+            sync_token,
+            full_sync_at,
+            crm_cursor,
+            google_unlinked,
+            target_group,
+        } = self;
+        let written = Written {
+            version: STATE_VERSION,
+            links,
+            sync_token,
+            full_sync_at,
+            crm_cursor,
+            google_unlinked,
+            target_group,
+        };
         // Invariant: the state is plain data (strings, numbers, maps with string keys), which
         // serde_json always serializes.
-        serde_json::to_string(&s).unwrap_or_default()
+        serde_json::to_string(&written).unwrap_or_default()
     }
 
     /// Reads a saved state of any known version, migrating older layouts.
