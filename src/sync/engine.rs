@@ -25,6 +25,7 @@ use super::model::{Contact, CrmContact, Field, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
 use super::settings::{Settings, TargetGroup};
 use super::state::{AccountState, Link};
+use super::xorshift::XorShift;
 use crate::people::error::ApiError;
 use crate::people::request::{
     HttpRequest, ListConnections, Method, PeopleApi, MAX_BATCH_CREATE, MAX_BATCH_DELETE,
@@ -368,7 +369,7 @@ pub struct Engine {
     in_flight: Option<Step>,
     attempts: u32,
     sleep_until: Option<Millis>,
-    rng: u64,
+    rng: XorShift,
     started_at: Millis,
     done: bool,
     failed: bool,
@@ -430,7 +431,7 @@ impl Engine {
             throttled: 0,
         };
         let mut e = Engine {
-            rng: config.seed | 1,
+            rng: XorShift::new(config.seed),
             config,
             settings,
             state,
@@ -1308,12 +1309,8 @@ impl Engine {
         } else {
             (1_000u64 << self.attempts.min(5)).min(30_000)
         };
-        // xorshift64*: deterministic from the run's seed. ±20%.
-        self.rng ^= self.rng >> 12;
-        self.rng ^= self.rng << 25;
-        self.rng ^= self.rng >> 27;
-        let r = self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        base - base / 5 + r % (2 * base / 5 + 1)
+        // ±20%, deterministic from the run's seed.
+        base - base / 5 + self.rng.next_u64() % (2 * base / 5 + 1)
     }
 
     /// A step gave up: reads end the run (nothing is planned from a partial picture); writes

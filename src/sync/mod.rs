@@ -17,6 +17,7 @@ pub mod phone;
 pub mod plan;
 pub mod settings;
 pub mod state;
+pub mod xorshift;
 
 #[cfg(test)]
 mod testkit;

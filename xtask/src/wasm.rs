@@ -12,7 +12,7 @@ pub const TARGET_GZIP: usize = 100 * 1024;
 /// The ceiling the build may not pass: the size measured after the JSON, collection and promise
 /// reductions (about 234 KB), with a little headroom, so growth is caught while the work to reach
 /// the target goes on.
-pub const BUDGET_GZIP: usize = 245 * 1024;
+pub const BUDGET_GZIP: usize = 230 * 1024;
 
 pub struct Size {
     pub raw: usize,

@@ -9,26 +9,10 @@ use crate::sync::normalize::{email_key, phone_key};
 use crate::sync::settings::ConflictPolicy;
 use proptest::prelude::*;
 
-/// A tiny deterministic generator: proptest draws the seed, the world draws from it.
-struct Rng(u64);
+type Rng = crate::sync::xorshift::XorShift;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
+fn pick<'a>(rng: &mut Rng, items: &[&'a str]) -> &'a str {
+    items[rng.below(items.len())]
 }
 
 // Small pools so that matches, collisions and conflicts are common.
@@ -66,7 +50,7 @@ const TARGET: &str = "contactGroups/crm";
 impl World {
     fn new(seed: u64) -> World {
         let mut w = World {
-            rng: Rng(seed | 1),
+            rng: Rng::new(seed),
             crm: BTreeMap::new(),
             google: BTreeMap::new(),
             google_changed: BTreeSet::new(),
@@ -98,22 +82,22 @@ impl World {
 
     fn random_contact(&mut self) -> Contact {
         let mut c = Contact::default();
-        c.name.given = self.rng.pick(&FIRST).to_string();
-        c.name.family = self.rng.pick(&LAST).to_string();
+        c.name.given = pick(&mut self.rng, &FIRST).to_string();
+        c.name.family = pick(&mut self.rng, &LAST).to_string();
         for _ in 0..self.rng.below(3) {
             c.emails.push(Email {
-                value: self.rng.pick(&EMAILS).to_string(),
-                kind: self.rng.pick(&["", "home", "work"]).to_string(),
+                value: pick(&mut self.rng, &EMAILS).to_string(),
+                kind: pick(&mut self.rng, &["", "home", "work"]).to_string(),
             });
         }
         for _ in 0..self.rng.below(3) {
             c.phones.push(Phone {
-                value: self.rng.pick(&PHONES).to_string(),
+                value: pick(&mut self.rng, &PHONES).to_string(),
                 kind: String::new(),
                 canonical: None,
             });
         }
-        c.company = self.rng.pick(&COMPANIES).to_string();
+        c.company = pick(&mut self.rng, &COMPANIES).to_string();
         if self.rng.chance(30) {
             c.birthday = crate::sync::model::Birthday::new(
                 self.rng.chance(50).then_some(1990),
