@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// The size the whole plugin is meant to fit in, gzipped. Reported on every run.
 pub const TARGET_GZIP: usize = 100 * 1024;
 /// The ceiling the build may not pass: the size measured after the JSON, collection and promise
-/// reductions (about 234 KB), with a little headroom, so growth is caught while the work to reach
+/// reductions (about 220 KB), with a little headroom, so growth is caught while the work to reach
 /// the target goes on.
 pub const BUDGET_GZIP: usize = 230 * 1024;
 
