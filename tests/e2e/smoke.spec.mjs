@@ -16,3 +16,19 @@ test("the demo CRM lists its contacts and offers the plugin's bulk action", asyn
   await page.screenshot({ path: shot("contacts"), fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test("More Actions opened while the plugin is still loading shows its action once it registers", async ({ page }) => {
+  // Hold the wasm back until the menu is open.
+  let release;
+  const held = new Promise((r) => (release = r));
+  await page.route("**/*.wasm", async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto("/demo/");
+  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
+  await page.getByRole("button", { name: "More Actions" }).click();
+  await expect(page.getByRole("menuitem", { name: "No actions available" })).toBeVisible();
+  release();
+  await expect(page.getByRole("menuitem", { name: "Sync Contact(s)" })).toBeVisible();
+});

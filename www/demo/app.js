@@ -93,7 +93,7 @@ function statusPill(status) {
 // Menu button (WAI-ARIA menu button pattern): Enter/Space/ArrowDown open, arrows move,
 // Escape closes and returns focus, Tab or a click outside closes.
 
-function menuButton({ label, items, className = "" }) {
+function menuButton({ label, items, className = "", onItemsChange }) {
   const menuId = nextId("menu");
   const wrap = h("div", { class: "menu-wrap" });
   const button = h("button", { type: "button", class: ["btn", className], "aria-haspopup": "menu", "aria-expanded": "false", "aria-controls": menuId }, label, h("span", { class: "caret", "aria-hidden": "true", text: "▾" }));
@@ -131,6 +131,13 @@ function menuButton({ label, items, className = "" }) {
     if (focusButton) button.focus();
   }
   button.addEventListener("click", () => (menu.hidden ? open() : close(true)));
+  // Entries registered while the menu is open (a plugin that finishes loading) show at once.
+  if (onItemsChange) {
+    const off = onItemsChange(() => {
+      if (!wrap.isConnected) off();
+      else if (!menu.hidden) open();
+    });
+  }
   button.addEventListener("keydown", (e) => {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
@@ -297,6 +304,7 @@ export async function startApp(options = {}) {
     const selInfo = h("span", { class: "selection-info", "aria-live": "polite" });
     const more = menuButton({
       label: "More Actions",
+      onItemsChange: (fn) => registry.onChange(fn),
       items: () => registry.bulkActions().map((a) => ({
         label: a.label,
         run: () => {
@@ -479,6 +487,7 @@ export async function startApp(options = {}) {
       const more = menuButton({
         label: "More Actions",
         items: () => registry.recordActions().map((a) => ({ label: a.label, run: () => runPluginAction(a.label, () => a.run(c.id)) })),
+        onItemsChange: (fn) => registry.onChange(fn),
       });
       const del = h("button", { type: "button", class: "btn btn-danger", text: "Delete", onclick: () => confirmDelete(c) });
 
