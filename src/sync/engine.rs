@@ -1124,14 +1124,13 @@ impl Engine {
                 self.google_updated(&items, r);
                 self.advance(items.len(), "updating Google");
             }
-            Step::TagGoogle { items } => {
+            Step::TagGoogle { .. } => {
                 let r: BatchUpdateContactsResponse = json::from_str(body).unwrap_or_default();
                 for (rn, res) in r.update_result.0 {
                     if let Some(etag) = res.person.and_then(|p| p.etag) {
                         self.outcome.google_etags.insert(rn, etag);
                     }
                 }
-                let _ = items;
             }
             Step::DeleteGoogle { items } => {
                 if let Some(plan) = self.plan.as_ref() {
