@@ -65,11 +65,13 @@ pub fn google_contact(person: &Person, instance_id: &str) -> Result<GoogleContac
         .and_then(|s| s.update_time.as_deref())
         .and_then(|t| parse_rfc3339(t).ok())
         .unwrap_or(0);
+    let mut tags = tag::crm_ids(&person.client_data, instance_id).into_iter();
     Ok(GoogleContact {
         resource_name,
         etag,
         updated_at,
-        tag: tag::crm_id(&person.client_data, instance_id),
+        tag: tags.next(),
+        extra_tags: tags.collect(),
         groups: person
             .memberships
             .iter()
