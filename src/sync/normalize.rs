@@ -5,7 +5,8 @@
 //!   region), else the digits alone;
 //! - names, addresses and free text: Unicode-normalized (NFKC natively; in the browser the shell
 //!   hands the core text already normalized by `String.prototype.normalize`), case-folded, with
-//!   runs of whitespace collapsed and the ends trimmed;
+//!   runs of whitespace collapsed and the ends trimmed; whether a scalar text was edited is decided
+//!   the same way but with its case ([`text_edit_key`]);
 //! - birthdays: year (optional), month, day.
 
 use super::model::{Address, Birthday, Email, Name, Phone};
@@ -78,6 +79,16 @@ pub fn text_key(s: &str) -> String {
         }
     }
     out
+}
+
+/// The form that decides whether free text was edited: [`text_key`] without the case folding. A
+/// case-only fix ("mcdonald" → "McDonald") is an edit the user wants on the other side, while
+/// matching, which pairs contacts, ignores case.
+pub fn text_edit_key(s: &str) -> String {
+    unicode_normalize(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The key of an email address: trimmed and case-folded; a Gmail address also without the dots
