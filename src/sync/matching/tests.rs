@@ -322,3 +322,164 @@ fn phones_everyone_shares_never_link_and_labels_after_a_number_do_not_hide_it() 
         "1 = c1 by phone",
     );
 }
+
+mod props {
+    //! Matching over random contacts from small pools (so shared emails, phones and names are
+    //! common): the outcome does not depend on the order of the inputs, and what it leaves free
+    //! cannot make a duplicate.
+
+    use super::super::*;
+    use crate::sync::testkit::contact;
+    use crate::sync::xorshift::XorShift;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    const NAMES: [&str; 6] = [
+        "first=Ann last=Lee",
+        "first=Anne last=LEE",
+        "first=Bo last=Ng",
+        "first=Cy",
+        "-",
+        "first=Zoe\u{308} last=Álvarez",
+    ];
+    const EXTRAS: [&str; 12] = [
+        "email=info@x.io",
+        "email=a.nn@gmail.com",
+        "email=ann+x@gmail.com",
+        "email=b@x.io",
+        "phone=(415) 555-0100",
+        "phone=+1 415 555 0100 home",
+        "phone=112",
+        "phone=000-000-0000",
+        "company=Acme",
+        "bday=--07-14",
+        "phone=+44 20 7946 0018",
+        "",
+    ];
+
+    fn world(seed: u64) -> (Vec<CrmContact>, Vec<GoogleContact>) {
+        let mut rng = XorShift::new(seed);
+        let text = |rng: &mut XorShift| {
+            let mut t = NAMES[rng.below(NAMES.len())].to_string();
+            for _ in 0..rng.below(3) {
+                t.push(' ');
+                t.push_str(EXTRAS[rng.below(EXTRAS.len())]);
+            }
+            t
+        };
+        let crm: Vec<CrmContact> = (0..1 + rng.below(5))
+            .map(|i| CrmContact {
+                id: format!("{i}"),
+                modified_at: 0,
+                status: None,
+                contact: contact(&text(&mut rng)),
+            })
+            .collect();
+        let google = (0..1 + rng.below(5))
+            .map(|i| {
+                // Now and then tagged, for one CRM id or (two contacts merged) for two.
+                let mut tags = Vec::new();
+                if rng.chance(20) {
+                    tags.push(format!("{}", rng.below(6)));
+                    if rng.chance(30) {
+                        tags.push(format!("{}", rng.below(6)));
+                    }
+                }
+                tags.dedup();
+                let mut tags = tags.into_iter();
+                GoogleContact {
+                    resource_name: format!("people/c{i}"),
+                    etag: String::new(),
+                    updated_at: 0,
+                    tag: tags.next(),
+                    extra_tags: tags.collect(),
+                    groups: Vec::new(),
+                    contact: contact(&text(&mut rng)),
+                }
+            })
+            .collect();
+        (crm, google)
+    }
+
+    /// The outcome by ids: links, the contacts set aside, and every id the ambiguities name.
+    type Outcome = (
+        BTreeSet<(String, String)>,
+        BTreeSet<String>,
+        BTreeSet<String>,
+    );
+
+    fn outcome(crm: &[CrmContact], google: &[GoogleContact]) -> (Matching, Outcome) {
+        let m = match_contacts(
+            &crm.iter().collect::<Vec<_>>(),
+            &google.iter().collect::<Vec<_>>(),
+            Region::US,
+        );
+        let links = m
+            .matches
+            .iter()
+            .map(|x| {
+                (
+                    crm[x.crm].id.clone(),
+                    google[x.google].resource_name.clone(),
+                )
+            })
+            .collect();
+        let blocked = (0..crm.len())
+            .filter(|&i| m.blocked_crm[i])
+            .map(|i| crm[i].id.clone())
+            .chain(
+                (0..google.len())
+                    .filter(|&i| m.blocked_google[i])
+                    .map(|i| google[i].resource_name.clone()),
+            )
+            .collect();
+        let shown = m
+            .ambiguous
+            .iter()
+            .flat_map(|a| std::iter::once(a.id.clone()).chain(a.candidates.iter().cloned()))
+            .collect();
+        (m, (links, blocked, shown))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn matching_is_order_free_and_leaves_no_twins_free(seed in any::<u64>(), shuffle in any::<u64>()) {
+            let (crm, google) = world(seed);
+            let (m, (links, blocked, shown)) = outcome(&crm, &google);
+
+            // The same contacts in another order: the same outcome.
+            let mut rng = XorShift::new(shuffle);
+            let (mut crm2, mut google2) = (crm.clone(), google.clone());
+            for i in (1..crm2.len()).rev() { crm2.swap(i, rng.below(i + 1)); }
+            for i in (1..google2.len()).rev() { google2.swap(i, rng.below(i + 1)); }
+            let (_, again) = outcome(&crm2, &google2);
+            prop_assert_eq!(&again, &(links.clone(), blocked.clone(), shown.clone()));
+
+            // Every contact set aside is shown to the user; none is also linked.
+            for id in &blocked {
+                prop_assert!(shown.contains(id), "{id} set aside but not shown");
+                prop_assert!(!links.iter().any(|(c, g)| c == id || g == id), "{id} linked and set aside");
+            }
+            // A link by email or phone joins compatible names.
+            for x in &m.matches {
+                if matches!(x.rule, MatchRule::Email | MatchRule::Phone) {
+                    prop_assert!(names_compatible(&crm[x.crm].contact, &google[x.google].contact));
+                }
+            }
+            // Two contacts left free (so each may be created on the other side) share no key
+            // under any rule: creating both would make a duplicate.
+            let free_crm = (0..crm.len()).filter(|&i| !m.blocked_crm[i] && !m.matches.iter().any(|x| x.crm == i));
+            for ci in free_crm {
+                for gi in (0..google.len()).filter(|&i| !m.blocked_google[i] && !m.matches.iter().any(|x| x.google == i)) {
+                    for rule in MatchRule::ALL {
+                        let ck = crm_keys(&crm[ci], rule, Region::US);
+                        let gk = google_keys(&google[gi], rule, Region::US);
+                        prop_assert!(!ck.iter().any(|k| gk.contains(k)), "{} and {} share a key by {rule}", crm[ci].id, google[gi].resource_name);
+                    }
+                }
+            }
+        }
+    }
+}

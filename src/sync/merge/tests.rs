@@ -290,3 +290,52 @@ fn a_case_only_fix_is_an_edit_and_syncs() {
     });
     assert_eq!(render(&m), "nothing");
 }
+
+/// Over every pair of birthdays from a small set, and with or without a base: when both sides
+/// hold the same day and one of them the year, the merged birthday keeps the year unless one side
+/// removed it since the base (an edit of its own).
+#[test]
+fn no_merge_drops_a_year_both_sides_agree_on_the_day_of() {
+    let days = [
+        None,
+        Birthday::new(None, 5, 12),
+        Birthday::new(Some(1980), 5, 12),
+        Birthday::new(Some(1981), 5, 12),
+        Birthday::new(None, 6, 1),
+    ];
+    for base in [None].into_iter().chain(days.map(Some)) {
+        for c in days {
+            for g in days {
+                let with = |b| Contact {
+                    birthday: b,
+                    ..Contact::default()
+                };
+                let (bc, cc, gc) = (base.map(with), with(c), with(g));
+                let m = merge(MergeInput {
+                    base: bc.as_ref(),
+                    crm: &cc,
+                    google: &gc,
+                    crm_modified_at: 1,
+                    google_modified_at: 2,
+                    policy: ConflictPolicy::Newest,
+                    region: Region::US,
+                    write_crm: true,
+                    write_google: true,
+                });
+                let removed_year = |side: Option<Birthday>| matches!((base.flatten(), side), (Some(b), Some(s)) if b.year.is_some() && s.year.is_none());
+                for (rich, poor) in [(c, g), (g, c)] {
+                    let (Some(r), Some(p)) = (rich, poor) else {
+                        continue;
+                    };
+                    let same_day = (r.month, r.day) == (p.month, p.day);
+                    if same_day && r.year.is_some() && p.year.is_none() && !removed_year(poor) {
+                        assert_eq!(
+                            m.contact.birthday, rich,
+                            "base {base:?}, crm {c:?}, google {g:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

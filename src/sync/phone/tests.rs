@@ -331,6 +331,20 @@ fn random_input_never_panics_and_every_key_reads_back_as_itself() {
                 let other = Region::parse(other).unwrap();
                 assert_eq!(to_e164(&key, other).as_deref(), Some(&*key), "{s:?}");
             }
+            // A label after a number is not part of it. (After vanity letters a word may be more
+            // of them: "1 800 GOT JUNK".)
+            let labels: &[&str] = if s.chars().any(char::is_alphabetic) {
+                &[]
+            } else {
+                &[" home", " (office)", " - Büro"]
+            };
+            for label in labels {
+                assert_eq!(
+                    to_e164(&format!("{s}{label}"), region).as_deref(),
+                    Some(&*key),
+                    "{s:?}{label:?}"
+                );
+            }
         }
     }
 }
