@@ -283,13 +283,16 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                 clusters.join(ci, n + gi);
             }
         }
-        // Per cluster (by root): its contacts on each side, and whether it must be set aside.
-        let mut members: HashMap<usize, (Vec<usize>, Vec<usize>)> = HashMap::new();
+        // Per cluster: its contacts on each side.
+        // Indexed by root node (a `Vec` rather than a map keyed by root: one hash map type less
+        // in the wasm); `Vec::new()` does not allocate, so unused slots cost nothing but room.
+        let mut members: Vec<(Vec<usize>, Vec<usize>)> =
+            vec![(Vec::new(), Vec::new()); n + google.len()];
         for ci in (0..n).filter(|&i| !c_cands[i].is_empty()) {
-            members.entry(clusters.root(ci)).or_default().0.push(ci);
+            members[clusters.root(ci)].0.push(ci);
         }
         for gi in (0..google.len()).filter(|&i| !g_cands[i].is_empty()) {
-            members.entry(clusters.root(n + gi)).or_default().1.push(gi);
+            members[clusters.root(n + gi)].1.push(gi);
         }
         // A Google contact tagged for several CRM contacts is set aside even when only one of
         // them is here: linking it would give one contact the other's data.
@@ -312,9 +315,10 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
         // Clusters in the order of their first CRM contact (every cluster has one), so the
         // output follows the CRM's order.
         for ci in 0..n {
-            let Some((cs, gs)) = members.remove(&clusters.root(ci)) else {
+            let (cs, gs) = std::mem::take(&mut members[clusters.root(ci)]);
+            if cs.is_empty() {
                 continue;
-            };
+            }
             if let ([c], [g]) = (&cs[..], &gs[..]) {
                 let (c, g) = (*c, *g);
                 if google_done[g] {

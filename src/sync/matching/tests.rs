@@ -323,6 +323,8 @@ fn phones_everyone_shares_never_link_and_labels_after_a_number_do_not_hide_it() 
     );
 }
 
+// proptest is a native dev-dependency only.
+#[cfg(not(target_arch = "wasm32"))]
 mod props {
     //! Matching over random contacts from small pools (so shared emails, phones and names are
     //! common): the outcome does not depend on the order of the inputs, and what it leaves free
