@@ -283,9 +283,8 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                 clusters.join(ci, n + gi);
             }
         }
-        // Per cluster: its contacts on each side.
-        // Indexed by root node (a `Vec` rather than a map keyed by root: one hash map type less
-        // in the wasm); `Vec::new()` does not allocate, so unused slots cost nothing but room.
+        // Each cluster's contacts on each side, at its root node: a `Vec` rather than a map keyed
+        // by root (one hash map type less in the wasm); `Vec::new()` does not allocate.
         let mut members: Vec<(Vec<usize>, Vec<usize>)> =
             vec![(Vec::new(), Vec::new()); n + google.len()];
         for ci in (0..n).filter(|&i| !c_cands[i].is_empty()) {

@@ -495,7 +495,11 @@ fn adds_year(rich: Option<Birthday>, poor: Option<Birthday>) -> bool {
 /// Whether a text's case carries information: it mixes upper and lower case letters, where an
 /// all-lower or all-upper text may be an import's or a keyboard's.
 fn cased(s: &str) -> bool {
-    s.chars().any(char::is_uppercase) && s.chars().any(char::is_lowercase)
+    // Through `to_lowercase`, whose tables the keys already need, rather than `is_uppercase` and
+    // `is_lowercase`, two more tables in the wasm. Uncased letters (CJK) count as lower case,
+    // which is harmless: with no upper case letter the text is not mixed.
+    let upper = |c: char| c.to_lowercase().next() != Some(c);
+    s.chars().any(upper) && s.chars().any(|c| c.is_alphabetic() && !upper(c))
 }
 
 impl std::fmt::Display for FieldDiff {

@@ -83,10 +83,15 @@ pub fn text_key(s: &str) -> String {
 /// case-only fix ("mcdonald" → "McDonald") is an edit the user wants on the other side, while
 /// matching, which pairs contacts, ignores case.
 pub fn text_edit_key(s: &str) -> String {
-    unicode_normalize(s)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let n = unicode_normalize(s);
+    let mut out = String::with_capacity(n.len());
+    for word in n.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// The key of an email address: trimmed and case-folded; a Gmail address also without the dots
