@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod harness;
+mod matching;
 mod project;
 mod props;
 mod scenarios;
