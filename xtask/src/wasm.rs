@@ -11,7 +11,7 @@ use std::path::PathBuf;
 pub const TARGET_GZIP: usize = 100 * 1024;
 /// The ceiling the build may not pass: the size measured after the JSON, collection and promise
 /// reductions (about 220 KB), plus the NFKC tables the comparison keys need in the wasm as
-/// natively (61 KB: 224,700 → 286,881 bytes gzipped, measured on the same source with and without
+/// natively (61 KB: 224,700 → 286,745 bytes gzipped, measured on the same source with and without
 /// them), with a little headroom, so growth is caught while the work to reach the target goes on.
 pub const BUDGET_GZIP: usize = 290 * 1024;
 
