@@ -168,14 +168,18 @@ impl GoogleContactsSync {
             .await))
     }
 
-    /// Revokes the account's token and forgets its links, settings and run log. Its contacts
-    /// stay on both sides.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    /// Revokes the account's Google access and forgets its links, settings and run log, whatever
+    /// they hold (even when they cannot be read). Its contacts stay on both sides. Answers
+    /// whether Google confirmed the revoke; when it did not, `message` tells the user how to
+    /// remove the access by hand.
+    ///
+    /// @throws {SyncError} BUSY when another tab is syncing the account.
+    #[wasm_bindgen(unchecked_return_type = "Promise<DisconnectResult>")]
     pub fn disconnect(
         &self,
         #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
     ) -> Promise {
-        promise_unit(with_account!(self, account_id, |a, p| p
+        promise(with_account!(self, account_id, |a, p| p
             .disconnect(&a)
             .await))
     }
@@ -191,10 +195,12 @@ impl GoogleContactsSync {
             .await))
     }
 
-    /// Changes some of the account's settings and answers all of them.
+    /// Changes some of the account's settings and answers all of them. Stored settings that
+    /// cannot be read are replaced: the change applies over the defaults.
     ///
     /// @throws {SyncError} INVALID_INPUT naming the setting that is not valid (for example an
-    /// `intervalMinutes` under 5 or a `defaultRegion` that is not two letters).
+    /// `intervalMinutes` under 5 or a `defaultRegion` that is not two letters); BUSY when another
+    /// tab is syncing the account.
     #[wasm_bindgen(js_name = setSettings, unchecked_return_type = "Promise<Settings>")]
     pub fn set_settings(
         &self,
@@ -281,8 +287,11 @@ impl GoogleContactsSync {
         promise(async move { p.sync_selected(vec![id?], Trigger::RecordAction).await })
     }
 
-    /// "Reset sync data": forgets the links, the sync token and the caches. The next run
-    /// matches again, by the link tags first, so nothing is duplicated.
+    /// "Reset sync data": forgets the links, the sync token and the caches, whatever they hold
+    /// (even when they cannot be read), and any other stored value of the account that cannot
+    /// be read. The next run matches again, by the link tags first, so nothing is duplicated.
+    ///
+    /// @throws {SyncError} BUSY when another tab is syncing the account.
     #[wasm_bindgen(js_name = resetSyncData, unchecked_return_type = "Promise<void>")]
     pub fn reset_sync_data(
         &self,
