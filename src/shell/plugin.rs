@@ -551,15 +551,15 @@ impl Plugin {
         let mut renewed = false;
         loop {
             let bearer = format!("Bearer {token}");
+            let wire = req.wire();
+            let mut headers = wire.headers.clone();
+            headers.push(("Authorization", &bearer));
             let a = http::send(
                 self.host(),
-                req.method.as_str(),
-                &req.url,
-                req.body.as_deref(),
-                &[
-                    ("Authorization", &bearer),
-                    ("Content-Type", "application/json"),
-                ],
+                wire.method,
+                wire.url,
+                wire.body,
+                &headers,
                 self.inner.request_timeout_ms,
             )
             .await?;
