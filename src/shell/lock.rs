@@ -29,11 +29,22 @@ const RENEW_MS: i64 = 20_000;
 /// back.
 const SETTLE_MS: i64 = 150;
 
-/// A held lock, released when dropped; [`Held::release`] also waits until it is let go, so the
-/// next run in this tab finds it free.
+/// A held lock, released when dropped; [`Held::release`] also waits until it is let go. A lock
+/// dropped on an early return is let go in the background, and the next [`acquire`] of the same
+/// account in this tab waits for that first, so it does not find its own tab's lock held.
 pub struct Held {
+    name: String,
     web: Option<WebLock>,
     lease: Option<Lease>,
+}
+
+thread_local! {
+    /// Locks of this tab being let go in the background, by name: what `acquire` waits for.
+    static RELEASING: RefCell<Vec<(String, Promise)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn releasing(name: &str, p: Promise) {
+    RELEASING.with(|r| r.borrow_mut().push((name.to_string(), p)));
 }
 
 struct WebLock {
@@ -57,16 +68,22 @@ impl Held {
             let _ = js::resolve(w.request).await;
         }
         if let Some(l) = self.lease.take() {
-            l.alive.set(false);
-            // Only a lease that is still ours is removed: one that expired and was taken is not.
-            if let Ok(Some(current)) = read_lease(&l.host, &l.key).await {
-                if current.owner == l.owner {
-                    let _ = storage::remove(&l.host, &l.key).await;
-                }
+            l.release().await;
+        }
+    }
+}
+
+impl Lease {
+    async fn release(self) {
+        self.alive.set(false);
+        // Only a lease that is still ours is removed: one that lapsed and was taken is not.
+        if let Ok(Some(current)) = read_lease(&self.host, &self.key).await {
+            if current.owner == self.owner {
+                let _ = storage::remove(&self.host, &self.key).await;
             }
-            if let Some(c) = &l.channel {
-                c.post("release", &l.owner);
-            }
+        }
+        if let Some(c) = &self.channel {
+            c.post("release", &self.owner);
         }
     }
 }
@@ -75,10 +92,14 @@ impl Drop for Held {
     fn drop(&mut self) {
         if let Some(w) = self.web.take() {
             let _ = w.release.call0(&JsValue::NULL);
+            releasing(&self.name, Promise::resolve(&w.request));
         }
         if let Some(l) = self.lease.take() {
-            // The renewal stops and the lease lapses; a release that cannot await cannot remove it.
-            l.alive.set(false);
+            let p = wasm_bindgen_futures::future_to_promise(async move {
+                l.release().await;
+                Ok(JsValue::UNDEFINED)
+            });
+            releasing(&self.name, p);
         }
     }
 }
@@ -92,13 +113,27 @@ fn busy() -> Failure {
 
 /// Takes the account's lock, or fails with BUSY when another tab holds it.
 pub async fn acquire(host: &JsValue, account: &str) -> Result<Held> {
-    match web_lock(&format!("gcontacts-sync:{account}")).await {
+    let name = format!("gcontacts-sync:{account}");
+    let ours: Vec<Promise> = RELEASING.with(|r| {
+        let mut r = r.borrow_mut();
+        let (ours, rest) = std::mem::take(&mut *r)
+            .into_iter()
+            .partition(|(n, _)| *n == name);
+        *r = rest;
+        ours.into_iter().map(|(_, p)| p).collect()
+    });
+    for p in ours {
+        let _ = JsFuture::from(p).await;
+    }
+    match web_lock(&name).await {
         Some(Ok(w)) => Ok(Held {
+            name,
             web: Some(w),
             lease: None,
         }),
         Some(Err(())) => Err(busy()),
         None => lease(host, account).await.map(|l| Held {
+            name,
             web: None,
             lease: Some(l),
         }),

@@ -125,7 +125,7 @@ fn a_save_cut_short_anywhere_is_never_trusted_with_missing_links() {
         let mut d = disk.clone();
         let whole = d.apply(&save, &*fails);
         let back = d.load();
-        if (0..writes).all(|i| fails(i)) {
+        if (0..writes).all(&*fails) {
             // Nothing landed: the previous save is whole, token and all.
             assert!(!back.torn, "case {case}");
             assert_eq!(back.state, before, "case {case}");
