@@ -228,7 +228,7 @@ struct Header<'a> {
     version: u32,
     generation: u64,
     /// Shard part ("links/3") → generation, for every shard in storage.
-    shards: BTreeMap<&'a str, u64>,
+    shards: Entries<'a, u64, &'a str>,
     sync_token: &'a Option<String>,
     full_sync_at: &'a Option<Millis>,
     crm_cursor: &'a Option<String>,
@@ -238,7 +238,8 @@ struct Header<'a> {
 struct HeaderIn {
     version: u64,
     generation: Option<u64>,
-    shards: Option<BTreeMap<String, u64>>,
+    /// Read as JSON and looked up by part: a map of its own type would cost the wasm.
+    shards: Option<Value>,
     sync_token: Option<String>,
     full_sync_at: Option<Millis>,
     crm_cursor: Option<String>,
@@ -255,13 +256,13 @@ crate::json_struct!(HeaderIn {
     target_group: "targetGroup",
 });
 
-/// One shard's entries, written as a JSON object like the map it is part of, in the map's key
-/// order.
-struct Entries<'a, T>(Vec<(&'a String, &'a T)>);
+/// Entries written as a JSON object: a shard's, in its map's key order, or the header's shard
+/// generations.
+struct Entries<'a, T, K = &'a String>(Vec<(K, &'a T)>);
 
-impl<T: Serialize> Serialize for Entries<'_, T> {
+impl<T: Serialize, K: Serialize> Serialize for Entries<'_, T, K> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|&(k, v)| (k, v)))
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
     }
 }
 
@@ -370,14 +371,14 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
     let torn = match &header {
         // Layout 3: every shard in storage, and only those, at the generation the header names.
         Some(HeaderIn {
-            shards: Some(expected),
+            shards: Some(Value::Object(expected)),
             generation: Some(_),
             ..
         }) => {
             found.len() != expected.len()
-                || found
-                    .iter()
-                    .any(|(p, g)| expected.get(*p).copied() != Some(g.unwrap_or(u64::MAX)))
+                || found.iter().any(|(p, g)| {
+                    expected.get(*p).and_then(Value::as_u64) != Some(g.unwrap_or(u64::MAX))
+                })
         }
         // Layout 2 wrote everything at once with no generations: trusted, unless a layout-3
         // save began over it and did not finish.
@@ -419,7 +420,7 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
     let generation = stored.generation + 1;
     let mut next = stored.clone();
     let mut shards = Vec::new();
-    let mut expected: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut expected: Vec<(&str, u64)> = Vec::new();
     let links = split(&state.links, LINK_SHARDS);
     let cache = split(&state.google_unlinked, CACHE_SHARDS);
     for (i, k) in keys.iter().enumerate().skip(1) {
@@ -441,7 +442,7 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
             // An empty shard that was never stored need not be.
             (None, _) if empty => continue,
             (Some((_, g)), Some(true)) => {
-                expected.insert(part(k), g);
+                expected.push((part(k), g));
                 continue;
             }
             _ => {}
@@ -452,7 +453,7 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
             shard_text(&cache[i - 1 - LINK_SHARDS as usize], generation)
         };
         next.insert(k, fnv(&text), generation);
-        expected.insert(part(k), generation);
+        expected.push((part(k), generation));
         shards.push((k.clone(), text));
     }
     let header_generation = if shards.is_empty() {
@@ -464,7 +465,7 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
     let header = Header {
         version: LAYOUT_VERSION,
         generation: header_generation,
-        shards: expected,
+        shards: Entries(expected.iter().map(|(p, g)| (*p, g)).collect()),
         sync_token: &state.sync_token,
         full_sync_at: &state.full_sync_at,
         crm_cursor: &state.crm_cursor,

@@ -150,8 +150,9 @@ async fn read_body(resp: &Response, deadline: i64) -> Result<String, String> {
         bytes.resize(at + value.length() as usize, 0);
         value.copy_to(&mut bytes[at..]);
     }
-    let text = String::from_utf8_lossy(&bytes);
-    Ok(js::nfc(&js_sys::JsString::from(text.as_ref())))
+    let text =
+        String::from_utf8(bytes).map_err(|_| "the answer's body is not UTF-8".to_string())?;
+    Ok(js::nfc(&js_sys::JsString::from(text)))
 }
 
 /// `Retry-After`: delay-seconds or an HTTP date.

@@ -413,9 +413,6 @@ impl Plugin {
     /// Revokes the account's token at Google: the one held, else one the host gives without
     /// the user. Answers whether Google confirmed it, and the message for the user.
     async fn revoke(&self, id: &str, email: &str) -> (bool, String) {
-        let by_hand = format!(
-            "remove this app's access to {email} in your Google Account ({GOOGLE_PERMISSIONS_URL})"
-        );
         let held = self.inner.tokens.borrow_mut().remove(id);
         let token = match held {
             Some(t) => Some(t.access),
@@ -425,49 +422,43 @@ impl Plugin {
                 .filter(|g| g.email.as_deref().is_none_or(|e| account_id(e) == id))
                 .map(|g| g.token.access),
         };
-        let Some(token) = token else {
-            return (
-                false,
-                format!(
-                    "{email} is disconnected here, but the plugin holds no Google token for it, so \
-                     Google still grants it access: {by_hand}."
-                ),
-            );
-        };
-        let body = format!(
-            "token={}",
-            String::from(js_sys::encode_uri_component(&token))
-        );
-        let answer = http::send(
-            self.host(),
-            "POST",
-            &self.inner.revoke_url,
-            Some(&body),
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            self.inner.request_timeout_ms,
+        // Why Google still grants access, when it does.
+        let why =
+            match token {
+                None => "the plugin holds no Google token for it".to_string(),
+                Some(token) => {
+                    let body = format!(
+                        "token={}",
+                        String::from(js_sys::encode_uri_component(&token))
+                    );
+                    let answer = http::send(
+                        self.host(),
+                        "POST",
+                        &self.inner.revoke_url,
+                        Some(&body),
+                        &[("Content-Type", "application/x-www-form-urlencoded")],
+                        self.inner.request_timeout_ms,
+                    )
+                    .await;
+                    match answer {
+                        Ok(a) if (200..300).contains(&a.status) => return (
+                            true,
+                            format!(
+                                "{email} is disconnected and Google revoked the plugin's access."
+                            ),
+                        ),
+                        Ok(a) => format!("Google refused to revoke it (HTTP {})", a.status),
+                        Err(e) => format!("the revoke did not reach Google ({e})"),
+                    }
+                }
+            };
+        (
+            false,
+            format!(
+                "{email} is disconnected here, but {why}, so Google may still grant the plugin \
+                 access: remove it in your Google Account ({GOOGLE_PERMISSIONS_URL})."
+            ),
         )
-        .await;
-        match answer {
-            Ok(a) if (200..300).contains(&a.status) => (
-                true,
-                format!("{email} is disconnected and Google revoked the plugin's access."),
-            ),
-            Ok(a) => (
-                false,
-                format!(
-                    "{email} is disconnected here, but Google refused to revoke the access \
-                     (HTTP {}): {by_hand}.",
-                    a.status
-                ),
-            ),
-            Err(e) => (
-                false,
-                format!(
-                    "{email} is disconnected here, but the revoke did not reach Google ({e}): \
-                     {by_hand}."
-                ),
-            ),
-        }
     }
 
     /// The account's email: `people/me`'s account address.
