@@ -11,6 +11,8 @@ use wasm_bindgen_futures::JsFuture;
 
 pub const SCOPE: &str = "https://www.googleapis.com/auth/contacts";
 pub const EMAIL_SCOPE: &str = "email";
+/// How long the host may take to renew a token without the user.
+const RENEW_TIMEOUT_MS: i32 = 60_000;
 
 #[derive(Clone, Debug)]
 pub struct Token {
@@ -74,9 +76,14 @@ async fn from_host(google: &JsValue, interactive: bool) -> Result<Granted> {
         .collect();
     let o = js::object();
     js::set(&o, "interactive", &JsValue::from_bool(interactive));
-    let t = js::call_async(google, "getToken", &[&scopes, &o])
-        .await
-        .map_err(|e| Failure::new("AUTH_FAILED", format!("the host gave no token: {e}")))?;
+    // A renewal without the user must not hold a run forever; an interactive one waits for the
+    // user as long as they take.
+    let t = if interactive {
+        js::call_async(google, "getToken", &[&scopes, &o]).await
+    } else {
+        js::call_async_within(google, "getToken", &[&scopes, &o], RENEW_TIMEOUT_MS).await
+    }
+    .map_err(|e| Failure::new("AUTH_FAILED", format!("the host gave no token: {e}")))?;
     let access = js::get(&t, "accessToken")
         .as_string()
         .filter(|s| !s.is_empty())

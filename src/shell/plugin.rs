@@ -182,7 +182,8 @@ impl Plugin {
                 return Err(bad(&format!("{obj}.{name} is missing")));
             }
         }
-        let user = js::call_async(&host, "currentUser", &[])
+        let host_timeout_ms = timeout(options.host_timeout_ms, HOST_TIMEOUT_MS as i32);
+        let user = js::call_async_within(&host, "currentUser", &[], host_timeout_ms)
             .await
             .map_err(|e| Failure::host(format!("currentUser: {e}")))?;
         let region = js::get(&user, "locale")
@@ -213,7 +214,7 @@ impl Plugin {
                 instance_id,
                 region,
                 request_timeout_ms: timeout(options.request_timeout_ms, http::DEFAULT_TIMEOUT_MS),
-                host_timeout_ms: timeout(options.host_timeout_ms, HOST_TIMEOUT_MS as i32),
+                host_timeout_ms,
                 tokens: RefCell::default(),
                 scheduler: Cell::new(0),
                 scheduler_on: Cell::new(false),
@@ -423,35 +424,36 @@ impl Plugin {
                 .map(|g| g.token.access),
         };
         // Why Google still grants access, when it does.
-        let why =
-            match token {
-                None => "the plugin holds no Google token for it".to_string(),
-                Some(token) => {
-                    let body = format!(
-                        "token={}",
-                        String::from(js_sys::encode_uri_component(&token))
-                    );
-                    let answer = http::send(
-                        self.host(),
-                        "POST",
-                        &self.inner.revoke_url,
-                        Some(&body),
-                        &[("Content-Type", "application/x-www-form-urlencoded")],
-                        self.inner.request_timeout_ms,
-                    )
-                    .await;
-                    match answer {
-                        Ok(a) if (200..300).contains(&a.status) => return (
+        let why = match token {
+            None => "the plugin holds no Google token for it".to_string(),
+            Some(token) => {
+                let body = format!(
+                    "token={}",
+                    String::from(js_sys::encode_uri_component(&token))
+                );
+                let answer = http::send(
+                    self.host(),
+                    "POST",
+                    &self.inner.revoke_url,
+                    Some(&body),
+                    &[("Content-Type", "application/x-www-form-urlencoded")],
+                    self.inner.request_timeout_ms,
+                )
+                .await;
+                match answer {
+                    Ok(a) if (200..300).contains(&a.status) => {
+                        return (
                             true,
                             format!(
                                 "{email} is disconnected and Google revoked the plugin's access."
                             ),
-                        ),
-                        Ok(a) => format!("Google refused to revoke it (HTTP {})", a.status),
-                        Err(e) => format!("the revoke did not reach Google ({e})"),
+                        )
                     }
+                    Ok(a) => format!("Google refused to revoke it (HTTP {})", a.status),
+                    Err(e) => format!("the revoke did not reach Google ({e})"),
                 }
-            };
+            }
+        };
         (
             false,
             format!(
