@@ -73,6 +73,19 @@ impl Held {
     }
 }
 
+impl Held {
+    /// Whether another tab holds the account now: a lease that lapsed (a tab the browser froze
+    /// past its expiry) and was taken. A Web Lock cannot be taken away.
+    pub async fn lost(&self) -> bool {
+        match &self.lease {
+            Some(l) => {
+                !matches!(read_lease(&l.host, &l.key).await, Ok(Some(v)) if v.owner == l.owner)
+            }
+            None => false,
+        }
+    }
+}
+
 impl Lease {
     async fn release(self) {
         self.alive.set(false);
@@ -102,6 +115,15 @@ impl Drop for Held {
             releasing(&self.name, p);
         }
     }
+}
+
+/// The run stopped because another tab took the account's lease over.
+pub fn taken() -> Failure {
+    Failure::new(
+        "BUSY",
+        "another tab took this account over during the run (this tab was paused too long); \
+         it goes on from where this run stopped",
+    )
 }
 
 fn busy() -> Failure {

@@ -11,7 +11,9 @@ use crate::people::time::format_rfc3339;
 use crate::people::wire::ListContactGroupsResponse;
 use crate::store;
 use crate::store::Loaded;
-use crate::sync::engine::{Action, Engine, Input, RunConfig, RunError, RunResult, Trigger};
+use crate::sync::engine::{
+    Action, CrmCall, Engine, Input, RunConfig, RunError, RunResult, Trigger,
+};
 use crate::sync::plan::Scope;
 use crate::sync::settings::Settings;
 use serde::Serialize;
@@ -130,6 +132,14 @@ fn trigger_of(scope: &Scope) -> Trigger {
         Scope::PushAll => Trigger::Push,
         Scope::PullAll => Trigger::Pull,
     }
+}
+
+/// Whether a host call writes to the CRM.
+fn crm_writes(call: &CrmCall) -> bool {
+    matches!(
+        call,
+        CrmCall::Create { .. } | CrmCall::Update { .. } | CrmCall::Remove { .. }
+    )
 }
 
 /// The `ErrorCode` an engine error code names.
@@ -735,8 +745,19 @@ impl Plugin {
         // the next run to recover from.
         let mut clear_journal = false;
         let mut journal_failed = None;
+        let mut taken = false;
         loop {
             match engine.poll(js::now()) {
+                // Another tab took the account over: stop before writing, as a closed tab
+                // would, and leave the state and the journal to the tab that holds it.
+                Action::Http(req) if req.wire().method != "GET" && lock.lost().await => {
+                    taken = true;
+                    break;
+                }
+                Action::Crm(ref call) if crm_writes(call) && lock.lost().await => {
+                    taken = true;
+                    break;
+                }
                 Action::Http(req) => {
                     let input = match self.google(&id, &req).await {
                         Ok(a) => Input::Http {
@@ -790,6 +811,9 @@ impl Plugin {
             }
         }
         let _ = js::call(&ui, "progress", &[&JsValue::NULL]);
+        if taken {
+            return Err(lock::taken());
+        }
         let mut result = engine.finish();
         if !preview_only {
             let mut failures = Vec::new();

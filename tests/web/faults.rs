@@ -17,6 +17,8 @@ extern "C" {
     fn answer_get(host: &JsValue, suffix: &str, value: JsValue);
     #[wasm_bindgen(js_name = hangList)]
     fn hang_list(host: &JsValue);
+    #[wasm_bindgen(js_name = stealLeaseAfterSets)]
+    fn steal_lease_after_sets(host: &JsValue, n: u32, key: &str);
     #[wasm_bindgen(js_name = setsMade)]
     fn sets_made(host: &JsValue) -> u32;
     fn died(host: &JsValue) -> Promise;
@@ -27,6 +29,7 @@ extern "C" {
     #[wasm_bindgen(js_name = crmContacts)]
     fn crm_contacts(host: &JsValue) -> Array;
     fn corrupt(host: &JsValue, key: &str, text: &str);
+    fn forget(host: &JsValue, key: &str);
     #[wasm_bindgen(js_name = storedKeys)]
     fn stored_keys(host: &JsValue) -> Array;
     #[wasm_bindgen(js_name = hideWebLocks)]
@@ -218,6 +221,45 @@ async fn without_web_locks_tabs_take_turns_and_a_tab_dying_anywhere_loses_nothin
     let Some(base) = EMULATOR else { return };
     two_tabs_without_web_locks_sync_one_at_a_time_and_duplicate_nothing(base).await;
     a_tab_that_dies_anywhere_in_a_run_leaves_what_the_next_tab_repairs(base).await;
+    a_tab_whose_lease_is_taken_over_stops_before_its_next_write(base).await;
+}
+
+async fn a_tab_whose_lease_is_taken_over_stops_before_its_next_write(base: &str) {
+    hide_web_locks();
+    let who = email("stealref");
+    let (api, host, id) = edited(base, &who).await;
+    clear_faults(&host);
+    sync(&api, &id).await.expect("the reference run");
+    let n = sets_made(&host);
+    let mut stopped = 0;
+    for k in 0..n {
+        let case = format!("the lease is taken over after write {k} of {n}");
+        let who = email(&format!("steal{k}"));
+        let (api, host, id) = edited(base, &who).await;
+        let lease = format!("gcs:{id}:lease");
+        steal_lease_after_sets(&host, k, &lease);
+        match sync(&api, &id).await {
+            // Taken over before a write: the run stops there, writing nothing more, not even
+            // its state (the other tab's now).
+            Err(e) => {
+                assert_eq!(code(&e), "BUSY", "{case}: {}", message(&e));
+                assert_eq!(
+                    sets_made(&host),
+                    k + 1,
+                    "{case}: wrote after losing the lease"
+                );
+                stopped += 1;
+            }
+            // Taken over after its last write: the run had nothing left to write.
+            Ok(r) => assert!(get(&r, "ok").is_truthy(), "{case}: {}", show(&r)),
+        }
+        // The other tab goes on from there (its lease is what this tab sees) and finishes.
+        clear_faults(&host);
+        forget(&host, &lease);
+        converged(&api, &host, &id, &who, &case).await;
+    }
+    assert!(stopped > 0, "no run stopped on losing its lease");
+    restore_web_locks();
 }
 
 async fn a_tab_that_dies_anywhere_in_a_run_leaves_what_the_next_tab_repairs(base: &str) {

@@ -24,6 +24,7 @@ export async function revoke(base, token) {
 //     never lands, and `host.died` resolves.
 //   getValue(key): a value other than undefined is what `get` answers for that key.
 //   hangList: `contacts.list` never answers.
+//   stealAfter, leaseKey: after that `set`, another tab's lease replaces this tab's.
 export function setFaults(host, faults) {
   host.faults = faults || {};
   host.sets = 0;
@@ -35,6 +36,7 @@ export const failSetAt = (host, n) => setFaults(host, { failSet: (_k, i) => i ==
 export const dieAfterSets = (host, n) => setFaults(host, { dieAfterSets: n });
 export const answerGet = (host, suffix, value) => setFaults(host, { getValue: (k) => (k.endsWith(suffix) ? value : undefined) });
 export const hangList = (host) => setFaults(host, { hangList: true });
+export const stealLeaseAfterSets = (host, n, key) => setFaults(host, { stealAfter: n, leaseKey: key });
 export const setsMade = (host) => host.sets;
 export const died = (host) => host.died;
 
@@ -54,6 +56,11 @@ export function crmContacts(host) {
 /** Replaces a stored value, as a torn write or another program would leave it. */
 export function corrupt(host, key, text) {
   host.store.set(key, text);
+}
+
+/** Removes a stored value. */
+export function forget(host, key) {
+  host.store.delete(key);
 }
 
 /** The stored keys, sorted. */
@@ -181,6 +188,10 @@ export function makeHost(base, email, contacts, options = {}) {
         }
         if (host.faults.failSet && host.faults.failSet(k, n)) throw new Error(`quota exceeded writing ${k}`);
         store.set(k, String(v));
+        if (n === host.faults.stealAfter) {
+          // Another tab takes the lease over, as after this one was frozen past its expiry.
+          store.set(host.faults.leaseKey, JSON.stringify({ version: 1, value: { owner: "another-tab", expiresAt: Date.now() + 120000 } }));
+        }
       },
       async remove(k) {
         store.delete(k);
