@@ -17,6 +17,10 @@ extern "C" {
     fn answer_get(host: &JsValue, suffix: &str, value: JsValue);
     #[wasm_bindgen(js_name = hangList)]
     fn hang_list(host: &JsValue);
+    #[wasm_bindgen(js_name = postForeignAnswer)]
+    fn post_foreign_answer() -> Promise;
+    #[wasm_bindgen(js_name = closeWindow)]
+    fn close_window(name: &str);
     #[wasm_bindgen(js_name = stealLeaseAfterSets)]
     fn steal_lease_after_sets(host: &JsValue, n: u32, key: &str);
     #[wasm_bindgen(js_name = setsMade)]
@@ -575,4 +579,31 @@ async fn a_google_answer_over_32_mb_is_refused_not_read_as_an_empty_account() {
         Some(0.0),
         "the big answer was served"
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_sign_in_popup_ignores_an_answer_from_another_window() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("popup");
+    let host = make_host(base, &who, json("[]"), JsValue::UNDEFINED);
+    // No host token: the built-in popup flow, to the emulator's consent page (which waits for
+    // the user).
+    Reflect::delete_property(&host.clone().into(), &JsValue::from_str("google")).expect("delete");
+    let api = plugin(
+        &host,
+        base,
+        &format!(
+            r#","oauth":{{"clientId":"c","authUrl":"{base}/o/oauth2/v2/auth","redirectUri":"{base}/cb"}}"#
+        ),
+    )
+    .await;
+    let connecting = api.connect(JsValue::UNDEFINED);
+    // A same-origin message that is not the popup's answer to this request must not end the
+    // wait (nor be taken as a failed sign-in).
+    JsFuture::from(post_foreign_answer()).await.expect("posted");
+    close_window("gcontacts-sync-oauth");
+    let e = err(connecting).await;
+    assert_eq!(code(&e), "AUTH_CANCELLED", "{}", message(&e));
+    assert!(message(&e).contains("closed"), "{}", message(&e));
+    assert_eq!(num(&ok(api.accounts()).await, "length"), 0.0);
 }

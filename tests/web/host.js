@@ -243,3 +243,18 @@ export function makeHost(base, email, contacts, options = {}) {
   }
   return host;
 }
+
+/** Posts a sign-in answer to this window from this window (not the plugin's popup), with a state
+ *  no request of the plugin's has; resolves once it has been delivered. */
+export function postForeignAnswer() {
+  return new Promise((resolve) => {
+    addEventListener("message", () => resolve(), { once: true });
+    postMessage("#access_token=forged&expires_in=3599&state=0000000000000000", location.origin);
+  });
+}
+
+/** Closes the window of this name, as a user closing the sign-in popup. */
+export function closeWindow(name) {
+  const w = open("", name);
+  if (w) w.close();
+}
