@@ -136,6 +136,10 @@ impl GoogleContactsSync {
     }
 
     /// The connected Google accounts, with whether each holds a live token and its last run.
+    /// An account whose stored values cannot be read lists them in `unreadable`.
+    ///
+    /// @throws {SyncError} INVALID_STATE naming `gcs:accounts` when the account list itself cannot
+    /// be read: `connect` replaces it.
     #[wasm_bindgen(unchecked_return_type = "Promise<AccountInfo[]>")]
     pub fn accounts(&self) -> Promise {
         let p = self.plugin.clone();
@@ -144,6 +148,9 @@ impl GoogleContactsSync {
 
     /// Signs in to Google (the host's token, Google Identity Services, or the built-in popup)
     /// and adds the account. Call it from a user gesture: it may open a window.
+    ///
+    /// An account list that cannot be read is replaced by one naming this account; the other
+    /// accounts' data stays stored, and connecting them again brings it back.
     ///
     /// @throws {SyncError} AUTH_CANCELLED when the user closed or refused the sign-in;
     /// AUTH_FAILED when Google or the host gave no token.
@@ -242,7 +249,10 @@ impl GoogleContactsSync {
     /// contacts") and answers its report. Errors of single contacts are in the report.
     ///
     /// @throws {SyncError} AUTH_FAILED when the token is gone (show "Reconnect"); BUSY when
-    /// another tab is syncing the account; DISABLED when its sync is off.
+    /// another tab is syncing the account (or took it over during the run); DISABLED when its
+    /// sync is off; INVALID_STATE naming the stored key that cannot be read ("Reset sync data"
+    /// clears it). A state, journal or log that could not be saved makes the report's `ok`
+    /// false, with the error in `errors`.
     #[wasm_bindgen(unchecked_return_type = "Promise<RunReport>")]
     pub fn sync(
         &self,
