@@ -285,3 +285,23 @@ fn every_key_of_an_account_is_named_for_disconnect() {
         assert!(keys.contains(&key(ACCOUNT, part)), "{part}");
     }
 }
+
+#[test]
+fn the_store_is_pure_like_the_core() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let forbidden = [
+        "wasm_bindgen",
+        "js_sys",
+        "web_sys",
+        "gloo",
+        "Instant::now",
+        "SystemTime",
+        "rand::",
+        "std::fs",
+    ];
+    // This file names them in the list above; the module itself must not.
+    let text = std::fs::read_to_string(root.join("store.rs")).expect("src/store.rs");
+    for word in forbidden {
+        assert!(!text.contains(word), "src/store.rs names {word}");
+    }
+}
