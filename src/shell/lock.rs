@@ -288,10 +288,15 @@ impl Drop for Channel {
 async fn lease(host: &JsValue, account: &str) -> Result<Lease> {
     let key = store::key(account, "lease");
     let owner = format!("{:016x}", js::random_u64());
-    if let Some(l) = read_lease(host, &key).await? {
-        if l.owner != owner && l.expires_at > js::now() {
-            return Err(busy());
-        }
+    let held_elsewhere = || async {
+        Ok::<_, Failure>(
+            read_lease(host, &key)
+                .await?
+                .is_some_and(|l| l.owner != owner && l.expires_at > js::now()),
+        )
+    };
+    if held_elsewhere().await? {
+        return Err(busy());
     }
     let heard = Rc::new(RefCell::new(Heard::default()));
     let holding = Rc::new(Cell::new(false));
@@ -327,7 +332,9 @@ async fn lease(host: &JsValue, account: &str) -> Result<Lease> {
     if let Some(c) = &channel {
         c.post("claim", &owner);
         js::sleep(SETTLE_MS).await;
-        if heard.borrow().yield_to_other {
+        // Looked at again after the wait: a tab that won while this one waited has written its
+        // lease by now.
+        if heard.borrow().yield_to_other || held_elsewhere().await? {
             return Err(busy());
         }
     }
