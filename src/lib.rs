@@ -6,11 +6,14 @@
 //!   and the per-account state. Pure: no clock, no randomness, no I/O, no wasm or JS crate.
 //! - [`json`]: reading JSON through one `Value` deserializer instead of derived impls (size).
 //! - [`people`]: Google People API wire types, request builders and error parsing. Pure too.
+//! - [`store`]: how the plugin's data lies in host storage: keys, versions, torn-save detection.
+//!   Pure: the shell reads and writes.
 //! - `shell` (wasm32 only): the only code that awaits: fetch, host calls, storage, timers, locks.
 //! - `bindings` (wasm32 only): every `#[wasm_bindgen]` item: the JS API and its errors.
 
 pub mod json;
 pub mod people;
+pub mod store;
 pub mod sync;
 
 #[cfg(target_arch = "wasm32")]

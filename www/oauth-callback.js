@@ -3,9 +3,14 @@
 // window once it has read the answer. A separate file, not an inline script: hosts serve the
 // plugin under `script-src 'self'`, which blocks inline code.
 //
+// The fragment is taken out of this window's address and history first, so the token is not
+// left in the URL bar, the session history or a copied link.
+//
 // Closing here at once would race the message: the opener also watches for this window closing
 // (the user gave up), and it could see the window closed before the message was delivered, then
 // report a sign-in that in fact succeeded as cancelled. So this window only closes itself if
 // nobody has done so after a while (the opener is gone, or refused the answer).
-if (window.opener) window.opener.postMessage(location.hash, location.origin);
+const answer = location.hash;
+history.replaceState(null, "", location.pathname + location.search);
+if (window.opener) window.opener.postMessage(answer, location.origin);
 setTimeout(() => window.close(), window.opener ? 5000 : 0);

@@ -114,6 +114,7 @@ export function apiOptions(config = {}) {
     options.oauth = { clientId };
     if (c.authUrl) options.oauth.authUrl = c.authUrl;
     if (c.revokeUrl) options.oauth.revokeUrl = c.revokeUrl;
+    if (c.redirectUri) options.oauth.redirectUri = c.redirectUri;
   }
   return options;
 }

@@ -481,6 +481,7 @@ impl Emulator {
             };
             return with_cors(r, &req);
         }
+        let req = req.with_method_override();
         let r = self.lock().dispatch(&req);
         with_cors(r, &req)
     }

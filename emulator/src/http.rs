@@ -52,6 +52,41 @@ impl Request {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+    /// The request as Google reads it: a POST carrying `X-HTTP-Method-Override: GET` is a GET,
+    /// whose parameters may be in the form-encoded body instead of the URL (Google's client
+    /// libraries send a GET whose URL would be too long that way, `people:batchGet` with 200
+    /// names among them). Any other request is left as it is.
+    pub fn with_method_override(self) -> Request {
+        let overridden = self.method == "POST"
+            && self
+                .header_value("X-HTTP-Method-Override")
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("GET"));
+        if !overridden {
+            return self;
+        }
+        let form = self.header_value("Content-Type").is_none_or(|t| {
+            t.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
+        let mut path_and_query = self.path_and_query;
+        let params = String::from_utf8_lossy(&self.body).trim().to_string();
+        if form && !params.is_empty() {
+            path_and_query.push(if path_and_query.contains('?') {
+                '&'
+            } else {
+                '?'
+            });
+            path_and_query.push_str(&params);
+        }
+        Request {
+            method: "GET".into(),
+            path_and_query,
+            headers: self.headers,
+            body: Vec::new(),
+        }
+    }
+
     pub fn path(&self) -> &str {
         self.path_and_query
             .split_once('?')

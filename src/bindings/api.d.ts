@@ -65,6 +65,17 @@ export interface AccountInfo {
   lastRun?: RunReport;
   /** Set when the token expired and renewing it needs the user: show "Reconnect". */
   needsReconnect: boolean;
+  /** Stored values of this account that cannot be read, each with its key and why. Runs fail
+   *  until "Reset sync data" or "Disconnect" clears them (both work whatever they hold). */
+  unreadable?: { key: string; message: string }[];
+}
+
+/** What `disconnect` answers. */
+export interface DisconnectResult {
+  /** Google confirmed the revoke of the plugin's access. */
+  revoked: boolean;
+  /** For the user: what happened, and when the access was not revoked, how to remove it. */
+  message: string;
 }
 
 export type ConflictPolicy = "newest" | "crm" | "google";
@@ -168,6 +179,10 @@ export interface GoogleContactsSyncOptions {
     /** Where the consent step redirects (default: this origin's "/oauth-callback.html"). */
     redirectUri?: string;
   };
+  /** How long one People API request may take, answer and body (default 60000 ms). */
+  requestTimeoutMs?: number;
+  /** How long one call of the host's `contacts` API may take (default 120000 ms). */
+  hostTimeoutMs?: number;
 }
 
 export interface ConnectOptions {

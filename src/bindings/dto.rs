@@ -616,52 +616,33 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
     }
 }
 
-/// `AccountInfo` in api.d.ts; `last_run` is a report's JSON text from the run log.
+/// `AccountInfo` in api.d.ts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct AccountInfoDto<'a> {
     pub id: &'a str,
     pub email: &'a str,
     pub connected: bool,
     pub enabled: bool,
     pub links: usize,
-    pub last_run: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_run: Option<serde_json::Value>,
     pub needs_reconnect: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<UnreadableDto>,
+}
+
+/// A stored value of the account that cannot be read.
+#[derive(Serialize)]
+pub struct UnreadableDto {
+    pub key: String,
+    pub message: String,
 }
 
 impl AccountInfoDto<'_> {
-    /// JSON text; written by hand because `lastRun` is already JSON.
     pub fn to_json(&self) -> String {
-        let mut s = String::from("{\"id\":");
-        s.push_str(&json_str(self.id));
-        s.push_str(",\"email\":");
-        s.push_str(&json_str(self.email));
-        s.push_str(",\"connected\":");
-        s.push_str(bool_str(self.connected));
-        s.push_str(",\"enabled\":");
-        s.push_str(bool_str(self.enabled));
-        s.push_str(",\"links\":");
-        s.push_str(&self.links.to_string());
-        s.push_str(",\"needsReconnect\":");
-        s.push_str(bool_str(self.needs_reconnect));
-        if let Some(r) = self.last_run {
-            s.push_str(",\"lastRun\":");
-            s.push_str(r);
-        }
-        s.push('}');
-        s
+        serde_json::to_string(self).unwrap_or_default()
     }
-}
-
-fn bool_str(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
-    }
-}
-
-/// A string as a JSON literal.
-pub fn json_str(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
 }
 
 /// `GoogleGroup` in api.d.ts.

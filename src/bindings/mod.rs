@@ -136,6 +136,10 @@ impl GoogleContactsSync {
     }
 
     /// The connected Google accounts, with whether each holds a live token and its last run.
+    /// An account whose stored values cannot be read lists them in `unreadable`.
+    ///
+    /// @throws {SyncError} INVALID_STATE naming `gcs:accounts` when the account list itself cannot
+    /// be read: `connect` replaces it.
     #[wasm_bindgen(unchecked_return_type = "Promise<AccountInfo[]>")]
     pub fn accounts(&self) -> Promise {
         let p = self.plugin.clone();
@@ -144,6 +148,9 @@ impl GoogleContactsSync {
 
     /// Signs in to Google (the host's token, Google Identity Services, or the built-in popup)
     /// and adds the account. Call it from a user gesture: it may open a window.
+    ///
+    /// An account list that cannot be read is replaced by one naming this account; the other
+    /// accounts' data stays stored, and connecting them again brings it back.
     ///
     /// @throws {SyncError} AUTH_CANCELLED when the user closed or refused the sign-in;
     /// AUTH_FAILED when Google or the host gave no token.
@@ -168,14 +175,18 @@ impl GoogleContactsSync {
             .await))
     }
 
-    /// Revokes the account's token and forgets its links, settings and run log. Its contacts
-    /// stay on both sides.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    /// Revokes the account's Google access and forgets its links, settings and run log, whatever
+    /// they hold (even when they cannot be read). Its contacts stay on both sides. Answers
+    /// whether Google confirmed the revoke; when it did not, `message` tells the user how to
+    /// remove the access by hand.
+    ///
+    /// @throws {SyncError} BUSY when another tab is syncing the account.
+    #[wasm_bindgen(unchecked_return_type = "Promise<DisconnectResult>")]
     pub fn disconnect(
         &self,
         #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
     ) -> Promise {
-        promise_unit(with_account!(self, account_id, |a, p| p
+        promise(with_account!(self, account_id, |a, p| p
             .disconnect(&a)
             .await))
     }
@@ -191,10 +202,12 @@ impl GoogleContactsSync {
             .await))
     }
 
-    /// Changes some of the account's settings and answers all of them.
+    /// Changes some of the account's settings and answers all of them. Stored settings that
+    /// cannot be read are replaced: the change applies over the defaults.
     ///
     /// @throws {SyncError} INVALID_INPUT naming the setting that is not valid (for example an
-    /// `intervalMinutes` under 5 or a `defaultRegion` that is not two letters).
+    /// `intervalMinutes` under 5 or a `defaultRegion` that is not two letters); BUSY when another
+    /// tab is syncing the account.
     #[wasm_bindgen(js_name = setSettings, unchecked_return_type = "Promise<Settings>")]
     pub fn set_settings(
         &self,
@@ -236,7 +249,10 @@ impl GoogleContactsSync {
     /// contacts") and answers its report. Errors of single contacts are in the report.
     ///
     /// @throws {SyncError} AUTH_FAILED when the token is gone (show "Reconnect"); BUSY when
-    /// another tab is syncing the account; DISABLED when its sync is off.
+    /// another tab is syncing the account (or took it over during the run); DISABLED when its
+    /// sync is off; INVALID_STATE naming the stored key that cannot be read ("Reset sync data"
+    /// clears it). A state, journal or log that could not be saved makes the report's `ok`
+    /// false, with the error in `errors`.
     #[wasm_bindgen(unchecked_return_type = "Promise<RunReport>")]
     pub fn sync(
         &self,
@@ -281,8 +297,11 @@ impl GoogleContactsSync {
         promise(async move { p.sync_selected(vec![id?], Trigger::RecordAction).await })
     }
 
-    /// "Reset sync data": forgets the links, the sync token and the caches. The next run
-    /// matches again, by the link tags first, so nothing is duplicated.
+    /// "Reset sync data": forgets the links, the sync token and the caches, whatever they hold
+    /// (even when they cannot be read), and any other stored value of the account that cannot
+    /// be read. The next run matches again, by the link tags first, so nothing is duplicated.
+    ///
+    /// @throws {SyncError} BUSY when another tab is syncing the account.
     #[wasm_bindgen(js_name = resetSyncData, unchecked_return_type = "Promise<void>")]
     pub fn reset_sync_data(
         &self,

@@ -79,6 +79,47 @@ pub struct HttpRequest {
     pub body: Option<String>,
 }
 
+/// The longest URL sent as a plain GET. Browsers and proxies refuse URLs not far past it, and a
+/// `people:batchGet` of 200 names is longer: such a GET goes as a POST with
+/// `X-HTTP-Method-Override: GET` and its parameters in a form body, as Google's own client
+/// libraries send it.
+pub const MAX_GET_URL: usize = 8 * 1024;
+
+/// How a request goes on the wire: see [`HttpRequest::wire`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wire<'a> {
+    pub method: &'static str,
+    pub url: &'a str,
+    pub body: Option<&'a str>,
+    pub headers: Vec<(&'static str, &'static str)>,
+}
+
+impl HttpRequest {
+    /// The method, URL, body and content headers to send: the request as built, except a GET
+    /// whose URL is over [`MAX_GET_URL`], which goes as a POST overridden to GET.
+    pub fn wire(&self) -> Wire<'_> {
+        if self.method == Method::Get && self.url.len() > MAX_GET_URL {
+            if let Some((url, query)) = self.url.split_once('?') {
+                return Wire {
+                    method: "POST",
+                    url,
+                    body: Some(query),
+                    headers: vec![
+                        ("X-HTTP-Method-Override", "GET"),
+                        ("Content-Type", "application/x-www-form-urlencoded"),
+                    ],
+                };
+            }
+        }
+        Wire {
+            method: self.method.as_str(),
+            url: &self.url,
+            body: self.body.as_deref(),
+            headers: vec![("Content-Type", "application/json")],
+        }
+    }
+}
+
 /// "GET https://…" then the body on the next line, if any: how tests and logs show a request.
 impl fmt::Display for HttpRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -11,6 +11,8 @@ use wasm_bindgen_futures::JsFuture;
 
 pub const SCOPE: &str = "https://www.googleapis.com/auth/contacts";
 pub const EMAIL_SCOPE: &str = "email";
+/// How long the host may take to renew a token without the user.
+const RENEW_TIMEOUT_MS: i32 = 60_000;
 
 #[derive(Clone, Debug)]
 pub struct Token {
@@ -74,9 +76,14 @@ async fn from_host(google: &JsValue, interactive: bool) -> Result<Granted> {
         .collect();
     let o = js::object();
     js::set(&o, "interactive", &JsValue::from_bool(interactive));
-    let t = js::call_async(google, "getToken", &[&scopes, &o])
-        .await
-        .map_err(|e| Failure::new("AUTH_FAILED", format!("the host gave no token: {e}")))?;
+    // A renewal without the user must not hold a run forever; an interactive one waits for the
+    // user as long as they take.
+    let t = if interactive {
+        js::call_async(google, "getToken", &[&scopes, &o]).await
+    } else {
+        js::call_async_within(google, "getToken", &[&scopes, &o], RENEW_TIMEOUT_MS).await
+    }
+    .map_err(|e| Failure::new("AUTH_FAILED", format!("the host gave no token: {e}")))?;
     let access = js::get(&t, "accessToken")
         .as_string()
         .filter(|s| !s.is_empty())
@@ -210,10 +217,17 @@ async fn from_popup(oauth: &OAuth, login_hint: Option<&str>) -> Result<Granted> 
     let (p, resolve, _) = deferred();
     let on_message = {
         let resolve = resolve.clone();
+        let (popup, state) = (popup.clone(), state.clone());
         Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+            // Only our popup's answer to this request ends the wait: another window of this
+            // origin, or an answer to an older request, is ignored.
             let data = js::get(&ev, "data");
-            let from_us = js::get(&ev, "origin").as_string().as_deref() == Some(&origin);
-            if from_us && data.as_string().is_some_and(|d| d.contains("state=")) {
+            let from_us = js::get(&ev, "origin").as_string().as_deref() == Some(&origin)
+                && js_sys::Object::is(&js::get(&ev, "source"), &popup);
+            let ours = data
+                .as_string()
+                .is_some_and(|d| field_of(&d, "state").as_deref() == Some(state.as_str()));
+            if from_us && ours {
                 let _ = resolve.call1(&JsValue::NULL, &data);
             }
         })
@@ -252,18 +266,8 @@ async fn from_popup(oauth: &OAuth, login_hint: Option<&str>) -> Result<Granted> 
             "the sign-in window was closed",
         ));
     };
-    // A few pairs looked up by name, where a later pair wins as a map insert would: a `Vec`, since
-    // a `HashMap<String, String>` would be a hash map type of its own in the wasm.
-    let mut fields: Vec<(String, String)> = Vec::new();
-    for pair in fragment.trim_start_matches(['#', '?']).split('&') {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let v = js_sys::decode_uri_component(&v.replace('+', " "))
-            .map(String::from)
-            .unwrap_or_default();
-        fields.push((k.to_string(), v));
-    }
-    let field = |name: &str| fields.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v);
-    if field("state") != Some(&state) {
+    let field = |name: &str| field_of(&fragment, name);
+    if field("state").as_ref() != Some(&state) {
         return Err(Failure::new(
             "AUTH_FAILED",
             "the sign-in answer does not match the request",
@@ -278,7 +282,22 @@ async fn from_popup(oauth: &OAuth, login_hint: Option<&str>) -> Result<Granted> 
         return Err(Failure::new(code, format!("Google answered {e}")));
     }
     token_from(
-        field("access_token").cloned(),
+        field("access_token"),
         field("expires_in").and_then(|s| s.parse().ok()),
     )
+}
+
+/// A parameter of a URL fragment or query (`#a=1&b=2`), decoded; the last one wins, as a map
+/// insert would.
+fn field_of(fragment: &str, name: &str) -> Option<String> {
+    fragment
+        .trim_start_matches(['#', '?'])
+        .rsplit('&')
+        .map(|pair| pair.split_once('=').unwrap_or((pair, "")))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| {
+            js_sys::decode_uri_component(&v.replace('+', " "))
+                .map(String::from)
+                .unwrap_or_default()
+        })
 }

@@ -8,9 +8,10 @@ use crate::sync::engine::{CrmCall, Input};
 use js_sys::Array;
 use wasm_bindgen::JsValue;
 
-/// Makes the call and reads the answer; a throw or a rejection is `CrmFailed`.
-pub async fn crm(host: &JsValue, call: &CrmCall) -> Input {
-    match crm_call(host, call).await {
+/// Makes the call and reads the answer; a throw, a rejection or no answer within `timeout_ms`
+/// is `CrmFailed`.
+pub async fn crm(host: &JsValue, call: &CrmCall, timeout_ms: i32) -> Input {
+    match crm_call(host, call, timeout_ms).await {
         Ok(input) => input,
         Err(message) => Input::CrmFailed { message },
     }
@@ -29,6 +30,7 @@ pub async fn list_page(
     view_id: Option<&str>,
     page_token: Option<&str>,
     page_size: u32,
+    timeout_ms: i32,
 ) -> Result<ContactPage, String> {
     let q = js::object();
     if let Some(v) = view_id {
@@ -38,7 +40,7 @@ pub async fn list_page(
         js::set(&q, "pageToken", &JsValue::from_str(t));
     }
     js::set(&q, "pageSize", &JsValue::from(page_size));
-    let v = js::call_async(&contacts(host), "list", &[&q]).await?;
+    let v = js::call_async_within(&contacts(host), "list", &[&q], timeout_ms).await?;
     let text = js::json_of(&v).map_err(|f| f.message)?;
     json::from_str(&text).map_err(|e| format!("contacts.list answered {e}"))
 }
@@ -67,15 +69,26 @@ fn contacts(host: &JsValue) -> JsValue {
     js::get(host, "contacts")
 }
 
-async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
+async fn crm_call(host: &JsValue, call: &CrmCall, timeout_ms: i32) -> Result<Input, String> {
+    let contacts = contacts(host);
+    let ask = |name: &'static str, arg: JsValue| {
+        let contacts = contacts.clone();
+        async move { js::call_async_within(&contacts, name, &[&arg], timeout_ms).await }
+    };
     let items = match call {
         CrmCall::List {
             view_id,
             page_token,
             page_size,
         } => {
-            let page =
-                list_page(host, view_id.as_deref(), page_token.as_deref(), *page_size).await?;
+            let page = list_page(
+                host,
+                view_id.as_deref(),
+                page_token.as_deref(),
+                *page_size,
+                timeout_ms,
+            )
+            .await?;
             return Ok(Input::Crm {
                 items: page.items.iter().map(crm_contact).collect(),
                 next_page_token: page.next_page_token.filter(|t| !t.is_empty()),
@@ -83,7 +96,7 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
         }
         CrmCall::ChangedSince { cursor } => {
             let arg = cursor.as_deref().map_or(JsValue::NULL, JsValue::from_str);
-            let v = js::call_async(&contacts(host), "changedSince", &[&arg]).await?;
+            let v = ask("changedSince", arg).await?;
             let text = js::json_of(&v).map_err(|f| f.message)?;
             let page: ChangesPage =
                 json::from_str(&text).map_err(|e| format!("contacts.changedSince answered {e}"))?;
@@ -94,14 +107,14 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
                 more: page.more,
             });
         }
-        CrmCall::Get { ids } => js::call_async(&contacts(host), "get", &[&ids_array(ids)]).await?,
+        CrmCall::Get { ids } => ask("get", ids_array(ids)).await?,
         CrmCall::Create { items } => {
             let dtos: Vec<CrmContactInputDto> = items
                 .iter()
                 .map(|(c, status)| CrmContactInputDto::new(c, None, status.as_deref()))
                 .collect();
             let arg = js::parse(&serde_json::to_string(&dtos).map_err(|e| e.to_string())?);
-            js::call_async(&contacts(host), "create", &[&arg]).await?
+            ask("create", arg).await?
         }
         CrmCall::Update { items } => {
             let dtos: Vec<CrmUpdateDto> = items
@@ -117,10 +130,10 @@ async fn crm_call(host: &JsValue, call: &CrmCall) -> Result<Input, String> {
                 })
                 .collect();
             let arg = js::parse(&serde_json::to_string(&dtos).map_err(|e| e.to_string())?);
-            js::call_async(&contacts(host), "update", &[&arg]).await?
+            ask("update", arg).await?
         }
         CrmCall::Remove { ids } => {
-            js::call_async(&contacts(host), "remove", &[&ids_array(ids)]).await?;
+            ask("remove", ids_array(ids)).await?;
             return Ok(Input::Crm {
                 items: Vec::new(),
                 next_page_token: None,

@@ -1,8 +1,17 @@
-//! `fetch`: the host's proxy when it offers one (strict CSPs), else the global one.
+//! `fetch`: the host's proxy when it offers one (strict CSPs), else the global one. Every request
+//! has a deadline (an `AbortController` aborts it, and a proxy that ignores the signal is not
+//! waited for), and an answer's body is read at most [`MAX_BODY`] bytes far.
 
 use super::js;
+use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Headers, Request, RequestInit, Response};
+use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+
+/// The largest response body read: Google's largest answers (a page of 1,000 people with every
+/// field) are a few megabytes.
+pub const MAX_BODY: usize = 32 * 1024 * 1024;
+/// How long one request may take, answer and body, by default.
+pub const DEFAULT_TIMEOUT_MS: i32 = 60_000;
 
 /// An HTTP answer, body NFC-normalized.
 pub struct Answer {
@@ -11,13 +20,15 @@ pub struct Answer {
     pub body: String,
 }
 
-/// Sends one request; `Err` is a network failure (no answer), with its message.
+/// Sends one request; `Err` is a failure without a usable answer (network, deadline, a body too
+/// large), with its message.
 pub async fn send(
     host: &JsValue,
     method: &str,
     url: &str,
     body: Option<&str>,
     headers: &[(&str, &str)],
+    timeout_ms: i32,
 ) -> Result<Answer, String> {
     let init = RequestInit::new();
     init.set_method(method);
@@ -29,14 +40,44 @@ pub async fn send(
     if let Some(b) = body {
         init.set_body(&JsValue::from_str(b));
     }
+    let abort = AbortController::new().ok();
+    if let Some(a) = &abort {
+        init.set_signal(Some(&a.signal()));
+    }
     let req = Request::new_with_str_and_init(url, &init).map_err(|e| js::message_of(&e))?;
     let target = if js::get(host, "fetch").is_function() {
         host.clone()
     } else {
         js::global()
     };
-    let resp = js::call_async(&target, "fetch", &[&req]).await?;
-    let resp: Response = resp
+    let deadline = js::now() + i64::from(timeout_ms);
+    let result = answer(&target, &req, deadline).await;
+    if result.is_err() {
+        if let Some(a) = &abort {
+            a.abort();
+        }
+    }
+    result.map_err(|e| {
+        if e.starts_with("no answer within") {
+            format!(
+                "{method} {url}: no answer within {}",
+                js::duration(timeout_ms)
+            )
+        } else {
+            e
+        }
+    })
+}
+
+/// What is left of the time until `deadline`, at least 1 ms.
+fn left(deadline: i64) -> i32 {
+    (deadline - js::now()).clamp(1, i64::from(i32::MAX)) as i32
+}
+
+async fn answer(target: &JsValue, req: &Request, deadline: i64) -> Result<Answer, String> {
+    let p = js::call(target, "fetch", &[req]).map_err(|e| js::message_of(&e))?;
+    let resp: Response = js::within(p, left(deadline))
+        .await?
         .dyn_into()
         .map_err(|_| "fetch did not answer a Response".to_string())?;
     let retry_after_ms = resp
@@ -45,19 +86,73 @@ pub async fn send(
         .ok()
         .flatten()
         .and_then(|v| retry_after(&v));
-    let text = resp.text().map_err(|e| js::message_of(&e))?;
-    let text = js::resolve(text.into())
-        .await
-        .map_err(|e| js::message_of(&e))?;
-    let body = match text.dyn_ref::<js_sys::JsString>() {
-        Some(s) => js::nfc(s),
-        None => String::new(),
-    };
+    let declared = resp
+        .headers()
+        .get("Content-Length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    let body = read_body(&resp, deadline).await?;
     Ok(Answer {
         status: resp.status(),
         retry_after_ms,
         body,
     })
+}
+
+fn too_large() -> String {
+    format!(
+        "the answer's body is over {} MB, more than any People API answer the plugin asks for",
+        MAX_BODY / (1024 * 1024)
+    )
+}
+
+/// The body as text, read chunk by chunk so that an endless or huge body stops at the cap.
+async fn read_body(resp: &Response, deadline: i64) -> Result<String, String> {
+    let stream = js::get(resp.as_ref(), "body");
+    let reader = if stream.is_object() {
+        js::call(&stream, "getReader", &[]).ok()
+    } else {
+        None
+    };
+    let Some(reader) = reader else {
+        // No stream to read (a proxy's own Response type): the text at once, then the cap.
+        let text = js::within(
+            resp.text().map_err(|e| js::message_of(&e))?.into(),
+            left(deadline),
+        )
+        .await?;
+        let text = text
+            .dyn_ref::<js_sys::JsString>()
+            .cloned()
+            .unwrap_or_default();
+        if text.length() as usize > MAX_BODY {
+            return Err(too_large());
+        }
+        return Ok(js::nfc(&text));
+    };
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let p = js::call(&reader, "read", &[]).map_err(|e| js::message_of(&e))?;
+        let chunk = js::within(p, left(deadline)).await?;
+        if js::get(&chunk, "done").as_bool() == Some(true) {
+            break;
+        }
+        let value = Uint8Array::new(&js::get(&chunk, "value"));
+        if bytes.len() + value.length() as usize > MAX_BODY {
+            let _ = js::call(&reader, "cancel", &[]);
+            return Err(too_large());
+        }
+        let at = bytes.len();
+        bytes.resize(at + value.length() as usize, 0);
+        value.copy_to(&mut bytes[at..]);
+    }
+    let text =
+        String::from_utf8(bytes).map_err(|_| "the answer's body is not UTF-8".to_string())?;
+    Ok(js::nfc(&js_sys::JsString::from(text)))
 }
 
 /// `Retry-After`: delay-seconds or an HTTP date.

@@ -51,6 +51,47 @@ pub async fn call_async(obj: &JsValue, name: &str, args: &[&JsValue]) -> Result<
     resolve(v).await.map_err(|e| message_of(&e))
 }
 
+/// `call_async`, failing when the answer takes longer than `ms`: a host that never answers must
+/// not hold the run (and its lock) forever.
+pub async fn call_async_within(
+    obj: &JsValue,
+    name: &str,
+    args: &[&JsValue],
+    ms: i32,
+) -> Result<JsValue, String> {
+    let v = call(obj, name, args).map_err(|e| message_of(&e))?;
+    within(v, ms).await.map_err(|e| format!("{name}: {e}"))
+}
+
+/// Awaits `v`, or fails with "no answer within …" after `ms`.
+pub async fn within(v: JsValue, ms: i32) -> Result<JsValue, String> {
+    let mut timer = JsValue::UNDEFINED;
+    let timeout = Promise::new(&mut |_, reject| {
+        let why: JsValue = js_sys::Error::new(&format!("no answer within {}", duration(ms))).into();
+        let fire = reject.bind1(&JsValue::NULL, &why);
+        timer = call(&global(), "setTimeout", &[&fire, &JsValue::from(ms)])
+            .unwrap_or(JsValue::UNDEFINED);
+    });
+    let race = Promise::race(&Array::of2(&Promise::resolve(&v), &timeout));
+    let out = JsFuture::from(race).await.map_err(|e| message_of(&e));
+    let _ = call(&global(), "clearTimeout", &[&timer]);
+    out
+}
+
+/// "60 s", or "250 ms" under a second.
+pub fn duration(ms: i32) -> String {
+    if ms >= 1000 && ms % 1000 == 0 {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{ms} ms")
+    }
+}
+
+/// `typeof v`, for messages.
+pub fn type_of(v: &JsValue) -> String {
+    v.js_typeof().as_string().unwrap_or_default()
+}
+
 /// The message of a thrown value.
 pub fn message_of(e: &JsValue) -> String {
     if let Some(s) = e.as_string() {

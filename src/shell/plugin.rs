@@ -4,12 +4,16 @@
 use super::auth::{self, Token};
 use super::storage::{self, key, ACCOUNTS_KEY};
 use super::{host, http, js, lock, Failure, Result};
-use crate::bindings::dto::{self, AccountInfoDto, GroupDto};
+use crate::bindings::dto::{self, AccountInfoDto, GroupDto, UnreadableDto};
 use crate::json_struct;
 use crate::people::request::{HttpRequest, ListConnections, PeopleApi, DEFAULT_BASE_URL};
 use crate::people::time::format_rfc3339;
 use crate::people::wire::ListContactGroupsResponse;
-use crate::sync::engine::{Action, Engine, Input, RunConfig, RunResult, Trigger};
+use crate::store;
+use crate::store::Loaded;
+use crate::sync::engine::{
+    Action, CrmCall, Engine, Input, RunConfig, RunError, RunResult, Trigger,
+};
 use crate::sync::plan::Scope;
 use crate::sync::settings::Settings;
 use serde::Serialize;
@@ -22,6 +26,8 @@ use wasm_bindgen::{JsCast, JsValue};
 pub struct Options {
     pub people_api_base: Option<String>,
     pub oauth: OAuthOptions,
+    pub request_timeout_ms: Option<u32>,
+    pub host_timeout_ms: Option<u32>,
 }
 
 #[derive(Default)]
@@ -37,6 +43,8 @@ pub struct OAuthOptions {
 json_struct!(default Options {
     people_api_base: "peopleApiBase",
     oauth: "oauth",
+    request_timeout_ms: "requestTimeoutMs",
+    host_timeout_ms: "hostTimeoutMs",
 });
 
 json_struct!(default OAuthOptions {
@@ -55,6 +63,10 @@ const GOOGLE_AUTH_URL: &str = "https://accounts.google.com/o/oauth2/v2/auth";
 const GOOGLE_REVOKE_URL: &str = "https://oauth2.googleapis.com/revoke";
 /// How often the scheduler looks for accounts due a run.
 const SCHEDULER_TICK_MS: i64 = 60_000;
+/// How long a host call (contacts, views) may take by default.
+const HOST_TIMEOUT_MS: u32 = 120_000;
+/// Where a user removes an app's access to their Google account by hand.
+const GOOGLE_PERMISSIONS_URL: &str = "https://myaccount.google.com/permissions";
 
 /// Small facts about an account kept beside its state, so `accounts()` need not load it.
 #[derive(Serialize, Default)]
@@ -98,6 +110,8 @@ struct Inner {
     revoke_url: String,
     instance_id: String,
     region: String,
+    request_timeout_ms: i32,
+    host_timeout_ms: i32,
     tokens: RefCell<Tokens>,
     /// The running scheduler's generation; a loop whose generation is stale stops.
     scheduler: Cell<u32>,
@@ -118,6 +132,14 @@ fn trigger_of(scope: &Scope) -> Trigger {
         Scope::PushAll => Trigger::Push,
         Scope::PullAll => Trigger::Pull,
     }
+}
+
+/// Whether a host call writes to the CRM.
+fn crm_writes(call: &CrmCall) -> bool {
+    matches!(
+        call,
+        CrmCall::Create { .. } | CrmCall::Update { .. } | CrmCall::Remove { .. }
+    )
 }
 
 /// The `ErrorCode` an engine error code names.
@@ -144,6 +166,12 @@ fn code_of(code: &str) -> &'static str {
         .unwrap_or("GOOGLE_ERROR")
 }
 
+/// A timeout option in milliseconds, within what `setTimeout` takes.
+fn timeout(ms: Option<u32>, default: i32) -> i32 {
+    ms.filter(|&m| m > 0)
+        .map_or(default, |m| m.min(i32::MAX as u32) as i32)
+}
+
 fn account_id(email: &str) -> String {
     email.trim().to_lowercase()
 }
@@ -164,7 +192,8 @@ impl Plugin {
                 return Err(bad(&format!("{obj}.{name} is missing")));
             }
         }
-        let user = js::call_async(&host, "currentUser", &[])
+        let host_timeout_ms = timeout(options.host_timeout_ms, HOST_TIMEOUT_MS as i32);
+        let user = js::call_async_within(&host, "currentUser", &[], host_timeout_ms)
             .await
             .map_err(|e| Failure::host(format!("currentUser: {e}")))?;
         let region = js::get(&user, "locale")
@@ -194,6 +223,8 @@ impl Plugin {
                 revoke_url: o.revoke_url.unwrap_or_else(|| GOOGLE_REVOKE_URL.into()),
                 instance_id,
                 region,
+                request_timeout_ms: timeout(options.request_timeout_ms, http::DEFAULT_TIMEOUT_MS),
+                host_timeout_ms,
                 tokens: RefCell::default(),
                 scheduler: Cell::new(0),
                 scheduler_on: Cell::new(false),
@@ -207,10 +238,15 @@ impl Plugin {
 
     // ---- Accounts ---------------------------------------------------------------------------
 
+    /// The stored account list; INVALID_STATE naming its key when it cannot be read.
     async fn emails(&self) -> Result<Vec<String>> {
         Ok(storage::get_json(self.host(), ACCOUNTS_KEY)
             .await?
             .unwrap_or_default())
+    }
+
+    async fn save_emails(&self, emails: &[String]) -> Result<()> {
+        storage::set_json(self.host(), ACCOUNTS_KEY, emails).await
     }
 
     /// The stored email of a known account, or UNKNOWN_ACCOUNT.
@@ -223,26 +259,78 @@ impl Plugin {
             .ok_or_else(|| Failure::new("UNKNOWN_ACCOUNT", format!("no account {account}")))
     }
 
+    /// [`Plugin::known`] for the ways out ("Reset sync data", "Disconnect"): when the account
+    /// list itself cannot be read, the account is taken as named, so its keys can still be
+    /// cleared.
+    async fn known_or_named(&self, account: &str) -> Result<String> {
+        match self.known(account).await {
+            Err(f) if f.code == "INVALID_STATE" => Ok(account.trim().to_string()),
+            other => other,
+        }
+    }
+
     async fn meta(&self, id: &str) -> Result<Meta> {
         Ok(storage::get_json(self.host(), &key(id, "meta"))
             .await?
             .unwrap_or_default())
     }
 
+    /// The account as `AccountInfo`. A stored value that cannot be read does not fail it: it is
+    /// listed in `unreadable`, so the panel can say what broke and offer the ways out.
     async fn info(&self, email: &str) -> Result<String> {
         let id = account_id(email);
         let connected = self.token(&id).await.is_ok();
-        let settings = self.settings(&id).await?;
-        let meta = self.meta(&id).await?;
-        let last = storage::last_run(self.host(), &id).await?;
+        let mut unreadable = Vec::new();
+        let mut note = |f: Failure| {
+            if f.code != "INVALID_STATE" {
+                return Err(f);
+            }
+            let key = f
+                .message
+                .strip_prefix("stored ")
+                .and_then(|m| m.split(' ').next())
+                .unwrap_or_default()
+                .to_string();
+            unreadable.push(UnreadableDto {
+                key,
+                message: f.message,
+            });
+            Ok(())
+        };
+        let enabled = match self.settings(&id).await {
+            Ok(s) => s.enabled,
+            Err(f) => note(f).map(|()| false)?,
+        };
+        let links = match self.meta(&id).await {
+            Ok(m) => m.links,
+            Err(f) => note(f).map(|()| 0)?,
+        };
+        let last_run = match storage::runs(self.host(), &id).await {
+            Ok(runs) => runs.into_iter().next(),
+            Err(f) => note(f).map(|()| None)?,
+        };
+        // The header only: the shards are read when a run needs them.
+        if let Some(text) = storage::get(self.host(), &key(&id, "state")).await? {
+            let mut values = vec![None; store::state_keys(&id).len()];
+            values[0] = Some(text);
+            if let Err(e) = store::load_state(&id, &values) {
+                note(storage::unreadable(e))?;
+            }
+        }
+        if let Some(text) = storage::get(self.host(), &key(&id, "journal")).await? {
+            if let Err(e) = store::unwrap(&key(&id, "journal"), &text) {
+                note(storage::unreadable(e))?;
+            }
+        }
         Ok(AccountInfoDto {
             id: &id,
             email,
             connected,
-            enabled: settings.enabled,
-            links: meta.links,
-            last_run: last.as_deref(),
+            enabled,
+            links,
+            last_run,
             needs_reconnect: !connected,
+            unreadable,
         }
         .to_json())
     }
@@ -260,7 +348,9 @@ impl Plugin {
         Ok(out)
     }
 
-    /// Signs in (interactively) and adds or refreshes the account.
+    /// Signs in (interactively) and adds or refreshes the account. An account list that
+    /// cannot be read is replaced by one naming this account: the other accounts' data stays
+    /// in storage under their own keys, and connecting them again brings it back.
     pub async fn connect(&self, login_hint: Option<String>) -> Result<String> {
         let granted =
             auth::obtain(self.host(), &self.inner.oauth, true, login_hint.as_deref()).await?;
@@ -273,11 +363,13 @@ impl Plugin {
             .tokens
             .borrow_mut()
             .insert(id.clone(), granted.token);
-        let mut emails = self.emails().await?;
+        let mut emails = match self.emails().await {
+            Err(f) if f.code == "INVALID_STATE" => Vec::new(),
+            other => other?,
+        };
         if !emails.iter().any(|e| account_id(e) == id) {
             emails.push(email.clone());
-            let text = serde_json::to_string(&emails).unwrap_or_default();
-            storage::set(self.host(), ACCOUNTS_KEY, &text).await?;
+            self.save_emails(&emails).await?;
         }
         self.info(&email).await
     }
@@ -295,40 +387,90 @@ impl Plugin {
         Ok(info)
     }
 
-    /// Revokes the token and forgets everything stored for the account.
-    pub async fn disconnect(&self, account: &str) -> Result<()> {
-        let email = self.known(account).await?;
+    /// Revokes the account's Google access and forgets everything stored for it, whatever the
+    /// stored values hold (their keys are deleted unread). Answers `DisconnectResult`: whether
+    /// Google confirmed the revoke, and what the user must do when it did not.
+    pub async fn disconnect(&self, account: &str) -> Result<String> {
+        let email = self.known_or_named(account).await?;
         let id = account_id(&email);
-        let token = self.inner.tokens.borrow_mut().remove(&id);
-        if let Some(t) = token {
-            // Best effort: the account is forgotten whether or not Google hears of it.
-            let body = format!(
-                "token={}",
-                String::from(js_sys::encode_uri_component(&t.access))
-            );
-            let _ = http::send(
-                self.host(),
-                "POST",
-                &self.inner.revoke_url,
-                Some(&body),
-                &[("Content-Type", "application/x-www-form-urlencoded")],
-            )
-            .await;
+        let lock = lock::acquire(self.host(), &id).await?;
+        let (revoked, message) = self.revoke(&id, &email).await;
+        storage::remove_all(self.host(), &store::account_keys(&id)).await?;
+        match self.emails().await {
+            Ok(emails) => {
+                let rest: Vec<String> =
+                    emails.into_iter().filter(|e| account_id(e) != id).collect();
+                self.save_emails(&rest).await?;
+            }
+            // A list that cannot be read holds nothing to keep.
+            Err(f) if f.code == "INVALID_STATE" => {
+                storage::remove(self.host(), ACCOUNTS_KEY).await?;
+            }
+            Err(f) => return Err(f),
         }
-        let mut keys = storage::state_keys(&id);
-        for part in ["journal", "settings", "runs", "meta"] {
-            keys.push(key(&id, part));
+        lock.release().await;
+        #[derive(Serialize)]
+        struct DisconnectDto<'a> {
+            revoked: bool,
+            message: &'a str,
         }
-        storage::remove_all(self.host(), &keys).await?;
-        let emails: Vec<String> = self
-            .emails()
-            .await?
-            .into_iter()
-            .filter(|e| account_id(e) != id)
-            .collect();
-        let text = serde_json::to_string(&emails).unwrap_or_default();
-        storage::set(self.host(), ACCOUNTS_KEY, &text).await?;
-        Ok(())
+        Ok(serde_json::to_string(&DisconnectDto {
+            revoked,
+            message: &message,
+        })
+        .unwrap_or_default())
+    }
+
+    /// Revokes the account's token at Google: the one held, else one the host gives without
+    /// the user. Answers whether Google confirmed it, and the message for the user.
+    async fn revoke(&self, id: &str, email: &str) -> (bool, String) {
+        let held = self.inner.tokens.borrow_mut().remove(id);
+        let token = match held {
+            Some(t) => Some(t.access),
+            None => auth::obtain(self.host(), &self.inner.oauth, false, Some(id))
+                .await
+                .ok()
+                .filter(|g| g.email.as_deref().is_none_or(|e| account_id(e) == id))
+                .map(|g| g.token.access),
+        };
+        // Why Google still grants access, when it does.
+        let why = match token {
+            None => "the plugin holds no Google token for it".to_string(),
+            Some(token) => {
+                let body = format!(
+                    "token={}",
+                    String::from(js_sys::encode_uri_component(&token))
+                );
+                let answer = http::send(
+                    self.host(),
+                    "POST",
+                    &self.inner.revoke_url,
+                    Some(&body),
+                    &[("Content-Type", "application/x-www-form-urlencoded")],
+                    self.inner.request_timeout_ms,
+                )
+                .await;
+                match answer {
+                    Ok(a) if (200..300).contains(&a.status) => {
+                        return (
+                            true,
+                            format!(
+                                "{email} is disconnected and Google revoked the plugin's access."
+                            ),
+                        )
+                    }
+                    Ok(a) => format!("Google refused to revoke it (HTTP {})", a.status),
+                    Err(e) => format!("the revoke did not reach Google ({e})"),
+                }
+            }
+        };
+        (
+            false,
+            format!(
+                "{email} is disconnected here, but {why}, so Google may still grant the plugin \
+                 access: remove it in your Google Account ({GOOGLE_PERMISSIONS_URL})."
+            ),
+        )
     }
 
     /// The account's email: `people/me`'s account address.
@@ -344,6 +486,7 @@ impl Plugin {
             &url,
             None,
             &[("Authorization", &bearer)],
+            self.inner.request_timeout_ms,
         )
         .await
         .map_err(|e| Failure::new("NETWORK", e))?;
@@ -411,15 +554,16 @@ impl Plugin {
         let mut renewed = false;
         loop {
             let bearer = format!("Bearer {token}");
+            let wire = req.wire();
+            let mut headers = wire.headers.clone();
+            headers.push(("Authorization", &bearer));
             let a = http::send(
                 self.host(),
-                req.method.as_str(),
-                &req.url,
-                req.body.as_deref(),
-                &[
-                    ("Authorization", &bearer),
-                    ("Content-Type", "application/json"),
-                ],
+                wire.method,
+                wire.url,
+                wire.body,
+                &headers,
+                self.inner.request_timeout_ms,
             )
             .await?;
             if a.status == 401 && !renewed {
@@ -457,10 +601,14 @@ impl Plugin {
     async fn settings(&self, id: &str) -> Result<Settings> {
         Ok(storage::get_json(self.host(), &key(id, "settings"))
             .await?
-            .unwrap_or_else(|| Settings {
-                default_region: self.inner.region.clone(),
-                ..Settings::default()
-            }))
+            .unwrap_or_else(|| self.default_settings()))
+    }
+
+    fn default_settings(&self) -> Settings {
+        Settings {
+            default_region: self.inner.region.clone(),
+            ..Settings::default()
+        }
     }
 
     /// `Settings` as JSON.
@@ -469,12 +617,18 @@ impl Plugin {
         Ok(serde_json::to_string(&self.settings(&id).await?).unwrap_or_default())
     }
 
-    /// Merges the given settings (JSON of a partial `Settings`) over the current ones, checks
-    /// them and saves them.
+    /// Merges the given settings (JSON of a partial `Settings`) over the current ones (over the
+    /// defaults when the stored ones cannot be read), checks them and saves them, under the
+    /// account's lock.
     pub async fn set_settings(&self, account: &str, json: &str) -> Result<String> {
         let id = account_id(&self.known(account).await?);
         let bad = |m: String| Failure::new("INVALID_INPUT", m);
-        let current = serde_json::to_string(&self.settings(&id).await?).unwrap_or_default();
+        let lock = lock::acquire(self.host(), &id).await?;
+        let current = match self.settings(&id).await {
+            Err(f) if f.code == "INVALID_STATE" => self.default_settings(),
+            other => other?,
+        };
+        let current = serde_json::to_string(&current).unwrap_or_default();
         let current: serde_json::Value = serde_json::from_str(&current).unwrap_or_default();
         let given: serde_json::Value =
             serde_json::from_str(json).map_err(|e| bad(format!("settings: {e}")))?;
@@ -493,9 +647,9 @@ impl Plugin {
             crate::json::from_str(&merged).map_err(|e| bad(format!("settings: {e}")))?;
         s.default_region = s.default_region.trim().to_ascii_uppercase();
         dto::validate_settings(&s).map_err(bad)?;
-        let text = serde_json::to_string(&s).unwrap_or_default();
-        storage::set(self.host(), &key(&id, "settings"), &text).await?;
-        Ok(text)
+        storage::set_json(self.host(), &key(&id, "settings"), &s).await?;
+        lock.release().await;
+        Ok(serde_json::to_string(&s).unwrap_or_default())
     }
 
     /// `GoogleGroup[]`.
@@ -525,7 +679,8 @@ impl Plugin {
     // ---- Runs -------------------------------------------------------------------------------
 
     /// Runs the engine for one account under its lock. `Ok` carries the result even when the
-    /// run met errors; an auth failure is a `Failure` (after the run is logged).
+    /// run met errors (a state that could not be saved among them); an auth failure is a
+    /// `Failure` (after the run is logged).
     async fn run(
         &self,
         account: &str,
@@ -545,8 +700,12 @@ impl Plugin {
             ));
         }
         self.token(&id).await?;
-        let lock = lock::acquire(&format!("gcontacts-sync:{id}")).await?;
-        let (mut state, mut stored) = storage::load_state(self.host(), &id).await?;
+        let lock = lock::acquire(self.host(), &id).await?;
+        let Loaded {
+            mut state,
+            mut stored,
+            ..
+        } = storage::load_state(self.host(), &id).await?;
         if confirm_deletions {
             // The run that held Google-side deletions already moved the sync token past their
             // tombstones, so an incremental listing would not show them again and the
@@ -559,7 +718,14 @@ impl Plugin {
         let journal = if preview_only {
             None
         } else {
-            storage::get(self.host(), &journal_key).await?
+            match storage::get(self.host(), &journal_key).await? {
+                None => None,
+                Some(text) => Some(
+                    store::unwrap(&journal_key, &text)
+                        .map_err(storage::unreadable)?
+                        .to_string(),
+                ),
+            }
         };
         let config = RunConfig {
             scope,
@@ -574,8 +740,24 @@ impl Plugin {
         };
         let mut engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");
+        // The engine clears the journal when its writes are done; the journal is removed only
+        // once the state that records those writes is saved, so a save that fails leaves it for
+        // the next run to recover from.
+        let mut clear_journal = false;
+        let mut journal_failed = None;
+        let mut taken = false;
         loop {
             match engine.poll(js::now()) {
+                // Another tab took the account over: stop before writing, as a closed tab
+                // would, and leave the state and the journal to the tab that holds it.
+                Action::Http(req) if req.wire().method != "GET" && lock.lost().await => {
+                    taken = true;
+                    break;
+                }
+                Action::Crm(ref call) if crm_writes(call) && lock.lost().await => {
+                    taken = true;
+                    break;
+                }
                 Action::Http(req) => {
                     let input = match self.google(&id, &req).await {
                         Ok(a) => Input::Http {
@@ -588,16 +770,25 @@ impl Plugin {
                     engine.handle(input, js::now());
                 }
                 Action::Crm(call) => {
-                    let input = host::crm(self.host(), &call).await;
+                    let input = host::crm(self.host(), &call, self.inner.host_timeout_ms).await;
                     engine.handle(input, js::now());
                 }
                 Action::SaveJournal(j) => {
                     // The engine cannot do without the journal's answer; a storage failure only
-                    // weakens crash safety, so the run goes on.
-                    let _ = match j {
-                        Some(text) => storage::set(self.host(), &journal_key, &text).await,
-                        None => storage::remove(self.host(), &journal_key).await,
+                    // weakens crash safety, so the run goes on and reports it.
+                    let saved = match j {
+                        Some(text) => {
+                            clear_journal = false;
+                            storage::set(self.host(), &journal_key, &store::wrap(&text)).await
+                        }
+                        None => {
+                            clear_journal = true;
+                            Ok(())
+                        }
                     };
+                    if let Err(f) = saved {
+                        journal_failed = Some(f);
+                    }
                     engine.handle(Input::Saved, js::now());
                 }
                 Action::Sleep { until } => js::sleep(until - js::now()).await,
@@ -620,16 +811,56 @@ impl Plugin {
             }
         }
         let _ = js::call(&ui, "progress", &[&JsValue::NULL]);
-        let result = engine.finish();
+        if taken {
+            return Err(lock::taken());
+        }
+        let mut result = engine.finish();
         if !preview_only {
-            storage::save_state(self.host(), &id, &result.state, &mut stored).await?;
-            storage::append_run(self.host(), &id, &dto::report_json(&result.report)).await?;
+            let mut failures = Vec::new();
+            if let Some(f) = journal_failed {
+                failures.push(format!("the run journal could not be saved: {}", f.message));
+            }
+            match storage::save_state(self.host(), &id, &result.state, &mut stored).await {
+                Ok(()) if clear_journal => {
+                    if let Err(f) = storage::remove(self.host(), &journal_key).await {
+                        // The next run finds the journal and lists Google in full: slower, safe.
+                        failures.push(format!(
+                            "the run journal could not be cleared: {}",
+                            f.message
+                        ));
+                    }
+                }
+                Ok(()) => {}
+                Err(f) => failures.push(format!(
+                    "the sync state could not be saved ({}); the next run lists both sides in \
+                     full and links again what this one did",
+                    f.message
+                )),
+            }
+            for message in failures {
+                result.report.ok = false;
+                result.report.errors.push(RunError {
+                    code: "HOST_ERROR".into(),
+                    message,
+                    contact: None,
+                });
+            }
+            let logged =
+                storage::append_run(self.host(), &id, &dto::report_json(&result.report)).await;
             let meta = Meta {
                 last_run_at: Some(js::now()),
                 links: result.state.links.len(),
             };
-            let text = serde_json::to_string(&meta).unwrap_or_default();
-            storage::set(self.host(), &key(&id, "meta"), &text).await?;
+            let meta_saved = storage::set_json(self.host(), &key(&id, "meta"), &meta).await;
+            if let Err(f) = logged.and(meta_saved) {
+                // The run is over and its report is in hand: the caller hears of it there.
+                result.report.ok = false;
+                result.report.errors.push(RunError {
+                    code: "HOST_ERROR".into(),
+                    message: format!("the run log could not be saved: {}", f.message),
+                    contact: None,
+                });
+            }
         }
         lock.release().await;
         if let Some(e) = result
@@ -719,29 +950,35 @@ impl Plugin {
     /// Forgets links, sync token, cache and journal; the next run matches again (by the link
     /// tags first), so nothing is duplicated.
     pub async fn reset_sync_data(&self, account: &str) -> Result<()> {
-        let id = account_id(&self.known(account).await?);
-        let lock = lock::acquire(&format!("gcontacts-sync:{id}")).await?;
-        let (mut state, mut stored) = storage::load_state(self.host(), &id).await?;
-        state.links.clear();
-        state.google_unlinked.clear();
-        state.sync_token = None;
-        state.full_sync_at = None;
-        state.crm_cursor = None;
-        storage::save_state(self.host(), &id, &state, &mut stored).await?;
-        storage::remove(self.host(), &key(&id, "journal")).await?;
-        lock.release().await;
+        let id = account_id(&self.known_or_named(account).await?);
+        let lock = lock::acquire(self.host(), &id).await?;
+        // Deleted unread, so a state in any condition can be reset. The target group is found
+        // again by its name.
+        let mut keys = store::state_keys(&id);
+        keys.push(key(&id, "journal"));
+        // Values beside the state that cannot be read go too: they would block the account
+        // with no other way out. Readable ones are kept.
+        if matches!(self.settings(&id).await, Err(f) if f.code == "INVALID_STATE") {
+            keys.push(key(&id, "settings"));
+        }
+        if matches!(storage::runs(self.host(), &id).await, Err(f) if f.code == "INVALID_STATE") {
+            keys.push(key(&id, "runs"));
+        }
+        storage::remove_all(self.host(), &keys).await?;
         let meta = Meta {
             links: 0,
-            ..self.meta(&id).await?
+            ..self.meta(&id).await.unwrap_or_default()
         };
-        let text = serde_json::to_string(&meta).unwrap_or_default();
-        storage::set(self.host(), &key(&id, "meta"), &text).await
+        storage::set_json(self.host(), &key(&id, "meta"), &meta).await?;
+        lock.release().await;
+        Ok(())
     }
 
     /// `RunReport[]`, newest first.
     pub async fn runs(&self, account: &str) -> Result<String> {
         let id = account_id(&self.known(account).await?);
-        storage::runs_json(self.host(), &id).await
+        let runs = storage::runs(self.host(), &id).await?;
+        Ok(serde_json::to_string(&runs).unwrap_or_else(|_| "[]".into()))
     }
 
     /// Both sides in scope and the link table, as JSON text.
@@ -757,6 +994,7 @@ impl Plugin {
                 settings.crm_view_id.as_deref(),
                 page.as_deref(),
                 1000,
+                self.inner.host_timeout_ms,
             )
             .await
             .map_err(Failure::host)?;
@@ -788,7 +1026,7 @@ impl Plugin {
                 None => break,
             }
         }
-        let (state, _) = storage::load_state(self.host(), &id).await?;
+        let state = storage::load_state(self.host(), &id).await?.state;
         #[derive(Serialize)]
         #[serde(rename_all = "camelCase")]
         struct Backup<'a> {
@@ -840,8 +1078,10 @@ impl Plugin {
         };
         for email in emails {
             let id = account_id(&email);
+            // Meta that cannot be read is rewritten by the run, so it makes the run due.
             let due = match (self.settings(&id).await, self.meta(&id).await) {
-                (Ok(s), Ok(m)) => {
+                (Ok(s), m) => {
+                    let m = m.unwrap_or_default();
                     s.enabled
                         && m.last_run_at.is_none_or(|at| {
                             js::now() - at >= i64::from(s.interval_minutes) * 60_000

@@ -21,7 +21,7 @@ test("Disconnect revokes the token: Google refuses it afterwards and syncing nee
   await expect(dialog).toBeVisible();
   await page.screenshot({ path: shot("disconnect-confirm") });
   await dialog.getByRole("button", { name: "Revoke access" }).click();
-  await expect(p.locator(".gcs-messages")).toContainText(`${email} is disconnected.`);
+  await expect(p.locator(".gcs-messages")).toContainText(`${email} is disconnected and Google revoked the plugin's access.`);
   await expect(account).toHaveCount(0);
   await expect(p).toContainText("No Google account is connected yet.");
   await page.screenshot({ path: shot("disconnected"), fullPage: true });

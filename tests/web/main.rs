@@ -14,6 +14,8 @@ mod normalize;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod faults;
+
 #[wasm_bindgen(module = "/tests/web/host.js")]
 extern "C" {
     #[wasm_bindgen(js_name = makeHost)]
@@ -44,7 +46,11 @@ fn json(text: &str) -> JsValue {
 }
 
 fn show(v: &JsValue) -> String {
-    JSON::stringify(v).map(String::from).unwrap_or_default()
+    // `JSON.stringify(undefined)` is undefined, not a string.
+    JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| "undefined".into())
 }
 
 async fn ok(p: Promise) -> JsValue {
@@ -92,7 +98,9 @@ async fn connected(
     contacts: &str,
 ) -> (GoogleContactsSync, JsValue, String) {
     let host = make_host(base, email, json(contacts), JsValue::UNDEFINED);
-    let options = json(&format!(r#"{{"peopleApiBase":"{base}"}}"#));
+    let options = json(&format!(
+        r#"{{"peopleApiBase":"{base}","oauth":{{"revokeUrl":"{base}/revoke"}}}}"#
+    ));
     let api: GoogleContactsSync = {
         let v = ok(GoogleContactsSync::create(host.clone(), options)).await;
         // The promise resolves to the class instance.

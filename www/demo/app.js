@@ -70,6 +70,12 @@ function initials(c) {
   return src.map((p) => Array.from(p.trim())[0] || "").join("").toUpperCase().slice(0, 2) || "?";
 }
 
+/** A `mailto:` link for one address: everything but the "@" percent-encoded, so an address
+ *  holding "?" or "&" cannot add headers (`?bcc=`) or recipients to the mail. */
+export function mailto(address) {
+  return "mailto:" + encodeURIComponent(String(address)).replace(/%40/g, "@");
+}
+
 function formatBirthday(b) {
   const m = /^(?:(\d{4})-|--)(\d{2})-(\d{2})$/.exec(b || "");
   if (!m) return b || "";
@@ -494,7 +500,7 @@ export async function startApp(options = {}) {
       const section = (title, ...rows) => h("section", { class: "card" }, h("h2", { text: title }), h("dl", { class: "fields" }, rows));
       const row = (label, ...value) => [h("dt", { text: label }), h("dd", {}, value.length && value.some((v) => v !== undefined && v !== "" && v !== null) ? value : h("span", { class: "muted", text: "—" }))];
 
-      const emails = c.emails.map((e) => h("div", { class: "multi" }, h("a", { href: `mailto:${e.value}`, text: e.value }), e.type ? h("span", { class: "tag", text: e.type }) : null, e.primary ? h("span", { class: "tag tag-primary", text: "primary" }) : null));
+      const emails = c.emails.map((e) => h("div", { class: "multi" }, h("a", { href: mailto(e.value), text: e.value }), e.type ? h("span", { class: "tag", text: e.type }) : null, e.primary ? h("span", { class: "tag tag-primary", text: "primary" }) : null));
       const phones = c.phones.map((p) => h("div", { class: "multi" }, h("a", { href: `tel:${p.value.replace(/[^\d+]/g, "")}`, text: p.value }), p.type ? h("span", { class: "tag", text: p.type }) : null));
       const addresses = c.addresses.map((a) => h("div", { class: "multi address" }, h("address", {}, formatAddress(a).map((line, i) => [i ? h("br") : null, line])), a.type ? h("span", { class: "tag", text: a.type }) : null));
 

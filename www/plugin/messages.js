@@ -52,7 +52,10 @@ export function errorMessage(err, { inPanel = false } = {}) {
     case "INVALID_INPUT":
       return `That was not accepted: ${detail(err)}. Correct it and try again.`;
     case "INVALID_STATE":
-      return `The saved sync data for this account cannot be read. Use "Reset sync data"${where}: contacts are matched again without duplicates.`;
+      if (/\bgcs:accounts\b/.test(detail(err))) {
+        return `The list of connected Google accounts cannot be read (${detail(err)}). Connect your Google account again${where}: its links and settings are still there.`;
+      }
+      return `Saved sync data for this account cannot be read (${detail(err)}). Use "Reset sync data"${where}: contacts are matched again without duplicates; or Disconnect the account.`;
     default:
       return `Something went wrong: ${detail(err) || "unknown error"}. Try again; if it keeps happening, reload the page.`;
   }
@@ -161,6 +164,14 @@ export function accountState(account) {
   if (account.needsReconnect) return "Needs reconnect";
   if (!account.enabled) return "Disabled";
   return "Connected";
+}
+
+/** What an account's `unreadable` list means for the user, or null when all is readable. */
+export function unreadableMessage(account) {
+  const bad = account && account.unreadable;
+  if (!bad || bad.length === 0) return null;
+  const what = bad.map((u) => u.message).join("; ");
+  return `Some of this account's saved data cannot be read, so it cannot sync: ${what}. "Reset sync data" clears it (contacts are matched again without duplicates), or Disconnect the account.`;
 }
 
 /** A message for a load failure of the plugin itself (the wasm module or the manifest). */

@@ -7,7 +7,7 @@
 import { h, clear, uid, select, field } from "./dom.js";
 import {
   errorMessage, reportSummary, reportLevel, heldCount, plural, sum,
-  triggerLabel, opLabel, sideLabel, formatTime, accountState,
+  triggerLabel, opLabel, sideLabel, formatTime, accountState, unreadableMessage,
 } from "./messages.js";
 
 const NEW_GROUP = "__new__";
@@ -162,7 +162,12 @@ export async function mountSettingsPanel(el, api, host) {
     state.held = [];
     const a = selected();
     if (!a) return;
-    const [settings, runs] = await Promise.all([api.getSettings(a.id), api.runs(a.id).catch(() => [])]);
+    // Unreadable settings or history do not block the panel: the account's entry says what
+    // broke and offers Reset and Disconnect.
+    const [settings, runs] = await Promise.all([
+      api.getSettings(a.id).catch((e) => (e && e.code === "INVALID_STATE" ? null : Promise.reject(e))),
+      api.runs(a.id).catch(() => []),
+    ]);
     state.settings = settings;
     state.runs = runs || [];
     const last = state.runs[0] || a.lastRun;
@@ -226,12 +231,14 @@ export async function mountSettingsPanel(el, api, host) {
       check.addEventListener("change", () => onToggleEnabled(a, check));
       const last = a.lastRun ? `Last sync ${formatTime(a.lastRun.finishedAt || a.lastRun.startedAt)}${a.lastRun.ok ? "" : " (with errors)"}` : "Never synced";
       const needs = st === "Needs reconnect";
+      const broken = unreadableMessage(a);
       list.append(h("li", { class: ["gcs-account", a.id === state.selectedId ? "gcs-account-selected" : ""], "data-account": a.id },
         h("div", { class: "gcs-account-main" },
           h("span", { class: "gcs-account-email", id: emailId, text: a.email }),
           h("span", { class: ["gcs-pill", `gcs-pill-${st.toLowerCase().replace(/\s+/g, "-")}`], text: st }),
           h("span", { class: "gcs-muted", text: last }),
           h("span", { class: "gcs-muted", text: `${plural(a.links, "linked contact")}` })),
+        broken ? h("p", { class: "gcs-hint gcs-warn", role: "alert", "data-gcs-unreadable": "", text: broken }) : null,
         needs ? h("p", { class: "gcs-hint gcs-warn", text: "This account needs Google's sign-in again (it expired, or this page was reloaded: tokens are never stored). Click Update to reconnect; automatic syncs wait until then." }) : null,
         h("div", { class: "gcs-account-actions" },
           h("span", { class: "gcs-check" }, check, h("label", { htmlFor: check.id, text: "ContactSync: sync this account" })),
@@ -274,9 +281,11 @@ export async function mountSettingsPanel(el, api, host) {
     if (!yes) return;
     guarded(async () => {
       show(null);
-      await api.disconnect(a.id);
+      // The answer says whether Google confirmed the revoke; when it did not, its message tells
+      // the user how to remove the access by hand, and it stays on screen as a warning.
+      const r = await api.disconnect(a.id);
       await refresh();
-      show(`${a.email} is disconnected.`, "success");
+      show(r.message, r.revoked ? "success" : "warning");
     });
   }
 

@@ -19,9 +19,11 @@ pub fn browser_tests() -> Result {
         "--test",
         "web",
     ]);
+    // The fault scenarios repeat a run once per write a run makes (about 30 s in all on an idle
+    // machine): the timeout leaves room for a busy one while still ending a hung suite.
     c.env("GCS_EMULATOR_URL", &emulator.url)
         .env("CHROMEDRIVER", CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300");
     let result = run::step("browser tests (wasm-bindgen-test, Chromium)", c);
     drop(emulator);
     result

@@ -66,6 +66,42 @@ fn reads_of_one_or_many_people_name_them_in_the_url() {
 }
 
 #[test]
+fn a_batch_get_whose_url_is_over_8_kb_goes_as_a_post_overridden_to_get() {
+    let api = PeopleApi::default();
+    // Google's resource names are about 25 characters: 200 of them make a URL of about 9 KB.
+    let long = names("people/c85712345678901234", MAX_BATCH_GET);
+    let req = api.batch_get(&long, "names").expect("200 names");
+    assert!(req.url.len() > MAX_GET_URL, "{}", req.url.len());
+    let (url, query) = req.url.split_once('?').expect("a query");
+    assert_eq!(
+        req.wire(),
+        Wire {
+            method: "POST",
+            url,
+            body: Some(query),
+            headers: vec![
+                ("X-HTTP-Method-Override", "GET"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        }
+    );
+    // The request is still the GET it is (how it is counted and shown).
+    assert_eq!(req.method, Method::Get);
+    // A short one stays a GET, as does every other request.
+    let short = api
+        .batch_get(&names("people/c", 2), "names")
+        .expect("2 names");
+    assert_eq!(short.wire().method, "GET");
+    assert_eq!(short.wire().url, short.url);
+    assert_eq!(short.wire().body, None);
+    let create = api
+        .create_contact(&person(r#"{"names":[{"givenName":"Ann"}]}"#), "names")
+        .expect("a create");
+    assert_eq!(create.wire().method, "POST");
+    assert_eq!(create.wire().body, create.body.as_deref());
+}
+
+#[test]
 fn an_update_sends_only_the_masked_fields_with_the_etag() {
     let p = person(
         r##"{"resourceName":"people/c1","etag":"%Eg","metadata":{"sources":[{"type":"CONTACT","id":"1","etag":"#A"}]},

@@ -170,8 +170,9 @@ export class FakeGoogleContactsSync {
 
   async disconnect(accountId) {
     await this.#step("disconnect");
-    this.#acct(accountId);
+    const a = this.#acct(accountId);
     this.#accounts.delete(accountId);
+    return { revoked: true, message: `${a.info.email} is disconnected and Google revoked the plugin's access.` };
   }
 
   async getSettings(accountId) {

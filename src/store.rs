@@ -1,0 +1,491 @@
+//! How the plugin's data lies in the host's per-user storage, as text: keys, versions, the
+//! sharded account state and the run log. Pure (the shell does the reads and writes), so native
+//! tests reach every rule here.
+//!
+//! Keys are `gcs:accounts` (the account list) and `gcs:<account>:<part>` per account: `state`
+//! (the header), `links/0…63` and `cache/0…15` (the state's maps, by a hash of their keys),
+//! `journal`, `settings`, `meta`, `runs` and `lease`. Every value carries a version; each key is
+//! read on its own, so a value that cannot be read is an [`Unreadable`] naming its key and stops
+//! only what needs that key. "Reset sync data" and "Disconnect" delete keys without reading them.
+//!
+//! Saves cannot tear. A save writes the changed shards first, each stamped with a new save
+//! generation, and the header last; the header names the generation every shard must carry. A
+//! save cut short (a failed write, a closed tab) leaves shards whose generation the header does
+//! not name, or a header whose shards never arrived: [`load_state`] then keeps the links it read
+//! but drops the sync token and the CRM cursor, so the next run lists both sides in full and
+//! links again what it lost (by tag first, then email, phone, name).
+
+use crate::json::{self, FromJson};
+use crate::sync::model::{GoogleContact, Millis};
+use crate::sync::state::{AccountState, Link};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub const LINK_SHARDS: u64 = 64;
+pub const CACHE_SHARDS: u64 = 16;
+pub const ACCOUNTS_KEY: &str = "gcs:accounts";
+/// Run log entries kept per account.
+pub const RUNS_KEPT: usize = 50;
+/// The layout of the header and the shards that [`save_state`] writes. Version 2 wrote the
+/// shards as bare maps and the header without generations.
+pub const LAYOUT_VERSION: u32 = 3;
+/// The version of every other value (`{"version": 1, "value": …}`).
+pub const VALUE_VERSION: u32 = 1;
+
+pub fn key(account: &str, part: &str) -> String {
+    let mut k = String::from("gcs:");
+    k.push_str(account);
+    k.push(':');
+    k.push_str(part);
+    k
+}
+
+/// FNV-1a: stable across builds and platforms, which the shard of a stored link depends on.
+pub fn fnv(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// A stored value that cannot be used: its key and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unreadable {
+    pub key: String,
+    pub reason: String,
+}
+
+impl fmt::Display for Unreadable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "stored {} cannot be read: {}", self.key, self.reason)
+    }
+}
+
+impl std::error::Error for Unreadable {}
+
+fn unreadable(key: &str, reason: impl Into<String>) -> Unreadable {
+    Unreadable {
+        key: key.to_string(),
+        reason: reason.into(),
+    }
+}
+
+// ---- Small values ---------------------------------------------------------------------------
+
+/// `value` (JSON text) as a stored value of the current version.
+pub fn wrap(value_json: &str) -> String {
+    format!("{{\"version\":{VALUE_VERSION},\"value\":{value_json}}}")
+}
+
+/// `value` serialized as a stored value of the current version.
+pub fn wrap_value<T: Serialize + ?Sized>(value: &T) -> String {
+    // Invariant: the stored types are plain data (strings, numbers, lists, maps with string
+    // keys), which serde_json always serializes.
+    wrap(&serde_json::to_string(value).unwrap_or_default())
+}
+
+/// The value of a stored text: `{"version": n, "value": …}`, or a value written before values
+/// carried versions (read as it is).
+pub fn unwrap(key: &str, text: &str) -> Result<Value, Unreadable> {
+    let v: Value = serde_json::from_str(text).map_err(|e| unreadable(key, e.to_string()))?;
+    match envelope(v) {
+        Ok((version, value)) if version <= u64::from(VALUE_VERSION) => Ok(value),
+        Ok((version, _)) => Err(unreadable(
+            key,
+            format!(
+                "version {version} is newer than this plugin's {VALUE_VERSION}: update the plugin"
+            ),
+        )),
+        Err(legacy) => Ok(legacy),
+    }
+}
+
+/// A stored value read as `T`.
+pub fn read<T: FromJson>(key: &str, text: &str) -> Result<T, Unreadable> {
+    T::from_json(unwrap(key, text)?).map_err(|e| unreadable(key, e))
+}
+
+/// `{"version": n, "value": v}` as `(n, v)`; anything else back as it was.
+fn envelope(v: Value) -> Result<(u64, Value), Value> {
+    match v {
+        Value::Object(mut m)
+            if m.len() == 2
+                && m.get("version").is_some_and(Value::is_u64)
+                && m.contains_key("value") =>
+        {
+            let version = m.get("version").and_then(Value::as_u64).unwrap_or(0);
+            Ok((version, m.remove("value").unwrap_or(Value::Null)))
+        }
+        v => Err(v),
+    }
+}
+
+// ---- The run log ----------------------------------------------------------------------------
+
+/// The run log's reports, newest first. Before the log was versioned JSON it was one report per
+/// line; that layout is still read.
+pub fn runs(key: &str, text: &str) -> Result<Vec<Value>, Unreadable> {
+    if let Ok(v) = serde_json::from_str::<Value>(text) {
+        return match envelope(v) {
+            Ok((version, _)) if version > u64::from(VALUE_VERSION) => Err(unreadable(
+                key,
+                format!("version {version} is newer than this plugin's {VALUE_VERSION}: update the plugin"),
+            )),
+            Ok((_, Value::Array(reports))) if reports.iter().all(Value::is_object) => Ok(reports),
+            Ok(_) => Err(unreadable(key, "expected a list of run reports")),
+            // One line of the old layout.
+            Err(report @ Value::Object(_)) => Ok(vec![report]),
+            Err(_) => Err(unreadable(key, "expected a list of run reports")),
+        };
+    }
+    let mut out = Vec::new();
+    for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+        match serde_json::from_str::<Value>(line) {
+            Ok(r @ Value::Object(_)) => out.push(r),
+            Ok(_) => return Err(unreadable(key, format!("line {}: not a run report", i + 1))),
+            Err(e) => return Err(unreadable(key, format!("line {}: {e}", i + 1))),
+        }
+    }
+    Ok(out)
+}
+
+/// The run log with `report` (JSON text) prepended, keeping the last [`RUNS_KEPT`]. A log that
+/// cannot be read is started afresh: it is a record of past runs, and the run being logged
+/// matters more than an unreadable history.
+pub fn runs_with(key: &str, old: Option<&str>, report: &str) -> String {
+    let mut reports: Vec<Value> = match serde_json::from_str::<Value>(report) {
+        Ok(r) => vec![r],
+        Err(_) => Vec::new(),
+    };
+    if let Some(old) = old {
+        reports.extend(runs(key, old).unwrap_or_default());
+    }
+    reports.truncate(RUNS_KEPT);
+    wrap_value(&reports)
+}
+
+// ---- The account state ----------------------------------------------------------------------
+
+/// The keys of an account's state, in the order [`load_state`] takes their values: the header,
+/// the link shards, the cache shards.
+pub fn state_keys(account: &str) -> Vec<String> {
+    let mut k = vec![key(account, "state")];
+    k.extend((0..LINK_SHARDS).map(|i| key(account, &format!("links/{i}"))));
+    k.extend((0..CACHE_SHARDS).map(|i| key(account, &format!("cache/{i}"))));
+    k
+}
+
+/// Every key an account may use, for "Disconnect".
+pub fn account_keys(account: &str) -> Vec<String> {
+    let mut keys = state_keys(account);
+    for part in ["journal", "settings", "runs", "meta", "lease"] {
+        keys.push(key(account, part));
+    }
+    keys
+}
+
+/// What is in storage of an account's state, by key: each value's hash and the generation it
+/// carries, and the newest generation seen. Pairs searched in order (an account has 81 keys).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stored {
+    values: Vec<(String, u64, u64)>,
+    generation: u64,
+}
+
+impl Stored {
+    fn get(&self, key: &str) -> Option<(u64, u64)> {
+        self.values
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|&(_, h, g)| (h, g))
+    }
+
+    fn insert(&mut self, key: &str, hash: u64, generation: u64) {
+        match self.values.iter_mut().find(|(k, _, _)| k == key) {
+            Some(v) => (v.1, v.2) = (hash, generation),
+            None => self.values.push((key.to_string(), hash, generation)),
+        }
+    }
+}
+
+/// A state read back.
+#[derive(Debug, PartialEq)]
+pub struct Loaded {
+    pub state: AccountState,
+    pub stored: Stored,
+    /// The last save did not finish: the token and cursor were dropped (see the module docs).
+    pub torn: bool,
+}
+
+/// The header: the state without its maps, and the generation each stored shard must carry.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Header<'a> {
+    version: u32,
+    generation: u64,
+    /// Shard part ("links/3") → generation, for every shard in storage.
+    shards: Entries<'a, u64, &'a str>,
+    sync_token: &'a Option<String>,
+    full_sync_at: &'a Option<Millis>,
+    crm_cursor: &'a Option<String>,
+    target_group: &'a Option<String>,
+}
+
+struct HeaderIn {
+    version: u64,
+    generation: Option<u64>,
+    /// Read as JSON and looked up by part: a map of its own type would cost the wasm.
+    shards: Option<Value>,
+    sync_token: Option<String>,
+    full_sync_at: Option<Millis>,
+    crm_cursor: Option<String>,
+    target_group: Option<String>,
+}
+
+crate::json_struct!(HeaderIn {
+    version: "version" or default,
+    generation: "generation",
+    shards: "shards",
+    sync_token: "syncToken",
+    full_sync_at: "fullSyncAt",
+    crm_cursor: "crmCursor",
+    target_group: "targetGroup",
+});
+
+/// Entries written as a JSON object: a shard's, in its map's key order, or the header's shard
+/// generations.
+struct Entries<'a, T, K = &'a String>(Vec<(K, &'a T)>);
+
+impl<T: Serialize, K: Serialize> Serialize for Entries<'_, T, K> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+fn split<T>(map: &BTreeMap<String, T>, n: u64) -> Vec<Entries<'_, T>> {
+    let mut parts: Vec<Entries<T>> = (0..n).map(|_| Entries(Vec::new())).collect();
+    for (k, v) in map {
+        parts[(fnv(k) % n) as usize].0.push((k, v));
+    }
+    parts
+}
+
+fn shard_text<T: Serialize>(entries: &Entries<T>, generation: u64) -> String {
+    #[derive(Serialize)]
+    struct Shard<'a, 'b, T> {
+        version: u32,
+        generation: u64,
+        entries: &'b Entries<'a, T>,
+    }
+    // Invariant: plain data, as in `wrap_value`.
+    serde_json::to_string(&Shard {
+        version: LAYOUT_VERSION,
+        generation,
+        entries,
+    })
+    .unwrap_or_default()
+}
+
+/// The part of a state key after the account ("links/3").
+fn part(key: &str) -> &str {
+    key.splitn(3, ':').nth(2).unwrap_or(key)
+}
+
+/// A shard's entries and its generation (`None` for a shard of layout 2, a bare map).
+fn read_shard<T: FromJson>(
+    key: &str,
+    text: &str,
+) -> Result<(BTreeMap<String, T>, Option<u64>), Unreadable> {
+    let v: Value = serde_json::from_str(text).map_err(|e| unreadable(key, e.to_string()))?;
+    let bad = |e: String| unreadable(key, e);
+    match v {
+        Value::Object(mut m) if m.get("version").is_some_and(Value::is_u64) => {
+            let version = m.get("version").and_then(Value::as_u64).unwrap_or(0);
+            if version > u64::from(LAYOUT_VERSION) {
+                return Err(bad(format!(
+                    "version {version} is newer than this plugin's {LAYOUT_VERSION}: update the plugin"
+                )));
+            }
+            let generation = m
+                .remove("generation")
+                .map(u64::from_json)
+                .transpose()
+                .map_err(bad)?;
+            let entries =
+                BTreeMap::from_json(m.remove("entries").unwrap_or(Value::Object(Map::new())))
+                    .map_err(bad)?;
+            Ok((entries, Some(generation.unwrap_or(0))))
+        }
+        v => Ok((BTreeMap::from_json(v).map_err(bad)?, None)),
+    }
+}
+
+/// Reads an account's state from the values of [`state_keys`] (in that order; `None` where a
+/// key holds nothing). Every key is read; the first that cannot be is the error.
+pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Unreadable> {
+    let keys = state_keys(account);
+    let mut stored = Stored::default();
+    let mut state = AccountState::new();
+    let mut header: Option<HeaderIn> = None;
+    // Each shard's generation as found (`Some(None)`: a layout-2 shard).
+    let mut found: Vec<(&str, Option<u64>)> = Vec::new();
+    let mut newest = 0;
+    for (i, k) in keys.iter().enumerate() {
+        let Some(text) = values.get(i).and_then(Option::as_deref) else {
+            continue;
+        };
+        let generation = if i == 0 {
+            let h: HeaderIn = json::from_str(text).map_err(|e| unreadable(k, e.to_string()))?;
+            if h.version > u64::from(LAYOUT_VERSION) {
+                return Err(unreadable(
+                    k,
+                    format!(
+                        "version {} is newer than this plugin's {LAYOUT_VERSION}: update the plugin",
+                        h.version
+                    ),
+                ));
+            }
+            let g = h.generation;
+            header = Some(h);
+            g
+        } else if i as u64 <= LINK_SHARDS {
+            let (entries, g) = read_shard::<Link>(k, text)?;
+            state.links.extend(entries);
+            found.push((part(k), g));
+            g
+        } else {
+            let (entries, g) = read_shard::<GoogleContact>(k, text)?;
+            state.google_unlinked.extend(entries);
+            found.push((part(k), g));
+            g
+        };
+        let generation = generation.unwrap_or(0);
+        newest = newest.max(generation);
+        stored.insert(k, fnv(text), generation);
+    }
+    stored.generation = newest;
+    let torn = match &header {
+        // Layout 3: every shard in storage, and only those, at the generation the header names.
+        Some(HeaderIn {
+            shards: Some(Value::Object(expected)),
+            generation: Some(_),
+            ..
+        }) => {
+            found.len() != expected.len()
+                || found.iter().any(|(p, g)| {
+                    expected.get(*p).and_then(Value::as_u64) != Some(g.unwrap_or(u64::MAX))
+                })
+        }
+        // Layout 2 wrote everything at once with no generations: trusted, unless a layout-3
+        // save began over it and did not finish.
+        Some(_) => found.iter().any(|(_, g)| g.is_some()),
+        // Shards without a header: a first save cut short.
+        None => !found.is_empty(),
+    };
+    if let Some(h) = header {
+        state.sync_token = h.sync_token;
+        state.full_sync_at = h.full_sync_at;
+        state.crm_cursor = h.crm_cursor;
+        state.target_group = h.target_group;
+    }
+    if torn {
+        state.sync_token = None;
+        state.full_sync_at = None;
+        state.crm_cursor = None;
+    }
+    Ok(Loaded {
+        state,
+        stored,
+        torn,
+    })
+}
+
+/// The writes of one save, to be made in this order: every shard (in any order, or at once),
+/// then, once they all succeeded, the header. `stored` is what storage holds after.
+#[derive(Debug)]
+pub struct Save {
+    pub shards: Vec<(String, String)>,
+    pub header: Option<(String, String)>,
+    pub stored: Stored,
+}
+
+/// What to write so that storage holds `state`, given what it holds: only the shards whose
+/// entries changed, then the header (when it changed).
+pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save {
+    let keys = state_keys(account);
+    let generation = stored.generation + 1;
+    let mut next = stored.clone();
+    let mut shards = Vec::new();
+    let mut expected: Vec<(&str, u64)> = Vec::new();
+    let links = split(&state.links, LINK_SHARDS);
+    let cache = split(&state.google_unlinked, CACHE_SHARDS);
+    for (i, k) in keys.iter().enumerate().skip(1) {
+        let before = stored.get(k);
+        let (empty, unchanged) = if i as u64 <= LINK_SHARDS {
+            let e = &links[i - 1];
+            (
+                e.0.is_empty(),
+                before.map(|(h, g)| fnv(&shard_text(e, g)) == h),
+            )
+        } else {
+            let e = &cache[i - 1 - LINK_SHARDS as usize];
+            (
+                e.0.is_empty(),
+                before.map(|(h, g)| fnv(&shard_text(e, g)) == h),
+            )
+        };
+        match (before, unchanged) {
+            // An empty shard that was never stored need not be.
+            (None, _) if empty => continue,
+            (Some((_, g)), Some(true)) => {
+                expected.push((part(k), g));
+                continue;
+            }
+            _ => {}
+        }
+        let text = if i as u64 <= LINK_SHARDS {
+            shard_text(&links[i - 1], generation)
+        } else {
+            shard_text(&cache[i - 1 - LINK_SHARDS as usize], generation)
+        };
+        next.insert(k, fnv(&text), generation);
+        expected.push((part(k), generation));
+        shards.push((k.clone(), text));
+    }
+    let header_generation = if shards.is_empty() {
+        stored.generation
+    } else {
+        generation
+    };
+    next.generation = header_generation;
+    let header = Header {
+        version: LAYOUT_VERSION,
+        generation: header_generation,
+        shards: Entries(expected.iter().map(|(p, g)| (*p, g)).collect()),
+        sync_token: &state.sync_token,
+        full_sync_at: &state.full_sync_at,
+        crm_cursor: &state.crm_cursor,
+        target_group: &state.target_group,
+    };
+    // Invariant: plain data, as in `wrap_value`.
+    let text = serde_json::to_string(&header).unwrap_or_default();
+    let h = fnv(&text);
+    let header = if stored.get(&keys[0]).map(|(h, _)| h) == Some(h) {
+        None
+    } else {
+        next.insert(&keys[0], h, header_generation);
+        Some((keys[0].clone(), text))
+    };
+    Save {
+        shards,
+        header,
+        stored: next,
+    }
+}
+
+#[cfg(test)]
+mod tests;
