@@ -950,10 +950,7 @@ impl Engine {
         let Step::UpdateGoogle { items, round } = step else {
             return step;
         };
-        let masks: Vec<Vec<String>> = items
-            .iter()
-            .map(|&i| self.google_updates(&[i]).1)
-            .collect();
+        let masks: Vec<Vec<String>> = items.iter().map(|&i| self.google_updates(&[i]).1).collect();
         let Some(first) = masks.iter().find(|m| !m.is_empty()) else {
             return Step::UpdateGoogle { items, round };
         };
@@ -1030,7 +1027,8 @@ impl Engine {
                 .iter()
                 .position(|s| *s == Step::Commit)
                 .unwrap_or(self.steps.len());
-            self.steps.insert(at, Step::UpdateCrm { items: crm_updates });
+            self.steps
+                .insert(at, Step::UpdateCrm { items: crm_updates });
         }
     }
 
@@ -1713,8 +1711,8 @@ impl Engine {
                     self.crm.extend(good);
                 }
                 match next_page_token {
-                    Some(t) if self.repeated_page(if other { "crm all" } else { "crm view" }, &t) => {
-                    }
+                    Some(t)
+                        if self.repeated_page(if other { "crm all" } else { "crm view" }, &t) => {}
                     Some(t) => self.steps.push_front(Step::ListCrm {
                         view,
                         page_token: Some(t),

@@ -1392,7 +1392,9 @@ impl fmt::Display for DeleteReason {
         f.write_str(match self {
             DeleteReason::DeletedInGoogle => "deleted in Google",
             DeleteReason::DeletedInCrm => "deleted in the CRM",
-            DeleteReason::Duplicate => "a second copy of a contact already in Google, holding nothing the first lacks",
+            DeleteReason::Duplicate => {
+                "a second copy of a contact already in Google, holding nothing the first lacks"
+            }
         })
     }
 }

@@ -269,7 +269,9 @@ fn leaving_every_source_group_unlinks_and_never_deletes() {
 fn deletions_over_the_guard_are_held_until_confirmed() {
     let mut text = String::from("listing full\n");
     for i in 0..12 {
-        text.push_str(&format!("link {i} c{i}: first=P{i}\n crm {i}: first=P{i}\n"));
+        text.push_str(&format!(
+            "link {i} c{i}: first=P{i}\n crm {i}: first=P{i}\n"
+        ));
     }
     let r = round(&text);
     let p = r.plan();
@@ -472,7 +474,9 @@ fn a_contact_unlinked_after_its_google_deletion_is_not_sent_back_unless_edited()
 fn mass_status_changes_for_google_deletions_are_held_like_deletions() {
     let mut text = String::from("listing full\n google-deletes status Past\n");
     for i in 0..12 {
-        text.push_str(&format!("link {i} c{i}: first=P{i}\n crm {i}: first=P{i}\n"));
+        text.push_str(&format!(
+            "link {i} c{i}: first=P{i}\n crm {i}: first=P{i}\n"
+        ));
     }
     let p = round(&text).plan();
     assert!(p.updates.is_empty() && p.unlinks.is_empty(), "{p}");
