@@ -73,6 +73,7 @@ fn main() {
                 etag: format!("e{i}x"),
                 updated_at: 20,
                 tag: Some(i.to_string()),
+                extra_tags: Vec::new(),
                 groups: vec![MY_CONTACTS.to_string()],
                 contact: g,
             });
@@ -90,6 +91,7 @@ fn main() {
             etag: format!("g{j}"),
             updated_at: 20,
             tag: None,
+            extra_tags: Vec::new(),
             groups: vec![MY_CONTACTS.to_string()],
             contact: person(200_000 + j),
         });

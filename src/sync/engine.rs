@@ -921,7 +921,8 @@ impl Engine {
             let Some(person) = self.persons.get(&u.resource_name) else {
                 continue;
             };
-            let (mut p, changed) = apply_to_person(person, &u.contact, &u.fields());
+            let (mut p, changed) =
+                apply_to_person(person, &u.contact, &u.fields(), self.settings.region());
             mask.extend(changed.into_iter().map(String::from));
             if u.set_tag && tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
                 mask.push("clientData".to_string());

@@ -4,7 +4,10 @@
 //! ([`apply_to_person`]) goes the other way without losing anything: it edits a copy of the
 //! Person Google last returned, touching only the fields it is told to, and it reuses Google's own
 //! item for every email, phone and address whose comparison key is unchanged, so the item's
-//! metadata, label, `displayName` and other keys we do not model survive. It reports which Google
+//! metadata, `displayName` and other keys we do not model survive. The item's label is the one
+//! thing of a reused item the merge decides: when it differs from the wanted one it is rewritten
+//! (and Google's derived `formattedType` dropped), else the label the merge settled on never
+//! reaches Google and the next run reads Google's old label as an edit. It reports which Google
 //! fields really changed, for `updatePersonFields`: a field whose Google value already equals the
 //! wanted one is not sent, so our own writes echoing back cost nothing.
 //!
@@ -13,7 +16,7 @@
 //! The CRM side needs no mapping here: the bindings turn host objects into core contacts.
 
 use super::model::{Address, Birthday, Contact, Email, Field, GoogleContact, Name, Phone};
-use super::normalize::{address_key, email_key, phone_key, Region};
+use super::normalize::{address_key, email_key, phone_key, text_key, Region};
 use crate::people::tag;
 use crate::people::time::parse_rfc3339;
 use crate::people::wire::{self, from_contact, FieldMetadata, Membership, Person, TEXT_PLAIN};
@@ -62,11 +65,13 @@ pub fn google_contact(person: &Person, instance_id: &str) -> Result<GoogleContac
         .and_then(|s| s.update_time.as_deref())
         .and_then(|t| parse_rfc3339(t).ok())
         .unwrap_or(0);
+    let mut tags = tag::crm_ids(&person.client_data, instance_id).into_iter();
     Ok(GoogleContact {
         resource_name,
         etag,
         updated_at,
-        tag: tag::crm_id(&person.client_data, instance_id),
+        tag: tags.next(),
+        extra_tags: tags.collect(),
         groups: person
             .memberships
             .iter()
@@ -96,7 +101,12 @@ pub fn contact(person: &Person) -> Contact {
         }
     }
     for p in person.phone_numbers.iter().map(phone_of) {
-        if !p.value.trim().is_empty() && !c.phones.iter().any(|x| same_phone(x, &p)) {
+        if !p.value.trim().is_empty()
+            && !c
+                .phones
+                .iter()
+                .any(|x| same_phone(x, &p, Region::default()))
+        {
             c.phones.push(p);
         }
     }
@@ -119,10 +129,13 @@ pub fn contact(person: &Person) -> Contact {
 
 /// Writes the named `fields` of `contact` into a copy of `person` and returns it with the Google
 /// field names that changed, in `updatePersonFields` order. Everything else is left as it was.
+/// `region` is the account's, the one the merge keyed phones with: the two must agree on which
+/// phones are one number, or a phone the merge kept would be written as a new item.
 pub fn apply_to_person(
     person: &Person,
     contact: &Contact,
     fields: &[Field],
+    region: Region,
 ) -> (Person, Vec<&'static str>) {
     let has = |f: Field| fields.contains(&f);
     let mut out = person.clone();
@@ -174,6 +187,7 @@ pub fn apply_to_person(
             &person.email_addresses,
             &wanted,
             |w, c| email_key(&email_of(w)) == email_key(c),
+            |w, c| relabel(&mut w.kind, &mut w.other, &c.kind),
             |c| wire::EmailAddress {
                 value: Some(c.value.trim().to_string()),
                 kind: non_empty(&c.kind),
@@ -195,7 +209,8 @@ pub fn apply_to_person(
         let rewritten = rewrite(
             &person.phone_numbers,
             &wanted,
-            |w, c| same_phone(&phone_of(w), c),
+            |w, c| same_phone(&phone_of(w), c, region),
+            |w, c| relabel(&mut w.kind, &mut w.other, &c.kind),
             |c| wire::PhoneNumber {
                 value: Some(c.value.trim().to_string()),
                 kind: non_empty(&c.kind),
@@ -214,6 +229,7 @@ pub fn apply_to_person(
             &person.addresses,
             &wanted,
             |w, c| address_key(&address_of(w)) == address_key(c),
+            |w, c| relabel(&mut w.kind, &mut w.other, &c.kind),
             |c| wire::Address {
                 street_address: non_empty(&c.street),
                 extended_address: non_empty(&c.extended),
@@ -304,7 +320,9 @@ pub fn apply_to_person(
 /// The Person to create for a CRM contact: its fields, this instance's tag and the target groups
 /// (membership is set in the create itself, DESIGN §3).
 pub fn new_person(contact: &Contact, tag: (&str, &str), groups: &[String]) -> Person {
-    let (mut person, _) = apply_to_person(&Person::default(), contact, &Field::ALL);
+    // A new person has no items to match, so the region decides nothing here.
+    let (mut person, _) =
+        apply_to_person(&Person::default(), contact, &Field::ALL, Region::default());
     tag::set(&mut person.client_data, tag.0, tag.1);
     person.memberships = groups.iter().map(|g| Membership::group(g)).collect();
     person
@@ -334,24 +352,29 @@ fn own_item<T: Clone + Default>(
 
 /// The list to send, or `None` when `wanted` is what Google already has (in any order, up to
 /// duplicates). Items matching an existing one (each existing item used once) are that item,
-/// unchanged.
+/// with its label set to the wanted one by `relabel` (which says whether it changed it).
 fn rewrite<W: Clone, C>(
     existing: &[W],
     wanted: &[&C],
     same: impl Fn(&W, &C) -> bool,
+    relabel: impl Fn(&mut W, &C) -> bool,
     build: impl Fn(&C) -> W,
 ) -> Option<Vec<W>> {
     let mut used = vec![false; existing.len()];
     let mut out = Vec::with_capacity(wanted.len());
-    let mut all_matched = true;
+    let mut unchanged = true;
     for c in wanted {
         match (0..existing.len()).find(|&i| !used[i] && same(&existing[i], c)) {
             Some(i) => {
                 used[i] = true;
-                out.push(existing[i].clone());
+                let mut item = existing[i].clone();
+                if relabel(&mut item, c) {
+                    unchanged = false;
+                }
+                out.push(item);
             }
             None => {
-                all_matched = false;
+                unchanged = false;
                 out.push(build(c));
             }
         }
@@ -359,11 +382,24 @@ fn rewrite<W: Clone, C>(
     // An unused existing item that duplicates a wanted one (the same address twice, once from a
     // profile) is not a removal: the contact read from this person would not have it either.
     let duplicate = |i: usize| wanted.iter().any(|c| same(&existing[i], c));
-    if all_matched && (0..existing.len()).all(|i| used[i] || duplicate(i)) {
+    if unchanged && (0..existing.len()).all(|i| used[i] || duplicate(i)) {
         None
     } else {
         Some(out)
     }
+}
+
+/// Gives a reused item the label the merge settled on; true when that changed it. Labels compare
+/// as the merge compares them (`text_key`: "Work" is "work"), so a label that differs only in
+/// ways the merge ignores is not rewritten, and a run after this one finds nothing to write.
+/// Google derives `formattedType` from `type`; a stale one next to a new type would contradict it.
+fn relabel(kind: &mut Option<String>, other: &mut wire::Other, wanted: &str) -> bool {
+    if text_key(&text(kind)) == text_key(wanted) {
+        return false;
+    }
+    *kind = non_empty(wanted);
+    other.remove("formattedType");
+    true
 }
 
 /// Sets an optional wire string to `value` ("" clears it); true when it changed.
@@ -443,12 +479,12 @@ fn birthday_of(b: &wire::Birthday) -> Option<Birthday> {
     from_date.or_else(|| Birthday::parse(b.text.as_deref()?).ok())
 }
 
-/// Whether two phones are one number: equal comparison keys, nothing looser. A looser rule here
-/// (a national number matching the end of Google's `canonicalForm`) disagreed with the merge,
-/// which keys phones with the account's region: the two then counted phones differently, and
-/// the same numbers were rewritten on every run.
-fn same_phone(a: &Phone, b: &Phone) -> bool {
-    let region = Region::default();
+/// Whether two phones are one number: equal comparison keys in `region`, nothing looser. The
+/// merge keys phones with the account's region; with any other rule here (the default region, or a
+/// national number matching the end of Google's `canonicalForm`) the two counted phones
+/// differently: a phone the merge kept was written as new text over Google's item (losing its
+/// `canonicalForm`, `formattedType` and metadata), or the same numbers were rewritten every run.
+fn same_phone(a: &Phone, b: &Phone, region: Region) -> bool {
     phone_key(a, region) == phone_key(b, region)
 }
 

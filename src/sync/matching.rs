@@ -1,15 +1,27 @@
 //! Pairing unlinked contacts across the two sides (DESIGN §3, "Linking").
 //!
 //! Rules, strongest first: our `clientData` tag; then, for untagged Google contacts only, a shared
-//! normalized email; a shared normalized
-//! phone; an equal normalized full name plus an equal birthday or company. A pair links only when
-//! each is the other's single candidate under a rule. A contact with several candidates is
-//! ambiguous: it, and every candidate it has, is set aside for the user (no link, no create),
-//! because creating any of them would make a duplicate. Rules run in order and each sees only the
-//! contacts earlier rules left unmatched and unblocked.
+//! normalized email; a shared normalized phone; an equal normalized full name plus an equal
+//! birthday or company. Rules run in order and each sees only the contacts earlier rules left
+//! unmatched and unblocked.
+//!
+//! Under one rule, contacts sharing a key are joined; the contacts joined directly or through
+//! others form a cluster. A cluster of exactly one contact on each side links. Any larger cluster
+//! is ambiguous as a whole: every contact in it is set aside for the user (no link, no create),
+//! whatever the order of the inputs, because linking any pair inside it and creating the rest
+//! would make a duplicate of a contact the pair stands for (info@ on Alice and Bob in the CRM, and
+//! on Bob and Carol in Google: linking Bob to Bob leaves Alice and Carol, each the other's twin by
+//! that same info@).
+//!
+//! An email or phone is shared by a household or a switchboard, so it links two contacts only when
+//! their names are compatible: equal family names (normalized), or no family name on one side. A
+//! pair whose family names differ is ambiguous too. A Google contact carrying this instance's tag
+//! for two CRM contacts (two tagged contacts merged in Google) is ambiguous under the tag rule.
+//! Phones everyone shares (emergency numbers, short codes, placeholders) never join contacts.
 
-use super::model::{CrmContact, GoogleContact, Side};
+use super::model::{Contact, CrmContact, GoogleContact, Side};
 use super::normalize::{email_key, name_key, phone_key, text_key, Region};
+use super::phone::is_matchable;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fmt;
@@ -50,7 +62,20 @@ pub struct Match {
     pub rule: MatchRule,
 }
 
-/// A contact with several candidates on the other side.
+/// Why contacts were set aside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Ambiguity {
+    /// The contact has several candidates on the other side (or is one of a cluster where some
+    /// contact has).
+    SeveralCandidates,
+    /// Its only candidate shares an email or phone with it under another family name.
+    NamesDiffer,
+    /// A Google contact carries this CRM instance's tag for several CRM contacts.
+    SeveralTags,
+}
+
+/// A contact set aside, with its candidates: nothing is linked or created for it or for them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ambiguous {
@@ -60,22 +85,31 @@ pub struct Ambiguous {
     pub id: String,
     pub name: String,
     pub rule: MatchRule,
+    pub reason: Ambiguity,
     /// The candidates' ids on the other side.
     pub candidates: Vec<String>,
 }
 
 impl fmt::Display for Ambiguous {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "ambiguous {} {:?} ({}): {} candidates by {}: {}",
-            self.side,
-            self.name,
-            self.id,
-            self.candidates.len(),
-            self.rule,
-            self.candidates.join(", ")
-        )
+        write!(f, "ambiguous {} {:?} ({}): ", self.side, self.name, self.id)?;
+        let list = self.candidates.join(", ");
+        match self.reason {
+            Ambiguity::SeveralCandidates => write!(
+                f,
+                "{} candidates by {}: {list}",
+                self.candidates.len(),
+                self.rule
+            ),
+            Ambiguity::NamesDiffer => {
+                write!(f, "same {} as {list} under another family name", self.rule)
+            }
+            Ambiguity::SeveralTags => write!(
+                f,
+                "tagged for {} CRM contacts: {list}",
+                self.candidates.len()
+            ),
+        }
     }
 }
 
@@ -101,7 +135,7 @@ fn crm_keys(c: &CrmContact, rule: MatchRule, region: Region) -> Vec<String> {
 
 fn google_keys(g: &GoogleContact, rule: MatchRule, region: Region) -> Vec<String> {
     match rule {
-        MatchRule::Tag => g.tag.iter().cloned().collect(),
+        MatchRule::Tag => g.tag.iter().chain(&g.extra_tags).cloned().collect(),
         // A contact tagged for a CRM contact that the tag rule did not find belongs to that
         // contact (deleted in the CRM, or linked elsewhere): it is nobody else's twin.
         _ if g.tag.is_some() => Vec::new(),
@@ -109,11 +143,22 @@ fn google_keys(g: &GoogleContact, rule: MatchRule, region: Region) -> Vec<String
     }
 }
 
-fn contact_keys(c: &super::model::Contact, rule: MatchRule, region: Region) -> Vec<String> {
+/// Whether an email or a phone may pair these two: one person's, not a household's.
+fn names_compatible(a: &Contact, b: &Contact) -> bool {
+    let (fa, fb) = (text_key(&a.name.family), text_key(&b.name.family));
+    fa.is_empty() || fb.is_empty() || fa == fb
+}
+
+fn contact_keys(c: &Contact, rule: MatchRule, region: Region) -> Vec<String> {
     let mut keys: Vec<String> = match rule {
         MatchRule::Tag => Vec::new(),
         MatchRule::Email => c.emails.iter().map(email_key).collect(),
-        MatchRule::Phone => c.phones.iter().map(|p| phone_key(p, region)).collect(),
+        MatchRule::Phone => c
+            .phones
+            .iter()
+            .map(|p| phone_key(p, region))
+            .filter(|k| is_matchable(k))
+            .collect(),
         MatchRule::NameAndBirthdayOrCompany => {
             let name = name_key(&c.name);
             if name.is_empty() {
@@ -147,8 +192,55 @@ fn index(keys: &[Vec<String>]) -> HashMap<&str, Vec<usize>> {
     m
 }
 
-/// Pairs `crm` with `google`. Deterministic: the same inputs in the same order give the same
-/// result.
+/// The indexes a contact's keys lead to, ascending and without repeats: kept sorted by inserting
+/// in place (a handful each), which costs the wasm less than a sort or a `BTreeSet<usize>`, both
+/// instantiated for this alone.
+fn candidates(keys: &[String], other: &HashMap<&str, Vec<usize>>) -> Vec<usize> {
+    let mut s: Vec<usize> = Vec::new();
+    for k in keys {
+        for &i in other.get(k.as_str()).into_iter().flatten() {
+            if let Err(at) = s.binary_search(&i) {
+                s.insert(at, i);
+            }
+        }
+    }
+    s
+}
+
+/// Ids in their own order, not the inputs', so a report reads the same however the contacts came.
+fn sorted(ids: impl Iterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = ids.collect();
+    // Unstable: equal ids are indistinguishable (see `Engine::google_updates`).
+    v.sort_unstable();
+    v
+}
+
+/// Union-find over the contacts of both sides: CRM contact `i` is node `i`, Google contact `j`
+/// node `crm.len() + j`.
+struct Clusters(Vec<usize>);
+
+impl Clusters {
+    fn root(&mut self, mut i: usize) -> usize {
+        while self.0[i] != i {
+            // Path halving: every other node on the way points to its grandparent.
+            self.0[i] = self.0[self.0[i]];
+            i = self.0[i];
+        }
+        i
+    }
+
+    fn join(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.root(a), self.root(b));
+        // The smaller index is the root, so roots do not depend on the order of joins.
+        if a != b {
+            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+            self.0[hi] = lo;
+        }
+    }
+}
+
+/// Pairs `crm` with `google`. Deterministic, and independent of the order of the inputs up to
+/// the order of its lists: the same contacts give the same links and ambiguities.
 pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Region) -> Matching {
     let mut out = Matching {
         blocked_crm: vec![false; crm.len()],
@@ -157,6 +249,7 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
     };
     let mut crm_done = vec![false; crm.len()];
     let mut google_done = vec![false; google.len()];
+    let n = crm.len();
     for rule in MatchRule::ALL {
         let ck: Vec<Vec<String>> = crm
             .iter()
@@ -181,77 +274,110 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
             })
             .collect();
         let (c_index, g_index) = (index(&ck), index(&gk));
-        // The indexes a contact's keys lead to, ascending and without repeats: kept sorted by
-        // inserting in place (a handful each), which costs the wasm less than a sort or a
-        // `BTreeSet<usize>`, both instantiated for this alone.
-        let candidates = |keys: &[String], other: &HashMap<&str, Vec<usize>>| {
-            let mut s: Vec<usize> = Vec::new();
-            for k in keys {
-                for &i in other.get(k.as_str()).into_iter().flatten() {
-                    if let Err(at) = s.binary_search(&i) {
-                        s.insert(at, i);
-                    }
-                }
-            }
-            s
-        };
+        let c_cands: Vec<Vec<usize>> = ck.iter().map(|ks| candidates(ks, &g_index)).collect();
         let g_cands: Vec<Vec<usize>> = gk.iter().map(|ks| candidates(ks, &c_index)).collect();
-        for (ci, keys) in ck.iter().enumerate() {
-            if crm_done[ci] || keys.is_empty() {
+
+        let mut clusters = Clusters((0..n + google.len()).collect());
+        for (ci, cands) in c_cands.iter().enumerate() {
+            for &gi in cands {
+                clusters.join(ci, n + gi);
+            }
+        }
+        // Per cluster (by root): its contacts on each side, and whether it must be set aside.
+        let mut members: HashMap<usize, (Vec<usize>, Vec<usize>)> = HashMap::new();
+        for ci in (0..n).filter(|&i| !c_cands[i].is_empty()) {
+            members.entry(clusters.root(ci)).or_default().0.push(ci);
+        }
+        for gi in (0..google.len()).filter(|&i| !g_cands[i].is_empty()) {
+            members.entry(clusters.root(n + gi)).or_default().1.push(gi);
+        }
+        // A Google contact tagged for several CRM contacts is set aside even when only one of
+        // them is here: linking it would give one contact the other's data.
+        for gi in 0..google.len() {
+            if rule != MatchRule::Tag || google_done[gi] || google[gi].extra_tags.is_empty() {
                 continue;
             }
-            let cands = candidates(keys, &g_index);
-            match cands.len() {
-                0 => {}
-                1 => {
-                    let gi = *cands.first().unwrap_or(&0);
-                    if google_done[gi] {
-                        continue;
-                    }
-                    if g_cands[gi].len() == 1 {
-                        out.matches.push(Match {
-                            crm: ci,
-                            google: gi,
-                            rule,
-                        });
-                        crm_done[ci] = true;
-                        google_done[gi] = true;
-                    } else {
-                        let g = google[gi];
-                        out.ambiguous.push(Ambiguous {
-                            side: Side::Google,
-                            id: g.resource_name.clone(),
-                            name: g.contact.display_name(),
-                            rule,
-                            candidates: g_cands[gi].iter().map(|&i| crm[i].id.clone()).collect(),
-                        });
-                        google_done[gi] = true;
-                        out.blocked_google[gi] = true;
-                        for &i in &g_cands[gi] {
-                            crm_done[i] = true;
-                            out.blocked_crm[i] = true;
-                        }
-                    }
+            let g = google[gi];
+            out.ambiguous.push(Ambiguous {
+                side: Side::Google,
+                id: g.resource_name.clone(),
+                name: g.contact.display_name(),
+                rule,
+                reason: Ambiguity::SeveralTags,
+                candidates: sorted(gk[gi].iter().cloned()),
+            });
+            google_done[gi] = true;
+            out.blocked_google[gi] = true;
+        }
+        // Clusters in the order of their first CRM contact (every cluster has one), so the
+        // output follows the CRM's order.
+        for ci in 0..n {
+            let Some((cs, gs)) = members.remove(&clusters.root(ci)) else {
+                continue;
+            };
+            if let ([c], [g]) = (&cs[..], &gs[..]) {
+                let (c, g) = (*c, *g);
+                if google_done[g] {
+                    // Set aside above for its tags: its CRM contact goes with it.
+                    crm_done[c] = true;
+                    out.blocked_crm[c] = true;
+                    continue;
                 }
-                _ => {
-                    let c = crm[ci];
+                let by_value = matches!(rule, MatchRule::Email | MatchRule::Phone);
+                if !by_value || names_compatible(&crm[c].contact, &google[g].contact) {
+                    out.matches.push(Match {
+                        crm: c,
+                        google: g,
+                        rule,
+                    });
+                    crm_done[c] = true;
+                    google_done[g] = true;
+                    continue;
+                }
+                out.ambiguous.push(Ambiguous {
+                    side: Side::Crm,
+                    id: crm[c].id.clone(),
+                    name: crm[c].contact.display_name(),
+                    rule,
+                    reason: Ambiguity::NamesDiffer,
+                    candidates: vec![google[g].resource_name.clone()],
+                });
+            } else {
+                // Some contact here has several candidates (a connected cluster of three or
+                // more always has one): each such contact is reported, every one is set aside.
+                for &c in cs.iter().filter(|&&c| c_cands[c].len() > 1) {
                     out.ambiguous.push(Ambiguous {
                         side: Side::Crm,
-                        id: c.id.clone(),
-                        name: c.contact.display_name(),
+                        id: crm[c].id.clone(),
+                        name: crm[c].contact.display_name(),
                         rule,
-                        candidates: cands
-                            .iter()
-                            .map(|&i| google[i].resource_name.clone())
-                            .collect(),
+                        reason: Ambiguity::SeveralCandidates,
+                        candidates: sorted(
+                            c_cands[c].iter().map(|&g| google[g].resource_name.clone()),
+                        ),
                     });
-                    crm_done[ci] = true;
-                    out.blocked_crm[ci] = true;
-                    for &i in &cands {
-                        google_done[i] = true;
-                        out.blocked_google[i] = true;
-                    }
                 }
+                for &g in gs
+                    .iter()
+                    .filter(|&&g| g_cands[g].len() > 1 && !google_done[g])
+                {
+                    out.ambiguous.push(Ambiguous {
+                        side: Side::Google,
+                        id: google[g].resource_name.clone(),
+                        name: google[g].contact.display_name(),
+                        rule,
+                        reason: Ambiguity::SeveralCandidates,
+                        candidates: sorted(g_cands[g].iter().map(|&c| crm[c].id.clone())),
+                    });
+                }
+            }
+            for c in cs {
+                crm_done[c] = true;
+                out.blocked_crm[c] = true;
+            }
+            for g in gs {
+                google_done[g] = true;
+                out.blocked_google[g] = true;
             }
         }
     }

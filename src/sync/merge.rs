@@ -15,7 +15,7 @@
 //! the pending difference is neither written nor mistaken for an edit of the other side later.
 
 use super::model::{Address, Birthday, Contact, Email, Field, Millis, Phone, Side};
-use super::normalize::{address_key, email_key, phone_key, text_key, Region};
+use super::normalize::{address_key, email_key, phone_key, text_edit_key, text_key, Region};
 use super::settings::ConflictPolicy;
 use serde::{Deserialize, Serialize};
 
@@ -297,11 +297,16 @@ impl Merger<'_> {
             }
             return;
         }
-        let (kc, kg) = (text_key(c), text_key(g));
-        let kb = self.input.base.map(|b| text_key(text(b, field)));
+        // Case counts here (a case-only fix is an edit), not in matching.
+        let (kc, kg) = (text_edit_key(c), text_edit_key(g));
+        let kb = self.input.base.map(|b| text_edit_key(text(b, field)));
         let value = match self.pick(kb.as_ref(), &kc, &kg, kc.is_empty(), kg.is_empty()) {
             Pick::Crm => c,
             Pick::Google => g,
+            // The same text but for case, on a first link or edited on both sides: nothing is
+            // lost by keeping the one whose case says more ("McDonald" over "mcdonald").
+            Pick::Conflict { .. } if text_key(c) == text_key(g) && cased(g) && !cased(c) => g,
+            Pick::Conflict { .. } if text_key(c) == text_key(g) && cased(c) && !cased(g) => c,
             Pick::Conflict { kept, rule } => {
                 self.conflict(field, c.to_string(), g.to_string(), kept, rule);
                 match kept {
@@ -310,7 +315,7 @@ impl Merger<'_> {
                 }
             }
         };
-        let kv = text_key(value);
+        let kv = text_edit_key(value);
         let value = value.to_string();
         let keep = self.settle(field, kv != kc, kv != kg, || {
             [c.into(), g.into(), value.clone()]
@@ -335,6 +340,10 @@ impl Merger<'_> {
         let value = match self.pick(b.as_ref(), &c, &g, c.is_none(), g.is_none()) {
             Pick::Crm => c,
             Pick::Google => g,
+            // One side has the year the other lacks: a first link (or both sides' edits) fills
+            // it in, never erases it, and nothing was in conflict.
+            Pick::Conflict { .. } if adds_year(c, g) => c,
+            Pick::Conflict { .. } if adds_year(g, c) => g,
             Pick::Conflict { kept, rule } => {
                 self.conflict(Field::Birthday, show(c), show(g), kept, rule);
                 match kept {
@@ -475,6 +484,18 @@ impl Merger<'_> {
         };
         *get_mut(&mut self.out.contact) = items;
     }
+}
+
+/// Whether `rich` is `poor` with its year given.
+fn adds_year(rich: Option<Birthday>, poor: Option<Birthday>) -> bool {
+    matches!((rich, poor), (Some(r), Some(p))
+        if r.year.is_some() && p.year.is_none() && (r.month, r.day) == (p.month, p.day))
+}
+
+/// Whether a text's case carries information: it mixes upper and lower case letters, where an
+/// all-lower or all-upper text may be an import's or a keyboard's.
+fn cased(s: &str) -> bool {
+    s.chars().any(char::is_uppercase) && s.chars().any(char::is_lowercase)
 }
 
 impl std::fmt::Display for FieldDiff {

@@ -196,6 +196,10 @@ pub struct GoogleContact {
     pub updated_at: Millis,
     /// The CRM contact id from this CRM instance's `clientData` link tag, if the contact has one.
     pub tag: Option<String>,
+    /// Further CRM contact ids this instance's tag key carries after `tag`: two tagged contacts
+    /// merged in Google. The matcher sets such a contact aside as ambiguous.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extra_tags: Vec<String>,
     /// Contact group resource names (`contactGroups/…`) the contact belongs to.
     pub groups: Vec<String>,
     pub contact: Contact,
@@ -315,6 +319,7 @@ json_struct!(GoogleContact {
     etag: "etag",
     updated_at: "updatedAt",
     tag: "tag",
+    extra_tags: "extraTags" or default,
     groups: "groups",
     contact: "contact",
 });

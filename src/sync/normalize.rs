@@ -1,11 +1,12 @@
 //! Comparison keys: two values are "the same" for sync when their keys are equal.
 //!
-//! - emails: trimmed and case-folded;
+//! - emails: trimmed and case-folded; Gmail addresses without dots and `+tags` (Google's rule);
 //! - phones: E.164 when parseable (Google's `canonicalForm` first, else the account's default
 //!   region), else the digits alone;
 //! - names, addresses and free text: Unicode-normalized (NFKC natively; in the browser the shell
 //!   hands the core text already normalized by `String.prototype.normalize`), case-folded, with
-//!   runs of whitespace collapsed and the ends trimmed;
+//!   runs of whitespace collapsed and the ends trimmed; whether a scalar text was edited is decided
+//!   the same way but with its case ([`text_edit_key`]);
 //! - birthdays: year (optional), month, day.
 
 use super::model::{Address, Birthday, Email, Name, Phone};
@@ -80,13 +81,33 @@ pub fn text_key(s: &str) -> String {
     out
 }
 
-/// The key of an email address: trimmed and case-folded.
+/// The form that decides whether free text was edited: [`text_key`] without the case folding. A
+/// case-only fix ("mcdonald" → "McDonald") is an edit the user wants on the other side, while
+/// matching, which pairs contacts, ignores case.
+pub fn text_edit_key(s: &str) -> String {
+    unicode_normalize(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The key of an email address: trimmed and case-folded; a Gmail address also without the dots
+/// and the `+tag` of its local part, and with googlemail.com read as gmail.com.
 pub fn email_key(e: &Email) -> String {
     email_value_key(&e.value)
 }
 
 pub fn email_value_key(s: &str) -> String {
-    s.trim().to_lowercase()
+    let s = s.trim().to_lowercase();
+    match s.rsplit_once('@') {
+        // Google's own rule for its addresses: "a.b+news@gmail.com" is the mailbox of
+        // "ab@gmail.com". Other domains decide for themselves, so their dots and tags count.
+        Some((local, "gmail.com" | "googlemail.com")) => {
+            let local = local.split('+').next().unwrap_or(local);
+            format!("{}@gmail.com", local.replace('.', ""))
+        }
+        _ => s,
+    }
 }
 
 /// The key of a whole name: all parts joined, as [`text_key`] folds them.

@@ -23,11 +23,26 @@ use super::normalize::Region;
 /// ("020 7946 0958" in GB). `None` when it cannot be read as a phone number.
 ///
 /// Formatting (spaces, dots, dashes, parentheses, slashes, NBSP) is ignored, a "tel:" scheme is
-/// accepted, and extensions ("ext. 12", "x12", "#12", ";ext=12") are dropped, because Google's
-/// `canonicalForm` drops them too and the key must agree with it. Letters are read off the phone
-/// keypad ("1-800-FLOWERS") when the number starts with '+' or a digit and has at most 7 of them.
-/// See the module docs for what it does not do.
+/// accepted, and extensions ("ext. 12", "x12", "#12", ";ext=12", a dangling "x") are dropped,
+/// because Google's `canonicalForm` drops them too and the key must agree with it. Words after the
+/// number ("415 555 0132 home", "… (office)") are a label, not part of it. Letters are read off
+/// the phone keypad ("1-800-FLOWERS") when the number starts with '+' or a digit and has at most 7
+/// of them. See the module docs for what it does not do.
 pub fn to_e164(s: &str, region: Region) -> Option<String> {
+    let s = s.trim();
+    // A label is tried away first: with it, the letters would read as keypad digits and make
+    // another (longer) number. When what is left is no number, the words were vanity letters
+    // ("1 800 GOT JUNK").
+    let head = without_trailing_words(s);
+    if head.len() < s.len() {
+        if let Some(key) = number(head, region) {
+            return Some(key);
+        }
+    }
+    number(s, region)
+}
+
+fn number(s: &str, region: Region) -> Option<String> {
     let (plus, digits) = dialled_digits(cut_extension(s))?;
     if digits.len() < 5 {
         return None;
@@ -43,6 +58,40 @@ pub fn to_e164(s: &str, region: Region) -> Option<String> {
     };
     // Invariant of the branches above: `out` is '+' and ASCII digits, so len - 1 digits.
     (6..=16).contains(&out.len()).then_some(out)
+}
+
+/// `s` without the words that follow its last digit: "(office)", "home", "Büro". A word is a
+/// run of letters (and the dots of an abbreviation), alone or in brackets; anything else (a
+/// digit, an extension marker followed by digits) ends the search.
+fn without_trailing_words(s: &str) -> &str {
+    let mut head = s.trim_end();
+    loop {
+        let stripped = if let Some(inner) = head.strip_suffix(')') {
+            match inner.rfind('(') {
+                Some(open) if is_word(&inner[open + 1..]) => &head[..open],
+                _ => return head,
+            }
+        } else {
+            let start = head
+                .rfind(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | ','))
+                .map_or(0, |i| {
+                    i + head[i..].chars().next().map_or(1, char::len_utf8)
+                });
+            if start == 0 || !is_word(&head[start..]) {
+                return head;
+            }
+            &head[..start]
+        };
+        head =
+            stripped.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '/' | ','));
+    }
+}
+
+fn is_word(s: &str) -> bool {
+    let s = s.trim();
+    s.chars().any(char::is_alphabetic)
+        && s.chars()
+            .all(|c| c.is_alphabetic() || c == '.' || c.is_whitespace())
 }
 
 /// The number without its extension; see [`to_e164`].
@@ -76,7 +125,9 @@ fn cut_extension(s: &str) -> &str {
             }
             let ext = s[i + marker.len()..]
                 .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':' | '='));
-            if !ext.is_empty() && ext.bytes().all(|b| b.is_ascii_digit()) {
+            // A marker with nothing after it ("555 0132 x", an extension never filled in) goes
+            // too: read off the keypad, its "x" would be a ninth digit 9.
+            if ext.bytes().all(|b| b.is_ascii_digit()) {
                 return &s[..i];
             }
         }
@@ -210,18 +261,20 @@ fn international(digits: &str) -> Option<String> {
         let (code, nsn) = digits.split_at_checked(n)?;
         is_calling_code(code).then_some((code, nsn))
     })?;
-    let nsn = match nsn.strip_prefix('0') {
-        // "+44 (0)20 7946 0958": the trunk 0 written for national callers. Numbers in these
-        // countries never start with 0, so it cannot be part of the number; libphonenumber drops
-        // it too. A second 0 is garbage, and refusing it keeps keys stable when read again.
-        Some(rest) if uses_trunk_zero(code) => {
-            if rest.starts_with('0') {
-                return None;
+    let nsn =
+        match trunk_written_internationally(code).and_then(|t| Some((t, nsn.strip_prefix(t)?))) {
+            // "+44 (0)20 7946 0958", "+36 06 1 234 5678": the trunk prefix written for national
+            // callers. Numbers in these countries never start with 0, so it cannot be part of the
+            // number; libphonenumber drops it too. A second 0 is garbage, and refusing it keeps keys
+            // stable when read again.
+            Some((_, rest)) => {
+                if rest.starts_with('0') {
+                    return None;
+                }
+                rest
             }
-            rest
-        }
-        _ => nsn,
-    };
+            None => nsn,
+        };
     Some(format!("+{code}{nsn}"))
 }
 
@@ -262,9 +315,45 @@ fn is_calling_code(code: &str) -> bool {
     REGIONS.iter().any(|e| e.1 == n) || NON_GEOGRAPHIC.contains(&n)
 }
 
-fn uses_trunk_zero(code: &str) -> bool {
+/// The trunk prefix some write after the calling code ("+44 (0)…", "+36 06…"): those of the
+/// regions whose numbers never start with 0.
+fn trunk_written_internationally(code: &str) -> Option<&'static str> {
     let n = calling_code_value(code);
-    REGIONS.iter().any(|e| Some(e.1) == n && e.2 == Trunk::Zero)
+    REGIONS
+        .iter()
+        .filter(|e| Some(e.1) == n)
+        .find_map(|e| match e.2 {
+            Trunk::Zero => Some("0"),
+            Trunk::ZeroSix => Some("06"),
+            _ => None,
+        })
+}
+
+/// Whether a phone key can pair two contacts. Emergency and service numbers ("112", "911"),
+/// short codes and placeholders ("000-000-0000", "555-555-5555", "1234567890") are shared by
+/// everyone who typed them: they are still a contact's phone, but never evidence that two
+/// contacts are one person.
+pub fn is_matchable(key: &str) -> bool {
+    // E.164 keys: the national significant number; digit keys: all of it.
+    let digits = match key.strip_prefix('+') {
+        Some(rest) => (1..=3)
+            .find_map(|n| {
+                let (code, nsn) = rest.split_at_checked(n)?;
+                is_calling_code(code).then_some(nsn)
+            })
+            .unwrap_or(rest),
+        None => key,
+    };
+    let b = digits.as_bytes();
+    if b.len() < 5 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let same = b.iter().all(|&d| d == b[0]);
+    let ascending = b
+        .windows(2)
+        .all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'));
+    let descending = b.windows(2).all(|w| w[0] == w[1] + 1);
+    !(same || ascending || descending)
 }
 
 /// The value of 1 to 3 digits not starting with 0 (no calling code does).

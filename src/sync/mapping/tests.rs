@@ -89,8 +89,19 @@ fn check_mapping(json: &str, expected: &str) {
 /// Applies `fields` of `contact` to `before` and renders the update mask, then the JSON of every
 /// top-level key whose value differs from `before`'s ("-key" for a key now absent).
 fn check_apply(before: &str, contact: &Contact, fields: &[Field], expected: &str) {
+    check_apply_in(Region::US, before, contact, fields, expected)
+}
+
+/// [`check_apply`] for an account whose phones are read in `region`.
+fn check_apply_in(
+    region: Region,
+    before: &str,
+    contact: &Contact,
+    fields: &[Field],
+    expected: &str,
+) {
     let before = person(before);
-    let (after, mask) = apply_to_person(&before, contact, fields);
+    let (after, mask) = apply_to_person(&before, contact, fields, region);
     let old = serde_json::to_value(&before).expect("a Person serializes");
     let new = serde_json::to_value(&after).expect("a Person serializes");
     let mut lines = vec![format!("mask: {}", mask.join(","))];
@@ -239,7 +250,7 @@ fn emails_in_another_order_or_case_are_not_a_change() {
     let mut c = ada();
     c.emails = vec![Email {
         value: " Ada@Example.com".into(),
-        kind: "home".into(),
+        kind: "work".into(),
     }];
     // Google's second, duplicate address is no reason to write either.
     check_apply(ADA, &c, &[Field::Emails], "mask: ");
@@ -250,14 +261,15 @@ fn emails_in_another_order_or_case_are_not_a_change() {
 }
 
 #[test]
-fn a_phone_whose_key_differs_from_googles_is_written_as_the_crm_has_it() {
-    // Read with the default region, "020 7946 0000" is not Google's "+44 20 7946 0000": the
-    // merge, which decided this list, counts them the same way, so the mapping must too.
+fn a_national_phone_keeps_googles_item_in_the_accounts_region_and_only_there() {
+    // The CRM holds Google's "+44 20 7946 0000" in national form, and a phone is added. In a GB
+    // account (the region the merge keyed them with) they are one phone: Google's item stays,
+    // with its canonicalForm, formattedType and label.
     let mut c = ada();
     c.phones = vec![
         Phone {
             value: "020 7946 0000".into(),
-            kind: String::new(),
+            kind: "mobile".into(),
             canonical: None,
         },
         Phone {
@@ -266,12 +278,21 @@ fn a_phone_whose_key_differs_from_googles_is_written_as_the_crm_has_it() {
             canonical: None,
         },
     ];
+    check_apply_in(
+        Region::parse("GB").unwrap(),
+        ADA,
+        &c,
+        &[Field::Phones],
+        r#"mask: phoneNumbers
+phoneNumbers: [{"canonicalForm":"+442079460000","formattedType":"Mobile","type":"mobile","value":"+44 20 7946 0000"},{"type":"work","value":"+1 212 555 0199"}]"#,
+    );
+    // In a US account the merge counted them as two numbers, so the mapping must too.
     check_apply(
         ADA,
         &c,
         &[Field::Phones],
         r#"mask: phoneNumbers
-phoneNumbers: [{"value":"020 7946 0000"},{"type":"work","value":"+1 212 555 0199"}]"#,
+phoneNumbers: [{"type":"mobile","value":"020 7946 0000"},{"type":"work","value":"+1 212 555 0199"}]"#,
     );
 }
 
@@ -281,7 +302,7 @@ fn a_phone_written_in_another_format_keeps_googles_item_and_label() {
     c.phones = vec![
         Phone {
             value: "+442079460000".into(),
-            kind: String::new(),
+            kind: "mobile".into(),
             canonical: None,
         },
         Phone {
@@ -387,7 +408,7 @@ fn the_mask_lists_only_fields_that_changed_in_google_order() {
     c.notes = "Met at the Royal Society".into();
     c.name.given = "Augusta".into();
     c.company = "Analytical Engines Ltd".into();
-    let (_, mask) = apply_to_person(&person(ADA), &c, &Field::ALL);
+    let (_, mask) = apply_to_person(&person(ADA), &c, &Field::ALL, Region::US);
     assert_eq!(mask, ["names", "biographies"]);
 }
 
@@ -407,4 +428,122 @@ fn a_new_person_carries_its_fields_our_tag_and_its_groups() {
         serde_json::to_string(&p).expect("a Person serializes"),
         r#"{"names":[{"givenName":"Ada","familyName":"Lovelace"}],"emailAddresses":[{"value":"ada@example.com","type":"work"}],"phoneNumbers":[{"value":"+44 20 7946 0000","type":"mobile"},{"value":"555 0100","type":"Boat phone"}],"addresses":[{"streetAddress":"1 Main St","city":"London","postalCode":"N1 1AA","country":"United Kingdom","countryCode":"GB","type":"home"}],"birthdays":[{"date":{"year":1815,"month":12,"day":10}}],"organizations":[{"name":"Analytical Engines Ltd","title":"Programmer"}],"memberships":[{"contactGroupMembership":{"contactGroupResourceName":"contactGroups/myContacts"}},{"contactGroupMembership":{"contactGroupResourceName":"contactGroups/crm"}}],"clientData":[{"key":"gcsync:crm-a","value":"42"}]}"#
     );
+}
+
+#[test]
+fn a_label_the_merge_decided_is_written_onto_googles_own_item() {
+    // The CRM labels Google's unlabelled address "work": the item keeps everything else of
+    // Google's (metadata, displayName), takes the label, and loses the stale formattedType.
+    let two = r#"{"resourceName":"people/c1",
+        "emailAddresses":[{"metadata":{"primary":true},"value":"a@x.io","displayName":"A"},
+                          {"value":"b@x.io","type":"home","formattedType":"Home"}]}"#;
+    let mut c = contact(&person(two));
+    c.emails[0].kind = "work".into();
+    check_apply(
+        two,
+        &c,
+        &[Field::Emails],
+        r#"mask: emailAddresses
+emailAddresses: [{"displayName":"A","metadata":{"primary":true},"type":"work","value":"a@x.io"},{"formattedType":"Home","type":"home","value":"b@x.io"}]"#,
+    );
+    // A label cleared, on a phone: canonicalForm stays.
+    let mut c = ada();
+    c.phones[0].kind = String::new();
+    check_apply(
+        ADA,
+        &c,
+        &[Field::Phones],
+        r#"mask: phoneNumbers
+phoneNumbers: [{"canonicalForm":"+442079460000","value":"+44 20 7946 0000"},{"type":"Boat phone","value":"555 0100"}]"#,
+    );
+    // An address relabelled keeps its PO box.
+    let mut c = ada();
+    c.addresses[0].kind = "work".into();
+    check_apply(
+        ADA,
+        &c,
+        &[Field::Addresses],
+        r#"mask: addresses
+addresses: [{"city":"London","country":"United Kingdom","countryCode":"GB","poBox":"PO 7","postalCode":"N1 1AA","streetAddress":"1 Main St","type":"work"}]"#,
+    );
+}
+
+#[test]
+fn a_label_differing_only_as_the_merge_ignores_is_not_written() {
+    let mut c = ada();
+    c.emails[0].kind = " WORK ".into();
+    c.phones[0].kind = "Mobile".into();
+    check_apply(ADA, &c, &[Field::Emails, Field::Phones], "mask: ");
+}
+
+/// Every item attribute the merge compares survives a write: whatever labels the two sides hold,
+/// the person written for the merged contact reads back as that contact, so the next run finds
+/// nothing to write on either side.
+#[test]
+fn every_merged_label_reads_back_from_the_written_person() {
+    let labels = ["", "work", "home", "Work", "mobile", "Boat phone"];
+    let google_item = |l: &str| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(r#","type":"{l}","formattedType":"{l}""#)
+        }
+    };
+    let mut cases = 0;
+    for g in labels {
+        for c in labels {
+            for base in [None, Some(g), Some(c)] {
+                let json = format!(
+                    r#"{{"resourceName":"people/c1",
+                        "emailAddresses":[{{"value":"a@x.io"{ge}}}],
+                        "phoneNumbers":[{{"value":"+44 20 7946 0000","canonicalForm":"+442079460000"{ge}}}],
+                        "addresses":[{{"city":"London"{ge}}}]}}"#,
+                    ge = google_item(g)
+                );
+                let before = person(&json);
+                let google = contact(&before);
+                let mut crm = crate::sync::testkit::contact(&format!(
+                    "email=a@x.io#{c} phone=020 7946 0000#{c} addr=|London#{c}"
+                ));
+                if c.is_empty() {
+                    crm = crate::sync::testkit::contact(
+                        "email=a@x.io phone=020 7946 0000 addr=|London",
+                    );
+                }
+                let base = base.map(|l| {
+                    let mut b = crm.clone();
+                    b.emails[0].kind = l.into();
+                    b.phones[0].kind = l.into();
+                    b.addresses[0].kind = l.into();
+                    b
+                });
+                let region = Region::parse("GB").unwrap();
+                let input = |crm, google| crate::sync::merge::MergeInput {
+                    base: base.as_ref(),
+                    crm,
+                    google,
+                    crm_modified_at: 0,
+                    google_modified_at: 0,
+                    policy: crate::sync::settings::ConflictPolicy::Newest,
+                    region,
+                    write_crm: true,
+                    write_google: true,
+                };
+                let m = crate::sync::merge::merge(input(&crm, &google));
+                let (after, _) = apply_to_person(&before, &m.contact, &Field::ALL, region);
+                let again = crate::sync::merge::merge(crate::sync::merge::MergeInput {
+                    base: Some(&m.base),
+                    ..input(&m.contact, &contact(&after))
+                });
+                assert!(
+                    again.is_noop(),
+                    "google {g:?}, crm {c:?}, base {base:?}: a second merge writes {:?} {:?}",
+                    again.crm,
+                    again.google
+                );
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, labels.len() * labels.len() * 3);
 }

@@ -74,7 +74,7 @@ fn render(m: &Merged) -> String {
 #[test]
 fn equal_sides_need_nothing_even_when_they_differ_from_the_base() {
     check(
-        "base: first=Ann email=a@x.io\n crm: first=Anne email=A@X.io\n google: first=anne email=a@x.io",
+        "base: first=Ann email=a@x.io\n crm: first=Anne Marie email=A@X.io\n google: first=Anne Marie email=a@x.io",
         "nothing",
     );
 }
@@ -232,4 +232,61 @@ fn a_forbidden_direction_writes_nothing_there_and_keeps_the_difference_pending()
         write_google: false,
     });
     assert_eq!(m.base.title, "x");
+}
+
+#[test]
+fn a_first_link_fills_in_a_birthdays_year_and_never_erases_it() {
+    check(
+        "crm: bday=--05-12\n google: bday=1980-05-12",
+        "crm: birthday: --05-12 → 1980-05-12",
+    );
+    check(
+        "crm: bday=1980-05-12\n google: bday=--05-12",
+        "google: birthday: --05-12 → 1980-05-12",
+    );
+    // Both sides edited since the base, one with the year: the year is kept, no conflict.
+    check(
+        "base: bday=1970-01-01\n crm: bday=1980-05-12\n google: bday=--05-12\n times: 1 9",
+        "google: birthday: --05-12 → 1980-05-12",
+    );
+    // Another day is another birthday: the CRM's stays, Google's is logged.
+    check(
+        "crm: bday=--05-12\n google: bday=1980-05-13",
+        "google: birthday: 1980-05-13 → --05-12\n\
+         conflict birthday: crm \"--05-12\", google \"1980-05-13\": kept crm (first link)",
+    );
+}
+
+#[test]
+fn a_case_only_fix_is_an_edit_and_syncs() {
+    check(
+        "base: last=mcdonald\n crm: last=McDonald\n google: last=mcdonald",
+        "google: lastName: mcdonald → McDonald",
+    );
+    check(
+        "base: company=ACME\n crm: company=ACME\n google: company=Acme",
+        "crm: company: ACME → Acme",
+    );
+    // A first link keeps the text whose case says more, wherever it is, and logs nothing.
+    check(
+        "crm: first=ANN last=mcdonald\n google: first=Ann last=McDonald",
+        "crm: firstName: ANN → Ann\ncrm: lastName: mcdonald → McDonald",
+    );
+    // Spacing alone is still no edit (the test text cannot carry it, so it is set here).
+    let base = contact("first=Mary Ann last=McDonald");
+    let mut crm = base.clone();
+    crm.name.given = " Mary  Ann ".into();
+    crm.name.family = "McDonald\u{a0}".into();
+    let m = merge(MergeInput {
+        base: Some(&base),
+        crm: &crm,
+        google: &base,
+        crm_modified_at: 0,
+        google_modified_at: 0,
+        policy: ConflictPolicy::Newest,
+        region: Region::US,
+        write_crm: true,
+        write_google: true,
+    });
+    assert_eq!(render(&m), "nothing");
 }

@@ -39,6 +39,9 @@ fn national_numbers_lose_the_trunk_prefix_and_gain_the_calling_code() {
          BR 0 11 98765 4321      => +5511987654321
          HU 06 1 234 5678        => +3612345678
          HU 06 30 123 4567       => +36301234567
+         US +36 06 1 234 5678    => +3612345678
+         HU +36 (06) 30 123 4567 => +36301234567
+         HU 0036 06 1 234 5678   => +3612345678
          CH 044 668 18 00        => +41446681800",
     );
 }
@@ -130,8 +133,63 @@ fn extensions_are_dropped_like_googles_canonical_form_drops_them() {
          US 212-555-0100 #12       => +12125550100
          US 212-555-0100 Extension: 12 => +12125550100
          US tel:+1-212-555-0100;ext=12 => +12125550100
-         GB 020 7946 0958,,123     => +442079460958",
+         GB 020 7946 0958,,123     => +442079460958
+         US 212-555-0100 x         => +12125550100
+         US 415 555 0132 X         => +14155550132
+         US 212 555 0100 ext.      => +12125550100",
     );
+}
+
+#[test]
+fn words_after_the_number_are_a_label_not_keypad_letters() {
+    check(
+        "US 415 555 0132 home        => +14155550132
+         US 415 555 0132 (office)    => +14155550132
+         US 212-555-0100 (home)      => +12125550100
+         US (415) 555-0132 cell phone => +14155550132
+         US +1 415 555 0132 - Work   => +14155550132
+         GB 020 7946 0958 Büro       => +442079460958
+         FR 01 23 45 67 89 (bureau)  => +33123456789
+         FR 06 12 34 56 78 portable  => +33612345678
+         US 212-555-0100 x12 (office) => +12125550100
+         US 1 800 GOT JUNK           => +18004685865
+         US home                     => None
+         US (office)                 => None",
+    );
+}
+
+/// Each number as typed, its region, and whether its key may pair two contacts.
+#[test]
+fn emergency_short_and_placeholder_numbers_never_pair_contacts() {
+    let mut failures = Vec::new();
+    for (input, region, matchable) in [
+        ("112", "DE", false),
+        ("911", "US", false),
+        ("999", "GB", false),
+        ("+44 999", "US", false),
+        ("000-000-0000", "US", false),
+        ("(000) 000-0000", "GB", false),
+        ("555-555-5555", "US", false),
+        ("+1 555 555 5555", "US", false),
+        ("123-456-7890", "US", false),
+        ("0123456789", "FR", false),
+        ("9876543210", "US", false),
+        ("1111", "US", false),
+        ("(415) 555-0132", "US", true),
+        ("+44 20 7946 0958", "US", true),
+        ("020 7946 0958", "GB", true),
+        ("(11) 95055-8544", "US", true),
+        ("+800 2468 1357", "US", true),
+    ] {
+        let region = Region::parse(region).unwrap();
+        let key = crate::sync::normalize::phone_value_key(input, region);
+        if is_matchable(&key) != matchable {
+            failures.push(format!(
+                "{input:?} in {region} (key {key}): expected {matchable}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
 #[test]
@@ -171,8 +229,8 @@ fn garbage_and_out_of_range_lengths_are_not_numbers() {
          US 212*555*0100         => None
          US n/a                  => None
          US ???                  => None
-         US 212-555-0100 (home)  => None
-         GB +44 (0)0 7946 0958   => None",
+         GB +44 (0)0 7946 0958   => None
+         HU +36 06 06 1 234 5678 => None",
     );
 }
 

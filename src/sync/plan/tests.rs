@@ -76,6 +76,7 @@ fn round(text: &str) -> Round {
                     etag: format!("etag-{}", words[1]),
                     updated_at: 0,
                     tag: None,
+                    extra_tags: Vec::new(),
                     groups: vec![MY_CONTACTS.to_string()],
                     contact: contact(body),
                 };
@@ -324,6 +325,7 @@ fn an_old_unlinked_google_contact_from_the_cache_still_matches_a_new_crm_contact
             etag: "e9".into(),
             updated_at: 0,
             tag: None,
+            extra_tags: Vec::new(),
             groups: vec![MY_CONTACTS.into()],
             contact: contact("first=Ann email=a@x.io"),
         },
