@@ -13,7 +13,7 @@
 //! After execution, [`Plan::commit`] writes the outcome into the state: new bases for the pairs
 //! whose writes succeeded, new links for creates, links dropped by deletions and unlinks.
 
-use super::matching::{match_contacts, Ambiguous, MatchRule};
+use super::matching::{match_contacts, Ambiguity, Ambiguous, MatchRule};
 use super::merge::{merge, Conflict, FieldDiff, MergeInput};
 use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use super::normalize::Region;
@@ -1008,6 +1008,7 @@ impl<'a> Planner<'a> {
                 id: g.resource_name.clone(),
                 name: g.contact.display_name(),
                 rule: MatchRule::Tag,
+                reason: Ambiguity::SecondCopy,
                 candidates: vec![crm_id.to_string()],
             });
         }

@@ -523,7 +523,7 @@ fn a_second_google_contact_tagged_for_one_crm_contact_is_deleted_when_it_adds_no
         "link 1 c1: first=Ann email=a@x.io
          crm 1: first=Ann email=a@x.io
          google c2 tag=1: first=Ann phone=+1 415 555 0100",
-        r#"ambiguous google "Ann" (c2): 1 candidates by link tag: 1"#,
+        r#"ambiguous google "Ann" (c2): a second copy of CRM contact 1, holding values the first lacks"#,
     );
     // Two unlinked copies (two tabs created it): one links, the emptier one goes.
     check(
