@@ -924,7 +924,9 @@ impl Engine {
             let (mut p, changed) =
                 apply_to_person(person, &u.contact, &u.fields(), self.settings.region());
             mask.extend(changed.into_iter().map(String::from));
-            if u.set_tag && tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
+            // Every write to a linked contact makes sure it carries the tag, whether or not the
+            // plan saw it missing (a tag write that failed, a person the listing did not show).
+            if tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
                 mask.push("clientData".to_string());
             }
             if p.etag.is_none() || !u.etag.is_empty() {
@@ -946,12 +948,29 @@ impl Engine {
     /// Sends a batch of Google updates as several when the persons' field masks differ: one
     /// mask for all would write every person's fields that another person changed, and one
     /// person whose untouched field Google refuses (two names from two sources, say) would
-    /// fail the whole batch, run after run. Persons with nothing to write go with the first.
+    /// fail the whole batch, run after run. A person that already holds what would be written
+    /// needs no request: its update is done. One not read (gone from Google) goes with the
+    /// first group and fails there, to be planned again.
     fn split_by_mask(&mut self, step: Step) -> Step {
         let Step::UpdateGoogle { items, round } = step else {
             return step;
         };
-        let masks: Vec<Vec<String>> = items.iter().map(|&i| self.google_updates(&[i]).1).collect();
+        let mut masks: Vec<Vec<String>> = Vec::new();
+        let mut items_left = Vec::new();
+        for i in items {
+            let mask = self.google_updates(&[i]).1;
+            let Some(u) = self.plan.as_ref().map(|p| &p.updates[i]) else {
+                continue;
+            };
+            if mask.is_empty() && self.persons.contains_key(&u.resource_name) {
+                let id = u.crm_id.clone();
+                self.google_updates_done.insert(id);
+                continue;
+            }
+            masks.push(mask);
+            items_left.push(i);
+        }
+        let items = items_left;
         let Some(first) = masks.iter().find(|m| !m.is_empty()) else {
             return Step::UpdateGoogle { items, round };
         };

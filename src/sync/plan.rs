@@ -593,20 +593,44 @@ impl<'a> Planner<'a> {
                 if !self.whole_account() {
                     return;
                 }
+                // The Google copy kept must carry the tag (a link recovered from an interrupted
+                // run may lack it), or the next run would import it back as a new contact.
+                let keep_tagged = |p: &mut Self| {
+                    if let GoogleSide::Present(g) = g {
+                        if g.tag.as_deref() != Some(link.crm_id.as_str()) {
+                            p.out.updates.push(Update {
+                                side: Side::Google,
+                                crm_id: link.crm_id.clone(),
+                                resource_name: resource_name.to_string(),
+                                name: name.clone(),
+                                diffs: Vec::new(),
+                                contact: g.contact.clone(),
+                                etag: g.etag.clone(),
+                                set_tag: true,
+                                status: None,
+                            });
+                        }
+                    }
+                };
                 match self.input.settings.crm_deletes {
-                    CrmDeletes::Keep => self.out.unlinks.push(unlink(UnlinkReason::DeletedInCrm)),
+                    CrmDeletes::Keep => {
+                        self.out.unlinks.push(unlink(UnlinkReason::DeletedInCrm));
+                        keep_tagged(self);
+                    }
                     CrmDeletes::Delete => {
                         let g_edited = matches!(g, GoogleSide::Present(g) if edited(&g.contact));
                         if g_edited {
                             self.out
                                 .unlinks
                                 .push(unlink(UnlinkReason::EditedSinceDeletion));
+                            keep_tagged(self);
                         } else if self.writes_google() {
                             self.out
                                 .deletes
                                 .push(delete(Side::Google, DeleteReason::DeletedInCrm));
                         } else {
                             self.out.unlinks.push(unlink(UnlinkReason::DeletedInCrm));
+                            keep_tagged(self);
                         }
                     }
                 }
@@ -677,10 +701,17 @@ impl<'a> Planner<'a> {
                     CrmSide::Present(c) => (&c.contact, c.modified_at),
                     _ => (&link.base, 0),
                 };
-                let (g, g_time, etag) = match google {
-                    GoogleSide::Present(g) => (&g.contact, g.updated_at, g.etag.as_str()),
-                    _ => (&link.base, 0, link.etag.as_str()),
+                let (g, g_time, etag, untagged) = match google {
+                    GoogleSide::Present(g) => (
+                        &g.contact,
+                        g.updated_at,
+                        g.etag.as_str(),
+                        g.tag.as_deref() != Some(link.crm_id.as_str()),
+                    ),
+                    _ => (&link.base, 0, link.etag.as_str(), false),
                 };
+                // A linked Google contact seen without our tag (a link recovered from an
+                // interrupted run's journal) gets it, as every linked contact carries it.
                 self.merge_pair(
                     &link.crm_id,
                     resource_name,
@@ -688,7 +719,7 @@ impl<'a> Planner<'a> {
                     (c, c_time),
                     (g, g_time),
                     etag,
-                    false,
+                    untagged,
                 );
             }
         }
