@@ -209,6 +209,7 @@ pub async fn save_state(
         crm_cursor: state.crm_cursor.clone(),
         google_unlinked: BTreeMap::new(),
         target_group: state.target_group.clone(),
+        kept_in_crm: state.kept_in_crm.clone(),
     };
     let mut texts = vec![header.to_json()];
     texts.extend(shards(&state.links, LINK_SHARDS));

@@ -974,19 +974,23 @@ impl Engine {
         let Some(first) = masks.iter().find(|m| !m.is_empty()) else {
             return Step::UpdateGoogle { items, round };
         };
-        let (now, later): (Vec<(usize, &Vec<String>)>, Vec<(usize, &Vec<String>)>) = items
-            .iter()
-            .copied()
-            .zip(&masks)
-            .partition(|(_, m)| m.is_empty() || *m == first);
+        let mut first_group = Vec::new();
+        let mut later = Vec::new();
+        for (i, m) in items.iter().copied().zip(&masks) {
+            if m.is_empty() || m == first {
+                first_group.push(i);
+            } else {
+                later.push(i);
+            }
+        }
         if !later.is_empty() {
             self.steps.push_front(Step::UpdateGoogle {
-                items: later.into_iter().map(|(i, _)| i).collect(),
+                items: later,
                 round,
             });
         }
         Step::UpdateGoogle {
-            items: now.into_iter().map(|(i, _)| i).collect(),
+            items: first_group,
             round,
         }
     }

@@ -320,10 +320,7 @@ impl World {
                         .net
                         .iter_mut()
                         .position(|f| f.count > 0 && path.contains(f.url))
-                        .map(|i| {
-                            self.net[i].count -= 1;
-                            i
-                        });
+                        .inspect(|&i| self.net[i].count -= 1);
                     let mut lose = false;
                     match fault.map(|i| &self.net[i].kind) {
                         Some(NetKind::Answer {
