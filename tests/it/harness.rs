@@ -250,6 +250,9 @@ pub enum NetKind {
     },
     /// Before Google gets the request, the user does this (once).
     UserFirst(Box<dyn Fn(&World)>),
+    /// Google refuses with 400 a request whose body passes this test (what it says of a person
+    /// whose data it will not take, such as two names from two sources).
+    RefuseIf(Box<dyn Fn(&str) -> bool>),
 }
 
 impl World {
@@ -316,10 +319,18 @@ impl World {
                         .strip_prefix(BASE)
                         .expect("our base URL")
                         .to_string();
+                    let body = req.body.as_deref().unwrap_or("");
                     let fault = self
                         .net
                         .iter_mut()
-                        .position(|f| f.count > 0 && path.contains(f.url))
+                        .position(|f| {
+                            f.count > 0
+                                && path.contains(f.url)
+                                && match &f.kind {
+                                    NetKind::RefuseIf(test) => test(body),
+                                    _ => true,
+                                }
+                        })
                         .inspect(|&i| self.net[i].count -= 1);
                     let mut lose = false;
                     match fault.map(|i| &self.net[i].kind) {
@@ -343,6 +354,16 @@ impl World {
                             }
                         }
                         Some(NetKind::LoseAnswer) => lose = true,
+                        Some(NetKind::RefuseIf(_)) => {
+                            let body = r#"{"error":{"code":400,"message":"Invalid person. The field \"names\" is a singleton for contact sources; only one value may be set.","status":"INVALID_ARGUMENT"}}"#;
+                            let input = Input::Http {
+                                status: 400,
+                                retry_after_ms: None,
+                                body: body.to_string(),
+                            };
+                            e.handle(input, self.now());
+                            continue;
+                        }
                         None => {}
                     }
                     let mut r = Request::new(req.method.as_str(), &path).bearer(&self.token);

@@ -429,3 +429,88 @@ fn a_second_google_contact_tagged_for_a_crm_contact_is_merged_back() {
     assert_eq!(w.state.links.len(), 2);
     settled(&mut w);
 }
+
+#[test]
+fn one_persons_refused_field_does_not_fail_the_others_in_its_batch() {
+    let mut w = World::new();
+    let now = w.now();
+    let ann = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    let bo = w.crm.add(person("Bo", "Ng", "b@x.io"), now);
+    w.run();
+    // Bo's Google contact got a second name from his Google profile: Google refuses any write
+    // of `names` for him, since names is a singleton for contact sources.
+    let rn = w.state.links[&bo].resource_name.clone();
+    w.net.push(NetFault {
+        url: "batchUpdateContacts",
+        count: usize::MAX,
+        kind: NetKind::RefuseIf(Box::new(move |body: &str| {
+            let v: Value = serde_json::from_str(body).unwrap_or_default();
+            v["contacts"].get(&rn).is_some()
+                && v["updateMask"].as_str().unwrap_or("").contains("names")
+        })),
+    });
+    crm_edit(&mut w, &ann, |c| c.name.given = "Anne".into());
+    crm_edit(&mut w, &bo, |c| c.emails[0].value = "bo@x.io".into());
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(twin(&w, &ann)["names"][0]["givenName"], "Anne");
+    assert_eq!(twin(&w, &bo)["emailAddresses"][0]["value"], "bo@x.io");
+    settled(&mut w);
+}
+
+#[test]
+fn labels_types_and_order_that_differ_between_the_sides_settle_in_one_sync() {
+    let mut w = World::new();
+    let now = w.now();
+    let mut c = person("Ann", "Lee", "a@x.io");
+    c.emails.push(gcontacts_sync::sync::model::Email {
+        value: "ann@home.io".into(),
+        kind: "home".into(),
+    });
+    let id = w.crm.add(with_phone(c, "+1 415 555 0100"), now);
+    // Google has the same items, unlabelled or labelled otherwise, in the other order.
+    w.google_add(&[json!({
+        "names": [{"givenName": "Ann", "familyName": "Lee"}],
+        "emailAddresses": [{"value": "ann@home.io"}, {"value": "a@x.io", "type": "other"}],
+        "phoneNumbers": [{"value": "+1 415 555 0100", "type": "home"}]
+    })]);
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(w.google().len(), 1, "linked, not duplicated");
+    let labels = |v: &Value, field: &str| -> Vec<(String, String)> {
+        v[field]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|x| {
+                let t = x["type"].as_str().unwrap_or("").to_string();
+                (x["value"].as_str().unwrap_or("").to_string(), t)
+            })
+            .collect()
+    };
+    let g = twin(&w, &id);
+    let crm = &w.crm.contacts[&id].contact;
+    let mut want: Vec<(String, String)> = crm
+        .emails
+        .iter()
+        .map(|e| (e.value.clone(), e.kind.clone()))
+        .collect();
+    let mut got = labels(&g, "emailAddresses");
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "Google holds the labels the merge settled on");
+    assert_eq!(
+        crm.emails
+            .iter()
+            .find(|e| e.value == "a@x.io")
+            .map(|e| e.kind.as_str()),
+        Some("work")
+    );
+    settled(&mut w);
+    // And a label changed later on either side travels, then settles.
+    crm_edit(&mut w, &id, |c| c.phones[0].kind = "work".into());
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(labels(&twin(&w, &id), "phoneNumbers")[0].1, "work");
+    settled(&mut w);
+}
