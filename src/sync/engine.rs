@@ -12,13 +12,24 @@
 //! persons that updates need and the listing did not bring; execute in batches within Google's
 //! limits; commit. Retries: 429, 5xx and network failures back off (Retry-After or `RetryInfo`
 //! first, else exponential with jitter drawn from the run's seed) and give up after a bound,
-//! failing only what could not be done. An etag mismatch re-reads those persons, re-plans those
-//! pairs and re-sends, at most twice. An expired sync token restarts the listing as a full one.
+//! failing only what could not be done; an answer that cannot be read counts as a failed
+//! attempt, and a wait over five minutes ends the run with `QUOTA` instead. A create that failed
+//! other than by a refusal may have reached Google: it is looked up by its tag before being
+//! sent again. An etag mismatch re-reads those persons, re-merges those pairs against them (a
+//! concurrent edit in Google is merged, not overwritten) and re-sends, at most twice. An expired
+//! sync token restarts the listing as a full one, at most twice; a listing that repeats a page
+//! ends the run. Google updates go in batches of one field mask each. The sync token moves only
+//! when every CRM write its changes led to was made; the CRM cursor only when every write was.
 //!
 //! Crash safety: the journal names the Google creates in flight and the CRM contacts created
 //! from Google. A run that finds a journal lists Google in full, so a create that reached Google
 //! is found again by its link tag instead of being sent twice, and links the CRM contacts it had
-//! created.
+//! created. A run that could not tell whether its creates were made leaves them in the journal.
+//!
+//! Reading the CRM: every id the host returns counts as present, valid or not (an invalid
+//! record is skipped with an error naming it, never taken for deleted); a deletion is inferred
+//! only from an id the host no longer returns. With a change feed, the linked contacts whose
+//! Google twin changed are read before planning.
 
 use super::mapping::{apply_to_person, google_contact, new_person};
 use super::model::{Contact, CrmContact, Field, Millis, Side};

@@ -3,12 +3,22 @@
 //! same plan, and its `Display` is the preview text users read and tests compare.
 //!
 //! How each linked pair is read:
-//! - a CRM contact the host returned is *present*; one the host reported deleted is *deleted*;
-//!   any other is *unchanged* (it holds its base values);
+//! - a CRM contact the host returned (in the view or not) is *present*; one the host reported
+//!   deleted is *deleted*; any other was not read. An unread one is taken to hold its base only
+//!   while its Google twin did not change; otherwise the pair is *deferred* (the engine reads
+//!   such records before planning, so this is rare): nothing is ever written onto a record
+//!   that was not read, and the cursors do not move past the change;
 //! - a Google contact in the listing is *present*; a tombstone, or (in a complete full listing
-//!   only) a missing contact, is *deleted*; any other is *unchanged*. An incomplete listing never
+//!   only) a missing contact, is *deleted*, unless another contact carries the link's tag (Google
+//!   renamed it: the link follows); any other is *unchanged*. An incomplete listing never
 //!   yields a deletion, and never a create in Google either, because the twin of an unmatched CRM
 //!   contact may be on a page not yet read.
+//!
+//! Fixed points: a pair neither side's scope covers is not linked (it would be unlinked again);
+//! a contact unlinked after its Google twin was deleted is not sent back unless edited; a
+//! second Google contact tagged for one CRM contact is deleted when it holds nothing its twin
+//! lacks, else reported. The mass-deletion guard counts every destructive consequence of a
+//! deletion, status changes included.
 //!
 //! After execution, [`Plan::commit`] writes the outcome into the state: new bases for the pairs
 //! whose writes succeeded, new links for creates, links dropped by deletions and unlinks.
