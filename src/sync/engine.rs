@@ -32,7 +32,7 @@
 //! Google twin changed are read before planning.
 
 use super::mapping::{apply_to_person, google_contact, new_person};
-use super::model::{Contact, CrmContact, Field, Millis, Side};
+use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
 use super::settings::{Settings, TargetGroup};
 use super::state::{AccountState, Link};
@@ -1954,11 +1954,12 @@ impl Engine {
                 .chain(self.crm_deleted.iter().map(String::as_str))
                 .chain(self.crm_invalid.iter().map(String::as_str)),
         );
-        let listed: HashMap<&str, &str> = self
+        // The map type the planner has already.
+        let listed: HashMap<&str, &GoogleContact> = self
             .listing
             .people
             .iter()
-            .map(|g| (g.resource_name.as_str(), g.etag.as_str()))
+            .map(|g| (g.resource_name.as_str(), g))
             .collect();
         let gone_if_missing = self.listing.full && self.listing.complete;
         let ids: Vec<String> = self
@@ -1967,7 +1968,7 @@ impl Engine {
             .values()
             .filter(|l| !read.contains(l.crm_id.as_str()))
             .filter(|l| match listed.get(l.resource_name.as_str()) {
-                Some(etag) => *etag != l.etag,
+                Some(g) => g.etag != l.etag,
                 None => gone_if_missing || self.listing.deleted.contains(&l.resource_name),
             })
             .map(|l| l.crm_id.clone())

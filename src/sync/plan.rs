@@ -260,7 +260,7 @@ pub struct Plan {
     pub deferred: Vec<String>,
     /// CRM contacts unlinked because their Google twin was deleted, with the values they hold:
     /// kept in the state so they are not sent back to Google unedited.
-    kept_in_crm: Vec<(String, Contact)>,
+    kept_in_crm: Vec<Link>,
     /// By CRM id, in the order planned; a later entry for an id wins, as a map insert would. A
     /// `Vec` rather than a `BTreeMap`: it is only pushed to and walked once in `commit`, and the
     /// map type existed in the wasm for this alone.
@@ -375,11 +375,13 @@ struct Planner<'a> {
     to_target: Vec<String>,
     /// Linked CRM contacts whose link this plan drops and which go back through matching.
     freed: HashSet<&'a str>,
-    /// Unlinked Google contacts carrying our tag, by the CRM id it names, in resource name order:
-    /// the twin of a linked contact whose resource name changed, or a duplicate.
-    tagged: BTreeMap<&'a str, Vec<&'a GoogleContact>>,
-    /// Links whose Google contact this plan found under a new resource name, by CRM id.
-    relinked: HashMap<&'a str, &'a GoogleContact>,
+    /// Unlinked Google contacts carrying our tag, in resource name order: the twin of a linked
+    /// contact whose resource name changed, or a duplicate. A `Vec` searched by tag, as are the
+    /// two below: few contacts are tagged and unlinked, and a map keyed by tag would be one
+    /// more collection type in the wasm.
+    tagged: Vec<&'a GoogleContact>,
+    /// Links whose Google contact this plan found under a new resource name: CRM id, contact.
+    relinked: Vec<(&'a str, &'a GoogleContact)>,
 }
 
 impl<'a> Planner<'a> {
@@ -415,8 +417,8 @@ impl<'a> Planner<'a> {
             out: Plan::default(),
             to_target: Vec::new(),
             freed: HashSet::new(),
-            tagged: BTreeMap::new(),
-            relinked: HashMap::new(),
+            tagged: Vec::new(),
+            relinked: Vec::new(),
         }
     }
 
@@ -477,11 +479,8 @@ impl<'a> Planner<'a> {
     }
 
     fn run(mut self) -> Plan {
-        for g in self.unlinked_google() {
-            if let Some(t) = g.tag.as_deref() {
-                self.tagged.entry(t).or_default().push(g);
-            }
-        }
+        self.tagged = self.unlinked_google();
+        self.tagged.retain(|g| g.tag.is_some());
         for link in self.input.state.links.values() {
             self.pair(link);
         }
@@ -534,8 +533,9 @@ impl<'a> Planner<'a> {
         if matches!(google, GoogleSide::Deleted) {
             let twin = self
                 .tagged
-                .get(link.crm_id.as_str())
-                .and_then(|t| t.first().copied());
+                .iter()
+                .copied()
+                .find(|g| g.tag.as_deref() == Some(link.crm_id.as_str()));
             if let Some(g) = twin {
                 google = GoogleSide::Present(g);
                 resource_name = g.resource_name.as_str();
@@ -563,7 +563,7 @@ impl<'a> Planner<'a> {
         }
         if relinked {
             if let GoogleSide::Present(g) = google {
-                self.relinked.insert(link.crm_id.as_str(), g);
+                self.relinked.push((link.crm_id.as_str(), g));
             }
             let name = match &crm {
                 CrmSide::Present(c) => c.contact.display_name(),
@@ -667,7 +667,7 @@ impl<'a> Planner<'a> {
                 };
                 if !self.writes_crm() {
                     self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
-                    self.keep_in_crm(&link.crm_id, current);
+                    self.keep_in_crm(link, current);
                     return;
                 }
                 match &self.input.settings.google_deletes {
@@ -677,7 +677,7 @@ impl<'a> Planner<'a> {
                         .push(delete(Side::Crm, DeleteReason::DeletedInGoogle)),
                     GoogleDeletes::Unlink => {
                         self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
-                        self.keep_in_crm(&link.crm_id, current);
+                        self.keep_in_crm(link, current);
                     }
                     GoogleDeletes::SetStatus(status) => {
                         self.out.updates.push(Update {
@@ -692,7 +692,7 @@ impl<'a> Planner<'a> {
                             status: Some(status.clone()),
                         });
                         self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
-                        self.keep_in_crm(&link.crm_id, current);
+                        self.keep_in_crm(link, current);
                     }
                 }
             }
@@ -735,10 +735,16 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn keep_in_crm(&mut self, crm_id: &str, contact: &Contact) {
-        self.out
-            .kept_in_crm
-            .push((crm_id.to_string(), contact.clone()));
+    /// Records a CRM contact unlinked after its Google twin's deletion, as a link to the twin
+    /// that was deleted with the values the contact holds (a `Link`, a type the state has
+    /// already).
+    fn keep_in_crm(&mut self, link: &Link, contact: &Contact) {
+        self.out.kept_in_crm.push(Link {
+            base: contact.clone(),
+            etag: String::new(),
+            synced_at: self.input.now,
+            ..link.clone()
+        });
     }
 
     /// A CRM contact this run sends to Google (so its Google twin stays linked even outside the
@@ -866,7 +872,7 @@ impl<'a> Planner<'a> {
                 && state
                     .kept_in_crm
                     .get(&c.id)
-                    .is_some_and(|v| !differs(v, &c.contact, region));
+                    .is_some_and(|v| !differs(&v.base, &c.contact, region));
             crm.push((c, pushable && !kept && self.in_crm_scope(&c.id)));
         }
         // Ids are unique here (`seen`), so an unstable sort gives the same order; with the other
@@ -882,8 +888,8 @@ impl<'a> Planner<'a> {
                 !extras.contains(g.resource_name.as_str())
                     && !self
                         .relinked
-                        .values()
-                        .any(|r| r.resource_name == g.resource_name)
+                        .iter()
+                        .any(|(_, r)| r.resource_name == g.resource_name)
             })
             .collect();
 
@@ -973,10 +979,18 @@ impl<'a> Planner<'a> {
         let mut extras = HashSet::new();
         let state = self.input.state;
         let tagged = std::mem::take(&mut self.tagged);
-        for (&crm_id, gs) in &tagged {
+        let mut tags: Vec<&'a str> = Vec::new();
+        for t in tagged.iter().filter_map(|g| g.tag.as_deref()) {
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        for crm_id in tags {
+            let gs = tagged.iter().filter(|g| g.tag.as_deref() == Some(crm_id));
+            let relinked = self.relinked.iter().find(|(id, _)| *id == crm_id);
             let linked: Option<(&'a str, &'a Contact)> = match state.links.get(crm_id) {
-                Some(l) if !self.freed.contains(crm_id) => Some(match self.relinked.get(crm_id) {
-                    Some(g) => (g.resource_name.as_str(), &g.contact),
+                Some(l) if !self.freed.contains(crm_id) => Some(match relinked {
+                    Some((_, g)) => (g.resource_name.as_str(), &g.contact),
                     None => match self.google_by_rn.get(l.resource_name.as_str()) {
                         Some(g) => (g.resource_name.as_str(), &g.contact),
                         // Not in this listing: as it was when last synced.
@@ -985,7 +999,7 @@ impl<'a> Planner<'a> {
                 }),
                 _ => None,
             };
-            let mut rest = gs.iter().copied();
+            let mut rest = gs.copied();
             let mut first: Option<&'a GoogleContact> = None;
             let (mut twin_rn, mut twin) = match linked {
                 Some(t) => t,
@@ -1107,7 +1121,7 @@ impl<'a> Planner<'a> {
                 for u in statuses {
                     // The status change and the unlink that goes with it wait together.
                     self.out.unlinks.retain(|l| l.crm_id != u.crm_id);
-                    self.out.kept_in_crm.retain(|(id, _)| *id != u.crm_id);
+                    self.out.kept_in_crm.retain(|l| l.crm_id != u.crm_id);
                     held.push(Delete {
                         side,
                         crm_id: u.crm_id,
@@ -1300,8 +1314,8 @@ impl Plan {
         }
         for u in &self.unlinks {
             if u.reason == UnlinkReason::DeletedInGoogle && !outcome.failed.contains(&u.crm_id) {
-                if let Some((_, c)) = self.kept_in_crm.iter().find(|(id, _)| *id == u.crm_id) {
-                    state.kept_in_crm.insert(u.crm_id.clone(), c.clone());
+                if let Some(l) = self.kept_in_crm.iter().find(|l| l.crm_id == u.crm_id) {
+                    state.kept_in_crm.insert(u.crm_id.clone(), l.clone());
                 }
             }
         }

@@ -45,9 +45,10 @@ pub struct AccountState {
     /// The target group's resource name once it exists.
     pub target_group: Option<String>,
     /// CRM contacts unlinked because their Google twin was deleted (the `unlink` and `set status`
-    /// policies), with the values they held then: a run sends one back to Google only once it
-    /// was edited, or the deletion would be undone on the next run.
-    pub kept_in_crm: BTreeMap<String, Contact>,
+    /// policies), by CRM id, as the link that was dropped with the values the contact held then
+    /// for base: a run sends one back to Google only once it was edited, or the deletion would
+    /// be undone on the next run. Links, a type the state has already.
+    pub kept_in_crm: BTreeMap<String, Link>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -139,7 +140,7 @@ impl AccountState {
             crm_cursor: &'a Option<String>,
             google_unlinked: &'a BTreeMap<String, GoogleContact>,
             target_group: &'a Option<String>,
-            kept_in_crm: &'a BTreeMap<String, Contact>,
+            kept_in_crm: &'a BTreeMap<String, Link>,
         }
         let AccountState {
             version: _,

@@ -514,3 +514,63 @@ fn labels_types_and_order_that_differ_between_the_sides_settle_in_one_sync() {
     assert_eq!(labels(&twin(&w, &id), "phoneNumbers")[0].1, "work");
     settled(&mut w);
 }
+
+#[test]
+fn a_contact_deleted_in_google_stays_deleted_there_under_the_unlink_and_status_policies() {
+    use gcontacts_sync::sync::settings::GoogleDeletes;
+    for policy in [
+        GoogleDeletes::Unlink,
+        GoogleDeletes::SetStatus("Past".into()),
+    ] {
+        let mut w = World::new();
+        w.settings.google_deletes = policy.clone();
+        let now = w.now();
+        let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+        w.run();
+        let rn = w.state.links[&id].resource_name.clone();
+        w.google_request("DELETE", &format!("/v1/{rn}:deleteContact"), None);
+        let r = w.run();
+        assert!(r.report.ok, "{:?}", r.report.errors);
+        assert!(
+            w.crm.contacts.contains_key(&id),
+            "{policy:?}: the CRM keeps it"
+        );
+        settled(&mut w);
+        assert!(w.google().is_empty(), "{policy:?}: not sent back to Google");
+        // Edited in the CRM, it goes back.
+        crm_edit(&mut w, &id, |c| c.title = "CEO".into());
+        w.run();
+        assert_eq!(w.google().len(), 1, "{policy:?}");
+        settled(&mut w);
+    }
+}
+
+#[test]
+fn a_contact_out_of_the_view_and_out_of_the_source_groups_stays_unlinked() {
+    let mut w = World::new();
+    w.settings.crm_view_id = Some(VIEW.into());
+    let now = w.now();
+    // Outside the view, linked to its Google twin through the source group myContacts.
+    let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.google_add(&[json!({"names": [{"givenName": "Ann", "familyName": "Lee"}],
+                          "emailAddresses": [{"value": "a@x.io"}]})]);
+    w.run();
+    assert!(w.state.links.contains_key(&id));
+    // The user stops syncing myContacts; a full listing (an expired token) shows it.
+    w.settings.source_groups = vec!["contactGroups/friends".into()];
+    w.em.advance_clock(8 * 86_400_000);
+    w.renew_token();
+    let r = w.run();
+    assert_eq!(r.report.unlinked, 1, "{:?}", r.plan.map(|p| p.to_string()));
+    for _ in 0..2 {
+        let r = w.run();
+        assert!(r.report.ok, "{:?}", r.report.errors);
+        assert_eq!(
+            (r.report.linked, r.report.unlinked, writes(&r)),
+            (0, 0, 0),
+            "{:?}",
+            r.plan.map(|p| p.to_string())
+        );
+    }
+    assert_eq!((w.google().len(), w.crm.contacts.len()), (1, 1));
+}
