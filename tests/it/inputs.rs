@@ -552,8 +552,10 @@ fn a_contact_out_of_the_view_and_out_of_the_source_groups_stays_unlinked() {
     let now = w.now();
     // Outside the view, linked to its Google twin through the source group myContacts.
     let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
-    w.google_add(&[json!({"names": [{"givenName": "Ann", "familyName": "Lee"}],
-                          "emailAddresses": [{"value": "a@x.io"}]})]);
+    w.google_add(
+        &[json!({"names": [{"givenName": "Ann", "familyName": "Lee"}],
+                          "emailAddresses": [{"value": "a@x.io"}]})],
+    );
     w.run();
     assert!(w.state.links.contains_key(&id));
     // The user stops syncing myContacts; a full listing (an expired token) shows it.
@@ -573,4 +575,62 @@ fn a_contact_out_of_the_view_and_out_of_the_source_groups_stays_unlinked() {
         );
     }
     assert_eq!((w.google().len(), w.crm.contacts.len()), (1, 1));
+}
+
+#[test]
+fn a_listing_that_repeats_a_page_token_ends_the_run_instead_of_looping() {
+    let mut w = World::new();
+    let now = w.now();
+    w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.net.push(NetFault {
+        url: "people/me/connections",
+        count: 1000,
+        kind: NetKind::Answer {
+            status: 200,
+            retry_after_ms: None,
+            body: r#"{"connections": [], "nextPageToken": "page-2"}"#,
+        },
+    });
+    let r = w.run();
+    assert!(!r.report.ok);
+    assert!(
+        r.report.errors[0].message.contains("repeated a page"),
+        "{:?}",
+        r.report.errors
+    );
+    assert_eq!(r.report.requests.get("people.connections.list"), Some(&2));
+    assert!(
+        w.google().is_empty(),
+        "nothing planned from a partial picture"
+    );
+    w.net.clear();
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    settled(&mut w);
+}
+
+#[test]
+fn a_listing_that_keeps_restarting_on_an_expired_token_ends_the_run() {
+    let mut w = World::new();
+    let now = w.now();
+    w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.run();
+    w.net.push(NetFault {
+        url: "people/me/connections",
+        count: 1000,
+        kind: NetKind::Answer {
+            status: 400,
+            retry_after_ms: None,
+            body: r#"{"error":{"code":400,"message":"Sync token is expired. Clear local cache and retry call without the sync token.","status":"FAILED_PRECONDITION","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"EXPIRED_SYNC_TOKEN","domain":"people.googleapis.com"}]}}"#,
+        },
+    });
+    let r = w.run();
+    assert!(!r.report.ok);
+    assert_eq!(r.report.requests.get("people.connections.list"), Some(&3));
+    assert_eq!(w.crm.contacts.len(), 1, "nothing deleted");
+    w.net.clear();
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(w.google().len(), 1);
+    settled(&mut w);
 }
