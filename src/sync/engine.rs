@@ -2008,22 +2008,25 @@ impl Engine {
         // Held deletions must come again when the user confirms them: the cursors stay where
         // they are, so the tombstones are read again (the rest of what they cover is no-op now).
         let whole = whole && plan.held.is_empty();
-        // A Google change is read once: the token moves only when every write it led to in the
-        // CRM was made (and every pair it touched was read), or a failed one is never retried.
-        let crm_done = plan.deferred.is_empty()
-            && plan
-                .updates
-                .iter()
-                .all(|u| u.side != Side::Crm || self.crm_updates_done.contains(&u.crm_id))
+        // A change is read once: each cursor moves only when every write the run planned was
+        // made and every pair it touched was read. A pair that failed keeps its old link and
+        // base, and what changed for it (a Google edit, a tombstone) must be read again, or it
+        // is never retried.
+        let all_done = plan.deferred.is_empty()
+            && outcome.failed.is_empty()
             && plan
                 .creates_crm
                 .iter()
                 .all(|c| outcome.crm_created.contains_key(&c.resource_name))
             && plan
+                .creates_google
+                .iter()
+                .all(|c| outcome.google_created.get(&c.crm_id).is_some())
+            && plan
                 .deletes
                 .iter()
-                .all(|d| d.side != Side::Crm || outcome.deleted.contains(&d.crm_id));
-        if whole && crm_done && self.listing.complete && !self.failed {
+                .all(|d| outcome.deleted.contains(&d.crm_id));
+        if whole && all_done && self.listing.complete && !self.failed {
             if let Some(t) = self.next_sync_token.take() {
                 self.state.sync_token = Some(t);
                 if self.listing.full {
@@ -2031,22 +2034,8 @@ impl Engine {
                 }
             }
         }
-        // The CRM cursor moves only when every change it covers was carried out: a pair that
-        // failed keeps its old base, and its CRM edit must be read again next time.
-        let google_done = plan
-            .creates_google
-            .iter()
-            .all(|c| outcome.google_created.get(&c.crm_id).is_some())
-            && plan
-                .deletes
-                .iter()
-                .all(|d| d.side != Side::Google || outcome.deleted.contains(&d.crm_id));
-        if whole
-            && !self.failed
-            && google_done
-            && outcome.failed.is_empty()
-            && self.report.errors.is_empty()
-        {
+        // The CRM cursor also waits for every contact the CRM returned to be readable.
+        if whole && all_done && !self.failed && self.report.errors.is_empty() {
             if let Some(c) = self.next_crm_cursor.take() {
                 self.state.crm_cursor = Some(c);
             }
