@@ -634,3 +634,28 @@ fn a_listing_that_keeps_restarting_on_an_expired_token_ends_the_run() {
     assert_eq!(w.google().len(), 1);
     settled(&mut w);
 }
+
+#[test]
+fn a_second_tab_with_older_state_links_what_the_first_created_instead_of_creating_it() {
+    let mut w = World::new();
+    let now = w.now();
+    w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.run();
+    // Two tabs hold the same saved state; contacts are added to the CRM.
+    let before = w.state.clone();
+    for i in 0..3 {
+        let now = w.now();
+        w.crm
+            .add(person(&format!("P{i}"), "Ng", &format!("p{i}@x.io")), now);
+    }
+    // The first tab syncs them; the second runs from the state it loaded before.
+    let r = w.run();
+    assert_eq!(r.report.created.google, 3);
+    w.state = before;
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(r.report.created.google, 0, "found by tag, not created again");
+    assert_eq!(w.google().len(), 4);
+    assert_eq!(w.state.links.len(), 4);
+    settled(&mut w);
+}
