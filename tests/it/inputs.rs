@@ -654,7 +654,10 @@ fn a_second_tab_with_older_state_links_what_the_first_created_instead_of_creatin
     w.state = before;
     let r = w.run();
     assert!(r.report.ok, "{:?}", r.report.errors);
-    assert_eq!(r.report.created.google, 0, "found by tag, not created again");
+    assert_eq!(
+        r.report.created.google, 0,
+        "found by tag, not created again"
+    );
     assert_eq!(w.google().len(), 4);
     assert_eq!(w.state.links.len(), 4);
     settled(&mut w);
