@@ -233,6 +233,8 @@ struct Header<'a> {
     full_sync_at: &'a Option<Millis>,
     crm_cursor: &'a Option<String>,
     target_group: &'a Option<String>,
+    /// Contacts kept in the CRM after their Google deletion: never pushed back unless edited.
+    kept_in_crm: &'a BTreeMap<String, Link>,
 }
 
 struct HeaderIn {
@@ -244,6 +246,7 @@ struct HeaderIn {
     full_sync_at: Option<Millis>,
     crm_cursor: Option<String>,
     target_group: Option<String>,
+    kept_in_crm: BTreeMap<String, Link>,
 }
 
 crate::json_struct!(HeaderIn {
@@ -254,6 +257,7 @@ crate::json_struct!(HeaderIn {
     full_sync_at: "fullSyncAt",
     crm_cursor: "crmCursor",
     target_group: "targetGroup",
+    kept_in_crm: "keptInCrm" or default,
 });
 
 /// Entries written as a JSON object: a shard's, in its map's key order, or the header's shard
@@ -391,6 +395,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
         state.full_sync_at = h.full_sync_at;
         state.crm_cursor = h.crm_cursor;
         state.target_group = h.target_group;
+        state.kept_in_crm = h.kept_in_crm;
     }
     if torn {
         state.sync_token = None;
@@ -470,6 +475,7 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
         full_sync_at: &state.full_sync_at,
         crm_cursor: &state.crm_cursor,
         target_group: &state.target_group,
+        kept_in_crm: &state.kept_in_crm,
     };
     // Invariant: plain data, as in `wrap_value`.
     let text = serde_json::to_string(&header).unwrap_or_default();

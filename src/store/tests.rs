@@ -28,6 +28,8 @@ fn state(ids: &[&str], token: &str) -> AccountState {
     s.sync_token = Some(token.into());
     s.crm_cursor = Some(format!("cursor-{token}"));
     s.target_group = Some("contactGroups/crm".into());
+    // A contact kept in the CRM after its Google deletion must stay remembered across reloads.
+    s.kept_in_crm.insert("kept".into(), link("kept", "Kim"));
     s
 }
 

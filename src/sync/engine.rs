@@ -12,16 +12,27 @@
 //! persons that updates need and the listing did not bring; execute in batches within Google's
 //! limits; commit. Retries: 429, 5xx and network failures back off (Retry-After or `RetryInfo`
 //! first, else exponential with jitter drawn from the run's seed) and give up after a bound,
-//! failing only what could not be done. An etag mismatch re-reads those persons, re-plans those
-//! pairs and re-sends, at most twice. An expired sync token restarts the listing as a full one.
+//! failing only what could not be done; an answer that cannot be read counts as a failed
+//! attempt, and a wait over five minutes ends the run with `QUOTA` instead. A create that failed
+//! other than by a refusal may have reached Google: it is looked up by its tag before being
+//! sent again. An etag mismatch re-reads those persons, re-merges those pairs against them (a
+//! concurrent edit in Google is merged, not overwritten) and re-sends, at most twice. An expired
+//! sync token restarts the listing as a full one, at most twice; a listing that repeats a page
+//! ends the run. Google updates go in batches of one field mask each. The sync token moves only
+//! when every CRM write its changes led to was made; the CRM cursor only when every write was.
 //!
 //! Crash safety: the journal names the Google creates in flight and the CRM contacts created
 //! from Google. A run that finds a journal lists Google in full, so a create that reached Google
 //! is found again by its link tag instead of being sent twice, and links the CRM contacts it had
-//! created.
+//! created. A run that could not tell whether its creates were made leaves them in the journal.
+//!
+//! Reading the CRM: every id the host returns counts as present, valid or not (an invalid
+//! record is skipped with an error naming it, never taken for deleted); a deletion is inferred
+//! only from an id the host no longer returns. With a change feed, the linked contacts whose
+//! Google twin changed are read before planning.
 
 use super::mapping::{apply_to_person, google_contact, new_person};
-use super::model::{Contact, CrmContact, Field, Millis, Side};
+use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
 use super::settings::{Settings, TargetGroup};
 use super::state::{AccountState, Link};
@@ -298,6 +309,13 @@ const CRM_BATCH: usize = 200;
 const MAX_ATTEMPTS: u32 = 6;
 const MAX_QUOTA_ATTEMPTS: u32 = 20;
 const MAX_ETAG_ROUNDS: u32 = 2;
+/// The longest wait a run makes while holding the lock: a longer `Retry-After` ends the run with
+/// `QUOTA`, saying when to try again.
+const MAX_WAIT_MS: u64 = 5 * 60_000;
+/// Full listings an expired sync token may restart before the run gives up.
+const MAX_RESTARTS: u32 = 2;
+/// What the look-up of creates whose answer was lost reads: the link tag is all it needs.
+const TAG_FIELDS: &str = "clientData,metadata";
 const READ_MASK: &str = "metadata,clientData,memberships";
 
 #[derive(Clone, Debug, PartialEq)]
@@ -324,6 +342,16 @@ enum Step {
         confirm_deleted: bool,
     },
     Plan,
+    /// Looks up by their link tag the creates of a batch whose answer was lost, before any is
+    /// sent again: a full listing of the tags alone.
+    FindCreated {
+        items: Vec<usize>,
+        page_token: Option<String>,
+    },
+    /// Re-merges the pairs of a Google update batch against their persons just re-read.
+    Remerge {
+        items: Vec<usize>,
+    },
     WriteJournal,
     BatchGet {
         names: Vec<String>,
@@ -386,6 +414,19 @@ pub struct Engine {
     /// Read through the change feed from a cursor: unchanged CRM contacts were not loaded.
     crm_incremental: bool,
     all_crm_loaded: bool,
+    /// CRM ids the host returned as invalid records: present, but not readable this run.
+    crm_invalid: Vec<String>,
+    /// Page tokens (and change-feed cursors) already asked for, by listing: a repeat would loop.
+    pages_seen: Vec<String>,
+    /// Full listings restarted after an expired sync token.
+    restarts: u32,
+    /// The attempts counted before the answer being handled: an unreadable success answer is a
+    /// failed attempt, not a fresh start.
+    prior_attempts: u32,
+    /// A Google create went unanswered (a lost connection, a 5xx, an unreadable answer): the
+    /// creates not known made stay in the journal, so the next run looks them up by tag before
+    /// sending any again.
+    creates_unanswered: bool,
     next_crm_cursor: Option<String>,
     // What it plans and did.
     plan: Option<Plan>,
@@ -455,6 +496,11 @@ impl Engine {
             target_group: None,
             crm_incremental: false,
             all_crm_loaded: false,
+            crm_invalid: Vec::new(),
+            pages_seen: Vec::new(),
+            restarts: 0,
+            prior_attempts: 0,
+            creates_unanswered: false,
             next_crm_cursor: None,
             plan: None,
             outcome: Outcome::default(),
@@ -566,6 +612,7 @@ impl Engine {
                 self.finish_run(now);
                 return Action::Done;
             };
+            let step = self.split_by_mask(step);
             if let Some(action) = self.act(&step, now) {
                 self.in_flight = Some(step);
                 return action;
@@ -593,7 +640,7 @@ impl Engine {
                 body,
             } => {
                 if (200..300).contains(&status) {
-                    self.attempts = 0;
+                    self.prior_attempts = std::mem::take(&mut self.attempts);
                     self.http_ok(step, &body, now);
                 } else {
                     self.http_error(step, status, retry_after_ms, &body, now);
@@ -714,7 +761,24 @@ impl Engine {
             Step::WriteJournal => Some(Action::SaveJournal(Some(
                 serde_json::to_string(&self.journal).unwrap_or_default(),
             ))),
-            Step::ClearJournal => Some(Action::SaveJournal(None)),
+            Step::ClearJournal => Some(Action::SaveJournal(
+                (!self.journal.google_creates.is_empty())
+                    .then(|| serde_json::to_string(&self.journal).unwrap_or_default()),
+            )),
+            Step::FindCreated { page_token, .. } => {
+                let q = ListConnections {
+                    person_fields: TAG_FIELDS.to_string(),
+                    page_token: page_token.clone(),
+                    request_sync_token: false,
+                    ..ListConnections::default()
+                };
+                let req = self.api.list_connections(&q);
+                self.http(req)
+            }
+            Step::Remerge { items } => {
+                self.remerge(items, now);
+                None
+            }
             Step::BatchGet { names } => match self.api.batch_get(names, PERSON_FIELDS) {
                 Ok(req) => self.http(req),
                 Err(e) => {
@@ -818,8 +882,12 @@ impl Engine {
                 let plan = self.plan.as_ref()?;
                 // Contacts by id, the map type the planner has already (a map to their
                 // `modified_at` alone would be one more hash map type in the wasm).
-                let seen: HashMap<&str, &CrmContact> =
-                    self.crm.iter().map(|c| (c.id.as_str(), c)).collect();
+                let seen: HashMap<&str, &CrmContact> = self
+                    .crm
+                    .iter()
+                    .chain(&self.crm_other)
+                    .map(|c| (c.id.as_str(), c))
+                    .collect();
                 let items = items
                     .iter()
                     .map(|&i| {
@@ -867,7 +935,9 @@ impl Engine {
             let (mut p, changed) =
                 apply_to_person(person, &u.contact, &u.fields(), self.settings.region());
             mask.extend(changed.into_iter().map(String::from));
-            if u.set_tag && tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
+            // Every write to a linked contact makes sure it carries the tag, whether or not the
+            // plan saw it missing (a tag write that failed, a person the listing did not show).
+            if tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
                 mask.push("clientData".to_string());
             }
             if p.etag.is_none() || !u.etag.is_empty() {
@@ -884,6 +954,117 @@ impl Engine {
             people.clear();
         }
         (people, mask)
+    }
+
+    /// Sends a batch of Google updates as several when the persons' field masks differ: one
+    /// mask for all would write every person's fields that another person changed, and one
+    /// person whose untouched field Google refuses (two names from two sources, say) would
+    /// fail the whole batch, run after run. A person that already holds what would be written
+    /// needs no request: its update is done. One not read (gone from Google) goes with the
+    /// first group and fails there, to be planned again.
+    fn split_by_mask(&mut self, step: Step) -> Step {
+        let Step::UpdateGoogle { items, round } = step else {
+            return step;
+        };
+        let mut masks: Vec<Vec<String>> = Vec::new();
+        let mut items_left = Vec::new();
+        for i in items {
+            let mask = self.google_updates(&[i]).1;
+            let Some(u) = self.plan.as_ref().map(|p| &p.updates[i]) else {
+                continue;
+            };
+            if mask.is_empty() && self.persons.contains_key(&u.resource_name) {
+                let id = u.crm_id.clone();
+                self.google_updates_done.insert(id);
+                continue;
+            }
+            masks.push(mask);
+            items_left.push(i);
+        }
+        let items = items_left;
+        let Some(first) = masks.iter().find(|m| !m.is_empty()) else {
+            return Step::UpdateGoogle { items, round };
+        };
+        let mut first_group = Vec::new();
+        let mut later = Vec::new();
+        for (i, m) in items.iter().copied().zip(&masks) {
+            if m.is_empty() || m == first {
+                first_group.push(i);
+            } else {
+                later.push(i);
+            }
+        }
+        if !later.is_empty() {
+            self.steps.push_front(Step::UpdateGoogle {
+                items: later,
+                round,
+            });
+        }
+        Step::UpdateGoogle {
+            items: first_group,
+            round,
+        }
+    }
+
+    /// Re-merges the pairs of `items` (Google updates refused for a stale etag) against their
+    /// persons just re-read: what changed in Google meanwhile is merged like any edit, so it
+    /// is neither overwritten in Google nor lost to the CRM. A pair whose person could not be
+    /// read is left for the next run.
+    fn remerge(&mut self, items: &[usize], now: Millis) {
+        let Some(mut plan) = self.plan.take() else {
+            return;
+        };
+        let listing = GoogleListing::default();
+        let input = PlanInput {
+            state: &self.state,
+            settings: &self.settings,
+            crm: &self.crm,
+            crm_other: &self.crm_other,
+            crm_deleted: &[],
+            google: &listing,
+            target_group: self.target_group.as_deref(),
+            scope: &self.config.scope,
+            confirm_deletions: self.config.confirm_deletions,
+            now,
+        };
+        let mut crm_updates = Vec::new();
+        let mut nothing_left = Vec::new();
+        for &i in items {
+            let u = &plan.updates[i];
+            let fresh = self
+                .persons
+                .get(&u.resource_name)
+                .and_then(|p| google_contact(p, &self.config.instance_id).ok());
+            let crm = self
+                .crm
+                .iter()
+                .chain(&self.crm_other)
+                .find(|c| c.id == u.crm_id);
+            let (Some(fresh), Some(crm)) = (fresh, crm) else {
+                continue;
+            };
+            let r = plan.remerge(i, input, crm, &fresh);
+            if !r.google_write {
+                nothing_left.push(plan.updates[i].crm_id.clone());
+            }
+            crm_updates.extend(r.new_crm_update);
+        }
+        self.report.conflicts = plan.conflicts.clone();
+        self.plan = Some(plan);
+        // Google holds the merged values already: nothing left to send for these.
+        for id in nothing_left {
+            self.google_updates_done.insert(id);
+        }
+        if !crm_updates.is_empty() {
+            self.writes_total += crm_updates.len();
+            let at = self
+                .steps
+                .iter()
+                .position(|s| *s == Step::Commit)
+                .unwrap_or(self.steps.len());
+            self.steps
+                .insert(at, Step::UpdateCrm { items: crm_updates });
+        }
     }
 
     fn make_plan(&mut self, now: Millis) {
@@ -1010,9 +1191,13 @@ impl Engine {
 
     fn http_ok(&mut self, step: Step, body: &str, now: Millis) {
         match step {
-            Step::FindGroup { page_token: _ } => {
-                let Ok(r) = json::from_str::<ListContactGroupsResponse>(body) else {
-                    return self.abort("GOOGLE_ERROR", "unreadable contact group list".into());
+            Step::FindGroup { page_token } => {
+                let r = match json::from_str::<ListContactGroupsResponse>(body) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let step = Step::FindGroup { page_token };
+                        return self.unreadable(step, now, "contact group list", &e);
+                    }
                 };
                 let name = match &self.settings.target_group {
                     TargetGroup::Named(n) => n.clone(),
@@ -1021,6 +1206,9 @@ impl Engine {
                 if let Some(rn) = find_group(&r.contact_groups, &name) {
                     self.set_target_group(rn);
                 } else if let Some(t) = r.next_page_token {
+                    if self.repeated_page("groups", &t) {
+                        return;
+                    }
                     self.steps.push_front(Step::FindGroup {
                         page_token: Some(t),
                     });
@@ -1028,25 +1216,20 @@ impl Engine {
                     self.steps.push_front(Step::CreateGroup { name });
                 }
             }
-            Step::CreateGroup { .. } => match json::from_str::<ContactGroup>(body) {
+            Step::CreateGroup { name } => match json::from_str::<ContactGroup>(body) {
                 Ok(ContactGroup {
                     resource_name: Some(rn),
                     ..
                 }) => self.set_target_group(rn),
-                _ => self.abort("GOOGLE_ERROR", "unreadable created group".into()),
+                Ok(_) => self.abort("GOOGLE_ERROR", "the created group has no name".into()),
+                Err(e) => self.unreadable(Step::CreateGroup { name }, now, "created group", &e),
             },
             Step::ListGoogle { page_token } => {
                 let r: ListConnectionsResponse = match json::from_str(body) {
                     Ok(r) => r,
                     Err(e) => {
-                        return self.retry_or_fail(
-                            Step::ListGoogle { page_token },
-                            now,
-                            None,
-                            false,
-                            "GOOGLE_ERROR",
-                            &format!("unreadable contact listing: {e}"),
-                        )
+                        let step = Step::ListGoogle { page_token };
+                        return self.unreadable(step, now, "contact listing", &e);
                     }
                 };
                 for person in r.connections {
@@ -1077,6 +1260,9 @@ impl Engine {
                 }
                 match r.next_page_token {
                     Some(t) => {
+                        if self.repeated_page("people", &t) {
+                            return;
+                        }
                         self.progress = Some((self.listing.people.len(), 0, "reading Google"));
                         self.steps.push_front(Step::ListGoogle {
                             page_token: Some(t),
@@ -1089,8 +1275,47 @@ impl Engine {
                     }
                 }
             }
-            Step::BatchGet { .. } => {
-                if let Ok(r) = json::from_str::<GetPeopleResponse>(body) {
+            Step::FindCreated { items, page_token } => {
+                let r: ListConnectionsResponse = match json::from_str(body) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let step = Step::FindCreated { items, page_token };
+                        return self.unreadable(step, now, "contact listing", &e);
+                    }
+                };
+                self.found_created(&items, r.connections);
+                let remaining: Vec<usize> = items
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        self.plan.as_ref().is_some_and(|p| {
+                            self.outcome
+                                .google_created
+                                .get(&p.creates_google[i].crm_id)
+                                .is_none()
+                        })
+                    })
+                    .collect();
+                match r.next_page_token {
+                    Some(t) if !remaining.is_empty() => {
+                        if self.repeated_page("lookup", &t) {
+                            return;
+                        }
+                        self.steps.push_front(Step::FindCreated {
+                            items: remaining,
+                            page_token: Some(t),
+                        });
+                    }
+                    // Not in Google: the lost answer was a create that never happened.
+                    _ if !remaining.is_empty() => {
+                        self.steps
+                            .push_front(Step::CreateGoogle { items: remaining });
+                    }
+                    _ => {}
+                }
+            }
+            Step::BatchGet { names } => match json::from_str::<GetPeopleResponse>(body) {
+                Ok(r) => {
                     for item in r.responses {
                         let ok = item.is_ok();
                         if let Some(p) = item.person.filter(|_| ok) {
@@ -1100,9 +1325,17 @@ impl Engine {
                         }
                     }
                 }
-            }
+                Err(e) => self.unreadable(Step::BatchGet { names }, now, "contacts read", &e),
+            },
             Step::CreateGoogle { items } => {
-                let r: BatchCreateContactsResponse = json::from_str(body).unwrap_or_default();
+                let r: BatchCreateContactsResponse = match json::from_str(body) {
+                    Ok(r) => r,
+                    // Google may have made them: looked up by tag before being sent again.
+                    Err(e) => {
+                        let step = Step::CreateGoogle { items };
+                        return self.unreadable(step, now, "created contacts", &e);
+                    }
+                };
                 let Some(plan) = self.plan.as_ref() else {
                     return;
                 };
@@ -1120,13 +1353,33 @@ impl Engine {
                 self.report.created.add(Side::Google, n);
                 self.advance(items.len(), "creating in Google");
             }
-            Step::UpdateGoogle { items, .. } => {
-                let r: BatchUpdateContactsResponse = json::from_str(body).unwrap_or_default();
+            Step::UpdateGoogle { items, round } => {
+                // An empty 200 (no readMask echo) is a success; a body that is not Google's
+                // answer (a proxy's page) is not.
+                let r: BatchUpdateContactsResponse = match body.trim() {
+                    "" => BatchUpdateContactsResponse::default(),
+                    text => match json::from_str(text) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            let step = Step::UpdateGoogle { items, round };
+                            return self.unreadable(step, now, "updated contacts", &e);
+                        }
+                    },
+                };
                 self.google_updated(&items, r);
                 self.advance(items.len(), "updating Google");
             }
-            Step::TagGoogle { .. } => {
-                let r: BatchUpdateContactsResponse = json::from_str(body).unwrap_or_default();
+            Step::TagGoogle { items } => {
+                let r: BatchUpdateContactsResponse = match body.trim() {
+                    "" => BatchUpdateContactsResponse::default(),
+                    text => match json::from_str(text) {
+                        Ok(r) => r,
+                        Err(e) => {
+                            let step = Step::TagGoogle { items };
+                            return self.unreadable(step, now, "tagged contacts", &e);
+                        }
+                    },
+                };
                 for (rn, res) in r.update_result.0 {
                     if let Some(etag) = res.person.and_then(|p| p.etag) {
                         self.outcome.google_etags.insert(rn, etag);
@@ -1145,6 +1398,63 @@ impl Engine {
             Step::AddToGroup { names, .. } => self.advance(names.len(), "adding to the group"),
             _ => {}
         }
+    }
+
+    /// A success status whose body is not the answer expected (a proxy's or a captive portal's
+    /// page): a failed attempt like any other, so it is retried within the same bound.
+    fn unreadable(&mut self, step: Step, now: Millis, what: &str, e: &dyn std::fmt::Display) {
+        self.attempts = self.prior_attempts;
+        let message = format!("Google's answer ({what}) could not be read: {e}");
+        self.retry_or_fail(step, now, None, false, "GOOGLE_ERROR", &message);
+    }
+
+    /// Whether a listing hands out a page token (or cursor) it handed out before; if so the run
+    /// ends, since following it would loop for ever.
+    fn repeated_page(&mut self, listing: &str, token: &str) -> bool {
+        let key = format!("{listing}:{token}");
+        if self.pages_seen.contains(&key) {
+            let code = if listing.starts_with("crm") {
+                "HOST_ERROR"
+            } else {
+                "GOOGLE_ERROR"
+            };
+            self.abort(
+                code,
+                format!("the {listing} listing repeated a page; stopped rather than loop"),
+            );
+            return true;
+        }
+        self.pages_seen.push(key);
+        false
+    }
+
+    /// Records the creates of `items` that a look-up found in Google by their tag.
+    fn found_created(&mut self, items: &[usize], people: Vec<Person>) {
+        let Some(plan) = self.plan.as_ref() else {
+            return;
+        };
+        let wanted: Vec<&str> = items
+            .iter()
+            .map(|&i| plan.creates_google[i].crm_id.as_str())
+            .collect();
+        let mut found = Vec::new();
+        for p in people {
+            let Some(rn) = p.resource_name.clone() else {
+                continue;
+            };
+            for crm_id in tag::crm_ids(&p.client_data, &self.config.instance_id) {
+                if wanted.contains(&crm_id.as_str())
+                    && self.outcome.google_created.get(&crm_id).is_none()
+                    && !found.iter().any(|(id, _)| id == &crm_id)
+                {
+                    found.push((crm_id, (rn.clone(), p.etag.clone().unwrap_or_default())));
+                }
+            }
+        }
+        let n = found.len();
+        self.outcome.google_created.extend(found);
+        self.report.created.add(Side::Google, n);
+        self.advance(n, "creating in Google");
     }
 
     fn set_target_group(&mut self, rn: String) {
@@ -1190,7 +1500,19 @@ impl Engine {
         let err = ApiError::parse(status, body);
         match (&err, &step) {
             (ApiError::ExpiredSyncToken, Step::ListGoogle { .. }) => {
-                // An expired token means a full listing and a reconcile, never deletions.
+                // An expired token means a full listing and a reconcile, never deletions; a
+                // full listing that keeps being refused so would restart for ever.
+                self.restarts += 1;
+                if self.restarts > MAX_RESTARTS {
+                    return self.abort(
+                        "GOOGLE_ERROR",
+                        format!(
+                            "Google's listing restarted {} times (expired sync token); stopped",
+                            self.restarts
+                        ),
+                    );
+                }
+                self.pages_seen.retain(|p| !p.starts_with("people:"));
                 self.state.sync_token = None;
                 self.full_listing = true;
                 self.listing = GoogleListing::default();
@@ -1255,11 +1577,14 @@ impl Engine {
         for rn in &names {
             self.persons.remove(rn);
         }
-        // Re-read, then re-send with the fresh etags. Only the planned fields are written onto
-        // the fresh person, so a concurrent change to other fields survives.
+        // Re-read, re-merge against what Google holds now (a concurrent edit there is merged
+        // like any other, and reaches the CRM), then re-send with the fresh etags.
         self.steps.push_front(Step::UpdateGoogle {
             items: items.clone(),
             round: round + 1,
+        });
+        self.steps.push_front(Step::Remerge {
+            items: items.clone(),
         });
         for chunk in names.chunks(MAX_BATCH_GET).rev() {
             self.steps.push_front(Step::BatchGet {
@@ -1282,6 +1607,26 @@ impl Engine {
         code: &str,
         message: &str,
     ) {
+        if let Some(w) = wait.filter(|&w| w > MAX_WAIT_MS) {
+            // Waiting that long would hold the lock (and the tab) for nothing.
+            let until = format_rfc3339(now.saturating_add(w.min(i64::MAX as u64) as Millis));
+            return self.abort(
+                "QUOTA",
+                format!("Google asked to wait until {until} ({message}); try again then"),
+            );
+        }
+        // A create that failed other than by a refusal (429) may have reached Google: it is
+        // looked up by its tag before it is sent again.
+        let step = match step {
+            Step::CreateGoogle { items } if !quota => {
+                self.creates_unanswered = true;
+                Step::FindCreated {
+                    items,
+                    page_token: None,
+                }
+            }
+            step => step,
+        };
         self.attempts += 1;
         let limit = if quota {
             MAX_QUOTA_ATTEMPTS
@@ -1321,7 +1666,8 @@ impl Engine {
             idx.iter().map(|&i| f(i)).collect::<Vec<_>>().join(", ")
         };
         let detail = match (&step, plan) {
-            (Step::CreateGoogle { items }, Some(p)) => {
+            (Step::CreateGoogle { items }, Some(p))
+            | (Step::FindCreated { items, .. }, Some(p)) => {
                 Some(names(items, &|i| p.creates_google[i].name.clone()))
             }
             (Step::UpdateGoogle { items, .. }, Some(p)) => {
@@ -1338,6 +1684,17 @@ impl Engine {
             | Step::ListGoogle { .. }
             | Step::ListCrm { .. }
             | Step::GetCrm { .. } => self.abort(code, message.to_string()),
+            Step::FindCreated { .. } => {
+                // Whether these reached Google is unknown: the journal keeps them (see
+                // `commit`), and the next run looks them up before sending any again.
+                self.report.ok = false;
+                let message = format!(
+                    "{message}; whether Google made these contacts is unknown, the next run \
+                     looks them up before sending them again (contacts: {})",
+                    detail.unwrap_or_default()
+                );
+                self.error(code, message, None);
+            }
             _ => {
                 self.report.ok = false;
                 let message = match detail {
@@ -1369,6 +1726,10 @@ impl Engine {
                         Some(id) => format!("CRM contact {id} skipped: {}", bad.message),
                         None => format!("a CRM contact was skipped: {}", bad.message),
                     };
+                    // Present although unreadable: never taken for deleted.
+                    if let Some(id) = &bad.id {
+                        self.crm_invalid.push(id.clone());
+                    }
                     self.error("INVALID_INPUT", message, bad.id);
                 }
             }
@@ -1385,6 +1746,8 @@ impl Engine {
                     self.crm.extend(good);
                 }
                 match next_page_token {
+                    Some(t)
+                        if self.repeated_page(if other { "crm all" } else { "crm view" }, &t) => {}
                     Some(t) => self.steps.push_front(Step::ListCrm {
                         view,
                         page_token: Some(t),
@@ -1401,20 +1764,33 @@ impl Engine {
                 if confirm_deleted {
                     let mut found = HashSet::new();
                     found.extend(good.iter().map(|c| c.id.as_str()));
-                    self.crm_deleted = ids
+                    found.extend(self.crm_invalid.iter().map(String::as_str));
+                    let deleted: Vec<String> = ids
                         .iter()
                         .filter(|id| !found.contains(id.as_str()))
                         .cloned()
                         .collect();
-                    self.crm_other.extend(good);
+                    self.crm_deleted.extend(deleted);
+                    // Without a view every contact is in scope; with one, these are outside it.
+                    if self.settings.crm_view_id.is_none() {
+                        self.crm.extend(good);
+                    } else {
+                        self.crm_other.extend(good);
+                    }
                 } else {
                     let mut found = HashSet::new();
                     found.extend(good.iter().map(|c| c.id.as_str()));
-                    for id in ids.iter().filter(|id| !found.contains(id.as_str())) {
+                    found.extend(self.crm_invalid.iter().map(String::as_str));
+                    let missing: Vec<String> = ids
+                        .iter()
+                        .filter(|id| !found.contains(id.as_str()))
+                        .cloned()
+                        .collect();
+                    for id in missing {
                         self.error(
                             "INVALID_INPUT",
                             format!("the CRM has no contact with id {id:?}"),
-                            Some(id.clone()),
+                            Some(id),
                         );
                     }
                     self.crm.extend(good);
@@ -1513,6 +1889,9 @@ impl Engine {
                 .filter(|id| self.state.links.contains_key(id)),
         );
         if more {
+            if self.repeated_page("crm changes", &cursor) {
+                return;
+            }
             self.steps.push_front(Step::CrmChanges {
                 cursor: Some(cursor.clone()),
             });
@@ -1520,6 +1899,8 @@ impl Engine {
             // From no cursor the feed listed everything: linked contacts it did not return are
             // checked like after a full listing.
             self.after_crm_listing(true);
+        } else {
+            self.read_changed_pairs();
         }
         self.next_crm_cursor = Some(cursor);
     }
@@ -1541,6 +1922,8 @@ impl Engine {
                 .chain(&self.crm_other)
                 .map(|c| c.id.as_str()),
         );
+        // An invalid record is still there: only an id the CRM no longer returns is a deletion.
+        seen.extend(self.crm_invalid.iter().map(String::as_str));
         let missing: Vec<String> = self
             .state
             .links
@@ -1552,6 +1935,47 @@ impl Engine {
             // Before the Plan step, which is next in the queue.
             self.steps.push_front(Step::GetCrm {
                 ids: missing,
+                confirm_deleted: true,
+            });
+        }
+    }
+
+    /// With a change feed, the CRM contacts it did not return are unchanged but unread. Those
+    /// whose Google twin changed (a new etag, a tombstone, missing from a full listing) are
+    /// read before planning: the merge needs the real record, and a write must carry its
+    /// `modifiedAt`. One the CRM no longer has is deleted.
+    fn read_changed_pairs(&mut self) {
+        let mut read = HashSet::new();
+        read.extend(
+            self.crm
+                .iter()
+                .chain(&self.crm_other)
+                .map(|c| c.id.as_str())
+                .chain(self.crm_deleted.iter().map(String::as_str))
+                .chain(self.crm_invalid.iter().map(String::as_str)),
+        );
+        // The map type the planner has already.
+        let listed: HashMap<&str, &GoogleContact> = self
+            .listing
+            .people
+            .iter()
+            .map(|g| (g.resource_name.as_str(), g))
+            .collect();
+        let gone_if_missing = self.listing.full && self.listing.complete;
+        let ids: Vec<String> = self
+            .state
+            .links
+            .values()
+            .filter(|l| !read.contains(l.crm_id.as_str()))
+            .filter(|l| match listed.get(l.resource_name.as_str()) {
+                Some(g) => g.etag != l.etag,
+                None => gone_if_missing || self.listing.deleted.contains(&l.resource_name),
+            })
+            .map(|l| l.crm_id.clone())
+            .collect();
+        for chunk in ids.chunks(CRM_PAGE as usize).rev() {
+            self.steps.push_front(Step::GetCrm {
+                ids: chunk.to_vec(),
                 confirm_deleted: true,
             });
         }
@@ -1584,7 +2008,25 @@ impl Engine {
         // Held deletions must come again when the user confirms them: the cursors stay where
         // they are, so the tombstones are read again (the rest of what they cover is no-op now).
         let whole = whole && plan.held.is_empty();
-        if whole && self.listing.complete && !self.failed {
+        // A change is read once: each cursor moves only when every write the run planned was
+        // made and every pair it touched was read. A pair that failed keeps its old link and
+        // base, and what changed for it (a Google edit, a tombstone) must be read again, or it
+        // is never retried.
+        let all_done = plan.deferred.is_empty()
+            && outcome.failed.is_empty()
+            && plan
+                .creates_crm
+                .iter()
+                .all(|c| outcome.crm_created.contains_key(&c.resource_name))
+            && plan
+                .creates_google
+                .iter()
+                .all(|c| outcome.google_created.get(&c.crm_id).is_some())
+            && plan
+                .deletes
+                .iter()
+                .all(|d| outcome.deleted.contains(&d.crm_id));
+        if whole && all_done && self.listing.complete && !self.failed {
             if let Some(t) = self.next_sync_token.take() {
                 self.state.sync_token = Some(t);
                 if self.listing.full {
@@ -1592,14 +2034,21 @@ impl Engine {
                 }
             }
         }
-        // The CRM cursor moves only when every change it covers was carried out: a pair that
-        // failed keeps its old base, and its CRM edit must be read again next time.
-        if whole && !self.failed && outcome.failed.is_empty() && self.report.errors.is_empty() {
+        // The CRM cursor also waits for every contact the CRM returned to be readable.
+        if whole && all_done && !self.failed && self.report.errors.is_empty() {
             if let Some(c) = self.next_crm_cursor.take() {
                 self.state.crm_cursor = Some(c);
             }
         }
         self.journal = Journal::default();
+        if self.creates_unanswered {
+            self.journal.google_creates = plan
+                .creates_google
+                .iter()
+                .filter(|c| outcome.google_created.get(&c.crm_id).is_none())
+                .map(|c| c.crm_id.clone())
+                .collect();
+        }
         self.outcome = outcome;
     }
 

@@ -73,6 +73,9 @@ pub enum Ambiguity {
     NamesDiffer,
     /// A Google contact carries this CRM instance's tag for several CRM contacts.
     SeveralTags,
+    /// A second Google contact tagged for a CRM contact that has a twin already, holding
+    /// values the twin lacks (so it is not deleted as a duplicate).
+    SecondCopy,
 }
 
 /// A contact set aside, with its candidates: nothing is linked or created for it or for them.
@@ -108,6 +111,10 @@ impl fmt::Display for Ambiguous {
                 f,
                 "tagged for {} CRM contacts: {list}",
                 self.candidates.len()
+            ),
+            Ambiguity::SecondCopy => write!(
+                f,
+                "a second copy of CRM contact {list}, holding values the first lacks"
             ),
         }
     }

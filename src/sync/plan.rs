@@ -3,17 +3,27 @@
 //! same plan, and its `Display` is the preview text users read and tests compare.
 //!
 //! How each linked pair is read:
-//! - a CRM contact the host returned is *present*; one the host reported deleted is *deleted*;
-//!   any other is *unchanged* (it holds its base values);
+//! - a CRM contact the host returned (in the view or not) is *present*; one the host reported
+//!   deleted is *deleted*; any other was not read. An unread one is taken to hold its base only
+//!   while its Google twin did not change; otherwise the pair is *deferred* (the engine reads
+//!   such records before planning, so this is rare): nothing is ever written onto a record
+//!   that was not read, and the cursors do not move past the change;
 //! - a Google contact in the listing is *present*; a tombstone, or (in a complete full listing
-//!   only) a missing contact, is *deleted*; any other is *unchanged*. An incomplete listing never
+//!   only) a missing contact, is *deleted*, unless another contact carries the link's tag (Google
+//!   renamed it: the link follows); any other is *unchanged*. An incomplete listing never
 //!   yields a deletion, and never a create in Google either, because the twin of an unmatched CRM
 //!   contact may be on a page not yet read.
+//!
+//! Fixed points: a pair neither side's scope covers is not linked (it would be unlinked again);
+//! a contact unlinked after its Google twin was deleted is not sent back unless edited; a
+//! second Google contact tagged for one CRM contact is deleted when it holds nothing its twin
+//! lacks, else reported. The mass-deletion guard counts every destructive consequence of a
+//! deletion, status changes included.
 //!
 //! After execution, [`Plan::commit`] writes the outcome into the state: new bases for the pairs
 //! whose writes succeeded, new links for creates, links dropped by deletions and unlinks.
 
-use super::matching::{match_contacts, Ambiguous, MatchRule};
+use super::matching::{match_contacts, Ambiguity, Ambiguous, MatchRule};
 use super::merge::{merge, Conflict, FieldDiff, MergeInput};
 use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use super::normalize::Region;
@@ -149,6 +159,9 @@ impl Update {
 pub enum DeleteReason {
     DeletedInGoogle,
     DeletedInCrm,
+    /// A second Google contact tagged for the same CRM contact (two runs that could not exclude
+    /// each other both created it), holding nothing its twin lacks.
+    Duplicate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,6 +254,13 @@ pub struct Plan {
     pub conflicts: Vec<PairConflict>,
     pub ambiguous: Vec<Ambiguous>,
     pub held: Vec<HeldDeletions>,
+    /// Linked CRM contacts whose Google twin changed but whose CRM record this run did not read:
+    /// nothing is written for them (a value is never written onto a side that was not read), so
+    /// the run must not move its cursors past that change.
+    pub deferred: Vec<String>,
+    /// CRM contacts unlinked because their Google twin was deleted, with the values they hold:
+    /// kept in the state so they are not sent back to Google unedited.
+    kept_in_crm: Vec<Link>,
     /// By CRM id, in the order planned; a later entry for an id wins, as a map insert would. A
     /// `Vec` rather than a `BTreeMap`: it is only pushed to and walked once in `commit`, and the
     /// map type existed in the wasm for this alone.
@@ -324,8 +344,12 @@ pub fn plan(input: PlanInput<'_>) -> Plan {
 
 /// Links of the pairs a run looks at, with both sides read.
 enum CrmSide<'a> {
+    /// Read, and different from the base.
     Present(&'a CrmContact),
+    /// Read and equal to the base, or (with a change feed) not changed since the last run.
     Unchanged,
+    /// Not read this run: its values are unknown.
+    Unread,
     Deleted,
 }
 
@@ -338,7 +362,10 @@ enum GoogleSide<'a> {
 struct Planner<'a> {
     input: PlanInput<'a>,
     region: Region,
+    /// Every CRM contact read, in the view or not.
     crm_by_id: HashMap<&'a str, &'a CrmContact>,
+    /// The ids of the CRM contacts in the view: the ones this run sends to Google.
+    view_ids: HashSet<&'a str>,
     google_by_rn: HashMap<&'a str, &'a GoogleContact>,
     crm_deleted: HashSet<&'a str>,
     google_deleted: HashSet<&'a str>,
@@ -348,6 +375,13 @@ struct Planner<'a> {
     to_target: Vec<String>,
     /// Linked CRM contacts whose link this plan drops and which go back through matching.
     freed: HashSet<&'a str>,
+    /// Unlinked Google contacts carrying our tag, in resource name order: the twin of a linked
+    /// contact whose resource name changed, or a duplicate. A `Vec` searched by tag, as are the
+    /// two below: few contacts are tagged and unlinked, and a map keyed by tag would be one
+    /// more collection type in the wasm.
+    tagged: Vec<&'a GoogleContact>,
+    /// Links whose Google contact this plan found under a new resource name: CRM id, contact.
+    relinked: Vec<(&'a str, &'a GoogleContact)>,
 }
 
 impl<'a> Planner<'a> {
@@ -355,7 +389,13 @@ impl<'a> Planner<'a> {
         let listing = input.google;
         Planner {
             region: input.settings.region(),
-            crm_by_id: input.crm.iter().map(|c| (c.id.as_str(), c)).collect(),
+            crm_by_id: input
+                .crm_other
+                .iter()
+                .chain(input.crm)
+                .map(|c| (c.id.as_str(), c))
+                .collect(),
+            view_ids: input.crm.iter().map(|c| c.id.as_str()).collect(),
             google_by_rn: listing
                 .people
                 .iter()
@@ -377,7 +417,36 @@ impl<'a> Planner<'a> {
             out: Plan::default(),
             to_target: Vec::new(),
             freed: HashSet::new(),
+            tagged: Vec::new(),
+            relinked: Vec::new(),
         }
+    }
+
+    /// Unlinked Google contacts in this listing (and in the cache of earlier ones, unless the
+    /// listing is full and complete), deleted ones left out, in resource name order.
+    fn unlinked_google(&self) -> Vec<&'a GoogleContact> {
+        let state = self.input.state;
+        let linked_rns: HashSet<&str> = state
+            .links
+            .values()
+            .map(|l| l.resource_name.as_str())
+            .collect();
+        let mut google: BTreeMap<&str, &GoogleContact> = BTreeMap::new();
+        if !(self.input.google.full && self.input.google.complete) {
+            for (rn, g) in &state.google_unlinked {
+                google.insert(rn.as_str(), g);
+            }
+        }
+        for g in &self.input.google.people {
+            google.insert(g.resource_name.as_str(), g);
+        }
+        google
+            .into_values()
+            .filter(|g| {
+                !linked_rns.contains(g.resource_name.as_str())
+                    && !self.google_deleted.contains(g.resource_name.as_str())
+            })
+            .collect()
     }
 
     fn writes_google(&self) -> bool {
@@ -410,6 +479,8 @@ impl<'a> Planner<'a> {
     }
 
     fn run(mut self) -> Plan {
+        self.tagged = self.unlinked_google();
+        self.tagged.retain(|g| g.tag.is_some());
         for link in self.input.state.links.values() {
             self.pair(link);
         }
@@ -432,7 +503,7 @@ impl<'a> Planner<'a> {
         if !self.in_crm_scope(&link.crm_id) {
             return;
         }
-        let crm = if self.crm_deleted.contains(link.crm_id.as_str()) {
+        let mut crm = if self.crm_deleted.contains(link.crm_id.as_str()) {
             CrmSide::Deleted
         } else if let Some(c) = self.crm_by_id.get(link.crm_id.as_str()) {
             // Most contacts of a full CRM listing hold exactly their base: no merge needed.
@@ -442,10 +513,10 @@ impl<'a> Planner<'a> {
                 CrmSide::Present(c)
             }
         } else {
-            CrmSide::Unchanged
+            CrmSide::Unread
         };
         let listing = self.input.google;
-        let google = if self.google_deleted.contains(link.resource_name.as_str()) {
+        let mut google = if self.google_deleted.contains(link.resource_name.as_str()) {
             GoogleSide::Deleted
         } else if let Some(g) = self.google_by_rn.get(link.resource_name.as_str()) {
             GoogleSide::Present(g)
@@ -454,8 +525,56 @@ impl<'a> Planner<'a> {
         } else {
             GoogleSide::Unchanged
         };
+        // Google may give a contact a new resource name without telling (a full listing shows
+        // no `previousResourceNames`): the contact carrying this link's tag is the twin, and
+        // the link follows it rather than taking the old name's absence for a deletion.
+        let mut resource_name = link.resource_name.as_str();
+        let mut relinked = false;
+        if matches!(google, GoogleSide::Deleted) {
+            let twin = self
+                .tagged
+                .iter()
+                .copied()
+                .find(|g| g.tag.as_deref() == Some(link.crm_id.as_str()));
+            if let Some(g) = twin {
+                google = GoogleSide::Present(g);
+                resource_name = g.resource_name.as_str();
+                relinked = true;
+            }
+        }
+        let region = self.region;
+        let edited = |c: &Contact| differs(&link.base, c, region);
+        if let CrmSide::Unread = crm {
+            // A CRM record this run did not read is written only once read: its values are
+            // unknown, and the edit the user may have made there would be overwritten.
+            let google_changed = match &google {
+                GoogleSide::Present(g) => edited(&g.contact),
+                GoogleSide::Deleted => true,
+                GoogleSide::Unchanged => false,
+            };
+            if google_changed {
+                self.out.deferred.push(link.crm_id.clone());
+                return;
+            }
+            crm = CrmSide::Unchanged;
+        }
         if matches!((&crm, &google), (CrmSide::Unchanged, GoogleSide::Unchanged)) {
             return;
+        }
+        if relinked {
+            if let GoogleSide::Present(g) = google {
+                self.relinked.push((link.crm_id.as_str(), g));
+            }
+            let name = match &crm {
+                CrmSide::Present(c) => c.contact.display_name(),
+                _ => link.base.display_name(),
+            };
+            self.out.links.push(NewLink {
+                crm_id: link.crm_id.clone(),
+                resource_name: resource_name.to_string(),
+                name,
+                rule: MatchRule::Tag,
+            });
         }
         let name = match &crm {
             CrmSide::Present(c) => c.contact.display_name(),
@@ -463,21 +582,19 @@ impl<'a> Planner<'a> {
         };
         let unlink = |reason| Unlink {
             crm_id: link.crm_id.clone(),
-            resource_name: link.resource_name.clone(),
+            resource_name: resource_name.to_string(),
             name: name.clone(),
             reason,
         };
         let delete = |side, reason| Delete {
             side,
             crm_id: link.crm_id.clone(),
-            resource_name: link.resource_name.clone(),
+            resource_name: resource_name.to_string(),
             name: name.clone(),
             reason,
         };
-        let region = self.region;
-        let edited = |c: &Contact| differs(&link.base, c, region);
         match (crm, google) {
-            (CrmSide::Unchanged, GoogleSide::Unchanged) => {}
+            (CrmSide::Unchanged | CrmSide::Unread, GoogleSide::Unchanged) => {}
             (CrmSide::Deleted, GoogleSide::Deleted) => self
                 .out
                 .unlinks
@@ -486,20 +603,44 @@ impl<'a> Planner<'a> {
                 if !self.whole_account() {
                     return;
                 }
+                // The Google copy kept must carry the tag (a link recovered from an interrupted
+                // run may lack it), or the next run would import it back as a new contact.
+                let keep_tagged = |p: &mut Self| {
+                    if let GoogleSide::Present(g) = g {
+                        if g.tag.as_deref() != Some(link.crm_id.as_str()) {
+                            p.out.updates.push(Update {
+                                side: Side::Google,
+                                crm_id: link.crm_id.clone(),
+                                resource_name: resource_name.to_string(),
+                                name: name.clone(),
+                                diffs: Vec::new(),
+                                contact: g.contact.clone(),
+                                etag: g.etag.clone(),
+                                set_tag: true,
+                                status: None,
+                            });
+                        }
+                    }
+                };
                 match self.input.settings.crm_deletes {
-                    CrmDeletes::Keep => self.out.unlinks.push(unlink(UnlinkReason::DeletedInCrm)),
+                    CrmDeletes::Keep => {
+                        self.out.unlinks.push(unlink(UnlinkReason::DeletedInCrm));
+                        keep_tagged(self);
+                    }
                     CrmDeletes::Delete => {
                         let g_edited = matches!(g, GoogleSide::Present(g) if edited(&g.contact));
                         if g_edited {
                             self.out
                                 .unlinks
                                 .push(unlink(UnlinkReason::EditedSinceDeletion));
+                            keep_tagged(self);
                         } else if self.writes_google() {
                             self.out
                                 .deletes
                                 .push(delete(Side::Google, DeleteReason::DeletedInCrm));
                         } else {
                             self.out.unlinks.push(unlink(UnlinkReason::DeletedInCrm));
+                            keep_tagged(self);
                         }
                     }
                 }
@@ -520,8 +661,13 @@ impl<'a> Planner<'a> {
                         return;
                     }
                 }
+                let current = match c {
+                    CrmSide::Present(c) => &c.contact,
+                    _ => &link.base,
+                };
                 if !self.writes_crm() {
                     self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
+                    self.keep_in_crm(link, current);
                     return;
                 }
                 match &self.input.settings.google_deletes {
@@ -530,21 +676,23 @@ impl<'a> Planner<'a> {
                         .deletes
                         .push(delete(Side::Crm, DeleteReason::DeletedInGoogle)),
                     GoogleDeletes::Unlink => {
-                        self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle))
+                        self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
+                        self.keep_in_crm(link, current);
                     }
                     GoogleDeletes::SetStatus(status) => {
                         self.out.updates.push(Update {
                             side: Side::Crm,
                             crm_id: link.crm_id.clone(),
-                            resource_name: link.resource_name.clone(),
+                            resource_name: resource_name.to_string(),
                             name: name.clone(),
                             diffs: Vec::new(),
-                            contact: link.base.clone(),
+                            contact: current.clone(),
                             etag: String::new(),
                             set_tag: false,
                             status: Some(status.clone()),
                         });
                         self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
+                        self.keep_in_crm(link, current);
                     }
                 }
             }
@@ -563,27 +711,46 @@ impl<'a> Planner<'a> {
                     CrmSide::Present(c) => (&c.contact, c.modified_at),
                     _ => (&link.base, 0),
                 };
-                let (g, g_time, etag) = match google {
-                    GoogleSide::Present(g) => (&g.contact, g.updated_at, g.etag.as_str()),
-                    _ => (&link.base, 0, link.etag.as_str()),
+                let (g, g_time, etag, untagged) = match google {
+                    GoogleSide::Present(g) => (
+                        &g.contact,
+                        g.updated_at,
+                        g.etag.as_str(),
+                        g.tag.as_deref() != Some(link.crm_id.as_str()),
+                    ),
+                    _ => (&link.base, 0, link.etag.as_str(), false),
                 };
+                // A linked Google contact seen without our tag (a link recovered from an
+                // interrupted run's journal) gets it, as every linked contact carries it.
                 self.merge_pair(
                     &link.crm_id,
-                    &link.resource_name,
+                    resource_name,
                     Some(&link.base),
                     (c, c_time),
                     (g, g_time),
                     etag,
-                    false,
+                    untagged,
                 );
             }
         }
     }
 
+    /// Records a CRM contact unlinked after its Google twin's deletion, as a link to the twin
+    /// that was deleted with the values the contact holds (a `Link`, a type the state has
+    /// already).
+    fn keep_in_crm(&mut self, link: &Link, contact: &Contact) {
+        self.out.kept_in_crm.push(Link {
+            base: contact.clone(),
+            etag: String::new(),
+            synced_at: self.input.now,
+            ..link.clone()
+        });
+    }
+
     /// A CRM contact this run sends to Google (so its Google twin stays linked even outside the
     /// source groups).
     fn crm_pushes(&self, crm_id: &str) -> bool {
-        self.crm_by_id.contains_key(crm_id)
+        self.view_ids.contains(crm_id)
     }
 
     fn merge_input<'b>(
@@ -665,7 +832,7 @@ impl<'a> Planner<'a> {
                 .state
                 .links
                 .get(crm_id)
-                .is_some_and(|l| l.etag == etag);
+                .is_some_and(|l| l.etag == etag && l.resource_name == resource_name);
         if unchanged {
             return;
         }
@@ -681,11 +848,10 @@ impl<'a> Planner<'a> {
 
     fn unlinked(&mut self) {
         let state = self.input.state;
-        let linked_rns: HashSet<&str> = state
-            .links
-            .values()
-            .map(|l| l.resource_name.as_str())
-            .collect();
+        // Whole-account runs leave a contact unlinked after its Google twin was deleted alone
+        // until it is edited; a chosen contact goes back, since the user asked for it.
+        let keeps_deleted = !matches!(self.input.scope, Scope::Contacts { .. });
+        let region = self.region;
         // CRM side: the scope's contacts first (they may be pushed), then the others.
         let mut crm: Vec<(&CrmContact, bool)> = Vec::new();
         let mut seen = HashSet::new();
@@ -702,26 +868,28 @@ impl<'a> Planner<'a> {
             {
                 continue;
             }
-            crm.push((c, pushable && self.in_crm_scope(&c.id)));
+            let kept = keeps_deleted
+                && state
+                    .kept_in_crm
+                    .get(&c.id)
+                    .is_some_and(|v| !differs(&v.base, &c.contact, region));
+            crm.push((c, pushable && !kept && self.in_crm_scope(&c.id)));
         }
         // Ids are unique here (`seen`), so an unstable sort gives the same order; with the other
         // sorts unstable too, the wasm has no stable sort to carry.
         crm.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
-        // Google side: this listing, then the cache of earlier listings for what it did not show.
-        let mut google: BTreeMap<&str, &GoogleContact> = BTreeMap::new();
-        if !(self.input.google.full && self.input.google.complete) {
-            for (rn, g) in &state.google_unlinked {
-                google.insert(rn.as_str(), g);
-            }
-        }
-        for g in &self.input.google.people {
-            google.insert(g.resource_name.as_str(), g);
-        }
-        let google: Vec<&GoogleContact> = google
-            .into_values()
+        // Google side: this listing, then the cache of earlier listings for what it did not show;
+        // a second contact tagged for one CRM contact is not matched but merged back.
+        let extras = self.duplicates();
+        let google: Vec<&GoogleContact> = self
+            .unlinked_google()
+            .into_iter()
             .filter(|g| {
-                !linked_rns.contains(g.resource_name.as_str())
-                    && !self.google_deleted.contains(g.resource_name.as_str())
+                !extras.contains(g.resource_name.as_str())
+                    && !self
+                        .relinked
+                        .iter()
+                        .any(|(_, r)| r.resource_name == g.resource_name)
             })
             .collect();
 
@@ -737,6 +905,11 @@ impl<'a> Planner<'a> {
             matched_google[m.google] = true;
             // A scoped run links only the chosen contacts.
             if scoped && !pushable {
+                continue;
+            }
+            // A pair neither side's scope covers would be unlinked again by the next run (see
+            // `pair`): left unlinked, the runs reach a fixed point instead of flapping.
+            if !pushable && !self.in_google_scope(g) {
                 continue;
             }
             self.out.links.push(NewLink {
@@ -764,7 +937,7 @@ impl<'a> Planner<'a> {
                 needs_tag,
             );
         }
-        self.out.ambiguous = matching.ambiguous;
+        self.out.ambiguous.extend(matching.ambiguous);
 
         let listing = self.input.google;
         if self.writes_google() && listing.complete {
@@ -797,6 +970,105 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// Google contacts tagged for a CRM contact that has a twin already (two runs that could not
+    /// exclude each other both created one): an extra one is deleted when it holds nothing its
+    /// twin lacks, else reported for the user; either way it is set aside from matching. The
+    /// twin is the linked contact, or among unlinked ones the first by resource name, unless
+    /// it holds less than another. Returns the resource names set aside.
+    fn duplicates(&mut self) -> HashSet<&'a str> {
+        let mut extras = HashSet::new();
+        let state = self.input.state;
+        let tagged = std::mem::take(&mut self.tagged);
+        let mut tags: Vec<&'a str> = Vec::new();
+        for t in tagged.iter().filter_map(|g| g.tag.as_deref()) {
+            if !tags.contains(&t) {
+                tags.push(t);
+            }
+        }
+        for crm_id in tags {
+            let gs = tagged.iter().filter(|g| g.tag.as_deref() == Some(crm_id));
+            let relinked = self.relinked.iter().find(|(id, _)| *id == crm_id);
+            let linked: Option<(&'a str, &'a Contact)> = match state.links.get(crm_id) {
+                Some(l) if !self.freed.contains(crm_id) => Some(match relinked {
+                    Some((_, g)) => (g.resource_name.as_str(), &g.contact),
+                    None => match self.google_by_rn.get(l.resource_name.as_str()) {
+                        Some(g) => (g.resource_name.as_str(), &g.contact),
+                        // Not in this listing: as it was when last synced.
+                        None => (l.resource_name.as_str(), &l.base),
+                    },
+                }),
+                _ => None,
+            };
+            let mut rest = gs.copied();
+            let mut first: Option<&'a GoogleContact> = None;
+            let (mut twin_rn, mut twin) = match linked {
+                Some(t) => t,
+                None => match rest.next() {
+                    Some(g) => {
+                        first = Some(g);
+                        (g.resource_name.as_str(), &g.contact)
+                    }
+                    None => continue,
+                },
+            };
+            for g in rest {
+                if g.resource_name == twin_rn {
+                    continue;
+                }
+                if self.holds_nothing_more(&g.contact, twin) {
+                    extras.insert(g.resource_name.as_str());
+                    self.duplicate(crm_id, g, true);
+                } else if let Some(f) = first.filter(|_| self.holds_nothing_more(twin, &g.contact))
+                {
+                    // The first holds less than this one: it is the one that goes.
+                    extras.insert(f.resource_name.as_str());
+                    self.duplicate(crm_id, f, true);
+                    first = Some(g);
+                    (twin_rn, twin) = (g.resource_name.as_str(), &g.contact);
+                } else {
+                    extras.insert(g.resource_name.as_str());
+                    self.duplicate(crm_id, g, false);
+                }
+            }
+        }
+        self.tagged = tagged;
+        extras
+    }
+
+    /// Whether `extra` holds no value `twin` lacks, as a first-link merge would fill it in.
+    fn holds_nothing_more(&self, extra: &Contact, twin: &Contact) -> bool {
+        let mut input = self.merge_input(twin, twin, extra, 0, 0);
+        input.base = None;
+        input.write_crm = true;
+        let m = merge(input);
+        m.crm.is_empty() && m.conflicts.is_empty()
+    }
+
+    /// Deletes a duplicate Google contact, or reports it when it holds something its twin lacks.
+    fn duplicate(&mut self, crm_id: &str, g: &GoogleContact, delete: bool) {
+        if !self.whole_account() {
+            return;
+        }
+        if delete && self.writes_google() {
+            self.out.deletes.push(Delete {
+                side: Side::Google,
+                crm_id: crm_id.to_string(),
+                resource_name: g.resource_name.clone(),
+                name: g.contact.display_name(),
+                reason: DeleteReason::Duplicate,
+            });
+        } else {
+            self.out.ambiguous.push(Ambiguous {
+                side: Side::Google,
+                id: g.resource_name.clone(),
+                name: g.contact.display_name(),
+                rule: MatchRule::Tag,
+                reason: Ambiguity::SecondCopy,
+                candidates: vec![crm_id.to_string()],
+            });
+        }
+    }
+
     fn create_google(&self, c: &CrmContact) -> CreateGoogle {
         let mut groups: Vec<String> = self
             .input
@@ -826,13 +1098,38 @@ impl<'a> Planner<'a> {
             .deletion_guard
             .limit(self.input.state.links.len());
         for side in [Side::Crm, Side::Google] {
+            // Every destructive consequence of a deletion counts: a status set on the CRM
+            // contact of a deleted Google one ("set status") is as much a mass change.
+            let status_changes = self
+                .out
+                .updates
+                .iter()
+                .filter(|u| u.side == side && u.status.is_some())
+                .count();
             let count = self.out.deletes.iter().filter(|d| d.side == side).count();
-            if count > limit {
-                let (held, kept): (Vec<Delete>, Vec<Delete>) =
+            if count + status_changes > limit {
+                let (mut held, kept): (Vec<Delete>, Vec<Delete>) =
                     std::mem::take(&mut self.out.deletes)
                         .into_iter()
                         .partition(|d| d.side == side);
                 self.out.deletes = kept;
+                let (statuses, updates): (Vec<Update>, Vec<Update>) =
+                    std::mem::take(&mut self.out.updates)
+                        .into_iter()
+                        .partition(|u| u.side == side && u.status.is_some());
+                self.out.updates = updates;
+                for u in statuses {
+                    // The status change and the unlink that goes with it wait together.
+                    self.out.unlinks.retain(|l| l.crm_id != u.crm_id);
+                    self.out.kept_in_crm.retain(|l| l.crm_id != u.crm_id);
+                    held.push(Delete {
+                        side,
+                        crm_id: u.crm_id,
+                        resource_name: u.resource_name,
+                        name: u.name,
+                        reason: DeleteReason::DeletedInGoogle,
+                    });
+                }
                 self.out.held.push(HeldDeletions {
                     side,
                     limit,
@@ -859,7 +1156,81 @@ fn differs(base: &Contact, contact: &Contact, region: Region) -> bool {
     .is_noop()
 }
 
+/// What re-merging one pair against a fresh read of its Google contact changed in the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remerged {
+    /// Google still needs a write (the update at the same index, now against the fresh copy).
+    pub google_write: bool,
+    /// A CRM update the plan did not have, by index into `updates`: to be scheduled.
+    pub new_crm_update: Option<usize>,
+}
+
 impl Plan {
+    /// Re-merges the pair of Google update `i` against `google`, its contact as Google holds it
+    /// now (after an etag mismatch), and `crm`, its CRM contact as read: the update is
+    /// replaced, the pair's CRM update replaced or added, its conflicts and next base recorded.
+    /// `input` gives the state, settings and scope the plan was made with.
+    pub fn remerge(
+        &mut self,
+        i: usize,
+        input: PlanInput<'_>,
+        crm: &CrmContact,
+        google: &GoogleContact,
+    ) -> Remerged {
+        let u = &self.updates[i];
+        let crm_id = u.crm_id.clone();
+        let set_tag = u.set_tag;
+        let mut p = Planner::new(input);
+        let base = input.state.links.get(&crm_id).map(|l| &l.base);
+        p.merge_pair(
+            &crm_id,
+            &google.resource_name,
+            base,
+            (&crm.contact, crm.modified_at),
+            (&google.contact, google.updated_at),
+            &google.etag,
+            set_tag,
+        );
+        let out = p.out;
+        let mut r = Remerged {
+            google_write: false,
+            new_crm_update: None,
+        };
+        for new in out.updates {
+            match new.side {
+                Side::Google => {
+                    self.updates[i] = new;
+                    r.google_write = true;
+                }
+                Side::Crm => {
+                    let planned = self
+                        .updates
+                        .iter()
+                        .position(|x| x.side == Side::Crm && x.crm_id == crm_id);
+                    match planned {
+                        Some(j) => self.updates[j] = new,
+                        None => {
+                            self.updates.push(new);
+                            r.new_crm_update = Some(self.updates.len() - 1);
+                        }
+                    }
+                }
+            }
+        }
+        if !r.google_write {
+            let u = &mut self.updates[i];
+            u.diffs.clear();
+            u.set_tag = false;
+        }
+        for c in out.conflicts {
+            if !self.conflicts.contains(&c) {
+                self.conflicts.push(c);
+            }
+        }
+        self.next_bases.extend(out.next_bases);
+        r
+    }
+
     /// Records what execution achieved in `state`. Pairs whose writes failed keep their old
     /// base, and links not made stay unmade, so the next run plans them again.
     pub fn commit(
@@ -870,7 +1241,8 @@ impl Plan {
         now: Millis,
     ) {
         for d in &self.deletes {
-            if outcome.deleted.contains(&d.crm_id) {
+            // A duplicate's deletion leaves its twin's link alone.
+            if d.reason != DeleteReason::Duplicate && outcome.deleted.contains(&d.crm_id) {
                 state.links.remove(&d.crm_id);
             }
         }
@@ -939,6 +1311,23 @@ impl Plan {
                     },
                 );
             }
+        }
+        for u in &self.unlinks {
+            if u.reason == UnlinkReason::DeletedInGoogle && !outcome.failed.contains(&u.crm_id) {
+                if let Some(l) = self.kept_in_crm.iter().find(|l| l.crm_id == u.crm_id) {
+                    state.kept_in_crm.insert(u.crm_id.clone(), l.clone());
+                }
+            }
+        }
+        // Linked again (edited, then matched or sent): no longer held back.
+        let relinked: Vec<String> = state
+            .kept_in_crm
+            .keys()
+            .filter(|id| state.links.contains_key(*id))
+            .cloned()
+            .collect();
+        for id in relinked {
+            state.kept_in_crm.remove(&id);
         }
         // The cache of unlinked Google contacts follows the listing.
         if listing.full && listing.complete {
@@ -1059,6 +1448,9 @@ impl fmt::Display for DeleteReason {
         f.write_str(match self {
             DeleteReason::DeletedInGoogle => "deleted in Google",
             DeleteReason::DeletedInCrm => "deleted in the CRM",
+            DeleteReason::Duplicate => {
+                "a second copy of a contact already in Google, holding nothing the first lacks"
+            }
         })
     }
 }

@@ -44,6 +44,11 @@ pub struct AccountState {
     pub google_unlinked: BTreeMap<String, GoogleContact>,
     /// The target group's resource name once it exists.
     pub target_group: Option<String>,
+    /// CRM contacts unlinked because their Google twin was deleted (the `unlink` and `set status`
+    /// policies), by CRM id, as the link that was dropped with the values the contact held then
+    /// for base: a run sends one back to Google only once it was edited, or the deletion would
+    /// be undone on the next run. Links, a type the state has already.
+    pub kept_in_crm: BTreeMap<String, Link>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,6 +109,7 @@ json_struct!(default AccountState {
     crm_cursor: "crmCursor",
     google_unlinked: "googleUnlinked",
     target_group: "targetGroup",
+    kept_in_crm: "keptInCrm",
 });
 
 json_struct!(StateV1 {
@@ -134,6 +140,7 @@ impl AccountState {
             crm_cursor: &'a Option<String>,
             google_unlinked: &'a BTreeMap<String, GoogleContact>,
             target_group: &'a Option<String>,
+            kept_in_crm: &'a BTreeMap<String, Link>,
         }
         let AccountState {
             version: _,
@@ -143,6 +150,7 @@ impl AccountState {
             crm_cursor,
             google_unlinked,
             target_group,
+            kept_in_crm,
         } = self;
         let written = Written {
             version: STATE_VERSION,
@@ -152,6 +160,7 @@ impl AccountState {
             crm_cursor,
             google_unlinked,
             target_group,
+            kept_in_crm,
         };
         // Invariant: the state is plain data (strings, numbers, maps with string keys), which
         // serde_json always serializes.

@@ -1,14 +1,16 @@
 //! Drives the real [`Engine`] against the emulator library and an in-memory CRM, on the
 //! emulator's virtual clock: the shell's loop, without a browser.
 
-use gcontacts_sync::sync::engine::{Action, CrmCall, Engine, Input, RunConfig, RunResult, Trigger};
+use gcontacts_sync::sync::engine::{
+    Action, CrmCall, Engine, Input, InvalidContact, RunConfig, RunResult, Trigger,
+};
 use gcontacts_sync::sync::model::{Contact, CrmContact, Email, Field, Millis, Phone};
 use gcontacts_sync::sync::plan::Scope;
 use gcontacts_sync::sync::settings::Settings;
 use gcontacts_sync::sync::state::AccountState;
 use people_emulator::{AccountId, Config, Emulator, Request};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub const BASE: &str = "http://people.test";
 pub const INSTANCE: &str = "crm-1";
@@ -23,7 +25,18 @@ pub struct MemCrm {
     pub calls: usize,
     log: Vec<(String, bool)>,
     known: BTreeMap<String, CrmContact>,
+    /// The members of the saved view `VIEW`, when a test uses one.
+    pub view: BTreeSet<String>,
+    /// Contacts the host returns as invalid records (a birthday "March 5", say).
+    pub invalid: BTreeSet<String>,
+    /// The next this many `update` calls fail.
+    pub failing_updates: usize,
+    /// Refuses an update without `ifModifiedAt`, as a careful host would.
+    pub strict: bool,
 }
+
+/// The saved view a test puts contacts in.
+pub const VIEW: &str = "view-1";
 
 impl MemCrm {
     pub fn add(&mut self, contact: Contact, now: Millis) -> String {
@@ -66,15 +79,26 @@ impl MemCrm {
 
     fn answer_call(&mut self, call: CrmCall, now: Millis) -> Input {
         self.calls += 1;
+        let invalid = self.invalid.clone();
+        let read = move |c: CrmContact| {
+            if invalid.contains(&c.id) {
+                Err(InvalidContact {
+                    id: Some(c.id),
+                    message: "birthday \"March 5\" is not a date".into(),
+                })
+            } else {
+                Ok(c)
+            }
+        };
         let ok = |items: Vec<CrmContact>, next: Option<String>| Input::Crm {
-            items: items.into_iter().map(Ok).collect(),
+            items: items.into_iter().map(read.clone()).collect(),
             next_page_token: next,
         };
         match call {
             CrmCall::List {
+                view_id,
                 page_token,
                 page_size,
-                ..
             } => {
                 let after = page_token.unwrap_or_default();
                 let items: Vec<CrmContact> = self
@@ -84,6 +108,7 @@ impl MemCrm {
                         std::ops::Bound::Unbounded,
                     ))
                     .filter(|(k, _)| after.is_empty() || **k > after)
+                    .filter(|(k, _)| view_id.is_none() || self.view.contains(*k))
                     .take(page_size as usize + 1)
                     .map(|(_, c)| c.clone())
                     .collect();
@@ -103,7 +128,7 @@ impl MemCrm {
                     .iter()
                     .filter(|(_, d)| !**d)
                     .filter_map(|(id, _)| self.contacts.get(*id).cloned())
-                    .map(Ok)
+                    .map(read.clone())
                     .collect();
                 let deleted_ids = last
                     .iter()
@@ -134,12 +159,20 @@ impl MemCrm {
                 ok(out, None)
             }
             CrmCall::Update { items } => {
+                if self.failing_updates > 0 {
+                    self.failing_updates -= 1;
+                    return Input::CrmFailed {
+                        message: "the CRM is unavailable".into(),
+                    };
+                }
                 let mut out = Vec::new();
                 for u in items {
                     let Some(c) = self.contacts.get_mut(&u.id) else {
                         continue;
                     };
-                    if u.if_modified_at.is_some_and(|t| t != c.modified_at) {
+                    if u.if_modified_at.is_some_and(|t| t != c.modified_at)
+                        || (self.strict && u.if_modified_at.is_none())
+                    {
                         continue;
                     }
                     copy_fields(&mut c.contact, &u.contact, &u.fields);
@@ -194,6 +227,32 @@ pub struct World {
     pub feed: bool,
     /// Whether runs confirm deletions over the mass-deletion guard.
     pub confirm: bool,
+    /// Faults the network and proxies add to Google's answers (the emulator's own faults come
+    /// before Google did anything; these can come after).
+    pub net: Vec<NetFault>,
+}
+
+/// What happens to the answer of a request whose URL contains `url`, the next `count` times.
+pub struct NetFault {
+    pub url: &'static str,
+    pub count: usize,
+    pub kind: NetKind,
+}
+
+pub enum NetKind {
+    /// Google does the work, and the answer is lost on the way back.
+    LoseAnswer,
+    /// This answer comes instead of Google's (which is never asked).
+    Answer {
+        status: u16,
+        retry_after_ms: Option<u64>,
+        body: &'static str,
+    },
+    /// Before Google gets the request, the user does this (once).
+    UserFirst(Box<dyn Fn(&World)>),
+    /// Google refuses with 400 a request whose body passes this test (what it says of a person
+    /// whose data it will not take, such as two names from two sources).
+    RefuseIf(Box<dyn Fn(&str) -> bool>),
 }
 
 impl World {
@@ -212,6 +271,7 @@ impl World {
             seed: 1,
             feed: true,
             confirm: true,
+            net: Vec::new(),
         }
     }
 
@@ -259,12 +319,59 @@ impl World {
                         .strip_prefix(BASE)
                         .expect("our base URL")
                         .to_string();
+                    let body = req.body.as_deref().unwrap_or("");
+                    let fault = self
+                        .net
+                        .iter_mut()
+                        .position(|f| {
+                            f.count > 0
+                                && path.contains(f.url)
+                                && match &f.kind {
+                                    NetKind::RefuseIf(test) => test(body),
+                                    _ => true,
+                                }
+                        })
+                        .inspect(|&i| self.net[i].count -= 1);
+                    let mut lose = false;
+                    match fault.map(|i| &self.net[i].kind) {
+                        Some(NetKind::Answer {
+                            status,
+                            retry_after_ms,
+                            body,
+                        }) => {
+                            let input = Input::Http {
+                                status: *status,
+                                retry_after_ms: *retry_after_ms,
+                                body: body.to_string(),
+                            };
+                            e.handle(input, self.now());
+                            continue;
+                        }
+                        Some(NetKind::UserFirst(_)) => {
+                            let f = self.net.remove(fault.expect("matched"));
+                            if let NetKind::UserFirst(user) = f.kind {
+                                user(self);
+                            }
+                        }
+                        Some(NetKind::LoseAnswer) => lose = true,
+                        Some(NetKind::RefuseIf(_)) => {
+                            let body = r#"{"error":{"code":400,"message":"Invalid person. The field \"names\" is a singleton for contact sources; only one value may be set.","status":"INVALID_ARGUMENT"}}"#;
+                            let input = Input::Http {
+                                status: 400,
+                                retry_after_ms: None,
+                                body: body.to_string(),
+                            };
+                            e.handle(input, self.now());
+                            continue;
+                        }
+                        None => {}
+                    }
                     let mut r = Request::new(req.method.as_str(), &path).bearer(&self.token);
                     if let Some(body) = req.body {
                         r = r.header("Content-Type", "application/json").body(body);
                     }
                     let resp = self.em.handle(r);
-                    let input = if resp.drop_connection {
+                    let input = if resp.drop_connection || lose {
                         Input::HttpFailed {
                             message: "connection dropped".into(),
                         }

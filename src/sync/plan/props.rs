@@ -1,6 +1,9 @@
-//! Property tests over whole planning rounds on two in-memory sides: random edits on both sides,
-//! a plan, its execution by a faithful in-memory executor, the commit; then the invariants of
-//! DESIGN §3. Cases default to 1,000 per property; `PROPTEST_CASES` raises it.
+//! Property tests over whole planning rounds on two in-memory sides: random edits on both sides
+//! (values, labels, item order), a plan, its execution by a faithful in-memory executor, the
+//! commit; then the invariants of DESIGN §3: a second round with no edits plans nothing; no
+//! round writes onto a CRM record it did not read; a deletion on one side never removes an edit
+//! made on the other; ambiguity never creates on either side. Cases default to 1,000 per
+//! property; `PROPTEST_CASES` raises it.
 
 use super::*;
 use crate::sync::merge::text;
@@ -30,6 +33,7 @@ const PHONES: [&str; 6] = [
     "+1 415 555 0100",
 ];
 const COMPANIES: [&str; 4] = ["Acme", "Globex", "Initech", ""];
+const LABELS: [&str; 5] = ["", "home", "work", "mobile", "other"];
 
 struct World {
     rng: Rng,
@@ -72,7 +76,41 @@ impl World {
         for _ in 0..w.rng.below(8) {
             w.add(Side::Google);
         }
+        // Twins of CRM contacts that Google holds with other labels or in another order.
+        let ids: Vec<String> = w.crm.keys().cloned().collect();
+        for id in ids {
+            if w.rng.chance(30) {
+                let mut contact = w.crm[&id].contact.clone();
+                w.relabel(&mut contact);
+                w.add_google(contact);
+            }
+        }
+        w.settings.crm_deletes = if w.rng.chance(50) {
+            CrmDeletes::Delete
+        } else {
+            CrmDeletes::Keep
+        };
         w
+    }
+
+    /// Changes the labels of some items, or their order (and so which one is primary).
+    fn relabel(&mut self, c: &mut Contact) {
+        for e in &mut c.emails {
+            if self.rng.chance(50) {
+                e.kind = pick(&mut self.rng, &LABELS).to_string();
+            }
+        }
+        for p in &mut c.phones {
+            if self.rng.chance(50) {
+                p.kind = pick(&mut self.rng, &LABELS).to_string();
+            }
+        }
+        if self.rng.chance(50) {
+            c.emails.reverse();
+        }
+        if self.rng.chance(50) {
+            c.phones.reverse();
+        }
     }
 
     fn id(&mut self) -> u64 {
@@ -93,7 +131,7 @@ impl World {
         for _ in 0..self.rng.below(3) {
             c.phones.push(Phone {
                 value: pick(&mut self.rng, &PHONES).to_string(),
-                kind: String::new(),
+                kind: pick(&mut self.rng, &LABELS).to_string(),
                 canonical: None,
             });
         }
@@ -125,59 +163,88 @@ impl World {
                     },
                 );
             }
-            Side::Google => {
-                let rn = format!("people/c{n}");
-                self.google_changed.insert(rn.clone());
-                self.google.insert(
-                    rn.clone(),
-                    GoogleContact {
-                        resource_name: rn,
-                        etag: format!("e{n}"),
-                        updated_at: self.now,
-                        tag: None,
-                        extra_tags: Vec::new(),
-                        groups: vec![MY_CONTACTS.to_string()],
-                        contact,
-                    },
-                );
-            }
+            Side::Google => self.add_google(contact),
         }
     }
 
-    fn edit(&mut self, side: Side) {
+    fn add_google(&mut self, contact: Contact) {
+        let n = self.id();
+        let rn = format!("people/c{n}");
+        self.google_changed.insert(rn.clone());
+        self.google.insert(
+            rn.clone(),
+            GoogleContact {
+                resource_name: rn,
+                etag: format!("e{n}"),
+                updated_at: self.now,
+                tag: None,
+                extra_tags: Vec::new(),
+                groups: vec![MY_CONTACTS.to_string()],
+                contact,
+            },
+        );
+    }
+
+    /// Edits one contact on `side`; returns its CRM id or resource name.
+    fn edit(&mut self, side: Side) -> Option<String> {
         self.now += 1;
-        let fresh = self.random_contact();
-        let field = self.rng.below(6);
+        let mut fresh = self.random_contact();
+        let field = self.rng.below(8);
         let now = self.now;
         let n = self.id();
         let contact = match side {
             Side::Crm => {
                 let keys: Vec<String> = self.crm.keys().cloned().collect();
                 if keys.is_empty() {
-                    return;
+                    return None;
                 }
                 let id = keys[self.rng.below(keys.len())].clone();
-                let Some(c) = self.crm.get_mut(&id) else {
-                    return;
-                };
+                let c = self.crm.get_mut(&id)?;
                 c.modified_at = now;
-                &mut c.contact
+                (id, &mut c.contact)
             }
             Side::Google => {
                 let keys: Vec<String> = self.google.keys().cloned().collect();
                 if keys.is_empty() {
-                    return;
+                    return None;
                 }
                 let rn = keys[self.rng.below(keys.len())].clone();
                 self.google_changed.insert(rn.clone());
-                let Some(g) = self.google.get_mut(&rn) else {
-                    return;
-                };
+                let g = self.google.get_mut(&rn)?;
                 g.updated_at = now;
                 g.etag = format!("e{n}");
-                &mut g.contact
+                (rn, &mut g.contact)
             }
         };
+        let (key, contact) = contact;
+        if field >= 6 {
+            // Labels and order only: the values stay.
+            fresh.emails = contact.emails.clone();
+            fresh.phones = contact.phones.clone();
+            let mut rng = Rng::new(self.rng.next_u64());
+            let c = &mut fresh;
+            for e in &mut c.emails {
+                if rng.chance(50) {
+                    e.kind = pick(&mut rng, &LABELS).to_string();
+                }
+            }
+            for p in &mut c.phones {
+                if rng.chance(50) {
+                    p.kind = pick(&mut rng, &LABELS).to_string();
+                }
+            }
+            if field == 7 {
+                c.emails.reverse();
+                c.phones.reverse();
+            }
+            let contact = match side {
+                Side::Crm => &mut self.crm.get_mut(&key)?.contact,
+                Side::Google => &mut self.google.get_mut(&key)?.contact,
+            };
+            contact.emails = fresh.emails;
+            contact.phones = fresh.phones;
+            return Some(key);
+        }
         match field {
             0 => contact.name.given = fresh.name.given,
             1 => contact.emails = fresh.emails,
@@ -186,6 +253,7 @@ impl World {
             4 => contact.birthday = fresh.birthday,
             _ => contact.emails.extend(fresh.emails),
         }
+        Some(key)
     }
 
     fn delete(&mut self, side: Side) {
@@ -217,7 +285,9 @@ impl World {
             };
             match self.rng.below(if deletions { 4 } else { 3 }) {
                 0 => self.add(side),
-                1 | 2 => self.edit(side),
+                1 | 2 => {
+                    self.edit(side);
+                }
                 _ => self.delete(side),
             }
         }
@@ -436,6 +506,38 @@ impl World {
     }
 }
 
+/// Nothing is created, on either side, for a contact set aside as ambiguous or for any of its
+/// candidates.
+fn ambiguity_creates_nothing(plan: &Plan) -> std::result::Result<(), String> {
+    let mut crm = BTreeSet::new();
+    let mut google = BTreeSet::new();
+    for a in &plan.ambiguous {
+        let (own, other) = match a.side {
+            Side::Crm => (&mut crm, &mut google),
+            Side::Google => (&mut google, &mut crm),
+        };
+        own.insert(a.id.clone());
+        other.extend(a.candidates.iter().cloned());
+    }
+    if let Some(c) = plan.creates_google.iter().find(|c| crm.contains(&c.crm_id)) {
+        return Err(format!(
+            "ambiguous CRM contact {} created in Google:\n{plan}",
+            c.crm_id
+        ));
+    }
+    if let Some(c) = plan
+        .creates_crm
+        .iter()
+        .find(|c| google.contains(&c.resource_name))
+    {
+        return Err(format!(
+            "ambiguous Google contact {} created in the CRM:\n{plan}",
+            c.resource_name
+        ));
+    }
+    Ok(())
+}
+
 pub fn copy_fields(dst: &mut Contact, src: &Contact, fields: &[Field]) {
     for f in fields {
         match f {
@@ -505,7 +607,8 @@ proptest! {
         let mut w = World::new(seed);
         for r in 0..rounds {
             let full = r == 0 || w.rng.chance(30);
-            w.round(full, true).map_err(TestCaseError::fail)?;
+            let plan = w.round(full, true).map_err(TestCaseError::fail)?;
+            ambiguity_creates_nothing(&plan).map_err(TestCaseError::fail)?;
             w.check_links().map_err(TestCaseError::fail)?;
             let again = w.listing(false);
             let p = w.plan(&again, true);
@@ -549,6 +652,103 @@ proptest! {
                 prop_assert!(after.contains(v) || removed_one_side || in_conflict, "{v} lost for {crm_id}");
             }
         }
+    }
+
+    /// The host returns some CRM contacts in the view, some outside it, and (a change feed)
+    /// leaves some linked ones out: a round writes nothing onto a CRM record it did not read,
+    /// and defers those pairs instead. (Google writes carry the etag of the copy read; the
+    /// executor refuses any other.)
+    #[test]
+    fn no_round_writes_onto_a_crm_record_it_did_not_read(seed in any::<u64>()) {
+        let mut w = World::new(seed);
+        w.round(true, true).map_err(TestCaseError::fail)?;
+        w.random_edits(true);
+        let full = w.rng.chance(30);
+        let listing = w.listing(full);
+        let (mut crm, mut other, mut unread) = (Vec::new(), Vec::new(), BTreeSet::new());
+        let mut rng = Rng::new(w.rng.next_u64());
+        for c in w.crm.values() {
+            match rng.below(3) {
+                0 => other.push(c.clone()),
+                1 if w.state.links.contains_key(&c.id) => {
+                    unread.insert(c.id.clone());
+                }
+                _ => crm.push(c.clone()),
+            }
+        }
+        let p = plan(PlanInput {
+            state: &w.state,
+            settings: &w.settings,
+            crm: &crm,
+            crm_other: &other,
+            crm_deleted: &w.crm_deleted,
+            google: &listing,
+            target_group: Some(TARGET),
+            scope: &Scope::All,
+            confirm_deletions: true,
+            now: w.now,
+        });
+        for u in p.updates.iter().filter(|u| u.side == Side::Crm) {
+            prop_assert!(!unread.contains(&u.crm_id), "update of unread {}:
+{}", u.crm_id, p);
+        }
+        for d in p.deletes.iter().filter(|d| d.side == Side::Crm) {
+            prop_assert!(!unread.contains(&d.crm_id), "deletion of unread {}:
+{}", d.crm_id, p);
+        }
+        for id in &p.deferred {
+            prop_assert!(unread.contains(id), "{} deferred although read", id);
+        }
+        ambiguity_creates_nothing(&p).map_err(TestCaseError::fail)?;
+    }
+
+    /// A contact edited on one side and deleted on the other survives with its edit, whatever
+    /// the deletion policies and the kind of listing.
+    #[test]
+    fn a_deletion_never_removes_an_edit_made_on_the_other_side(seed in any::<u64>()) {
+        let mut w = World::new(seed);
+        w.round(true, true).map_err(TestCaseError::fail)?;
+        let links: Vec<Link> = w.state.links.values().cloned().collect();
+        let (mut crm_edited, mut google_edited) = (Vec::new(), Vec::new());
+        for l in links {
+            w.now += 1;
+            let title = format!("T{}", w.now);
+            match w.rng.below(3) {
+                0 => {
+                    let Some(c) = w.crm.get_mut(&l.crm_id) else { continue };
+                    c.contact.title = title.clone();
+                    c.modified_at = w.now;
+                    w.google.remove(&l.resource_name);
+                    w.google_changed.remove(&l.resource_name);
+                    w.google_deleted.insert(l.resource_name.clone());
+                    crm_edited.push((l.crm_id.clone(), title));
+                }
+                1 => {
+                    let Some(g) = w.google.get_mut(&l.resource_name) else { continue };
+                    g.contact.title = title.clone();
+                    g.updated_at = w.now;
+                    g.etag = format!("e{}", w.now);
+                    w.google_changed.insert(l.resource_name.clone());
+                    w.crm.remove(&l.crm_id);
+                    w.crm_deleted.push(l.crm_id.clone());
+                    google_edited.push((l.resource_name.clone(), title));
+                }
+                _ => {}
+            }
+        }
+        let full = w.rng.chance(50);
+        let p = w.round(full, true).map_err(TestCaseError::fail)?;
+        for (id, title) in crm_edited {
+            let c = w.crm.get(&id);
+            prop_assert!(c.is_some_and(|c| c.contact.title == title), "CRM edit of {} lost:
+{}", id, p);
+        }
+        for (rn, title) in google_edited {
+            let g = w.google.get(&rn);
+            prop_assert!(g.is_some_and(|g| g.contact.title == title), "Google edit of {} lost:
+{}", rn, p);
+        }
+        w.check_links().map_err(TestCaseError::fail)?;
     }
 
     /// An incomplete listing never yields a deletion nor a create in Google.

@@ -192,6 +192,7 @@ fn an_edit_on_either_side_flows_to_the_other() {
         "link 1 c1: first=Ann title=CEO
          crm 1: first=Ann title=CTO
          link 2 c2: first=Bo
+         crm 2: first=Bo
          google c2 tag=2: first=Bob",
         r#"google: update "Ann" (crm 1 = c1): title: CEO → CTO
 crm: update "Bo" (crm 2 = c2): firstName: Bo → Bob"#,
@@ -201,7 +202,7 @@ crm: update "Bo" (crm 2 = c2): firstName: Bo → Bob"#,
 #[test]
 fn a_google_deletion_deletes_the_crm_contact_unless_it_was_edited_then_the_edit_goes_back() {
     check(
-        "link 1 c1: first=Ann\n link 2 c2: first=Bo\n crm 2: first=Bob\n google-deleted c1\n google-deleted c2",
+        "link 1 c1: first=Ann\n crm 1: first=Ann\n link 2 c2: first=Bo\n crm 2: first=Bob\n google-deleted c1\n google-deleted c2",
         r#"google: create "Bob" (crm 2) in contactGroups/crm, contactGroups/myContacts
 crm: delete "Ann" (crm 1 = c1): deleted in Google
 unlink "Bob" (crm 2 = c2): deleted on one side after an edit on the other; the edit wins"#,
@@ -211,11 +212,11 @@ unlink "Bob" (crm 2 = c2): deleted on one side after an edit on the other; the e
 #[test]
 fn google_deletion_policies_unlink_or_set_a_status() {
     check(
-        "link 1 c1: first=Ann\n google-deleted c1\n google-deletes unlink",
+        "link 1 c1: first=Ann\n crm 1: first=Ann\n google-deleted c1\n google-deletes unlink",
         r#"unlink "Ann" (crm 1 = c1): deleted in Google; the CRM's copy is kept"#,
     );
     check(
-        "link 1 c1: first=Ann\n google-deleted c1\n google-deletes status Past",
+        "link 1 c1: first=Ann\n crm 1: first=Ann\n google-deleted c1\n google-deletes status Past",
         r#"crm: update "Ann" (crm 1 = c1): status → Past
 unlink "Ann" (crm 1 = c1): deleted in Google; the CRM's copy is kept"#,
     );
@@ -236,7 +237,7 @@ fn a_crm_deletion_leaves_google_alone_by_default() {
 #[test]
 fn a_contact_missing_from_a_complete_full_listing_is_deleted_but_not_from_an_incomplete_one() {
     check(
-        "link 1 c1: first=Ann\n listing full",
+        "link 1 c1: first=Ann\n crm 1: first=Ann\n listing full",
         r#"crm: delete "Ann" (crm 1 = c1): deleted in Google"#,
     );
     check(
@@ -269,7 +270,9 @@ fn leaving_every_source_group_unlinks_and_never_deletes() {
 fn deletions_over_the_guard_are_held_until_confirmed() {
     let mut text = String::from("listing full\n");
     for i in 0..12 {
-        text.push_str(&format!("link {i} c{i}: first=P{i}\n"));
+        text.push_str(&format!(
+            "link {i} c{i}: first=P{i}\n crm {i}: first=P{i}\n"
+        ));
     }
     let r = round(&text);
     let p = r.plan();
@@ -378,4 +381,158 @@ fn committing_a_plan_records_links_and_bases_so_the_next_round_is_empty() {
     );
     assert_eq!(link.base.phones.len(), 1);
     assert!(r.state.google_unlinked.is_empty());
+}
+
+/// Commits `r`'s plan as if every write succeeded, then returns the next round's plan over the
+/// same CRM contacts and an empty incremental listing (nothing changed in Google).
+fn commit_and_replan(r: &mut Round) -> Plan {
+    let p = r.plan();
+    p.commit(&mut r.state, &r.google, &Outcome::default(), 5);
+    r.google = GoogleListing {
+        complete: true,
+        ..GoogleListing::default()
+    };
+    r.crm_deleted.clear();
+    r.plan()
+}
+
+#[test]
+fn a_contact_google_renamed_is_followed_by_its_tag_and_relinked_not_deleted() {
+    // A full listing after an expired token shows no `previousResourceNames`: only the tag says
+    // that c9 is c1.
+    check(
+        "listing full
+         link 1 c1: first=Ann email=a@x.io
+         crm 1: first=Ann email=a@x.io
+         google c9 tag=1: first=Ann email=a@x.io title=CEO",
+        r#"link "Ann" (crm 1 = c9) by link tag
+crm: update "Ann" (crm 1 = c9): title: (empty) → CEO"#,
+    );
+    let mut r = round(
+        "listing full
+         link 1 c1: first=Ann
+         crm 1: first=Ann
+         google c9 tag=1: first=Ann",
+    );
+    let p = r.plan();
+    p.commit(&mut r.state, &r.google, &Outcome::default(), 5);
+    assert_eq!(r.state.links["1"].resource_name, "c9");
+    assert_eq!(r.plan().to_string().trim(), "nothing to do");
+}
+
+#[test]
+fn a_linked_contact_outside_the_view_is_merged_from_its_real_crm_record() {
+    // The CRM added 0199, Google added 0142: both are kept on both sides.
+    check(
+        "link 1 c1: first=Ann phone=+1 415 555 0100
+         other 1: first=Ann phone=+1 415 555 0100 phone=+1 415 555 0199
+         google c1 tag=1: first=Ann phone=+1 415 555 0100 phone=+1 415 555 0142",
+        r#"crm: update "Ann" (crm 1 = c1): phones: +1 415 555 0100; +1 415 555 0199 → +1 415 555 0100; +1 415 555 0199; +1 415 555 0142
+google: update "Ann" (crm 1 = c1): phones: +1 415 555 0100; +1 415 555 0142 → +1 415 555 0100; +1 415 555 0199; +1 415 555 0142"#,
+    );
+    // Deleted in Google, edited in the CRM outside the view: the edit wins.
+    check(
+        "link 1 c1: first=Ann
+         other 1: first=Ann title=CEO
+         google-deleted c1",
+        r#"unlink "Ann" (crm 1 = c1): deleted on one side after an edit on the other; the edit wins"#,
+    );
+}
+
+#[test]
+fn a_crm_record_not_read_is_never_written_and_holds_the_cursors() {
+    for text in [
+        "link 1 c1: first=Ann\n google c1 tag=1: first=Anna",
+        "link 1 c1: first=Ann\n google-deleted c1",
+        "link 1 c1: first=Ann\n listing full",
+    ] {
+        let p = round(text).plan();
+        assert_eq!(p.to_string().trim(), "nothing to do", "{text}");
+        assert_eq!(p.deferred, ["1"], "{text}");
+    }
+}
+
+#[test]
+fn a_contact_unlinked_after_its_google_deletion_is_not_sent_back_unless_edited() {
+    for policy in ["google-deletes unlink", "google-deletes status Past"] {
+        let mut r = round(&format!(
+            "link 1 c1: first=Ann\n crm 1: first=Ann\n google-deleted c1\n {policy}"
+        ));
+        assert_eq!(
+            commit_and_replan(&mut r).to_string().trim(),
+            "nothing to do",
+            "{policy}"
+        );
+        r.crm[0].contact = contact("first=Anna");
+        assert_eq!(
+            r.plan().to_string().trim(),
+            r#"google: create "Anna" (crm 1) in contactGroups/crm, contactGroups/myContacts"#,
+            "{policy}"
+        );
+    }
+}
+
+#[test]
+fn mass_status_changes_for_google_deletions_are_held_like_deletions() {
+    let mut text = String::from("listing full\n google-deletes status Past\n");
+    for i in 0..12 {
+        text.push_str(&format!(
+            "link {i} c{i}: first=P{i}\n crm {i}: first=P{i}\n"
+        ));
+    }
+    let p = round(&text).plan();
+    assert!(p.updates.is_empty() && p.unlinks.is_empty(), "{p}");
+    assert_eq!(p.held.len(), 1);
+    assert_eq!((p.held[0].side, p.held[0].deletions.len()), (Side::Crm, 12));
+    let p = round(&format!("{text}confirm")).plan();
+    assert_eq!((p.updates.len(), p.unlinks.len()), (12, 12));
+}
+
+#[test]
+fn a_contact_outside_the_view_and_the_source_groups_stays_unlinked_instead_of_flapping() {
+    let mut r = round(
+        "link 1 c1: first=Ann
+         other 1: first=Ann
+         google c1 tag=1 in=contactGroups/friends: first=Ann",
+    );
+    assert_eq!(
+        r.plan().to_string().trim(),
+        r#"unlink "Ann" (crm 1 = c1): no longer in a source group"#
+    );
+    // The next run sees the tagged contact again, in the listing or the cache.
+    let g = r.google.clone();
+    commit_and_replan(&mut r);
+    r.google = g;
+    for _ in 0..2 {
+        assert_eq!(r.plan().to_string().trim(), "nothing to do");
+        r.google.full = true;
+    }
+}
+
+#[test]
+fn a_second_google_contact_tagged_for_one_crm_contact_is_deleted_when_it_adds_nothing() {
+    check(
+        "link 1 c1: first=Ann email=a@x.io
+         crm 1: first=Ann email=a@x.io
+         google c1 tag=1: first=Ann email=a@x.io
+         google c2 tag=1: first=Ann",
+        r#"google: delete "Ann" (crm 1 = c2): a second copy of a contact already in Google, holding nothing the first lacks"#,
+    );
+    // Holding a phone its twin lacks: reported, not deleted.
+    check(
+        "link 1 c1: first=Ann email=a@x.io
+         crm 1: first=Ann email=a@x.io
+         google c2 tag=1: first=Ann phone=+1 415 555 0100",
+        r#"ambiguous google "Ann" (c2): a second copy of CRM contact 1, holding values the first lacks"#,
+    );
+    // Two unlinked copies (two tabs created it): one links, the emptier one goes.
+    check(
+        "listing full
+         crm 1: first=Ann email=a@x.io
+         google c1 tag=1: first=Ann
+         google c2 tag=1: first=Ann email=a@x.io",
+        r#"link "Ann" (crm 1 = c2) by link tag
+google: delete "Ann" (crm 1 = c1): a second copy of a contact already in Google, holding nothing the first lacks
+google: add c2 to contactGroups/crm"#,
+    );
 }
