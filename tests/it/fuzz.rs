@@ -15,8 +15,9 @@
 //! syncs in which one answer of either side is mutated: the run ends with a report, and clean runs
 //! afterwards converge without duplicates.
 //!
-//! Cases: 2,000 per reader test and 100 whole runs by default; `GCS_FUZZ_CASES=N` runs N per
-//! reader test and N / 20 whole runs (`cargo xtask fuzz --cases N`).
+//! Cases: 2,000 mutated texts, 2,000 arbitrary values and 100 whole runs by default;
+//! `GCS_FUZZ_CASES=N` (`cargo xtask fuzz --cases N`) runs N mutated texts, N / 10 arbitrary
+//! values (each read in 17 places, so 1.7 N readings) and N / 200 whole runs.
 
 use crate::harness::*;
 use gcontacts_sync::dto::{self, ContactPage};
@@ -41,11 +42,15 @@ use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-fn cases() -> u32 {
+/// `GCS_FUZZ_CASES` scaled by `per_thousand` / 1000, else `default`: N mutated texts, N / 10
+/// arbitrary values (each read in 17 places) and N / 200 whole runs.
+fn cases(per_thousand: u32, default: u32) -> u32 {
     std::env::var("GCS_FUZZ_CASES")
         .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2_000)
+        .and_then(|v| v.parse::<u64>().ok())
+        .map_or(default, |n| {
+            (n * u64::from(per_thousand) / 1_000).max(1) as u32
+        })
 }
 
 fn config(cases: u32) -> ProptestConfig {
@@ -941,19 +946,24 @@ fn kept_crashers_read_without_panicking() {
 
 #[test]
 fn arbitrary_json_is_read_as_a_value_or_an_error() {
-    fuzz("arbitrary JSON", cases(), arb_json(), |v, tally| {
-        for text in contexts(&v).iter().map(Value::to_string) {
-            read_all(&text, tally);
-        }
-        Ok(())
-    });
+    fuzz(
+        "arbitrary JSON",
+        cases(100, 2_000),
+        arb_json(),
+        |v, tally| {
+            for text in contexts(&v).iter().map(Value::to_string) {
+                read_all(&text, tally);
+            }
+            Ok(())
+        },
+    );
 }
 
 #[test]
 fn mutated_answers_and_state_are_read_as_a_value_or_an_error() {
     fuzz(
         "mutated real texts",
-        cases(),
+        cases(1_000, 2_000),
         any::<u64>(),
         |seed, tally| {
             read_all(&mutated(seed), tally);
@@ -1072,6 +1082,10 @@ fn one_mutated_answer(seed: u64, tally: &mut Runs) -> Result<(), TestCaseError> 
 
 #[test]
 fn a_sync_with_one_mutated_answer_ends_and_clean_runs_converge() {
-    let runs = (cases() / 20).max(1);
-    fuzz("whole runs", runs, any::<u64>(), one_mutated_answer);
+    fuzz(
+        "whole runs",
+        cases(5, 100),
+        any::<u64>(),
+        one_mutated_answer,
+    );
 }

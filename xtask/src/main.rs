@@ -20,7 +20,7 @@ commands:
            with its size budget, browser tests, end-to-end tests
   bench    the benchmarks (release builds), printing their figures
   fuzz     the fuzz tests of every JSON reader, optimized, with more cases [--cases N, default
-           100000: N arbitrary values, N mutated real texts, N / 20 whole runs]
+           100000: N mutated real texts, N / 10 arbitrary values, N / 200 whole runs]
   build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size
   demo     build, start the People API emulator and the demo CRM, print the URL
            [--port N] [--google-client-id ID: talk to Google instead of the emulator]";
@@ -116,7 +116,7 @@ fn fuzz(args: &[String]) -> Result {
         "--nocapture",
     ]);
     c.env("GCS_FUZZ_CASES", cases.to_string());
-    run::step(&format!("fuzz tests, {cases} cases each"), c)
+    run::step(&format!("fuzz tests, {cases} cases"), c)
 }
 
 fn bench(filter: &[String]) -> Result {
