@@ -972,8 +972,7 @@ fn mutated_answers_and_state_are_read_as_a_value_or_an_error() {
     );
 }
 
-/// Both sides after a run: Google's contacts by resource name with this instance's tags, and
-/// the CRM's ids.
+/// How many Google contacts carry this instance's tag, by the CRM id the tag names.
 fn tagged(w: &World) -> BTreeMap<String, usize> {
     let mut by_crm_id = BTreeMap::new();
     for g in w.google() {
