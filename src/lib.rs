@@ -18,5 +18,11 @@ pub mod sync;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+/// The host's data shapes (`bindings::dto`) are pure; native builds compile them too, so the
+/// native tests can feed the host codecs arbitrary input.
+#[cfg(not(target_arch = "wasm32"))]
+#[doc(hidden)]
+#[path = "bindings/dto.rs"]
+pub mod dto;
 #[cfg(target_arch = "wasm32")]
 mod shell;

@@ -214,7 +214,9 @@ pub fn duration_ms(v: &Value) -> Option<u64> {
             None => 0,
         };
         let nanos = obj.get("nanos").and_then(Value::as_u64).unwrap_or(0);
-        return Some(secs.checked_mul(1_000)? + nanos.div_ceil(1_000_000));
+        return secs
+            .checked_mul(1_000)?
+            .checked_add(nanos.div_ceil(1_000_000));
     }
     let s = v.as_str()?.trim().strip_suffix('s')?;
     let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
@@ -231,7 +233,10 @@ pub fn duration_ms(v: &Value) -> Option<u64> {
         whole.parse().ok()?
     };
     let nanos: u64 = format!("{frac:0<9}").parse().ok()?;
-    Some(whole.checked_mul(1_000)? + nanos.div_ceil(1_000_000))
+    // A delay past u64's milliseconds is no delay Google meant: unread, like a malformed one.
+    whole
+        .checked_mul(1_000)?
+        .checked_add(nanos.div_ceil(1_000_000))
 }
 
 /// The quota that ran out: `ErrorInfo.metadata.quota_metric`, a `QuotaFailure` violation, or the

@@ -3,7 +3,7 @@
 // up in Google is exactly what the action sent.
 import { test, expect } from "./playwright.mjs";
 import {
-  connectAccount, crmContacts, digits, freshEmail, fullName, go, googleContacts, linkedTo, openDemo, shot,
+  connectAccount, crmContacts, digits, freshEmail, fullName, go, googleContacts, linkedTo, openDemo, shot, toast,
 } from "./helpers.mjs";
 
 test("select three contacts, More Actions → Sync Contact(s): exactly those three are in Google, and a summary appears", async ({ page }) => {
@@ -25,9 +25,8 @@ test("select three contacts, More Actions → Sync Contact(s): exactly those thr
   await page.getByRole("button", { name: "More Actions" }).click();
   await page.getByRole("menuitem", { name: "Sync Contact(s)" }).click();
 
-  const summary = page.getByRole("status").filter({ hasText: `Synced 3 contacts with ${email}` });
-  await expect(summary).toBeVisible({ timeout: 60_000 });
-  await expect(summary).toContainText("3 created in Google");
+  const summary = await toast(page, `Synced 3 contacts with ${email}`, { timeout: 60_000 });
+  expect(summary).toContain("3 created in Google");
   await page.screenshot({ path: shot("bulk-sync"), fullPage: true });
 
   const crm = await crmContacts(page);
@@ -55,9 +54,8 @@ test("a contact's page, More Actions → Sync with Google Contacts: that contact
 
   await page.getByRole("button", { name: "More Actions" }).click();
   await page.getByRole("menuitem", { name: "Sync with Google Contacts" }).click();
-  const summary = page.getByRole("status").filter({ hasText: `Synced 1 contact with ${email}` });
-  await expect(summary).toBeVisible({ timeout: 60_000 });
-  await expect(summary).toContainText("1 created in Google");
+  const summary = await toast(page, `Synced 1 contact with ${email}`, { timeout: 60_000 });
+  expect(summary).toContain("1 created in Google");
   await page.screenshot({ path: shot("record-sync"), fullPage: true });
 
   const google = await googleContacts(email);

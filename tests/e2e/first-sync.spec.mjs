@@ -121,5 +121,5 @@ test("a second sync right after the first has nothing to change", async ({ page 
   const plan = p.getByRole("region", { name: "Preview" });
   await expect(plan).toBeVisible();
   await page.screenshot({ path: shot("second-sync-preview"), fullPage: true });
-  await expect(plan).toContainText("Nothing to change: both sides agree.", { timeout: 2_000 });
+  await expect(plan).toContainText("Nothing to change: both sides agree.");
 });

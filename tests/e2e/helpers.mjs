@@ -53,12 +53,14 @@ export function digits(s) {
 /**
  * Opens (or reloads) the demo at `hash` and waits until the route is rendered and the plugin
  * has loaded.
- * Page errors and dialogs are collected in the returned object (tests assert they stay empty).
+ * Page errors and dialogs are collected in the returned object (tests assert they stay empty),
+ * and every toast the page shows is recorded for `toast()`.
  */
 export async function openDemo(page, hash = "#/contacts") {
   const seen = { errors: [], dialogs: [] };
   if (!page.__gcsWatched) {
     page.__gcsWatched = seen;
+    await page.addInitScript(recordToasts);
     page.on("pageerror", (e) => seen.errors.push(e.message));
     page.on("dialog", (d) => {
       seen.dialogs.push(`${d.type()}: ${d.message()}`);
@@ -72,6 +74,35 @@ export async function openDemo(page, hash = "#/contacts") {
   await expect(page.locator("html[data-plugins-loaded]")).toHaveCount(1);
   await expect(page.locator('#main[data-ready="true"]')).toHaveCount(1);
   return page.__gcsWatched;
+}
+
+/**
+ * Runs in the page before its scripts: records the text of every toast as it enters the page
+ * (`window.__toasts`). A toast removes itself after a few seconds, which on a busy machine can
+ * come before a test looks; the record stays.
+ */
+function recordToasts() {
+  window.__toasts = [];
+  new MutationObserver((records) => {
+    for (const r of records) {
+      for (const n of r.addedNodes) {
+        if (n.nodeType === 1 && n.classList.contains("toast")) {
+          window.__toasts.push((n.querySelector(".toast-text") || n).textContent);
+        }
+      }
+    }
+  }).observe(document, { childList: true, subtree: true });
+}
+
+/**
+ * Waits until the page has shown a toast containing `text` (since the page last loaded) and
+ * resolves to its whole text.
+ */
+export async function toast(page, text, { timeout } = {}) {
+  const find = () => page.evaluate((t) => (window.__toasts || []).find((x) => x.includes(t)) ?? null, text);
+  const options = { message: `a toast saying ${JSON.stringify(text)}`, ...(timeout ? { timeout } : {}) };
+  await expect.poll(find, options).not.toBeNull();
+  return find();
 }
 
 /** Goes to a route of the already open demo (no reload: the plugin keeps its in-memory token). */

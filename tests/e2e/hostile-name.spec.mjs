@@ -2,7 +2,7 @@
 // and the run history. No <img> element is ever created and no dialog fires.
 import { test, expect } from "./playwright.mjs";
 import {
-  admin, connectAccount, freshEmail, go, googleContacts, linkedTo, openDemo, panel, panelAction, shot,
+  admin, connectAccount, freshEmail, go, googleContacts, linkedTo, openDemo, panel, panelAction, shot, toast,
 } from "./helpers.mjs";
 
 const NAME = "<img src=x onerror=alert(1)>";
@@ -51,7 +51,7 @@ test("a contact named <img src=x onerror=alert(1)> shows as text in the list, it
 
   // Its page.
   await expect(page.getByRole("heading", { name: NAME, level: 1 })).toBeVisible();
-  await expect(page.getByRole("status").filter({ hasText: `Created ${NAME}.` })).toBeVisible();
+  await toast(page, `Created ${NAME}.`);
   const id = (await page.evaluate(() => location.hash)).split("/")[2];
   await page.screenshot({ path: shot("hostile-contact"), fullPage: true });
   await noMarkup();

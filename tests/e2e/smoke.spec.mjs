@@ -18,17 +18,47 @@ test("the demo CRM lists its contacts and offers the plugin's bulk action", asyn
 });
 
 test("More Actions opened while the plugin is still loading shows its action once it registers", async ({ page }) => {
-  // Hold the wasm back until the menu is open.
-  let release;
-  const held = new Promise((r) => (release = r));
+  // On a busy machine the menu can be opened before the page has finished loading its contacts
+  // and before the plugin has registered. Both are held here until the menu is open, so the test
+  // takes that order every time instead of when the machine happens to be slow.
+  let releaseWasm;
+  const wasmHeld = new Promise((r) => (releaseWasm = r));
   await page.route("**/*.wasm", async (route) => {
-    await held;
+    await wasmHeld;
     await route.continue();
+  });
+  await page.addInitScript(() => {
+    // The app publishes itself as `demoCrm` before it renders its first page: hold that page's
+    // contacts listing until the test calls `releaseContacts()`.
+    let app;
+    Object.defineProperty(globalThis, "demoCrm", {
+      configurable: true,
+      get: () => app,
+      set(value) {
+        app = value;
+        const contacts = value.host.contacts;
+        const list = contacts.list.bind(contacts);
+        const held = new Promise((r) => (globalThis.releaseContacts = r));
+        contacts.list = async (q) => {
+          await held;
+          return list(q);
+        };
+      },
+    });
   });
   await page.goto("/demo/");
   await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
   await page.getByRole("button", { name: "More Actions" }).click();
   await expect(page.getByRole("menuitem", { name: "No actions available" })).toBeVisible();
-  release();
+
+  // The page finishes loading under the open menu: the menu stays open.
+  await page.evaluate(() => globalThis.releaseContacts());
+  await expect(page.locator('#main[data-ready="true"]')).toHaveCount(1);
+  await expect(page.getByRole("checkbox", { name: /^Select / }).first()).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: "No actions available" })).toBeVisible();
+
+  // The plugin registers while the menu is open: its action replaces the placeholder.
+  releaseWasm();
   await expect(page.getByRole("menuitem", { name: "Sync Contact(s)" })).toBeVisible();
+  await expect(page.getByRole("menuitem", { name: "No actions available" })).toHaveCount(0);
 });

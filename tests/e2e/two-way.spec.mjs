@@ -4,7 +4,7 @@
 import { test, expect } from "./playwright.mjs";
 import {
   EMULATOR, admin, connectAccount, crmContacts, digits, freshEmail, fullName, go, googleContacts, linkTag,
-  linkedTo, openDemo, openSettings, panel, panelAction, shot, syncNow,
+  linkedTo, openDemo, openSettings, panel, panelAction, shot, syncNow, toast,
 } from "./helpers.mjs";
 
 /** Connects a fresh account and syncs the CRM into it; resolves to { email, crm, google }. */
@@ -86,7 +86,7 @@ test("a Google deletion deletes in the CRM; a CRM deletion leaves Google alone",
   await expect(dialog).toBeVisible();
   await dialog.getByRole("button", { name: "Delete contact" }).click();
   await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
-  await expect(page.getByRole("status").filter({ hasText: `Deleted ${fullName(goneInCrm)}.` })).toBeVisible();
+  await toast(page, `Deleted ${fullName(goneInCrm)}.`);
 
   await openSettings(page);
   const message = await syncNow(page);

@@ -69,7 +69,7 @@ impl MemCrm {
         self.known = self.contacts.clone();
     }
 
-    fn answer(&mut self, call: CrmCall, now: Millis) -> Input {
+    pub fn answer(&mut self, call: CrmCall, now: Millis) -> Input {
         // Edits made before this call are the user's; the call's own writes follow them.
         self.log_direct_edits();
         let input = self.answer_call(call, now);

@@ -762,7 +762,11 @@ export async function startApp(options = {}) {
   // -------------------------------------------------------------------------------------------
   // Router
 
+  // Only the latest navigation marks the page ready: an earlier page still loading when the user
+  // moved on must not report the new one ready, nor take its focus.
+  let routeSeq = 0;
   async function route() {
+    const seq = ++routeSeq;
     const hash = location.hash || "#/contacts";
     const parts = hash.replace(/^#\/?/, "").split("?")[0].split("/").map((p) => decodeURIComponent(p));
     for (const a of document.querySelectorAll(".nav a")) {
@@ -780,8 +784,12 @@ export async function startApp(options = {}) {
     } catch (e) {
       clear(main).append(h("h1", { text: "Something went wrong" }), h("p", { class: "form-error", text: e.message }));
     }
+    if (seq !== routeSeq) return;
     main.dataset.ready = "true";
-    main.focus({ preventScroll: true });
+    // The new page takes the focus (for keyboard and screen-reader users) unless the user moved
+    // it into the page while the page was still loading: taking it from an open menu would close
+    // the menu under them.
+    if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
   }
   globalThis.addEventListener("hashchange", () => {
     main.dataset.ready = "false";

@@ -19,6 +19,8 @@ commands:
   test     every check CI runs: fmt, clippy (host and wasm32), native tests, the wasm build
            with its size budget, browser tests, end-to-end tests
   bench    the benchmarks (release builds), printing their figures
+  fuzz     the fuzz tests of every JSON reader, optimized, with more cases [--cases N, default
+           100000: N mutated real texts, N / 10 arbitrary values, N / 200 whole runs]
   build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size
   demo     build, start the People API emulator and the demo CRM, print the URL
            [--port N] [--google-client-id ID: talk to Google instead of the emulator]";
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         Some("build") => wasm::build().map(|_| ()),
+        Some("fuzz") => fuzz(&args[1..]),
         Some("demo") => demo::demo(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
@@ -82,6 +85,38 @@ fn test() -> Result {
     size.check_budget()?;
     println!("xtask: all checks passed");
     Ok(())
+}
+
+/// `tests/it/fuzz.rs` with `GCS_FUZZ_CASES` set, in the `fuzz` profile (optimized, overflow
+/// checks on), printing how the inputs fared.
+fn fuzz(args: &[String]) -> Result {
+    let mut cases = 100_000u64;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--cases" => {
+                cases = it
+                    .next()
+                    .and_then(|n| n.replace('_', "").parse().ok())
+                    .ok_or("--cases needs a number")?
+            }
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    let mut c = run::cargo(&[
+        "test",
+        "--package",
+        "gcontacts-sync",
+        "--profile",
+        "fuzz",
+        "--test",
+        "it",
+        "fuzz::",
+        "--",
+        "--nocapture",
+    ]);
+    c.env("GCS_FUZZ_CASES", cases.to_string());
+    run::step(&format!("fuzz tests, {cases} cases"), c)
 }
 
 fn bench(filter: &[String]) -> Result {

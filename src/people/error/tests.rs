@@ -166,6 +166,13 @@ fn retry_delays_read_every_duration_form() {
         (json!("-1s"), None),
         (json!("1.2.3s"), None),
         (json!(30), None),
+        // Past u64's milliseconds (found by the fuzz tests: the sum overflowed).
+        (json!("18446744073709551.615s"), Some(u64::MAX)),
+        (json!("18446744073709551.999s"), None),
+        (
+            json!({"seconds": 18_446_744_073_709_551_u64, "nanos": u64::MAX}),
+            None,
+        ),
     ] {
         assert_eq!(duration_ms(&v), ms, "{v}");
     }
