@@ -122,7 +122,8 @@ fn read_person(p: &Person) {
             Field::Company,
             Field::Notes,
         ];
-        let (updated, fields) = mapping::apply_to_person(p, &g.contact, &all);
+        let region = Settings::default().region();
+        let (updated, fields) = mapping::apply_to_person(p, &g.contact, &all, region);
         if !fields.is_empty() {
             let _ = PeopleApi::new(BASE).batch_update_contacts(&[updated], &fields, "metadata");
         }
