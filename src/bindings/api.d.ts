@@ -35,8 +35,11 @@ export interface CrmAddress {
 export interface CrmContactInput {
   status?: string;
   firstName?: string; middleName?: string; lastName?: string; prefix?: string; suffix?: string;
+  /** `primary`: the contact's primary email. The plugin writes the primary item first and flags
+   *  it; a list with no item flagged counts its first item as primary. */
   emails?: { value: string; type?: string; primary?: boolean }[];
-  phones?: { value: string; type?: string }[];
+  /** `primary` as for emails. */
+  phones?: { value: string; type?: string; primary?: boolean }[];
   addresses?: CrmAddress[];
   /** "YYYY-MM-DD", or "--MM-DD" without a year. */
   birthday?: string;
@@ -48,7 +51,7 @@ export interface CrmContact extends CrmContactInput {
   /** ISO 8601. */
   modifiedAt: string;
   emails: { value: string; type?: string; primary?: boolean }[];
-  phones: { value: string; type?: string }[];
+  phones: { value: string; type?: string; primary?: boolean }[];
   addresses: CrmAddress[];
 }
 

@@ -24,6 +24,7 @@ fn contact(rng: &mut Rng, n: usize) -> Contact {
         c.emails.push(Email {
             value: format!("u{n}@x.io"),
             kind: "work".into(),
+            primary: false,
         });
     }
     if rng.chance(50) {
@@ -31,6 +32,7 @@ fn contact(rng: &mut Rng, n: usize) -> Contact {
             value: format!("+1 415 555 {:04}", n % 10_000),
             kind: "mobile".into(),
             canonical: None,
+            primary: false,
         });
     }
     c

@@ -88,6 +88,7 @@ impl World {
             c.emails.push(Email {
                 value: pick(&mut self.rng, &EMAILS).to_string(),
                 kind: pick(&mut self.rng, &["", "home", "work"]).to_string(),
+                primary: false,
             });
         }
         for _ in 0..self.rng.below(3) {
@@ -95,6 +96,7 @@ impl World {
                 value: pick(&mut self.rng, &PHONES).to_string(),
                 kind: String::new(),
                 canonical: None,
+                primary: false,
             });
         }
         c.company = pick(&mut self.rng, &COMPANIES).to_string();
