@@ -133,8 +133,17 @@ export interface Conflict {
   field: string; crm: string; google: string; kept: Side; rule: string;
 }
 
+/** Why a contact was set aside: several candidates on the other side (or one of a cluster where
+ *  some contact has), one candidate sharing an email or phone under another family name, or a
+ *  Google contact tagged for several CRM contacts. */
+export type AmbiguityReason = "severalCandidates" | "namesDiffer" | "severalTags";
+
 export interface AmbiguousMatch {
-  side: Side; id: string; name: string; rule: string; candidates: string[];
+  side: Side; id: string; name: string;
+  /** What the candidates were found by: "link tag", "email", "phone", "name and birthday or company". */
+  rule: string;
+  reason: AmbiguityReason;
+  candidates: string[];
 }
 
 export interface HeldDeletions { side: Side; limit: number; deletions: PlanOperation[] }

@@ -10,7 +10,7 @@ use crate::json::FromJson;
 use crate::json_struct;
 use crate::people::time::parse_rfc3339;
 use crate::sync::engine::{Counts, InvalidContact, PerSide, RunError, RunReport, Trigger};
-use crate::sync::matching::Ambiguous;
+use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule};
 use crate::sync::model::{
     primary_index, Address, Birthday, Contact, CrmContact, Email, Field, Name, Phone, Side,
@@ -468,6 +468,8 @@ pub struct AmbiguousDto<'a> {
     id: &'a str,
     name: &'a str,
     rule: String,
+    /// Why the contact was set aside: the panel words each reason its own way.
+    reason: Ambiguity,
     candidates: &'a [String],
 }
 
@@ -478,6 +480,7 @@ impl<'a> From<&'a Ambiguous> for AmbiguousDto<'a> {
             id: &a.id,
             name: &a.name,
             rule: a.rule.to_string(),
+            reason: a.reason,
             candidates: &a.candidates,
         }
     }

@@ -466,3 +466,39 @@ async fn the_crms_primary_email_becomes_googles_and_a_moved_primary_syncs_once()
     let settled = ok(sync()).await;
     assert_eq!(writes(&settled), [0.0; 4], "{}", show(&settled));
 }
+
+#[wasm_bindgen_test]
+async fn an_ambiguity_carries_its_reason_to_javascript() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("reason");
+    // Two different people on one family address: one candidate each, another family name.
+    let contacts = format!(
+        "[{}]",
+        contact("r1", "Alice", "Smith", "info@family.example")
+    );
+    let (api, _host, id) = connected(base, &who, &contacts).await;
+    admin(
+        base,
+        "POST",
+        "seed",
+        json(&format!(
+            r#"{{"email":"{who}","contacts":[{{"names":[{{"givenName":"Bob","familyName":"Jones"}}],
+                "emailAddresses":[{{"value":"info@family.example"}}]}}]}}"#
+        )),
+    )
+    .await
+    .expect("seed");
+    let plan = ok(api.preview(JsValue::from_str(&id), JsValue::UNDEFINED)).await;
+    assert_eq!(num(&plan, "ambiguous.length"), 1.0, "{}", show(&plan));
+    assert_eq!(
+        get(&plan, "ambiguous.0.reason").as_string().as_deref(),
+        Some("namesDiffer"),
+        "{}",
+        show(&plan)
+    );
+    assert_eq!(
+        get(&plan, "ambiguous.0.rule").as_string().as_deref(),
+        Some("email")
+    );
+    assert_eq!(num(&plan, "operations.length"), 0.0, "{}", show(&plan));
+}
