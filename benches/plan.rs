@@ -17,11 +17,13 @@ fn person(i: usize) -> Contact {
     c.emails.push(Email {
         value: format!("person{i}@example.com"),
         kind: "work".into(),
+        primary: false,
     });
     c.phones.push(Phone {
         value: format!("+1 415 {:03} {:04}", i / 10_000 + 200, i % 10_000),
         kind: "mobile".into(),
         canonical: None,
+        primary: false,
     });
     c.company = format!("Company {}", i % 313);
     c
@@ -64,6 +66,7 @@ fn main() {
                     value: format!("+44 20 7946 {:04}", i % 10_000),
                     kind: String::new(),
                     canonical: None,
+                    primary: false,
                 });
             } else {
                 continue;

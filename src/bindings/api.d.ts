@@ -35,8 +35,11 @@ export interface CrmAddress {
 export interface CrmContactInput {
   status?: string;
   firstName?: string; middleName?: string; lastName?: string; prefix?: string; suffix?: string;
+  /** `primary`: the contact's primary email. The plugin writes the primary item first and flags
+   *  it; a list with no item flagged counts its first item as primary. */
   emails?: { value: string; type?: string; primary?: boolean }[];
-  phones?: { value: string; type?: string }[];
+  /** `primary` as for emails. */
+  phones?: { value: string; type?: string; primary?: boolean }[];
   addresses?: CrmAddress[];
   /** "YYYY-MM-DD", or "--MM-DD" without a year. */
   birthday?: string;
@@ -48,7 +51,7 @@ export interface CrmContact extends CrmContactInput {
   /** ISO 8601. */
   modifiedAt: string;
   emails: { value: string; type?: string; primary?: boolean }[];
-  phones: { value: string; type?: string }[];
+  phones: { value: string; type?: string; primary?: boolean }[];
   addresses: CrmAddress[];
 }
 
@@ -130,8 +133,17 @@ export interface Conflict {
   field: string; crm: string; google: string; kept: Side; rule: string;
 }
 
+/** Why a contact was set aside: several candidates on the other side (or one of a cluster where
+ *  some contact has), one candidate sharing an email or phone under another family name, or a
+ *  Google contact tagged for several CRM contacts. */
+export type AmbiguityReason = "severalCandidates" | "namesDiffer" | "severalTags";
+
 export interface AmbiguousMatch {
-  side: Side; id: string; name: string; rule: string; candidates: string[];
+  side: Side; id: string; name: string;
+  /** What the candidates were found by: "link tag", "email", "phone", "name and birthday or company". */
+  rule: string;
+  reason: AmbiguityReason;
+  candidates: string[];
 }
 
 export interface HeldDeletions { side: Side; limit: number; deletions: PlanOperation[] }

@@ -10,9 +10,11 @@ use crate::json::FromJson;
 use crate::json_struct;
 use crate::people::time::parse_rfc3339;
 use crate::sync::engine::{Counts, InvalidContact, PerSide, RunError, RunReport, Trigger};
-use crate::sync::matching::Ambiguous;
+use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule};
-use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Field, Name, Phone, Side};
+use crate::sync::model::{
+    primary_index, Address, Birthday, Contact, CrmContact, Email, Field, Name, Phone, Side,
+};
 use crate::sync::plan::{Delete, HeldDeletions, PairConflict, Plan};
 use crate::sync::settings::{ConflictPolicy, Settings};
 use serde::Serialize;
@@ -23,11 +25,13 @@ use serde_json::Value;
 pub struct EmailDto {
     pub value: String,
     pub kind: Option<String>,
+    pub primary: Option<bool>,
 }
 
 pub struct PhoneDto {
     pub value: String,
     pub kind: Option<String>,
+    pub primary: Option<bool>,
 }
 
 #[derive(Serialize, Default)]
@@ -95,6 +99,7 @@ impl TryFrom<CrmContactDto> for CrmContact {
                 .map(|e| Email {
                     value: e.value,
                     kind: s(e.kind),
+                    primary: e.primary.unwrap_or(false),
                 })
                 .collect(),
             phones: d
@@ -105,6 +110,7 @@ impl TryFrom<CrmContactDto> for CrmContact {
                     value: p.value,
                     kind: s(p.kind),
                     canonical: None,
+                    primary: p.primary.unwrap_or(false),
                 })
                 .collect(),
             addresses: d
@@ -164,11 +170,13 @@ pub struct ContactPage {
 json_struct!(EmailDto {
     value: "value",
     kind: "type",
+    primary: "primary",
 });
 
 json_struct!(PhoneDto {
     value: "value",
     kind: "type",
+    primary: "primary",
 });
 
 json_struct!(default AddressDto {
@@ -209,18 +217,25 @@ json_struct!(ContactPage {
 
 // ---- Core → host ----------------------------------------------------------------------------
 
+/// An email for the host. Only the primary item says so: the merge puts it first and flags no
+/// other, so a host that stores no flag still reads it back as primary (the first item).
 #[derive(Serialize)]
 pub struct EmailOut<'a> {
     value: &'a str,
     #[serde(rename = "type", skip_serializing_if = "str::is_empty")]
     kind: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    primary: bool,
 }
 
+/// A phone for the host, flagged as [`EmailOut`].
 #[derive(Serialize)]
 pub struct PhoneOut<'a> {
     value: &'a str,
     #[serde(rename = "type", skip_serializing_if = "str::is_empty")]
     kind: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    primary: bool,
 }
 
 /// The host's `CrmContactInput`: every field when creating, only the changed ones when updating.
@@ -279,22 +294,22 @@ impl<'a> CrmContactInputDto<'a> {
                 Field::Notes => d.notes = t,
                 Field::Emails => {
                     d.emails = Some(
-                        c.emails
-                            .iter()
+                        primary_first(&c.emails, |e| e.primary)
                             .map(|e| EmailOut {
                                 value: &e.value,
                                 kind: &e.kind,
+                                primary: e.primary,
                             })
                             .collect(),
                     )
                 }
                 Field::Phones => {
                     d.phones = Some(
-                        c.phones
-                            .iter()
+                        primary_first(&c.phones, |p| p.primary)
                             .map(|p| PhoneOut {
                                 value: &p.value,
                                 kind: &p.kind,
+                                primary: p.primary,
                             })
                             .collect(),
                     )
@@ -307,6 +322,18 @@ impl<'a> CrmContactInputDto<'a> {
         }
         d
     }
+}
+
+/// A list's items with the primary one first, the rest in their order.
+fn primary_first<T>(items: &[T], flag: impl Fn(&T) -> bool) -> impl Iterator<Item = &T> {
+    let at = primary_index(items, flag).unwrap_or(0);
+    items.get(at).into_iter().chain(
+        items
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| *i != at)
+            .map(|(_, x)| x),
+    )
 }
 
 fn address(a: &Address) -> AddressDto {
@@ -441,6 +468,8 @@ pub struct AmbiguousDto<'a> {
     id: &'a str,
     name: &'a str,
     rule: String,
+    /// Why the contact was set aside: the panel words each reason its own way.
+    reason: Ambiguity,
     candidates: &'a [String],
 }
 
@@ -451,6 +480,7 @@ impl<'a> From<&'a Ambiguous> for AmbiguousDto<'a> {
             id: &a.id,
             name: &a.name,
             rule: a.rule.to_string(),
+            reason: a.reason,
             candidates: &a.candidates,
         }
     }

@@ -7,7 +7,10 @@
 //! metadata, `displayName` and other keys we do not model survive. The item's label is the one
 //! thing of a reused item the merge decides: when it differs from the wanted one it is rewritten
 //! (and Google's derived `formattedType` dropped), else the label the merge settled on never
-//! reaches Google and the next run reads Google's old label as an edit. It reports which Google
+//! reaches Google and the next run reads Google's old label as an edit. The primary email and
+//! phone are decided by the merge too, and Google's `metadata.primary` is output only: Google makes
+//! the first item of a list its primary, so the wanted primary is written first, and a list whose
+//! primary moved is sent even when its items are unchanged. It reports which Google
 //! fields really changed, for `updatePersonFields`: a field whose Google value already equals the
 //! wanted one is not sent, so our own writes echoing back cost nothing.
 //!
@@ -15,7 +18,9 @@
 //! person also carries a profile's, and written as exactly one item: Google answers 400 to more.
 //! The CRM side needs no mapping here: the bindings turn host objects into core contacts.
 
-use super::model::{Address, Birthday, Contact, Email, Field, GoogleContact, Name, Phone};
+use super::model::{
+    primary_index, Address, Birthday, Contact, Email, Field, GoogleContact, Name, Phone,
+};
 use super::normalize::{address_key, email_key, phone_key, text_key, Region};
 use crate::people::tag;
 use crate::people::time::parse_rfc3339;
@@ -183,9 +188,14 @@ pub fn apply_to_person(
             .iter()
             .filter(|e| !e.value.trim().is_empty())
             .collect();
+        let (wanted, primary) = primary_first(wanted, |e| e.primary);
         let rewritten = rewrite(
             &person.email_addresses,
             &wanted,
+            primary.then_some(Flag {
+                get: |w| flagged(&w.metadata),
+                set: |w, v| set_flag(&mut w.metadata, v),
+            }),
             |w, c| email_key(&email_of(w)) == email_key(c),
             |w, c| relabel(&mut w.kind, &mut w.other, &c.kind),
             |c| wire::EmailAddress {
@@ -206,9 +216,14 @@ pub fn apply_to_person(
             .iter()
             .filter(|p| !p.value.trim().is_empty())
             .collect();
+        let (wanted, primary) = primary_first(wanted, |p| p.primary);
         let rewritten = rewrite(
             &person.phone_numbers,
             &wanted,
+            primary.then_some(Flag {
+                get: |w| flagged(&w.metadata),
+                set: |w, v| set_flag(&mut w.metadata, v),
+            }),
             |w, c| same_phone(&phone_of(w), c, region),
             |w, c| relabel(&mut w.kind, &mut w.other, &c.kind),
             |c| wire::PhoneNumber {
@@ -225,9 +240,12 @@ pub fn apply_to_person(
 
     if has(Field::Addresses) {
         let wanted: Vec<&Address> = contact.addresses.iter().filter(|a| !a.is_empty()).collect();
+        // Addresses have no primary the sync decides (the host contract has none): Google's
+        // primary address is whichever it flags, never a reason to send the list.
         let rewritten = rewrite(
             &person.addresses,
             &wanted,
+            None,
             |w, c| address_key(&address_of(w)) == address_key(c),
             |w, c| relabel(&mut w.kind, &mut w.other, &c.kind),
             |c| wire::Address {
@@ -351,15 +369,24 @@ fn own_item<T: Clone + Default>(
 }
 
 /// The list to send, or `None` when `wanted` is what Google already has (in any order, up to
-/// duplicates). Items matching an existing one (each existing item used once) are that item,
-/// with its label set to the wanted one by `relabel` (which says whether it changed it).
+/// duplicates, with the same primary item). Items matching an existing one (each existing item used
+/// once) are that item, with its label set to the wanted one by `relabel` (which says whether it
+/// changed it). With a `primary` flag, `wanted[0]` is the primary the merge decided, and a list
+/// whose primary (the item Google flags, else its first) is another is sent.
 fn rewrite<W: Clone, C>(
     existing: &[W],
     wanted: &[&C],
+    primary: Option<Flag<W>>,
     same: impl Fn(&W, &C) -> bool,
     relabel: impl Fn(&mut W, &C) -> bool,
     build: impl Fn(&C) -> W,
 ) -> Option<Vec<W>> {
+    let moved = match (&primary, wanted.first()) {
+        (Some(p), Some(first)) => {
+            primary_index(existing, p.get).is_some_and(|at| !same(&existing[at], first))
+        }
+        _ => false,
+    };
     let mut used = vec![false; existing.len()];
     let mut out = Vec::with_capacity(wanted.len());
     let mut unchanged = true;
@@ -382,11 +409,49 @@ fn rewrite<W: Clone, C>(
     // An unused existing item that duplicates a wanted one (the same address twice, once from a
     // profile) is not a removal: the contact read from this person would not have it either.
     let duplicate = |i: usize| wanted.iter().any(|c| same(&existing[i], c));
-    if unchanged && (0..existing.len()).all(|i| used[i] || duplicate(i)) {
+    if unchanged && !moved && (0..existing.len()).all(|i| used[i] || duplicate(i)) {
         None
     } else {
+        if let Some(p) = primary {
+            // Output only for Google, but what is sent then says what Google will answer.
+            for (n, item) in out.iter_mut().enumerate() {
+                (p.set)(item, n == 0);
+            }
+        }
         Some(out)
     }
+}
+
+/// Reads and sets a wire item's `metadata.primary`.
+struct Flag<W> {
+    get: fn(&W) -> bool,
+    set: fn(&mut W, bool),
+}
+
+/// The wanted items with the flagged one moved to the front, the rest in their order (Google
+/// makes the first item primary), and whether one was flagged.
+fn primary_first<C>(mut wanted: Vec<&C>, flag: impl Fn(&C) -> bool) -> (Vec<&C>, bool) {
+    match wanted.iter().position(|c| flag(c)) {
+        Some(at) => {
+            let item = wanted.remove(at);
+            wanted.insert(0, item);
+            (wanted, true)
+        }
+        None => (wanted, false),
+    }
+}
+
+/// Marks a reused item primary or not in its metadata, so no item we send claims a primary it
+/// lost. An item we built has no metadata and gets none: its place in the list says it.
+fn set_flag(metadata: &mut Option<FieldMetadata>, primary: bool) {
+    if let Some(m) = metadata {
+        m.primary = primary.then_some(true);
+    }
+}
+
+/// An item's `metadata.primary`; an item without metadata (one we built) is not primary.
+fn flagged(metadata: &Option<FieldMetadata>) -> bool {
+    metadata.as_ref().and_then(|m| m.primary) == Some(true)
 }
 
 /// Gives a reused item the label the merge settled on; true when that changed it. Labels compare
@@ -434,6 +499,7 @@ fn email_of(e: &wire::EmailAddress) -> Email {
     Email {
         value: text(&e.value),
         kind: text(&e.kind),
+        primary: flagged(&e.metadata),
     }
 }
 
@@ -442,6 +508,7 @@ fn phone_of(p: &wire::PhoneNumber) -> Phone {
         value: text(&p.value),
         kind: text(&p.kind),
         canonical: p.canonical_form.clone().filter(|c| !c.trim().is_empty()),
+        primary: flagged(&p.metadata),
     }
 }
 

@@ -9,7 +9,14 @@
 //! Emails, phones and addresses merge item by item, keyed by normalized value: an item added on
 //! either side is kept, an item removed on one side and untouched on the other is removed; without
 //! a base the lists are unioned. An item's label ("home", "work") merges three-way on its own.
-//! Lists compare as sets, so a mere reordering is not a change and causes no write.
+//! Which email and which phone is primary merges three-way like a label, as one value per list
+//! (the flagged item's key): a change on one side wins, both changed is a conflict. A side whose
+//! list flags no item says nothing about it (a CRM that stores no flag): it counts as unchanged
+//! and is never written for a flag alone, so it cannot flip the other side's primary back and
+//! forth. A merged list with a primary flags that one item and puts it first (Google makes its
+//! first item primary). Order is otherwise not an attribute the merge decides: lists compare as
+//! sets plus their primary, so a mere reordering is not a change and causes no write. Addresses
+//! carry no primary flag: the host contract has none, so Google's address order is Google's.
 //!
 //! When the settings forbid writing one side, that side's value becomes the field's new base, so
 //! the pending difference is neither written nor mistaken for an edit of the other side later.
@@ -105,6 +112,10 @@ pub fn merge(input: MergeInput<'_>) -> Merged {
                         kind: |p| &p.kind,
                         set_kind: |p, k| p.kind = k,
                         show: |p| p.value.trim().to_string(),
+                        primary: Some(Primary {
+                            get: |p| p.primary,
+                            set: |p, v| p.primary = v,
+                        }),
                     },
                 )
             }
@@ -151,6 +162,14 @@ struct ListKind<'k, T> {
     kind: fn(&T) -> &String,
     set_kind: fn(&mut T, String),
     show: fn(&T) -> String,
+    /// The item's primary flag, for the lists that have one.
+    primary: Option<Primary<T>>,
+}
+
+/// Reads and sets an item's primary flag.
+struct Primary<T> {
+    get: fn(&T) -> bool,
+    set: fn(&mut T, bool),
 }
 
 const EMAIL: ListKind<'static, Email> = ListKind {
@@ -158,6 +177,10 @@ const EMAIL: ListKind<'static, Email> = ListKind {
     kind: |e| &e.kind,
     set_kind: |e, k| e.kind = k,
     show: |e| e.value.trim().to_string(),
+    primary: Some(Primary {
+        get: |e| e.primary,
+        set: |e, v| e.primary = v,
+    }),
 };
 
 const ADDRESS: ListKind<'static, Address> = ListKind {
@@ -165,6 +188,7 @@ const ADDRESS: ListKind<'static, Address> = ListKind {
     kind: |a| &a.kind,
     set_kind: |a, k| a.kind = k,
     show: |a| a.one_line(),
+    primary: None,
 };
 
 /// The outcome of a three-way decision on one value.
@@ -448,6 +472,52 @@ impl Merger<'_> {
             result.push((k.clone(), item));
         }
 
+        // The flagged item's key of a keyed list; `None` when the list flags none.
+        let primary_key = |items: &[(String, T)]| -> Option<String> {
+            let p = kind.primary.as_ref()?;
+            items
+                .iter()
+                .find(|(_, i)| (p.get)(i))
+                .map(|(k, _)| k.clone())
+        };
+        let mut primary = None;
+        if let Some(p) = &kind.primary {
+            let pb = b.as_ref().map(|b| primary_key(b));
+            // A side that flags nothing keeps the base's primary.
+            let unflagged_is_base = |k: Option<String>| k.or_else(|| pb.clone().flatten());
+            let (pc, pg) = (
+                unflagged_is_base(primary_key(&c)),
+                unflagged_is_base(primary_key(&g)),
+            );
+            let shown = |k: &Option<String>, list: &[(String, T)]| {
+                k.as_ref()
+                    .and_then(|k| find(list, k))
+                    .map(|i| format!("primary {}", (kind.show)(&i)))
+                    .unwrap_or_default()
+            };
+            let chosen = match self.pick(pb.as_ref(), &pc, &pg, pc.is_none(), pg.is_none()) {
+                Pick::Crm => pc,
+                Pick::Google => pg,
+                Pick::Conflict { kept, rule } => {
+                    self.conflict(field, shown(&pc, &c), shown(&pg, &g), kept, rule);
+                    match kept {
+                        Side::Crm => pc,
+                        Side::Google => pg,
+                    }
+                }
+            };
+            // A primary the merge removed leaves the first item left as primary, as Google would.
+            if let Some(k) = chosen.filter(|_| !result.is_empty()) {
+                let at = result.iter().position(|(key, _)| *key == k).unwrap_or(0);
+                let item = result.remove(at);
+                result.insert(0, item);
+                primary = Some(result[0].0.clone());
+            }
+            for (n, (_, i)) in result.iter_mut().enumerate() {
+                (p.set)(i, primary.is_some() && n == 0);
+            }
+        }
+
         let signature = |items: &[(String, T)]| {
             let mut s: Vec<(String, String)> = items
                 .iter()
@@ -457,23 +527,37 @@ impl Merger<'_> {
             s.sort_unstable();
             s
         };
+        // A side differs when its items or labels do, or when it flags a primary other than the
+        // merged one; a side that flags none is not written for the flag alone.
+        let differs = |side: &[(String, T)]| {
+            let flagged = primary_key(side);
+            signature(side) != signature(&result) || (flagged.is_some() && flagged != primary)
+        };
+        // The primary item is named only where there is a choice: in a list of one it says nothing.
         let show = |items: &[(String, T)]| {
+            let primary = primary_key(items).filter(|_| items.len() > 1);
             items
                 .iter()
-                .map(|(_, i)| {
+                .map(|(k, i)| {
+                    let mut notes: Vec<&str> = Vec::new();
                     let label = (kind.kind)(i).trim();
+                    if !label.is_empty() {
+                        notes.push(label);
+                    }
+                    if primary.as_ref() == Some(k) {
+                        notes.push("primary");
+                    }
                     let v = (kind.show)(i);
-                    if label.is_empty() {
+                    if notes.is_empty() {
                         v
                     } else {
-                        format!("{v} ({label})")
+                        format!("{v} ({})", notes.join(", "))
                     }
                 })
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        let sig = signature(&result);
-        let keep = self.settle(field, sig != signature(&c), sig != signature(&g), || {
+        let keep = self.settle(field, differs(&c), differs(&g), || {
             [show(&c), show(&g), show(&result)]
         });
         let items: Vec<T> = result.into_iter().map(|(_, i)| i).collect();

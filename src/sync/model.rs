@@ -76,15 +76,21 @@ impl Name {
     }
 }
 
-/// An email address with its label ("home", "work", ...; empty when none).
+/// An email address with its label ("home", "work", ...; empty when none) and whether it is the
+/// contact's primary email.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Email {
     pub value: String,
     pub kind: String,
+    /// The contact's primary email. Google flags exactly one item of every non-empty list; a CRM
+    /// may flag none, and then says nothing about which is primary (see [`crate::sync::merge`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub primary: bool,
 }
 
-/// A phone number as typed, its label, and Google's E.164 `canonicalForm` when Google gave one.
+/// A phone number as typed, its label, Google's E.164 `canonicalForm` when Google gave one, and
+/// whether it is the contact's primary phone (as [`Email::primary`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Phone {
@@ -92,6 +98,17 @@ pub struct Phone {
     pub kind: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub canonical: Option<String>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub primary: bool,
+}
+
+/// The index of the item a list shows as primary: the first one flagged, else the first item (as
+/// Google treats a list it is sent); `None` for an empty list.
+pub fn primary_index<T>(items: &[T], primary: impl Fn(&T) -> bool) -> Option<usize> {
+    items
+        .iter()
+        .position(primary)
+        .or((!items.is_empty()).then_some(0))
 }
 
 /// A postal address. `country_code` is ISO 3166-1 alpha-2 when known.
@@ -278,12 +295,14 @@ json_struct!(default Name {
 json_struct!(default Email {
     value: "value",
     kind: "kind",
+    primary: "primary",
 });
 
 json_struct!(default Phone {
     value: "value",
     kind: "kind",
     canonical: "canonical",
+    primary: "primary",
 });
 
 json_struct!(default Address {

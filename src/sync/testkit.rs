@@ -1,7 +1,8 @@
 //! Compact text for contacts in tests: `first=Ann last=Lee email=a@x.io#work phone=+1 555 0100
 //! bday=--07-14 company=Acme title=CEO notes=met at a fair addr=1 Main St|Springfield||||US`.
-//! A value runs until the next `key=`; `#label` ends an email, phone or address with its label;
-//! `-` alone is an empty contact.
+//! A value runs until the next `key=`; `#label` ends an email, phone or address with its label, and
+//! a final `*` flags an email or phone primary (`email=a@x.io#work*`); `-` alone is an empty
+//! contact.
 
 use super::model::{Address, Birthday, Contact, Email, Phone};
 
@@ -26,6 +27,12 @@ pub fn contact(text: &str) -> Contact {
     }
     let mut c = Contact::default();
     for (k, v) in pairs {
+        let primary = matches!(k.as_str(), "email" | "phone") && v.ends_with('*');
+        let v = if primary {
+            v.trim_end_matches('*').to_string()
+        } else {
+            v
+        };
         let (value, kind) = match v.rsplit_once('#') {
             Some((v, kind)) => (v.to_string(), kind.to_string()),
             None => (v, String::new()),
@@ -36,11 +43,16 @@ pub fn contact(text: &str) -> Contact {
             "middle" => c.name.middle = value,
             "last" => c.name.family = value,
             "suffix" => c.name.suffix = value,
-            "email" => c.emails.push(Email { value, kind }),
+            "email" => c.emails.push(Email {
+                value,
+                kind,
+                primary,
+            }),
             "phone" => c.phones.push(Phone {
                 value,
                 kind,
-                canonical: None,
+                primary,
+                ..Phone::default()
             }),
             "addr" => {
                 let p: Vec<&str> = value.split('|').collect();

@@ -485,6 +485,7 @@ pub fn person(given: &str, family: &str, email: &str) -> Contact {
         c.emails.push(Email {
             value: email.into(),
             kind: "work".into(),
+            primary: false,
         });
     }
     c
@@ -495,6 +496,7 @@ pub fn with_phone(mut c: Contact, phone: &str) -> Contact {
         value: phone.into(),
         kind: "mobile".into(),
         canonical: None,
+        primary: false,
     });
     c
 }

@@ -466,6 +466,7 @@ fn labels_types_and_order_that_differ_between_the_sides_settle_in_one_sync() {
     c.emails.push(gcontacts_sync::sync::model::Email {
         value: "ann@home.io".into(),
         kind: "home".into(),
+        primary: false,
     });
     let id = w.crm.add(with_phone(c, "+1 415 555 0100"), now);
     // Google has the same items, unlabelled or labelled otherwise, in the other order.

@@ -65,6 +65,7 @@ fn a_national_phone_in_the_accounts_region_keeps_googles_item() {
         value: "+1 212 555 0199".into(),
         kind: "work".into(),
         canonical: None,
+        primary: false,
     });
     c.modified_at = now;
     let r = w.run();

@@ -50,11 +50,13 @@ fn contact(rng: &mut Rng, n: usize) -> Contact {
         c.emails.push(Email {
             value: format!("u{n}@x.io"),
             kind: label(rng),
+            primary: rng.chance(30),
         });
         if rng.chance(30) {
             c.emails.push(Email {
                 value: format!("v{n}@x.io"),
                 kind: label(rng),
+                primary: rng.chance(30),
             });
         }
     }
@@ -63,12 +65,14 @@ fn contact(rng: &mut Rng, n: usize) -> Contact {
             value: format!("+1 415 555 {:04}", n % 10_000),
             kind: label(rng),
             canonical: None,
+            primary: rng.chance(30),
         });
         if rng.chance(30) {
             c.phones.push(Phone {
                 value: format!("+1 415 556 {:04}", n % 10_000),
                 kind: label(rng),
                 canonical: None,
+                primary: rng.chance(30),
             });
         }
     }

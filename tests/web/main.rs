@@ -397,3 +397,108 @@ async fn groups_backup_and_reset_work_against_the_emulator() {
     ok(api.disconnect(JsValue::from_str(&id))).await;
     assert_eq!(num(&ok(api.accounts()).await, "length"), 0.0);
 }
+
+#[wasm_bindgen(module = "/tests/web/host.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = editCrm)]
+    fn edit_crm_contact(host: &JsValue, id: &str, fields: JsValue);
+}
+
+/// The emails of the one Google contact, first (Google's primary) first.
+async fn google_emails(base: &str, who: &str) -> Vec<String> {
+    let dump = dump(base, who).await;
+    let list: Array = get(&dump, "contacts.0.emailAddresses")
+        .dyn_into()
+        .unwrap_or_default();
+    list.iter()
+        .filter_map(|e| get(&e, "value").as_string())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_crms_primary_email_becomes_googles_and_a_moved_primary_syncs_once() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("primary");
+    let contacts = r#"[{"id":"m1","modifiedAt":"2024-02-01T10:00:00Z","firstName":"Mo","lastName":"Park",
+        "emails":[{"value":"mo@work.example","type":"work"},{"value":"mo@home.example","type":"home","primary":true}],
+        "phones":[],"addresses":[]}]"#;
+    let (api, host, id) = connected(base, &who, contacts).await;
+    let sync = || {
+        api.sync(
+            JsValue::from_str(&id),
+            JsValue::UNDEFINED,
+            JsValue::UNDEFINED,
+        )
+    };
+    let writes = |r: &JsValue| {
+        [
+            "created.google",
+            "created.crm",
+            "updated.google",
+            "updated.crm",
+        ]
+        .map(|k| num(r, k))
+    };
+
+    let first = ok(sync()).await;
+    assert_eq!(get(&first, "ok").as_bool(), Some(true), "{}", show(&first));
+    assert_eq!(
+        google_emails(base, &who).await,
+        ["mo@home.example", "mo@work.example"]
+    );
+    let second = ok(sync()).await;
+    assert_eq!(writes(&second), [0.0; 4], "{}", show(&second));
+
+    // The user makes the work address primary in the CRM: Google follows, the CRM is not written.
+    edit_crm_contact(
+        &host,
+        "m1",
+        json(
+            r#"{"emails":[{"value":"mo@work.example","type":"work","primary":true},{"value":"mo@home.example","type":"home"}]}"#,
+        ),
+    );
+    let moved = ok(sync()).await;
+    assert_eq!(writes(&moved), [0.0, 0.0, 1.0, 0.0], "{}", show(&moved));
+    assert_eq!(
+        google_emails(base, &who).await,
+        ["mo@work.example", "mo@home.example"]
+    );
+    let settled = ok(sync()).await;
+    assert_eq!(writes(&settled), [0.0; 4], "{}", show(&settled));
+}
+
+#[wasm_bindgen_test]
+async fn an_ambiguity_carries_its_reason_to_javascript() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("reason");
+    // Two different people on one family address: one candidate each, another family name.
+    let contacts = format!(
+        "[{}]",
+        contact("r1", "Alice", "Smith", "info@family.example")
+    );
+    let (api, _host, id) = connected(base, &who, &contacts).await;
+    admin(
+        base,
+        "POST",
+        "seed",
+        json(&format!(
+            r#"{{"email":"{who}","contacts":[{{"names":[{{"givenName":"Bob","familyName":"Jones"}}],
+                "emailAddresses":[{{"value":"info@family.example"}}]}}]}}"#
+        )),
+    )
+    .await
+    .expect("seed");
+    let plan = ok(api.preview(JsValue::from_str(&id), JsValue::UNDEFINED)).await;
+    assert_eq!(num(&plan, "ambiguous.length"), 1.0, "{}", show(&plan));
+    assert_eq!(
+        get(&plan, "ambiguous.0.reason").as_string().as_deref(),
+        Some("namesDiffer"),
+        "{}",
+        show(&plan)
+    );
+    assert_eq!(
+        get(&plan, "ambiguous.0.rule").as_string().as_deref(),
+        Some("email")
+    );
+    assert_eq!(num(&plan, "operations.length"), 0.0, "{}", show(&plan));
+}

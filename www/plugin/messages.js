@@ -107,7 +107,7 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
   const held = heldCount(report.held);
   if (held) text += ` ${plural(held, "deletion")} ${held === 1 ? "waits" : "wait"} for your confirmation ${where}.`;
   if (report.ambiguous && report.ambiguous.length) {
-    text += ` ${plural(report.ambiguous.length, "contact")} matched more than one contact and ${report.ambiguous.length === 1 ? "was" : "were"} left alone; see "Preview changes"${inPanel ? "" : ` in ${SETTINGS}`}.`;
+    text += ` ${plural(report.ambiguous.length, "contact")} could not be matched with certainty and ${report.ambiguous.length === 1 ? "was" : "were"} left alone; see "Preview changes"${inPanel ? "" : ` in ${SETTINGS}`}.`;
   }
   if (report.errors && report.errors.length) {
     const first = report.errors[0];

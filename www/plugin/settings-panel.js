@@ -585,6 +585,18 @@ export async function mountSettingsPanel(el, api, host) {
     });
   }
 
+  /** Why a contact was set aside, in words (the candidates follow). */
+  function ambiguityText(m) {
+    switch (m.reason) {
+      case "namesDiffer":
+        return `has the same ${m.rule} as a contact with another family name`;
+      case "severalTags":
+        return `is linked to ${plural(m.candidates.length, "CRM contact")}`;
+      default:
+        return `matches ${plural(m.candidates.length, "contact")} by ${m.rule}`;
+    }
+  }
+
   function actionButton(text, onclick, { primary = false, title } = {}) {
     return h("button", { type: "button", class: ["gcs-btn", primary ? "gcs-btn-primary" : ""], "data-gcs-action": "", text, title, onclick });
   }
@@ -694,7 +706,7 @@ export async function mountSettingsPanel(el, api, host) {
     if (plan.ambiguous && plan.ambiguous.length) {
       const ul = h("ul", { class: "gcs-ambiguous" });
       for (const m of plan.ambiguous) {
-        ul.append(h("li", {}, h("span", { class: "gcs-strong", text: m.name || m.id }), ` (${sideLabel(m.side)}) matches ${plural(m.candidates.length, "contact")} by ${m.rule}: `, h("span", { text: m.candidates.join(", ") })));
+        ul.append(h("li", { "data-reason": m.reason || "" }, h("span", { class: "gcs-strong", text: m.name || m.id }), ` (${sideLabel(m.side)}) ${ambiguityText(m)}: `, h("span", { text: m.candidates.join(", ") })));
       }
       box.append(h("h5", { text: `Ambiguous matches (${plan.ambiguous.length})` }),
         h("p", { class: "gcs-hint", text: "Nothing is created or linked for these contacts. Make them distinct (for example, remove a shared email) and preview again." }), ul);

@@ -235,6 +235,7 @@ fn a_new_email_keeps_photos_custom_fields_and_the_existing_emails_display_name()
     c.emails.push(Email {
         value: "ada@engines.io".into(),
         kind: String::new(),
+        primary: false,
     });
     check_apply(
         ADA,
@@ -251,6 +252,7 @@ fn emails_in_another_order_or_case_are_not_a_change() {
     c.emails = vec![Email {
         value: " Ada@Example.com".into(),
         kind: "work".into(),
+        primary: true,
     }];
     // Google's second, duplicate address is no reason to write either.
     check_apply(ADA, &c, &[Field::Emails], "mask: ");
@@ -271,11 +273,13 @@ fn a_national_phone_keeps_googles_item_in_the_accounts_region_and_only_there() {
             value: "020 7946 0000".into(),
             kind: "mobile".into(),
             canonical: None,
+            primary: false,
         },
         Phone {
             value: "+1 212 555 0199".into(),
             kind: "work".into(),
             canonical: None,
+            primary: false,
         },
     ];
     check_apply_in(
@@ -304,11 +308,13 @@ fn a_phone_written_in_another_format_keeps_googles_item_and_label() {
             value: "+442079460000".into(),
             kind: "mobile".into(),
             canonical: None,
+            primary: false,
         },
         Phone {
             value: "+1 212 555 0199".into(),
             kind: "work".into(),
             canonical: None,
+            primary: false,
         },
     ];
     check_apply(
@@ -546,4 +552,115 @@ fn every_merged_label_reads_back_from_the_written_person() {
         }
     }
     assert_eq!(cases, labels.len() * labels.len() * 3);
+}
+
+const TWO_EMAILS: &str = r#"{"resourceName":"people/c1",
+    "emailAddresses":[{"metadata":{"primary":true,"source":{"type":"CONTACT","id":"1"}},"value":"a@x.io"},
+                      {"metadata":{"source":{"type":"CONTACT","id":"1"}},"value":"b@x.io","type":"work"}],
+    "phoneNumbers":[{"metadata":{"source":{"type":"CONTACT","id":"1"}},"value":"+1 415 555 0100"},
+                    {"metadata":{"primary":true,"source":{"type":"CONTACT","id":"1"}},"value":"+1 415 555 0199"}]}"#;
+
+#[test]
+fn googles_primary_flag_is_read_onto_the_item() {
+    let c = contact(&person(TWO_EMAILS));
+    let flags = |c: &Contact| {
+        (
+            c.emails.iter().map(|e| e.primary).collect::<Vec<_>>(),
+            c.phones.iter().map(|p| p.primary).collect::<Vec<_>>(),
+        )
+    };
+    assert_eq!(flags(&c), (vec![true, false], vec![false, true]));
+}
+
+#[test]
+fn a_primary_the_merge_moved_is_written_first_with_googles_items_and_the_same_primary_is_not() {
+    let mut c = contact(&person(TWO_EMAILS));
+    c.emails[0].primary = false;
+    c.emails[1].primary = true;
+    check_apply(
+        TWO_EMAILS,
+        &c,
+        &[Field::Emails, Field::Phones],
+        r#"mask: emailAddresses
+emailAddresses: [{"metadata":{"primary":true,"source":{"id":"1","type":"CONTACT"}},"type":"work","value":"b@x.io"},{"metadata":{"source":{"id":"1","type":"CONTACT"}},"value":"a@x.io"}]"#,
+    );
+    // The same primary in another order, or a list that flags none, is no reason to write.
+    let mut c = contact(&person(TWO_EMAILS));
+    c.phones.reverse();
+    c.emails.iter_mut().for_each(|e| e.primary = false);
+    check_apply(TWO_EMAILS, &c, &[Field::Emails, Field::Phones], "mask: ");
+}
+
+#[test]
+fn a_new_person_lists_the_primary_item_first() {
+    let c = crate::sync::testkit::contact("email=a@x.io email=b@x.io* phone=+1 415 555 0100");
+    let p = new_person(&c, ("gcsync:crm-a", "7"), &[]);
+    let values: Vec<_> = p.email_addresses.iter().map(|e| e.value.clone()).collect();
+    assert_eq!(
+        values,
+        [Some("b@x.io".to_string()), Some("a@x.io".to_string())]
+    );
+}
+
+/// Every combination of primary flags, merged and written to Google (which flags the first item
+/// of what it is sent, as it answers), reads back as what was merged: a second merge writes
+/// nothing.
+#[test]
+fn every_primary_flag_written_to_google_reads_back_as_merged() {
+    let mut cases = 0;
+    for g in [0, 1] {
+        for c in [None, Some(0), Some(1)] {
+            for base in [None, Some(None), Some(Some(0)), Some(Some(1))] {
+                let mut before = person(TWO_EMAILS);
+                for (n, e) in before.email_addresses.iter_mut().enumerate() {
+                    e.metadata.as_mut().unwrap().primary = (n == g).then_some(true);
+                }
+                let google = contact(&before);
+                let flagged = |at: Option<usize>| {
+                    let mut x = google.clone();
+                    for (n, e) in x.emails.iter_mut().enumerate() {
+                        e.primary = Some(n) == at;
+                    }
+                    x
+                };
+                let crm = flagged(c);
+                let base = base.map(flagged);
+                let input = |crm, google, base| crate::sync::merge::MergeInput {
+                    base,
+                    crm,
+                    google,
+                    crm_modified_at: 0,
+                    google_modified_at: 0,
+                    policy: crate::sync::settings::ConflictPolicy::Newest,
+                    region: Region::US,
+                    write_crm: true,
+                    write_google: true,
+                };
+                let m = crate::sync::merge::merge(input(&crm, &google, base.as_ref()));
+                let (mut after, mask) =
+                    apply_to_person(&before, &m.contact, &Field::ALL, Region::US);
+                if mask.contains(&"emailAddresses") {
+                    for (n, e) in after.email_addresses.iter_mut().enumerate() {
+                        e.metadata.get_or_insert_with(Default::default).primary =
+                            (n == 0).then_some(true);
+                    }
+                }
+                let crm_after = if m.crm.is_empty() {
+                    crm.clone()
+                } else {
+                    m.contact.clone()
+                };
+                let again =
+                    crate::sync::merge::merge(input(&crm_after, &contact(&after), Some(&m.base)));
+                assert!(
+                    again.is_noop(),
+                    "google {g}, crm {c:?}, base {base:?}: a second merge writes {:?} {:?}",
+                    again.crm,
+                    again.google
+                );
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(cases, 2 * 3 * 4);
 }

@@ -339,3 +339,143 @@ fn no_merge_drops_a_year_both_sides_agree_on_the_day_of() {
         }
     }
 }
+
+#[test]
+fn a_primary_changed_on_one_side_is_written_to_the_other() {
+    check(
+        "base: email=a@x.io* email=b@x.io\n crm: email=a@x.io email=b@x.io*\n google: email=a@x.io* email=b@x.io",
+        "google: emails: a@x.io (primary); b@x.io → b@x.io (primary); a@x.io",
+    );
+    check(
+        "base: phone=+1 415 555 0100* phone=+1 415 555 0199\n crm: phone=+1 415 555 0100* phone=+1 415 555 0199\n google: phone=+1 415 555 0100 phone=+1 415 555 0199*",
+        "crm: phones: +1 415 555 0100 (primary); +1 415 555 0199 → +1 415 555 0199 (primary); +1 415 555 0100",
+    );
+}
+
+#[test]
+fn a_primary_changed_on_both_sides_is_a_conflict_the_policy_settles() {
+    let input = "base: email=a@x.io* email=b@x.io email=c@x.io\n crm: email=a@x.io email=b@x.io* email=c@x.io\n google: email=a@x.io email=b@x.io email=c@x.io*";
+    check(
+        &format!("{input}\n policy: google"),
+        "crm: emails: a@x.io; b@x.io (primary); c@x.io → c@x.io (primary); a@x.io; b@x.io
+conflict emails: crm \"primary b@x.io\", google \"primary c@x.io\": kept google (google)",
+    );
+    check(
+        &format!("{input}\n policy: crm"),
+        "google: emails: a@x.io; b@x.io; c@x.io (primary) → b@x.io (primary); a@x.io; c@x.io
+conflict emails: crm \"primary b@x.io\", google \"primary c@x.io\": kept crm (crm)",
+    );
+}
+
+#[test]
+fn a_first_link_keeps_the_crms_primary_and_records_googles() {
+    check(
+        "crm: email=a@x.io email=b@x.io*\n google: email=a@x.io* email=b@x.io",
+        "google: emails: a@x.io (primary); b@x.io → b@x.io (primary); a@x.io
+conflict emails: crm \"primary b@x.io\", google \"primary a@x.io\": kept crm (first link)",
+    );
+}
+
+#[test]
+fn a_crm_that_flags_no_primary_is_not_written_for_one_and_does_not_undo_googles() {
+    // Google moved its primary; the CRM stores no flag, so it neither takes one nor counts as
+    // having moved it back.
+    check(
+        "base: email=a@x.io* email=b@x.io\n crm: email=a@x.io email=b@x.io\n google: email=a@x.io email=b@x.io*",
+        "nothing",
+    );
+    // Its edits still reach Google, with Google's primary kept; the CRM, holding the same items,
+    // is not written.
+    check(
+        "base: email=a@x.io* email=b@x.io\n crm: email=a@x.io email=b@x.io email=c@x.io\n google: email=a@x.io email=b@x.io*",
+        "google: emails: a@x.io; b@x.io (primary) → b@x.io (primary); a@x.io; c@x.io",
+    );
+}
+
+#[test]
+fn a_reorder_that_keeps_the_primary_is_not_a_change() {
+    check(
+        "base: email=a@x.io* email=b@x.io\n crm: email=b@x.io email=a@x.io*\n google: email=a@x.io* email=b@x.io",
+        "nothing",
+    );
+}
+
+#[test]
+fn a_removed_primary_leaves_the_first_item_left_primary() {
+    check(
+        "base: email=a@x.io* email=b@x.io\n crm: email=b@x.io\n google: email=a@x.io* email=b@x.io",
+        "google: emails: a@x.io (primary); b@x.io → b@x.io",
+    );
+}
+
+/// Every combination of primary flags on the base and the two sides, under every policy, merges
+/// to a fixed point: once both sides hold what the merge decided (the CRM with or without storing
+/// the flag, Google flagging the first item it is sent), a second merge writes nothing.
+#[test]
+fn every_combination_of_primary_flags_reaches_a_fixed_point() {
+    // "" flags nothing, "c" as the base is a first link; Google always flags one item.
+    let flags = ["", "a", "b", "c"];
+    let list = |primary: &str| {
+        let mut text = String::new();
+        for v in ["a", "b"] {
+            let star = if v == primary { "*" } else { "" };
+            text += &format!("email={v}@x.io{star} ");
+        }
+        contact(&text)
+    };
+    let mut cases = 0;
+    for base in flags.iter().map(|b| (*b != "c").then(|| list(b))) {
+        for c in &flags[..3] {
+            for g in &flags[1..3] {
+                for policy in [
+                    ConflictPolicy::Crm,
+                    ConflictPolicy::Google,
+                    ConflictPolicy::Newest,
+                ] {
+                    for crm_stores_flags in [true, false] {
+                        let (crm, google) = (list(c), list(g));
+                        let input = |crm, google, base| MergeInput {
+                            base,
+                            crm,
+                            google,
+                            crm_modified_at: 1,
+                            google_modified_at: 2,
+                            policy,
+                            region: Region::US,
+                            write_crm: true,
+                            write_google: true,
+                        };
+                        let m = merge(input(&crm, &google, base.as_ref()));
+                        let mut crm_after = if m.crm.is_empty() {
+                            crm.clone()
+                        } else {
+                            m.contact.clone()
+                        };
+                        if !crm_stores_flags {
+                            crm_after.emails.iter_mut().for_each(|e| e.primary = false);
+                        }
+                        // Google flags the first item of the list it is sent.
+                        let mut google_after = if m.google.is_empty() {
+                            google.clone()
+                        } else {
+                            m.contact.clone()
+                        };
+                        if !m.google.is_empty() {
+                            for (n, e) in google_after.emails.iter_mut().enumerate() {
+                                e.primary = n == 0;
+                            }
+                        }
+                        let again = merge(input(&crm_after, &google_after, Some(&m.base)));
+                        assert!(
+                            again.is_noop(),
+                            "base {base:?} crm {c:?} google {g:?} {policy:?} flags stored {crm_stores_flags}: {}",
+                            render(&again)
+                        );
+                        cases += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 4 * 3 * 2 * 3 * 2);
+}

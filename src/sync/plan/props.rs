@@ -126,6 +126,7 @@ impl World {
             c.emails.push(Email {
                 value: pick(&mut self.rng, &EMAILS).to_string(),
                 kind: pick(&mut self.rng, &["", "home", "work"]).to_string(),
+                primary: false,
             });
         }
         for _ in 0..self.rng.below(3) {
@@ -133,6 +134,7 @@ impl World {
                 value: pick(&mut self.rng, &PHONES).to_string(),
                 kind: pick(&mut self.rng, &LABELS).to_string(),
                 canonical: None,
+                primary: false,
             });
         }
         c.company = pick(&mut self.rng, &COMPANIES).to_string();

@@ -230,7 +230,7 @@ export class FakeGoogleContactsSync {
       if (free[3] && crm[5]) ops.push({ op: "link", side: "crm", crmId: crm[5].id, resourceName: free[3].resourceName, name: free[3].name, diffs: [], reason: "same email" });
     }
     const conflicts = pull && !only && crm[1] ? [{ crmId: crm[1].id, resourceName: "people/c1002", name: XSS, field: "birthday", crm: "1980-04-01", google: "1980-04-10", kept: "crm", rule: "newest edit" }] : [];
-    const ambiguous = pull && !only && free[4] ? [{ side: "google", id: free[4].resourceName, name: free[4].name, rule: "email", candidates: ["c000010", "c000011"] }] : [];
+    const ambiguous = pull && !only && free[4] ? [{ side: "google", id: free[4].resourceName, name: free[4].name, rule: "email", reason: "severalCandidates", candidates: ["c000010", "c000011"] }] : [];
     const held = [];
     if (this.#opts.held) {
       const deletions = crm.slice(10, 24).map((c) => ({ op: "delete", side: "crm", crmId: c.id, name: fullName(c), diffs: [], reason: "deleted in Google" }));
