@@ -20,6 +20,7 @@
 //! is found again by its link tag instead of being sent twice, and links the CRM contacts it had
 //! created.
 
+use super::capabilities::Capabilities;
 use super::mapping::{apply_to_person, google_contact, new_person};
 use super::model::{Contact, CrmContact, Field, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
@@ -70,6 +71,8 @@ pub struct RunConfig {
     /// The host has `contacts.changedSince`: whole-account runs over the "All" view read only
     /// what changed since the last run.
     pub crm_change_feed: bool,
+    /// What the host can hold (the host contract's `capabilities`).
+    pub capabilities: Capabilities,
 }
 
 /// The next thing the shell must do.
@@ -864,7 +867,16 @@ impl Engine {
             let Some(person) = self.persons.get(&u.resource_name) else {
                 continue;
             };
-            let (mut p, changed) = apply_to_person(person, &u.contact, &u.fields());
+            let limited = (!self.config.capabilities.is_unlimited())
+                .then(|| google_contact(person, &self.config.instance_id).ok())
+                .flatten()
+                .map(|g| {
+                    let base = self.state.links.get(&u.crm_id).map(|l| &l.base);
+                    let region = self.settings.region();
+                    (self.config.capabilities).keep_beyond(&u.contact, &g.contact, base, region)
+                });
+            let contact = limited.as_ref().unwrap_or(&u.contact);
+            let (mut p, changed) = apply_to_person(person, contact, &u.fields());
             mask.extend(changed.into_iter().map(String::from));
             if u.set_tag && tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
                 mask.push("clientData".to_string());
@@ -897,6 +909,7 @@ impl Engine {
             scope: &self.config.scope,
             confirm_deletions: self.config.confirm_deletions,
             now,
+            capabilities: &self.config.capabilities,
         });
         if self.crm_incremental && !self.all_crm_loaded && !plan.creates_crm.is_empty() {
             // The feed showed only what changed; before importing Google contacts, match them

@@ -1,6 +1,7 @@
 //! Drives the real [`Engine`] against the emulator library and an in-memory CRM, on the
 //! emulator's virtual clock: the shell's loop, without a browser.
 
+use gcontacts_sync::sync::capabilities::Capabilities;
 use gcontacts_sync::sync::engine::{Action, CrmCall, Engine, Input, RunConfig, RunResult, Trigger};
 use gcontacts_sync::sync::model::{Contact, CrmContact, Email, Field, Millis, Phone};
 use gcontacts_sync::sync::plan::Scope;
@@ -194,6 +195,8 @@ pub struct World {
     pub feed: bool,
     /// Whether runs confirm deletions over the mass-deletion guard.
     pub confirm: bool,
+    /// What the CRM declares it can hold.
+    pub capabilities: Capabilities,
 }
 
 impl World {
@@ -212,6 +215,7 @@ impl World {
             seed: 1,
             feed: true,
             confirm: true,
+            capabilities: Capabilities::default(),
         }
     }
 
@@ -235,6 +239,7 @@ impl World {
                 seed: self.seed,
                 account_id: "ann@example.com".into(),
                 crm_change_feed: self.feed,
+                capabilities: self.capabilities.clone(),
             },
             self.now(),
         )

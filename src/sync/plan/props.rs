@@ -257,6 +257,7 @@ impl World {
             scope: &Scope::All,
             confirm_deletions: confirm,
             now: self.now,
+            capabilities: &Default::default(),
         })
     }
 
