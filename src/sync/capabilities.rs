@@ -70,14 +70,19 @@ impl Capabilities {
         let obj = match v {
             serde_json::Value::Null => return Ok(Capabilities::default()),
             serde_json::Value::Object(o) => o,
-            other => return Err(format!("capabilities must be an object, got {other}")),
+            other => {
+                return Err(format!(
+                    "capabilities must be an object, got {}",
+                    kind(other)
+                ))
+            }
         };
         let mut caps = Capabilities::default();
         for (key, value) in obj {
             match key.as_str() {
                 "fields" => {
                     let names = value.as_array().ok_or_else(|| {
-                        format!("capabilities.fields must be an array, got {value}")
+                        format!("capabilities.fields must be an array, got {}", kind(value))
                     })?;
                     caps.stored = [false; 12];
                     for name in names {
@@ -99,7 +104,10 @@ impl Capabilities {
                         .as_u64()
                         .and_then(|n| usize::try_from(n).ok())
                         .ok_or_else(|| {
-                            format!("capabilities.{key} must be a whole number, got {value}")
+                            format!(
+                                "capabilities.{key} must be a whole number, got {}",
+                                kind(value)
+                            )
                         })?;
                     let slot = match key.as_str() {
                         "emails" => &mut caps.emails,
@@ -263,6 +271,19 @@ fn beyond<T: Clone>(
         }
     }
     out
+}
+
+/// What a JSON value is, for error messages. Not the value itself: formatting JSON numbers would
+/// bring a float printer into the wasm for this alone.
+fn kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
 }
 
 /// Splits `items` into the window a host holding `n` of them sees, and the rest, both in order:

@@ -4,6 +4,7 @@
 //! version Cargo.toml pins, wasm-opt from npm's `binaryen`, Debian's Chromium when run as root),
 //! so that a bare machine of this kind needs nothing but `cargo xtask test`.
 
+mod creme;
 mod demo;
 mod install;
 mod run;
@@ -21,7 +22,8 @@ commands:
   bench    the benchmarks (release builds), printing their figures
   build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size
   demo     build, start the People API emulator and the demo CRM, print the URL
-           [--port N] [--google-client-id ID: talk to Google instead of the emulator]";
+           [--port N] [--google-client-id ID: talk to Google instead of the emulator]
+           [--host creme: Creme CRM with the plugin's app instead of the demo CRM]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
