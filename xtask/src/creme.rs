@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 pub const CREME_VERSION: &str = "2.8.6";
 pub const LOGIN: (&str, &str) = ("root", "root");
+/// A second user who may view every contact but change and delete only their own.
+pub const LIMITED_LOGIN: (&str, &str) = ("sales", "sales");
 const PROJECT: &str = "gcsdemo";
 
 /// What `hosts/creme`'s settings block adds to the generated project.
@@ -33,6 +35,9 @@ SITE_DOMAIN = 'http://127.0.0.1'
 # Creme's job manager (and its Redis broker) is not started: nothing here needs it.
 
 from .local_settings import *  # NOQA
+
+# The app's tests keep their database between runs (`creme test --keepdb`).
+DATABASES['default']['TEST'] = {'NAME': str(BASE_DIR / 'test-db.sqlite3')}
 ";
 
 /// The demo's seed contacts as `CrmContactInput`s, their statuses as Creme's relation types.
@@ -42,6 +47,20 @@ const SEED_SCRIPT: &str = "import { generateSeedContacts } from './www/demo/seed
     const out = generateSeedContacts({ now: new Date(Date.UTC(2025, 0, 1)) }).map(({ id, modifiedAt, status: s, ...c }) => \
       status[s] ? { ...c, status: status[s] } : c); \
     process.stdout.write(JSON.stringify(out));";
+
+/// Creates the limited user: a role viewing all contacts, changing and deleting its own.
+const LIMITED_USER: &str = "from creme import persons
+from creme.creme_core.models import CremeUser, EntityCredentials as E, SetCredentials, UserRole
+role = UserRole.objects.smart_create(name='Sales', allowed_apps=['creme_core', 'persons'],
+    creatable_models=[persons.get_contact_model(), persons.get_organisation_model()])
+SetCredentials.objects.create(role=role, value=E.VIEW, set_type=SetCredentials.ESET_ALL)
+SetCredentials.objects.create(role=role, value=E.VIEW | E.CHANGE | E.DELETE | E.LINK | E.UNLINK,
+    set_type=SetCredentials.ESET_OWN)
+u = CremeUser(username='sales', first_name='Sam', last_name='Sales', email='sales@example.com', role=role)
+u.set_password('sales')
+u.save()
+u.roles.set([role])
+";
 
 pub struct Site {
     dir: PathBuf,
@@ -139,6 +158,10 @@ pub fn prepare() -> Result<Site> {
         run::step(
             "seed Creme with the demo's contacts",
             site.creme(&["gcsync_import", &file.to_string_lossy(), "--user", LOGIN.0]),
+        )?;
+        run::step(
+            "create the limited user (sales)",
+            site.creme(&["shell", "-c", LIMITED_USER]),
         )?;
         std::fs::copy(site.db(), site.template()).map_err(|e| format!("{e}"))?;
     }
@@ -274,7 +297,7 @@ pub fn demo(port: u16) -> Result {
         .or_else(|_| start(&site, free_port()?, &emulator_config(&emulator.url)))?;
     println!(
         "\nGoogle Contacts Sync in Creme CRM {CREME_VERSION} (ready in {:.1} s)\n\n  \
-         Creme:           {}/  (log in as {} / {})\n  \
+         Creme:           {}/  (log in as {} / {}; or {} / {}, who may change only their own)\n  \
          contacts:        {}/persons/contacts\n  \
          My settings:     {}/creme_config/my_settings/\n  \
          emulator viewer: {}/ (account {})\n\nStop with Ctrl-C.",
@@ -282,6 +305,8 @@ pub fn demo(port: u16) -> Result {
         server.url,
         LOGIN.0,
         LOGIN.1,
+        LIMITED_LOGIN.0,
+        LIMITED_LOGIN.1,
         server.url,
         server.url,
         emulator.url,

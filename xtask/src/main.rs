@@ -81,6 +81,7 @@ fn test() -> Result {
     let size = wasm::build()?;
     suites::browser_tests()?;
     suites::e2e_tests()?;
+    suites::creme_tests()?;
     size.check_budget()?;
     println!("xtask: all checks passed");
     Ok(())

@@ -60,9 +60,8 @@ $(document).on('click', '[data-gcsync-record]', function(e) {
     gcsync.load(button.getAttribute('data-gcsync-base')).then(function(plugin) {
         return plugin.run([button.getAttribute('data-gcsync-record')], 'record');
     }).then(function() {
+        // The plugin's notification says what changed; a reload would take it away.
         button.setAttribute('aria-busy', 'false');
-        // The page shows what the sync changed.
-        creme.utils.reloadPage ? creme.utils.reloadPage() : window.location.reload();
     }, function(err) {
         button.setAttribute('aria-busy', 'false');
         creme.dialogs.warning(String(err && err.message ? err.message : err)).open();
