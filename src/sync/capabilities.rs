@@ -14,7 +14,7 @@
 
 use super::merge::{merge, text, MergeInput, Merged};
 use super::model::{Contact, Field};
-use super::normalize::{address_key, email_key, phone_key, Region};
+use super::normalize::{address_key, email_key, phone_key, text_key, Region};
 
 /// The fields a host stores and how many items of each list it keeps (`None`: any number).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,9 +138,26 @@ impl Capabilities {
 
     /// [`merge`] of a linked pair, over the window of Google the host can hold.
     pub fn merge(&self, input: MergeInput<'_>) -> Merged {
-        if self.is_unlimited() {
-            return merge(input);
+        // One call of `merge` whatever the capabilities: a second call site would be a second
+        // inlined copy of the whole merge in the wasm.
+        let projected = (!self.is_unlimited()).then(|| self.project(input));
+        let m = merge(match &projected {
+            Some((google, base, _)) => MergeInput {
+                base: base.as_ref(),
+                google,
+                ..input
+            },
+            None => input,
+        });
+        match projected {
+            Some((_, _, overflow)) => self.finish(input, m, overflow),
+            None => m,
         }
+    }
+
+    /// The window of `input`'s Google contact and base: Google's contact as the CRM can hold it,
+    /// the base likewise (it may predate the limits), and what lies beyond the window.
+    fn project(&self, input: MergeInput<'_>) -> (Contact, Option<Contact>, Contact) {
         let region = input.region;
         let crm = input.crm;
         let mut google = input.google.clone();
@@ -170,30 +187,41 @@ impl Capabilities {
                 b.addresses = window(&b.addresses, &crm.addresses, n, address_key).0;
             }
         }
-        let unstored: Vec<Field> = Field::ALL
-            .into_iter()
-            .filter(|f| !self.stores(*f))
-            .collect();
-        for f in &unstored {
-            copy(&mut google, crm, *f);
+        for f in self.unstored() {
+            copy(&mut google, crm, f);
             if let Some(b) = &mut base {
-                copy(b, crm, *f);
+                copy(b, crm, f);
             }
         }
+        (google, base, overflow)
+    }
 
-        let mut m = merge(MergeInput {
-            base: base.as_ref(),
-            google: &google,
-            ..input
-        });
+    fn unstored(&self) -> Vec<Field> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| !self.stores(*f))
+            .collect()
+    }
+
+    /// The merge of the window, made whole: what the CRM is written, the base, what Google is sent.
+    fn finish(&self, input: MergeInput<'_>, mut m: Merged, overflow: Contact) -> Merged {
+        let (crm, region) = (input.crm, input.region);
+        let unstored = self.unstored();
 
         // The CRM is written only what it can hold: a merged list whose first items it already
-        // has is no change to it.
+        // has, labels and all, is no change to it.
         let fitted = self.fit(&m.contact);
+        let labelled = |key: String, label: &str| format!("{key}\u{1}{}", text_key(label));
         m.crm.retain(|d| match d.field {
-            Field::Emails => !same(&fitted.emails, &crm.emails, email_key),
-            Field::Phones => !same(&fitted.phones, &crm.phones, |p| phone_key(p, region)),
-            Field::Addresses => !same(&fitted.addresses, &crm.addresses, address_key),
+            Field::Emails => !same(&fitted.emails, &crm.emails, |e| {
+                labelled(email_key(e), &e.kind)
+            }),
+            Field::Phones => !same(&fitted.phones, &crm.phones, |p| {
+                labelled(phone_key(p, region), &p.kind)
+            }),
+            Field::Addresses => !same(&fitted.addresses, &crm.addresses, |a| {
+                labelled(address_key(a), &a.kind)
+            }),
             f => !unstored.contains(&f),
         });
         m.conflicts.retain(|c| !unstored.contains(&c.field));
@@ -260,17 +288,26 @@ fn beyond<T: Clone>(
     base: Option<&[T]>,
     key: impl Fn(&T) -> String,
 ) -> Vec<T> {
+    let mut seen = keys(written, &key);
+    seen.extend(keys(base.unwrap_or_default(), &key));
+    let flags = new_keys(&keys(google, &key), seen);
     let mut out = written.to_vec();
-    let mut seen: Vec<String> = written.iter().map(&key).collect();
-    seen.extend(base.unwrap_or_default().iter().map(&key));
-    for item in google {
-        let k = key(item);
-        if !seen.contains(&k) {
-            seen.push(k);
-            out.push(item.clone());
-        }
-    }
+    out.extend(split(google, &flags).0);
     out
+}
+
+/// The items of `google` (by key) not in `seen`, nor seen earlier in `google`.
+fn new_keys(google: &[String], mut seen: Vec<String>) -> Vec<bool> {
+    google
+        .iter()
+        .map(|k| {
+            let new = !seen.contains(k);
+            if new {
+                seen.push(k.clone());
+            }
+            new
+        })
+        .collect()
 }
 
 /// What a JSON value is, for error messages. Not the value itself: formatting JSON numbers would
@@ -294,12 +331,33 @@ fn window<T: Clone>(
     n: usize,
     key: impl Fn(&T) -> String,
 ) -> (Vec<T>, Vec<T>) {
-    let held: Vec<String> = held.iter().map(&key).collect();
+    split(
+        items,
+        &window_flags(&keys(items, &key), &keys(held, &key), n),
+    )
+}
+
+// The helpers below work on keys, and the generic ones stay one-liners: each generic function is
+// compiled once per list type into the wasm.
+
+fn keys<T>(items: &[T], key: impl Fn(&T) -> String) -> Vec<String> {
+    items.iter().map(key).collect()
+}
+
+fn split<T: Clone>(items: &[T], flags: &[bool]) -> (Vec<T>, Vec<T>) {
+    let (mut kept, mut rest) = (Vec::new(), Vec::new());
+    for (item, inside) in items.iter().zip(flags) {
+        if *inside { &mut kept } else { &mut rest }.push(item.clone());
+    }
+    (kept, rest)
+}
+
+fn window_flags(items: &[String], held: &[String], n: usize) -> Vec<bool> {
     let mut inside = vec![false; items.len()];
     let mut room = n;
-    for (i, item) in items.iter().enumerate() {
-        if room > 0 && held.contains(&key(item)) {
-            inside[i] = true;
+    for (flag, k) in inside.iter_mut().zip(items) {
+        if room > 0 && held.contains(k) {
+            *flag = true;
             room -= 1;
         }
     }
@@ -309,22 +367,15 @@ fn window<T: Clone>(
             room -= 1;
         }
     }
-    let mut kept = Vec::new();
-    let mut rest = Vec::new();
-    for (item, inside) in items.iter().zip(inside) {
-        if inside {
-            kept.push(item.clone());
-        } else {
-            rest.push(item.clone());
-        }
-    }
-    (kept, rest)
+    inside
 }
 
-/// The same items by key, in any order (as the merge compares lists).
+/// The same items by `key`, in any order (as the merge compares lists).
 fn same<T>(a: &[T], b: &[T], key: impl Fn(&T) -> String) -> bool {
-    let mut a: Vec<String> = a.iter().map(&key).collect();
-    let mut b: Vec<String> = b.iter().map(&key).collect();
+    same_keys(keys(a, &key), keys(b, &key))
+}
+
+fn same_keys(mut a: Vec<String>, mut b: Vec<String>) -> bool {
     // Unstable: equal keys are indistinguishable.
     a.sort_unstable();
     b.sort_unstable();

@@ -21,7 +21,7 @@
 //! created.
 
 use super::capabilities::Capabilities;
-use super::mapping::{apply_to_person, google_contact, new_person};
+use super::mapping::{self, apply_to_person, google_contact, new_person};
 use super::model::{Contact, CrmContact, Field, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
 use super::settings::{Settings, TargetGroup};
@@ -867,14 +867,12 @@ impl Engine {
             let Some(person) = self.persons.get(&u.resource_name) else {
                 continue;
             };
-            let limited = (!self.config.capabilities.is_unlimited())
-                .then(|| google_contact(person, &self.config.instance_id).ok())
-                .flatten()
-                .map(|g| {
-                    let base = self.state.links.get(&u.crm_id).map(|l| &l.base);
-                    let region = self.settings.region();
-                    (self.config.capabilities).keep_beyond(&u.contact, &g.contact, base, region)
-                });
+            let limited = (!self.config.capabilities.is_unlimited()).then(|| {
+                let base = self.state.links.get(&u.crm_id).map(|l| &l.base);
+                let region = self.settings.region();
+                let google = mapping::contact(person);
+                (self.config.capabilities).keep_beyond(&u.contact, &google, base, region)
+            });
             let contact = limited.as_ref().unwrap_or(&u.contact);
             let (mut p, changed) = apply_to_person(person, contact, &u.fields());
             mask.extend(changed.into_iter().map(String::from));

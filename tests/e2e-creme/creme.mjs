@@ -56,7 +56,7 @@ export function panel(page) {
 
 /** My settings, scrolled to the plugin's section, once its panel has rendered. */
 export async function openSettings(page) {
-  await page.goto(`${CREME}/creme_config/my_settings/`);
+  await page.goto(`${CREME}/creme_config/my_settings/portal/`);
   const section = page.locator("[data-gcsync-settings]");
   await section.scrollIntoViewIfNeeded();
   await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible({ timeout: 60_000 });

@@ -446,7 +446,12 @@ fn a_crm_holding_one_email_keeps_all_three_google_emails_through_syncs_and_edits
     let id = w.crm.add(person("Cy", "Ro", "cy@x.io"), now);
     w.google_add(&[json!({
         "names": [{"givenName": "Cy", "middleName": "Quentin", "familyName": "Ro"}],
-        "emailAddresses": [{"value": "cy@home.io"}, {"value": "cy@x.io"}, {"value": "cy@work.io"}]
+        // The shared email carries the CRM's label: a label Google lacks is another matter.
+        "emailAddresses": [
+            {"value": "cy@home.io", "type": "home"},
+            {"value": "cy@x.io", "type": "work"},
+            {"value": "cy@work.io", "type": "work"}
+        ]
     })]);
     let r = w.run();
     assert!(r.report.ok, "{:?}", r.report.errors);

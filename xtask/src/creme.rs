@@ -26,9 +26,13 @@ const SETTINGS: &str = "
 import json as _json
 import os as _os
 
+# Its populate imports a towns database (minutes) for maps this site does not need.
+INSTALLED_APPS.remove('creme.geolocation')
 INSTALLED_APPS.append('gcontacts_sync_creme')
 CREME_OPT_JS.append(('gcontacts_sync_creme', 'gcontacts_sync_creme/js/gcsync.js'))
 # Where the plugin finds Google (here: the emulator), and the checkout's built plugin.
+# The Google sign-in popup hands its token back to the page that opened it.
+SECURE_CROSS_ORIGIN_OPENER_POLICY = 'same-origin-allow-popups'
 GCONTACTS_SYNC = _json.loads(_os.environ.get('GCS_PLUGIN_CONFIG') or '{}')
 GCONTACTS_SYNC_PLUGIN_DIR = _os.environ.get('GCS_PLUGIN_DIR') or None
 SITE_DOMAIN = 'http://127.0.0.1'
@@ -299,7 +303,7 @@ pub fn demo(port: u16) -> Result {
         "\nGoogle Contacts Sync in Creme CRM {CREME_VERSION} (ready in {:.1} s)\n\n  \
          Creme:           {}/  (log in as {} / {}; or {} / {}, who may change only their own)\n  \
          contacts:        {}/persons/contacts\n  \
-         My settings:     {}/creme_config/my_settings/\n  \
+         My settings:     {}/creme_config/my_settings/portal/\n  \
          emulator viewer: {}/ (account {})\n\nStop with Ctrl-C.",
         started.elapsed().as_secs_f64(),
         server.url,

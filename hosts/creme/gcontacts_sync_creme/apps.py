@@ -11,6 +11,24 @@ class GContactsSyncConfig(CremeAppConfig):
     # The app has no entities of its own: no credentials to configure per role.
     credentials = CremeAppConfig.CRED_NONE
 
+    def ready(self):
+        super().ready()
+        from django.core import checks
+
+        @checks.register(checks.Tags.security)
+        def check_opener_policy(**kwargs):
+            from django.conf import settings
+
+            if getattr(settings, 'SECURE_CROSS_ORIGIN_OPENER_POLICY', None) == 'same-origin':
+                return [checks.Warning(
+                    "SECURE_CROSS_ORIGIN_OPENER_POLICY is 'same-origin': the Google sign-in popup "
+                    "cannot hand its token back to Creme's page.",
+                    hint="Set SECURE_CROSS_ORIGIN_OPENER_POLICY = 'same-origin-allow-popups'.",
+                    obj=self.name,
+                    id='gcontacts_sync_creme.W001',
+                )]
+            return []
+
     def all_apps_ready(self):
         super().all_apps_ready()
         from . import signals  # noqa: F401  (connects the receivers)

@@ -227,3 +227,21 @@ fn a_write_merged_against_the_base_keeps_googles_items_the_crm_never_held() {
     let out = Capabilities::default().keep_beyond(&written, &google, Some(&base), Region::US);
     assert_eq!(out, written);
 }
+
+#[test]
+fn a_label_changed_in_google_on_the_email_the_crm_holds_reaches_the_crm() {
+    let caps = Capabilities {
+        emails: Some(1),
+        ..Capabilities::default()
+    };
+    let base = contact("email=a@x.io#home");
+    let crm = contact("email=a@x.io#home");
+    let google = contact("email=a@x.io#work email=b@x.io#home");
+    let m = caps.merge(input_of(Some(&base), &crm, &google));
+    assert_eq!(m.crm.len(), 1, "{:?}", m.crm);
+    assert_eq!(
+        caps.fit(&m.contact).emails,
+        contact("email=a@x.io#work").emails
+    );
+    assert_eq!(m.contact.emails.len(), 2);
+}
