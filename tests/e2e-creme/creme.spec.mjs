@@ -42,7 +42,7 @@ test("select three contacts in Creme's list → Actions → Sync Contact(s): exa
     picked.push(await boxes.nth(i).getAttribute("value"));
     await boxes.nth(i).check();
   }
-  await page.locator(".header-actions-trigger").first().hover();
+  await page.locator(".header-actions-trigger").first().click();
   await page.locator(".listview-action a", { hasText: "Sync Contact(s)" }).click();
 
   const summary = notices(page).filter({ hasText: `Synced 3 contacts with ${email}` });

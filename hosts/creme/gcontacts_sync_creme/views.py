@@ -334,6 +334,33 @@ def storage(request, body):
     raise ApiError(400, 'INVALID_INPUT', '"op" must be "get", "set" or "remove"')
 
 
+SESSION_TOKEN = 'gcontacts_sync_creme.google_token'
+
+
+@login_required
+@api('POST')
+def google_token(request, body):
+    """The host's side of `google.getToken`: Creme's pages are full page loads, so the Google
+    access token the user granted cannot live in one page's memory. It lives in the user's
+    server-side session (never a refresh token, never the browser's storage) until it expires or
+    the user logs out."""
+    op = body.get('op')
+    if op == 'get':
+        token = request.session.get(SESSION_TOKEN)
+        now_ms = datetime.datetime.now(datetime.timezone.utc).timestamp() * 1000
+        return {'token': token if token and token.get('expiresAt', 0) > now_ms else None}
+    if op == 'set':
+        access, expires = body.get('accessToken'), body.get('expiresAt')
+        if not isinstance(access, str) or not access or not isinstance(expires, (int, float)):
+            raise ApiError(400, 'INVALID_INPUT', '"accessToken" (a string) and "expiresAt" (ms) are required')
+        request.session[SESSION_TOKEN] = {'accessToken': access, 'expiresAt': expires}
+        return {}
+    if op == 'clear':
+        request.session.pop(SESSION_TOKEN, None)
+        return {}
+    raise ApiError(400, 'INVALID_INPUT', '"op" must be "get", "set" or "clear"')
+
+
 # ---------------------------------------------------------------------------------------------
 # The plugin's files: the app's own adapter (assets/), then the plugin's build (plugin/, or the
 # folder settings.GCONTACTS_SYNC_PLUGIN_DIR names: a checkout's www/, for development).
@@ -365,5 +392,10 @@ def plugin_file(request, path=''):
         if f.is_file() and base in f.parents:
             response = FileResponse(open(f, 'rb'), content_type=mimetypes.guess_type(str(f))[0] or 'application/octet-stream')
             response['Cache-Control'] = 'no-cache'
+            if path.endswith('.html'):
+                # The OAuth redirect page opens in the popup after Google's (or the emulator's)
+                # consent page: a policy of its own would move it to another browsing context
+                # group and cut it off from the Creme page waiting for the token.
+                response['Cross-Origin-Opener-Policy'] = 'unsafe-none'
             return response
     raise Http404(path)

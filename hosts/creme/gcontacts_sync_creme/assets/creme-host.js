@@ -109,10 +109,60 @@ function createUi(doc = document) {
 }
 
 /**
- * The `CrmHost` over the endpoints under `api` (a URL ending in "/"), from the server's
- * bootstrap answer (instance id, user, capabilities).
+ * The Google sign-in popup (OAuth 2.0 token flow) against `config.authUrl`, answered by
+ * `redirectUri` (the plugin's oauth-callback.html, which posts the URL fragment back).
  */
-export function createCremeHost(api, boot, ui = createUi()) {
+function signIn(config, redirectUri, scopes) {
+  return new Promise((resolve, reject) => {
+    const state = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    const url = new URL(config.authUrl || "https://accounts.google.com/o/oauth2/v2/auth");
+    url.searchParams.set("client_id", config.googleClientId || "");
+    url.searchParams.set("redirect_uri", redirectUri);
+    url.searchParams.set("response_type", "token");
+    url.searchParams.set("scope", scopes.join(" "));
+    url.searchParams.set("include_granted_scopes", "true");
+    url.searchParams.set("prompt", "select_account");
+    url.searchParams.set("state", state);
+    const popup = window.open(url.href, "gcsync-signin", "width=520,height=640");
+    if (!popup) {
+      reject(new HostError("AUTH_CANCELLED", "the browser blocked the Google sign-in window: allow pop-ups for Creme"));
+      return;
+    }
+    let done = false;
+    const finish = (fn, value) => {
+      if (done) return;
+      done = true;
+      window.removeEventListener("message", onMessage);
+      clearInterval(watch);
+      try { popup.close(); } catch { /* already closed */ }
+      fn(value);
+    };
+    const onMessage = (e) => {
+      if (e.origin !== location.origin || e.source !== popup || typeof e.data !== "string") return;
+      const answer = new URLSearchParams(e.data.replace(/^#/, ""));
+      if (answer.get("state") !== state) return;
+      const token = answer.get("access_token");
+      if (!token) {
+        finish(reject, new HostError("AUTH_FAILED", `Google refused: ${answer.get("error") || "no token"}`));
+        return;
+      }
+      const seconds = Number(answer.get("expires_in") || 3600);
+      finish(resolve, { accessToken: token, expiresAt: Date.now() + seconds * 1000 });
+    };
+    window.addEventListener("message", onMessage);
+    // The user closing the window is a cancellation; a grace period lets a last message land.
+    const watch = setInterval(() => {
+      if (popup.closed) setTimeout(() => finish(reject, new HostError("AUTH_CANCELLED", "the Google sign-in window was closed")), 500);
+    }, 400);
+  });
+}
+
+/**
+ * The `CrmHost` over the endpoints under `api` (a URL ending in "/"), from the server's
+ * bootstrap answer (instance id, user, capabilities, config); `pluginRoot` is where the plugin
+ * (and its OAuth redirect page) is served.
+ */
+export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
   const user = boot.user;
   return {
     apiVersion: 1,
@@ -133,6 +183,20 @@ export function createCremeHost(api, boot, ui = createUi()) {
     },
     views: () => call(api, "views"),
     statuses: () => call(api, "statuses"),
+    // Creme's pages are full page loads: the token the user granted is kept in their server-side
+    // session (see the app's `google_token` view), so the next page can sync without asking.
+    google: {
+      getToken: async (scopes, { interactive }) => {
+        if (!interactive) {
+          const { token } = await call(api, "google-token", { body: { op: "get" } });
+          if (token && token.expiresAt > Date.now() + 60_000) return token;
+          throw new HostError("NOT_CONNECTED", "no Google token in this Creme session: reconnect the account");
+        }
+        const token = await signIn(boot.config, new URL("oauth-callback.html", pluginRoot).href, scopes);
+        await call(api, "google-token", { body: { op: "set", ...token } });
+        return token;
+      },
+    },
     storage: {
       get: async (key) => (await call(api, "storage", { body: { op: "get", key } })).value,
       set: async (key, value) => {
@@ -174,19 +238,34 @@ export async function start(root) {
   ensureStylesheet(new URL("creme-host.css", root).href);
   const api = new URL("../api/", root);
   const boot = await call(api, "bootstrap");
-  const host = createCremeHost(api, boot);
+  const host = createCremeHost(api, boot, root);
   const registry = createRegistry();
   const base = new URL(root);
-  const { error } = await install(registry, host, boot.config, {
+  let startScheduler = null;
+  const { api: plugin, error } = await install(registry, host, boot.config, {
     base,
-    // The OAuth redirect page is served with the plugin, not at the site's root.
     createApi: async (h, options) => {
       const { manifest, url } = await loadManifest(base);
       const glue = await loadModule(manifest, url, base);
-      const oauth = { ...(options.oauth || {}), redirectUri: new URL("oauth-callback.html", base).href };
-      return glue.GoogleContactsSync.create(h, { ...options, oauth });
+      const created = await glue.GoogleContactsSync.create(h, options);
+      // The loader starts the scheduler at once; this host decides when (below).
+      startScheduler = created.startScheduler.bind(created);
+      created.startScheduler = () => {};
+      return created;
     },
   });
+  // Scheduled runs keep accounts in sync while a Creme page that loaded the plugin is open. An
+  // account never synced waits for its user's first sync (from My settings, after a preview):
+  // Creme loads the plugin afresh on every page, and a first full sync must not start by itself
+  // because someone clicked "Sync Contact(s)" for three contacts.
+  if (plugin && startScheduler) {
+    try {
+      const accounts = (await plugin.accounts()).filter((a) => a.enabled);
+      if (accounts.every((a) => a.lastRun)) startScheduler();
+    } catch {
+      // No scheduling this page; the actions still work.
+    }
+  }
   const { bulk, record, panel } = registry.entries;
   return {
     error,

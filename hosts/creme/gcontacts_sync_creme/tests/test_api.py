@@ -338,3 +338,24 @@ class StorageTests(ApiTestCase):
         self.post('storage', {'op': 'set', 'key': 'k', 'value': 'mine'})
         self.post('storage', {'op': 'remove', 'key': 'k'})
         self.assertEqual(PluginStorage.objects.get(key='k').value, 'root value')
+
+
+class GoogleTokenTests(ApiTestCase):
+    def test_the_token_lives_in_the_session_until_it_expires(self):
+        self.login_as_root_and_get()
+        self.assertEqual(self.post('google_token', {'op': 'get'}), {'token': None})
+        later = (datetime.datetime.now(datetime.timezone.utc).timestamp() + 3600) * 1000
+        self.post('google_token', {'op': 'set', 'accessToken': 'ya29.x', 'expiresAt': later})
+        self.assertEqual(self.post('google_token', {'op': 'get'})['token']['accessToken'], 'ya29.x')
+        past = (datetime.datetime.now(datetime.timezone.utc).timestamp() - 1) * 1000
+        self.post('google_token', {'op': 'set', 'accessToken': 'ya29.old', 'expiresAt': past})
+        self.assertEqual(self.post('google_token', {'op': 'get'}), {'token': None})
+        self.assertEqual(self.post('google_token', {'op': 'set'}, status=400)['error']['code'], 'INVALID_INPUT')
+
+    def test_another_login_session_has_no_token(self):
+        self.login_as_root_and_get()
+        later = (datetime.datetime.now(datetime.timezone.utc).timestamp() + 3600) * 1000
+        self.post('google_token', {'op': 'set', 'accessToken': 'ya29.x', 'expiresAt': later})
+        other = Client()
+        other.force_login(self.get_root_user())
+        self.assertEqual(self.post('google_token', {'op': 'get'}, client=other), {'token': None})
