@@ -42,6 +42,9 @@ from .local_settings import *  # NOQA
 
 # The app's tests keep their database between runs (`creme test --keepdb`).
 DATABASES['default']['TEST'] = {'NAME': str(BASE_DIR / 'test-db.sqlite3')}
+# SQLite and a threaded server: take the write lock when a transaction starts, and wait for it,
+# rather than failing with a locked database when two requests write at once.
+DATABASES['default']['OPTIONS'] = {'transaction_mode': 'IMMEDIATE', 'timeout': 20}
 ";
 
 /// The demo's seed contacts as `CrmContactInput`s, their statuses as Creme's relation types.
@@ -244,11 +247,14 @@ pub fn start(site: &Site, port: u16, config: &str) -> Result<CremeServer> {
     std::fs::copy(site.template(), site.db())
         .map_err(|e| format!("cannot reset the database: {e}"))?;
     let addr = format!("127.0.0.1:{port}");
+    // Creme's request log and errors, for when a suite fails.
+    let log = std::fs::File::create(site.dir.join("server.log"))
+        .map_err(|e| format!("cannot create target/creme/server.log: {e}"))?;
     let child = site
         .creme(&["runserver", &addr, "--noreload"])
         .env("GCS_PLUGIN_CONFIG", config)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .map_err(|e| format!("cannot start Creme: {e}"))?;
     let server = CremeServer {
