@@ -78,7 +78,12 @@ class InvalidInput(ValueError):
 
 
 def iso(dt: datetime.datetime) -> str:
-    return dt.astimezone(datetime.timezone.utc).isoformat(timespec='microseconds').replace('+00:00', 'Z')
+    # Milliseconds: the plugin keeps times in milliseconds and sends them back in `ifModifiedAt`.
+    return dt.astimezone(datetime.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z')
+
+
+def same_millisecond(a: datetime.datetime, b: datetime.datetime) -> bool:
+    return int(a.timestamp() * 1000) == int(b.timestamp() * 1000)
 
 
 def contacts_queryset():

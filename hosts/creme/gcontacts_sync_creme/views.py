@@ -271,7 +271,7 @@ def contacts_update(request, body):
         updates.append((u['id'], mapping.clean_input(u.get('fields'), f'items[{n}].fields', patch=True), if_modified))
     contacts = _writable(user, [u[0] for u in updates], user.has_perm_to_change, 'change')
     for (contact_id, _f, if_modified), c in zip(updates, contacts):
-        if if_modified is not None and parse_datetime(if_modified) != c.modified:
+        if if_modified is not None and not mapping.same_millisecond(parse_datetime(if_modified), c.modified):
             raise ApiError(
                 409, 'CONFLICT', f'contact {contact_id} changed in Creme meanwhile ({mapping.iso(c.modified)}, not {if_modified})',
                 contact=contact_id,

@@ -316,6 +316,13 @@ class ListAndFeedTests(ApiTestCase):
 
         self.assertEqual(self.get('contacts_changes', status=400, cursor='garbage')['error']['code'], 'INVALID_CURSOR')
 
+    def test_an_update_naming_the_modified_at_it_read_goes_through(self):
+        # The plugin keeps times in milliseconds; Creme's have microseconds.
+        self.login_as_root_and_get()
+        created = self.create(lastName='Fresh')
+        self.assertRegex(created['modifiedAt'], r'\.\d{3}Z$')
+        self.post('contacts_update', {'items': [{'id': created['id'], 'fields': {'notes': 'ok'}, 'ifModifiedAt': created['modifiedAt']}]})
+
     def test_an_update_with_a_stale_modified_at_is_refused(self):
         self.login_as_root_and_get()
         created = self.create(lastName='Stale')
