@@ -118,6 +118,7 @@ fn main() {
             scope: &Scope::All,
             confirm_deletions: false,
             now: 100,
+            capabilities: &Default::default(),
         })
     };
     let p = run();

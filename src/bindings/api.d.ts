@@ -5,6 +5,8 @@
 export interface CrmHost {
   apiVersion: 1;
   instanceId: string;
+  /** What the CRM can hold; absent: everything. */
+  capabilities?: HostCapabilities;
   currentUser(): Promise<{ id: string; name: string; email?: string; locale?: string }>;
   contacts: {
     get(ids: string[]): Promise<CrmContact[]>;
@@ -23,6 +25,21 @@ export interface CrmHost {
     notify(message: string, level: "info" | "success" | "warning" | "error"): void;
     progress(p: { done: number; total: number; label: string } | null): void;
   };
+}
+
+/** The fields a host stores and how many items of each list it keeps. The merge runs over the
+ *  part of each Google contact the host can hold: items beyond it are never deleted from Google
+ *  nor reported as conflicts, a field the host does not store is neither written to it nor
+ *  cleared in Google, and the host is sent Google's first (primary) items, never more than its
+ *  limit. */
+export interface HostCapabilities {
+  /** The `CrmContactInput` fields the host stores; absent: all of them. */
+  fields?: ("status" | "prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "emails"
+    | "phones" | "addresses" | "birthday" | "company" | "title" | "notes")[];
+  /** How many emails a contact holds; absent: any number. Likewise `phones` and `addresses`. */
+  emails?: number;
+  phones?: number;
+  addresses?: number;
 }
 
 export interface CrmAddress {

@@ -1,9 +1,10 @@
 //! The host contract's `contacts` API, called for the engine's [`CrmCall`]s.
 
-use super::js;
+use super::{js, Failure};
 use crate::bindings::dto::{crm_contact, ContactPage, CrmContactInputDto, CrmUpdateDto};
 use crate::json;
 use crate::people::time::format_rfc3339;
+use crate::sync::capabilities::Capabilities;
 use crate::sync::engine::{CrmCall, Input};
 use js_sys::Array;
 use wasm_bindgen::JsValue;
@@ -59,6 +60,18 @@ crate::json_struct!(ChangesPage {
     cursor: "cursor",
     more: "more" or default,
 });
+
+/// What the host declares it can hold (`capabilities`; everything when it declares nothing).
+pub fn capabilities(host: &JsValue) -> Result<Capabilities, Failure> {
+    let value = js::get(host, "capabilities");
+    if value.is_undefined() || value.is_null() {
+        return Ok(Capabilities::default());
+    }
+    let text = js::json_of(&value)?;
+    let json: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| Failure::host(e.to_string()))?;
+    Capabilities::from_json(&json).map_err(|e| Failure::new("INVALID_INPUT", e))
+}
 
 /// Whether the host offers the optional change feed.
 pub fn has_change_feed(host: &JsValue) -> bool {

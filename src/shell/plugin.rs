@@ -737,6 +737,7 @@ impl Plugin {
             seed: js::random_u64(),
             account_id: id.clone(),
             crm_change_feed: super::host::has_change_feed(self.host()),
+            capabilities: super::host::capabilities(self.host())?,
         };
         let mut engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");

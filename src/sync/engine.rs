@@ -31,7 +31,8 @@
 //! only from an id the host no longer returns. With a change feed, the linked contacts whose
 //! Google twin changed are read before planning.
 
-use super::mapping::{apply_to_person, google_contact, new_person};
+use super::capabilities::Capabilities;
+use super::mapping::{self, apply_to_person, google_contact, new_person};
 use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
 use super::settings::{Settings, TargetGroup};
@@ -81,6 +82,8 @@ pub struct RunConfig {
     /// The host has `contacts.changedSince`: whole-account runs over the "All" view read only
     /// what changed since the last run.
     pub crm_change_feed: bool,
+    /// What the host can hold (the host contract's `capabilities`).
+    pub capabilities: Capabilities,
 }
 
 /// The next thing the shell must do.
@@ -932,8 +935,15 @@ impl Engine {
             let Some(person) = self.persons.get(&u.resource_name) else {
                 continue;
             };
+            let limited = (!self.config.capabilities.is_unlimited()).then(|| {
+                let base = self.state.links.get(&u.crm_id).map(|l| &l.base);
+                let region = self.settings.region();
+                let google = mapping::contact(person);
+                (self.config.capabilities).keep_beyond(&u.contact, &google, base, region)
+            });
+            let contact = limited.as_ref().unwrap_or(&u.contact);
             let (mut p, changed) =
-                apply_to_person(person, &u.contact, &u.fields(), self.settings.region());
+                apply_to_person(person, contact, &u.fields(), self.settings.region());
             mask.extend(changed.into_iter().map(String::from));
             // Every write to a linked contact makes sure it carries the tag, whether or not the
             // plan saw it missing (a tag write that failed, a person the listing did not show).
@@ -1026,6 +1036,7 @@ impl Engine {
             scope: &self.config.scope,
             confirm_deletions: self.config.confirm_deletions,
             now,
+            capabilities: &self.config.capabilities,
         };
         let mut crm_updates = Vec::new();
         let mut nothing_left = Vec::new();
@@ -1079,6 +1090,7 @@ impl Engine {
             scope: &self.config.scope,
             confirm_deletions: self.config.confirm_deletions,
             now,
+            capabilities: &self.config.capabilities,
         });
         if self.crm_incremental && !self.all_crm_loaded && !plan.creates_crm.is_empty() {
             // The feed showed only what changed; before importing Google contacts, match them

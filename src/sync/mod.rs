@@ -7,6 +7,7 @@
 //! deterministic [`plan::Plan`]; [`state`] and [`settings`] are what survives between runs.
 //! Nothing here reads a clock or performs I/O: `now` and all data are arguments.
 
+pub mod capabilities;
 pub mod engine;
 pub mod mapping;
 pub mod matching;

@@ -23,6 +23,7 @@
 //! After execution, [`Plan::commit`] writes the outcome into the state: new bases for the pairs
 //! whose writes succeeded, new links for creates, links dropped by deletions and unlinks.
 
+use super::capabilities::Capabilities;
 use super::matching::{match_contacts, Ambiguity, Ambiguous, MatchRule};
 use super::merge::{merge, Conflict, FieldDiff, MergeInput};
 use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
@@ -106,6 +107,8 @@ pub struct PlanInput<'a> {
     /// The user confirmed deletions over the mass-deletion guard.
     pub confirm_deletions: bool,
     pub now: Millis,
+    /// What the host can hold: pairs merge over it, and the CRM is written only that.
+    pub capabilities: &'a Capabilities,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -787,7 +790,7 @@ impl<'a> Planner<'a> {
     ) {
         let mut input = self.merge_input(c, c, g, c_time, g_time);
         input.base = base;
-        let m = merge(input);
+        let m = self.input.capabilities.merge(input);
         // Named as the CRM shows the contact: that is where the user will look for it.
         let name = c.display_name();
         for conflict in m.conflicts {
@@ -805,7 +808,7 @@ impl<'a> Planner<'a> {
                 resource_name: resource_name.to_string(),
                 name: name.clone(),
                 diffs: m.crm,
-                contact: m.contact.clone(),
+                contact: self.input.capabilities.fit(&m.contact),
                 etag: String::new(),
                 set_tag: false,
                 status: None,
@@ -962,7 +965,8 @@ impl<'a> Planner<'a> {
                     self.out.creates_crm.push(CreateCrm {
                         resource_name: g.resource_name.clone(),
                         name: g.contact.display_name(),
-                        contact: g.contact.clone(),
+                        // Also the link's base: what the CRM holds of it.
+                        contact: self.input.capabilities.fit(&g.contact),
                         status: self.input.settings.import_status.clone(),
                     });
                 }

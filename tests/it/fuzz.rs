@@ -154,6 +154,7 @@ fn read_stored(text: &str) -> bool {
         seed: 1,
         account_id: "ann@example.com".into(),
         crm_change_feed: true,
+        capabilities: Default::default(),
     };
     let mut e = Engine::new(
         AccountState::new(),

@@ -1,6 +1,7 @@
 //! Drives the real [`Engine`] against the emulator library and an in-memory CRM, on the
 //! emulator's virtual clock: the shell's loop, without a browser.
 
+use gcontacts_sync::sync::capabilities::Capabilities;
 use gcontacts_sync::sync::engine::{
     Action, CrmCall, Engine, Input, InvalidContact, RunConfig, RunResult, Trigger,
 };
@@ -230,6 +231,8 @@ pub struct World {
     /// Faults the network and proxies add to Google's answers (the emulator's own faults come
     /// before Google did anything; these can come after).
     pub net: Vec<NetFault>,
+    /// What the CRM declares it can hold.
+    pub capabilities: Capabilities,
 }
 
 /// What happens to the answer of a request whose URL contains `url`, the next `count` times.
@@ -272,6 +275,7 @@ impl World {
             feed: true,
             confirm: true,
             net: Vec::new(),
+            capabilities: Capabilities::default(),
         }
     }
 
@@ -295,6 +299,7 @@ impl World {
                 seed: self.seed,
                 account_id: "ann@example.com".into(),
                 crm_change_feed: self.feed,
+                capabilities: self.capabilities.clone(),
             },
             self.now(),
         )

@@ -2,6 +2,7 @@
 //! real engine and the emulator.
 
 use crate::harness::*;
+use gcontacts_sync::sync::capabilities::Capabilities;
 use gcontacts_sync::sync::plan::Scope;
 use gcontacts_sync::sync::settings::CrmDeletes;
 use people_emulator::{FaultKind, FaultRule};
@@ -422,4 +423,95 @@ fn deletions_held_by_the_guard_are_made_when_the_user_confirms_them() {
     assert!(r.report.ok, "{:?}", r.report.errors);
     assert_eq!(r.report.deleted.crm, 12);
     assert_eq!(w.crm.contacts.len(), 3);
+}
+
+/// A CRM like Creme: one email, two phones, no middle name or suffix.
+fn one_email_crm() -> Capabilities {
+    use gcontacts_sync::sync::model::Field;
+    let stored: Vec<Field> = Field::ALL
+        .into_iter()
+        .filter(|f| !matches!(f, Field::MiddleName | Field::Suffix))
+        .collect();
+    let mut caps = Capabilities::storing(&stored);
+    caps.emails = Some(1);
+    caps.phones = Some(2);
+    caps
+}
+
+#[test]
+fn a_crm_holding_one_email_keeps_all_three_google_emails_through_syncs_and_edits() {
+    let mut w = World::new();
+    w.capabilities = one_email_crm();
+    let now = w.now();
+    let id = w.crm.add(person("Cy", "Ro", "cy@x.io"), now);
+    w.google_add(&[json!({
+        "names": [{"givenName": "Cy", "middleName": "Quentin", "familyName": "Ro"}],
+        // The shared email carries the CRM's label: a label Google lacks is another matter.
+        "emailAddresses": [
+            {"value": "cy@home.io", "type": "home"},
+            {"value": "cy@x.io", "type": "work"},
+            {"value": "cy@work.io", "type": "work"}
+        ]
+    })]);
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(r.report.linked, 1);
+    assert!(r.report.conflicts.is_empty(), "{:?}", r.report.conflicts);
+    let g = &w.google()[0];
+    assert_eq!(emails(g), ["cy@home.io", "cy@x.io", "cy@work.io"]);
+    assert_eq!(g["names"][0]["middleName"], "Quentin");
+    let emails_in_crm = |w: &World| -> Vec<String> {
+        w.crm.contacts[&id]
+            .contact
+            .emails
+            .iter()
+            .map(|e| e.value.clone())
+            .collect()
+    };
+    assert_eq!(emails_in_crm(&w), ["cy@x.io"]);
+
+    let again = w.run();
+    assert_eq!(again.report.updated.crm + again.report.updated.google, 0);
+    assert!(again.report.conflicts.is_empty());
+
+    // The CRM's one email changes: that one is replaced in its place, the two it cannot hold
+    // stay, and Google's primary stays first since the CRM flags none.
+    w.em.advance_clock(60_000);
+    let now = w.now();
+    let c = w.crm.contacts.get_mut(&id).unwrap();
+    c.contact.emails[0].value = "cy@new.io".into();
+    c.modified_at = now;
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(
+        emails(&w.google()[0]),
+        ["cy@home.io", "cy@new.io", "cy@work.io"]
+    );
+    assert_eq!(emails_in_crm(&w), ["cy@new.io"]);
+    let third = w.run();
+    assert_eq!(third.report.updated.crm + third.report.updated.google, 0);
+}
+
+#[test]
+fn a_google_contact_imported_into_a_one_email_crm_brings_its_primary_email_and_loses_none() {
+    let mut w = World::new();
+    w.capabilities = one_email_crm();
+    w.google_add(&[json!({
+        "names": [{"givenName": "Di", "familyName": "Fox"}],
+        "emailAddresses": [{"value": "di@one.io"}, {"value": "di@two.io"}, {"value": "di@three.io"}],
+        "phoneNumbers": [{"value": "+1 415 555 0101"}, {"value": "+1 415 555 0102"}, {"value": "+1 415 555 0103"}]
+    })]);
+    let r = w.run();
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(r.report.created.crm, 1);
+    let c = w.crm.contacts.values().next().unwrap();
+    assert_eq!(c.contact.emails.len(), 1);
+    assert_eq!(c.contact.emails[0].value, "di@one.io");
+    assert_eq!(c.contact.phones.len(), 2);
+    let again = w.run();
+    assert_eq!(again.report.updated.crm + again.report.updated.google, 0);
+    assert_eq!(again.report.deleted.google, 0);
+    let g = &w.google()[0];
+    assert_eq!(emails(g).len(), 3);
+    assert_eq!(g["phoneNumbers"].as_array().map(Vec::len), Some(3));
 }

@@ -550,6 +550,10 @@ export async function openDemoHost(options = {}) {
     const host = {
       apiVersion: 1,
       instanceId: meta.instanceId,
+      // The demo stores every field and any number of emails, phones and addresses.
+      capabilities: {
+        fields: ["status", "prefix", "firstName", "middleName", "lastName", "suffix", "emails", "phones", "addresses", "birthday", "company", "title", "notes"],
+      },
       async currentUser() {
         return { ...meta.user };
       },

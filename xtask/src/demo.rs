@@ -93,6 +93,7 @@ pub fn write_config(people_api: &str, client_id: &str, auth_url: &str, revoke_ur
 pub fn demo(args: &[String]) -> Result {
     let mut port = 8080u16;
     let mut client_id = None;
+    let mut host = "demo".to_string();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -105,8 +106,14 @@ pub fn demo(args: &[String]) -> Result {
             "--google-client-id" => {
                 client_id = Some(it.next().ok_or("--google-client-id needs an id")?.clone())
             }
+            "--host" => host = it.next().ok_or("--host needs demo or creme")?.clone(),
             other => return Err(format!("unknown flag {other}")),
         }
+    }
+    match host.as_str() {
+        "demo" => {}
+        "creme" => return crate::creme::demo(port),
+        other => return Err(format!("unknown host {other}: demo or creme")),
     }
     crate::wasm::build()?;
     let started = std::time::Instant::now();

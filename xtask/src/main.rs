@@ -4,6 +4,7 @@
 //! version Cargo.toml pins, wasm-opt from npm's `binaryen`, Debian's Chromium when run as root),
 //! so that a bare machine of this kind needs nothing but `cargo xtask test`.
 
+mod creme;
 mod demo;
 mod install;
 mod run;
@@ -23,7 +24,8 @@ commands:
            100000: N mutated real texts, N / 10 arbitrary values, N / 200 whole runs]
   build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size
   demo     build, start the People API emulator and the demo CRM, print the URL
-           [--port N] [--google-client-id ID: talk to Google instead of the emulator]";
+           [--port N] [--google-client-id ID: talk to Google instead of the emulator]
+           [--host creme: Creme CRM with the plugin's app instead of the demo CRM]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -82,6 +84,7 @@ fn test() -> Result {
     let size = wasm::build()?;
     suites::browser_tests()?;
     suites::e2e_tests()?;
+    suites::creme_tests()?;
     size.check_budget()?;
     println!("xtask: all checks passed");
     Ok(())

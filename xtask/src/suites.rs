@@ -57,3 +57,27 @@ pub fn e2e_tests() -> Result {
     drop(emulator);
     result
 }
+
+/// The app's Python tests (Django's runner) and Playwright against `creme runserver` and the
+/// emulator: the plugin inside Creme CRM.
+pub fn creme_tests() -> Result {
+    let site = crate::creme::prepare()?;
+    run::step(
+        "Creme app tests (Django)",
+        site.creme(&["test", "gcontacts_sync_creme", "--keepdb", "--noinput"]),
+    )?;
+    let playwright = root().join("tools/node_modules/.bin/playwright");
+    let emulator = start_emulator(&[])?;
+    let port = crate::creme::free_port()?;
+    let creme = crate::creme::start(&site, port, &crate::creme::emulator_config(&emulator.url))?;
+    let config = root().join("tests/e2e-creme/playwright.config.mjs");
+    let config = config.to_string_lossy().to_string();
+    let mut c = run::cmd(&playwright, &["test", "--config", &config]);
+    c.env("GCS_CREME_URL", &creme.url)
+        .env("GCS_EMULATOR_URL", &emulator.url)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    let result = run::step("Creme end-to-end tests (Playwright, Chromium)", c);
+    drop(creme);
+    drop(emulator);
+    result
+}

@@ -330,6 +330,7 @@ impl World {
             scope: &Scope::All,
             confirm_deletions: confirm,
             now: self.now,
+            capabilities: &Default::default(),
         })
     }
 
@@ -689,6 +690,7 @@ proptest! {
             scope: &Scope::All,
             confirm_deletions: true,
             now: w.now,
+            capabilities: &Default::default(),
         });
         for u in p.updates.iter().filter(|u| u.side == Side::Crm) {
             prop_assert!(!unread.contains(&u.crm_id), "update of unread {}:

@@ -135,6 +135,7 @@ impl Round {
             scope: &self.scope,
             confirm_deletions: self.confirm,
             now: 1_000,
+            capabilities: &Default::default(),
         })
     }
 }

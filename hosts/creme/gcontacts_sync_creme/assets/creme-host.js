@@ -1,0 +1,277 @@
+// The plugin's host in Creme CRM: the `CrmHost` contract (DESIGN §4) on the app's JSON endpoints,
+// and the glue that installs the plugin into the three places the app gives it.
+//
+// Served beside the plugin's loader (`<root>/plugin-loader.js`); the endpoints are at
+// `<root>/../api/`. Creme's session cookie authenticates every call and Django's CSRF token
+// (its `csrftoken` cookie) goes with every POST. The server enforces Creme's permissions; this
+// file only carries the answers, and turns error answers into Errors with the server's `code`
+// (and `contact`, when one contact was refused).
+
+import { install, loadManifest, loadModule } from "./plugin-loader.js";
+
+const LIST_PAGE_MAX = 1000;
+
+/** An Error with a stable `code`, like the plugin's own errors. */
+export class HostError extends Error {
+  constructor(code, message, data = {}) {
+    super(message);
+    this.name = "HostError";
+    this.code = code;
+    Object.assign(this, data);
+  }
+}
+
+function csrfToken() {
+  const m = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
+  if (m) return decodeURIComponent(m[1]);
+  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+/** Calls one endpoint; resolves to its JSON, rejects with a HostError. */
+async function call(api, path, { query, body } = {}) {
+  const url = new URL(path, api);
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
+  }
+  const init = { credentials: "same-origin", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.method = "POST";
+    init.headers["Content-Type"] = "application/json";
+    init.headers["X-CSRFToken"] = csrfToken();
+    init.body = JSON.stringify(body);
+  }
+  let res;
+  try {
+    res = await fetch(url, init);
+  } catch (e) {
+    throw new HostError("NETWORK", `Creme did not answer (${e && e.message ? e.message : e})`);
+  }
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (!res.ok) {
+    const err = (json && json.error) || {};
+    const { code, message, ...data } = err;
+    throw new HostError(code || `HTTP_${res.status}`, message || `Creme answered ${res.status} to ${url.pathname}`, { status: res.status, ...data });
+  }
+  return json;
+}
+
+/** A notification area and a progress bar, in Creme's page. */
+function createUi(doc = document) {
+  let box = doc.getElementById("gcsync-notices");
+  if (!box) {
+    box = doc.createElement("div");
+    box.id = "gcsync-notices";
+    box.setAttribute("role", "status");
+    box.setAttribute("aria-live", "polite");
+    doc.body.append(box);
+  }
+  let bar = doc.getElementById("gcsync-progress");
+  if (!bar) {
+    bar = doc.createElement("div");
+    bar.id = "gcsync-progress";
+    bar.hidden = true;
+    bar.append(doc.createElement("span"), doc.createElement("progress"));
+    doc.body.append(bar);
+  }
+  return {
+    notify(message, level) {
+      const item = doc.createElement("div");
+      item.className = `gcsync-notice gcsync-notice-${level}`;
+      item.dataset.level = level;
+      const text = doc.createElement("span");
+      text.textContent = message;
+      const close = doc.createElement("button");
+      close.type = "button";
+      close.textContent = "×";
+      close.setAttribute("aria-label", "Dismiss");
+      close.addEventListener("click", () => item.remove());
+      item.append(text, close);
+      box.append(item);
+    },
+    progress(p) {
+      if (!p) {
+        bar.hidden = true;
+        return;
+      }
+      bar.hidden = false;
+      bar.firstChild.textContent = `${p.label} (${p.done}/${p.total})`;
+      bar.lastChild.max = Math.max(p.total, 1);
+      bar.lastChild.value = p.done;
+    },
+  };
+}
+
+/**
+ * The Google sign-in popup (OAuth 2.0 token flow) against `config.authUrl`, answered by
+ * `redirectUri` (the plugin's oauth-callback.html, which posts the URL fragment back).
+ */
+function signIn(config, redirectUri, scopes) {
+  return new Promise((resolve, reject) => {
+    const state = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    const url = new URL(config.authUrl || "https://accounts.google.com/o/oauth2/v2/auth");
+    url.searchParams.set("client_id", config.googleClientId || "");
+    url.searchParams.set("redirect_uri", redirectUri);
+    url.searchParams.set("response_type", "token");
+    url.searchParams.set("scope", scopes.join(" "));
+    url.searchParams.set("include_granted_scopes", "true");
+    url.searchParams.set("prompt", "select_account");
+    url.searchParams.set("state", state);
+    const popup = window.open(url.href, "gcsync-signin", "width=520,height=640");
+    if (!popup) {
+      reject(new HostError("AUTH_CANCELLED", "the browser blocked the Google sign-in window: allow pop-ups for Creme"));
+      return;
+    }
+    let done = false;
+    const finish = (fn, value) => {
+      if (done) return;
+      done = true;
+      window.removeEventListener("message", onMessage);
+      clearInterval(watch);
+      try { popup.close(); } catch { /* already closed */ }
+      fn(value);
+    };
+    const onMessage = (e) => {
+      if (e.origin !== location.origin || e.source !== popup || typeof e.data !== "string") return;
+      const answer = new URLSearchParams(e.data.replace(/^#/, ""));
+      if (answer.get("state") !== state) return;
+      const token = answer.get("access_token");
+      if (!token) {
+        finish(reject, new HostError("AUTH_FAILED", `Google refused: ${answer.get("error") || "no token"}`));
+        return;
+      }
+      const seconds = Number(answer.get("expires_in") || 3600);
+      finish(resolve, { accessToken: token, expiresAt: Date.now() + seconds * 1000 });
+    };
+    window.addEventListener("message", onMessage);
+    // The user closing the window is a cancellation; a grace period lets a last message land.
+    const watch = setInterval(() => {
+      if (popup.closed) setTimeout(() => finish(reject, new HostError("AUTH_CANCELLED", "the Google sign-in window was closed")), 500);
+    }, 400);
+  });
+}
+
+/**
+ * The `CrmHost` over the endpoints under `api` (a URL ending in "/"), from the server's
+ * bootstrap answer (instance id, user, capabilities, config); `pluginRoot` is where the plugin
+ * (and its OAuth redirect page) is served.
+ */
+export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
+  const user = boot.user;
+  return {
+    apiVersion: 1,
+    instanceId: boot.instanceId,
+    capabilities: boot.capabilities,
+    currentUser: async () => ({ ...user }),
+    contacts: {
+      get: (ids) => call(api, "contacts/get", { body: { ids } }),
+      list: ({ viewId, pageToken, pageSize } = {}) => call(api, "contacts/list", {
+        query: { viewId: viewId || undefined, pageToken, pageSize: pageSize && Math.min(pageSize, LIST_PAGE_MAX) },
+      }),
+      changedSince: (cursor) => call(api, "contacts/changes", { query: { cursor: cursor ?? undefined } }),
+      create: (items) => call(api, "contacts/create", { body: { items } }),
+      update: (items) => call(api, "contacts/update", { body: { items } }),
+      remove: async (ids) => {
+        await call(api, "contacts/remove", { body: { ids } });
+      },
+    },
+    views: () => call(api, "views"),
+    statuses: () => call(api, "statuses"),
+    // Creme's pages are full page loads: the token the user granted is kept in their server-side
+    // session (see the app's `google_token` view), so the next page can sync without asking.
+    google: {
+      getToken: async (scopes, { interactive }) => {
+        if (!interactive) {
+          const { token } = await call(api, "google-token", { body: { op: "get" } });
+          if (token && token.expiresAt > Date.now() + 60_000) return token;
+          throw new HostError("NOT_CONNECTED", "no Google token in this Creme session: reconnect the account");
+        }
+        const token = await signIn(boot.config, new URL("oauth-callback.html", pluginRoot).href, scopes);
+        await call(api, "google-token", { body: { op: "set", ...token } });
+        return token;
+      },
+    },
+    storage: {
+      get: async (key) => (await call(api, "storage", { body: { op: "get", key } })).value,
+      set: async (key, value) => {
+        await call(api, "storage", { body: { op: "set", key, value } });
+      },
+      remove: async (key) => {
+        await call(api, "storage", { body: { op: "remove", key } });
+      },
+    },
+    ui,
+  };
+}
+
+function ensureStylesheet(href) {
+  if (document.querySelector(`link[href="${href}"]`)) return;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = href;
+  document.head.append(link);
+}
+
+/** A registry of the plugin's entries, as the loader hands them over. */
+function createRegistry() {
+  const entries = { bulk: null, record: null, panel: null };
+  return {
+    entries,
+    registerBulkAction: (e) => { entries.bulk = e; },
+    registerRecordAction: (e) => { entries.record = e; },
+    registerSettingsPanel: (e) => { entries.panel = e; },
+  };
+}
+
+/**
+ * Starts the plugin for this page: reads the server's bootstrap, builds the host, loads the
+ * plugin through its loader and resolves to what the app's entry points call.
+ * `root` is the URL the plugin is served from (ending in "/").
+ */
+export async function start(root) {
+  ensureStylesheet(new URL("creme-host.css", root).href);
+  const api = new URL("../api/", root);
+  const boot = await call(api, "bootstrap");
+  const host = createCremeHost(api, boot, root);
+  const registry = createRegistry();
+  const base = new URL(root);
+  let startScheduler = null;
+  const { api: plugin, error } = await install(registry, host, boot.config, {
+    base,
+    createApi: async (h, options) => {
+      const { manifest, url } = await loadManifest(base);
+      const glue = await loadModule(manifest, url, base);
+      const created = await glue.GoogleContactsSync.create(h, options);
+      // The loader starts the scheduler at once; this host decides when (below).
+      startScheduler = created.startScheduler.bind(created);
+      created.startScheduler = () => {};
+      return created;
+    },
+  });
+  // Scheduled runs keep accounts in sync while a Creme page that loaded the plugin is open. An
+  // account never synced waits for its user's first sync (from My settings, after a preview):
+  // Creme loads the plugin afresh on every page, and a first full sync must not start by itself
+  // because someone clicked "Sync Contact(s)" for three contacts.
+  if (plugin && startScheduler) {
+    try {
+      const accounts = (await plugin.accounts()).filter((a) => a.enabled);
+      if (accounts.every((a) => a.lastRun)) startScheduler();
+    } catch {
+      // No scheduling this page; the actions still work.
+    }
+  }
+  const { bulk, record, panel } = registry.entries;
+  return {
+    error,
+    host,
+    /** `kind` "record": the contact page's action (one contact); else the list's bulk action. */
+    run: (ids, kind) => (kind === "record" ? record.run(ids[0]) : bulk.run(ids)),
+    mountSettings: (el) => panel.mount(el),
+  };
+}
