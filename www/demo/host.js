@@ -55,7 +55,7 @@ const VIEWS = [
 const TEXT_FIELDS = ["status", "firstName", "middleName", "lastName", "prefix", "suffix", "birthday", "company", "title", "notes"];
 const LIST_FIELDS = {
   emails: { value: "string", type: "string", primary: "boolean" },
-  phones: { value: "string", type: "string" },
+  phones: { value: "string", type: "string", primary: "boolean" },
   addresses: {
     street: "string", extended: "string", city: "string", region: "string",
     postalCode: "string", country: "string", countryCode: "string", type: "string",

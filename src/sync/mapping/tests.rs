@@ -603,8 +603,8 @@ fn a_new_person_lists_the_primary_item_first() {
 }
 
 /// Every combination of primary flags, merged and written to Google (which flags the first item
-/// of what it is sent, as it answers), reads back as what was merged: a second merge writes
-/// nothing.
+/// of what it is sent, as it answers), reads back as what was merged: Google's primary is the
+/// CRM's, and a second merge writes nothing.
 #[test]
 fn every_primary_flag_written_to_google_reads_back_as_merged() {
     let mut cases = 0;
@@ -650,8 +650,17 @@ fn every_primary_flag_written_to_google_reads_back_as_merged() {
                 } else {
                     m.contact.clone()
                 };
+                let flagged = |c: &Contact| c.emails.iter().position(|e| e.primary);
+                let google_after = contact(&after);
+                if flagged(&crm_after).is_some() {
+                    assert_eq!(
+                        crm_after.emails.iter().find(|e| e.primary),
+                        google_after.emails.iter().find(|e| e.primary),
+                        "google {g}, crm {c:?}, base {base:?}: the sides disagree on the primary"
+                    );
+                }
                 let again =
-                    crate::sync::merge::merge(input(&crm_after, &contact(&after), Some(&m.base)));
+                    crate::sync::merge::merge(input(&crm_after, &google_after, Some(&m.base)));
                 assert!(
                     again.is_noop(),
                     "google {g}, crm {c:?}, base {base:?}: a second merge writes {:?} {:?}",

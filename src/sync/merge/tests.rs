@@ -410,7 +410,8 @@ fn a_removed_primary_leaves_the_first_item_left_primary() {
 
 /// Every combination of primary flags on the base and the two sides, under every policy, merges
 /// to a fixed point: once both sides hold what the merge decided (the CRM with or without storing
-/// the flag, Google flagging the first item it is sent), a second merge writes nothing.
+/// the flag, Google flagging the first item it is sent), they agree on the primary and a second
+/// merge writes nothing.
 #[test]
 fn every_combination_of_primary_flags_reaches_a_fixed_point() {
     // "" flags nothing, "c" as the base is a first link; Google always flags one item.
@@ -464,6 +465,17 @@ fn every_combination_of_primary_flags_reaches_a_fixed_point() {
                             for (n, e) in google_after.emails.iter_mut().enumerate() {
                                 e.primary = n == 0;
                             }
+                        }
+                        // Both sides now agree on the primary wherever the CRM names one.
+                        let flagged = |c: &Contact| {
+                            c.emails.iter().find(|e| e.primary).map(|e| e.value.clone())
+                        };
+                        if flagged(&crm_after).is_some() {
+                            assert_eq!(
+                                flagged(&crm_after),
+                                flagged(&google_after),
+                                "base {base:?} crm {c:?} google {g:?} {policy:?}"
+                            );
                         }
                         let again = merge(input(&crm_after, &google_after, Some(&m.base)));
                         assert!(
