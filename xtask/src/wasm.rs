@@ -10,10 +10,13 @@ use std::path::PathBuf;
 /// The size the whole plugin is meant to fit in, gzipped. Reported on every run.
 pub const TARGET_GZIP: usize = 100 * 1024;
 /// The ceiling the build may not pass: the size measured after the JSON, collection and promise
-/// reductions (about 220 KB), plus the NFKC tables the comparison keys need in the wasm as
-/// natively (61 KB: 224,700 → 286,745 bytes gzipped, measured on the same source with and without
-/// them), with a little headroom, so growth is caught while the work to reach the target goes on.
-pub const BUDGET_GZIP: usize = 290 * 1024;
+/// reductions (about 220 KB), plus what the integrity and correctness work needs: the NFKC tables
+/// that make the comparison keys the same in the wasm as natively (61 KB: 224,700 → 286,745 bytes
+/// gzipped on the same source with and without them), the tear-proof store, the storage lease
+/// lock, bounded reads and timeouts (about 20 KB), and the planner's and engine's fixes, primary
+/// flags and host capabilities (about 10 KB): 323,126 bytes gzipped measured, with a little
+/// headroom, so growth is caught while the work to reach the target goes on.
+pub const BUDGET_GZIP: usize = 325 * 1024;
 
 pub struct Size {
     pub raw: usize,
