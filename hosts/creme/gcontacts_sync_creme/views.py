@@ -15,11 +15,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
+from creme.creme_core.core.exceptions import SpecificProtectedError
 from creme.creme_core.core.workflow import run_workflow_engine
 from creme.creme_core.models import EntityCredentials, EntityFilter
 
@@ -289,10 +290,14 @@ def contacts_remove(request, body):
     # Already gone (deleted or in the trash) is what was asked: not an error.
     present = {c.pk for c in Contact.objects.filter(pk__in=[p for p in pks if p], is_deleted=False)}
     contacts = _writable(user, [i for i, p in zip(ids, pks) if p in present], user.has_perm_to_delete, 'delete')
-    with transaction.atomic():
-        for c in contacts:
+    for c in contacts:
+        try:
             # Creme's own first step: to the trash, where a user can restore it.
-            c.trash()
+            with transaction.atomic():
+                c.trash()
+        except (ProtectedError, SpecificProtectedError) as e:
+            # E.g. the contact of a Creme user: Creme itself refuses to delete it.
+            raise ApiError(409, 'PROTECTED', f'Creme keeps contact {c.id} ({c}): {e.args[0]}', contact=str(c.id))
     return {}
 
 
