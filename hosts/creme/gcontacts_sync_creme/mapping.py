@@ -63,7 +63,7 @@ CAPABILITIES = {
 TEXT_FIELDS = {'status', 'firstName', 'middleName', 'lastName', 'prefix', 'suffix', 'birthday', 'company', 'title', 'notes'}
 LIST_FIELDS = {
     'emails': {'value', 'type', 'primary'},
-    'phones': {'value', 'type'},
+    'phones': {'value', 'type', 'primary'},
     'addresses': {'street', 'extended', 'city', 'region', 'postalCode', 'country', 'countryCode', 'type'},
 }
 IGNORED_FIELDS = {'id', 'modifiedAt'}

@@ -150,6 +150,16 @@ class MappingTests(ApiTestCase):
         self.assertEqual(created['phones'], [{'value': '555 0002', 'type': 'home'}, {'value': '555 0001', 'type': 'mobile'}])
         self.assertEqual(created['emails'], [{'value': 'a@x.example', 'type': 'home', 'primary': True}])
 
+    def test_a_phone_the_plugin_flags_primary_is_accepted_and_stored_first(self):
+        # The plugin sends the primary item first and flagged; Creme has no flag for phones.
+        self.login_as_root_and_get()
+        created = self.create(
+            lastName='Primary',
+            phones=[{'value': '555 0003', 'type': 'work', 'primary': True}, {'value': '555 0004', 'type': 'mobile'}],
+        )
+        c = Contact.objects.get(pk=created['id'])
+        self.assertEqual((c.phone, c.mobile), ('555 0003', '555 0004'))
+
     def test_an_update_is_a_patch_and_empty_values_clear(self):
         self.login_as_root_and_get()
         created = self.create(**FULL)
