@@ -403,18 +403,9 @@ fn copy(to: &mut Contact, from: &Contact, f: Field) {
 }
 
 fn set_text(c: &mut Contact, f: Field, value: String) {
-    let slot = match f {
-        Field::Prefix => &mut c.name.prefix,
-        Field::GivenName => &mut c.name.given,
-        Field::MiddleName => &mut c.name.middle,
-        Field::FamilyName => &mut c.name.family,
-        Field::Suffix => &mut c.name.suffix,
-        Field::Company => &mut c.company,
-        Field::Title => &mut c.title,
-        Field::Notes => &mut c.notes,
-        Field::Emails | Field::Phones | Field::Addresses | Field::Birthday => return,
-    };
-    *slot = value;
+    if let Some(slot) = super::merge::text_mut(c, f) {
+        *slot = value;
+    }
 }
 
 #[cfg(test)]

@@ -142,7 +142,7 @@ pub fn text(c: &Contact, f: Field) -> &str {
     }
 }
 
-fn text_mut(c: &mut Contact, f: Field) -> Option<&mut String> {
+pub(crate) fn text_mut(c: &mut Contact, f: Field) -> Option<&mut String> {
     Some(match f {
         Field::Prefix => &mut c.name.prefix,
         Field::GivenName => &mut c.name.given,
