@@ -13,7 +13,9 @@ async function disconnect(page, email) {
   const account = panel(page).locator(`[data-account="${email}"]`);
   await account.getByRole("button", { name: "Disconnect" }).click();
   await panel(page).getByRole("button", { name: "Revoke access" }).click();
-  await expect(panel(page).locator(".gcs-messages")).toContainText(`${email} is disconnected.`);
+  await expect(panel(page).locator(".gcs-messages")).toContainText(
+    `${email} is disconnected and Google revoked the plugin's access.`,
+  );
 }
 
 /** A People API call as the account's owner would make it (a token from the emulator's admin). */
