@@ -841,7 +841,7 @@ impl Plugin {
             for message in failures {
                 result.report.ok = false;
                 result.report.errors.push(RunError {
-                    code: "HOST_ERROR".into(),
+                    code: crate::sync::ErrorCode::HostError,
                     message,
                     contact: None,
                 });
@@ -857,7 +857,7 @@ impl Plugin {
                 // The run is over and its report is in hand: the caller hears of it there.
                 result.report.ok = false;
                 result.report.errors.push(RunError {
-                    code: "HOST_ERROR".into(),
+                    code: crate::sync::ErrorCode::HostError,
                     message: format!("the run log could not be saved: {}", f.message),
                     contact: None,
                 });
@@ -868,7 +868,7 @@ impl Plugin {
             .report
             .errors
             .iter()
-            .find(|e| e.code == "AUTH_FAILED")
+            .find(|e| e.code == crate::sync::ErrorCode::AuthFailed)
         {
             self.inner.tokens.borrow_mut().remove(&id);
             return Err(Failure::new("AUTH_FAILED", e.message.clone()));
@@ -876,7 +876,7 @@ impl Plugin {
         if preview_only && result.plan.is_none() {
             let e = result.report.errors.first();
             return Err(Failure::new(
-                e.map_or("GOOGLE_ERROR", |e| code_of(&e.code)),
+                e.map_or("GOOGLE_ERROR", |e| code_of(e.code.as_str())),
                 e.map_or_else(
                     || "the preview could not be made".into(),
                     |e| e.message.clone(),

@@ -32,6 +32,7 @@
 //! Google twin changed are read before planning.
 
 use super::capabilities::Capabilities;
+use super::error::ErrorCode;
 use super::mapping::{self, apply_to_person, google_contact, new_person};
 use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
@@ -187,7 +188,7 @@ pub enum Input {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
@@ -634,7 +635,7 @@ impl Engine {
         match input {
             Input::Saved => self.attempts = 0,
             Input::HttpFailed { message } => {
-                self.retry_or_fail(step, now, None, false, "NETWORK", &message)
+                self.retry_or_fail(step, now, None, false, ErrorCode::Network, &message)
             }
             Input::CrmFailed { message } => self.crm_failed(step, &message),
             Input::Http {
@@ -686,16 +687,16 @@ impl Engine {
         self.report.requests.add(method_name(req));
     }
 
-    fn error(&mut self, code: &str, message: String, contact: Option<String>) {
+    fn error(&mut self, code: ErrorCode, message: String, contact: Option<String>) {
         self.report.errors.push(RunError {
-            code: code.to_string(),
+            code,
             message,
             contact,
         });
     }
 
     /// Ends the run early: what was done is committed, the rest is failed.
-    fn abort(&mut self, code: &str, message: String) {
+    fn abort(&mut self, code: ErrorCode, message: String) {
         self.error(code, message, None);
         self.failed = true;
         let executing = self.plan.is_some() && !self.config.preview_only;
@@ -721,7 +722,7 @@ impl Engine {
             Step::CreateGroup { name } => match self.api.create_contact_group(name) {
                 Ok(req) => self.http(req),
                 Err(e) => {
-                    self.abort("GOOGLE_ERROR", e.to_string());
+                    self.abort(ErrorCode::GoogleError, e.to_string());
                     None
                 }
             },
@@ -785,7 +786,7 @@ impl Engine {
             Step::BatchGet { names } => match self.api.batch_get(names, PERSON_FIELDS) {
                 Ok(req) => self.http(req),
                 Err(e) => {
-                    self.error("GOOGLE_ERROR", e.to_string(), None);
+                    self.error(ErrorCode::GoogleError, e.to_string(), None);
                     None
                 }
             },
@@ -801,7 +802,7 @@ impl Engine {
                 match self.api.batch_create_contacts(&people, READ_MASK) {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -815,7 +816,7 @@ impl Engine {
                 match self.api.batch_update_contacts(&people, &mask, READ_MASK) {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -838,7 +839,7 @@ impl Engine {
                 {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -852,7 +853,7 @@ impl Engine {
                 match self.api.batch_delete_contacts(&names) {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -865,7 +866,7 @@ impl Engine {
                 match self.api.modify_group_members(group, &change) {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -1233,7 +1234,10 @@ impl Engine {
                     resource_name: Some(rn),
                     ..
                 }) => self.set_target_group(rn),
-                Ok(_) => self.abort("GOOGLE_ERROR", "the created group has no name".into()),
+                Ok(_) => self.abort(
+                    ErrorCode::GoogleError,
+                    "the created group has no name".into(),
+                ),
                 Err(e) => self.unreadable(Step::CreateGroup { name }, now, "created group", &e),
             },
             Step::ListGoogle { page_token } => {
@@ -1267,7 +1271,7 @@ impl Engine {
                             self.persons.insert(g.resource_name.clone(), person);
                             self.listing.people.push(g);
                         }
-                        Err(e) => self.error("GOOGLE_ERROR", e.to_string(), None),
+                        Err(e) => self.error(ErrorCode::GoogleError, e.to_string(), None),
                     }
                 }
                 match r.next_page_token {
@@ -1417,7 +1421,7 @@ impl Engine {
     fn unreadable(&mut self, step: Step, now: Millis, what: &str, e: &dyn std::fmt::Display) {
         self.attempts = self.prior_attempts;
         let message = format!("Google's answer ({what}) could not be read: {e}");
-        self.retry_or_fail(step, now, None, false, "GOOGLE_ERROR", &message);
+        self.retry_or_fail(step, now, None, false, ErrorCode::GoogleError, &message);
     }
 
     /// Whether a listing hands out a page token (or cursor) it handed out before; if so the run
@@ -1426,9 +1430,9 @@ impl Engine {
         let key = format!("{listing}:{token}");
         if self.pages_seen.contains(&key) {
             let code = if listing.starts_with("crm") {
-                "HOST_ERROR"
+                ErrorCode::HostError
             } else {
-                "GOOGLE_ERROR"
+                ErrorCode::GoogleError
             };
             self.abort(
                 code,
@@ -1517,7 +1521,7 @@ impl Engine {
                 self.restarts += 1;
                 if self.restarts > MAX_RESTARTS {
                     return self.abort(
-                        "GOOGLE_ERROR",
+                        ErrorCode::GoogleError,
                         format!(
                             "Google's listing restarted {} times (expired sync token); stopped",
                             self.restarts
@@ -1540,12 +1544,12 @@ impl Engine {
             }
             (ApiError::Unauthenticated { message }, _) => {
                 self.abort(
-                    "AUTH_FAILED",
+                    ErrorCode::of_google(&err),
                     format!("Google refused the token ({message}); reconnect the account"),
                 );
             }
             (ApiError::PermissionDenied { message }, _) => {
-                self.abort("PERMISSION_DENIED", message.clone());
+                self.abort(ErrorCode::of_google(&err), message.clone());
             }
             (e, _) if e.is_retryable() => {
                 let quota = matches!(e, ApiError::Quota { .. });
@@ -1553,10 +1557,10 @@ impl Engine {
                     self.report.throttled += 1;
                 }
                 let wait = retry_after_ms.or(e.retry_after_ms());
-                let code = if quota { "QUOTA" } else { "GOOGLE_ERROR" };
+                let code = ErrorCode::of_google(e);
                 self.retry_or_fail(step, now, wait, quota, code, &err.to_string());
             }
-            _ => self.write_failed(step, "GOOGLE_ERROR", &err.to_string()),
+            _ => self.write_failed(step, ErrorCode::of_google(&err), &err.to_string()),
         }
     }
 
@@ -1573,7 +1577,7 @@ impl Engine {
                 .map(|&i| plan.updates[i].name.clone())
                 .collect();
             self.error(
-                "GOOGLE_ERROR",
+                ErrorCode::GoogleError,
                 format!(
                     "contacts kept changing in Google while syncing; they will sync next run: {}",
                     names.join(", ")
@@ -1616,14 +1620,14 @@ impl Engine {
         now: Millis,
         wait: Option<u64>,
         quota: bool,
-        code: &str,
+        code: ErrorCode,
         message: &str,
     ) {
         if let Some(w) = wait.filter(|&w| w > MAX_WAIT_MS) {
             // Waiting that long would hold the lock (and the tab) for nothing.
             let until = format_rfc3339(now.saturating_add(w.min(i64::MAX as u64) as Millis));
             return self.abort(
-                "QUOTA",
+                ErrorCode::Quota,
                 format!("Google asked to wait until {until} ({message}); try again then"),
             );
         }
@@ -1672,7 +1676,7 @@ impl Engine {
 
     /// A step gave up: reads end the run (nothing is planned from a partial picture); writes
     /// fail only their own contacts.
-    fn write_failed(&mut self, step: Step, code: &str, message: &str) {
+    fn write_failed(&mut self, step: Step, code: ErrorCode, message: &str) {
         let plan = self.plan.as_ref();
         let names = |idx: &[usize], f: &dyn Fn(usize) -> String| {
             idx.iter().map(|&i| f(i)).collect::<Vec<_>>().join(", ")
@@ -1720,7 +1724,7 @@ impl Engine {
 
     fn crm_failed(&mut self, step: Step, message: &str) {
         let message = format!("the CRM refused: {message}");
-        self.write_failed(step, "HOST_ERROR", &message);
+        self.write_failed(step, ErrorCode::HostError, &message);
     }
 
     fn crm_ok(
@@ -1742,7 +1746,7 @@ impl Engine {
                     if let Some(id) = &bad.id {
                         self.crm_invalid.push(id.clone());
                     }
-                    self.error("INVALID_INPUT", message, bad.id);
+                    self.error(ErrorCode::InvalidInput, message, bad.id);
                 }
             }
         }
@@ -1800,7 +1804,7 @@ impl Engine {
                         .collect();
                     for id in missing {
                         self.error(
-                            "INVALID_INPUT",
+                            ErrorCode::InvalidInput,
                             format!("the CRM has no contact with id {id:?}"),
                             Some(id),
                         );
@@ -1855,7 +1859,7 @@ impl Engine {
                         done.push(u.crm_id.clone());
                     } else {
                         self.report.errors.push(RunError {
-                            code: "HOST_ERROR".into(),
+                            code: ErrorCode::HostError,
                             message: format!("the CRM did not update {:?}", u.name),
                             contact: Some(u.crm_id.clone()),
                         });
