@@ -1241,7 +1241,15 @@ impl Engine {
                 Err(e) => self.unreadable(Step::CreateGroup { name }, now, "created group", &e),
             },
             Step::ListGoogle { page_token } => {
-                let r: ListConnectionsResponse = match json::from_str(body) {
+                let r = match json::from_str::<ListConnectionsResponse>(body) {
+                    // The listing asks for a sync token, which Google sends on the last page: a
+                    // last page without one is not Google's answer (an empty object from a
+                    // proxy), and taken for an empty account it would delete every link.
+                    Ok(r) if r.next_page_token.is_none() && r.next_sync_token.is_none() => {
+                        let step = Step::ListGoogle { page_token };
+                        let e = "its last page has no nextSyncToken";
+                        return self.unreadable(step, now, "contact listing", &e);
+                    }
                     Ok(r) => r,
                     Err(e) => {
                         let step = Step::ListGoogle { page_token };
@@ -1344,9 +1352,15 @@ impl Engine {
                 Err(e) => self.unreadable(Step::BatchGet { names }, now, "contacts read", &e),
             },
             Step::CreateGoogle { items } => {
-                let r: BatchCreateContactsResponse = match json::from_str(body) {
+                // Google answers one item per person sent. Without them, Google may still have
+                // made the persons: they are looked up by tag before being sent again.
+                let r = match json::from_str::<BatchCreateContactsResponse>(body) {
+                    Ok(r) if r.created_people.len() != items.len() => {
+                        let step = Step::CreateGoogle { items };
+                        let e = "it answers another number of persons than were sent";
+                        return self.unreadable(step, now, "created contacts", &e);
+                    }
                     Ok(r) => r,
-                    // Google may have made them: looked up by tag before being sent again.
                     Err(e) => {
                         let step = Step::CreateGoogle { items };
                         return self.unreadable(step, now, "created contacts", &e);
@@ -1370,31 +1384,23 @@ impl Engine {
                 self.advance(items.len(), "creating in Google");
             }
             Step::UpdateGoogle { items, round } => {
-                // An empty 200 (no readMask echo) is a success; a body that is not Google's
-                // answer (a proxy's page) is not.
-                let r: BatchUpdateContactsResponse = match body.trim() {
-                    "" => BatchUpdateContactsResponse::default(),
-                    text => match json::from_str(text) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            let step = Step::UpdateGoogle { items, round };
-                            return self.unreadable(step, now, "updated contacts", &e);
-                        }
-                    },
+                let r = match updated(body) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let step = Step::UpdateGoogle { items, round };
+                        return self.unreadable(step, now, "updated contacts", &e);
+                    }
                 };
                 self.google_updated(&items, r);
                 self.advance(items.len(), "updating Google");
             }
             Step::TagGoogle { items } => {
-                let r: BatchUpdateContactsResponse = match body.trim() {
-                    "" => BatchUpdateContactsResponse::default(),
-                    text => match json::from_str(text) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            let step = Step::TagGoogle { items };
-                            return self.unreadable(step, now, "tagged contacts", &e);
-                        }
-                    },
+                let r = match updated(body) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let step = Step::TagGoogle { items };
+                        return self.unreadable(step, now, "tagged contacts", &e);
+                    }
                 };
                 for (rn, res) in r.update_result.0 {
                     if let Some(etag) = res.person.and_then(|p| p.etag) {
@@ -1494,8 +1500,6 @@ impl Engine {
                     }
                     done.push(u.crm_id.clone());
                 }
-                // No readMask echo (an empty 200) is success too.
-                None if r.update_result.is_empty() => done.push(u.crm_id.clone()),
                 _ => {}
             }
         }
@@ -2075,6 +2079,17 @@ impl Engine {
             self.report.ok = self.report.ok && !self.failed;
         }
     }
+}
+
+/// Reads the answer to a batch update. Every update sends a `readMask`, so Google's answer
+/// names each person it updated: an empty body or an object without `updateResult` is not
+/// Google's answer, and taken for one it would count every update as made.
+fn updated(body: &str) -> Result<BatchUpdateContactsResponse, String> {
+    let r: BatchUpdateContactsResponse = json::from_str(body).map_err(|e| e.to_string())?;
+    if r.update_result.is_empty() {
+        return Err("it names no updated person".into());
+    }
+    Ok(r)
 }
 
 fn find_group(groups: &[ContactGroup], name: &str) -> Option<String> {

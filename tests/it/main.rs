@@ -2,6 +2,7 @@
 //! the real engine against the People API emulator in process and an in-memory CRM.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod answers;
 mod fuzz;
 mod harness;
 mod inputs;
