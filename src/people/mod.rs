@@ -4,7 +4,7 @@
 //! - [`request`]: every HTTP request the plugin sends, built as plain data for the shell to fetch;
 //! - [`error`]: Google's error bodies read into [`error::ApiError`];
 //! - [`tag`]: the `clientData` entry that links a Google contact to a CRM contact;
-//! - [`time`]: RFC 3339 timestamps to and from [`crate::sync::model::Millis`].
+//! - [`time`]: RFC 3339 timestamps to and from [`time::Millis`].
 
 pub mod error;
 pub mod request;
