@@ -233,56 +233,8 @@ pub struct RunReport {
     pub throttled: usize,
 }
 
-/// Counts by name, in name order: read like a `BTreeMap<String, usize>` (`get`, `values`, the
-/// same `Debug` and JSON), kept as a sorted `Vec` of pairs. A run counts a handful of names, and
-/// the map type existed in the wasm for this alone.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Counts(Vec<(String, usize)>);
-
-impl Counts {
-    /// Adds one to `name`'s count.
-    pub fn add(&mut self, name: &str) {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(name)) {
-            Ok(i) => self.0[i].1 += 1,
-            Err(i) => self.0.insert(i, (name.to_string(), 1)),
-        }
-    }
-
-    pub fn get(&self, name: &str) -> Option<&usize> {
-        let i = self
-            .0
-            .binary_search_by(|(k, _)| k.as_str().cmp(name))
-            .ok()?;
-        self.0.get(i).map(|(_, n)| n)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &usize)> {
-        self.0.iter().map(|(k, n)| (k, n))
-    }
-
-    pub fn values(&self) -> impl Iterator<Item = &usize> {
-        self.0.iter().map(|(_, n)| n)
-    }
-}
-
-impl std::fmt::Debug for Counts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
-    }
-}
-
-impl Serialize for Counts {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.iter())
-    }
-}
-
-impl<'de> Deserialize<'de> for Counts {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let map = BTreeMap::<String, usize>::deserialize(d)?;
-        Ok(Counts(map.into_iter().collect()))
-    }
-}
+/// Counts by name, in name order.
+pub type Counts = BTreeMap<String, usize>;
 
 /// The journal a run leaves while it writes; see the module docs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -544,9 +496,7 @@ impl Engine {
         if writes_google && !self.config.preview_only && self.target_group.is_none() {
             self.steps.push_back(Step::FindGroup { page_token: None });
         }
-        // A pending journal, or no token yet, means a full listing.
-        self.full_listing =
-            self.state.sync_token.is_none() || !self.journal.google_creates.is_empty();
+        self.full_listing = lists_google_in_full(&self.state, &self.journal);
         self.steps.push_back(Step::ListGoogle { page_token: None });
         match &self.config.scope {
             Scope::Contacts { ids } => self.steps.push_back(Step::GetCrm {
@@ -684,7 +634,11 @@ impl Engine {
     }
 
     fn count(&mut self, req: &HttpRequest) {
-        self.report.requests.add(method_name(req));
+        *self
+            .report
+            .requests
+            .entry(method_name(req).to_string())
+            .or_default() += 1;
     }
 
     fn error(&mut self, code: ErrorCode, message: String, contact: Option<String>) {
@@ -2079,6 +2033,16 @@ impl Engine {
             self.report.ok = self.report.ok && !self.failed;
         }
     }
+}
+
+/// Whether a run lists Google in full rather than from the account's sync token: when there is
+/// no token yet, or when a journal names creates that may have reached Google (a full listing
+/// finds them again by their tag). Confirming held deletions is no reason to: a run that holds
+/// deletions leaves both cursors where they were (see `commit`), so the run that confirms them
+/// reads the same tombstones again from the same token. The shell passes `confirm_deletions`
+/// in the [`RunConfig`] and changes nothing in the state.
+pub fn lists_google_in_full(state: &AccountState, journal: &Journal) -> bool {
+    state.sync_token.is_none() || !journal.google_creates.is_empty()
 }
 
 /// Reads the answer to a batch update. Every update sends a `readMask`, so Google's answer

@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod answers;
+mod confirm;
 mod fuzz;
 mod harness;
 mod inputs;
