@@ -1,7 +1,7 @@
 //! The CRM's side of a run: its listings and change feed, and how deletions are told from
 //! contacts that are merely out of view.
 
-use super::*;
+use super::{Engine, InvalidContact, RunError, Step, CRM_PAGE};
 use crate::people::request::{MAX_BATCH_GET, MAX_BATCH_UPDATE};
 use crate::sync::error::ErrorCode;
 use crate::sync::model::{CrmContact, GoogleContact, Side};

@@ -1,6 +1,6 @@
 //! Google's side of a run: reading its answers, and building the batches of updates.
 
-use super::*;
+use super::{Engine, Step};
 use crate::json;
 use crate::people::tag;
 use crate::people::wire::{

@@ -1,7 +1,7 @@
 //! What the engine asks of the shell ([`Action`], [`CrmCall`]) and what the shell answers
 //! ([`Input`]), and how each step becomes its action.
 
-use super::*;
+use super::{method_name, Engine, Step, CRM_PAGE, READ_MASK, TAG_FIELDS};
 use crate::people::request::{HttpRequest, ListConnections, PERSON_FIELDS};
 use crate::people::tag;
 use crate::people::wire::{ModifyContactGroupMembersRequest, Person};

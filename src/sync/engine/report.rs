@@ -1,6 +1,6 @@
 //! What a run tells the user and the run log: its [`RunReport`], errors and request counts.
 
-use super::*;
+use super::Trigger;
 use crate::people::request::{HttpRequest, Method};
 use crate::sync::error::ErrorCode;
 use crate::sync::model::Side;

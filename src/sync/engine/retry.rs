@@ -1,7 +1,9 @@
 //! When Google or the CRM fails: retries with backoff, the restarts and re-reads the People
 //! API asks for, and the failures that end the run or only its own contacts.
 
-use super::*;
+use super::{
+    Engine, Step, MAX_ATTEMPTS, MAX_ETAG_ROUNDS, MAX_QUOTA_ATTEMPTS, MAX_RESTARTS, MAX_WAIT_MS,
+};
 use crate::people::error::ApiError;
 use crate::people::request::MAX_BATCH_GET;
 use crate::people::time::format_rfc3339;

@@ -1,6 +1,6 @@
 //! Planning, queuing the plan's writes in batches, and committing what was done.
 
-use super::*;
+use super::{Engine, Journal, Step, CRM_BATCH};
 use crate::people::request::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
 };
