@@ -5,12 +5,14 @@
 //! made on the other; ambiguity never creates on either side. Cases default to 1,000 per
 //! property; `PROPTEST_CASES` raises it.
 
+use super::linked::differs;
 use super::*;
 use crate::sync::merge::text;
-use crate::sync::model::{Email, Phone};
+use crate::sync::model::{Email, Field, Phone};
 use crate::sync::normalize::{email_key, phone_key};
-use crate::sync::settings::ConflictPolicy;
+use crate::sync::settings::{ConflictPolicy, CrmDeletes, MY_CONTACTS};
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 
 type Rng = crate::sync::xorshift::XorShift;
 
