@@ -44,7 +44,7 @@ mod linked;
 mod ops;
 mod unlinked;
 
-pub use commit::{Created, Outcome, Remerged};
+pub use commit::{Outcome, Remerged};
 pub use ops::{
     CreateCrm, CreateGoogle, Delete, DeleteReason, GroupAdd, HeldDeletions, NewLink, PairConflict,
     Unlink, UnlinkReason, Update,
@@ -150,10 +150,8 @@ pub struct Plan {
     /// CRM contacts unlinked because their Google twin was deleted, with the values they hold:
     /// kept in the state so they are not sent back to Google unedited.
     kept_in_crm: Vec<Link>,
-    /// By CRM id, in the order planned; a later entry for an id wins, as a map insert would. A
-    /// `Vec` rather than a `BTreeMap`: it is only pushed to and walked once in `commit`, and the
-    /// map type existed in the wasm for this alone.
-    next_bases: Vec<(String, NextBase)>,
+    /// By CRM id; a pair merged again (`remerge`) replaces its entry.
+    next_bases: BTreeMap<String, NextBase>,
 }
 
 impl Plan {
@@ -196,13 +194,11 @@ struct Planner<'a> {
     to_target: Vec<String>,
     /// Linked CRM contacts whose link this plan drops and which go back through matching.
     freed: HashSet<&'a str>,
-    /// Unlinked Google contacts carrying our tag, in resource name order: the twin of a linked
-    /// contact whose resource name changed, or a duplicate. A `Vec` searched by tag, as are the
-    /// two below: few contacts are tagged and unlinked, and a map keyed by tag would be one
-    /// more collection type in the wasm.
-    tagged: Vec<&'a GoogleContact>,
-    /// Links whose Google contact this plan found under a new resource name: CRM id, contact.
-    relinked: Vec<(&'a str, &'a GoogleContact)>,
+    /// Unlinked Google contacts carrying our tag, by tag, each list in resource name order: the
+    /// twin of a linked contact whose resource name changed, or a duplicate.
+    tagged: HashMap<&'a str, Vec<&'a GoogleContact>>,
+    /// Links whose Google contact this plan found under a new resource name, by CRM id.
+    relinked: HashMap<&'a str, &'a GoogleContact>,
 }
 
 impl<'a> Planner<'a> {
@@ -238,8 +234,8 @@ impl<'a> Planner<'a> {
             out: Plan::default(),
             to_target: Vec::new(),
             freed: HashSet::new(),
-            tagged: Vec::new(),
-            relinked: Vec::new(),
+            tagged: HashMap::new(),
+            relinked: HashMap::new(),
         }
     }
 
@@ -300,8 +296,11 @@ impl<'a> Planner<'a> {
     }
 
     fn run(mut self) -> Plan {
-        self.tagged = self.unlinked_google();
-        self.tagged.retain(|g| g.tag.is_some());
+        for g in self.unlinked_google() {
+            if let Some(tag) = g.tag.as_deref() {
+                self.tagged.entry(tag).or_default().push(g);
+            }
+        }
         for link in self.input.state.links.values() {
             self.pair(link);
         }

@@ -54,8 +54,8 @@ impl Merger<'_> {
             *get_mut(&mut self.out.contact) = c_items.clone();
             return;
         }
-        // The first item of each non-empty key. A list holds a handful of items, so the keys kept
-        // so far serve as the set: a `HashSet<String>` was a hash map type of its own in the wasm.
+        // The first item of each non-empty key, in the list's order, which the merged list keeps.
+        // A list holds a handful of items: finding a key by scanning them is as quick as a map.
         let keyed = |items: &[T]| -> Vec<(String, T)> {
             let mut out: Vec<(String, T)> = Vec::new();
             for i in items {

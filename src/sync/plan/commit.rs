@@ -6,46 +6,11 @@ use crate::sync::model::{CrmContact, GoogleContact, Millis, Side};
 use crate::sync::state::{AccountState, Link};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-/// Google contacts created, by CRM id: resource name and etag. Read like a
-/// `BTreeMap<String, (String, String)>` (`insert`, `get`, `values`, `extend`), kept as two
-/// `BTreeMap<String, String>` with the same keys: the wasm has that map type already, and the one
-/// with a pair for value existed for this alone.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Created {
-    resource_names: BTreeMap<String, String>,
-    etags: BTreeMap<String, String>,
-}
-
-impl Created {
-    pub fn insert(&mut self, crm_id: String, (resource_name, etag): (String, String)) {
-        self.resource_names.insert(crm_id.clone(), resource_name);
-        self.etags.insert(crm_id, etag);
-    }
-
-    /// The resource name and etag of the contact created for `crm_id`.
-    pub fn get(&self, crm_id: &str) -> Option<(&String, &String)> {
-        Some((self.resource_names.get(crm_id)?, self.etags.get(crm_id)?))
-    }
-
-    /// Resource names and etags, in CRM id order.
-    pub fn values(&self) -> impl Iterator<Item = (&String, &String)> {
-        self.resource_names.values().zip(self.etags.values())
-    }
-}
-
-impl Extend<(String, (String, String))> for Created {
-    fn extend<I: IntoIterator<Item = (String, (String, String))>>(&mut self, items: I) {
-        for (crm_id, created) in items {
-            self.insert(crm_id, created);
-        }
-    }
-}
-
 /// What executing a plan achieved, reported back by whoever executed it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// Google contacts created, by CRM id: resource name and etag.
-    pub google_created: Created,
+    pub google_created: BTreeMap<String, (String, String)>,
     /// CRM contacts created, by Google resource name: CRM id.
     pub crm_created: BTreeMap<String, String>,
     /// New etags of updated Google contacts, by resource name.

@@ -62,9 +62,9 @@ impl<'a> Planner<'a> {
         if matches!(google, GoogleSide::Deleted) {
             let twin = self
                 .tagged
-                .iter()
-                .copied()
-                .find(|g| g.tag.as_deref() == Some(link.crm_id.as_str()));
+                .get(link.crm_id.as_str())
+                .and_then(|gs| gs.first())
+                .copied();
             if let Some(g) = twin {
                 google = GoogleSide::Present(g);
                 resource_name = g.resource_name.as_str();
@@ -92,7 +92,7 @@ impl<'a> Planner<'a> {
         }
         if relinked {
             if let GoogleSide::Present(g) = google {
-                self.relinked.push((link.crm_id.as_str(), g));
+                self.relinked.insert(link.crm_id.as_str(), g);
             }
             let name = match &crm {
                 CrmSide::Present(c) => c.contact.display_name(),
@@ -365,14 +365,14 @@ impl<'a> Planner<'a> {
         if unchanged {
             return;
         }
-        self.out.next_bases.push((
+        self.out.next_bases.insert(
             crm_id.to_string(),
             NextBase {
                 resource_name: resource_name.to_string(),
                 etag: etag.to_string(),
                 base: m.base,
             },
-        ));
+        );
     }
 }
 

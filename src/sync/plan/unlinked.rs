@@ -39,8 +39,7 @@ impl<'a> Planner<'a> {
                     .is_some_and(|v| !differs(&v.base, &c.contact, region));
             crm.push((c, pushable && !kept && self.in_crm_scope(&c.id)));
         }
-        // Ids are unique here (`seen`), so an unstable sort gives the same order; with the other
-        // sorts unstable too, the wasm has no stable sort to carry.
+        // Ids are unique here (`seen`), so an unstable sort gives the same order as a stable one.
         crm.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
         // Google side: this listing, then the cache of earlier listings for what it did not show;
         // a second contact tagged for one CRM contact is not matched but merged back.
@@ -52,8 +51,8 @@ impl<'a> Planner<'a> {
                 !extras.contains(g.resource_name.as_str())
                     && !self
                         .relinked
-                        .iter()
-                        .any(|(_, r)| r.resource_name == g.resource_name)
+                        .values()
+                        .any(|r| r.resource_name == g.resource_name)
             })
             .collect();
 
@@ -144,18 +143,17 @@ impl<'a> Planner<'a> {
         let mut extras = HashSet::new();
         let state = self.input.state;
         let tagged = std::mem::take(&mut self.tagged);
-        let mut tags: Vec<&'a str> = Vec::new();
-        for t in tagged.iter().filter_map(|g| g.tag.as_deref()) {
-            if !tags.contains(&t) {
-                tags.push(t);
-            }
-        }
-        for crm_id in tags {
-            let gs = tagged.iter().filter(|g| g.tag.as_deref() == Some(crm_id));
-            let relinked = self.relinked.iter().find(|(id, _)| *id == crm_id);
+        // Tags in the resource name order of their first contact, the order the plan reports in.
+        let mut tags: Vec<(&'a str, &'a str)> = tagged
+            .iter()
+            .filter_map(|(&tag, gs)| Some((gs.first()?.resource_name.as_str(), tag)))
+            .collect();
+        tags.sort_unstable();
+        for (_, crm_id) in tags {
+            let gs = tagged.get(crm_id).into_iter().flatten();
             let linked: Option<(&'a str, &'a Contact)> = match state.links.get(crm_id) {
-                Some(l) if !self.freed.contains(crm_id) => Some(match relinked {
-                    Some((_, g)) => (g.resource_name.as_str(), &g.contact),
+                Some(l) if !self.freed.contains(crm_id) => Some(match self.relinked.get(crm_id) {
+                    Some(g) => (g.resource_name.as_str(), &g.contact),
                     None => match self.google_by_rn.get(l.resource_name.as_str()) {
                         Some(g) => (g.resource_name.as_str(), &g.contact),
                         // Not in this listing: as it was when last synced.
