@@ -161,6 +161,24 @@ pub(crate) fn text_mut(c: &mut Contact, f: Field) -> Option<&mut String> {
     })
 }
 
+/// Copies `fields` of `from` onto `to`, leaving its other fields as they are: what a side holds
+/// once it is written only those fields.
+pub fn copy_fields(to: &mut Contact, from: &Contact, fields: &[Field]) {
+    for &f in fields {
+        match f {
+            Field::Emails => to.emails = from.emails.clone(),
+            Field::Phones => to.phones = from.phones.clone(),
+            Field::Addresses => to.addresses = from.addresses.clone(),
+            Field::Birthday => to.birthday = from.birthday,
+            _ => {
+                if let Some(slot) = text_mut(to, f) {
+                    *slot = text(from, f).to_string();
+                }
+            }
+        }
+    }
+}
+
 /// The outcome of a three-way decision on one value.
 enum Pick {
     Crm,

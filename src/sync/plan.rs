@@ -375,5 +375,5 @@ impl<'a> Planner<'a> {
 #[cfg(test)]
 mod tests;
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 mod props;
