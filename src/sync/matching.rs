@@ -198,14 +198,17 @@ fn index(keys: &[Vec<String>]) -> HashMap<&str, Vec<usize>> {
     m
 }
 
-/// The indexes a contact's keys lead to, ascending and without repeats.
+/// The indexes a contact's keys lead to, ascending and without repeats: kept sorted by inserting
+/// each in place, as a contact's keys lead to a handful.
 fn candidates(keys: &[String], other: &HashMap<&str, Vec<usize>>) -> Vec<usize> {
-    let mut s: Vec<usize> = keys
-        .iter()
-        .flat_map(|k| other.get(k.as_str()).into_iter().flatten().copied())
-        .collect();
-    s.sort_unstable();
-    s.dedup();
+    let mut s: Vec<usize> = Vec::new();
+    for k in keys {
+        for &i in other.get(k.as_str()).into_iter().flatten() {
+            if let Err(at) = s.binary_search(&i) {
+                s.insert(at, i);
+            }
+        }
+    }
     s
 }
 
