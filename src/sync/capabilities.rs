@@ -12,7 +12,7 @@
 //! back after the merged items in what Google is sent; the CRM is sent what it can hold
 //! ([`Capabilities::fit`]) and the base records just that.
 
-use super::merge::{merge, text, MergeInput, Merged};
+use super::merge::{copy_fields, merge, MergeInput, Merged};
 use super::model::{Contact, Field};
 use super::normalize::{address_key, email_key, phone_key, text_key, Region};
 
@@ -187,11 +187,10 @@ impl Capabilities {
                 b.addresses = window(&b.addresses, &crm.addresses, n, address_key).0;
             }
         }
-        for f in self.unstored() {
-            copy(&mut google, crm, f);
-            if let Some(b) = &mut base {
-                copy(b, crm, f);
-            }
+        let unstored = self.unstored();
+        copy_fields(&mut google, crm, &unstored);
+        if let Some(b) = &mut base {
+            copy_fields(b, crm, &unstored);
         }
         (google, base, overflow)
     }
@@ -230,9 +229,7 @@ impl Capabilities {
         m.contact.emails.extend(overflow.emails);
         m.contact.phones.extend(overflow.phones);
         m.contact.addresses.extend(overflow.addresses);
-        for f in unstored {
-            copy(&mut m.contact, input.google, f);
-        }
+        copy_fields(&mut m.contact, input.google, &unstored);
         m
     }
 }
@@ -389,16 +386,6 @@ fn clear(c: &mut Contact, f: Field) {
         Field::Addresses => c.addresses.clear(),
         Field::Birthday => c.birthday = None,
         _ => set_text(c, f, String::new()),
-    }
-}
-
-fn copy(to: &mut Contact, from: &Contact, f: Field) {
-    match f {
-        Field::Emails => to.emails = from.emails.clone(),
-        Field::Phones => to.phones = from.phones.clone(),
-        Field::Addresses => to.addresses = from.addresses.clone(),
-        Field::Birthday => to.birthday = from.birthday,
-        _ => set_text(to, f, text(from, f).to_string()),
     }
 }
 

@@ -125,9 +125,8 @@ pub struct Matching {
     /// Indexes into the inputs.
     pub matches: Vec<Match>,
     pub ambiguous: Vec<Ambiguous>,
-    /// Contacts set aside by an ambiguity, by index (true when set aside): neither linked nor
-    /// created. Flags rather than a `BTreeSet<usize>`, a B-tree type the wasm had for nothing
-    /// else.
+    /// Contacts set aside by an ambiguity, by index into the inputs (true when set aside):
+    /// neither linked nor created.
     pub blocked_crm: Vec<bool>,
     pub blocked_google: Vec<bool>,
 }
@@ -200,8 +199,7 @@ fn index(keys: &[Vec<String>]) -> HashMap<&str, Vec<usize>> {
 }
 
 /// The indexes a contact's keys lead to, ascending and without repeats: kept sorted by inserting
-/// in place (a handful each), which costs the wasm less than a sort or a `BTreeSet<usize>`, both
-/// instantiated for this alone.
+/// each in place, as a contact's keys lead to a handful.
 fn candidates(keys: &[String], other: &HashMap<&str, Vec<usize>>) -> Vec<usize> {
     let mut s: Vec<usize> = Vec::new();
     for k in keys {
@@ -290,8 +288,8 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                 clusters.join(ci, n + gi);
             }
         }
-        // Each cluster's contacts on each side, at its root node: a `Vec` rather than a map keyed
-        // by root (one hash map type less in the wasm); `Vec::new()` does not allocate.
+        // Each cluster's contacts on each side, indexed by its root node (nodes that are not a
+        // root keep two empty lists, which do not allocate).
         let mut members: Vec<(Vec<usize>, Vec<usize>)> =
             vec![(Vec::new(), Vec::new()); n + google.len()];
         for ci in (0..n).filter(|&i| !c_cands[i].is_empty()) {
@@ -318,6 +316,26 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
             google_done[gi] = true;
             out.blocked_google[gi] = true;
         }
+        // Contact `i` of `side` set aside under this rule, with its candidates (indexes on the
+        // other side) by id.
+        let set_aside = |side: Side, i: usize, reason: Ambiguity, candidates: &[usize]| {
+            let id = |side: Side, i: usize| match side {
+                Side::Crm => crm[i].id.clone(),
+                Side::Google => google[i].resource_name.clone(),
+            };
+            let contact = match side {
+                Side::Crm => &crm[i].contact,
+                Side::Google => &google[i].contact,
+            };
+            Ambiguous {
+                side,
+                id: id(side, i),
+                name: contact.display_name(),
+                rule,
+                reason,
+                candidates: sorted(candidates.iter().map(|&j| id(side.other(), j))),
+            }
+        };
         // Clusters in the order of their first CRM contact (every cluster has one), so the
         // output follows the CRM's order.
         for ci in 0..n {
@@ -344,41 +362,29 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                     google_done[g] = true;
                     continue;
                 }
-                out.ambiguous.push(Ambiguous {
-                    side: Side::Crm,
-                    id: crm[c].id.clone(),
-                    name: crm[c].contact.display_name(),
-                    rule,
-                    reason: Ambiguity::NamesDiffer,
-                    candidates: vec![google[g].resource_name.clone()],
-                });
+                out.ambiguous
+                    .push(set_aside(Side::Crm, c, Ambiguity::NamesDiffer, &[g]));
             } else {
                 // Some contact here has several candidates (a connected cluster of three or
                 // more always has one): each such contact is reported, every one is set aside.
                 for &c in cs.iter().filter(|&&c| c_cands[c].len() > 1) {
-                    out.ambiguous.push(Ambiguous {
-                        side: Side::Crm,
-                        id: crm[c].id.clone(),
-                        name: crm[c].contact.display_name(),
-                        rule,
-                        reason: Ambiguity::SeveralCandidates,
-                        candidates: sorted(
-                            c_cands[c].iter().map(|&g| google[g].resource_name.clone()),
-                        ),
-                    });
+                    out.ambiguous.push(set_aside(
+                        Side::Crm,
+                        c,
+                        Ambiguity::SeveralCandidates,
+                        &c_cands[c],
+                    ));
                 }
                 for &g in gs
                     .iter()
                     .filter(|&&g| g_cands[g].len() > 1 && !google_done[g])
                 {
-                    out.ambiguous.push(Ambiguous {
-                        side: Side::Google,
-                        id: google[g].resource_name.clone(),
-                        name: google[g].contact.display_name(),
-                        rule,
-                        reason: Ambiguity::SeveralCandidates,
-                        candidates: sorted(g_cands[g].iter().map(|&c| crm[c].id.clone())),
-                    });
+                    out.ambiguous.push(set_aside(
+                        Side::Google,
+                        g,
+                        Ambiguity::SeveralCandidates,
+                        &g_cands[g],
+                    ));
                 }
             }
             for c in cs {

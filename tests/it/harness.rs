@@ -5,7 +5,8 @@ use gcontacts_sync::sync::capabilities::Capabilities;
 use gcontacts_sync::sync::engine::{
     Action, CrmCall, Engine, Input, InvalidContact, RunConfig, RunResult, Trigger,
 };
-use gcontacts_sync::sync::model::{Contact, CrmContact, Email, Field, Millis, Phone};
+use gcontacts_sync::sync::merge::copy_fields;
+use gcontacts_sync::sync::model::{Contact, CrmContact, Email, Millis, Phone};
 use gcontacts_sync::sync::plan::Scope;
 use gcontacts_sync::sync::settings::Settings;
 use gcontacts_sync::sync::state::AccountState;
@@ -191,25 +192,6 @@ impl MemCrm {
                 }
                 ok(Vec::new(), None)
             }
-        }
-    }
-}
-
-pub fn copy_fields(dst: &mut Contact, src: &Contact, fields: &[Field]) {
-    for f in fields {
-        match f {
-            Field::Prefix => dst.name.prefix = src.name.prefix.clone(),
-            Field::GivenName => dst.name.given = src.name.given.clone(),
-            Field::MiddleName => dst.name.middle = src.name.middle.clone(),
-            Field::FamilyName => dst.name.family = src.name.family.clone(),
-            Field::Suffix => dst.name.suffix = src.name.suffix.clone(),
-            Field::Emails => dst.emails = src.emails.clone(),
-            Field::Phones => dst.phones = src.phones.clone(),
-            Field::Addresses => dst.addresses = src.addresses.clone(),
-            Field::Birthday => dst.birthday = src.birthday,
-            Field::Company => dst.company = src.company.clone(),
-            Field::Title => dst.title = src.title.clone(),
-            Field::Notes => dst.notes = src.notes.clone(),
         }
     }
 }

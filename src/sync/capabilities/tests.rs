@@ -1,5 +1,5 @@
 use super::*;
-use crate::sync::merge::MergeInput;
+use crate::sync::merge::{text, MergeInput};
 use crate::sync::normalize::Region;
 use crate::sync::settings::ConflictPolicy;
 use crate::sync::testkit::contact;

@@ -240,10 +240,10 @@ impl Engine {
                     .copied()
                     .filter(|&i| {
                         self.plan.as_ref().is_some_and(|p| {
-                            self.outcome
+                            !self
+                                .outcome
                                 .google_created
-                                .get(&p.creates_google[i].crm_id)
-                                .is_none()
+                                .contains_key(&p.creates_google[i].crm_id)
                         })
                     })
                     .collect();
@@ -365,7 +365,7 @@ impl Engine {
             };
             for crm_id in tag::crm_ids(&p.client_data, &self.config.instance_id) {
                 if wanted.contains(&crm_id.as_str())
-                    && self.outcome.google_created.get(&crm_id).is_none()
+                    && !self.outcome.google_created.contains_key(&crm_id)
                     && !found.iter().any(|(id, _)| id == &crm_id)
                 {
                     found.push((crm_id, (rn.clone(), p.etag.clone().unwrap_or_default())));

@@ -246,7 +246,7 @@ impl Engine {
             && plan
                 .creates_google
                 .iter()
-                .all(|c| outcome.google_created.get(&c.crm_id).is_some())
+                .all(|c| outcome.google_created.contains_key(&c.crm_id))
             && plan
                 .deletes
                 .iter()
@@ -270,7 +270,7 @@ impl Engine {
             self.journal.google_creates = plan
                 .creates_google
                 .iter()
-                .filter(|c| outcome.google_created.get(&c.crm_id).is_none())
+                .filter(|c| !outcome.google_created.contains_key(&c.crm_id))
                 .map(|c| c.crm_id.clone())
                 .collect();
         }

@@ -491,3 +491,26 @@ fn every_combination_of_primary_flags_reaches_a_fixed_point() {
     }
     assert_eq!(cases, 4 * 3 * 2 * 3 * 2);
 }
+
+#[test]
+fn copying_fields_writes_each_field_into_its_own_slot_and_no_other() {
+    let from = contact(
+        "prefix=Dr first=Ann middle=B last=Lee suffix=Jr email=a@x.io phone=+1 555 0100 \
+         addr=1 Main St|Springfield bday=1990-07-14 company=Acme title=CEO notes=met at a fair",
+    );
+    let to = contact(
+        "prefix=Mr first=Bo middle=C last=Kim suffix=Sr email=b@y.io phone=+1 555 0199 \
+         addr=2 Side St|Shelbyville bday=--01-02 company=Initech title=CTO notes=old friend",
+    );
+    let mut all = to.clone();
+    copy_fields(&mut all, &from, &Field::ALL);
+    assert_eq!(all, from, "copying every field copies the whole contact");
+    for f in Field::ALL {
+        let others: Vec<Field> = Field::ALL.into_iter().filter(|g| *g != f).collect();
+        let mut c = to.clone();
+        copy_fields(&mut c, &from, &others);
+        assert_ne!(c, from, "{f} was written though not asked for");
+        copy_fields(&mut c, &from, &[f]);
+        assert_eq!(c, from, "{f} was not written into its own slot");
+    }
+}

@@ -5,12 +5,17 @@
 //! made on the other; ambiguity never creates on either side. Cases default to 1,000 per
 //! property; `PROPTEST_CASES` raises it.
 
+// proptest is a native dev-dependency only.
+#![cfg(not(target_arch = "wasm32"))]
+
+use super::linked::differs;
 use super::*;
-use crate::sync::merge::text;
-use crate::sync::model::{Email, Phone};
+use crate::sync::merge::{copy_fields, text};
+use crate::sync::model::{Email, Field, Phone};
 use crate::sync::normalize::{email_key, phone_key};
-use crate::sync::settings::ConflictPolicy;
+use crate::sync::settings::{ConflictPolicy, CrmDeletes, MY_CONTACTS};
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 
 type Rng = crate::sync::xorshift::XorShift;
 
@@ -539,30 +544,6 @@ fn ambiguity_creates_nothing(plan: &Plan) -> std::result::Result<(), String> {
         ));
     }
     Ok(())
-}
-
-pub fn copy_fields(dst: &mut Contact, src: &Contact, fields: &[Field]) {
-    for f in fields {
-        match f {
-            Field::Emails => dst.emails = src.emails.clone(),
-            Field::Phones => dst.phones = src.phones.clone(),
-            Field::Addresses => dst.addresses = src.addresses.clone(),
-            Field::Birthday => dst.birthday = src.birthday,
-            f => {
-                let v = text(src, *f).to_string();
-                match f {
-                    Field::Prefix => dst.name.prefix = v,
-                    Field::GivenName => dst.name.given = v,
-                    Field::MiddleName => dst.name.middle = v,
-                    Field::FamilyName => dst.name.family = v,
-                    Field::Suffix => dst.name.suffix = v,
-                    Field::Company => dst.company = v,
-                    Field::Title => dst.title = v,
-                    _ => dst.notes = v,
-                }
-            }
-        }
-    }
 }
 
 /// Every value a linked pair holds, as keys: field name plus normalized value.

@@ -1,5 +1,5 @@
 use super::*;
-use crate::sync::settings::{CrmDeletes, GoogleDeletes};
+use crate::sync::settings::{CrmDeletes, GoogleDeletes, MY_CONTACTS};
 use crate::sync::testkit::contact;
 
 /// Builds a planning round from lines:

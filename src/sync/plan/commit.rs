@@ -1,0 +1,217 @@
+//! After execution: re-merging a pair whose Google contact changed meanwhile, and writing what
+//! the execution achieved into the state.
+
+use super::{DeleteReason, GoogleListing, Plan, PlanInput, Planner, UnlinkReason};
+use crate::sync::model::{CrmContact, GoogleContact, Millis, Side};
+use crate::sync::state::{AccountState, Link};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// What executing a plan achieved, reported back by whoever executed it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Google contacts created, by CRM id: resource name and etag.
+    pub google_created: BTreeMap<String, (String, String)>,
+    /// CRM contacts created, by Google resource name: CRM id.
+    pub crm_created: BTreeMap<String, String>,
+    /// New etags of updated Google contacts, by resource name.
+    pub google_etags: BTreeMap<String, String>,
+    /// Operations that failed, by CRM id (for pairs) or resource name (for CRM creates): their
+    /// links keep their old base, so the next run tries again.
+    pub failed: BTreeSet<String>,
+    /// Deletions that were made (held ones are not in the plan's deletes).
+    pub deleted: BTreeSet<String>,
+}
+
+/// What re-merging one pair against a fresh read of its Google contact changed in the plan.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remerged {
+    /// Google still needs a write (the update at the same index, now against the fresh copy).
+    pub google_write: bool,
+    /// A CRM update the plan did not have, by index into `updates`: to be scheduled.
+    pub new_crm_update: Option<usize>,
+}
+
+impl Plan {
+    /// Re-merges the pair of Google update `i` against `google`, its contact as Google holds it
+    /// now (after an etag mismatch), and `crm`, its CRM contact as read: the update is
+    /// replaced, the pair's CRM update replaced or added, its conflicts and next base recorded.
+    /// `input` gives the state, settings and scope the plan was made with.
+    pub fn remerge(
+        &mut self,
+        i: usize,
+        input: PlanInput<'_>,
+        crm: &CrmContact,
+        google: &GoogleContact,
+    ) -> Remerged {
+        let u = &self.updates[i];
+        let crm_id = u.crm_id.clone();
+        let set_tag = u.set_tag;
+        let mut p = Planner::new(input);
+        let base = input.state.links.get(&crm_id).map(|l| &l.base);
+        p.merge_pair(
+            &crm_id,
+            &google.resource_name,
+            base,
+            (&crm.contact, crm.modified_at),
+            (&google.contact, google.updated_at),
+            &google.etag,
+            set_tag,
+        );
+        let out = p.out;
+        let mut r = Remerged {
+            google_write: false,
+            new_crm_update: None,
+        };
+        for new in out.updates {
+            match new.side {
+                Side::Google => {
+                    self.updates[i] = new;
+                    r.google_write = true;
+                }
+                Side::Crm => {
+                    let planned = self
+                        .updates
+                        .iter()
+                        .position(|x| x.side == Side::Crm && x.crm_id == crm_id);
+                    match planned {
+                        Some(j) => self.updates[j] = new,
+                        None => {
+                            self.updates.push(new);
+                            r.new_crm_update = Some(self.updates.len() - 1);
+                        }
+                    }
+                }
+            }
+        }
+        if !r.google_write {
+            let u = &mut self.updates[i];
+            u.diffs.clear();
+            u.set_tag = false;
+        }
+        for c in out.conflicts {
+            if !self.conflicts.contains(&c) {
+                self.conflicts.push(c);
+            }
+        }
+        self.next_bases.extend(out.next_bases);
+        r
+    }
+
+    /// Records what execution achieved in `state`. Pairs whose writes failed keep their old
+    /// base, and links not made stay unmade, so the next run plans them again.
+    pub fn commit(
+        &self,
+        state: &mut AccountState,
+        listing: &GoogleListing,
+        outcome: &Outcome,
+        now: Millis,
+    ) {
+        for d in &self.deletes {
+            // A duplicate's deletion leaves its twin's link alone.
+            if d.reason != DeleteReason::Duplicate && outcome.deleted.contains(&d.crm_id) {
+                state.links.remove(&d.crm_id);
+            }
+        }
+        for u in &self.unlinks {
+            if !outcome.failed.contains(&u.crm_id) {
+                state.links.remove(&u.crm_id);
+            }
+        }
+        for (crm_id, next) in &self.next_bases {
+            if outcome.failed.contains(crm_id) {
+                continue;
+            }
+            let etag = outcome
+                .google_etags
+                .get(&next.resource_name)
+                .cloned()
+                .unwrap_or_else(|| next.etag.clone());
+            state.links.insert(
+                crm_id.clone(),
+                Link {
+                    crm_id: crm_id.clone(),
+                    resource_name: next.resource_name.clone(),
+                    etag,
+                    base: next.base.clone(),
+                    synced_at: now,
+                },
+            );
+        }
+        for c in &self.creates_google {
+            if let Some((rn, etag)) = outcome.google_created.get(&c.crm_id) {
+                state.links.insert(
+                    c.crm_id.clone(),
+                    Link {
+                        crm_id: c.crm_id.clone(),
+                        resource_name: rn.clone(),
+                        etag: etag.clone(),
+                        base: c.contact.clone(),
+                        synced_at: now,
+                    },
+                );
+            }
+        }
+        for c in &self.creates_crm {
+            if let Some(crm_id) = outcome.crm_created.get(&c.resource_name) {
+                let etag = outcome
+                    .google_etags
+                    .get(&c.resource_name)
+                    .or_else(|| {
+                        listing
+                            .people
+                            .iter()
+                            .chain(state.google_unlinked.get(&c.resource_name))
+                            .find(|g| g.resource_name == c.resource_name)
+                            .map(|g| &g.etag)
+                    })
+                    .cloned()
+                    .unwrap_or_default();
+                state.links.insert(
+                    crm_id.clone(),
+                    Link {
+                        crm_id: crm_id.clone(),
+                        resource_name: c.resource_name.clone(),
+                        etag,
+                        base: c.contact.clone(),
+                        synced_at: now,
+                    },
+                );
+            }
+        }
+        for u in &self.unlinks {
+            if u.reason == UnlinkReason::DeletedInGoogle && !outcome.failed.contains(&u.crm_id) {
+                if let Some(l) = self.kept_in_crm.iter().find(|l| l.crm_id == u.crm_id) {
+                    state.kept_in_crm.insert(u.crm_id.clone(), l.clone());
+                }
+            }
+        }
+        // Linked again (edited, then matched or sent): no longer held back.
+        let relinked: Vec<String> = state
+            .kept_in_crm
+            .keys()
+            .filter(|id| state.links.contains_key(*id))
+            .cloned()
+            .collect();
+        for id in relinked {
+            state.kept_in_crm.remove(&id);
+        }
+        // The cache of unlinked Google contacts follows the listing.
+        if listing.full && listing.complete {
+            state.google_unlinked.clear();
+        }
+        for rn in &listing.deleted {
+            state.google_unlinked.remove(rn);
+        }
+        let linked: HashSet<&str> = state
+            .links
+            .values()
+            .map(|l| l.resource_name.as_str())
+            .collect();
+        let mut cache = std::mem::take(&mut state.google_unlinked);
+        for g in &listing.people {
+            cache.insert(g.resource_name.clone(), g.clone());
+        }
+        cache.retain(|rn, _| !linked.contains(rn.as_str()));
+        state.google_unlinked = cache;
+    }
+}

@@ -1,0 +1,254 @@
+//! The operations a plan is made of, and the plan's `Display`: the preview users read and the
+//! text the tests compare.
+
+use super::Plan;
+use crate::sync::matching::MatchRule;
+use crate::sync::merge::{Conflict, FieldDiff};
+use crate::sync::model::{Contact, Field, Side};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateGoogle {
+    pub crm_id: String,
+    pub name: String,
+    pub contact: Contact,
+    /// Memberships set in the create request itself.
+    pub groups: Vec<String>,
+}
+
+/// A Google contact to create in the CRM. Once created, the executor tags the Google contact with
+/// the new CRM id (batched like any update), so the link survives lost state and a later CRM
+/// deletion is not undone by importing the contact again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateCrm {
+    pub resource_name: String,
+    pub name: String,
+    pub contact: Contact,
+    pub status: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Update {
+    pub side: Side,
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub diffs: Vec<FieldDiff>,
+    /// The values to write; only the fields in `diffs` are written.
+    pub contact: Contact,
+    /// Google: the etag the update must carry.
+    pub etag: String,
+    /// Google: add our link tag.
+    pub set_tag: bool,
+    /// CRM: a new status (a Google deletion under the "set status" policy).
+    pub status: Option<String>,
+}
+
+impl Update {
+    pub fn fields(&self) -> Vec<Field> {
+        self.diffs.iter().map(|d| d.field).collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DeleteReason {
+    DeletedInGoogle,
+    DeletedInCrm,
+    /// A second Google contact tagged for the same CRM contact (two runs that could not exclude
+    /// each other both created it), holding nothing its twin lacks.
+    Duplicate,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Delete {
+    /// The side the contact is deleted from.
+    pub side: Side,
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub reason: DeleteReason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewLink {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub rule: MatchRule,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UnlinkReason {
+    /// Deleted in the CRM under the `keep` policy: Google's copy stays.
+    DeletedInCrm,
+    /// Deleted in Google under the `unlink` or `set status` policy.
+    DeletedInGoogle,
+    /// Deleted on one side after an edit on the other: the edit wins, nothing is deleted.
+    EditedSinceDeletion,
+    /// No longer in any source group in Google, but not deleted.
+    LeftSourceGroups,
+    /// Deleted on both sides.
+    DeletedOnBothSides,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unlink {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub reason: UnlinkReason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupAdd {
+    pub group: String,
+    /// Existing Google contacts to add; contacts created by this plan get the group at creation.
+    pub resource_names: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairConflict {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub conflict: Conflict,
+}
+
+/// Deletions on one side over the guard's limit: held until the user confirms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeldDeletions {
+    pub side: Side,
+    pub limit: usize,
+    pub deletions: Vec<Delete>,
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty()
+            && self.conflicts.is_empty()
+            && self.ambiguous.is_empty()
+            && self.held.is_empty()
+        {
+            return writeln!(f, "nothing to do");
+        }
+        for c in &self.creates_google {
+            writeln!(
+                f,
+                "google: create {:?} (crm {}) in {}",
+                c.name,
+                c.crm_id,
+                c.groups.join(", ")
+            )?;
+        }
+        for c in &self.creates_crm {
+            write!(f, "crm: create {:?} ({})", c.name, c.resource_name)?;
+            match &c.status {
+                Some(s) => writeln!(f, " as {s}")?,
+                None => writeln!(f)?,
+            }
+        }
+        for l in &self.links {
+            writeln!(
+                f,
+                "link {:?} (crm {} = {}) by {}",
+                l.name, l.crm_id, l.resource_name, l.rule
+            )?;
+        }
+        for u in &self.updates {
+            write!(
+                f,
+                "{}: update {:?} (crm {} = {})",
+                u.side, u.name, u.crm_id, u.resource_name
+            )?;
+            let mut parts: Vec<String> = u.diffs.iter().map(|d| d.to_string()).collect();
+            if u.set_tag {
+                parts.push("link tag".to_string());
+            }
+            if let Some(s) = &u.status {
+                parts.push(format!("status → {s}"));
+            }
+            writeln!(f, ": {}", parts.join("; "))?;
+        }
+        for d in &self.deletes {
+            writeln!(
+                f,
+                "{}: delete {:?} (crm {} = {}): {}",
+                d.side, d.name, d.crm_id, d.resource_name, d.reason
+            )?;
+        }
+        for u in &self.unlinks {
+            writeln!(
+                f,
+                "unlink {:?} (crm {} = {}): {}",
+                u.name, u.crm_id, u.resource_name, u.reason
+            )?;
+        }
+        for g in &self.group_adds {
+            writeln!(
+                f,
+                "google: add {} to {}",
+                g.resource_names.join(", "),
+                g.group
+            )?;
+        }
+        for c in &self.conflicts {
+            writeln!(f, "conflict {:?} {}", c.name, c.conflict)?;
+        }
+        for a in &self.ambiguous {
+            writeln!(f, "{a}")?;
+        }
+        for h in &self.held {
+            writeln!(
+                f,
+                "held: {} deletions in {} over the limit of {}, awaiting confirmation: {}",
+                h.deletions.len(),
+                h.side,
+                h.limit,
+                h.deletions
+                    .iter()
+                    .map(|d| format!("{:?}", d.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for DeleteReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DeleteReason::DeletedInGoogle => "deleted in Google",
+            DeleteReason::DeletedInCrm => "deleted in the CRM",
+            DeleteReason::Duplicate => {
+                "a second copy of a contact already in Google, holding nothing the first lacks"
+            }
+        })
+    }
+}
+
+impl fmt::Display for UnlinkReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnlinkReason::DeletedInCrm => "deleted in the CRM; Google's copy is kept",
+            UnlinkReason::DeletedInGoogle => "deleted in Google; the CRM's copy is kept",
+            UnlinkReason::EditedSinceDeletion => {
+                "deleted on one side after an edit on the other; the edit wins"
+            }
+            UnlinkReason::LeftSourceGroups => "no longer in a source group",
+            UnlinkReason::DeletedOnBothSides => "deleted on both sides",
+        })
+    }
+}

@@ -1,0 +1,252 @@
+//! Unlinked contacts: matching them, setting aside the duplicates our tag reveals, and the
+//! creates on either side.
+
+use super::linked::differs;
+use super::{CreateCrm, CreateGoogle, Delete, DeleteReason, NewLink, Planner, Scope};
+use crate::sync::matching::{match_contacts, Ambiguity, Ambiguous, MatchRule};
+use crate::sync::merge::merge;
+use crate::sync::model::{Contact, CrmContact, GoogleContact, Side};
+use crate::sync::settings::MY_CONTACTS;
+use std::collections::HashSet;
+
+impl<'a> Planner<'a> {
+    pub(super) fn unlinked(&mut self) {
+        let state = self.input.state;
+        // Whole-account runs leave a contact unlinked after its Google twin was deleted alone
+        // until it is edited; a chosen contact goes back, since the user asked for it.
+        let keeps_deleted = !matches!(self.input.scope, Scope::Contacts { .. });
+        let region = self.region;
+        // CRM side: the scope's contacts first (they may be pushed), then the others.
+        let mut crm: Vec<(&CrmContact, bool)> = Vec::new();
+        let mut seen = HashSet::new();
+        for (c, pushable) in self
+            .input
+            .crm
+            .iter()
+            .map(|c| (c, true))
+            .chain(self.input.crm_other.iter().map(|c| (c, false)))
+        {
+            if (state.links.contains_key(&c.id) && !self.freed.contains(c.id.as_str()))
+                || self.crm_deleted.contains(c.id.as_str())
+                || !seen.insert(c.id.as_str())
+            {
+                continue;
+            }
+            let kept = keeps_deleted
+                && state
+                    .kept_in_crm
+                    .get(&c.id)
+                    .is_some_and(|v| !differs(&v.base, &c.contact, region));
+            crm.push((c, pushable && !kept && self.in_crm_scope(&c.id)));
+        }
+        // Ids are unique here (`seen`), so an unstable sort gives the same order as a stable one.
+        crm.sort_unstable_by(|a, b| a.0.id.cmp(&b.0.id));
+        // Google side: this listing, then the cache of earlier listings for what it did not show;
+        // a second contact tagged for one CRM contact is not matched but merged back.
+        let extras = self.duplicates();
+        let google: Vec<&GoogleContact> = self
+            .unlinked_google()
+            .into_iter()
+            .filter(|g| {
+                !extras.contains(g.resource_name.as_str())
+                    && !self
+                        .relinked
+                        .values()
+                        .any(|r| r.resource_name == g.resource_name)
+            })
+            .collect();
+
+        let crm_refs: Vec<&CrmContact> = crm.iter().map(|(c, _)| *c).collect();
+        let matching = match_contacts(&crm_refs, &google, self.region);
+        let mut matched_crm = vec![false; crm.len()];
+        let mut matched_google = vec![false; google.len()];
+        let scoped = self.scoped_ids.is_some();
+        for m in &matching.matches {
+            let (c, pushable) = crm[m.crm];
+            let g = google[m.google];
+            matched_crm[m.crm] = true;
+            matched_google[m.google] = true;
+            // A scoped run links only the chosen contacts.
+            if scoped && !pushable {
+                continue;
+            }
+            // A pair neither side's scope covers would be unlinked again by the next run (see
+            // `pair`): left unlinked, the runs reach a fixed point instead of flapping.
+            if !pushable && !self.in_google_scope(g) {
+                continue;
+            }
+            self.out.links.push(NewLink {
+                crm_id: c.id.clone(),
+                resource_name: g.resource_name.clone(),
+                name: c.contact.display_name(),
+                rule: m.rule,
+            });
+            if pushable
+                && !g
+                    .groups
+                    .iter()
+                    .any(|x| Some(x.as_str()) == self.input.target_group)
+            {
+                self.to_target.push(g.resource_name.clone());
+            }
+            let needs_tag = g.tag.as_deref() != Some(c.id.as_str());
+            self.merge_pair(
+                &c.id,
+                &g.resource_name,
+                None,
+                (&c.contact, c.modified_at),
+                (&g.contact, g.updated_at),
+                &g.etag,
+                needs_tag,
+            );
+        }
+        self.out.ambiguous.extend(matching.ambiguous);
+
+        let listing = self.input.google;
+        if self.writes_google() && listing.complete {
+            for (i, (c, pushable)) in crm.iter().enumerate() {
+                if *pushable && !matched_crm[i] && !matching.blocked_crm[i] {
+                    let create = self.create_google(c);
+                    self.out.creates_google.push(create);
+                }
+            }
+        }
+        if self.writes_crm() && self.whole_account() {
+            for (i, g) in google.iter().enumerate() {
+                // A contact tagged for a CRM contact that is not here was deleted in the CRM (or
+                // lives outside what was loaded): importing it would bring a deleted contact back
+                // or make a duplicate.
+                let tagged_elsewhere = g.tag.is_some();
+                if !matched_google[i]
+                    && !matching.blocked_google[i]
+                    && !tagged_elsewhere
+                    && self.in_google_scope(g)
+                {
+                    self.out.creates_crm.push(CreateCrm {
+                        resource_name: g.resource_name.clone(),
+                        name: g.contact.display_name(),
+                        // Also the link's base: what the CRM holds of it.
+                        contact: self.input.capabilities.fit(&g.contact),
+                        status: self.input.settings.import_status.clone(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Google contacts tagged for a CRM contact that has a twin already (two runs that could not
+    /// exclude each other both created one): an extra one is deleted when it holds nothing its
+    /// twin lacks, else reported for the user; either way it is set aside from matching. The
+    /// twin is the linked contact, or among unlinked ones the first by resource name, unless
+    /// it holds less than another. Returns the resource names set aside.
+    fn duplicates(&mut self) -> HashSet<&'a str> {
+        let mut extras = HashSet::new();
+        let state = self.input.state;
+        let tagged = std::mem::take(&mut self.tagged);
+        // Tags in the resource name order of their first contact, the order the plan reports in.
+        let mut tags: Vec<(&'a str, &'a str)> = tagged
+            .iter()
+            .filter_map(|(&tag, gs)| Some((gs.first()?.resource_name.as_str(), tag)))
+            .collect();
+        tags.sort_unstable();
+        for (_, crm_id) in tags {
+            let gs = tagged.get(crm_id).into_iter().flatten();
+            let linked: Option<(&'a str, &'a Contact)> = match state.links.get(crm_id) {
+                Some(l) if !self.freed.contains(crm_id) => Some(match self.relinked.get(crm_id) {
+                    Some(g) => (g.resource_name.as_str(), &g.contact),
+                    None => match self.google_by_rn.get(l.resource_name.as_str()) {
+                        Some(g) => (g.resource_name.as_str(), &g.contact),
+                        // Not in this listing: as it was when last synced.
+                        None => (l.resource_name.as_str(), &l.base),
+                    },
+                }),
+                _ => None,
+            };
+            let mut rest = gs.copied();
+            let mut first: Option<&'a GoogleContact> = None;
+            let (mut twin_rn, mut twin) = match linked {
+                Some(t) => t,
+                None => match rest.next() {
+                    Some(g) => {
+                        first = Some(g);
+                        (g.resource_name.as_str(), &g.contact)
+                    }
+                    None => continue,
+                },
+            };
+            for g in rest {
+                if g.resource_name == twin_rn {
+                    continue;
+                }
+                if self.holds_nothing_more(&g.contact, twin) {
+                    extras.insert(g.resource_name.as_str());
+                    self.duplicate(crm_id, g, true);
+                } else if let Some(f) = first.filter(|_| self.holds_nothing_more(twin, &g.contact))
+                {
+                    // The first holds less than this one: it is the one that goes.
+                    extras.insert(f.resource_name.as_str());
+                    self.duplicate(crm_id, f, true);
+                    first = Some(g);
+                    (twin_rn, twin) = (g.resource_name.as_str(), &g.contact);
+                } else {
+                    extras.insert(g.resource_name.as_str());
+                    self.duplicate(crm_id, g, false);
+                }
+            }
+        }
+        self.tagged = tagged;
+        extras
+    }
+
+    /// Whether `extra` holds no value `twin` lacks, as a first-link merge would fill it in.
+    fn holds_nothing_more(&self, extra: &Contact, twin: &Contact) -> bool {
+        let mut input = self.merge_input(twin, twin, extra, 0, 0);
+        input.base = None;
+        input.write_crm = true;
+        let m = merge(input);
+        m.crm.is_empty() && m.conflicts.is_empty()
+    }
+
+    /// Deletes a duplicate Google contact, or reports it when it holds something its twin lacks.
+    fn duplicate(&mut self, crm_id: &str, g: &GoogleContact, delete: bool) {
+        if !self.whole_account() {
+            return;
+        }
+        if delete && self.writes_google() {
+            self.out.deletes.push(Delete {
+                side: Side::Google,
+                crm_id: crm_id.to_string(),
+                resource_name: g.resource_name.clone(),
+                name: g.contact.display_name(),
+                reason: DeleteReason::Duplicate,
+            });
+        } else {
+            self.out.ambiguous.push(Ambiguous {
+                side: Side::Google,
+                id: g.resource_name.clone(),
+                name: g.contact.display_name(),
+                rule: MatchRule::Tag,
+                reason: Ambiguity::SecondCopy,
+                candidates: vec![crm_id.to_string()],
+            });
+        }
+    }
+
+    fn create_google(&self, c: &CrmContact) -> CreateGoogle {
+        let mut groups: Vec<String> = self
+            .input
+            .target_group
+            .iter()
+            .map(|g| g.to_string())
+            .collect();
+        // myContacts keeps the contact visible in Google Contacts' main list.
+        groups.push(MY_CONTACTS.to_string());
+        groups.dedup();
+        CreateGoogle {
+            crm_id: c.id.clone(),
+            name: c.contact.display_name(),
+            contact: c.contact.clone(),
+            groups,
+        }
+    }
+}
