@@ -1392,7 +1392,7 @@ impl Engine {
                         }
                     },
                 };
-                for (rn, res) in r.update_result.0 {
+                for (rn, res) in r.update_result {
                     if let Some(etag) = res.person.and_then(|p| p.etag) {
                         self.outcome.google_etags.insert(rn, etag);
                     }
