@@ -30,27 +30,26 @@ json_struct! {
 }
 
 json_struct! {
-    #[json(default)]
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct AccountState {
         /// [`STATE_VERSION`] in a state this plugin made or read.
         pub version: u32 = "version",
         /// Links by CRM contact id.
-        pub links: BTreeMap<String, Link> = "links",
+        pub links: BTreeMap<String, Link> = "links" [default],
         /// The token for the next incremental listing, and when its full listing was made.
         pub sync_token: Option<String> = "syncToken",
         pub full_sync_at: Option<Millis> = "fullSyncAt",
         /// The host's change-feed cursor, when the host has a change feed.
         pub crm_cursor: Option<String> = "crmCursor",
         /// Unlinked Google contacts seen in listings, by resource name: candidates for matching.
-        pub google_unlinked: BTreeMap<String, GoogleContact> = "googleUnlinked",
+        pub google_unlinked: BTreeMap<String, GoogleContact> = "googleUnlinked" [default],
         /// The target group's resource name once it exists.
         pub target_group: Option<String> = "targetGroup",
         /// CRM contacts unlinked because their Google twin was deleted (the `unlink` and `set
         /// status` policies), by CRM id, as the link that was dropped with the values the contact
         /// held then for base: a run sends one back to Google only once it was edited, or the
         /// deletion would be undone on the next run.
-        pub kept_in_crm: BTreeMap<String, Link> = "keptInCrm",
+        pub kept_in_crm: BTreeMap<String, Link> = "keptInCrm" [default],
     }
 }
 

@@ -5,6 +5,7 @@
 mod fuzz;
 mod harness;
 mod inputs;
+mod json;
 mod matching;
 mod project;
 mod props;
