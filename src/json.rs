@@ -1,11 +1,13 @@
-//! Reading JSON without derived `Deserialize`: every type the plugin reads is built from a parsed
-//! [`Value`] by a small [`FromJson`] impl, most of them written by the [`json_struct!`] and
-//! [`json_enum!`] macros.
+//! The plugin's JSON types, each declared once: [`json_struct!`] and [`json_enum!`] take a type's
+//! definition with the JSON key of each field or variant, and emit the type, its reading
+//! ([`FromJson`], from a parsed [`Value`]) and its writing (`Serialize`), so a key is written in
+//! one place and read as it is written.
 //!
-//! Why: each derived `Deserialize` instantiates serde_json's whole struct, map and sequence
-//! machinery for its own visitor, and tagged enums and `#[serde(flatten)]` buffer through serde's
-//! private `Content` on top. In the wasm that was most of the plugin's size. Through `Value` there
-//! is one deserializer, and what is left per type is a few key lookups.
+//! Reading goes through [`Value`] rather than a derived `Deserialize` because each derived
+//! `Deserialize` instantiates serde_json's whole struct, map and sequence machinery for its own
+//! visitor (and `#[serde(flatten)]` buffers through serde's private `Content` on top), which the
+//! wasm holds once per type. Through `Value` there is one deserializer, and what is left per type
+//! is a few key lookups.
 //!
 //! The impls keep the derived behaviour: a missing key is an error unless the field is an
 //! `Option` or the struct has defaults, `null` reads as `None`, a wrong type is an error worded as
@@ -64,11 +66,16 @@ macro_rules! deserialize_via_value {
 ///         pub names: Vec<Name> = "names" [skip_empty],
 ///         /// `default`: always written; a missing key reads as the field type's `Default`.
 ///         pub primary: bool = "primary" [default],
-///         /// `..`: every key the other fields do not name, read and written as they are. Last.
+///         /// `..`: every key the other fields do not name, read and written as they are. Last,
+///         /// and a `Map<String, Value>`.
 ///         pub other: Map<String, Value> = ..,
 ///     }
 /// }
 /// ```
+///
+/// Type parameters (`struct Shard<E> { … }`, no bounds or lifetimes) let one declaration be
+/// written from borrowed data and read into owned data: reading needs each parameter to be
+/// `FromJson + Default`, writing needs it `Serialize`.
 ///
 /// Starting with `#[json(default)]` (before the other attributes) reads the struct as serde's
 /// container `#[serde(default)]` does: from `Type::default()`, each absent key keeping its
@@ -87,10 +94,10 @@ macro_rules! json_struct {
         let $field = $o.field($key)?;
     };
     (@read $o:ident, $field:ident, $key:literal, [default $($flag:ident)*]) => {
-        let $field = $o.take($key)?.unwrap_or_default();
+        let $field = $o.or_default($key)?;
     };
     (@read $o:ident, $field:ident, $key:literal, [skip_empty $($flag:ident)*]) => {
-        let $field = $o.take($key)?.unwrap_or_default();
+        let $field = $o.or_default($key)?;
     };
     (@rest $o:ident, $field:ident, ..) => {
         let $field = $o.0;
@@ -131,9 +138,7 @@ macro_rules! json_struct {
         $crate::json_struct!(@field $st, $v, $key, [$($flag)*]);
     };
     (@entry $m:ident, $v:expr, .., [$($flag:ident)*]) => {
-        for (k, v) in &$v {
-            ::serde::ser::SerializeMap::serialize_entry(&mut $m, k, v)?;
-        }
+        $crate::json::serialize_rest(&mut $m, &$v)?;
     };
     (@entry $m:ident, $v:expr, $key:literal, []) => {
         ::serde::ser::SerializeMap::serialize_entry(&mut $m, $key, &$v)?;
@@ -146,8 +151,8 @@ macro_rules! json_struct {
     (@entry $m:ident, $v:expr, $key:literal, [default $($flag:ident)*]) => {
         $crate::json_struct!(@entry $m, $v, $key, [$($flag)*]);
     };
-    (@serialize $t:ident { $($field:ident $key:tt [$($flag:ident)*])* }) => {
-        impl ::serde::Serialize for $t {
+    (@serialize $t:ident [$($g:ident)*] { $($field:ident $key:tt [$($flag:ident)*])* }) => {
+        impl<$($g: ::serde::Serialize),*> ::serde::Serialize for $t<$($g),*> {
             fn serialize<S: ::serde::Serializer>(
                 &self,
                 s: S,
@@ -172,40 +177,51 @@ macro_rules! json_struct {
     (
         #[json(default)]
         $(#[$m:meta])*
-        $vis:vis struct $t:ident {
+        $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
             $( $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt $([$($flag:ident),* $(,)?])? ),* $(,)?
         }
     ) => {
         $(#[$m])*
-        $vis struct $t {
+        $vis struct $t $(<$($g),+>)? {
             $( $(#[$fm])* $fvis $field: $fty, )*
         }
 
-        impl $crate::json::FromJson for $t {
+        impl$(<$($g: $crate::json::FromJson + ::core::default::Default),+>)? $crate::json::FromJson
+            for $t $(<$($g),+>)?
+        {
             fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
                 #[allow(unused_mut)]
                 let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
-                let mut out = <$t as ::core::default::Default>::default();
+                let mut out = <$t $(<$($g),+>)? as ::core::default::Default>::default();
                 $( $crate::json_struct!(@read_into o, out, $field, $key); )*
                 $( $crate::json_struct!(@rest_into o, out, $field, $key); )*
                 Ok(out)
             }
         }
-        $crate::deserialize_via_value!($t);
-        $crate::json_struct!(@serialize $t { $($field $key [$($($flag)*)?])* });
+        impl<'de, $($($g: $crate::json::FromJson + ::core::default::Default),+)?> ::serde::Deserialize<'de>
+            for $t $(<$($g),+>)?
+        {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let v = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                $crate::json::FromJson::from_json(v).map_err(::serde::de::Error::custom)
+            }
+        }
+        $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
     };
     (
         $(#[$m:meta])*
-        $vis:vis struct $t:ident {
+        $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
             $( $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt $([$($flag:ident),* $(,)?])? ),* $(,)?
         }
     ) => {
         $(#[$m])*
-        $vis struct $t {
+        $vis struct $t $(<$($g),+>)? {
             $( $(#[$fm])* $fvis $field: $fty, )*
         }
 
-        impl $crate::json::FromJson for $t {
+        impl$(<$($g: $crate::json::FromJson + ::core::default::Default),+>)? $crate::json::FromJson
+            for $t $(<$($g),+>)?
+        {
             fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
                 #[allow(unused_mut)]
                 let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
@@ -214,8 +230,15 @@ macro_rules! json_struct {
                 Ok($t { $($field),* })
             }
         }
-        $crate::deserialize_via_value!($t);
-        $crate::json_struct!(@serialize $t { $($field $key [$($($flag)*)?])* });
+        impl<'de, $($($g: $crate::json::FromJson + ::core::default::Default),+)?> ::serde::Deserialize<'de>
+            for $t $(<$($g),+>)?
+        {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let v = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                $crate::json::FromJson::from_json(v).map_err(::serde::de::Error::custom)
+            }
+        }
+        $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
     };
     // ---- The older, reading-only form.
     (default $t:ident { $($field:ident: $key:literal),* $(,)? }) => {
@@ -297,6 +320,17 @@ macro_rules! json_enum {
         }
         $crate::deserialize_via_value!($t);
     };
+}
+
+/// Writes the keys a `..` field kept, after the others.
+pub fn serialize_rest<M: serde::ser::SerializeMap>(
+    m: &mut M,
+    rest: &Map<String, Value>,
+) -> Result<(), M::Error> {
+    for (k, v) in rest {
+        m.serialize_entry(k, v)?;
+    }
+    Ok(())
 }
 
 /// What `skip_empty` leaves out: `None`, an empty list or map, `false`.
@@ -390,6 +424,14 @@ impl Object {
         }
     }
 
+    /// The key's value, `T::default()` when it is absent.
+    pub fn or_default<T: FromJson + Default>(&mut self, key: &str) -> Result<T, String> {
+        match self.0.remove(key) {
+            Some(v) => T::from_json(v),
+            None => Ok(T::default()),
+        }
+    }
+
     /// The key's value, `None` when it is absent.
     pub fn take<T: FromJson>(&mut self, key: &str) -> Result<Option<T>, String> {
         match self.0.remove(key) {
@@ -479,9 +521,7 @@ fn each(v: Value, f: &mut dyn FnMut(Value) -> Result<(), String>) -> Result<(), 
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(v: Value) -> Result<Self, String> {
-        // Inserted one by one rather than collected: `collect` sorts its input with a stable
-        // sort instantiated per entry type, which the wasm pays for each map type read. The walk
-        // over the object is `entries`, once, as for arrays.
+        // `entries` walks the object once for every entry type; only the closure is per type.
         let mut out = BTreeMap::new();
         entries(v, &mut |k, v| {
             out.insert(k, T::from_json(v)?);

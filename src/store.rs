@@ -20,7 +20,7 @@ use crate::json_struct;
 use crate::sync::model::{GoogleContact, Millis};
 use crate::sync::state::{AccountState, Link};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -193,17 +193,19 @@ pub fn account_keys(account: &str) -> Vec<String> {
 /// carries, and the newest generation seen.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stored {
-    values: BTreeMap<String, (u64, u64)>,
+    hashes: BTreeMap<String, u64>,
+    generations: BTreeMap<String, u64>,
     generation: u64,
 }
 
 impl Stored {
     fn get(&self, key: &str) -> Option<(u64, u64)> {
-        self.values.get(key).copied()
+        Some((*self.hashes.get(key)?, *self.generations.get(key)?))
     }
 
     fn insert(&mut self, key: &str, hash: u64, generation: u64) {
-        self.values.insert(key.to_string(), (hash, generation));
+        self.hashes.insert(key.to_string(), hash);
+        self.generations.insert(key.to_string(), generation);
     }
 }
 
@@ -218,7 +220,8 @@ pub struct Loaded {
 
 json_struct! {
     /// The header: the state without its maps, and the generation each stored shard must carry.
-    struct Header {
+    /// Written with the state's `kept_in_crm` borrowed, read into a map.
+    struct Header<Kept> {
         /// Absent in the first layouts.
         version: u64 = "version" [default],
         /// Absent in layout 2.
@@ -230,7 +233,7 @@ json_struct! {
         crm_cursor: Option<String> = "crmCursor",
         target_group: Option<String> = "targetGroup",
         /// Contacts kept in the CRM after their Google deletion: never pushed back unless edited.
-        kept_in_crm: BTreeMap<String, Link> = "keptInCrm" [default],
+        kept_in_crm: Kept = "keptInCrm" [default],
     }
 }
 
@@ -251,16 +254,20 @@ fn split<T>(map: &BTreeMap<String, T>, n: u64) -> Vec<Entries<'_, T>> {
     parts
 }
 
-fn shard_text<T: Serialize>(entries: &Entries<T>, generation: u64) -> String {
-    #[derive(Serialize)]
-    struct Shard<'a, 'b, T> {
-        version: u32,
-        generation: u64,
-        entries: &'b Entries<'a, T>,
+json_struct! {
+    /// A stored shard (layout 3): its entries, keyed as in the state's map, and the save
+    /// generation it was written in. Written from borrowed [`Entries`], read into a map.
+    struct Shard<E> {
+        version: u64 = "version",
+        generation: u64 = "generation" [default],
+        entries: E = "entries" [default],
     }
+}
+
+fn shard_text<T: Serialize>(entries: &Entries<T>, generation: u64) -> String {
     // Invariant: plain data, as in `wrap_value`.
     serde_json::to_string(&Shard {
-        version: LAYOUT_VERSION,
+        version: u64::from(LAYOUT_VERSION),
         generation,
         entries,
     })
@@ -280,22 +287,16 @@ fn read_shard<T: FromJson>(
     let v: Value = serde_json::from_str(text).map_err(|e| unreadable(key, e.to_string()))?;
     let bad = |e: String| unreadable(key, e);
     match v {
-        Value::Object(mut m) if m.get("version").is_some_and(Value::is_u64) => {
+        // Layout 3; a bare map of layout 2 has no number for a value.
+        Value::Object(m) if m.get("version").is_some_and(Value::is_u64) => {
             let version = m.get("version").and_then(Value::as_u64).unwrap_or(0);
             if version > u64::from(LAYOUT_VERSION) {
                 return Err(bad(format!(
                     "version {version} is newer than this plugin's {LAYOUT_VERSION}: update the plugin"
                 )));
             }
-            let generation = m
-                .remove("generation")
-                .map(u64::from_json)
-                .transpose()
-                .map_err(bad)?;
-            let entries =
-                BTreeMap::from_json(m.remove("entries").unwrap_or(Value::Object(Map::new())))
-                    .map_err(bad)?;
-            Ok((entries, Some(generation.unwrap_or(0))))
+            let shard = Shard::<BTreeMap<String, T>>::from_json(Value::Object(m)).map_err(bad)?;
+            Ok((shard.entries, Some(shard.generation)))
         }
         v => Ok((BTreeMap::from_json(v).map_err(bad)?, None)),
     }
@@ -307,7 +308,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
     let keys = state_keys(account);
     let mut stored = Stored::default();
     let mut state = AccountState::new();
-    let mut header: Option<Header> = None;
+    let mut header: Option<Header<BTreeMap<String, Link>>> = None;
     // Each shard's generation as found (`Some(None)`: a layout-2 shard).
     let mut found: Vec<(&str, Option<u64>)> = Vec::new();
     let mut newest = 0;
@@ -316,7 +317,8 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
             continue;
         };
         let generation = if i == 0 {
-            let h: Header = json::from_str(text).map_err(|e| unreadable(k, e.to_string()))?;
+            let h: Header<BTreeMap<String, Link>> =
+                json::from_str(text).map_err(|e| unreadable(k, e.to_string()))?;
             if h.version > u64::from(LAYOUT_VERSION) {
                 return Err(unreadable(
                     k,
@@ -448,7 +450,7 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
         full_sync_at: state.full_sync_at,
         crm_cursor: state.crm_cursor.clone(),
         target_group: state.target_group.clone(),
-        kept_in_crm: state.kept_in_crm.clone(),
+        kept_in_crm: &state.kept_in_crm,
     };
     // Invariant: plain data, as in `wrap_value`.
     let text = serde_json::to_string(&header).unwrap_or_default();
