@@ -1,11 +1,13 @@
-//! Reading JSON without derived `Deserialize`: every type the plugin reads is built from a parsed
-//! [`Value`] by a small [`FromJson`] impl, most of them written by the [`json_struct!`] and
-//! [`json_enum!`] macros.
+//! The plugin's JSON types, each declared once: [`json_struct!`] and [`json_enum!`] take a type's
+//! definition with the JSON key of each field or variant, and emit the type, its reading
+//! ([`FromJson`], from a parsed [`Value`]) and its writing (`Serialize`), so a key is written in
+//! one place and read as it is written.
 //!
-//! Why: each derived `Deserialize` instantiates serde_json's whole struct, map and sequence
-//! machinery for its own visitor, and tagged enums and `#[serde(flatten)]` buffer through serde's
-//! private `Content` on top. In the wasm that was most of the plugin's size. Through `Value` there
-//! is one deserializer, and what is left per type is a few key lookups.
+//! Reading goes through [`Value`] rather than a derived `Deserialize` because each derived
+//! `Deserialize` instantiates serde_json's whole struct, map and sequence machinery for its own
+//! visitor (and `#[serde(flatten)]` buffers through serde's private `Content` on top), which the
+//! wasm holds once per type. Through `Value` there is one deserializer, and what is left per type
+//! is a few key lookups.
 //!
 //! The impls keep the derived behaviour: a missing key is an error unless the field is an
 //! `Option` or the struct has defaults, `null` reads as `None`, a wrong type is an error worded as
@@ -48,17 +50,200 @@ macro_rules! deserialize_via_value {
     )*};
 }
 
-/// [`FromJson`] and `Deserialize` for a struct read from an object's keys, `field: "key"` each.
-/// `default Type { … }` starts from `Type::default()` and keeps a field's default when its key is
-/// absent (serde's container `#[serde(default)]`); `field: "key" or default` does that for one
-/// field; `rest other` after the braces keeps the keys left over in the field `other` (serde's
-/// `#[serde(flatten)]` map).
+/// One declaration for a JSON object type: the struct, its [`FromJson`] (reading), `Deserialize`
+/// (through [`FromJson`]) and `Serialize` (writing), so each key is written once and read as it is
+/// written.
+///
+/// ```ignore
+/// json_struct! {
+///     /// Doc comments and attributes pass through (`derive` all but `Serialize`/`Deserialize`).
+///     #[derive(Clone, Debug, Default, PartialEq)]
+///     pub struct Person {
+///         /// Required: a missing key is an error (an `Option` field reads it as `None`).
+///         pub etag: String = "etag",
+///         /// `skip_empty`: not written when empty (`None`, an empty list or map, `false`), and
+///         /// read as empty when absent.
+///         pub names: Vec<Name> = "names" [skip_empty],
+///         /// `default`: always written; a missing key reads as the field type's `Default`.
+///         pub primary: bool = "primary" [default],
+///         /// `..`: every key the other fields do not name, read and written as they are. Last,
+///         /// and a `Map<String, Value>`.
+///         pub other: Map<String, Value> = ..,
+///     }
+/// }
+/// ```
+///
+/// Type parameters (`struct Shard<E> { … }`, no bounds or lifetimes) let one declaration be
+/// written from borrowed data and read into owned data: reading needs each parameter to be
+/// `FromJson + Default`, writing needs it `Serialize`.
+///
+/// Starting with `#[json(default)]` (before the other attributes) reads the struct as serde's
+/// container `#[serde(default)]` does: from `Type::default()`, each absent key keeping its
+/// default (a `Default` impl of its own is followed). Reading otherwise behaves as serde's
+/// derive: `null` reads as `None`, a wrong type is an error worded as serde words it, and keys
+/// the type does not name are ignored (or kept by `..`). Keys are written in declaration order;
+/// with a `..` field the output is a serde map, otherwise a serde struct.
+///
+/// The older form `json_struct!(Type { field: "key", … })` (with `default Type`, `"key" or
+/// default` and a trailing `rest field`) only reads; it remains for types not yet declared whole.
 #[macro_export]
-#[doc(hidden)]
 macro_rules! json_struct {
+    // ---- Reading, one field at a time: `@read` for each named key, then `@rest` for `..`.
+    (@read $o:ident, $field:ident, .., [$($flag:ident)*]) => {};
+    (@read $o:ident, $field:ident, $key:literal, []) => {
+        let $field = $o.field($key)?;
+    };
+    (@read $o:ident, $field:ident, $key:literal, [default $($flag:ident)*]) => {
+        let $field = $o.or_default($key)?;
+    };
+    (@read $o:ident, $field:ident, $key:literal, [skip_empty $($flag:ident)*]) => {
+        let $field = $o.or_default($key)?;
+    };
+    (@rest $o:ident, $field:ident, ..) => {
+        let $field = $o.0;
+    };
+    (@rest $o:ident, $field:ident, $key:literal) => {};
+    // The same into a default value (`#[json(default)]`).
+    (@read_into $o:ident, $out:ident, $field:ident, ..) => {};
+    (@read_into $o:ident, $out:ident, $field:ident, $key:literal) => {
+        if let Some(x) = $o.take($key)? {
+            $out.$field = x;
+        }
+    };
+    (@rest_into $o:ident, $out:ident, $field:ident, ..) => {
+        $out.$field = $o.0;
+    };
+    (@rest_into $o:ident, $out:ident, $field:ident, $key:literal) => {};
+    // ---- Writing.
+    (@is_rest ..) => { true };
+    (@is_rest $key:literal) => { false };
+    (@len $v:expr, .., [$($flag:ident)*]) => { 0 };
+    (@len $v:expr, $key:literal, []) => { 1 };
+    (@len $v:expr, $key:literal, [skip_empty $($flag:ident)*]) => {
+        usize::from(!$crate::json::IsEmpty::is_empty(&$v))
+    };
+    (@len $v:expr, $key:literal, [default $($flag:ident)*]) => {
+        $crate::json_struct!(@len $v, $key, [$($flag)*])
+    };
+    (@field $st:ident, $v:expr, .., [$($flag:ident)*]) => {};
+    (@field $st:ident, $v:expr, $key:literal, []) => {
+        ::serde::ser::SerializeStruct::serialize_field(&mut $st, $key, &$v)?;
+    };
+    (@field $st:ident, $v:expr, $key:literal, [skip_empty $($flag:ident)*]) => {
+        if !$crate::json::IsEmpty::is_empty(&$v) {
+            ::serde::ser::SerializeStruct::serialize_field(&mut $st, $key, &$v)?;
+        }
+    };
+    (@field $st:ident, $v:expr, $key:literal, [default $($flag:ident)*]) => {
+        $crate::json_struct!(@field $st, $v, $key, [$($flag)*]);
+    };
+    (@entry $m:ident, $v:expr, .., [$($flag:ident)*]) => {
+        $crate::json::serialize_rest(&mut $m, &$v)?;
+    };
+    (@entry $m:ident, $v:expr, $key:literal, []) => {
+        ::serde::ser::SerializeMap::serialize_entry(&mut $m, $key, &$v)?;
+    };
+    (@entry $m:ident, $v:expr, $key:literal, [skip_empty $($flag:ident)*]) => {
+        if !$crate::json::IsEmpty::is_empty(&$v) {
+            ::serde::ser::SerializeMap::serialize_entry(&mut $m, $key, &$v)?;
+        }
+    };
+    (@entry $m:ident, $v:expr, $key:literal, [default $($flag:ident)*]) => {
+        $crate::json_struct!(@entry $m, $v, $key, [$($flag)*]);
+    };
+    (@serialize $t:ident [$($g:ident)*] { $($field:ident $key:tt [$($flag:ident)*])* }) => {
+        impl<$($g: ::serde::Serialize),*> ::serde::Serialize for $t<$($g),*> {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                if false $(|| $crate::json_struct!(@is_rest $key))* {
+                    let mut m = s.serialize_map(None)?;
+                    $( $crate::json_struct!(@entry m, self.$field, $key, [$($flag)*]); )*
+                    ::serde::ser::SerializeMap::end(m)
+                } else {
+                    let len = 0 $(+ $crate::json_struct!(@len self.$field, $key, [$($flag)*]))*;
+                    #[allow(unused_mut)]
+                    let mut st = s.serialize_struct(stringify!($t), len)?;
+                    $( $crate::json_struct!(@field st, self.$field, $key, [$($flag)*]); )*
+                    ::serde::ser::SerializeStruct::end(st)
+                }
+            }
+        }
+    };
+    (@old_field $o:ident, $key:literal) => { $o.field($key)? };
+    (@old_field $o:ident, $key:literal, default) => { $o.take($key)?.unwrap_or_default() };
+    // ---- The whole declaration.
+    (
+        #[json(default)]
+        $(#[$m:meta])*
+        $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
+            $( $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt $([$($flag:ident),* $(,)?])? ),* $(,)?
+        }
+    ) => {
+        $(#[$m])*
+        $vis struct $t $(<$($g),+>)? {
+            $( $(#[$fm])* $fvis $field: $fty, )*
+        }
+
+        impl$(<$($g: $crate::json::FromJson + ::core::default::Default),+>)? $crate::json::FromJson
+            for $t $(<$($g),+>)?
+        {
+            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
+                #[allow(unused_mut)]
+                let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
+                let mut out = <$t $(<$($g),+>)? as ::core::default::Default>::default();
+                $( $crate::json_struct!(@read_into o, out, $field, $key); )*
+                $( $crate::json_struct!(@rest_into o, out, $field, $key); )*
+                Ok(out)
+            }
+        }
+        impl<'de, $($($g: $crate::json::FromJson + ::core::default::Default),+)?> ::serde::Deserialize<'de>
+            for $t $(<$($g),+>)?
+        {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let v = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                $crate::json::FromJson::from_json(v).map_err(::serde::de::Error::custom)
+            }
+        }
+        $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
+    };
+    (
+        $(#[$m:meta])*
+        $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
+            $( $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt $([$($flag:ident),* $(,)?])? ),* $(,)?
+        }
+    ) => {
+        $(#[$m])*
+        $vis struct $t $(<$($g),+>)? {
+            $( $(#[$fm])* $fvis $field: $fty, )*
+        }
+
+        impl$(<$($g: $crate::json::FromJson + ::core::default::Default),+>)? $crate::json::FromJson
+            for $t $(<$($g),+>)?
+        {
+            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
+                #[allow(unused_mut)]
+                let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
+                $( $crate::json_struct!(@read o, $field, $key, [$($($flag)*)?]); )*
+                $( $crate::json_struct!(@rest o, $field, $key); )*
+                Ok($t { $($field),* })
+            }
+        }
+        impl<'de, $($($g: $crate::json::FromJson + ::core::default::Default),+)?> ::serde::Deserialize<'de>
+            for $t $(<$($g),+>)?
+        {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
+                let v = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                $crate::json::FromJson::from_json(v).map_err(::serde::de::Error::custom)
+            }
+        }
+        $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
+    };
+    // ---- The older, reading-only form.
     (default $t:ident { $($field:ident: $key:literal),* $(,)? }) => {
         impl $crate::json::FromJson for $t {
-            fn from_json(v: serde_json::Value) -> ::core::result::Result<Self, String> {
+            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
                 let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
                 let mut out = <$t as Default>::default();
                 $( if let Some(x) = o.take($key)? { out.$field = x; } )*
@@ -69,27 +254,63 @@ macro_rules! json_struct {
     };
     ($t:ident { $($field:ident: $key:literal $(or $default:ident)?),* $(,)? } $(rest $rest:ident)?) => {
         impl $crate::json::FromJson for $t {
-            fn from_json(v: serde_json::Value) -> ::core::result::Result<Self, String> {
+            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
                 let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
                 Ok($t {
-                    $( $field: $crate::json_struct!(@field o, $key $(, $default)?), )*
+                    $( $field: $crate::json_struct!(@old_field o, $key $(, $default)?), )*
                     $( $rest: o.0, )?
                 })
             }
         }
         $crate::deserialize_via_value!($t);
     };
-    (@field $o:ident, $key:literal) => { $o.field($key)? };
-    (@field $o:ident, $key:literal, default) => { $o.take($key)?.unwrap_or_default() };
 }
 
-/// [`FromJson`] and `Deserialize` for an enum of unit variants written as strings.
+/// One declaration for an enum of unit variants written as strings: the enum, its [`FromJson`],
+/// `Deserialize` and `Serialize`.
+///
+/// ```ignore
+/// json_enum! {
+///     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+///     pub enum Directions {
+///         #[default]
+///         Both = "both",
+///         CrmToGoogle = "crmToGoogle",
+///     }
+/// }
+/// ```
+///
+/// A name no variant has is an error worded as serde words it. The older form
+/// `json_enum!(Type { Variant: "name", … })` only reads.
 #[macro_export]
-#[doc(hidden)]
 macro_rules! json_enum {
+    (
+        $(#[$m:meta])*
+        $vis:vis enum $t:ident {
+            $( $(#[$vm:meta])* $variant:ident = $name:literal ),* $(,)?
+        }
+    ) => {
+        $(#[$m])*
+        $vis enum $t {
+            $( $(#[$vm])* $variant, )*
+        }
+
+        $crate::json_enum!($t { $($variant: $name),* });
+
+        impl ::serde::Serialize for $t {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                match self {
+                    $( $t::$variant => s.serialize_unit_variant(stringify!($t), $t::$variant as u32, $name), )*
+                }
+            }
+        }
+    };
     ($t:ident { $($variant:ident: $name:literal),* $(,)? }) => {
         impl $crate::json::FromJson for $t {
-            fn from_json(v: serde_json::Value) -> ::core::result::Result<Self, String> {
+            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
                 let s = $crate::json::variant(v, concat!("enum ", stringify!($t)))?;
                 match s.as_str() {
                     $( $name => Ok($t::$variant), )*
@@ -99,6 +320,52 @@ macro_rules! json_enum {
         }
         $crate::deserialize_via_value!($t);
     };
+}
+
+/// Writes the keys a `..` field kept, after the others.
+pub fn serialize_rest<M: serde::ser::SerializeMap>(
+    m: &mut M,
+    rest: &Map<String, Value>,
+) -> Result<(), M::Error> {
+    for (k, v) in rest {
+        m.serialize_entry(k, v)?;
+    }
+    Ok(())
+}
+
+/// What `skip_empty` leaves out: `None`, an empty list or map, `false`.
+pub trait IsEmpty {
+    fn is_empty(&self) -> bool;
+}
+
+impl<T> IsEmpty for Option<T> {
+    fn is_empty(&self) -> bool {
+        self.is_none()
+    }
+}
+
+impl<T> IsEmpty for Vec<T> {
+    fn is_empty(&self) -> bool {
+        Vec::is_empty(self)
+    }
+}
+
+impl<K, V> IsEmpty for BTreeMap<K, V> {
+    fn is_empty(&self) -> bool {
+        BTreeMap::is_empty(self)
+    }
+}
+
+impl IsEmpty for Map<String, Value> {
+    fn is_empty(&self) -> bool {
+        Map::is_empty(self)
+    }
+}
+
+impl IsEmpty for bool {
+    fn is_empty(&self) -> bool {
+        !*self
+    }
 }
 
 /// serde's wording for a value of the wrong type.
@@ -154,6 +421,14 @@ impl Object {
         match self.0.remove(key) {
             Some(v) => T::from_json(v),
             None => T::missing(key),
+        }
+    }
+
+    /// The key's value, `T::default()` when it is absent.
+    pub fn or_default<T: FromJson + Default>(&mut self, key: &str) -> Result<T, String> {
+        match self.0.remove(key) {
+            Some(v) => T::from_json(v),
+            None => Ok(T::default()),
         }
     }
 
@@ -246,9 +521,7 @@ fn each(v: Value, f: &mut dyn FnMut(Value) -> Result<(), String>) -> Result<(), 
 
 impl<T: FromJson> FromJson for BTreeMap<String, T> {
     fn from_json(v: Value) -> Result<Self, String> {
-        // Inserted one by one rather than collected: `collect` sorts its input with a stable
-        // sort instantiated per entry type, which the wasm pays for each map type read. The walk
-        // over the object is `entries`, once, as for arrays.
+        // `entries` walks the object once for every entry type; only the closure is per type.
         let mut out = BTreeMap::new();
         entries(v, &mut |k, v| {
             out.insert(k, T::from_json(v)?);

@@ -16,10 +16,11 @@
 //! links again what it lost (by tag first, then email, phone, name).
 
 use crate::json::{self, FromJson};
+use crate::json_struct;
 use crate::sync::model::{GoogleContact, Millis};
 use crate::sync::state::{AccountState, Link};
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -188,27 +189,23 @@ pub fn account_keys(account: &str) -> Vec<String> {
     keys
 }
 
-/// What is in storage of an account's state, by key: each value's hash and the generation it
-/// carries, and the newest generation seen. Pairs searched in order (an account has 81 keys).
+/// What is in storage of an account's state: each key's value hash and the generation it
+/// carries, and the newest generation seen.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stored {
-    values: Vec<(String, u64, u64)>,
+    hashes: BTreeMap<String, u64>,
+    generations: BTreeMap<String, u64>,
     generation: u64,
 }
 
 impl Stored {
     fn get(&self, key: &str) -> Option<(u64, u64)> {
-        self.values
-            .iter()
-            .find(|(k, _, _)| k == key)
-            .map(|&(_, h, g)| (h, g))
+        Some((*self.hashes.get(key)?, *self.generations.get(key)?))
     }
 
     fn insert(&mut self, key: &str, hash: u64, generation: u64) {
-        match self.values.iter_mut().find(|(k, _, _)| k == key) {
-            Some(v) => (v.1, v.2) = (hash, generation),
-            None => self.values.push((key.to_string(), hash, generation)),
-        }
+        self.hashes.insert(key.to_string(), hash);
+        self.generations.insert(key.to_string(), generation);
     }
 }
 
@@ -221,50 +218,29 @@ pub struct Loaded {
     pub torn: bool,
 }
 
-/// The header: the state without its maps, and the generation each stored shard must carry.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Header<'a> {
-    version: u32,
-    generation: u64,
-    /// Shard part ("links/3") → generation, for every shard in storage.
-    shards: Entries<'a, u64, &'a str>,
-    sync_token: &'a Option<String>,
-    full_sync_at: &'a Option<Millis>,
-    crm_cursor: &'a Option<String>,
-    target_group: &'a Option<String>,
-    /// Contacts kept in the CRM after their Google deletion: never pushed back unless edited.
-    kept_in_crm: &'a BTreeMap<String, Link>,
+json_struct! {
+    /// The header: the state without its maps, and the generation each stored shard must carry.
+    /// Written with the state's `kept_in_crm` borrowed, read into a map.
+    struct Header<Kept> {
+        /// Absent in the first layouts.
+        version: u64 = "version" [default],
+        /// Absent in layout 2.
+        generation: Option<u64> = "generation",
+        /// Shard part ("links/3") → generation, for every shard in storage. Absent in layout 2.
+        shards: Option<BTreeMap<String, u64>> = "shards",
+        sync_token: Option<String> = "syncToken",
+        full_sync_at: Option<Millis> = "fullSyncAt",
+        crm_cursor: Option<String> = "crmCursor",
+        target_group: Option<String> = "targetGroup",
+        /// Contacts kept in the CRM after their Google deletion: never pushed back unless edited.
+        kept_in_crm: Kept = "keptInCrm" [default],
+    }
 }
 
-struct HeaderIn {
-    version: u64,
-    generation: Option<u64>,
-    /// Read as JSON and looked up by part: a map of its own type would cost the wasm.
-    shards: Option<Value>,
-    sync_token: Option<String>,
-    full_sync_at: Option<Millis>,
-    crm_cursor: Option<String>,
-    target_group: Option<String>,
-    kept_in_crm: BTreeMap<String, Link>,
-}
+/// A shard's entries, written as a JSON object in its map's key order.
+struct Entries<'a, T>(Vec<(&'a String, &'a T)>);
 
-crate::json_struct!(HeaderIn {
-    version: "version" or default,
-    generation: "generation",
-    shards: "shards",
-    sync_token: "syncToken",
-    full_sync_at: "fullSyncAt",
-    crm_cursor: "crmCursor",
-    target_group: "targetGroup",
-    kept_in_crm: "keptInCrm" or default,
-});
-
-/// Entries written as a JSON object: a shard's, in its map's key order, or the header's shard
-/// generations.
-struct Entries<'a, T, K = &'a String>(Vec<(K, &'a T)>);
-
-impl<T: Serialize, K: Serialize> Serialize for Entries<'_, T, K> {
+impl<T: Serialize> Serialize for Entries<'_, T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
     }
@@ -278,16 +254,20 @@ fn split<T>(map: &BTreeMap<String, T>, n: u64) -> Vec<Entries<'_, T>> {
     parts
 }
 
-fn shard_text<T: Serialize>(entries: &Entries<T>, generation: u64) -> String {
-    #[derive(Serialize)]
-    struct Shard<'a, 'b, T> {
-        version: u32,
-        generation: u64,
-        entries: &'b Entries<'a, T>,
+json_struct! {
+    /// A stored shard (layout 3): its entries, keyed as in the state's map, and the save
+    /// generation it was written in. Written from borrowed [`Entries`], read into a map.
+    struct Shard<E> {
+        version: u64 = "version",
+        generation: u64 = "generation" [default],
+        entries: E = "entries" [default],
     }
+}
+
+fn shard_text<T: Serialize>(entries: &Entries<T>, generation: u64) -> String {
     // Invariant: plain data, as in `wrap_value`.
     serde_json::to_string(&Shard {
-        version: LAYOUT_VERSION,
+        version: u64::from(LAYOUT_VERSION),
         generation,
         entries,
     })
@@ -307,22 +287,16 @@ fn read_shard<T: FromJson>(
     let v: Value = serde_json::from_str(text).map_err(|e| unreadable(key, e.to_string()))?;
     let bad = |e: String| unreadable(key, e);
     match v {
-        Value::Object(mut m) if m.get("version").is_some_and(Value::is_u64) => {
+        // Layout 3; a bare map of layout 2 has no number for a value.
+        Value::Object(m) if m.get("version").is_some_and(Value::is_u64) => {
             let version = m.get("version").and_then(Value::as_u64).unwrap_or(0);
             if version > u64::from(LAYOUT_VERSION) {
                 return Err(bad(format!(
                     "version {version} is newer than this plugin's {LAYOUT_VERSION}: update the plugin"
                 )));
             }
-            let generation = m
-                .remove("generation")
-                .map(u64::from_json)
-                .transpose()
-                .map_err(bad)?;
-            let entries =
-                BTreeMap::from_json(m.remove("entries").unwrap_or(Value::Object(Map::new())))
-                    .map_err(bad)?;
-            Ok((entries, Some(generation.unwrap_or(0))))
+            let shard = Shard::<BTreeMap<String, T>>::from_json(Value::Object(m)).map_err(bad)?;
+            Ok((shard.entries, Some(shard.generation)))
         }
         v => Ok((BTreeMap::from_json(v).map_err(bad)?, None)),
     }
@@ -334,7 +308,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
     let keys = state_keys(account);
     let mut stored = Stored::default();
     let mut state = AccountState::new();
-    let mut header: Option<HeaderIn> = None;
+    let mut header: Option<Header<BTreeMap<String, Link>>> = None;
     // Each shard's generation as found (`Some(None)`: a layout-2 shard).
     let mut found: Vec<(&str, Option<u64>)> = Vec::new();
     let mut newest = 0;
@@ -343,7 +317,8 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
             continue;
         };
         let generation = if i == 0 {
-            let h: HeaderIn = json::from_str(text).map_err(|e| unreadable(k, e.to_string()))?;
+            let h: Header<BTreeMap<String, Link>> =
+                json::from_str(text).map_err(|e| unreadable(k, e.to_string()))?;
             if h.version > u64::from(LAYOUT_VERSION) {
                 return Err(unreadable(
                     k,
@@ -374,15 +349,15 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
     stored.generation = newest;
     let torn = match &header {
         // Layout 3: every shard in storage, and only those, at the generation the header names.
-        Some(HeaderIn {
-            shards: Some(Value::Object(expected)),
+        Some(Header {
+            shards: Some(expected),
             generation: Some(_),
             ..
         }) => {
             found.len() != expected.len()
-                || found.iter().any(|(p, g)| {
-                    expected.get(*p).and_then(Value::as_u64) != Some(g.unwrap_or(u64::MAX))
-                })
+                || found
+                    .iter()
+                    .any(|(p, g)| expected.get(*p).copied() != Some(g.unwrap_or(u64::MAX)))
         }
         // Layout 2 wrote everything at once with no generations: trusted, unless a layout-3
         // save began over it and did not finish.
@@ -425,7 +400,7 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
     let generation = stored.generation + 1;
     let mut next = stored.clone();
     let mut shards = Vec::new();
-    let mut expected: Vec<(&str, u64)> = Vec::new();
+    let mut expected = BTreeMap::new();
     let links = split(&state.links, LINK_SHARDS);
     let cache = split(&state.google_unlinked, CACHE_SHARDS);
     for (i, k) in keys.iter().enumerate().skip(1) {
@@ -447,7 +422,7 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
             // An empty shard that was never stored need not be.
             (None, _) if empty => continue,
             (Some((_, g)), Some(true)) => {
-                expected.push((part(k), g));
+                expected.insert(part(k).to_string(), g);
                 continue;
             }
             _ => {}
@@ -458,7 +433,7 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
             shard_text(&cache[i - 1 - LINK_SHARDS as usize], generation)
         };
         next.insert(k, fnv(&text), generation);
-        expected.push((part(k), generation));
+        expected.insert(part(k).to_string(), generation);
         shards.push((k.clone(), text));
     }
     let header_generation = if shards.is_empty() {
@@ -468,13 +443,13 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
     };
     next.generation = header_generation;
     let header = Header {
-        version: LAYOUT_VERSION,
-        generation: header_generation,
-        shards: Entries(expected.iter().map(|(p, g)| (*p, g)).collect()),
-        sync_token: &state.sync_token,
-        full_sync_at: &state.full_sync_at,
-        crm_cursor: &state.crm_cursor,
-        target_group: &state.target_group,
+        version: u64::from(LAYOUT_VERSION),
+        generation: Some(header_generation),
+        shards: Some(expected),
+        sync_token: state.sync_token.clone(),
+        full_sync_at: state.full_sync_at,
+        crm_cursor: state.crm_cursor.clone(),
+        target_group: state.target_group.clone(),
         kept_in_crm: &state.kept_in_crm,
     };
     // Invariant: plain data, as in `wrap_value`.

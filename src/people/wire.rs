@@ -10,54 +10,38 @@
 //!   flattened `other` map, so photos, `userDefined`, relations, an email's `displayName`, a
 //!   phone's custom label or an organization's department survive a round trip untouched.
 //!
-//! Reading goes through one parsed [`Value`] ([`crate::json`]): the impls at the end of this file
-//! take the modelled keys out of each object and keep the rest as `other`. A derived
-//! `Deserialize` with `#[serde(flatten)]` buffers every struct through serde's private `Content`
-//! type and instantiates a deserializer per struct: in the wasm that was most of the plugin's
-//! size. Writing keeps the derived `Serialize`, which stays small and keeps the order of the keys
-//! in a request body.
+//! Each type is declared once with [`json_struct!`], which reads it through one parsed [`Value`]
+//! (taking the modelled keys out of each object and keeping the rest as `other`) and writes it
+//! with the same keys, in declaration order.
 //!
 //! Only the fields the sync maps are typed; everything else stays JSON.
 
-use crate::json::{invalid, FromJson};
 use crate::json_struct;
-use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// Unknown keys, kept verbatim.
 pub type Other = Map<String, Value>;
 
-/// A People API `Person`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Person {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub etag: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<PersonMetadata>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub names: Vec<Name>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub email_addresses: Vec<EmailAddress>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub phone_numbers: Vec<PhoneNumber>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub addresses: Vec<Address>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub birthdays: Vec<Birthday>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub organizations: Vec<Organization>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub biographies: Vec<Biography>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub memberships: Vec<Membership>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub client_data: Vec<ClientData>,
-    /// Everything the sync does not map: photos, userDefined, relations, urls, events, ...
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    /// A People API `Person`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Person {
+        pub resource_name: Option<String> = "resourceName" [skip_empty],
+        pub etag: Option<String> = "etag" [skip_empty],
+        pub metadata: Option<PersonMetadata> = "metadata" [skip_empty],
+        pub names: Vec<Name> = "names" [skip_empty],
+        pub email_addresses: Vec<EmailAddress> = "emailAddresses" [skip_empty],
+        pub phone_numbers: Vec<PhoneNumber> = "phoneNumbers" [skip_empty],
+        pub addresses: Vec<Address> = "addresses" [skip_empty],
+        pub birthdays: Vec<Birthday> = "birthdays" [skip_empty],
+        pub organizations: Vec<Organization> = "organizations" [skip_empty],
+        pub biographies: Vec<Biography> = "biographies" [skip_empty],
+        pub memberships: Vec<Membership> = "memberships" [skip_empty],
+        pub client_data: Vec<ClientData> = "clientData" [skip_empty],
+        /// Everything the sync does not map: photos, userDefined, relations, urls, events, ...
+        pub other: Other = ..,
+    }
 }
 
 impl Person {
@@ -90,46 +74,37 @@ impl Person {
 /// `Source.type` of a contact the user owns.
 pub const SOURCE_CONTACT: &str = "CONTACT";
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersonMetadata {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sources: Vec<Source>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub previous_resource_names: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deleted: Option<bool>,
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PersonMetadata {
+        pub sources: Vec<Source> = "sources" [skip_empty],
+        pub previous_resource_names: Vec<String> = "previousResourceNames" [skip_empty],
+        pub deleted: Option<bool> = "deleted" [skip_empty],
+        pub other: Other = ..,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Source {
-    /// CONTACT, PROFILE, DOMAIN_PROFILE, ACCOUNT, OTHER_CONTACT, DOMAIN_CONTACT.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub etag: Option<String>,
-    /// RFC 3339; read with [`super::time::parse_rfc3339`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_time: Option<String>,
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Source {
+        /// CONTACT, PROFILE, DOMAIN_PROFILE, ACCOUNT, OTHER_CONTACT, DOMAIN_CONTACT.
+        pub kind: Option<String> = "type" [skip_empty],
+        pub id: Option<String> = "id" [skip_empty],
+        pub etag: Option<String> = "etag" [skip_empty],
+        /// RFC 3339; read with [`super::time::parse_rfc3339`].
+        pub update_time: Option<String> = "updateTime" [skip_empty],
+        pub other: Other = ..,
+    }
 }
 
-/// The `metadata` every field item carries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FieldMetadata {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<Source>,
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    /// The `metadata` every field item carries.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct FieldMetadata {
+        pub primary: Option<bool> = "primary" [skip_empty],
+        pub source: Option<Source> = "source" [skip_empty],
+        pub other: Other = ..,
+    }
 }
 
 impl FieldMetadata {
@@ -147,161 +122,123 @@ pub fn from_contact(m: &Option<FieldMetadata>) -> bool {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Name {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<FieldMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub middle_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub honorific_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub honorific_suffix: Option<String>,
-    /// Read-only, derived by Google from the parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// Read-only, derived by Google from the parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name_last_first: Option<String>,
-    /// The free-form name; writable, so a stale one must not be sent next to new parts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unstructured_name: Option<String>,
-    /// Phonetic names and whatever Google adds later.
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Name {
+        pub metadata: Option<FieldMetadata> = "metadata" [skip_empty],
+        pub given_name: Option<String> = "givenName" [skip_empty],
+        pub middle_name: Option<String> = "middleName" [skip_empty],
+        pub family_name: Option<String> = "familyName" [skip_empty],
+        pub honorific_prefix: Option<String> = "honorificPrefix" [skip_empty],
+        pub honorific_suffix: Option<String> = "honorificSuffix" [skip_empty],
+        /// Read-only, derived by Google from the parts.
+        pub display_name: Option<String> = "displayName" [skip_empty],
+        /// Read-only, derived by Google from the parts.
+        pub display_name_last_first: Option<String> = "displayNameLastFirst" [skip_empty],
+        /// The free-form name; writable, so a stale one must not be sent next to new parts.
+        pub unstructured_name: Option<String> = "unstructuredName" [skip_empty],
+        /// Phonetic names and whatever Google adds later.
+        pub other: Other = ..,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EmailAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<FieldMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// home, work, other, or a custom label.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// displayName, formattedType, ...
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct EmailAddress {
+        pub metadata: Option<FieldMetadata> = "metadata" [skip_empty],
+        pub value: Option<String> = "value" [skip_empty],
+        /// home, work, other, or a custom label.
+        pub kind: Option<String> = "type" [skip_empty],
+        /// displayName, formattedType, ...
+        pub other: Other = ..,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PhoneNumber {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<FieldMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Read-only E.164 form Google derives from `value`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub canonical_form: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PhoneNumber {
+        pub metadata: Option<FieldMetadata> = "metadata" [skip_empty],
+        pub value: Option<String> = "value" [skip_empty],
+        /// Read-only E.164 form Google derives from `value`.
+        pub canonical_form: Option<String> = "canonicalForm" [skip_empty],
+        pub kind: Option<String> = "type" [skip_empty],
+        pub other: Other = ..,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Address {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<FieldMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formatted_value: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extended_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postal_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// poBox, formattedType, ...
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Address {
+        pub metadata: Option<FieldMetadata> = "metadata" [skip_empty],
+        pub formatted_value: Option<String> = "formattedValue" [skip_empty],
+        pub street_address: Option<String> = "streetAddress" [skip_empty],
+        pub extended_address: Option<String> = "extendedAddress" [skip_empty],
+        pub city: Option<String> = "city" [skip_empty],
+        pub region: Option<String> = "region" [skip_empty],
+        pub postal_code: Option<String> = "postalCode" [skip_empty],
+        pub country: Option<String> = "country" [skip_empty],
+        pub country_code: Option<String> = "countryCode" [skip_empty],
+        pub kind: Option<String> = "type" [skip_empty],
+        /// poBox, formattedType, ...
+        pub other: Other = ..,
+    }
 }
 
-/// A calendar date; 0 (or absent) in a part means "not given".
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Date {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub year: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub month: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub day: Option<i32>,
+json_struct! {
+    /// A calendar date; 0 (or absent) in a part means "not given".
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Date {
+        pub year: Option<i32> = "year" [skip_empty],
+        pub month: Option<i32> = "month" [skip_empty],
+        pub day: Option<i32> = "day" [skip_empty],
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Birthday {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<FieldMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date: Option<Date>,
-    /// Deprecated free text ("Dec 10"); read as a fallback, never written.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Birthday {
+        pub metadata: Option<FieldMetadata> = "metadata" [skip_empty],
+        pub date: Option<Date> = "date" [skip_empty],
+        /// Deprecated free text ("Dec 10"); read as a fallback, never written.
+        pub text: Option<String> = "text" [skip_empty],
+        pub other: Other = ..,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Organization {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<FieldMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// department, type, current, startDate, ...
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Organization {
+        pub metadata: Option<FieldMetadata> = "metadata" [skip_empty],
+        pub name: Option<String> = "name" [skip_empty],
+        pub title: Option<String> = "title" [skip_empty],
+        /// department, type, current, startDate, ...
+        pub other: Other = ..,
+    }
 }
 
-/// The Contacts "Notes" field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Biography {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<FieldMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// TEXT_PLAIN or TEXT_HTML.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    /// The Contacts "Notes" field.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Biography {
+        pub metadata: Option<FieldMetadata> = "metadata" [skip_empty],
+        pub value: Option<String> = "value" [skip_empty],
+        /// TEXT_PLAIN or TEXT_HTML.
+        pub content_type: Option<String> = "contentType" [skip_empty],
+        pub other: Other = ..,
+    }
 }
 
 pub const TEXT_PLAIN: &str = "TEXT_PLAIN";
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Membership {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<FieldMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_group_membership: Option<ContactGroupMembership>,
-    /// domainMembership (read-only).
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Membership {
+        pub metadata: Option<FieldMetadata> = "metadata" [skip_empty],
+        pub contact_group_membership: Option<ContactGroupMembership> =
+            "contactGroupMembership" [skip_empty],
+        /// domainMembership (read-only).
+        pub other: Other = ..,
+    }
 }
 
 impl Membership {
@@ -323,68 +260,57 @@ impl Membership {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContactGroupMembership {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contact_group_resource_name: Option<String>,
-    /// contactGroupId (deprecated, read-only).
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContactGroupMembership {
+        pub contact_group_resource_name: Option<String> = "contactGroupResourceName" [skip_empty],
+        /// contactGroupId (deprecated, read-only).
+        pub other: Other = ..,
+    }
 }
 
-/// "Arbitrary client data that is populated by clients. Duplicate keys and values are allowed."
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClientData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<FieldMetadata>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    /// "Arbitrary client data that is populated by clients. Duplicate keys and values are allowed."
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ClientData {
+        pub metadata: Option<FieldMetadata> = "metadata" [skip_empty],
+        pub key: Option<String> = "key" [skip_empty],
+        pub value: Option<String> = "value" [skip_empty],
+        pub other: Other = ..,
+    }
 }
 
-/// `people.connections.list`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListConnectionsResponse {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub connections: Vec<Person>,
-    /// Absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_page_token: Option<String>,
-    /// Only on the last page, and only when `requestSyncToken` was set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_sync_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_items: Option<i64>,
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    /// `people.connections.list`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ListConnectionsResponse {
+        pub connections: Vec<Person> = "connections" [skip_empty],
+        /// Absent on the last page.
+        pub next_page_token: Option<String> = "nextPageToken" [skip_empty],
+        /// Only on the last page, and only when `requestSyncToken` was set.
+        pub next_sync_token: Option<String> = "nextSyncToken" [skip_empty],
+        pub total_items: Option<i64> = "totalItems" [skip_empty],
+        pub other: Other = ..,
+    }
 }
 
-/// `people.getBatchGet`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GetPeopleResponse {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub responses: Vec<PersonResponse>,
+json_struct! {
+    /// `people.getBatchGet`.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct GetPeopleResponse {
+        pub responses: Vec<PersonResponse> = "responses" [skip_empty],
+    }
 }
 
-/// One item of a batch read or write, with its own status: batches fail item by item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PersonResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub person: Option<Person>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requested_resource_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub http_status_code: Option<i32>,
+json_struct! {
+    /// One item of a batch read or write, with its own status: batches fail item by item.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct PersonResponse {
+        pub person: Option<Person> = "person" [skip_empty],
+        pub requested_resource_name: Option<String> = "requestedResourceName" [skip_empty],
+        pub status: Option<Status> = "status" [skip_empty],
+        pub http_status_code: Option<i32> = "httpStatusCode" [skip_empty],
+    }
 }
 
 impl PersonResponse {
@@ -394,343 +320,125 @@ impl PersonResponse {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContactToCreate {
-    pub contact_person: Person,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchCreateContactsRequest {
-    pub contacts: Vec<ContactToCreate>,
-    pub read_mask: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sources: Vec<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchCreateContactsResponse {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub created_people: Vec<PersonResponse>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchUpdateContactsRequest {
-    /// Keyed by resource name. A `BTreeMap` keeps the body's order deterministic.
-    pub contacts: std::collections::BTreeMap<String, Person>,
-    pub update_mask: String,
-    pub read_mask: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sources: Vec<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchUpdateContactsResponse {
-    /// Keyed by resource name.
-    #[serde(default)]
-    pub update_result: ByName<PersonResponse>,
-}
-
-/// A JSON object's entries keyed by resource name, in the object's order. A `Vec` rather than a
-/// `BTreeMap`, which the wasm would hold an instantiation of for this one map; lookups are
-/// linear, over at most one batch (200 people).
-#[derive(Clone, Debug, PartialEq)]
-pub struct ByName<T>(pub Vec<(String, T)>);
-
-impl<T> Default for ByName<T> {
-    fn default() -> Self {
-        ByName(Vec::new())
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContactToCreate {
+        pub contact_person: Person = "contactPerson",
     }
 }
 
-impl<T> ByName<T> {
-    pub fn get(&self, name: &str) -> Option<&T> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-impl<T: Serialize> Serialize for ByName<T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct BatchCreateContactsRequest {
+        pub contacts: Vec<ContactToCreate> = "contacts",
+        pub read_mask: String = "readMask",
+        pub sources: Vec<String> = "sources" [skip_empty],
     }
 }
 
-impl<T: FromJson> FromJson for ByName<T> {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let Value::Object(m) = v else {
-            return Err(invalid(&v, "a map"));
-        };
-        let mut out = Vec::with_capacity(m.len());
-        for (k, v) in m {
-            out.push((k, T::from_json(v)?));
-        }
-        Ok(ByName(out))
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct BatchCreateContactsResponse {
+        pub created_people: Vec<PersonResponse> = "createdPeople" [skip_empty],
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BatchDeleteContactsRequest {
-    pub resource_names: Vec<String>,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct BatchUpdateContactsRequest {
+        /// Keyed by resource name. A `BTreeMap` keeps the body's order deterministic.
+        pub contacts: BTreeMap<String, Person> = "contacts",
+        pub update_mask: String = "updateMask",
+        pub read_mask: String = "readMask",
+        pub sources: Vec<String> = "sources" [skip_empty],
+    }
 }
 
-/// A contact group (a label in the Contacts UI).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ContactGroup {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resource_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub etag: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formatted_name: Option<String>,
-    /// USER_CONTACT_GROUP or SYSTEM_CONTACT_GROUP.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_count: Option<i64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub member_resource_names: Vec<String>,
-    #[serde(flatten)]
-    pub other: Other,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct BatchUpdateContactsResponse {
+        /// Keyed by resource name.
+        pub update_result: BTreeMap<String, PersonResponse> = "updateResult" [default],
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ListContactGroupsResponse {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub contact_groups: Vec<ContactGroup>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_page_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_sync_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_items: Option<i64>,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct BatchDeleteContactsRequest {
+        pub resource_names: Vec<String> = "resourceNames",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateContactGroupRequest {
-    pub contact_group: ContactGroup,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_group_fields: Option<String>,
+json_struct! {
+    /// A contact group (a label in the Contacts UI).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContactGroup {
+        pub resource_name: Option<String> = "resourceName" [skip_empty],
+        pub etag: Option<String> = "etag" [skip_empty],
+        pub name: Option<String> = "name" [skip_empty],
+        pub formatted_name: Option<String> = "formattedName" [skip_empty],
+        /// USER_CONTACT_GROUP or SYSTEM_CONTACT_GROUP.
+        pub group_type: Option<String> = "groupType" [skip_empty],
+        pub member_count: Option<i64> = "memberCount" [skip_empty],
+        pub member_resource_names: Vec<String> = "memberResourceNames" [skip_empty],
+        pub other: Other = ..,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ModifyContactGroupMembersRequest {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resource_names_to_add: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub resource_names_to_remove: Vec<String>,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ListContactGroupsResponse {
+        pub contact_groups: Vec<ContactGroup> = "contactGroups" [skip_empty],
+        pub next_page_token: Option<String> = "nextPageToken" [skip_empty],
+        pub next_sync_token: Option<String> = "nextSyncToken" [skip_empty],
+        pub total_items: Option<i64> = "totalItems" [skip_empty],
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ModifyContactGroupMembersResponse {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_found_resource_names: Vec<String>,
-    /// Google refuses to leave a contact in no group at all.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub can_not_remove_last_contact_group_resource_names: Vec<String>,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct CreateContactGroupRequest {
+        pub contact_group: ContactGroup = "contactGroup",
+        pub read_group_fields: Option<String> = "readGroupFields" [skip_empty],
+    }
 }
 
-/// `google.rpc.Status`: the body of an error, and the per-item status of batch results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Status {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    /// The canonical code name ("FAILED_PRECONDITION"); present in the HTTP error envelope only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `google.rpc.ErrorInfo`, `RetryInfo`, `QuotaFailure`, ... each tagged by `@type`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub details: Vec<Value>,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ModifyContactGroupMembersRequest {
+        pub resource_names_to_add: Vec<String> = "resourceNamesToAdd" [skip_empty],
+        pub resource_names_to_remove: Vec<String> = "resourceNamesToRemove" [skip_empty],
+    }
 }
 
-/// `{"error": Status}`: how every failed HTTP call answers.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ErrorEnvelope {
-    pub error: Status,
+json_struct! {
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ModifyContactGroupMembersResponse {
+        pub not_found_resource_names: Vec<String> = "notFoundResourceNames" [skip_empty],
+        /// Google refuses to leave a contact in no group at all.
+        pub can_not_remove_last_contact_group_resource_names: Vec<String> =
+            "canNotRemoveLastContactGroupResourceNames" [skip_empty],
+    }
 }
 
-json_struct!(Person {
-    resource_name: "resourceName",
-    etag: "etag",
-    metadata: "metadata",
-    names: "names" or default,
-    email_addresses: "emailAddresses" or default,
-    phone_numbers: "phoneNumbers" or default,
-    addresses: "addresses" or default,
-    birthdays: "birthdays" or default,
-    organizations: "organizations" or default,
-    biographies: "biographies" or default,
-    memberships: "memberships" or default,
-    client_data: "clientData" or default,
-} rest other);
+json_struct! {
+    /// `google.rpc.Status`: the body of an error, and the per-item status of batch results.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct Status {
+        pub code: Option<i32> = "code" [skip_empty],
+        pub message: Option<String> = "message" [skip_empty],
+        /// The canonical code name ("FAILED_PRECONDITION"); present in the HTTP error envelope
+        /// only.
+        pub status: Option<String> = "status" [skip_empty],
+        /// `google.rpc.ErrorInfo`, `RetryInfo`, `QuotaFailure`, ... each tagged by `@type`.
+        pub details: Vec<Value> = "details" [skip_empty],
+    }
+}
 
-json_struct!(PersonMetadata {
-    sources: "sources" or default,
-    previous_resource_names: "previousResourceNames" or default,
-    deleted: "deleted",
-} rest other);
-
-json_struct!(Source {
-    kind: "type",
-    id: "id",
-    etag: "etag",
-    update_time: "updateTime",
-} rest other);
-
-json_struct!(FieldMetadata {
-    primary: "primary",
-    source: "source",
-} rest other);
-
-json_struct!(Name {
-    metadata: "metadata",
-    given_name: "givenName",
-    middle_name: "middleName",
-    family_name: "familyName",
-    honorific_prefix: "honorificPrefix",
-    honorific_suffix: "honorificSuffix",
-    display_name: "displayName",
-    display_name_last_first: "displayNameLastFirst",
-    unstructured_name: "unstructuredName",
-} rest other);
-
-json_struct!(EmailAddress {
-    metadata: "metadata",
-    value: "value",
-    kind: "type",
-} rest other);
-
-json_struct!(PhoneNumber {
-    metadata: "metadata",
-    value: "value",
-    canonical_form: "canonicalForm",
-    kind: "type",
-} rest other);
-
-json_struct!(Address {
-    metadata: "metadata",
-    formatted_value: "formattedValue",
-    street_address: "streetAddress",
-    extended_address: "extendedAddress",
-    city: "city",
-    region: "region",
-    postal_code: "postalCode",
-    country: "country",
-    country_code: "countryCode",
-    kind: "type",
-} rest other);
-
-json_struct!(Date {
-    year: "year",
-    month: "month",
-    day: "day",
-});
-
-json_struct!(Birthday {
-    metadata: "metadata",
-    date: "date",
-    text: "text",
-} rest other);
-
-json_struct!(Organization {
-    metadata: "metadata",
-    name: "name",
-    title: "title",
-} rest other);
-
-json_struct!(Biography {
-    metadata: "metadata",
-    value: "value",
-    content_type: "contentType",
-} rest other);
-
-json_struct!(Membership {
-    metadata: "metadata",
-    contact_group_membership: "contactGroupMembership",
-} rest other);
-
-json_struct!(ContactGroupMembership {
-    contact_group_resource_name: "contactGroupResourceName",
-} rest other);
-
-json_struct!(ClientData {
-    metadata: "metadata",
-    key: "key",
-    value: "value",
-} rest other);
-
-json_struct!(ListConnectionsResponse {
-    connections: "connections" or default,
-    next_page_token: "nextPageToken",
-    next_sync_token: "nextSyncToken",
-    total_items: "totalItems",
-} rest other);
-
-json_struct!(GetPeopleResponse {
-    responses: "responses" or default,
-});
-
-json_struct!(PersonResponse {
-    person: "person",
-    requested_resource_name: "requestedResourceName",
-    status: "status",
-    http_status_code: "httpStatusCode",
-});
-
-json_struct!(BatchCreateContactsResponse {
-    created_people: "createdPeople" or default,
-});
-
-json_struct!(BatchUpdateContactsResponse {
-    update_result: "updateResult" or default,
-});
-
-json_struct!(ContactGroup {
-    resource_name: "resourceName",
-    etag: "etag",
-    name: "name",
-    formatted_name: "formattedName",
-    group_type: "groupType",
-    member_count: "memberCount",
-    member_resource_names: "memberResourceNames" or default,
-} rest other);
-
-json_struct!(ListContactGroupsResponse {
-    contact_groups: "contactGroups" or default,
-    next_page_token: "nextPageToken",
-    next_sync_token: "nextSyncToken",
-    total_items: "totalItems",
-});
-
-json_struct!(ModifyContactGroupMembersResponse {
-    not_found_resource_names: "notFoundResourceNames" or default,
-    can_not_remove_last_contact_group_resource_names:
-        "canNotRemoveLastContactGroupResourceNames" or default,
-});
-
-json_struct!(Status {
-    code: "code",
-    message: "message",
-    status: "status",
-    details: "details" or default,
-});
-
-json_struct!(ErrorEnvelope { error: "error" });
+json_struct! {
+    /// `{"error": Status}`: how every failed HTTP call answers.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ErrorEnvelope {
+        pub error: Status = "error",
+    }
+}

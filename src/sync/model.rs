@@ -6,18 +6,18 @@
 //! alike keeps phantom updates out. Values are kept as the user typed them; comparisons go through
 //! [`super::normalize`].
 
-use crate::json_struct;
-use serde::{Deserialize, Serialize};
+use crate::{json_enum, json_struct};
 use std::fmt;
 
 pub use crate::people::time::Millis;
 
-/// Which side of the sync a value, an operation or a contact belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Side {
-    Crm,
-    Google,
+json_enum! {
+    /// Which side of the sync a value, an operation or a contact belongs to.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Side {
+        Crm = "crm",
+        Google = "google",
+    }
 }
 
 impl Side {
@@ -38,16 +38,17 @@ impl fmt::Display for Side {
     }
 }
 
-/// A person's name in parts. Google calls these givenName, middleName, familyName,
-/// honorificPrefix and honorificSuffix.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Name {
-    pub given: String,
-    pub middle: String,
-    pub family: String,
-    pub prefix: String,
-    pub suffix: String,
+json_struct! {
+    /// A person's name in parts. Google calls these givenName, middleName, familyName,
+    /// honorificPrefix and honorificSuffix.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct Name {
+        pub given: String = "given" [default],
+        pub middle: String = "middle" [default],
+        pub family: String = "family" [default],
+        pub prefix: String = "prefix" [default],
+        pub suffix: String = "suffix" [default],
+    }
 }
 
 impl Name {
@@ -75,30 +76,30 @@ impl Name {
     }
 }
 
-/// An email address with its label ("home", "work", ...; empty when none) and whether it is the
-/// contact's primary email.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Email {
-    pub value: String,
-    pub kind: String,
-    /// The contact's primary email. Google flags exactly one item of every non-empty list; a CRM
-    /// may flag none, and then says nothing about which is primary (see [`crate::sync::merge`]).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub primary: bool,
+json_struct! {
+    /// An email address with its label ("home", "work", ...; empty when none) and whether it is
+    /// the contact's primary email.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct Email {
+        pub value: String = "value" [default],
+        pub kind: String = "kind" [default],
+        /// The contact's primary email. Google flags exactly one item of every non-empty list; a
+        /// CRM may flag none, and then says nothing about which is primary (see
+        /// [`crate::sync::merge`]).
+        pub primary: bool = "primary" [skip_empty],
+    }
 }
 
-/// A phone number as typed, its label, Google's E.164 `canonicalForm` when Google gave one, and
-/// whether it is the contact's primary phone (as [`Email::primary`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Phone {
-    pub value: String,
-    pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub canonical: Option<String>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub primary: bool,
+json_struct! {
+    /// A phone number as typed, its label, Google's E.164 `canonicalForm` when Google gave one, and
+    /// whether it is the contact's primary phone (as [`Email::primary`]).
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct Phone {
+        pub value: String = "value" [default],
+        pub kind: String = "kind" [default],
+        pub canonical: Option<String> = "canonical" [skip_empty],
+        pub primary: bool = "primary" [skip_empty],
+    }
 }
 
 /// The index of the item a list shows as primary: the first one flagged, else the first item (as
@@ -110,18 +111,19 @@ pub fn primary_index<T>(items: &[T], primary: impl Fn(&T) -> bool) -> Option<usi
         .or((!items.is_empty()).then_some(0))
 }
 
-/// A postal address. `country_code` is ISO 3166-1 alpha-2 when known.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Address {
-    pub street: String,
-    pub extended: String,
-    pub city: String,
-    pub region: String,
-    pub postal_code: String,
-    pub country: String,
-    pub country_code: String,
-    pub kind: String,
+json_struct! {
+    /// A postal address. `country_code` is ISO 3166-1 alpha-2 when known.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct Address {
+        pub street: String = "street" [default],
+        pub extended: String = "extended" [default],
+        pub city: String = "city" [default],
+        pub region: String = "region" [default],
+        pub postal_code: String = "postalCode" [default],
+        pub country: String = "country" [default],
+        pub country_code: String = "countryCode" [default],
+        pub kind: String = "kind" [default],
+    }
 }
 
 impl Address {
@@ -148,27 +150,29 @@ impl Address {
     }
 }
 
-/// A birthday, with or without a year.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-pub struct Birthday {
-    pub year: Option<u16>,
-    pub month: u8,
-    pub day: u8,
+json_struct! {
+    /// A birthday, with or without a year.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct Birthday {
+        pub year: Option<u16> = "year",
+        pub month: u8 = "month",
+        pub day: u8 = "day",
+    }
 }
 
-/// The fields the plugin syncs, as one side holds them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Contact {
-    pub name: Name,
-    pub emails: Vec<Email>,
-    pub phones: Vec<Phone>,
-    pub addresses: Vec<Address>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birthday: Option<Birthday>,
-    pub company: String,
-    pub title: String,
-    pub notes: String,
+json_struct! {
+    /// The fields the plugin syncs, as one side holds them.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Contact {
+        pub name: Name = "name" [default],
+        pub emails: Vec<Email> = "emails" [default],
+        pub phones: Vec<Phone> = "phones" [default],
+        pub addresses: Vec<Address> = "addresses" [default],
+        pub birthday: Option<Birthday> = "birthday" [skip_empty],
+        pub company: String = "company" [default],
+        pub title: String = "title" [default],
+        pub notes: String = "notes" [default],
+    }
 }
 
 impl Contact {
@@ -189,55 +193,58 @@ impl Contact {
     }
 }
 
-/// A contact as the CRM holds it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CrmContact {
-    pub id: String,
-    /// When the CRM last changed the record; `newest` conflicts compare it with Google's time.
-    pub modified_at: Millis,
-    pub status: Option<String>,
-    pub contact: Contact,
+json_struct! {
+    /// A contact as the CRM holds it.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct CrmContact {
+        pub id: String = "id",
+        /// When the CRM last changed the record; `newest` conflicts compare it with Google's time.
+        pub modified_at: Millis = "modifiedAt",
+        pub status: Option<String> = "status",
+        pub contact: Contact = "contact",
+    }
 }
 
-/// A contact as Google holds it, reduced to what sync needs. Built from a People API `Person` by
-/// [`crate::sync::mapping`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GoogleContact {
-    /// `people/c…`.
-    pub resource_name: String,
-    pub etag: String,
-    /// The CONTACT source's `updateTime`: the best "last modified" Google offers.
-    pub updated_at: Millis,
-    /// The CRM contact id from this CRM instance's `clientData` link tag, if the contact has one.
-    pub tag: Option<String>,
-    /// Further CRM contact ids this instance's tag key carries after `tag`: two tagged contacts
-    /// merged in Google. The matcher sets such a contact aside as ambiguous.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub extra_tags: Vec<String>,
-    /// Contact group resource names (`contactGroups/…`) the contact belongs to.
-    pub groups: Vec<String>,
-    pub contact: Contact,
+json_struct! {
+    /// A contact as Google holds it, reduced to what sync needs. Built from a People API
+    /// `Person` by [`crate::sync::mapping`].
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct GoogleContact {
+        /// `people/c…`.
+        pub resource_name: String = "resourceName",
+        pub etag: String = "etag",
+        /// The CONTACT source's `updateTime`: the best "last modified" Google offers.
+        pub updated_at: Millis = "updatedAt",
+        /// The CRM contact id from this CRM instance's `clientData` link tag, if the contact has
+        /// one.
+        pub tag: Option<String> = "tag",
+        /// Further CRM contact ids this instance's tag key carries after `tag`: two tagged contacts
+        /// merged in Google. The matcher sets such a contact aside as ambiguous.
+        pub extra_tags: Vec<String> = "extraTags" [skip_empty],
+        /// Contact group resource names (`contactGroups/…`) the contact belongs to.
+        pub groups: Vec<String> = "groups",
+        pub contact: Contact = "contact",
+    }
 }
 
-/// The scalar fields of a [`Contact`], and the three list fields, by name. Used by merge results,
-/// diffs and conflicts so each change names the field it touches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Field {
-    Prefix,
-    GivenName,
-    MiddleName,
-    FamilyName,
-    Suffix,
-    Emails,
-    Phones,
-    Addresses,
-    Birthday,
-    Company,
-    Title,
-    Notes,
+json_enum! {
+    /// The scalar fields of a [`Contact`], and the three list fields, by name. Used by merge
+    /// results, diffs and conflicts so each change names the field it touches.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub enum Field {
+        Prefix = "prefix",
+        GivenName = "givenName",
+        MiddleName = "middleName",
+        FamilyName = "familyName",
+        Suffix = "suffix",
+        Emails = "emails",
+        Phones = "phones",
+        Addresses = "addresses",
+        Birthday = "birthday",
+        Company = "company",
+        Title = "title",
+        Notes = "notes",
+    }
 }
 
 impl Field {
@@ -280,64 +287,3 @@ impl fmt::Display for Field {
         f.write_str(self.as_str())
     }
 }
-
-// Reading, through one `Value` deserializer (see `crate::json`).
-
-json_struct!(default Name {
-    given: "given",
-    middle: "middle",
-    family: "family",
-    prefix: "prefix",
-    suffix: "suffix",
-});
-
-json_struct!(default Email {
-    value: "value",
-    kind: "kind",
-    primary: "primary",
-});
-
-json_struct!(default Phone {
-    value: "value",
-    kind: "kind",
-    canonical: "canonical",
-    primary: "primary",
-});
-
-json_struct!(default Address {
-    street: "street",
-    extended: "extended",
-    city: "city",
-    region: "region",
-    postal_code: "postalCode",
-    country: "country",
-    country_code: "countryCode",
-    kind: "kind",
-});
-
-json_struct!(Birthday {
-    year: "year",
-    month: "month",
-    day: "day",
-});
-
-json_struct!(default Contact {
-    name: "name",
-    emails: "emails",
-    phones: "phones",
-    addresses: "addresses",
-    birthday: "birthday",
-    company: "company",
-    title: "title",
-    notes: "notes",
-});
-
-json_struct!(GoogleContact {
-    resource_name: "resourceName",
-    etag: "etag",
-    updated_at: "updatedAt",
-    tag: "tag",
-    extra_tags: "extraTags" or default,
-    groups: "groups",
-    contact: "contact",
-});

@@ -81,7 +81,7 @@ fn read_google(text: &str) -> bool {
         read = true;
     }
     if let Ok(r) = json::from_str::<BatchUpdateContactsResponse>(text) {
-        for (_, p) in &r.update_result.0 {
+        for p in r.update_result.values() {
             person_response(p);
         }
         read = true;

@@ -7,6 +7,7 @@ mod confirm;
 mod fuzz;
 mod harness;
 mod inputs;
+mod json;
 mod matching;
 mod project;
 mod props;

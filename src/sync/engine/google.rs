@@ -329,7 +329,7 @@ impl Engine {
                         return self.unreadable(step, now, "tagged contacts", &e);
                     }
                 };
-                for (rn, res) in r.update_result.0 {
+                for (rn, res) in r.update_result {
                     if let Some(etag) = res.person.and_then(|p| p.etag) {
                         self.outcome.google_etags.insert(rn, etag);
                     }

@@ -26,12 +26,19 @@ fn a_state_round_trips_through_json() {
 }
 
 #[test]
-fn a_version_1_state_is_migrated_with_its_links_and_token() {
+fn a_state_of_an_older_layout_is_refused_not_misread() {
     let v1 = r#"{"links":[{"crmId":"1","resourceName":"people/c1","etag":"e","base":{"name":{"given":"Ann"}},"syncedAt":5}],"syncToken":"tok"}"#;
-    let s = AccountState::from_json(v1).expect("v1 migrates");
-    assert_eq!(s.version, STATE_VERSION);
-    assert_eq!(s.links.get("1"), Some(&link("1")));
-    assert_eq!(s.sync_token.as_deref(), Some("tok"));
+    assert!(matches!(
+        AccountState::from_json(v1),
+        Err(StateError::Corrupt { version: None, .. })
+    ));
+    assert!(matches!(
+        AccountState::from_json(r#"{"version":1,"links":{}}"#),
+        Err(StateError::Corrupt {
+            version: Some(1),
+            ..
+        })
+    ));
 }
 
 #[test]
