@@ -2,6 +2,8 @@
 
 use super::Failure;
 use js_sys::{Array, Function, JsString, Object, Promise, Reflect, JSON};
+use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -114,19 +116,20 @@ pub fn nfc(s: &JsString) -> String {
     String::from(s.normalize("NFC"))
 }
 
-/// A JS value as NFC-normalized JSON text (`undefined` → "null").
-pub fn json_of(v: &JsValue) -> Result<String, Failure> {
+/// A JS value as JSON data, its strings NFC-normalized (`undefined` → `null`); the message of
+/// why not when it is not JSON data.
+pub fn value_of(v: &JsValue) -> Result<Value, String> {
     if v.is_undefined() {
-        return Ok("null".into());
+        return Ok(Value::Null);
     }
-    let s = JSON::stringify(v).map_err(|e| Failure::new("INVALID_INPUT", message_of(&e)))?;
-    Ok(nfc(&s))
+    let s = JSON::stringify(v).map_err(|e| message_of(&e))?;
+    serde_json::from_str(&nfc(&s)).map_err(|e| e.to_string())
 }
 
-/// JSON text as a plain JS value.
-pub fn parse(json: &str) -> JsValue {
-    // Our own serializer's output always parses.
-    JSON::parse(json).unwrap_or(JsValue::NULL)
+/// A value as a plain JS value: objects for maps and structs, numbers for numbers.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
+    let text = serde_json::to_string(value).map_err(|e| Failure::host(e.to_string()))?;
+    JSON::parse(&text).map_err(|e| Failure::host(message_of(&e)))
 }
 
 pub fn now() -> i64 {

@@ -6,13 +6,17 @@
 //!
 //! Nothing here is `#[wasm_bindgen]`: the JS API is in `bindings`, which calls [`Plugin`].
 
+mod accounts;
 mod auth;
 mod host;
 mod http;
 pub mod js;
 mod lock;
 mod plugin;
+mod run;
+mod scheduler;
 mod storage;
+mod tokens;
 
 pub use plugin::{Options, Plugin};
 
