@@ -11,6 +11,7 @@ use crate::json::FromJson;
 use crate::shell::{js, Failure, Options, Plugin};
 use crate::sync::engine::{RunReport, Trigger};
 use crate::sync::plan::Scope;
+use crate::sync::ErrorCode;
 use js_sys::Promise;
 use std::future::Future;
 use std::pin::Pin;
@@ -29,7 +30,7 @@ pub fn version() -> String {
 /// The JS `Error` for a failure: the one place errors are built.
 fn error(f: Failure) -> JsValue {
     let e: JsValue = js_sys::Error::new(&f.message).into();
-    js::set(&e, "code", &JsValue::from_str(f.code));
+    js::set(&e, "code", &JsValue::from_str(f.code.as_str()));
     if let Some(s) = f.status {
         js::set(&e, "status", &JsValue::from(s));
     }
@@ -54,7 +55,7 @@ fn boxed(f: Answer) -> Promise {
 }
 
 fn invalid(what: &str, e: impl std::fmt::Display) -> Failure {
-    Failure::new("INVALID_INPUT", format!("{what}: {e}"))
+    Failure::new(ErrorCode::InvalidInput, format!("{what}: {e}"))
 }
 
 /// Reads a JS argument; `undefined` and `null` are `default`.

@@ -5,7 +5,7 @@
 //! - [`error`]: Google's error bodies read into [`error::ApiError`];
 //! - [`profile`]: which account a token is for, from `people/me`;
 //! - [`tag`]: the `clientData` entry that links a Google contact to a CRM contact;
-//! - [`time`]: RFC 3339 timestamps to and from [`crate::sync::model::Millis`].
+//! - [`time`]: RFC 3339 timestamps to and from [`time::Millis`].
 
 pub mod error;
 pub mod profile;

@@ -5,8 +5,11 @@
 //! for the `T`. Fractions below a millisecond are truncated. A leap second (":60") is read as the
 //! first millisecond of the next minute, which is where the civil arithmetic puts it anyway.
 
-use crate::sync::model::Millis;
 use std::fmt;
+
+/// Milliseconds since the Unix epoch, UTC. Nothing here or in the core reads a clock: every
+/// time is an argument.
+pub type Millis = i64;
 
 /// A timestamp that is not RFC 3339.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,6 +8,7 @@ use crate::dto::{AccountInfoDto, DisconnectDto, UnreadableDto};
 use crate::people::profile::{self, ProfileError};
 use crate::store;
 use crate::sync::settings::Settings;
+use crate::sync::ErrorCode;
 use serde_json::Value;
 
 /// Where a user removes an app's access to their Google account by hand.
@@ -32,7 +33,7 @@ impl Plugin {
             .await?
             .into_iter()
             .find(|e| account_id(e) == id)
-            .ok_or_else(|| Failure::new("UNKNOWN_ACCOUNT", format!("no account {account}")))
+            .ok_or_else(|| Failure::new(ErrorCode::UnknownAccount, format!("no account {account}")))
     }
 
     /// [`Plugin::known`] for the ways out ("Reset sync data", "Disconnect"): when the account
@@ -40,7 +41,7 @@ impl Plugin {
     /// cleared.
     pub(super) async fn known_or_named(&self, account: &str) -> Result<String> {
         match self.known(account).await {
-            Err(f) if f.code == "INVALID_STATE" => Ok(account.trim().to_string()),
+            Err(f) if f.code == ErrorCode::InvalidState => Ok(account.trim().to_string()),
             other => other,
         }
     }
@@ -52,7 +53,7 @@ impl Plugin {
         let connected = self.token(&id).await.is_ok();
         let mut unreadable = Vec::new();
         let mut note = |f: Failure| {
-            if f.code != "INVALID_STATE" {
+            if f.code != ErrorCode::InvalidState {
                 return Err(f);
             }
             let key = f
@@ -129,7 +130,7 @@ impl Plugin {
             .borrow_mut()
             .insert(id.clone(), granted.token);
         let mut emails = match self.emails().await {
-            Err(f) if f.code == "INVALID_STATE" => Vec::new(),
+            Err(f) if f.code == ErrorCode::InvalidState => Vec::new(),
             other => other?,
         };
         if !emails.iter().any(|e| account_id(e) == id) {
@@ -145,7 +146,7 @@ impl Plugin {
         let info = self.connect(Some(email.clone())).await?;
         if !self.inner.tokens.borrow().contains_key(&account_id(&email)) {
             return Err(Failure::new(
-                "AUTH_FAILED",
+                ErrorCode::AuthFailed,
                 format!("signed in to another Google account than {email}"),
             ));
         }
@@ -168,7 +169,7 @@ impl Plugin {
                 self.save_emails(&rest).await?;
             }
             // A list that cannot be read holds nothing to keep.
-            Err(f) if f.code == "INVALID_STATE" => {
+            Err(f) if f.code == ErrorCode::InvalidState => {
                 storage::remove(self.host(), ACCOUNTS_KEY).await?;
             }
             Err(f) => return Err(f),
@@ -245,13 +246,13 @@ impl Plugin {
             self.inner.request_timeout_ms,
         )
         .await
-        .map_err(|e| Failure::new("NETWORK", e))?;
+        .map_err(|e| Failure::new(ErrorCode::Network, e))?;
         if a.status != 200 {
             return Err(super::tokens::google_failure(a.status, &a.body));
         }
         profile::account_email(&a.body).map_err(|e| match e {
-            ProfileError::Unreadable(_) => Failure::new("GOOGLE_ERROR", e.to_string()),
-            ProfileError::NoEmail => Failure::new("AUTH_FAILED", e.to_string()),
+            ProfileError::Unreadable(_) => Failure::new(ErrorCode::GoogleError, e.to_string()),
+            ProfileError::NoEmail => Failure::new(ErrorCode::AuthFailed, e.to_string()),
         })
     }
 
@@ -282,12 +283,12 @@ impl Plugin {
         let id = account_id(&self.known(account).await?);
         let lock = lock::acquire(self.host(), &id).await?;
         let current = match self.settings(&id).await {
-            Err(f) if f.code == "INVALID_STATE" => self.default_settings(),
+            Err(f) if f.code == ErrorCode::InvalidState => self.default_settings(),
             other => other?,
         };
         let s = current
             .patched(given)
-            .map_err(|e| Failure::new("INVALID_INPUT", e.0))?;
+            .map_err(|e| Failure::new(ErrorCode::InvalidInput, e.0))?;
         storage::set_json(self.host(), &key(&id, "settings"), &s).await?;
         lock.release().await;
         Ok(s)

@@ -5,6 +5,7 @@ use crate::dto::{crm_contact, ChangesPage, ContactPage, CrmContactInputDto, CrmU
 use crate::json::FromJson;
 use crate::sync::capabilities::Capabilities;
 use crate::sync::engine::{CrmCall, Input};
+use crate::sync::ErrorCode;
 use js_sys::Array;
 use wasm_bindgen::JsValue;
 
@@ -51,7 +52,7 @@ pub fn capabilities(host: &JsValue) -> Result<Capabilities, Failure> {
         return Ok(Capabilities::default());
     }
     let json = js::value_of(&value).map_err(Failure::host)?;
-    Capabilities::from_json(&json).map_err(|e| Failure::new("INVALID_INPUT", e))
+    Capabilities::from_json(&json).map_err(|e| Failure::new(ErrorCode::InvalidInput, e))
 }
 
 /// Whether the host offers the optional change feed.

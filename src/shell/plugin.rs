@@ -8,6 +8,7 @@ use super::{http, js, Failure, Result};
 use crate::json_struct;
 use crate::people::request::{PeopleApi, DEFAULT_BASE_URL};
 use crate::store;
+use crate::sync::ErrorCode;
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -100,7 +101,7 @@ pub(super) fn account_id(email: &str) -> String {
 impl Plugin {
     /// Checks the host and reads what the plugin needs from it once.
     pub async fn create(host: JsValue, options: Options) -> Result<Plugin> {
-        let bad = |m: &str| Failure::new("INVALID_INPUT", format!("host: {m}"));
+        let bad = |m: &str| Failure::new(ErrorCode::InvalidInput, format!("host: {m}"));
         if js::get(&host, "apiVersion").as_f64() != Some(1.0) {
             return Err(bad("apiVersion must be 1"));
         }

@@ -15,6 +15,7 @@ use crate::sync::engine::{
     Action, CrmCall, Engine, Input, RunConfig, RunError, RunResult, Trigger,
 };
 use crate::sync::plan::{Plan, Scope};
+use crate::sync::ErrorCode;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -36,30 +37,6 @@ fn crm_writes(call: &CrmCall) -> bool {
     )
 }
 
-/// The `ErrorCode` an engine error code names.
-fn code_of(code: &str) -> &'static str {
-    const CODES: [&str; 13] = [
-        "INVALID_INPUT",
-        "INVALID_STATE",
-        "UNKNOWN_ACCOUNT",
-        "NOT_CONNECTED",
-        "AUTH_FAILED",
-        "AUTH_CANCELLED",
-        "PERMISSION_DENIED",
-        "QUOTA",
-        "NETWORK",
-        "GOOGLE_ERROR",
-        "HOST_ERROR",
-        "BUSY",
-        "DISABLED",
-    ];
-    CODES
-        .iter()
-        .find(|c| **c == code)
-        .copied()
-        .unwrap_or("GOOGLE_ERROR")
-}
-
 impl Plugin {
     /// Runs the engine for one account under its lock. `Ok` carries the result even when the
     /// run met errors (a state that could not be saved among them); an auth failure is a
@@ -78,25 +55,17 @@ impl Plugin {
         let settings = self.settings(&id).await?;
         if !settings.enabled {
             return Err(Failure::new(
-                "DISABLED",
+                ErrorCode::Disabled,
                 format!("sync is turned off for {email}"),
             ));
         }
         self.token(&id).await?;
         let lock = lock::acquire(self.host(), &id).await?;
+        // Confirming held deletions changes nothing here: the engine decides how it lists
+        // (`engine::lists_google_in_full`).
         let Loaded {
-            mut state,
-            mut stored,
-            ..
+            state, mut stored, ..
         } = storage::load_state(self.host(), &id).await?;
-        if confirm_deletions {
-            // The run that held Google-side deletions already moved the sync token past their
-            // tombstones, so an incremental listing would not show them again and the
-            // confirmation would delete nothing. List Google in full instead: a linked contact
-            // missing from a complete listing is a deletion, found again. (The CRM is listed in
-            // full on every run.)
-            state.sync_token = None;
-        }
         let journal_key = key(&id, "journal");
         let journal = if preview_only {
             None
@@ -224,7 +193,7 @@ impl Plugin {
             for message in failures {
                 result.report.ok = false;
                 result.report.errors.push(RunError {
-                    code: "HOST_ERROR".into(),
+                    code: ErrorCode::HostError,
                     message,
                     contact: None,
                 });
@@ -240,7 +209,7 @@ impl Plugin {
                 // The run is over and its report is in hand: the caller hears of it there.
                 result.report.ok = false;
                 result.report.errors.push(RunError {
-                    code: "HOST_ERROR".into(),
+                    code: ErrorCode::HostError,
                     message: format!("the run log could not be saved: {}", f.message),
                     contact: None,
                 });
@@ -251,15 +220,15 @@ impl Plugin {
             .report
             .errors
             .iter()
-            .find(|e| e.code == "AUTH_FAILED")
+            .find(|e| e.code == ErrorCode::AuthFailed)
         {
             self.inner.tokens.borrow_mut().remove(&id);
-            return Err(Failure::new("AUTH_FAILED", e.message.clone()));
+            return Err(Failure::new(ErrorCode::AuthFailed, e.message.clone()));
         }
         if preview_only && result.plan.is_none() {
             let e = result.report.errors.first();
             return Err(Failure::new(
-                e.map_or("GOOGLE_ERROR", |e| code_of(&e.code)),
+                e.map_or(ErrorCode::GoogleError, |e| e.code),
                 e.map_or_else(
                     || "the preview could not be made".into(),
                     |e| e.message.clone(),
@@ -276,7 +245,7 @@ impl Plugin {
             .run(account, scope, trigger, false, true, &JsValue::UNDEFINED)
             .await?;
         r.plan
-            .ok_or_else(|| Failure::new("GOOGLE_ERROR", "the preview could not be made"))
+            .ok_or_else(|| Failure::new(ErrorCode::GoogleError, "the preview could not be made"))
     }
 
     /// The report of a run.
@@ -322,7 +291,7 @@ impl Plugin {
         }
         if out.is_empty() {
             return Err(Failure::new(
-                "NOT_CONNECTED",
+                ErrorCode::NotConnected,
                 "connect a Google account (and turn its sync on) first",
             ));
         }
@@ -340,10 +309,11 @@ impl Plugin {
         keys.push(key(&id, "journal"));
         // Values beside the state that cannot be read go too: they would block the account
         // with no other way out. Readable ones are kept.
-        if matches!(self.settings(&id).await, Err(f) if f.code == "INVALID_STATE") {
+        if matches!(self.settings(&id).await, Err(f) if f.code == ErrorCode::InvalidState) {
             keys.push(key(&id, "settings"));
         }
-        if matches!(storage::runs(self.host(), &id).await, Err(f) if f.code == "INVALID_STATE") {
+        if matches!(storage::runs(self.host(), &id).await, Err(f) if f.code == ErrorCode::InvalidState)
+        {
             keys.push(key(&id, "runs"));
         }
         storage::remove_all(self.host(), &keys).await?;
@@ -424,6 +394,6 @@ impl Plugin {
             google,
             links: state.links.values().collect(),
         };
-        serde_json::to_string(&b).map_err(|e| Failure::new("INVALID_STATE", e.to_string()))
+        serde_json::to_string(&b).map_err(|e| Failure::new(ErrorCode::InvalidState, e.to_string()))
     }
 }

@@ -10,6 +10,7 @@ use crate::dto::ReportDto;
 use crate::json::FromJson;
 use crate::store::{self, Loaded, Stored, Unreadable};
 use crate::sync::state::AccountState;
+use crate::sync::ErrorCode;
 use js_sys::{Array, Promise};
 use wasm_bindgen::JsValue;
 
@@ -28,7 +29,7 @@ fn storage_failed(op: &str, key: &str, e: String) -> Failure {
 
 /// A stored value that cannot be read, as the error the API throws.
 pub fn unreadable(e: Unreadable) -> Failure {
-    Failure::new("INVALID_STATE", e.to_string())
+    Failure::new(ErrorCode::InvalidState, e.to_string())
 }
 
 /// What `storage.get` answered: text, or `None` for `null`/`undefined`. Anything else is the

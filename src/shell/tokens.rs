@@ -6,18 +6,13 @@ use crate::dto::GroupDto;
 use crate::people::error::ApiError;
 use crate::people::request::HttpRequest;
 use crate::people::wire::ListContactGroupsResponse;
+use crate::sync::ErrorCode;
 
 /// A Google error answer as a `Failure` with its status.
 pub(super) fn google_failure(status: u16, body: &str) -> Failure {
     let e = ApiError::parse(status, body);
-    let code = match e {
-        ApiError::Unauthenticated { .. } => "AUTH_FAILED",
-        ApiError::PermissionDenied { .. } => "PERMISSION_DENIED",
-        ApiError::Quota { .. } => "QUOTA",
-        _ => "GOOGLE_ERROR",
-    };
     Failure {
-        code,
+        code: ErrorCode::of_google(&e),
         message: e.to_string(),
         status: Some(status),
         contact: None,
@@ -52,7 +47,7 @@ impl Plugin {
                 Err(match other {
                     Err(f) => f,
                     Ok(_) => Failure::new(
-                        "AUTH_FAILED",
+                        ErrorCode::AuthFailed,
                         format!("the host's Google token is not for {id}: reconnect"),
                     ),
                 })
@@ -106,11 +101,12 @@ impl Plugin {
         let a = self
             .google(id, req)
             .await
-            .map_err(|e| Failure::new("NETWORK", e))?;
+            .map_err(|e| Failure::new(ErrorCode::Network, e))?;
         if !(200..300).contains(&a.status) {
             return Err(google_failure(a.status, &a.body));
         }
-        crate::json::from_str(&a.body).map_err(|e| Failure::new("GOOGLE_ERROR", e.to_string()))
+        crate::json::from_str(&a.body)
+            .map_err(|e| Failure::new(ErrorCode::GoogleError, e.to_string()))
     }
 
     /// `GoogleGroup[]`.

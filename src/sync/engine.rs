@@ -32,6 +32,7 @@
 //! Google twin changed are read before planning.
 
 use super::capabilities::Capabilities;
+use super::error::ErrorCode;
 use super::mapping::{self, apply_to_person, google_contact, new_person};
 use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use super::plan::{plan, GoogleListing, Outcome, Plan, PlanInput, Scope};
@@ -187,7 +188,7 @@ pub enum Input {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
@@ -232,56 +233,8 @@ pub struct RunReport {
     pub throttled: usize,
 }
 
-/// Counts by name, in name order: read like a `BTreeMap<String, usize>` (`get`, `values`, the
-/// same `Debug` and JSON), kept as a sorted `Vec` of pairs. A run counts a handful of names, and
-/// the map type existed in the wasm for this alone.
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Counts(Vec<(String, usize)>);
-
-impl Counts {
-    /// Adds one to `name`'s count.
-    pub fn add(&mut self, name: &str) {
-        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(name)) {
-            Ok(i) => self.0[i].1 += 1,
-            Err(i) => self.0.insert(i, (name.to_string(), 1)),
-        }
-    }
-
-    pub fn get(&self, name: &str) -> Option<&usize> {
-        let i = self
-            .0
-            .binary_search_by(|(k, _)| k.as_str().cmp(name))
-            .ok()?;
-        self.0.get(i).map(|(_, n)| n)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &usize)> {
-        self.0.iter().map(|(k, n)| (k, n))
-    }
-
-    pub fn values(&self) -> impl Iterator<Item = &usize> {
-        self.0.iter().map(|(_, n)| n)
-    }
-}
-
-impl std::fmt::Debug for Counts {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_map().entries(self.iter()).finish()
-    }
-}
-
-impl Serialize for Counts {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.iter())
-    }
-}
-
-impl<'de> Deserialize<'de> for Counts {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let map = BTreeMap::<String, usize>::deserialize(d)?;
-        Ok(Counts(map.into_iter().collect()))
-    }
-}
+/// Counts by name, in name order.
+pub type Counts = BTreeMap<String, usize>;
 
 /// The journal a run leaves while it writes; see the module docs.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -543,9 +496,7 @@ impl Engine {
         if writes_google && !self.config.preview_only && self.target_group.is_none() {
             self.steps.push_back(Step::FindGroup { page_token: None });
         }
-        // A pending journal, or no token yet, means a full listing.
-        self.full_listing =
-            self.state.sync_token.is_none() || !self.journal.google_creates.is_empty();
+        self.full_listing = lists_google_in_full(&self.state, &self.journal);
         self.steps.push_back(Step::ListGoogle { page_token: None });
         match &self.config.scope {
             Scope::Contacts { ids } => self.steps.push_back(Step::GetCrm {
@@ -634,7 +585,7 @@ impl Engine {
         match input {
             Input::Saved => self.attempts = 0,
             Input::HttpFailed { message } => {
-                self.retry_or_fail(step, now, None, false, "NETWORK", &message)
+                self.retry_or_fail(step, now, None, false, ErrorCode::Network, &message)
             }
             Input::CrmFailed { message } => self.crm_failed(step, &message),
             Input::Http {
@@ -683,19 +634,23 @@ impl Engine {
     }
 
     fn count(&mut self, req: &HttpRequest) {
-        self.report.requests.add(method_name(req));
+        *self
+            .report
+            .requests
+            .entry(method_name(req).to_string())
+            .or_default() += 1;
     }
 
-    fn error(&mut self, code: &str, message: String, contact: Option<String>) {
+    fn error(&mut self, code: ErrorCode, message: String, contact: Option<String>) {
         self.report.errors.push(RunError {
-            code: code.to_string(),
+            code,
             message,
             contact,
         });
     }
 
     /// Ends the run early: what was done is committed, the rest is failed.
-    fn abort(&mut self, code: &str, message: String) {
+    fn abort(&mut self, code: ErrorCode, message: String) {
         self.error(code, message, None);
         self.failed = true;
         let executing = self.plan.is_some() && !self.config.preview_only;
@@ -721,7 +676,7 @@ impl Engine {
             Step::CreateGroup { name } => match self.api.create_contact_group(name) {
                 Ok(req) => self.http(req),
                 Err(e) => {
-                    self.abort("GOOGLE_ERROR", e.to_string());
+                    self.abort(ErrorCode::GoogleError, e.to_string());
                     None
                 }
             },
@@ -785,7 +740,7 @@ impl Engine {
             Step::BatchGet { names } => match self.api.batch_get(names, PERSON_FIELDS) {
                 Ok(req) => self.http(req),
                 Err(e) => {
-                    self.error("GOOGLE_ERROR", e.to_string(), None);
+                    self.error(ErrorCode::GoogleError, e.to_string(), None);
                     None
                 }
             },
@@ -801,7 +756,7 @@ impl Engine {
                 match self.api.batch_create_contacts(&people, READ_MASK) {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -815,7 +770,7 @@ impl Engine {
                 match self.api.batch_update_contacts(&people, &mask, READ_MASK) {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -838,7 +793,7 @@ impl Engine {
                 {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -852,7 +807,7 @@ impl Engine {
                 match self.api.batch_delete_contacts(&names) {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -865,7 +820,7 @@ impl Engine {
                 match self.api.modify_group_members(group, &change) {
                     Ok(req) => self.http(req),
                     Err(e) => {
-                        self.error("GOOGLE_ERROR", e.to_string(), None);
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
                         None
                     }
                 }
@@ -1233,11 +1188,22 @@ impl Engine {
                     resource_name: Some(rn),
                     ..
                 }) => self.set_target_group(rn),
-                Ok(_) => self.abort("GOOGLE_ERROR", "the created group has no name".into()),
+                Ok(_) => self.abort(
+                    ErrorCode::GoogleError,
+                    "the created group has no name".into(),
+                ),
                 Err(e) => self.unreadable(Step::CreateGroup { name }, now, "created group", &e),
             },
             Step::ListGoogle { page_token } => {
-                let r: ListConnectionsResponse = match json::from_str(body) {
+                let r = match json::from_str::<ListConnectionsResponse>(body) {
+                    // The listing asks for a sync token, which Google sends on the last page: a
+                    // last page without one is not Google's answer (an empty object from a
+                    // proxy), and taken for an empty account it would delete every link.
+                    Ok(r) if r.next_page_token.is_none() && r.next_sync_token.is_none() => {
+                        let step = Step::ListGoogle { page_token };
+                        let e = "its last page has no nextSyncToken";
+                        return self.unreadable(step, now, "contact listing", &e);
+                    }
                     Ok(r) => r,
                     Err(e) => {
                         let step = Step::ListGoogle { page_token };
@@ -1267,7 +1233,7 @@ impl Engine {
                             self.persons.insert(g.resource_name.clone(), person);
                             self.listing.people.push(g);
                         }
-                        Err(e) => self.error("GOOGLE_ERROR", e.to_string(), None),
+                        Err(e) => self.error(ErrorCode::GoogleError, e.to_string(), None),
                     }
                 }
                 match r.next_page_token {
@@ -1340,9 +1306,15 @@ impl Engine {
                 Err(e) => self.unreadable(Step::BatchGet { names }, now, "contacts read", &e),
             },
             Step::CreateGoogle { items } => {
-                let r: BatchCreateContactsResponse = match json::from_str(body) {
+                // Google answers one item per person sent. Without them, Google may still have
+                // made the persons: they are looked up by tag before being sent again.
+                let r = match json::from_str::<BatchCreateContactsResponse>(body) {
+                    Ok(r) if r.created_people.len() != items.len() => {
+                        let step = Step::CreateGoogle { items };
+                        let e = "it answers another number of persons than were sent";
+                        return self.unreadable(step, now, "created contacts", &e);
+                    }
                     Ok(r) => r,
-                    // Google may have made them: looked up by tag before being sent again.
                     Err(e) => {
                         let step = Step::CreateGoogle { items };
                         return self.unreadable(step, now, "created contacts", &e);
@@ -1366,31 +1338,23 @@ impl Engine {
                 self.advance(items.len(), "creating in Google");
             }
             Step::UpdateGoogle { items, round } => {
-                // An empty 200 (no readMask echo) is a success; a body that is not Google's
-                // answer (a proxy's page) is not.
-                let r: BatchUpdateContactsResponse = match body.trim() {
-                    "" => BatchUpdateContactsResponse::default(),
-                    text => match json::from_str(text) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            let step = Step::UpdateGoogle { items, round };
-                            return self.unreadable(step, now, "updated contacts", &e);
-                        }
-                    },
+                let r = match updated(body) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let step = Step::UpdateGoogle { items, round };
+                        return self.unreadable(step, now, "updated contacts", &e);
+                    }
                 };
                 self.google_updated(&items, r);
                 self.advance(items.len(), "updating Google");
             }
             Step::TagGoogle { items } => {
-                let r: BatchUpdateContactsResponse = match body.trim() {
-                    "" => BatchUpdateContactsResponse::default(),
-                    text => match json::from_str(text) {
-                        Ok(r) => r,
-                        Err(e) => {
-                            let step = Step::TagGoogle { items };
-                            return self.unreadable(step, now, "tagged contacts", &e);
-                        }
-                    },
+                let r = match updated(body) {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let step = Step::TagGoogle { items };
+                        return self.unreadable(step, now, "tagged contacts", &e);
+                    }
                 };
                 for (rn, res) in r.update_result.0 {
                     if let Some(etag) = res.person.and_then(|p| p.etag) {
@@ -1417,7 +1381,7 @@ impl Engine {
     fn unreadable(&mut self, step: Step, now: Millis, what: &str, e: &dyn std::fmt::Display) {
         self.attempts = self.prior_attempts;
         let message = format!("Google's answer ({what}) could not be read: {e}");
-        self.retry_or_fail(step, now, None, false, "GOOGLE_ERROR", &message);
+        self.retry_or_fail(step, now, None, false, ErrorCode::GoogleError, &message);
     }
 
     /// Whether a listing hands out a page token (or cursor) it handed out before; if so the run
@@ -1426,9 +1390,9 @@ impl Engine {
         let key = format!("{listing}:{token}");
         if self.pages_seen.contains(&key) {
             let code = if listing.starts_with("crm") {
-                "HOST_ERROR"
+                ErrorCode::HostError
             } else {
-                "GOOGLE_ERROR"
+                ErrorCode::GoogleError
             };
             self.abort(
                 code,
@@ -1490,8 +1454,6 @@ impl Engine {
                     }
                     done.push(u.crm_id.clone());
                 }
-                // No readMask echo (an empty 200) is success too.
-                None if r.update_result.is_empty() => done.push(u.crm_id.clone()),
                 _ => {}
             }
         }
@@ -1517,7 +1479,7 @@ impl Engine {
                 self.restarts += 1;
                 if self.restarts > MAX_RESTARTS {
                     return self.abort(
-                        "GOOGLE_ERROR",
+                        ErrorCode::GoogleError,
                         format!(
                             "Google's listing restarted {} times (expired sync token); stopped",
                             self.restarts
@@ -1540,12 +1502,12 @@ impl Engine {
             }
             (ApiError::Unauthenticated { message }, _) => {
                 self.abort(
-                    "AUTH_FAILED",
+                    ErrorCode::of_google(&err),
                     format!("Google refused the token ({message}); reconnect the account"),
                 );
             }
             (ApiError::PermissionDenied { message }, _) => {
-                self.abort("PERMISSION_DENIED", message.clone());
+                self.abort(ErrorCode::of_google(&err), message.clone());
             }
             (e, _) if e.is_retryable() => {
                 let quota = matches!(e, ApiError::Quota { .. });
@@ -1553,10 +1515,10 @@ impl Engine {
                     self.report.throttled += 1;
                 }
                 let wait = retry_after_ms.or(e.retry_after_ms());
-                let code = if quota { "QUOTA" } else { "GOOGLE_ERROR" };
+                let code = ErrorCode::of_google(e);
                 self.retry_or_fail(step, now, wait, quota, code, &err.to_string());
             }
-            _ => self.write_failed(step, "GOOGLE_ERROR", &err.to_string()),
+            _ => self.write_failed(step, ErrorCode::of_google(&err), &err.to_string()),
         }
     }
 
@@ -1573,7 +1535,7 @@ impl Engine {
                 .map(|&i| plan.updates[i].name.clone())
                 .collect();
             self.error(
-                "GOOGLE_ERROR",
+                ErrorCode::GoogleError,
                 format!(
                     "contacts kept changing in Google while syncing; they will sync next run: {}",
                     names.join(", ")
@@ -1616,14 +1578,14 @@ impl Engine {
         now: Millis,
         wait: Option<u64>,
         quota: bool,
-        code: &str,
+        code: ErrorCode,
         message: &str,
     ) {
         if let Some(w) = wait.filter(|&w| w > MAX_WAIT_MS) {
             // Waiting that long would hold the lock (and the tab) for nothing.
             let until = format_rfc3339(now.saturating_add(w.min(i64::MAX as u64) as Millis));
             return self.abort(
-                "QUOTA",
+                ErrorCode::Quota,
                 format!("Google asked to wait until {until} ({message}); try again then"),
             );
         }
@@ -1672,7 +1634,7 @@ impl Engine {
 
     /// A step gave up: reads end the run (nothing is planned from a partial picture); writes
     /// fail only their own contacts.
-    fn write_failed(&mut self, step: Step, code: &str, message: &str) {
+    fn write_failed(&mut self, step: Step, code: ErrorCode, message: &str) {
         let plan = self.plan.as_ref();
         let names = |idx: &[usize], f: &dyn Fn(usize) -> String| {
             idx.iter().map(|&i| f(i)).collect::<Vec<_>>().join(", ")
@@ -1720,7 +1682,7 @@ impl Engine {
 
     fn crm_failed(&mut self, step: Step, message: &str) {
         let message = format!("the CRM refused: {message}");
-        self.write_failed(step, "HOST_ERROR", &message);
+        self.write_failed(step, ErrorCode::HostError, &message);
     }
 
     fn crm_ok(
@@ -1742,7 +1704,7 @@ impl Engine {
                     if let Some(id) = &bad.id {
                         self.crm_invalid.push(id.clone());
                     }
-                    self.error("INVALID_INPUT", message, bad.id);
+                    self.error(ErrorCode::InvalidInput, message, bad.id);
                 }
             }
         }
@@ -1800,7 +1762,7 @@ impl Engine {
                         .collect();
                     for id in missing {
                         self.error(
-                            "INVALID_INPUT",
+                            ErrorCode::InvalidInput,
                             format!("the CRM has no contact with id {id:?}"),
                             Some(id),
                         );
@@ -1855,7 +1817,7 @@ impl Engine {
                         done.push(u.crm_id.clone());
                     } else {
                         self.report.errors.push(RunError {
-                            code: "HOST_ERROR".into(),
+                            code: ErrorCode::HostError,
                             message: format!("the CRM did not update {:?}", u.name),
                             contact: Some(u.crm_id.clone()),
                         });
@@ -2071,6 +2033,27 @@ impl Engine {
             self.report.ok = self.report.ok && !self.failed;
         }
     }
+}
+
+/// Whether a run lists Google in full rather than from the account's sync token: when there is
+/// no token yet, or when a journal names creates that may have reached Google (a full listing
+/// finds them again by their tag). Confirming held deletions is no reason to: a run that holds
+/// deletions leaves both cursors where they were (see `commit`), so the run that confirms them
+/// reads the same tombstones again from the same token. The shell passes `confirm_deletions`
+/// in the [`RunConfig`] and changes nothing in the state.
+pub fn lists_google_in_full(state: &AccountState, journal: &Journal) -> bool {
+    state.sync_token.is_none() || !journal.google_creates.is_empty()
+}
+
+/// Reads the answer to a batch update. Every update sends a `readMask`, so Google's answer
+/// names each person it updated: an empty body or an object without `updateResult` is not
+/// Google's answer, and taken for one it would count every update as made.
+fn updated(body: &str) -> Result<BatchUpdateContactsResponse, String> {
+    let r: BatchUpdateContactsResponse = json::from_str(body).map_err(|e| e.to_string())?;
+    if r.update_result.is_empty() {
+        return Err("it names no updated person".into());
+    }
+    Ok(r)
 }
 
 fn find_group(groups: &[ContactGroup], name: &str) -> Option<String> {

@@ -9,6 +9,7 @@
 
 pub mod capabilities;
 pub mod engine;
+pub mod error;
 pub mod mapping;
 pub mod matching;
 pub mod merge;
@@ -19,6 +20,8 @@ pub mod plan;
 pub mod settings;
 pub mod state;
 pub mod xorshift;
+
+pub use error::ErrorCode;
 
 #[cfg(test)]
 mod testkit;

@@ -10,8 +10,7 @@ use crate::json_struct;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Milliseconds since the Unix epoch, UTC. The core never reads a clock: every time is an argument.
-pub type Millis = i64;
+pub use crate::people::time::Millis;
 
 /// Which side of the sync a value, an operation or a contact belongs to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -6,6 +6,7 @@
 use crate::harness::*;
 use gcontacts_sync::sync::engine::RunResult;
 use gcontacts_sync::sync::settings::CrmDeletes;
+use gcontacts_sync::sync::ErrorCode;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -339,7 +340,12 @@ fn a_retry_after_of_a_day_ends_the_run_with_quota_instead_of_waiting() {
     let start = w.now();
     let r = w.run();
     assert!(!r.report.ok);
-    assert_eq!(r.report.errors[0].code, "QUOTA", "{:?}", r.report.errors);
+    assert_eq!(
+        r.report.errors[0].code,
+        ErrorCode::Quota,
+        "{:?}",
+        r.report.errors
+    );
     assert!(r.report.errors[0].message.contains("try again"));
     assert!(w.now() - start < 5 * 60_000, "no day-long wait");
     let r = w.run();

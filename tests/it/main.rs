@@ -2,6 +2,8 @@
 //! the real engine against the People API emulator in process and an in-memory CRM.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod answers;
+mod confirm;
 mod fuzz;
 mod harness;
 mod inputs;

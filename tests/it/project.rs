@@ -68,3 +68,196 @@ fn the_manifest_parses_and_its_version_is_cargos() {
         ]
     );
 }
+
+/// Every `.rs` file under `src/<dir>`, with its text.
+fn sources(dir: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths = Vec::new();
+    files(&root.join(dir), &mut paths);
+    assert!(!paths.is_empty(), "no source under {dir}");
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("readable source");
+            let name = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+            (name, text)
+        })
+        .collect()
+}
+
+/// The code of a source, without comments and string literals, where a word is a name.
+fn code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
+            // Raw strings: `r"…"`, `r#"…"#`.
+            'r' if matches!(chars.peek(), Some('"' | '#'))
+                && !out.ends_with(|p: char| p.is_alphanumeric() || p == '_') =>
+            {
+                let mut hashes = 0;
+                while chars.peek() == Some(&'#') {
+                    chars.next();
+                    hashes += 1;
+                }
+                if chars.next() != Some('"') {
+                    continue;
+                }
+                let close: String = std::iter::once('"')
+                    .chain(std::iter::repeat_n('#', hashes))
+                    .collect();
+                let mut tail = String::new();
+                for c in chars.by_ref() {
+                    tail.push(c);
+                    if tail.ends_with(&close) {
+                        break;
+                    }
+                }
+                out.push_str("\"\"");
+            }
+            '"' => {
+                let mut escaped = false;
+                for c in chars.by_ref() {
+                    match c {
+                        '\\' if !escaped => escaped = true,
+                        '"' if !escaped => break,
+                        _ => escaped = false,
+                    }
+                }
+                out.push_str("\"\"");
+            }
+            // A char literal such as '"' (a lifetime has no closing quote two characters on).
+            '\'' => {
+                let rest: String = chars.clone().take(3).collect();
+                if rest.starts_with("\\") {
+                    for c in chars.by_ref() {
+                        if c == '\'' {
+                            break;
+                        }
+                    }
+                    out.push_str("' '");
+                } else if rest.chars().nth(1) == Some('\'') {
+                    chars.next();
+                    chars.next();
+                    out.push_str("' '");
+                } else {
+                    out.push('\'');
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The lines of the files under `src/<dir>` whose code names the module `module` (as a path
+/// segment, or in a `use` list).
+fn naming(dir: &str, module: &str) -> Vec<String> {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    let mut offences = Vec::new();
+    for (name, text) in sources(dir) {
+        let code = code(&text);
+        for (n, line) in code.lines().enumerate() {
+            let names_it = line.match_indices(module).any(|(at, _)| {
+                let before = line[..at].trim_end();
+                let after = line[at + module.len()..].trim_start();
+                !line[..at].ends_with(is_name)
+                    && !line[at + module.len()..].starts_with(is_name)
+                    && (before.ends_with("::")
+                        || after.starts_with("::")
+                        || before.ends_with('{')
+                        || before.ends_with(',')
+                        || before.ends_with("mod"))
+            });
+            if names_it {
+                offences.push(format!("{name}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    offences
+}
+
+#[test]
+fn the_code_scanner_sees_paths_and_skips_comments_and_strings() {
+    let text = "use crate::sync::model::Millis; // the sync maps\n\
+                let s = \"sync::x\"; let r = r#\"crate::sync\"#; let c = '\"';\n\
+                use crate::{json, sync};\n\
+                /* sync:: */ let sync_token = 1;";
+    let code = code(text);
+    assert_eq!(
+        code,
+        "use crate::sync::model::Millis; \n\
+         let s = \"\"; let r = \"\"; let c = ' ';\n\
+         use crate::{json, sync};\n \
+         let sync_token = 1;"
+    );
+}
+
+#[test]
+fn the_shell_does_not_name_the_bindings() {
+    // bindings → shell → core → wire: the bindings convert and call the shell, never back.
+    let offences = naming("src/shell", "bindings");
+    assert!(offences.is_empty(), "{}", offences.join("\n"));
+}
+
+#[test]
+fn the_wire_layer_does_not_name_the_core() {
+    // `people` (Google's wire types and codecs) sits under `sync`, which reads it.
+    let offences = naming("src/people", "sync");
+    assert!(offences.is_empty(), "{}", offences.join("\n"));
+}
+
+#[test]
+fn the_core_does_not_branch_on_the_target() {
+    // The core behaves the same natively and in the browser, so native tests speak for both.
+    let mut offences = Vec::new();
+    for dir in ["src/sync", "src/people"] {
+        for (name, text) in sources(dir) {
+            if text.contains("target_arch") {
+                offences.push(name);
+            }
+        }
+    }
+    assert!(offences.is_empty(), "target_arch in: {offences:?}");
+}
+
+/// A file that holds tests only: its length follows the cases it checks.
+fn is_test_file(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    matches!(file, "tests.rs" | "props.rs" | "testkit.rs") || path.contains("/tests/")
+}
+
+#[test]
+fn no_source_file_is_over_600_lines() {
+    let mut offences: Vec<String> = sources("src")
+        .into_iter()
+        .filter(|(name, _)| !is_test_file(&name.replace('\\', "/")))
+        .map(|(name, text)| (name, text.lines().count()))
+        .filter(|&(_, lines)| lines > 600)
+        .map(|(name, lines)| format!("{name}: {lines} lines"))
+        .collect();
+    offences.sort();
+    assert!(
+        offences.is_empty(),
+        "split by job:\n{}",
+        offences.join("\n")
+    );
+}
