@@ -4,7 +4,7 @@
 //!
 //! - [`sync`]: the contact model, normalization, mapping, matching, the three-way merge, planning
 //!   and the per-account state. Pure: no clock, no randomness, no I/O, no wasm or JS crate.
-//! - [`json`]: reading JSON through one `Value` deserializer instead of derived impls (size).
+//! - [`json`]: reading JSON through one `Value` deserializer, each type a few key lookups.
 //! - [`people`]: Google People API wire types, request builders and error parsing. Pure too.
 //! - [`dto`]: the host contract's and the JS API's data shapes and their conversions to and from
 //!   the core's types. Pure: the shell and the bindings move them across the JS boundary.
