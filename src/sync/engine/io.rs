@@ -1,0 +1,333 @@
+//! What the engine asks of the shell ([`Action`], [`CrmCall`]) and what the shell answers
+//! ([`Input`]), and how each step becomes its action.
+
+use super::{method_name, Engine, Step, CRM_PAGE, READ_MASK, TAG_FIELDS};
+use crate::people::request::{HttpRequest, ListConnections, PERSON_FIELDS};
+use crate::people::tag;
+use crate::people::wire::{ModifyContactGroupMembersRequest, Person};
+use crate::sync::error::ErrorCode;
+use crate::sync::mapping::new_person;
+use crate::sync::model::{Contact, CrmContact, Field, Millis};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The next thing the shell must do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Send it to Google; answer with [`Input::Http`] or [`Input::HttpFailed`].
+    Http(HttpRequest),
+    /// Call the host; answer with [`Input::Crm`] or [`Input::CrmFailed`].
+    Crm(CrmCall),
+    /// Write (`Some`) or remove (`None`) the run journal; answer with [`Input::Saved`].
+    SaveJournal(Option<String>),
+    /// Wait until then and poll again.
+    Sleep { until: Millis },
+    /// Show progress and poll again.
+    Progress {
+        done: usize,
+        total: usize,
+        phase: &'static str,
+    },
+    /// The run is over: call [`Engine::finish`].
+    Done,
+}
+
+/// A call of the host contract's `contacts` API.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CrmCall {
+    List {
+        view_id: Option<String>,
+        page_token: Option<String>,
+        page_size: u32,
+    },
+    Get {
+        ids: Vec<String>,
+    },
+    /// `contacts.changedSince(cursor)`; answer with [`Input::CrmChanges`].
+    ChangedSince {
+        cursor: Option<String>,
+    },
+    Create {
+        items: Vec<(Contact, Option<String>)>,
+    },
+    Update {
+        items: Vec<CrmUpdate>,
+    },
+    Remove {
+        ids: Vec<String>,
+    },
+}
+
+/// One contact to update in the CRM: only `fields` are written (and `status` when set).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CrmUpdate {
+    pub id: String,
+    pub contact: Contact,
+    pub fields: Vec<Field>,
+    pub status: Option<String>,
+    /// The `modifiedAt` the plan saw: the host refuses the write if the contact changed since.
+    pub if_modified_at: Option<Millis>,
+}
+
+/// A host item the shell could not turn into a contact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvalidContact {
+    pub id: Option<String>,
+    pub message: String,
+}
+
+/// What the shell reports back.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    Http {
+        status: u16,
+        /// The `Retry-After` header, in milliseconds.
+        retry_after_ms: Option<u64>,
+        body: String,
+    },
+    /// The request never got an answer (network error, dropped connection, timeout).
+    HttpFailed {
+        message: String,
+    },
+    /// `contacts.list`/`get`/`create`/`update` answered these contacts (bad items as errors);
+    /// `remove` answers an empty list.
+    Crm {
+        items: Vec<Result<CrmContact, InvalidContact>>,
+        next_page_token: Option<String>,
+    },
+    /// `contacts.changedSince` answered.
+    CrmChanges {
+        items: Vec<Result<CrmContact, InvalidContact>>,
+        deleted_ids: Vec<String>,
+        cursor: String,
+        more: bool,
+    },
+    CrmFailed {
+        message: String,
+    },
+    Saved,
+}
+
+impl Engine {
+    pub(super) fn count(&mut self, req: &HttpRequest) {
+        *self
+            .report
+            .requests
+            .entry(method_name(req).to_string())
+            .or_default() += 1;
+    }
+
+    pub(super) fn http(&mut self, req: HttpRequest) -> Option<Action> {
+        self.count(&req);
+        Some(Action::Http(req))
+    }
+
+    /// Performs `step` if it needs the shell; internal steps run here and return `None`.
+    pub(super) fn act(&mut self, step: &Step, now: Millis) -> Option<Action> {
+        match step {
+            Step::FindGroup { page_token } => {
+                let req = self.api.list_contact_groups(page_token.as_deref());
+                self.http(req)
+            }
+            Step::CreateGroup { name } => match self.api.create_contact_group(name) {
+                Ok(req) => self.http(req),
+                Err(e) => {
+                    self.abort(ErrorCode::GoogleError, e.to_string());
+                    None
+                }
+            },
+            Step::ListGoogle { page_token } => {
+                let q = ListConnections {
+                    page_token: page_token.clone(),
+                    sync_token: if self.full_listing {
+                        None
+                    } else {
+                        self.state.sync_token.clone()
+                    },
+                    ..ListConnections::default()
+                };
+                if page_token.is_none() {
+                    self.progress = None;
+                }
+                let req = self.api.list_connections(&q);
+                self.http(req)
+            }
+            Step::ListCrm {
+                view, page_token, ..
+            } => Some(Action::Crm(CrmCall::List {
+                view_id: view.clone(),
+                page_token: page_token.clone(),
+                page_size: CRM_PAGE,
+            })),
+            Step::CrmChanges { cursor } => Some(Action::Crm(CrmCall::ChangedSince {
+                cursor: cursor.clone(),
+            })),
+            Step::GetCrm { ids, .. } => {
+                if ids.is_empty() {
+                    return None;
+                }
+                Some(Action::Crm(CrmCall::Get { ids: ids.clone() }))
+            }
+            Step::Plan => {
+                self.make_plan(now);
+                None
+            }
+            Step::WriteJournal => Some(Action::SaveJournal(Some(
+                serde_json::to_string(&self.journal).unwrap_or_default(),
+            ))),
+            Step::ClearJournal => Some(Action::SaveJournal(
+                (!self.journal.google_creates.is_empty())
+                    .then(|| serde_json::to_string(&self.journal).unwrap_or_default()),
+            )),
+            Step::FindCreated { page_token, .. } => {
+                let q = ListConnections {
+                    person_fields: TAG_FIELDS.to_string(),
+                    page_token: page_token.clone(),
+                    request_sync_token: false,
+                    ..ListConnections::default()
+                };
+                let req = self.api.list_connections(&q);
+                self.http(req)
+            }
+            Step::Remerge { items } => {
+                self.remerge(items, now);
+                None
+            }
+            Step::BatchGet { names } => match self.api.batch_get(names, PERSON_FIELDS) {
+                Ok(req) => self.http(req),
+                Err(e) => {
+                    self.error(ErrorCode::GoogleError, e.to_string(), None);
+                    None
+                }
+            },
+            Step::CreateGoogle { items } => {
+                let plan = self.plan.as_ref()?;
+                let people: Vec<Person> = items
+                    .iter()
+                    .map(|&i| {
+                        let c = &plan.creates_google[i];
+                        new_person(&c.contact, (&self.config.instance_id, &c.crm_id), &c.groups)
+                    })
+                    .collect();
+                match self.api.batch_create_contacts(&people, READ_MASK) {
+                    Ok(req) => self.http(req),
+                    Err(e) => {
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
+                        None
+                    }
+                }
+            }
+            Step::UpdateGoogle { items, .. } => {
+                let (people, mask) = self.google_updates(items);
+                if people.is_empty() {
+                    return None;
+                }
+                let mask: Vec<&str> = mask.iter().map(String::as_str).collect();
+                match self.api.batch_update_contacts(&people, &mask, READ_MASK) {
+                    Ok(req) => self.http(req),
+                    Err(e) => {
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
+                        None
+                    }
+                }
+            }
+            Step::TagGoogle { items } => {
+                let mut people = Vec::new();
+                for (rn, crm_id) in items {
+                    if let Some(p) = self.persons.get(rn) {
+                        let mut p = p.clone();
+                        tag::set(&mut p.client_data, &self.config.instance_id, crm_id);
+                        people.push(p);
+                    }
+                }
+                if people.is_empty() {
+                    return None;
+                }
+                match self
+                    .api
+                    .batch_update_contacts(&people, &["clientData"], READ_MASK)
+                {
+                    Ok(req) => self.http(req),
+                    Err(e) => {
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
+                        None
+                    }
+                }
+            }
+            Step::DeleteGoogle { items } => {
+                let plan = self.plan.as_ref()?;
+                let names: Vec<String> = items
+                    .iter()
+                    .map(|&i| plan.deletes[i].resource_name.clone())
+                    .collect();
+                match self.api.batch_delete_contacts(&names) {
+                    Ok(req) => self.http(req),
+                    Err(e) => {
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
+                        None
+                    }
+                }
+            }
+            Step::AddToGroup { group, names } => {
+                let change = ModifyContactGroupMembersRequest {
+                    resource_names_to_add: names.clone(),
+                    ..ModifyContactGroupMembersRequest::default()
+                };
+                match self.api.modify_group_members(group, &change) {
+                    Ok(req) => self.http(req),
+                    Err(e) => {
+                        self.error(ErrorCode::GoogleError, e.to_string(), None);
+                        None
+                    }
+                }
+            }
+            Step::CreateCrm { items } => {
+                let plan = self.plan.as_ref()?;
+                let items = items
+                    .iter()
+                    .map(|&i| {
+                        let c = &plan.creates_crm[i];
+                        (c.contact.clone(), c.status.clone())
+                    })
+                    .collect();
+                Some(Action::Crm(CrmCall::Create { items }))
+            }
+            Step::UpdateCrm { items } => {
+                let plan = self.plan.as_ref()?;
+                // Each write carries the `modifiedAt` the plan saw, for the host's check.
+                let seen: HashMap<&str, &CrmContact> = self
+                    .crm
+                    .iter()
+                    .chain(&self.crm_other)
+                    .map(|c| (c.id.as_str(), c))
+                    .collect();
+                let items = items
+                    .iter()
+                    .map(|&i| {
+                        let u = &plan.updates[i];
+                        CrmUpdate {
+                            id: u.crm_id.clone(),
+                            contact: u.contact.clone(),
+                            fields: u.fields(),
+                            status: u.status.clone(),
+                            if_modified_at: seen.get(u.crm_id.as_str()).map(|c| c.modified_at),
+                        }
+                    })
+                    .collect();
+                Some(Action::Crm(CrmCall::Update { items }))
+            }
+            Step::DeleteCrm { items } => {
+                let plan = self.plan.as_ref()?;
+                let ids = items
+                    .iter()
+                    .map(|&i| plan.deletes[i].crm_id.clone())
+                    .collect();
+                Some(Action::Crm(CrmCall::Remove { ids }))
+            }
+            Step::Commit => {
+                self.commit(now);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,507 @@
+//! The sync engine: one run of one account, as a state machine without I/O.
+//!
+//! Contract (quinn-proto / str0m style): the shell calls [`Engine::poll`] with the current time
+//! and performs the [`Action`] it returns. `Http`, `Crm` and `SaveJournal` each expect exactly one
+//! answer through [`Engine::handle`] before the next `poll`; `Sleep` and `Progress` expect none.
+//! `Done` ends the run: [`Engine::finish`] gives the new state, the report and the plan.
+//! One action is outstanding at a time, so mutate requests go to Google one after another, as
+//! Google asks.
+//!
+//! A run: find or create the target group; list Google (incremental by sync token, or full);
+//! list the CRM; plan; stop there for a preview; journal the pending Google creates; read the
+//! persons that updates need and the listing did not bring; execute in batches within Google's
+//! limits; commit. Retries: 429, 5xx and network failures back off (Retry-After or `RetryInfo`
+//! first, else exponential with jitter drawn from the run's seed) and give up after a bound,
+//! failing only what could not be done; an answer that cannot be read counts as a failed
+//! attempt, and a wait over five minutes ends the run with `QUOTA` instead. A create that failed
+//! other than by a refusal may have reached Google: it is looked up by its tag before being
+//! sent again. An etag mismatch re-reads those persons, re-merges those pairs against them (a
+//! concurrent edit in Google is merged, not overwritten) and re-sends, at most twice. An expired
+//! sync token restarts the listing as a full one, at most twice; a listing that repeats a page
+//! ends the run. Google updates go in batches of one field mask each. The sync token moves only
+//! when every CRM write its changes led to was made; the CRM cursor only when every write was.
+//!
+//! Crash safety: the journal names the Google creates in flight and the CRM contacts created
+//! from Google. A run that finds a journal lists Google in full, so a create that reached Google
+//! is found again by its link tag instead of being sent twice, and links the CRM contacts it had
+//! created. A run that could not tell whether its creates were made leaves them in the journal.
+//!
+//! Reading the CRM: every id the host returns counts as present, valid or not (an invalid
+//! record is skipped with an error naming it, never taken for deleted); a deletion is inferred
+//! only from an id the host no longer returns. With a change feed, the linked contacts whose
+//! Google twin changed are read before planning.
+
+use super::capabilities::Capabilities;
+use super::error::ErrorCode;
+use super::model::{Contact, CrmContact, Millis};
+use super::plan::{GoogleListing, Outcome, Plan, Scope};
+use super::settings::{Settings, TargetGroup};
+use super::state::{AccountState, Link};
+use super::xorshift::XorShift;
+use crate::people::request::PeopleApi;
+use crate::people::time::format_rfc3339;
+use crate::people::wire::Person;
+use crate::{json, json_struct};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+
+mod crm;
+mod google;
+mod io;
+mod report;
+mod retry;
+mod schedule;
+
+pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact};
+pub use report::{method_name, Counts, PerSide, RunError, RunReport};
+pub use schedule::lists_google_in_full;
+
+/// What started a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Trigger {
+    Schedule,
+    Manual,
+    BulkAction,
+    RecordAction,
+    Push,
+    Pull,
+}
+
+/// How one run is to be made.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    pub scope: Scope,
+    pub trigger: Trigger,
+    pub confirm_deletions: bool,
+    /// Plan and stop: the preview.
+    pub preview_only: bool,
+    /// The CRM installation's id, which the link tag names.
+    pub instance_id: String,
+    pub people_api_base: String,
+    /// Seeds the backoff jitter, so a run is reproducible.
+    pub seed: u64,
+    pub account_id: String,
+    /// The host has `contacts.changedSince`: whole-account runs over the "All" view read only
+    /// what changed since the last run.
+    pub crm_change_feed: bool,
+    /// What the host can hold (the host contract's `capabilities`).
+    pub capabilities: Capabilities,
+}
+
+/// The journal a run leaves while it writes; see the module docs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Journal {
+    /// CRM ids whose Google create may have been sent.
+    pub google_creates: Vec<String>,
+    /// Google resource name → CRM id of contacts created in the CRM.
+    pub crm_created: BTreeMap<String, String>,
+}
+
+json_struct!(default Journal {
+    google_creates: "googleCreates",
+    crm_created: "crmCreated",
+});
+
+/// The end of a run.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    pub state: AccountState,
+    pub report: RunReport,
+    pub plan: Option<Plan>,
+}
+
+const CRM_PAGE: u32 = 1000;
+/// Host writes per call: small enough for a host's API, big enough to be quick.
+const CRM_BATCH: usize = 200;
+const MAX_ATTEMPTS: u32 = 6;
+const MAX_QUOTA_ATTEMPTS: u32 = 20;
+const MAX_ETAG_ROUNDS: u32 = 2;
+/// The longest wait a run makes while holding the lock: a longer `Retry-After` ends the run with
+/// `QUOTA`, saying when to try again.
+const MAX_WAIT_MS: u64 = 5 * 60_000;
+/// Full listings an expired sync token may restart before the run gives up.
+const MAX_RESTARTS: u32 = 2;
+/// What the look-up of creates whose answer was lost reads: the link tag is all it needs.
+const TAG_FIELDS: &str = "clientData,metadata";
+const READ_MASK: &str = "metadata,clientData,memberships";
+
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    CrmChanges {
+        cursor: Option<String>,
+    },
+    FindGroup {
+        page_token: Option<String>,
+    },
+    CreateGroup {
+        name: String,
+    },
+    ListGoogle {
+        page_token: Option<String>,
+    },
+    ListCrm {
+        view: Option<String>,
+        page_token: Option<String>,
+        other: bool,
+    },
+    GetCrm {
+        ids: Vec<String>,
+        confirm_deleted: bool,
+    },
+    Plan,
+    /// Looks up by their link tag the creates of a batch whose answer was lost, before any is
+    /// sent again: a full listing of the tags alone.
+    FindCreated {
+        items: Vec<usize>,
+        page_token: Option<String>,
+    },
+    /// Re-merges the pairs of a Google update batch against their persons just re-read.
+    Remerge {
+        items: Vec<usize>,
+    },
+    WriteJournal,
+    BatchGet {
+        names: Vec<String>,
+    },
+    CreateGoogle {
+        items: Vec<usize>,
+    },
+    UpdateGoogle {
+        items: Vec<usize>,
+        round: u32,
+    },
+    DeleteGoogle {
+        items: Vec<usize>,
+    },
+    AddToGroup {
+        group: String,
+        names: Vec<String>,
+    },
+    CreateCrm {
+        items: Vec<usize>,
+    },
+    TagGoogle {
+        items: Vec<(String, String)>,
+    },
+    UpdateCrm {
+        items: Vec<usize>,
+    },
+    DeleteCrm {
+        items: Vec<usize>,
+    },
+    Commit,
+    ClearJournal,
+}
+
+/// One run; see the module docs for the contract.
+pub struct Engine {
+    config: RunConfig,
+    settings: Settings,
+    state: AccountState,
+    api: PeopleApi,
+    journal: Journal,
+    steps: VecDeque<Step>,
+    in_flight: Option<Step>,
+    attempts: u32,
+    sleep_until: Option<Millis>,
+    rng: XorShift,
+    started_at: Millis,
+    done: bool,
+    failed: bool,
+    progress: Option<(usize, usize, &'static str)>,
+    // What the run has read.
+    listing: GoogleListing,
+    persons: HashMap<String, Person>,
+    next_sync_token: Option<String>,
+    full_listing: bool,
+    crm: Vec<CrmContact>,
+    crm_other: Vec<CrmContact>,
+    crm_deleted: Vec<String>,
+    target_group: Option<String>,
+    /// Read through the change feed from a cursor: unchanged CRM contacts were not loaded.
+    crm_incremental: bool,
+    all_crm_loaded: bool,
+    /// CRM ids the host returned as invalid records: present, but not readable this run.
+    crm_invalid: Vec<String>,
+    /// Page tokens (and change-feed cursors) already asked for, by listing: a repeat would loop.
+    pages_seen: Vec<String>,
+    /// Full listings restarted after an expired sync token.
+    restarts: u32,
+    /// The attempts counted before the answer being handled: an unreadable success answer is a
+    /// failed attempt, not a fresh start.
+    prior_attempts: u32,
+    /// A Google create went unanswered (a lost connection, a 5xx, an unreadable answer): the
+    /// creates not known made stay in the journal, so the next run looks them up by tag before
+    /// sending any again.
+    creates_unanswered: bool,
+    next_crm_cursor: Option<String>,
+    // What it plans and did.
+    plan: Option<Plan>,
+    outcome: Outcome,
+    /// CRM ids whose update went through, per side written.
+    crm_updates_done: BTreeSet<String>,
+    google_updates_done: BTreeSet<String>,
+    writes_total: usize,
+    writes_done: usize,
+    report: RunReport,
+}
+
+impl Engine {
+    /// A run over `state` with `settings`; `journal` is what an interrupted run left, if any.
+    pub fn new(
+        state: AccountState,
+        settings: Settings,
+        journal: Option<&str>,
+        config: RunConfig,
+        now: Millis,
+    ) -> Engine {
+        let journal: Journal = journal
+            .and_then(|j| json::from_str(j).ok())
+            .unwrap_or_default();
+        let api = PeopleApi::new(&config.people_api_base);
+        let report = RunReport {
+            account_id: config.account_id.clone(),
+            trigger: config.trigger,
+            started_at: format_rfc3339(now),
+            finished_at: String::new(),
+            ok: true,
+            created: PerSide::default(),
+            updated: PerSide::default(),
+            deleted: PerSide::default(),
+            linked: 0,
+            unlinked: 0,
+            conflicts: Vec::new(),
+            ambiguous: Vec::new(),
+            held: Vec::new(),
+            errors: Vec::new(),
+            requests: Counts::default(),
+            throttled: 0,
+        };
+        let mut e = Engine {
+            rng: XorShift::new(config.seed),
+            config,
+            settings,
+            state,
+            api,
+            journal,
+            steps: VecDeque::new(),
+            in_flight: None,
+            attempts: 0,
+            sleep_until: None,
+            started_at: now,
+            done: false,
+            failed: false,
+            progress: None,
+            listing: GoogleListing::default(),
+            persons: HashMap::new(),
+            next_sync_token: None,
+            full_listing: false,
+            crm: Vec::new(),
+            crm_other: Vec::new(),
+            crm_deleted: Vec::new(),
+            target_group: None,
+            crm_incremental: false,
+            all_crm_loaded: false,
+            crm_invalid: Vec::new(),
+            pages_seen: Vec::new(),
+            restarts: 0,
+            prior_attempts: 0,
+            creates_unanswered: false,
+            next_crm_cursor: None,
+            plan: None,
+            outcome: Outcome::default(),
+            crm_updates_done: BTreeSet::new(),
+            google_updates_done: BTreeSet::new(),
+            writes_total: 0,
+            writes_done: 0,
+            report,
+        };
+        e.recover_journal();
+        e.start();
+        e
+    }
+
+    /// Links the CRM contacts an interrupted run created from Google, so they are not imported
+    /// twice; their empty base makes the next merge a fill-in, which finds both sides equal.
+    fn recover_journal(&mut self) {
+        let created = std::mem::take(&mut self.journal.crm_created);
+        for (rn, crm_id) in created {
+            self.state.links.entry(crm_id.clone()).or_insert(Link {
+                crm_id,
+                resource_name: rn,
+                etag: String::new(),
+                base: Contact::default(),
+                synced_at: self.started_at,
+            });
+        }
+    }
+
+    fn start(&mut self) {
+        let writes_google = self.settings.directions.writes_google()
+            && !matches!(self.config.scope, Scope::PullAll);
+        self.target_group = match &self.settings.target_group {
+            TargetGroup::Existing(rn) => Some(rn.clone()),
+            TargetGroup::Named(_) => self.state.target_group.clone(),
+        };
+        if writes_google && !self.config.preview_only && self.target_group.is_none() {
+            self.steps.push_back(Step::FindGroup { page_token: None });
+        }
+        self.full_listing = lists_google_in_full(&self.state, &self.journal);
+        self.steps.push_back(Step::ListGoogle { page_token: None });
+        match &self.config.scope {
+            Scope::Contacts { ids } => self.steps.push_back(Step::GetCrm {
+                ids: ids.clone(),
+                confirm_deleted: false,
+            }),
+            Scope::PushAll => self.steps.push_back(Step::ListCrm {
+                view: self.settings.crm_view_id.clone(),
+                page_token: None,
+                other: false,
+            }),
+            Scope::All if self.config.crm_change_feed && self.settings.crm_view_id.is_none() => {
+                // From no cursor the feed returns every contact, and a cursor for next time.
+                self.crm_incremental = self.state.crm_cursor.is_some();
+                self.steps.push_back(Step::CrmChanges {
+                    cursor: self.state.crm_cursor.clone(),
+                });
+            }
+            Scope::All | Scope::PullAll => {
+                let view = match self.config.scope {
+                    Scope::PullAll => None,
+                    _ => self.settings.crm_view_id.clone(),
+                };
+                let has_view = view.is_some();
+                self.steps.push_back(Step::ListCrm {
+                    view,
+                    page_token: None,
+                    other: false,
+                });
+                if has_view {
+                    // Everything else, for matching and for telling deletions from contacts that
+                    // merely left the view.
+                    self.steps.push_back(Step::ListCrm {
+                        view: None,
+                        page_token: None,
+                        other: true,
+                    });
+                }
+            }
+        }
+        self.steps.push_back(Step::Plan);
+    }
+
+    /// The next action; see the module docs.
+    pub fn poll(&mut self, now: Millis) -> Action {
+        if self.done {
+            return Action::Done;
+        }
+        if self.in_flight.is_some() {
+            // The shell polled before answering: ask again for the same thing.
+            let step = self.in_flight.take();
+            if let Some(step) = step {
+                self.steps.push_front(step);
+            }
+        }
+        if let Some(until) = self.sleep_until {
+            if now < until {
+                return Action::Sleep { until };
+            }
+            self.sleep_until = None;
+        }
+        if let Some((done, total, phase)) = self.progress.take() {
+            return Action::Progress { done, total, phase };
+        }
+        loop {
+            let Some(step) = self.steps.pop_front() else {
+                self.finish_run(now);
+                return Action::Done;
+            };
+            let step = self.split_by_mask(step);
+            if let Some(action) = self.act(&step, now) {
+                self.in_flight = Some(step);
+                return action;
+            }
+            if self.done {
+                return Action::Done;
+            }
+        }
+    }
+
+    /// Records the answer to the last action.
+    pub fn handle(&mut self, input: Input, now: Millis) {
+        let Some(step) = self.in_flight.take() else {
+            return;
+        };
+        match input {
+            Input::Saved => self.attempts = 0,
+            Input::HttpFailed { message } => {
+                self.retry_or_fail(step, now, None, false, ErrorCode::Network, &message)
+            }
+            Input::CrmFailed { message } => self.crm_failed(step, &message),
+            Input::Http {
+                status,
+                retry_after_ms,
+                body,
+            } => {
+                if (200..300).contains(&status) {
+                    self.prior_attempts = std::mem::take(&mut self.attempts);
+                    self.http_ok(step, &body, now);
+                } else {
+                    self.http_error(step, status, retry_after_ms, &body, now);
+                }
+            }
+            Input::Crm {
+                items,
+                next_page_token,
+            } => {
+                self.attempts = 0;
+                self.crm_ok(step, items, next_page_token);
+            }
+            Input::CrmChanges {
+                items,
+                deleted_ids,
+                cursor,
+                more,
+            } => {
+                self.attempts = 0;
+                self.crm_changes(items, deleted_ids, cursor, more);
+            }
+        }
+    }
+
+    /// The new state, the report and the plan. Call after `poll` returned `Done`.
+    pub fn finish(self) -> RunResult {
+        RunResult {
+            state: self.state,
+            report: self.report,
+            plan: self.plan,
+        }
+    }
+
+    /// The plan, once made.
+    pub fn plan(&self) -> Option<&Plan> {
+        self.plan.as_ref()
+    }
+
+    fn error(&mut self, code: ErrorCode, message: String, contact: Option<String>) {
+        self.report.errors.push(RunError {
+            code,
+            message,
+            contact,
+        });
+    }
+
+    /// Ends the run early: what was done is committed, the rest is failed.
+    fn abort(&mut self, code: ErrorCode, message: String) {
+        self.error(code, message, None);
+        self.failed = true;
+        let executing = self.plan.is_some() && !self.config.preview_only;
+        self.steps.clear();
+        if executing {
+            self.steps.push_back(Step::Commit);
+            self.steps.push_back(Step::ClearJournal);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! What a run tells the user and the run log: its [`RunReport`], errors and request counts.
+
+use super::Trigger;
+use crate::people::request::{HttpRequest, Method};
+use crate::sync::error::ErrorCode;
+use crate::sync::model::Side;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A failure the run met, in plain words, with the contact it concerns when there is one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunError {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PerSide {
+    pub crm: usize,
+    pub google: usize,
+}
+
+impl PerSide {
+    pub(super) fn add(&mut self, side: Side, n: usize) {
+        match side {
+            Side::Crm => self.crm += n,
+            Side::Google => self.google += n,
+        }
+    }
+}
+
+/// What a run did, for the run log and the user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunReport {
+    pub account_id: String,
+    pub trigger: Trigger,
+    pub started_at: String,
+    pub finished_at: String,
+    pub ok: bool,
+    pub created: PerSide,
+    pub updated: PerSide,
+    pub deleted: PerSide,
+    pub linked: usize,
+    pub unlinked: usize,
+    pub conflicts: Vec<crate::sync::plan::PairConflict>,
+    pub ambiguous: Vec<crate::sync::matching::Ambiguous>,
+    pub held: Vec<crate::sync::plan::HeldDeletions>,
+    pub errors: Vec<RunError>,
+    /// HTTP requests made, by People API method.
+    pub requests: Counts,
+    /// Of those, answered 429.
+    pub throttled: usize,
+}
+
+/// Counts by name, in name order.
+pub type Counts = BTreeMap<String, usize>;
+
+/// The People API method a request calls, as Google names it in quotas and errors.
+pub fn method_name(req: &HttpRequest) -> &'static str {
+    let path = req.url.split('?').next().unwrap_or("");
+    let path = path.split("/v1/").nth(1).unwrap_or(path);
+    match req.method {
+        Method::Get if path == "people/me/connections" => "people.connections.list",
+        Method::Get if path == "people:batchGet" => "people.getBatchGet",
+        Method::Get if path.starts_with("contactGroups/") => "contactGroups.get",
+        Method::Get if path == "contactGroups" => "contactGroups.list",
+        Method::Get => "people.get",
+        Method::Post if path.ends_with(":batchCreateContacts") => "people.batchCreateContacts",
+        Method::Post if path.ends_with(":batchUpdateContacts") => "people.batchUpdateContacts",
+        Method::Post if path.ends_with(":batchDeleteContacts") => "people.batchDeleteContacts",
+        Method::Post if path.ends_with(":createContact") => "people.createContact",
+        Method::Post if path.ends_with("members:modify") => "contactGroups.members.modify",
+        Method::Post if path == "contactGroups" => "contactGroups.create",
+        Method::Post => "other",
+        Method::Patch => "people.updateContact",
+        Method::Delete => "people.deleteContact",
+    }
+}

@@ -1,0 +1,287 @@
+//! Planning, queuing the plan's writes in batches, and committing what was done.
+
+use super::{Engine, Journal, Step, CRM_BATCH};
+use crate::people::request::{
+    MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
+};
+use crate::people::time::format_rfc3339;
+use crate::sync::mapping::google_contact;
+use crate::sync::model::{Millis, Side};
+use crate::sync::plan::{plan, GoogleListing, Plan, PlanInput, Scope};
+use crate::sync::state::AccountState;
+
+/// Whether a run lists Google in full rather than from the account's sync token: when there is
+/// no token yet, or when a journal names creates that may have reached Google (a full listing
+/// finds them again by their tag). Confirming held deletions is no reason to: a run that holds
+/// deletions leaves both cursors where they were (see `commit`), so the run that confirms them
+/// reads the same tombstones again from the same token. The shell passes `confirm_deletions`
+/// in the [`RunConfig`] and changes nothing in the state.
+pub fn lists_google_in_full(state: &AccountState, journal: &Journal) -> bool {
+    state.sync_token.is_none() || !journal.google_creates.is_empty()
+}
+
+impl Engine {
+    pub(super) fn make_plan(&mut self, now: Millis) {
+        let plan = plan(PlanInput {
+            state: &self.state,
+            settings: &self.settings,
+            crm: &self.crm,
+            crm_other: &self.crm_other,
+            crm_deleted: &self.crm_deleted,
+            google: &self.listing,
+            target_group: self.target_group.as_deref(),
+            scope: &self.config.scope,
+            confirm_deletions: self.config.confirm_deletions,
+            now,
+            capabilities: &self.config.capabilities,
+        });
+        if self.crm_incremental && !self.all_crm_loaded && !plan.creates_crm.is_empty() {
+            // The feed showed only what changed; before importing Google contacts, match them
+            // against every CRM contact, or an old unchanged one would be duplicated.
+            self.all_crm_loaded = true;
+            self.steps.push_front(Step::Plan);
+            self.steps.push_front(Step::ListCrm {
+                view: None,
+                page_token: None,
+                other: true,
+            });
+            return;
+        }
+        self.report.conflicts = plan.conflicts.clone();
+        self.report.ambiguous = plan.ambiguous.clone();
+        self.report.held = plan.held.clone();
+        if self.config.preview_only {
+            self.plan = Some(plan);
+            return;
+        }
+        self.schedule(&plan);
+        self.plan = Some(plan);
+    }
+
+    /// Queues the plan's writes in batches.
+    pub(super) fn schedule(&mut self, plan: &Plan) {
+        let mut steps = Vec::new();
+        if !plan.creates_google.is_empty() {
+            self.journal.google_creates = plan
+                .creates_google
+                .iter()
+                .map(|c| c.crm_id.clone())
+                .collect();
+            steps.push(Step::WriteJournal);
+            let idx: Vec<usize> = (0..plan.creates_google.len()).collect();
+            for chunk in idx.chunks(MAX_BATCH_CREATE) {
+                steps.push(Step::CreateGoogle {
+                    items: chunk.to_vec(),
+                });
+            }
+        }
+        let google_updates: Vec<usize> = (0..plan.updates.len())
+            .filter(|&i| plan.updates[i].side == Side::Google)
+            .collect();
+        let missing: Vec<String> = google_updates
+            .iter()
+            .map(|&i| plan.updates[i].resource_name.clone())
+            .filter(|rn| !self.persons.contains_key(rn))
+            .collect();
+        for chunk in missing.chunks(MAX_BATCH_GET) {
+            steps.push(Step::BatchGet {
+                names: chunk.to_vec(),
+            });
+        }
+        for chunk in google_updates.chunks(MAX_BATCH_UPDATE) {
+            steps.push(Step::UpdateGoogle {
+                items: chunk.to_vec(),
+                round: 0,
+            });
+        }
+        let google_deletes: Vec<usize> = (0..plan.deletes.len())
+            .filter(|&i| plan.deletes[i].side == Side::Google)
+            .collect();
+        for chunk in google_deletes.chunks(MAX_BATCH_DELETE) {
+            steps.push(Step::DeleteGoogle {
+                items: chunk.to_vec(),
+            });
+        }
+        for add in &plan.group_adds {
+            for chunk in add.resource_names.chunks(MAX_GROUP_MODIFY) {
+                steps.push(Step::AddToGroup {
+                    group: add.group.clone(),
+                    names: chunk.to_vec(),
+                });
+            }
+        }
+        let idx: Vec<usize> = (0..plan.creates_crm.len()).collect();
+        for chunk in idx.chunks(CRM_BATCH) {
+            steps.push(Step::CreateCrm {
+                items: chunk.to_vec(),
+            });
+        }
+        let crm_updates: Vec<usize> = (0..plan.updates.len())
+            .filter(|&i| plan.updates[i].side == Side::Crm)
+            .collect();
+        for chunk in crm_updates.chunks(CRM_BATCH) {
+            steps.push(Step::UpdateCrm {
+                items: chunk.to_vec(),
+            });
+        }
+        let crm_deletes: Vec<usize> = (0..plan.deletes.len())
+            .filter(|&i| plan.deletes[i].side == Side::Crm)
+            .collect();
+        for chunk in crm_deletes.chunks(CRM_BATCH) {
+            steps.push(Step::DeleteCrm {
+                items: chunk.to_vec(),
+            });
+        }
+        steps.push(Step::Commit);
+        steps.push(Step::ClearJournal);
+        self.writes_total = plan.writes();
+        self.steps.extend(steps);
+        self.progress = Some((0, self.writes_total, "writing"));
+    }
+
+    pub(super) fn advance(&mut self, n: usize, phase: &'static str) {
+        self.writes_done += n;
+        self.progress = Some((self.writes_done, self.writes_total, phase));
+    }
+
+    /// Re-merges the pairs of `items` (Google updates refused for a stale etag) against their
+    /// persons just re-read: what changed in Google meanwhile is merged like any edit, so it
+    /// is neither overwritten in Google nor lost to the CRM. A pair whose person could not be
+    /// read is left for the next run.
+    pub(super) fn remerge(&mut self, items: &[usize], now: Millis) {
+        let Some(mut plan) = self.plan.take() else {
+            return;
+        };
+        let listing = GoogleListing::default();
+        let input = PlanInput {
+            state: &self.state,
+            settings: &self.settings,
+            crm: &self.crm,
+            crm_other: &self.crm_other,
+            crm_deleted: &[],
+            google: &listing,
+            target_group: self.target_group.as_deref(),
+            scope: &self.config.scope,
+            confirm_deletions: self.config.confirm_deletions,
+            now,
+            capabilities: &self.config.capabilities,
+        };
+        let mut crm_updates = Vec::new();
+        let mut nothing_left = Vec::new();
+        for &i in items {
+            let u = &plan.updates[i];
+            let fresh = self
+                .persons
+                .get(&u.resource_name)
+                .and_then(|p| google_contact(p, &self.config.instance_id).ok());
+            let crm = self
+                .crm
+                .iter()
+                .chain(&self.crm_other)
+                .find(|c| c.id == u.crm_id);
+            let (Some(fresh), Some(crm)) = (fresh, crm) else {
+                continue;
+            };
+            let r = plan.remerge(i, input, crm, &fresh);
+            if !r.google_write {
+                nothing_left.push(plan.updates[i].crm_id.clone());
+            }
+            crm_updates.extend(r.new_crm_update);
+        }
+        self.report.conflicts = plan.conflicts.clone();
+        self.plan = Some(plan);
+        // Google holds the merged values already: nothing left to send for these.
+        for id in nothing_left {
+            self.google_updates_done.insert(id);
+        }
+        if !crm_updates.is_empty() {
+            self.writes_total += crm_updates.len();
+            let at = self
+                .steps
+                .iter()
+                .position(|s| *s == Step::Commit)
+                .unwrap_or(self.steps.len());
+            self.steps
+                .insert(at, Step::UpdateCrm { items: crm_updates });
+        }
+    }
+
+    pub(super) fn commit(&mut self, now: Millis) {
+        let Some(plan) = self.plan.as_ref() else {
+            return;
+        };
+        let mut outcome = std::mem::take(&mut self.outcome);
+        for u in &plan.updates {
+            let done = match u.side {
+                Side::Crm => &self.crm_updates_done,
+                Side::Google => &self.google_updates_done,
+            };
+            if !done.contains(&u.crm_id) {
+                outcome.failed.insert(u.crm_id.clone());
+            }
+        }
+        plan.commit(&mut self.state, &self.listing, &outcome, now);
+        self.report.linked = plan.links.len();
+        self.report.unlinked = plan
+            .unlinks
+            .iter()
+            .filter(|u| !outcome.failed.contains(&u.crm_id))
+            .count();
+        // The token moves only past a complete listing of a whole-account run: a scoped run
+        // acts on a few contacts, and the changes it skipped must come again.
+        let whole = matches!(self.config.scope, Scope::All | Scope::PullAll);
+        // Held deletions must come again when the user confirms them: the cursors stay where
+        // they are, so the tombstones are read again (the rest of what they cover is no-op now).
+        let whole = whole && plan.held.is_empty();
+        // A change is read once: each cursor moves only when every write the run planned was
+        // made and every pair it touched was read. A pair that failed keeps its old link and
+        // base, and what changed for it (a Google edit, a tombstone) must be read again, or it
+        // is never retried.
+        let all_done = plan.deferred.is_empty()
+            && outcome.failed.is_empty()
+            && plan
+                .creates_crm
+                .iter()
+                .all(|c| outcome.crm_created.contains_key(&c.resource_name))
+            && plan
+                .creates_google
+                .iter()
+                .all(|c| outcome.google_created.get(&c.crm_id).is_some())
+            && plan
+                .deletes
+                .iter()
+                .all(|d| outcome.deleted.contains(&d.crm_id));
+        if whole && all_done && self.listing.complete && !self.failed {
+            if let Some(t) = self.next_sync_token.take() {
+                self.state.sync_token = Some(t);
+                if self.listing.full {
+                    self.state.full_sync_at = Some(now);
+                }
+            }
+        }
+        // The CRM cursor also waits for every contact the CRM returned to be readable.
+        if whole && all_done && !self.failed && self.report.errors.is_empty() {
+            if let Some(c) = self.next_crm_cursor.take() {
+                self.state.crm_cursor = Some(c);
+            }
+        }
+        self.journal = Journal::default();
+        if self.creates_unanswered {
+            self.journal.google_creates = plan
+                .creates_google
+                .iter()
+                .filter(|c| outcome.google_created.get(&c.crm_id).is_none())
+                .map(|c| c.crm_id.clone())
+                .collect();
+        }
+        self.outcome = outcome;
+    }
+
+    pub(super) fn finish_run(&mut self, now: Millis) {
+        self.done = true;
+        self.report.finished_at = format_rfc3339(now);
+        if self.failed || !self.report.errors.is_empty() {
+            self.report.ok = self.report.ok && !self.failed;
+        }
+    }
+}
