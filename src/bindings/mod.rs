@@ -1,16 +1,17 @@
 //! Every `#[wasm_bindgen]` item lives here: the `GoogleContactsSync` class (the plugin's JS API),
 //! its TypeScript types (api.d.ts, emitted as is) and its errors.
 //!
-//! Values cross as JSON: a JS argument is `JSON.stringify`-ed and NFC-normalized once
-//! (`shell::js::json_of`), then read into a DTO ([`dto`]) and a core type; an answer is a DTO
-//! serialized to JSON text and `JSON.parse`-d into a plain object. Errors are `Error`s with a
-//! stable `code` (and `status`, `contact` when known), built in [`error`] only.
+//! The bindings convert and call: a JS argument becomes JSON data (`shell::js::value_of`), then
+//! a DTO or a core type through [`crate::json`]; an answer is a [`crate::dto`] value made a
+//! plain JS object (`shell::js::to_js`). Errors are `Error`s with a stable `code` (and `status`,
+//! `contact` when known), built in [`error`] only.
 
-pub mod dto;
-
+use crate::dto::{PlanDto, ReportDto};
+use crate::json::FromJson;
 use crate::shell::{js, Failure, Options, Plugin};
-use crate::sync::engine::Trigger;
+use crate::sync::engine::{RunReport, Trigger};
 use crate::sync::plan::Scope;
+use crate::sync::ErrorCode;
 use js_sys::Promise;
 use std::future::Future;
 use std::pin::Pin;
@@ -29,7 +30,7 @@ pub fn version() -> String {
 /// The JS `Error` for a failure: the one place errors are built.
 fn error(f: Failure) -> JsValue {
     let e: JsValue = js_sys::Error::new(&f.message).into();
-    js::set(&e, "code", &JsValue::from_str(f.code));
+    js::set(&e, "code", &JsValue::from_str(f.code.as_str()));
     if let Some(s) = f.status {
         js::set(&e, "status", &JsValue::from(s));
     }
@@ -39,56 +40,36 @@ fn error(f: Failure) -> JsValue {
     e
 }
 
-type Answer = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+type Answer = Pin<Box<dyn Future<Output = Result<JsValue, Failure>>>>;
 
-/// The one `future_to_promise` instantiation: each method boxes its future, which costs less
-/// wasm than a promise adapter per method.
-fn boxed(f: Answer) -> Promise {
-    future_to_promise(f)
-}
-
-/// A promise of the JSON text's value.
+/// The one promise adapter: each method boxes its future and makes its answer a JS value.
 fn promise<F>(f: F) -> Promise
 where
-    F: Future<Output = Result<String, Failure>> + 'static,
+    F: Future<Output = Result<JsValue, Failure>> + 'static,
 {
-    // Boxed before it is wrapped, so the wrapper below exists once rather than once per method.
-    json_promise(Box::pin(f))
+    boxed(Box::pin(f))
 }
 
-fn json_promise(f: Pin<Box<dyn Future<Output = Result<String, Failure>>>>) -> Promise {
-    boxed(Box::pin(async move {
-        match f.await {
-            Ok(json) => Ok(js::parse(&json)),
-            Err(e) => Err(error(e)),
-        }
-    }))
-}
-
-/// A promise of nothing.
-fn promise_unit<F>(f: F) -> Promise
-where
-    F: Future<Output = Result<(), Failure>> + 'static,
-{
-    unit_promise(Box::pin(f))
-}
-
-fn unit_promise(f: Pin<Box<dyn Future<Output = Result<(), Failure>>>>) -> Promise {
-    boxed(Box::pin(async move {
-        f.await.map(|()| JsValue::UNDEFINED).map_err(error)
-    }))
+fn boxed(f: Answer) -> Promise {
+    future_to_promise(async move { f.await.map_err(error) })
 }
 
 fn invalid(what: &str, e: impl std::fmt::Display) -> Failure {
-    Failure::new("INVALID_INPUT", format!("{what}: {e}"))
+    Failure::new(ErrorCode::InvalidInput, format!("{what}: {e}"))
 }
 
-/// Reads a JS value through its NFC-normalized JSON; `undefined` and `null` are `default`.
-fn read<T: crate::json::FromJson>(what: &str, v: &JsValue, default: T) -> Result<T, Failure> {
+/// Reads a JS argument; `undefined` and `null` are `default`.
+fn read<T: FromJson>(what: &str, v: &JsValue, default: T) -> Result<T, Failure> {
     if v.is_undefined() || v.is_null() {
         return Ok(default);
     }
-    crate::json::from_str(&js::json_of(v)?).map_err(|e| invalid(what, e))
+    T::from_json(js::value_of(v).map_err(|e| invalid(what, e))?).map_err(|e| invalid(what, e))
+}
+
+/// `RunReport[]`.
+fn reports(reports: Vec<RunReport>) -> Result<JsValue, Failure> {
+    let dtos: Vec<ReportDto> = reports.iter().map(ReportDto::from).collect();
+    js::to_js(&dtos)
 }
 
 fn account(v: &JsValue) -> Result<String, Failure> {
@@ -128,11 +109,11 @@ impl GoogleContactsSync {
         #[wasm_bindgen(unchecked_param_type = "GoogleContactsSyncOptions | undefined")]
         options: JsValue,
     ) -> Promise {
-        boxed(Box::pin(async move {
-            let options: Options = read("options", &options, Options::default()).map_err(error)?;
-            let plugin = Plugin::create(host, options).await.map_err(error)?;
+        promise(async move {
+            let options: Options = read("options", &options, Options::default())?;
+            let plugin = Plugin::create(host, options).await?;
             Ok(GoogleContactsSync { plugin }.into())
-        }))
+        })
     }
 
     /// The connected Google accounts, with whether each holds a live token and its last run.
@@ -143,7 +124,7 @@ impl GoogleContactsSync {
     #[wasm_bindgen(unchecked_return_type = "Promise<AccountInfo[]>")]
     pub fn accounts(&self) -> Promise {
         let p = self.plugin.clone();
-        promise(async move { p.accounts().await })
+        promise(async move { js::to_js(&p.accounts().await?) })
     }
 
     /// Signs in to Google (the host's token, Google Identity Services, or the built-in popup)
@@ -161,7 +142,7 @@ impl GoogleContactsSync {
     ) -> Promise {
         let p = self.plugin.clone();
         let hint = js::get(&options, "loginHint").as_string();
-        promise(async move { p.connect(hint).await })
+        promise(async move { js::to_js(&p.connect(hint).await?) })
     }
 
     /// Signs in again for an account whose token expired ("Reconnect").
@@ -172,7 +153,8 @@ impl GoogleContactsSync {
     ) -> Promise {
         promise(with_account!(self, account_id, |a, p| p
             .reconnect(&a)
-            .await))
+            .await
+            .and_then(|i| js::to_js(&i))))
     }
 
     /// Revokes the account's Google access and forgets its links, settings and run log, whatever
@@ -188,7 +170,8 @@ impl GoogleContactsSync {
     ) -> Promise {
         promise(with_account!(self, account_id, |a, p| p
             .disconnect(&a)
-            .await))
+            .await
+            .and_then(|d| js::to_js(&d))))
     }
 
     /// The account's settings.
@@ -199,7 +182,8 @@ impl GoogleContactsSync {
     ) -> Promise {
         promise(with_account!(self, account_id, |a, p| p
             .get_settings(&a)
-            .await))
+            .await
+            .and_then(|s| js::to_js(&s))))
     }
 
     /// Changes some of the account's settings and answers all of them. Stored settings that
@@ -214,10 +198,11 @@ impl GoogleContactsSync {
         #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "Partial<Settings>")] settings: JsValue,
     ) -> Promise {
-        let json = js::json_of(&settings);
+        let given = js::value_of(&settings).map_err(|e| invalid("settings", e));
         promise(with_account!(self, account_id, |a, p| p
-            .set_settings(&a, &json?)
-            .await))
+            .set_settings(&a, &given?)
+            .await
+            .and_then(|s| js::to_js(&s))))
     }
 
     /// The account's Google contact groups, for choosing source and target groups.
@@ -228,7 +213,8 @@ impl GoogleContactsSync {
     ) -> Promise {
         promise(with_account!(self, account_id, |a, p| p
             .google_groups(&a)
-            .await))
+            .await
+            .and_then(|g| js::to_js(&g))))
     }
 
     /// What a run would do now, without doing it: each operation with its field diffs, the
@@ -242,7 +228,8 @@ impl GoogleContactsSync {
         let scope = read("scope", &scope, Scope::All);
         promise(with_account!(self, account_id, |a, p| p
             .preview(&a, scope?)
-            .await))
+            .await
+            .and_then(|plan| js::to_js(&PlanDto::from(&plan)))))
     }
 
     /// Runs a sync now ("Sync now", "Send all filtered contacts to Google", "Fetch all Google
@@ -265,7 +252,8 @@ impl GoogleContactsSync {
         let on_progress = js::get(&options, "onProgress");
         promise(with_account!(self, account_id, |a, p| p
             .sync(&a, scope?, None, confirm, &on_progress)
-            .await))
+            .await
+            .and_then(|r| js::to_js(&ReportDto::from(&r)))))
     }
 
     /// The "Sync Contact(s)" bulk action: these CRM contacts, both ways, in every enabled
@@ -279,7 +267,7 @@ impl GoogleContactsSync {
     ) -> Promise {
         let p = self.plugin.clone();
         let ids = read::<Vec<String>>("ids", &ids, Vec::new());
-        promise(async move { p.sync_selected(ids?, Trigger::BulkAction).await })
+        promise(async move { reports(p.sync_selected(ids?, Trigger::BulkAction).await?) })
     }
 
     /// The "Sync with Google Contacts" record action: one CRM contact, both ways, in every
@@ -294,7 +282,7 @@ impl GoogleContactsSync {
             .as_string()
             .filter(|s| !s.is_empty())
             .ok_or_else(|| invalid("id", "expected a non-empty string"));
-        promise(async move { p.sync_selected(vec![id?], Trigger::RecordAction).await })
+        promise(async move { reports(p.sync_selected(vec![id?], Trigger::RecordAction).await?) })
     }
 
     /// "Reset sync data": forgets the links, the sync token and the caches, whatever they hold
@@ -307,9 +295,10 @@ impl GoogleContactsSync {
         &self,
         #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
     ) -> Promise {
-        promise_unit(with_account!(self, account_id, |a, p| p
+        promise(with_account!(self, account_id, |a, p| p
             .reset_sync_data(&a)
-            .await))
+            .await
+            .map(|()| JsValue::UNDEFINED)))
     }
 
     /// The account's last 50 run reports, newest first.
@@ -318,7 +307,10 @@ impl GoogleContactsSync {
         &self,
         #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
     ) -> Promise {
-        promise(with_account!(self, account_id, |a, p| p.runs(&a).await))
+        promise(with_account!(self, account_id, |a, p| p
+            .runs(&a)
+            .await
+            .and_then(|r| js::to_js(&r))))
     }
 
     /// Both sides in scope as JSON text (`{account, takenAt, crm, google, links}`), to keep
@@ -328,12 +320,10 @@ impl GoogleContactsSync {
         &self,
         #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
     ) -> Promise {
-        let p = self.plugin.clone();
-        let acct = account(&account_id);
-        boxed(Box::pin(async move {
-            let text = p.backup(&acct.map_err(error)?).await.map_err(error)?;
-            Ok(JsValue::from_str(&text))
-        }))
+        promise(with_account!(self, account_id, |a, p| p
+            .backup(&a)
+            .await
+            .map(|text| JsValue::from_str(&text))))
     }
 
     /// Runs each enabled, connected account every `intervalMinutes` while the page is open,

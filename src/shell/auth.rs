@@ -4,6 +4,7 @@
 //! (Google's, or the emulator's consent page), whose redirect page posts the fragment back.
 
 use super::{js, Failure, Result};
+use crate::sync::ErrorCode;
 use js_sys::{Function, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
@@ -55,7 +56,7 @@ pub async fn obtain(
     }
     if !interactive {
         return Err(Failure::new(
-            "AUTH_FAILED",
+            ErrorCode::AuthFailed,
             "the Google token expired and renewing it needs you: reconnect the account",
         ));
     }
@@ -83,11 +84,18 @@ async fn from_host(google: &JsValue, interactive: bool) -> Result<Granted> {
     } else {
         js::call_async_within(google, "getToken", &[&scopes, &o], RENEW_TIMEOUT_MS).await
     }
-    .map_err(|e| Failure::new("AUTH_FAILED", format!("the host gave no token: {e}")))?;
+    .map_err(|e| {
+        Failure::new(
+            ErrorCode::AuthFailed,
+            format!("the host gave no token: {e}"),
+        )
+    })?;
     let access = js::get(&t, "accessToken")
         .as_string()
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| Failure::new("AUTH_FAILED", "the host's token has no accessToken"))?;
+        .ok_or_else(|| {
+            Failure::new(ErrorCode::AuthFailed, "the host's token has no accessToken")
+        })?;
     let expires_at = js::get(&t, "expiresAt")
         .as_f64()
         .map_or(js::now() + 3_599_000, |v| v as i64);
@@ -127,12 +135,12 @@ async fn from_gis(gis: &JsValue, oauth: &OAuth, login_hint: Option<&str>) -> Res
     js::set(&config, "callback", &ok);
     js::set(&config, "error_callback", &err);
     let client = js::call(gis, "initTokenClient", &[&config])
-        .map_err(|e| Failure::new("AUTH_FAILED", js::message_of(&e)))?;
+        .map_err(|e| Failure::new(ErrorCode::AuthFailed, js::message_of(&e)))?;
     js::call(&client, "requestAccessToken", &[])
-        .map_err(|e| Failure::new("AUTH_FAILED", js::message_of(&e)))?;
+        .map_err(|e| Failure::new(ErrorCode::AuthFailed, js::message_of(&e)))?;
     let r = JsFuture::from(p).await.map_err(|e| {
         Failure::new(
-            "AUTH_CANCELLED",
+            ErrorCode::AuthCancelled,
             format!(
                 "sign-in did not finish ({})",
                 js::get(&e, "type").as_string().unwrap_or_default()
@@ -140,7 +148,10 @@ async fn from_gis(gis: &JsValue, oauth: &OAuth, login_hint: Option<&str>) -> Res
         )
     })?;
     if let Some(e) = js::get(&r, "error").as_string() {
-        return Err(Failure::new("AUTH_FAILED", format!("Google answered {e}")));
+        return Err(Failure::new(
+            ErrorCode::AuthFailed,
+            format!("Google answered {e}"),
+        ));
     }
     token_from(
         js::get(&r, "access_token").as_string(),
@@ -151,7 +162,7 @@ async fn from_gis(gis: &JsValue, oauth: &OAuth, login_hint: Option<&str>) -> Res
 fn token_from(access: Option<String>, expires_in: Option<f64>) -> Result<Granted> {
     let access = access
         .filter(|a| !a.is_empty())
-        .ok_or_else(|| Failure::new("AUTH_FAILED", "the answer holds no access token"))?;
+        .ok_or_else(|| Failure::new(ErrorCode::AuthFailed, "the answer holds no access token"))?;
     let secs = expires_in.unwrap_or(3599.0).max(0.0) as i64;
     Ok(Granted {
         token: Token {
@@ -207,7 +218,7 @@ async fn from_popup(oauth: &OAuth, login_hint: Option<&str>) -> Result<Granted> 
     .unwrap_or(JsValue::NULL);
     if !popup.is_object() {
         return Err(Failure::new(
-            "AUTH_CANCELLED",
+            ErrorCode::AuthCancelled,
             "the browser blocked the Google sign-in window; allow popups and try again",
         ));
     }
@@ -262,22 +273,22 @@ async fn from_popup(oauth: &OAuth, login_hint: Option<&str>) -> Result<Granted> 
     let _ = js::call(&popup, "close", &[]);
     let Some(fragment) = answer.as_string() else {
         return Err(Failure::new(
-            "AUTH_CANCELLED",
+            ErrorCode::AuthCancelled,
             "the sign-in window was closed",
         ));
     };
     let field = |name: &str| field_of(&fragment, name);
     if field("state").as_ref() != Some(&state) {
         return Err(Failure::new(
-            "AUTH_FAILED",
+            ErrorCode::AuthFailed,
             "the sign-in answer does not match the request",
         ));
     }
     if let Some(e) = field("error") {
         let code = if e == "access_denied" {
-            "AUTH_CANCELLED"
+            ErrorCode::AuthCancelled
         } else {
-            "AUTH_FAILED"
+            ErrorCode::AuthFailed
         };
         return Err(Failure::new(code, format!("Google answered {e}")));
     }

@@ -1,11 +1,11 @@
 //! The host contract's `contacts` API, called for the engine's [`CrmCall`]s.
 
 use super::{js, Failure};
-use crate::bindings::dto::{crm_contact, ContactPage, CrmContactInputDto, CrmUpdateDto};
-use crate::json;
-use crate::people::time::format_rfc3339;
+use crate::dto::{crm_contact, ChangesPage, ContactPage, CrmContactInputDto, CrmUpdateDto};
+use crate::json::FromJson;
 use crate::sync::capabilities::Capabilities;
 use crate::sync::engine::{CrmCall, Input};
+use crate::sync::ErrorCode;
 use js_sys::Array;
 use wasm_bindgen::JsValue;
 
@@ -42,24 +42,8 @@ pub async fn list_page(
     }
     js::set(&q, "pageSize", &JsValue::from(page_size));
     let v = js::call_async_within(&contacts(host), "list", &[&q], timeout_ms).await?;
-    let text = js::json_of(&v).map_err(|f| f.message)?;
-    json::from_str(&text).map_err(|e| format!("contacts.list answered {e}"))
+    read(&v).map_err(|e| format!("contacts.list answered {e}"))
 }
-
-/// What `contacts.changedSince` answers.
-struct ChangesPage {
-    items: Vec<serde_json::Value>,
-    deleted_ids: Vec<String>,
-    cursor: String,
-    more: bool,
-}
-
-crate::json_struct!(ChangesPage {
-    items: "items" or default,
-    deleted_ids: "deletedIds" or default,
-    cursor: "cursor",
-    more: "more" or default,
-});
 
 /// What the host declares it can hold (`capabilities`; everything when it declares nothing).
 pub fn capabilities(host: &JsValue) -> Result<Capabilities, Failure> {
@@ -67,15 +51,18 @@ pub fn capabilities(host: &JsValue) -> Result<Capabilities, Failure> {
     if value.is_undefined() || value.is_null() {
         return Ok(Capabilities::default());
     }
-    let text = js::json_of(&value)?;
-    let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| Failure::host(e.to_string()))?;
-    Capabilities::from_json(&json).map_err(|e| Failure::new("INVALID_INPUT", e))
+    let json = js::value_of(&value).map_err(Failure::host)?;
+    Capabilities::from_json(&json).map_err(|e| Failure::new(ErrorCode::InvalidInput, e))
 }
 
 /// Whether the host offers the optional change feed.
 pub fn has_change_feed(host: &JsValue) -> bool {
     js::get(&contacts(host), "changedSince").is_function()
+}
+
+/// A host answer read as `T`.
+fn read<T: FromJson>(v: &JsValue) -> Result<T, String> {
+    T::from_json(js::value_of(v)?)
 }
 
 fn contacts(host: &JsValue) -> JsValue {
@@ -110,9 +97,8 @@ async fn crm_call(host: &JsValue, call: &CrmCall, timeout_ms: i32) -> Result<Inp
         CrmCall::ChangedSince { cursor } => {
             let arg = cursor.as_deref().map_or(JsValue::NULL, JsValue::from_str);
             let v = ask("changedSince", arg).await?;
-            let text = js::json_of(&v).map_err(|f| f.message)?;
             let page: ChangesPage =
-                json::from_str(&text).map_err(|e| format!("contacts.changedSince answered {e}"))?;
+                read(&v).map_err(|e| format!("contacts.changedSince answered {e}"))?;
             return Ok(Input::CrmChanges {
                 items: page.items.iter().map(crm_contact).collect(),
                 deleted_ids: page.deleted_ids,
@@ -126,23 +112,12 @@ async fn crm_call(host: &JsValue, call: &CrmCall, timeout_ms: i32) -> Result<Inp
                 .iter()
                 .map(|(c, status)| CrmContactInputDto::new(c, None, status.as_deref()))
                 .collect();
-            let arg = js::parse(&serde_json::to_string(&dtos).map_err(|e| e.to_string())?);
+            let arg = js::to_js(&dtos).map_err(|f| f.message)?;
             ask("create", arg).await?
         }
         CrmCall::Update { items } => {
-            let dtos: Vec<CrmUpdateDto> = items
-                .iter()
-                .map(|u| CrmUpdateDto {
-                    id: &u.id,
-                    fields: CrmContactInputDto::new(
-                        &u.contact,
-                        Some(&u.fields),
-                        u.status.as_deref(),
-                    ),
-                    if_modified_at: u.if_modified_at.map(format_rfc3339),
-                })
-                .collect();
-            let arg = js::parse(&serde_json::to_string(&dtos).map_err(|e| e.to_string())?);
+            let dtos: Vec<CrmUpdateDto> = items.iter().map(CrmUpdateDto::from).collect();
+            let arg = js::to_js(&dtos).map_err(|f| f.message)?;
             ask("update", arg).await?
         }
         CrmCall::Remove { ids } => {
@@ -153,9 +128,8 @@ async fn crm_call(host: &JsValue, call: &CrmCall, timeout_ms: i32) -> Result<Inp
             });
         }
     };
-    let text = js::json_of(&items).map_err(|f| f.message)?;
     let values: Vec<serde_json::Value> =
-        json::from_str(&text).map_err(|e| format!("the host answered {e}"))?;
+        read(&items).map_err(|e| format!("the host answered {e}"))?;
     Ok(Input::Crm {
         items: values.iter().map(crm_contact).collect(),
         next_page_token: None,

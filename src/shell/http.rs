@@ -1,11 +1,14 @@
-//! `fetch`: the host's proxy when it offers one (strict CSPs), else the global one. Every request
-//! has a deadline (an `AbortController` aborts it, and a proxy that ignores the signal is not
-//! waited for), and an answer's body is read at most [`MAX_BODY`] bytes far.
+//! HTTP through gloo-net: the request is a gloo-net [`Request`]; the host's proxy `fetch` (strict
+//! CSPs) takes the `web_sys::Request` it wraps and answers a `web_sys::Response` that gloo-net's
+//! [`Response`] wraps in turn. Every request has a deadline: an `AbortSignal` aborts it then, and
+//! a proxy that ignores the signal is not waited for. An answer's body is read at most
+//! [`MAX_BODY`] bytes far.
 
 use super::js;
+use gloo_net::http::{Headers, Method, Request, RequestBuilder, Response};
 use js_sys::Uint8Array;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{AbortController, Headers, Request, RequestInit, Response};
+use web_sys::AbortSignal;
 
 /// The largest response body read: Google's largest answers (a page of 1,000 people with every
 /// field) are a few megabytes.
@@ -30,35 +33,26 @@ pub async fn send(
     headers: &[(&str, &str)],
     timeout_ms: i32,
 ) -> Result<Answer, String> {
-    let init = RequestInit::new();
-    init.set_method(method);
-    let h = Headers::new().map_err(|e| js::message_of(&e))?;
+    // Aborts the fetch and the body's stream at the deadline; a proxy that ignores the signal
+    // is raced against the same deadline.
+    let signal = AbortSignal::timeout_with_u32(timeout_ms.max(1) as u32);
+    let h = Headers::new();
     for (k, v) in headers {
-        h.set(k, v).map_err(|e| js::message_of(&e))?;
+        h.set(k, v);
     }
-    init.set_headers(&h);
-    if let Some(b) = body {
-        init.set_body(&JsValue::from_str(b));
+    let method = Method::from_bytes(method.as_bytes()).map_err(|e| e.to_string())?;
+    let builder = RequestBuilder::new(url)
+        .method(method.clone())
+        .headers(h)
+        .abort_signal(Some(&signal));
+    let req = match body {
+        Some(b) => builder.body(b),
+        None => builder.build(),
     }
-    let abort = AbortController::new().ok();
-    if let Some(a) = &abort {
-        init.set_signal(Some(&a.signal()));
-    }
-    let req = Request::new_with_str_and_init(url, &init).map_err(|e| js::message_of(&e))?;
-    let target = if js::get(host, "fetch").is_function() {
-        host.clone()
-    } else {
-        js::global()
-    };
+    .map_err(|e| e.to_string())?;
     let deadline = js::now() + i64::from(timeout_ms);
-    let result = answer(&target, &req, deadline).await;
-    if result.is_err() {
-        if let Some(a) = &abort {
-            a.abort();
-        }
-    }
-    result.map_err(|e| {
-        if e.starts_with("no answer within") {
+    answer(host, req, deadline).await.map_err(|e| {
+        if e.starts_with("no answer within") || signal.aborted() {
             format!(
                 "{method} {url}: no answer within {}",
                 js::duration(timeout_ms)
@@ -74,30 +68,37 @@ fn left(deadline: i64) -> i32 {
     (deadline - js::now()).clamp(1, i64::from(i32::MAX)) as i32
 }
 
-async fn answer(target: &JsValue, req: &Request, deadline: i64) -> Result<Answer, String> {
-    let p = js::call(target, "fetch", &[req]).map_err(|e| js::message_of(&e))?;
-    let resp: Response = js::within(p, left(deadline))
+/// The answer, from the host's proxy `fetch` when it offers one, else from the browser's.
+async fn fetched(host: &JsValue, req: Request, deadline: i64) -> Result<Response, String> {
+    if !js::get(host, "fetch").is_function() {
+        return req.send().await.map_err(|e| e.to_string());
+    }
+    let raw = web_sys::Request::from(req);
+    let p = js::call(host, "fetch", &[&raw]).map_err(|e| js::message_of(&e))?;
+    let raw: web_sys::Response = js::within(p, left(deadline))
         .await?
         .dyn_into()
         .map_err(|_| "fetch did not answer a Response".to_string())?;
+    Ok(Response::from(raw))
+}
+
+async fn answer(host: &JsValue, req: Request, deadline: i64) -> Result<Answer, String> {
+    let resp = fetched(host, req, deadline).await?;
     let retry_after_ms = resp
         .headers()
         .get("Retry-After")
-        .ok()
-        .flatten()
         .and_then(|v| retry_after(&v));
     let declared = resp
         .headers()
         .get("Content-Length")
-        .ok()
-        .flatten()
         .and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         return Err(too_large());
     }
-    let body = read_body(&resp, deadline).await?;
+    let status = resp.status();
+    let body = read_body(&resp.into(), deadline).await?;
     Ok(Answer {
-        status: resp.status(),
+        status,
         retry_after_ms,
         body,
     })
@@ -111,7 +112,7 @@ fn too_large() -> String {
 }
 
 /// The body as text, read chunk by chunk so that an endless or huge body stops at the cap.
-async fn read_body(resp: &Response, deadline: i64) -> Result<String, String> {
+async fn read_body(resp: &web_sys::Response, deadline: i64) -> Result<String, String> {
     let stream = js::get(resp.as_ref(), "body");
     let reader = if stream.is_object() {
         js::call(&stream, "getReader", &[]).ok()

@@ -1,7 +1,9 @@
-//! Small bridges to JS: property access, method calls, promises, timers, JSON in and out.
+//! Small bridges to JS: property access, method calls, promises, timers, values in and out.
 
 use super::Failure;
 use js_sys::{Array, Function, JsString, Object, Promise, Reflect, JSON};
+use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -114,19 +116,42 @@ pub fn nfc(s: &JsString) -> String {
     String::from(s.normalize("NFC"))
 }
 
-/// A JS value as NFC-normalized JSON text (`undefined` → "null").
-pub fn json_of(v: &JsValue) -> Result<String, Failure> {
+/// A JS value as JSON data (`undefined` → `null`), its strings NFC-normalized: the same text
+/// typed on two systems compares equal from here on. The message of why not when it is not
+/// JSON data.
+pub fn value_of(v: &JsValue) -> Result<Value, String> {
     if v.is_undefined() {
-        return Ok("null".into());
+        return Ok(Value::Null);
     }
-    let s = JSON::stringify(v).map_err(|e| Failure::new("INVALID_INPUT", message_of(&e)))?;
-    Ok(nfc(&s))
+    let mut value: Value = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())?;
+    nfc_strings(&mut value);
+    Ok(value)
 }
 
-/// JSON text as a plain JS value.
-pub fn parse(json: &str) -> JsValue {
-    // Our own serializer's output always parses.
-    JSON::parse(json).unwrap_or(JsValue::NULL)
+fn nfc_strings(v: &mut Value) {
+    match v {
+        // ASCII is already in every normal form: only the rest crosses to JS.
+        Value::String(s) if !s.is_ascii() => *s = nfc(&JsString::from(s.as_str())),
+        Value::Array(items) => items.iter_mut().for_each(nfc_strings),
+        Value::Object(map) => map.values_mut().for_each(nfc_strings),
+        _ => {}
+    }
+}
+
+/// A value as a plain JS value: objects for maps and structs, numbers for 64-bit integers.
+///
+/// Each type becomes a [`Value`] first, so serde-wasm-bindgen's serializer is instantiated once
+/// (for `Value`) rather than once per answer type; the per-type part is serde_json's, which the
+/// storage format instantiates for most of these types anyway.
+pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, Failure> {
+    let value = serde_json::to_value(value).map_err(|e| Failure::host(e.to_string()))?;
+    js_of(&value)
+}
+
+fn js_of(value: &Value) -> Result<JsValue, Failure> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| Failure::host(e.to_string()))
 }
 
 pub fn now() -> i64 {

@@ -13,6 +13,7 @@
 
 use super::{js, storage, Failure, Result};
 use crate::store;
+use crate::sync::ErrorCode;
 use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -120,7 +121,7 @@ impl Drop for Held {
 /// The run stopped because another tab took the account's lease over.
 pub fn taken() -> Failure {
     Failure::new(
-        "BUSY",
+        ErrorCode::Busy,
         "another tab took this account over during the run (this tab was paused too long); \
          it goes on from where this run stopped",
     )
@@ -128,7 +129,7 @@ pub fn taken() -> Failure {
 
 fn busy() -> Failure {
     Failure::new(
-        "BUSY",
+        ErrorCode::Busy,
         "another tab is syncing or changing this account; try again when it is done",
     )
 }

@@ -6,21 +6,26 @@
 //!
 //! Nothing here is `#[wasm_bindgen]`: the JS API is in `bindings`, which calls [`Plugin`].
 
+mod accounts;
 mod auth;
 mod host;
 mod http;
 pub mod js;
 mod lock;
 mod plugin;
+mod run;
+mod scheduler;
 mod storage;
+mod tokens;
 
 pub use plugin::{Options, Plugin};
+
+use crate::sync::ErrorCode;
 
 /// A failure the JS API throws: `bindings` turns it into an `Error` with these properties.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
-    /// One of api.d.ts's `ErrorCode`s.
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// The HTTP status, for errors answered by Google.
     pub status: Option<u16>,
@@ -29,7 +34,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Failure {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Failure {
         Failure {
             code,
             message: message.into(),
@@ -39,7 +44,7 @@ impl Failure {
     }
 
     pub fn host(message: impl Into<String>) -> Failure {
-        Failure::new("HOST_ERROR", message)
+        Failure::new(ErrorCode::HostError, message)
     }
 }
 

@@ -6,9 +6,11 @@
 //! save cut short is recognised at the next load.
 
 use super::{js, Failure, Result};
+use crate::dto::ReportDto;
 use crate::json::FromJson;
 use crate::store::{self, Loaded, Stored, Unreadable};
 use crate::sync::state::AccountState;
+use crate::sync::ErrorCode;
 use js_sys::{Array, Promise};
 use wasm_bindgen::JsValue;
 
@@ -27,7 +29,7 @@ fn storage_failed(op: &str, key: &str, e: String) -> Failure {
 
 /// A stored value that cannot be read, as the error the API throws.
 pub fn unreadable(e: Unreadable) -> Failure {
-    Failure::new("INVALID_STATE", e.to_string())
+    Failure::new(ErrorCode::InvalidState, e.to_string())
 }
 
 /// What `storage.get` answered: text, or `None` for `null`/`undefined`. Anything else is the
@@ -160,12 +162,13 @@ pub async fn remove_all(host: &JsValue, keys: &[String]) -> Result<()> {
     all(host, "remove", &args).await.map(drop)
 }
 
-/// Prepends a report (JSON text) to an account's run log, keeping the last
-/// [`store::RUNS_KEPT`]. A log that cannot be read is started afresh.
-pub async fn append_run(host: &JsValue, account: &str, report: &str) -> Result<()> {
+/// Prepends a report to an account's run log, keeping the last [`store::RUNS_KEPT`]. A log that
+/// cannot be read is started afresh.
+pub async fn append_run(host: &JsValue, account: &str, report: &ReportDto<'_>) -> Result<()> {
     let k = key(account, "runs");
     let old = get(host, &k).await?;
-    set(host, &k, &store::runs_with(&k, old.as_deref(), report)).await
+    let report = serde_json::to_string(report).map_err(|e| Failure::host(e.to_string()))?;
+    set(host, &k, &store::runs_with(&k, old.as_deref(), &report)).await
 }
 
 /// The run log, newest first.

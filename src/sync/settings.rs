@@ -234,3 +234,88 @@ impl FromJson for TargetGroup {
 }
 
 deserialize_via_value!(GoogleDeletes, TargetGroup);
+
+/// Why settings were refused, naming the setting as the JS API names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidSettings(pub String);
+
+impl std::fmt::Display for InvalidSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Settings {
+    /// These settings with `given` (a partial `Settings` object, as the JS API takes it) laid
+    /// over them, checked. A key that is not a setting is refused rather than ignored, so a
+    /// misspelt setting is not silently lost; a key given as `null` is set to `null` (which only
+    /// the optional settings accept).
+    pub fn patched(&self, given: &Value) -> Result<Settings, InvalidSettings> {
+        let bad = |m: String| InvalidSettings(m);
+        let Some(given) = given.as_object() else {
+            return Err(bad("settings: expected an object".into()));
+        };
+        let Ok(Value::Object(mut merged)) = serde_json::to_value(self) else {
+            unreachable!("Settings serializes to an object: a struct of plain fields")
+        };
+        for (k, v) in given {
+            if !merged.contains_key(k) {
+                return Err(bad(format!("{k}: not a setting")));
+            }
+            merged.insert(k.clone(), v.clone());
+        }
+        let mut s = Settings::from_json(Value::Object(merged))
+            .map_err(|e| bad(format!("settings: {e}")))?;
+        s.default_region = s.default_region.trim().to_ascii_uppercase();
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// Whether the settings can be used, naming the first one that cannot.
+    pub fn validate(&self) -> Result<(), InvalidSettings> {
+        let bad = |m: String| Err(InvalidSettings(m));
+        if !(5..=7 * 24 * 60).contains(&self.interval_minutes) {
+            return bad(format!(
+                "intervalMinutes: {} is outside 5..10080",
+                self.interval_minutes
+            ));
+        }
+        let r = self.default_region.as_bytes();
+        if r.len() != 2 || !r.iter().all(u8::is_ascii_alphabetic) {
+            return bad(format!(
+                "defaultRegion: {:?} is not a two-letter region",
+                self.default_region
+            ));
+        }
+        if self.source_groups.is_empty()
+            || self
+                .source_groups
+                .iter()
+                .any(|g| !g.starts_with("contactGroups/"))
+        {
+            return bad("sourceGroups: expected one or more \"contactGroups/…\" names".into());
+        }
+        match &self.target_group {
+            TargetGroup::Existing(g) if !g.starts_with("contactGroups/") => {
+                return bad(format!("targetGroup: {g:?} is not a contact group"))
+            }
+            TargetGroup::Named(n) if n.trim().is_empty() => {
+                return bad("targetGroup: the group name is empty".into())
+            }
+            _ => {}
+        }
+        if matches!(&self.google_deletes, GoogleDeletes::SetStatus(st) if st.trim().is_empty()) {
+            return bad("googleDeletes: the status is empty".into());
+        }
+        if self.deletion_guard.percent > 100 {
+            return bad("deletionGuard.percent: over 100".into());
+        }
+        if self.crm_view_id.as_deref().is_some_and(str::is_empty) {
+            return bad("crmViewId: empty (use null for All)".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -178,6 +178,24 @@ async fn connect_then_first_sync_puts_the_crm_contacts_in_google_and_a_second_sy
         get(&report, "trigger").as_string().as_deref(),
         Some("manual")
     );
+    // Answers are plain JS objects: a map (the request counts) is an object, not a `Map`, and
+    // its counts are numbers.
+    let requests = get(&report, "requests");
+    let plain = js_sys::Object::get_prototype_of(&js_sys::Object::new().into());
+    assert!(
+        js_sys::Object::get_prototype_of(&requests) == plain,
+        "{}",
+        show(&report)
+    );
+    let counts = js_sys::Object::values(requests.unchecked_ref());
+    assert!(counts.length() > 0, "{}", show(&report));
+    assert!(
+        counts
+            .iter()
+            .all(|c: JsValue| c.as_f64().is_some_and(|n| n >= 1.0)),
+        "{}",
+        show(&report)
+    );
     assert!(
         get(&host, "progress").as_f64().unwrap_or(0.0) > 0.0,
         "ui.progress was called"

@@ -1,0 +1,346 @@
+//! What the JS API answers: plans, run reports, accounts and groups (api.d.ts), borrowed from the
+//! core's values.
+
+use crate::people::wire::ContactGroup;
+use crate::sync::engine::{Counts, PerSide, RunError, RunReport, Trigger};
+use crate::sync::matching::{Ambiguity, Ambiguous};
+use crate::sync::merge::{text, ConflictRule};
+use crate::sync::model::{Address, Contact, Field, Side};
+use crate::sync::plan::{Delete, HeldDeletions, PairConflict, Plan};
+use crate::sync::settings::ConflictPolicy;
+use serde::Serialize;
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperationDto<'a> {
+    op: &'static str,
+    side: Side,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crm_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    resource_name: Option<&'a str>,
+    name: &'a str,
+    diffs: Vec<DiffOwned>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct DiffOwned {
+    field: &'static str,
+    before: String,
+    after: String,
+}
+
+impl<'a> From<&'a Delete> for OperationDto<'a> {
+    fn from(d: &'a Delete) -> Self {
+        OperationDto {
+            op: "delete",
+            side: d.side,
+            crm_id: Some(&d.crm_id),
+            resource_name: Some(&d.resource_name),
+            name: &d.name,
+            diffs: Vec::new(),
+            reason: Some(d.reason.to_string()),
+        }
+    }
+}
+
+/// A new contact's fields as diffs from nothing.
+fn creation_diffs(c: &Contact) -> Vec<DiffOwned> {
+    let mut out = Vec::new();
+    for f in Field::ALL {
+        let after = match f {
+            Field::Emails => join(c.emails.iter().map(|e| e.value.as_str())),
+            Field::Phones => join(c.phones.iter().map(|p| p.value.as_str())),
+            Field::Addresses => c
+                .addresses
+                .iter()
+                .map(Address::one_line)
+                .collect::<Vec<_>>()
+                .join("; "),
+            Field::Birthday => c.birthday.map(|b| b.to_string()).unwrap_or_default(),
+            _ => text(c, f).trim().to_string(),
+        };
+        if !after.is_empty() {
+            out.push(DiffOwned {
+                field: f.as_str(),
+                before: String::new(),
+                after,
+            });
+        }
+    }
+    out
+}
+
+fn join<'a>(it: impl Iterator<Item = &'a str>) -> String {
+    it.collect::<Vec<_>>().join(", ")
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictDto<'a> {
+    crm_id: &'a str,
+    resource_name: &'a str,
+    name: &'a str,
+    field: &'static str,
+    crm: &'a str,
+    google: &'a str,
+    kept: Side,
+    rule: &'static str,
+}
+
+impl<'a> From<&'a PairConflict> for ConflictDto<'a> {
+    fn from(c: &'a PairConflict) -> Self {
+        ConflictDto {
+            crm_id: &c.crm_id,
+            resource_name: &c.resource_name,
+            name: &c.name,
+            field: c.conflict.field.as_str(),
+            crm: &c.conflict.crm,
+            google: &c.conflict.google,
+            kept: c.conflict.kept,
+            rule: match c.conflict.rule {
+                ConflictRule::Policy(ConflictPolicy::Newest) => "newest",
+                ConflictRule::Policy(ConflictPolicy::Crm) => "crm",
+                ConflictRule::Policy(ConflictPolicy::Google) => "google",
+                ConflictRule::FirstLink => "firstLink",
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct AmbiguousDto<'a> {
+    side: Side,
+    id: &'a str,
+    name: &'a str,
+    rule: String,
+    /// Why the contact was set aside: the panel words each reason its own way.
+    reason: Ambiguity,
+    candidates: &'a [String],
+}
+
+impl<'a> From<&'a Ambiguous> for AmbiguousDto<'a> {
+    fn from(a: &'a Ambiguous) -> Self {
+        AmbiguousDto {
+            side: a.side,
+            id: &a.id,
+            name: &a.name,
+            rule: a.rule.to_string(),
+            reason: a.reason,
+            candidates: &a.candidates,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct HeldDto<'a> {
+    side: Side,
+    limit: usize,
+    deletions: Vec<OperationDto<'a>>,
+}
+
+impl<'a> From<&'a HeldDeletions> for HeldDto<'a> {
+    fn from(h: &'a HeldDeletions) -> Self {
+        HeldDto {
+            side: h.side,
+            limit: h.limit,
+            deletions: h.deletions.iter().map(OperationDto::from).collect(),
+        }
+    }
+}
+
+/// `Plan` in api.d.ts.
+#[derive(Serialize)]
+pub struct PlanDto<'a> {
+    operations: Vec<OperationDto<'a>>,
+    conflicts: Vec<ConflictDto<'a>>,
+    ambiguous: Vec<AmbiguousDto<'a>>,
+    held: Vec<HeldDto<'a>>,
+    text: String,
+}
+
+impl<'a> From<&'a Plan> for PlanDto<'a> {
+    fn from(p: &'a Plan) -> Self {
+        let mut ops = Vec::new();
+        for c in &p.creates_google {
+            ops.push(OperationDto {
+                op: "create",
+                side: Side::Google,
+                crm_id: Some(&c.crm_id),
+                resource_name: None,
+                name: &c.name,
+                diffs: creation_diffs(&c.contact),
+                reason: None,
+            });
+        }
+        for c in &p.creates_crm {
+            ops.push(OperationDto {
+                op: "create",
+                side: Side::Crm,
+                crm_id: None,
+                resource_name: Some(&c.resource_name),
+                name: &c.name,
+                diffs: creation_diffs(&c.contact),
+                reason: None,
+            });
+        }
+        for l in &p.links {
+            ops.push(OperationDto {
+                op: "link",
+                side: Side::Crm,
+                crm_id: Some(&l.crm_id),
+                resource_name: Some(&l.resource_name),
+                name: &l.name,
+                diffs: Vec::new(),
+                reason: Some(l.rule.to_string()),
+            });
+        }
+        for u in &p.updates {
+            ops.push(OperationDto {
+                op: "update",
+                side: u.side,
+                crm_id: Some(&u.crm_id),
+                resource_name: Some(&u.resource_name),
+                name: &u.name,
+                diffs: u
+                    .diffs
+                    .iter()
+                    .map(|d| DiffOwned {
+                        field: d.field.as_str(),
+                        before: d.before.clone(),
+                        after: d.after.clone(),
+                    })
+                    .collect(),
+                reason: None,
+            });
+        }
+        ops.extend(p.deletes.iter().map(OperationDto::from));
+        for u in &p.unlinks {
+            ops.push(OperationDto {
+                op: "unlink",
+                side: Side::Crm,
+                crm_id: Some(&u.crm_id),
+                resource_name: Some(&u.resource_name),
+                name: &u.name,
+                diffs: Vec::new(),
+                reason: Some(u.reason.to_string()),
+            });
+        }
+        for g in &p.group_adds {
+            for rn in &g.resource_names {
+                ops.push(OperationDto {
+                    op: "addToGroup",
+                    side: Side::Google,
+                    crm_id: None,
+                    resource_name: Some(rn),
+                    name: rn,
+                    diffs: Vec::new(),
+                    reason: Some(g.group.clone()),
+                });
+            }
+        }
+        PlanDto {
+            operations: ops,
+            conflicts: p.conflicts.iter().map(ConflictDto::from).collect(),
+            ambiguous: p.ambiguous.iter().map(AmbiguousDto::from).collect(),
+            held: p.held.iter().map(HeldDto::from).collect(),
+            text: p.to_string(),
+        }
+    }
+}
+
+/// `RunReport` in api.d.ts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportDto<'a> {
+    account_id: &'a str,
+    trigger: Trigger,
+    started_at: &'a str,
+    finished_at: &'a str,
+    ok: bool,
+    created: PerSide,
+    updated: PerSide,
+    deleted: PerSide,
+    linked: usize,
+    unlinked: usize,
+    conflicts: Vec<ConflictDto<'a>>,
+    ambiguous: Vec<AmbiguousDto<'a>>,
+    held: Vec<HeldDto<'a>>,
+    errors: &'a [RunError],
+    requests: &'a Counts,
+}
+
+impl<'a> From<&'a RunReport> for ReportDto<'a> {
+    fn from(r: &'a RunReport) -> Self {
+        ReportDto {
+            account_id: &r.account_id,
+            trigger: r.trigger,
+            started_at: &r.started_at,
+            finished_at: &r.finished_at,
+            ok: r.ok,
+            created: r.created,
+            updated: r.updated,
+            deleted: r.deleted,
+            linked: r.linked,
+            unlinked: r.unlinked,
+            conflicts: r.conflicts.iter().map(ConflictDto::from).collect(),
+            ambiguous: r.ambiguous.iter().map(AmbiguousDto::from).collect(),
+            held: r.held.iter().map(HeldDto::from).collect(),
+            errors: &r.errors,
+            requests: &r.requests,
+        }
+    }
+}
+
+/// `AccountInfo` in api.d.ts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountInfoDto {
+    pub id: String,
+    pub email: String,
+    pub connected: bool,
+    pub enabled: bool,
+    pub links: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_run: Option<serde_json::Value>,
+    pub needs_reconnect: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable: Vec<UnreadableDto>,
+}
+
+/// A stored value of the account that cannot be read.
+#[derive(Serialize)]
+pub struct UnreadableDto {
+    pub key: String,
+    pub message: String,
+}
+
+/// `DisconnectResult` in api.d.ts.
+#[derive(Serialize)]
+pub struct DisconnectDto {
+    pub revoked: bool,
+    pub message: String,
+}
+
+/// `GoogleGroup` in api.d.ts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupDto {
+    pub resource_name: String,
+    pub name: String,
+    pub group_type: String,
+    pub member_count: i64,
+}
+
+impl From<ContactGroup> for GroupDto {
+    fn from(g: ContactGroup) -> Self {
+        GroupDto {
+            name: g.formatted_name.or(g.name).unwrap_or_default(),
+            resource_name: g.resource_name.unwrap_or_default(),
+            group_type: g.group_type.unwrap_or_default(),
+            member_count: g.member_count.unwrap_or(0),
+        }
+    }
+}

@@ -1,0 +1,152 @@
+//! The host codec both ways, natively: a host's contact read into the core and written back as
+//! the host's `CrmContactInput`, and the answers the JS API gives.
+
+use super::*;
+use crate::people::wire::ContactGroup;
+use crate::sync::engine::CrmUpdate;
+use crate::sync::model::Field;
+use serde_json::json;
+
+/// Reads a host contact (JSON) and writes it back as a create's input (compact JSON), or
+/// `error: …` (with the id the report would name).
+fn check(host: Value, expected: &str) {
+    let got = match crm_contact(&host) {
+        Ok(c) => {
+            let input = CrmContactInputDto::new(&c.contact, None, c.status.as_deref());
+            serde_json::to_string(&input).unwrap()
+        }
+        Err(e) => format!("error: {} ({:?})", e.message, e.id),
+    };
+    assert_eq!(got, expected, "host {host}");
+}
+
+#[test]
+fn a_full_host_contact_comes_back_as_the_same_input() {
+    check(
+        json!({
+            "id": "c1", "modifiedAt": "2024-05-01T10:00:00Z", "status": "Lead",
+            "firstName": "Ann", "middleName": "B", "lastName": "Lee", "prefix": "Dr",
+            "suffix": "Jr", "company": "Acme", "title": "CEO", "notes": "met at fair",
+            "birthday": "--12-31",
+            "emails": [{"value": "ann@x.io", "type": "work"}],
+            "phones": [{"value": "+1 555 0100", "type": "mobile", "primary": true}],
+            "addresses": [{"street": "1 Main St", "city": "Springfield", "countryCode": "US",
+                           "type": "home"}]
+        }),
+        r#"{"status":"Lead","firstName":"Ann","middleName":"B","lastName":"Lee","prefix":"Dr","suffix":"Jr","emails":[{"value":"ann@x.io","type":"work"}],"phones":[{"value":"+1 555 0100","type":"mobile","primary":true}],"addresses":[{"street":"1 Main St","extended":null,"city":"Springfield","region":null,"postalCode":null,"country":null,"countryCode":"US","type":"home"}],"birthday":"--12-31","company":"Acme","title":"CEO","notes":"met at fair"}"#,
+    );
+}
+
+#[test]
+fn absent_fields_are_written_as_empty_so_a_create_sets_every_field() {
+    check(
+        json!({"id": "c1", "modifiedAt": "2024-05-01T10:00:00Z"}),
+        r#"{"firstName":"","middleName":"","lastName":"","prefix":"","suffix":"","emails":[],"phones":[],"addresses":[],"birthday":"","company":"","title":"","notes":""}"#,
+    );
+}
+
+#[test]
+fn the_primary_item_is_written_first_and_only_it_is_flagged() {
+    check(
+        json!({"id": "c1", "modifiedAt": "2024-05-01T10:00:00Z",
+               "emails": [{"value": "a@x.io"}, {"value": "b@x.io", "primary": true},
+                          {"value": "c@x.io", "primary": false}]}),
+        r#"{"firstName":"","middleName":"","lastName":"","prefix":"","suffix":"","emails":[{"value":"b@x.io","primary":true},{"value":"a@x.io"},{"value":"c@x.io"}],"phones":[],"addresses":[],"birthday":"","company":"","title":"","notes":""}"#,
+    );
+}
+
+#[test]
+fn a_bad_contact_names_its_field_and_keeps_its_id() {
+    check(
+        json!({"id": "c1", "modifiedAt": "yesterday"}),
+        r#"error: modifiedAt: yesterday (Some("c1"))"#,
+    );
+    check(
+        json!({"id": "c2", "modifiedAt": "2024-05-01T10:00:00Z", "birthday": "31/12"}),
+        r#"error: birthday: birthday "31/12" is not a date (expected YYYY-MM-DD or --MM-DD) (Some("c2"))"#,
+    );
+    check(
+        json!({"id": " ", "modifiedAt": "2024-05-01T10:00:00Z"}),
+        r#"error: id: empty (Some(" "))"#,
+    );
+}
+
+#[test]
+fn an_unreadable_item_is_reported_with_its_id_when_it_has_one() {
+    check(
+        json!({"id": "c3", "modifiedAt": "2024-05-01T10:00:00Z", "emails": "a@x.io"}),
+        r#"error: invalid type: string "a@x.io", expected a sequence (Some("c3"))"#,
+    );
+    check(
+        json!({"modifiedAt": "2024-05-01T10:00:00Z"}),
+        "error: missing field `id` (None)",
+    );
+    check(
+        json!(42),
+        "error: invalid type: integer `42`, expected struct CrmContactDto (None)",
+    );
+}
+
+#[test]
+fn an_update_writes_only_its_fields_and_the_modified_time_it_saw() {
+    let c = crm_contact(&json!({
+        "id": "c1", "modifiedAt": "2024-05-01T10:00:00Z",
+        "firstName": "Ann", "company": "Acme", "phones": [{"value": "+1 555 0100"}]
+    }))
+    .unwrap();
+    let u = CrmUpdate {
+        id: c.id.clone(),
+        contact: c.contact,
+        fields: vec![Field::Company, Field::Phones],
+        status: None,
+        if_modified_at: Some(c.modified_at),
+    };
+    assert_eq!(
+        serde_json::to_string(&CrmUpdateDto::from(&u)).unwrap(),
+        r#"{"id":"c1","fields":{"phones":[{"value":"+1 555 0100"}],"company":"Acme"},"ifModifiedAt":"2024-05-01T10:00:00Z"}"#
+    );
+}
+
+#[test]
+fn a_changes_page_reads_its_defaults() {
+    let p = ChangesPage::from_json(json!({"cursor": "7"})).unwrap();
+    assert_eq!(
+        (
+            p.items.len(),
+            p.deleted_ids.len(),
+            p.cursor.as_str(),
+            p.more
+        ),
+        (0, 0, "7", false)
+    );
+    assert_eq!(
+        ChangesPage::from_json(json!({"items": []}))
+            .err()
+            .as_deref(),
+        Some("missing field `cursor`")
+    );
+}
+
+#[test]
+fn a_google_group_is_named_by_its_formatted_name() {
+    let g = ContactGroup::from_json(json!({
+        "resourceName": "contactGroups/myContacts", "name": "myContacts",
+        "formattedName": "My Contacts", "groupType": "SYSTEM_CONTACT_GROUP", "memberCount": 3
+    }))
+    .unwrap();
+    assert_eq!(
+        serde_json::to_string(&GroupDto::from(g)).unwrap(),
+        r#"{"resourceName":"contactGroups/myContacts","name":"My Contacts","groupType":"SYSTEM_CONTACT_GROUP","memberCount":3}"#
+    );
+}
+
+#[test]
+fn an_empty_plan_answers_empty_lists_and_its_text() {
+    let p = crate::sync::plan::Plan::default();
+    let v = serde_json::to_value(PlanDto::from(&p)).unwrap();
+    assert_eq!(
+        v,
+        json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [],
+               "text": p.to_string()})
+    );
+}

@@ -1,0 +1,399 @@
+//! Runs: the engine driven under the account's lock (its requests sent, its host calls made, its
+//! journal and state saved), previews, the run log and backups.
+
+use super::plugin::{account_id, Meta, Plugin};
+use super::storage::{self, key};
+use super::{host, js, lock, Failure, Result};
+use crate::dto::ReportDto;
+use crate::json_struct;
+use crate::people::request::ListConnections;
+use crate::people::time::format_rfc3339;
+use crate::store;
+use crate::store::Loaded;
+use crate::sync::engine::RunReport;
+use crate::sync::engine::{
+    Action, CrmCall, Engine, Input, RunConfig, RunError, RunResult, Trigger,
+};
+use crate::sync::plan::{Plan, Scope};
+use crate::sync::ErrorCode;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A run's trigger as scope: the seeds' buttons.
+fn trigger_of(scope: &Scope) -> Trigger {
+    match scope {
+        Scope::All => Trigger::Manual,
+        Scope::Contacts { .. } => Trigger::BulkAction,
+        Scope::PushAll => Trigger::Push,
+        Scope::PullAll => Trigger::Pull,
+    }
+}
+
+/// Whether a host call writes to the CRM.
+fn crm_writes(call: &CrmCall) -> bool {
+    matches!(
+        call,
+        CrmCall::Create { .. } | CrmCall::Update { .. } | CrmCall::Remove { .. }
+    )
+}
+
+impl Plugin {
+    /// Runs the engine for one account under its lock. `Ok` carries the result even when the
+    /// run met errors (a state that could not be saved among them); an auth failure is a
+    /// `Failure` (after the run is logged).
+    async fn run(
+        &self,
+        account: &str,
+        scope: Scope,
+        trigger: Trigger,
+        confirm_deletions: bool,
+        preview_only: bool,
+        on_progress: &JsValue,
+    ) -> Result<RunResult> {
+        let email = self.known(account).await?;
+        let id = account_id(&email);
+        let settings = self.settings(&id).await?;
+        if !settings.enabled {
+            return Err(Failure::new(
+                ErrorCode::Disabled,
+                format!("sync is turned off for {email}"),
+            ));
+        }
+        self.token(&id).await?;
+        let lock = lock::acquire(self.host(), &id).await?;
+        // Confirming held deletions changes nothing here: the engine decides how it lists
+        // (`engine::lists_google_in_full`).
+        let Loaded {
+            state, mut stored, ..
+        } = storage::load_state(self.host(), &id).await?;
+        let journal_key = key(&id, "journal");
+        let journal = if preview_only {
+            None
+        } else {
+            match storage::get(self.host(), &journal_key).await? {
+                None => None,
+                Some(text) => Some(
+                    store::unwrap(&journal_key, &text)
+                        .map_err(storage::unreadable)?
+                        .to_string(),
+                ),
+            }
+        };
+        let config = RunConfig {
+            scope,
+            trigger,
+            confirm_deletions,
+            preview_only,
+            instance_id: self.inner.instance_id.clone(),
+            people_api_base: self.inner.api.base_url().to_string(),
+            seed: js::random_u64(),
+            account_id: id.clone(),
+            crm_change_feed: super::host::has_change_feed(self.host()),
+            capabilities: super::host::capabilities(self.host())?,
+        };
+        let mut engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
+        let ui = js::get(self.host(), "ui");
+        // The engine clears the journal when its writes are done; the journal is removed only
+        // once the state that records those writes is saved, so a save that fails leaves it for
+        // the next run to recover from.
+        let mut clear_journal = false;
+        let mut journal_failed = None;
+        let mut taken = false;
+        loop {
+            match engine.poll(js::now()) {
+                // Another tab took the account over: stop before writing, as a closed tab
+                // would, and leave the state and the journal to the tab that holds it.
+                Action::Http(req) if req.wire().method != "GET" && lock.lost().await => {
+                    taken = true;
+                    break;
+                }
+                Action::Crm(ref call) if crm_writes(call) && lock.lost().await => {
+                    taken = true;
+                    break;
+                }
+                Action::Http(req) => {
+                    let input = match self.google(&id, &req).await {
+                        Ok(a) => Input::Http {
+                            status: a.status,
+                            retry_after_ms: a.retry_after_ms,
+                            body: a.body,
+                        },
+                        Err(message) => Input::HttpFailed { message },
+                    };
+                    engine.handle(input, js::now());
+                }
+                Action::Crm(call) => {
+                    let input = host::crm(self.host(), &call, self.inner.host_timeout_ms).await;
+                    engine.handle(input, js::now());
+                }
+                Action::SaveJournal(j) => {
+                    // The engine cannot do without the journal's answer; a storage failure only
+                    // weakens crash safety, so the run goes on and reports it.
+                    let saved = match j {
+                        Some(text) => {
+                            clear_journal = false;
+                            storage::set(self.host(), &journal_key, &store::wrap(&text)).await
+                        }
+                        None => {
+                            clear_journal = true;
+                            Ok(())
+                        }
+                    };
+                    if let Err(f) = saved {
+                        journal_failed = Some(f);
+                    }
+                    engine.handle(Input::Saved, js::now());
+                }
+                Action::Sleep { until } => js::sleep(until - js::now()).await,
+                Action::Progress { done, total, phase } => {
+                    let p = js::object();
+                    js::set(&p, "done", &JsValue::from(done as u32));
+                    js::set(&p, "total", &JsValue::from(total as u32));
+                    js::set(&p, "phase", &JsValue::from_str(phase));
+                    if on_progress.is_function() {
+                        let f: &js_sys::Function = on_progress.unchecked_ref();
+                        let _ = f.call1(&JsValue::NULL, &p);
+                    }
+                    let q = js::object();
+                    js::set(&q, "done", &JsValue::from(done as u32));
+                    js::set(&q, "total", &JsValue::from(total as u32));
+                    js::set(&q, "label", &JsValue::from_str(phase));
+                    let _ = js::call(&ui, "progress", &[&q]);
+                }
+                Action::Done => break,
+            }
+        }
+        let _ = js::call(&ui, "progress", &[&JsValue::NULL]);
+        if taken {
+            return Err(lock::taken());
+        }
+        let mut result = engine.finish();
+        if !preview_only {
+            let mut failures = Vec::new();
+            if let Some(f) = journal_failed {
+                failures.push(format!("the run journal could not be saved: {}", f.message));
+            }
+            match storage::save_state(self.host(), &id, &result.state, &mut stored).await {
+                Ok(()) if clear_journal => {
+                    if let Err(f) = storage::remove(self.host(), &journal_key).await {
+                        // The next run finds the journal and lists Google in full: slower, safe.
+                        failures.push(format!(
+                            "the run journal could not be cleared: {}",
+                            f.message
+                        ));
+                    }
+                }
+                Ok(()) => {}
+                Err(f) => failures.push(format!(
+                    "the sync state could not be saved ({}); the next run lists both sides in \
+                     full and links again what this one did",
+                    f.message
+                )),
+            }
+            for message in failures {
+                result.report.ok = false;
+                result.report.errors.push(RunError {
+                    code: ErrorCode::HostError,
+                    message,
+                    contact: None,
+                });
+            }
+            let logged =
+                storage::append_run(self.host(), &id, &ReportDto::from(&result.report)).await;
+            let meta = Meta {
+                last_run_at: Some(js::now()),
+                links: result.state.links.len(),
+            };
+            let meta_saved = storage::set_json(self.host(), &key(&id, "meta"), &meta).await;
+            if let Err(f) = logged.and(meta_saved) {
+                // The run is over and its report is in hand: the caller hears of it there.
+                result.report.ok = false;
+                result.report.errors.push(RunError {
+                    code: ErrorCode::HostError,
+                    message: format!("the run log could not be saved: {}", f.message),
+                    contact: None,
+                });
+            }
+        }
+        lock.release().await;
+        if let Some(e) = result
+            .report
+            .errors
+            .iter()
+            .find(|e| e.code == ErrorCode::AuthFailed)
+        {
+            self.inner.tokens.borrow_mut().remove(&id);
+            return Err(Failure::new(ErrorCode::AuthFailed, e.message.clone()));
+        }
+        if preview_only && result.plan.is_none() {
+            let e = result.report.errors.first();
+            return Err(Failure::new(
+                e.map_or(ErrorCode::GoogleError, |e| e.code),
+                e.map_or_else(
+                    || "the preview could not be made".into(),
+                    |e| e.message.clone(),
+                ),
+            ));
+        }
+        Ok(result)
+    }
+
+    /// The plan of a run that would happen now.
+    pub async fn preview(&self, account: &str, scope: Scope) -> Result<Plan> {
+        let trigger = trigger_of(&scope);
+        let r = self
+            .run(account, scope, trigger, false, true, &JsValue::UNDEFINED)
+            .await?;
+        r.plan
+            .ok_or_else(|| Failure::new(ErrorCode::GoogleError, "the preview could not be made"))
+    }
+
+    /// The report of a run.
+    pub async fn sync(
+        &self,
+        account: &str,
+        scope: Scope,
+        trigger: Option<Trigger>,
+        confirm_deletions: bool,
+        on_progress: &JsValue,
+    ) -> Result<RunReport> {
+        let trigger = trigger.unwrap_or_else(|| trigger_of(&scope));
+        let r = self
+            .run(
+                account,
+                scope,
+                trigger,
+                confirm_deletions,
+                false,
+                on_progress,
+            )
+            .await?;
+        Ok(r.report)
+    }
+
+    /// The chosen contacts, both ways, in every enabled account: a report for each.
+    pub async fn sync_selected(
+        &self,
+        ids: Vec<String>,
+        trigger: Trigger,
+    ) -> Result<Vec<RunReport>> {
+        let mut out = Vec::new();
+        for email in self.emails().await? {
+            let id = account_id(&email);
+            if !self.settings(&id).await?.enabled {
+                continue;
+            }
+            let scope = Scope::Contacts { ids: ids.clone() };
+            out.push(
+                self.sync(&id, scope, Some(trigger), false, &JsValue::UNDEFINED)
+                    .await?,
+            );
+        }
+        if out.is_empty() {
+            return Err(Failure::new(
+                ErrorCode::NotConnected,
+                "connect a Google account (and turn its sync on) first",
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Forgets links, sync token, cache and journal; the next run matches again (by the link
+    /// tags first), so nothing is duplicated.
+    pub async fn reset_sync_data(&self, account: &str) -> Result<()> {
+        let id = account_id(&self.known_or_named(account).await?);
+        let lock = lock::acquire(self.host(), &id).await?;
+        // Deleted unread, so a state in any condition can be reset. The target group is found
+        // again by its name.
+        let mut keys = store::state_keys(&id);
+        keys.push(key(&id, "journal"));
+        // Values beside the state that cannot be read go too: they would block the account
+        // with no other way out. Readable ones are kept.
+        if matches!(self.settings(&id).await, Err(f) if f.code == ErrorCode::InvalidState) {
+            keys.push(key(&id, "settings"));
+        }
+        if matches!(storage::runs(self.host(), &id).await, Err(f) if f.code == ErrorCode::InvalidState)
+        {
+            keys.push(key(&id, "runs"));
+        }
+        storage::remove_all(self.host(), &keys).await?;
+        let meta = Meta {
+            links: 0,
+            ..self.meta(&id).await.unwrap_or_default()
+        };
+        storage::set_json(self.host(), &key(&id, "meta"), &meta).await?;
+        lock.release().await;
+        Ok(())
+    }
+
+    /// `RunReport[]`, newest first.
+    pub async fn runs(&self, account: &str) -> Result<Vec<serde_json::Value>> {
+        let id = account_id(&self.known(account).await?);
+        storage::runs(self.host(), &id).await
+    }
+
+    /// Both sides in scope and the link table, as JSON text.
+    pub async fn backup(&self, account: &str) -> Result<String> {
+        let email = self.known(account).await?;
+        let id = account_id(&email);
+        let settings = self.settings(&id).await?;
+        let mut crm = Vec::new();
+        let mut page: Option<String> = None;
+        loop {
+            let p = host::list_page(
+                self.host(),
+                settings.crm_view_id.as_deref(),
+                page.as_deref(),
+                1000,
+                self.inner.host_timeout_ms,
+            )
+            .await
+            .map_err(Failure::host)?;
+            crm.extend(p.items);
+            match p.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => page = Some(t),
+                None => break,
+            }
+        }
+        struct Page {
+            connections: Vec<serde_json::Value>,
+            next_page_token: Option<String>,
+        }
+        json_struct!(Page {
+            connections: "connections" or default,
+            next_page_token: "nextPageToken",
+        });
+        let mut google = Vec::new();
+        let mut q = ListConnections {
+            request_sync_token: false,
+            ..ListConnections::default()
+        };
+        loop {
+            let req = self.inner.api.list_connections(&q);
+            let page: Page = self.google_json(&id, &req).await?;
+            google.extend(page.connections);
+            match page.next_page_token.filter(|t| !t.is_empty()) {
+                Some(t) => q.page_token = Some(t),
+                None => break,
+            }
+        }
+        let state = storage::load_state(self.host(), &id).await?.state;
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Backup<'a> {
+            account: &'a str,
+            taken_at: String,
+            crm: Vec<serde_json::Value>,
+            google: Vec<serde_json::Value>,
+            links: Vec<&'a crate::sync::state::Link>,
+        }
+        let b = Backup {
+            account: &email,
+            taken_at: format_rfc3339(js::now()),
+            crm,
+            google,
+            links: state.links.values().collect(),
+        };
+        serde_json::to_string(&b).map_err(|e| Failure::new(ErrorCode::InvalidState, e.to_string()))
+    }
+}
