@@ -243,6 +243,30 @@ pub struct NetFault {
     pub kind: NetKind,
 }
 
+impl NetFault {
+    /// Google does the work for the next `count` requests to `url`, and the answers are lost.
+    pub fn lose(url: &'static str, count: usize) -> NetFault {
+        NetFault {
+            url,
+            count,
+            kind: NetKind::LoseAnswer,
+        }
+    }
+
+    /// The next `count` requests to `url` get this answer instead of Google's.
+    pub fn answer(url: &'static str, count: usize, status: u16, body: &'static str) -> NetFault {
+        NetFault {
+            url,
+            count,
+            kind: NetKind::Answer {
+                status,
+                retry_after_ms: None,
+                body,
+            },
+        }
+    }
+}
+
 pub enum NetKind {
     /// Google does the work, and the answer is lost on the way back.
     LoseAnswer,
@@ -504,6 +528,69 @@ impl World {
     pub fn renew_token(&mut self) {
         self.token = self.em.mint_token(self.account, "contacts");
     }
+
+    /// Runs and checks that the run reported no error.
+    pub fn run_ok(&mut self) -> RunResult {
+        let r = self.run();
+        assert!(r.report.ok, "{:?}", r.report.errors);
+        r
+    }
+
+    /// Runs once more and checks that the run writes nothing, on either side.
+    pub fn settled(&mut self) {
+        let r = self.run_ok();
+        assert_eq!(
+            writes(&r),
+            0,
+            "a second run writes: {:?}",
+            r.plan.map(|p| p.to_string())
+        );
+    }
+
+    /// Adds a contact to the CRM, modified now; returns its id.
+    pub fn crm_add(&mut self, contact: Contact) -> String {
+        let now = self.now();
+        self.crm.add(contact, now)
+    }
+
+    /// The user edits CRM contact `id` now.
+    pub fn crm_edit(&mut self, id: &str, edit: impl FnOnce(&mut Contact)) {
+        let now = self.now();
+        let c = self.crm.contacts.get_mut(id).expect("CRM contact");
+        edit(&mut c.contact);
+        c.modified_at = now;
+    }
+
+    /// The resource name of the Google person linked to CRM contact `id`.
+    pub fn resource_name(&self, id: &str) -> String {
+        self.state.links[id].resource_name.clone()
+    }
+
+    /// The Google person linked to CRM contact `id`.
+    pub fn twin(&self, id: &str) -> Value {
+        let rn = self.resource_name(id);
+        self.google()
+            .into_iter()
+            .find(|g| g["resourceName"] == rn.as_str())
+            .expect("linked person")
+    }
+
+    /// The user edits a person in Google a minute later: `fields` (an update mask) set to
+    /// `values`, over the etag Google has now.
+    pub fn google_edit(&self, rn: &str, fields: &str, mut values: Value) {
+        let g = self.google_request(
+            "GET",
+            &format!("/v1/{rn}?personFields=metadata,{fields}"),
+            None,
+        );
+        self.em.advance_clock(60_000);
+        values["etag"] = g["etag"].clone();
+        self.google_request(
+            "PATCH",
+            &format!("/v1/{rn}:updateContact?updatePersonFields={fields}"),
+            Some(values),
+        );
+    }
 }
 
 pub fn person(given: &str, family: &str, email: &str) -> Contact {
@@ -528,4 +615,15 @@ pub fn with_phone(mut c: Contact, phone: &str) -> Contact {
         primary: false,
     });
     c
+}
+
+/// How many contacts a run created, updated or deleted, on both sides.
+pub fn writes(r: &RunResult) -> usize {
+    let x = &r.report;
+    x.created.crm
+        + x.created.google
+        + x.updated.crm
+        + x.updated.google
+        + x.deleted.crm
+        + x.deleted.google
 }
