@@ -1021,14 +1021,8 @@ fn one_mutated_answer(seed: u64, tally: &mut Runs) -> Result<(), TestCaseError> 
         prop_assert!(r.is_some(), "a clean run never ended");
     }
     let last = drive(&mut w, &mut |_, _| {}).expect("a clean run ends");
-    let writes = last.report.created.crm
-        + last.report.created.google
-        + last.report.updated.crm
-        + last.report.updated.google
-        + last.report.deleted.crm
-        + last.report.deleted.google;
     prop_assert_eq!(
-        writes,
+        writes(&last),
         0,
         "a run after two clean ones still wrote: {:?}",
         last.report
