@@ -2,7 +2,7 @@
 //! renaming and deleting groups, and moving contacts in and out of them.
 
 use super::{body, Query};
-use crate::account::{Group, ADDABLE_SYSTEM_GROUPS};
+use crate::account::{Account, Group, ADDABLE_SYSTEM_GROUPS};
 use crate::emulator::{State, SYNC_TOKEN_LIFETIME_MS};
 use crate::error::{ApiError, ApiResult};
 use crate::http::{Request, Response};
@@ -93,33 +93,9 @@ pub(super) fn create_group(st: &mut State, a: usize, req: &Request) -> ApiResult
     let now = st.now();
     let b = body(req, "CreateContactGroupRequest", "")?;
     let fields = group_fields(b.get("readGroupFields").and_then(Value::as_str))?;
-    let name = b
-        .pointer("/contactGroup/name")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .to_string();
-    if name.is_empty() {
-        return Err(ApiError::invalid("Contact group name must not be empty."));
-    }
-    let acct = &st.accounts[a];
-    if acct
-        .groups
-        .iter()
-        .any(|g| g.name == name || g.formatted == name)
-    {
-        return Err(ApiError::new(
-            409,
-            "ALREADY_EXISTS",
-            "Contact group name already exists.",
-        ));
-    }
+    let name = new_name(&b, &st.accounts[a], None)?;
     let id = format!("{:x}", st.rng.next_u64() >> 4);
-    let client_data = b
-        .pointer("/contactGroup/clientData")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let client_data = client_data(&b);
     let acct = &mut st.accounts[a];
     acct.seq += 1;
     let g = Group {
@@ -152,47 +128,14 @@ pub(super) fn update_group(
         .unwrap_or("name")
         .to_string();
     let acct = &mut st.accounts[a];
-    let i = acct
-        .groups
-        .iter()
-        .position(|g| g.id == id)
-        .ok_or_else(ApiError::not_found)?;
-    if acct.groups[i].system {
-        return Err(ApiError::invalid(
-            "System contact groups cannot be updated.",
-        ));
-    }
+    let i = user_group(acct, &id, "updated")?;
     if upd.split(',').any(|f| f.trim() == "name") {
-        let name = b
-            .pointer("/contactGroup/name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .trim()
-            .to_string();
-        if name.is_empty() {
-            return Err(ApiError::invalid("Contact group name must not be empty."));
-        }
-        if acct
-            .groups
-            .iter()
-            .enumerate()
-            .any(|(j, g)| j != i && (g.name == name || g.formatted == name))
-        {
-            return Err(ApiError::new(
-                409,
-                "ALREADY_EXISTS",
-                "Contact group name already exists.",
-            ));
-        }
+        let name = new_name(&b, acct, Some(i))?;
         acct.groups[i].formatted = name.clone();
         acct.groups[i].name = name;
     }
     if upd.split(',').any(|f| f.trim() == "clientData") {
-        acct.groups[i].client_data = b
-            .pointer("/contactGroup/clientData")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        acct.groups[i].client_data = client_data(&b);
     }
     acct.seq += 1;
     acct.groups[i].seq = acct.seq;
@@ -208,16 +151,7 @@ pub(super) fn delete_group(st: &mut State, a: usize, q: &Query, id: String) -> A
     let now = st.now();
     let delete_contacts = q.bool("deleteContacts")?;
     let acct = &mut st.accounts[a];
-    let i = acct
-        .groups
-        .iter()
-        .position(|g| g.id == id)
-        .ok_or_else(ApiError::not_found)?;
-    if acct.groups[i].system {
-        return Err(ApiError::invalid(
-            "System contact groups cannot be deleted.",
-        ));
-    }
+    let i = user_group(acct, &id, "deleted")?;
     acct.groups.remove(i);
     let members: Vec<u64> = acct
         .persons
@@ -304,4 +238,54 @@ pub(super) fn modify_members(
         out["canNotRemoveLastContactGroupResourceNames"] = json!(last);
     }
     Ok(Response::json(200, &out))
+}
+
+/// The index of the user group `id`: a system group cannot be `done` ("updated", "deleted").
+fn user_group(acct: &Account, id: &str, done: &str) -> ApiResult<usize> {
+    let i = acct
+        .groups
+        .iter()
+        .position(|g| g.id == id)
+        .ok_or_else(ApiError::not_found)?;
+    if acct.groups[i].system {
+        return Err(ApiError::invalid(format!(
+            "System contact groups cannot be {done}."
+        )));
+    }
+    Ok(i)
+}
+
+/// The name a request body gives a group: trimmed, not empty, and no other group's (`renamed`
+/// is the group being renamed, which may keep its own).
+fn new_name(b: &Value, acct: &Account, renamed: Option<usize>) -> ApiResult<String> {
+    let name = b
+        .pointer("/contactGroup/name")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    if name.is_empty() {
+        return Err(ApiError::invalid("Contact group name must not be empty."));
+    }
+    if acct
+        .groups
+        .iter()
+        .enumerate()
+        .any(|(j, g)| Some(j) != renamed && (g.name == name || g.formatted == name))
+    {
+        return Err(ApiError::new(
+            409,
+            "ALREADY_EXISTS",
+            "Contact group name already exists.",
+        ));
+    }
+    Ok(name)
+}
+
+/// The client data a request body gives a group.
+fn client_data(b: &Value) -> Vec<Value> {
+    b.pointer("/contactGroup/clientData")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default()
 }

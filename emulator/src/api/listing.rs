@@ -56,20 +56,8 @@ pub(super) fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult
         return sorted_listing(acct, q, mask, size, sort, page_hash);
     }
 
-    let (cursor, upper, incremental, sync_issue) = match q
-        .one("pageToken")
-        .filter(|s| !s.is_empty())
-    {
-        Some(t) => {
-            let v = decode_token(PAGE, t, 5)
-                .ok_or_else(|| ApiError::invalid("Page token is invalid."))?;
-            if v[2] != page_hash {
-                return Err(ApiError::invalid(
-                    "Parameters provided to people.connections.list must match the call that provided the page token.",
-                ));
-            }
-            (v[0], v[1], v[3] == 1, v[4])
-        }
+    let (cursor, upper, incremental, sync_issue) = match page_token(q, PAGE, 5, page_hash)? {
+        Some(v) => (v[0], v[1], v[3] == 1, v[4]),
         None => match sync_token {
             Some(t) => {
                 let v = decode_token(SYNC, t, 3)
@@ -154,19 +142,7 @@ fn sorted_listing(
     sort: &str,
     hash: u64,
 ) -> ApiResult<Response> {
-    let offset = match q.one("pageToken").filter(|s| !s.is_empty()) {
-        Some(t) => {
-            let v = decode_token(SORTED_PAGE, t, 2)
-                .ok_or_else(|| ApiError::invalid("Page token is invalid."))?;
-            if v[1] != hash {
-                return Err(ApiError::invalid(
-                    "Parameters provided to people.connections.list must match the call that provided the page token.",
-                ));
-            }
-            v[0] as usize
-        }
-        None => 0,
-    };
+    let offset = page_token(q, SORTED_PAGE, 2, hash)?.map_or(0, |v| v[0] as usize);
     let mut people: Vec<_> = acct.persons.values().collect();
     match sort {
         "LAST_MODIFIED_DESCENDING" => people.sort_by_key(|p| std::cmp::Reverse(p.seq)),
@@ -205,4 +181,22 @@ fn sorted_listing(
         out["nextPageToken"] = json!(encode_token(SORTED_PAGE, &[offset as u64 + size, hash]));
     }
     Ok(Response::json(200, &out))
+}
+
+/// The call's page token of `kind`, if it has one: its `len` values, of which the third (a full
+/// or incremental page) or the second (a sorted page) is the hash of the parameters it was
+/// issued for, which must be this call's.
+fn page_token(q: &Query, kind: u8, len: usize, hash: u64) -> ApiResult<Option<Vec<u64>>> {
+    let Some(t) = q.one("pageToken").filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let v =
+        decode_token(kind, t, len).ok_or_else(|| ApiError::invalid("Page token is invalid."))?;
+    let hash_at = if kind == SORTED_PAGE { 1 } else { 2 };
+    if v[hash_at] != hash {
+        return Err(ApiError::invalid(
+            "Parameters provided to people.connections.list must match the call that provided the page token.",
+        ));
+    }
+    Ok(Some(v))
 }

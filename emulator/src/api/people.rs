@@ -44,7 +44,7 @@ pub(super) fn batch_get(st: &State, a: usize, q: &Query) -> ApiResult<Response> 
                 person::parse_resource_name(n).and_then(|id| render_person(acct, id, mask))
             };
             match found {
-                Some(p) => json!({"httpStatusCode": 200, "person": p, "requestedResourceName": n, "status": {}}),
+                Some(p) => item_ok(Some(p), n),
                 None => json!({"httpStatusCode": 404, "requestedResourceName": n,
                     "status": ApiError::not_found().status_json()}),
             }
@@ -114,14 +114,7 @@ pub(super) fn batch_create(st: &mut State, a: usize, req: &Request) -> ApiResult
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    if contacts.is_empty() {
-        return Err(ApiError::invalid("contacts must not be empty."));
-    }
-    if contacts.len() > 200 {
-        return Err(ApiError::invalid(
-            "Too many contacts in the batch request: at most 200 are allowed.",
-        ));
-    }
+    batch_len(contacts.len(), "contacts", 200)?;
     let mask = batch_read_mask(&b)?;
     // Validate everything before the first write so a bad item commits nothing.
     for c in &contacts {
@@ -140,10 +133,7 @@ pub(super) fn batch_create(st: &mut State, a: usize, req: &Request) -> ApiResult
     let acct = &st.accounts[a];
     let created: Vec<Value> = ids
         .iter()
-        .map(|id| {
-            json!({"httpStatusCode": 200, "person": render_person(acct, *id, mask),
-            "requestedResourceName": person::resource_name(*id), "status": {}})
-        })
+        .map(|id| item_ok(render_person(acct, *id, mask), &person::resource_name(*id)))
         .collect();
     Ok(Response::json(200, &json!({ "createdPeople": created })))
 }
@@ -162,14 +152,7 @@ pub(super) fn batch_update(
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    if contacts.is_empty() {
-        return Err(ApiError::invalid("contacts must not be empty."));
-    }
-    if contacts.len() > 200 {
-        return Err(ApiError::invalid(
-            "Too many contacts in the batch request: at most 200 are allowed.",
-        ));
-    }
+    batch_len(contacts.len(), "contacts", 200)?;
     let upd = person::parse_mask(
         b.get("updateMask").and_then(Value::as_str),
         "updateMask",
@@ -193,11 +176,7 @@ pub(super) fn batch_update(
     let acct = &st.accounts[a];
     let mut result = Map::new();
     for (name, id, _) in &items {
-        result.insert(
-            name.clone(),
-            json!({"httpStatusCode": 200, "person": render_person(acct, *id, mask),
-            "requestedResourceName": name, "status": {}}),
-        );
+        result.insert(name.clone(), item_ok(render_person(acct, *id, mask), name));
     }
     Ok(Response::json(200, &json!({ "updateResult": result })))
 }
@@ -213,14 +192,7 @@ pub(super) fn batch_delete(st: &mut State, a: usize, req: &Request) -> ApiResult
         .flatten()
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
-    if names.is_empty() {
-        return Err(ApiError::invalid("resourceNames must not be empty."));
-    }
-    if names.len() > 500 {
-        return Err(ApiError::invalid(
-            "Too many resourceNames in the batch request: at most 500 are allowed.",
-        ));
-    }
+    batch_len(names.len(), "resourceNames", 500)?;
     let mut ids = Vec::new();
     for n in &names {
         let id = contact_id(n)?;
@@ -235,4 +207,22 @@ pub(super) fn batch_delete(st: &mut State, a: usize, req: &Request) -> ApiResult
         st.accounts[a].delete(id, now)?;
     }
     Ok(Response::json(200, &json!({})))
+}
+
+/// A batch write holds one to `max` items under `what`.
+fn batch_len(len: usize, what: &str, max: usize) -> ApiResult<()> {
+    if len == 0 {
+        return Err(ApiError::invalid(format!("{what} must not be empty.")));
+    }
+    if len > max {
+        return Err(ApiError::invalid(format!(
+            "Too many {what} in the batch request: at most {max} are allowed."
+        )));
+    }
+    Ok(())
+}
+
+/// One person's entry in a batch answer, found and read with the batch's mask.
+fn item_ok(person: Option<Value>, requested: &str) -> Value {
+    json!({"httpStatusCode": 200, "person": person, "requestedResourceName": requested, "status": {}})
 }
