@@ -553,6 +553,13 @@ impl World {
         self.crm.add(contact, now)
     }
 
+    /// Adds `n` people of family `family` to the CRM: P0 … Pn-1, with emails p0@x.io ….
+    pub fn crm_add_people(&mut self, n: usize, family: &str) {
+        for i in 0..n {
+            self.crm_add(person(&format!("P{i}"), family, &format!("p{i}@x.io")));
+        }
+    }
+
     /// The user edits CRM contact `id` now.
     pub fn crm_edit(&mut self, id: &str, edit: impl FnOnce(&mut Contact)) {
         let now = self.now();

@@ -46,17 +46,10 @@ fn google_makes_cto(w: &World, rn: &str) {
     );
 }
 
-/// Adds `n` people of family `family` to the CRM.
-fn add_people(w: &mut World, n: usize, family: &str) {
-    for i in 0..n {
-        w.crm_add(person(&format!("P{i}"), family, &format!("p{i}@x.io")));
-    }
-}
-
 #[test]
 fn a_batch_create_whose_answer_was_lost_is_looked_up_by_tag_not_sent_again() {
     let mut w = World::new();
-    add_people(&mut w, 3, "Lee");
+    w.crm_add_people(3, "Lee");
     w.net.push(NetFault::lose("batchCreateContacts", 1));
     let r = w.run_ok();
     assert_eq!(w.google().len(), 3, "no copy sent twice");
@@ -69,7 +62,7 @@ fn a_batch_create_whose_answer_was_lost_is_looked_up_by_tag_not_sent_again() {
 #[test]
 fn creates_whose_answers_keep_getting_lost_are_left_in_the_journal_and_found_next_run() {
     let mut w = World::new();
-    add_people(&mut w, 3, "Lee");
+    w.crm_add_people(3, "Lee");
     // The creates land, then every look-up fails: the run cannot tell whether they exist.
     w.net.push(NetFault::lose("batchCreateContacts", 1));
     w.net.push(NetFault::answer(
@@ -515,7 +508,7 @@ fn a_second_tab_with_older_state_links_what_the_first_created_instead_of_creatin
     w.run();
     // Two tabs hold the same saved state; contacts are added to the CRM.
     let before = w.state.clone();
-    add_people(&mut w, 3, "Ng");
+    w.crm_add_people(3, "Ng");
     // The first tab syncs them; the second runs from the state it loaded before.
     let r = w.run();
     assert_eq!(r.report.created.google, 3);

@@ -29,11 +29,7 @@ fn given(p: &Value) -> String {
 #[test]
 fn a_first_sync_of_450_crm_contacts_sends_3_batch_creates_and_a_second_run_one_listing() {
     let mut w = World::new();
-    for i in 0..450 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(450, "Lee");
     let r = w.run_ok();
     assert_eq!(r.report.created.google, 450);
     assert_eq!(w.google().len(), 450);
@@ -149,11 +145,7 @@ fn the_crm_deletion_policy_delete_removes_the_google_contact() {
 #[test]
 fn an_expired_sync_token_means_a_full_listing_without_deletions_or_duplicates() {
     let mut w = World::new();
-    for i in 0..5 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(5, "Lee");
     w.run();
     w.em.advance_clock(8 * 86_400_000);
     w.renew_token();
@@ -167,11 +159,7 @@ fn an_expired_sync_token_means_a_full_listing_without_deletions_or_duplicates() 
 #[test]
 fn server_errors_are_retried_and_the_run_completes() {
     let mut w = World::new();
-    for i in 0..3 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(3, "Lee");
     w.em.add_faults(vec![FaultRule {
         method: "batchCreateContacts".into(),
         kind: FaultKind::Status { status: 503 },
@@ -209,11 +197,7 @@ fn a_spurious_etag_mismatch_is_reread_and_resent() {
 #[test]
 fn a_run_interrupted_after_its_creates_reached_google_does_not_create_them_twice() {
     let mut w = World::new();
-    for i in 0..250 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(250, "Lee");
     // Actions: group list, group create, listing, CRM list, journal, two batch creates: stop
     // right after the first batch create was answered.
     let stopped = w.run_with(Scope::All, Some(7));
@@ -290,11 +274,7 @@ fn the_record_action_syncs_one_contact_both_ways() {
 #[test]
 fn with_a_change_feed_a_quiet_run_reads_only_the_feed() {
     let mut w = World::new();
-    for i in 0..30 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(30, "Lee");
     w.run();
     w.run();
     let calls = w.crm.calls;
@@ -357,11 +337,7 @@ fn a_google_contact_imported_from_the_cache_of_an_earlier_listing_is_tagged_too(
 #[test]
 fn deletions_held_by_the_guard_are_made_when_the_user_confirms_them() {
     let mut w = World::new();
-    for i in 0..15 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(15, "Lee");
     w.run();
     for g in w.google().iter().take(12) {
         let rn = g["resourceName"].as_str().unwrap().to_string();
