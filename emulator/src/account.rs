@@ -190,18 +190,7 @@ impl Account {
         } else {
             None
         };
-        let old = self.persons.get(&id).ok_or_else(ApiError::not_found)?.seq;
-        let seq = self.log(
-            Some(old),
-            Change {
-                id,
-                deleted: false,
-                ms: now,
-            },
-        );
-        let p = self.persons.get_mut(&id).ok_or_else(ApiError::not_found)?;
-        p.seq = seq;
-        p.update_ms = now;
+        let p = self.new_version(id, now).ok_or_else(ApiError::not_found)?;
         for (i, text) in fields {
             p.fields.retain(|(f, _)| *f != i);
             if let Some(t) = text {
@@ -230,9 +219,13 @@ impl Account {
 
     /// Records a change that is not a field write (a membership change) as a new version.
     pub fn touch(&mut self, id: u64, now: u64) {
-        let Some(old) = self.persons.get(&id).map(|p| p.seq) else {
-            return;
-        };
+        self.new_version(id, now);
+    }
+
+    /// Makes person `id` a new version written at `now` (the change log keeps only the newest)
+    /// and returns it; `None` if there is no such person.
+    fn new_version(&mut self, id: u64, now: u64) -> Option<&mut StoredPerson> {
+        let old = self.persons.get(&id)?.seq;
         let seq = self.log(
             Some(old),
             Change {
@@ -241,10 +234,10 @@ impl Account {
                 ms: now,
             },
         );
-        if let Some(p) = self.persons.get_mut(&id) {
-            p.seq = seq;
-            p.update_ms = now;
-        }
+        let p = self.persons.get_mut(&id)?;
+        p.seq = seq;
+        p.update_ms = now;
+        Some(p)
     }
 
     pub fn member_count(&self, group: &str) -> usize {

@@ -47,10 +47,7 @@ impl Request {
         self
     }
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        header_value(&self.headers, name)
     }
     /// The request as Google reads it: a POST carrying `X-HTTP-Method-Override: GET` is a GET,
     /// whose parameters may be in the form-encoded body instead of the URL (Google's client
@@ -150,10 +147,7 @@ impl Response {
         self
     }
     pub fn header_value(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        header_value(&self.headers, name)
     }
     /// The body parsed as JSON (`Value::Null` if it is not JSON).
     pub fn json_body(&self) -> Value {
@@ -162,4 +156,12 @@ impl Response {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
+}
+
+/// The value of header `name` (case-insensitive, as HTTP names are).
+fn header_value<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
 }

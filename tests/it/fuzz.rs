@@ -26,9 +26,7 @@ use gcontacts_sync::people::error::ApiError;
 use gcontacts_sync::people::request::PeopleApi;
 use gcontacts_sync::people::time::{format_rfc3339, parse_rfc3339};
 use gcontacts_sync::people::wire::*;
-use gcontacts_sync::sync::engine::{
-    Action, Engine, Input, InvalidContact, RunConfig, RunResult, Trigger,
-};
+use gcontacts_sync::sync::engine::{Engine, Input, InvalidContact, RunConfig, RunResult, Trigger};
 use gcontacts_sync::sync::mapping;
 use gcontacts_sync::sync::model::{CrmContact, Field};
 use gcontacts_sync::sync::plan::Scope;
@@ -299,106 +297,66 @@ enum Answer {
     Host(Value),
 }
 
-/// Drives one run like `World::run_with`, handing each answer to `hook` before the engine reads
+/// Drives one run through `World::drive`, handing each answer to `hook` before the engine reads
 /// it; host answers pass through the host codec as JSON, as in the browser. Stops after
 /// `MAX_ACTIONS` (a run that never ends is a failure the caller sees as `None`).
 fn drive(w: &mut World, hook: &mut dyn FnMut(usize, &mut Answer)) -> Option<RunResult> {
     const MAX_ACTIONS: usize = 5_000;
-    let mut e = w.engine(Scope::All, false);
     let mut n = 0;
-    for _ in 0..MAX_ACTIONS {
-        let now = w.now();
-        match e.poll(now) {
-            Action::Http(req) => {
-                let path = req
-                    .url
-                    .strip_prefix(BASE)
-                    .expect("our base URL")
-                    .to_string();
-                let mut r = Request::new(req.method.as_str(), &path).bearer(&w.token);
-                if let Some(body) = req.body {
-                    r = r.header("Content-Type", "application/json").body(body);
-                }
-                let resp = w.em.handle(r);
+    let mut answers = |input: &mut Input| {
+        let refused = match input {
+            Input::Http { status, body, .. } => {
                 let mut answer = Answer::Google {
-                    status: resp.status,
-                    body: resp.text(),
+                    status: *status,
+                    body: std::mem::take(body),
                 };
                 hook(n, &mut answer);
                 n += 1;
-                let input = match answer {
-                    Answer::Google { status, body } => Input::Http {
-                        status,
-                        retry_after_ms: None,
-                        body,
-                    },
-                    Answer::Host(_) => unreachable!("a hook keeps the answer's kind"),
+                let Answer::Google { status: s, body: b } = answer else {
+                    unreachable!("a hook keeps the answer's kind")
                 };
-                e.handle(input, w.now());
+                (*status, *body) = (s, b);
+                None
             }
-            Action::Crm(call) => {
-                // The items as the host's JSON, through the hook, then the host codec.
-                let mut through_host = |items: &[Result<CrmContact, InvalidContact>]| {
-                    let items = items
-                        .iter()
-                        .map(|i| match i {
-                            Ok(c) => host_json(c),
-                            Err(e) => json!({"id": e.id}),
-                        })
-                        .collect();
-                    let mut answer = Answer::Host(json!({ "items": Value::Array(items) }));
-                    hook(n, &mut answer);
-                    n += 1;
-                    let Answer::Host(v) = answer else {
-                        unreachable!("a hook keeps the answer's kind")
-                    };
-                    json::from_str::<ContactPage>(&v.to_string())
-                        .map(|page| page.items.iter().map(dto::crm_contact).collect::<Vec<_>>())
-                        .map_err(|e| format!("the host answered {e}"))
-                };
-                let input = match w.crm.answer(call, now) {
-                    Input::Crm {
-                        items,
-                        next_page_token,
-                    } => match through_host(&items) {
-                        Ok(items) => Input::Crm {
-                            items,
-                            next_page_token,
-                        },
-                        Err(message) => Input::CrmFailed { message },
-                    },
-                    Input::CrmChanges {
-                        items,
-                        deleted_ids,
-                        cursor,
-                        more,
-                    } => match through_host(&items) {
-                        Ok(items) => Input::CrmChanges {
-                            items,
-                            deleted_ids,
-                            cursor,
-                            more,
-                        },
-                        Err(message) => Input::CrmFailed { message },
-                    },
-                    other => other,
-                };
-                e.handle(input, w.now());
+            Input::Crm { items, .. } | Input::CrmChanges { items, .. } => {
+                let read = through_host(hook, n, items);
+                n += 1;
+                read.map(|read| *items = read).err()
             }
-            Action::SaveJournal(j) => {
-                w.journal = j;
-                e.handle(Input::Saved, now);
-            }
-            Action::Sleep { until } => w.em.advance_clock((until - now).max(0) as u64),
-            Action::Progress { .. } => {}
-            Action::Done => {
-                let result = e.finish();
-                w.state = result.state.clone();
-                return Some(result);
-            }
+            _ => None,
+        };
+        if let Some(message) = refused {
+            *input = Input::CrmFailed { message };
         }
+    };
+    w.drive(Drive {
+        stop_after: Some(MAX_ACTIONS),
+        answers: Some(&mut answers),
+        ..Drive::new(Scope::All)
+    })
+}
+
+/// CRM items as the host's JSON, through `hook`, then the host codec, as the browser reads them.
+fn through_host(
+    hook: &mut dyn FnMut(usize, &mut Answer),
+    n: usize,
+    items: &[Result<CrmContact, InvalidContact>],
+) -> Result<Vec<Result<CrmContact, InvalidContact>>, String> {
+    let items = items
+        .iter()
+        .map(|i| match i {
+            Ok(c) => host_json(c),
+            Err(e) => json!({"id": e.id}),
+        })
+        .collect();
+    let mut answer = Answer::Host(json!({ "items": Value::Array(items) }));
+    hook(n, &mut answer);
+    match answer {
+        Answer::Host(v) => json::from_str::<ContactPage>(&v.to_string())
+            .map(|page| page.items.iter().map(dto::crm_contact).collect())
+            .map_err(|e| format!("the host answered {e}")),
+        Answer::Google { .. } => unreachable!("a hook keeps the answer's kind"),
     }
-    None
 }
 
 /// The texts the plugin reads, as the emulator and the in-memory CRM produce them in a first
@@ -1063,14 +1021,8 @@ fn one_mutated_answer(seed: u64, tally: &mut Runs) -> Result<(), TestCaseError> 
         prop_assert!(r.is_some(), "a clean run never ended");
     }
     let last = drive(&mut w, &mut |_, _| {}).expect("a clean run ends");
-    let writes = last.report.created.crm
-        + last.report.created.google
-        + last.report.updated.crm
-        + last.report.updated.google
-        + last.report.deleted.crm
-        + last.report.deleted.google;
     prop_assert_eq!(
-        writes,
+        writes(&last),
         0,
         "a run after two clean ones still wrote: {:?}",
         last.report

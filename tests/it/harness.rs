@@ -1,6 +1,7 @@
 //! Drives the real [`Engine`] against the emulator library and an in-memory CRM, on the
 //! emulator's virtual clock: the shell's loop, without a browser.
 
+use gcontacts_sync::people::request::HttpRequest;
 use gcontacts_sync::sync::capabilities::Capabilities;
 use gcontacts_sync::sync::engine::{
     Action, CrmCall, Engine, Input, InvalidContact, RunConfig, RunResult, Trigger,
@@ -224,6 +225,30 @@ pub struct NetFault {
     pub kind: NetKind,
 }
 
+impl NetFault {
+    /// Google does the work for the next `count` requests to `url`, and the answers are lost.
+    pub fn lose(url: &'static str, count: usize) -> NetFault {
+        NetFault {
+            url,
+            count,
+            kind: NetKind::LoseAnswer,
+        }
+    }
+
+    /// The next `count` requests to `url` get this answer instead of Google's.
+    pub fn answer(url: &'static str, count: usize, status: u16, body: &'static str) -> NetFault {
+        NetFault {
+            url,
+            count,
+            kind: NetKind::Answer {
+                status,
+                retry_after_ms: None,
+                body,
+            },
+        }
+    }
+}
+
 pub enum NetKind {
     /// Google does the work, and the answer is lost on the way back.
     LoseAnswer,
@@ -238,6 +263,30 @@ pub enum NetKind {
     /// Google refuses with 400 a request whose body passes this test (what it says of a person
     /// whose data it will not take, such as two names from two sources).
     RefuseIf(Box<dyn Fn(&str) -> bool>),
+}
+
+/// How [`World::drive`] runs the engine.
+pub struct Drive<'h> {
+    pub scope: Scope,
+    /// A dry run: the engine writes nothing, and the world keeps its state and journal.
+    pub preview: bool,
+    /// Stops before the action after this many (a closed tab, or a run that never ends): the
+    /// driver returns `None` and nothing is saved but the journal, as in a browser.
+    pub stop_after: Option<usize>,
+    /// Sees, and may change, each answer of Google or the CRM before the engine reads it.
+    pub answers: Option<&'h mut dyn FnMut(&mut Input)>,
+}
+
+impl Drive<'_> {
+    /// A whole run of `scope` that writes, with the answers as they come.
+    pub fn new(scope: Scope) -> Self {
+        Drive {
+            scope,
+            preview: false,
+            stop_after: None,
+            answers: None,
+        }
+    }
 }
 
 impl World {
@@ -287,10 +336,17 @@ impl World {
         )
     }
 
-    /// Runs to the end, or stops after `stop_after` actions (a closed tab): then nothing is
-    /// saved but the journal, as in a browser.
-    pub fn run_with(&mut self, scope: Scope, stop_after: Option<usize>) -> Option<RunResult> {
-        let mut e = self.engine(scope, false);
+    /// The one driver loop: polls the engine and answers each action as the shell would (Google
+    /// through the emulator and `net`'s faults, the CRM through `crm`, the clock by advancing
+    /// the emulator's), until the run is done or `drive.stop_after` cuts it short.
+    pub fn drive(&mut self, drive: Drive<'_>) -> Option<RunResult> {
+        let Drive {
+            scope,
+            preview,
+            stop_after,
+            mut answers,
+        } = drive;
+        let mut e = self.engine(scope, preview);
         let mut actions = 0;
         loop {
             let now = self.now();
@@ -299,135 +355,127 @@ impl World {
             if stop_after.is_some_and(|n| actions > n) {
                 return None;
             }
-            match action {
-                Action::Http(req) => {
-                    let path = req
-                        .url
-                        .strip_prefix(BASE)
-                        .expect("our base URL")
-                        .to_string();
-                    let body = req.body.as_deref().unwrap_or("");
-                    let fault = self
-                        .net
-                        .iter_mut()
-                        .position(|f| {
-                            f.count > 0
-                                && path.contains(f.url)
-                                && match &f.kind {
-                                    NetKind::RefuseIf(test) => test(body),
-                                    _ => true,
-                                }
-                        })
-                        .inspect(|&i| self.net[i].count -= 1);
-                    let mut lose = false;
-                    match fault.map(|i| &self.net[i].kind) {
-                        Some(NetKind::Answer {
-                            status,
-                            retry_after_ms,
-                            body,
-                        }) => {
-                            let input = Input::Http {
-                                status: *status,
-                                retry_after_ms: *retry_after_ms,
-                                body: body.to_string(),
-                            };
-                            e.handle(input, self.now());
-                            continue;
-                        }
-                        Some(NetKind::UserFirst(_)) => {
-                            let f = self.net.remove(fault.expect("matched"));
-                            if let NetKind::UserFirst(user) = f.kind {
-                                user(self);
-                            }
-                        }
-                        Some(NetKind::LoseAnswer) => lose = true,
-                        Some(NetKind::RefuseIf(_)) => {
-                            let body = r#"{"error":{"code":400,"message":"Invalid person. The field \"names\" is a singleton for contact sources; only one value may be set.","status":"INVALID_ARGUMENT"}}"#;
-                            let input = Input::Http {
-                                status: 400,
-                                retry_after_ms: None,
-                                body: body.to_string(),
-                            };
-                            e.handle(input, self.now());
-                            continue;
-                        }
-                        None => {}
-                    }
-                    let mut r = Request::new(req.method.as_str(), &path).bearer(&self.token);
-                    if let Some(body) = req.body {
-                        r = r.header("Content-Type", "application/json").body(body);
-                    }
-                    let resp = self.em.handle(r);
-                    let input = if resp.drop_connection || lose {
-                        Input::HttpFailed {
-                            message: "connection dropped".into(),
-                        }
-                    } else {
-                        Input::Http {
-                            status: resp.status,
-                            retry_after_ms: resp
-                                .header_value("Retry-After")
-                                .and_then(|v| v.parse::<u64>().ok())
-                                .map(|s| s * 1000),
-                            body: resp.text(),
-                        }
-                    };
-                    e.handle(input, self.now());
-                }
-                Action::Crm(call) => {
-                    let input = self.crm.answer(call, now);
-                    e.handle(input, self.now());
-                }
+            let mut input = match action {
+                Action::Http(req) => self.google_answer(req),
+                Action::Crm(call) => self.crm.answer(call, now),
                 Action::SaveJournal(j) => {
-                    self.journal = j;
+                    if !preview {
+                        self.journal = j;
+                    }
                     e.handle(Input::Saved, now);
+                    continue;
                 }
                 Action::Sleep { until } => {
                     self.em.advance_clock((until - now).max(0) as u64);
+                    continue;
                 }
-                Action::Progress { .. } => {}
+                Action::Progress { .. } => continue,
                 Action::Done => break,
+            };
+            if let Some(see) = answers.as_mut() {
+                see(&mut input);
             }
+            e.handle(input, self.now());
         }
         let result = e.finish();
-        self.state = result.state.clone();
+        if !preview {
+            self.state = result.state.clone();
+        }
         Some(result)
+    }
+
+    /// Google's answer to a request: the emulator's, unless one of `net`'s faults comes first.
+    fn google_answer(&mut self, req: HttpRequest) -> Input {
+        let path = req
+            .url
+            .strip_prefix(BASE)
+            .expect("our base URL")
+            .to_string();
+        let body = req.body.as_deref().unwrap_or("");
+        let fault = self
+            .net
+            .iter_mut()
+            .position(|f| {
+                f.count > 0
+                    && path.contains(f.url)
+                    && match &f.kind {
+                        NetKind::RefuseIf(test) => test(body),
+                        _ => true,
+                    }
+            })
+            .inspect(|&i| self.net[i].count -= 1);
+        let mut lose = false;
+        match fault.map(|i| &self.net[i].kind) {
+            Some(NetKind::Answer {
+                status,
+                retry_after_ms,
+                body,
+            }) => {
+                return Input::Http {
+                    status: *status,
+                    retry_after_ms: *retry_after_ms,
+                    body: body.to_string(),
+                }
+            }
+            Some(NetKind::UserFirst(_)) => {
+                let f = self.net.remove(fault.expect("matched"));
+                if let NetKind::UserFirst(user) = f.kind {
+                    user(self);
+                }
+            }
+            Some(NetKind::LoseAnswer) => lose = true,
+            Some(NetKind::RefuseIf(_)) => {
+                let body = r#"{"error":{"code":400,"message":"Invalid person. The field \"names\" is a singleton for contact sources; only one value may be set.","status":"INVALID_ARGUMENT"}}"#;
+                return Input::Http {
+                    status: 400,
+                    retry_after_ms: None,
+                    body: body.to_string(),
+                };
+            }
+            None => {}
+        }
+        let mut r = Request::new(req.method.as_str(), &path).bearer(&self.token);
+        if let Some(body) = req.body {
+            r = r.header("Content-Type", "application/json").body(body);
+        }
+        let resp = self.em.handle(r);
+        if resp.drop_connection || lose {
+            Input::HttpFailed {
+                message: "connection dropped".into(),
+            }
+        } else {
+            Input::Http {
+                status: resp.status,
+                retry_after_ms: resp
+                    .header_value("Retry-After")
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .map(|s| s * 1000),
+                body: resp.text(),
+            }
+        }
+    }
+
+    /// Runs to the end, or stops after `stop_after` actions (a closed tab): then nothing is
+    /// saved but the journal, as in a browser.
+    pub fn run_with(&mut self, scope: Scope, stop_after: Option<usize>) -> Option<RunResult> {
+        self.drive(Drive {
+            stop_after,
+            ..Drive::new(scope)
+        })
     }
 
     pub fn run(&mut self) -> RunResult {
         self.run_with(Scope::All, None).expect("not interrupted")
     }
 
+    /// The dry run's plan, as the preview shows it; the state and journal stay as they were.
     pub fn preview(&mut self) -> String {
-        let mut e = self.engine(Scope::All, true);
-        loop {
-            let now = self.now();
-            match e.poll(now) {
-                Action::Http(req) => {
-                    let path = req.url.strip_prefix(BASE).expect("base").to_string();
-                    let resp = self
-                        .em
-                        .handle(Request::new(req.method.as_str(), &path).bearer(&self.token));
-                    e.handle(
-                        Input::Http {
-                            status: resp.status,
-                            retry_after_ms: None,
-                            body: resp.text(),
-                        },
-                        now,
-                    );
-                }
-                Action::Crm(call) => {
-                    let input = self.crm.answer(call, now);
-                    e.handle(input, now);
-                }
-                Action::SaveJournal(_) => e.handle(Input::Saved, now),
-                Action::Sleep { until } => self.em.advance_clock((until - now).max(0) as u64),
-                Action::Progress { .. } => {}
-                Action::Done => break,
-            }
-        }
-        e.finish().plan.map(|p| p.to_string()).unwrap_or_default()
+        let result = self.drive(Drive {
+            preview: true,
+            ..Drive::new(Scope::All)
+        });
+        let plan = result.expect("a preview runs to its end").plan;
+        plan.map(|p| p.to_string()).unwrap_or_default()
     }
 
     /// Google's contacts, as the emulator holds them.
@@ -462,6 +510,76 @@ impl World {
     pub fn renew_token(&mut self) {
         self.token = self.em.mint_token(self.account, "contacts");
     }
+
+    /// Runs and checks that the run reported no error.
+    pub fn run_ok(&mut self) -> RunResult {
+        let r = self.run();
+        assert!(r.report.ok, "{:?}", r.report.errors);
+        r
+    }
+
+    /// Runs once more and checks that the run writes nothing, on either side.
+    pub fn settled(&mut self) {
+        let r = self.run_ok();
+        assert_eq!(
+            writes(&r),
+            0,
+            "a second run writes: {:?}",
+            r.plan.map(|p| p.to_string())
+        );
+    }
+
+    /// Adds a contact to the CRM, modified now; returns its id.
+    pub fn crm_add(&mut self, contact: Contact) -> String {
+        let now = self.now();
+        self.crm.add(contact, now)
+    }
+
+    /// Adds `n` people of family `family` to the CRM: P0 … Pn-1, with emails p0@x.io ….
+    pub fn crm_add_people(&mut self, n: usize, family: &str) {
+        for i in 0..n {
+            self.crm_add(person(&format!("P{i}"), family, &format!("p{i}@x.io")));
+        }
+    }
+
+    /// The user edits CRM contact `id` now.
+    pub fn crm_edit(&mut self, id: &str, edit: impl FnOnce(&mut Contact)) {
+        let now = self.now();
+        let c = self.crm.contacts.get_mut(id).expect("CRM contact");
+        edit(&mut c.contact);
+        c.modified_at = now;
+    }
+
+    /// The resource name of the Google person linked to CRM contact `id`.
+    pub fn resource_name(&self, id: &str) -> String {
+        self.state.links[id].resource_name.clone()
+    }
+
+    /// The Google person linked to CRM contact `id`.
+    pub fn twin(&self, id: &str) -> Value {
+        let rn = self.resource_name(id);
+        self.google()
+            .into_iter()
+            .find(|g| g["resourceName"] == rn.as_str())
+            .expect("linked person")
+    }
+
+    /// The user edits a person in Google a minute later: `fields` (an update mask) set to
+    /// `values`, over the etag Google has now.
+    pub fn google_edit(&self, rn: &str, fields: &str, mut values: Value) {
+        let g = self.google_request(
+            "GET",
+            &format!("/v1/{rn}?personFields=metadata,{fields}"),
+            None,
+        );
+        self.em.advance_clock(60_000);
+        values["etag"] = g["etag"].clone();
+        self.google_request(
+            "PATCH",
+            &format!("/v1/{rn}:updateContact?updatePersonFields={fields}"),
+            Some(values),
+        );
+    }
 }
 
 pub fn person(given: &str, family: &str, email: &str) -> Contact {
@@ -486,4 +604,15 @@ pub fn with_phone(mut c: Contact, phone: &str) -> Contact {
         primary: false,
     });
     c
+}
+
+/// How many contacts a run created, updated or deleted, on both sides.
+pub fn writes(r: &RunResult) -> usize {
+    let x = &r.report;
+    x.created.crm
+        + x.created.google
+        + x.updated.crm
+        + x.updated.google
+        + x.deleted.crm
+        + x.deleted.google
 }

@@ -4,33 +4,10 @@
 //! lost link, no Google edit lost, and a second run that writes nothing.
 
 use crate::harness::*;
-use gcontacts_sync::sync::engine::RunResult;
 use gcontacts_sync::sync::settings::CrmDeletes;
 use gcontacts_sync::sync::ErrorCode;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-
-fn writes(r: &RunResult) -> usize {
-    let x = &r.report;
-    x.created.crm
-        + x.created.google
-        + x.updated.crm
-        + x.updated.google
-        + x.deleted.crm
-        + x.deleted.google
-}
-
-/// Runs once more and checks that the run writes nothing, on either side.
-fn settled(w: &mut World) {
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
-    assert_eq!(
-        writes(&r),
-        0,
-        "a second run writes: {:?}",
-        r.plan.map(|p| p.to_string())
-    );
-}
 
 /// Google's phones of a person, as E.164 where Google gave it.
 fn phones(p: &Value) -> BTreeSet<String> {
@@ -61,207 +38,142 @@ fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
-/// The Google person linked to CRM contact `id`.
-fn twin(w: &World, id: &str) -> Value {
-    let rn = &w.state.links[id].resource_name;
-    w.google()
-        .into_iter()
-        .find(|g| g["resourceName"] == json!(rn))
-        .expect("linked person")
-}
-
-/// The user edits a person in Google: `fields` (an update mask) set to `values`.
-fn google_edit(w: &World, rn: &str, fields: &str, mut values: Value) {
-    let g = w.google_request(
-        "GET",
-        &format!("/v1/{rn}?personFields=metadata,{fields}"),
-        None,
+/// The user makes the Google person `rn` CTO at Acme.
+fn google_makes_cto(w: &World, rn: &str) {
+    w.google_edit(
+        rn,
+        "organizations",
+        json!({"organizations": [{"name": "Acme", "title": "CTO"}]}),
     );
-    w.em.advance_clock(60_000);
-    values["etag"] = g["etag"].clone();
-    w.google_request(
-        "PATCH",
-        &format!("/v1/{rn}:updateContact?updatePersonFields={fields}"),
-        Some(values),
-    );
-}
-
-fn crm_edit(w: &mut World, id: &str, edit: impl FnOnce(&mut gcontacts_sync::sync::model::Contact)) {
-    let now = w.now();
-    let c = w.crm.contacts.get_mut(id).expect("CRM contact");
-    edit(&mut c.contact);
-    c.modified_at = now;
 }
 
 #[test]
 fn a_batch_create_whose_answer_was_lost_is_looked_up_by_tag_not_sent_again() {
     let mut w = World::new();
-    for i in 0..3 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
-    w.net.push(NetFault {
-        url: "batchCreateContacts",
-        count: 1,
-        kind: NetKind::LoseAnswer,
-    });
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.crm_add_people(3, "Lee");
+    w.net.push(NetFault::lose("batchCreateContacts", 1));
+    let r = w.run_ok();
     assert_eq!(w.google().len(), 3, "no copy sent twice");
     assert_eq!(w.state.links.len(), 3);
     assert_eq!(r.report.created.google, 3);
     assert!(w.journal.is_none());
-    settled(&mut w);
+    w.settled();
 }
 
 #[test]
 fn creates_whose_answers_keep_getting_lost_are_left_in_the_journal_and_found_next_run() {
     let mut w = World::new();
-    for i in 0..3 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(3, "Lee");
     // The creates land, then every look-up fails: the run cannot tell whether they exist.
-    w.net.push(NetFault {
-        url: "batchCreateContacts",
-        count: 1,
-        kind: NetKind::LoseAnswer,
-    });
-    w.net.push(NetFault {
-        url: "personFields=clientData",
-        count: 50,
-        kind: NetKind::Answer {
-            status: 503,
-            retry_after_ms: None,
-            body: r#"{"error":{"code":503,"message":"unavailable","status":"UNAVAILABLE"}}"#,
-        },
-    });
+    w.net.push(NetFault::lose("batchCreateContacts", 1));
+    w.net.push(NetFault::answer(
+        "personFields=clientData",
+        50,
+        503,
+        r#"{"error":{"code":503,"message":"unavailable","status":"UNAVAILABLE"}}"#,
+    ));
     let r = w.run();
     assert!(!r.report.ok);
     assert!(w.journal.is_some(), "the uncertain creates are journaled");
     w.net.clear();
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     assert_eq!(w.google().len(), 3, "found by tag, not created again");
     assert_eq!(w.state.links.len(), 3);
-    settled(&mut w);
+    w.settled();
 }
 
 #[test]
 fn a_linked_contact_outside_the_view_keeps_its_crm_edit_and_gets_googles() {
     let mut w = World::new();
     w.settings.crm_view_id = Some(VIEW.into());
-    let now = w.now();
-    let id = w.crm.add(
-        with_phone(person("Ann", "Lee", "a@x.io"), "+1 415 555 0100"),
-        now,
-    );
+    let id = w.crm_add(with_phone(
+        person("Ann", "Lee", "a@x.io"),
+        "+1 415 555 0100",
+    ));
     w.crm.view.insert(id.clone());
     w.run();
-    let rn = w.state.links[&id].resource_name.clone();
+    let rn = w.resource_name(&id);
     // The contact leaves the view; then each side adds a phone.
     w.crm.view.clear();
-    crm_edit(&mut w, &id, |c| {
-        c.phones
-            .push(with_phone(Default::default(), "+1 415 555 0199").phones[0].clone())
-    });
-    google_edit(
-        &w,
+    w.crm_edit(&id, |c| *c = with_phone(c.clone(), "+1 415 555 0199"));
+    w.google_edit(
         &rn,
         "phoneNumbers",
         json!({"phoneNumbers": [{"value": "+1 415 555 0100"}, {"value": "+1 415 555 0142"}]}),
     );
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     let all = set(&["+14155550100", "+14155550199", "+14155550142"]);
     assert_eq!(
         crm_phones(&w, &id),
         all,
         "the CRM keeps its edit and gets Google's"
     );
-    assert_eq!(phones(&twin(&w, &id)), all);
-    settled(&mut w);
+    assert_eq!(phones(&w.twin(&id)), all);
+    w.settled();
 }
 
 #[test]
 fn a_contact_deleted_in_google_but_edited_in_the_crm_outside_the_view_is_kept() {
     let mut w = World::new();
     w.settings.crm_view_id = Some(VIEW.into());
-    let now = w.now();
-    let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    let id = w.crm_add(person("Ann", "Lee", "a@x.io"));
     w.crm.view.insert(id.clone());
     w.run();
-    let rn = w.state.links[&id].resource_name.clone();
+    let rn = w.resource_name(&id);
     w.crm.view.clear();
-    crm_edit(&mut w, &id, |c| c.title = "CEO".into());
+    w.crm_edit(&id, |c| c.title = "CEO".into());
     w.google_request("DELETE", &format!("/v1/{rn}:deleteContact"), None);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     assert_eq!(
         w.crm.contacts.get(&id).map(|c| c.contact.title.as_str()),
         Some("CEO"),
         "the edit wins over the deletion"
     );
-    settled(&mut w);
+    w.settled();
 }
 
 #[test]
 fn with_a_change_feed_a_google_edit_is_written_with_the_crm_records_modified_at() {
     let mut w = World::new();
     w.crm.strict = true;
-    let now = w.now();
-    let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    let id = w.crm_add(person("Ann", "Lee", "a@x.io"));
     w.run();
     w.run();
-    let rn = w.state.links[&id].resource_name.clone();
-    google_edit(
-        &w,
-        &rn,
-        "organizations",
-        json!({"organizations": [{"name": "Acme", "title": "CTO"}]}),
-    );
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let rn = w.resource_name(&id);
+    google_makes_cto(&w, &rn);
+    w.run_ok();
     assert_eq!(w.crm.contacts[&id].contact.title, "CTO");
-    settled(&mut w);
+    w.settled();
 }
 
 #[test]
 fn a_google_edit_made_while_an_update_is_in_flight_is_merged_not_erased() {
     let mut w = World::new();
-    let now = w.now();
-    let id = w.crm.add(
-        with_phone(person("Ann", "Lee", "a@x.io"), "+1 415 555 0100"),
-        now,
-    );
+    let id = w.crm_add(with_phone(
+        person("Ann", "Lee", "a@x.io"),
+        "+1 415 555 0100",
+    ));
     w.run();
-    let rn = w.state.links[&id].resource_name.clone();
-    crm_edit(&mut w, &id, |c| {
-        c.phones
-            .push(with_phone(Default::default(), "+1 415 555 0199").phones[0].clone())
-    });
+    let rn = w.resource_name(&id);
+    w.crm_edit(&id, |c| *c = with_phone(c.clone(), "+1 415 555 0199"));
     // Just before the update reaches Google, the user adds a phone there.
     let user_rn = rn.clone();
     w.net.push(NetFault {
         url: "batchUpdateContacts",
         count: 1,
         kind: NetKind::UserFirst(Box::new(move |w: &World| {
-            google_edit(
-                w,
+            w.google_edit(
                 &user_rn,
                 "phoneNumbers",
                 json!({"phoneNumbers": [{"value": "+1 415 555 0100"}, {"value": "+1 415 555 0142"}]}),
             )
         })),
     });
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     let all = set(&["+14155550100", "+14155550199", "+14155550142"]);
-    assert_eq!(phones(&twin(&w, &id)), all, "Google keeps its own edit");
+    assert_eq!(phones(&w.twin(&id)), all, "Google keeps its own edit");
     assert_eq!(crm_phones(&w, &id), all, "and the CRM gets it");
-    settled(&mut w);
+    w.settled();
 }
 
 #[test]
@@ -269,65 +181,47 @@ fn a_google_edit_whose_crm_write_failed_is_carried_by_the_next_run() {
     for feed in [false, true] {
         let mut w = World::new();
         w.feed = feed;
-        let now = w.now();
-        let id = w.crm.add(person("Bo", "Ng", "bo@x.io"), now);
+        let id = w.crm_add(person("Bo", "Ng", "bo@x.io"));
         w.run();
-        let rn = w.state.links[&id].resource_name.clone();
-        google_edit(
-            &w,
-            &rn,
-            "organizations",
-            json!({"organizations": [{"name": "Acme", "title": "CTO"}]}),
-        );
+        let rn = w.resource_name(&id);
+        google_makes_cto(&w, &rn);
         w.crm.failing_updates = 1;
         let r = w.run();
         assert!(!r.report.ok);
-        let r = w.run();
-        assert!(r.report.ok, "{:?}", r.report.errors);
+        w.run_ok();
         assert_eq!(w.crm.contacts[&id].contact.title, "CTO", "feed: {feed}");
-        settled(&mut w);
+        w.settled();
     }
 }
 
 #[test]
 fn an_unreadable_success_answer_counts_as_a_failed_attempt() {
     let mut w = World::new();
-    let now = w.now();
-    w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.crm_add(person("Ann", "Lee", "a@x.io"));
     // A captive portal answers 200 with its own page.
-    w.net.push(NetFault {
-        url: "people/me/connections",
-        count: 20,
-        kind: NetKind::Answer {
-            status: 200,
-            retry_after_ms: None,
-            body: "<html><body>Sign in to the hotel Wi-Fi</body></html>",
-        },
-    });
+    w.net.push(NetFault::answer(
+        "people/me/connections",
+        20,
+        200,
+        "<html><body>Sign in to the hotel Wi-Fi</body></html>",
+    ));
     let r = w.run();
     assert!(!r.report.ok, "the run fails instead of going on");
     assert_eq!(r.report.requests.get("people.connections.list"), Some(&6));
     assert!(w.google().is_empty());
     w.net.clear();
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     assert_eq!(w.google().len(), 1);
-    settled(&mut w);
+    w.settled();
 }
 
 #[test]
 fn a_retry_after_of_a_day_ends_the_run_with_quota_instead_of_waiting() {
     let mut w = World::new();
-    let now = w.now();
-    let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    let id = w.crm_add(person("Ann", "Lee", "a@x.io"));
     w.run();
-    let rn = w.state.links[&id].resource_name.clone();
-    google_edit(
-        &w,
-        &rn,
-        "organizations",
-        json!({"organizations": [{"name": "Acme", "title": "CTO"}]}),
-    );
+    let rn = w.resource_name(&id);
+    google_makes_cto(&w, &rn);
     w.net.push(NetFault {
         url: "people/me/connections",
         count: 1,
@@ -348,14 +242,13 @@ fn a_retry_after_of_a_day_ends_the_run_with_quota_instead_of_waiting() {
     );
     assert!(r.report.errors[0].message.contains("try again"));
     assert!(w.now() - start < 5 * 60_000, "no day-long wait");
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     assert_eq!(
         w.crm.contacts[&id].contact.title, "CTO",
         "the Google edit arrives"
     );
     assert_eq!(w.google().len(), 1);
-    settled(&mut w);
+    w.settled();
 }
 
 #[test]
@@ -364,19 +257,13 @@ fn a_linked_record_turning_invalid_is_an_error_not_a_deletion() {
         let mut w = World::new();
         w.feed = feed;
         w.settings.crm_deletes = CrmDeletes::Delete;
-        let now = w.now();
-        let ann = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
-        w.crm.add(person("Bo", "Ng", "b@x.io"), now);
+        let ann = w.crm_add(person("Ann", "Lee", "a@x.io"));
+        w.crm_add(person("Bo", "Ng", "b@x.io"));
         w.run();
-        let rn = w.state.links[&ann].resource_name.clone();
-        crm_edit(&mut w, &ann, |c| c.notes = "met at a fair".into());
+        let rn = w.resource_name(&ann);
+        w.crm_edit(&ann, |c| c.notes = "met at a fair".into());
         w.crm.invalid.insert(ann.clone());
-        google_edit(
-            &w,
-            &rn,
-            "organizations",
-            json!({"organizations": [{"name": "Acme", "title": "CTO"}]}),
-        );
+        google_makes_cto(&w, &rn);
         let r = w.run();
         assert_eq!(
             w.google().len(),
@@ -393,21 +280,19 @@ fn a_linked_record_turning_invalid_is_an_error_not_a_deletion() {
         assert!(err.message.contains("March 5"), "{err:?}");
         // Fixed in the CRM: the Google edit made meanwhile arrives.
         w.crm.invalid.clear();
-        let r = w.run();
-        assert!(r.report.ok, "{:?}", r.report.errors);
+        w.run_ok();
         assert_eq!(w.crm.contacts[&ann].contact.title, "CTO", "feed: {feed}");
-        assert_eq!(twin(&w, &ann)["biographies"][0]["value"], "met at a fair");
+        assert_eq!(w.twin(&ann)["biographies"][0]["value"], "met at a fair");
         assert_eq!(w.google().len(), 2);
-        settled(&mut w);
+        w.settled();
     }
 }
 
 #[test]
 fn a_second_google_contact_tagged_for_a_crm_contact_is_merged_back() {
     let mut w = World::new();
-    let now = w.now();
-    let ann = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
-    let bo = w.crm.add(person("Bo", "Ng", "b@x.io"), now);
+    let ann = w.crm_add(person("Ann", "Lee", "a@x.io"));
+    let bo = w.crm_add(person("Bo", "Ng", "b@x.io"));
     w.run();
     // Two runs that could not exclude each other each created these.
     let tag = |id: &str| json!([{"key": format!("gcsync:{INSTANCE}"), "value": id}]);
@@ -416,8 +301,7 @@ fn a_second_google_contact_tagged_for_a_crm_contact_is_merged_back() {
         json!({"names": [{"givenName": "Bo", "familyName": "Ng"}], "clientData": tag(&bo),
                "phoneNumbers": [{"value": "+1 415 555 0177"}]}),
     ]);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(
         w.google().len(),
         3,
@@ -433,19 +317,18 @@ fn a_second_google_contact_tagged_for_a_crm_contact_is_merged_back() {
         r.report.ambiguous
     );
     assert_eq!(w.state.links.len(), 2);
-    settled(&mut w);
+    w.settled();
 }
 
 #[test]
 fn one_persons_refused_field_does_not_fail_the_others_in_its_batch() {
     let mut w = World::new();
-    let now = w.now();
-    let ann = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
-    let bo = w.crm.add(person("Bo", "Ng", "b@x.io"), now);
+    let ann = w.crm_add(person("Ann", "Lee", "a@x.io"));
+    let bo = w.crm_add(person("Bo", "Ng", "b@x.io"));
     w.run();
     // Bo's Google contact got a second name from his Google profile: Google refuses any write
     // of `names` for him, since names is a singleton for contact sources.
-    let rn = w.state.links[&bo].resource_name.clone();
+    let rn = w.resource_name(&bo);
     w.net.push(NetFault {
         url: "batchUpdateContacts",
         count: usize::MAX,
@@ -455,34 +338,31 @@ fn one_persons_refused_field_does_not_fail_the_others_in_its_batch() {
                 && v["updateMask"].as_str().unwrap_or("").contains("names")
         })),
     });
-    crm_edit(&mut w, &ann, |c| c.name.given = "Anne".into());
-    crm_edit(&mut w, &bo, |c| c.emails[0].value = "bo@x.io".into());
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
-    assert_eq!(twin(&w, &ann)["names"][0]["givenName"], "Anne");
-    assert_eq!(twin(&w, &bo)["emailAddresses"][0]["value"], "bo@x.io");
-    settled(&mut w);
+    w.crm_edit(&ann, |c| c.name.given = "Anne".into());
+    w.crm_edit(&bo, |c| c.emails[0].value = "bo@x.io".into());
+    w.run_ok();
+    assert_eq!(w.twin(&ann)["names"][0]["givenName"], "Anne");
+    assert_eq!(w.twin(&bo)["emailAddresses"][0]["value"], "bo@x.io");
+    w.settled();
 }
 
 #[test]
 fn labels_types_and_order_that_differ_between_the_sides_settle_in_one_sync() {
     let mut w = World::new();
-    let now = w.now();
     let mut c = person("Ann", "Lee", "a@x.io");
     c.emails.push(gcontacts_sync::sync::model::Email {
         value: "ann@home.io".into(),
         kind: "home".into(),
         primary: false,
     });
-    let id = w.crm.add(with_phone(c, "+1 415 555 0100"), now);
+    let id = w.crm_add(with_phone(c, "+1 415 555 0100"));
     // Google has the same items, unlabelled or labelled otherwise, in the other order.
     w.google_add(&[json!({
         "names": [{"givenName": "Ann", "familyName": "Lee"}],
         "emailAddresses": [{"value": "ann@home.io"}, {"value": "a@x.io", "type": "other"}],
         "phoneNumbers": [{"value": "+1 415 555 0100", "type": "home"}]
     })]);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     assert_eq!(w.google().len(), 1, "linked, not duplicated");
     let labels = |v: &Value, field: &str| -> Vec<(String, String)> {
         v[field]
@@ -495,7 +375,7 @@ fn labels_types_and_order_that_differ_between_the_sides_settle_in_one_sync() {
             })
             .collect()
     };
-    let g = twin(&w, &id);
+    let g = w.twin(&id);
     let crm = &w.crm.contacts[&id].contact;
     let mut want: Vec<(String, String)> = crm
         .emails
@@ -513,13 +393,12 @@ fn labels_types_and_order_that_differ_between_the_sides_settle_in_one_sync() {
             .map(|e| e.kind.as_str()),
         Some("work")
     );
-    settled(&mut w);
+    w.settled();
     // And a label changed later on either side travels, then settles.
-    crm_edit(&mut w, &id, |c| c.phones[0].kind = "work".into());
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
-    assert_eq!(labels(&twin(&w, &id), "phoneNumbers")[0].1, "work");
-    settled(&mut w);
+    w.crm_edit(&id, |c| c.phones[0].kind = "work".into());
+    w.run_ok();
+    assert_eq!(labels(&w.twin(&id), "phoneNumbers")[0].1, "work");
+    w.settled();
 }
 
 #[test]
@@ -531,24 +410,22 @@ fn a_contact_deleted_in_google_stays_deleted_there_under_the_unlink_and_status_p
     ] {
         let mut w = World::new();
         w.settings.google_deletes = policy.clone();
-        let now = w.now();
-        let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+        let id = w.crm_add(person("Ann", "Lee", "a@x.io"));
         w.run();
-        let rn = w.state.links[&id].resource_name.clone();
+        let rn = w.resource_name(&id);
         w.google_request("DELETE", &format!("/v1/{rn}:deleteContact"), None);
-        let r = w.run();
-        assert!(r.report.ok, "{:?}", r.report.errors);
+        w.run_ok();
         assert!(
             w.crm.contacts.contains_key(&id),
             "{policy:?}: the CRM keeps it"
         );
-        settled(&mut w);
+        w.settled();
         assert!(w.google().is_empty(), "{policy:?}: not sent back to Google");
         // Edited in the CRM, it goes back.
-        crm_edit(&mut w, &id, |c| c.title = "CEO".into());
+        w.crm_edit(&id, |c| c.title = "CEO".into());
         w.run();
         assert_eq!(w.google().len(), 1, "{policy:?}");
-        settled(&mut w);
+        w.settled();
     }
 }
 
@@ -556,9 +433,8 @@ fn a_contact_deleted_in_google_stays_deleted_there_under_the_unlink_and_status_p
 fn a_contact_out_of_the_view_and_out_of_the_source_groups_stays_unlinked() {
     let mut w = World::new();
     w.settings.crm_view_id = Some(VIEW.into());
-    let now = w.now();
     // Outside the view, linked to its Google twin through the source group myContacts.
-    let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    let id = w.crm_add(person("Ann", "Lee", "a@x.io"));
     w.google_add(
         &[json!({"names": [{"givenName": "Ann", "familyName": "Lee"}],
                           "emailAddresses": [{"value": "a@x.io"}]})],
@@ -572,8 +448,7 @@ fn a_contact_out_of_the_view_and_out_of_the_source_groups_stays_unlinked() {
     let r = w.run();
     assert_eq!(r.report.unlinked, 1, "{:?}", r.plan.map(|p| p.to_string()));
     for _ in 0..2 {
-        let r = w.run();
-        assert!(r.report.ok, "{:?}", r.report.errors);
+        let r = w.run_ok();
         assert_eq!(
             (r.report.linked, r.report.unlinked, writes(&r)),
             (0, 0, 0),
@@ -587,17 +462,13 @@ fn a_contact_out_of_the_view_and_out_of_the_source_groups_stays_unlinked() {
 #[test]
 fn a_listing_that_repeats_a_page_token_ends_the_run_instead_of_looping() {
     let mut w = World::new();
-    let now = w.now();
-    w.crm.add(person("Ann", "Lee", "a@x.io"), now);
-    w.net.push(NetFault {
-        url: "people/me/connections",
-        count: 1000,
-        kind: NetKind::Answer {
-            status: 200,
-            retry_after_ms: None,
-            body: r#"{"connections": [], "nextPageToken": "page-2"}"#,
-        },
-    });
+    w.crm_add(person("Ann", "Lee", "a@x.io"));
+    w.net.push(NetFault::answer(
+        "people/me/connections",
+        1000,
+        200,
+        r#"{"connections": [], "nextPageToken": "page-2"}"#,
+    ));
     let r = w.run();
     assert!(!r.report.ok);
     assert!(
@@ -611,61 +482,49 @@ fn a_listing_that_repeats_a_page_token_ends_the_run_instead_of_looping() {
         "nothing planned from a partial picture"
     );
     w.net.clear();
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
-    settled(&mut w);
+    w.run_ok();
+    w.settled();
 }
 
 #[test]
 fn a_listing_that_keeps_restarting_on_an_expired_token_ends_the_run() {
     let mut w = World::new();
-    let now = w.now();
-    w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.crm_add(person("Ann", "Lee", "a@x.io"));
     w.run();
-    w.net.push(NetFault {
-        url: "people/me/connections",
-        count: 1000,
-        kind: NetKind::Answer {
-            status: 400,
-            retry_after_ms: None,
-            body: r#"{"error":{"code":400,"message":"Sync token is expired. Clear local cache and retry call without the sync token.","status":"FAILED_PRECONDITION","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"EXPIRED_SYNC_TOKEN","domain":"people.googleapis.com"}]}}"#,
-        },
-    });
+    w.net.push(NetFault::answer(
+"people/me/connections",
+ 1000,
+ 400,
+ r#"{"error":{"code":400,"message":"Sync token is expired. Clear local cache and retry call without the sync token.","status":"FAILED_PRECONDITION","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"EXPIRED_SYNC_TOKEN","domain":"people.googleapis.com"}]}}"#,
+));
     let r = w.run();
     assert!(!r.report.ok);
     assert_eq!(r.report.requests.get("people.connections.list"), Some(&3));
     assert_eq!(w.crm.contacts.len(), 1, "nothing deleted");
     w.net.clear();
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     assert_eq!(w.google().len(), 1);
-    settled(&mut w);
+    w.settled();
 }
 
 #[test]
 fn a_second_tab_with_older_state_links_what_the_first_created_instead_of_creating_it() {
     let mut w = World::new();
-    let now = w.now();
-    w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.crm_add(person("Ann", "Lee", "a@x.io"));
     w.run();
     // Two tabs hold the same saved state; contacts are added to the CRM.
     let before = w.state.clone();
-    for i in 0..3 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Ng", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(3, "Ng");
     // The first tab syncs them; the second runs from the state it loaded before.
     let r = w.run();
     assert_eq!(r.report.created.google, 3);
     w.state = before;
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(
         r.report.created.google, 0,
         "found by tag, not created again"
     );
     assert_eq!(w.google().len(), 4);
     assert_eq!(w.state.links.len(), 4);
-    settled(&mut w);
+    w.settled();
 }

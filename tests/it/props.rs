@@ -86,17 +86,12 @@ fn edit(w: &mut World, rng: &mut Rng, serial: &mut usize) {
         let n = *serial;
         match rng.below(8) {
             0 => {
-                let c = contact(rng, n);
-                let now = w.now();
-                w.crm.add(c, now);
+                w.crm_add(contact(rng, n));
             }
             1 => {
                 let ids: Vec<String> = w.crm.contacts.keys().cloned().collect();
                 if let Some(id) = ids.get(rng.below(ids.len())) {
-                    let now = w.now();
-                    let c = w.crm.contacts.get_mut(id).unwrap();
-                    c.contact.title = format!("T{n}");
-                    c.modified_at = now;
+                    w.crm_edit(id, |c| c.title = format!("T{n}"));
                 }
             }
             2 => {
@@ -122,19 +117,18 @@ fn edit(w: &mut World, rng: &mut Rng, serial: &mut usize) {
                 // The CRM relabels or reorders a contact's items.
                 let ids: Vec<String> = w.crm.contacts.keys().cloned().collect();
                 if let Some(id) = ids.get(rng.below(ids.len())) {
-                    let now = w.now();
-                    let c = w.crm.contacts.get_mut(id).unwrap();
-                    for e in &mut c.contact.emails {
-                        e.kind = label(rng);
-                    }
-                    for p in &mut c.contact.phones {
-                        p.kind = label(rng);
-                    }
-                    if rng.chance(50) {
-                        c.contact.emails.reverse();
-                        c.contact.phones.reverse();
-                    }
-                    c.modified_at = now;
+                    w.crm_edit(id, |c| {
+                        for e in &mut c.emails {
+                            e.kind = label(rng);
+                        }
+                        for p in &mut c.phones {
+                            p.kind = label(rng);
+                        }
+                        if rng.chance(50) {
+                            c.emails.reverse();
+                            c.phones.reverse();
+                        }
+                    });
                 }
             }
             7 => {
@@ -263,14 +257,8 @@ fn check(seed: u64) -> Result<(), TestCaseError> {
             "fault-free run failed: {:?}",
             last.report.errors
         );
-        let writes = last.report.created.crm
-            + last.report.created.google
-            + last.report.updated.crm
-            + last.report.updated.google
-            + last.report.deleted.crm
-            + last.report.deleted.google;
         prop_assert_eq!(
-            writes,
+            writes(&last),
             0,
             "{:?} {}",
             last.report,

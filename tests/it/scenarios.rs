@@ -29,13 +29,8 @@ fn given(p: &Value) -> String {
 #[test]
 fn a_first_sync_of_450_crm_contacts_sends_3_batch_creates_and_a_second_run_one_listing() {
     let mut w = World::new();
-    for i in 0..450 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.crm_add_people(450, "Lee");
+    let r = w.run_ok();
     assert_eq!(r.report.created.google, 450);
     assert_eq!(w.google().len(), 450);
     assert_eq!(
@@ -58,19 +53,17 @@ fn a_first_sync_of_450_crm_contacts_sends_3_batch_creates_and_a_second_run_one_l
 #[test]
 fn a_match_by_email_links_without_a_duplicate_and_fills_blanks_both_ways() {
     let mut w = World::new();
-    let now = w.now();
-    let id = w.crm.add(
-        with_phone(person("Ann", "Lee", "ann@x.io"), "(415) 555-0132"),
-        now,
-    );
+    let id = w.crm_add(with_phone(
+        person("Ann", "Lee", "ann@x.io"),
+        "(415) 555-0132",
+    ));
     w.google_add(&[json!({
         "names": [{"givenName": "Ann", "familyName": "Lee"}],
         "emailAddresses": [{"value": "ANN@x.io"}],
         "birthdays": [{"date": {"month": 7, "day": 14}}],
         "userDefined": [{"key": "Tier", "value": "Gold"}]
     })]);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(r.report.linked, 1);
     let google = w.google();
     assert_eq!(google.len(), 1, "no duplicate in Google");
@@ -95,28 +88,17 @@ fn a_match_by_email_links_without_a_duplicate_and_fills_blanks_both_ways() {
 #[test]
 fn edits_flow_both_ways_and_a_second_sync_writes_nothing() {
     let mut w = World::new();
-    let now = w.now();
-    let id = w.crm.add(person("Bo", "Ng", "bo@x.io"), now);
+    let id = w.crm_add(person("Bo", "Ng", "bo@x.io"));
     w.run();
-    let rn = w.state.links[&id].resource_name.clone();
+    let rn = w.resource_name(&id);
     // Google: a new title; the CRM: a new phone.
-    let g = w.google_request(
-        "GET",
-        &format!("/v1/{rn}?personFields=metadata,organizations"),
-        None,
+    w.google_edit(
+        &rn,
+        "organizations",
+        json!({"organizations": [{"name": "Acme", "title": "CTO"}]}),
     );
-    w.em.advance_clock(60_000);
-    w.google_request(
-        "PATCH",
-        &format!("/v1/{rn}:updateContact?updatePersonFields=organizations"),
-        Some(json!({"etag": g["etag"], "organizations": [{"name": "Acme", "title": "CTO"}]})),
-    );
-    let now = w.now();
-    let c = w.crm.contacts.get_mut(&id).unwrap();
-    c.contact = with_phone(c.contact.clone(), "+44 20 7946 0018");
-    c.modified_at = now;
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.crm_edit(&id, |c| *c = with_phone(c.clone(), "+44 20 7946 0018"));
+    w.run_ok();
     assert_eq!(w.crm.contacts[&id].contact.title, "CTO");
     assert_eq!(w.crm.contacts[&id].contact.company, "Acme");
     let g = &w.google()[0];
@@ -128,15 +110,13 @@ fn edits_flow_both_ways_and_a_second_sync_writes_nothing() {
 #[test]
 fn a_google_deletion_deletes_in_the_crm_but_a_crm_deletion_leaves_google_alone() {
     let mut w = World::new();
-    let now = w.now();
-    let a = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
-    let b = w.crm.add(person("Bo", "Ng", "b@x.io"), now);
+    let a = w.crm_add(person("Ann", "Lee", "a@x.io"));
+    let b = w.crm_add(person("Bo", "Ng", "b@x.io"));
     w.run();
-    let rn_a = w.state.links[&a].resource_name.clone();
+    let rn_a = w.resource_name(&a);
     w.google_request("DELETE", &format!("/v1/{rn_a}:deleteContact"), None);
     w.crm.contacts.remove(&b);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     assert!(
         !w.crm.contacts.contains_key(&a),
         "deleted in Google → deleted in the CRM"
@@ -155,8 +135,7 @@ fn a_google_deletion_deletes_in_the_crm_but_a_crm_deletion_leaves_google_alone()
 fn the_crm_deletion_policy_delete_removes_the_google_contact() {
     let mut w = World::new();
     w.settings.crm_deletes = CrmDeletes::Delete;
-    let now = w.now();
-    let a = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    let a = w.crm_add(person("Ann", "Lee", "a@x.io"));
     w.run();
     w.crm.contacts.remove(&a);
     w.run();
@@ -166,16 +145,11 @@ fn the_crm_deletion_policy_delete_removes_the_google_contact() {
 #[test]
 fn an_expired_sync_token_means_a_full_listing_without_deletions_or_duplicates() {
     let mut w = World::new();
-    for i in 0..5 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(5, "Lee");
     w.run();
     w.em.advance_clock(8 * 86_400_000);
     w.renew_token();
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(r.report.requests.get("people.connections.list"), Some(&2));
     assert_eq!(w.google().len(), 5);
     assert_eq!(w.crm.contacts.len(), 5);
@@ -185,18 +159,13 @@ fn an_expired_sync_token_means_a_full_listing_without_deletions_or_duplicates() 
 #[test]
 fn server_errors_are_retried_and_the_run_completes() {
     let mut w = World::new();
-    for i in 0..3 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(3, "Lee");
     w.em.add_faults(vec![FaultRule {
         method: "batchCreateContacts".into(),
         kind: FaultKind::Status { status: 503 },
         count: 2,
     }]);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(w.google().len(), 3);
     assert_eq!(
         r.report.requests.get("people.batchCreateContacts"),
@@ -207,20 +176,15 @@ fn server_errors_are_retried_and_the_run_completes() {
 #[test]
 fn a_spurious_etag_mismatch_is_reread_and_resent() {
     let mut w = World::new();
-    let now = w.now();
-    let id = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    let id = w.crm_add(person("Ann", "Lee", "a@x.io"));
     w.run();
-    let now = w.now();
-    let c = w.crm.contacts.get_mut(&id).unwrap();
-    c.contact.title = "CEO".into();
-    c.modified_at = now;
+    w.crm_edit(&id, |c| c.title = "CEO".into());
     w.em.add_faults(vec![FaultRule {
         method: "batchUpdateContacts".into(),
         kind: FaultKind::EtagMismatch,
         count: 1,
     }]);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(
         w.google()[0]["organizations"][0]["title"],
         "CEO",
@@ -233,19 +197,14 @@ fn a_spurious_etag_mismatch_is_reread_and_resent() {
 #[test]
 fn a_run_interrupted_after_its_creates_reached_google_does_not_create_them_twice() {
     let mut w = World::new();
-    for i in 0..250 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(250, "Lee");
     // Actions: group list, group create, listing, CRM list, journal, two batch creates: stop
     // right after the first batch create was answered.
     let stopped = w.run_with(Scope::All, Some(7));
     assert!(stopped.is_none());
     assert!(w.journal.is_some(), "the journal survives the closed tab");
     assert_eq!(w.google().len(), 200);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     assert_eq!(w.google().len(), 250, "no duplicates after resuming");
     assert_eq!(w.state.links.len(), 250);
     assert!(w.journal.is_none());
@@ -255,13 +214,11 @@ fn a_run_interrupted_after_its_creates_reached_google_does_not_create_them_twice
 fn reset_sync_data_then_sync_creates_no_duplicate() {
     let mut w = World::new();
     for i in 0..4 {
-        let now = w.now();
-        w.crm.add(person(&format!("P{i}"), "", ""), now);
+        w.crm_add(person(&format!("P{i}"), "", ""));
     }
     w.run();
     w.state = Default::default();
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(w.google().len(), 4);
     assert_eq!(r.report.linked, 4, "relinked by tag");
 }
@@ -273,8 +230,7 @@ fn a_new_google_contact_is_imported_with_the_import_status_and_tagged() {
     w.google_add(&[
         json!({"names": [{"givenName": "Zoë"}], "emailAddresses": [{"value": "z@x.io"}]}),
     ]);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     let c = w.crm.contacts.values().next().expect("imported");
     assert_eq!(c.status.as_deref(), Some("Lead"));
     assert_eq!(emails(&w.google()[0]), ["z@x.io"]);
@@ -285,8 +241,7 @@ fn a_new_google_contact_is_imported_with_the_import_status_and_tagged() {
 #[test]
 fn the_preview_shows_the_plan_and_changes_nothing() {
     let mut w = World::new();
-    let now = w.now();
-    w.crm.add(person("Ann", "Lee", "a@x.io"), now);
+    w.crm_add(person("Ann", "Lee", "a@x.io"));
     let text = w.preview();
     assert!(text.contains("google: create \"Ann Lee\""), "{text}");
     assert!(w.google().is_empty());
@@ -296,9 +251,8 @@ fn the_preview_shows_the_plan_and_changes_nothing() {
 #[test]
 fn the_record_action_syncs_one_contact_both_ways() {
     let mut w = World::new();
-    let now = w.now();
-    let a = w.crm.add(person("Ann", "Lee", "a@x.io"), now);
-    w.crm.add(person("Bo", "Ng", "b@x.io"), now);
+    let a = w.crm_add(person("Ann", "Lee", "a@x.io"));
+    w.crm_add(person("Bo", "Ng", "b@x.io"));
     let r = w
         .run_with(
             Scope::Contacts {
@@ -320,26 +274,20 @@ fn the_record_action_syncs_one_contact_both_ways() {
 #[test]
 fn with_a_change_feed_a_quiet_run_reads_only_the_feed() {
     let mut w = World::new();
-    for i in 0..30 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(30, "Lee");
     w.run();
     w.run();
     let calls = w.crm.calls;
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     assert_eq!(w.crm.calls - calls, 1, "one changedSince call, no listing");
 }
 
 #[test]
 fn with_a_change_feed_a_new_google_contact_matching_an_unchanged_crm_contact_links_to_it() {
     let mut w = World::new();
-    let now = w.now();
     let mut c = person("Ann", "Lee", "ann@x.io");
     c.company = "Acme".into();
-    let id = w.crm.add(c, now);
+    let id = w.crm_add(c);
     // Outside Google's scope at first: the CRM contact is pushed, then its Google copy is
     // deleted there with the CRM copy edited, so the two are unlinked but both exist.
     w.settings.directions = gcontacts_sync::sync::settings::Directions::GoogleToCrm;
@@ -350,8 +298,7 @@ fn with_a_change_feed_a_new_google_contact_matching_an_unchanged_crm_contact_lin
         &[json!({"names": [{"givenName": "Ann", "familyName": "Lee"}],
                           "emailAddresses": [{"value": "ann@x.io"}]})],
     );
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(
         w.crm.contacts.len(),
         1,
@@ -374,8 +321,7 @@ fn a_google_contact_imported_from_the_cache_of_an_earlier_listing_is_tagged_too(
     w.run();
     assert!(w.crm.contacts.is_empty());
     w.settings.directions = Default::default();
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.run_ok();
     let c = w
         .crm
         .contacts
@@ -391,11 +337,7 @@ fn a_google_contact_imported_from_the_cache_of_an_earlier_listing_is_tagged_too(
 #[test]
 fn deletions_held_by_the_guard_are_made_when_the_user_confirms_them() {
     let mut w = World::new();
-    for i in 0..15 {
-        let now = w.now();
-        w.crm
-            .add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io")), now);
-    }
+    w.crm_add_people(15, "Lee");
     w.run();
     for g in w.google().iter().take(12) {
         let rn = g["resourceName"].as_str().unwrap().to_string();
@@ -419,8 +361,7 @@ fn deletions_held_by_the_guard_are_made_when_the_user_confirms_them() {
     // A scheduled run meanwhile still holds them.
     assert_eq!(w.run().report.held.len(), 1);
     w.confirm = true;
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(r.report.deleted.crm, 12);
     assert_eq!(w.crm.contacts.len(), 3);
 }
@@ -442,8 +383,7 @@ fn one_email_crm() -> Capabilities {
 fn a_crm_holding_one_email_keeps_all_three_google_emails_through_syncs_and_edits() {
     let mut w = World::new();
     w.capabilities = one_email_crm();
-    let now = w.now();
-    let id = w.crm.add(person("Cy", "Ro", "cy@x.io"), now);
+    let id = w.crm_add(person("Cy", "Ro", "cy@x.io"));
     w.google_add(&[json!({
         "names": [{"givenName": "Cy", "middleName": "Quentin", "familyName": "Ro"}],
         // The shared email carries the CRM's label: a label Google lacks is another matter.
@@ -453,8 +393,7 @@ fn a_crm_holding_one_email_keeps_all_three_google_emails_through_syncs_and_edits
             {"value": "cy@work.io", "type": "work"}
         ]
     })]);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(r.report.linked, 1);
     assert!(r.report.conflicts.is_empty(), "{:?}", r.report.conflicts);
     let g = &w.google()[0];
@@ -477,12 +416,8 @@ fn a_crm_holding_one_email_keeps_all_three_google_emails_through_syncs_and_edits
     // The CRM's one email changes: that one is replaced in its place, the two it cannot hold
     // stay, and Google's primary stays first since the CRM flags none.
     w.em.advance_clock(60_000);
-    let now = w.now();
-    let c = w.crm.contacts.get_mut(&id).unwrap();
-    c.contact.emails[0].value = "cy@new.io".into();
-    c.modified_at = now;
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    w.crm_edit(&id, |c| c.emails[0].value = "cy@new.io".into());
+    w.run_ok();
     assert_eq!(
         emails(&w.google()[0]),
         ["cy@home.io", "cy@new.io", "cy@work.io"]
@@ -501,8 +436,7 @@ fn a_google_contact_imported_into_a_one_email_crm_brings_its_primary_email_and_l
         "emailAddresses": [{"value": "di@one.io"}, {"value": "di@two.io"}, {"value": "di@three.io"}],
         "phoneNumbers": [{"value": "+1 415 555 0101"}, {"value": "+1 415 555 0102"}, {"value": "+1 415 555 0103"}]
     })]);
-    let r = w.run();
-    assert!(r.report.ok, "{:?}", r.report.errors);
+    let r = w.run_ok();
     assert_eq!(r.report.created.crm, 1);
     let c = w.crm.contacts.values().next().unwrap();
     assert_eq!(c.contact.emails.len(), 1);

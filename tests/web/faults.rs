@@ -70,16 +70,7 @@ async fn plugin(host: &JsValue, base: &str, extra: &str) -> GoogleContactsSync {
 }
 
 async fn sync(api: &GoogleContactsSync, id: &str) -> Result<JsValue, JsValue> {
-    JsFuture::from(api.sync(
-        JsValue::from_str(id),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    ))
-    .await
-}
-
-fn code(e: &JsValue) -> String {
-    get(e, "code").as_string().unwrap_or_default()
+    JsFuture::from(sync_now(api, id)).await
 }
 
 fn message(e: &JsValue) -> String {
@@ -102,19 +93,13 @@ fn writes(report: &JsValue) -> f64 {
 /// An account synced once, then edited on both sides: CRM contact e1 renamed, a CRM contact e4
 /// added, a Google contact "Gus Google" added.
 async fn edited(base: &str, who: &str) -> (GoogleContactsSync, JsValue, String) {
-    let contacts = format!(
-        "[{},{},{}]",
-        contact("e1", "Ann", "Lee", "ann@example.com"),
-        contact("e2", "Bob", "Ng", "bob@example.com"),
-        contact("e3", "Cy", "Diaz", "cy@example.com")
-    );
+    let contacts = contacts(&[
+        ("e1", "Ann", "Lee", "ann@example.com"),
+        ("e2", "Bob", "Ng", "bob@example.com"),
+        ("e3", "Cy", "Diaz", "cy@example.com"),
+    ]);
     let (api, host, id) = connected(base, who, &contacts).await;
-    let first = ok(api.sync(
-        JsValue::from_str(&id),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let first = ok(sync_now(&api, &id)).await;
     assert_eq!(num(&first, "created.google"), 3.0, "{}", show(&first));
     edit_crm(&host, "e1", json(r#"{"lastName":"Leeward"}"#));
     add_crm(
@@ -280,11 +265,7 @@ async fn a_tab_that_dies_anywhere_in_a_run_leaves_what_the_next_tab_repairs(base
         die_after_sets(&host, k);
         track_channels(&format!("gcontacts-sync-lease:{id}"));
         // The dying tab's run never ends: it is left hanging, as a closed tab's would be.
-        let _hung = api.sync(
-            JsValue::from_str(&id),
-            JsValue::UNDEFINED,
-            JsValue::UNDEFINED,
-        );
+        let _hung = sync_now(&api, &id);
         JsFuture::from(died(&host)).await.expect("the tab died");
         close_tracked_channels();
         let next = make_host(base, &who, json("[]"), with_host("copyOf", &host, "{}"));
@@ -373,19 +354,13 @@ async fn two_tabs_without_web_locks_sync_one_at_a_time_and_duplicate_nothing(bas
 async fn each_stored_key_corrupted_names_itself_and_reset_or_disconnect_recovers() {
     let Some(base) = EMULATOR else { return };
     let who = email("corrupt");
-    let contacts = format!(
-        "[{},{},{}]",
-        contact("k1", "Kim", "One", "kim@example.com"),
-        contact("k2", "Lou", "Two", "lou@example.com"),
-        contact("k3", "Max", "Three", "max@example.com")
-    );
+    let contacts = contacts(&[
+        ("k1", "Kim", "One", "kim@example.com"),
+        ("k2", "Lou", "Two", "lou@example.com"),
+        ("k3", "Max", "Three", "max@example.com"),
+    ]);
     let (api, host, id) = connected(base, &who, &contacts).await;
-    ok(api.sync(
-        JsValue::from_str(&id),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    ok(sync_now(&api, &id)).await;
     ok(api.set_settings(JsValue::from_str(&id), json(r#"{"intervalMinutes":30}"#))).await;
     let prefix = format!("gcs:{id}:");
     let shard = stored_keys(&host)
@@ -496,10 +471,7 @@ async fn a_host_that_never_answers_fails_the_run_after_its_timeout() {
     let host = make_host(
         base,
         &who,
-        json(&format!(
-            "[{}]",
-            contact("h1", "Hal", "Hang", "hal@example.com")
-        )),
+        json(&contacts(&[("h1", "Hal", "Hang", "hal@example.com")])),
         JsValue::UNDEFINED,
     );
     let api = plugin(&host, base, r#","hostTimeoutMs":300"#).await;
@@ -524,10 +496,7 @@ async fn a_google_answer_late_past_the_deadline_is_abandoned_and_retried() {
     let host = make_host(
         base,
         &who,
-        json(&format!(
-            "[{}]",
-            contact("s1", "Sam", "Slow", "sam@example.com")
-        )),
+        json(&contacts(&[("s1", "Sam", "Slow", "sam@example.com")])),
         json(r#"{"slowFetches":1,"slowFetchMs":5000}"#),
     );
     let api = plugin(&host, base, r#","requestTimeoutMs":300"#).await;
@@ -557,11 +526,10 @@ async fn a_google_answer_late_past_the_deadline_is_abandoned_and_retried() {
 async fn a_google_answer_over_32_mb_is_refused_not_read_as_an_empty_account() {
     let Some(base) = EMULATOR else { return };
     let who = email("big");
-    let contacts = format!(
-        "[{},{}]",
-        contact("b1", "Bea", "Big", "bea@example.com"),
-        contact("b2", "Ben", "Big", "ben@example.com")
-    );
+    let contacts = contacts(&[
+        ("b1", "Bea", "Big", "bea@example.com"),
+        ("b2", "Ben", "Big", "ben@example.com"),
+    ]);
     let host = make_host(base, &who, json(&contacts), json(r#"{"bigAnswers":0}"#));
     let api = plugin(&host, base, "").await;
     let info = ok(api.connect(JsValue::UNDEFINED)).await;

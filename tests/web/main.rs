@@ -83,6 +83,29 @@ fn contact(id: &str, first: &str, last: &str, email: &str) -> String {
     )
 }
 
+/// The host's JSON array of these contacts: (id, first name, last name, email) each.
+fn contacts(items: &[(&str, &str, &str, &str)]) -> String {
+    let items: Vec<String> = items
+        .iter()
+        .map(|(id, first, last, email)| contact(id, first, last, email))
+        .collect();
+    format!("[{}]", items.join(","))
+}
+
+/// A full run of account `id`, as "Sync now" starts it.
+fn sync_now(api: &GoogleContactsSync, id: &str) -> Promise {
+    api.sync(
+        JsValue::from_str(id),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+}
+
+/// The `code` of an error the API rejected with.
+fn code(e: &JsValue) -> String {
+    get(e, "code").as_string().unwrap_or_default()
+}
+
 /// A unique account per test: the tests share one emulator.
 fn email(name: &str) -> String {
     format!(
@@ -137,10 +160,7 @@ async fn create_rejects_a_host_without_an_api_version_with_invalid_input() {
         json(r#"{"noApiVersion":true}"#),
     );
     let e = err(GoogleContactsSync::create(host, JsValue::UNDEFINED)).await;
-    assert_eq!(
-        get(&e, "code").as_string().as_deref(),
-        Some("INVALID_INPUT")
-    );
+    assert_eq!(code(&e), "INVALID_INPUT");
 }
 
 #[wasm_bindgen_test]
@@ -148,12 +168,11 @@ async fn connect_then_first_sync_puts_the_crm_contacts_in_google_and_a_second_sy
 {
     let Some(base) = EMULATOR else { return };
     let who = email("first");
-    let contacts = format!(
-        "[{},{},{}]",
-        contact("c1", "Ann", "Lee", "ann@example.com"),
-        contact("c2", "Bob", "Ng", "bob@example.com"),
-        contact("c3", "Zoë", "Ölund", "zoe@example.com")
-    );
+    let contacts = contacts(&[
+        ("c1", "Ann", "Lee", "ann@example.com"),
+        ("c2", "Bob", "Ng", "bob@example.com"),
+        ("c3", "Zoë", "Ölund", "zoe@example.com"),
+    ]);
     let (api, host, id) = connected(base, &who, &contacts).await;
     assert_eq!(id, who.to_lowercase());
 
@@ -161,12 +180,7 @@ async fn connect_then_first_sync_puts_the_crm_contacts_in_google_and_a_second_sy
     assert_eq!(num(&accounts, "length"), 1.0);
     assert_eq!(get(&accounts, "0.connected").as_bool(), Some(true));
 
-    let report = ok(api.sync(
-        JsValue::from_str(&id),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let report = ok(sync_now(&api, &id)).await;
     assert_eq!(
         get(&report, "ok").as_bool(),
         Some(true),
@@ -206,12 +220,7 @@ async fn connect_then_first_sync_puts_the_crm_contacts_in_google_and_a_second_sy
         assert!(names.contains(n), "{n} missing in Google: {names}");
     }
 
-    let again = ok(api.sync(
-        JsValue::from_str(&id),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let again = ok(sync_now(&api, &id)).await;
     for k in [
         "created.google",
         "created.crm",
@@ -230,7 +239,7 @@ async fn connect_then_first_sync_puts_the_crm_contacts_in_google_and_a_second_sy
 async fn preview_returns_a_plan_with_operations_and_text_and_writes_nothing() {
     let Some(base) = EMULATOR else { return };
     let who = email("preview");
-    let contacts = format!("[{}]", contact("p1", "Cy", "Diaz", "cy@example.com"));
+    let contacts = contacts(&[("p1", "Cy", "Diaz", "cy@example.com")]);
     let (api, _host, id) = connected(base, &who, &contacts).await;
     let plan = ok(api.preview(JsValue::from_str(&id), JsValue::UNDEFINED)).await;
     assert_eq!(
@@ -254,12 +263,11 @@ async fn preview_returns_a_plan_with_operations_and_text_and_writes_nothing() {
 async fn the_bulk_action_and_the_record_action_sync_only_the_chosen_contacts() {
     let Some(base) = EMULATOR else { return };
     let who = email("actions");
-    let contacts = format!(
-        "[{},{},{}]",
-        contact("a1", "Dee", "One", "dee@example.com"),
-        contact("a2", "Eve", "Two", "eve@example.com"),
-        contact("a3", "Fay", "Three", "fay@example.com")
-    );
+    let contacts = contacts(&[
+        ("a1", "Dee", "One", "dee@example.com"),
+        ("a2", "Eve", "Two", "eve@example.com"),
+        ("a3", "Fay", "Three", "fay@example.com"),
+    ]);
     let (api, _host, _id) = connected(base, &who, &contacts).await;
     let reports = ok(api.sync_selected(json(r#"["a1","a2"]"#))).await;
     assert_eq!(num(&reports, "length"), 1.0);
@@ -290,12 +298,7 @@ async fn a_malformed_host_contact_is_reported_by_id_while_the_rest_syncs() {
         contact("g1", "Hal", "Good", "hal@example.com")
     );
     let (api, _host, id) = connected(base, &who, &contacts).await;
-    let report = ok(api.sync(
-        JsValue::from_str(&id),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let report = ok(sync_now(&api, &id)).await;
     assert_eq!(num(&report, "created.google"), 1.0, "{}", show(&report));
     let errors = show(&get(&report, "errors"));
     assert!(
@@ -317,19 +320,13 @@ async fn settings_are_checked_and_a_bad_one_is_an_invalid_input_error() {
     // The default region comes from the host user's locale.
     assert_eq!(get(&s, "defaultRegion").as_string().as_deref(), Some("GB"));
     let e = err(api.set_settings(JsValue::from_str(&id), json(r#"{"intervalMinutes":1}"#))).await;
-    assert_eq!(
-        get(&e, "code").as_string().as_deref(),
-        Some("INVALID_INPUT")
-    );
+    assert_eq!(code(&e), "INVALID_INPUT");
     assert!(get(&e, "message")
         .as_string()
         .unwrap_or_default()
         .contains("intervalMinutes"));
     let e = err(api.set_settings(JsValue::from_str(&id), json(r#"{"defaultRegion":"GBR"}"#))).await;
-    assert_eq!(
-        get(&e, "code").as_string().as_deref(),
-        Some("INVALID_INPUT")
-    );
+    assert_eq!(code(&e), "INVALID_INPUT");
     let s = ok(api.set_settings(
         JsValue::from_str(&id),
         json(r#"{"intervalMinutes":30,"conflictPolicy":"google"}"#),
@@ -342,32 +339,19 @@ async fn settings_are_checked_and_a_bad_one_is_an_invalid_input_error() {
     );
     assert_eq!(get(&s, "defaultRegion").as_string().as_deref(), Some("GB"));
     let e = err(api.get_settings(JsValue::from_str("nobody@example.com"))).await;
-    assert_eq!(
-        get(&e, "code").as_string().as_deref(),
-        Some("UNKNOWN_ACCOUNT")
-    );
+    assert_eq!(code(&e), "UNKNOWN_ACCOUNT");
 }
 
 #[wasm_bindgen_test]
 async fn a_revoked_token_makes_the_sync_fail_with_auth_failed() {
     let Some(base) = EMULATOR else { return };
     let who = email("revoked");
-    let contacts = format!("[{}]", contact("r1", "Ida", "Roe", "ida@example.com"));
+    let contacts = contacts(&[("r1", "Ida", "Roe", "ida@example.com")]);
     let (api, host, id) = connected(base, &who, &contacts).await;
     let token = get(&host, "token").as_string().expect("token");
     revoke(base, &token).await.expect("revoke");
-    let e = err(api.sync(
-        JsValue::from_str(&id),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    ))
-    .await;
-    assert_eq!(
-        get(&e, "code").as_string().as_deref(),
-        Some("AUTH_FAILED"),
-        "{}",
-        show(&get(&e, "message"))
-    );
+    let e = err(sync_now(&api, &id)).await;
+    assert_eq!(code(&e), "AUTH_FAILED", "{}", show(&get(&e, "message")));
     // The failed run is in the log.
     let runs = ok(api.runs(JsValue::from_str(&id))).await;
     assert_eq!(get(&runs, "0.ok").as_bool(), Some(false));
@@ -377,14 +361,9 @@ async fn a_revoked_token_makes_the_sync_fail_with_auth_failed() {
 async fn groups_backup_and_reset_work_against_the_emulator() {
     let Some(base) = EMULATOR else { return };
     let who = email("groups");
-    let contacts = format!("[{}]", contact("k1", "Jo", "Kay", "jo@example.com"));
+    let contacts = contacts(&[("k1", "Jo", "Kay", "jo@example.com")]);
     let (api, _host, id) = connected(base, &who, &contacts).await;
-    ok(api.sync(
-        JsValue::from_str(&id),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    ok(sync_now(&api, &id)).await;
     let groups = show(&ok(api.google_groups(JsValue::from_str(&id))).await);
     assert!(
         groups.contains("contactGroups/myContacts") && groups.contains("\"CRM\""),
@@ -402,12 +381,7 @@ async fn groups_backup_and_reset_work_against_the_emulator() {
 
     // After a reset the next run finds the contact again by its tag: no duplicate.
     ok(api.reset_sync_data(JsValue::from_str(&id))).await;
-    let report = ok(api.sync(
-        JsValue::from_str(&id),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    ))
-    .await;
+    let report = ok(sync_now(&api, &id)).await;
     assert_eq!(num(&report, "created.google"), 0.0, "{}", show(&report));
     assert_eq!(num(&report, "linked"), 1.0, "{}", show(&report));
     assert_eq!(people_names(&dump(base, &who).await).len(), 1);
@@ -441,13 +415,7 @@ async fn the_crms_primary_email_becomes_googles_and_a_moved_primary_syncs_once()
         "emails":[{"value":"mo@work.example","type":"work"},{"value":"mo@home.example","type":"home","primary":true}],
         "phones":[],"addresses":[]}]"#;
     let (api, host, id) = connected(base, &who, contacts).await;
-    let sync = || {
-        api.sync(
-            JsValue::from_str(&id),
-            JsValue::UNDEFINED,
-            JsValue::UNDEFINED,
-        )
-    };
+    let sync = || sync_now(&api, &id);
     let writes = |r: &JsValue| {
         [
             "created.google",
@@ -490,10 +458,7 @@ async fn an_ambiguity_carries_its_reason_to_javascript() {
     let Some(base) = EMULATOR else { return };
     let who = email("reason");
     // Two different people on one family address: one candidate each, another family name.
-    let contacts = format!(
-        "[{}]",
-        contact("r1", "Alice", "Smith", "info@family.example")
-    );
+    let contacts = contacts(&[("r1", "Alice", "Smith", "info@family.example")]);
     let (api, _host, id) = connected(base, &who, &contacts).await;
     admin(
         base,

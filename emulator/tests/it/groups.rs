@@ -1,5 +1,5 @@
 use crate::support::{assert_error, Api};
-use serde_json::json;
+use serde_json::{json, Value};
 
 #[test]
 fn system_groups_are_listed_with_member_counts() {
@@ -127,4 +127,62 @@ fn membership_changes_show_up_in_incremental_sync() {
     let (changes, _) = api.list_all(&format!("{q}&syncToken={}", sync.unwrap()));
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["memberships"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn group_writes_google_refuses_are_refused_with_its_errors() {
+    let api = Api::new();
+    let id = |g: &Value| g["resourceName"].as_str().unwrap().to_string();
+    let body = |name: &str| Some(json!({"contactGroup": {"name": name}}));
+    let crm = id(&api.call("POST", "/v1/contactGroups", body("CRM")).1);
+    let other = id(&api.call("POST", "/v1/contactGroups", body("Other")).1);
+    let invalid = |message: &str| (400, "INVALID_ARGUMENT", message.to_string());
+    let cases = [
+        (
+            "POST",
+            "/v1/contactGroups".to_string(),
+            body("  "),
+            invalid("Contact group name must not be empty."),
+        ),
+        (
+            "PUT",
+            format!("/v1/{other}"),
+            body(""),
+            invalid("Contact group name must not be empty."),
+        ),
+        (
+            "PUT",
+            format!("/v1/{other}"),
+            body("CRM"),
+            (
+                409,
+                "ALREADY_EXISTS",
+                "Contact group name already exists.".into(),
+            ),
+        ),
+        (
+            "PUT",
+            "/v1/contactGroups/myContacts".into(),
+            body("Mine"),
+            invalid("System contact groups cannot be updated."),
+        ),
+        (
+            "DELETE",
+            "/v1/contactGroups/starred".into(),
+            None,
+            invalid("System contact groups cannot be deleted."),
+        ),
+        (
+            "PUT",
+            "/v1/contactGroups/nosuch".into(),
+            body("Mine"),
+            (404, "NOT_FOUND", "Requested entity was not found.".into()),
+        ),
+    ];
+    for (method, path, body, (code, status, message)) in cases {
+        assert_error(&api.call(method, &path, body), code, status, &message);
+    }
+    // A group may keep its own name when renamed.
+    let (s, g) = api.call("PUT", &format!("/v1/{crm}"), body("CRM"));
+    assert_eq!((s, g["name"].as_str()), (200, Some("CRM")), "{g}");
 }

@@ -441,3 +441,56 @@ fn seeded_contacts_are_realistic_and_deterministic() {
         .any(|p| p["birthdays"][0]["date"].get("year").is_none() && p.get("birthdays").is_some()));
     assert!(la.iter().any(|p| p.get("addresses").is_some()));
 }
+
+#[test]
+fn batch_writes_hold_one_to_their_limit_of_items() {
+    let api = Api::new();
+    let contacts = |n: usize| {
+        let one = json!({"contactPerson": {"names": [{"givenName": "Ada"}]}});
+        json!({"contacts": vec![one; n], "readMask": "names"})
+    };
+    let names = |n: usize| json!({"resourceNames": vec!["people/c1"; n]});
+    let cases = [
+        (
+            "batchCreateContacts",
+            contacts(0),
+            "contacts must not be empty.",
+        ),
+        (
+            "batchCreateContacts",
+            contacts(201),
+            "Too many contacts in the batch request: at most 200 are allowed.",
+        ),
+        (
+            "batchUpdateContacts",
+            json!({"contacts": {}, "updateMask": "names"}),
+            "contacts must not be empty.",
+        ),
+        (
+            "batchDeleteContacts",
+            names(0),
+            "resourceNames must not be empty.",
+        ),
+        (
+            "batchDeleteContacts",
+            names(501),
+            "Too many resourceNames in the batch request: at most 500 are allowed.",
+        ),
+    ];
+    for (method, body, message) in cases {
+        let got = api.call("POST", &format!("/v1/people:{method}"), Some(body));
+        assert_error(&got, 400, "INVALID_ARGUMENT", message);
+    }
+    let (s, v) = api.call(
+        "POST",
+        "/v1/people:batchCreateContacts",
+        Some(contacts(200)),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["createdPeople"].as_array().map(Vec::len), Some(200));
+    assert_eq!(v["createdPeople"][0]["httpStatusCode"], 200);
+    assert_eq!(
+        v["createdPeople"][0]["person"]["names"][0]["givenName"],
+        "Ada"
+    );
+}

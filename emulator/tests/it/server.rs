@@ -1,4 +1,4 @@
-use crate::support::http;
+use crate::support::{http, HttpAnswer};
 use people_emulator::{server, Emulator};
 use serde_json::{json, Value};
 
@@ -21,11 +21,31 @@ fn admin(base: &str, path: &str, body: Value) -> Value {
     r.json()
 }
 
+/// The account's connections over HTTP, with this `Authorization` header.
+fn connections(base: &str, auth: &str) -> std::io::Result<HttpAnswer> {
+    http(
+        base,
+        "GET",
+        "/v1/people/me/connections?personFields=names",
+        &[("Authorization", auth)],
+        "",
+    )
+}
+
 fn token(base: &str, email: &str) -> String {
     admin(base, "tokens", json!({"email": email}))["access_token"]
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// A server with this fault rule, its URL, and an `Authorization` header for ann@example.com.
+fn faulty(rule: Value) -> (server::ServerHandle, String, String) {
+    let (_em, h) = start();
+    let base = h.url();
+    let t = token(&base, "ann@example.com");
+    admin(&base, "faults", json!({ "rules": [rule] }));
+    (h, base, format!("Bearer {t}"))
 }
 
 #[test]
@@ -48,14 +68,7 @@ fn the_server_listens_on_loopback_and_answers_the_api() {
     .unwrap();
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["names"][0]["displayName"], "Zoë");
-    let r = http(
-        &base,
-        "GET",
-        "/v1/people/me/connections?personFields=names",
-        &[("Authorization", &auth)],
-        "",
-    )
-    .unwrap();
+    let r = connections(&base, &auth).unwrap();
     assert_eq!(r.json()["totalItems"], 1);
 }
 
@@ -187,53 +200,18 @@ fn decode(s: &str) -> String {
 
 #[test]
 fn an_injected_drop_closes_the_connection_without_an_answer() {
-    let (_em, h) = start();
-    let base = h.url();
-    let t = token(&base, "ann@example.com");
-    admin(
-        &base,
-        "faults",
-        json!({"rules": [{"method": "people.connections.list", "kind": "drop"}]}),
-    );
-    let auth = format!("Bearer {t}");
-    let r = http(
-        &base,
-        "GET",
-        "/v1/people/me/connections?personFields=names",
-        &[("Authorization", &auth)],
-        "",
-    );
+    let (_h, base, auth) = faulty(json!({"method": "people.connections.list", "kind": "drop"}));
+    let r = connections(&base, &auth);
     assert!(r.is_err(), "got an answer: {:?}", r.map(|a| a.status));
-    let r = http(
-        &base,
-        "GET",
-        "/v1/people/me/connections?personFields=names",
-        &[("Authorization", &auth)],
-        "",
-    )
-    .unwrap();
+    let r = connections(&base, &auth).unwrap();
     assert_eq!(r.status, 200);
 }
 
 #[test]
 fn injected_latency_delays_the_answer() {
-    let (_em, h) = start();
-    let base = h.url();
-    let t = token(&base, "ann@example.com");
-    admin(
-        &base,
-        "faults",
-        json!({"rules": [{"method": "*", "kind": "latency", "ms": 200}]}),
-    );
+    let (_h, base, auth) = faulty(json!({"method": "*", "kind": "latency", "ms": 200}));
     let started = std::time::Instant::now();
-    let r = http(
-        &base,
-        "GET",
-        "/v1/people/me/connections?personFields=names",
-        &[("Authorization", &format!("Bearer {t}"))],
-        "",
-    )
-    .unwrap();
+    let r = connections(&base, &auth).unwrap();
     assert_eq!(r.status, 200);
     assert!(started.elapsed().as_millis() >= 200);
 }
@@ -268,28 +246,14 @@ fn the_admin_api_seeds_dumps_moves_the_clock_and_counts() {
     .json();
     assert_eq!(dump["contacts"].as_array().unwrap().len(), 31);
     let auth = format!("Bearer {t}");
-    http(
-        &base,
-        "GET",
-        "/v1/people/me/connections?personFields=names",
-        &[("Authorization", &auth)],
-        "",
-    )
-    .unwrap();
+    connections(&base, &auth).unwrap();
     let stats = http(&base, "GET", "/__admin/stats", &[], "")
         .unwrap()
         .json();
     assert_eq!(stats["methods"]["people.connections.list"]["requests"], 1);
     let clock = admin(&base, "clock", json!({"advanceMs": 3_600_000}));
     assert!(clock["nowMs"].as_u64().is_some());
-    let r = http(
-        &base,
-        "GET",
-        "/v1/people/me/connections?personFields=names",
-        &[("Authorization", &auth)],
-        "",
-    )
-    .unwrap();
+    let r = connections(&base, &auth).unwrap();
     assert_eq!(r.status, 401, "the token expired on the emulator's clock");
     admin(
         &base,

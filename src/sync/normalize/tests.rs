@@ -1,4 +1,6 @@
 use super::*;
+use crate::sync::matching::{match_contacts, MatchRule};
+use crate::sync::model::{Contact, CrmContact, GoogleContact, Name};
 
 #[test]
 fn birthdays_parse_with_and_without_a_year_and_print_back() {
@@ -55,48 +57,10 @@ include!("cases.rs");
 
 #[test]
 fn text_keys_fold_ligatures_full_width_forms_and_decomposed_accents() {
-    let failures: Vec<String> = TEXT_KEYS
-        .iter()
-        .filter(|(input, key)| text_key(input) != *key)
-        .map(|(input, key)| format!("{input:?}: expected {key:?}, got {:?}", text_key(input)))
-        .collect();
-    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    check_text_keys();
 }
 
 #[test]
 fn one_person_spelled_with_compatibility_characters_links_by_name_and_company() {
-    use crate::sync::matching::{match_contacts, MatchRule};
-    use crate::sync::model::{Contact, CrmContact, GoogleContact, Name};
-    let [c, g] = MATCH_CASE.map(|(given, family, company)| Contact {
-        name: Name {
-            given: given.into(),
-            family: family.into(),
-            ..Name::default()
-        },
-        company: company.into(),
-        ..Contact::default()
-    });
-    let crm = CrmContact {
-        id: "1".into(),
-        modified_at: 0,
-        status: None,
-        contact: c,
-    };
-    let google = GoogleContact {
-        resource_name: "people/c1".into(),
-        etag: String::new(),
-        updated_at: 0,
-        tag: None,
-        extra_tags: Vec::new(),
-        groups: Vec::new(),
-        contact: g,
-    };
-    let m = match_contacts(&[&crm], &[&google], Region::US);
-    assert_eq!(
-        m.matches
-            .iter()
-            .map(|x| (x.crm, x.google, x.rule))
-            .collect::<Vec<_>>(),
-        [(0, 0, MatchRule::NameAndBirthdayOrCompany)]
-    );
+    check_match_case();
 }
