@@ -28,6 +28,12 @@ export function mountUnavailablePanel(el, message) {
   clear(el).append(h("div", { class: "gcs" }, h("p", { class: "gcs-alert gcs-alert-error", role: "alert", text: message })));
 }
 
+/** What the panel shows while the plugin's module downloads and starts. */
+export function mountLoadingPanel(el) {
+  ensureStylesheet();
+  clear(el).append(h("div", { class: "gcs", "aria-busy": "true" }, h("p", { class: "gcs-muted gcs-loading", role: "status", text: "Loading Google Contacts Sync…" })));
+}
+
 /** A modal confirmation; resolves true when the user confirms. */
 function confirmDialog(root, { title, body, confirm, danger = true }) {
   return new Promise((resolve) => {

@@ -242,8 +242,10 @@ export async function start(root) {
   const registry = createRegistry();
   const base = new URL(root);
   let startScheduler = null;
-  const { api: plugin, error } = await install(registry, host, boot.config, {
+  // This module is itself imported on first use (gcsync.js), so the plugin's module loads now.
+  const installed = await install(registry, host, boot.config, {
     base,
+    idleLoad: false,
     createApi: async (h, options) => {
       const { manifest, url } = await loadManifest(base);
       const glue = await loadModule(manifest, url, base);
@@ -254,6 +256,13 @@ export async function start(root) {
       return created;
     },
   });
+  let plugin = null;
+  let error = null;
+  try {
+    plugin = await installed.load();
+  } catch (e) {
+    error = e; // the entries say why when used, and try again
+  }
   // Scheduled runs keep accounts in sync while a Creme page that loaded the plugin is open. An
   // account never synced waits for its user's first sync (from My settings, after a preview):
   // Creme loads the plugin afresh on every page, and a first full sync must not start by itself
