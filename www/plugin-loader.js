@@ -61,9 +61,13 @@ const FALLBACK_WIDGETS = [
   { name: "Google Contacts Sync", location: "settings.user" },
 ];
 
+const FALLBACK_JS = "www/pkg/gcontacts_sync.js";
+const FALLBACK_WASM = "www/pkg/gcontacts_sync_bg.wasm";
+
+/** @type {Manifest} */
 const FALLBACK_MANIFEST = {
   id: "google-contacts-sync",
-  files: { js: "www/pkg/gcontacts_sync.js", wasm: "www/pkg/gcontacts_sync_bg.wasm" },
+  files: { js: FALLBACK_JS, wasm: FALLBACK_WASM },
   modules: { widgets: FALLBACK_WIDGETS },
 };
 
@@ -161,9 +165,9 @@ async function compileWasm(wasmUrl, inlineUrl) {
  * @returns {Promise<Glue>}
  */
 export async function loadModule(manifest, manifestUrl, base = HERE) {
-  const files = (manifest && manifest.files) || FALLBACK_MANIFEST.files;
-  const jsUrl = resolveFile(files.js || FALLBACK_MANIFEST.files.js || "", manifestUrl, base);
-  const wasmUrl = resolveFile(files.wasm || FALLBACK_MANIFEST.files.wasm || "", manifestUrl, base);
+  const files = (manifest && manifest.files) || {};
+  const jsUrl = resolveFile(files.js || FALLBACK_JS, manifestUrl, base);
+  const wasmUrl = resolveFile(files.wasm || FALLBACK_WASM, manifestUrl, base);
   const inlineUrl = files.inlineWasm ? resolveFile(files.inlineWasm, manifestUrl, base) : null;
   // Both downloads at once: the glue is small, the wasm compiles while it streams.
   const compiling = compileWasm(wasmUrl, inlineUrl);
@@ -310,7 +314,7 @@ export async function install(registry, host, config = {}, options = {}) {
     return fn(loaded);
   }
 
-  const pluginId = manifest.id || FALLBACK_MANIFEST.id;
+  const pluginId = manifest.id || "google-contacts-sync";
   const listed = manifest.modules && manifest.modules.widgets;
   const widgets = Array.isArray(listed) && listed.length ? listed : FALLBACK_WIDGETS;
   for (const w of widgets) {
