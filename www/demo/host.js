@@ -1,3 +1,4 @@
+// @ts-check
 // The demo CRM's implementation of the plugin host contract (DESIGN.md §4, `CrmHost`) on
 // IndexedDB.
 //
@@ -33,9 +34,9 @@ import { generateSeedContacts } from "./seed.js";
  * @typedef {import("../types").CrmHost} CrmHost
  * @typedef {import("../types").CrmContact} CrmContact
  * @typedef {import("../types").CrmContactInput} CrmContactInput
- * @typedef {CrmHost & { pluginId: string, forPlugin(id: string): DemoHost, close(): void }} DemoHost
- *   The contract, plus the demo's extras: whose storage it reads, the same host for another
- *   plugin, and closing the database.
+ * @typedef {Omit<CrmHost, "contacts"> & { contacts: Required<CrmHost["contacts"]>, pluginId: string, forPlugin(id: string): DemoHost, close(): void }} DemoHost
+ *   The contract with its change feed, plus the demo's extras: whose storage it reads, the same
+ *   host for another plugin, and closing the database.
  * @typedef {{ id: string, name: string, email?: string, locale?: string }} User
  * @typedef {object} DemoHostOptions
  * @property {string} [dbName]
@@ -409,7 +410,7 @@ export async function openDemoHost(options = {}) {
     });
   }
 
-  /** @type {CrmHost["contacts"]} */
+  /** @type {DemoHost["contacts"]} */
   const contacts = {
     async get(ids) {
       checkIds(ids, "contacts.get");

@@ -1,3 +1,4 @@
+// @ts-check
 // Where the demo CRM loads its plugins. The Google Contacts Sync plugin ships its own loader,
 // `www/plugin-loader.js` (one level up from the demo), exporting
 // `install(registry, host, config)`. When that file is absent the demo runs without plugins.

@@ -1,3 +1,4 @@
+// @ts-check
 // The registration API the demo CRM offers plugins: bulk actions for the contacts list's
 // "More Actions" menu, record actions for a contact's "More Actions" menu, settings panels for
 // the Settings page. The app reads the registry each time it renders a menu or page, so
