@@ -301,8 +301,12 @@ export async function install(registry, host, config = {}, options = {}) {
     }
   }
 
-  /** Runs `fn` with the API, or says in a notification why the plugin cannot start. */
-  /** @template T @param {(api: GoogleContactsSync) => Promise<T>} fn @returns {Promise<T | null>} */
+  /**
+   * Runs `fn` with the API, or says in a notification why the plugin cannot start.
+   * @template T
+   * @param {(api: GoogleContactsSync) => Promise<T>} fn
+   * @returns {Promise<T | null>}
+   */
   async function withApi(fn) {
     let loaded;
     try {
