@@ -1,3 +1,4 @@
+// @ts-check
 // The OAuth consent step redirects to oauth-callback.html with the token in the fragment. Hand
 // the fragment to the page that opened this window (same origin only); that page closes this
 // window once it has read the answer. A separate file, not an inline script: hosts serve the

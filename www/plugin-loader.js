@@ -1,40 +1,97 @@
+// @ts-check
 // The Google Contacts Sync plugin's loader: what a host (the demo CRM, or an adapter for a real
 // CRM) imports and calls as `install(registry, host, config)`.
 //
-// It reads plugin-manifest.json, loads the WebAssembly module from bytes (so hosts that serve
-// .wasm with the wrong MIME type still work), creates the API and wires the manifest's three entry
-// points by location. If the module cannot load, the entries still register and explain the
-// failure in plain words instead of disappearing.
+// It reads plugin-manifest.json and registers the manifest's three entry points at once, from the
+// manifest alone (labels, ids). The WebAssembly module is fetched and compiled only when it is
+// needed: the first time the user runs one of the actions or opens the settings panel, or, for a
+// user who has used the plugin before, when the browser is idle (the scheduler's hourly syncs
+// need the module). A CRM page of a user who never opens the plugin downloads no wasm. If the
+// module cannot load, the entries explain the failure in plain words instead of disappearing.
 //
 // This file lives in the repository's `www/` folder. Hosts serve either the repository root
 // (this file at /www/plugin-loader.js, the manifest at /plugin-manifest.json) or `www/` itself
 // (this file at /plugin-loader.js, the manifest copied beside it): both layouts are tried.
 
-import { syncSelectedContacts, syncOneContact, unavailableAction } from "./plugin/actions.js";
-import { mountSettingsPanel, mountUnavailablePanel } from "./plugin/settings-panel.js";
+import { syncSelectedContacts, syncOneContact } from "./plugin/actions.js";
 import { loadFailureMessage } from "./plugin/messages.js";
+
+/**
+ * @typedef {import("./types").CrmHost} CrmHost
+ * @typedef {import("./types").GoogleContactsSync} GoogleContactsSync
+ * @typedef {import("./types").GoogleContactsSyncOptions} GoogleContactsSyncOptions
+ * @typedef {import("./types").PluginRegistry} PluginRegistry
+ * @typedef {typeof import("./types").Glue} Glue
+ *
+ * @typedef {object} Manifest The parts of plugin-manifest.json the loader reads.
+ * @property {string} [id]
+ * @property {{ js?: string, wasm?: string, inlineWasm?: string }} [files]
+ * @property {{ widgets?: { name?: string, location: string }[] }} [modules]
+ *
+ * @typedef {{ manifest: Manifest, url: URL }} FoundManifest
+ *
+ * @typedef {object} PluginConfig The host's config: the manifest's `config[]` names, or the
+ *   demo's older key names.
+ * @property {string} [googleClientId]
+ * @property {string} [oauthClientId]
+ * @property {string} [peopleApiBase]
+ * @property {string} [peopleApiBaseUrl]
+ * @property {string} [authUrl]
+ * @property {string} [revokeUrl]
+ * @property {string} [redirectUri]
+ *
+ * @typedef {object} InstallOptions
+ * @property {URL} [base] Where www/ is served, when not beside this file.
+ * @property {(host: CrmHost, options: GoogleContactsSyncOptions) => Promise<GoogleContactsSync>} [createApi]
+ *   Replaces loading the wasm module (development, tests, hosts that wrap the API).
+ * @property {boolean} [idleLoad] false: never load the module before first use (default true).
+ *
+ * @typedef {object} Installed
+ * @property {Manifest} manifest
+ * @property {() => Promise<GoogleContactsSync>} load Loads and starts the module (once; a
+ *   failed load is tried again on the next call); rejects with a plain-words Error.
+ * @property {() => GoogleContactsSync | null} loaded The API once loaded, else null.
+ */
 
 const HERE = new URL("./", import.meta.url); // the www/ folder, however it is served
 
+const FALLBACK_WIDGETS = [
+  { name: "Sync Contact(s)", location: "contacts.list.bulk" },
+  { name: "Sync with Google Contacts", location: "contacts.record.more" },
+  { name: "Google Contacts Sync", location: "settings.user" },
+];
+
+const FALLBACK_JS = "www/pkg/gcontacts_sync.js";
+const FALLBACK_WASM = "www/pkg/gcontacts_sync_bg.wasm";
+
+/** @type {Manifest} */
 const FALLBACK_MANIFEST = {
   id: "google-contacts-sync",
-  files: { js: "www/pkg/gcontacts_sync.js", wasm: "www/pkg/gcontacts_sync_bg.wasm" },
-  modules: {
-    widgets: [
-      { name: "Sync Contact(s)", location: "contacts.list.bulk" },
-      { name: "Sync with Google Contacts", location: "contacts.record.more" },
-      { name: "Google Contacts Sync", location: "settings.user" },
-    ],
-  },
+  files: { js: FALLBACK_JS, wasm: FALLBACK_WASM },
+  modules: { widgets: FALLBACK_WIDGETS },
 };
 
+/** @type {Record<string, string>} */
 const LABELS = {
   "contacts.list.bulk": "Sync Contact(s)",
   "contacts.record.more": "Sync with Google Contacts",
   "settings.user": "Google Contacts Sync",
 };
 
-/** Fetches the manifest from beside this file, else from one level up. */
+/**
+ * The key, in the host's per-user storage, that marks a user of the plugin: their pages load the
+ * module when the browser is idle, so scheduled syncs run. The plugin's own keys start "gcs:".
+ */
+export const LOAD_ON_IDLE_KEY = "gcs-loader:load-on-idle";
+
+/** @param {unknown} e */
+const messageOf = (e) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Fetches the manifest from beside this file, else from one level up.
+ * @param {URL} [base]
+ * @returns {Promise<FoundManifest>}
+ */
 export async function loadManifest(base = HERE) {
   const tried = [];
   const urls = ["plugin-manifest.json", "../plugin-manifest.json"].map((rel) => new URL(rel, base));
@@ -48,17 +105,18 @@ export async function loadManifest(base = HERE) {
       }
       tried.push(`${url.pathname} (${res.status})`);
     } catch (e) {
-      tried.push(`${url.pathname} (${e && e.message ? e.message : e})`);
+      tried.push(`${url.pathname} (${messageOf(e)})`);
     }
   }
-  const err = new Error(`plugin-manifest.json was not found (tried ${tried.join(", ")})`);
-  err.code = "MANIFEST";
-  throw err;
+  throw Object.assign(new Error(`plugin-manifest.json was not found (tried ${tried.join(", ")})`), { code: "MANIFEST" });
 }
 
 /**
  * Where a manifest file path (relative to the repository root, e.g. "www/pkg/x.js") is served:
  * paths under www/ are resolved from this file's folder, which is www/ in both layouts.
+ * @param {string} path
+ * @param {URL | null | undefined} manifestUrl
+ * @param {URL} [base]
  */
 export function resolveFile(path, manifestUrl, base = HERE) {
   const p = String(path).replace(/^\.\//, "");
@@ -66,36 +124,66 @@ export function resolveFile(path, manifestUrl, base = HERE) {
   return new URL(p, manifestUrl || base);
 }
 
-/** Loads the wasm-bindgen module and instantiates it from the wasm file's bytes. */
+/**
+ * Fetches and compiles the wasm file, streaming when the server labels it `application/wasm`
+ * (compiling while it downloads), else from its bytes (some hosts serve .wasm with another
+ * type). Hosts that refuse to serve .wasm files at all get the inline build the manifest names.
+ * @param {URL} wasmUrl
+ * @param {URL | null} inlineUrl
+ * @returns {Promise<WebAssembly.Module>}
+ */
+async function compileWasm(wasmUrl, inlineUrl) {
+  let res;
+  try {
+    res = await fetch(wasmUrl);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  } catch (e) {
+    try {
+      if (!inlineUrl) throw e;
+      /** @type {{ wasmBytes(): Uint8Array }} */
+      const inline = await import(inlineUrl.href);
+      return await WebAssembly.compile(/** @type {BufferSource} */ (inline.wasmBytes()));
+    } catch {
+      throw new Error(`its WebAssembly file ${wasmUrl.pathname} did not load (${messageOf(e)})`);
+    }
+  }
+  try {
+    if ((res.headers.get("Content-Type") || "").startsWith("application/wasm")) {
+      return await WebAssembly.compileStreaming(res);
+    }
+    return await WebAssembly.compile(await res.arrayBuffer());
+  } catch (e) {
+    throw new Error(`its WebAssembly file could not be started (${messageOf(e)})`);
+  }
+}
+
+/**
+ * Loads the wasm-bindgen glue and starts it with the compiled wasm file.
+ * @param {Manifest} manifest
+ * @param {URL | null} manifestUrl
+ * @param {URL} [base]
+ * @returns {Promise<Glue>}
+ */
 export async function loadModule(manifest, manifestUrl, base = HERE) {
-  const files = (manifest && manifest.files) || FALLBACK_MANIFEST.files;
-  const jsUrl = resolveFile(files.js || FALLBACK_MANIFEST.files.js, manifestUrl, base);
-  const wasmUrl = resolveFile(files.wasm || FALLBACK_MANIFEST.files.wasm, manifestUrl, base);
+  const files = (manifest && manifest.files) || {};
+  const jsUrl = resolveFile(files.js || FALLBACK_JS, manifestUrl, base);
+  const wasmUrl = resolveFile(files.wasm || FALLBACK_WASM, manifestUrl, base);
+  const inlineUrl = files.inlineWasm ? resolveFile(files.inlineWasm, manifestUrl, base) : null;
+  // Both downloads at once: the glue is small, the wasm compiles while it streams.
+  const compiling = compileWasm(wasmUrl, inlineUrl);
+  compiling.catch(() => {}); // reported below, after the glue
+  /** @type {Glue} */
   let glue;
   try {
     glue = await import(jsUrl.href);
   } catch (e) {
-    throw new Error(`its JavaScript file ${jsUrl.pathname} did not load (${e && e.message ? e.message : e})`);
+    throw new Error(`its JavaScript file ${jsUrl.pathname} did not load (${messageOf(e)})`);
   }
-  let bytes;
+  const module = await compiling;
   try {
-    const res = await fetch(wasmUrl);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    bytes = await res.arrayBuffer();
+    await glue.default({ module_or_path: module });
   } catch (e) {
-    // Hosts that refuse to serve .wasm files get the inline build the manifest names.
-    const inline = files.inlineWasm && resolveFile(files.inlineWasm, manifestUrl, base);
-    try {
-      if (!inline) throw e;
-      bytes = (await import(inline.href)).wasmBytes();
-    } catch {
-      throw new Error(`its WebAssembly file ${wasmUrl.pathname} did not load (${e && e.message ? e.message : e})`);
-    }
-  }
-  try {
-    await glue.default({ module_or_path: bytes });
-  } catch (e) {
-    throw new Error(`its WebAssembly file could not be started (${e && e.message ? e.message : e})`);
+    throw new Error(`its WebAssembly file could not be started (${messageOf(e)})`);
   }
   if (typeof glue.GoogleContactsSync !== "function") {
     throw new Error("its program does not export GoogleContactsSync");
@@ -103,10 +191,15 @@ export async function loadModule(manifest, manifestUrl, base = HERE) {
   return glue;
 }
 
-/** The options `GoogleContactsSync.create` takes, from the host's config (either key style). */
+/**
+ * The options `GoogleContactsSync.create` takes, from the host's config (either key style).
+ * @param {PluginConfig} [config]
+ * @returns {GoogleContactsSyncOptions}
+ */
 export function apiOptions(config = {}) {
   const c = config || {};
   const clientId = c.googleClientId ?? c.oauthClientId;
+  /** @type {GoogleContactsSyncOptions} */
   const options = {};
   const base = c.peopleApiBase ?? c.peopleApiBaseUrl;
   if (base) options.peopleApiBase = base;
@@ -120,78 +213,146 @@ export function apiOptions(config = {}) {
 }
 
 /**
- * Installs the plugin into a host's registry. Resolves to `{ api, manifest, error }`: `api` is
- * null and `error` set when the plugin could not start (its entries then explain why).
- * `options.createApi(host, apiOptions)` replaces the wasm module (development and tests).
+ * Runs `fn` when the browser is idle (after the page's own work), or soon where there is no
+ * `requestIdleCallback`.
+ * @param {() => void} fn
+ */
+function whenIdle(fn) {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(() => fn(), { timeout: 10_000 });
+  else setTimeout(fn, 1000);
+}
+
+/**
+ * Installs the plugin into a host's registry: registers the manifest's entry points at once and
+ * loads the module on first use. Resolves to an {@link Installed}.
+ * @param {PluginRegistry} registry
+ * @param {CrmHost} host
+ * @param {PluginConfig} [config]
+ * @param {InstallOptions} [options]
+ * @returns {Promise<Installed>}
  */
 export async function install(registry, host, config = {}, options = {}) {
-  let manifest = FALLBACK_MANIFEST;
-  let api = null;
-  let error = null;
+  const base = options.base || HERE;
+  /** @type {FoundManifest & { missing?: Error }} */
+  let found;
   try {
-    let found;
-    try {
-      found = await loadManifest(options.base || HERE);
-    } catch (e) {
-      // Without a manifest the built-in one still names the usual files: try those.
-      found = { manifest: FALLBACK_MANIFEST, url: new URL("../", options.base || HERE), missing: e };
-    }
-    manifest = found.manifest;
+    found = await loadManifest(base);
+  } catch (e) {
+    // Without a manifest the built-in one still names the usual files and entries.
+    found = { manifest: FALLBACK_MANIFEST, url: new URL("../", base), missing: /** @type {Error} */ (e) };
+  }
+  const { manifest } = found;
+
+  /** @type {GoogleContactsSync | null} */
+  let api = null;
+  /** @type {Promise<GoogleContactsSync> | null} */
+  let loading = null;
+
+  /** @returns {Promise<GoogleContactsSync>} */
+  async function start() {
+    let created;
     if (options.createApi) {
-      api = await options.createApi(host, apiOptions(config));
+      created = await options.createApi(host, apiOptions(config));
     } else {
       let glue;
       try {
-        glue = await loadModule(manifest, found.url, options.base || HERE);
+        glue = await loadModule(manifest, found.url, base);
       } catch (e) {
-        if (found.missing) e.message = `${found.missing.message}, and ${e.message}`;
+        if (found.missing && e instanceof Error) e.message = `${found.missing.message}, and ${e.message}`;
         throw e;
       }
-      api = await glue.GoogleContactsSync.create(host, apiOptions(config));
+      created = await glue.GoogleContactsSync.create(host, apiOptions(config));
     }
-  } catch (e) {
-    error = e;
-    api = null;
+    try {
+      created.startScheduler();
+    } catch (e) {
+      host.ui.notify(loadFailureMessage(e), "error");
+    }
+    return created;
   }
 
-  const pluginId = manifest.id || FALLBACK_MANIFEST.id;
-  const widgets = (manifest.modules && Array.isArray(manifest.modules.widgets) && manifest.modules.widgets.length
-    ? manifest.modules.widgets
-    : FALLBACK_MANIFEST.modules.widgets);
-  const failure = error ? loadFailureMessage(error) : "";
+  /** @param {"use" | "idle"} why */
+  function load(why = "use") {
+    if (!loading) {
+      loading = start().then((created) => {
+        api = created;
+        if (options.idleLoad !== false) rememberUse(created, why);
+        return created;
+      }, (e) => {
+        loading = null; // the next use tries again
+        throw new Error(loadFailureMessage(e));
+      });
+    }
+    return loading;
+  }
 
+  /**
+   * Marks this user as one whose pages load the module when idle, or, when an idle load finds no
+   * account at all, unmarks them.
+   * @param {GoogleContactsSync} created
+   * @param {"use" | "idle"} why
+   */
+  async function rememberUse(created, why) {
+    try {
+      if (why === "use") await host.storage.set(LOAD_ON_IDLE_KEY, "1");
+      else if ((await created.accounts()).length === 0) await host.storage.remove(LOAD_ON_IDLE_KEY);
+    } catch {
+      // Only the idle load depends on it: the entries still load the module when used.
+    }
+  }
+
+  /**
+   * Runs `fn` with the API, or says in a notification why the plugin cannot start.
+   * @template T
+   * @param {(api: GoogleContactsSync) => Promise<T>} fn
+   * @returns {Promise<T | null>}
+   */
+  async function withApi(fn) {
+    let loaded;
+    try {
+      loaded = await load("use");
+    } catch (e) {
+      host.ui.notify(messageOf(e), "error");
+      return null;
+    }
+    return fn(loaded);
+  }
+
+  const pluginId = manifest.id || "google-contacts-sync";
+  const listed = manifest.modules && manifest.modules.widgets;
+  const widgets = Array.isArray(listed) && listed.length ? listed : FALLBACK_WIDGETS;
   for (const w of widgets) {
-    const label = LABELS[w.location] ? (w.name || LABELS[w.location]) : w.name;
+    const label = w.name || LABELS[w.location];
+    if (!label) continue;
     const id = `${pluginId}.${w.location}`;
     if (w.location === "contacts.list.bulk") {
-      registry.registerBulkAction({
-        id,
-        label,
-        run: api ? (ids) => syncSelectedContacts(api, host, ids) : unavailableAction(host, failure),
-      });
+      registry.registerBulkAction({ id, label, run: (ids) => withApi((a) => syncSelectedContacts(a, host, ids)) });
     } else if (w.location === "contacts.record.more") {
-      registry.registerRecordAction({
-        id,
-        label,
-        run: api ? (contactId) => syncOneContact(api, host, contactId) : unavailableAction(host, failure),
-      });
+      registry.registerRecordAction({ id, label, run: (contactId) => withApi((a) => syncOneContact(a, host, contactId)) });
     } else if (w.location === "settings.user") {
       registry.registerSettingsPanel({
         id,
         title: label,
-        mount: api ? (el) => mountSettingsPanel(el, api, host) : (el) => mountUnavailablePanel(el, failure),
+        mount: async (el) => {
+          // The panel's code loads with the module, on first use too.
+          const panel = await import("./plugin/settings-panel.js");
+          panel.mountLoadingPanel(el);
+          let loaded;
+          try {
+            loaded = await load("use");
+          } catch (e) {
+            return panel.mountUnavailablePanel(el, messageOf(e));
+          }
+          return panel.mountSettingsPanel(el, loaded, host);
+        },
       });
     }
   }
 
-  if (error) {
-    host.ui.notify(failure, "error");
-  } else {
-    try {
-      api.startScheduler();
-    } catch (e) {
-      host.ui.notify(loadFailureMessage(e), "error");
-    }
+  if (options.idleLoad !== false) {
+    host.storage.get(LOAD_ON_IDLE_KEY).then((mark) => {
+      if (mark) whenIdle(() => load("idle").catch(() => {}));
+    }, () => {});
   }
-  return { api, manifest, error };
+  return { manifest, load: () => load("use"), loaded: () => api };
 }

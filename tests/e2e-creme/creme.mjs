@@ -6,10 +6,10 @@
 // account of its own (a fresh email), so tests do not see each other's Google contacts; Creme's
 // database is shared by the run.
 import { expect } from "../e2e/playwright.mjs";
-import { closing } from "../e2e/helpers.mjs";
+import { closing, panel, panelAction as demoPanelAction, syncNow as demoSyncNow } from "../e2e/helpers.mjs";
 
 export const CREME = (process.env.GCS_CREME_URL || "").replace(/\/$/, "");
-export { EMULATOR, admin, freshEmail, googleContacts, linkTag, linkedTo, digits } from "../e2e/helpers.mjs";
+export { EMULATOR, admin, freshEmail, googleContacts, linkTag, linkedTo, digits, panel } from "../e2e/helpers.mjs";
 
 export const shot = (name) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
 
@@ -50,10 +50,6 @@ export async function cremeContacts(page) {
   return all;
 }
 
-export function panel(page) {
-  return page.locator("[data-gcs-panel]");
-}
-
 /** My settings, scrolled to the plugin's section, once its panel has rendered. */
 export async function openSettings(page) {
   await page.goto(`${CREME}/creme_config/my_settings/portal/`);
@@ -85,20 +81,14 @@ export async function connect(page, email) {
   await expect(panel(page)).toHaveAttribute("aria-busy", "false");
 }
 
+// The demo's panel steps, with the longer waits a run through Creme's development server needs.
+const CREME_RUN = { timeout: 120_000 };
+
 /** Clicks a panel button and waits for the panel to be idle again. */
-export async function panelAction(page, name) {
-  const p = panel(page);
-  await p.getByRole("button", { name, exact: true }).click();
-  await expect(p).toHaveAttribute("aria-busy", "false", { timeout: 120_000 });
-}
+export const panelAction = (page, name) => demoPanelAction(page, name, CREME_RUN);
 
 /** "Sync now" in the panel; resolves to the panel's message after the run. */
-export async function syncNow(page) {
-  await panelAction(page, "Sync now");
-  const msg = panel(page).locator(".gcs-messages");
-  await expect(msg).toContainText("Synced with", { timeout: 120_000 });
-  return (await msg.textContent()) || "";
-}
+export const syncNow = (page) => demoSyncNow(page, CREME_RUN);
 
 /** The plugin's notifications in Creme's page. */
 export function notices(page) {

@@ -177,18 +177,24 @@ export function closing(popup) {
   return popup.isClosed() ? Promise.resolve() : new Promise((resolve) => popup.once("close", resolve));
 }
 
-/** Clicks a panel button and waits for the panel to be idle again. */
-export async function panelAction(page, name) {
+/**
+ * Clicks a panel button and waits for the panel to be idle again (up to `timeout` ms). The panel
+ * is the plugin's in every host, so the Creme specs use this too.
+ */
+export async function panelAction(page, name, { timeout = 60_000 } = {}) {
   const p = panel(page);
   await p.getByRole("button", { name, exact: true }).click();
-  await expect(p).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+  await expect(p).toHaveAttribute("aria-busy", "false", { timeout });
 }
 
-/** "Sync now" in the panel; resolves to the panel's message after the run. */
-export async function syncNow(page) {
-  await panelAction(page, "Sync now");
+/**
+ * "Sync now" in the panel; resolves to the panel's message after the run. `timeout` bounds the
+ * run and the wait for its summary (default: the run 60 s, the summary the expect default).
+ */
+export async function syncNow(page, { timeout } = {}) {
+  await panelAction(page, "Sync now", timeout ? { timeout } : {});
   const msg = panel(page).locator(".gcs-messages");
-  await expect(msg).toContainText("Synced with");
+  await expect(msg).toContainText("Synced with", timeout ? { timeout } : {});
   return (await msg.textContent()) || "";
 }
 

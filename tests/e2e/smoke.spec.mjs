@@ -19,12 +19,13 @@ test("the demo CRM lists its contacts and offers the plugin's bulk action", asyn
 
 test("More Actions opened while the plugin is still loading shows its action once it registers", async ({ page }) => {
   // On a busy machine the menu can be opened before the page has finished loading its contacts
-  // and before the plugin has registered. Both are held here until the menu is open, so the test
-  // takes that order every time instead of when the machine happens to be slow.
-  let releaseWasm;
-  const wasmHeld = new Promise((r) => (releaseWasm = r));
-  await page.route("**/*.wasm", async (route) => {
-    await wasmHeld;
+  // and before the plugin has registered (it registers once its manifest is read). Both are held
+  // here until the menu is open, so the test takes that order every time instead of when the
+  // machine happens to be slow.
+  let releaseManifest;
+  const manifestHeld = new Promise((r) => (releaseManifest = r));
+  await page.route("**/plugin-manifest.json", async (route) => {
+    await manifestHeld;
     await route.continue();
   });
   await page.addInitScript(() => {
@@ -58,7 +59,7 @@ test("More Actions opened while the plugin is still loading shows its action onc
   await expect(page.getByRole("menuitem", { name: "No actions available" })).toBeVisible();
 
   // The plugin registers while the menu is open: its action replaces the placeholder.
-  releaseWasm();
+  releaseManifest();
   await expect(page.getByRole("menuitem", { name: "Sync Contact(s)" })).toBeVisible();
   await expect(page.getByRole("menuitem", { name: "No actions available" })).toHaveCount(0);
 });

@@ -1,3 +1,4 @@
+// @ts-check
 // The demo CRM's implementation of the plugin host contract (DESIGN.md §4, `CrmHost`) on
 // IndexedDB.
 //
@@ -29,6 +30,28 @@
 
 import { generateSeedContacts } from "./seed.js";
 
+/**
+ * @typedef {import("../types").CrmHost} CrmHost
+ * @typedef {import("../types").CrmContact} CrmContact
+ * @typedef {import("../types").CrmContactInput} CrmContactInput
+ * @typedef {Omit<CrmHost, "contacts"> & { contacts: Required<CrmHost["contacts"]>, pluginId: string, forPlugin(id: string): DemoHost, close(): void }} DemoHost
+ *   The contract with its change feed, plus the demo's extras: whose storage it reads, the same
+ *   host for another plugin, and closing the database.
+ * @typedef {{ id: string, name: string, email?: string, locale?: string }} User
+ * @typedef {object} DemoHostOptions
+ * @property {string} [dbName]
+ * @property {IDBFactory} [indexedDB]
+ * @property {boolean} [seed]
+ * @property {string} [pluginId]
+ * @property {Partial<User>} [user]
+ * @property {string} [instanceId]
+ * @property {() => Date} [now]
+ * @property {CrmHost["ui"]} [ui]
+ * @property {CrmHost["google"]} [google]
+ * @property {CrmHost["fetch"]} [fetch]
+ * @typedef {Record<string, unknown>} Fields Checked contact fields (see validateInput).
+ */
+
 export const DB_NAME = "demo-crm";
 const DB_VERSION = 1;
 const LIST_PAGE_DEFAULT = 200;
@@ -44,6 +67,7 @@ const STATUSES = [
   { value: "Sphere", label: "Sphere" },
 ];
 
+/** @type {{ id: string, name: string, test(c: CrmContact): boolean }[]} */
 const VIEWS = [
   { id: "all", name: "All", test: () => true },
   { id: "leads", name: "Leads", test: (c) => c.status === "Lead" },
@@ -53,6 +77,7 @@ const VIEWS = [
 ];
 
 const TEXT_FIELDS = ["status", "firstName", "middleName", "lastName", "prefix", "suffix", "birthday", "company", "title", "notes"];
+/** @type {Record<string, Record<string, "string" | "boolean">>} */
 const LIST_FIELDS = {
   emails: { value: "string", type: "string", primary: "boolean" },
   phones: { value: "string", type: "string", primary: "boolean" },
@@ -67,6 +92,11 @@ const DEFAULT_USER = { id: "u1", name: "Dana Whitfield", email: "dana.whitfield@
 
 /** An Error with a stable `code` (and extra data), like the plugin's own errors. */
 export class HostError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {Record<string, unknown>} [data] Extra fields, e.g. the contact or field concerned.
+   */
   constructor(code, message, data = {}) {
     super(message);
     this.name = "HostError";
@@ -78,6 +108,11 @@ export class HostError extends Error {
 // ---------------------------------------------------------------------------------------------
 // IndexedDB plumbing
 
+/**
+ * @template T
+ * @param {IDBRequest<T>} r
+ * @returns {Promise<T>}
+ */
 function req(r) {
   return new Promise((resolve, reject) => {
     r.onsuccess = () => resolve(r.result);
@@ -85,6 +120,11 @@ function req(r) {
   });
 }
 
+/**
+ * Resolves when the transaction commits.
+ * @param {IDBTransaction} tx
+ * @returns {Promise<void>}
+ */
 function done(tx) {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
@@ -93,6 +133,11 @@ function done(tx) {
   });
 }
 
+/**
+ * @param {IDBFactory} idb
+ * @param {string} name
+ * @returns {Promise<IDBDatabase>}
+ */
 function openDb(idb, name) {
   return new Promise((resolve, reject) => {
     const r = idb.open(name, DB_VERSION);
@@ -119,7 +164,12 @@ function openDb(idb, name) {
   });
 }
 
-/** Drops the entry the feed holds for `contactId` and appends a new one. */
+/**
+ * Drops the entry the feed holds for `contactId` and appends a new one.
+ * @param {IDBObjectStore} changes
+ * @param {string} contactId
+ * @param {boolean} deleted
+ */
 async function logChange(changes, contactId, deleted) {
   const old = await req(changes.index("contactId").getAllKeys(IDBKeyRange.only(contactId)));
   for (const seq of old) changes.delete(seq);
@@ -131,6 +181,7 @@ async function logChange(changes, contactId, deleted) {
 
 const BIRTHDAY_RE = /^(?:(\d{4})-|--)(\d{2})-(\d{2})$/;
 
+/** @param {string} value @param {string} where */
 function checkBirthday(value, where) {
   const m = BIRTHDAY_RE.exec(value);
   if (!m) {
@@ -145,6 +196,10 @@ function checkBirthday(value, where) {
   }
 }
 
+/**
+ * A value as an error message names it.
+ * @param {unknown} v
+ */
 function describe(v) {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
@@ -155,11 +210,16 @@ function describe(v) {
  * Checks one `CrmContactInput` (or, with `patch`, one `update` fields object) and returns the
  * cleaned fields: text trimmed of nothing (values are kept verbatim), `null`/"" mapped to
  * `undefined` (= clear), list items copied with only the known keys.
+ * @param {unknown} input
+ * @param {string} [where] Names the input in error messages.
+ * @param {{ patch?: boolean }} [o]
+ * @returns {Fields}
  */
 export function validateInput(input, where = "contact", { patch = false } = {}) {
   if (input === null || typeof input !== "object" || Array.isArray(input)) {
     throw new HostError("INVALID_INPUT", `${where}: expected an object, got ${describe(input)}`);
   }
+  /** @type {Fields} */
   const out = {};
   for (const [key, value] of Object.entries(input)) {
     if (IGNORED_FIELDS.has(key)) continue;
@@ -191,6 +251,7 @@ export function validateInput(input, where = "contact", { patch = false } = {}) 
         if (item === null || typeof item !== "object" || Array.isArray(item)) {
           throw new HostError("INVALID_INPUT", `${where}: field "${path}" must be an object, got ${describe(item)}`, { field: path });
         }
+        /** @type {Record<string, unknown>} */
         const clean = {};
         for (const [k, v] of Object.entries(item)) {
           if (v === undefined || v === null) continue;
@@ -218,22 +279,33 @@ export function validateInput(input, where = "contact", { patch = false } = {}) 
   return out;
 }
 
-/** Applies cleaned fields to a stored contact (a copy), dropping cleared keys. */
+/**
+ * Applies cleaned fields to a stored contact (a copy), dropping cleared keys.
+ * @param {Partial<CrmContact>} contact
+ * @param {Fields} fields Checked by validateInput, so the result is a contact.
+ * @returns {CrmContact}
+ */
 function applyFields(contact, fields) {
-  const next = { ...contact };
+  const next = /** @type {CrmContact} */ ({ ...contact });
   for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined) delete next[k];
-    else next[k] = v;
+    if (v === undefined) Reflect.deleteProperty(next, k);
+    else Object.assign(next, { [k]: v });
   }
   return next;
 }
 
 /** Full display name of a contact, as the app shows it (and its row checkbox names it). */
+/** @param {CrmContactInput} c */
 export function fullName(c) {
   const name = [c.firstName, c.middleName, c.lastName].filter((s) => s && s.trim()).join(" ");
   return name || c.company || (c.emails && c.emails[0] && c.emails[0].value) || "(no name)";
 }
 
+/**
+ * @template T
+ * @param {T} c
+ * @returns {T}
+ */
 function copy(c) {
   return structuredClone(c);
 }
@@ -254,6 +326,8 @@ function copy(c) {
  *   now        () => Date, the clock (default: the real one)
  *   ui         { notify(message, level), progress(p) } (default: dispatch "democrm:notify" /
  *              "democrm:progress" CustomEvents on globalThis)
+ * @param {DemoHostOptions} [options]
+ * @returns {Promise<DemoHost>}
  */
 export async function openDemoHost(options = {}) {
   const idb = options.indexedDB || globalThis.indexedDB;
@@ -273,6 +347,7 @@ export async function openDemoHost(options = {}) {
       instanceId = options.instanceId || `demo-crm-${globalThis.crypto.randomUUID()}`;
       store.put({ key: "instanceId", value: instanceId });
     }
+    /** @type {User} */
     let currentUser = user && user.value;
     if (options.user || !currentUser) {
       currentUser = { ...DEFAULT_USER, locale: globalThis.navigator ? navigator.language : "en-US", ...(options.user || {}) };
@@ -301,11 +376,13 @@ export async function openDemoHost(options = {}) {
     await done(tx);
   }
 
+  /** @param {string} name @param {unknown} detail */
   const emit = (name, detail) => {
     if (typeof globalThis.dispatchEvent === "function" && typeof CustomEvent === "function") {
       globalThis.dispatchEvent(new CustomEvent(name, { detail }));
     }
   };
+  /** @type {CrmHost["ui"]} */
   const ui = options.ui || {
     notify(message, level = "info") {
       emit("democrm:notify", { message: String(message), level });
@@ -315,6 +392,7 @@ export async function openDemoHost(options = {}) {
     },
   };
 
+  /** @param {string | null} previous */
   function nextModifiedAt(previous) {
     let t = now().getTime();
     if (previous) {
@@ -324,6 +402,7 @@ export async function openDemoHost(options = {}) {
     return new Date(t).toISOString();
   }
 
+  /** @param {unknown} ids @param {string} op */
   function checkIds(ids, op) {
     if (!Array.isArray(ids)) throw new HostError("INVALID_INPUT", `${op}: expected an array of ids, got ${describe(ids)}`);
     ids.forEach((id, i) => {
@@ -331,6 +410,7 @@ export async function openDemoHost(options = {}) {
     });
   }
 
+  /** @type {DemoHost["contacts"]} */
   const contacts = {
     async get(ids) {
       checkIds(ids, "contacts.get");
@@ -356,6 +436,7 @@ export async function openDemoHost(options = {}) {
       const size = Math.min(pageSize, LIST_PAGE_MAX);
       const tx = db.transaction("contacts", "readonly");
       const range = pageToken ? IDBKeyRange.lowerBound(pageToken, true) : undefined;
+      /** @type {CrmContact[]} */
       const items = [];
       let more = false;
       await new Promise((resolve, reject) => {
@@ -363,17 +444,18 @@ export async function openDemoHost(options = {}) {
         r.onerror = () => reject(r.error);
         r.onsuccess = () => {
           const cur = r.result;
-          if (!cur) return resolve();
+          if (!cur) return resolve(undefined);
           if (view.test(cur.value)) {
             if (items.length === size) {
               more = true;
-              return resolve();
+              return resolve(undefined);
             }
             items.push(cur.value);
           }
           cur.continue();
         };
       });
+      /** @type {{ items: CrmContact[], nextPageToken?: string }} */
       const page = { items: items.map(copy) };
       if (more) page.nextPageToken = items[items.length - 1].id;
       return page;
@@ -388,6 +470,7 @@ export async function openDemoHost(options = {}) {
         after = Number(cursor);
       }
       const tx = db.transaction(["changes", "contacts"], "readonly");
+      /** @type {{ seq: number, contactId: string, deleted: boolean }[]} */
       const entries = [];
       let more = false;
       await new Promise((resolve, reject) => {
@@ -395,10 +478,10 @@ export async function openDemoHost(options = {}) {
         r.onerror = () => reject(r.error);
         r.onsuccess = () => {
           const cur = r.result;
-          if (!cur) return resolve();
+          if (!cur) return resolve(undefined);
           if (entries.length === FEED_PAGE) {
             more = true;
-            return resolve();
+            return resolve(undefined);
           }
           entries.push(cur.value);
           cur.continue();
@@ -407,10 +490,11 @@ export async function openDemoHost(options = {}) {
       let last = after;
       if (entries.length === 0) {
         // Nothing new: hand back the log's end so a caller starting from null moves forward.
+        /** @type {number} */
         const end = await new Promise((resolve, reject) => {
           const r = tx.objectStore("changes").openCursor(null, "prev");
           r.onerror = () => reject(r.error);
-          r.onsuccess = () => resolve(r.result ? r.result.key : 0);
+          r.onsuccess = () => resolve(r.result ? Number(r.result.key) : 0);
         });
         if (after > end) {
           // Only a cursor from an earlier, since-deleted database can be ahead of the log.
@@ -421,7 +505,9 @@ export async function openDemoHost(options = {}) {
         last = entries[entries.length - 1].seq;
       }
       const store = tx.objectStore("contacts");
+      /** @type {CrmContact[]} */
       const items = [];
+      /** @type {string[]} */
       const deletedIds = [];
       for (const e of entries) {
         if (e.deleted) {
@@ -444,6 +530,7 @@ export async function openDemoHost(options = {}) {
       const changes = tx.objectStore("changes");
       const counter = await req(metaStore.get("nextId"));
       let next = counter ? counter.value : 1;
+      /** @type {CrmContact[]} */
       const created = [];
       for (const fields of cleaned) {
         const id = `c${String(next++).padStart(6, "0")}`;
@@ -472,6 +559,7 @@ export async function openDemoHost(options = {}) {
       const tx = db.transaction(["contacts", "changes"], "readwrite");
       const store = tx.objectStore("contacts");
       const changes = tx.objectStore("changes");
+      /** @type {Map<string, CrmContact>} */
       const updated = new Map();
       try {
         for (const p of patches) {
@@ -501,7 +589,7 @@ export async function openDemoHost(options = {}) {
       await done(tx);
       if (updated.size) emit("democrm:contacts-changed", { ids: [...updated.keys()], deleted: false });
       // One result per item, in order (an id named twice gets its final state twice).
-      return patches.map((p) => copy(updated.get(p.id)));
+      return patches.map((p) => copy(/** @type {CrmContact} */ (updated.get(p.id))));
     },
 
     async remove(ids) {
@@ -509,6 +597,7 @@ export async function openDemoHost(options = {}) {
       const tx = db.transaction(["contacts", "changes"], "readwrite");
       const store = tx.objectStore("contacts");
       const changes = tx.objectStore("changes");
+      /** @type {string[]} */
       const removed = [];
       for (const id of new Set(ids)) {
         const exists = await req(store.getKey(id));
@@ -522,12 +611,19 @@ export async function openDemoHost(options = {}) {
     },
   };
 
+  /**
+   * The host as one plugin sees it (its own storage).
+   * @param {string} pluginId
+   * @returns {DemoHost}
+   */
   function makeHost(pluginId) {
     if (typeof pluginId !== "string" || !pluginId) throw new HostError("INVALID_INPUT", "pluginId must be a non-empty string");
+    /** @param {unknown} k @returns {[string, string, string]} */
     const key = (k) => {
       if (typeof k !== "string") throw new HostError("INVALID_INPUT", `storage: key must be a string, got ${describe(k)}`);
       return [meta.user.id, pluginId, k];
     };
+    /** @type {CrmHost["storage"]} */
     const storage = {
       async get(k) {
         const tx = db.transaction("storage", "readonly");
@@ -547,6 +643,7 @@ export async function openDemoHost(options = {}) {
         await done(tx);
       },
     };
+    /** @type {DemoHost} */
     const host = {
       apiVersion: 1,
       instanceId: meta.instanceId,

@@ -1,3 +1,4 @@
+// @ts-check
 // Where the demo CRM loads its plugins. The Google Contacts Sync plugin ships its own loader,
 // `www/plugin-loader.js` (one level up from the demo), exporting
 // `install(registry, host, config)`. When that file is absent the demo runs without plugins.
@@ -10,7 +11,10 @@ const DEFAULT_CONFIG = {
   authUrl: "http://127.0.0.1:8787/o/oauth2/v2/auth",
 };
 
-/** Reads `config.json` beside index.html (the demo launcher writes it), else the defaults. */
+/**
+ * Reads `config.json` beside index.html (the demo launcher writes it), else the defaults.
+ * @returns {Promise<import("../plugin-loader.js").PluginConfig>}
+ */
 export async function loadConfig(url = new URL("./config.json", import.meta.url)) {
   try {
     const res = await fetch(url, { cache: "no-store" });
@@ -22,7 +26,11 @@ export async function loadConfig(url = new URL("./config.json", import.meta.url)
   }
 }
 
-/** Installs the plugins the demo knows about into `registry`, handing them `host`. */
+/**
+ * Installs the plugins the demo knows about into `registry`, handing them `host`.
+ * @param {import("../types").PluginRegistry} registry
+ * @param {import("../types").CrmHost} host
+ */
 export async function loadPlugins(registry, host) {
   const url = new URL("../plugin-loader.js", import.meta.url);
   // Look before importing, so a missing loader is quiet but a broken one still reports.

@@ -1,14 +1,30 @@
+// @ts-check
 // The registration API the demo CRM offers plugins: bulk actions for the contacts list's
 // "More Actions" menu, record actions for a contact's "More Actions" menu, settings panels for
 // the Settings page. The app reads the registry each time it renders a menu or page, so
 // entries registered late (after an async plugin load) still show up.
+//
+// Plugins are other people's code: every entry is checked at runtime, whatever its type says.
 
+/**
+ * @typedef {import("../types").BulkAction} BulkAction
+ * @typedef {import("../types").RecordAction} RecordAction
+ * @typedef {import("../types").SettingsPanel} SettingsPanel
+ */
+
+/**
+ * Throws a TypeError naming what is wrong with an entry.
+ * @param {string} kind The registering method's name.
+ * @param {unknown} entry
+ * @param {"run" | "mount"} fn The entry's function.
+ */
 function checkEntry(kind, entry, fn) {
   if (!entry || typeof entry !== "object") throw new TypeError(`${kind}: expected an object`);
-  if (typeof entry.id !== "string" || !entry.id) throw new TypeError(`${kind}: "id" must be a non-empty string`);
+  const e = /** @type {Record<string, unknown>} */ (entry);
+  if (typeof e.id !== "string" || !e.id) throw new TypeError(`${kind}: "id" must be a non-empty string`);
   const text = kind === "registerSettingsPanel" ? "title" : "label";
-  if (typeof entry[text] !== "string" || !entry[text]) throw new TypeError(`${kind}: "${text}" must be a non-empty string`);
-  if (typeof entry[fn] !== "function") throw new TypeError(`${kind}: "${fn}" must be a function`);
+  if (typeof e[text] !== "string" || !e[text]) throw new TypeError(`${kind}: "${text}" must be a non-empty string`);
+  if (typeof e[fn] !== "function") throw new TypeError(`${kind}: "${fn}" must be a function`);
 }
 
 /**
@@ -22,22 +38,29 @@ function checkEntry(kind, entry, fn) {
  * Registering an id again replaces the earlier entry (a plugin reloaded in place).
  */
 export function createRegistry() {
+  /** @type {Map<string, BulkAction>} */
   const bulk = new Map();
+  /** @type {Map<string, RecordAction>} */
   const record = new Map();
+  /** @type {Map<string, SettingsPanel>} */
   const panels = new Map();
+  /** @type {Set<() => void>} */
   const listeners = new Set();
   const changed = () => listeners.forEach((l) => l());
   return {
+    /** @param {BulkAction} entry */
     registerBulkAction(entry) {
       checkEntry("registerBulkAction", entry, "run");
       bulk.set(entry.id, { id: entry.id, label: entry.label, run: entry.run });
       changed();
     },
+    /** @param {RecordAction} entry */
     registerRecordAction(entry) {
       checkEntry("registerRecordAction", entry, "run");
       record.set(entry.id, { id: entry.id, label: entry.label, run: entry.run });
       changed();
     },
+    /** @param {SettingsPanel} entry */
     registerSettingsPanel(entry) {
       checkEntry("registerSettingsPanel", entry, "mount");
       panels.set(entry.id, { id: entry.id, title: entry.title, mount: entry.mount, unmount: entry.unmount });
@@ -46,6 +69,7 @@ export function createRegistry() {
     bulkActions: () => [...bulk.values()],
     recordActions: () => [...record.values()],
     settingsPanels: () => [...panels.values()],
+    /** @param {() => void} listener @returns {() => void} The unsubscribe. */
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -1,3 +1,4 @@
+// @ts-check
 // Deterministic demo data: ~300 CRM contacts, and the Google-side people that overlap them.
 //
 // Everything derives from one seeded PRNG, so the CRM seed, the emulator seed posted by the demo
@@ -5,7 +6,27 @@
 // real address books are: non-ASCII names, national phone formats, birthdays without a year,
 // phone-only contacts, several emails, addresses in many countries.
 
-/** mulberry32: small, fast, and the same sequence in every JS engine. */
+/**
+ * @typedef {import("../types").CrmContact} CrmContact
+ * @typedef {import("../types").CrmAddress} CrmAddress
+ * @typedef {() => number} Rng A pseudo-random number in [0, 1).
+ * @typedef {{ name: string, phone(r: Rng): string, address(r: Rng): CrmAddress }} Country
+ *
+ * @typedef {object} Person The People API `Person` fields the seed writes.
+ * @property {Record<string, string>[]} [names]
+ * @property {{ value: string, type?: string }[]} [emailAddresses]
+ * @property {{ value: string, type?: string }[]} [phoneNumbers]
+ * @property {Record<string, string>[]} [addresses]
+ * @property {{ date: { year?: number, month: number, day: number } }[]} [birthdays]
+ * @property {{ name?: string, title?: string }[]} [organizations]
+ * @property {{ value: string, contentType: string }[]} [biographies]
+ */
+
+/**
+ * mulberry32: small, fast, and the same sequence in every JS engine.
+ * @param {number} seed
+ * @returns {Rng}
+ */
 function prng(seed) {
   let a = seed >>> 0;
   return () => {
@@ -18,6 +39,7 @@ function prng(seed) {
 }
 
 // [given, family, country] — the country picks phone and address formats.
+/** @type {[string, string, string][]} */
 const PEOPLE = [
   ["José", "Álvarez", "ES"], ["Zoë", "Fairbanks", "GB"], ["Søren", "Kierkegaard-Holm", "DK"],
   ["太郎", "山田", "JP"], ["Ólafur", "Sigurðsson", "IS"], ["Minh", "Nguyễn", "VN"],
@@ -88,6 +110,7 @@ const NOTES = [
 ];
 
 // Per country: phone formats (national and international) and addresses.
+/** @type {Record<string, Country>} */
 const COUNTRY = {
   US: {
     name: "United States",
@@ -200,17 +223,28 @@ const COUNTRY = {
 };
 
 // Romanised mail-box names for names without a Latin spelling.
+/** @type {Record<string, string>} */
 const ROMAJI = { "太郎": "taro", "山田": "yamada", "花子": "hanako", "佐藤": "sato" };
 
+/**
+ * @template T
+ * @param {Rng} r
+ * @param {readonly T[]} xs
+ * @returns {T}
+ */
 function pick(r, xs) {
   return xs[Math.floor(r() * xs.length)];
 }
+/** @param {Rng} r @param {number} n */
 function digits(r, n) {
   let s = "";
   for (let i = 0; i < n; i++) s += String(Math.floor(r() * 10));
   return s;
 }
-/** "Nguyễn" → "nguyen", "O'Brien" → "obrien", "山田" → "yamada". */
+/**
+ * "Nguyễn" → "nguyen", "O'Brien" → "obrien", "山田" → "yamada".
+ * @param {string} s
+ */
 function mailPart(s) {
   if (ROMAJI[s]) return ROMAJI[s];
   return s
@@ -233,10 +267,13 @@ const DAY = 24 * 60 * 60 * 1000;
 /**
  * The CRM's seed contacts: `count` (default 300) deterministic `CrmContact`s with ids
  * "c000001"… and `modifiedAt` spread over the year before `now`.
+ * @param {{ count?: number, now?: Date | number }} [o]
+ * @returns {CrmContact[]}
  */
 export function generateSeedContacts({ count = SEED_COUNT, now = new Date() } = {}) {
   const r = prng(20240607);
   const nowMs = now instanceof Date ? now.getTime() : Number(now);
+  /** @type {CrmContact[]} */
   const out = [];
   const usedEmails = new Set();
   const usedNames = new Set();
@@ -253,6 +290,7 @@ export function generateSeedContacts({ count = SEED_COUNT, now = new Date() } = 
     const country = base[2];
     const cc = COUNTRY[country];
     const id = `c${String(i + 1).padStart(6, "0")}`;
+    /** @type {CrmContact} */
     const c = { id, modifiedAt: "", status: STATUSES[i % STATUSES.length], firstName: given, lastName: family, emails: [], phones: [], addresses: [] };
 
     if (r() < 0.08) c.middleName = pick(r, MIDDLES);
@@ -298,9 +336,15 @@ export function generateSeedContacts({ count = SEED_COUNT, now = new Date() } = 
   return out;
 }
 
-/** A `CrmContact` in People API `Person` JSON (only the fields the emulator accepts on create). */
+/**
+ * A `CrmContact` in People API `Person` JSON (only the fields the emulator accepts on create).
+ * @param {CrmContact} c
+ * @returns {Person}
+ */
 export function contactToPerson(c) {
+  /** @type {Person} */
   const p = {};
+  /** @type {Record<string, string>} */
   const name = {};
   if (c.firstName) name.givenName = c.firstName;
   if (c.middleName) name.middleName = c.middleName;
@@ -312,10 +356,14 @@ export function contactToPerson(c) {
   if (c.phones && c.phones.length) p.phoneNumbers = c.phones.map((x) => ({ value: x.value, ...(x.type ? { type: x.type } : {}) }));
   if (c.addresses && c.addresses.length) {
     p.addresses = c.addresses.map((a) => {
+      /** @type {Record<string, string>} */
       const o = {};
       if (a.street) o.streetAddress = a.street;
       if (a.extended) o.extendedAddress = a.extended;
-      for (const k of ["city", "region", "postalCode", "country", "countryCode", "type"]) if (a[k]) o[k] = a[k];
+      for (const k of /** @type {const} */ (["city", "region", "postalCode", "country", "countryCode", "type"])) {
+        const v = a[k];
+        if (v) o[k] = v;
+      }
       return o;
     });
   }
@@ -329,6 +377,7 @@ export function contactToPerson(c) {
 }
 
 // Google-only people: in the user's phone, never in the CRM.
+/** @type {[string, string, string, string | null][]} */
 const GOOGLE_ONLY = [
   ["Mamá", "", "+34 600 123 456", null],
   ["Kofi", "Boateng", "+233 20 123 4567", "kofi.boateng@example.com"],
@@ -348,12 +397,14 @@ const GOOGLE_ONLY = [
  * same phone in another format; some lack the birthday or the address; a few names are spelled
  * differently; the last few exist only in Google. No `resourceName` or `etag`: the emulator
  * assigns them.
+ * @returns {Person[]}
  */
 export function overlapForGoogle(n = 150) {
   const crm = generateSeedContacts({ now: new Date(Date.UTC(2025, 0, 1)) });
   const r = prng(777);
   const googleOnly = Math.min(GOOGLE_ONLY.length, Math.max(1, Math.round(n / 15)));
   const overlapping = Math.max(0, n - googleOnly);
+  /** @type {Person[]} */
   const out = [];
   // Every other CRM contact, so both sides also hold people the other lacks.
   for (let i = 0; out.length < overlapping && i < crm.length; i += 2) {
@@ -380,6 +431,7 @@ export function overlapForGoogle(n = 150) {
   }
   for (let i = 0; i < googleOnly; i++) {
     const [given, family, phone, email] = GOOGLE_ONLY[i];
+    /** @type {Person} */
     const p = { names: [{ givenName: given, ...(family ? { familyName: family } : {}) }], phoneNumbers: [{ value: phone, type: "mobile" }] };
     if (email) p.emailAddresses = [{ value: email, type: "home" }];
     if (i % 3 === 0) p.birthdays = [{ date: { month: 1 + i, day: 10 + i } }];
@@ -388,10 +440,16 @@ export function overlapForGoogle(n = 150) {
   return out;
 }
 
-/** "(415) 555-0132" → "+1 415 555 0132"; a leading trunk 0 becomes the country code. */
+/**
+ * "(415) 555-0132" → "+1 415 555 0132"; a leading trunk 0 becomes the country code.
+ * @param {string} value
+ * @param {string} countryCode
+ */
 function internationalize(value, countryCode) {
   if (value.startsWith("+")) return value;
-  const cc = { US: "1", CA: "1", GB: "44", IE: "353", FR: "33", DE: "49", ES: "34", DK: "45", NO: "47", SE: "46", IS: "354", PL: "48", NL: "31", IT: "39", BR: "55", MX: "52", JP: "81", VN: "84", AU: "61" }[countryCode || "US"] || "1";
+  /** @type {Record<string, string>} */
+  const codes = { US: "1", CA: "1", GB: "44", IE: "353", FR: "33", DE: "49", ES: "34", DK: "45", NO: "47", SE: "46", IS: "354", PL: "48", NL: "31", IT: "39", BR: "55", MX: "52", JP: "81", VN: "84", AU: "61" };
+  const cc = codes[countryCode || "US"] || "1";
   const d = value.replace(/\D/g, "");
   // Italy keeps its leading 0; everyone else with a trunk prefix drops it.
   const national = cc === "39" || cc === "1" ? d : d.replace(/^0/, "");

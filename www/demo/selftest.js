@@ -1,3 +1,4 @@
+// @ts-check
 // In-browser checks of the demo host (host.js) and the seed data (seed.js). Writes
 // "PASS <n>" (or "FAIL <k> of <n>" and the failures) into #summary; the end-to-end suite opens
 // this page and reads it. Uses its own scratch databases, never the demo's "demo-crm".
@@ -6,28 +7,44 @@ import { openDemoHost, validateInput, fullName } from "./host.js";
 import { generateSeedContacts, overlapForGoogle, SEED_COUNT } from "./seed.js";
 import { createRegistry } from "./registry.js";
 
+/**
+ * @typedef {import("./host.js").DemoHost} DemoHost
+ * @typedef {import("../types").CrmContact} CrmContact
+ */
+
 const DB = "demo-crm-selftest";
 const SEED_DB = "demo-crm-selftest-seed";
+/** @type {string[]} */
 const results = [];
 
+/** @param {unknown} cond @param {string} message */
 function assert(cond, message) {
   if (!cond) throw new Error(message);
 }
+/** @param {unknown} a @param {unknown} b @param {string} message */
 function eq(a, b, message) {
   const ja = JSON.stringify(a);
   const jb = JSON.stringify(b);
   if (ja !== jb) throw new Error(`${message}: expected ${jb}, got ${ja}`);
 }
+/**
+ * Resolves to the error `promise` rejects with, after checking it is an Error matching `pattern`.
+ * @param {Promise<unknown>} promise
+ * @param {RegExp | null} pattern
+ * @param {string} message
+ * @returns {Promise<Error & { code?: string, [k: string]: unknown }>} (HostErrors carry `code` and data)
+ */
 async function rejects(promise, pattern, message) {
   try {
     await promise;
   } catch (e) {
     if (!(e instanceof Error)) throw new Error(`${message}: rejected with a non-Error ${String(e)}`);
     if (pattern && !pattern.test(e.message)) throw new Error(`${message}: error "${e.message}" does not match ${pattern}`);
-    return e;
+    return /** @type {Error & { code?: string, [k: string]: unknown }} */ (e);
   }
   throw new Error(`${message}: did not reject`);
 }
+/** @param {string} name @returns {Promise<void>} */
 function deleteDb(name) {
   return new Promise((resolve, reject) => {
     const r = indexedDB.deleteDatabase(name);
@@ -36,8 +53,15 @@ function deleteDb(name) {
     r.onblocked = () => resolve();
   });
 }
+/**
+ * @param {DemoHost} host
+ * @param {string | undefined} viewId
+ * @param {number} [pageSize]
+ */
 async function allPages(host, viewId, pageSize) {
+  /** @type {CrmContact[]} */
   const items = [];
+  /** @type {string | undefined} */
   let pageToken;
   let pages = 0;
   do {
@@ -49,8 +73,14 @@ async function allPages(host, viewId, pageSize) {
   } while (pageToken);
   return { items, pages };
 }
+/**
+ * @param {DemoHost} host
+ * @param {string | null} cursor
+ */
 async function drainFeed(host, cursor) {
+  /** @type {CrmContact[]} */
   const items = [];
+  /** @type {string[]} */
   const deletedIds = [];
   let pages = 0;
   for (;;) {
@@ -67,8 +97,20 @@ async function drainFeed(host, cursor) {
   return { items, deletedIds, cursor, pages };
 }
 
+/**
+ * What a caller that ignores the contract's types can hand the host: these checks send it inputs
+ * the types forbid (nulls, numbers, strings for lists) to test that it refuses them, or accepts
+ * the ones it documents (null clears a field, null options mean the defaults).
+ * @param {unknown} target
+ * @returns {any} deliberately untyped
+ */
+const untyped = (target) => target;
+
+/** @type {{ name: string, fn: () => Promise<void> | void }[]} */
 const tests = [];
+/** @param {string} name @param {() => Promise<void> | void} fn */
 const test = (name, fn) => tests.push({ name, fn });
+/** @type {DemoHost} */
 let host;
 
 test("opens with apiVersion 1 and a stable, stored instanceId", async () => {
@@ -93,7 +135,12 @@ test("currentUser, views and statuses", async () => {
   assert(statuses.every((s) => typeof s.label === "string"), "statuses have labels");
 });
 
-let ana, ben, cleo;
+/** @type {CrmContact} */
+let ana;
+/** @type {CrmContact} */
+let ben;
+/** @type {CrmContact} */
+let cleo;
 test("create returns contacts with ids, ISO modifiedAt and empty lists", async () => {
   const before = Date.now();
   [ana, ben, cleo] = await host.contacts.create([
@@ -115,12 +162,12 @@ test("create returns contacts with ids, ISO modifiedAt and empty lists", async (
 test("get returns known ids and omits unknown ones", async () => {
   const got = await host.contacts.get([ben.id, "nope", ana.id]);
   eq(got.map((c) => c.id).sort(), [ana.id, ben.id].sort(), "ids");
-  eq(got.find((c) => c.id === ana.id).emails, ana.emails, "emails round-trip");
+  eq(got.find((c) => c.id === ana.id)?.emails, ana.emails, "emails round-trip");
   eq(await host.contacts.get([]), [], "empty get");
 });
 
 test("update patches fields, clears with null, and moves modifiedAt forward", async () => {
-  const [a2] = await host.contacts.update([{ id: ana.id, fields: { title: "Broker", birthday: null }, ifModifiedAt: ana.modifiedAt }]);
+  const [a2] = await host.contacts.update([{ id: ana.id, fields: untyped({ title: "Broker", birthday: null }), ifModifiedAt: ana.modifiedAt }]);
   eq(a2.title, "Broker", "title set");
   assert(!("birthday" in a2), "birthday cleared");
   eq(a2.firstName, "Ana", "untouched field kept");
@@ -145,6 +192,7 @@ test("update with a stale ifModifiedAt rejects naming the contact, and writes no
 });
 
 test("malformed input rejects with an Error naming the field", async () => {
+  /** @type {[unknown, RegExp][]} */
   const cases = [
     [{ firstName: 5 }, /"firstName"/],
     [{ lastName: ["x"] }, /"lastName"/],
@@ -161,12 +209,12 @@ test("malformed input rejects with an Error naming the field", async () => {
     [{ status: "Customer" }, /"status"/],
   ];
   for (const [input, pattern] of cases) {
-    const e = await rejects(host.contacts.create([{ firstName: "Ok" }, input]), pattern, `create ${JSON.stringify(input)}`);
+    const e = await rejects(host.contacts.create([{ firstName: "Ok" }, untyped(input)]), pattern, `create ${JSON.stringify(input)}`);
     assert(/item 1/.test(e.message), `error names the item: ${e.message}`);
   }
   await rejects(host.contacts.update([{ id: ana.id, fields: { birthday: "14/07/1985" } }]), /"birthday"/, "update with a bad birthday");
-  await rejects(host.contacts.create("nope"), /array/, "create needs an array");
-  await rejects(host.contacts.create([null]), /object/, "null contact");
+  await rejects(host.contacts.create(untyped("nope")), /array/, "create needs an array");
+  await rejects(host.contacts.create(untyped([null])), /object/, "null contact");
   // Leap-day birthdays without a year are fine.
   validateInput({ birthday: "--02-29" });
   const all = await allPages(host, "all", 1000);
@@ -195,7 +243,7 @@ test("list pages in stable id order with default 200 and max 1000", async () => 
   assert(!("nextPageToken" in last), "no token after the last page");
   await rejects(host.contacts.list({ viewId: "nope" }), /viewId/, "unknown view");
   await rejects(host.contacts.list({ pageSize: 0 }), /pageSize/, "bad page size");
-  eq((await host.contacts.list({ viewId: null, pageToken: null, pageSize: null })).items.length, 200, "nulls mean defaults");
+  eq((await host.contacts.list(untyped({ viewId: null, pageToken: null, pageSize: null }))).items.length, 200, "nulls mean defaults");
 });
 
 test("views filter: Leads, Clients, Sphere, Has birthday", async () => {
@@ -209,6 +257,7 @@ test("views filter: Leads, Clients, Sphere, Has birthday", async () => {
   assert(bday.length === 399 + 1 && bday.every((c) => c.birthday), `has-birthday: ${bday.length}`);
 });
 
+/** @type {string} */
 let cursor;
 test("changedSince(null) pages through everything, ≤ 500 a page, with more", async () => {
   const first = await host.contacts.changedSince(null);
@@ -229,7 +278,7 @@ test("changedSince(cursor) returns updates, creations and deletions as tombstone
   await host.contacts.remove([cleo.id, "unknown-id"]);
   const r = await host.contacts.changedSince(cursor);
   eq(r.items.map((c) => c.id).sort(), [ben.id, dan.id].sort(), "changed items");
-  eq(r.items.find((c) => c.id === ben.id).modifiedAt, b2.modifiedAt, "current state");
+  eq(r.items.find((c) => c.id === ben.id)?.modifiedAt, b2.modifiedAt, "current state");
   eq(r.deletedIds, [cleo.id], "tombstone");
   eq(r.more, false, "no more");
   assert(Number(r.cursor) > Number(cursor), "cursor moved");
@@ -253,7 +302,7 @@ test("storage is per plugin and persists", async () => {
   eq(await other.storage.get("k"), null, "another plugin does not see it");
   await other.storage.set("k", "theirs");
   eq(await host.storage.get("k"), '{"a":1}', "and cannot overwrite it");
-  await rejects(host.storage.set("n", 5), /string/, "values are strings");
+  await rejects(host.storage.set("n", untyped(5)), /string/, "values are strings");
   host.close();
   host = await openDemoHost({ dbName: DB, seed: false, pluginId: "selftest" });
   eq(await host.storage.get("k"), '{"a":1}', "persists across reopening");
@@ -262,9 +311,18 @@ test("storage is per plugin and persists", async () => {
 });
 
 test("ui.notify and writes dispatch events for the app", async () => {
+  /** @type {unknown[][]} */
   const seen = [];
-  const onNotify = (e) => seen.push(["notify", e.detail.message, e.detail.level]);
-  const onChange = (e) => seen.push(["changed", e.detail.ids.length, e.detail.deleted]);
+  /** @param {Event} e */
+  const onNotify = (e) => {
+    const { message, level } = /** @type {CustomEvent<{ message: string, level: string }>} */ (e).detail;
+    seen.push(["notify", message, level]);
+  };
+  /** @param {Event} e */
+  const onChange = (e) => {
+    const { ids, deleted } = /** @type {CustomEvent<{ ids: string[], deleted: boolean }>} */ (e).detail;
+    seen.push(["changed", ids.length, deleted]);
+  };
   addEventListener("democrm:notify", onNotify);
   addEventListener("democrm:contacts-changed", onChange);
   host.ui.notify("Synced 3 contacts", "success");
@@ -330,7 +388,7 @@ test("registry validates and lists entries in order", async () => {
   eq([r.bulkActions().map((a) => a.label), r.recordActions().map((a) => a.label), r.settingsPanels().map((p) => p.title), changes], [["Sync Contact(s)"], ["Sync with Google Contacts"], ["Google Contacts Sync"], 3], "entries");
   let threw = false;
   try {
-    r.registerBulkAction({ id: "x", label: "X" });
+    r.registerBulkAction(untyped({ id: "x", label: "X" }));
   } catch (e) {
     threw = e instanceof TypeError && /run/.test(e.message);
   }
@@ -338,7 +396,7 @@ test("registry validates and lists entries in order", async () => {
 });
 
 async function main() {
-  const list = document.getElementById("results");
+  const list = /** @type {HTMLElement} */ (document.getElementById("results"));
   let failed = 0;
   for (const t of tests) {
     const li = document.createElement("li");
@@ -348,7 +406,7 @@ async function main() {
       li.dataset.result = "pass";
     } catch (e) {
       failed++;
-      li.textContent = `FAIL — ${t.name}: ${e && e.message ? e.message : String(e)}`;
+      li.textContent = `FAIL — ${t.name}: ${e instanceof Error ? e.message : String(e)}`;
       li.dataset.result = "fail";
     }
     list.append(li);
@@ -360,7 +418,7 @@ async function main() {
   } catch {
     // best effort
   }
-  const summary = document.getElementById("summary");
+  const summary = /** @type {HTMLElement} */ (document.getElementById("summary"));
   summary.textContent = failed ? `FAIL ${failed} of ${tests.length}` : `PASS ${tests.length}`;
   summary.dataset.status = failed ? "fail" : "pass";
   document.title = summary.textContent;

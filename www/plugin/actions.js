@@ -1,3 +1,4 @@
+// @ts-check
 // The two contact actions: "Sync Contact(s)" on the list's selection and "Sync with Google
 // Contacts" on one contact page. Both sync the chosen contacts both ways with every enabled
 // Google account, show progress through the host while they run, and end with one plain-words
@@ -6,13 +7,28 @@
 
 import { errorMessage, errorLevel, noAccountMessage, reportSummary, reportLevel } from "./messages.js";
 
+/**
+ * @typedef {import("../types").GoogleContactsSync} GoogleContactsSync
+ * @typedef {import("../types").CrmHost} CrmHost
+ * @typedef {import("../types").RunReport} RunReport
+ * @typedef {import("../types").AccountInfo} AccountInfo
+ */
+
 const LABEL = "Syncing with Google Contacts";
 
+/** @param {GoogleContactsSync} api */
 async function enabledAccounts(api) {
   const accounts = await api.accounts();
   return { accounts, enabled: accounts.filter((a) => a.enabled) };
 }
 
+/**
+ * @param {GoogleContactsSync} api
+ * @param {CrmHost} host
+ * @param {number} count How many contacts the user chose.
+ * @param {() => Promise<RunReport[]>} call
+ * @returns {Promise<RunReport[] | null>}
+ */
 async function runSync(api, host, count, call) {
   let accounts;
   try {
@@ -46,7 +62,12 @@ async function runSync(api, host, count, call) {
   return reports;
 }
 
-/** The bulk action: syncs the selected contacts. Resolves to the reports, or null on failure. */
+/**
+ * The bulk action: syncs the selected contacts. Resolves to the reports, or null on failure.
+ * @param {GoogleContactsSync} api
+ * @param {CrmHost} host
+ * @param {unknown} ids
+ */
 export function syncSelectedContacts(api, host, ids) {
   const list = Array.isArray(ids) ? ids.filter((id) => typeof id === "string") : [];
   if (list.length === 0) {
@@ -56,17 +77,12 @@ export function syncSelectedContacts(api, host, ids) {
   return runSync(api, host, list.length, () => api.syncSelected(list));
 }
 
-/** The record action: syncs one contact. Resolves to the reports, or null on failure. */
+/**
+ * The record action: syncs one contact. Resolves to the reports, or null on failure.
+ * @param {GoogleContactsSync} api
+ * @param {CrmHost} host
+ * @param {string} id
+ */
 export function syncOneContact(api, host, id) {
   return runSync(api, host, 1, () => api.syncContact(id));
-}
-
-/**
- * Handlers for when the plugin could not start: the entries stay in the menus and explain why
- * they cannot work, instead of vanishing.
- */
-export function unavailableAction(host, message) {
-  return () => {
-    host.ui.notify(message, "error");
-  };
 }

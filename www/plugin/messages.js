@@ -1,16 +1,40 @@
+// @ts-check
 // Plain-words text shared by the action handlers and the settings panel: what an API error
 // means and what to do about it, and one-line summaries of run reports. Everything here returns
 // plain strings; callers put them on the page with textContent.
 
+/**
+ * @typedef {import("../types").RunReport} RunReport
+ * @typedef {import("../types").AccountInfo} AccountInfo
+ * @typedef {import("../types").HeldDeletions} HeldDeletions
+ * @typedef {"info" | "success" | "warning" | "error"} Level
+ */
+
 const SETTINGS = "Settings → Google Contacts Sync";
 
-/** The error's stable code, if it has one (API errors carry `code`; host errors may too). */
-export function errorCode(err) {
-  return err && typeof err === "object" && typeof err.code === "string" ? err.code : "";
+/**
+ * A field of an error-like value (`code`, `status`, `message`), whatever was thrown.
+ * @param {unknown} err
+ * @param {string} key
+ * @returns {unknown}
+ */
+function fieldOf(err, key) {
+  return err && typeof err === "object" && key in err ? /** @type {Record<string, unknown>} */ (err)[key] : undefined;
 }
 
+/**
+ * The error's stable code, if it has one (API errors carry `code`; host errors may too).
+ * @param {unknown} err
+ * @returns {string}
+ */
+export function errorCode(err) {
+  const code = fieldOf(err, "code");
+  return typeof code === "string" ? code : "";
+}
+
+/** @param {unknown} err */
 function detail(err) {
-  const m = err && typeof err === "object" && "message" in err ? String(err.message) : String(err);
+  const m = err && typeof err === "object" && "message" in err ? String(fieldOf(err, "message")) : String(err);
   return m.trim();
 }
 
@@ -18,12 +42,14 @@ function detail(err) {
  * What went wrong and what to do, in plain words.
  * `inPanel`: the reader is already looking at the settings panel, so point at its buttons
  * rather than at the Settings page.
+ * @param {unknown} err
+ * @param {{ inPanel?: boolean }} [o]
  */
 export function errorMessage(err, { inPanel = false } = {}) {
   const where = inPanel ? "" : ` in ${SETTINGS}`;
   const open = inPanel ? "" : `open ${SETTINGS} and `;
   const code = errorCode(err);
-  const status = err && typeof err === "object" && err.status ? ` (HTTP ${err.status})` : "";
+  const status = fieldOf(err, "status") ? ` (HTTP ${fieldOf(err, "status")})` : "";
   switch (code) {
     case "NOT_CONNECTED":
       return inPanel
@@ -61,12 +87,19 @@ export function errorMessage(err, { inPanel = false } = {}) {
   }
 }
 
-/** The severity to show an error with. */
+/**
+ * The severity to show an error with.
+ * @param {unknown} err
+ * @returns {Level}
+ */
 export function errorLevel(err) {
   return errorCode(err) === "QUOTA" ? "warning" : "error";
 }
 
-/** The message when no enabled account is there to sync with. */
+/**
+ * The message when no enabled account is there to sync with.
+ * @param {AccountInfo[] | null | undefined} accounts
+ */
 export function noAccountMessage(accounts) {
   if (!accounts || accounts.length === 0) {
     return `No Google account is connected. Connect one in ${SETTINGS} first.`;
@@ -74,14 +107,27 @@ export function noAccountMessage(accounts) {
   return `ContactSync is turned off for every connected Google account. Tick "ContactSync: sync this account" in ${SETTINGS}.`;
 }
 
+/**
+ * "1 contact", "3 contacts".
+ * @param {number} n
+ * @param {string} one
+ */
 export function plural(n, one, many = `${one}s`) {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/**
+ * Both sides' count.
+ * @param {{ crm?: number, google?: number } | null | undefined} pair
+ */
 export function sum(pair) {
   return pair ? (pair.crm || 0) + (pair.google || 0) : 0;
 }
 
+/**
+ * How many deletions wait for confirmation.
+ * @param {HeldDeletions[] | null | undefined} held
+ */
 export function heldCount(held) {
   return (held || []).reduce((n, h) => n + (h.deletions ? h.deletions.length : 0), 0);
 }
@@ -90,6 +136,8 @@ export function heldCount(held) {
  * One report as a sentence:
  * "Synced 3 contacts with ann@example.com: 1 created in Google, 2 updated, 1 linked, 0 conflicts."
  * `count`: how many contacts the user chose (omitted for whole-account runs).
+ * @param {RunReport} report
+ * @param {{ count?: number, email?: string, inPanel?: boolean }} [o]
  */
 export function reportSummary(report, { count, email, inPanel = false } = {}) {
   const where = inPanel ? "below" : `in ${SETTINGS}`;
@@ -117,13 +165,18 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
   return text;
 }
 
-/** The notification level a report deserves. */
+/**
+ * The notification level a report deserves.
+ * @param {RunReport} report
+ * @returns {Level}
+ */
 export function reportLevel(report) {
   if (report.errors && report.errors.length) return report.ok ? "warning" : "error";
   if (heldCount(report.held) || (report.ambiguous && report.ambiguous.length)) return "warning";
   return "success";
 }
 
+/** @type {Record<string, string>} */
 const TRIGGERS = {
   schedule: "Scheduled",
   manual: "Sync now",
@@ -133,21 +186,28 @@ const TRIGGERS = {
   pull: "Fetch all from Google",
 };
 
+/** @param {string} t */
 export function triggerLabel(t) {
   return TRIGGERS[t] || String(t || "");
 }
 
+/** @type {Record<string, string>} */
 const OPS = { create: "Create", update: "Update", delete: "Delete", link: "Link", unlink: "Unlink", addToGroup: "Add to group" };
 
+/** @param {string} op */
 export function opLabel(op) {
   return OPS[op] || String(op || "");
 }
 
+/** @param {string} side */
 export function sideLabel(side) {
   return side === "crm" ? "CRM" : side === "google" ? "Google" : String(side || "");
 }
 
-/** A date-time in the reader's locale, or "" for nothing. */
+/**
+ * A date-time in the reader's locale, or "" for nothing.
+ * @param {string | null | undefined} iso
+ */
 export function formatTime(iso) {
   if (!iso) return "";
   const d = new Date(iso);
@@ -159,6 +219,7 @@ export function formatTime(iso) {
  * "Connected", "Needs reconnect" or "Disabled" for an AccountInfo. Tokens live in memory only, so
  * after a page load `connected` is false until the next run renews the token without the user;
  * only `needsReconnect` means the user has to act.
+ * @param {AccountInfo} account
  */
 export function accountState(account) {
   if (account.needsReconnect) return "Needs reconnect";
@@ -166,7 +227,10 @@ export function accountState(account) {
   return "Connected";
 }
 
-/** What an account's `unreadable` list means for the user, or null when all is readable. */
+/**
+ * What an account's `unreadable` list means for the user, or null when all is readable.
+ * @param {AccountInfo | null | undefined} account
+ */
 export function unreadableMessage(account) {
   const bad = account && account.unreadable;
   if (!bad || bad.length === 0) return null;
@@ -174,7 +238,10 @@ export function unreadableMessage(account) {
   return `Some of this account's saved data cannot be read, so it cannot sync: ${what}. "Reset sync data" clears it (contacts are matched again without duplicates), or Disconnect the account.`;
 }
 
-/** A message for a load failure of the plugin itself (the wasm module or the manifest). */
+/**
+ * A message for a load failure of the plugin itself (the wasm module or the manifest).
+ * @param {unknown} err
+ */
 export function loadFailureMessage(err) {
   return `Google Contacts Sync could not start: ${detail(err) || "its program file did not load"}. Reload the page; if this keeps happening, ask your administrator to reinstall the plugin.`;
 }

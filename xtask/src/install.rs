@@ -31,13 +31,28 @@ pub fn wasm_toolchain() -> Result {
         )?;
     }
 
-    if !wasm_opt().exists() {
-        // Debian's binaryen (108) writes modules Chromium rejects; npm's (132) is right.
-        let mut npm = run::cmd("npm", &["ci", "--no-audit", "--no-fund"]);
-        npm.current_dir(root().join("tools"));
-        run::step("install npm tools (binaryen)", npm)?;
+    // Debian's binaryen (108) writes modules Chromium rejects; npm's (132) is right.
+    npm_tools()
+}
+
+/// The tools `tools/package.json` pins (Playwright, binaryen's wasm-opt, ajv, TypeScript), from
+/// the npm registry at the versions its lock file names, when any of them is missing.
+pub fn npm_tools() -> Result {
+    let bin = root().join("tools/node_modules/.bin");
+    let ajv = root().join("tools/node_modules/ajv/package.json");
+    if ["playwright", "wasm-opt", "tsc"]
+        .iter()
+        .all(|b| bin.join(b).exists())
+        && ajv.exists()
+    {
+        return Ok(());
     }
-    Ok(())
+    let mut npm = run::cmd("npm", &["ci", "--no-audit", "--no-fund"]);
+    npm.current_dir(root().join("tools"));
+    run::step(
+        "install npm tools (playwright, binaryen, ajv, typescript)",
+        npm,
+    )
 }
 
 /// The version Cargo.toml pins wasm-bindgen to with `=`, which the CLI must equal.
@@ -53,6 +68,11 @@ pub fn pinned_wasm_bindgen() -> Result<String> {
 
 pub fn wasm_opt() -> PathBuf {
     root().join("tools/node_modules/.bin/wasm-opt")
+}
+
+/// TypeScript's compiler, for the type check of the JS.
+pub fn tsc() -> PathBuf {
+    root().join("tools/node_modules/.bin/tsc")
 }
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";

@@ -18,7 +18,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test     every check CI runs: fmt, clippy (host and wasm32), native tests, the wasm build
-           with its size budget, browser tests, end-to-end tests
+           with its size budget, the JS type check (tsc), browser tests, end-to-end tests
   bench    the benchmarks (release builds), printing their figures
   fuzz     the fuzz tests of every JSON reader, optimized, with more cases [--cases N, default
            100000: N mutated real texts, N / 10 arbitrary values, N / 200 whole runs]
@@ -82,6 +82,7 @@ fn test() -> Result {
     )?;
     run::step("native tests", run::cargo(&["test", "--workspace"]))?;
     let size = wasm::build()?;
+    suites::type_check()?;
     suites::browser_tests()?;
     suites::e2e_tests()?;
     suites::creme_tests()?;

@@ -7,6 +7,22 @@ use crate::run::{self, root};
 use crate::serve;
 use crate::Result;
 
+/// `tsc --noEmit --checkJs` over the JS of `www/` and the Creme host's script (`tsconfig.json`),
+/// against the JS API's declarations and the DOM's. It reads the glue's generated `.d.ts`, so it
+/// runs after the wasm build. A type error fails the step.
+pub fn type_check() -> Result {
+    install::npm_tools()?;
+    let config = root().join("tsconfig.json");
+    let config = config.to_string_lossy().to_string();
+    run::step(
+        "type-check the JS (tsc --noEmit --checkJs)",
+        run::cmd(
+            install::tsc(),
+            &["--noEmit", "--checkJs", "--pretty", "false", "-p", &config],
+        ),
+    )
+}
+
 /// wasm-bindgen-test in headless Chromium, fetching from a live emulator server.
 pub fn browser_tests() -> Result {
     let emulator = start_emulator(&[])?;
@@ -31,12 +47,8 @@ pub fn browser_tests() -> Result {
 
 /// Playwright against the demo served as `cargo xtask demo` serves it.
 pub fn e2e_tests() -> Result {
+    install::npm_tools()?;
     let playwright = root().join("tools/node_modules/.bin/playwright");
-    if !playwright.exists() {
-        let mut npm = run::cmd("npm", &["ci", "--no-audit", "--no-fund"]);
-        npm.current_dir(root().join("tools"));
-        run::step("install npm tools (playwright)", npm)?;
-    }
     let emulator = start_emulator(&["--seed-account", DEMO_ACCOUNT])?;
     demo::seed_demo_account(&emulator.url)?;
     demo::write_config(

@@ -1,3 +1,4 @@
+// @ts-check
 // The plugin's host in Creme CRM: the `CrmHost` contract (DESIGN §4) on the app's JSON endpoints,
 // and the glue that installs the plugin into the three places the app gives it.
 //
@@ -9,10 +10,30 @@
 
 import { install, loadManifest, loadModule } from "./plugin-loader.js";
 
+/**
+ * @typedef {import("./types").CrmHost} CrmHost
+ * @typedef {import("./types").BulkAction} BulkAction
+ * @typedef {import("./types").RecordAction} RecordAction
+ * @typedef {import("./types").SettingsPanel} SettingsPanel
+ * @typedef {import("./types").GoogleContactsSync} GoogleContactsSync
+ * @typedef {{ accessToken: string, expiresAt: number }} Token
+ *
+ * @typedef {object} Boot The app's bootstrap answer.
+ * @property {string} instanceId
+ * @property {{ id: string, name: string, email?: string, locale?: string }} user
+ * @property {import("./types").HostCapabilities} [capabilities]
+ * @property {import("./plugin-loader.js").PluginConfig} config
+ */
+
 const LIST_PAGE_MAX = 1000;
 
 /** An Error with a stable `code`, like the plugin's own errors. */
 export class HostError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {Record<string, unknown>} [data] The server's extra fields (`contact`, `status`…).
+   */
   constructor(code, message, data = {}) {
     super(message);
     this.name = "HostError";
@@ -24,16 +45,25 @@ export class HostError extends Error {
 function csrfToken() {
   const m = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
   if (m) return decodeURIComponent(m[1]);
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  const input = document.querySelector(/** @type {"input"} */ ("input[name=csrfmiddlewaretoken]"));
   return input ? input.value : "";
 }
 
-/** Calls one endpoint; resolves to its JSON, rejects with a HostError. */
+/**
+ * Calls one endpoint; resolves to its JSON (of the type the endpoint answers), rejects with a
+ * HostError.
+ * @template T
+ * @param {URL} api
+ * @param {string} path
+ * @param {{ query?: Record<string, unknown>, body?: unknown }} [o]
+ * @returns {Promise<T>}
+ */
 async function call(api, path, { query, body } = {}) {
   const url = new URL(path, api);
   for (const [k, v] of Object.entries(query || {})) {
     if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
   }
+  /** @type {RequestInit & { headers: Record<string, string> }} */
   const init = { credentials: "same-origin", headers: { Accept: "application/json" } };
   if (body !== undefined) {
     init.method = "POST";
@@ -45,9 +75,10 @@ async function call(api, path, { query, body } = {}) {
   try {
     res = await fetch(url, init);
   } catch (e) {
-    throw new HostError("NETWORK", `Creme did not answer (${e && e.message ? e.message : e})`);
+    throw new HostError("NETWORK", `Creme did not answer (${e instanceof Error ? e.message : e})`);
   }
   const text = await res.text();
+  /** @type {unknown} */
   let json = null;
   try {
     json = text ? JSON.parse(text) : null;
@@ -55,14 +86,18 @@ async function call(api, path, { query, body } = {}) {
     json = null;
   }
   if (!res.ok) {
-    const err = (json && json.error) || {};
-    const { code, message, ...data } = err;
+    // Error answers are `{ error: { code, message, ...data } }` (see the app's views).
+    const answer = /** @type {{ error?: { code?: string, message?: string, [k: string]: unknown } } | null} */ (json);
+    const { code, message, ...data } = (answer && answer.error) || {};
     throw new HostError(code || `HTTP_${res.status}`, message || `Creme answered ${res.status} to ${url.pathname}`, { status: res.status, ...data });
   }
-  return json;
+  return /** @type {T} */ (json);
 }
 
-/** A notification area and a progress bar, in Creme's page. */
+/**
+ * A notification area and a progress bar, in Creme's page.
+ * @returns {CrmHost["ui"]}
+ */
 function createUi(doc = document) {
   let box = doc.getElementById("gcsync-notices");
   if (!box) {
@@ -80,6 +115,8 @@ function createUi(doc = document) {
     bar.append(doc.createElement("span"), doc.createElement("progress"));
     doc.body.append(bar);
   }
+  const notices = box;
+  const progress = bar;
   return {
     notify(message, level) {
       const item = doc.createElement("div");
@@ -93,17 +130,19 @@ function createUi(doc = document) {
       close.setAttribute("aria-label", "Dismiss");
       close.addEventListener("click", () => item.remove());
       item.append(text, close);
-      box.append(item);
+      notices.append(item);
     },
     progress(p) {
       if (!p) {
-        bar.hidden = true;
+        progress.hidden = true;
         return;
       }
-      bar.hidden = false;
-      bar.firstChild.textContent = `${p.label} (${p.done}/${p.total})`;
-      bar.lastChild.max = Math.max(p.total, 1);
-      bar.lastChild.value = p.done;
+      progress.hidden = false;
+      const label = /** @type {HTMLSpanElement} */ (progress.firstElementChild);
+      const meter = /** @type {HTMLProgressElement} */ (progress.lastElementChild);
+      label.textContent = `${p.label} (${p.done}/${p.total})`;
+      meter.max = Math.max(p.total, 1);
+      meter.value = p.done;
     },
   };
 }
@@ -111,6 +150,10 @@ function createUi(doc = document) {
 /**
  * The Google sign-in popup (OAuth 2.0 token flow) against `config.authUrl`, answered by
  * `redirectUri` (the plugin's oauth-callback.html, which posts the URL fragment back).
+ * @param {Boot["config"]} config
+ * @param {string} redirectUri
+ * @param {string[]} scopes
+ * @returns {Promise<Token>}
  */
 function signIn(config, redirectUri, scopes) {
   return new Promise((resolve, reject) => {
@@ -129,6 +172,7 @@ function signIn(config, redirectUri, scopes) {
       return;
     }
     let done = false;
+    /** @template T @param {(value: T) => void} fn @param {T} value */
     const finish = (fn, value) => {
       if (done) return;
       done = true;
@@ -137,6 +181,7 @@ function signIn(config, redirectUri, scopes) {
       try { popup.close(); } catch { /* already closed */ }
       fn(value);
     };
+    /** @param {MessageEvent} e */
     const onMessage = (e) => {
       if (e.origin !== location.origin || e.source !== popup || typeof e.data !== "string") return;
       const answer = new URLSearchParams(e.data.replace(/^#/, ""));
@@ -161,6 +206,11 @@ function signIn(config, redirectUri, scopes) {
  * The `CrmHost` over the endpoints under `api` (a URL ending in "/"), from the server's
  * bootstrap answer (instance id, user, capabilities, config); `pluginRoot` is where the plugin
  * (and its OAuth redirect page) is served.
+ * @param {URL} api
+ * @param {Boot} boot
+ * @param {string | URL} pluginRoot
+ * @param {CrmHost["ui"]} [ui]
+ * @returns {CrmHost}
  */
 export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
   const user = boot.user;
@@ -188,6 +238,7 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
     google: {
       getToken: async (scopes, { interactive }) => {
         if (!interactive) {
+          /** @type {{ token: Token | null }} */
           const { token } = await call(api, "google-token", { body: { op: "get" } });
           if (token && token.expiresAt > Date.now() + 60_000) return token;
           throw new HostError("NOT_CONNECTED", "no Google token in this Creme session: reconnect the account");
@@ -198,7 +249,7 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
       },
     },
     storage: {
-      get: async (key) => (await call(api, "storage", { body: { op: "get", key } })).value,
+      get: async (key) => (/** @type {{ value: string | null }} */ (await call(api, "storage", { body: { op: "get", key } }))).value,
       set: async (key, value) => {
         await call(api, "storage", { body: { op: "set", key, value } });
       },
@@ -210,6 +261,7 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
   };
 }
 
+/** @param {string} href */
 function ensureStylesheet(href) {
   if (document.querySelector(`link[href="${href}"]`)) return;
   const link = document.createElement("link");
@@ -218,8 +270,12 @@ function ensureStylesheet(href) {
   document.head.append(link);
 }
 
-/** A registry of the plugin's entries, as the loader hands them over. */
+/**
+ * A registry of the plugin's entries, as the loader hands them over.
+ * @returns {import("./types").PluginRegistry & { entries: { bulk: BulkAction | null, record: RecordAction | null, panel: SettingsPanel | null } }}
+ */
 function createRegistry() {
+  /** @type {{ bulk: BulkAction | null, record: RecordAction | null, panel: SettingsPanel | null }} */
   const entries = { bulk: null, record: null, panel: null };
   return {
     entries,
@@ -233,45 +289,66 @@ function createRegistry() {
  * Starts the plugin for this page: reads the server's bootstrap, builds the host, loads the
  * plugin through its loader and resolves to what the app's entry points call.
  * `root` is the URL the plugin is served from (ending in "/").
+ * @param {string} root
  */
 export async function start(root) {
   ensureStylesheet(new URL("creme-host.css", root).href);
   const api = new URL("../api/", root);
+  /** @type {Boot} */
   const boot = await call(api, "bootstrap");
   const host = createCremeHost(api, boot, root);
   const registry = createRegistry();
   const base = new URL(root);
-  let startScheduler = null;
-  const { api: plugin, error } = await install(registry, host, boot.config, {
+  /** @type {{ start: (() => void) | null }} The scheduler's start, held back from the loader. */
+  const scheduler = { start: null };
+  // This module is itself imported on first use (gcsync.js), so the plugin's module loads now.
+  const installed = await install(registry, host, boot.config, {
     base,
+    idleLoad: false,
     createApi: async (h, options) => {
       const { manifest, url } = await loadManifest(base);
       const glue = await loadModule(manifest, url, base);
       const created = await glue.GoogleContactsSync.create(h, options);
       // The loader starts the scheduler at once; this host decides when (below).
-      startScheduler = created.startScheduler.bind(created);
+      scheduler.start = created.startScheduler.bind(created);
       created.startScheduler = () => {};
       return created;
     },
   });
+  /** @type {GoogleContactsSync | null} */
+  let plugin = null;
+  /** @type {unknown} */
+  let error = null;
+  try {
+    plugin = await installed.load();
+  } catch (e) {
+    error = e; // the entries say why when used, and try again
+  }
   // Scheduled runs keep accounts in sync while a Creme page that loaded the plugin is open. An
   // account never synced waits for its user's first sync (from My settings, after a preview):
   // Creme loads the plugin afresh on every page, and a first full sync must not start by itself
   // because someone clicked "Sync Contact(s)" for three contacts.
-  if (plugin && startScheduler) {
+  if (plugin && scheduler.start) {
     try {
       const accounts = (await plugin.accounts()).filter((a) => a.enabled);
-      if (accounts.every((a) => a.lastRun)) startScheduler();
+      if (accounts.every((a) => a.lastRun)) scheduler.start();
     } catch {
       // No scheduling this page; the actions still work.
     }
   }
   const { bulk, record, panel } = registry.entries;
+  // The loader registers every entry point, from the manifest or its own defaults.
+  if (!bulk || !record || !panel) throw new Error("the plugin's loader registered no entry points");
   return {
     error,
     host,
-    /** `kind` "record": the contact page's action (one contact); else the list's bulk action. */
+    /**
+     * `kind` "record": the contact page's action (one contact); else the list's bulk action.
+     * @param {string[]} ids
+     * @param {string} [kind]
+     */
     run: (ids, kind) => (kind === "record" ? record.run(ids[0]) : bulk.run(ids)),
+    /** @param {HTMLElement} el */
     mountSettings: (el) => panel.mount(el),
   };
 }

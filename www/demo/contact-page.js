@@ -1,0 +1,109 @@
+// @ts-check
+// The demo CRM's contact page.
+
+import { h, clear } from "../plugin/dom.js";
+import { fullName } from "./host.js";
+import { dateTimeFmt, formatAddress, formatBirthday, initials, mailto, statusPill } from "./format.js";
+import { menuButton } from "./menu.js";
+
+/**
+ * @typedef {import("./app.js").DemoContext} DemoContext
+ * @typedef {import("../types").CrmContact} CrmContact
+ */
+
+/**
+ * A contact's page, with Edit, Delete and the record actions plugins register under "More
+ * Actions".
+ * @param {DemoContext} ctx
+ * @param {string} id
+ */
+export async function renderContact(ctx, id) {
+  const { host, registry, main, state, runPluginAction } = ctx;
+  async function draw() {
+    const [c] = await host.contacts.get([id]);
+    if (!c) {
+      clear(main).append(h("div", { class: "page-head" }, h("h1", { text: "Contact not found" })), h("p", {}, "This contact may have been deleted. ", h("a", { href: "#/contacts", text: "Back to contacts" })));
+      state.refresh = null;
+      return;
+    }
+    const name = fullName(c);
+    document.title = `${name} — Demo CRM`;
+    const more = menuButton({
+      label: "More Actions",
+      items: () => registry.recordActions().map((a) => ({ label: a.label, run: () => runPluginAction(a.label, () => a.run(c.id)) })),
+      onItemsChange: (fn) => registry.onChange(fn),
+    });
+    const del = h("button", { type: "button", class: "btn btn-danger", text: "Delete", onclick: () => confirmDelete(ctx, c) });
+
+    /** @param {string} title @param {import("../plugin/dom.js").Child[]} rows */
+    const section = (title, ...rows) => h("section", { class: "card" }, h("h2", { text: title }), h("dl", { class: "fields" }, rows));
+    /** A field's label and value(s), or "—" for nothing. @param {string} label @param {import("../plugin/dom.js").Child[]} value */
+    const row = (label, ...value) => [h("dt", { text: label }), h("dd", {}, value.length && value.some((v) => v !== undefined && v !== "" && v !== null) ? value : h("span", { class: "muted", text: "—" }))];
+
+    const emails = c.emails.map((e) => h("div", { class: "multi" }, h("a", { href: mailto(e.value), text: e.value }), e.type ? h("span", { class: "tag", text: e.type }) : null, e.primary ? h("span", { class: "tag tag-primary", text: "primary" }) : null));
+    const phones = c.phones.map((p) => h("div", { class: "multi" }, h("a", { href: `tel:${p.value.replace(/[^\d+]/g, "")}`, text: p.value }), p.type ? h("span", { class: "tag", text: p.type }) : null));
+    const addresses = c.addresses.map((a) => h("div", { class: "multi address" }, h("address", {}, formatAddress(a).map((line, i) => [i ? h("br") : null, line])), a.type ? h("span", { class: "tag", text: a.type }) : null));
+
+    clear(main).append(
+      h("nav", { class: "breadcrumb", "aria-label": "Breadcrumb" }, h("a", { href: "#/contacts", text: "Contacts" }), h("span", { "aria-hidden": "true", text: " / " }), h("span", { text: name })),
+      h("div", { class: "record-head" },
+        h("span", { class: "avatar avatar-lg", "aria-hidden": "true", text: initials(c) }),
+        h("div", { class: "titles" }, h("h1", { text: name }), h("p", { class: "subtitle" }, [c.title, c.company].filter(Boolean).join(" · ") || "", " ", statusPill(c.status))),
+        h("div", { class: "spacer" }),
+        h("a", { class: "btn", href: `#/contact/${encodeURIComponent(c.id)}/edit`, text: "Edit" }),
+        del,
+        more.element,
+      ),
+      h("div", { class: "record-grid" },
+        section("Contact information",
+          row("Emails", ...emails),
+          row("Phones", ...phones),
+          row("Addresses", ...addresses),
+        ),
+        section("Details",
+          row("Prefix", c.prefix), row("First name", c.firstName), row("Middle name", c.middleName), row("Last name", c.lastName), row("Suffix", c.suffix),
+          row("Status", c.status ? statusPill(c.status) : undefined),
+          row("Company", c.company), row("Job title", c.title),
+          row("Birthday", c.birthday ? h("span", { title: c.birthday, text: formatBirthday(c.birthday) }) : undefined),
+        ),
+        h("section", { class: "card card-wide" }, h("h2", { text: "Notes" }), c.notes ? h("p", { class: "notes", text: c.notes }) : h("p", { class: "muted", text: "No notes." })),
+        h("section", { class: "card card-wide meta" }, h("dl", { class: "fields" },
+          row("Record ID", h("code", { text: c.id })),
+          row("Last modified", h("time", { datetime: c.modifiedAt, text: dateTimeFmt.format(new Date(c.modifiedAt)) })),
+        )),
+      ),
+    );
+  }
+  state.refresh = draw;
+  await draw();
+}
+
+/**
+ * Asks before deleting a contact, then deletes it and goes back to the list.
+ * @param {DemoContext} ctx
+ * @param {CrmContact} c
+ */
+function confirmDelete(ctx, c) {
+  const { host, notify } = ctx;
+  const name = fullName(c);
+  const dialog = h("dialog", { class: "dialog", "aria-labelledby": "del-title" },
+    h("h2", { id: "del-title", text: `Delete ${name}?` }),
+    h("p", { text: "The contact is removed from the CRM. This cannot be undone." }),
+    h("div", { class: "dialog-actions" },
+      h("button", { type: "button", class: "btn", text: "Cancel", onclick: () => dialog.close() }),
+      h("button", { type: "button", class: "btn btn-danger", text: "Delete contact", onclick: async () => {
+        dialog.close();
+        try {
+          await host.contacts.remove([c.id]);
+          notify(`Deleted ${name}.`, "success");
+          location.hash = "#/contacts";
+        } catch (e) {
+          notify(`Could not delete: ${e instanceof Error ? e.message : String(e)}`, "error");
+        }
+      } }),
+    ),
+  );
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+}

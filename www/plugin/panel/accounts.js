@@ -1,0 +1,133 @@
+// @ts-check
+// The panel's first screen: the linked Google accounts, each with its state, last sync and
+// links, the "ContactSync" checkbox, Update, Reset sync data and Disconnect; and "Connect Google
+// account".
+
+import { h, clear, uid } from "../dom.js";
+import { plural, formatTime, accountState, unreadableMessage } from "../messages.js";
+import { confirmDialog } from "./dialogs.js";
+
+/**
+ * @typedef {import("./context.js").PanelContext} PanelContext
+ * @typedef {import("./context.js").AccountInfo} AccountInfo
+ */
+
+/** @param {PanelContext} ctx */
+export function renderAccounts(ctx) {
+  const { state, boxes } = ctx;
+  const box = boxes.accounts;
+  const headingId = box.getAttribute("aria-labelledby");
+  clear(box).append(
+    h("div", { class: "gcs-head" },
+      h("h3", { id: headingId, text: "Linked Google accounts" }),
+      h("button", { type: "button", class: "gcs-btn gcs-btn-primary", "data-gcs-action": "", text: "Connect Google account", onclick: () => onConnect(ctx) })),
+  );
+  if (state.accounts.length === 0) {
+    box.append(h("p", { class: "gcs-empty", text: "No Google account is connected yet. Click \u201cConnect Google account\u201d and sign in to Google to start syncing your contacts." }));
+    return;
+  }
+  const list = h("ul", { class: "gcs-accounts" });
+  for (const a of state.accounts) {
+    const emailId = uid("gcs-acct");
+    const st = accountState(a);
+    const check = h("input", { type: "checkbox", id: uid("gcs-cs"), checked: a.enabled, "data-gcs-action": "", "aria-describedby": emailId });
+    check.addEventListener("change", () => onToggleEnabled(ctx, a, check));
+    const last = a.lastRun ? `Last sync ${formatTime(a.lastRun.finishedAt || a.lastRun.startedAt)}${a.lastRun.ok ? "" : " (with errors)"}` : "Never synced";
+    const needs = st === "Needs reconnect";
+    const broken = unreadableMessage(a);
+    list.append(h("li", { class: ["gcs-account", a.id === state.selectedId ? "gcs-account-selected" : ""], "data-account": a.id },
+      h("div", { class: "gcs-account-main" },
+        h("span", { class: "gcs-account-email", id: emailId, text: a.email }),
+        h("span", { class: ["gcs-pill", `gcs-pill-${st.toLowerCase().replace(/\s+/g, "-")}`], text: st }),
+        h("span", { class: "gcs-muted", text: last }),
+        h("span", { class: "gcs-muted", text: `${plural(a.links, "linked contact")}` })),
+      broken ? h("p", { class: "gcs-hint gcs-warn", role: "alert", "data-gcs-unreadable": "", text: broken }) : null,
+      needs ? h("p", { class: "gcs-hint gcs-warn", text: "This account needs Google's sign-in again (it expired, or this page was reloaded: tokens are never stored). Click Update to reconnect; automatic syncs wait until then." }) : null,
+      h("div", { class: "gcs-account-actions" },
+        h("span", { class: "gcs-check" }, check, h("label", { htmlFor: check.id, text: "ContactSync: sync this account" })),
+        h("span", { class: "gcs-spacer" }),
+        h("button", { type: "button", class: ["gcs-btn", "gcs-btn-small", needs ? "gcs-btn-primary" : ""], "data-gcs-action": "", "aria-describedby": emailId, title: "Sign in to Google again to renew this account's access", text: "Update", onclick: () => onReconnect(ctx, a) }),
+        h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", "aria-describedby": emailId, title: "Unlink this account's contacts; they are matched again on the next sync", text: "Reset sync data", onclick: () => onReset(ctx, a) }),
+        h("button", { type: "button", class: "gcs-btn gcs-btn-small gcs-btn-danger", "data-gcs-action": "", "aria-describedby": emailId, title: "Revoke access and remove this account from the plugin", text: "Disconnect", onclick: () => onDisconnect(ctx, a) }))));
+  }
+  box.append(list);
+}
+
+/** @param {PanelContext} ctx */
+function onConnect(ctx) {
+  ctx.guarded(async () => {
+    ctx.show(null);
+    const account = await ctx.api.connect(undefined);
+    ctx.state.selectedId = account.id;
+    await ctx.refresh();
+    ctx.show(`Connected ${account.email}. Check the settings below, back up both sides, then preview or sync.`, "success");
+  });
+}
+
+/** @param {PanelContext} ctx @param {AccountInfo} a */
+function onReconnect(ctx, a) {
+  ctx.guarded(async () => {
+    ctx.show(null);
+    const account = await ctx.api.reconnect(a.id);
+    await ctx.refresh({ reloadSelected: ctx.state.selectedId === a.id });
+    ctx.show(`${account.email} is connected again.`, "success");
+  });
+}
+
+/** @param {PanelContext} ctx @param {AccountInfo} a */
+async function onDisconnect(ctx, a) {
+  const yes = await confirmDialog(ctx.root, {
+    title: `Disconnect ${a.email}?`,
+    body: [
+      "The plugin revokes its access to this Google account and forgets the account's settings, links and history.",
+      "No contact is deleted on either side. You can connect the account again later; contacts will be matched again, not duplicated.",
+    ],
+    confirm: "Revoke access",
+  });
+  if (!yes) return;
+  ctx.guarded(async () => {
+    ctx.show(null);
+    // The answer says whether Google confirmed the revoke; when it did not, its message tells
+    // the user how to remove the access by hand, and it stays on screen as a warning.
+    const r = await ctx.api.disconnect(a.id);
+    await ctx.refresh();
+    ctx.show(r.message, r.revoked ? "success" : "warning");
+  });
+}
+
+/** @param {PanelContext} ctx @param {AccountInfo} a */
+async function onReset(ctx, a) {
+  const yes = await confirmDialog(ctx.root, {
+    title: `Reset sync data for ${a.email}?`,
+    body: [
+      `This unlinks your CRM contacts from their Google contacts for this account (${plural(a.links, "link")}) and clears its sync history. No contact is deleted.`,
+      "Unlike other tools, this will not cause duplicates: on the next sync, contacts are matched again by their link tag, email and phone. There is no need to empty your Google group first.",
+    ],
+    confirm: "Unlink contacts",
+  });
+  if (!yes) return;
+  ctx.guarded(async () => {
+    ctx.show(null);
+    await ctx.api.resetSyncData(a.id);
+    await ctx.refresh({ reloadSelected: true });
+    ctx.show(`Sync data for ${a.email} was reset. The next sync matches contacts again.`, "success");
+  });
+}
+
+/** @param {PanelContext} ctx @param {AccountInfo} a @param {HTMLInputElement} check */
+function onToggleEnabled(ctx, a, check) {
+  const enabled = check.checked;
+  ctx.guarded(async () => {
+    try {
+      await ctx.api.setSettings(a.id, { enabled });
+    } catch (e) {
+      check.checked = !enabled;
+      throw e;
+    }
+    await ctx.loadAccounts();
+    if (ctx.state.settings && a.id === ctx.state.selectedId) ctx.state.settings.enabled = enabled;
+    ctx.render.accounts();
+    ctx.render.sync();
+    ctx.show(enabled ? `ContactSync is on for ${a.email}.` : `ContactSync is off for ${a.email}: no sync touches this account until you tick it again.`, "info");
+  });
+}
