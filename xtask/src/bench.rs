@@ -5,13 +5,13 @@
 //!   (planning 25,000 linked contacts) and `benches/sync.rs` (the first sync, the echo run and the
 //!   no-op run at 25,000 contacts against the emulator over HTTP: requests, wall and CPU time,
 //!   counted heap; and the quota-paced sync).
-//! - `--browser`: the same three runs in Chromium, the release wasm loaded through its JS API
-//!   with an in-memory CRM host, against the emulator server (`tests/bench-browser/`): wall time,
-//!   long main-thread tasks, wasm memory and JS heap, requests.
+//! - `--browser [--contacts N]`: the same three runs in Chromium, the release wasm loaded through
+//!   its JS API with an in-memory CRM host, against the emulator server (`tests/bench-browser/`):
+//!   wall time, long main-thread tasks, wasm memory and JS heap, requests.
 
-use crate::demo::{self, start_emulator};
+use crate::demo::start_emulator;
 use crate::run::{self, root};
-use crate::{install, serve, wasm, Result};
+use crate::{install, wasm, Result};
 
 pub fn bench(args: &[String]) -> Result {
     match args.first().map(String::as_str) {
@@ -51,14 +51,11 @@ fn browser(args: &[String]) -> Result {
         npm.current_dir(root().join("tools"));
         run::step("install npm tools (playwright)", npm)?;
     }
-    let size = wasm::build()?;
-    println!("wasm: {} bytes, {} gzipped", size.raw, size.gzip);
+    wasm::build()?;
     let emulator = start_emulator(&[])?;
-    let server = serve::spawn(root(), 0, demo::csp(&emulator.url))
-        .map_err(|e| format!("cannot serve the wasm: {e}"))?;
+    // run.mjs serves the page and the built wasm itself, on loopback.
     let mut c = run::cmd("node", &["tests/bench-browser/run.mjs"]);
-    c.env("GCS_BENCH_URL", server.url())
-        .env("GCS_EMULATOR_URL", &emulator.url)
+    c.env("GCS_EMULATOR_URL", &emulator.url)
         .env("GCS_BENCH_CONTACTS", contacts.to_string())
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     let result = run::step(
