@@ -294,13 +294,22 @@ mod native {
         let peak = profile.peak();
         drop(r);
         let after = counting::current();
+        // What the saved state holds, measured on a copy of it.
+        let state = {
+            let copy = host.state.clone();
+            let size = counting::current() - after;
+            drop(copy);
+            size
+        };
         println!(
             "{name}: {line}; wall {wall:.2} s, CPU {cpu}; heap before \
-             {:.1} MiB, peak {:.1} MiB (+{:.1} MiB over before), after {:.1} MiB",
+             {:.1} MiB, peak {:.1} MiB (+{:.1} MiB over before), after {:.1} MiB (of which the \
+             account's state {:.1} MiB)",
             mib(before),
             mib(peak),
             mib(peak.saturating_sub(before)),
             mib(after),
+            mib(state),
         );
         println!("  where it went (by CPU; and any step holding over 8 MiB):");
         profile.print();
