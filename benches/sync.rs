@@ -1,10 +1,19 @@
-//! Whole-run benchmarks against the emulator in process (DESIGN §6):
-//! - a first sync of 25,000 CRM contacts into an empty Google account: requests by method against
-//!   the lower bound of one listing page plus ⌈25,000 / 200⌉ batch creates (target ≤ 1.05×);
-//! - the next runs with no edits: the first one reads back the echoes of our own writes through
-//!   the sync token, the one after makes exactly one request (target: 1 request, 0 writes);
-//! - 5,000 contacts under the `google` quota preset: contacts per minute (on the emulator's clock)
-//!   against what the quota allows, and the 429s met (target ≥ 90% of the quota-bound rate).
+//! Whole-run benchmarks of the real engine against the emulator (DESIGN §6):
+//! - three runs at 25,000 contacts, the engine talking HTTP to the emulator served on its own
+//!   threads in this process, the CRM in memory:
+//!   1. a first sync of 25,000 CRM contacts into an empty Google account: requests by method
+//!      against the lower bound of one listing page plus ⌈25,000 / 200⌉ batch creates
+//!      (target ≤ 1.05×);
+//!   2. the echo run: the next run with no edits reads back the echoes of our own writes through
+//!      the sync token;
+//!   3. the no-op run: the one after makes exactly one request (target: 1 request, 0 writes);
+//!
+//!   each printing its wall time, the CPU time of the thread that drives the engine and holds the
+//!   CRM, and the heap that thread holds (before, peak during, after), counted by a wrapper
+//!   around the system allocator that leaves the emulator's threads out;
+//! - 5,000 contacts under the `google` quota preset, on the emulator's virtual clock in process:
+//!   contacts per minute against what the quota allows, and the 429s met (target ≥ 90% of the
+//!   quota-bound rate).
 
 // The emulator is a native crate: on wasm32 this bench is empty.
 #[cfg(not(target_arch = "wasm32"))]
@@ -13,54 +22,340 @@
 mod harness;
 
 #[cfg(not(target_arch = "wasm32"))]
-mod native {
-    use super::harness::{person, World};
-    use people_emulator::QuotaPreset;
-    use std::time::Instant;
+#[path = "support/counting.rs"]
+mod counting;
 
-    fn first_sync() {
-        let mut w = World::new();
-        for i in 0..25_000 {
-            let now = w.now();
-            w.crm.add(
-                person(&format!("Given{i}"), "Family", &format!("p{i}@example.com")),
-                now,
-            );
-        }
-        let start = Instant::now();
-        let r = w.run();
-        let secs = start.elapsed().as_secs_f64();
-        assert!(r.report.ok, "{:?}", r.report.errors);
-        let total: usize = r.report.requests.values().sum();
-        let bound = 1 + 25_000usize.div_ceil(200);
-        println!(
-            "first sync, 25000 contacts: {total} requests {:?}; lower bound {bound}; ratio {:.3} (target ≤ 1.05); {:.1} s natively",
-            r.report.requests,
-            total as f64 / bound as f64,
-            secs
+#[cfg(not(target_arch = "wasm32"))]
+#[global_allocator]
+static ALLOC: counting::Counting = counting::Counting;
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use super::counting::{self, mib};
+    use super::harness::{person, MemCrm, World, INSTANCE};
+    use gcontacts_sync::sync::engine::{
+        Action, Engine, Input, RunConfig, RunReport, RunResult, Trigger,
+    };
+    use gcontacts_sync::sync::model::Millis;
+    use gcontacts_sync::sync::plan::Scope;
+    use gcontacts_sync::sync::settings::Settings;
+    use gcontacts_sync::sync::state::AccountState;
+    use people_emulator::{server, ClockMode, Config, Emulator, QuotaPreset};
+    use std::collections::BTreeMap;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+    const CONTACTS: usize = 25_000;
+    const ACCOUNT: &str = "ann@example.com";
+
+    fn wall_now() -> Millis {
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as Millis)
+    }
+
+    /// One HTTP/1.1 exchange over loopback, as the browser's `fetch` makes it: the engine's
+    /// request, a bearer token, the answer as the engine's input.
+    fn http(url: &str, method: &str, token: &str, body: Option<&str>) -> Input {
+        let rest = url.strip_prefix("http://").expect("an http:// URL");
+        let (hostport, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        let path = if path.is_empty() { "/" } else { path };
+        let failed = |e: std::io::Error| Input::HttpFailed {
+            message: e.to_string(),
+        };
+        let mut s = match TcpStream::connect(hostport) {
+            Ok(s) => s,
+            Err(e) => return failed(e),
+        };
+        let body = body.unwrap_or("");
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {hostport}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
         );
-        let echo = w.run();
-        let echo_total: usize = echo.report.requests.values().sum();
-        let writes = |r: &gcontacts_sync::sync::engine::RunReport| {
-            r.created.crm
-                + r.created.google
-                + r.updated.crm
-                + r.updated.google
-                + r.deleted.crm
-                + r.deleted.google
+        let mut answer = Vec::new();
+        let sent = s
+            .write_all(head.as_bytes())
+            .and_then(|()| s.write_all(body.as_bytes()))
+            .and_then(|()| s.read_to_end(&mut answer));
+        if let Err(e) = sent {
+            return failed(e);
+        }
+        let split = answer
+            .windows(4)
+            .position(|w| w == b"\r\n\r\n")
+            .unwrap_or(answer.len());
+        let head = String::from_utf8_lossy(&answer[..split]).into_owned();
+        let body =
+            String::from_utf8_lossy(answer.get(split + 4..).unwrap_or_default()).into_owned();
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let retry_after_ms = head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case("retry-after")
+                .then(|| v.trim().parse::<u64>().ok().map(|s| s * 1000))
+                .flatten()
+        });
+        Input::Http {
+            status,
+            retry_after_ms,
+            body,
+        }
+    }
+
+    /// The CRM in memory and the account's saved state: what a host and its storage hold.
+    struct Host {
+        api: String,
+        token: String,
+        crm: MemCrm,
+        state: AccountState,
+        journal: Option<String>,
+        seed: u64,
+        /// Time the last run spent in the engine's `Sleep`s (backoff, pacing), in ms.
+        slept_ms: u64,
+    }
+
+    impl Host {
+        /// One whole run, as the shell drives it; the engine owns the state while it runs.
+        fn run(&mut self, profile: &mut Profile) -> RunReport {
+            self.seed += 1;
+            let state = std::mem::replace(&mut self.state, AccountState::new());
+            let mut e = Engine::new(
+                state,
+                Settings::default(),
+                self.journal.as_deref(),
+                RunConfig {
+                    scope: Scope::All,
+                    trigger: Trigger::Manual,
+                    confirm_deletions: true,
+                    preview_only: false,
+                    instance_id: INSTANCE.into(),
+                    people_api_base: self.api.clone(),
+                    seed: self.seed,
+                    account_id: ACCOUNT.into(),
+                    crm_change_feed: true,
+                    capabilities: Default::default(),
+                },
+                wall_now(),
+            );
+            let mut last = "start".to_string();
+            loop {
+                let now = wall_now();
+                let action = profile.time(&format!("engine: poll after {last}"), || e.poll(now));
+                let input = match action {
+                    Action::Http(req) => {
+                        let path = req.url.strip_prefix(&self.api).unwrap_or(&req.url);
+                        last = format!(
+                            "{} {}",
+                            req.method.as_str(),
+                            path.split('?').next().unwrap_or(path)
+                        );
+                        profile.time("host: HTTP exchange", || {
+                            http(
+                                &req.url,
+                                req.method.as_str(),
+                                &self.token,
+                                req.body.as_deref(),
+                            )
+                        })
+                    }
+                    Action::Crm(call) => {
+                        let debug = format!("{call:?}");
+                        let kind = debug.split([' ', '{', '(']).next().unwrap_or("");
+                        last = format!("CRM {kind}");
+                        profile.time(&format!("host: CRM answers {kind}"), || {
+                            self.crm.answer(call, now)
+                        })
+                    }
+                    Action::SaveJournal(j) => {
+                        last = "journal".into();
+                        self.journal = j;
+                        Input::Saved
+                    }
+                    Action::Sleep { until } => {
+                        let ms = (until - now).max(0) as u64;
+                        self.slept_ms += ms;
+                        std::thread::sleep(std::time::Duration::from_millis(ms));
+                        continue;
+                    }
+                    Action::Progress { .. } => continue,
+                    Action::Done => break,
+                };
+                profile.time(&format!("engine: handle {last}"), || {
+                    e.handle(input, wall_now())
+                });
+            }
+            let result: RunResult = profile.time("engine: finish", || e.finish());
+            self.state = result.state;
+            result.report
+        }
+    }
+
+    /// Where a run's CPU time and heap go, by what the engine or the host was doing.
+    #[derive(Default)]
+    struct Profile {
+        phases: BTreeMap<String, Phase>,
+        /// The run's heap peak before the current step's.
+        peak: usize,
+    }
+
+    #[derive(Default)]
+    struct Phase {
+        calls: usize,
+        cpu_secs: f64,
+        /// The most one call of it held at once over what was live when it began.
+        peak_over: usize,
+        /// What its calls left live, in sum (negative: what they freed).
+        kept: isize,
+    }
+
+    impl Profile {
+        fn time<T>(&mut self, label: &str, f: impl FnOnce() -> T) -> T {
+            self.peak = self.peak.max(counting::peak());
+            counting::reset_peak();
+            let before = counting::current();
+            let cpu = counting::thread_cpu_secs().unwrap_or(0.0);
+            let out = f();
+            let cpu = counting::thread_cpu_secs().unwrap_or(0.0) - cpu;
+            let (peak, now) = (counting::peak(), counting::current());
+            let p = self.phases.entry(label.to_string()).or_default();
+            p.calls += 1;
+            p.cpu_secs += cpu;
+            p.peak_over = p.peak_over.max(peak - before);
+            p.kept += now as isize - before as isize;
+            out
+        }
+
+        fn peak(&self) -> usize {
+            self.peak.max(counting::peak())
+        }
+
+        /// The phases that took the most CPU or held the most heap.
+        fn print(&self) {
+            let mut phases: Vec<_> = self.phases.iter().collect();
+            phases.sort_by(|a, b| b.1.cpu_secs.total_cmp(&a.1.cpu_secs));
+            for (i, (label, p)) in phases.iter().enumerate() {
+                let big = p.peak_over > 8 << 20 || p.kept.unsigned_abs() > 8 << 20;
+                if i < 6 || big {
+                    println!(
+                        "    {label}: {}×, CPU {:.3} s, peak +{:.1} MiB, kept {:+.1} MiB",
+                        p.calls,
+                        p.cpu_secs,
+                        mib(p.peak_over),
+                        p.kept as f64 / (1024.0 * 1024.0)
+                    );
+                }
+            }
+        }
+    }
+
+    fn writes(r: &RunReport) -> usize {
+        r.created.crm
+            + r.created.google
+            + r.updated.crm
+            + r.updated.google
+            + r.deleted.crm
+            + r.deleted.google
+    }
+
+    /// One run measured: wall and CPU time, requests, writes, and the counted heap (after: what
+    /// the host keeps between runs, the report dropped).
+    fn measured(host: &mut Host, name: &str) -> usize {
+        host.slept_ms = 0;
+        counting::reset_peak();
+        let before = counting::current();
+        let cpu0 = counting::thread_cpu_secs().zip(counting::process_cpu_secs());
+        let start = Instant::now();
+        let mut profile = Profile::default();
+        let r = host.run(&mut profile);
+        let wall = start.elapsed().as_secs_f64();
+        let cpu = counting::thread_cpu_secs()
+            .zip(counting::process_cpu_secs())
+            .zip(cpu0)
+            .map_or("n/a".to_string(), |((t1, p1), (t0, p0))| {
+                format!(
+                    "{:.2} s (the emulator's threads {:.2} s more)",
+                    t1 - t0,
+                    ((p1 - p0) - (t1 - t0)).max(0.0)
+                )
+            });
+        assert!(r.ok, "{name}: {:?}", r.errors);
+        let total: usize = r.requests.values().sum();
+        let line = format!(
+            "{total} requests {:?}, {} writes, {} ms asleep",
+            r.requests,
+            writes(&r),
+            host.slept_ms
+        );
+        let peak = profile.peak();
+        drop(r);
+        let after = counting::current();
+        // What the saved state holds, measured on a copy of it.
+        let state = {
+            let copy = host.state.clone();
+            let size = counting::current() - after;
+            drop(copy);
+            size
         };
         println!(
-            "second run (reads back our 25000 writes): {echo_total} requests {:?}, {} writes",
-            echo.report.requests,
-            writes(&echo.report)
+            "{name}: {line}; wall {wall:.2} s, CPU {cpu}; heap before \
+             {:.1} MiB, peak {:.1} MiB (+{:.1} MiB over before), after {:.1} MiB (of which the \
+             account's state {:.1} MiB)",
+            mib(before),
+            mib(peak),
+            mib(peak.saturating_sub(before)),
+            mib(after),
+            mib(state),
         );
-        let steady = w.run();
-        let steady_total: usize = steady.report.requests.values().sum();
+        println!("  where it went (by CPU; and any step holding over 8 MiB):");
+        profile.print();
+        total
+    }
+
+    /// The first sync, the echo run and the no-op run at 25,000 contacts, over HTTP.
+    fn three_runs() {
+        let em = Emulator::new(Config {
+            clock: ClockMode::Wall,
+            ..Config::default()
+        });
+        let account = em.create_account(ACCOUNT);
+        let token = em.mint_token(account, "contacts");
+        let server = server::spawn(em.clone(), 0).expect("serve the emulator on loopback");
+        counting::count_this_thread();
+        let mut host = Host {
+            api: server.url(),
+            token,
+            crm: MemCrm::default(),
+            state: AccountState::new(),
+            journal: None,
+            seed: 1,
+            slept_ms: 0,
+        };
+        let base = counting::current();
+        for i in 0..CONTACTS {
+            host.crm.add(
+                person(&format!("Given{i}"), "Family", &format!("p{i}@example.com")),
+                wall_now(),
+            );
+        }
         println!(
-            "third run, no edits: {steady_total} requests {:?}, {} writes (target: 1 request, 0 writes)",
-            steady.report.requests,
-            writes(&steady.report)
+            "{CONTACTS} contacts over HTTP; the CRM in memory holds {:.1} MiB",
+            mib(counting::current() - base)
         );
+        let total = measured(&mut host, "first sync");
+        let bound = 1 + CONTACTS.div_ceil(200);
+        println!(
+            "  lower bound {bound} requests; ratio {:.3} (target ≤ 1.05)",
+            total as f64 / bound as f64
+        );
+        measured(&mut host, "echo run (reads back our writes)");
+        measured(&mut host, "no-op run (target: 1 request, 0 writes)");
+        drop(host);
+        drop(server);
     }
 
     fn quota_paced() {
@@ -92,7 +387,7 @@ mod native {
     }
 
     pub fn main() {
-        first_sync();
+        three_runs();
         quota_paced();
     }
 }

@@ -4,6 +4,7 @@
 //! version Cargo.toml pins, wasm-opt from npm's `binaryen`, Debian's Chromium when run as root),
 //! so that a bare machine of this kind needs nothing but `cargo xtask test`.
 
+mod bench;
 mod creme;
 mod demo;
 mod install;
@@ -19,7 +20,10 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   test     every check CI runs: fmt, clippy (host and wasm32), native tests, the wasm build
            with its size budget, the JS type check (tsc), browser tests, end-to-end tests
-  bench    the benchmarks (release builds), printing their figures
+  bench    the benchmarks (release builds), printing their figures: planning, and the first
+           sync, echo run and no-op run at 25,000 contacts (requests, wall and CPU time, peak
+           heap) [-- FILTER]; [--browser [--contacts N]]: those three runs in Chromium (wall
+           time, long main-thread tasks, wasm memory peak, requests)
   fuzz     the fuzz tests of every JSON reader, optimized, with more cases [--cases N, default
            100000: N mutated real texts, N / 10 arbitrary values, N / 200 whole runs]
   build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size
@@ -31,7 +35,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("test") => test(),
-        Some("bench") => bench(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("build") => wasm::build().map(|_| ()),
         Some("fuzz") => fuzz(&args[1..]),
         Some("demo") => demo::demo(&args[1..]),
@@ -121,13 +125,4 @@ fn fuzz(args: &[String]) -> Result {
     ]);
     c.env("GCS_FUZZ_CASES", cases.to_string());
     run::step(&format!("fuzz tests, {cases} cases"), c)
-}
-
-fn bench(filter: &[String]) -> Result {
-    let mut args = vec!["bench", "--workspace"];
-    if !filter.is_empty() {
-        args.push("--");
-        args.extend(filter.iter().map(String::as_str));
-    }
-    run::step("benchmarks", run::cargo(&args))
 }
