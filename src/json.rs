@@ -173,12 +173,28 @@ macro_rules! json_struct {
     };
     (@old_field $o:ident, $key:literal) => { $o.field($key)? };
     (@old_field $o:ident, $key:literal, default) => { $o.take($key)?.unwrap_or_default() };
+    (@deserialize $t:ident [$($g:ident)*]) => {
+        impl<'de, $($g: $crate::json::FromJson + ::core::default::Default),*> ::serde::Deserialize<'de>
+            for $t<$($g),*>
+        {
+            fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
+            where
+                D: ::serde::Deserializer<'de>,
+            {
+                let v = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
+                $crate::json::FromJson::from_json(v).map_err(::serde::de::Error::custom)
+            }
+        }
+    };
     // ---- The whole declaration.
     (
         #[json(default)]
         $(#[$m:meta])*
         $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
-            $( $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt $([$($flag:ident),* $(,)?])? ),* $(,)?
+            $(
+                $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt
+                $([$($flag:ident),* $(,)?])?
+            ),* $(,)?
         }
     ) => {
         $(#[$m])*
@@ -198,20 +214,16 @@ macro_rules! json_struct {
                 Ok(out)
             }
         }
-        impl<'de, $($($g: $crate::json::FromJson + ::core::default::Default),+)?> ::serde::Deserialize<'de>
-            for $t $(<$($g),+>)?
-        {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                let v = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
-                $crate::json::FromJson::from_json(v).map_err(::serde::de::Error::custom)
-            }
-        }
+        $crate::json_struct!(@deserialize $t [$($($g)+)?]);
         $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
     };
     (
         $(#[$m:meta])*
         $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
-            $( $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt $([$($flag:ident),* $(,)?])? ),* $(,)?
+            $(
+                $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt
+                $([$($flag:ident),* $(,)?])?
+            ),* $(,)?
         }
     ) => {
         $(#[$m])*
@@ -230,14 +242,7 @@ macro_rules! json_struct {
                 Ok($t { $($field),* })
             }
         }
-        impl<'de, $($($g: $crate::json::FromJson + ::core::default::Default),+)?> ::serde::Deserialize<'de>
-            for $t $(<$($g),+>)?
-        {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                let v = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
-                $crate::json::FromJson::from_json(v).map_err(::serde::de::Error::custom)
-            }
-        }
+        $crate::json_struct!(@deserialize $t [$($($g)+)?]);
         $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
     };
     // ---- The older, reading-only form.
@@ -303,7 +308,9 @@ macro_rules! json_enum {
                 s: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
                 match self {
-                    $( $t::$variant => s.serialize_unit_variant(stringify!($t), $t::$variant as u32, $name), )*
+                    $( $t::$variant => {
+                        s.serialize_unit_variant(stringify!($t), $t::$variant as u32, $name)
+                    } )*
                 }
             }
         }

@@ -16,10 +16,11 @@ pub const TARGET_GZIP: usize = 100 * 1024;
 /// lock, bounded reads and timeouts (about 20 KB), and the planner's and engine's fixes, primary
 /// flags and host capabilities (about 10 KB): 323,126 bytes gzipped measured. The design card's
 /// packages at the JS boundary add about 21 KB (serde-wasm-bindgen 18 KB, gloo-net 3 KB; each
-/// measured in Cargo.toml), the host codec's move into pure code about 5 KB, and the engine's
-/// typed error codes and plain maps about 3 KB: 351,622 bytes gzipped measured, rounded up to
-/// the next KB, so growth is caught while the work to reach the target goes on.
-pub const BUDGET_GZIP: usize = 344 * 1024;
+/// measured in Cargo.toml), the host codec's move into pure code and the shell's split about
+/// 5 KB, the engine's typed error codes and the planner's plain maps about 7 KB, and the
+/// one-declaration JSON types about 2 KB: 358,602 bytes gzipped measured, rounded up to the next
+/// KB, so growth is caught while the work to reach the target goes on.
+pub const BUDGET_GZIP: usize = 351 * 1024;
 
 pub struct Size {
     pub raw: usize,
