@@ -89,20 +89,17 @@ pub struct RunConfig {
     pub capabilities: Capabilities,
 }
 
-/// The journal a run leaves while it writes; see the module docs.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Journal {
-    /// CRM ids whose Google create may have been sent.
-    pub google_creates: Vec<String>,
-    /// Google resource name → CRM id of contacts created in the CRM.
-    pub crm_created: BTreeMap<String, String>,
+json_struct! {
+    #[json(default)]
+    /// The journal a run leaves while it writes; see the module docs.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Journal {
+        /// CRM ids whose Google create may have been sent.
+        pub google_creates: Vec<String> = "googleCreates",
+        /// Google resource name → CRM id of contacts created in the CRM.
+        pub crm_created: BTreeMap<String, String> = "crmCreated",
+    }
 }
-
-json_struct!(default Journal {
-    google_creates: "googleCreates",
-    crm_created: "crmCreated",
-});
 
 /// The end of a run.
 #[derive(Clone, Debug)]
