@@ -35,7 +35,7 @@ use super::settings::Settings;
 use super::state::{AccountState, Link};
 use crate::deserialize_via_value;
 use crate::json::{unknown_variant, FromJson, Object};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -89,8 +89,8 @@ impl FromJson for Scope {
 deserialize_via_value!(Scope);
 
 /// The Google people a run has read.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GoogleListing {
     pub people: Vec<GoogleContact>,
     /// Resource names of tombstones (`metadata.deleted`) in an incremental listing.

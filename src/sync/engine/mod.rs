@@ -42,7 +42,7 @@ use crate::people::request::PeopleApi;
 use crate::people::time::format_rfc3339;
 use crate::people::wire::Person;
 use crate::{json, json_struct};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 mod crm;
@@ -57,7 +57,7 @@ pub use report::{method_name, Counts, PerSide, RunError, RunReport};
 pub use schedule::lists_google_in_full;
 
 /// What started a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Trigger {
     Schedule,
