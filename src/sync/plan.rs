@@ -33,7 +33,6 @@ use super::model::{Contact, CrmContact, GoogleContact, Millis, Side};
 use super::normalize::Region;
 use super::settings::Settings;
 use super::state::{AccountState, Link};
-use crate::deserialize_via_value;
 use crate::json::{unknown_variant, FromJson, Object};
 use serde::Serialize;
 use serde_json::Value;
@@ -51,8 +50,7 @@ pub use ops::{
 };
 
 /// What a run covers: the seeds' triggers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     /// A full two-way run (the schedule, "Sync now").
     All,
@@ -85,8 +83,6 @@ impl FromJson for Scope {
         }
     }
 }
-
-deserialize_via_value!(Scope);
 
 /// The Google people a run has read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -5,7 +5,7 @@
 
 use super::normalize::Region;
 use crate::json::{invalid, unknown_variant, FromJson, Object};
-use crate::{deserialize_via_value, json_enum, json_struct};
+use crate::{json_enum, json_struct};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -201,8 +201,6 @@ impl FromJson for TargetGroup {
         }
     }
 }
-
-deserialize_via_value!(GoogleDeletes, TargetGroup);
 
 /// Why settings were refused, naming the setting as the JS API names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
