@@ -62,9 +62,10 @@ macro_rules! deserialize_via_value {
 ///         /// Required: a missing key is an error (an `Option` field reads it as `None`).
 ///         pub etag: String = "etag",
 ///         /// `skip_empty`: not written when empty (`None`, an empty list or map, `false`), and
-///         /// read as empty when absent.
+///         /// read as empty when absent or `null`.
 ///         pub names: Vec<Name> = "names" [skip_empty],
-///         /// `default`: always written; a missing key reads as the field type's `Default`.
+///         /// `default`: always written; a missing or `null` key reads as the field type's
+///         /// `Default`.
 ///         pub primary: bool = "primary" [default],
 ///         /// `..`: every key the other fields do not name, read and written as they are. Last,
 ///         /// and a `Map<String, Value>`.
@@ -83,9 +84,6 @@ macro_rules! deserialize_via_value {
 /// derive: `null` reads as `None`, a wrong type is an error worded as serde words it, and keys
 /// the type does not name are ignored (or kept by `..`). Keys are written in declaration order;
 /// with a `..` field the output is a serde map, otherwise a serde struct.
-///
-/// The older form `json_struct!(Type { field: "key", … })` (with `default Type`, `"key" or
-/// default` and a trailing `rest field`) only reads; it remains for types not yet declared whole.
 #[macro_export]
 macro_rules! json_struct {
     // ---- Reading, one field at a time: `@read` for each named key, then `@rest` for `..`.
@@ -171,8 +169,6 @@ macro_rules! json_struct {
             }
         }
     };
-    (@old_field $o:ident, $key:literal) => { $o.field($key)? };
-    (@old_field $o:ident, $key:literal, default) => { $o.take($key)?.unwrap_or_default() };
     (@deserialize $t:ident [$($g:ident)*]) => {
         impl<'de, $($g: $crate::json::FromJson + ::core::default::Default),*> ::serde::Deserialize<'de>
             for $t<$($g),*>
@@ -245,30 +241,6 @@ macro_rules! json_struct {
         $crate::json_struct!(@deserialize $t [$($($g)+)?]);
         $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
     };
-    // ---- The older, reading-only form.
-    (default $t:ident { $($field:ident: $key:literal),* $(,)? }) => {
-        impl $crate::json::FromJson for $t {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
-                let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
-                let mut out = <$t as Default>::default();
-                $( if let Some(x) = o.take($key)? { out.$field = x; } )*
-                Ok(out)
-            }
-        }
-        $crate::deserialize_via_value!($t);
-    };
-    ($t:ident { $($field:ident: $key:literal $(or $default:ident)?),* $(,)? } $(rest $rest:ident)?) => {
-        impl $crate::json::FromJson for $t {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
-                let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
-                Ok($t {
-                    $( $field: $crate::json_struct!(@old_field o, $key $(, $default)?), )*
-                    $( $rest: o.0, )?
-                })
-            }
-        }
-        $crate::deserialize_via_value!($t);
-    };
 }
 
 /// One declaration for an enum of unit variants written as strings: the enum, its [`FromJson`],
@@ -285,8 +257,7 @@ macro_rules! json_struct {
 /// }
 /// ```
 ///
-/// A name no variant has is an error worded as serde words it. The older form
-/// `json_enum!(Type { Variant: "name", … })` only reads.
+/// A name no variant has is an error worded as serde words it.
 #[macro_export]
 macro_rules! json_enum {
     (
@@ -300,7 +271,16 @@ macro_rules! json_enum {
             $( $(#[$vm])* $variant, )*
         }
 
-        $crate::json_enum!($t { $($variant: $name),* });
+        impl $crate::json::FromJson for $t {
+            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
+                let s = $crate::json::variant(v, concat!("enum ", stringify!($t)))?;
+                match s.as_str() {
+                    $( $name => Ok($t::$variant), )*
+                    _ => Err($crate::json::unknown_variant(&s, &[$($name),*])),
+                }
+            }
+        }
+        $crate::deserialize_via_value!($t);
 
         impl ::serde::Serialize for $t {
             fn serialize<S: ::serde::Serializer>(
@@ -314,18 +294,6 @@ macro_rules! json_enum {
                 }
             }
         }
-    };
-    ($t:ident { $($variant:ident: $name:literal),* $(,)? }) => {
-        impl $crate::json::FromJson for $t {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
-                let s = $crate::json::variant(v, concat!("enum ", stringify!($t)))?;
-                match s.as_str() {
-                    $( $name => Ok($t::$variant), )*
-                    _ => Err($crate::json::unknown_variant(&s, &[$($name),*])),
-                }
-            }
-        }
-        $crate::deserialize_via_value!($t);
     };
 }
 
@@ -431,11 +399,13 @@ impl Object {
         }
     }
 
-    /// The key's value, `T::default()` when it is absent.
+    /// The key's value, `T::default()` when it is absent or `null`. A JS `undefined` crosses
+    /// the boundary as `null`, so a host answering `{ more: undefined }` means the default, as
+    /// an absent key does. (For an `Option`, `null` is `None` either way.)
     pub fn or_default<T: FromJson + Default>(&mut self, key: &str) -> Result<T, String> {
         match self.0.remove(key) {
+            Some(Value::Null) | None => Ok(T::default()),
             Some(v) => T::from_json(v),
-            None => Ok(T::default()),
         }
     }
 

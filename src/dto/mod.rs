@@ -19,54 +19,67 @@ use crate::json_struct;
 use crate::people::time::parse_rfc3339;
 use crate::sync::engine::InvalidContact;
 use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Name, Phone};
-use serde::Serialize;
 use serde_json::Value;
 
 // ---- Host → core ----------------------------------------------------------------------------
 
-pub struct EmailDto {
-    pub value: String,
-    pub kind: Option<String>,
-    pub primary: Option<bool>,
+json_struct! {
+    /// An email of the host's `CrmContact`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct EmailDto {
+        pub value: String = "value",
+        pub kind: Option<String> = "type",
+        pub primary: Option<bool> = "primary",
+    }
 }
 
-pub struct PhoneDto {
-    pub value: String,
-    pub kind: Option<String>,
-    pub primary: Option<bool>,
+json_struct! {
+    /// A phone of the host's `CrmContact`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct PhoneDto {
+        pub value: String = "value",
+        pub kind: Option<String> = "type",
+        pub primary: Option<bool> = "primary",
+    }
 }
 
-#[derive(Serialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub struct AddressDto {
-    pub street: Option<String>,
-    pub extended: Option<String>,
-    pub city: Option<String>,
-    pub region: Option<String>,
-    pub postal_code: Option<String>,
-    pub country: Option<String>,
-    pub country_code: Option<String>,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
+json_struct! {
+    #[json(default)]
+    /// An address of the host's `CrmContact` (read) and `CrmContactInput` (written, every key,
+    /// `null` for an empty part).
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct AddressDto {
+        pub street: Option<String> = "street",
+        pub extended: Option<String> = "extended",
+        pub city: Option<String> = "city",
+        pub region: Option<String> = "region",
+        pub postal_code: Option<String> = "postalCode",
+        pub country: Option<String> = "country",
+        pub country_code: Option<String> = "countryCode",
+        pub kind: Option<String> = "type",
+    }
 }
 
-/// The host's `CrmContact`.
-pub struct CrmContactDto {
-    pub id: String,
-    pub modified_at: String,
-    pub status: Option<String>,
-    pub first_name: Option<String>,
-    pub middle_name: Option<String>,
-    pub last_name: Option<String>,
-    pub prefix: Option<String>,
-    pub suffix: Option<String>,
-    pub emails: Option<Vec<EmailDto>>,
-    pub phones: Option<Vec<PhoneDto>>,
-    pub addresses: Option<Vec<AddressDto>>,
-    pub birthday: Option<String>,
-    pub company: Option<String>,
-    pub title: Option<String>,
-    pub notes: Option<String>,
+json_struct! {
+    /// The host's `CrmContact`.
+    #[derive(Clone, Debug, PartialEq)]
+    pub struct CrmContactDto {
+        pub id: String = "id",
+        pub modified_at: String = "modifiedAt",
+        pub status: Option<String> = "status",
+        pub first_name: Option<String> = "firstName",
+        pub middle_name: Option<String> = "middleName",
+        pub last_name: Option<String> = "lastName",
+        pub prefix: Option<String> = "prefix",
+        pub suffix: Option<String> = "suffix",
+        pub emails: Option<Vec<EmailDto>> = "emails",
+        pub phones: Option<Vec<PhoneDto>> = "phones",
+        pub addresses: Option<Vec<AddressDto>> = "addresses",
+        pub birthday: Option<String> = "birthday",
+        pub company: Option<String> = "company",
+        pub title: Option<String> = "title",
+        pub notes: Option<String> = "notes",
+    }
 }
 
 impl TryFrom<CrmContactDto> for CrmContact {
@@ -156,81 +169,32 @@ pub fn crm_contact(v: &Value) -> Result<CrmContact, InvalidContact> {
     }
 }
 
-/// The id of an item that is otherwise unreadable.
-struct IdOnly {
-    id: Option<String>,
+json_struct! {
+    /// The id of an item that is otherwise unreadable.
+    struct IdOnly {
+        id: Option<String> = "id",
+    }
 }
 
-/// The host's `contacts.list` answer.
-pub struct ContactPage {
-    pub items: Vec<Value>,
-    pub next_page_token: Option<String>,
+json_struct! {
+    /// The host's `contacts.list` answer.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ContactPage {
+        pub items: Vec<Value> = "items" [default],
+        pub next_page_token: Option<String> = "nextPageToken",
+    }
 }
 
-// Reading, through one `Value` deserializer (see `crate::json`).
-
-json_struct!(EmailDto {
-    value: "value",
-    kind: "type",
-    primary: "primary",
-});
-
-json_struct!(PhoneDto {
-    value: "value",
-    kind: "type",
-    primary: "primary",
-});
-
-json_struct!(default AddressDto {
-    street: "street",
-    extended: "extended",
-    city: "city",
-    region: "region",
-    postal_code: "postalCode",
-    country: "country",
-    country_code: "countryCode",
-    kind: "type",
-});
-
-json_struct!(CrmContactDto {
-    id: "id",
-    modified_at: "modifiedAt",
-    status: "status",
-    first_name: "firstName",
-    middle_name: "middleName",
-    last_name: "lastName",
-    prefix: "prefix",
-    suffix: "suffix",
-    emails: "emails",
-    phones: "phones",
-    addresses: "addresses",
-    birthday: "birthday",
-    company: "company",
-    title: "title",
-    notes: "notes",
-});
-
-json_struct!(IdOnly { id: "id" });
-
-/// What `contacts.changedSince` answers.
-pub struct ChangesPage {
-    pub items: Vec<Value>,
-    pub deleted_ids: Vec<String>,
-    pub cursor: String,
-    pub more: bool,
+json_struct! {
+    /// What `contacts.changedSince` answers.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ChangesPage {
+        pub items: Vec<Value> = "items" [default],
+        pub deleted_ids: Vec<String> = "deletedIds" [default],
+        pub cursor: String = "cursor",
+        pub more: bool = "more" [default],
+    }
 }
-
-json_struct!(ChangesPage {
-    items: "items" or default,
-    deleted_ids: "deletedIds" or default,
-    cursor: "cursor",
-    more: "more" or default,
-});
-
-json_struct!(ContactPage {
-    items: "items" or default,
-    next_page_token: "nextPageToken",
-});
 
 #[cfg(test)]
 mod tests;

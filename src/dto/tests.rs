@@ -127,6 +127,38 @@ fn a_changes_page_reads_its_defaults() {
     );
 }
 
+/// A JS `undefined` crosses the boundary as `null`: a host page that leaves its optional keys
+/// `undefined` reads as one without them (no more pages, no items), while a required key that
+/// is `null` is still an error.
+#[test]
+fn a_host_page_with_undefined_defaults_reads_them_as_absent() {
+    let cases = [
+        (
+            json!({"cursor": "7", "items": null, "deletedIds": null, "more": null}),
+            Ok((0, 0, "7".to_string(), false)),
+        ),
+        (
+            json!({"cursor": "7", "items": [{"id": "c1"}], "more": null}),
+            Ok((1, 0, "7".to_string(), false)),
+        ),
+        (
+            json!({"cursor": null, "more": null}),
+            Err("invalid type: null, expected a string".to_string()),
+        ),
+    ];
+    for (host, expected) in cases {
+        let got = ChangesPage::from_json(host.clone())
+            .map(|p| (p.items.len(), p.deleted_ids.len(), p.cursor, p.more));
+        assert_eq!(got, expected, "changedSince answered {host}");
+    }
+    let page = ContactPage::from_json(json!({"items": null, "nextPageToken": null})).unwrap();
+    assert_eq!(
+        page,
+        ContactPage::default(),
+        "a contacts.list page of undefined keys"
+    );
+}
+
 #[test]
 fn a_google_group_is_named_by_its_formatted_name() {
     let g = ContactGroup::from_json(json!({

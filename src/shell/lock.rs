@@ -205,21 +205,12 @@ async fn web_lock(name: &str) -> Option<std::result::Result<WebLock, ()>> {
     }
 }
 
-struct LeaseValue {
-    owner: String,
-    expires_at: i64,
-}
-
-crate::json_struct!(LeaseValue {
-    owner: "owner",
-    expires_at: "expiresAt",
-});
-
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LeaseOut<'a> {
-    owner: &'a str,
-    expires_at: i64,
+crate::json_struct! {
+    /// A lease as stored: who holds the lock, until when.
+    struct LeaseValue {
+        owner: String = "owner",
+        expires_at: i64 = "expiresAt",
+    }
 }
 
 /// The lease in storage; one that cannot be read counts as none (it is only a lock record).
@@ -230,8 +221,8 @@ async fn read_lease(host: &JsValue, key: &str) -> Result<Option<LeaseValue>> {
 }
 
 async fn write_lease(host: &JsValue, key: &str, owner: &str) -> Result<()> {
-    let v = LeaseOut {
-        owner,
+    let v = LeaseValue {
+        owner: owner.to_string(),
         expires_at: js::now() + LEASE_MS,
     };
     storage::set_json(host, key, &v).await

@@ -9,60 +9,48 @@ use crate::json_struct;
 use crate::people::request::{PeopleApi, DEFAULT_BASE_URL};
 use crate::store;
 use crate::sync::ErrorCode;
-use serde::Serialize;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
-/// `GoogleContactsSyncOptions` in api.d.ts.
-#[derive(Default)]
-pub struct Options {
-    pub people_api_base: Option<String>,
-    pub oauth: OAuthOptions,
-    pub request_timeout_ms: Option<u32>,
-    pub host_timeout_ms: Option<u32>,
+json_struct! {
+    #[json(default)]
+    /// `GoogleContactsSyncOptions` in api.d.ts.
+    #[derive(Default)]
+    pub struct Options {
+        pub people_api_base: Option<String> = "peopleApiBase",
+        pub oauth: OAuthOptions = "oauth",
+        pub request_timeout_ms: Option<u32> = "requestTimeoutMs",
+        pub host_timeout_ms: Option<u32> = "hostTimeoutMs",
+    }
 }
 
-#[derive(Default)]
-pub struct OAuthOptions {
-    pub client_id: Option<String>,
-    pub auth_url: Option<String>,
-    pub revoke_url: Option<String>,
-    pub redirect_uri: Option<String>,
+json_struct! {
+    #[json(default)]
+    #[derive(Default)]
+    pub struct OAuthOptions {
+        pub client_id: Option<String> = "clientId",
+        pub auth_url: Option<String> = "authUrl",
+        pub revoke_url: Option<String> = "revokeUrl",
+        pub redirect_uri: Option<String> = "redirectUri",
+    }
 }
-
-json_struct!(default Options {
-    people_api_base: "peopleApiBase",
-    oauth: "oauth",
-    request_timeout_ms: "requestTimeoutMs",
-    host_timeout_ms: "hostTimeoutMs",
-});
-
-json_struct!(default OAuthOptions {
-    client_id: "clientId",
-    auth_url: "authUrl",
-    revoke_url: "revokeUrl",
-    redirect_uri: "redirectUri",
-});
 
 const GOOGLE_AUTH_URL: &str = "https://accounts.google.com/o/oauth2/v2/auth";
 const GOOGLE_REVOKE_URL: &str = "https://oauth2.googleapis.com/revoke";
 /// How long a host call (contacts, views) may take by default.
 const HOST_TIMEOUT_MS: u32 = 120_000;
 
-/// Small facts about an account kept beside its state, so `accounts()` need not load it.
-#[derive(Serialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-pub(super) struct Meta {
-    pub last_run_at: Option<i64>,
-    pub links: usize,
+json_struct! {
+    #[json(default)]
+    /// Small facts about an account kept beside its state, so `accounts()` need not load it.
+    #[derive(Default)]
+    pub(super) struct Meta {
+        pub last_run_at: Option<i64> = "lastRunAt",
+        pub links: usize = "links",
+    }
 }
-
-json_struct!(default Meta {
-    last_run_at: "lastRunAt",
-    links: "links",
-});
 
 pub(super) struct Inner {
     pub host: JsValue,

@@ -355,14 +355,12 @@ impl Plugin {
                 None => break,
             }
         }
-        struct Page {
-            connections: Vec<serde_json::Value>,
-            next_page_token: Option<String>,
+        json_struct! {
+            struct Page {
+                connections: Vec<serde_json::Value> = "connections" [default],
+                next_page_token: Option<String> = "nextPageToken",
+            }
         }
-        json_struct!(Page {
-            connections: "connections" or default,
-            next_page_token: "nextPageToken",
-        });
         let mut google = Vec::new();
         let mut q = ListConnections {
             request_sync_token: false,

@@ -22,11 +22,11 @@
 use super::model::{Contact, CrmContact, GoogleContact, Side};
 use super::normalize::{email_key, name_key, phone_key, text_key, Region};
 use super::phone::is_matchable;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum MatchRule {
     Tag,
@@ -63,7 +63,7 @@ pub struct Match {
 }
 
 /// Why contacts were set aside.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Ambiguity {
     /// The contact has several candidates on the other side (or is one of a cluster where some
@@ -79,7 +79,7 @@ pub enum Ambiguity {
 }
 
 /// A contact set aside, with its candidates: nothing is linked or created for it or for them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ambiguous {
     /// The side the contact is on.

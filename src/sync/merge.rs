@@ -25,14 +25,14 @@
 use super::model::{Birthday, Contact, Field, Millis, Phone, Side};
 use super::normalize::{phone_key, text_edit_key, text_key, Region};
 use super::settings::ConflictPolicy;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 mod lists;
 
 use lists::{ListKind, Primary, ADDRESS, EMAIL};
 
 /// One field's change on one side, rendered for previews and logs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FieldDiff {
     pub field: Field,
@@ -41,7 +41,7 @@ pub struct FieldDiff {
 }
 
 /// Why a conflict was settled the way it was.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ConflictRule {
     /// Both sides changed the field since the last sync; the account's policy decided.
@@ -51,7 +51,7 @@ pub enum ConflictRule {
 }
 
 /// Both values of a field that both sides hold differently, and which one was kept.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conflict {
     pub field: Field,

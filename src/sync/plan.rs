@@ -33,9 +33,8 @@ use super::model::{Contact, CrmContact, GoogleContact, Millis, Side};
 use super::normalize::Region;
 use super::settings::Settings;
 use super::state::{AccountState, Link};
-use crate::deserialize_via_value;
 use crate::json::{unknown_variant, FromJson, Object};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -51,8 +50,7 @@ pub use ops::{
 };
 
 /// What a run covers: the seeds' triggers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Scope {
     /// A full two-way run (the schedule, "Sync now").
     All,
@@ -86,11 +84,9 @@ impl FromJson for Scope {
     }
 }
 
-deserialize_via_value!(Scope);
-
 /// The Google people a run has read.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct GoogleListing {
     pub people: Vec<GoogleContact>,
     /// Resource names of tombstones (`metadata.deleted`) in an incremental listing.

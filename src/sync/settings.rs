@@ -5,19 +5,21 @@
 
 use super::normalize::Region;
 use crate::json::{invalid, unknown_variant, FromJson, Object};
-use crate::{deserialize_via_value, json_enum, json_struct};
+use crate::{json_enum, json_struct};
 use serde::Serialize;
 use serde_json::Value;
 
-/// Who wins when both sides changed a field differently since the last sync.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ConflictPolicy {
-    /// The side edited last: the CRM's `modifiedAt` against Google's contact-source `updateTime`.
-    #[default]
-    Newest,
-    Crm,
-    Google,
+json_enum! {
+    /// Who wins when both sides changed a field differently since the last sync.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum ConflictPolicy {
+        /// The side edited last: the CRM's `modifiedAt` against Google's contact-source
+        /// `updateTime`.
+        #[default]
+        Newest = "newest",
+        Crm = "crm",
+        Google = "google",
+    }
 }
 
 /// What a deletion in Google does to the linked CRM contact.
@@ -33,24 +35,26 @@ pub enum GoogleDeletes {
     SetStatus(String),
 }
 
-/// What a deletion in the CRM does to the linked Google contact.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum CrmDeletes {
-    /// Leave the Google contact alone and forget the link (kvCORE's rule).
-    #[default]
-    Keep,
-    Delete,
+json_enum! {
+    /// What a deletion in the CRM does to the linked Google contact.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum CrmDeletes {
+        /// Leave the Google contact alone and forget the link (kvCORE's rule).
+        #[default]
+        Keep = "keep",
+        Delete = "delete",
+    }
 }
 
-/// Which ways data flows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Directions {
-    #[default]
-    Both,
-    CrmToGoogle,
-    GoogleToCrm,
+json_enum! {
+    /// Which ways data flows.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub enum Directions {
+        #[default]
+        Both = "both",
+        CrmToGoogle = "crmToGoogle",
+        GoogleToCrm = "googleToCrm",
+    }
 }
 
 impl Directions {
@@ -62,13 +66,14 @@ impl Directions {
     }
 }
 
-/// The mass-deletion guard: a run that would delete more than `max(min, percent% of links)` on
-/// either side holds those deletions back until the user confirms them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DeletionGuard {
-    pub min: u32,
-    pub percent: u32,
+json_struct! {
+    /// The mass-deletion guard: a run that would delete more than `max(min, percent% of links)`
+    /// on either side holds those deletions back until the user confirms them.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct DeletionGuard {
+        pub min: u32 = "min",
+        pub percent: u32 = "percent",
+    }
 }
 
 impl Default for DeletionGuard {
@@ -104,27 +109,29 @@ impl Default for TargetGroup {
     }
 }
 
-/// One account's settings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Settings {
-    /// The seeds' "ContactSync" checkbox: when off, no run touches this account.
-    pub enabled: bool,
-    /// The CRM view whose contacts go to Google; `None` is "All".
-    pub crm_view_id: Option<String>,
-    pub target_group: TargetGroup,
-    /// Google groups whose members come to the CRM (resource names); default `myContacts`.
-    pub source_groups: Vec<String>,
-    /// The status new contacts from Google get in the CRM ("Import contacts as").
-    pub import_status: Option<String>,
-    pub conflict_policy: ConflictPolicy,
-    pub google_deletes: GoogleDeletes,
-    pub crm_deletes: CrmDeletes,
-    pub directions: Directions,
-    pub interval_minutes: u32,
-    /// The region national phone numbers are read in (ISO 3166-1 alpha-2).
-    pub default_region: String,
-    pub deletion_guard: DeletionGuard,
+json_struct! {
+    #[json(default)]
+    /// One account's settings; a setting absent from a stored value keeps its default.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Settings {
+        /// The seeds' "ContactSync" checkbox: when off, no run touches this account.
+        pub enabled: bool = "enabled",
+        /// The CRM view whose contacts go to Google; `None` is "All".
+        pub crm_view_id: Option<String> = "crmViewId",
+        pub target_group: TargetGroup = "targetGroup",
+        /// Google groups whose members come to the CRM (resource names); default `myContacts`.
+        pub source_groups: Vec<String> = "sourceGroups",
+        /// The status new contacts from Google get in the CRM ("Import contacts as").
+        pub import_status: Option<String> = "importStatus",
+        pub conflict_policy: ConflictPolicy = "conflictPolicy",
+        pub google_deletes: GoogleDeletes = "googleDeletes",
+        pub crm_deletes: CrmDeletes = "crmDeletes",
+        pub directions: Directions = "directions",
+        pub interval_minutes: u32 = "intervalMinutes",
+        /// The region national phone numbers are read in (ISO 3166-1 alpha-2).
+        pub default_region: String = "defaultRegion",
+        pub deletion_guard: DeletionGuard = "deletionGuard",
+    }
 }
 
 pub const MY_CONTACTS: &str = "contactGroups/myContacts";
@@ -155,45 +162,7 @@ impl Settings {
     }
 }
 
-// Reading, through one `Value` deserializer (see `crate::json`). The tagged enums are written by
-// hand: derived, they buffer through serde's `Content`.
-
-json_enum!(ConflictPolicy {
-    Newest: "newest",
-    Crm: "crm",
-    Google: "google",
-});
-
-json_enum!(CrmDeletes {
-    Keep: "keep",
-    Delete: "delete",
-});
-
-json_enum!(Directions {
-    Both: "both",
-    CrmToGoogle: "crmToGoogle",
-    GoogleToCrm: "googleToCrm",
-});
-
-json_struct!(DeletionGuard {
-    min: "min",
-    percent: "percent",
-});
-
-json_struct!(default Settings {
-    enabled: "enabled",
-    crm_view_id: "crmViewId",
-    target_group: "targetGroup",
-    source_groups: "sourceGroups",
-    import_status: "importStatus",
-    conflict_policy: "conflictPolicy",
-    google_deletes: "googleDeletes",
-    crm_deletes: "crmDeletes",
-    directions: "directions",
-    interval_minutes: "intervalMinutes",
-    default_region: "defaultRegion",
-    deletion_guard: "deletionGuard",
-});
+// The adjacently tagged enums are read by hand: derived, they buffer through serde's `Content`.
 
 /// `{"kind": …, <content>: …}`: the variant's name, and the object for its content. A unit
 /// variant takes no content (`null` at most), as with serde's adjacently tagged enums.
@@ -232,8 +201,6 @@ impl FromJson for TargetGroup {
         }
     }
 }
-
-deserialize_via_value!(GoogleDeletes, TargetGroup);
 
 /// Why settings were refused, naming the setting as the JS API names it.
 #[derive(Clone, Debug, PartialEq, Eq)]

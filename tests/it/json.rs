@@ -3,11 +3,18 @@
 //! and each key the writer puts out is one the reader takes (dropping or misspelling it changes
 //! what is read). A key written one way and read another fails here.
 
+use gcontacts_sync::dto::{
+    AddressDto, ChangesPage, ContactPage, CrmContactDto, EmailDto, PhoneDto,
+};
 use gcontacts_sync::json::{self, FromJson};
 use gcontacts_sync::people::wire::{self, *};
 use gcontacts_sync::store;
+use gcontacts_sync::sync::engine::Journal;
 use gcontacts_sync::sync::model::{
     self, Birthday as CoreBirthday, Contact, CrmContact, Email, Field, GoogleContact, Phone, Side,
+};
+use gcontacts_sync::sync::settings::{
+    ConflictPolicy, CrmDeletes, DeletionGuard, Directions, GoogleDeletes, Settings, TargetGroup,
 };
 use gcontacts_sync::sync::state::{AccountState, Link};
 use proptest::prelude::*;
@@ -547,6 +554,184 @@ fn every_stored_core_type_reads_back_what_it_writes_under_the_same_keys() {
     check("AccountState", account_state(), AccountState::new());
     check_enum("Side", &[Side::Crm, Side::Google]);
     check_enum("Field", &Field::ALL);
+}
+
+fn host_email() -> EmailDto {
+    EmailDto {
+        value: "ada@example.com".into(),
+        kind: s("work"),
+        primary: Some(true),
+    }
+}
+
+fn host_phone() -> PhoneDto {
+    PhoneDto {
+        value: "+1 555 0100".into(),
+        kind: s("mobile"),
+        primary: Some(false),
+    }
+}
+
+fn host_address() -> AddressDto {
+    AddressDto {
+        street: s("1 Main St"),
+        extended: s("Apt 2"),
+        city: s("Springfield"),
+        region: s("IL"),
+        postal_code: s("62701"),
+        country: s("USA"),
+        country_code: s("US"),
+        kind: s("home"),
+    }
+}
+
+fn host_contact() -> CrmContactDto {
+    CrmContactDto {
+        id: "42".into(),
+        modified_at: "2024-05-01T10:00:00Z".into(),
+        status: s("active"),
+        first_name: s("Ada"),
+        middle_name: s("B."),
+        last_name: s("Lovelace"),
+        prefix: s("Dr."),
+        suffix: s("Jr."),
+        emails: Some(vec![host_email()]),
+        phones: Some(vec![host_phone()]),
+        addresses: Some(vec![host_address(), AddressDto::default()]),
+        birthday: s("1815-12-10"),
+        company: s("Analytical Engines"),
+        title: s("Programmer"),
+        notes: s("Notes"),
+    }
+}
+
+#[test]
+fn every_host_contract_type_reads_back_what_it_writes_under_the_same_keys() {
+    check(
+        "EmailDto",
+        host_email(),
+        EmailDto {
+            value: String::new(),
+            kind: None,
+            primary: None,
+        },
+    );
+    check(
+        "PhoneDto",
+        host_phone(),
+        PhoneDto {
+            value: String::new(),
+            kind: None,
+            primary: None,
+        },
+    );
+    check("AddressDto", host_address(), AddressDto::default());
+    check(
+        "CrmContactDto",
+        host_contact(),
+        CrmContactDto {
+            id: "42".into(),
+            modified_at: String::new(),
+            status: None,
+            first_name: None,
+            middle_name: None,
+            last_name: None,
+            prefix: None,
+            suffix: None,
+            emails: None,
+            phones: None,
+            addresses: None,
+            birthday: None,
+            company: None,
+            title: None,
+            notes: None,
+        },
+    );
+    check(
+        "ContactPage",
+        ContactPage {
+            items: vec![json!({"id": "42"})],
+            next_page_token: s("p2"),
+        },
+        ContactPage::default(),
+    );
+    check(
+        "ChangesPage",
+        ChangesPage {
+            items: vec![json!({"id": "42"})],
+            deleted_ids: strings(&["7"]),
+            cursor: "c2".into(),
+            more: true,
+        },
+        ChangesPage {
+            cursor: "c1".into(),
+            ..ChangesPage::default()
+        },
+    );
+}
+
+#[test]
+fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_keys() {
+    // Every setting differs from its default, so a key that is written but not read shows.
+    let settings = Settings {
+        enabled: false,
+        crm_view_id: s("view-1"),
+        target_group: TargetGroup::Existing("contactGroups/friends".into()),
+        source_groups: strings(&["contactGroups/a", "contactGroups/b"]),
+        import_status: s("Lead"),
+        conflict_policy: ConflictPolicy::Google,
+        google_deletes: GoogleDeletes::SetStatus("Gone".into()),
+        crm_deletes: CrmDeletes::Delete,
+        directions: Directions::GoogleToCrm,
+        interval_minutes: 15,
+        default_region: "FR".into(),
+        deletion_guard: DeletionGuard {
+            min: 3,
+            percent: 50,
+        },
+    };
+    check("Settings", settings, Settings::default());
+    check(
+        "DeletionGuard",
+        DeletionGuard {
+            min: 3,
+            percent: 50,
+        },
+        DeletionGuard::default(),
+    );
+    check(
+        "GoogleDeletes",
+        GoogleDeletes::SetStatus("Gone".into()),
+        GoogleDeletes::Unlink,
+    );
+    check(
+        "TargetGroup",
+        TargetGroup::Existing("contactGroups/friends".into()),
+        TargetGroup::Named("CRM".into()),
+    );
+    check_enum(
+        "ConflictPolicy",
+        &[
+            ConflictPolicy::Newest,
+            ConflictPolicy::Crm,
+            ConflictPolicy::Google,
+        ],
+    );
+    check_enum("CrmDeletes", &[CrmDeletes::Keep, CrmDeletes::Delete]);
+    check_enum(
+        "Directions",
+        &[
+            Directions::Both,
+            Directions::CrmToGoogle,
+            Directions::GoogleToCrm,
+        ],
+    );
+    let mut journal = Journal {
+        google_creates: strings(&["42"]),
+        ..Journal::default()
+    };
+    journal.crm_created.insert("people/c1".into(), "43".into());
+    check("Journal", journal, Journal::default());
 }
 
 /// The store's header and shards: a state saved and loaded again is the state.

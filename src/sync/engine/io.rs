@@ -8,7 +8,7 @@ use crate::people::wire::{ModifyContactGroupMembersRequest, Person};
 use crate::sync::error::ErrorCode;
 use crate::sync::mapping::new_person;
 use crate::sync::model::{Contact, CrmContact, Field, Millis};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 
 /// The next thing the shell must do.
@@ -70,7 +70,7 @@ pub struct CrmUpdate {
 }
 
 /// A host item the shell could not turn into a contact.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct InvalidContact {
     pub id: Option<String>,
     pub message: String,

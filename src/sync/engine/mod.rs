@@ -42,7 +42,7 @@ use crate::people::request::PeopleApi;
 use crate::people::time::format_rfc3339;
 use crate::people::wire::Person;
 use crate::{json, json_struct};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 mod crm;
@@ -57,7 +57,7 @@ pub use report::{method_name, Counts, PerSide, RunError, RunReport};
 pub use schedule::lists_google_in_full;
 
 /// What started a run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Trigger {
     Schedule,
@@ -89,20 +89,17 @@ pub struct RunConfig {
     pub capabilities: Capabilities,
 }
 
-/// The journal a run leaves while it writes; see the module docs.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Journal {
-    /// CRM ids whose Google create may have been sent.
-    pub google_creates: Vec<String>,
-    /// Google resource name → CRM id of contacts created in the CRM.
-    pub crm_created: BTreeMap<String, String>,
+json_struct! {
+    #[json(default)]
+    /// The journal a run leaves while it writes; see the module docs.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Journal {
+        /// CRM ids whose Google create may have been sent.
+        pub google_creates: Vec<String> = "googleCreates",
+        /// Google resource name → CRM id of contacts created in the CRM.
+        pub crm_created: BTreeMap<String, String> = "crmCreated",
+    }
 }
-
-json_struct!(default Journal {
-    google_creates: "googleCreates",
-    crm_created: "crmCreated",
-});
 
 /// The end of a run.
 #[derive(Clone, Debug)]

@@ -4,11 +4,11 @@ use super::Trigger;
 use crate::people::request::{HttpRequest, Method};
 use crate::sync::error::ErrorCode;
 use crate::sync::model::Side;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A failure the run met, in plain words, with the contact it concerns when there is one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunError {
     pub code: ErrorCode,
@@ -17,7 +17,7 @@ pub struct RunError {
     pub contact: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct PerSide {
     pub crm: usize,
     pub google: usize,
@@ -33,7 +33,7 @@ impl PerSide {
 }
 
 /// What a run did, for the run log and the user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RunReport {
     pub account_id: String,

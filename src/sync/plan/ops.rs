@@ -5,10 +5,10 @@ use super::Plan;
 use crate::sync::matching::MatchRule;
 use crate::sync::merge::{Conflict, FieldDiff};
 use crate::sync::model::{Contact, Field, Side};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateGoogle {
     pub crm_id: String,
@@ -21,7 +21,7 @@ pub struct CreateGoogle {
 /// A Google contact to create in the CRM. Once created, the executor tags the Google contact with
 /// the new CRM id (batched like any update), so the link survives lost state and a later CRM
 /// deletion is not undone by importing the contact again.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateCrm {
     pub resource_name: String,
@@ -30,7 +30,7 @@ pub struct CreateCrm {
     pub status: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Update {
     pub side: Side,
@@ -54,7 +54,7 @@ impl Update {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum DeleteReason {
     DeletedInGoogle,
@@ -64,7 +64,7 @@ pub enum DeleteReason {
     Duplicate,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Delete {
     /// The side the contact is deleted from.
@@ -75,7 +75,7 @@ pub struct Delete {
     pub reason: DeleteReason,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct NewLink {
     pub crm_id: String,
@@ -84,7 +84,7 @@ pub struct NewLink {
     pub rule: MatchRule,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum UnlinkReason {
     /// Deleted in the CRM under the `keep` policy: Google's copy stays.
@@ -99,7 +99,7 @@ pub enum UnlinkReason {
     DeletedOnBothSides,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Unlink {
     pub crm_id: String,
@@ -108,7 +108,7 @@ pub struct Unlink {
     pub reason: UnlinkReason,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupAdd {
     pub group: String,
@@ -116,7 +116,7 @@ pub struct GroupAdd {
     pub resource_names: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PairConflict {
     pub crm_id: String,
@@ -126,7 +126,7 @@ pub struct PairConflict {
 }
 
 /// Deletions on one side over the guard's limit: held until the user confirms.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HeldDeletions {
     pub side: Side,
