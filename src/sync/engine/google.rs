@@ -5,7 +5,7 @@ use crate::json;
 use crate::people::tag;
 use crate::people::wire::{
     BatchCreateContactsResponse, BatchUpdateContactsResponse, ContactGroup, GetPeopleResponse,
-    ListConnectionsResponse, ListContactGroupsResponse, Person,
+    ListConnectionsResponse, ListContactGroupsResponse, Membership, Person,
 };
 use crate::sync::error::ErrorCode;
 use crate::sync::mapping::{self, apply_to_person, google_contact};
@@ -36,6 +36,49 @@ fn find_group(groups: &[ContactGroup], name: &str) -> Option<String> {
 }
 
 impl Engine {
+    /// A linked contact listed as it was when its link was recorded: the link's etag, its tag
+    /// and no other, in a group planning reads. Planning would find nothing changed on Google's
+    /// side, so only that fact is kept, not the person: an echo of the last run's writes costs
+    /// no memory. Should the CRM side need the person for an update, it is read again.
+    fn is_echo(&mut self, person: &Person) -> bool {
+        let Some(rn) = person.resource_name.as_deref() else {
+            return false;
+        };
+        if !person.previous_resource_names().is_empty() {
+            return false;
+        }
+        let links = &self.state.links;
+        let by_rn = self.linked_by_rn.get_or_insert_with(|| {
+            links
+                .values()
+                .map(|l| (l.resource_name.clone(), l.crm_id.clone()))
+                .collect()
+        });
+        let Some(link) = by_rn.get(rn).and_then(|id| links.get(id)) else {
+            return false;
+        };
+        // The etag the listing would record for this contact (see `mapping::google_contact`).
+        let etag = person
+            .etag
+            .as_deref()
+            .or_else(|| person.contact_source().and_then(|s| s.etag.as_deref()))
+            .unwrap_or_default();
+        if link.resource_name != rn || link.etag.is_empty() || link.etag != etag {
+            return false;
+        }
+        if tag::crm_ids(&person.client_data, &self.config.instance_id) != [link.crm_id.as_str()] {
+            return false;
+        }
+        person
+            .memberships
+            .iter()
+            .filter_map(Membership::group_resource_name)
+            .any(|g| {
+                self.settings.source_groups.iter().any(|s| s == g)
+                    || self.target_group.as_deref() == Some(g)
+            })
+    }
+
     /// The persons and the union of fields for a batch of Google updates, sorted and without
     /// repeats, so the update mask is the same text whatever the order of the persons.
     pub(super) fn google_updates(&self, items: &[usize]) -> (Vec<Person>, Vec<String>) {
@@ -190,6 +233,12 @@ impl Engine {
                         }
                         continue;
                     }
+                    if self.is_echo(&person) {
+                        if let Some(rn) = person.resource_name {
+                            self.listing.unchanged.insert(rn);
+                        }
+                        continue;
+                    }
                     match google_contact(&person, &self.config.instance_id) {
                         Ok(g) => {
                             // Google may change a resource name; follow it (reference §1.1).
@@ -214,12 +263,14 @@ impl Engine {
                         if self.repeated_page("people", &t) {
                             return;
                         }
-                        self.progress = Some((self.listing.people.len(), 0, "reading Google"));
+                        let read = self.listing.people.len() + self.listing.unchanged.len();
+                        self.progress = Some((read, 0, "reading Google"));
                         self.steps.push_front(Step::ListGoogle {
                             page_token: Some(t),
                         })
                     }
                     None => {
+                        self.linked_by_rn = None;
                         self.listing.full = self.full_listing;
                         self.listing.complete = true;
                         self.next_sync_token = r.next_sync_token;

@@ -319,6 +319,7 @@ impl World {
             },
             full,
             complete: true,
+            ..GoogleListing::default()
         }
     }
 
