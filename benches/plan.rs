@@ -104,6 +104,7 @@ fn main() {
         deleted: Vec::new(),
         full: false,
         complete: true,
+        ..GoogleListing::default()
     };
     let settings = Settings::default();
     let run = || {

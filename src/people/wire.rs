@@ -295,6 +295,71 @@ json_struct! {
 }
 
 json_struct! {
+    /// `people.connections.list` with its persons still JSON: each is looked at through
+    /// [`PersonHead`] first, and read into a [`Person`] only when the sync needs it (an echo of
+    /// its own write does not), so no page's persons outlive the page.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct ListingPage {
+        pub connections: Vec<Value> = "connections" [skip_empty],
+        pub next_page_token: Option<String> = "nextPageToken" [skip_empty],
+        pub next_sync_token: Option<String> = "nextSyncToken" [skip_empty],
+        pub other: Other = ..,
+    }
+}
+
+/// What a listed person says of itself before it is read in full: enough to tell an unchanged
+/// linked contact, read the way [`Person`] reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonHead<'a> {
+    pub resource_name: Option<&'a str>,
+    /// The person's etag, else its CONTACT source's (as the sync records it).
+    pub etag: Option<&'a str>,
+    pub deleted: bool,
+    /// `metadata.previousResourceNames` is not empty.
+    pub renamed: bool,
+    /// The `clientData` entries' keys and values.
+    pub client_data: Vec<ClientData>,
+    /// The contact groups' resource names.
+    pub groups: Vec<&'a str>,
+}
+
+impl<'a> PersonHead<'a> {
+    pub fn of(person: &'a Value) -> PersonHead<'a> {
+        let str_at = |v: &'a Value, key: &str| v.get(key).and_then(Value::as_str);
+        let items = |v: &'a Value, key: &str| {
+            v.get(key)
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+        };
+        let metadata = person.get("metadata").unwrap_or(&Value::Null);
+        let contact_etag = items(metadata, "sources")
+            .iter()
+            .find(|s| str_at(s, "type") == Some(SOURCE_CONTACT))
+            .and_then(|s| str_at(s, "etag"));
+        PersonHead {
+            resource_name: str_at(person, "resourceName"),
+            etag: str_at(person, "etag").or(contact_etag),
+            deleted: metadata.get("deleted").and_then(Value::as_bool) == Some(true),
+            renamed: !items(metadata, "previousResourceNames").is_empty(),
+            client_data: items(person, "clientData")
+                .iter()
+                .map(|c| ClientData {
+                    key: str_at(c, "key").map(str::to_string),
+                    value: str_at(c, "value").map(str::to_string),
+                    ..ClientData::default()
+                })
+                .collect(),
+            groups: items(person, "memberships")
+                .iter()
+                .filter_map(|m| m.get("contactGroupMembership"))
+                .filter_map(|g| str_at(g, "contactGroupResourceName"))
+                .collect(),
+        }
+    }
+}
+
+json_struct! {
     /// `people.getBatchGet`.
     #[derive(Clone, Debug, Default, PartialEq)]
     pub struct GetPeopleResponse {

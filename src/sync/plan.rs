@@ -36,7 +36,7 @@ use super::state::{AccountState, Link};
 use crate::json::{unknown_variant, FromJson, Object};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 mod commit;
 mod linked;
@@ -91,6 +91,10 @@ pub struct GoogleListing {
     pub people: Vec<GoogleContact>,
     /// Resource names of tombstones (`metadata.deleted`) in an incremental listing.
     pub deleted: Vec<String>,
+    /// Resource names of linked contacts listed as they were when their link was recorded (the
+    /// link's etag, its tag, in scope): only that fact is kept, not the contact, and planning
+    /// takes them as unchanged in Google (present, in a full listing).
+    pub unchanged: BTreeSet<String>,
     /// A full listing (no sync token) rather than an incremental one.
     pub full: bool,
     /// Every page was read.

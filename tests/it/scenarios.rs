@@ -85,6 +85,30 @@ fn a_match_by_email_links_without_a_duplicate_and_fills_blanks_both_ways() {
     assert_eq!(w.crm.contacts.len(), 1, "no duplicate in the CRM");
 }
 
+/// The run after a first sync lists its creates back unchanged (echoes), which the listing keeps
+/// as resource names only: a CRM edit made meanwhile still reaches Google, onto the person read
+/// again, and leaves the rest of it (names, tag, group) as it was.
+#[test]
+fn a_crm_edit_reaches_a_google_contact_listed_back_as_an_echo() {
+    let mut w = World::new();
+    let id = w.crm_add(person("Ann", "Lee", "ann@x.io"));
+    w.crm_add(person("Bo", "Ng", "bo@x.io"));
+    assert_eq!(w.run_ok().report.created.google, 2);
+    let rn = w.resource_name(&id);
+    let before = w.google().into_iter().find(|g| g["resourceName"] == rn);
+    w.crm_edit(&id, |c| *c = with_phone(c.clone(), "(415) 555-0132"));
+    let r = w.run_ok();
+    assert_eq!(r.report.updated.google, 1);
+    let after = w.google().into_iter().find(|g| g["resourceName"] == rn);
+    let (before, after) = (before.expect("created"), after.expect("still there"));
+    assert_eq!(after["phoneNumbers"][0]["canonicalForm"], "+14155550132");
+    for kept in ["names", "emailAddresses", "clientData", "memberships"] {
+        assert_eq!(after[kept], before[kept], "{kept}");
+    }
+    let again = w.run();
+    assert_eq!(again.report.updated.crm + again.report.updated.google, 0);
+}
+
 #[test]
 fn edits_flow_both_ways_and_a_second_sync_writes_nothing() {
     let mut w = World::new();

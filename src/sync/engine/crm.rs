@@ -269,6 +269,7 @@ impl Engine {
             .filter(|l| !read.contains(l.crm_id.as_str()))
             .filter(|l| match listed.get(l.resource_name.as_str()) {
                 Some(g) => g.etag != l.etag,
+                None if self.listing.unchanged.contains(&l.resource_name) => false,
                 None => gone_if_missing || self.listing.deleted.contains(&l.resource_name),
             })
             .map(|l| l.crm_id.clone())

@@ -1,11 +1,11 @@
 //! Google's side of a run: reading its answers, and building the batches of updates.
 
 use super::{Engine, Step};
-use crate::json;
+use crate::json::{self, FromJson};
 use crate::people::tag;
 use crate::people::wire::{
     BatchCreateContactsResponse, BatchUpdateContactsResponse, ContactGroup, GetPeopleResponse,
-    ListConnectionsResponse, ListContactGroupsResponse, Person,
+    ListConnectionsResponse, ListContactGroupsResponse, ListingPage, Person, PersonHead,
 };
 use crate::sync::error::ErrorCode;
 use crate::sync::mapping::{self, apply_to_person, google_contact};
@@ -36,6 +36,35 @@ fn find_group(groups: &[ContactGroup], name: &str) -> Option<String> {
 }
 
 impl Engine {
+    /// A linked contact listed as it was when its link was recorded: the link's etag, its tag
+    /// and no other, in a group planning reads. Planning would find nothing changed on Google's
+    /// side, so only its resource name is kept, not the person: an echo of the last run's
+    /// writes costs no memory. Should the CRM side need the person for an update, it is read
+    /// again.
+    fn echo(&mut self, head: &PersonHead<'_>) -> Option<String> {
+        let rn = head.resource_name?;
+        if head.deleted || head.renamed {
+            return None;
+        }
+        let links = &self.state.links;
+        let by_rn = self.linked_by_rn.get_or_insert_with(|| {
+            links
+                .values()
+                .map(|l| (l.resource_name.clone(), l.crm_id.clone()))
+                .collect()
+        });
+        let link = by_rn.get(rn).and_then(|id| links.get(id))?;
+        let unchanged = link.resource_name == rn
+            && !link.etag.is_empty()
+            && head.etag == Some(link.etag.as_str())
+            && tag::crm_ids(&head.client_data, &self.config.instance_id) == [link.crm_id.as_str()]
+            && head.groups.iter().any(|&g| {
+                self.settings.source_groups.iter().any(|s| s == g)
+                    || self.target_group.as_deref() == Some(g)
+            });
+        unchanged.then(|| rn.to_string())
+    }
+
     /// The persons and the union of fields for a batch of Google updates, sorted and without
     /// repeats, so the update mask is the same text whatever the order of the persons.
     pub(super) fn google_updates(&self, items: &[usize]) -> (Vec<Person>, Vec<String>) {
@@ -168,7 +197,7 @@ impl Engine {
                 Err(e) => self.unreadable(Step::CreateGroup { name }, now, "created group", &e),
             },
             Step::ListGoogle { page_token } => {
-                let r = match json::from_str::<ListConnectionsResponse>(body) {
+                let r = match json::from_str::<ListingPage>(body) {
                     // The listing asks for a sync token, which Google sends on the last page: a
                     // last page without one is not Google's answer (an empty object from a
                     // proxy), and taken for an empty account it would delete every link.
@@ -183,7 +212,26 @@ impl Engine {
                         return self.unreadable(step, now, "contact listing", &e);
                     }
                 };
-                for person in r.connections {
+                // Echoes are told from their etag before the person is read; the others are
+                // read all before any is taken, so a page with an unreadable person is taken
+                // whole or not at all.
+                let mut echoes = Vec::new();
+                let mut people = Vec::new();
+                for v in r.connections {
+                    if let Some(rn) = self.echo(&PersonHead::of(&v)) {
+                        echoes.push(rn);
+                        continue;
+                    }
+                    match Person::from_json(v) {
+                        Ok(p) => people.push(p),
+                        Err(e) => {
+                            let step = Step::ListGoogle { page_token };
+                            return self.unreadable(step, now, "contact listing", &e);
+                        }
+                    }
+                }
+                self.listing.unchanged.extend(echoes);
+                for person in people {
                     if person.is_deleted() {
                         if let Some(rn) = person.resource_name.clone() {
                             self.listing.deleted.push(rn);
@@ -214,12 +262,14 @@ impl Engine {
                         if self.repeated_page("people", &t) {
                             return;
                         }
-                        self.progress = Some((self.listing.people.len(), 0, "reading Google"));
+                        let read = self.listing.people.len() + self.listing.unchanged.len();
+                        self.progress = Some((read, 0, "reading Google"));
                         self.steps.push_front(Step::ListGoogle {
                             page_token: Some(t),
                         })
                     }
                     None => {
+                        self.linked_by_rn = None;
                         self.listing.full = self.full_listing;
                         self.listing.complete = true;
                         self.next_sync_token = r.next_sync_token;

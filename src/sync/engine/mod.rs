@@ -211,6 +211,8 @@ pub struct Engine {
     // What the run has read.
     listing: GoogleListing,
     persons: HashMap<String, Person>,
+    /// CRM ids of the links by resource name, built for the listing to recognise its echoes.
+    linked_by_rn: Option<HashMap<String, String>>,
     next_sync_token: Option<String>,
     full_listing: bool,
     crm: Vec<CrmContact>,
@@ -293,6 +295,7 @@ impl Engine {
             progress: None,
             listing: GoogleListing::default(),
             persons: HashMap::new(),
+            linked_by_rn: None,
             next_sync_token: None,
             full_listing: false,
             crm: Vec::new(),

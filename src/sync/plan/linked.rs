@@ -49,7 +49,10 @@ impl<'a> Planner<'a> {
             GoogleSide::Deleted
         } else if let Some(g) = self.google_by_rn.get(link.resource_name.as_str()) {
             GoogleSide::Present(g)
-        } else if listing.full && listing.complete {
+        } else if listing.full
+            && listing.complete
+            && !listing.unchanged.contains(&link.resource_name)
+        {
             GoogleSide::Deleted
         } else {
             GoogleSide::Unchanged
