@@ -136,8 +136,9 @@ test.describe("at 1366 px", () => {
     // The preview text names contacts and groups, not internal ids ("crm c000002",
     // "contactGroups/myContacts"). The candidates of an ambiguous match are named only when the
     // plan names them elsewhere: the set-aside ones keep their ids.
+    await plan.getByText("Preview text", { exact: true }).click();
+    await expect(plan.locator("pre")).toContainText("Create in Google: ");
     const text = await plan.locator("pre").textContent();
-    expect(text).toContain("Create in Google: ");
     const changes = text.split("\n").filter((line) => !line.startsWith("Set aside: "));
     expect(changes.filter((line) => /\bc\d{6}\b|contactGroups\/|people\/c/.test(line))).toEqual([]);
     // The scrolling regions can be reached from the keyboard.

@@ -257,10 +257,12 @@ export function renderPlan(plan, { apply, close, groups = [] }) {
       h("thead", {}, h("tr", {}, ["Operation", "Side", "Contact", "Changes"].map((t) => h("th", { scope: "col", text: t })))),
       tbody));
 
+  // Each operation's group and searchable name, worked out once rather than at every keystroke.
+  const keyed = ordered.map((op) => ({ op, group: groupOf(op), name: fold(opName(op, names)) }));
   /** The operations the filter and search let through, in group order. */
   const matching = () => {
     const q = fold(filter.query.trim());
-    return ordered.filter((op) => (!filter.group || groupOf(op) === filter.group) && (!q || fold(opName(op, names)).includes(q)));
+    return keyed.filter((k) => (!filter.group || k.group === filter.group) && (!q || k.name.includes(q))).map((k) => k.op);
   };
   const draw = () => {
     const rows = matching();
@@ -331,8 +333,12 @@ export function renderPlan(plan, { apply, close, groups = [] }) {
       h("p", { class: "gcs-hint", text: "More deletions than the safety limit: Apply will not delete these; use the confirmation button above if they are intended." }),
       deletionsList(plan.held));
   }
-  box.append(h("details", { class: "gcs-details" }, h("summary", { text: "Preview text" }),
-    h("pre", { class: "gcs-pre", tabIndex: 0, "aria-label": "Preview text", text: planText(plan, names, groups) })));
+  // The text of thousands of changes is written only when asked for.
+  const pre = h("pre", { class: "gcs-pre", tabIndex: 0, "aria-label": "Preview text" });
+  const details = h("details", { class: "gcs-details", ontoggle: () => {
+    if (details.open && !pre.textContent) pre.textContent = planText(plan, names, groups);
+  } }, h("summary", { text: "Preview text" }), pre);
+  box.append(details);
   // Last in reading order, after what it applies; sticky, so it stays on screen while any of the
   // preview is.
   box.append(h("div", { class: "gcs-actions gcs-plan-bar", role: "group", "aria-label": "Preview actions" },
