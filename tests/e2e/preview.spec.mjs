@@ -147,6 +147,34 @@ test.describe("at 1366 px", () => {
   });
 });
 
+test.describe("keyboard only, at 1366 px", () => {
+  test.use({ viewport: { width: 1366, height: 768 } });
+
+  test("from the preview's heading the counts, the pages and Apply are reached with Tab and Enter", async ({ page }) => {
+    const { plan, seen } = await openPreview(page, "preview-keys");
+    const status = plan.getByRole("status");
+    // The first stop after the heading is the first count; Enter shows its rows and moves there.
+    await page.keyboard.press("Tab");
+    const first = plan.locator('[data-count="create:google"]').getByRole("button");
+    await expect(first).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(status).toHaveText("Showing 1–50 of 158 changes, page 1 of 4.");
+    const table = plan.getByRole("region", { name: "Planned changes, scrollable" });
+    await expect(table).toBeFocused();
+    // Then the next page (the previous one is disabled on the first page, so skipped).
+    await page.keyboard.press("Tab");
+    await expect(plan.getByRole("button", { name: "Next page" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(status).toHaveText("Showing 51–100 of 158 changes, page 2 of 4.");
+    // Apply follows within a few stops, and is on screen when it has focus.
+    const apply = plan.getByRole("button", { name: "Apply", exact: true });
+    for (let i = 0; i < 10 && !(await apply.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
+    await expect(apply).toBeFocused();
+    await expect(apply).toBeInViewport({ ratio: 1 });
+    expect(seen.errors).toEqual([]);
+  });
+});
+
 test.describe("at 390 px", () => {
   test.use({ viewport: { width: 390, height: 844 } });
 
