@@ -86,6 +86,16 @@ function reasonText(op, groups) {
   return op.reason;
 }
 
+/**
+ * The candidates of an ambiguous match by name: the match's own names, else one the plan knows,
+ * else the id.
+ * @param {AmbiguousMatch} m
+ * @param {Map<string, string>} names
+ */
+function candidateNames(m, names) {
+  return m.candidates.map((id, i) => (m.candidateNames && m.candidateNames[i]) || names.get(id) || id);
+}
+
 /** Case- and accent-blind text for the name search. @param {string} s */
 function fold(s) {
   return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -140,7 +150,7 @@ function planText(plan, names, groups) {
     lines.push(`Conflict: ${c.name || "(no name)"}, ${fieldLabel(c.field)}: CRM ${shown(c.crm)}, Google ${shown(c.google)}; keeps ${sideLabel(c.kept)} (${ruleLabel(c.rule)})`);
   }
   for (const m of plan.ambiguous || []) {
-    lines.push(`Set aside: ${m.name || "(no name)"} (${sideLabel(m.side)}) ${ambiguityText(m)}: ${m.candidates.map((id) => names.get(id) || id).join(", ")}`);
+    lines.push(`Set aside: ${m.name || "(no name)"} (${sideLabel(m.side)}) ${ambiguityText(m)}: ${candidateNames(m, names).join(", ")}`);
   }
   for (const g of plan.held || []) {
     for (const op of g.deletions || []) lines.push(`Held: delete in ${sideLabel(g.side)}: ${op.name || "(no name)"}${op.reason ? ` (${op.reason})` : ""}`);
@@ -323,7 +333,7 @@ export function renderPlan(plan, { apply, close, groups = [] }) {
     const ul = h("ul", { class: "gcs-ambiguous" });
     for (const m of ambiguous) {
       ul.append(h("li", { "data-reason": m.reason || "" }, h("span", { class: "gcs-strong", text: m.name || "(no name)" }),
-        ` (${sideLabel(m.side)}) ${ambiguityText(m)}: `, h("span", { text: m.candidates.map((id) => names.get(id) || id).join(", ") })));
+        ` (${sideLabel(m.side)}) ${ambiguityText(m)}: `, h("span", { text: candidateNames(m, names).join(", ") })));
     }
     box.append(h("h5", { id: ambiguousId, tabIndex: -1, text: `Ambiguous matches (${ambiguous.length})` }),
       h("p", { class: "gcs-hint", text: "Nothing is created or linked for these contacts. Make them distinct (for example, remove a shared email) and preview again." }), ul);
