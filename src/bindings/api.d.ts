@@ -161,6 +161,8 @@ export interface AmbiguousMatch {
   rule: string;
   reason: AmbiguityReason;
   candidates: string[];
+  /** The candidates' names, in the order of `candidates` ("" where not known). */
+  candidateNames: string[];
 }
 
 export interface HeldDeletions { side: Side; limit: number; deletions: PlanOperation[] }

@@ -119,6 +119,9 @@ pub struct AmbiguousDto<'a> {
     /// Why the contact was set aside: the panel words each reason its own way.
     reason: Ambiguity,
     candidates: &'a [String],
+    /// The candidates' names, in their order ("" where unknown).
+    #[serde(rename = "candidateNames")]
+    candidate_names: &'a [String],
 }
 
 impl<'a> From<&'a Ambiguous> for AmbiguousDto<'a> {
@@ -130,6 +133,7 @@ impl<'a> From<&'a Ambiguous> for AmbiguousDto<'a> {
             rule: a.rule.to_string(),
             reason: a.reason,
             candidates: &a.candidates,
+            candidate_names: &a.candidate_names,
         }
     }
 }

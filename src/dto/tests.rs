@@ -182,3 +182,19 @@ fn an_empty_plan_answers_empty_lists_and_its_text() {
                "text": p.to_string()})
     );
 }
+
+#[test]
+fn an_ambiguous_match_names_its_candidates_in_their_order() {
+    let a = crate::sync::matching::Ambiguous {
+        side: crate::sync::model::Side::Google,
+        id: "people/c1".into(),
+        name: "Mia Hernandez".into(),
+        rule: crate::sync::matching::MatchRule::Phone,
+        reason: crate::sync::matching::Ambiguity::SeveralCandidates,
+        candidates: vec!["c000032".into(), "c000035".into()],
+        candidate_names: vec!["James Davis".into(), String::new()],
+    };
+    let v = serde_json::to_value(super::report::AmbiguousDto::from(&a)).unwrap();
+    assert_eq!(v["candidates"], json!(["c000032", "c000035"]));
+    assert_eq!(v["candidateNames"], json!(["James Davis", ""]));
+}

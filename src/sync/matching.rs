@@ -91,6 +91,10 @@ pub struct Ambiguous {
     pub reason: Ambiguity,
     /// The candidates' ids on the other side.
     pub candidates: Vec<String>,
+    /// Their names, in the order of `candidates` ("" where the name is not at hand), so the
+    /// preview names the contacts rather than their ids.
+    #[serde(default)]
+    pub candidate_names: Vec<String>,
 }
 
 impl fmt::Display for Ambiguous {
@@ -312,6 +316,8 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                 rule,
                 reason: Ambiguity::SeveralTags,
                 candidates: sorted(gk[gi].iter().cloned()),
+                // The tagged CRM contacts need not be in scope: not named here.
+                candidate_names: vec![String::new(); gk[gi].len()],
             });
             google_done[gi] = true;
             out.blocked_google[gi] = true;
@@ -323,17 +329,25 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                 Side::Crm => crm[i].id.clone(),
                 Side::Google => google[i].resource_name.clone(),
             };
-            let contact = match side {
+            let contact = |side: Side, i: usize| match side {
                 Side::Crm => &crm[i].contact,
                 Side::Google => &google[i].contact,
             };
+            // By id, as `sorted` orders them, each with its name.
+            let mut named: Vec<(String, String)> = candidates
+                .iter()
+                .map(|&j| (id(side.other(), j), contact(side.other(), j).display_name()))
+                .collect();
+            named.sort_unstable();
+            let (candidates, candidate_names) = named.into_iter().unzip();
             Ambiguous {
                 side,
                 id: id(side, i),
-                name: contact.display_name(),
+                name: contact(side, i).display_name(),
                 rule,
                 reason,
-                candidates: sorted(candidates.iter().map(|&j| id(side.other(), j))),
+                candidates,
+                candidate_names,
             }
         };
         // Clusters in the order of their first CRM contact (every cluster has one), so the

@@ -34,16 +34,18 @@ test("Preview changes, then Apply: matched contacts are linked, not duplicated, 
   await connectAccount(page, email);
   const p = panel(page);
   await panelAction(page, "Preview changes");
-  const plan = p.getByRole("region", { name: "Preview" });
+  const plan = p.getByRole("region", { name: "Preview", exact: true });
   await expect(plan).toBeVisible();
   const table = plan.getByRole("table", { name: "Planned changes" });
   await expect(table).toBeVisible();
   await expect(plan).toContainText("Nothing has been changed yet.");
-  // The preview names the arranged contact with its fill-ins: the birthday into the CRM and the
-  // phone into Google.
+  // The preview names the arranged contact with its fill-ins, in words: the birthday into the
+  // CRM and the phone into Google. The changes come a page at a time: the search finds them.
+  await plan.getByRole("searchbox", { name: "Search changes by name" }).fill(filled.lastName);
   const rows = table.getByRole("row").filter({ hasText: `${filled.firstName}` }).filter({ hasText: filled.lastName });
-  await expect(rows.filter({ hasText: "CRM" }).filter({ hasText: /birthday: \(empty\) → .*1984/ })).toHaveCount(1);
-  await expect(rows.filter({ hasText: "Google" }).filter({ hasText: /phones: \(empty\) → / })).toHaveCount(1);
+  await expect(rows.filter({ hasText: "CRM" }).filter({ hasText: /Birthday: \(empty\) → .*1984/ })).toHaveCount(1);
+  await expect(rows.filter({ hasText: "Google" }).filter({ hasText: /Phones: \(empty\) → / })).toHaveCount(1);
+  await plan.getByRole("searchbox", { name: "Search changes by name" }).fill("");
   await expect(plan.getByRole("heading", { name: /^Ambiguous matches/ })).toBeVisible();
   await expect(plan.locator(".gcs-ambiguous")).toContainText("Mia Hernandez");
   await page.screenshot({ path: shot("first-sync-preview"), fullPage: true });
@@ -118,7 +120,7 @@ test("a second sync right after the first has nothing to change", async ({ page 
   await panelAction(page, "Sync now");
   await expect(p.locator(".gcs-messages")).toContainText(`Synced with ${email}`);
   await panelAction(page, "Preview changes");
-  const plan = p.getByRole("region", { name: "Preview" });
+  const plan = p.getByRole("region", { name: "Preview", exact: true });
   await expect(plan).toBeVisible();
   await page.screenshot({ path: shot("second-sync-preview"), fullPage: true });
   await expect(plan).toContainText("Nothing to change: both sides agree.");

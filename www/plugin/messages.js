@@ -245,3 +245,72 @@ export function unreadableMessage(account) {
 export function loadFailureMessage(err) {
   return `Google Contacts Sync could not start: ${detail(err) || "its program file did not load"}. Reload the page; if this keeps happening, ask your administrator to reinstall the plugin.`;
 }
+
+// ---- Preview: field, change and rule labels in the user's words ----
+
+/** @type {Record<string, string>} */
+const FIELDS = {
+  prefix: "Prefix",
+  firstName: "First name",
+  middleName: "Middle name",
+  lastName: "Last name",
+  suffix: "Suffix",
+  emails: "Emails",
+  phones: "Phones",
+  addresses: "Addresses",
+  birthday: "Birthday",
+  company: "Company",
+  title: "Job title",
+  notes: "Notes",
+};
+
+/**
+ * A contact field as the user knows it: "First name" for `firstName`.
+ * @param {string} field
+ */
+export function fieldLabel(field) {
+  return FIELDS[field] || String(field || "");
+}
+
+/**
+ * A group of the preview's changes: "Create in Google", "Update in the CRM", "Link".
+ * @param {string} op
+ * @param {string} side
+ */
+export function changeLabel(op, side) {
+  if (op === "create" || op === "update" || op === "delete") {
+    return `${opLabel(op)} in ${side === "crm" ? "the CRM" : sideLabel(side)}`;
+  }
+  return opLabel(op);
+}
+
+/** @type {Record<string, string>} */
+const RULES = { newest: "most recent edit", crm: "CRM wins", google: "Google wins", firstLink: "first link" };
+
+/**
+ * Why a conflict kept the value it kept.
+ * @param {string} rule
+ */
+export function ruleLabel(rule) {
+  return RULES[rule] || String(rule || "");
+}
+
+/** @type {Record<string, string>} */
+const SYSTEM_GROUPS = {
+  "contactGroups/myContacts": "My Contacts",
+  "contactGroups/starred": "Starred",
+  "contactGroups/friends": "Friends",
+  "contactGroups/family": "Family",
+  "contactGroups/coworkers": "Coworkers",
+};
+
+/**
+ * A Google contact group's name, from the listed groups or Google's system groups; the
+ * resource name only when neither knows it.
+ * @param {string} resourceName
+ * @param {{ resourceName: string, name: string }[]} [groups]
+ */
+export function groupName(resourceName, groups = []) {
+  const g = groups.find((x) => x.resourceName === resourceName);
+  return (g && g.name) || SYSTEM_GROUPS[resourceName] || resourceName.replace(/^contactGroups\//, "");
+}

@@ -185,6 +185,33 @@ fn two_crm_candidates_make_the_google_contact_ambiguous() {
 }
 
 #[test]
+fn the_candidates_of_an_ambiguous_match_carry_their_names_in_their_order() {
+    for (crm, google, names) in [
+        (
+            "2: first=Zoe last=Adams email=a@x.io\n 1: first=Al last=Brown email=b@x.io",
+            "c1: first=Bo email=a@x.io email=b@x.io",
+            vec!["Al Brown", "Zoe Adams"],
+        ),
+        (
+            "1: first=Ann email=a@x.io",
+            "c2: first=Cy email=A@x.io\n c1: email=a@x.io",
+            vec!["a@x.io", "Cy"],
+        ),
+    ] {
+        let (crm, google) = (crm_contacts(crm), google_contacts(google));
+        let m = match_contacts(
+            &crm.iter().collect::<Vec<_>>(),
+            &google.iter().collect::<Vec<_>>(),
+            Region::US,
+        );
+        assert_eq!(m.ambiguous.len(), 1, "{crm:?}");
+        let a = &m.ambiguous[0];
+        assert_eq!(a.candidates.len(), a.candidate_names.len());
+        assert_eq!(a.candidate_names, names, "candidates {:?}", a.candidates);
+    }
+}
+
+#[test]
 fn an_ambiguity_under_one_rule_is_not_settled_by_a_weaker_rule() {
     check(
         "1: email=a@x.io phone=+1 415 555 0100",

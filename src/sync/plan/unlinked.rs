@@ -228,6 +228,7 @@ impl<'a> Planner<'a> {
                 rule: MatchRule::Tag,
                 reason: Ambiguity::SecondCopy,
                 candidates: vec![crm_id.to_string()],
+                candidate_names: vec![String::new()],
             });
         }
     }

@@ -1,17 +1,105 @@
 // @ts-check
-// What a sync would change, shown before it changes anything: each operation with its contact,
-// side and field diffs (before → after), the conflicts with both values, the ambiguous matches
-// set aside, and the deletions the guard holds. The run history shows conflicts the same way.
+// What a sync would change, shown before it changes anything. A first sync can list thousands of
+// changes, so the preview opens with counts per kind and side (each jumps to its rows or section),
+// then one table of the operations grouped by kind and side, narrowed by a kind filter and a
+// name search and shown a page at a time; conflicts with both values, the ambiguous matches set
+// aside and the deletions the guard holds follow. Apply and Close sit in a bar that stays on
+// screen while the preview does. The run history shows conflicts the same way.
 
-import { h, uid } from "../dom.js";
-import { heldCount, plural, opLabel, sideLabel } from "../messages.js";
+import { h, uid, clear } from "../dom.js";
+import { heldCount, plural, opLabel, sideLabel, fieldLabel, changeLabel, ruleLabel, groupName } from "../messages.js";
 
 /**
  * @typedef {import("../../types").Plan} Plan
+ * @typedef {import("../../types").PlanOperation} PlanOperation
  * @typedef {import("../../types").Conflict} Conflict
  * @typedef {import("../../types").AmbiguousMatch} AmbiguousMatch
  * @typedef {import("../../types").HeldDeletions} HeldDeletions
+ * @typedef {import("../../types").GoogleGroup} GoogleGroup
  */
+
+/** Rows shown at once: enough to read a page, few enough that thousands of changes stay fast. */
+export const PAGE_SIZE = 50;
+
+/** The order of the groups of changes, each a kind and (for writes) the side written. */
+const GROUPS = [
+  "create:google", "create:crm", "update:google", "update:crm", "delete:google", "delete:crm",
+  "link", "unlink", "addToGroup",
+];
+
+/** @param {PlanOperation} op */
+function groupOf(op) {
+  return op.op === "create" || op.op === "update" || op.op === "delete" ? `${op.op}:${op.side}` : op.op;
+}
+
+/** @param {string} key */
+function groupLabel(key) {
+  const [op, side] = key.split(":");
+  return changeLabel(op, side || "");
+}
+
+/**
+ * Names by CRM id and by Google resource name, from every place of the plan that has both: an
+ * operation that names only an id (adding a Google contact to a group) or a candidate of an
+ * ambiguous match is then shown by its name.
+ * @param {Plan} plan
+ */
+function nameIndex(plan) {
+  /** @type {Map<string, string>} */
+  const names = new Map();
+  /** @param {string | undefined} id @param {string | undefined} name */
+  const add = (id, name) => {
+    if (id && name && name !== id && !names.has(id)) names.set(id, name);
+  };
+  for (const op of plan.operations || []) {
+    if (op.op === "addToGroup") continue;
+    add(op.crmId, op.name);
+    add(op.resourceName, op.name);
+  }
+  for (const c of plan.conflicts || []) {
+    add(c.crmId, c.name);
+    add(c.resourceName, c.name);
+  }
+  for (const m of plan.ambiguous || []) add(m.id, m.name);
+  return names;
+}
+
+/**
+ * The name to show for an operation: its own, else one the plan knows for its ids.
+ * @param {PlanOperation} op
+ * @param {Map<string, string>} names
+ */
+function opName(op, names) {
+  const own = op.op === "addToGroup" ? "" : op.name;
+  return own || names.get(op.resourceName || "") || names.get(op.crmId || "") || "(no name)";
+}
+
+/**
+ * What an operation's reason says, in words: a group's name rather than its resource name.
+ * @param {PlanOperation} op
+ * @param {GoogleGroup[]} groups
+ */
+function reasonText(op, groups) {
+  if (!op.reason) return "";
+  if (op.op === "addToGroup") return `to ${groupName(op.reason, groups)}`;
+  if (op.op === "link") return `matched by ${op.reason}`;
+  return op.reason;
+}
+
+/**
+ * The candidates of an ambiguous match by name: the match's own names, else one the plan knows,
+ * else the id.
+ * @param {AmbiguousMatch} m
+ * @param {Map<string, string>} names
+ */
+function candidateNames(m, names) {
+  return m.candidates.map((id, i) => (m.candidateNames && m.candidateNames[i]) || names.get(id) || id);
+}
+
+/** Case- and accent-blind text for the name search. @param {string} s */
+function fold(s) {
+  return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+}
 
 /** Why a contact was set aside, in words (the candidates follow). */
 /** @param {AmbiguousMatch} m */
@@ -34,73 +122,239 @@ export function deletionsList(held) {
   const list = h("ul", { class: "gcs-held-list" });
   for (const group of held) {
     for (const op of group.deletions || []) {
-      list.append(h("li", {}, h("span", { class: "gcs-strong", text: op.name || op.crmId || op.resourceName || "(no name)" }),
-        ` — delete in ${sideLabel(group.side)}`, op.reason ? h("span", { class: "gcs-muted", text: ` (${op.reason})` }) : null));
+      list.append(h("li", {}, h("span", { class: "gcs-strong", text: op.name || "(no name)" }),
+        ` — delete in ${group.side === "crm" ? "the CRM" : sideLabel(group.side)}`, op.reason ? h("span", { class: "gcs-muted", text: ` (${op.reason})` }) : null));
     }
   }
   return list;
 }
 
+/** @param {string} s */
+const shown = (s) => (s === "" ? "(empty)" : s);
+
 /**
- * The preview of a plan: the operations with their field diffs, conflicts, ambiguous matches,
- * held deletions and the plan's text. `apply` is the button that runs it; `close` hides it.
+ * The plan as plain text with names and labels (no internal ids), for reading in one piece or
+ * copying.
  * @param {Plan} plan
- * @param {{ apply: HTMLElement, close: () => void }} o
+ * @param {Map<string, string>} names
+ * @param {GoogleGroup[]} groups
  */
-export function renderPlan(plan, { apply, close }) {
+function planText(plan, names, groups) {
+  const lines = [];
+  for (const op of plan.operations || []) {
+    const diffs = (op.diffs || []).map((d) => `${fieldLabel(d.field)}: ${shown(d.before)} → ${shown(d.after)}`).join("; ");
+    const why = reasonText(op, groups);
+    lines.push(`${changeLabel(op.op, op.side)}: ${opName(op, names)}${diffs ? ` (${diffs})` : ""}${why ? ` — ${why}` : ""}`);
+  }
+  for (const c of plan.conflicts || []) {
+    lines.push(`Conflict: ${c.name || "(no name)"}, ${fieldLabel(c.field)}: CRM ${shown(c.crm)}, Google ${shown(c.google)}; keeps ${sideLabel(c.kept)} (${ruleLabel(c.rule)})`);
+  }
+  for (const m of plan.ambiguous || []) {
+    lines.push(`Set aside: ${m.name || "(no name)"} (${sideLabel(m.side)}) ${ambiguityText(m)}: ${candidateNames(m, names).join(", ")}`);
+  }
+  for (const g of plan.held || []) {
+    for (const op of g.deletions || []) lines.push(`Held: delete in ${sideLabel(g.side)}: ${op.name || "(no name)"}${op.reason ? ` (${op.reason})` : ""}`);
+  }
+  return lines.join("\n");
+}
+
+/**
+ * One row of the changes table.
+ * @param {PlanOperation} op
+ * @param {Map<string, string>} names
+ * @param {GoogleGroup[]} groups
+ */
+function opRow(op, names, groups) {
+  const changes = h("td", { class: "gcs-diffs", "data-label": "Changes" });
+  if (op.diffs && op.diffs.length) {
+    const ul = h("ul", {});
+    for (const d of op.diffs) {
+      ul.append(h("li", {}, h("span", { class: "gcs-field-name", text: `${fieldLabel(d.field)}: ` }),
+        h("span", { class: d.before === "" ? "gcs-nothing" : "gcs-before", text: shown(d.before) }), " → ",
+        h("span", { class: d.after === "" ? "gcs-nothing" : "gcs-after", text: shown(d.after) })));
+    }
+    changes.append(ul);
+  }
+  const why = reasonText(op, groups);
+  if (why) changes.append(h("div", { class: "gcs-muted", text: why }));
+  return h("tr", { "data-group": groupOf(op) },
+    h("td", { class: "gcs-nowrap", "data-label": "Operation", text: opLabel(op.op) }),
+    h("td", { class: "gcs-nowrap", "data-label": "Side", text: sideLabel(op.side) }),
+    h("td", { class: "gcs-contact", "data-label": "Contact", text: opName(op, names) }),
+    changes);
+}
+
+/**
+ * The preview of a plan: counts, the grouped, filtered and paged changes, conflicts, ambiguous
+ * matches, held deletions and the plan as text, then the bar with `apply` (the button that runs
+ * it) and Close (`close` hides it). `groups`: the account's Google groups, to name them.
+ * @param {Plan} plan
+ * @param {{ apply: HTMLElement, close: () => void, groups?: GoogleGroup[] }} o
+ */
+export function renderPlan(plan, { apply, close, groups = [] }) {
   const headingId = uid("gcs-plan");
   const box = h("div", { class: "gcs-plan", role: "region", "aria-labelledby": headingId });
-  box.append(h("h4", { id: headingId, tabIndex: -1, text: "Preview" }));
+  // The panel focuses the heading when the preview opens: the preview then starts at the top of
+  // the screen (once the browser has scrolled for the focus), its counts and first rows in view
+  // and its bar at the bottom.
+  const heading = h("h4", { id: headingId, tabIndex: -1, text: "Preview", onfocus: () => requestAnimationFrame(() => heading.scrollIntoView({ block: "start" })) });
+  box.append(heading);
   const ops = plan.operations || [];
-  /** @type {Record<string, number>} */
-  const counts = {};
-  for (const op of ops) counts[op.op] = (counts[op.op] || 0) + 1;
+  const names = nameIndex(plan);
+  /** @type {Map<string, PlanOperation[]>} */
+  const byGroup = new Map(GROUPS.map((g) => [g, []]));
+  for (const op of ops) {
+    const key = groupOf(op);
+    if (!byGroup.has(key)) byGroup.set(key, []);
+    /** @type {PlanOperation[]} */ (byGroup.get(key)).push(op);
+  }
+  const ordered = [...byGroup.values()].flat();
+  const conflicts = plan.conflicts || [];
+  const ambiguous = plan.ambiguous || [];
+  const held = heldCount(plan.held);
+
   box.append(h("p", { text: ops.length
-    ? `A sync would make ${plural(ops.length, "change")}: ${Object.entries(counts).map(([k, v]) => `${v} ${opLabel(k).toLowerCase()}`).join(", ")}. Nothing has been changed yet.`
+    ? `A sync would make ${plural(ops.length, "change")}. Nothing has been changed yet.`
     : "Nothing to change: both sides agree." }));
 
-  if (ops.length) {
-    const tbody = h("tbody");
-    for (const op of ops) {
-      const changes = h("td", { class: "gcs-diffs" });
-      if (op.diffs && op.diffs.length) {
-        const ul = h("ul", {});
-        for (const d of op.diffs) {
-          ul.append(h("li", {}, h("span", { class: "gcs-field-name", text: `${d.field}: ` }),
-            h("span", { class: d.before === "" ? "gcs-nothing" : "gcs-before", text: d.before === "" ? "(empty)" : d.before }), " → ",
-            h("span", { class: d.after === "" ? "gcs-nothing" : "gcs-after", text: d.after === "" ? "(empty)" : d.after })));
-        }
-        changes.append(ul);
-      }
-      if (op.reason) changes.append(h("div", { class: "gcs-muted", text: op.reason }));
-      tbody.append(h("tr", {}, h("td", { text: opLabel(op.op) }), h("td", { text: sideLabel(op.side) }), h("td", { text: op.name || op.crmId || op.resourceName || "" }), changes));
+  // Where the counts jump to: the rows of a kind (through the filter) or a section's heading.
+  const conflictsId = uid("gcs-plan-conflicts");
+  const ambiguousId = uid("gcs-plan-ambiguous");
+  const heldId = uid("gcs-plan-held");
+  /** @param {string} id */
+  const toSection = (id) => {
+    const el = /** @type {HTMLElement | null} */ (box.querySelector(`[id="${id}"]`));
+    if (el) {
+      el.scrollIntoView({ block: "start" });
+      el.focus();
     }
-    box.append(h("div", { class: "gcs-table-wrap" }, h("table", { class: "gcs-table" },
+  };
+
+  const filter = { group: "", query: "", page: 0 };
+  const counts = h("ul", { class: "gcs-counts", "aria-label": "Changes by kind" });
+  /**
+   * @param {number} n
+   * @param {string} label
+   * @param {(() => void) | null} go
+   * @param {string} key
+   */
+  const count = (n, label, go, key) => counts.append(h("li", { "data-count": key },
+    n && go
+      ? h("button", { type: "button", class: "gcs-count", onclick: go }, h("span", { class: "gcs-count-n", text: String(n) }), ` ${label}`)
+      : h("span", { class: "gcs-count gcs-count-zero" }, h("span", { class: "gcs-count-n", text: String(n) }), ` ${label}`)));
+  for (const [key, list] of byGroup) {
+    // Every kind a user asks about is listed, zero or not; the rarer ones only when present.
+    if (!list.length && !GROUPS.slice(0, 7).includes(key)) continue;
+    count(list.length, groupLabel(key), () => showGroup(key), key);
+  }
+  count(conflicts.length, "Conflicts", () => toSection(conflictsId), "conflicts");
+  count(ambiguous.length, "Ambiguous matches", () => toSection(ambiguousId), "ambiguous");
+  count(held, "Held deletions", () => toSection(heldId), "held");
+  box.append(counts);
+
+  const tbody = h("tbody");
+  const status = h("p", { class: "gcs-page-status", role: "status" });
+  const prev = h("button", { type: "button", class: "gcs-btn gcs-btn-small", text: "Previous page", onclick: () => turn(-1) });
+  const next = h("button", { type: "button", class: "gcs-btn gcs-btn-small", text: "Next page", onclick: () => turn(1) });
+  const kind = h("select", { "aria-label": "Show", onchange: () => { filter.group = kind.value; filter.page = 0; draw(); } },
+    h("option", { value: "", text: `All changes (${ops.length})` }),
+    [...byGroup].filter(([, list]) => list.length).map(([key, list]) => h("option", { value: key, text: `${groupLabel(key)} (${list.length})` })));
+  const search = h("input", { type: "search", class: "gcs-search", placeholder: "Search by name", "aria-label": "Search changes by name",
+    oninput: () => { filter.query = search.value; filter.page = 0; draw(); } });
+  const wrap = h("div", { class: "gcs-table-wrap gcs-plan-wrap", tabIndex: 0, role: "region", "aria-label": "Planned changes, scrollable" },
+    h("table", { class: "gcs-table gcs-plan-table" },
       h("caption", { class: "gcs-sr-only", text: "Planned changes" }),
       h("thead", {}, h("tr", {}, ["Operation", "Side", "Contact", "Changes"].map((t) => h("th", { scope: "col", text: t })))),
-      tbody)));
+      tbody));
+
+  // Each operation's group and searchable name, worked out once rather than at every keystroke.
+  const keyed = ordered.map((op) => ({ op, group: groupOf(op), name: fold(opName(op, names)) }));
+  /** The operations the filter and search let through, in group order. */
+  const matching = () => {
+    const q = fold(filter.query.trim());
+    return keyed.filter((k) => (!filter.group || k.group === filter.group) && (!q || k.name.includes(q))).map((k) => k.op);
+  };
+  const draw = () => {
+    const rows = matching();
+    const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+    filter.page = Math.min(filter.page, pages - 1);
+    const from = filter.page * PAGE_SIZE;
+    const slice = rows.slice(from, from + PAGE_SIZE);
+    clear(tbody);
+    let last = "";
+    for (const op of slice) {
+      const key = groupOf(op);
+      if (key !== last) {
+        const total = /** @type {PlanOperation[]} */ (byGroup.get(key)).length;
+        tbody.append(h("tr", { class: "gcs-group-row" }, h("th", { scope: "rowgroup", colspan: 4, text: `${groupLabel(key)} (${total})` })));
+        last = key;
+      }
+      tbody.append(opRow(op, names, groups));
+    }
+    if (!slice.length) tbody.append(h("tr", {}, h("td", { colspan: 4, class: "gcs-muted", text: "No change matches." })));
+    status.textContent = rows.length
+      ? `Showing ${from + 1}–${from + slice.length} of ${plural(rows.length, "change")}, page ${filter.page + 1} of ${pages}.`
+      : "No change matches.";
+    prev.disabled = filter.page === 0;
+    next.disabled = filter.page >= pages - 1;
+  };
+  /** @param {number} step */
+  const turn = (step) => {
+    filter.page += step;
+    draw();
+    wrap.scrollTop = 0;
+    // Keep the reader at the top of the new page rather than wherever the button now sits.
+    wrap.scrollIntoView({ block: "nearest" });
+  };
+  /** @param {string} key */
+  const showGroup = (key) => {
+    filter.group = key;
+    filter.query = "";
+    filter.page = 0;
+    kind.value = key;
+    search.value = "";
+    draw();
+    wrap.scrollIntoView({ block: "start" });
+    wrap.focus();
+  };
+
+  if (ops.length) {
+    box.append(h("div", { class: "gcs-plan-tools" },
+      h("label", { class: "gcs-inline" }, h("span", { text: "Show" }), kind),
+      search),
+    status, wrap, h("div", { class: "gcs-pager" }, prev, next));
+    draw();
   }
 
-  if (plan.conflicts && plan.conflicts.length) {
-    box.append(h("h5", { text: `Conflicts (${plan.conflicts.length})` }), conflictsTable(plan.conflicts));
+  if (conflicts.length) {
+    box.append(h("h5", { id: conflictsId, tabIndex: -1, text: `Conflicts (${conflicts.length})` }), conflictsTable(conflicts));
   }
-  if (plan.ambiguous && plan.ambiguous.length) {
+  if (ambiguous.length) {
     const ul = h("ul", { class: "gcs-ambiguous" });
-    for (const m of plan.ambiguous) {
-      ul.append(h("li", { "data-reason": m.reason || "" }, h("span", { class: "gcs-strong", text: m.name || m.id }), ` (${sideLabel(m.side)}) ${ambiguityText(m)}: `, h("span", { text: m.candidates.join(", ") })));
+    for (const m of ambiguous) {
+      ul.append(h("li", { "data-reason": m.reason || "" }, h("span", { class: "gcs-strong", text: m.name || "(no name)" }),
+        ` (${sideLabel(m.side)}) ${ambiguityText(m)}: `, h("span", { text: candidateNames(m, names).join(", ") })));
     }
-    box.append(h("h5", { text: `Ambiguous matches (${plan.ambiguous.length})` }),
+    box.append(h("h5", { id: ambiguousId, tabIndex: -1, text: `Ambiguous matches (${ambiguous.length})` }),
       h("p", { class: "gcs-hint", text: "Nothing is created or linked for these contacts. Make them distinct (for example, remove a shared email) and preview again." }), ul);
   }
-  if (heldCount(plan.held)) {
-    box.append(h("h5", { text: `Held deletions (${heldCount(plan.held)})` }),
+  if (held) {
+    box.append(h("h5", { id: heldId, tabIndex: -1, text: `Held deletions (${held})` }),
       h("p", { class: "gcs-hint", text: "More deletions than the safety limit: Apply will not delete these; use the confirmation button above if they are intended." }),
       deletionsList(plan.held));
   }
-  box.append(h("details", { class: "gcs-details" }, h("summary", { text: "Preview text" }), h("pre", { class: "gcs-pre", text: plan.text || "" })));
-  box.append(h("div", { class: "gcs-actions" },
+  // The text of thousands of changes is written only when asked for.
+  const pre = h("pre", { class: "gcs-pre", tabIndex: 0, "aria-label": "Preview text" });
+  const details = h("details", { class: "gcs-details", ontoggle: () => {
+    if (details.open && !pre.textContent) pre.textContent = planText(plan, names, groups);
+  } }, h("summary", { text: "Preview text" }), pre);
+  box.append(details);
+  // Last in reading order, after what it applies; sticky, so it stays on screen while any of the
+  // preview is.
+  box.append(h("div", { class: "gcs-actions gcs-plan-bar", role: "group", "aria-label": "Preview actions" },
     apply,
-    h("button", { type: "button", class: "gcs-btn", text: "Close preview", onclick: close })));
+    h("button", { type: "button", class: "gcs-btn", text: "Close preview", onclick: close }),
+    h("span", { class: "gcs-muted gcs-plan-bar-note", text: ops.length ? `${plural(ops.length, "change")}, nothing changed yet` : "" })));
   return box;
 }
 
@@ -109,10 +363,10 @@ export function renderPlan(plan, { apply, close }) {
  * @param {Conflict[]} conflicts
  */
 export function conflictsTable(conflicts) {
-  return h("div", { class: "gcs-table-wrap" }, h("table", { class: "gcs-table gcs-table-compact" },
+  return h("div", { class: "gcs-table-wrap", tabIndex: 0, role: "region", "aria-label": "Conflicts, scrollable" }, h("table", { class: "gcs-table gcs-table-compact" },
     h("thead", {}, h("tr", {}, ["Contact", "Field", "CRM value", "Google value", "Kept"].map((t) => h("th", { scope: "col", text: t })))),
     h("tbody", {}, conflicts.map((c) => h("tr", {},
-      h("td", { text: c.name || c.crmId }), h("td", { text: c.field }),
-      h("td", { text: c.crm === "" ? "(empty)" : c.crm }), h("td", { text: c.google === "" ? "(empty)" : c.google }),
-      h("td", { text: `${sideLabel(c.kept)}${c.rule ? ` (${c.rule})` : ""}` }))))));
+      h("td", { "data-label": "Contact", text: c.name || "(no name)" }), h("td", { "data-label": "Field", text: fieldLabel(c.field) }),
+      h("td", { "data-label": "CRM value", text: shown(c.crm) }), h("td", { "data-label": "Google value", text: shown(c.google) }),
+      h("td", { "data-label": "Kept", text: `${sideLabel(c.kept)}${c.rule ? ` (${ruleLabel(c.rule)})` : ""}` }))))));
 }

@@ -170,6 +170,7 @@ function renderSync(ctx, progressWrap) {
         state.plan = null;
         ctx.render.sync();
       },
+      groups: state.groups,
     }));
   }
   syncBusy(ctx);
