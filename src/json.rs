@@ -54,7 +54,10 @@ macro_rules! deserialize_via_value {
 /// (through [`FromJson`]) and `Serialize` (writing), so each key is written once and read as it is
 /// written.
 ///
-/// ```ignore
+/// ```
+/// use gcontacts_sync::json_struct;
+/// use serde_json::{Map, Value};
+///
 /// json_struct! {
 ///     /// Doc comments and attributes pass through (`derive` all but `Serialize`/`Deserialize`).
 ///     #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,7 +66,7 @@ macro_rules! deserialize_via_value {
 ///         pub etag: String = "etag",
 ///         /// `skip_empty`: not written when empty (`None`, an empty list or map, `false`), and
 ///         /// read as empty when absent or `null`.
-///         pub names: Vec<Name> = "names" [skip_empty],
+///         pub names: Vec<String> = "names" [skip_empty],
 ///         /// `default`: always written; a missing or `null` key reads as the field type's
 ///         /// `Default`.
 ///         pub primary: bool = "primary" [default],
@@ -72,6 +75,11 @@ macro_rules! deserialize_via_value {
 ///         pub other: Map<String, Value> = ..,
 ///     }
 /// }
+///
+/// let p: Person = gcontacts_sync::json::from_str(r#"{"etag":"e1","primary":null,"x":1}"#).unwrap();
+/// assert_eq!((p.etag.as_str(), p.names.len(), p.primary), ("e1", 0, false));
+/// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"etag":"e1","primary":false,"x":1}"#);
+/// assert!(gcontacts_sync::json::from_str::<Person>(r#"{"names":[]}"#).is_err());
 /// ```
 ///
 /// Type parameters (`struct Shard<E> { … }`, no bounds or lifetimes) let one declaration be
@@ -246,7 +254,9 @@ macro_rules! json_struct {
 /// One declaration for an enum of unit variants written as strings: the enum, its [`FromJson`],
 /// `Deserialize` and `Serialize`.
 ///
-/// ```ignore
+/// ```
+/// use gcontacts_sync::json_enum;
+///
 /// json_enum! {
 ///     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 ///     pub enum Directions {
@@ -255,6 +265,11 @@ macro_rules! json_struct {
 ///         CrmToGoogle = "crmToGoogle",
 ///     }
 /// }
+///
+/// let d: Directions = gcontacts_sync::json::from_str(r#""crmToGoogle""#).unwrap();
+/// assert_eq!(d, Directions::CrmToGoogle);
+/// assert_eq!(serde_json::to_string(&Directions::Both).unwrap(), r#""both""#);
+/// assert!(gcontacts_sync::json::from_str::<Directions>(r#""sideways""#).is_err());
 /// ```
 ///
 /// A name no variant has is an error worded as serde words it.
