@@ -23,7 +23,9 @@ export interface CrmHost {
   fetch?(input: Request): Promise<Response>;
   ui: {
     notify(message: string, level: "info" | "success" | "warning" | "error"): void;
-    progress(p: { done: number; total: number; label: string } | null): void;
+    /** A run's progress, `null` when it ends. `cancel`, when given, stops the run (at its next
+     *  safe point): show it as a Cancel button until the next `progress` call. */
+    progress(p: { done: number; total: number; label: string; cancel?: () => void } | null): void;
   };
 }
 

@@ -289,12 +289,8 @@ impl GoogleContactsSync {
     /// account): it stops before its next request, keeps what it did (both sides stay
     /// consistent; the next run finishes the job) and its report says `cancelled`. Answers
     /// whether there was a run to stop.
-    pub fn cancel(
-        &self,
-        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string | undefined")]
-        account_id: JsValue,
-    ) -> bool {
-        self.plugin.cancel(account_id.as_string().as_deref())
+    pub fn cancel(&self, #[wasm_bindgen(js_name = accountId)] account_id: Option<String>) -> bool {
+        self.plugin.cancel(account_id.as_deref())
     }
 
     /// "Reset sync data": forgets the links, the sync token and the caches, whatever they hold

@@ -164,6 +164,9 @@ impl Plugin {
         let mut journal_failed = None;
         let mut taken = false;
         let mut cancelled = false;
+        // The host shows it as a Cancel button beside its progress bar.
+        let flag = running.cancel.clone();
+        let cancel = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || flag.set(true));
         loop {
             if running.cancel.get() && !cancelled {
                 cancelled = true;
@@ -244,6 +247,7 @@ impl Plugin {
                     js::set(&q, "done", &JsValue::from(done as u32));
                     js::set(&q, "total", &JsValue::from(total as u32));
                     js::set(&q, "label", &JsValue::from_str(&label));
+                    js::set(&q, "cancel", cancel.as_ref());
                     let _ = js::call(&ui, "progress", &[&q]);
                 }
                 Action::Done => break,

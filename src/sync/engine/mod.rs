@@ -219,8 +219,9 @@ pub struct Engine {
     waited_ms: u64,
     /// The retry just scheduled, for the shell to show before it sleeps.
     retrying: Option<Retrying>,
-    /// The last progress shown, which a retry notice repeats.
-    last_progress: (usize, usize),
+    /// The last progress shown: a retry notice repeats its counts, and a success after a
+    /// retry shows it again in place of the notice.
+    last_progress: (usize, usize, &'static str),
     /// Asked to stop: the run ends at the next step boundary.
     cancel_requested: bool,
     sleep_until: Option<Millis>,
@@ -310,7 +311,7 @@ impl Engine {
             attempts: 0,
             waited_ms: 0,
             retrying: None,
-            last_progress: (0, 0),
+            last_progress: (0, 0, "starting"),
             cancel_requested: false,
             sleep_until: None,
             started_at: now,
@@ -424,7 +425,7 @@ impl Engine {
             self.stop_cancelled();
         }
         if let Some(r) = self.retrying.take() {
-            let (done, total) = self.last_progress;
+            let (done, total, _) = self.last_progress;
             return Action::Progress {
                 done,
                 total,
@@ -446,7 +447,7 @@ impl Engine {
             self.sleep_until = None;
         }
         if let Some((done, total, phase)) = self.progress.take() {
-            self.last_progress = (done, total);
+            self.last_progress = (done, total, phase);
             return Action::Progress {
                 done,
                 total,
@@ -488,6 +489,10 @@ impl Engine {
             } => {
                 if (200..300).contains(&status) {
                     self.prior_attempts = std::mem::take(&mut self.attempts);
+                    if self.prior_attempts > 0 && self.progress.is_none() {
+                        // The retry went through: the notice gives way to the run's progress.
+                        self.progress = Some(self.last_progress);
+                    }
                     self.http_ok(step, &body, now);
                 } else {
                     self.http_error(step, status, retry_after_ms, &body, now);
