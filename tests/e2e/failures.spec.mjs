@@ -2,7 +2,9 @@
 // is retrying, then that it failed and what to do, never that it synced; a Sync now cancelled
 // part-way keeps what it sent and the next one finishes the job with no duplicate.
 import { test, expect } from "./playwright.mjs";
-import { admin, connectAccount, crmContacts, googleContacts, linkedTo, openDemo, panel, shot, syncNow } from "./helpers.mjs";
+import {
+  admin, connectAccount, crmContacts, go, googleContacts, linkedTo, openDemo, panel, shot, syncNow, toast,
+} from "./helpers.mjs";
 
 // The emulator is shared: every fault a test sets is cleared when it ends, pass or fail.
 test.afterEach(async () => {
@@ -60,5 +62,27 @@ test("a Sync now cancelled while it writes keeps what it sent, and the next one 
   const google = await googleContacts(email);
   expect(google.length).toBe(crm.length);
   for (const c of crm) expect(linkedTo(google, c.id), `${c.id} linked once`).toHaveLength(1);
+  expect(seen.errors).toEqual([]);
+});
+
+test("the bulk action under a total Google outage shows it retrying in the top bar, then a toast that it failed", async ({ page }) => {
+  const seen = await openDemo(page);
+  const email = "bulk-outage-" + Date.now().toString(36) + "@example.test";
+  await connectAccount(page, email);
+  await go(page, "#/contacts");
+  const boxes = page.getByRole("table", { name: "Contacts" }).getByRole("checkbox", { name: /^Select (?!all$)/ });
+  for (const i of [0, 1, 2]) await boxes.nth(i).check();
+  await admin("faults", { rules: [{ method: "*", kind: "status", status: 503, count: 100000 }] });
+  await page.getByRole("button", { name: "More Actions" }).click();
+  await page.getByRole("menuitem", { name: "Sync Contact(s)" }).click();
+
+  const bar = page.locator("#progress");
+  await expect(bar).toContainText("Google is unavailable \u2014 retrying in");
+  await expect(bar.getByRole("button", { name: "Cancel" })).toBeVisible();
+  const text = await toast(page, `Syncing 3 contacts with ${email} failed`, { timeout: 60_000 });
+  expect(text).toContain("Try again in a few minutes");
+  expect(await page.evaluate(() => window.__toasts.filter((t) => t.includes("Synced")))).toEqual([]);
+  await expect(bar).toBeHidden();
+  expect(await googleContacts(email)).toEqual([]);
   expect(seen.errors).toEqual([]);
 });
