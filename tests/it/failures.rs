@@ -130,3 +130,32 @@ fn a_run_cancelled_while_waiting_to_retry_stops_without_another_attempt() {
     assert!(w.now() - started < 5_000);
     assert!(w.google().is_empty());
 }
+
+#[test]
+fn an_interactive_run_does_not_wait_out_a_retry_after_beyond_its_patience() {
+    // (patience, whether the run waits the 30 s Google asks for)
+    for (patience, waits) in [(Patience::INTERACTIVE, false), (Patience::SCHEDULED, true)] {
+        let mut w = World::new();
+        w.crm_add_people(1, "Lee");
+        w.patience = patience;
+        w.net.push(NetFault {
+            url: "contactGroups",
+            count: 1,
+            kind: NetKind::Answer {
+                status: 503,
+                retry_after_ms: Some(30_000),
+                body: r#"{"error":{"code":503,"message":"unavailable","status":"UNAVAILABLE"}}"#,
+            },
+        });
+        let started = w.now();
+        let r = w.run();
+        let took = w.now() - started;
+        assert_eq!(r.report.ok, waits, "{patience:?}: {:?}", r.report.errors);
+        assert_eq!(took >= 30_000, waits, "{patience:?}: took {took} ms");
+        assert_eq!(w.google().len(), usize::from(waits), "{patience:?}");
+        if !waits {
+            assert_eq!(r.report.errors[0].code, ErrorCode::GoogleError);
+            assert!(w.retries.is_empty(), "no retry announced that is not made");
+        }
+    }
+}
