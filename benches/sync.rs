@@ -34,7 +34,7 @@ mod native {
     use super::counting::{self, mib};
     use super::harness::{person, MemCrm, World, INSTANCE};
     use gcontacts_sync::sync::engine::{
-        Action, Engine, Input, RunConfig, RunReport, RunResult, Trigger,
+        Action, Engine, Input, Patience, RunConfig, RunReport, RunResult, Trigger,
     };
     use gcontacts_sync::sync::model::Millis;
     use gcontacts_sync::sync::plan::Scope;
@@ -139,6 +139,7 @@ mod native {
                     account_id: ACCOUNT.into(),
                     crm_change_feed: true,
                     capabilities: Default::default(),
+                    patience: Patience::of(Trigger::Manual),
                 },
                 wall_now(),
             );

@@ -23,7 +23,9 @@ export interface CrmHost {
   fetch?(input: Request): Promise<Response>;
   ui: {
     notify(message: string, level: "info" | "success" | "warning" | "error"): void;
-    progress(p: { done: number; total: number; label: string } | null): void;
+    /** A run's progress, `null` when it ends. `cancel`, when given, stops the run (at its next
+     *  safe point): show it as a Cancel button until the next `progress` call. */
+    progress(p: { done: number; total: number; label: string; cancel?: () => void } | null): void;
   };
 }
 
@@ -194,6 +196,9 @@ export interface RunReport {
   errors: { code: string; message: string; contact?: string }[];
   /** HTTP requests made, by People API method ("people.connections.list", ...). */
   requests: Record<string, number>;
+  /** Stopped by `cancel` before the end: what it did is kept, the next run does the rest.
+   *  Absent in the reports of older versions. */
+  cancelled?: boolean;
 }
 
 /** The second argument of `GoogleContactsSync.create`. */
@@ -221,7 +226,21 @@ export interface ConnectOptions {
   loginHint?: string;
 }
 
-export interface Progress { done: number; total: number; phase: string }
+/** A request failed and the run waits to try it again. */
+export interface Retrying {
+  /** The next attempt's number (from 2) and the most the run makes before it gives up. */
+  attempt: number;
+  maxAttempts: number;
+  /** How long until the next attempt, and when it is (ms since the epoch). */
+  waitMs: number;
+  at: number;
+  /** What failed, as an error code and in words. */
+  code: ErrorCode;
+  message: string;
+}
+
+/** `phase` is "retrying" while the run waits after a failure, with `retrying` set. */
+export interface Progress { done: number; total: number; phase: string; retrying?: Retrying }
 
 export interface SyncOptions {
   /** Make the deletions the mass-deletion guard held back. */

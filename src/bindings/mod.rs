@@ -285,6 +285,14 @@ impl GoogleContactsSync {
         promise(async move { reports(p.sync_selected(vec![id?], Trigger::RecordAction).await?) })
     }
 
+    /// Stops the account's run under way in this tab (every run in this tab, without an
+    /// account): it stops before its next request, keeps what it did (both sides stay
+    /// consistent; the next run finishes the job) and its report says `cancelled`. Answers
+    /// whether there was a run to stop.
+    pub fn cancel(&self, #[wasm_bindgen(js_name = accountId)] account_id: Option<String>) -> bool {
+        self.plugin.cancel(account_id.as_deref())
+    }
+
     /// "Reset sync data": forgets the links, the sync token and the caches, whatever they hold
     /// (even when they cannot be read), and any other stored value of the account that cannot
     /// be read. The next run matches again, by the link tags first, so nothing is duplicated.

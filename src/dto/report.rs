@@ -274,6 +274,7 @@ pub struct ReportDto<'a> {
     held: Vec<HeldDto<'a>>,
     errors: &'a [RunError],
     requests: &'a Counts,
+    cancelled: bool,
 }
 
 impl<'a> From<&'a RunReport> for ReportDto<'a> {
@@ -294,6 +295,7 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             held: r.held.iter().map(HeldDto::from).collect(),
             errors: &r.errors,
             requests: &r.requests,
+            cancelled: r.cancelled,
         }
     }
 }

@@ -67,6 +67,8 @@ pub(super) struct Inner {
     /// The running scheduler's generation; a loop whose generation is stale stops.
     pub scheduler: Cell<u32>,
     pub scheduler_on: Cell<bool>,
+    /// The runs under way in this tab, by account id, each with its cancel request.
+    pub running: RefCell<HashMap<String, Rc<Cell<bool>>>>,
 }
 
 /// One plugin instance over one host.
@@ -138,8 +140,24 @@ impl Plugin {
                 tokens: RefCell::default(),
                 scheduler: Cell::new(0),
                 scheduler_on: Cell::new(false),
+                running: RefCell::default(),
             }),
         })
+    }
+
+    /// Asks the account's run under way in this tab (every run, without an account) to stop at
+    /// its next safe point. Answers whether there was one to ask: a request with no run under
+    /// way is forgotten, never kept for the next run.
+    pub fn cancel(&self, account: Option<&str>) -> bool {
+        let running = self.inner.running.borrow();
+        let mut asked = false;
+        for (id, flag) in running.iter() {
+            if account.is_none_or(|a| account_id(a) == *id) {
+                flag.set(true);
+                asked = true;
+            }
+        }
+        asked
     }
 
     pub(super) fn host(&self) -> &JsValue {

@@ -12,12 +12,74 @@ use crate::store;
 use crate::store::Loaded;
 use crate::sync::engine::RunReport;
 use crate::sync::engine::{
-    Action, CrmCall, Engine, Input, RunConfig, RunError, RunResult, Trigger,
+    Action, CrmCall, Engine, Input, Patience, Retrying, RunConfig, RunError, RunResult, Trigger,
 };
 use crate::sync::plan::{Plan, Scope};
 use crate::sync::ErrorCode;
 use serde::Serialize;
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// A run under way, listed for `cancel` while it lasts.
+struct Running {
+    plugin: Plugin,
+    id: String,
+    cancel: Rc<Cell<bool>>,
+}
+
+impl Running {
+    fn new(plugin: &Plugin, id: &str) -> Running {
+        let cancel = Rc::new(Cell::new(false));
+        plugin
+            .inner
+            .running
+            .borrow_mut()
+            .insert(id.to_string(), cancel.clone());
+        Running {
+            plugin: plugin.clone(),
+            id: id.to_string(),
+            cancel,
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.plugin.inner.running.borrow_mut().remove(&self.id);
+    }
+}
+
+/// The longest a wait for a retry sleeps before it looks for a cancel request.
+const CANCEL_CHECK_MS: i64 = 200;
+
+/// What the host's progress bar says while a run waits to try again, in one sentence.
+fn retry_label(r: &Retrying) -> String {
+    let what = match r.code {
+        ErrorCode::Quota => "Google's request limit is reached",
+        ErrorCode::Network => "Google cannot be reached",
+        ErrorCode::HostError => "The CRM did not answer",
+        _ => "Google is unavailable",
+    };
+    format!(
+        "{what} \u{2014} retrying in {} s, attempt {} of {}",
+        r.wait_ms.div_ceil(1000),
+        r.attempt,
+        r.max_attempts
+    )
+}
+
+/// `Progress.retrying` in api.d.ts.
+fn retrying_js(r: &Retrying) -> JsValue {
+    let o = js::object();
+    js::set(&o, "attempt", &JsValue::from(r.attempt));
+    js::set(&o, "maxAttempts", &JsValue::from(r.max_attempts));
+    js::set(&o, "waitMs", &JsValue::from(r.wait_ms as f64));
+    js::set(&o, "at", &JsValue::from(r.at as f64));
+    js::set(&o, "code", &JsValue::from_str(r.code.as_str()));
+    js::set(&o, "message", &JsValue::from_str(&r.message));
+    o
+}
 
 /// A run's trigger as scope: the seeds' buttons.
 fn trigger_of(scope: &Scope) -> Trigger {
@@ -61,6 +123,7 @@ impl Plugin {
         }
         self.token(&id).await?;
         let lock = lock::acquire(self.host(), &id).await?;
+        let running = Running::new(self, &id);
         // Confirming held deletions changes nothing here: the engine decides how it lists
         // (`engine::lists_google_in_full`).
         let Loaded {
@@ -90,6 +153,7 @@ impl Plugin {
             account_id: id.clone(),
             crm_change_feed: super::host::has_change_feed(self.host()),
             capabilities: super::host::capabilities(self.host())?,
+            patience: Patience::of(trigger),
         };
         let mut engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");
@@ -99,7 +163,15 @@ impl Plugin {
         let mut clear_journal = false;
         let mut journal_failed = None;
         let mut taken = false;
+        let mut cancelled = false;
+        // The host shows it as a Cancel button beside its progress bar.
+        let flag = running.cancel.clone();
+        let cancel = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || flag.set(true));
         loop {
+            if running.cancel.get() && !cancelled {
+                cancelled = true;
+                engine.cancel();
+            }
             match engine.poll(js::now()) {
                 // Another tab took the account over: stop before writing, as a closed tab
                 // would, and leave the state and the journal to the tab that holds it.
@@ -144,12 +216,29 @@ impl Plugin {
                     }
                     engine.handle(Input::Saved, js::now());
                 }
-                Action::Sleep { until } => js::sleep(until - js::now()).await,
-                Action::Progress { done, total, phase } => {
+                Action::Sleep { until } => {
+                    // In short steps, so a cancel need not wait for the retry.
+                    while !running.cancel.get() && js::now() < until {
+                        js::sleep((until - js::now()).min(CANCEL_CHECK_MS)).await;
+                    }
+                }
+                Action::Progress {
+                    done,
+                    total,
+                    phase,
+                    retrying,
+                } => {
                     let p = js::object();
                     js::set(&p, "done", &JsValue::from(done as u32));
                     js::set(&p, "total", &JsValue::from(total as u32));
                     js::set(&p, "phase", &JsValue::from_str(phase));
+                    let label = match &retrying {
+                        Some(r) => {
+                            js::set(&p, "retrying", &retrying_js(r));
+                            retry_label(r)
+                        }
+                        None => phase.to_string(),
+                    };
                     if on_progress.is_function() {
                         let f: &js_sys::Function = on_progress.unchecked_ref();
                         let _ = f.call1(&JsValue::NULL, &p);
@@ -157,7 +246,8 @@ impl Plugin {
                     let q = js::object();
                     js::set(&q, "done", &JsValue::from(done as u32));
                     js::set(&q, "total", &JsValue::from(total as u32));
-                    js::set(&q, "label", &JsValue::from_str(phase));
+                    js::set(&q, "label", &JsValue::from_str(&label));
+                    js::set(&q, "cancel", cancel.as_ref());
                     let _ = js::call(&ui, "progress", &[&q]);
                 }
                 Action::Done => break,
@@ -215,6 +305,7 @@ impl Plugin {
                 });
             }
         }
+        drop(running);
         lock.release().await;
         if let Some(e) = result
             .report
@@ -284,10 +375,15 @@ impl Plugin {
                 continue;
             }
             let scope = Scope::Contacts { ids: ids.clone() };
-            out.push(
-                self.sync(&id, scope, Some(trigger), false, &JsValue::UNDEFINED)
-                    .await?,
-            );
+            let report = self
+                .sync(&id, scope, Some(trigger), false, &JsValue::UNDEFINED)
+                .await?;
+            let cancelled = report.cancelled;
+            out.push(report);
+            if cancelled {
+                // The user stopped the action, not only this account's part of it.
+                break;
+            }
         }
         if out.is_empty() {
             return Err(Failure::new(

@@ -26,7 +26,9 @@ use gcontacts_sync::people::error::ApiError;
 use gcontacts_sync::people::request::PeopleApi;
 use gcontacts_sync::people::time::{format_rfc3339, parse_rfc3339};
 use gcontacts_sync::people::wire::*;
-use gcontacts_sync::sync::engine::{Engine, Input, InvalidContact, RunConfig, RunResult, Trigger};
+use gcontacts_sync::sync::engine::{
+    Engine, Input, InvalidContact, Patience, RunConfig, RunResult, Trigger,
+};
 use gcontacts_sync::sync::mapping;
 use gcontacts_sync::sync::model::{CrmContact, Field};
 use gcontacts_sync::sync::plan::Scope;
@@ -153,6 +155,7 @@ fn read_stored(text: &str) -> bool {
         account_id: "ann@example.com".into(),
         crm_change_feed: true,
         capabilities: Default::default(),
+        patience: Patience::of(Trigger::Manual),
     };
     let mut e = Engine::new(
         AccountState::new(),

@@ -4,7 +4,8 @@
 use gcontacts_sync::people::request::HttpRequest;
 use gcontacts_sync::sync::capabilities::Capabilities;
 use gcontacts_sync::sync::engine::{
-    Action, CrmCall, Engine, Input, InvalidContact, RunConfig, RunResult, Trigger,
+    Action, CrmCall, Engine, Input, InvalidContact, Patience, Retrying, RunConfig, RunResult,
+    Trigger,
 };
 use gcontacts_sync::sync::merge::copy_fields;
 use gcontacts_sync::sync::model::{Contact, CrmContact, Email, Millis, Phone};
@@ -216,6 +217,12 @@ pub struct World {
     pub net: Vec<NetFault>,
     /// What the CRM declares it can hold.
     pub capabilities: Capabilities,
+    /// How long runs keep trying while Google fails (a scheduled run's unless a test says).
+    pub patience: Patience,
+    /// The retries the last run announced, in order.
+    pub retries: Vec<Retrying>,
+    /// Cancels the run after this many actions (a user's Cancel), once.
+    pub cancel_after: Option<usize>,
 }
 
 /// What happens to the answer of a request whose URL contains `url`, the next `count` times.
@@ -307,6 +314,9 @@ impl World {
             confirm: true,
             net: Vec::new(),
             capabilities: Capabilities::default(),
+            patience: Patience::SCHEDULED,
+            retries: Vec::new(),
+            cancel_after: None,
         }
     }
 
@@ -331,6 +341,7 @@ impl World {
                 account_id: "ann@example.com".into(),
                 crm_change_feed: self.feed,
                 capabilities: self.capabilities.clone(),
+                patience: self.patience,
             },
             self.now(),
         )
@@ -348,8 +359,13 @@ impl World {
         } = drive;
         let mut e = self.engine(scope, preview);
         let mut actions = 0;
+        let cancel_after = self.cancel_after.take();
+        self.retries.clear();
         loop {
             let now = self.now();
+            if cancel_after == Some(actions) {
+                e.cancel();
+            }
             let action = e.poll(now);
             actions += 1;
             if stop_after.is_some_and(|n| actions > n) {
@@ -367,6 +383,12 @@ impl World {
                 }
                 Action::Sleep { until } => {
                     self.em.advance_clock((until - now).max(0) as u64);
+                    continue;
+                }
+                Action::Progress {
+                    retrying: Some(r), ..
+                } => {
+                    self.retries.push(r);
                     continue;
                 }
                 Action::Progress { .. } => continue,

@@ -102,11 +102,31 @@ export async function startApp(options = {}) {
   });
   const progress = document.getElementById("progress");
   globalThis.addEventListener("democrm:progress", (e) => {
-    const p = /** @type {CustomEvent<{ done: number, total: number, label: string } | null>} */ (e).detail;
+    const p = /** @type {CustomEvent<{ done: number, total: number, label: string, cancel?: () => void } | null>} */ (e).detail;
     if (!progress) return;
+    const cancel = /** @type {HTMLButtonElement} */ (progress.querySelector(".progress-cancel"));
     if (!p) {
       progress.hidden = true;
+      cancel.hidden = true;
+      cancel.onclick = null;
+      cancel.disabled = false;
+      delete cancel.dataset.cancelling;
+      cancel.textContent = "Cancel";
       return;
+    }
+    // The plugin's stop: shown while the run offers one; clicked, it waits for the run's end.
+    const stop = p.cancel;
+    if (stop) {
+      cancel.hidden = false;
+      if (!cancel.dataset.cancelling) cancel.disabled = false;
+      cancel.onclick = () => {
+        cancel.disabled = true;
+        cancel.dataset.cancelling = "true";
+        cancel.textContent = "Cancelling…";
+        stop();
+      };
+    } else {
+      cancel.hidden = true;
     }
     progress.hidden = false;
     const bar = /** @type {HTMLElement} */ (progress.querySelector(".progress-bar"));
@@ -115,7 +135,7 @@ export async function startApp(options = {}) {
     bar.setAttribute("aria-valuenow", String(pct));
     bar.setAttribute("aria-valuetext", `${p.label}: ${p.done} of ${p.total}`);
     /** @type {HTMLElement} */ (bar.firstElementChild).style.width = `${pct}%`;
-    label.textContent = `${p.label} — ${p.done} / ${p.total}`;
+    label.textContent = p.total > 0 ? `${p.label} — ${p.done} / ${p.total}` : p.label;
   });
 
   // Re-render when contacts change behind our back (a plugin's scheduled sync, another tab's

@@ -388,7 +388,7 @@ export async function openDemoHost(options = {}) {
       emit("democrm:notify", { message: String(message), level });
     },
     progress(p) {
-      emit("democrm:progress", p ? { done: Number(p.done), total: Number(p.total), label: String(p.label) } : null);
+      emit("democrm:progress", p ? { done: Number(p.done), total: Number(p.total), label: String(p.label), cancel: typeof p.cancel === "function" ? p.cancel : undefined } : null);
     },
   };
 

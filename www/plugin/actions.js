@@ -1,8 +1,9 @@
 // @ts-check
 // The two contact actions: "Sync Contact(s)" on the list's selection and "Sync with Google
 // Contacts" on one contact page. Both sync the chosen contacts both ways with every enabled
-// Google account, show progress through the host while they run, and end with one plain-words
-// notification per account. Errors never escape as exceptions: they become a notification that
+// Google account, show progress through the host while they run (with a Cancel, and what they
+// wait for when Google fails), and end with one plain-words notification per account: a run
+// that did nothing because of an error says it failed, first, and what to do. Errors never escape as exceptions: they become a notification that
 // says what to do.
 
 import { errorMessage, errorLevel, noAccountMessage, reportSummary, reportLevel } from "./messages.js";
@@ -41,7 +42,8 @@ async function runSync(api, host, count, call) {
     host.ui.notify(noAccountMessage(accounts), "warning");
     return null;
   }
-  host.ui.progress({ done: 0, total: count, label: LABEL });
+  // Cancel stops every run this action started; the plugin's own progress offers it too.
+  host.ui.progress({ done: 0, total: count, label: LABEL, cancel: () => void api.cancel() });
   let reports;
   try {
     reports = await call();

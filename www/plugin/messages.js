@@ -7,6 +7,7 @@
  * @typedef {import("../types").RunReport} RunReport
  * @typedef {import("../types").AccountInfo} AccountInfo
  * @typedef {import("../types").HeldDeletions} HeldDeletions
+ * @typedef {import("../types").Retrying} Retrying
  * @typedef {"info" | "success" | "warning" | "error"} Level
  */
 
@@ -142,7 +143,6 @@ export function heldCount(held) {
 export function reportSummary(report, { count, email, inPanel = false } = {}) {
   const where = inPanel ? "below" : `in ${SETTINGS}`;
   const who = email || report.accountId;
-  const what = count === undefined ? "Synced" : `Synced ${plural(count, "contact")}`;
   const parts = [`${report.created.google} created in Google`];
   if (report.created.crm) parts.push(`${report.created.crm} created in the CRM`);
   parts.push(`${sum(report.updated)} updated`);
@@ -150,19 +150,44 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
   if (report.deleted.crm) parts.push(`${report.deleted.crm} deleted in the CRM`);
   parts.push(`${report.linked} linked`);
   if (report.unlinked) parts.push(`${report.unlinked} unlinked`);
-  parts.push(plural(report.conflicts.length, "conflict"));
-  let text = `${what} with ${who}: ${parts.join(", ")}.`;
+  const changed = sum(report.created) + sum(report.updated) + sum(report.deleted) + report.linked + (report.unlinked || 0) > 0;
+  const errors = report.errors || [];
+  const first = errors[0];
+  const firstError = () => `${errorMessage(first, { inPanel })}${first.contact ? ` (contact: ${first.contact})` : ""}`;
+  const running = count === undefined ? "The sync" : `Syncing ${plural(count, "contact")}`;
+  let text;
+  if (report.cancelled) {
+    text = `${running} with ${who} was cancelled${changed ? `; done before it stopped: ${parts.join(", ")}` : " before it changed anything"}. The next sync does the rest.`;
+  } else if (!report.ok && first && !changed) {
+    // Nothing was done: the failure and what to do come first, and alone.
+    return `${running} with ${who} failed: ${firstError()}`;
+  } else {
+    parts.push(plural(report.conflicts.length, "conflict"));
+    const what = count === undefined ? "Synced" : `Synced ${plural(count, "contact")}`;
+    text = `${what} with ${who}: ${parts.join(", ")}.`;
+  }
   const held = heldCount(report.held);
   if (held) text += ` ${plural(held, "deletion")} ${held === 1 ? "waits" : "wait"} for your confirmation ${where}.`;
   if (report.ambiguous && report.ambiguous.length) {
     text += ` ${plural(report.ambiguous.length, "contact")} could not be matched with certainty and ${report.ambiguous.length === 1 ? "was" : "were"} left alone; see "Preview changes"${inPanel ? "" : ` in ${SETTINGS}`}.`;
   }
-  if (report.errors && report.errors.length) {
-    const first = report.errors[0];
-    text += ` ${plural(report.errors.length, "error")}: ${errorMessage(first, { inPanel })}`;
-    if (first.contact) text += ` (contact: ${first.contact})`;
-  }
+  if (first) text += ` ${plural(errors.length, "error")}: ${firstError()}`;
   return text;
+}
+
+/**
+ * What a run waiting to try again says: "Google is unavailable — retrying in 8 s, attempt 2
+ * of 4." `now`: the time to count the wait from (ms since the epoch).
+ * @param {Retrying} r
+ * @param {number} [now]
+ */
+export function retryMessage(r, now = Date.now()) {
+  const what = r.code === "QUOTA" ? "Google's request limit is reached"
+    : r.code === "NETWORK" ? "Google cannot be reached"
+    : r.code === "HOST_ERROR" ? "The CRM did not answer"
+    : "Google is unavailable";
+  const seconds = Math.max(0, Math.ceil((r.at - now) / 1000));
+  return `${what} \u2014 retrying in ${seconds} s, attempt ${r.attempt} of ${r.maxAttempts}.`;
 }
 
 /**
@@ -171,6 +196,7 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
  * @returns {Level}
  */
 export function reportLevel(report) {
+  if (report.cancelled) return "warning";
   if (report.errors && report.errors.length) return report.ok ? "warning" : "error";
   if (heldCount(report.held) || (report.ambiguous && report.ambiguous.length)) return "warning";
   return "success";

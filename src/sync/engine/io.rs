@@ -22,14 +22,31 @@ pub enum Action {
     SaveJournal(Option<String>),
     /// Wait until then and poll again.
     Sleep { until: Millis },
-    /// Show progress and poll again.
+    /// Show progress and poll again. While the run waits to try again after a failure, the
+    /// phase is `retrying` and `retrying` says what failed and when the next attempt is.
     Progress {
         done: usize,
         total: usize,
         phase: &'static str,
+        retrying: Option<Retrying>,
     },
     /// The run is over: call [`Engine::finish`].
     Done,
+}
+
+/// A request failed and will be tried again: what failed, and when the next attempt is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Retrying {
+    /// The next attempt's number, from 2.
+    pub attempt: u32,
+    /// The most attempts the run makes before it gives up.
+    pub max_attempts: u32,
+    /// How long until the next attempt.
+    pub wait_ms: u64,
+    /// When it is made.
+    pub at: Millis,
+    pub code: ErrorCode,
+    pub message: String,
 }
 
 /// A call of the host contract's `contacts` API.

@@ -52,8 +52,9 @@ mod report;
 mod retry;
 mod schedule;
 
-pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact};
+pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Retrying};
 pub use report::{method_name, Counts, PerSide, RunError, RunReport};
+pub use retry::Patience;
 pub use schedule::lists_google_in_full;
 
 /// What started a run.
@@ -66,6 +67,13 @@ pub enum Trigger {
     RecordAction,
     Push,
     Pull,
+}
+
+impl Trigger {
+    /// Whether someone is waiting on the run's answer: those runs give up sooner.
+    pub fn is_interactive(self) -> bool {
+        !matches!(self, Trigger::Schedule)
+    }
 }
 
 /// How one run is to be made.
@@ -87,6 +95,8 @@ pub struct RunConfig {
     pub crm_change_feed: bool,
     /// What the host can hold (the host contract's `capabilities`).
     pub capabilities: Capabilities,
+    /// How long it keeps trying while Google fails: [`Patience::of`] the trigger.
+    pub patience: Patience,
 }
 
 json_struct! {
@@ -202,6 +212,15 @@ pub struct Engine {
     steps: VecDeque<Step>,
     in_flight: Option<Step>,
     attempts: u32,
+    /// What the current run of failed attempts has waited (quota refusals aside).
+    waited_ms: u64,
+    /// The retry just scheduled, for the shell to show before it sleeps.
+    retrying: Option<Retrying>,
+    /// The last progress shown: a retry notice repeats its counts, and a success after a
+    /// retry shows it again in place of the notice.
+    last_progress: (usize, usize, &'static str),
+    /// Asked to stop: the run ends at the next step boundary.
+    cancel_requested: bool,
     sleep_until: Option<Millis>,
     rng: XorShift,
     started_at: Millis,
@@ -277,6 +296,7 @@ impl Engine {
             errors: Vec::new(),
             requests: Counts::default(),
             throttled: 0,
+            cancelled: false,
         };
         let mut e = Engine {
             rng: XorShift::new(config.seed),
@@ -288,6 +308,10 @@ impl Engine {
             steps: VecDeque::new(),
             in_flight: None,
             attempts: 0,
+            waited_ms: 0,
+            retrying: None,
+            last_progress: (0, 0, "starting"),
+            cancel_requested: false,
             sleep_until: None,
             started_at: now,
             done: false,
@@ -397,6 +421,18 @@ impl Engine {
         if self.done {
             return Action::Done;
         }
+        if self.cancel_requested && !self.report.cancelled {
+            self.stop_cancelled();
+        }
+        if let Some(r) = self.retrying.take() {
+            let (done, total, _) = self.last_progress;
+            return Action::Progress {
+                done,
+                total,
+                phase: "retrying",
+                retrying: Some(r),
+            };
+        }
         if self.in_flight.is_some() {
             // The shell polled before answering: ask again for the same thing.
             let step = self.in_flight.take();
@@ -411,7 +447,13 @@ impl Engine {
             self.sleep_until = None;
         }
         if let Some((done, total, phase)) = self.progress.take() {
-            return Action::Progress { done, total, phase };
+            self.last_progress = (done, total, phase);
+            return Action::Progress {
+                done,
+                total,
+                phase,
+                retrying: None,
+            };
         }
         loop {
             let Some(step) = self.steps.pop_front() else {
@@ -447,6 +489,10 @@ impl Engine {
             } => {
                 if (200..300).contains(&status) {
                     self.prior_attempts = std::mem::take(&mut self.attempts);
+                    if self.prior_attempts > 0 && self.progress.is_none() {
+                        // The retry went through: the notice gives way to the run's progress.
+                        self.progress = Some(self.last_progress);
+                    }
                     self.http_ok(step, &body, now);
                 } else {
                     self.http_error(step, status, retry_after_ms, &body, now);
@@ -491,6 +537,28 @@ impl Engine {
             message,
             contact,
         });
+    }
+
+    /// Asks the run to stop. It stops before its next action (a wait for a retry included):
+    /// what it sent is committed as when a run ends early, and the report says `cancelled`.
+    /// Answer the action outstanding, if any, first, so what it did is recorded.
+    pub fn cancel(&mut self) {
+        self.cancel_requested = true;
+    }
+
+    fn stop_cancelled(&mut self) {
+        self.report.cancelled = true;
+        self.sleep_until = None;
+        self.retrying = None;
+        self.progress = None;
+        // A step polled but not answered was never sent: dropped like the ones to come.
+        self.in_flight = None;
+        let executing = self.plan.is_some() && !self.config.preview_only;
+        self.steps.clear();
+        if executing {
+            self.steps.push_back(Step::Commit);
+            self.steps.push_back(Step::ClearJournal);
+        }
     }
 
     /// Ends the run early: what was done is committed, the rest is failed.

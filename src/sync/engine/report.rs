@@ -54,6 +54,9 @@ pub struct RunReport {
     pub requests: Counts,
     /// Of those, answered 429.
     pub throttled: usize,
+    #[serde(default)]
+    /// Stopped on request before the end: what it did is kept, the rest is for the next run.
+    pub cancelled: bool,
 }
 
 /// Counts by name, in name order.

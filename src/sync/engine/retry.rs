@@ -2,7 +2,8 @@
 //! API asks for, and the failures that end the run or only its own contacts.
 
 use super::{
-    Engine, Step, MAX_ATTEMPTS, MAX_ETAG_ROUNDS, MAX_QUOTA_ATTEMPTS, MAX_RESTARTS, MAX_WAIT_MS,
+    Engine, Retrying, Step, Trigger, MAX_ATTEMPTS, MAX_ETAG_ROUNDS, MAX_QUOTA_ATTEMPTS,
+    MAX_RESTARTS, MAX_WAIT_MS,
 };
 use crate::people::error::ApiError;
 use crate::people::request::MAX_BATCH_GET;
@@ -10,6 +11,46 @@ use crate::people::time::format_rfc3339;
 use crate::sync::error::ErrorCode;
 use crate::sync::model::Millis;
 use crate::sync::plan::GoogleListing;
+
+/// How long a run keeps trying while Google fails. Someone waiting on a run (a button, an
+/// action) hears of an outage within seconds; a scheduled run, which nobody watches, tries
+/// longer. Quota refusals are counted apart: a per-minute quota refills within the minute, so
+/// even an interactive run waits for that.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Patience {
+    /// Attempts of one request failing other than by quota (5xx, network, unreadable answers).
+    pub attempts: u32,
+    /// Attempts of one request refused for quota (429).
+    pub quota_attempts: u32,
+    /// The most a run waits, summed over consecutive failures other than by quota, before it
+    /// gives up.
+    pub wait_budget_ms: u64,
+}
+
+impl Patience {
+    /// A scheduled run's: six attempts (waits of about 2, 4, 8, 16 and 30 s).
+    pub const SCHEDULED: Patience = Patience {
+        attempts: MAX_ATTEMPTS,
+        quota_attempts: MAX_QUOTA_ATTEMPTS,
+        wait_budget_ms: u64::MAX,
+    };
+    /// An interactive run's: four attempts (waits of about 2, 4 and 8 s, at most 16.8 s with
+    /// jitter), and no wait (a `Retry-After`) that would take the outage past 18 s: the user
+    /// hears within 20 s.
+    pub const INTERACTIVE: Patience = Patience {
+        attempts: 4,
+        quota_attempts: 14,
+        wait_budget_ms: 18_000,
+    };
+
+    pub fn of(trigger: Trigger) -> Patience {
+        if trigger.is_interactive() {
+            Patience::INTERACTIVE
+        } else {
+            Patience::SCHEDULED
+        }
+    }
+}
 
 impl Engine {
     /// A success status whose body is not the answer expected (a proxy's or a captive portal's
@@ -184,18 +225,44 @@ impl Engine {
             }
             step => step,
         };
+        if self.attempts == 0 {
+            self.waited_ms = 0;
+        }
         self.attempts += 1;
+        let patience = self.config.patience;
         let limit = if quota {
-            MAX_QUOTA_ATTEMPTS
+            patience.quota_attempts
         } else {
-            MAX_ATTEMPTS
+            patience.attempts
         };
         if self.attempts >= limit {
+            let message = format!("{message}; gave up after {} attempts", self.attempts);
             self.attempts = 0;
-            return self.write_failed(step, code, message);
+            return self.write_failed(step, code, &message);
         }
         let wait = wait.unwrap_or_else(|| self.backoff(quota));
-        self.sleep_until = Some(now + wait as Millis);
+        if !quota {
+            if self.waited_ms.saturating_add(wait) > patience.wait_budget_ms {
+                let message = format!(
+                    "{message}; gave up after {} attempts rather than wait {} s more",
+                    self.attempts,
+                    wait.div_ceil(1000)
+                );
+                self.attempts = 0;
+                return self.write_failed(step, code, &message);
+            }
+            self.waited_ms += wait;
+        }
+        let at = now.saturating_add(wait.min(i64::MAX as u64) as Millis);
+        self.sleep_until = Some(at);
+        self.retrying = Some(Retrying {
+            attempt: self.attempts + 1,
+            max_attempts: limit,
+            wait_ms: wait,
+            at,
+            code,
+            message: message.to_string(),
+        });
         self.steps.push_front(step);
     }
 

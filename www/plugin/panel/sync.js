@@ -4,7 +4,7 @@
 // (drawn by preview.js) once asked for.
 
 import { h, append, clear, uid } from "../dom.js";
-import { reportSummary, reportLevel, heldCount, plural, sideLabel } from "../messages.js";
+import { reportSummary, reportLevel, heldCount, plural, sideLabel, retryMessage } from "../messages.js";
 import { downloadText, safeFilePart } from "./dialogs.js";
 import { renderPlan, deletionsList } from "./preview.js";
 import { syncBusy } from "./context.js";
@@ -22,8 +22,32 @@ import { syncBusy } from "./context.js";
 export function installSync(ctx) {
   const progressBar = h("progress", { max: 1, value: 0, "aria-label": "Sync progress" });
   const progressLabel = h("span", { class: "gcs-muted" });
-  const progressWrap = h("div", { class: "gcs-progress", hidden: true }, progressBar, progressLabel);
-  ctx.render.progress = () => renderProgress(ctx, progressWrap, progressBar, progressLabel);
+  // Not a `data-gcs-action` button: it is the one control enabled while a run is under way.
+  const cancelButton = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "gcs-btn gcs-cancel", text: "Cancel", hidden: true, title: "Stop this sync: what it already did is kept, the next sync does the rest" }));
+  const progressWrap = h("div", { class: "gcs-progress", hidden: true }, progressBar, progressLabel, cancelButton);
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let tick;
+  ctx.render.progress = () => {
+    renderProgress(ctx, progressWrap, progressBar, progressLabel);
+    const run = running.get(ctx);
+    cancelButton.hidden = !ctx.state.busy || !run;
+    cancelButton.disabled = !run || run.cancelling;
+    cancelButton.textContent = run && run.cancelling ? "Cancelling…" : "Cancel";
+    cancelButton.onclick = () => {
+      if (!run || run.cancelling) return;
+      run.cancelling = true;
+      ctx.api.cancel(run.accountId);
+      ctx.render.progress();
+    };
+    // A retry's countdown: redrawn each second while the same notice shows.
+    clearTimeout(tick);
+    const p = ctx.state.progress;
+    if (ctx.state.busy && p && p.retrying) {
+      tick = setTimeout(() => {
+        if (ctx.state.progress === p) ctx.render.progress();
+      }, 1000);
+    }
+  };
   ctx.render.sync = () => renderSync(ctx, progressWrap);
 }
 
@@ -38,7 +62,10 @@ function renderProgress(ctx, progressWrap, progressBar, progressLabel) {
   const p = state.progress;
   progressWrap.hidden = !state.busy;
   if (!state.busy) return;
-  if (p && p.total > 0) {
+  if (p && p.retrying) {
+    progressBar.removeAttribute("value"); // indeterminate while it waits
+    progressLabel.textContent = retryMessage(p.retrying);
+  } else if (p && p.total > 0) {
     progressBar.max = p.total;
     progressBar.value = Math.min(p.done, p.total);
     progressLabel.textContent = `${p.phase ? `${p.phase}: ` : ""}${p.done} of ${p.total}`;
@@ -62,20 +89,32 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
   return ctx.guarded(async () => {
     ctx.show(null);
     state.progress = { done: 0, total: 0, phase: `${what} starting` };
+    running.set(ctx, { accountId: a.id, cancelling: false });
     ctx.render.progress();
-    const report = await ctx.api.sync(a.id, scope, {
-      ...opts,
-      onProgress: (p) => {
-        state.progress = p;
-        ctx.render.progress();
-      },
-    });
+    let report;
+    try {
+      report = await ctx.api.sync(a.id, scope, {
+        ...opts,
+        onProgress: (p) => {
+          state.progress = p;
+          ctx.render.progress();
+        },
+      });
+    } finally {
+      running.delete(ctx);
+    }
     state.plan = null;
     ctx.show(reportSummary(report, { email: a.email, inPanel: true }), reportLevel(report) === "success" ? "success" : reportLevel(report));
     await ctx.refreshAfterRun();
     return report;
   });
 }
+
+/**
+ * The panel's run under way (a sync, not a preview), which its Cancel button stops.
+ * @type {WeakMap<PanelContext, { accountId: string, cancelling: boolean }>}
+ */
+const running = new WeakMap();
 
 /** @param {PanelContext} ctx */
 function onPreview(ctx) {
