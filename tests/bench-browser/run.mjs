@@ -5,6 +5,7 @@
 // build`), under a policy like the demo's. Prints each run's figures and a Markdown table.
 
 import { chromium } from "../../tools/node_modules/playwright/index.mjs";
+import { chromiumLaunch } from "../e2e/chromium.mjs";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
@@ -43,20 +44,9 @@ await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
 
 const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  // As the end-to-end tests launch it (tests/e2e/playwright.config.mjs), plus unrounded
-  // `performance.memory` figures.
-  args: [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--enable-precise-memory-info",
-  ],
+  ...chromiumLaunch,
+  // Unrounded `performance.memory` figures.
+  args: [...chromiumLaunch.args, "--enable-precise-memory-info"],
 });
 const mib = (b) => (b === null || b === undefined ? "n/a" : (b / 1048576).toFixed(1) + " MiB");
 try {

@@ -1,5 +1,6 @@
 // End-to-end tests of the demo CRM with the plugin, in Debian's Chromium (never a downloaded
 // browser). `cargo xtask test` starts the emulator and the demo server and passes their URLs.
+import { chromiumLaunch } from "./chromium.mjs";
 import { defineConfig } from "./playwright.mjs";
 
 export default defineConfig({
@@ -16,18 +17,6 @@ export default defineConfig({
     baseURL: process.env.GCS_DEMO_URL,
     browserName: "chromium",
     screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--headless=new",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    },
+    launchOptions: chromiumLaunch,
   },
 });
