@@ -39,12 +39,15 @@ import { loadFailureMessage } from "./plugin/messages.js";
  * @property {string} [authUrl]
  * @property {string} [revokeUrl]
  * @property {string} [redirectUri]
+ * @property {boolean} [worker] false: run the syncs on the page, in slices, not in a worker.
  *
  * @typedef {object} InstallOptions
  * @property {URL} [base] Where www/ is served, when not beside this file.
  * @property {(host: CrmHost, options: GoogleContactsSyncOptions) => Promise<GoogleContactsSync>} [createApi]
  *   Replaces loading the wasm module (development, tests, hosts that wrap the API).
  * @property {boolean} [idleLoad] false: never load the module before first use (default true).
+ * @property {boolean} [worker] false: run the syncs on the page, in slices, not in a worker
+ *   (default true).
  *
  * @typedef {object} Installed
  * @property {Manifest} manifest
@@ -158,13 +161,17 @@ async function compileWasm(wasmUrl, inlineUrl) {
 }
 
 /**
- * Loads the wasm-bindgen glue and starts it with the compiled wasm file.
+ * Loads the wasm-bindgen glue and starts it with the compiled wasm file. Unless `worker` is
+ * false, the glue's `GoogleContactsSync.create` answers an API whose syncs run in a dedicated
+ * worker (plugin/worker-bridge.js), started then; where the worker cannot start, the page runs
+ * them itself.
  * @param {Manifest} manifest
  * @param {URL | null} manifestUrl
  * @param {URL} [base]
+ * @param {{ worker?: boolean }} [how]
  * @returns {Promise<Glue>}
  */
-export async function loadModule(manifest, manifestUrl, base = HERE) {
+export async function loadModule(manifest, manifestUrl, base = HERE, how = {}) {
   const files = (manifest && manifest.files) || {};
   const jsUrl = resolveFile(files.js || FALLBACK_JS, manifestUrl, base);
   const wasmUrl = resolveFile(files.wasm || FALLBACK_WASM, manifestUrl, base);
@@ -188,7 +195,37 @@ export async function loadModule(manifest, manifestUrl, base = HERE) {
   if (typeof glue.GoogleContactsSync !== "function") {
     throw new Error("its program does not export GoogleContactsSync");
   }
-  return glue;
+  if (how.worker === false) return glue;
+  return inWorker(glue, module, jsUrl, new URL("plugin/sync-worker.js", base));
+}
+
+/**
+ * The glue, its `GoogleContactsSync.create` making an API whose syncs run in a worker.
+ * @param {Glue} glue
+ * @param {WebAssembly.Module} module
+ * @param {URL} glueUrl
+ * @param {URL} workerUrl
+ * @returns {Glue}
+ */
+function inWorker(glue, module, glueUrl, workerUrl) {
+  const Base = glue.GoogleContactsSync;
+  /**
+   * @param {CrmHost} host
+   * @param {GoogleContactsSyncOptions} [options]
+   */
+  const create = async (host, options) => {
+    const main = await Base.create(host, options);
+    try {
+      const bridge = await import("./plugin/worker-bridge.js");
+      return await bridge.withWorker(main, host, options || {}, { workerUrl, glueUrl, module });
+    } catch {
+      // No worker here (none in this browser, or it could not start): the page runs the syncs,
+      // in slices that let it answer the user between them.
+      return main;
+    }
+  };
+  const GoogleContactsSync = Object.assign(Object.create(Base), { create });
+  return /** @type {Glue} */ (/** @type {unknown} */ ({ ...glue, GoogleContactsSync }));
 }
 
 /**
@@ -256,7 +293,7 @@ export async function install(registry, host, config = {}, options = {}) {
     } else {
       let glue;
       try {
-        glue = await loadModule(manifest, found.url, base);
+        glue = await loadModule(manifest, found.url, base, { worker: (config || {}).worker !== false && options.worker !== false });
       } catch (e) {
         if (found.missing && e instanceof Error) e.message = `${found.missing.message}, and ${e.message}`;
         throw e;

@@ -19,7 +19,13 @@ export interface CrmHost {
   views(): Promise<{ id: string; name: string }[]>;
   statuses(): Promise<{ value: string; label: string }[]>;
   storage: { get(k: string): Promise<string | null>; set(k: string, v: string): Promise<void>; remove(k: string): Promise<void> };
-  google?: { getToken(scopes: string[], o: { interactive: boolean }): Promise<{ accessToken: string; expiresAt: number; email?: string }> };
+  google?: {
+    /** A token for the account `loginHint` names (when given). */
+    getToken(scopes: string[], o: { interactive: boolean; loginHint?: string }): Promise<{ accessToken: string; expiresAt: number; email?: string }>;
+    /** Told when Google refused the account's token and no renewal helped: a host that keeps
+     *  tokens for the plugin drops it. */
+    forget?(accountId: string): void;
+  };
   fetch?(input: Request): Promise<Response>;
   ui: {
     notify(message: string, level: "info" | "success" | "warning" | "error"): void;
@@ -256,10 +262,12 @@ export interface GoogleGroup {
   memberCount: number;
 }
 
-/** Errors thrown by the API are `Error`s with one of these codes. */
+/** Errors thrown by the API are `Error`s with one of these codes. WORKER_STOPPED comes from the
+ *  loader's API only: the worker that runs the syncs stopped during the call, and the next call
+ *  runs on the page. */
 export type ErrorCode =
   | "INVALID_INPUT" | "INVALID_STATE" | "UNKNOWN_ACCOUNT" | "NOT_CONNECTED" | "AUTH_FAILED"
   | "AUTH_CANCELLED" | "PERMISSION_DENIED" | "QUOTA" | "NETWORK" | "GOOGLE_ERROR" | "HOST_ERROR"
-  | "BUSY" | "DISABLED";
+  | "BUSY" | "DISABLED" | "WORKER_STOPPED";
 
 export interface SyncError extends Error { code: ErrorCode; status?: number; contact?: string }

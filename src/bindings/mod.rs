@@ -341,6 +341,36 @@ impl GoogleContactsSync {
         self.plugin.start_scheduler();
     }
 
+    /// The account's Google access token, renewed without the user when the host can: how the
+    /// loader's worker bridge hands the tokens this instance holds to the instance that runs
+    /// syncs in a worker. Not needed by hosts.
+    ///
+    /// @throws {SyncError} AUTH_FAILED when there is no token and renewing it needs the user.
+    #[wasm_bindgen(
+        js_name = tokenFor,
+        unchecked_return_type = "Promise<{ accessToken: string; expiresAt: number; email: string }>"
+    )]
+    pub fn token_for(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+    ) -> Promise {
+        promise(with_account!(self, account_id, |a, p| {
+            let (access, expires_at) = p.token_for(&a).await?;
+            let o = js::object();
+            js::set(&o, "accessToken", &JsValue::from_str(&access));
+            js::set(&o, "expiresAt", &JsValue::from(expires_at as f64));
+            js::set(&o, "email", &JsValue::from_str(&a.trim().to_lowercase()));
+            Ok(o)
+        }))
+    }
+
+    /// Drops the account's token held in memory (Google refused it in the instance the worker
+    /// bridge runs): the account shows as needing a reconnect. Not needed by hosts.
+    #[wasm_bindgen(js_name = forgetToken)]
+    pub fn forget_token(&self, #[wasm_bindgen(js_name = accountId)] account_id: String) {
+        self.plugin.forget_token(&account_id);
+    }
+
     /// Stops the schedule; a run under way finishes.
     #[wasm_bindgen(js_name = stopScheduler)]
     pub fn stop_scheduler(&self) {

@@ -52,7 +52,7 @@ pub async fn obtain(
 ) -> Result<Granted> {
     let google = js::get(host, "google");
     if js::get(&google, "getToken").is_function() {
-        return from_host(&google, interactive).await;
+        return from_host(&google, interactive, login_hint).await;
     }
     if !interactive {
         return Err(Failure::new(
@@ -70,13 +70,22 @@ pub async fn obtain(
     from_popup(oauth, login_hint).await
 }
 
-async fn from_host(google: &JsValue, interactive: bool) -> Result<Granted> {
+async fn from_host(
+    google: &JsValue,
+    interactive: bool,
+    login_hint: Option<&str>,
+) -> Result<Granted> {
     let scopes: js_sys::Array = [SCOPE, EMAIL_SCOPE]
         .iter()
         .map(|s| JsValue::from_str(s))
         .collect();
     let o = js::object();
     js::set(&o, "interactive", &JsValue::from_bool(interactive));
+    // The account asked for, so a host holding several tokens (the worker's bridge among them)
+    // answers the right one.
+    if let Some(hint) = login_hint {
+        js::set(&o, "loginHint", &JsValue::from_str(hint));
+    }
     // A renewal without the user must not hold a run forever; an interactive one waits for the
     // user as long as they take.
     let t = if interactive {

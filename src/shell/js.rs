@@ -171,6 +171,17 @@ pub async fn sleep(ms: i64) {
     let _ = JsFuture::from(p).await;
 }
 
+/// Whether this is a page's main thread (a `document`), not a worker: only there does a long
+/// task freeze what the user sees.
+pub fn on_main_thread() -> bool {
+    !get(&global(), "document").is_undefined()
+}
+
+/// Gives the browser its turn: input, rendering and timers run before this resolves.
+pub async fn yield_now() {
+    sleep(0).await;
+}
+
 /// A random u64 from `crypto.getRandomValues`, or `Math.random` where there is no crypto.
 pub fn random_u64() -> u64 {
     let buf = js_sys::Uint32Array::new_with_length(2);

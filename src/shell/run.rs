@@ -53,6 +53,10 @@ impl Drop for Running {
 /// The longest a wait for a retry sleeps before it looks for a cancel request.
 const CANCEL_CHECK_MS: i64 = 200;
 
+/// How long the driver loop runs on a page's main thread before it yields to the browser: under
+/// the 50 ms a task may take before the page feels stuck.
+const SLICE_MS: i64 = 30;
+
 /// What the host's progress bar says while a run waits to try again, in one sentence.
 fn retry_label(r: &Retrying) -> String {
     let what = match r.code {
@@ -167,7 +171,16 @@ impl Plugin {
         // The host shows it as a Cancel button beside its progress bar.
         let flag = running.cancel.clone();
         let cancel = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || flag.set(true));
+        // A host that answers at once settles its promises as microtasks, within one task: on
+        // the main thread the loop yields now and then, so the page keeps answering the user.
+        // In a worker nothing waits for it.
+        let slices = js::on_main_thread();
+        let mut slice_start = js::now();
         loop {
+            if slices && js::now() - slice_start > SLICE_MS {
+                js::yield_now().await;
+                slice_start = js::now();
+            }
             if running.cancel.get() && !cancelled {
                 cancelled = true;
                 engine.cancel();
@@ -313,7 +326,7 @@ impl Plugin {
             .iter()
             .find(|e| e.code == ErrorCode::AuthFailed)
         {
-            self.inner.tokens.borrow_mut().remove(&id);
+            self.forget_token(&id);
             return Err(Failure::new(ErrorCode::AuthFailed, e.message.clone()));
         }
         if preview_only && result.plan.is_none() {

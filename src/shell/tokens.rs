@@ -7,6 +7,7 @@ use crate::people::error::ApiError;
 use crate::people::request::HttpRequest;
 use crate::people::wire::ListContactGroupsResponse;
 use crate::sync::ErrorCode;
+use wasm_bindgen::JsValue;
 
 /// A Google error answer as a `Failure` with its status.
 pub(super) fn google_failure(status: u16, body: &str) -> Failure {
@@ -31,6 +32,31 @@ impl Plugin {
         self.renew(id).await
     }
 
+    /// The account's token and when it expires (epoch ms), renewed without the user when the
+    /// host can: what the worker's bridge hands the engine's worker.
+    pub async fn token_for(&self, id: &str) -> Result<(String, i64)> {
+        let id = account_id(id);
+        let access = self.token(&id).await?;
+        let expires_at = self
+            .inner
+            .tokens
+            .borrow()
+            .get(&id)
+            .map_or(0, |t| t.expires_at);
+        Ok((access, expires_at))
+    }
+
+    /// Drops the account's token after Google refused it, and tells the host when it listens
+    /// (`google.forget`): a host that holds tokens for the plugin drops it too.
+    pub fn forget_token(&self, id: &str) {
+        let id = account_id(id);
+        self.inner.tokens.borrow_mut().remove(&id);
+        let google = js::get(self.host(), "google");
+        if js::get(&google, "forget").is_function() {
+            let _ = js::call(&google, "forget", &[&JsValue::from_str(&id)]);
+        }
+    }
+
     async fn renew(&self, id: &str) -> Result<String> {
         let renewed = auth::obtain(self.host(), &self.inner.oauth, false, Some(id)).await;
         match renewed {
@@ -43,7 +69,7 @@ impl Plugin {
                 Ok(access)
             }
             other => {
-                self.inner.tokens.borrow_mut().remove(id);
+                self.forget_token(id);
                 Err(match other {
                     Err(f) => f,
                     Ok(_) => Failure::new(

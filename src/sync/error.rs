@@ -35,11 +35,14 @@ pub enum ErrorCode {
     Busy,
     /// Sync is turned off for the account.
     Disabled,
+    /// The worker running the syncs stopped during the call (thrown by the loader's API, never
+    /// by the engine); the next call runs on the page.
+    WorkerStopped,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the `api.d.ts` union.
-    pub const ALL: [ErrorCode; 13] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::InvalidInput,
         ErrorCode::InvalidState,
         ErrorCode::UnknownAccount,
@@ -53,6 +56,7 @@ impl ErrorCode {
         ErrorCode::HostError,
         ErrorCode::Busy,
         ErrorCode::Disabled,
+        ErrorCode::WorkerStopped,
     ];
 
     /// The code as the host reads it.
@@ -71,6 +75,7 @@ impl ErrorCode {
             ErrorCode::HostError => "HOST_ERROR",
             ErrorCode::Busy => "BUSY",
             ErrorCode::Disabled => "DISABLED",
+            ErrorCode::WorkerStopped => "WORKER_STOPPED",
         }
     }
 

@@ -1,9 +1,11 @@
 // The browser benchmark's page: the plugin's wasm loaded through its JS API (`/pkg/`), the
 // in-memory host of the browser tests (tests/web/host.js) holding the CRM's contacts, and the
-// People API emulator over HTTP. `run.mjs` calls `benchSetup` once, then `benchRun` once per run,
-// and prints what each run measured.
+// People API emulator over HTTP. The runs go to the plugin's worker as the loader starts it
+// (`/plugin/worker-bridge.js`), or stay on the page. `run.mjs` calls `benchSetup` once, then
+// `benchRun` once per run, and prints what each run measured.
 
 import init, { GoogleContactsSync } from "/pkg/gcontacts_sync.js";
+import { withWorker } from "/plugin/worker-bridge.js";
 import { makeHost } from "/bench/web-host.js";
 
 const EPOCH = "2024-02-01T10:00:00.000Z";
@@ -78,26 +80,38 @@ let emulator = null;
 
 const jsHeap = () => (performance.memory ? performance.memory.usedJSHeapSize : null);
 
-/** Loads the wasm, builds the host with `n` contacts and connects the account. */
-window.benchSetup = async (emulatorUrl, email, n) => {
+/** The wasm memory the runs use: the worker's, or the page's. */
+const runMemory = async () => (api.worker ? api.worker.memoryBytes() : wasm.memory.buffer.byteLength);
+
+/**
+ * Loads the wasm, builds the host with `n` contacts, starts the worker (unless `inWorker` is
+ * false) and connects the account.
+ */
+window.benchSetup = async (emulatorUrl, email, n, inWorker) => {
   emulator = emulatorUrl;
-  wasm = await init();
+  const module = await WebAssembly.compileStreaming(fetch("/pkg/gcontacts_sync_bg.wasm"));
+  wasm = await init({ module_or_path: module });
   const host = withChangeFeed(makeHost(emulatorUrl, email, contacts(n)));
-  api = await GoogleContactsSync.create(host, {
-    peopleApiBase: emulatorUrl,
-    oauth: { revokeUrl: emulatorUrl + "/revoke" },
-  });
+  const options = { peopleApiBase: emulatorUrl, oauth: { revokeUrl: emulatorUrl + "/revoke" } };
+  const main = await GoogleContactsSync.create(host, options);
+  api = inWorker
+    ? await withWorker(main, host, options, {
+      workerUrl: new URL("/plugin/sync-worker.js", location.href),
+      glueUrl: new URL("/pkg/gcontacts_sync.js", location.href),
+      module,
+    })
+    : main;
   accountId = (await api.connect()).id;
-  return { wasmBytes: wasm.memory.buffer.byteLength, jsHeap: jsHeap() };
+  return { wasmBytes: await runMemory(), pageWasmBytes: wasm.memory.buffer.byteLength, jsHeap: jsHeap() };
 };
 
 /** One whole-account run, measured. */
 window.benchRun = async () => {
-  const memoryBefore = wasm.memory.buffer.byteLength;
+  const memoryBefore = await runMemory();
   const heapBefore = jsHeap();
   let heapPeak = heapBefore;
   // A sampler: it cannot fire inside a long task, so the JS heap figure is a lower bound of the
-  // peak; the wasm memory never shrinks, so its size after the run is its peak.
+  // peak; a wasm memory never shrinks, so its size after the run is its peak.
   const sampler = setInterval(() => {
     const h = jsHeap();
     if (h !== null && h > heapPeak) heapPeak = h;
@@ -129,7 +143,8 @@ window.benchRun = async () => {
     longTasksMs: during.reduce((s, t) => s + t.duration, 0),
     longTasks: during.length,
     wasmBefore: memoryBefore,
-    wasmPeak: wasm.memory.buffer.byteLength,
+    wasmPeak: await runMemory(),
+    pageWasm: wasm.memory.buffer.byteLength,
     jsHeapBefore: heapBefore,
     jsHeapPeak: heapPeak,
   };

@@ -199,10 +199,17 @@ export function makeHost(base, email, contacts, options = {}) {
     },
     google: {
       async getToken(scopes, o) {
+        host.tokenAsks.push((o && o.loginHint) || null);
         if (!host.token) host.token = (await admin(base, "POST", "tokens", { email })).access_token;
         return { accessToken: host.token, expiresAt: Date.now() + 3599000 };
       },
+      forget(accountId) {
+        host.forgotten.push(accountId);
+      },
     },
+    // The accounts `getToken` was asked for (null: none named), and those `forget` was told of.
+    tokenAsks: [],
+    forgotten: [],
     ui: {
       notify(message, level) {
         host.notes.push(level + ": " + message);

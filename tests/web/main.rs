@@ -355,6 +355,22 @@ async fn a_revoked_token_makes_the_sync_fail_with_auth_failed() {
     // The failed run is in the log.
     let runs = ok(api.runs(JsValue::from_str(&id))).await;
     assert_eq!(get(&runs, "0.ok").as_bool(), Some(false));
+    // The renewal after the 401 asked the host for this account's token, and the host was told
+    // that the token is refused (the worker's bridge drops the page's copy this way).
+    let asks: Vec<String> = Array::from(&get(&host, "tokenAsks"))
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    assert!(asks.contains(&id), "asked for {asks:?}");
+    let forgotten: Vec<String> = Array::from(&get(&host, "forgotten"))
+        .iter()
+        .filter_map(|v| v.as_string())
+        .collect();
+    assert!(forgotten.contains(&id), "forgotten {forgotten:?}");
+    assert_eq!(
+        get(&ok(api.accounts()).await, "0.connected").as_bool(),
+        Some(false)
+    );
 }
 
 #[wasm_bindgen_test]

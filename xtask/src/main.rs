@@ -22,8 +22,9 @@ commands:
            with its size budget, the JS type check (tsc), browser tests, end-to-end tests
   bench    the benchmarks (release builds), printing their figures: planning, and the first
            sync, echo run and no-op run at 25,000 contacts (requests, wall and CPU time, peak
-           heap) [-- FILTER]; [--browser [--contacts N]]: those three runs in Chromium (wall
-           time, long main-thread tasks, wasm memory peak, requests)
+           heap) [-- FILTER]; [--browser [--contacts N] [--on-page]]: those three runs in
+           Chromium, in the plugin's worker or on the page (wall time, long main-thread tasks,
+           wasm memory peak, requests)
   fuzz     the fuzz tests of every JSON reader, optimized, with more cases [--cases N, default
            100000: N mutated real texts, N / 10 arbitrary values, N / 200 whole runs]
   build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size
