@@ -33,15 +33,16 @@ static ALLOC: counting::Counting = counting::Counting;
 mod native {
     use super::counting::{self, mib};
     use super::harness::{person, MemCrm, World, INSTANCE};
+    use gcontacts_sync::store::{self, Stored};
     use gcontacts_sync::sync::engine::{
         Action, Engine, Input, Patience, RunConfig, RunReport, RunResult, Trigger,
     };
     use gcontacts_sync::sync::model::Millis;
     use gcontacts_sync::sync::plan::Scope;
     use gcontacts_sync::sync::settings::Settings;
-    use gcontacts_sync::sync::state::AccountState;
+    use gcontacts_sync::sync::state::{AccountState, Touched};
     use people_emulator::{server, ClockMode, Config, Emulator, QuotaPreset};
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, HashMap};
     use std::io::{Read, Write};
     use std::net::TcpStream;
     use std::time::{Instant, SystemTime, UNIX_EPOCH};
@@ -107,12 +108,17 @@ mod native {
         }
     }
 
-    /// The CRM in memory and the account's saved state: what a host and its storage hold.
+    /// The CRM in memory and the host's storage, with the account's state as the shell keeps it
+    /// between runs.
     struct Host {
         api: String,
         token: String,
         crm: MemCrm,
-        state: AccountState,
+        /// The host's per-user storage: key → text.
+        storage: HashMap<String, String>,
+        /// The state the shell kept after its last save, with what storage holds of it; `None`
+        /// makes the next run read storage, as a fresh tab does.
+        kept: Option<(AccountState, Stored)>,
         journal: Option<String>,
         seed: u64,
         /// Time the last run spent in the engine's `Sleep`s (backoff, pacing), in ms.
@@ -120,10 +126,52 @@ mod native {
     }
 
     impl Host {
+        /// The account's state as the shell loads it (`shell::storage::Kept::load`): the one
+        /// kept when the header and stamp say storage still holds it, else read from storage.
+        fn load(&mut self) -> (AccountState, Stored) {
+            let kept = self.kept.take();
+            let get = |k: &str| self.storage.get(k).map(String::as_str);
+            if let Some((state, stored)) = kept {
+                let header = get(&store::key(ACCOUNT, "state"));
+                if stored.holds(ACCOUNT, header, get(&store::stamp_key(ACCOUNT))) {
+                    return (state, stored);
+                }
+            }
+            let values: Vec<Option<String>> = store::state_keys(ACCOUNT)
+                .iter()
+                .map(|k| get(k).map(str::to_string))
+                .collect();
+            let mut loaded = store::load_state(ACCOUNT, &values).expect("a readable state");
+            loaded
+                .stored
+                .set_stamp(get(&store::stamp_key(ACCOUNT)).map(str::to_string));
+            (loaded.state, loaded.stored)
+        }
+
+        /// Saves as the shell does (`shell::storage::save_state`), then keeps the state.
+        fn save(&mut self, state: AccountState, stored: &Stored, touched: &Touched) {
+            let save = store::save_changes(
+                ACCOUNT,
+                &state,
+                stored,
+                Some(touched),
+                Some(&format!("{:016x}", self.seed)),
+            );
+            for (k, v) in save.stamp.into_iter().chain(save.shards).chain(save.header) {
+                self.storage.insert(k, v);
+            }
+            self.kept = Some((state, save.stored));
+        }
+
+        /// The bytes of text storage holds.
+        fn stored_bytes(&self) -> usize {
+            self.storage.iter().map(|(k, v)| k.len() + v.len()).sum()
+        }
+
         /// One whole run, as the shell drives it; the engine owns the state while it runs.
         fn run(&mut self, profile: &mut Profile) -> RunReport {
             self.seed += 1;
-            let state = std::mem::replace(&mut self.state, AccountState::new());
+            let (state, stored) = profile.time("shell: load state", || self.load());
             let mut e = Engine::new(
                 state,
                 Settings::default(),
@@ -191,8 +239,14 @@ mod native {
                 });
             }
             let result: RunResult = profile.time("engine: finish", || e.finish());
-            self.state = result.state;
-            result.report
+            let RunResult {
+                state,
+                touched,
+                report,
+                ..
+            } = result;
+            profile.time("shell: save state", || self.save(state, &stored, &touched));
+            report
         }
     }
 
@@ -233,6 +287,16 @@ mod native {
 
         fn peak(&self) -> usize {
             self.peak.max(counting::peak())
+        }
+
+        /// The CPU time of the plugin's own work: the engine's steps and the shell's loading
+        /// and saving of the state (not the host's CRM or the HTTP exchanges).
+        fn plugin_cpu_secs(&self) -> f64 {
+            self.phases
+                .iter()
+                .filter(|(label, _)| label.starts_with("engine:") || label.starts_with("shell:"))
+                .map(|(_, p)| p.cpu_secs)
+                .sum()
         }
 
         /// The phases that took the most CPU or held the most heap.
@@ -297,20 +361,23 @@ mod native {
         let after = counting::current();
         // What the saved state holds, measured on a copy of it.
         let state = {
-            let copy = host.state.clone();
+            let copy = host.kept.as_ref().map(|(s, _)| s.clone());
             let size = counting::current() - after;
             drop(copy);
             size
         };
         println!(
-            "{name}: {line}; wall {wall:.2} s, CPU {cpu}; heap before \
-             {:.1} MiB, peak {:.1} MiB (+{:.1} MiB over before), after {:.1} MiB (of which the \
-             account's state {:.1} MiB)",
+            "{name}: {line}; wall {wall:.2} s, CPU {cpu}, of which the plugin's (engine, load \
+             and save) {:.3} s; heap before {:.1} MiB, peak {:.1} MiB (+{:.1} MiB over before), \
+             after {:.1} MiB (of which the account's state kept {:.1} MiB, storage's text {:.1} \
+             MiB)",
+            profile.plugin_cpu_secs(),
             mib(before),
             mib(peak),
             mib(peak.saturating_sub(before)),
             mib(after),
             mib(state),
+            mib(host.stored_bytes()),
         );
         println!("  where it went (by CPU; and any step holding over 8 MiB):");
         profile.print();
@@ -331,7 +398,8 @@ mod native {
             api: server.url(),
             token,
             crm: MemCrm::default(),
-            state: AccountState::new(),
+            storage: HashMap::new(),
+            kept: None,
             journal: None,
             seed: 1,
             slept_ms: 0,
@@ -355,6 +423,10 @@ mod native {
         );
         measured(&mut host, "echo run (reads back our writes)");
         measured(&mut host, "no-op run (target: 1 request, 0 writes)");
+        // As a tab that did not make the last run (or before the state was kept): the state is
+        // read from storage and every shard compared on saving.
+        host.kept = None;
+        measured(&mut host, "no-op run, state read from storage");
         drop(host);
         drop(server);
     }

@@ -18,10 +18,10 @@
 use crate::json::{self, FromJson};
 use crate::json_struct;
 use crate::sync::model::{GoogleContact, Millis};
-use crate::sync::state::{AccountState, Link};
+use crate::sync::state::{AccountState, Link, Touched};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 pub const LINK_SHARDS: u64 = 64;
@@ -180,25 +180,53 @@ pub fn state_keys(account: &str) -> Vec<String> {
     k
 }
 
+/// The key of an account's save stamp: a value no two saves share, written before anything else
+/// of a save, so a tab that kept the state in memory learns from it and the header whether any
+/// other tab wrote the state since, even a save of theirs cut short.
+pub fn stamp_key(account: &str) -> String {
+    key(account, "stamp")
+}
+
 /// Every key an account may use, for "Disconnect".
 pub fn account_keys(account: &str) -> Vec<String> {
     let mut keys = state_keys(account);
-    for part in ["journal", "settings", "runs", "meta", "lease"] {
+    for part in ["stamp", "journal", "settings", "runs", "meta", "lease"] {
         keys.push(key(account, part));
     }
     keys
 }
 
 /// What is in storage of an account's state: each key's value hash and the generation it
-/// carries, and the newest generation seen.
+/// carries, the newest generation seen, and the save stamp.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stored {
     hashes: BTreeMap<String, u64>,
     generations: BTreeMap<String, u64>,
     generation: u64,
+    /// The value of [`stamp_key`] as read or written.
+    stamp: Option<String>,
+    /// Every shard in storage was compared with or written from this build's serialization of
+    /// the state it belongs to, so a shard none of whose entries changed need not be written
+    /// out again to learn that it is unchanged. False after a load: a shard written by another
+    /// build (or an older layout) may read the same and be written differently.
+    verified: bool,
 }
 
 impl Stored {
+    /// Records the stamp storage holds, as read beside the state.
+    pub fn set_stamp(&mut self, stamp: Option<String>) {
+        self.stamp = stamp;
+    }
+
+    /// Whether storage still holds what this describes, from the texts of the header and the
+    /// stamp only: every save writes a new stamp before anything else, and every save that
+    /// completes a new header, so another tab's save (finished or cut short) changes one of
+    /// them, as does a reset or a disconnect (which delete both).
+    pub fn holds(&self, account: &str, header: Option<&str>, stamp: Option<&str>) -> bool {
+        self.hashes.get(&key(account, "state")).copied() == header.map(fnv)
+            && self.stamp.as_deref() == stamp
+    }
+
     fn get(&self, key: &str) -> Option<(u64, u64)> {
         Some((*self.hashes.get(key)?, *self.generations.get(key)?))
     }
@@ -384,18 +412,57 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
     })
 }
 
-/// The writes of one save, to be made in this order: every shard (in any order, or at once),
-/// then, once they all succeeded, the header. `stored` is what storage holds after.
+/// The writes of one save, to be made in this order: the stamp, every shard (in any order, or
+/// at once), then, once they all succeeded, the header. `stored` is what storage holds after.
+/// A save that changes nothing writes nothing, not even the stamp.
 #[derive(Debug)]
 pub struct Save {
+    pub stamp: Option<(String, String)>,
     pub shards: Vec<(String, String)>,
     pub header: Option<(String, String)>,
     pub stored: Stored,
 }
 
 /// What to write so that storage holds `state`, given what it holds: only the shards whose
-/// entries changed, then the header (when it changed).
+/// entries changed, then the header (when it changed). Every shard is serialized to learn
+/// whether it changed; [`save_changes`] looks only at the entries a run touched.
 pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save {
+    save_changes(account, state, stored, None, None)
+}
+
+/// The shard indexes (from 1, as in [`state_keys`]) that may hold an entry of `touched`; `None`
+/// for all of them.
+fn touched_shards(touched: &Touched) -> BTreeSet<usize> {
+    let mut out: BTreeSet<usize> = touched
+        .links
+        .iter()
+        .map(|k| 1 + (fnv(k) % LINK_SHARDS) as usize)
+        .collect();
+    let cache = |i: u64| 1 + LINK_SHARDS as usize + i as usize;
+    if touched.all_google_unlinked {
+        out.extend((0..CACHE_SHARDS).map(cache));
+    } else {
+        out.extend(
+            touched
+                .google_unlinked
+                .iter()
+                .map(|k| cache(fnv(k) % CACHE_SHARDS)),
+        );
+    }
+    out
+}
+
+/// [`save_state`] for a state that differs from the one `stored` describes only in the entries
+/// `touched` names (and the header's fields): when `stored` was verified by an earlier save,
+/// the other shards are taken as unchanged without serializing them. `stamp` is a value no
+/// other save uses (the shell draws it at random): written first when anything is written.
+pub fn save_changes(
+    account: &str,
+    state: &AccountState,
+    stored: &Stored,
+    touched: Option<&Touched>,
+    stamp: Option<&str>,
+) -> Save {
     let keys = state_keys(account);
     let generation = stored.generation + 1;
     let mut next = stored.clone();
@@ -403,8 +470,16 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
     let mut expected = BTreeMap::new();
     let links = split(&state.links, LINK_SHARDS);
     let cache = split(&state.google_unlinked, CACHE_SHARDS);
+    let only = touched.filter(|_| stored.verified).map(touched_shards);
     for (i, k) in keys.iter().enumerate().skip(1) {
         let before = stored.get(k);
+        if only.as_ref().is_some_and(|o| !o.contains(&i)) {
+            // Verified and untouched: storage holds this shard as it would be written.
+            if let Some((_, g)) = before {
+                expected.insert(part(k).to_string(), g);
+            }
+            continue;
+        }
         let (empty, unchanged) = if i as u64 <= LINK_SHARDS {
             let e = &links[i - 1];
             (
@@ -461,7 +536,16 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
         next.insert(&keys[0], h, header_generation);
         Some((keys[0].clone(), text))
     };
+    next.verified = true;
+    let stamp = match stamp {
+        Some(v) if !shards.is_empty() || header.is_some() => {
+            next.stamp = Some(wrap_value(v));
+            Some((stamp_key(account), wrap_value(v)))
+        }
+        _ => None,
+    };
     Save {
+        stamp,
         shards,
         header,
         stored: next,

@@ -161,6 +161,7 @@ impl Plugin {
         let id = account_id(&email);
         let lock = lock::acquire(self.host(), &id).await?;
         let (revoked, message) = self.revoke(&id, &email).await;
+        self.inner.kept.forget(&id);
         storage::remove_all(self.host(), &store::account_keys(&id)).await?;
         match self.emails().await {
             Ok(emails) => {

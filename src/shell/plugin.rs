@@ -69,6 +69,8 @@ pub(super) struct Inner {
     pub scheduler_on: Cell<bool>,
     /// The runs under way in this tab, by account id, each with its cancel request.
     pub running: RefCell<HashMap<String, Rc<Cell<bool>>>>,
+    /// Each account's state as this tab last loaded or saved it.
+    pub kept: super::storage::Kept,
 }
 
 /// One plugin instance over one host.
@@ -141,6 +143,7 @@ impl Plugin {
                 scheduler: Cell::new(0),
                 scheduler_on: Cell::new(false),
                 running: RefCell::default(),
+                kept: Default::default(),
             }),
         })
     }

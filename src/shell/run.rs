@@ -132,7 +132,7 @@ impl Plugin {
         // (`engine::lists_google_in_full`).
         let Loaded {
             state, mut stored, ..
-        } = storage::load_state(self.host(), &id).await?;
+        } = self.inner.kept.load(self.host(), &id).await?;
         let journal_key = key(&id, "journal");
         let journal = if preview_only {
             None
@@ -272,11 +272,25 @@ impl Plugin {
         }
         let mut result = engine.finish();
         if !preview_only {
+            let meta_links = result.state.links.len();
             let mut failures = Vec::new();
             if let Some(f) = journal_failed {
                 failures.push(format!("the run journal could not be saved: {}", f.message));
             }
-            match storage::save_state(self.host(), &id, &result.state, &mut stored).await {
+            let saved = storage::save_state(
+                self.host(),
+                &id,
+                &result.state,
+                &mut stored,
+                Some(&result.touched),
+            )
+            .await;
+            if saved.is_ok() {
+                // Storage holds it now: the next run starts from it.
+                let state = std::mem::take(&mut result.state);
+                self.inner.kept.keep(&id, state, stored.clone());
+            }
+            match saved {
                 Ok(()) if clear_journal => {
                     if let Err(f) = storage::remove(self.host(), &journal_key).await {
                         // The next run finds the journal and lists Google in full: slower, safe.
@@ -305,7 +319,7 @@ impl Plugin {
                 storage::append_run(self.host(), &id, &ReportDto::from(&result.report)).await;
             let meta = Meta {
                 last_run_at: Some(js::now()),
-                links: result.state.links.len(),
+                links: meta_links,
             };
             let meta_saved = storage::set_json(self.host(), &key(&id, "meta"), &meta).await;
             if let Err(f) = logged.and(meta_saved) {
@@ -414,7 +428,9 @@ impl Plugin {
         let lock = lock::acquire(self.host(), &id).await?;
         // Deleted unread, so a state in any condition can be reset. The target group is found
         // again by its name.
+        self.inner.kept.forget(&id);
         let mut keys = store::state_keys(&id);
+        keys.push(store::stamp_key(&id));
         keys.push(key(&id, "journal"));
         // Values beside the state that cannot be read go too: they would block the account
         // with no other way out. Readable ones are kept.

@@ -9,9 +9,11 @@ use super::{js, Failure, Result};
 use crate::dto::ReportDto;
 use crate::json::FromJson;
 use crate::store::{self, Loaded, Stored, Unreadable};
-use crate::sync::state::AccountState;
+use crate::sync::state::{AccountState, Touched};
 use crate::sync::ErrorCode;
 use js_sys::{Array, Promise};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 
 pub use crate::store::{key, ACCOUNTS_KEY};
@@ -119,28 +121,82 @@ pub async fn set_json<T: serde::Serialize + ?Sized>(
     set(host, key, &store::wrap_value(value)).await
 }
 
-/// Loads an account's state and what is stored of it; a key that cannot be read is
-/// INVALID_STATE naming it.
+/// Loads an account's state and what is stored of it (its stamp included); a key that cannot
+/// be read is INVALID_STATE naming it.
 pub async fn load_state(host: &JsValue, account: &str) -> Result<Loaded> {
-    let keys = store::state_keys(account);
+    let mut keys = store::state_keys(account);
+    keys.push(store::stamp_key(account));
     let args: Vec<Vec<JsValue>> = keys.iter().map(|k| vec![JsValue::from_str(k)]).collect();
     let values = all(host, "get", &args).await?;
     let mut texts = Vec::with_capacity(keys.len());
     for (k, v) in keys.iter().zip(values) {
         texts.push(text_of(k, v)?);
     }
-    store::load_state(account, &texts).map_err(unreadable)
+    let stamp = texts.pop().flatten();
+    let mut loaded = store::load_state(account, &texts).map_err(unreadable)?;
+    loaded.stored.set_stamp(stamp);
+    Ok(loaded)
 }
 
-/// Saves `state`: the changed shards at once, then, once every one has landed, the header.
+/// Account states kept in memory between runs, by account id, each with what storage held of
+/// it when this tab last loaded or saved it. A run takes its account's state out and puts back
+/// the state it saved; whatever goes wrong in between (a failed save, a lost lock, a preview)
+/// leaves nothing kept, so the next run reads storage.
+#[derive(Default)]
+pub struct Kept(RefCell<HashMap<String, (AccountState, Stored)>>);
+
+impl Kept {
+    /// The account's state: the one kept when storage still holds it (its header and stamp
+    /// unchanged: two small reads), else read from storage. Call under the account's lock.
+    pub async fn load(&self, host: &JsValue, account: &str) -> Result<Loaded> {
+        let kept = self.0.borrow_mut().remove(account);
+        if let Some((state, stored)) = kept {
+            let keys = [key(account, "state"), store::stamp_key(account)];
+            let args: Vec<Vec<JsValue>> = keys.iter().map(|k| vec![JsValue::from_str(k)]).collect();
+            let values = all(host, "get", &args).await?;
+            let mut texts = Vec::with_capacity(2);
+            for (k, v) in keys.iter().zip(values) {
+                texts.push(text_of(k, v)?);
+            }
+            if stored.holds(account, texts[0].as_deref(), texts[1].as_deref()) {
+                return Ok(Loaded {
+                    state,
+                    stored,
+                    torn: false,
+                });
+            }
+        }
+        load_state(host, account).await
+    }
+
+    /// Keeps a state that storage holds as `stored` says (just loaded or saved).
+    pub fn keep(&self, account: &str, state: AccountState, stored: Stored) {
+        self.0
+            .borrow_mut()
+            .insert(account.to_string(), (state, stored));
+    }
+
+    /// Forgets the account's state: it was reset or disconnected.
+    pub fn forget(&self, account: &str) {
+        self.0.borrow_mut().remove(account);
+    }
+}
+
+/// Saves `state`: the stamp, then the changed shards at once, then, once every one has landed,
+/// the header. `touched` names the entries the run changed (`None`: compare them all).
 /// `stored` follows only what landed.
 pub async fn save_state(
     host: &JsValue,
     account: &str,
     state: &AccountState,
     stored: &mut Stored,
+    touched: Option<&Touched>,
 ) -> Result<()> {
-    let save = store::save_state(account, state, stored);
+    let stamp = format!("{:016x}", js::random_u64());
+    let save = store::save_changes(account, state, stored, touched, Some(&stamp));
+    if let Some((k, v)) = &save.stamp {
+        set(host, k, v).await?;
+    }
     if !save.shards.is_empty() {
         let writes: Vec<Vec<JsValue>> = save
             .shards

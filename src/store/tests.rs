@@ -1,5 +1,6 @@
 use super::*;
-use crate::sync::model::{Contact, Name};
+use crate::sync::model::{Contact, GoogleContact, Name};
+use crate::sync::state::Touched;
 use std::collections::HashMap;
 
 const ACCOUNT: &str = "ann@example.com";
@@ -51,6 +52,10 @@ impl Disk {
 
     /// Makes the save's writes in order; `fails` names the writes (by index) that do not land.
     fn apply(&mut self, save: &Save, fails: &dyn Fn(usize) -> bool) -> bool {
+        // The stamp goes first (and is not counted among the writes that fail).
+        if let Some((k, v)) = &save.stamp {
+            self.0.insert(k.clone(), v.clone());
+        }
         let mut all = true;
         for (i, (k, v)) in save.shards.iter().enumerate() {
             if fails(i) {
@@ -105,6 +110,182 @@ fn a_second_save_writes_only_the_shards_that_changed_then_the_header() {
 /// landing) and every point where the tab dies (nothing after it landing), the state read back
 /// is either the new one, trusted, or untrusted: no sync token or CRM cursor that would let the
 /// next run skip a contact whose link did not land; or, when nothing landed, the old one.
+/// What the shell checks before it starts a run from the state it kept: the header and stamp.
+fn holds(disk: &Disk, stored: &Stored) -> bool {
+    stored.holds(
+        ACCOUNT,
+        disk.0.get(&key(ACCOUNT, "state")).map(String::as_str),
+        disk.0.get(&stamp_key(ACCOUNT)).map(String::as_str),
+    )
+}
+
+/// Loads as the shell does: the state keys and the stamp.
+fn load_with_stamp(disk: &Disk) -> Loaded {
+    let mut loaded = disk.load();
+    loaded
+        .stored
+        .set_stamp(disk.0.get(&stamp_key(ACCOUNT)).cloned());
+    loaded
+}
+
+#[test]
+fn a_state_kept_in_memory_is_trusted_only_while_no_other_tab_saved_or_reset_it() {
+    let s = state(&["1", "2", "3"], "t1");
+    let mut disk = Disk::default();
+    let first = save_changes(ACCOUNT, &s, &Stored::default(), None, Some("a"));
+    assert!(disk.apply(&first, &|_| false));
+    // This tab keeps `s` and `first.stored`; nothing else wrote: trusted.
+    let kept = first.stored;
+    assert!(holds(&disk, &kept));
+    // Another tab runs and saves: the kept state is stale, even when the other tab's save
+    // changed a single link and no sync token.
+    let other = load_with_stamp(&disk);
+    assert!(holds(&disk, &other.stored), "a fresh load holds too");
+    let mut t = other.state.clone();
+    t.links.insert("2".into(), link("2", "Edited"));
+    let mut touched = Touched::default();
+    touched.links.insert("2".into());
+    let save = save_changes(ACCOUNT, &t, &other.stored, Some(&touched), Some("b"));
+    let mut d = disk.clone();
+    assert!(d.apply(&save, &|_| false));
+    assert!(!holds(&d, &kept), "another tab's save is noticed");
+    // The other tab's save cut short after its first shard: the header is the old one, but
+    // the stamp says a save began.
+    let mut d = disk.clone();
+    d.apply(&save, &|i| i >= 1);
+    assert_eq!(
+        d.0.get(&key(ACCOUNT, "state")),
+        disk.0.get(&key(ACCOUNT, "state"))
+    );
+    assert!(!holds(&d, &kept), "a torn save by another tab is noticed");
+    // A reset deletes the state's keys and the stamp.
+    let mut d = disk.clone();
+    for k in state_keys(ACCOUNT).iter().chain([&stamp_key(ACCOUNT)]) {
+        d.0.remove(k);
+    }
+    assert!(!holds(&d, &kept), "a reset is noticed");
+    // The tab's own save that changed nothing writes nothing, and what it kept still holds.
+    let same = save_changes(ACCOUNT, &s, &kept, Some(&Touched::default()), Some("c"));
+    assert!(same.stamp.is_none() && same.shards.is_empty() && same.header.is_none());
+    assert!(holds(&disk, &same.stored));
+}
+
+/// The class of bug: a save that looks only at the entries a run touched must write what
+/// comparing every shard writes, whatever changed (links, the cache, the header's fields).
+#[test]
+fn a_save_of_the_touched_entries_writes_what_a_full_comparison_writes() {
+    let ids: Vec<String> = (0..300).map(|i| i.to_string()).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut s = state(&refs, "t1");
+    for i in 0..40 {
+        let rn = format!("people/u{i}");
+        s.google_unlinked.insert(
+            rn.clone(),
+            GoogleContact {
+                resource_name: rn,
+                etag: "e".into(),
+                updated_at: 1,
+                tag: None,
+                extra_tags: Vec::new(),
+                groups: Vec::new(),
+                contact: Contact::default(),
+            },
+        );
+    }
+    let mut disk = Disk::default();
+    let first = save_changes(ACCOUNT, &s, &Stored::default(), None, Some("0"));
+    assert!(disk.apply(&first, &|_| false));
+    let mut stored = first.stored;
+    let mut rng = crate::sync::xorshift::XorShift::new(7);
+    for round in 0..200 {
+        let mut t = s.clone();
+        let mut touched = Touched::default();
+        for _ in 0..rng.below(6) {
+            let id = (rng.below(400)).to_string();
+            touched.links.insert(id.clone());
+            match rng.below(3) {
+                0 => {
+                    t.links.remove(&id);
+                }
+                1 => {
+                    t.links.insert(id.clone(), link(&id, "Changed"));
+                }
+                // Written again with the same values: no change to write.
+                _ => {
+                    if let Some(l) = s.links.get(&id) {
+                        t.links.insert(id.clone(), l.clone());
+                    }
+                }
+            }
+        }
+        match rng.below(4) {
+            0 => {
+                let rn = format!("people/u{}", rng.below(60));
+                touched.google_unlinked.insert(rn.clone());
+                t.google_unlinked.remove(&rn);
+            }
+            1 => {
+                touched.all_google_unlinked = true;
+                t.google_unlinked.clear();
+            }
+            2 => t.sync_token = Some(format!("t{round}")),
+            _ => {}
+        }
+        let full = save_state(ACCOUNT, &t, &stored);
+        let quick = save_changes(
+            ACCOUNT,
+            &t,
+            &stored,
+            Some(&touched),
+            Some(&round.to_string()),
+        );
+        assert_eq!(quick.shards, full.shards, "round {round}");
+        assert_eq!(quick.header, full.header, "round {round}");
+        assert!(disk.apply(&quick, &|_| false));
+        let back = load_with_stamp(&disk);
+        assert!(!back.torn, "round {round}");
+        assert_eq!(back.state, t, "round {round}");
+        assert!(holds(&disk, &quick.stored), "round {round}");
+        stored = quick.stored;
+        s = t;
+    }
+}
+
+/// A state just read may hold shards another build or layout wrote: the first save after a
+/// load compares every shard, even those no entry of which the run touched, so none is left
+/// in a form the header does not vouch for.
+#[test]
+fn the_first_save_after_a_load_compares_every_shard_whatever_the_run_touched() {
+    let mut d = Disk::default();
+    d.0.insert(
+        key(ACCOUNT, "state"),
+        r#"{"version":2,"links":{},"syncToken":"tok","fullSyncAt":7,"crmCursor":null,"googleUnlinked":{},"targetGroup":"contactGroups/g"}"#.into(),
+    );
+    let l = link("1", "Ann");
+    let shard = fnv("1") % LINK_SHARDS;
+    d.0.insert(
+        key(ACCOUNT, &format!("links/{shard}")),
+        format!("{{\"1\":{}}}", serde_json::to_string(&l).unwrap()),
+    );
+    let back = load_with_stamp(&d);
+    let save = save_changes(
+        ACCOUNT,
+        &back.state,
+        &back.stored,
+        Some(&Touched::default()),
+        Some("s"),
+    );
+    assert_eq!(
+        save.shards.len(),
+        1,
+        "the layout-2 shard is rewritten: {save:?}"
+    );
+    assert!(d.apply(&save, &|_| false));
+    let again = load_with_stamp(&d);
+    assert!(!again.torn);
+    assert_eq!(again.state, back.state);
+}
+
 #[test]
 fn a_save_cut_short_anywhere_is_never_trusted_with_missing_links() {
     let before = state(&["1", "2", "3", "4", "5", "6"], "old");
@@ -280,9 +461,9 @@ fn the_run_log_is_json_read_from_either_layout_and_keeps_the_last_fifty() {
 #[test]
 fn every_key_of_an_account_is_named_for_disconnect() {
     let keys = account_keys(ACCOUNT);
-    assert_eq!(keys.len(), 1 + 64 + 16 + 5);
+    assert_eq!(keys.len(), 1 + 64 + 16 + 6);
     for part in [
-        "state", "links/63", "cache/0", "journal", "settings", "runs", "meta", "lease",
+        "state", "links/63", "cache/0", "stamp", "journal", "settings", "runs", "meta", "lease",
     ] {
         assert!(keys.contains(&key(ACCOUNT, part)), "{part}");
     }

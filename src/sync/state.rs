@@ -9,7 +9,7 @@
 
 use super::model::{Contact, GoogleContact, Millis};
 use crate::{json, json_struct};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 /// The layout [`AccountState::to_json`] writes.
@@ -65,6 +65,31 @@ impl Default for AccountState {
             target_group: None,
             kept_in_crm: BTreeMap::new(),
         }
+    }
+}
+
+/// The entries of a state's maps that a run inserted, replaced or removed: all a save needs to
+/// look at besides the header, so a run that changed nothing serializes nothing of its maps.
+/// Kept by whoever changes the maps ([`crate::sync::plan::Plan::commit`] and the engine).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Keys of [`AccountState::links`].
+    pub links: BTreeSet<String>,
+    /// Keys of [`AccountState::google_unlinked`].
+    pub google_unlinked: BTreeSet<String>,
+    /// The whole cache of unlinked contacts may have changed (a full listing replaced it).
+    pub all_google_unlinked: bool,
+}
+
+impl Touched {
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty() && self.google_unlinked.is_empty() && !self.all_google_unlinked
+    }
+
+    pub fn extend(&mut self, other: Touched) {
+        self.links.extend(other.links);
+        self.google_unlinked.extend(other.google_unlinked);
+        self.all_google_unlinked |= other.all_google_unlinked;
     }
 }
 

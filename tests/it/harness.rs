@@ -2,6 +2,7 @@
 //! emulator's virtual clock: the shell's loop, without a browser.
 
 use gcontacts_sync::people::request::HttpRequest;
+use gcontacts_sync::store::{self, Stored};
 use gcontacts_sync::sync::capabilities::Capabilities;
 use gcontacts_sync::sync::engine::{
     Action, CrmCall, Engine, Input, InvalidContact, Patience, Retrying, RunConfig, RunResult,
@@ -223,6 +224,9 @@ pub struct World {
     pub retries: Vec<Retrying>,
     /// Cancels the run after this many actions (a user's Cancel), once.
     pub cancel_after: Option<usize>,
+    /// The state as the last run saved it, and what storage holds of it: the shell keeps both
+    /// between runs and saves only the entries a run touched.
+    kept: Option<(AccountState, Stored)>,
 }
 
 /// What happens to the answer of a request whose URL contains `url`, the next `count` times.
@@ -317,6 +321,7 @@ impl World {
             patience: Patience::SCHEDULED,
             retries: Vec::new(),
             cancel_after: None,
+            kept: None,
         }
     }
 
@@ -401,9 +406,32 @@ impl World {
         }
         let result = e.finish();
         if !preview {
+            self.save(&result);
             self.state = result.state.clone();
         }
         Some(result)
+    }
+
+    /// Saves a run's state as the shell does, looking only at the entries the run touched, and
+    /// checks that this writes exactly what comparing every shard writes: a change the engine
+    /// made without naming it would otherwise never reach storage. A state a test replaced
+    /// since the last save is compared in full, as after a load.
+    fn save(&mut self, result: &RunResult) {
+        const ACCOUNT: &str = "ann@example.com";
+        let stored = match self.kept.take() {
+            Some((state, stored)) if state == self.state => stored,
+            _ => Stored::default(),
+        };
+        let full = store::save_state(ACCOUNT, &result.state, &stored);
+        let quick =
+            store::save_changes(ACCOUNT, &result.state, &stored, Some(&result.touched), None);
+        assert_eq!(
+            (&quick.shards, &quick.header),
+            (&full.shards, &full.header),
+            "the save of the entries the run touched differs from a full one; touched: {:?}",
+            result.touched
+        );
+        self.kept = Some((result.state.clone(), quick.stored));
     }
 
     /// Google's answer to a request: the emulator's, unless one of `net`'s faults comes first.

@@ -36,7 +36,7 @@ use super::error::ErrorCode;
 use super::model::{Contact, CrmContact, Millis};
 use super::plan::{GoogleListing, Outcome, Plan, Scope};
 use super::settings::{Settings, TargetGroup};
-use super::state::{AccountState, Link};
+use super::state::{AccountState, Link, Touched};
 use super::xorshift::XorShift;
 use crate::people::request::PeopleApi;
 use crate::people::time::format_rfc3339;
@@ -115,6 +115,8 @@ json_struct! {
 #[derive(Clone, Debug)]
 pub struct RunResult {
     pub state: AccountState,
+    /// The entries of the state's maps the run changed: what a save must look at.
+    pub touched: Touched,
     pub report: RunReport,
     pub plan: Option<Plan>,
 }
@@ -207,6 +209,8 @@ pub struct Engine {
     config: RunConfig,
     settings: Settings,
     state: AccountState,
+    /// The entries of `state`'s maps changed so far.
+    touched: Touched,
     api: PeopleApi,
     journal: Journal,
     steps: VecDeque<Step>,
@@ -303,6 +307,7 @@ impl Engine {
             config,
             settings,
             state,
+            touched: Touched::default(),
             api,
             journal,
             steps: VecDeque::new(),
@@ -352,6 +357,7 @@ impl Engine {
     fn recover_journal(&mut self) {
         let created = std::mem::take(&mut self.journal.crm_created);
         for (rn, crm_id) in created {
+            self.touched.links.insert(crm_id.clone());
             self.state.links.entry(crm_id.clone()).or_insert(Link {
                 crm_id,
                 resource_name: rn,
@@ -521,6 +527,7 @@ impl Engine {
     pub fn finish(self) -> RunResult {
         RunResult {
             state: self.state,
+            touched: self.touched,
             report: self.report,
             plan: self.plan,
         }

@@ -220,7 +220,8 @@ impl Engine {
                 outcome.failed.insert(u.crm_id.clone());
             }
         }
-        plan.commit(&mut self.state, &self.listing, &outcome, now);
+        let touched = plan.commit(&mut self.state, &self.listing, &outcome, now);
+        self.touched.extend(touched);
         self.report.linked = plan.links.len();
         self.report.unlinked = plan
             .unlinks

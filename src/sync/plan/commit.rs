@@ -3,7 +3,7 @@
 
 use super::{DeleteReason, GoogleListing, Plan, PlanInput, Planner, UnlinkReason};
 use crate::sync::model::{CrmContact, GoogleContact, Millis, Side};
-use crate::sync::state::{AccountState, Link};
+use crate::sync::state::{AccountState, Link, Touched};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// What executing a plan achieved, reported back by whoever executed it.
@@ -98,23 +98,27 @@ impl Plan {
     }
 
     /// Records what execution achieved in `state`. Pairs whose writes failed keep their old
-    /// base, and links not made stay unmade, so the next run plans them again.
+    /// base, and links not made stay unmade, so the next run plans them again. Answers the
+    /// entries of the state's maps it wrote or removed.
     pub fn commit(
         &self,
         state: &mut AccountState,
         listing: &GoogleListing,
         outcome: &Outcome,
         now: Millis,
-    ) {
+    ) -> Touched {
+        let mut touched = Touched::default();
         for d in &self.deletes {
             // A duplicate's deletion leaves its twin's link alone.
             if d.reason != DeleteReason::Duplicate && outcome.deleted.contains(&d.crm_id) {
                 state.links.remove(&d.crm_id);
+                touched.links.insert(d.crm_id.clone());
             }
         }
         for u in &self.unlinks {
             if !outcome.failed.contains(&u.crm_id) {
                 state.links.remove(&u.crm_id);
+                touched.links.insert(u.crm_id.clone());
             }
         }
         for (crm_id, next) in &self.next_bases {
@@ -126,6 +130,7 @@ impl Plan {
                 .get(&next.resource_name)
                 .cloned()
                 .unwrap_or_else(|| next.etag.clone());
+            touched.links.insert(crm_id.clone());
             state.links.insert(
                 crm_id.clone(),
                 Link {
@@ -139,6 +144,7 @@ impl Plan {
         }
         for c in &self.creates_google {
             if let Some((rn, etag)) = outcome.google_created.get(&c.crm_id) {
+                touched.links.insert(c.crm_id.clone());
                 state.links.insert(
                     c.crm_id.clone(),
                     Link {
@@ -166,6 +172,7 @@ impl Plan {
                     })
                     .cloned()
                     .unwrap_or_default();
+                touched.links.insert(crm_id.clone());
                 state.links.insert(
                     crm_id.clone(),
                     Link {
@@ -198,9 +205,12 @@ impl Plan {
         // The cache of unlinked Google contacts follows the listing.
         if listing.full && listing.complete {
             state.google_unlinked.clear();
+            touched.all_google_unlinked = true;
         }
         for rn in &listing.deleted {
-            state.google_unlinked.remove(rn);
+            if state.google_unlinked.remove(rn).is_some() {
+                touched.google_unlinked.insert(rn.clone());
+            }
         }
         let linked: HashSet<&str> = state
             .links
@@ -210,8 +220,16 @@ impl Plan {
         let mut cache = std::mem::take(&mut state.google_unlinked);
         for g in &listing.people {
             cache.insert(g.resource_name.clone(), g.clone());
+            touched.google_unlinked.insert(g.resource_name.clone());
         }
-        cache.retain(|rn, _| !linked.contains(rn.as_str()));
+        cache.retain(|rn, _| {
+            let keep = !linked.contains(rn.as_str());
+            if !keep {
+                touched.google_unlinked.insert(rn.clone());
+            }
+            keep
+        });
         state.google_unlinked = cache;
+        touched
     }
 }
