@@ -4,6 +4,7 @@
 // The emulator is shared by every test of a run, so each test works on a Google account of its
 // own (a fresh email), and each test gets a fresh browser context, hence a freshly seeded CRM.
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { expect } from "./playwright.mjs";
 
 export const EMULATOR = (process.env.GCS_EMULATOR_URL || "").replace(/\/$/, "");
@@ -227,4 +228,46 @@ export function demoSeed() {
     + "process.stdout.write(JSON.stringify({ crm: generateSeedContacts(), google: overlapForGoogle(150) }));";
   const root = new URL("../../", import.meta.url).pathname;
   return JSON.parse(execFileSync("node", ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" }));
+}
+
+/**
+ * axe-core's source (tools/package.json pins it), read once per run. It is evaluated in the page
+ * by the DevTools protocol, which the demo's CSP (no inline scripts, no eval) does not govern, so
+ * the page is checked under its real policy: no `bypassCSP`, no script tag.
+ */
+let axeSource = null;
+
+/**
+ * Runs axe-core's rules (WCAG 2.x A and AA and axe's best practices, all it runs by default) on
+ * the whole page as it is now and fails on any violation. `state` names the state in the report,
+ * which lists each violation's rule, impact and help with every element it found and why. The
+ * test fails at its end, with every state's violations.
+ */
+export async function expectNoAxeViolations(page, state) {
+  axeSource ??= readFileSync(new URL("../../tools/node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const results = await window.axe.run(document, { resultTypes: ["violations"], iframes: false });
+    return results.violations.map((v) => ({
+      rule: `${v.id} (${v.impact}): ${v.help}`,
+      nodes: v.nodes.map((n) => `${n.target.join(" ")}: ${String(n.failureSummary || "").replace(/\s+/g, " ").trim()}`),
+    }));
+  });
+  const report = violations.flatMap((v) => [v.rule, ...v.nodes.map((n) => `  - ${n}`)]).join("\n");
+  // Soft: the test goes on to its other states, and reports every state's violations at its end.
+  expect.soft(violations.map((v) => v.rule), `axe-core at ${state}:\n${report}`).toEqual([]);
+}
+
+/**
+ * Moves the focus with Tab (Shift+Tab with `back`) until `target` has it, as a keyboard user
+ * would; fails after `max` presses.
+ */
+export async function tabTo(page, target, { back = false, max = 80 } = {}) {
+  const key = back ? "Shift+Tab" : "Tab";
+  await expect(target).toHaveCount(1);
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press(key);
+  }
+  await expect(target, `reached with ${key} within ${max} presses`).toBeFocused({ timeout: 1 });
 }

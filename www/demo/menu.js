@@ -44,6 +44,10 @@ export function menuButton({ label, items, className = "", onItemsChange }) {
       menu.append(h("li", { role: "none" }, item));
     }
     menu.hidden = false;
+    // The menu hangs from the button's right end; near the left edge it hangs from its left end
+    // instead, so none of it is cut off.
+    menu.classList.remove("menu-start");
+    if (menu.getBoundingClientRect().left < 0) menu.classList.add("menu-start");
     button.setAttribute("aria-expanded", "true");
     document.addEventListener("pointerdown", onDocPointer, true);
     const list = menuItems();

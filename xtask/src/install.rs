@@ -35,22 +35,26 @@ pub fn wasm_toolchain() -> Result {
     npm_tools()
 }
 
-/// The tools `tools/package.json` pins (Playwright, binaryen's wasm-opt, ajv, TypeScript), from
-/// the npm registry at the versions its lock file names, when any of them is missing.
+/// The tools `tools/package.json` pins (Playwright, binaryen's wasm-opt, ajv, TypeScript,
+/// axe-core), from the npm registry at the versions its lock file names, when any of them is
+/// missing.
 pub fn npm_tools() -> Result {
     let bin = root().join("tools/node_modules/.bin");
-    let ajv = root().join("tools/node_modules/ajv/package.json");
+    let modules = root().join("tools/node_modules");
+    // ajv and axe-core have no command: their package files show they are there.
     if ["playwright", "wasm-opt", "tsc"]
         .iter()
         .all(|b| bin.join(b).exists())
-        && ajv.exists()
+        && ["ajv/package.json", "axe-core/axe.min.js"]
+            .iter()
+            .all(|f| modules.join(f).exists())
     {
         return Ok(());
     }
     let mut npm = run::cmd("npm", &["ci", "--no-audit", "--no-fund"]);
     npm.current_dir(root().join("tools"));
     run::step(
-        "install npm tools (playwright, binaryen, ajv, typescript)",
+        "install npm tools (playwright, binaryen, ajv, typescript, axe-core)",
         npm,
     )
 }

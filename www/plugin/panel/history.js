@@ -48,7 +48,8 @@ export function renderHistory(ctx) {
   }
   box.append(
     h("p", { class: "gcs-hint", text: `The last ${plural(Math.min(state.runs.length, 50), "run")}, newest first. Counts read CRM / Google.` }),
-    h("div", { class: "gcs-table-wrap" }, h("table", { class: "gcs-table gcs-table-compact" },
+    // Wider than a narrow screen: it scrolls sideways, so the keyboard must be able to reach it.
+    h("div", { class: "gcs-table-wrap", tabIndex: 0, role: "region", "aria-label": "Run history, scrollable" }, h("table", { class: "gcs-table gcs-table-compact" },
       h("caption", { class: "gcs-sr-only", text: "Run history" }),
       h("thead", {}, h("tr", {}, ["Time", "Trigger", "Result", "Created (CRM / Google)", "Updated (CRM / Google)", "Deleted (CRM / Google)", "Linked / unlinked", "Conflicts", "Errors"].map((t) => h("th", { scope: "col", text: t })))),
       tbody)));
