@@ -287,8 +287,9 @@ impl GoogleContactsSync {
 
     /// Stops the account's run under way in this tab (every run in this tab, without an
     /// account): it stops before its next request, keeps what it did (both sides stay
-    /// consistent; the next run finishes the job) and its report says `cancelled`. Answers
-    /// whether there was a run to stop.
+    /// consistent; the next run finishes the job) and its report says `cancelled`. A run still
+    /// waiting for the account's lock ends there, writing nothing. Answers whether there was a
+    /// run to stop.
     pub fn cancel(&self, #[wasm_bindgen(js_name = accountId)] account_id: Option<String>) -> bool {
         self.plugin.cancel(account_id.as_deref())
     }

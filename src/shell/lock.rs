@@ -136,6 +136,22 @@ fn busy() -> Failure {
 
 /// Takes the account's lock, or fails with BUSY when another tab holds it.
 pub async fn acquire(host: &JsValue, account: &str) -> Result<Held> {
+    // Invariant: nothing sets `never`, so the answer is a lock or a failure.
+    let never = Cell::new(false);
+    acquire_unless(host, account, &never)
+        .await?
+        .ok_or_else(busy)
+}
+
+/// [`acquire`] for a run that can be cancelled while it waits for the lock (for this tab's last
+/// hold to be let go, for storage, for other tabs' claims to settle): `Ok(None)` once `cancelled`
+/// is set, holding no lock. A lease is not written once the cancel is seen, and a lock got before
+/// it is let go again at once.
+pub async fn acquire_unless(
+    host: &JsValue,
+    account: &str,
+    cancelled: &Cell<bool>,
+) -> Result<Option<Held>> {
     let name = format!("gcontacts-sync:{account}");
     let ours: Vec<Promise> = RELEASING.with(|r| {
         let mut r = r.borrow_mut();
@@ -148,19 +164,30 @@ pub async fn acquire(host: &JsValue, account: &str) -> Result<Held> {
     for p in ours {
         let _ = JsFuture::from(p).await;
     }
-    match web_lock(&name).await {
-        Some(Ok(w)) => Ok(Held {
+    if cancelled.get() {
+        return Ok(None);
+    }
+    let held = match web_lock(&name).await {
+        Some(Ok(w)) => Held {
             name,
             web: Some(w),
             lease: None,
-        }),
-        Some(Err(())) => Err(busy()),
-        None => lease(host, account).await.map(|l| Held {
-            name,
-            web: None,
-            lease: Some(l),
-        }),
+        },
+        Some(Err(())) => return Err(busy()),
+        None => match lease(host, account, cancelled).await? {
+            Some(l) => Held {
+                name,
+                web: None,
+                lease: Some(l),
+            },
+            None => return Ok(None),
+        },
+    };
+    if cancelled.get() {
+        held.release().await;
+        return Ok(None);
     }
+    Ok(Some(held))
 }
 
 /// The Web Lock: `Some(Ok)` held, `Some(Err)` held elsewhere, `None` when the browser has no Web
@@ -277,7 +304,8 @@ impl Drop for Channel {
     }
 }
 
-async fn lease(host: &JsValue, account: &str) -> Result<Lease> {
+/// The lease, `None` when `cancelled` is set before it is written.
+async fn lease(host: &JsValue, account: &str, cancelled: &Cell<bool>) -> Result<Option<Lease>> {
     let key = store::key(account, "lease");
     let owner = format!("{:016x}", js::random_u64());
     let held_elsewhere = || async {
@@ -330,6 +358,9 @@ async fn lease(host: &JsValue, account: &str) -> Result<Lease> {
             return Err(busy());
         }
     }
+    if cancelled.get() {
+        return Ok(None);
+    }
     write_lease(host, &key, &owner).await?;
     js::sleep(SETTLE_MS).await;
     let mine = read_lease(host, &key)
@@ -358,11 +389,11 @@ async fn lease(host: &JsValue, account: &str) -> Result<Lease> {
             }
         });
     }
-    Ok(Lease {
+    Ok(Some(Lease {
         host: host.clone(),
         key,
         owner,
         alive,
         channel,
-    })
+    }))
 }

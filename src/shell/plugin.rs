@@ -67,8 +67,9 @@ pub(super) struct Inner {
     /// The running scheduler's generation; a loop whose generation is stale stops.
     pub scheduler: Cell<u32>,
     pub scheduler_on: Cell<bool>,
-    /// The runs under way in this tab, by account id, each with its cancel request.
-    pub running: RefCell<HashMap<String, Rc<Cell<bool>>>>,
+    /// The runs under way in this tab (from their start, before they hold the lock), each with
+    /// its account id and cancel request. One account may have two: the second fails BUSY.
+    pub running: RefCell<Vec<(String, Rc<Cell<bool>>)>>,
     /// Each account's state as this tab last loaded or saved it.
     pub kept: super::storage::Kept,
 }

@@ -24,7 +24,6 @@ use wasm_bindgen::{JsCast, JsValue};
 /// A run under way, listed for `cancel` while it lasts.
 struct Running {
     plugin: Plugin,
-    id: String,
     cancel: Rc<Cell<bool>>,
 }
 
@@ -35,10 +34,9 @@ impl Running {
             .inner
             .running
             .borrow_mut()
-            .insert(id.to_string(), cancel.clone());
+            .push((id.to_string(), cancel.clone()));
         Running {
             plugin: plugin.clone(),
-            id: id.to_string(),
             cancel,
         }
     }
@@ -46,7 +44,11 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
-        self.plugin.inner.running.borrow_mut().remove(&self.id);
+        self.plugin
+            .inner
+            .running
+            .borrow_mut()
+            .retain(|(_, c)| !Rc::ptr_eq(c, &self.cancel));
     }
 }
 
@@ -116,6 +118,10 @@ impl Plugin {
         preview_only: bool,
         on_progress: &JsValue,
     ) -> Result<RunResult> {
+        // Listed from the start: a cancel while the run reads its settings or waits for the
+        // lock ends it there.
+        let running = Running::new(self, &account_id(account));
+        let started = js::now();
         let email = self.known(account).await?;
         let id = account_id(&email);
         let settings = self.settings(&id).await?;
@@ -126,8 +132,18 @@ impl Plugin {
             ));
         }
         self.token(&id).await?;
-        let lock = lock::acquire(self.host(), &id).await?;
-        let running = Running::new(self, &id);
+        let Some(lock) = lock::acquire_unless(self.host(), &id, &running.cancel).await? else {
+            // Cancelled before it held the lock: it read nothing under it and writes nothing,
+            // not even to the run log.
+            let mut report = RunReport::new(id, trigger, started);
+            report.cancelled = true;
+            report.finished_at = format_rfc3339(js::now());
+            return Ok(RunResult {
+                state: Default::default(),
+                report,
+                plan: None,
+            });
+        };
         // Confirming held deletions changes nothing here: the engine decides how it lists
         // (`engine::lists_google_in_full`).
         let Loaded {

@@ -23,6 +23,14 @@ extern "C" {
     fn close_window(name: &str);
     #[wasm_bindgen(js_name = stealLeaseAfterSets)]
     fn steal_lease_after_sets(host: &JsValue, n: u32, key: &str);
+    #[wasm_bindgen(js_name = holdGets)]
+    fn hold_gets(host: &JsValue, suffix: &str);
+    #[wasm_bindgen(js_name = heldGet)]
+    fn held_get(host: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = releaseGets)]
+    fn release_gets(host: &JsValue);
+    #[wasm_bindgen(js_name = heldLocks)]
+    fn held_locks() -> Promise;
     #[wasm_bindgen(js_name = setsMade)]
     fn sets_made(host: &JsValue) -> u32;
     fn died(host: &JsValue) -> Promise;
@@ -211,6 +219,87 @@ async fn without_web_locks_tabs_take_turns_and_a_tab_dying_anywhere_loses_nothin
     two_tabs_without_web_locks_sync_one_at_a_time_and_duplicate_nothing(base).await;
     a_tab_that_dies_anywhere_in_a_run_leaves_what_the_next_tab_repairs(base).await;
     a_tab_whose_lease_is_taken_over_stops_before_its_next_write(base).await;
+    hide_web_locks();
+    // The lease is read first: the run waits there, before it claims the lock.
+    a_run_cancelled_before_it_holds_the_lock_ends_cancelled_and_writes_nothing(
+        base,
+        "waiting for the lease",
+        ":lease",
+    )
+    .await;
+    restore_web_locks();
+}
+
+#[wasm_bindgen_test]
+async fn a_run_cancelled_while_it_reads_its_settings_ends_before_it_takes_the_lock() {
+    let Some(base) = EMULATOR else { return };
+    a_run_cancelled_before_it_holds_the_lock_ends_cancelled_and_writes_nothing(
+        base,
+        "reading its settings",
+        ":settings",
+    )
+    .await;
+}
+
+/// A run held up before it holds the account's lock (storage answering slowly, at a `get` of a
+/// key ending in `suffix`) and cancelled there: its report says cancelled, it took no lock and
+/// wrote nothing (no lease, no state, no run log, nothing in Google); the next run syncs it all.
+async fn a_run_cancelled_before_it_holds_the_lock_ends_cancelled_and_writes_nothing(
+    base: &str,
+    case: &str,
+    suffix: &str,
+) {
+    let who = email("cancellock");
+    let contacts = contacts(&[
+        ("w1", "Wes", "Wait", "wes@example.com"),
+        ("w2", "Wyn", "Wait", "wyn@example.com"),
+    ]);
+    let (api, host, id) = connected(base, &who, &contacts).await;
+    hold_gets(&host, suffix);
+    let pending = sync_now(&api, &id);
+    JsFuture::from(held_get(&host)).await.expect("held");
+    assert!(
+        api.cancel(Some(id.clone())),
+        "{case}: the run was not there to cancel"
+    );
+    release_gets(&host);
+    let report = ok(pending).await;
+    assert_eq!(
+        get(&report, "cancelled").as_bool(),
+        Some(true),
+        "{case}: {}",
+        show(&report)
+    );
+    assert_eq!(writes(&report), 0.0, "{case}: {}", show(&report));
+    assert_eq!(sets_made(&host), 0, "{case}: wrote to storage");
+    let keys: Vec<String> = stored_keys(&host)
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
+    assert!(
+        !keys.iter().any(|k| k.ends_with(":lease")),
+        "{case}: a lease is left: {keys:?}"
+    );
+    let locks = JsFuture::from(held_locks()).await.expect("locks");
+    let lock = format!("gcontacts-sync:{id}");
+    assert!(
+        !Array::from(&locks).includes(&JsValue::from_str(&lock), 0),
+        "{case}: {lock} is held"
+    );
+    assert_eq!(people_names(&dump(base, &who).await), Vec::<String>::new());
+    let runs = ok(api.runs(JsValue::from_str(&id))).await;
+    assert_eq!(
+        Array::from(&runs).length(),
+        0,
+        "{case}: logged {}",
+        show(&runs)
+    );
+    // Nothing is left of it: the next run does the whole job.
+    clear_faults(&host);
+    let next = ok(sync_now(&api, &id)).await;
+    assert_eq!(num(&next, "created.google"), 2.0, "{case}: {}", show(&next));
+    assert_ne!(get(&next, "cancelled").as_bool(), Some(true));
+    assert_eq!(people_names(&dump(base, &who).await).len(), 2);
 }
 
 async fn a_tab_whose_lease_is_taken_over_stops_before_its_next_write(base: &str) {

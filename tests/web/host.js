@@ -25,6 +25,7 @@ export async function revoke(base, token) {
 //   getValue(key): a value other than undefined is what `get` answers for that key.
 //   hangList: `contacts.list` never answers.
 //   stealAfter, leaseKey: after that `set`, another tab's lease replaces this tab's.
+//   holdGet(key): a promise (or null) that a `get` of that key waits for before answering.
 export function setFaults(host, faults) {
   host.faults = faults || {};
   host.sets = 0;
@@ -38,6 +39,25 @@ export const answerGet = (host, suffix, value) => setFaults(host, { getValue: (k
 export const hangList = (host) => setFaults(host, { hangList: true });
 export const stealLeaseAfterSets = (host, n, key) => setFaults(host, { stealAfter: n, leaseKey: key });
 export const setsMade = (host) => host.sets;
+
+/** Holds every `get` of a key ending in `suffix` until `releaseGets(host)`; `host.held` resolves
+ *  once one waits (a storage, or a CRM server behind it, that answers slowly). */
+export function holdGets(host, suffix) {
+  let release;
+  const gate = new Promise((resolve) => (release = resolve));
+  setFaults(host, { holdGet: (k) => (k.endsWith(suffix) ? gate : null) });
+  host.releaseGets = release;
+  host.held = new Promise((resolve) => (host.onHeld = resolve));
+}
+
+export const heldGet = (host) => host.held;
+export const releaseGets = (host) => host.releaseGets();
+
+/** The names of the Web Locks held in this page (none where `navigator.locks` is taken away). */
+export async function heldLocks() {
+  if (!navigator.locks) return [];
+  return ((await navigator.locks.query()).held || []).map((l) => l.name);
+}
 export const died = (host) => host.died;
 
 /** Edits a CRM contact as a user would (its modifiedAt moves on). */
@@ -176,6 +196,11 @@ export function makeHost(base, email, contacts, options = {}) {
     },
     storage: {
       async get(k) {
+        const hold = host.faults.holdGet ? host.faults.holdGet(k) : null;
+        if (hold) {
+          host.onHeld();
+          await hold;
+        }
         const forced = host.faults.getValue ? host.faults.getValue(k) : undefined;
         if (forced !== undefined) return forced;
         return store.has(k) ? store.get(k) : null;

@@ -39,7 +39,6 @@ use super::settings::{Settings, TargetGroup};
 use super::state::{AccountState, Link, Touched};
 use super::xorshift::XorShift;
 use crate::people::request::PeopleApi;
-use crate::people::time::format_rfc3339;
 use crate::people::wire::Person;
 use crate::{json, json_struct};
 use serde::Serialize;
@@ -283,25 +282,7 @@ impl Engine {
             .and_then(|j| json::from_str(j).ok())
             .unwrap_or_default();
         let api = PeopleApi::new(&config.people_api_base);
-        let report = RunReport {
-            account_id: config.account_id.clone(),
-            trigger: config.trigger,
-            started_at: format_rfc3339(now),
-            finished_at: String::new(),
-            ok: true,
-            created: PerSide::default(),
-            updated: PerSide::default(),
-            deleted: PerSide::default(),
-            linked: 0,
-            unlinked: 0,
-            conflicts: Vec::new(),
-            ambiguous: Vec::new(),
-            held: Vec::new(),
-            errors: Vec::new(),
-            requests: Counts::default(),
-            throttled: 0,
-            cancelled: false,
-        };
+        let report = RunReport::new(config.account_id.clone(), config.trigger, now);
         let mut e = Engine {
             rng: XorShift::new(config.seed),
             config,

@@ -2,8 +2,9 @@
 
 use super::Trigger;
 use crate::people::request::{HttpRequest, Method};
+use crate::people::time::format_rfc3339;
 use crate::sync::error::ErrorCode;
-use crate::sync::model::Side;
+use crate::sync::model::{Millis, Side};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -57,6 +58,31 @@ pub struct RunReport {
     #[serde(default)]
     /// Stopped on request before the end: what it did is kept, the rest is for the next run.
     pub cancelled: bool,
+}
+
+impl RunReport {
+    /// The report of a run started at `now` that has done nothing yet.
+    pub fn new(account_id: String, trigger: Trigger, now: Millis) -> RunReport {
+        RunReport {
+            account_id,
+            trigger,
+            started_at: format_rfc3339(now),
+            finished_at: String::new(),
+            ok: true,
+            created: PerSide::default(),
+            updated: PerSide::default(),
+            deleted: PerSide::default(),
+            linked: 0,
+            unlinked: 0,
+            conflicts: Vec::new(),
+            ambiguous: Vec::new(),
+            held: Vec::new(),
+            errors: Vec::new(),
+            requests: Counts::default(),
+            throttled: 0,
+            cancelled: false,
+        }
+    }
 }
 
 /// Counts by name, in name order.
