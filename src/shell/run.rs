@@ -142,6 +142,7 @@ impl Plugin {
                 state: Default::default(),
                 report,
                 plan: None,
+                touched: Default::default(),
             });
         };
         // Confirming held deletions changes nothing here: the engine decides how it lists
