@@ -63,6 +63,14 @@ async function everyState(page, size, tag) {
   await admin("seed", { email, contacts: demoSeed().google });
   const seen = await openDemo(page);
   await check(page, at("the contacts list"));
+  // axe ran in the page with the page's own CSP in force: an inline script is still refused.
+  expect(await page.evaluate(() => {
+    const script = document.createElement("script");
+    script.textContent = "window.__inlineRan = true;";
+    document.head.append(script);
+    script.remove();
+    return "__inlineRan" in window;
+  }), "the demo's CSP refuses inline scripts").toBe(false);
 
   // Under 900 px the sidebar gives way to a menu button in the top bar.
   const navButton = page.getByRole("button", { name: "Menu" });

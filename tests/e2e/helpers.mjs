@@ -259,14 +259,19 @@ export async function expectNoAxeViolations(page, state) {
 }
 
 /**
- * Moves the focus with Tab (Shift+Tab with `back`) until `target` has it, as a keyboard user
- * would; fails after `max` presses.
+ * Moves the focus with Tab until `target` has it, as a keyboard user would: forwards when the
+ * target comes after the focused element in the page, else backwards with Shift+Tab (`back`
+ * forces a direction). Fails after `max` presses.
  */
-export async function tabTo(page, target, { back = false, max = 80 } = {}) {
-  const key = back ? "Shift+Tab" : "Tab";
+export async function tabTo(page, target, { back, max = 80 } = {}) {
   await expect(target).toHaveCount(1);
+  const before = back ?? await target.evaluate((el) => {
+    const at = document.activeElement;
+    return !!at && at !== document.body && (at.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING) !== 0;
+  });
+  const key = before ? "Shift+Tab" : "Tab";
   for (let i = 0; i < max; i++) {
-    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    if (await target.evaluate((el) => el === document.activeElement)) return;
     await page.keyboard.press(key);
   }
   await expect(target, `reached with ${key} within ${max} presses`).toBeFocused({ timeout: 1 });

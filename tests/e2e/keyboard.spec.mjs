@@ -15,7 +15,7 @@ test.afterEach(async () => {
 
 /** Goes to Settings through the sidebar's link, back from the page (which has the focus). */
 async function settingsByKeyboard(page) {
-  await tabTo(page, page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }), { back: true });
+  await tabTo(page, page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings" }));
   await page.keyboard.press("Enter");
   await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible();
   await expect(panel(page)).toHaveAttribute("aria-busy", "false");
@@ -98,7 +98,7 @@ test.describe("at 1366 px", () => {
     }
     // More Actions, back above the table: Enter opens the menu on its first item; the arrows
     // find the action.
-    await tabTo(page, page.getByRole("button", { name: "More Actions" }), { back: true });
+    await tabTo(page, page.getByRole("button", { name: "More Actions" }));
     await page.keyboard.press("Enter");
     const bulk = page.getByRole("menuitem", { name: "Sync Contact(s)" });
     for (let i = 0; i < 5 && !(await bulk.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("ArrowDown");
@@ -139,7 +139,7 @@ test.describe("at 390 px", () => {
     await expect(nav).toBeHidden();
     const button = page.getByRole("button", { name: "Menu" });
     // In the top bar, above the page (which has the focus).
-    await tabTo(page, button, { back: true });
+    await tabTo(page, button);
     await expect(button).toHaveAttribute("aria-expanded", "false");
     await page.keyboard.press("Enter");
     await expect(button).toHaveAttribute("aria-expanded", "true");

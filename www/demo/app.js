@@ -23,6 +23,7 @@ import { renderList } from "./list.js";
 import { renderContact } from "./contact-page.js";
 import { renderForm } from "./contact-form.js";
 import { renderSettings } from "./settings.js";
+import { navMenu } from "./nav.js";
 
 export { createRegistry } from "./registry.js";
 export { fullName } from "./host.js";
@@ -73,6 +74,7 @@ export async function startApp(options = {}) {
   const registry = options.registry || createRegistry();
   const loadPlugins = options.loadPlugins || defaultLoadPlugins;
   const main = /** @type {HTMLElement} */ (document.getElementById("main"));
+  navMenu();
   const [views, statuses, user] = await Promise.all([host.views(), host.statuses(), host.currentUser()]);
 
   /** @type {DemoContext["state"]} */
@@ -137,8 +139,6 @@ export async function startApp(options = {}) {
     /** @type {HTMLElement} */ (bar.firstElementChild).style.width = `${pct}%`;
     label.textContent = p.total > 0 ? `${p.label} — ${p.done} / ${p.total}` : p.label;
   });
-
-  navMenu();
 
   // Re-render when contacts change behind our back (a plugin's scheduled sync, another tab's
   // write is not seen: IndexedDB has no cross-tab events and the demo does not need them).
@@ -221,44 +221,6 @@ export async function startApp(options = {}) {
   }
   document.documentElement.dataset.pluginsLoaded = "true";
   return app;
-}
-
-/**
- * The navigation's menu button on narrow screens (where CSS hides the sidebar): it opens the
- * sidebar over the page and moves the focus to its first link; Escape, a link followed, a click
- * outside or the focus leaving close it (Escape returns the focus to the button).
- */
-function navMenu() {
-  const button = /** @type {HTMLButtonElement | null} */ (document.querySelector(".nav-toggle"));
-  const sidebar = document.getElementById("sidebar");
-  const layout = sidebar?.parentElement;
-  if (!button || !sidebar || !layout) return;
-  const isOpen = () => button.getAttribute("aria-expanded") === "true";
-  /** @param {boolean} open @param {boolean} [focusButton] */
-  const set = (open, focusButton = false) => {
-    button.setAttribute("aria-expanded", String(open));
-    layout.classList.toggle("nav-open", open);
-    if (open) /** @type {HTMLElement | null} */ (sidebar.querySelector("a[href]"))?.focus();
-    else if (focusButton) button.focus();
-  };
-  button.addEventListener("click", () => set(!isOpen(), isOpen()));
-  sidebar.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && isOpen()) {
-      e.preventDefault();
-      set(false, true);
-    }
-  });
-  sidebar.addEventListener("click", (e) => {
-    if (isOpen() && /** @type {Element} */ (e.target).closest("a[href]")) set(false);
-  });
-  sidebar.addEventListener("focusout", (e) => {
-    const to = /** @type {Node | null} */ (e.relatedTarget);
-    if (isOpen() && to && !sidebar.contains(to) && to !== button) set(false);
-  });
-  document.addEventListener("pointerdown", (e) => {
-    const at = /** @type {Node} */ (e.target);
-    if (isOpen() && !sidebar.contains(at) && !button.contains(at)) set(false);
-  }, true);
 }
 
 if (typeof document !== "undefined" && document.documentElement.dataset.app === "demo-crm") {
