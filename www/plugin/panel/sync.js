@@ -25,9 +25,9 @@ export function installSync(ctx) {
   // Not a `data-gcs-action` button: it is the one control enabled while a run is under way.
   const cancelButton = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "gcs-btn gcs-cancel", text: "Cancel", hidden: true, title: "Stop this sync: what it already did is kept, the next sync does the rest" }));
   const progressWrap = h("div", { class: "gcs-progress", hidden: true }, progressBar, progressLabel, cancelButton);
-  // What a screen reader hears of a run: each new phase once (not every count), and nothing
-  // after it: the result message below the panel's top announces the end. Kept outside the
-  // hidden bar so it is in the page before it speaks.
+  // What a screen reader hears of a run: each new phase once (not every count); the end is the
+  // result message at the top of the panel, so this falls silent then. Kept outside the hidden
+  // bar so it is in the page before it speaks.
   const announcer = h("p", { class: "gcs-sr-only", role: "status", "data-gcs-progress-status": "" });
   /** @type {string | null} */
   let announced = null;
