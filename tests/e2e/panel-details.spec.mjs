@@ -4,7 +4,7 @@
 // sentence with the technical side behind a disclosure, readable in the history at 1366 and
 // 390 px; form errors tied to their field; a focus ring on every control.
 import { test, expect } from "./playwright.mjs";
-import { admin, connectAccount, freshEmail, go, openDemo, panel, panelAction, syncNow } from "./helpers.mjs";
+import { admin, connectAccount, freshEmail, go, openDemo, panel, panelAction, shot, syncNow } from "./helpers.mjs";
 
 test.afterEach(async () => {
   await admin("faults", { clear: true });
@@ -111,6 +111,8 @@ for (const width of [1366, 390]) {
     const first = errors.getByRole("listitem").first();
     await expect(first).toContainText("Google answered with an error. Try again in a few minutes.");
     expect(await first.innerText()).not.toMatch(/GOOGLE_ERROR|invalid argument/);
+    await history.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot(`history-errors-${width}`) });
     await first.locator("summary").click();
     await expect(first).toContainText("GOOGLE_ERROR \u00b7 invalid: Request contains an invalid argument.");
     // Room to read: at least most of the panel's width, and on screen without scrolling sideways.
@@ -122,6 +124,12 @@ for (const width of [1366, 390]) {
     const wrap = p.locator(".gcs-table-wrap").last();
     if (width < 640) {
       expect(await wrap.evaluate((w) => w.scrollWidth <= w.clientWidth + 1)).toBe(true);
+      // Nor does any button reach past the panel's edge ("Send all filtered contacts to Google").
+      const past = await p.evaluate((el) => {
+        const right = el.getBoundingClientRect().right;
+        return [...el.querySelectorAll("button")].filter((b) => b.offsetParent && b.getBoundingClientRect().right > right + 0.5).map((b) => b.textContent);
+      });
+      expect(past).toEqual([]);
     }
     expect(seen.errors).toEqual([]);
   });

@@ -22,6 +22,7 @@ export function renderHistory(ctx) {
   if (!a) return;
   const headingId = uid("gcs-s");
   box.setAttribute("aria-labelledby", headingId);
+  box.classList.add("gcs-history");
   box.append(h("h3", { id: headingId, text: "Run history" }));
   if (!state.runs.length) {
     box.append(h("p", { class: "gcs-empty", text: "No sync has run for this account yet." }));
@@ -29,7 +30,7 @@ export function renderHistory(ctx) {
   }
   /** @param {{ crm: number, google: number }} p */
   const pair = (p) => `${p.crm} / ${p.google}`;
-  const tbody = h("tbody");
+  const tbody = h("tbody", { class: "gcs-runs" });
   for (const r of state.runs.slice(0, 50)) {
     const conflicts = r.conflicts && r.conflicts.length
       ? h("details", {}, h("summary", { text: String(r.conflicts.length) }), conflictsTable(r.conflicts))
@@ -60,7 +61,7 @@ export function renderHistory(ctx) {
   }
   box.append(
     h("p", { class: "gcs-hint", text: `The last ${plural(Math.min(state.runs.length, 50), "run")}, newest first. Counts read CRM / Google.` }),
-    h("div", { class: "gcs-table-wrap" }, h("table", { class: "gcs-table gcs-table-compact gcs-history-table" },
+    h("div", { class: "gcs-table-wrap" }, h("table", { class: "gcs-table gcs-table-compact" },
       h("caption", { class: "gcs-sr-only", text: "Run history" }),
       h("thead", {}, h("tr", {}, COLUMNS.map((t) => h("th", { scope: "col", text: t })))),
       tbody)));
