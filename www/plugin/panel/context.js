@@ -42,8 +42,8 @@ import { errorMessage, errorDetail } from "../messages.js";
  * @property {PanelState} state
  * @property {{ alert: HTMLElement, accounts: HTMLElement, settings: HTMLElement, sync: HTMLElement, history: HTMLElement }} boxes
  * @property {() => AccountInfo | null} selected
- * @property {(text: string | null, level?: Level, detail?: string) => void} show Sets (or, with null,
- *   clears) the message; `detail` goes behind a "Technical details" disclosure.
+ * @property {(text: string | null, level?: Level, o?: { detail?: string }) => void} show Sets (or,
+ *   with null, clears) the message; `detail` goes behind a "Technical details" disclosure.
  * @property {(e: unknown) => void} showError
  * @property {<T>(fn: () => Promise<T>) => Promise<T | undefined>} guarded
  * @property {() => Promise<void>} loadAccounts
@@ -96,13 +96,13 @@ export function createPanelContext(root, api, host) {
     state,
     boxes,
     selected: () => state.accounts.find((a) => a.id === state.selectedId) || null,
-    show(text, level = "info", detail = "") {
-      state.message = text ? { text, level, detail } : null;
+    show(text, level = "info", o = {}) {
+      state.message = text ? { text, level, detail: o.detail } : null;
       renderMessage();
     },
     showError(e) {
       const code = e && typeof e === "object" && "code" in e ? e.code : undefined;
-      ctx.show(errorMessage(e, { inPanel: true }), code === "QUOTA" ? "warning" : "error", errorDetail(e));
+      ctx.show(errorMessage(e, { inPanel: true }), code === "QUOTA" ? "warning" : "error", { detail: errorDetail(e) });
     },
     async guarded(fn) {
       if (state.busy) return undefined;

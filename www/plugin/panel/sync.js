@@ -116,7 +116,7 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
       running.delete(ctx);
     }
     state.plan = null;
-    ctx.show(reportSummary(report, { email: a.email, inPanel: true }), reportLevel(report), reportDetail(report));
+    ctx.show(reportSummary(report, { email: a.email, inPanel: true }), reportLevel(report), { detail: reportDetail(report) });
     await ctx.refreshAfterRun();
     return report;
   });
