@@ -29,7 +29,8 @@ export interface CrmHost {
   fetch?(input: Request): Promise<Response>;
   ui: {
     notify(message: string, level: "info" | "success" | "warning" | "error"): void;
-    /** A run's progress, `null` when it ends. `cancel`, when given, stops the run (at its next
+    /** A run's progress, `null` when it ends. `total` is 0 while it is not known yet: show
+     *  `done` alone, with an indeterminate bar. `cancel`, when given, stops the run (at its next
      *  safe point): show it as a Cancel button until the next `progress` call. */
     progress(p: { done: number; total: number; label: string; cancel?: () => void } | null): void;
   };
@@ -186,7 +187,8 @@ export interface Plan {
 
 export interface RunReport {
   accountId: string;
-  trigger: "schedule" | "manual" | "bulkAction" | "recordAction" | "push" | "pull";
+  /** "apply": the preview's Apply (a sync started with `fromPreview`). */
+  trigger: "schedule" | "manual" | "apply" | "bulkAction" | "recordAction" | "push" | "pull";
   /** ISO 8601. */
   startedAt: string;
   finishedAt: string;
@@ -245,12 +247,15 @@ export interface Retrying {
   message: string;
 }
 
-/** `phase` is "retrying" while the run waits after a failure, with `retrying` set. */
+/** `phase` is "retrying" while the run waits after a failure, with `retrying` set. `total` is 0
+ *  while it is not known yet (reading Google page by page): then show `done` alone. */
 export interface Progress { done: number; total: number; phase: string; retrying?: Retrying }
 
 export interface SyncOptions {
   /** Make the deletions the mass-deletion guard held back. */
   confirmDeletions?: boolean;
+  /** The run applies a preview the user reviewed: its report's trigger is "apply". */
+  fromPreview?: boolean;
   onProgress?(p: Progress): void;
 }
 

@@ -250,8 +250,10 @@ impl GoogleContactsSync {
         let scope = read("scope", &scope, Scope::All);
         let confirm = js::get(&options, "confirmDeletions").as_bool() == Some(true);
         let on_progress = js::get(&options, "onProgress");
+        let trigger =
+            (js::get(&options, "fromPreview").as_bool() == Some(true)).then_some(Trigger::Apply);
         promise(with_account!(self, account_id, |a, p| p
-            .sync(&a, scope?, None, confirm, &on_progress)
+            .sync(&a, scope?, trigger, confirm, &on_progress)
             .await
             .and_then(|r| js::to_js(&ReportDto::from(&r)))))
     }
@@ -294,9 +296,9 @@ impl GoogleContactsSync {
         self.plugin.cancel(account_id.as_deref())
     }
 
-    /// "Reset sync data": forgets the links, the sync token and the caches, whatever they hold
-    /// (even when they cannot be read), and any other stored value of the account that cannot
-    /// be read. The next run matches again, by the link tags first, so nothing is duplicated.
+    /// "Reset sync data": forgets the links, the sync token, the caches and the run history,
+    /// whatever they hold (even when they cannot be read), and the settings when they cannot be
+    /// read. The next run matches again, by the link tags first, so nothing is duplicated.
     ///
     /// @throws {SyncError} BUSY when another tab is syncing the account.
     #[wasm_bindgen(js_name = resetSyncData, unchecked_return_type = "Promise<void>")]

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::people::wire::ContactGroup;
-use crate::sync::engine::CrmUpdate;
+use crate::sync::engine::{CrmUpdate, Trigger};
 use crate::sync::model::Field;
 use serde_json::json;
 
@@ -197,4 +197,59 @@ fn an_ambiguous_match_names_its_candidates_in_their_order() {
     let v = serde_json::to_value(super::report::AmbiguousDto::from(&a)).unwrap();
     assert_eq!(v["candidates"], json!(["c000032", "c000035"]));
     assert_eq!(v["candidateNames"], json!(["James Davis", ""]));
+}
+
+/// The string literals of the `trigger:` union of `RunReport` in the TypeScript declarations.
+fn trigger_union_in_api_d_ts() -> Vec<String> {
+    let dts = include_str!("../bindings/api.d.ts");
+    let report = &dts[dts
+        .find("export interface RunReport")
+        .expect("api.d.ts declares RunReport")..];
+    let rest = &report[report.find("trigger:").expect("RunReport has a trigger") + 8..];
+    rest[..rest.find(';').expect("the union ends with ';'")]
+        .split('|')
+        .map(|alt| alt.trim().trim_matches('"').to_string())
+        .filter(|alt| !alt.is_empty())
+        .collect()
+}
+
+#[test]
+fn a_report_names_its_trigger_as_the_typescript_union_does() {
+    let rust: Vec<String> = Trigger::ALL
+        .iter()
+        .map(|t| {
+            serde_json::to_value(t)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(trigger_union_in_api_d_ts(), rust);
+    // The preview's Apply is a run of its own in the history, and someone waits on it.
+    assert_eq!(
+        serde_json::to_value(Trigger::Apply).unwrap(),
+        json!("apply")
+    );
+    assert!(Trigger::Apply.is_interactive());
+}
+
+#[test]
+fn the_plugin_ui_words_every_error_code_and_every_trigger() {
+    // A code or trigger the UI does not know would reach the user as a bare identifier.
+    let messages = include_str!("../../www/plugin/messages.js");
+    for code in crate::sync::error::ErrorCode::ALL {
+        assert!(
+            messages.contains(&format!("case \"{code}\":")),
+            "errorMessage has no sentence for {code}"
+        );
+    }
+    for t in Trigger::ALL {
+        let name = serde_json::to_value(t).unwrap();
+        let name = name.as_str().unwrap();
+        assert!(
+            messages.contains(&format!("  {name}: \"")),
+            "triggerLabel has no label for {name}"
+        );
+    }
 }

@@ -449,14 +449,13 @@ impl Plugin {
         let mut keys = store::state_keys(&id);
         keys.push(store::stamp_key(&id));
         keys.push(key(&id, "journal"));
-        // Values beside the state that cannot be read go too: they would block the account
-        // with no other way out. Readable ones are kept.
+        // The history goes too, as the Reset dialog tells the user: its reports speak of links
+        // that no longer exist.
+        keys.push(key(&id, "runs"));
+        // Settings that cannot be read go too: they would block the account with no other way
+        // out. Readable ones are kept.
         if matches!(self.settings(&id).await, Err(f) if f.code == ErrorCode::InvalidState) {
             keys.push(key(&id, "settings"));
-        }
-        if matches!(storage::runs(self.host(), &id).await, Err(f) if f.code == ErrorCode::InvalidState)
-        {
-            keys.push(key(&id, "runs"));
         }
         storage::remove_all(self.host(), &keys).await?;
         let meta = Meta {

@@ -134,10 +134,14 @@ export async function startApp(options = {}) {
     const bar = /** @type {HTMLElement} */ (progress.querySelector(".progress-bar"));
     const label = /** @type {HTMLElement} */ (progress.querySelector(".progress-label"));
     const pct = p.total > 0 ? Math.min(100, Math.round((p.done / p.total) * 100)) : 0;
-    bar.setAttribute("aria-valuenow", String(pct));
-    bar.setAttribute("aria-valuetext", `${p.label}: ${p.done} of ${p.total}`);
+    // A total of 0 is not known yet (the plugin reads Google page by page): the count alone, and
+    // no value (an indeterminate bar).
+    if (p.total > 0) bar.setAttribute("aria-valuenow", String(pct));
+    else bar.removeAttribute("aria-valuenow");
+    const count = p.total > 0 ? `${p.done} / ${p.total}` : p.done > 0 ? `${p.done} so far` : "";
+    bar.setAttribute("aria-valuetext", count ? `${p.label}: ${count}` : p.label);
     /** @type {HTMLElement} */ (bar.firstElementChild).style.width = `${pct}%`;
-    label.textContent = p.total > 0 ? `${p.label} — ${p.done} / ${p.total}` : p.label;
+    label.textContent = count ? `${p.label} — ${count}` : p.label;
   });
 
   // Re-render when contacts change behind our back (a plugin's scheduled sync, another tab's

@@ -104,3 +104,30 @@ export function field(label, control, hint) {
   if (hintEl) control.setAttribute("aria-describedby", hintEl.id);
   return h("div", { class: "gcs-field" }, h("label", { htmlFor: control.id, text: label }), control, hintEl);
 }
+
+/**
+ * Shows (or, with null, clears) an error under a control: the control is marked `aria-invalid`
+ * and described by the error's text first, then by its hint, so a screen reader reads what is
+ * wrong as the field takes focus.
+ * @param {HTMLElement} control
+ * @param {string | null} text
+ */
+export function fieldError(control, text) {
+  const next = control.nextElementSibling;
+  let el = next && next.classList.contains("gcs-field-error") ? next : null;
+  const ids = (control.getAttribute("aria-describedby") || "").split(/\s+/).filter((id) => id && (!el || id !== el.id));
+  if (!text) {
+    if (el) el.remove();
+    control.removeAttribute("aria-invalid");
+  } else {
+    if (!el) {
+      el = h("p", { class: "gcs-field-error", id: uid("gcs-err") });
+      control.after(el);
+    }
+    el.textContent = text;
+    control.setAttribute("aria-invalid", "true");
+    ids.unshift(el.id);
+  }
+  if (ids.length) control.setAttribute("aria-describedby", ids.join(" "));
+  else control.removeAttribute("aria-describedby");
+}

@@ -1,7 +1,10 @@
 // @ts-check
 // Plain-words text shared by the action handlers and the settings panel: what an API error
-// means and what to do about it, and one-line summaries of run reports. Everything here returns
-// plain strings; callers put them on the page with textContent.
+// means and what to do about it, and one-line summaries of run reports. A failure reads as a
+// plain sentence and what to do; its technical side (code, HTTP status, the plugin's or
+// Google's own words) comes apart from it, from `errorDetail` and `reportDetail`, for the
+// panel to show behind a disclosure. Everything here returns plain strings; callers put them on
+// the page with textContent.
 
 /**
  * @typedef {import("../types").RunReport} RunReport
@@ -40,7 +43,18 @@ function detail(err) {
 }
 
 /**
- * What went wrong and what to do, in plain words.
+ * The technical side of an error, for a disclosure under its message: "GOOGLE_ERROR · HTTP 503 ·
+ * the service is unavailable". Empty when the error says nothing.
+ * @param {unknown} err
+ */
+export function errorDetail(err) {
+  const status = fieldOf(err, "status");
+  return [errorCode(err), status ? `HTTP ${status}` : "", detail(err)].filter(Boolean).join(" \u00b7 ");
+}
+
+/**
+ * What went wrong and what to do, in plain words: no code, status or quoted error, which
+ * `errorDetail` gives.
  * `inPanel`: the reader is already looking at the settings panel, so point at its buttons
  * rather than at the Settings page.
  * @param {unknown} err
@@ -50,7 +64,6 @@ export function errorMessage(err, { inPanel = false } = {}) {
   const where = inPanel ? "" : ` in ${SETTINGS}`;
   const open = inPanel ? "" : `open ${SETTINGS} and `;
   const code = errorCode(err);
-  const status = fieldOf(err, "status") ? ` (HTTP ${fieldOf(err, "status")})` : "";
   switch (code) {
     case "NOT_CONNECTED":
       return inPanel
@@ -61,15 +74,15 @@ export function errorMessage(err, { inPanel = false } = {}) {
     case "AUTH_CANCELLED":
       return "The Google sign-in window was closed before it finished. Try again and allow access to your contacts.";
     case "PERMISSION_DENIED":
-      return `Google refused access to your contacts${status}. ${inPanel ? "Click" : `Open ${SETTINGS}, click`} Update and allow access to your contacts.`;
+      return `Google refused access to your contacts. ${inPanel ? "Click" : `Open ${SETTINGS}, click`} Update and allow access to your contacts.`;
     case "QUOTA":
       return "Google's rate limit was reached; the sync will continue at the next run.";
     case "NETWORK":
       return "Google could not be reached. Check your internet connection, then try again.";
     case "GOOGLE_ERROR":
-      return `Google answered with an error${status}: ${detail(err)}. Try again in a few minutes.`;
+      return "Google answered with an error. Try again in a few minutes.";
     case "HOST_ERROR":
-      return `The CRM reported an error: ${detail(err)}. Try again; if a contact is named, check that contact first.`;
+      return "The CRM reported an error. Try again; if a contact is named, check that contact first.";
     case "BUSY":
       return "A sync is already running (perhaps in another tab). Wait for it to finish, then try again.";
     case "DISABLED":
@@ -77,14 +90,14 @@ export function errorMessage(err, { inPanel = false } = {}) {
     case "UNKNOWN_ACCOUNT":
       return `That Google account is not connected any more. Connect it again${where}.`;
     case "INVALID_INPUT":
-      return `That was not accepted: ${detail(err)}. Correct it and try again.`;
+      return "That was not accepted. Correct it and try again: the details say what was wrong.";
     case "INVALID_STATE":
       if (/\bgcs:accounts\b/.test(detail(err))) {
-        return `The list of connected Google accounts cannot be read (${detail(err)}). Connect your Google account again${where}: its links and settings are still there.`;
+        return `The list of connected Google accounts cannot be read. Connect your Google account again${where}: its links and settings are still there.`;
       }
-      return `Saved sync data for this account cannot be read (${detail(err)}). Use "Reset sync data"${where}: contacts are matched again without duplicates; or Disconnect the account.`;
+      return `Saved sync data for this account cannot be read. Use "Reset sync data"${where}: contacts are matched again without duplicates; or Disconnect the account.`;
     default:
-      return `Something went wrong: ${detail(err) || "unknown error"}. Try again; if it keeps happening, reload the page.`;
+      return "Something went wrong. Try again; if it keeps happening, reload the page.";
   }
 }
 
@@ -176,6 +189,30 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
 }
 
 /**
+ * The technical side of a report's errors, one line each ("c000012: HOST_ERROR · …"), for a
+ * disclosure under its summary; empty when it has none.
+ * @param {RunReport} report
+ */
+export function reportDetail(report) {
+  const errors = report.errors || [];
+  const shown = errors.slice(0, 20).map((e) => `${e.contact ? `${e.contact}: ` : ""}${errorDetail(e)}`);
+  if (errors.length > shown.length) shown.push(`and ${plural(errors.length - shown.length, "more error")} in the run history`);
+  return shown.join("\n");
+}
+
+/**
+ * A run's progress in words: "writing: 30 of 120"; while the total is not known yet (the plugin
+ * reports 0, reading Google page by page) the count alone: "reading Google: 1000 so far".
+ * @param {string} label
+ * @param {number} done
+ * @param {number} total
+ */
+export function progressText(label, done, total) {
+  if (total > 0) return `${label}: ${done} of ${total}`;
+  return done > 0 ? `${label}: ${done} so far` : label;
+}
+
+/**
  * What a run waiting to try again says: "Google is unavailable — retrying in 8 s, attempt 2
  * of 4." `now`: the time to count the wait from (ms since the epoch).
  * @param {Retrying} r
@@ -206,6 +243,7 @@ export function reportLevel(report) {
 const TRIGGERS = {
   schedule: "Scheduled",
   manual: "Sync now",
+  apply: "Apply (preview)",
   bulkAction: "Sync Contact(s)",
   recordAction: "Sync with Google Contacts",
   push: "Send all to Google",

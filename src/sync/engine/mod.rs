@@ -62,6 +62,8 @@ pub use schedule::lists_google_in_full;
 pub enum Trigger {
     Schedule,
     Manual,
+    /// The preview's Apply: a manual run of the changes the user just reviewed.
+    Apply,
     BulkAction,
     RecordAction,
     Push,
@@ -69,6 +71,17 @@ pub enum Trigger {
 }
 
 impl Trigger {
+    /// Every trigger, in the order api.d.ts lists them.
+    pub const ALL: [Trigger; 7] = [
+        Trigger::Schedule,
+        Trigger::Manual,
+        Trigger::Apply,
+        Trigger::BulkAction,
+        Trigger::RecordAction,
+        Trigger::Push,
+        Trigger::Pull,
+    ];
+
     /// Whether someone is waiting on the run's answer: those runs give up sooner.
     pub fn is_interactive(self) -> bool {
         !matches!(self, Trigger::Schedule)

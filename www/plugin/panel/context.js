@@ -5,7 +5,7 @@
 // the others through `ctx.render`, so no screen imports another.
 
 import { h, clear, uid } from "../dom.js";
-import { errorMessage } from "../messages.js";
+import { errorMessage, errorDetail } from "../messages.js";
 
 /**
  * @typedef {import("../../types").GoogleContactsSync} GoogleContactsSync
@@ -32,7 +32,8 @@ import { errorMessage } from "../messages.js";
  * @property {HeldDeletions[]} held Deletions awaiting confirmation.
  * @property {boolean} busy
  * @property {Progress | null} progress
- * @property {{ text: string, level: Level } | null} message
+ * @property {{ text: string, level: Level, detail?: string } | null} message `detail`: the technical
+ *   side of a failure, behind a disclosure.
  *
  * @typedef {object} PanelContext
  * @property {GoogleContactsSync} api
@@ -41,7 +42,8 @@ import { errorMessage } from "../messages.js";
  * @property {PanelState} state
  * @property {{ alert: HTMLElement, accounts: HTMLElement, settings: HTMLElement, sync: HTMLElement, history: HTMLElement }} boxes
  * @property {() => AccountInfo | null} selected
- * @property {(text: string | null, level?: Level) => void} show Sets (or, with null, clears) the message.
+ * @property {(text: string | null, level?: Level, o?: { detail?: string }) => void} show Sets (or,
+ *   with null, clears) the message; `detail` goes behind a "Technical details" disclosure.
  * @property {(e: unknown) => void} showError
  * @property {<T>(fn: () => Promise<T>) => Promise<T | undefined>} guarded
  * @property {() => Promise<void>} loadAccounts
@@ -94,13 +96,13 @@ export function createPanelContext(root, api, host) {
     state,
     boxes,
     selected: () => state.accounts.find((a) => a.id === state.selectedId) || null,
-    show(text, level = "info") {
-      state.message = text ? { text, level } : null;
+    show(text, level = "info", o = {}) {
+      state.message = text ? { text, level, detail: o.detail } : null;
       renderMessage();
     },
     showError(e) {
       const code = e && typeof e === "object" && "code" in e ? e.code : undefined;
-      ctx.show(errorMessage(e, { inPanel: true }), code === "QUOTA" ? "warning" : "error");
+      ctx.show(errorMessage(e, { inPanel: true }), code === "QUOTA" ? "warning" : "error", { detail: errorDetail(e) });
     },
     async guarded(fn) {
       if (state.busy) return undefined;
@@ -173,9 +175,9 @@ export function createPanelContext(root, api, host) {
   function renderMessage() {
     clear(boxes.alert);
     if (!state.message) return;
-    const { text, level } = state.message;
+    const { text, level, detail } = state.message;
     boxes.alert.append(h("div", { class: `gcs-alert gcs-alert-${level}`, role: level === "error" ? "alert" : "status" },
-      h("span", { class: "gcs-alert-text", text }),
+      h("div", { class: "gcs-alert-text" }, h("span", { text }), techDetails(detail)),
       h("button", { type: "button", class: "gcs-alert-close", "aria-label": "Dismiss message", text: "×", onclick: () => ctx.show(null) })));
   }
 
@@ -190,6 +192,15 @@ export function createPanelContext(root, api, host) {
     setBusy();
   };
   return ctx;
+}
+
+/**
+ * A failure's technical side behind a closed disclosure, or nothing when there is none.
+ * @param {string | undefined} detail
+ */
+export function techDetails(detail) {
+  if (!detail) return null;
+  return h("details", { class: "gcs-tech" }, h("summary", { text: "Technical details" }), h("pre", { class: "gcs-tech-text", text: detail }));
 }
 
 /**

@@ -12,11 +12,13 @@ import { h, uid } from "../dom.js";
 export function confirmDialog(root, { title, body, confirm, danger = true }) {
   return new Promise((resolve) => {
     const titleId = uid("gcs-dlg");
+    const bodyId = uid("gcs-dlg-body");
     const ok = h("button", { type: "button", class: ["gcs-btn", danger ? "gcs-btn-danger" : "gcs-btn-primary"], text: confirm });
     const cancel = h("button", { type: "button", class: "gcs-btn", text: "Cancel" });
-    const dialog = h("dialog", { class: "gcs-dialog", "aria-labelledby": titleId },
+    // Described by its message, so a screen reader reads what confirming does, not only the title.
+    const dialog = h("dialog", { class: "gcs-dialog", "aria-labelledby": titleId, "aria-describedby": bodyId },
       h("h3", { id: titleId, text: title }),
-      [body].flat().map((p) => h("p", { text: p })),
+      h("div", { id: bodyId }, [body].flat().map((p) => h("p", { text: p }))),
       h("div", { class: "gcs-dialog-actions" }, cancel, ok));
     let answered = false;
     /** @param {boolean} v */

@@ -3,8 +3,9 @@
 // Google → CRM (source groups, import status), and the rules (conflicts, deletions, direction,
 // interval, phone region). It checks what it can before saving; the plugin checks the rest.
 
-import { h, clear, uid, select, field } from "../dom.js";
-import { errorMessage } from "../messages.js";
+import { h, clear, uid, select, field, fieldError } from "../dom.js";
+import { errorMessage, errorDetail } from "../messages.js";
+import { techDetails } from "./context.js";
 
 /**
  * @typedef {import("./context.js").PanelContext} PanelContext
@@ -54,7 +55,8 @@ export function renderSettings(ctx) {
   }
   box.append(head);
   if (state.groupsError) {
-    box.append(h("p", { class: "gcs-alert gcs-alert-warning", role: "status", text: `Your Google groups could not be listed. ${errorMessage(state.groupsError, { inPanel: true })}` }));
+    box.append(h("div", { class: "gcs-alert gcs-alert-warning", role: "status" }, h("div", { class: "gcs-alert-text" },
+      h("span", { text: `Your Google groups could not be listed. ${errorMessage(state.groupsError, { inPanel: true })}` }), techDetails(errorDetail(state.groupsError)))));
   }
 
   // CRM → Google
@@ -135,7 +137,7 @@ export function renderSettings(ctx) {
 
   const saveBtn = h("button", { type: "submit", class: "gcs-btn gcs-btn-primary", "data-gcs-action": "", text: "Save" });
   const saved = h("span", { class: "gcs-saved", role: "status" });
-  const formError = h("p", { class: "gcs-alert gcs-alert-error", role: "alert", hidden: true });
+  const formError = h("div", { class: "gcs-alert gcs-alert-error", role: "alert", hidden: true });
 
   const form = h("form", { class: "gcs-form", novalidate: true },
     h("p", { class: "gcs-hint", text: "Synced fields: name, emails, phones, addresses and birthday, plus company, job title and notes. A field changed on one side is updated on the other; a field missing on one side is filled in from the other." }),
@@ -164,20 +166,24 @@ export function renderSettings(ctx) {
   );
 
   form.addEventListener("input", () => { saved.textContent = ""; });
+  // Each problem shows under its field, which it describes; Save takes focus to the first.
+  const checked = [interval, region, newName, addSel, dirSel];
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     formError.hidden = true;
+    for (const c of checked) fieldError(c, null);
+    /** @type {[HTMLElement, string][]} */
     const problems = [];
     const minutes = Number(interval.value);
-    if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) problems.push("Sync every: enter a whole number of minutes from 5 to 1440.");
+    if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) problems.push([interval, "Enter a whole number of minutes from 5 to 1440."]);
     const reg = region.value.trim().toUpperCase();
-    if (!/^[A-Z]{2}$/.test(reg)) problems.push("Default phone region: enter a 2-letter country code such as US, GB or DE.");
+    if (!/^[A-Z]{2}$/.test(reg)) problems.push([region, "Enter a 2-letter country code such as US, GB or DE."]);
     const newGroupName = newName.value.trim();
-    if (targetSel.value === NEW_GROUP && !newGroupName) problems.push("Name of the new group: enter a name, or choose an existing group.");
-    if (dirSel.value !== "crmToGoogle" && sources.length === 0) problems.push("Google → CRM: add at least one Google group, or set the sync direction to \u201cCRM → Google only\u201d.");
+    if (targetSel.value === NEW_GROUP && !newGroupName) problems.push([newName, "Enter a name, or choose an existing group."]);
+    if (dirSel.value !== "crmToGoogle" && sources.length === 0) problems.push([addSel.disabled ? dirSel : addSel, "Add at least one Google group, or set the sync direction to \u201cCRM → Google only\u201d."]);
     if (problems.length) {
-      formError.textContent = problems.join(" ");
-      formError.hidden = false;
+      for (const [control, text] of problems) fieldError(control, text);
+      problems[0][0].focus();
       return;
     }
     // The selects offer only the values their types allow.
@@ -202,7 +208,7 @@ export function renderSettings(ctx) {
       try {
         state.settings = await ctx.api.setSettings(accountId, patch);
       } catch (e) {
-        formError.textContent = errorMessage(e, { inPanel: true });
+        clear(formError).append(h("div", { class: "gcs-alert-text" }, h("span", { text: errorMessage(e, { inPanel: true }) }), techDetails(errorDetail(e))));
         formError.hidden = false;
         return;
       }

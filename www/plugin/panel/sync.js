@@ -4,7 +4,7 @@
 // (drawn by preview.js) once asked for.
 
 import { h, append, clear, uid } from "../dom.js";
-import { reportSummary, reportLevel, heldCount, plural, sideLabel, retryMessage } from "../messages.js";
+import { reportSummary, reportDetail, reportLevel, heldCount, plural, sideLabel, retryMessage, progressText } from "../messages.js";
 import { downloadText, safeFilePart } from "./dialogs.js";
 import { renderPlan, deletionsList } from "./preview.js";
 import { syncBusy } from "./context.js";
@@ -25,10 +25,21 @@ export function installSync(ctx) {
   // Not a `data-gcs-action` button: it is the one control enabled while a run is under way.
   const cancelButton = /** @type {HTMLButtonElement} */ (h("button", { type: "button", class: "gcs-btn gcs-cancel", text: "Cancel", hidden: true, title: "Stop this sync: what it already did is kept, the next sync does the rest" }));
   const progressWrap = h("div", { class: "gcs-progress", hidden: true }, progressBar, progressLabel, cancelButton);
+  // What a screen reader hears of a run: each new phase once (not every count); the end is the
+  // result message at the top of the panel, so this falls silent then. Kept outside the hidden
+  // bar so it is in the page before it speaks.
+  const announcer = h("p", { class: "gcs-sr-only", role: "status", "data-gcs-progress-status": "" });
+  /** @type {string | null} */
+  let announced = null;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let tick;
   ctx.render.progress = () => {
     renderProgress(ctx, progressWrap, progressBar, progressLabel);
+    const phase = ctx.state.busy && ctx.state.progress ? ctx.state.progress.phase : null;
+    if (phase !== announced) {
+      announced = phase;
+      announcer.textContent = phase && progressLabel.textContent ? progressLabel.textContent : "";
+    }
     const run = running.get(ctx);
     cancelButton.hidden = !ctx.state.busy || !run;
     cancelButton.disabled = !run || run.cancelling;
@@ -48,7 +59,7 @@ export function installSync(ctx) {
       }, 1000);
     }
   };
-  ctx.render.sync = () => renderSync(ctx, progressWrap);
+  ctx.render.sync = () => renderSync(ctx, progressWrap, announcer);
 }
 
 /**
@@ -68,11 +79,12 @@ function renderProgress(ctx, progressWrap, progressBar, progressLabel) {
   } else if (p && p.total > 0) {
     progressBar.max = p.total;
     progressBar.value = Math.min(p.done, p.total);
-    progressLabel.textContent = `${p.phase ? `${p.phase}: ` : ""}${p.done} of ${p.total}`;
+    progressLabel.textContent = progressText(p.phase || "Working", p.done, p.total);
   } else {
-    progressBar.removeAttribute("value"); // indeterminate
-    progressLabel.textContent = p && p.phase ? p.phase : "Working…";
+    progressBar.removeAttribute("value"); // indeterminate: the total is not known yet
+    progressLabel.textContent = p ? progressText(p.phase || "Working", p.done, 0) : "Working…";
   }
+  progressBar.setAttribute("aria-valuetext", progressLabel.textContent);
 }
 
 /**
@@ -104,7 +116,7 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
       running.delete(ctx);
     }
     state.plan = null;
-    ctx.show(reportSummary(report, { email: a.email, inPanel: true }), reportLevel(report) === "success" ? "success" : reportLevel(report));
+    ctx.show(reportSummary(report, { email: a.email, inPanel: true }), reportLevel(report), { detail: reportDetail(report) });
     await ctx.refreshAfterRun();
     return report;
   });
@@ -160,8 +172,9 @@ export function actionButton(text, onclick, { primary = false, title } = {}) {
 /**
  * @param {PanelContext} ctx
  * @param {HTMLElement} progressWrap
+ * @param {HTMLElement} announcer
  */
-function renderSync(ctx, progressWrap) {
+function renderSync(ctx, progressWrap, announcer) {
   const { state } = ctx;
   const box = ctx.boxes.sync;
   clear(box);
@@ -199,12 +212,13 @@ function renderSync(ctx, progressWrap) {
       firstSync ? null : backupBtn),
     schedule ? h("p", { class: "gcs-hint", text: schedule }) : null,
     progressWrap,
+    announcer,
   ]);
 
   renderHeld(ctx);
   if (state.plan) {
     box.append(renderPlan(state.plan, {
-      apply: actionButton("Apply", () => runSync(ctx, { kind: "all" }, {}, "Applying"), { primary: true, title: "Run the sync now" }),
+      apply: actionButton("Apply", () => runSync(ctx, { kind: "all" }, { fromPreview: true }, "Applying"), { primary: true, title: "Run the sync now" }),
       close: () => {
         state.plan = null;
         ctx.render.sync();
