@@ -99,6 +99,55 @@ test("a contact's page → Sync with Google Contacts: that contact is in Google 
   expect(errors).toEqual([]);
 });
 
+test("Sync Contact(s) cancelled from the progress bar, by keyboard, while it writes: it says cancelled, and a second run finishes with no duplicate", async ({ page }) => {
+  const email = freshEmail("creme-cancel");
+  const errors = await login(page);
+  await connect(page, email);
+
+  await page.goto(`${CREME}/persons/contacts`);
+  const boxes = page.locator("tr.lv-row input[name=select_one]");
+  await expect(boxes.first()).toBeVisible();
+  const picked = [];
+  for (const i of [2, 6, 11]) picked.push(await boxes.nth(i).getAttribute("value"));
+  const selectAndSync = async () => {
+    for (const id of picked) await page.locator(`tr.lv-row input[name=select_one][value="${id}"]`).check();
+    await page.locator(".header-actions-trigger").first().click();
+    await page.locator(".listview-action a", { hasText: "Sync Contact(s)" }).click();
+  };
+
+  // Google's batch creates answer slowly, so the run is caught while it writes.
+  await admin("faults", { rules: [{ method: "batchCreateContacts", kind: "latency", ms: 3000, count: 100000 }] });
+  try {
+    await selectAndSync();
+    const bar = page.locator("#gcsync-progress");
+    await expect(bar).toContainText(/writing \(0\/\d+\)/, { timeout: 120_000 });
+    const cancel = bar.getByRole("button", { name: "Cancel", exact: true });
+    await expect(cancel).toBeVisible();
+    await page.screenshot({ path: shot("creme-bulk-progress-cancel") });
+    await cancel.focus();
+    await page.keyboard.press("Enter");
+    await expect(bar.getByRole("button", { name: "Cancelling…", exact: true })).toBeDisabled();
+    const cancelled = notices(page).filter({ hasText: `Syncing 3 contacts with ${email} was cancelled` });
+    await expect(cancelled).toBeVisible({ timeout: 120_000 });
+    await expect(cancelled).toContainText("The next sync does the rest");
+    await expect(bar).toBeHidden();
+    await page.screenshot({ path: shot("creme-bulk-cancelled"), fullPage: true });
+  } finally {
+    await admin("faults", { clear: true });
+  }
+  expect((await googleContacts(email)).length).toBeLessThanOrEqual(3);
+
+  await page.goto(`${CREME}/persons/contacts`);
+  await expect(boxes.first()).toBeVisible();
+  await selectAndSync();
+  await expect(notices(page).filter({ hasText: `Synced 3 contacts with ${email}` })).toBeVisible({ timeout: 120_000 });
+  const google = await googleContacts(email);
+  expect(google.length).toBe(3);
+  for (const id of picked) expect(linkedTo(google, id), `contact ${id} is in Google once`).toHaveLength(1);
+  await disconnect(page, email);
+  expect(errors).toEqual([]);
+});
+
 test("My settings → connect, preview, apply: matched contacts are linked, not duplicated; then edits, deletions and extra emails from Google", async ({ page }) => {
   test.setTimeout(600_000);
   const email = freshEmail("creme-first-sync");

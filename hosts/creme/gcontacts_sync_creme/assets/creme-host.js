@@ -112,11 +112,27 @@ function createUi(doc = document) {
     bar = doc.createElement("div");
     bar.id = "gcsync-progress";
     bar.hidden = true;
-    bar.append(doc.createElement("span"), doc.createElement("progress"));
+    const label = doc.createElement("span");
+    label.id = "gcsync-progress-label";
+    const meter = doc.createElement("progress");
+    meter.setAttribute("aria-labelledby", label.id);
+    // The plugin's stop for the run under way: shown while the run offers one.
+    const stop = doc.createElement("button");
+    stop.type = "button";
+    stop.className = "gcsync-progress-cancel";
+    stop.textContent = "Cancel";
+    stop.title = "Stop this sync: what it already did is kept, the next sync does the rest";
+    stop.hidden = true;
+    bar.append(label, meter, stop);
     doc.body.append(bar);
   }
   const notices = box;
   const progress = bar;
+  const label = /** @type {HTMLSpanElement} */ (progress.querySelector("span"));
+  const meter = /** @type {HTMLProgressElement} */ (progress.querySelector("progress"));
+  const stop = /** @type {HTMLButtonElement} */ (progress.querySelector("button"));
+  /** Set once Cancel is pressed, until the run ends: later progress does not enable it again. */
+  let cancelling = false;
   return {
     notify(message, level) {
       const item = doc.createElement("div");
@@ -135,14 +151,28 @@ function createUi(doc = document) {
     progress(p) {
       if (!p) {
         progress.hidden = true;
+        stop.hidden = true;
+        stop.onclick = null;
+        stop.disabled = false;
+        stop.textContent = "Cancel";
+        cancelling = false;
         return;
       }
       progress.hidden = false;
-      const label = /** @type {HTMLSpanElement} */ (progress.firstElementChild);
-      const meter = /** @type {HTMLProgressElement} */ (progress.lastElementChild);
       label.textContent = `${p.label} (${p.done}/${p.total})`;
       meter.max = Math.max(p.total, 1);
       meter.value = p.done;
+      const cancel = p.cancel;
+      stop.hidden = !cancel;
+      stop.onclick = cancel
+        ? () => {
+            cancelling = true;
+            stop.disabled = true;
+            stop.textContent = "Cancelling…";
+            cancel();
+          }
+        : null;
+      if (!cancelling) stop.disabled = false;
     },
   };
 }
