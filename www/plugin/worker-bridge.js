@@ -116,6 +116,7 @@ export async function withWorker(main, host, options, source) {
     /** @param {string} accountId */
     forget(accountId) {
       main.forgetToken(accountId);
+      if (hostAny.google && typeof hostAny.google.forget === "function") hostAny.google.forget(accountId);
     },
     /** @param {RequestData} r @returns {Promise<ResponseData>} */
     async fetch(r) {
