@@ -367,11 +367,13 @@ impl GoogleContactsSync {
         }))
     }
 
-    /// Drops the account's token held in memory (Google refused it in the instance the worker
-    /// bridge runs): the account shows as needing a reconnect. Not needed by hosts.
+    /// Drops the account's token held in memory: Google refused it in the other instance of the
+    /// worker bridge, or the page holds a newer one. The next call asks for a token again (here,
+    /// a run without one fails AUTH_FAILED and the account shows as needing a reconnect). Not
+    /// needed by hosts.
     #[wasm_bindgen(js_name = forgetToken)]
     pub fn forget_token(&self, #[wasm_bindgen(js_name = accountId)] account_id: String) {
-        self.plugin.forget_token(&account_id);
+        self.plugin.drop_token(&account_id);
     }
 
     /// Stops the schedule; a run under way finishes.

@@ -46,11 +46,16 @@ impl Plugin {
         Ok((access, expires_at))
     }
 
+    /// Drops the account's token held in memory: the next call asks for one again.
+    pub fn drop_token(&self, id: &str) {
+        self.inner.tokens.borrow_mut().remove(&account_id(id));
+    }
+
     /// Drops the account's token after Google refused it, and tells the host when it listens
     /// (`google.forget`): a host that holds tokens for the plugin drops it too.
-    pub fn forget_token(&self, id: &str) {
+    pub(super) fn forget_token(&self, id: &str) {
         let id = account_id(id);
-        self.inner.tokens.borrow_mut().remove(&id);
+        self.drop_token(&id);
         let google = js::get(self.host(), "google");
         if js::get(&google, "forget").is_function() {
             let _ = js::call(&google, "forget", &[&JsValue::from_str(&id)]);
@@ -69,7 +74,7 @@ impl Plugin {
                 Ok(access)
             }
             other => {
-                self.forget_token(id);
+                self.inner.tokens.borrow_mut().remove(id);
                 Err(match other {
                     Err(f) => f,
                     Ok(_) => Failure::new(

@@ -1,7 +1,8 @@
 // Syncs run in the plugin's worker, off the CRM's main thread: the CRM's host is called on the
-// page (its contacts are written there), Google is called from the worker. With the worker turned
-// off the page runs the same sync itself. A worker that dies during a run is reported in plain
-// words, and the next run, on the page, finishes the job with no duplicate.
+// page (its contacts are written there), Google is called from the worker. With the worker
+// turned off, or when its script cannot load, the page runs the same sync itself. A worker that
+// dies during a run is reported in plain words, and the next run, on the page, finishes the job
+// with no duplicate.
 import { test, expect } from "./playwright.mjs";
 import {
   admin, connectAccount, crmContacts, freshEmail, googleContacts, linkedTo, openDemo, panel, syncNow,
@@ -64,6 +65,14 @@ test("with the worker turned off, the page runs the same sync itself", async ({ 
   const seen = await openDemo(page);
   const { pageRequests } = await firstSync(page, "no-worker");
   expect(syncWorker(page), "no worker was started").toBeUndefined();
+  expect(pageRequests, "the People API requests left from the page").toBeGreaterThan(0);
+  expect(seen.errors).toEqual([]);
+});
+
+test("a worker whose script cannot load leaves the syncs to the page, which syncs the same", async ({ page }) => {
+  await page.route("**/plugin/sync-worker.js", (route) => route.fulfill({ status: 404, body: "not here" }));
+  const seen = await openDemo(page);
+  const { pageRequests } = await firstSync(page, "worker-missing");
   expect(pageRequests, "the People API requests left from the page").toBeGreaterThan(0);
   expect(seen.errors).toEqual([]);
 });

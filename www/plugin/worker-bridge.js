@@ -39,6 +39,9 @@ const IN_WORKER = ["sync", "preview", "syncSelected", "syncContact", "backup"];
 /** The host contract's groups of functions; other plain objects of the host are offered too. */
 const NAMESPACES = ["contacts", "storage", "ui"];
 
+/** How often the scheduler looks for accounts due a run (as `shell/scheduler.rs`). */
+const SCHEDULER_TICK_MS = 60_000;
+
 /** How long the worker may take to load the wasm and start the API. */
 const START_TIMEOUT_MS = 30_000;
 
@@ -94,6 +97,8 @@ export async function withWorker(main, host, options, source) {
   /** @type {Error | null} */
   let dead = null;
   let schedulerOn = false;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let takeover;
   /** Runs under way in the worker by account id ("*": every account). */
   /** @type {Map<string, number>} */
   const running = new Map();
@@ -111,6 +116,7 @@ export async function withWorker(main, host, options, source) {
     /** @param {string} accountId */
     forget(accountId) {
       main.forgetToken(accountId);
+      if (hostAny.google && typeof hostAny.google.forget === "function") hostAny.google.forget(accountId);
     },
     /** @param {RequestData} r @returns {Promise<ResponseData>} */
     async fetch(r) {
@@ -141,7 +147,9 @@ export async function withWorker(main, host, options, source) {
         // The host's own bar; nothing more to do here.
       }
     }
-    if (schedulerOn) main.startScheduler();
+    // The page's schedule takes over at the next tick, not at once: the run that died would
+    // count as overdue and start again on the page by itself.
+    if (schedulerOn) takeover = setTimeout(() => schedulerOn && main.startScheduler(), SCHEDULER_TICK_MS);
   }
   worker.onerror = (e) => {
     e.preventDefault();
@@ -224,6 +232,7 @@ export async function withWorker(main, host, options, source) {
   };
   facade.stopScheduler = () => {
     schedulerOn = false;
+    clearTimeout(takeover);
     main.stopScheduler();
     if (!dead) rpc.send("api.stopScheduler", []);
   };
