@@ -10,7 +10,7 @@ use crate::dto::{PlanDto, ReportDto};
 use crate::json::FromJson;
 use crate::shell::{js, Failure, Options, Plugin};
 use crate::sync::engine::{RunReport, Trigger};
-use crate::sync::plan::Scope;
+use crate::sync::plan::{Decisions, Scope};
 use crate::sync::ErrorCode;
 use js_sys::Promise;
 use std::future::Future;
@@ -250,8 +250,13 @@ impl GoogleContactsSync {
         let scope = read("scope", &scope, Scope::All);
         let confirm = js::get(&options, "confirmDeletions").as_bool() == Some(true);
         let on_progress = js::get(&options, "onProgress");
+        let decisions = read(
+            "options.decisions",
+            &js::get(&options, "decisions"),
+            Decisions::default(),
+        );
         promise(with_account!(self, account_id, |a, p| p
-            .sync(&a, scope?, None, confirm, &on_progress)
+            .sync_decided(&a, scope?, None, confirm, decisions?, &on_progress)
             .await
             .and_then(|r| js::to_js(&ReportDto::from(&r)))))
     }

@@ -301,6 +301,7 @@ impl<'a> Planner<'a> {
             google_modified_at: google_time,
             policy: self.input.settings.conflict_policy,
             region: self.region,
+            decided: &[],
             write_crm: self.writes_crm(),
             write_google: self.writes_google(),
         }
@@ -319,6 +320,7 @@ impl<'a> Planner<'a> {
     ) {
         let mut input = self.merge_input(c, c, g, c_time, g_time);
         input.base = base;
+        input.decided = self.decided.get(crm_id).map_or(&[], Vec::as_slice);
         let m = self.input.capabilities.merge(input);
         // Named as the CRM shows the contact: that is where the user will look for it.
         let name = c.display_name();
@@ -389,6 +391,7 @@ pub(super) fn differs(base: &Contact, contact: &Contact, region: Region) -> bool
         google_modified_at: 0,
         policy: ConflictPolicy::Crm,
         region,
+        decided: &[],
         write_crm: true,
         write_google: true,
     })
