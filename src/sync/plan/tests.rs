@@ -681,3 +681,44 @@ fn a_match_decision_naming_no_ambiguous_pair_is_rejected() {
     .plan();
     assert_eq!(p.rejected.len(), 1, "{p}");
 }
+
+#[test]
+fn decisions_that_cannot_be_read_say_which_item_and_key() {
+    use crate::json::FromJson;
+    let read = |v: serde_json::Value| Decisions::from_json(v).err().unwrap_or_default();
+    let conflict = |v| serde_json::json!({ "conflicts": [{ "crmId": "1", "field": "title", "keep": "crm" }, v] });
+    let cases = [
+        (
+            conflict(serde_json::json!({ "crmId": "1", "field": "colour", "keep": "crm" })),
+            "conflicts[1].field: unknown variant `colour`",
+        ),
+        (
+            conflict(serde_json::json!({ "crmId": "1", "field": "title", "keep": "both" })),
+            "conflicts[1].keep: unknown variant `both`",
+        ),
+        (
+            conflict(serde_json::json!({ "field": "title", "keep": "crm" })),
+            "conflicts[1].crmId: missing field `crmId`",
+        ),
+        (
+            serde_json::json!({ "matches": [{ "crmId": "1", "resourceName": "people/c1", "choice": "merge" }] }),
+            "matches[0].choice: unknown variant `merge`",
+        ),
+        (
+            serde_json::json!({ "matches": {} }),
+            "matches: invalid type",
+        ),
+        (serde_json::json!([]), "invalid type"),
+    ];
+    for (v, expected) in cases {
+        let e = read(v.clone());
+        assert!(e.starts_with(expected), "{v}: {e}");
+    }
+    let ok = Decisions::from_json(
+        serde_json::json!({ "conflicts": [{ "crmId": "1", "field": "firstName", "keep": "google" }] }),
+    );
+    assert_eq!(
+        ok.map(|d| (d.conflicts[0].field, d.conflicts[0].keep, d.matches.len())),
+        Ok((Field::GivenName, Side::Google, 0))
+    );
+}
