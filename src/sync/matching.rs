@@ -126,7 +126,8 @@ impl Ambiguous {
 /// by the user's choice (by CRM id and by resource name), which take no part.
 #[derive(Debug, Default)]
 pub struct Settled<'a> {
-    pub apart: HashSet<(&'a str, &'a str)>,
+    /// (CRM id, resource name), sorted: searched, not hashed, as there are few.
+    pub apart: Vec<(&'a str, &'a str)>,
     pub crm: HashSet<&'a str>,
     pub google: HashSet<&'a str>,
 }
@@ -381,7 +382,8 @@ pub fn match_settled(
             let apart = |c: usize, g: usize| {
                 settled
                     .apart
-                    .contains(&(crm[c].id.as_str(), google[g].resource_name.as_str()))
+                    .binary_search(&(crm[c].id.as_str(), google[g].resource_name.as_str()))
+                    .is_ok()
             };
             for (c, cands) in c_cands.iter_mut().enumerate() {
                 cands.retain(|&g| !apart(c, g));
@@ -450,11 +452,11 @@ pub fn match_settled(
                 Side::Crm => &ck[i],
                 Side::Google => &gk[i],
             };
-            let joining: HashSet<&String> = candidates_of
+            let joining: Vec<&String> = candidates_of
                 .iter()
                 .flat_map(|&j| keys(side.other(), j))
                 .collect();
-            let shared = shown_keys(contact(side, i), rule, region, |k| joining.contains(k));
+            let shared = shown_keys(contact(side, i), rule, region, |k| joining.contains(&k));
             Ambiguous {
                 side,
                 id: id(side, i),

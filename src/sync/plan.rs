@@ -316,8 +316,6 @@ struct Planner<'a> {
     tagged: HashMap<&'a str, Vec<&'a GoogleContact>>,
     /// Links whose Google contact this plan found under a new resource name, by CRM id.
     relinked: HashMap<&'a str, &'a GoogleContact>,
-    /// The user's conflict choices, by CRM id.
-    decided: HashMap<&'a str, Vec<(Field, Side)>>,
 }
 
 impl<'a> Planner<'a> {
@@ -355,15 +353,6 @@ impl<'a> Planner<'a> {
             freed: HashSet::new(),
             tagged: HashMap::new(),
             relinked: HashMap::new(),
-            decided: input.decisions.conflicts.iter().fold(
-                HashMap::new(),
-                |mut m: HashMap<&str, Vec<(Field, Side)>>, d| {
-                    m.entry(d.crm_id.as_str())
-                        .or_default()
-                        .push((d.field, d.keep));
-                    m
-                },
-            ),
         }
     }
 
@@ -450,10 +439,10 @@ impl<'a> Planner<'a> {
 
     /// Rejects conflict choices that settled no conflict of this plan, and contradictory ones.
     fn check_conflict_choices(&mut self) {
-        let mut seen: HashMap<(&str, Field), Side> = HashMap::new();
-        for d in &self.input.decisions.conflicts {
-            let key = (d.crm_id.as_str(), d.field);
-            if seen.insert(key, d.keep).is_some_and(|k| k != d.keep) {
+        let choices = &self.input.decisions.conflicts;
+        for (i, d) in choices.iter().enumerate() {
+            let same = |o: &&ConflictChoice| o.crm_id == d.crm_id && o.field == d.field;
+            if choices[..i].iter().filter(same).any(|o| o.keep != d.keep) {
                 self.out.rejected.push(format!(
                     "the {} of CRM contact {} is chosen from both sides",
                     d.field, d.crm_id

@@ -5,7 +5,7 @@ use super::{
 };
 use crate::sync::matching::MatchRule;
 use crate::sync::merge::{merge, MergeInput};
-use crate::sync::model::{Contact, CrmContact, GoogleContact, Millis, Side};
+use crate::sync::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use crate::sync::normalize::Region;
 use crate::sync::settings::{ConflictPolicy, CrmDeletes, GoogleDeletes};
 use crate::sync::state::Link;
@@ -320,7 +320,16 @@ impl<'a> Planner<'a> {
     ) {
         let mut input = self.merge_input(c, c, g, c_time, g_time);
         input.base = base;
-        input.decided = self.decided.get(crm_id).map_or(&[], Vec::as_slice);
+        // The user's choices for this pair (few, and usually none: searched, not indexed).
+        let decided: Vec<(Field, Side)> = self
+            .input
+            .decisions
+            .conflicts
+            .iter()
+            .filter(|d| d.crm_id == crm_id)
+            .map(|d| (d.field, d.keep))
+            .collect();
+        input.decided = &decided;
         let m = self.input.capabilities.merge(input);
         // Named as the CRM shows the contact: that is where the user will look for it.
         let name = c.display_name();

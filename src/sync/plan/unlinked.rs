@@ -10,7 +10,7 @@ use crate::sync::merge::merge;
 use crate::sync::model::{Contact, CrmContact, GoogleContact, Side};
 use crate::sync::settings::MY_CONTACTS;
 use crate::sync::state::Apart;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 impl<'a> Planner<'a> {
     pub(super) fn unlinked(&mut self) {
@@ -62,7 +62,7 @@ impl<'a> Planner<'a> {
         let crm_refs: Vec<&CrmContact> = crm.iter().map(|(c, _)| *c).collect();
         // Pairs the user kept apart never join; the user's links of this run are made first,
         // and matching runs again without them.
-        let remembered = Settled {
+        let mut remembered = Settled {
             apart: state
                 .apart
                 .iter()
@@ -70,6 +70,8 @@ impl<'a> Planner<'a> {
                 .collect(),
             ..Settled::default()
         };
+        // Stored sorted; sorted again, as the search needs it whatever storage held.
+        remembered.apart.sort_unstable();
         let mut matching = match_settled(&crm_refs, &google, region, &remembered);
         let mut chosen = Vec::new();
         if !self.input.decisions.matches.is_empty() {
@@ -164,17 +166,17 @@ impl<'a> Planner<'a> {
         google: &[&'a GoogleContact],
         mut settled: Settled<'a>,
     ) -> (Settled<'a>, Vec<Match>) {
-        let mut open: HashMap<(&str, &str), MatchRule> = HashMap::new();
-        for a in first.ambiguous.iter().filter(|a| a.decidable()) {
-            for pair in a.pairs() {
-                open.entry(pair).or_insert(a.rule);
-            }
-        }
         let mut chosen = Vec::new();
         let decisions = &self.input.decisions.matches;
         for d in decisions {
             let pair = (d.crm_id.as_str(), d.resource_name.as_str());
-            let rule = open.get(&pair).copied();
+            // Decisions are few: searched, not indexed.
+            let rule = first
+                .ambiguous
+                .iter()
+                .filter(|a| a.decidable())
+                .find(|a| a.pairs().any(|p| p == pair))
+                .map(|a| a.rule);
             let at = (
                 crm.iter().position(|c| c.id == d.crm_id),
                 google
@@ -198,7 +200,7 @@ impl<'a> Planner<'a> {
                     d.crm_id, d.resource_name
                 )),
                 MatchChoice::Apart => {
-                    settled.apart.insert(pair);
+                    settled.apart.push(pair);
                     self.out.apart.push(Apart {
                         crm_id: d.crm_id.clone(),
                         resource_name: d.resource_name.clone(),
@@ -220,6 +222,7 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+        settled.apart.sort_unstable();
         (settled, chosen)
     }
 
