@@ -1,7 +1,7 @@
 // Two different people on one shared address are left alone, and the preview says why in words
 // that fit: not "matches 1 contact", but another family name on the same email.
 import { test, expect } from "./playwright.mjs";
-import { admin, connectAccount, crmContacts, demoSeed, displayName, freshEmail, googleContacts, linkedTo, openDemo, panel, panelAction } from "./helpers.mjs";
+import { admin, connectAccount, crmContacts, demoSeed, displayName, freshEmail, googleContacts, linkedTo, openDemo, panel, panelAction, shot } from "./helpers.mjs";
 
 test("a shared email under another family name is listed as such in the preview", async ({ page }) => {
   const email = freshEmail("ambiguous");
@@ -73,6 +73,8 @@ test("the preview links a match to a chosen candidate, keeps another apart and s
   const conflict = plan.locator(`tr[data-conflict="${zoe.id} company"]`);
   await expect(conflict).toContainText("Fairbanks Consulting");
   await conflict.getByRole("radio", { name: /Keep the Google value/ }).check();
+  await plan.getByRole("heading", { name: /^Ambiguous matches/ }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: shot("preview-decisions") });
 
   await panelAction(page, "Apply");
   await expect(panel(page).locator(".gcs-messages")).toContainText(`Synced with ${email}`);

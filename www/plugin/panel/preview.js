@@ -487,7 +487,7 @@ export function conflictsTable(conflicts, chosen) {
       h("span", { text: sideLabel(side) }));
     return h("td", { "data-label": "Keep" },
       h("div", { role: "radiogroup", "aria-label": `Value kept for the ${what}` }, option("crm"), option("google")),
-      chosen.has(key) ? null : h("div", { class: "gcs-muted", text: `by default: ${keptBy(c.rule)}` }));
+      chosen.has(key) ? null : h("div", { class: "gcs-muted", text: `By default ${sideLabel(c.kept)} (${keptBy(c.rule)})` }));
   };
   return h("div", { class: "gcs-table-wrap", tabIndex: 0, role: "region", "aria-label": "Conflicts, scrollable" }, h("table", { class: "gcs-table gcs-table-compact" },
     h("thead", {}, h("tr", {}, ["Contact", "Field", "CRM value", "Google value", chosen ? "Keep" : "Kept"].map((t) => h("th", { scope: "col", text: t })))),
