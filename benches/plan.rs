@@ -2,7 +2,7 @@
 //! both (conflicts), and 1,000 new contacts on each side. Target: ≤ 50 ms natively.
 
 use gcontacts_sync::sync::model::{Contact, CrmContact, Email, GoogleContact, Phone};
-use gcontacts_sync::sync::plan::{plan, GoogleListing, PlanInput, Scope};
+use gcontacts_sync::sync::plan::{plan, GoogleListing, PlanInput, Scope, NO_DECISIONS};
 use gcontacts_sync::sync::settings::{Settings, MY_CONTACTS};
 use gcontacts_sync::sync::state::{AccountState, Link};
 use std::time::Instant;
@@ -120,6 +120,7 @@ fn main() {
             confirm_deletions: false,
             now: 100,
             capabilities: &Default::default(),
+            decisions: &NO_DECISIONS,
         })
     };
     let p = run();

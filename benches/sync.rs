@@ -188,6 +188,7 @@ mod native {
                     crm_change_feed: true,
                     capabilities: Default::default(),
                     patience: Patience::of(Trigger::Manual),
+                    decisions: Default::default(),
                 },
                 wall_now(),
             );

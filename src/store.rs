@@ -18,7 +18,7 @@
 use crate::json::{self, FromJson};
 use crate::json_struct;
 use crate::sync::model::{GoogleContact, Millis};
-use crate::sync::state::{AccountState, Link, Touched};
+use crate::sync::state::{AccountState, Apart, Link, Touched};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -262,6 +262,8 @@ json_struct! {
         target_group: Option<String> = "targetGroup",
         /// Contacts kept in the CRM after their Google deletion: never pushed back unless edited.
         kept_in_crm: Kept = "keptInCrm" [default],
+        /// Pairs the user keeps apart: few, so in the header. Not written while there are none.
+        apart: Vec<Apart> = "apart" [skip_empty],
     }
 }
 
@@ -399,6 +401,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
         state.crm_cursor = h.crm_cursor;
         state.target_group = h.target_group;
         state.kept_in_crm = h.kept_in_crm;
+        state.apart = h.apart;
     }
     if torn {
         state.sync_token = None;
@@ -526,6 +529,7 @@ pub fn save_changes(
         crm_cursor: state.crm_cursor.clone(),
         target_group: state.target_group.clone(),
         kept_in_crm: &state.kept_in_crm,
+        apart: state.apart.clone(),
     };
     // Invariant: plain data, as in `wrap_value`.
     let text = serde_json::to_string(&header).unwrap_or_default();

@@ -15,6 +15,9 @@ export interface CrmHost {
     create(items: CrmContactInput[]): Promise<CrmContact[]>;
     update(items: { id: string; fields: CrmContactInput; ifModifiedAt?: string }[]): Promise<CrmContact[]>;
     remove(ids: string[]): Promise<void>;
+    /** The address of the contact's page in the CRM, for the preview to link to (opened in a
+     *  new tab). Optional: without it, contacts are named but not linked. */
+    url?(id: string): string;
   };
   views(): Promise<{ id: string; name: string }[]>;
   statuses(): Promise<{ value: string; label: string }[]>;
@@ -156,13 +159,21 @@ export interface PlanOperation {
 
 export interface Conflict {
   crmId: string; resourceName: string; name: string;
-  field: string; crm: string; google: string; kept: Side; rule: string;
+  field: ContactField; crm: string; google: string; kept: Side;
+  /** What settled it: the account's policy ("newest", "crm", "google"), the first-link rule
+   *  ("firstLink": the CRM's value stays) or the user's choice in the preview ("decided"). */
+  rule: "newest" | "crm" | "google" | "firstLink" | "decided";
 }
+
+/** A field as the preview and the decisions name it. */
+export type ContactField =
+  | "prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "emails" | "phones"
+  | "addresses" | "birthday" | "company" | "title" | "notes";
 
 /** Why a contact was set aside: several candidates on the other side (or one of a cluster where
  *  some contact has), one candidate sharing an email or phone under another family name, or a
  *  Google contact tagged for several CRM contacts. */
-export type AmbiguityReason = "severalCandidates" | "namesDiffer" | "severalTags";
+export type AmbiguityReason = "severalCandidates" | "namesDiffer" | "severalTags" | "secondCopy";
 
 export interface AmbiguousMatch {
   side: Side; id: string; name: string;
@@ -172,6 +183,25 @@ export interface AmbiguousMatch {
   candidates: string[];
   /** The candidates' names, in the order of `candidates` ("" where not known). */
   candidateNames: string[];
+  /** What it shares with them, as the contact holds it: the emails or phones, or the name with
+   *  the birthday or company. */
+  shared: string[];
+  /** Whether the preview may settle it (a match by email, phone or name): link the contact to
+   *  one candidate, or keep it apart from them, with `SyncOptions.decisions.matches`. */
+  decidable: boolean;
+}
+
+/** The user's decisions in the preview, applied by the run they are passed to. Each must name
+ *  a conflict or an ambiguous pair of that run's plan: otherwise the run writes nothing and
+ *  throws INVALID_INPUT (preview again). */
+export interface Decisions {
+  /** For this run only: the side whose value the conflicting field keeps. */
+  conflicts?: { crmId: string; field: ContactField; keep: Side }[];
+  /** A contact of a decidable ambiguous match and one candidate, as a CRM id and a Google
+   *  resource name: "link" links them (their values merge by the usual rules; the other
+   *  candidates sync as separate contacts), "apart" keeps them apart for good (remembered in the
+   *  account's sync data, which "Reset sync data" clears). */
+  matches?: { crmId: string; resourceName: string; choice: "link" | "apart" }[];
 }
 
 export interface HeldDeletions { side: Side; limit: number; deletions: PlanOperation[] }
@@ -257,6 +287,8 @@ export interface SyncOptions {
   /** The run applies a preview the user reviewed: its report's trigger is "apply". */
   fromPreview?: boolean;
   onProgress?(p: Progress): void;
+  /** What the user decided in the preview. */
+  decisions?: Decisions;
 }
 
 export interface GoogleGroup {

@@ -10,7 +10,7 @@ use crate::dto::{PlanDto, ReportDto};
 use crate::json::FromJson;
 use crate::shell::{js, Failure, Options, Plugin};
 use crate::sync::engine::{RunReport, Trigger};
-use crate::sync::plan::Scope;
+use crate::sync::plan::{Decisions, Scope};
 use crate::sync::ErrorCode;
 use js_sys::Promise;
 use std::future::Future;
@@ -252,8 +252,13 @@ impl GoogleContactsSync {
         let on_progress = js::get(&options, "onProgress");
         let trigger =
             (js::get(&options, "fromPreview").as_bool() == Some(true)).then_some(Trigger::Apply);
+        let decisions = read(
+            "options.decisions",
+            &js::get(&options, "decisions"),
+            Decisions::default(),
+        );
         promise(with_account!(self, account_id, |a, p| p
-            .sync(&a, scope?, trigger, confirm, &on_progress)
+            .sync_decided(&a, scope?, trigger, confirm, decisions?, &on_progress)
             .await
             .and_then(|r| js::to_js(&ReportDto::from(&r)))))
     }

@@ -105,6 +105,7 @@ impl<'a> From<&'a PairConflict> for ConflictDto<'a> {
                 ConflictRule::Policy(ConflictPolicy::Crm) => "crm",
                 ConflictRule::Policy(ConflictPolicy::Google) => "google",
                 ConflictRule::FirstLink => "firstLink",
+                ConflictRule::Decided => "decided",
             },
         }
     }
@@ -122,6 +123,10 @@ pub struct AmbiguousDto<'a> {
     /// The candidates' names, in their order ("" where unknown).
     #[serde(rename = "candidateNames")]
     candidate_names: &'a [String],
+    /// The emails, phones or name and birthday or company it shares with them.
+    shared: &'a [String],
+    /// Whether the preview may link it to a candidate or keep them apart.
+    decidable: bool,
 }
 
 impl<'a> From<&'a Ambiguous> for AmbiguousDto<'a> {
@@ -134,6 +139,8 @@ impl<'a> From<&'a Ambiguous> for AmbiguousDto<'a> {
             reason: a.reason,
             candidates: &a.candidates,
             candidate_names: &a.candidate_names,
+            shared: &a.shared,
+            decidable: a.decidable(),
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::sync::engine::RunReport;
 use crate::sync::engine::{
     Action, CrmCall, Engine, Input, Patience, Retrying, RunConfig, RunError, RunResult, Trigger,
 };
-use crate::sync::plan::{Plan, Scope};
+use crate::sync::plan::{Decisions, Plan, Scope};
 use crate::sync::ErrorCode;
 use serde::Serialize;
 use std::cell::Cell;
@@ -109,6 +109,7 @@ impl Plugin {
     /// Runs the engine for one account under its lock. `Ok` carries the result even when the
     /// run met errors (a state that could not be saved among them); an auth failure is a
     /// `Failure` (after the run is logged).
+    #[allow(clippy::too_many_arguments)]
     async fn run(
         &self,
         account: &str,
@@ -116,6 +117,7 @@ impl Plugin {
         trigger: Trigger,
         confirm_deletions: bool,
         preview_only: bool,
+        decisions: Decisions,
         on_progress: &JsValue,
     ) -> Result<RunResult> {
         // Listed from the start: a cancel while the run reads its settings or waits for the
@@ -175,6 +177,7 @@ impl Plugin {
             crm_change_feed: super::host::has_change_feed(self.host()),
             capabilities: super::host::capabilities(self.host())?,
             patience: Patience::of(trigger),
+            decisions,
         };
         let mut engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");
@@ -377,7 +380,15 @@ impl Plugin {
     pub async fn preview(&self, account: &str, scope: Scope) -> Result<Plan> {
         let trigger = trigger_of(&scope);
         let r = self
-            .run(account, scope, trigger, false, true, &JsValue::UNDEFINED)
+            .run(
+                account,
+                scope,
+                trigger,
+                false,
+                true,
+                Decisions::default(),
+                &JsValue::UNDEFINED,
+            )
             .await?;
         r.plan
             .ok_or_else(|| Failure::new(ErrorCode::GoogleError, "the preview could not be made"))
@@ -392,7 +403,30 @@ impl Plugin {
         confirm_deletions: bool,
         on_progress: &JsValue,
     ) -> Result<RunReport> {
+        self.sync_decided(
+            account,
+            scope,
+            trigger,
+            confirm_deletions,
+            Decisions::default(),
+            on_progress,
+        )
+        .await
+    }
+
+    /// The report of a run that applies the user's decisions from the preview. Decisions that
+    /// name nothing in the run's plan fail it with `INVALID_INPUT` before anything is written.
+    pub async fn sync_decided(
+        &self,
+        account: &str,
+        scope: Scope,
+        trigger: Option<Trigger>,
+        confirm_deletions: bool,
+        decisions: Decisions,
+        on_progress: &JsValue,
+    ) -> Result<RunReport> {
         let trigger = trigger.unwrap_or_else(|| trigger_of(&scope));
+        let decided = !decisions.is_empty();
         let r = self
             .run(
                 account,
@@ -400,9 +434,21 @@ impl Plugin {
                 trigger,
                 confirm_deletions,
                 false,
+                decisions,
                 on_progress,
             )
             .await?;
+        // A run stopped before its plan by decisions it could not apply wrote nothing: the
+        // caller hears of it as of any input it gave that is not valid.
+        let refused = decided && r.plan.is_none();
+        if let Some(e) = r
+            .report
+            .errors
+            .iter()
+            .find(|e| refused && e.code == ErrorCode::InvalidInput)
+        {
+            return Err(Failure::new(ErrorCode::InvalidInput, e.message.clone()));
+        }
         Ok(r.report)
     }
 

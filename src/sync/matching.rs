@@ -23,7 +23,7 @@ use super::model::{Contact, CrmContact, GoogleContact, Side};
 use super::normalize::{email_key, name_key, phone_key, text_key, Region};
 use super::phone::is_matchable;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -95,6 +95,41 @@ pub struct Ambiguous {
     /// preview names the contacts rather than their ids.
     #[serde(default)]
     pub candidate_names: Vec<String>,
+    /// What it shares with them under `rule`, as the contact holds it: its emails or phones
+    /// that join them, or its name with the birthday or company (empty under the tag rule).
+    #[serde(default)]
+    pub shared: Vec<String>,
+}
+
+impl Ambiguous {
+    /// Whether the user may settle it in the preview, linking the contact to a candidate or
+    /// keeping them apart: a match by value. A tag names its CRM contact; a tag conflict is
+    /// not a guess to settle.
+    pub fn decidable(&self) -> bool {
+        self.rule != MatchRule::Tag
+            && matches!(
+                self.reason,
+                Ambiguity::SeveralCandidates | Ambiguity::NamesDiffer
+            )
+    }
+
+    /// The (CRM id, resource name) pairs of the contact with each candidate.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.candidates.iter().map(move |c| match self.side {
+            Side::Crm => (self.id.as_str(), c.as_str()),
+            Side::Google => (c.as_str(), self.id.as_str()),
+        })
+    }
+}
+
+/// What the user settled before matching: pairs never to join, and contacts already paired
+/// by the user's choice (by CRM id and by resource name), which take no part.
+#[derive(Debug, Default)]
+pub struct Settled<'a> {
+    /// (CRM id, resource name), sorted: searched, not hashed, as there are few.
+    pub apart: Vec<(&'a str, &'a str)>,
+    pub crm: HashSet<&'a str>,
+    pub google: HashSet<&'a str>,
 }
 
 impl fmt::Display for Ambiguous {
@@ -192,6 +227,47 @@ fn contact_keys(c: &Contact, rule: MatchRule, region: Region) -> Vec<String> {
     keys
 }
 
+/// The values of `c` whose keys under `rule` pass `joins`, as `c` holds them, for people to
+/// read: its emails or phones, or its name with the birthday or company that matched.
+fn shown_keys(
+    c: &Contact,
+    rule: MatchRule,
+    region: Region,
+    joins: impl Fn(&String) -> bool,
+) -> Vec<String> {
+    let mut out: Vec<String> = match rule {
+        MatchRule::Tag => Vec::new(),
+        MatchRule::Email => c
+            .emails
+            .iter()
+            .filter(|e| joins(&email_key(e)))
+            .map(|e| e.value.trim().to_string())
+            .collect(),
+        MatchRule::Phone => c
+            .phones
+            .iter()
+            .filter(|p| joins(&phone_key(p, region)))
+            .map(|p| p.value.trim().to_string())
+            .collect(),
+        MatchRule::NameAndBirthdayOrCompany => {
+            let name = c.display_name();
+            contact_keys(c, rule, region)
+                .iter()
+                .filter(|k| joins(k))
+                .map(|k| match k.split('\u{1f}').next() {
+                    Some("b") => format!(
+                        "{name}, {}",
+                        c.birthday.map(|b| b.to_string()).unwrap_or_default()
+                    ),
+                    _ => format!("{name}, {}", c.company.trim()),
+                })
+                .collect()
+        }
+    };
+    out.dedup();
+    out
+}
+
 fn index(keys: &[Vec<String>]) -> HashMap<&str, Vec<usize>> {
     let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, ks) in keys.iter().enumerate() {
@@ -251,13 +327,30 @@ impl Clusters {
 /// Pairs `crm` with `google`. Deterministic, and independent of the order of the inputs up to
 /// the order of its lists: the same contacts give the same links and ambiguities.
 pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Region) -> Matching {
+    match_settled(crm, google, region, &Settled::default())
+}
+
+/// [`match_contacts`] after the user's choices: the pairs in `settled.apart` never join, and the
+/// contacts it names as paired are neither matched nor candidates.
+pub fn match_settled(
+    crm: &[&CrmContact],
+    google: &[&GoogleContact],
+    region: Region,
+    settled: &Settled<'_>,
+) -> Matching {
     let mut out = Matching {
         blocked_crm: vec![false; crm.len()],
         blocked_google: vec![false; google.len()],
         ..Matching::default()
     };
-    let mut crm_done = vec![false; crm.len()];
-    let mut google_done = vec![false; google.len()];
+    let mut crm_done: Vec<bool> = crm
+        .iter()
+        .map(|c| settled.crm.contains(c.id.as_str()))
+        .collect();
+    let mut google_done: Vec<bool> = google
+        .iter()
+        .map(|g| settled.google.contains(g.resource_name.as_str()))
+        .collect();
     let n = crm.len();
     for rule in MatchRule::ALL {
         let ck: Vec<Vec<String>> = crm
@@ -283,8 +376,22 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
             })
             .collect();
         let (c_index, g_index) = (index(&ck), index(&gk));
-        let c_cands: Vec<Vec<usize>> = ck.iter().map(|ks| candidates(ks, &g_index)).collect();
-        let g_cands: Vec<Vec<usize>> = gk.iter().map(|ks| candidates(ks, &c_index)).collect();
+        let mut c_cands: Vec<Vec<usize>> = ck.iter().map(|ks| candidates(ks, &g_index)).collect();
+        let mut g_cands: Vec<Vec<usize>> = gk.iter().map(|ks| candidates(ks, &c_index)).collect();
+        if !settled.apart.is_empty() {
+            let apart = |c: usize, g: usize| {
+                settled
+                    .apart
+                    .binary_search(&(crm[c].id.as_str(), google[g].resource_name.as_str()))
+                    .is_ok()
+            };
+            for (c, cands) in c_cands.iter_mut().enumerate() {
+                cands.retain(|&g| !apart(c, g));
+            }
+            for (g, cands) in g_cands.iter_mut().enumerate() {
+                cands.retain(|&c| !apart(c, g));
+            }
+        }
 
         let mut clusters = Clusters((0..n + google.len()).collect());
         for (ci, cands) in c_cands.iter().enumerate() {
@@ -318,13 +425,14 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                 candidates: sorted(gk[gi].iter().cloned()),
                 // The tagged CRM contacts need not be in scope: not named here.
                 candidate_names: vec![String::new(); gk[gi].len()],
+                shared: Vec::new(),
             });
             google_done[gi] = true;
             out.blocked_google[gi] = true;
         }
         // Contact `i` of `side` set aside under this rule, with its candidates (indexes on the
         // other side) by id.
-        let set_aside = |side: Side, i: usize, reason: Ambiguity, candidates: &[usize]| {
+        let set_aside = |side: Side, i: usize, reason: Ambiguity, candidates_of: &[usize]| {
             let id = |side: Side, i: usize| match side {
                 Side::Crm => crm[i].id.clone(),
                 Side::Google => google[i].resource_name.clone(),
@@ -334,12 +442,21 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                 Side::Google => &google[i].contact,
             };
             // By id, as `sorted` orders them, each with its name.
-            let mut named: Vec<(String, String)> = candidates
+            let mut named: Vec<(String, String)> = candidates_of
                 .iter()
                 .map(|&j| (id(side.other(), j), contact(side.other(), j).display_name()))
                 .collect();
             named.sort_unstable();
             let (candidates, candidate_names) = named.into_iter().unzip();
+            let keys = |side: Side, i: usize| match side {
+                Side::Crm => &ck[i],
+                Side::Google => &gk[i],
+            };
+            let joining: Vec<&String> = candidates_of
+                .iter()
+                .flat_map(|&j| keys(side.other(), j))
+                .collect();
+            let shared = shown_keys(contact(side, i), rule, region, |k| joining.contains(&k));
             Ambiguous {
                 side,
                 id: id(side, i),
@@ -348,6 +465,7 @@ pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Re
                 reason,
                 candidates,
                 candidate_names,
+                shared,
             }
         };
         // Clusters in the order of their first CRM contact (every cluster has one), so the

@@ -48,6 +48,8 @@ pub enum ConflictRule {
     Policy(ConflictPolicy),
     /// A first link found different values on both sides; the CRM's stays (kvCORE's rule).
     FirstLink,
+    /// The user chose the side for this run, in the preview.
+    Decided,
 }
 
 /// Both values of a field that both sides hold differently, and which one was kept.
@@ -71,6 +73,10 @@ pub struct MergeInput<'a> {
     pub google_modified_at: Millis,
     pub policy: ConflictPolicy,
     pub region: Region,
+    /// The user's choices for this pair's conflicts, by field: they settle a conflict of that
+    /// field over the policy and the first-link rule. Only conflicts: a field one side alone
+    /// changed merges as usual.
+    pub decided: &'a [(Field, Side)],
     pub write_crm: bool,
     pub write_google: bool,
 }
@@ -199,6 +205,7 @@ impl Merger<'_> {
     /// Decides one value from its keys. `None` for the base means no base (a first link).
     fn pick<K: PartialEq>(
         &self,
+        field: Field,
         b: Option<&K>,
         c: &K,
         g: &K,
@@ -209,33 +216,41 @@ impl Merger<'_> {
             return Pick::Crm;
         }
         match b {
-            None if g_empty => Pick::Crm,
-            None if c_empty => Pick::Google,
-            None => Pick::Conflict {
+            None if g_empty => return Pick::Crm,
+            None if c_empty => return Pick::Google,
+            Some(b) if b == c => return Pick::Google,
+            Some(b) if b == g => return Pick::Crm,
+            _ => {}
+        }
+        // Both hold a value of their own: a conflict, which the user's choice settles first.
+        if let Some((_, kept)) = self.input.decided.iter().find(|(f, _)| *f == field) {
+            return Pick::Conflict {
+                kept: *kept,
+                rule: ConflictRule::Decided,
+            };
+        }
+        let Some(_) = b else {
+            return Pick::Conflict {
                 kept: Side::Crm,
                 rule: ConflictRule::FirstLink,
-            },
-            Some(b) if b == c => Pick::Google,
-            Some(b) if b == g => Pick::Crm,
-            Some(_) => {
-                let policy = self.input.policy;
-                let kept = match policy {
-                    ConflictPolicy::Crm => Side::Crm,
-                    ConflictPolicy::Google => Side::Google,
-                    // Ties go to the CRM: it is where the user works.
-                    ConflictPolicy::Newest => {
-                        if self.input.google_modified_at > self.input.crm_modified_at {
-                            Side::Google
-                        } else {
-                            Side::Crm
-                        }
-                    }
-                };
-                Pick::Conflict {
-                    kept,
-                    rule: ConflictRule::Policy(policy),
+            };
+        };
+        let policy = self.input.policy;
+        let kept = match policy {
+            ConflictPolicy::Crm => Side::Crm,
+            ConflictPolicy::Google => Side::Google,
+            // Ties go to the CRM: it is where the user works.
+            ConflictPolicy::Newest => {
+                if self.input.google_modified_at > self.input.crm_modified_at {
+                    Side::Google
+                } else {
+                    Side::Crm
                 }
             }
+        };
+        Pick::Conflict {
+            kept,
+            rule: ConflictRule::Policy(policy),
         }
     }
 
@@ -312,7 +327,7 @@ impl Merger<'_> {
         // Case counts here (a case-only fix is an edit), not in matching.
         let (kc, kg) = (text_edit_key(c), text_edit_key(g));
         let kb = self.input.base.map(|b| text_edit_key(text(b, field)));
-        let value = match self.pick(kb.as_ref(), &kc, &kg, kc.is_empty(), kg.is_empty()) {
+        let value = match self.pick(field, kb.as_ref(), &kc, &kg, kc.is_empty(), kg.is_empty()) {
             Pick::Crm => c,
             Pick::Google => g,
             // The same text but for case, on a first link or edited on both sides: nothing is
@@ -349,7 +364,14 @@ impl Merger<'_> {
         let (c, g) = (self.input.crm.birthday, self.input.google.birthday);
         let b = self.input.base.map(|b| b.birthday);
         let show = |v: Option<Birthday>| v.map(|b| b.to_string()).unwrap_or_default();
-        let value = match self.pick(b.as_ref(), &c, &g, c.is_none(), g.is_none()) {
+        let value = match self.pick(
+            Field::Birthday,
+            b.as_ref(),
+            &c,
+            &g,
+            c.is_none(),
+            g.is_none(),
+        ) {
             Pick::Crm => c,
             Pick::Google => g,
             // One side has the year the other lacks: a first link (or both sides' edits) fills
@@ -418,6 +440,7 @@ impl std::fmt::Display for ConflictRule {
             ConflictRule::Policy(ConflictPolicy::Crm) => "crm",
             ConflictRule::Policy(ConflictPolicy::Google) => "google",
             ConflictRule::FirstLink => "first link",
+            ConflictRule::Decided => "your choice",
         })
     }
 }

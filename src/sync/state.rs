@@ -30,6 +30,16 @@ json_struct! {
 }
 
 json_struct! {
+    /// A CRM contact and a Google contact the user keeps apart in the preview: matching never
+    /// pairs them again, so their ambiguous match is not reported again.
+    #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    pub struct Apart {
+        pub crm_id: String = "crmId",
+        pub resource_name: String = "resourceName",
+    }
+}
+
+json_struct! {
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct AccountState {
         /// [`STATE_VERSION`] in a state this plugin made or read.
@@ -50,6 +60,8 @@ json_struct! {
         /// held then for base: a run sends one back to Google only once it was edited, or the
         /// deletion would be undone on the next run.
         pub kept_in_crm: BTreeMap<String, Link> = "keptInCrm" [default],
+        /// Pairs the user keeps apart, sorted, without repeats ("Reset sync data" forgets them).
+        pub apart: Vec<Apart> = "apart" [default],
     }
 }
 
@@ -64,6 +76,7 @@ impl Default for AccountState {
             google_unlinked: BTreeMap::new(),
             target_group: None,
             kept_in_crm: BTreeMap::new(),
+            apart: Vec::new(),
         }
     }
 }

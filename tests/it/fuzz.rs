@@ -156,6 +156,7 @@ fn read_stored(text: &str) -> bool {
         crm_change_feed: true,
         capabilities: Default::default(),
         patience: Patience::of(Trigger::Manual),
+        decisions: Default::default(),
     };
     let mut e = Engine::new(
         AccountState::new(),

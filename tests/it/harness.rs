@@ -10,7 +10,7 @@ use gcontacts_sync::sync::engine::{
 };
 use gcontacts_sync::sync::merge::copy_fields;
 use gcontacts_sync::sync::model::{Contact, CrmContact, Email, Millis, Phone};
-use gcontacts_sync::sync::plan::Scope;
+use gcontacts_sync::sync::plan::{Decisions, Scope};
 use gcontacts_sync::sync::settings::Settings;
 use gcontacts_sync::sync::state::AccountState;
 use people_emulator::{AccountId, Config, Emulator, Request};
@@ -218,6 +218,8 @@ pub struct World {
     pub net: Vec<NetFault>,
     /// What the CRM declares it can hold.
     pub capabilities: Capabilities,
+    /// Decisions for the next run only.
+    pub decisions: Decisions,
     /// How long runs keep trying while Google fails (a scheduled run's unless a test says).
     pub patience: Patience,
     /// The retries the last run announced, in order.
@@ -318,6 +320,7 @@ impl World {
             confirm: true,
             net: Vec::new(),
             capabilities: Capabilities::default(),
+            decisions: Decisions::default(),
             patience: Patience::SCHEDULED,
             retries: Vec::new(),
             cancel_after: None,
@@ -347,6 +350,8 @@ impl World {
                 crm_change_feed: self.feed,
                 capabilities: self.capabilities.clone(),
                 patience: self.patience,
+                // The user's decisions go with one run, as the preview's Apply passes them.
+                decisions: std::mem::take(&mut self.decisions),
             },
             self.now(),
         )

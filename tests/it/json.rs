@@ -16,7 +16,7 @@ use gcontacts_sync::sync::model::{
 use gcontacts_sync::sync::settings::{
     ConflictPolicy, CrmDeletes, DeletionGuard, Directions, GoogleDeletes, Settings, TargetGroup,
 };
-use gcontacts_sync::sync::state::{AccountState, Link};
+use gcontacts_sync::sync::state::{AccountState, Apart, Link};
 use proptest::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -503,6 +503,10 @@ fn account_state() -> AccountState {
         google_unlinked: BTreeMap::from([("people/c1".to_string(), google_contact())]),
         target_group: s("contactGroups/crm"),
         kept_in_crm: BTreeMap::from([("41".to_string(), link())]),
+        apart: vec![Apart {
+            crm_id: "40".into(),
+            resource_name: "people/c9".into(),
+        }],
     }
 }
 
@@ -552,6 +556,11 @@ fn every_stored_core_type_reads_back_what_it_writes_under_the_same_keys() {
     );
     check("Link", link(), link());
     check("AccountState", account_state(), AccountState::new());
+    check(
+        "Apart",
+        account_state().apart[0].clone(),
+        account_state().apart[0].clone(),
+    );
     check_enum("Side", &[Side::Crm, Side::Google]);
     check_enum("Field", &Field::ALL);
 }

@@ -4,6 +4,7 @@
 
 mod answers;
 mod confirm;
+mod decisions;
 mod failures;
 mod fuzz;
 mod harness;

@@ -511,3 +511,67 @@ async fn an_ambiguity_carries_its_reason_to_javascript() {
     );
     assert_eq!(num(&plan, "operations.length"), 0.0, "{}", show(&plan));
 }
+
+#[wasm_bindgen_test]
+async fn decisions_cross_from_javascript_and_bad_ones_are_invalid_input_errors() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("decide");
+    let contacts = contacts(&[("d1", "Alice", "Smith", "info@family.example")]);
+    let (api, _host, id) = connected(base, &who, &contacts).await;
+    admin(
+        base,
+        "POST",
+        "seed",
+        json(&format!(
+            r#"{{"email":"{who}","contacts":[{{"names":[{{"givenName":"Bob","familyName":"Jones"}}],
+                "emailAddresses":[{{"value":"info@family.example"}}]}}]}}"#
+        )),
+    )
+    .await
+    .expect("seed");
+    let account = || JsValue::from_str(&id);
+    let plan = ok(api.preview(account(), JsValue::UNDEFINED)).await;
+    assert_eq!(get(&plan, "ambiguous.0.decidable").as_bool(), Some(true));
+    assert_eq!(
+        get(&plan, "ambiguous.0.shared.0").as_string().as_deref(),
+        Some("info@family.example")
+    );
+    let bob = get(&plan, "ambiguous.0.candidates.0")
+        .as_string()
+        .unwrap_or_default();
+    let with = |decisions: &str| json(&format!(r#"{{"decisions":{decisions}}}"#));
+    // Not a decision: named by the key that is wrong.
+    let e = err(api.sync(
+        account(),
+        JsValue::UNDEFINED,
+        with(r#"{"conflicts":[{"crmId":"d1","field":"colour","keep":"crm"}]}"#),
+    ))
+    .await;
+    assert_eq!(code(&e), "INVALID_INPUT");
+    let text = get(&e, "message").as_string().unwrap_or_default();
+    assert!(
+        text.contains("options.decisions: conflicts[0].field"),
+        "{text}"
+    );
+    // A decision on nothing the plan holds: refused before anything is written.
+    let e = err(api.sync(
+        account(),
+        JsValue::UNDEFINED,
+        with(r#"{"matches":[{"crmId":"d9","resourceName":"people/c9","choice":"link"}]}"#),
+    ))
+    .await;
+    assert_eq!(code(&e), "INVALID_INPUT");
+    assert_eq!(people_names(&dump(base, &who).await).len(), 1);
+    // Kept apart: each goes its own way, and the warning does not come back.
+    let r = ok(api.sync(
+        account(),
+        JsValue::UNDEFINED,
+        with(&format!(
+            r#"{{"matches":[{{"crmId":"d1","resourceName":"{bob}","choice":"apart"}}]}}"#
+        )),
+    ))
+    .await;
+    assert_eq!(num(&r, "ambiguous.length"), 0.0, "{}", show(&r));
+    let plan = ok(api.preview(account(), JsValue::UNDEFINED)).await;
+    assert_eq!(num(&plan, "ambiguous.length"), 0.0, "{}", show(&plan));
+}

@@ -592,6 +592,11 @@ export async function openDemoHost(options = {}) {
       return patches.map((p) => copy(/** @type {CrmContact} */ (updated.get(p.id))));
     },
 
+    /** The contact's page in this CRM: the preview links to it. @param {string} id */
+    url(id) {
+      return `#/contact/${encodeURIComponent(id)}`;
+    },
+
     async remove(ids) {
       checkIds(ids, "contacts.remove");
       const tx = db.transaction(["contacts", "changes"], "readwrite");

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.http import FileResponse, Http404, JsonResponse
+from django.urls import NoReverseMatch, reverse
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
@@ -131,8 +132,20 @@ def bootstrap(request, body):
             'locale': getattr(user, 'language', '') or settings.LANGUAGE_CODE,
         },
         'capabilities': mapping.CAPABILITIES,
+        **({'contactUrl': url} if (url := contact_url_template()) else {}),
         'config': plugin_config(),
     }
+
+
+def contact_url_template():
+    """The address of a contact's detail page with "{id}" for its id, for the plugin's preview
+    to link to; None when the contact model has no such page (a swapped-out model)."""
+    try:
+        url = reverse('persons__view_contact', args=[0])
+    except NoReverseMatch:
+        return None
+    head, sep, tail = url.rpartition('0')
+    return f'{head}{{id}}{tail}' if sep else None
 
 
 @login_required

@@ -59,6 +59,7 @@ fn input_of<'a>(
         google_modified_at: 0,
         policy: ConflictPolicy::Newest,
         region: Region::US,
+        decided: &[],
         write_crm: true,
         write_google: true,
     }

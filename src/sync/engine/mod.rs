@@ -34,7 +34,7 @@
 use super::capabilities::Capabilities;
 use super::error::ErrorCode;
 use super::model::{Contact, CrmContact, Millis};
-use super::plan::{GoogleListing, Outcome, Plan, Scope};
+use super::plan::{Decisions, GoogleListing, Outcome, Plan, Scope};
 use super::settings::{Settings, TargetGroup};
 use super::state::{AccountState, Link, Touched};
 use super::xorshift::XorShift;
@@ -109,6 +109,8 @@ pub struct RunConfig {
     pub capabilities: Capabilities,
     /// How long it keeps trying while Google fails: [`Patience::of`] the trigger.
     pub patience: Patience,
+    /// The user's decisions from the preview (none for scheduled runs and the actions).
+    pub decisions: Decisions,
 }
 
 json_struct! {
@@ -385,11 +387,15 @@ impl Engine {
                 other: false,
             }),
             Scope::All if self.config.crm_change_feed && self.settings.crm_view_id.is_none() => {
-                // From no cursor the feed returns every contact, and a cursor for next time.
-                self.crm_incremental = self.state.crm_cursor.is_some();
-                self.steps.push_back(Step::CrmChanges {
-                    cursor: self.state.crm_cursor.clone(),
-                });
+                // From no cursor the feed returns every contact, and a cursor for next time. The
+                // user's decisions on matches settle contacts set aside by earlier runs, which
+                // the feed would not bring again unless edited: such a run reads them all.
+                let cursor = match self.config.decisions.matches.is_empty() {
+                    true => self.state.crm_cursor.clone(),
+                    false => None,
+                };
+                self.crm_incremental = cursor.is_some();
+                self.steps.push_back(Step::CrmChanges { cursor });
             }
             Scope::All | Scope::PullAll => {
                 let view = match self.config.scope {

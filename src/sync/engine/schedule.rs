@@ -5,6 +5,7 @@ use crate::people::request::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
 };
 use crate::people::time::format_rfc3339;
+use crate::sync::error::ErrorCode;
 use crate::sync::mapping::google_contact;
 use crate::sync::model::{Millis, Side};
 use crate::sync::plan::{plan, GoogleListing, Plan, PlanInput, Scope};
@@ -34,6 +35,7 @@ impl Engine {
             confirm_deletions: self.config.confirm_deletions,
             now,
             capabilities: &self.config.capabilities,
+            decisions: &self.config.decisions,
         });
         if self.crm_incremental && !self.all_crm_loaded && !plan.creates_crm.is_empty() {
             // The feed showed only what changed; before importing Google contacts, match them
@@ -45,6 +47,15 @@ impl Engine {
                 page_token: None,
                 other: true,
             });
+            return;
+        }
+        if !plan.rejected.is_empty() {
+            // Decisions made on another plan than this one: nothing is written, nothing
+            // remembered, and the user is asked to look again.
+            self.abort(
+                ErrorCode::InvalidInput,
+                format!("decisions: {}", plan.rejected.join("; ")),
+            );
             return;
         }
         self.report.conflicts = plan.conflicts.clone();
@@ -165,6 +176,7 @@ impl Engine {
             confirm_deletions: self.config.confirm_deletions,
             now,
             capabilities: &self.config.capabilities,
+            decisions: &self.config.decisions,
         };
         let mut crm_updates = Vec::new();
         let mut nothing_left = Vec::new();

@@ -532,6 +532,7 @@ fn every_merged_label_reads_back_from_the_written_person() {
                     google_modified_at: 0,
                     policy: crate::sync::settings::ConflictPolicy::Newest,
                     region,
+                    decided: &[],
                     write_crm: true,
                     write_google: true,
                 };
@@ -633,6 +634,7 @@ fn every_primary_flag_written_to_google_reads_back_as_merged() {
                     google_modified_at: 0,
                     policy: crate::sync::settings::ConflictPolicy::Newest,
                     region: Region::US,
+                    decided: &[],
                     write_crm: true,
                     write_google: true,
                 };

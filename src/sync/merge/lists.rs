@@ -97,7 +97,7 @@ impl Merger<'_> {
                         (Some(_), None) => None,
                     };
                     let label = |i: &T| format!("{} ({})", (kind.show)(i), (kind.kind)(i));
-                    match self.pick(kb.as_ref(), &kc, &kg, kc.is_empty(), kg.is_empty()) {
+                    match self.pick(field, kb.as_ref(), &kc, &kg, kc.is_empty(), kg.is_empty()) {
                         Pick::Crm => ci,
                         Pick::Google => {
                             let mut item = ci;
@@ -149,7 +149,7 @@ impl Merger<'_> {
                     .map(|i| format!("primary {}", (kind.show)(&i)))
                     .unwrap_or_default()
             };
-            let chosen = match self.pick(pb.as_ref(), &pc, &pg, pc.is_none(), pg.is_none()) {
+            let chosen = match self.pick(field, pb.as_ref(), &pc, &pg, pc.is_none(), pg.is_none()) {
                 Pick::Crm => pc,
                 Pick::Google => pg,
                 Pick::Conflict { kept, rule } => {

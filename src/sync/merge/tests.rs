@@ -47,6 +47,7 @@ fn check(input: &str, expected: &str) {
         google_modified_at: times.1,
         policy,
         region: Region::US,
+        decided: &[],
         write_crm: writes != "google",
         write_google: writes != "crm",
     });
@@ -228,6 +229,7 @@ fn a_forbidden_direction_writes_nothing_there_and_keeps_the_difference_pending()
         google_modified_at: 0,
         policy: ConflictPolicy::Newest,
         region: Region::US,
+        decided: &[],
         write_crm: true,
         write_google: false,
     });
@@ -285,6 +287,7 @@ fn a_case_only_fix_is_an_edit_and_syncs() {
         google_modified_at: 0,
         policy: ConflictPolicy::Newest,
         region: Region::US,
+        decided: &[],
         write_crm: true,
         write_google: true,
     });
@@ -319,6 +322,7 @@ fn no_merge_drops_a_year_both_sides_agree_on_the_day_of() {
                     google_modified_at: 2,
                     policy: ConflictPolicy::Newest,
                     region: Region::US,
+                    decided: &[],
                     write_crm: true,
                     write_google: true,
                 });
@@ -443,6 +447,7 @@ fn every_combination_of_primary_flags_reaches_a_fixed_point() {
                             google_modified_at: 2,
                             policy,
                             region: Region::US,
+                            decided: &[],
                             write_crm: true,
                             write_google: true,
                         };

@@ -192,6 +192,12 @@ impl Plan {
                 }
             }
         }
+        // A choice the user made holds whatever the writes did.
+        if !self.apart.is_empty() {
+            state.apart.extend(self.apart.iter().cloned());
+            state.apart.sort_unstable();
+            state.apart.dedup();
+        }
         // Linked again (edited, then matched or sent): no longer held back.
         let relinked: Vec<String> = state
             .kept_in_crm

@@ -5,7 +5,7 @@ use super::{
 };
 use crate::sync::matching::MatchRule;
 use crate::sync::merge::{merge, MergeInput};
-use crate::sync::model::{Contact, CrmContact, GoogleContact, Millis, Side};
+use crate::sync::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use crate::sync::normalize::Region;
 use crate::sync::settings::{ConflictPolicy, CrmDeletes, GoogleDeletes};
 use crate::sync::state::Link;
@@ -301,6 +301,7 @@ impl<'a> Planner<'a> {
             google_modified_at: google_time,
             policy: self.input.settings.conflict_policy,
             region: self.region,
+            decided: &[],
             write_crm: self.writes_crm(),
             write_google: self.writes_google(),
         }
@@ -319,6 +320,16 @@ impl<'a> Planner<'a> {
     ) {
         let mut input = self.merge_input(c, c, g, c_time, g_time);
         input.base = base;
+        // The user's choices for this pair (few, and usually none: searched, not indexed).
+        let decided: Vec<(Field, Side)> = self
+            .input
+            .decisions
+            .conflicts
+            .iter()
+            .filter(|d| d.crm_id == crm_id)
+            .map(|d| (d.field, d.keep))
+            .collect();
+        input.decided = &decided;
         let m = self.input.capabilities.merge(input);
         // Named as the CRM shows the contact: that is where the user will look for it.
         let name = c.display_name();
@@ -389,6 +400,7 @@ pub(super) fn differs(base: &Contact, contact: &Contact, region: Region) -> bool
         google_modified_at: 0,
         policy: ConflictPolicy::Crm,
         region,
+        decided: &[],
         write_crm: true,
         write_google: true,
     })

@@ -140,8 +140,16 @@ impl fmt::Display for Plan {
             && self.conflicts.is_empty()
             && self.ambiguous.is_empty()
             && self.held.is_empty()
+            && self.rejected.is_empty()
+            && self.apart.is_empty()
         {
             return writeln!(f, "nothing to do");
+        }
+        for r in &self.rejected {
+            writeln!(f, "rejected decision: {r}")?;
+        }
+        for a in &self.apart {
+            writeln!(f, "keep apart crm {} and {}", a.crm_id, a.resource_name)?;
         }
         for c in &self.creates_google {
             writeln!(

@@ -324,6 +324,10 @@ impl World {
     }
 
     fn plan(&self, listing: &GoogleListing, confirm: bool) -> Plan {
+        self.plan_decided(listing, confirm, &NO_DECISIONS)
+    }
+
+    fn plan_decided(&self, listing: &GoogleListing, confirm: bool, decisions: &Decisions) -> Plan {
         let crm: Vec<CrmContact> = self.crm.values().cloned().collect();
         plan(PlanInput {
             state: &self.state,
@@ -337,7 +341,74 @@ impl World {
             confirm_deletions: confirm,
             now: self.now,
             capabilities: &Default::default(),
+            decisions,
         })
+    }
+
+    /// Random decisions on `plan`'s conflicts and decidable ambiguous matches, none contradicting
+    /// another: some conflicts settled for a random side; some matches linked to a random
+    /// candidate, others kept apart from all.
+    fn random_decisions(&mut self, plan: &Plan) -> Decisions {
+        let mut d = Decisions::default();
+        // A link or a pair kept apart may change which pairs match (a contact freed from one
+        // candidate matches another by a later rule), and with them the conflicts: conflicts
+        // and matches are decided in separate rounds here, as a user would preview again.
+        let conflicts_only = self.rng.chance(50);
+        for c in plan.conflicts.iter().filter(|_| conflicts_only) {
+            let keep = if self.rng.chance(50) {
+                Side::Crm
+            } else {
+                Side::Google
+            };
+            let decided = d
+                .conflicts
+                .iter()
+                .any(|x| x.crm_id == c.crm_id && x.field == c.conflict.field);
+            if !decided && self.rng.chance(60) {
+                d.conflicts.push(ConflictChoice {
+                    crm_id: c.crm_id.clone(),
+                    field: c.conflict.field,
+                    keep,
+                });
+            }
+        }
+        let mut linked: BTreeSet<&str> = BTreeSet::new();
+        let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
+        for a in plan
+            .ambiguous
+            .iter()
+            .filter(|a| !conflicts_only && a.decidable())
+        {
+            let pairs: Vec<(&str, &str)> = a.pairs().collect();
+            match self.rng.below(3) {
+                0 => {}
+                1 => {
+                    let (c, g) = pairs[self.rng.below(pairs.len())];
+                    let free = !linked.contains(c) && !linked.contains(g);
+                    if free && !touched.contains(&(c.to_string(), g.to_string())) {
+                        linked.extend([c, g]);
+                        touched.insert((c.to_string(), g.to_string()));
+                        d.matches.push(MatchDecision {
+                            crm_id: c.into(),
+                            resource_name: g.into(),
+                            choice: MatchChoice::Link,
+                        });
+                    }
+                }
+                _ => {
+                    for (c, g) in pairs {
+                        if touched.insert((c.to_string(), g.to_string())) {
+                            d.matches.push(MatchDecision {
+                                crm_id: c.into(),
+                                resource_name: g.into(),
+                                choice: MatchChoice::Apart,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        d
     }
 
     /// Executes `plan` as a host and Google would, then commits it. Checks on the way that each
@@ -547,6 +618,15 @@ fn ambiguity_creates_nothing(plan: &Plan) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// The values matching may join a contact by: its emails, phones and full name, normalized.
+fn match_keys(c: &Contact, region: Region) -> Vec<String> {
+    let mut out: Vec<String> = c.emails.iter().map(email_key).collect();
+    out.extend(c.phones.iter().map(|p| phone_key(p, region)));
+    out.push(crate::sync::normalize::name_key(&c.name));
+    out.retain(|k| !k.is_empty());
+    out
+}
+
 /// Every value a linked pair holds, as keys: field name plus normalized value.
 fn values(c: &Contact, region: Region) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -598,6 +678,91 @@ proptest! {
             let again = w.listing(false);
             let p = w.plan(&again, true);
             prop_assert!(p.writes() == 0 && p.links.is_empty(), "second plan not empty:\n{p}");
+            w.random_edits(true);
+        }
+    }
+
+    /// Decisions never make a duplicate and never touch a pair not decided: each link decided
+    /// is made and neither of its contacts is created on the other side; a pair kept apart is
+    /// not linked, now or later; the links, creates and updates of contacts no decision names
+    /// are those of the plan without decisions; each conflict decided keeps the side chosen;
+    /// after execution links stay one-to-one.
+    #[test]
+    fn decisions_never_duplicate_and_never_touch_what_was_not_decided(seed in any::<u64>(), rounds in 1usize..4) {
+        let mut w = World::new(seed);
+        let region = w.settings.region();
+        for r in 0..rounds {
+            let full = r == 0 || w.rng.chance(30);
+            let listing = w.listing(full);
+            let undecided = w.plan(&listing, true);
+            let d = w.random_decisions(&undecided);
+            let plan = w.plan_decided(&listing, true, &d);
+            prop_assert!(plan.rejected.is_empty(), "{:?} rejected:\n{plan}", plan.rejected);
+            let mut named: BTreeSet<&str> = BTreeSet::new();
+            for m in &d.matches {
+                named.extend([m.crm_id.as_str(), m.resource_name.as_str()]);
+                let linked = plan.links.iter().any(|l| l.crm_id == m.crm_id && l.resource_name == m.resource_name);
+                match m.choice {
+                    MatchChoice::Link => {
+                        prop_assert!(linked, "{m:?} not linked:\n{plan}");
+                        prop_assert!(!plan.creates_google.iter().any(|c| c.crm_id == m.crm_id), "{m:?}: created in Google:\n{plan}");
+                        prop_assert!(!plan.creates_crm.iter().any(|c| c.resource_name == m.resource_name), "{m:?}: created in the CRM:\n{plan}");
+                    }
+                    MatchChoice::Apart => prop_assert!(!linked, "{m:?} linked:\n{plan}"),
+                }
+            }
+            // What no decision names: a contact named by a match decision, or a candidate of
+            // an ambiguity a decision settled, may go another way now; nothing else may.
+            // (The contacts of a settled cluster, through every ambiguity they share.)
+            loop {
+                let more: Vec<&str> = undecided
+                    .ambiguous
+                    .iter()
+                    .filter(|a| a.pairs().any(|(c, g)| named.contains(c) || named.contains(g)))
+                    .flat_map(|a| std::iter::once(a.id.as_str()).chain(a.candidates.iter().map(String::as_str)))
+                    .filter(|id| !named.contains(id))
+                    .collect();
+                if more.is_empty() {
+                    break;
+                }
+                named.extend(more);
+            }
+            // A contact so settled and freed from a candidate goes on to the later rules, where
+            // it may match a contact sharing an email, a phone or a full name with it: those
+            // may go another way too. Nothing else may.
+            let keys: BTreeSet<String> = w.crm.values().filter(|c| named.contains(c.id.as_str())).map(|c| &c.contact)
+                .chain(w.google.values().filter(|g| named.contains(g.resource_name.as_str())).map(|g| &g.contact))
+                .flat_map(|c| match_keys(c, region))
+                .collect();
+            let near: Vec<&str> = w.crm.values().filter(|c| match_keys(&c.contact, region).iter().any(|k| keys.contains(k))).map(|c| c.id.as_str())
+                .chain(w.google.values().filter(|g| match_keys(&g.contact, region).iter().any(|k| keys.contains(k))).map(|g| g.resource_name.as_str()))
+                .collect();
+            named.extend(near);
+            let conflicted: BTreeSet<&str> = d.conflicts.iter().map(|c| c.crm_id.as_str()).collect();
+            for l in undecided.links.iter().filter(|l| !named.contains(l.crm_id.as_str()) && !named.contains(l.resource_name.as_str())) {
+                prop_assert!(plan.links.contains(l), "link {l:?} lost:\n{plan}");
+            }
+            for c in undecided.creates_google.iter().filter(|c| !named.contains(c.crm_id.as_str())) {
+                prop_assert!(plan.creates_google.contains(c), "create {c:?} lost:\n{plan}");
+            }
+            for c in undecided.creates_crm.iter().filter(|c| !named.contains(c.resource_name.as_str())) {
+                prop_assert!(plan.creates_crm.contains(c), "create {c:?} lost:\n{plan}");
+            }
+            for u in undecided.updates.iter().filter(|u| !conflicted.contains(u.crm_id.as_str()) && !named.contains(u.crm_id.as_str()) && !named.contains(u.resource_name.as_str())) {
+                prop_assert!(plan.updates.contains(u), "update {u:?} changed:\n{plan}");
+            }
+            for c in &d.conflicts {
+                let settled = plan.conflicts.iter().find(|x| x.crm_id == c.crm_id && x.conflict.field == c.field);
+                prop_assert!(settled.is_some_and(|x| x.conflict.kept == c.keep), "{c:?}:\n{plan}");
+            }
+            ambiguity_creates_nothing(&plan).map_err(TestCaseError::fail)?;
+            w.execute(&plan, &listing).map_err(TestCaseError::fail)?;
+            w.check_links().map_err(TestCaseError::fail)?;
+            let next = w.plan(&w.listing(false), true);
+            for m in d.matches.iter().filter(|m| m.choice == MatchChoice::Apart) {
+                prop_assert!(!next.links.iter().any(|l| l.crm_id == m.crm_id && l.resource_name == m.resource_name), "{m:?} linked later:\n{next}");
+                prop_assert!(!next.ambiguous.iter().any(|a| a.pairs().any(|p| p == (m.crm_id.as_str(), m.resource_name.as_str()))), "{m:?} reported again:\n{next}");
+            }
             w.random_edits(true);
         }
     }
@@ -713,6 +878,7 @@ proptest! {
             confirm_deletions: true,
             now: w.now,
             capabilities: &Default::default(),
+            decisions: &NO_DECISIONS,
         });
         for u in p.updates.iter().filter(|u| u.side == Side::Crm) {
             prop_assert!(!unread.contains(&u.crm_id), "update of unread {}:

@@ -10,7 +10,9 @@ use crate::sync::testkit::contact;
 /// myContacts);
 /// `crm-deleted <id>`, `google-deleted <rn>`;
 /// `listing full|incremental [incomplete]`; `scope contacts <ids…>|push|pull`;
-/// `google-deletes unlink|status <s>`, `crm-deletes delete`, `confirm`.
+/// `google-deletes unlink|status <s>`, `crm-deletes delete`, `confirm`;
+/// `apart <crm id> <rn>` — a pair kept apart in the state; `keep <crm id> <field> crm|google` —
+/// a conflict choice; `decide link|apart <crm id> <rn>` — a match decision.
 struct Round {
     state: AccountState,
     settings: Settings,
@@ -20,6 +22,7 @@ struct Round {
     google: GoogleListing,
     scope: Scope,
     confirm: bool,
+    decisions: Decisions,
 }
 
 fn round(text: &str) -> Round {
@@ -36,6 +39,7 @@ fn round(text: &str) -> Round {
         },
         scope: Scope::All,
         confirm: false,
+        decisions: Decisions::default(),
     };
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let (head, body) = line.split_once(':').unwrap_or((line, ""));
@@ -116,6 +120,31 @@ fn round(text: &str) -> Round {
             "crm-deletes" => r.settings.crm_deletes = CrmDeletes::Delete,
             "import-as" => r.settings.import_status = Some(words[1].to_string()),
             "confirm" => r.confirm = true,
+            "apart" => r.state.apart.push(Apart {
+                crm_id: words[1].to_string(),
+                resource_name: words[2].to_string(),
+            }),
+            "keep" => r.decisions.conflicts.push(ConflictChoice {
+                crm_id: words[1].to_string(),
+                field: Field::ALL
+                    .into_iter()
+                    .find(|f| f.as_str() == words[2])
+                    .expect("field"),
+                keep: if words[3] == "crm" {
+                    Side::Crm
+                } else {
+                    Side::Google
+                },
+            }),
+            "decide" => r.decisions.matches.push(MatchDecision {
+                crm_id: words[2].to_string(),
+                resource_name: words[3].to_string(),
+                choice: if words[1] == "link" {
+                    MatchChoice::Link
+                } else {
+                    MatchChoice::Apart
+                },
+            }),
             w => panic!("unknown line kind {w}"),
         }
     }
@@ -136,6 +165,7 @@ impl Round {
             confirm_deletions: self.confirm,
             now: 1_000,
             capabilities: &Default::default(),
+            decisions: &self.decisions,
         })
     }
 }
@@ -535,5 +565,160 @@ fn a_second_google_contact_tagged_for_one_crm_contact_is_deleted_when_it_adds_no
         r#"link "Ann" (crm 1 = c2) by link tag
 google: delete "Ann" (crm 1 = c1): a second copy of a contact already in Google, holding nothing the first lacks
 google: add c2 to contactGroups/crm"#,
+    );
+}
+
+const CONFLICT: &str = "link 1 c1: first=Ann title=CEO
+     crm 1 @9: first=Ann title=CTO
+     google c1 tag=1 @1: first=Ann title=COO
+     ";
+
+#[test]
+fn a_conflict_decided_for_google_writes_googles_value_to_the_crm() {
+    check(
+        CONFLICT,
+        r#"google: update "Ann" (crm 1 = c1): title: COO → CTO
+conflict "Ann" title: crm "CTO", google "COO": kept crm (newest)"#,
+    );
+    check(
+        &format!("{CONFLICT}keep 1 title google"),
+        r#"crm: update "Ann" (crm 1 = c1): title: CTO → COO
+conflict "Ann" title: crm "CTO", google "COO": kept google (your choice)"#,
+    );
+}
+
+#[test]
+fn a_conflict_decided_for_the_crm_writes_the_crms_value_to_google() {
+    let text = "link 1 c1: first=Ann title=CEO
+     crm 1 @1: first=Ann title=CTO
+     google c1 tag=1 @9: first=Ann title=COO
+     keep 1 title crm";
+    check(
+        text,
+        r#"google: update "Ann" (crm 1 = c1): title: COO → CTO
+conflict "Ann" title: crm "CTO", google "COO": kept crm (your choice)"#,
+    );
+}
+
+#[test]
+fn a_conflict_choice_naming_no_conflict_is_rejected() {
+    for choice in ["keep 2 title google", "keep 1 company google"] {
+        let p = round(&format!("{CONFLICT}{choice}")).plan();
+        assert_eq!(p.rejected.len(), 1, "{choice}: {p}");
+    }
+    let p = round(&format!("{CONFLICT}keep 1 title google\nkeep 1 title crm")).plan();
+    assert_eq!(
+        p.rejected,
+        ["the title of CRM contact 1 is chosen from both sides"]
+    );
+}
+
+const AMBIGUOUS: &str = "listing full
+     crm 1: first=Ann last=Lee email=a@x.io phone=415 555 0100
+     google c1: first=Ann last=Lee email=a@x.io
+     google c2: first=Annie last=Lee email=a@x.io title=CEO
+     ";
+
+#[test]
+fn an_ambiguous_match_linked_to_a_candidate_links_exactly_it_and_merges_the_pair() {
+    check(
+        AMBIGUOUS,
+        r#"ambiguous crm "Ann Lee" (1): 2 candidates by email: c1, c2"#,
+    );
+    check(
+        &format!("{AMBIGUOUS}decide link 1 c2"),
+        r#"crm: create "Ann Lee" (c1)
+link "Ann Lee" (crm 1 = c2) by email
+crm: update "Ann Lee" (crm 1 = c2): title: (empty) → CEO
+google: update "Ann Lee" (crm 1 = c2): firstName: Annie → Ann; phones: (empty) → 415 555 0100; link tag
+google: add c2 to contactGroups/crm
+conflict "Ann Lee" firstName: crm "Ann", google "Annie": kept crm (first link)"#,
+    );
+}
+
+#[test]
+fn an_ambiguous_match_kept_apart_is_remembered_and_each_contact_goes_its_own_way() {
+    check(
+        &format!("{AMBIGUOUS}decide apart 1 c1\ndecide apart 1 c2"),
+        r#"keep apart crm 1 and c1
+keep apart crm 1 and c2
+google: create "Ann Lee" (crm 1) in contactGroups/crm, contactGroups/myContacts
+crm: create "Ann Lee" (c1)
+crm: create "Annie Lee" (c2)"#,
+    );
+    // Remembered: the next plan does not pair them, nor report them.
+    let p = round(&format!("{AMBIGUOUS}apart 1 c1\napart 1 c2")).plan();
+    assert!(p.ambiguous.is_empty(), "{p}");
+    assert!(p.apart.is_empty(), "{p}");
+    // Kept apart from one candidate only: the other is the match.
+    check(
+        &format!("{AMBIGUOUS}apart 1 c2"),
+        r#"crm: create "Annie Lee" (c2)
+link "Ann Lee" (crm 1 = c1) by email
+google: update "Ann Lee" (crm 1 = c1): phones: (empty) → 415 555 0100; link tag
+google: add c1 to contactGroups/crm"#,
+    );
+}
+
+#[test]
+fn a_match_decision_naming_no_ambiguous_pair_is_rejected() {
+    for decision in [
+        "decide link 1 c9",
+        "decide apart 7 c1",
+        "decide link 1 c1\ndecide link 1 c2",
+        "decide link 1 c1\ndecide apart 1 c1",
+    ] {
+        let p = round(&format!("{AMBIGUOUS}{decision}")).plan();
+        assert!(!p.rejected.is_empty(), "{decision}: {p}");
+    }
+    // A pair matched by its tag is no guess to settle.
+    let p = round(
+        "listing full
+         crm 1: first=Ann email=a@x.io
+         google c1 tag=1: first=Ann
+         decide apart 1 c1",
+    )
+    .plan();
+    assert_eq!(p.rejected.len(), 1, "{p}");
+}
+
+#[test]
+fn decisions_that_cannot_be_read_say_which_item_and_key() {
+    use crate::json::FromJson;
+    let read = |v: serde_json::Value| Decisions::from_json(v).err().unwrap_or_default();
+    let conflict = |v| serde_json::json!({ "conflicts": [{ "crmId": "1", "field": "title", "keep": "crm" }, v] });
+    let cases = [
+        (
+            conflict(serde_json::json!({ "crmId": "1", "field": "colour", "keep": "crm" })),
+            "conflicts[1].field: unknown variant `colour`",
+        ),
+        (
+            conflict(serde_json::json!({ "crmId": "1", "field": "title", "keep": "both" })),
+            "conflicts[1].keep: unknown variant `both`",
+        ),
+        (
+            conflict(serde_json::json!({ "field": "title", "keep": "crm" })),
+            "conflicts[1].crmId: missing field `crmId`",
+        ),
+        (
+            serde_json::json!({ "matches": [{ "crmId": "1", "resourceName": "people/c1", "choice": "merge" }] }),
+            "matches[0].choice: unknown variant `merge`",
+        ),
+        (
+            serde_json::json!({ "matches": {} }),
+            "matches: invalid type",
+        ),
+        (serde_json::json!([]), "invalid type"),
+    ];
+    for (v, expected) in cases {
+        let e = read(v.clone());
+        assert!(e.starts_with(expected), "{v}: {e}");
+    }
+    let ok = Decisions::from_json(
+        serde_json::json!({ "conflicts": [{ "crmId": "1", "field": "firstName", "keep": "google" }] }),
+    );
+    assert_eq!(
+        ok.map(|d| (d.conflicts[0].field, d.conflicts[0].keep, d.matches.len())),
+        Ok((Field::GivenName, Side::Google, 0))
     );
 }

@@ -2,11 +2,14 @@
 //! creates on either side.
 
 use super::linked::differs;
-use super::{CreateCrm, CreateGoogle, Delete, DeleteReason, NewLink, Planner, Scope};
-use crate::sync::matching::{match_contacts, Ambiguity, Ambiguous, MatchRule};
+use super::{CreateCrm, CreateGoogle, Delete, DeleteReason, MatchChoice, NewLink, Planner, Scope};
+use crate::sync::matching::{
+    match_settled, Ambiguity, Ambiguous, Match, MatchRule, Matching, Settled,
+};
 use crate::sync::merge::merge;
 use crate::sync::model::{Contact, CrmContact, GoogleContact, Side};
 use crate::sync::settings::MY_CONTACTS;
+use crate::sync::state::Apart;
 use std::collections::HashSet;
 
 impl<'a> Planner<'a> {
@@ -57,11 +60,29 @@ impl<'a> Planner<'a> {
             .collect();
 
         let crm_refs: Vec<&CrmContact> = crm.iter().map(|(c, _)| *c).collect();
-        let matching = match_contacts(&crm_refs, &google, self.region);
+        // Pairs the user kept apart never join; the user's links of this run are made first,
+        // and matching runs again without them.
+        let mut remembered = Settled {
+            apart: state
+                .apart
+                .iter()
+                .map(|a| (a.crm_id.as_str(), a.resource_name.as_str()))
+                .collect(),
+            ..Settled::default()
+        };
+        // Stored sorted; sorted again, as the search needs it whatever storage held.
+        remembered.apart.sort_unstable();
+        let mut matching = match_settled(&crm_refs, &google, region, &remembered);
+        let mut chosen = Vec::new();
+        if !self.input.decisions.matches.is_empty() {
+            let settled;
+            (settled, chosen) = self.settle_matches(&matching, &crm_refs, &google, remembered);
+            matching = match_settled(&crm_refs, &google, region, &settled);
+        }
         let mut matched_crm = vec![false; crm.len()];
         let mut matched_google = vec![false; google.len()];
         let scoped = self.scoped_ids.is_some();
-        for m in &matching.matches {
+        for m in matching.matches.iter().chain(&chosen) {
             let (c, pushable) = crm[m.crm];
             let g = google[m.google];
             matched_crm[m.crm] = true;
@@ -132,6 +153,77 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+    }
+
+    /// Applies the user's decisions on ambiguous matches to `settled` (the pairs remembered
+    /// apart): a pair kept apart joins it, a pair linked is taken out of matching and returned
+    /// as a match by its ambiguity's rule. A decision must name a contact and a candidate of a
+    /// match by value that `first` set aside; any other is rejected.
+    fn settle_matches(
+        &mut self,
+        first: &Matching,
+        crm: &[&'a CrmContact],
+        google: &[&'a GoogleContact],
+        mut settled: Settled<'a>,
+    ) -> (Settled<'a>, Vec<Match>) {
+        let mut chosen = Vec::new();
+        let decisions = &self.input.decisions.matches;
+        for d in decisions {
+            let pair = (d.crm_id.as_str(), d.resource_name.as_str());
+            // Decisions are few: searched, not indexed.
+            let rule = first
+                .ambiguous
+                .iter()
+                .filter(|a| a.decidable())
+                .find(|a| a.pairs().any(|p| p == pair))
+                .map(|a| a.rule);
+            let at = (
+                crm.iter().position(|c| c.id == d.crm_id),
+                google
+                    .iter()
+                    .position(|g| g.resource_name == d.resource_name),
+            );
+            let (Some(rule), (Some(c), Some(g))) = (rule, at) else {
+                self.out.rejected.push(format!(
+                    "CRM contact {} and Google contact {} are not an ambiguous match now: \
+                     preview again",
+                    d.crm_id, d.resource_name
+                ));
+                continue;
+            };
+            let both = decisions.iter().any(|o| {
+                (o.crm_id.as_str(), o.resource_name.as_str()) == pair && o.choice != d.choice
+            });
+            match d.choice {
+                _ if both => self.out.rejected.push(format!(
+                    "CRM contact {} and Google contact {} are both linked and kept apart",
+                    d.crm_id, d.resource_name
+                )),
+                MatchChoice::Apart => {
+                    settled.apart.push(pair);
+                    self.out.apart.push(Apart {
+                        crm_id: d.crm_id.clone(),
+                        resource_name: d.resource_name.clone(),
+                    });
+                }
+                MatchChoice::Link => {
+                    if !settled.crm.insert(pair.0) | !settled.google.insert(pair.1) {
+                        self.out.rejected.push(format!(
+                            "CRM contact {} or Google contact {} is linked to two contacts",
+                            d.crm_id, d.resource_name
+                        ));
+                        continue;
+                    }
+                    chosen.push(Match {
+                        crm: c,
+                        google: g,
+                        rule,
+                    });
+                }
+            }
+        }
+        settled.apart.sort_unstable();
+        (settled, chosen)
     }
 
     /// Google contacts tagged for a CRM contact that has a twin already (two runs that could not
@@ -229,6 +321,7 @@ impl<'a> Planner<'a> {
                 reason: Ambiguity::SecondCopy,
                 candidates: vec![crm_id.to_string()],
                 candidate_names: vec![String::new()],
+                shared: Vec::new(),
             });
         }
     }

@@ -102,6 +102,7 @@ async function onReset(ctx, a) {
     body: [
       `This unlinks your CRM contacts from their Google contacts for this account (${plural(a.links, "link")}) and clears its sync history. No contact is deleted.`,
       "Unlike other tools, this will not cause duplicates: on the next sync, contacts are matched again by their link tag, email and phone. There is no need to empty your Google group first.",
+      "It also forgets the contacts you chose to keep apart in the preview: their ambiguous matches show again, to decide again.",
     ],
     confirm: "Unlink contacts",
   });

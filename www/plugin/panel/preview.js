@@ -5,6 +5,12 @@
 // name search and shown a page at a time; conflicts with both values, the ambiguous matches set
 // aside and the deletions the guard holds follow. Apply and Close sit in a bar that stays on
 // screen while the preview does. The run history shows conflicts the same way.
+//
+// The user decides there too: each conflict keeps the CRM's or Google's value for this run, and
+// each ambiguous match by value is linked to one candidate or kept apart from them (the plugin
+// remembers that). The choices live with the plan on screen (`planDecisions`), so a redraw keeps
+// them, and Apply passes them with the run. Contacts link to their pages (the host's
+// `contacts.url`, Google Contacts), opened in a new tab without access to this page.
 
 import { h, uid, clear } from "../dom.js";
 import { heldCount, plural, opLabel, sideLabel, fieldLabel, changeLabel, ruleLabel, groupName } from "../messages.js";
@@ -16,7 +22,104 @@ import { heldCount, plural, opLabel, sideLabel, fieldLabel, changeLabel, ruleLab
  * @typedef {import("../../types").AmbiguousMatch} AmbiguousMatch
  * @typedef {import("../../types").HeldDeletions} HeldDeletions
  * @typedef {import("../../types").GoogleGroup} GoogleGroup
+ * @typedef {import("../../types").Decisions} Decisions
+ * @typedef {import("../../types").CrmHost} CrmHost
+ * @typedef {import("../../types").Side} Side
+ *
+ * @typedef {object} Choices What the user chose on one plan.
+ * @property {Map<string, Side>} conflicts By `crmId` and field ("c1 title").
+ * @property {Map<string, { candidate: string } | "apart">} matches By the ambiguous contact's
+ *   side and id ("google people/c1"): linked to one candidate, or kept apart from all.
  */
+
+/** @type {WeakMap<Plan, Choices>} */
+const choicesByPlan = new WeakMap();
+
+/** @param {Plan} plan @returns {Choices} */
+function choicesOf(plan) {
+  let c = choicesByPlan.get(plan);
+  if (!c) {
+    c = { conflicts: new Map(), matches: new Map() };
+    choicesByPlan.set(plan, c);
+  }
+  return c;
+}
+
+/** @param {string} crmId @param {string} field */
+const conflictKey = (crmId, field) => `${crmId} ${field}`;
+/** @param {AmbiguousMatch} m */
+const matchKey = (m) => `${m.side} ${m.id}`;
+
+/**
+ * The decisions the user made on `plan`, as the run that applies it takes them.
+ * @param {Plan} plan
+ * @returns {Decisions}
+ */
+export function planDecisions(plan) {
+  const c = choicesOf(plan);
+  /** @type {Required<Decisions>} */
+  const out = { conflicts: [], matches: [] };
+  for (const k of plan.conflicts || []) {
+    const keep = c.conflicts.get(conflictKey(k.crmId, k.field));
+    if (keep) out.conflicts.push({ crmId: k.crmId, field: k.field, keep });
+  }
+  for (const m of plan.ambiguous || []) {
+    const choice = c.matches.get(matchKey(m));
+    if (!choice) continue;
+    /** @param {string} other */
+    const pair = (other) => (m.side === "crm" ? { crmId: m.id, resourceName: other } : { crmId: other, resourceName: m.id });
+    if (choice === "apart") {
+      for (const other of m.candidates) out.matches.push({ ...pair(other), choice: "apart" });
+    } else {
+      out.matches.push({ ...pair(choice.candidate), choice: "link" });
+    }
+  }
+  return out;
+}
+
+/**
+ * The address of a contact's page, or "" when there is none to link to: Google's contacts in
+ * Google Contacts, the CRM's through the host's optional `contacts.url`. Only http(s) addresses
+ * are linked, so a host's odd answer cannot become a `javascript:` link.
+ * @param {Side} side
+ * @param {string} id
+ * @param {CrmHost | undefined} host
+ */
+export function contactUrl(side, id, host) {
+  let url = "";
+  if (side === "google") {
+    const m = /^people\/(.+)$/.exec(id);
+    url = m ? `https://contacts.google.com/person/${encodeURIComponent(m[1])}` : "";
+  } else {
+    try {
+      url = (host && host.contacts && typeof host.contacts.url === "function" && host.contacts.url(id)) || "";
+    } catch {
+      url = "";
+    }
+  }
+  if (!url) return "";
+  try {
+    const u = new URL(String(url), location.href);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.href : "";
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * A contact's name, linked to its page when it has one (a new tab, no opener, no referrer).
+ * @param {string} name
+ * @param {Side} side
+ * @param {string} id
+ * @param {CrmHost | undefined} host
+ */
+function contactLink(name, side, id, host) {
+  const href = contactUrl(side, id, host);
+  const text = name || "(no name)";
+  if (!href) return h("span", { class: "gcs-strong", text });
+  return h("a", { href, target: "_blank", rel: "noopener noreferrer", class: "gcs-strong", text,
+    title: `Open in ${side === "crm" ? "the CRM" : "Google Contacts"} (new tab)` });
+}
 
 /** Rows shown at once: enough to read a page, few enough that thousands of changes stay fast. */
 export const PAGE_SIZE = 50;
@@ -147,7 +250,7 @@ function planText(plan, names, groups) {
     lines.push(`${changeLabel(op.op, op.side)}: ${opName(op, names)}${diffs ? ` (${diffs})` : ""}${why ? ` — ${why}` : ""}`);
   }
   for (const c of plan.conflicts || []) {
-    lines.push(`Conflict: ${c.name || "(no name)"}, ${fieldLabel(c.field)}: CRM ${shown(c.crm)}, Google ${shown(c.google)}; keeps ${sideLabel(c.kept)} (${ruleLabel(c.rule)})`);
+    lines.push(`Conflict: ${c.name || "(no name)"}, ${fieldLabel(c.field)}: CRM ${shown(c.crm)}, Google ${shown(c.google)}; keeps ${sideLabel(c.kept)} (${keptBy(c.rule)})`);
   }
   for (const m of plan.ambiguous || []) {
     lines.push(`Set aside: ${m.name || "(no name)"} (${sideLabel(m.side)}) ${ambiguityText(m)}: ${candidateNames(m, names).join(", ")}`);
@@ -187,11 +290,13 @@ function opRow(op, names, groups) {
 /**
  * The preview of a plan: counts, the grouped, filtered and paged changes, conflicts, ambiguous
  * matches, held deletions and the plan as text, then the bar with `apply` (the button that runs
- * it) and Close (`close` hides it). `groups`: the account's Google groups, to name them.
+ * it, with `planDecisions(plan)`) and Close (`close` hides it). `groups`: the account's Google
+ * groups, to name them; `host`: to link CRM contacts to their pages.
  * @param {Plan} plan
- * @param {{ apply: HTMLElement, close: () => void, groups?: GoogleGroup[] }} o
+ * @param {{ apply: HTMLElement, close: () => void, groups?: GoogleGroup[], host?: CrmHost }} o
  */
-export function renderPlan(plan, { apply, close, groups = [] }) {
+export function renderPlan(plan, { apply, close, groups = [], host }) {
+  const choices = choicesOf(plan);
   const headingId = uid("gcs-plan");
   const box = h("div", { class: "gcs-plan", role: "region", "aria-labelledby": headingId });
   // The panel focuses the heading when the preview opens: the preview then starts at the top of
@@ -327,16 +432,15 @@ export function renderPlan(plan, { apply, close, groups = [] }) {
   }
 
   if (conflicts.length) {
-    box.append(h("h5", { id: conflictsId, tabIndex: -1, text: `Conflicts (${conflicts.length})` }), conflictsTable(conflicts));
+    box.append(h("h5", { id: conflictsId, tabIndex: -1, text: `Conflicts (${conflicts.length})` }),
+      h("p", { class: "gcs-hint", text: "Choose the value each field keeps in this sync; Apply writes it to the other side." }),
+      conflictsTable(conflicts, choices.conflicts));
   }
   if (ambiguous.length) {
     const ul = h("ul", { class: "gcs-ambiguous" });
-    for (const m of ambiguous) {
-      ul.append(h("li", { "data-reason": m.reason || "" }, h("span", { class: "gcs-strong", text: m.name || "(no name)" }),
-        ` (${sideLabel(m.side)}) ${ambiguityText(m)}: `, h("span", { text: candidateNames(m, names).join(", ") })));
-    }
+    for (const m of ambiguous) ul.append(ambiguousItem(m, names, host, choices.matches));
     box.append(h("h5", { id: ambiguousId, tabIndex: -1, text: `Ambiguous matches (${ambiguous.length})` }),
-      h("p", { class: "gcs-hint", text: "Nothing is created or linked for these contacts. Make them distinct (for example, remove a shared email) and preview again." }), ul);
+      h("p", { class: "gcs-hint", text: "Nothing is created or linked for these contacts until you decide. Link a contact to the one that is the same person, or keep them apart: Apply does it, and the plugin remembers it. Undecided ones stay set aside." }), ul);
   }
   if (held) {
     box.append(h("h5", { id: heldId, tabIndex: -1, text: `Held deletions (${held})` }),
@@ -358,15 +462,76 @@ export function renderPlan(plan, { apply, close, groups = [] }) {
   return box;
 }
 
+/** Why a conflict kept its value, in words. @param {string} rule */
+const keptBy = (rule) => (rule === "decided" ? "your choice" : ruleLabel(rule));
+
 /**
- * Conflicts with both values and the side kept.
+ * Conflicts with both values and the side kept. With `chosen` (the preview), each row offers the
+ * choice of the side to keep, recorded there by `crmId` and field.
  * @param {Conflict[]} conflicts
+ * @param {Map<string, Side>} [chosen]
  */
-export function conflictsTable(conflicts) {
+export function conflictsTable(conflicts, chosen) {
+  /** @param {Conflict} c */
+  const keepCell = (c) => {
+    if (!chosen) return h("td", { "data-label": "Kept", text: `${sideLabel(c.kept)}${c.rule ? ` (${keptBy(c.rule)})` : ""}` });
+    const key = conflictKey(c.crmId, c.field);
+    const current = chosen.get(key) || c.kept;
+    const group = uid("gcs-keep");
+    const what = `${fieldLabel(c.field)} of ${c.name || "(no name)"}`;
+    /** @param {Side} side */
+    const option = (side) => h("label", { class: "gcs-inline gcs-keep" },
+      h("input", { type: "radio", name: group, value: side, checked: current === side,
+        "aria-label": `Keep the ${sideLabel(side)} value for the ${what}`,
+        onchange: () => chosen.set(key, side) }),
+      h("span", { text: sideLabel(side) }));
+    return h("td", { "data-label": "Keep" },
+      h("div", { role: "radiogroup", "aria-label": `Value kept for the ${what}` }, option("crm"), option("google")),
+      chosen.has(key) ? null : h("div", { class: "gcs-muted", text: `By default ${sideLabel(c.kept)} (${keptBy(c.rule)})` }));
+  };
   return h("div", { class: "gcs-table-wrap", tabIndex: 0, role: "region", "aria-label": "Conflicts, scrollable" }, h("table", { class: "gcs-table gcs-table-compact" },
-    h("thead", {}, h("tr", {}, ["Contact", "Field", "CRM value", "Google value", "Kept"].map((t) => h("th", { scope: "col", text: t })))),
-    h("tbody", {}, conflicts.map((c) => h("tr", {},
+    h("thead", {}, h("tr", {}, ["Contact", "Field", "CRM value", "Google value", chosen ? "Keep" : "Kept"].map((t) => h("th", { scope: "col", text: t })))),
+    h("tbody", {}, conflicts.map((c) => h("tr", { "data-conflict": conflictKey(c.crmId, c.field) },
       h("td", { "data-label": "Contact", text: c.name || "(no name)" }), h("td", { "data-label": "Field", text: fieldLabel(c.field) }),
       h("td", { "data-label": "CRM value", text: shown(c.crm) }), h("td", { "data-label": "Google value", text: shown(c.google) }),
-      h("td", { "data-label": "Kept", text: `${sideLabel(c.kept)}${c.rule ? ` (${ruleLabel(c.rule)})` : ""}` }))))));
+      keepCell(c))))));
+}
+
+/**
+ * One ambiguous match: the contact and its candidates by name, each linked to its page, what
+ * they share, and (for a match by value) the choice: decide later, link to one candidate, or
+ * keep apart from all, recorded in `chosen`.
+ * @param {AmbiguousMatch} m
+ * @param {Map<string, string>} names
+ * @param {CrmHost | undefined} host
+ * @param {Map<string, { candidate: string } | "apart">} chosen
+ */
+function ambiguousItem(m, names, host, chosen) {
+  const other = m.side === "crm" ? "google" : "crm";
+  const labels = candidateNames(m, names);
+  const li = h("li", { "data-reason": m.reason || "", "data-id": m.id },
+    contactLink(m.name, m.side, m.id, host), ` (${sideLabel(m.side)}) ${ambiguityText(m)}: `);
+  labels.forEach((label, i) => {
+    if (i) li.append(", ");
+    li.append(contactLink(label, other, m.candidates[i], host));
+  });
+  if (m.shared && m.shared.length) li.append(h("div", { class: "gcs-muted", text: `Shared: ${m.shared.join(", ")}` }));
+  if (!m.decidable) return li;
+  const key = matchKey(m);
+  const group = uid("gcs-match");
+  const current = chosen.get(key);
+  const value = current === "apart" ? "apart" : current ? `link:${current.candidate}` : "";
+  /** @param {string} v @param {string} text */
+  const option = (v, text) => h("label", { class: "gcs-inline gcs-choice" },
+    h("input", { type: "radio", name: group, value: v, checked: value === v, onchange: () => {
+      if (!v) chosen.delete(key);
+      else if (v === "apart") chosen.set(key, "apart");
+      else chosen.set(key, { candidate: v.slice("link:".length) });
+    } }),
+    h("span", { text }));
+  li.append(h("div", { role: "radiogroup", class: "gcs-match-choice", "aria-label": `What to do with ${m.name || "(no name)"}` },
+    option("", "Decide later"),
+    m.candidates.map((id, i) => option(`link:${id}`, `Same person as ${labels[i]}`)),
+    option("apart", m.candidates.length > 1 ? "Different people: keep apart from all" : "Different people: keep apart")));
+  return li;
 }

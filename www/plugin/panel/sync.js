@@ -6,7 +6,7 @@
 import { h, append, clear, uid } from "../dom.js";
 import { reportSummary, reportDetail, reportLevel, heldCount, plural, sideLabel, retryMessage, progressText } from "../messages.js";
 import { downloadText, safeFilePart } from "./dialogs.js";
-import { renderPlan, deletionsList } from "./preview.js";
+import { renderPlan, deletionsList, planDecisions } from "./preview.js";
 import { syncBusy } from "./context.js";
 
 /**
@@ -217,13 +217,15 @@ function renderSync(ctx, progressWrap, announcer) {
 
   renderHeld(ctx);
   if (state.plan) {
-    box.append(renderPlan(state.plan, {
-      apply: actionButton("Apply", () => runSync(ctx, { kind: "all" }, { fromPreview: true }, "Applying"), { primary: true, title: "Run the sync now" }),
+    const plan = state.plan;
+    box.append(renderPlan(plan, {
+      apply: actionButton("Apply", () => runSync(ctx, { kind: "all" }, { fromPreview: true, decisions: planDecisions(plan) }, "Applying"), { primary: true, title: "Run the sync now" }),
       close: () => {
         state.plan = null;
         ctx.render.sync();
       },
       groups: state.groups,
+      host: ctx.host,
     }));
   }
   syncBusy(ctx);

@@ -22,6 +22,7 @@ import { install, loadManifest, loadModule } from "./plugin-loader.js";
  * @property {string} instanceId
  * @property {{ id: string, name: string, email?: string, locale?: string }} user
  * @property {import("./types").HostCapabilities} [capabilities]
+ * @property {string} [contactUrl] A contact's page, "{id}" standing for its id.
  * @property {import("./plugin-loader.js").PluginConfig} config
  */
 
@@ -244,6 +245,7 @@ function signIn(config, redirectUri, scopes) {
  */
 export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
   const user = boot.user;
+  const contactUrl = boot.contactUrl;
   return {
     apiVersion: 1,
     instanceId: boot.instanceId,
@@ -260,6 +262,8 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
       remove: async (ids) => {
         await call(api, "contacts/remove", { body: { ids } });
       },
+      // The contact's detail page, from the app's URL template ("{id}" in place of the id).
+      ...(contactUrl ? { url: (/** @type {string} */ id) => contactUrl.replace("{id}", encodeURIComponent(id)) } : {}),
     },
     views: () => call(api, "views"),
     statuses: () => call(api, "statuses"),

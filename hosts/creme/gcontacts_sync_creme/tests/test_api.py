@@ -98,6 +98,13 @@ class AccessTests(ApiTestCase):
         self.assertNotIn('middleName', boot['capabilities']['fields'])
         self.assertNotIn('addresses', boot['capabilities'], 'Creme holds any number of addresses')
 
+    def test_bootstrap_gives_the_address_of_a_contacts_page_for_the_preview_to_link_to(self):
+        user = self.login_as_root_and_get()
+        contact = Contact.objects.create(user=user, first_name='Ada', last_name='Lovelace')
+        template = self.get('bootstrap')['contactUrl']
+        self.assertIn('{id}', template)
+        self.assertEqual(template.replace('{id}', str(contact.id)), contact.get_absolute_url())
+
 
 class MappingTests(ApiTestCase):
     def test_every_mapped_field_round_trips_through_creme(self):
