@@ -239,10 +239,37 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The links to pair, in CRM id order: every link, or, when Google's listing shows no
+    /// linked contact (incremental, with no person and no tombstone), only those whose CRM
+    /// contact was read or deleted: for every other link both sides are unchanged, which
+    /// [`Planner::pair`] passes over, so a run that changed nothing does not visit every link.
+    fn paired_links(&self) -> Vec<&'a Link> {
+        let links = &self.input.state.links;
+        let listing = self.input.google;
+        let google_quiet = !(listing.full && listing.complete)
+            && self.google_by_rn.is_empty()
+            && self.google_deleted.is_empty();
+        let read = self.crm_by_id.len() + self.crm_deleted.len();
+        if !google_quiet || read >= links.len() / 2 {
+            return links.values().collect();
+        }
+        let ids: BTreeSet<&str> = self
+            .crm_by_id
+            .keys()
+            .chain(&self.crm_deleted)
+            .copied()
+            .collect();
+        ids.into_iter().filter_map(|id| links.get(id)).collect()
+    }
+
     /// Unlinked Google contacts in this listing (and in the cache of earlier ones, unless the
     /// listing is full and complete), deleted ones left out, in resource name order.
     fn unlinked_google(&self) -> Vec<&'a GoogleContact> {
         let state = self.input.state;
+        let full = self.input.google.full && self.input.google.complete;
+        if self.input.google.people.is_empty() && (full || state.google_unlinked.is_empty()) {
+            return Vec::new();
+        }
         let linked_rns: HashSet<&str> = state
             .links
             .values()
@@ -301,7 +328,7 @@ impl<'a> Planner<'a> {
                 self.tagged.entry(tag).or_default().push(g);
             }
         }
-        for link in self.input.state.links.values() {
+        for link in self.paired_links() {
             self.pair(link);
         }
         self.unlinked();
