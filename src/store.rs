@@ -21,7 +21,7 @@ use crate::sync::model::{GoogleContact, Millis};
 use crate::sync::state::{AccountState, Link, Touched};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 pub const LINK_SHARDS: u64 = 64;
@@ -430,24 +430,20 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
     save_changes(account, state, stored, None, None)
 }
 
-/// The shard indexes (from 1, as in [`state_keys`]) that may hold an entry of `touched`; `None`
-/// for all of them.
-fn touched_shards(touched: &Touched) -> BTreeSet<usize> {
-    let mut out: BTreeSet<usize> = touched
-        .links
-        .iter()
-        .map(|k| 1 + (fnv(k) % LINK_SHARDS) as usize)
-        .collect();
-    let cache = |i: u64| 1 + LINK_SHARDS as usize + i as usize;
+/// Whether each key of [`state_keys`] (by index; the header's is unused) may hold an entry of
+/// `touched`.
+fn touched_shards(touched: &Touched) -> Vec<bool> {
+    let mut out = vec![false; 1 + (LINK_SHARDS + CACHE_SHARDS) as usize];
+    for k in &touched.links {
+        out[1 + (fnv(k) % LINK_SHARDS) as usize] = true;
+    }
+    for k in &touched.google_unlinked {
+        out[1 + (LINK_SHARDS + fnv(k) % CACHE_SHARDS) as usize] = true;
+    }
     if touched.all_google_unlinked {
-        out.extend((0..CACHE_SHARDS).map(cache));
-    } else {
-        out.extend(
-            touched
-                .google_unlinked
-                .iter()
-                .map(|k| cache(fnv(k) % CACHE_SHARDS)),
-        );
+        for t in out.iter_mut().skip(1 + LINK_SHARDS as usize) {
+            *t = true;
+        }
     }
     out
 }
@@ -473,7 +469,7 @@ pub fn save_changes(
     let only = touched.filter(|_| stored.verified).map(touched_shards);
     for (i, k) in keys.iter().enumerate().skip(1) {
         let before = stored.get(k);
-        if only.as_ref().is_some_and(|o| !o.contains(&i)) {
+        if only.as_ref().is_some_and(|o| !o[i]) {
             // Verified and untouched: storage holds this shard as it would be written.
             if let Some((_, g)) = before {
                 expected.insert(part(k).to_string(), g);

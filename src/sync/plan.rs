@@ -242,24 +242,23 @@ impl<'a> Planner<'a> {
     /// The links to pair, in CRM id order: every link, or, when Google's listing shows no
     /// linked contact (incremental, with no person and no tombstone), only those whose CRM
     /// contact was read or deleted: for every other link both sides are unchanged, which
-    /// [`Planner::pair`] passes over, so a run that changed nothing does not visit every link.
+    /// [`Planner::pair`] passes over after several look-ups; this takes one or two.
     fn paired_links(&self) -> Vec<&'a Link> {
         let links = &self.input.state.links;
         let listing = self.input.google;
         let google_quiet = !(listing.full && listing.complete)
             && self.google_by_rn.is_empty()
             && self.google_deleted.is_empty();
-        let read = self.crm_by_id.len() + self.crm_deleted.len();
-        if !google_quiet || read >= links.len() / 2 {
+        if !google_quiet {
             return links.values().collect();
         }
-        let ids: BTreeSet<&str> = self
-            .crm_by_id
-            .keys()
-            .chain(&self.crm_deleted)
-            .copied()
-            .collect();
-        ids.into_iter().filter_map(|id| links.get(id)).collect()
+        links
+            .values()
+            .filter(|l| {
+                let id = l.crm_id.as_str();
+                self.crm_by_id.contains_key(id) || self.crm_deleted.contains(id)
+            })
+            .collect()
     }
 
     /// Unlinked Google contacts in this listing (and in the cache of earlier ones, unless the
