@@ -4,7 +4,7 @@
 //!
 //! Keys are `gcs:accounts` (the account list) and `gcs:<account>:<part>` per account: `state`
 //! (the header), `links/0…63` and `cache/0…15` (the state's maps, by a hash of their keys),
-//! `journal`, `settings`, `meta`, `runs` and `lease`. Every value carries a version; each key is
+//! `stamp`, `journal`, `settings`, `meta`, `runs` and `lease`. Every value carries a version; each key is
 //! read on its own, so a value that cannot be read is an [`Unreadable`] naming its key and stops
 //! only what needs that key. "Reset sync data" and "Disconnect" delete keys without reading them.
 //!
@@ -14,6 +14,11 @@
 //! not name, or a header whose shards never arrived: [`load_state`] then keeps the links it read
 //! but drops the sync token and the CRM cursor, so the next run lists both sides in full and
 //! links again what it lost (by tag first, then email, phone, name).
+//!
+//! A tab keeps the state it saved in memory and starts its next run from it while storage still
+//! holds it ([`Stored::holds`]): every save writes a new stamp before anything else, so another
+//! tab's save, even one cut short, changes the stamp or the header. Such a tab saves only the
+//! shards holding the entries a run touched ([`save_changes`]).
 
 use crate::json::{self, FromJson};
 use crate::json_struct;
