@@ -469,9 +469,16 @@ pub fn save_changes(
     let mut next = stored.clone();
     let mut shards = Vec::new();
     let mut expected = BTreeMap::new();
-    let links = split(&state.links, LINK_SHARDS);
-    let cache = split(&state.google_unlinked, CACHE_SHARDS);
     let only = touched.filter(|_| stored.verified).map(touched_shards);
+    // Splitting hashes every key: not needed when no shard is to be looked at.
+    let (links, cache) = if only.as_ref().is_some_and(|o| !o.contains(&true)) {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            split(&state.links, LINK_SHARDS),
+            split(&state.google_unlinked, CACHE_SHARDS),
+        )
+    };
     for (i, k) in keys.iter().enumerate().skip(1) {
         let before = stored.get(k);
         if only.as_ref().is_some_and(|o| !o[i]) {
