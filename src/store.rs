@@ -4,7 +4,7 @@
 //!
 //! Keys are `gcs:accounts` (the account list) and `gcs:<account>:<part>` per account: `state`
 //! (the header), `links/0…63` and `cache/0…15` (the state's maps, by a hash of their keys),
-//! `journal`, `settings`, `meta`, `runs` and `lease`. Every value carries a version; each key is
+//! `stamp`, `journal`, `settings`, `meta`, `runs` and `lease`. Every value carries a version; each key is
 //! read on its own, so a value that cannot be read is an [`Unreadable`] naming its key and stops
 //! only what needs that key. "Reset sync data" and "Disconnect" delete keys without reading them.
 //!
@@ -14,6 +14,11 @@
 //! not name, or a header whose shards never arrived: [`load_state`] then keeps the links it read
 //! but drops the sync token and the CRM cursor, so the next run lists both sides in full and
 //! links again what it lost (by tag first, then email, phone, name).
+//!
+//! A tab keeps the state it saved in memory and starts its next run from it while storage still
+//! holds it ([`Stored::holds`]): every save writes a new stamp before anything else, so another
+//! tab's save, even one cut short, changes the stamp or the header. Such a tab saves only the
+//! shards holding the entries a run touched ([`save_changes`]).
 
 use crate::json::{self, FromJson};
 use crate::json_struct;
@@ -21,7 +26,7 @@ use crate::sync::model::{GoogleContact, Millis};
 use crate::sync::state::{AccountState, Apart, Link, Touched};
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 pub const LINK_SHARDS: u64 = 64;
@@ -433,24 +438,20 @@ pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save 
     save_changes(account, state, stored, None, None)
 }
 
-/// The shard indexes (from 1, as in [`state_keys`]) that may hold an entry of `touched`; `None`
-/// for all of them.
-fn touched_shards(touched: &Touched) -> BTreeSet<usize> {
-    let mut out: BTreeSet<usize> = touched
-        .links
-        .iter()
-        .map(|k| 1 + (fnv(k) % LINK_SHARDS) as usize)
-        .collect();
-    let cache = |i: u64| 1 + LINK_SHARDS as usize + i as usize;
+/// Whether each key of [`state_keys`] (by index; the header's is unused) may hold an entry of
+/// `touched`.
+fn touched_shards(touched: &Touched) -> Vec<bool> {
+    let mut out = vec![false; 1 + (LINK_SHARDS + CACHE_SHARDS) as usize];
+    for k in &touched.links {
+        out[1 + (fnv(k) % LINK_SHARDS) as usize] = true;
+    }
+    for k in &touched.google_unlinked {
+        out[1 + (LINK_SHARDS + fnv(k) % CACHE_SHARDS) as usize] = true;
+    }
     if touched.all_google_unlinked {
-        out.extend((0..CACHE_SHARDS).map(cache));
-    } else {
-        out.extend(
-            touched
-                .google_unlinked
-                .iter()
-                .map(|k| cache(fnv(k) % CACHE_SHARDS)),
-        );
+        for t in out.iter_mut().skip(1 + LINK_SHARDS as usize) {
+            *t = true;
+        }
     }
     out
 }
@@ -471,12 +472,19 @@ pub fn save_changes(
     let mut next = stored.clone();
     let mut shards = Vec::new();
     let mut expected = BTreeMap::new();
-    let links = split(&state.links, LINK_SHARDS);
-    let cache = split(&state.google_unlinked, CACHE_SHARDS);
     let only = touched.filter(|_| stored.verified).map(touched_shards);
+    // Splitting hashes every key: not needed when no shard is to be looked at.
+    let (links, cache) = if only.as_ref().is_some_and(|o| !o.contains(&true)) {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            split(&state.links, LINK_SHARDS),
+            split(&state.google_unlinked, CACHE_SHARDS),
+        )
+    };
     for (i, k) in keys.iter().enumerate().skip(1) {
         let before = stored.get(k);
-        if only.as_ref().is_some_and(|o| !o.contains(&i)) {
+        if only.as_ref().is_some_and(|o| !o[i]) {
             // Verified and untouched: storage holds this shard as it would be written.
             if let Some((_, g)) = before {
                 expected.insert(part(k).to_string(), g);

@@ -13,7 +13,6 @@ use crate::sync::state::{AccountState, Touched};
 use crate::sync::ErrorCode;
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::JsValue;
 
 pub use crate::store::{key, ACCOUNTS_KEY};
@@ -138,19 +137,25 @@ pub async fn load_state(host: &JsValue, account: &str) -> Result<Loaded> {
     Ok(loaded)
 }
 
-/// Account states kept in memory between runs, by account id, each with what storage held of
+/// Account states kept in memory between runs, each by account id with what storage held of
 /// it when this tab last loaded or saved it. A run takes its account's state out and puts back
 /// the state it saved; whatever goes wrong in between (a failed save, a lost lock, a preview)
-/// leaves nothing kept, so the next run reads storage.
+/// leaves nothing kept, so the next run reads storage. A list: a tab holds a few accounts.
 #[derive(Default)]
-pub struct Kept(RefCell<HashMap<String, (AccountState, Stored)>>);
+pub struct Kept(RefCell<Vec<(String, AccountState, Stored)>>);
 
 impl Kept {
+    fn take(&self, account: &str) -> Option<(AccountState, Stored)> {
+        let mut kept = self.0.borrow_mut();
+        let i = kept.iter().position(|(a, ..)| a == account)?;
+        let (_, state, stored) = kept.swap_remove(i);
+        Some((state, stored))
+    }
+
     /// The account's state: the one kept when storage still holds it (its header and stamp
     /// unchanged: two small reads), else read from storage. Call under the account's lock.
     pub async fn load(&self, host: &JsValue, account: &str) -> Result<Loaded> {
-        let kept = self.0.borrow_mut().remove(account);
-        if let Some((state, stored)) = kept {
+        if let Some((state, stored)) = self.take(account) {
             let keys = [key(account, "state"), store::stamp_key(account)];
             let args: Vec<Vec<JsValue>> = keys.iter().map(|k| vec![JsValue::from_str(k)]).collect();
             let values = all(host, "get", &args).await?;
@@ -171,14 +176,15 @@ impl Kept {
 
     /// Keeps a state that storage holds as `stored` says (just loaded or saved).
     pub fn keep(&self, account: &str, state: AccountState, stored: Stored) {
+        self.forget(account);
         self.0
             .borrow_mut()
-            .insert(account.to_string(), (state, stored));
+            .push((account.to_string(), state, stored));
     }
 
     /// Forgets the account's state: it was reset or disconnected.
     pub fn forget(&self, account: &str) {
-        self.0.borrow_mut().remove(account);
+        drop(self.take(account));
     }
 }
 
@@ -192,7 +198,7 @@ pub async fn save_state(
     stored: &mut Stored,
     touched: Option<&Touched>,
 ) -> Result<()> {
-    let stamp = format!("{:016x}", js::random_u64());
+    let stamp = js::random_u64().to_string();
     let save = store::save_changes(account, state, stored, touched, Some(&stamp));
     if let Some((k, v)) = &save.stamp {
         set(host, k, v).await?;

@@ -356,10 +356,36 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The links to pair, in CRM id order: every link, or, when Google's listing shows no
+    /// linked contact (incremental, with no person and no tombstone), only those whose CRM
+    /// contact was read or deleted: for every other link both sides are unchanged, which
+    /// [`Planner::pair`] passes over after several look-ups; this takes one or two.
+    fn paired_links(&self) -> Vec<&'a Link> {
+        let links = &self.input.state.links;
+        let listing = self.input.google;
+        let google_quiet = !(listing.full && listing.complete)
+            && self.google_by_rn.is_empty()
+            && self.google_deleted.is_empty();
+        if !google_quiet {
+            return links.values().collect();
+        }
+        links
+            .values()
+            .filter(|l| {
+                let id = l.crm_id.as_str();
+                self.crm_by_id.contains_key(id) || self.crm_deleted.contains(id)
+            })
+            .collect()
+    }
+
     /// Unlinked Google contacts in this listing (and in the cache of earlier ones, unless the
     /// listing is full and complete), deleted ones left out, in resource name order.
     fn unlinked_google(&self) -> Vec<&'a GoogleContact> {
         let state = self.input.state;
+        let full = self.input.google.full && self.input.google.complete;
+        if self.input.google.people.is_empty() && (full || state.google_unlinked.is_empty()) {
+            return Vec::new();
+        }
         let linked_rns: HashSet<&str> = state
             .links
             .values()
@@ -418,7 +444,7 @@ impl<'a> Planner<'a> {
                 self.tagged.entry(tag).or_default().push(g);
             }
         }
-        for link in self.input.state.links.values() {
+        for link in self.paired_links() {
             self.pair(link);
         }
         self.unlinked();

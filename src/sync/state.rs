@@ -100,8 +100,16 @@ impl Touched {
     }
 
     pub fn extend(&mut self, other: Touched) {
-        self.links.extend(other.links);
-        self.google_unlinked.extend(other.google_unlinked);
+        if self.is_empty() {
+            *self = other;
+            return;
+        }
+        for k in other.links {
+            self.links.insert(k);
+        }
+        for k in other.google_unlinked {
+            self.google_unlinked.insert(k);
+        }
         self.all_google_unlinked |= other.all_google_unlinked;
     }
 }

@@ -229,6 +229,8 @@ pub struct World {
     /// The state as the last run saved it, and what storage holds of it: the shell keeps both
     /// between runs and saves only the entries a run touched.
     kept: Option<(AccountState, Stored)>,
+    /// The keys the last run's save wrote (shards, then the header), as the shell saves.
+    pub saved_keys: Vec<String>,
 }
 
 /// What happens to the answer of a request whose URL contains `url`, the next `count` times.
@@ -325,6 +327,7 @@ impl World {
             retries: Vec::new(),
             cancel_after: None,
             kept: None,
+            saved_keys: Vec::new(),
         }
     }
 
@@ -436,6 +439,12 @@ impl World {
             "the save of the entries the run touched differs from a full one; touched: {:?}",
             result.touched
         );
+        self.saved_keys = quick
+            .shards
+            .iter()
+            .chain(&quick.header)
+            .map(|(k, _)| k.clone())
+            .collect();
         self.kept = Some((result.state.clone(), quick.stored));
     }
 

@@ -2,6 +2,7 @@
 //! real engine and the emulator.
 
 use crate::harness::*;
+use gcontacts_sync::store;
 use gcontacts_sync::sync::capabilities::Capabilities;
 use gcontacts_sync::sync::plan::Scope;
 use gcontacts_sync::sync::settings::CrmDeletes;
@@ -304,6 +305,35 @@ fn with_a_change_feed_a_quiet_run_reads_only_the_feed() {
     let calls = w.crm.calls;
     w.run_ok();
     assert_eq!(w.crm.calls - calls, 1, "one changedSince call, no listing");
+}
+
+/// A run that finds nothing changed changes no entry of the state, so its save writes nothing;
+/// one edited contact touches its link alone, and the save writes that link's shard and the
+/// header (the CRM cursor moved), not the account.
+#[test]
+fn a_quiet_run_saves_nothing_and_one_edit_saves_one_shard() {
+    let mut w = World::new();
+    let ids: Vec<String> = (0..40)
+        .map(|i| w.crm_add(person(&format!("P{i}"), "Lee", &format!("p{i}@x.io"))))
+        .collect();
+    w.run_ok();
+    w.settled();
+    let r = w.run_ok();
+    assert!(r.touched.is_empty(), "{:?}", r.touched);
+    assert_eq!(w.saved_keys, Vec::<String>::new());
+    w.crm.contacts.get_mut(&ids[7]).unwrap().contact.company = "Acme".into();
+    let r = w.run_ok();
+    assert_eq!(r.report.updated.google, 1);
+    assert_eq!(r.touched.links.iter().collect::<Vec<_>>(), vec![&ids[7]]);
+    assert!(r.touched.google_unlinked.is_empty() && !r.touched.all_google_unlinked);
+    let shard = store::fnv(&ids[7]) % store::LINK_SHARDS;
+    assert_eq!(
+        w.saved_keys,
+        vec![
+            store::key("ann@example.com", &format!("links/{shard}")),
+            store::key("ann@example.com", "state"),
+        ]
+    );
 }
 
 #[test]

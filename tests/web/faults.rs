@@ -480,6 +480,20 @@ async fn each_stored_key_corrupted_names_itself_and_reset_or_disconnect_recovers
                 let r = sync(&api, &id).await.expect("a run over a torn log");
                 assert_eq!(get(&r, "ok").as_bool(), Some(true), "{part}: {}", show(&r));
             }
+            // A shard changed behind the plugin's back (no save of any tab wrote it, so the
+            // header and the stamp are as this tab left them): this tab runs on the state it
+            // kept, and a tab that loads the state, a reload or another one, finds the shard.
+            _ if part.starts_with("links/") => {
+                let r = sync(&api, &id).await.expect("the tab that kept its state");
+                assert_eq!(get(&r, "ok").as_bool(), Some(true), "{part}: {}", show(&r));
+                let reloaded = plugin(&host, base, "").await;
+                ok(reloaded.connect(JsValue::UNDEFINED)).await;
+                let e = sync(&reloaded, &id)
+                    .await
+                    .expect_err("a run that loads the torn shard");
+                assert_eq!(code(&e), "INVALID_STATE", "{part}: {}", message(&e));
+                assert!(message(&e).contains(&key), "{part}: {}", message(&e));
+            }
             _ => {
                 let e = sync(&api, &id).await.expect_err("a run over torn state");
                 assert_eq!(code(&e), "INVALID_STATE", "{part}: {}", message(&e));
@@ -522,6 +536,53 @@ async fn each_stored_key_corrupted_names_itself_and_reset_or_disconnect_recovers
         .filter(|k| k.starts_with(&prefix))
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+/// A tab keeps the account's state between runs; a reset made in another tab (or in this one)
+/// must reach its next run: the run matches again by the link tags, as after any reset, instead
+/// of carrying on from the links and sync token it kept.
+#[wasm_bindgen_test]
+async fn a_reset_in_another_tab_or_this_one_is_seen_by_the_next_run() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("keptreset");
+    let contacts = contacts(&[
+        ("r1", "Rae", "One", "rae@example.com"),
+        ("r2", "Rob", "Two", "rob@example.com"),
+        ("r3", "Ria", "Three", "ria@example.com"),
+    ]);
+    let (a, host_a, id) = connected(base, &who, &contacts).await;
+    let first = ok(sync_now(&a, &id)).await;
+    assert_eq!(num(&first, "created.google"), 3.0, "{}", show(&first));
+    let quiet = ok(sync_now(&a, &id)).await;
+    assert_eq!(writes(&quiet), 0.0, "{}", show(&quiet));
+    assert_eq!(num(&quiet, "linked"), 0.0, "{}", show(&quiet));
+    let host_b = make_host(
+        base,
+        &who,
+        json("[]"),
+        with_host("shareWith", &host_a, "{}"),
+    );
+    let b = plugin(&host_b, base, "").await;
+    ok(b.connect(JsValue::UNDEFINED)).await;
+    for (case, resetter) in [("another tab", &b), ("this tab", &a)] {
+        ok(resetter.reset_sync_data(JsValue::from_str(&id))).await;
+        let r = ok(sync_now(&a, &id)).await;
+        assert_eq!(
+            num(&r, "linked"),
+            3.0,
+            "{case}: linked again by tag: {}",
+            show(&r)
+        );
+        assert_eq!(num(&r, "created.google"), 0.0, "{case}: {}", show(&r));
+        assert_eq!(num(&r, "created.crm"), 0.0, "{case}: {}", show(&r));
+        assert_eq!(people_names(&dump(base, &who).await).len(), 3, "{case}");
+        // Both tabs then agree there is nothing to do.
+        for api in [&a, &b] {
+            let again = ok(sync_now(api, &id)).await;
+            assert_eq!(writes(&again), 0.0, "{case}: {}", show(&again));
+            assert_eq!(num(&again, "linked"), 0.0, "{case}: {}", show(&again));
+        }
+    }
 }
 
 #[wasm_bindgen_test]

@@ -246,6 +246,11 @@ impl Engine {
     /// read before planning: the merge needs the real record, and a write must carry its
     /// `modifiedAt`. One the CRM no longer has is deleted.
     pub(super) fn read_changed_pairs(&mut self) {
+        let gone_if_missing = self.listing.full && self.listing.complete;
+        if self.listing.people.is_empty() && self.listing.deleted.is_empty() && !gone_if_missing {
+            // Google showed no change: no link's twin changed.
+            return;
+        }
         let mut read = HashSet::new();
         read.extend(
             self.crm
@@ -261,7 +266,6 @@ impl Engine {
             .iter()
             .map(|g| (g.resource_name.as_str(), g))
             .collect();
-        let gone_if_missing = self.listing.full && self.listing.complete;
         let ids: Vec<String> = self
             .state
             .links

@@ -218,16 +218,21 @@ impl Plan {
                 touched.google_unlinked.insert(rn.clone());
             }
         }
-        let linked: HashSet<&str> = state
-            .links
-            .values()
-            .map(|l| l.resource_name.as_str())
-            .collect();
         let mut cache = std::mem::take(&mut state.google_unlinked);
         for g in &listing.people {
             cache.insert(g.resource_name.clone(), g.clone());
             touched.google_unlinked.insert(g.resource_name.clone());
         }
+        if cache.is_empty() {
+            // Nothing to compare with the links (the common case): no set of them is built.
+            state.google_unlinked = cache;
+            return touched;
+        }
+        let linked: HashSet<&str> = state
+            .links
+            .values()
+            .map(|l| l.resource_name.as_str())
+            .collect();
         cache.retain(|rn, _| {
             let keep = !linked.contains(rn.as_str());
             if !keep {
