@@ -1,7 +1,7 @@
-//! The plugin's JSON types, each declared once: [`json_struct!`] and [`json_enum!`] take a type's
-//! definition with the JSON key of each field or variant, and emit the type, its reading
-//! ([`FromJson`], from a parsed [`Value`]) and its writing (`Serialize`), so a key is written in
-//! one place and read as it is written.
+//! The plugin's JSON types, each declared once: [`json_struct!`](crate::json_struct) and
+//! [`json_enum!`](crate::json_enum) take a type's definition with the JSON key of each field or
+//! variant, and emit the type, its reading ([`FromJson`], from a parsed [`Value`]) and its
+//! writing (`Serialize`), so a key is written in one place and read as it is written.
 //!
 //! Reading goes through [`Value`] rather than a derived `Deserialize` because each derived
 //! `Deserialize` instantiates serde_json's whole struct, map and sequence machinery for its own
@@ -16,6 +16,8 @@
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+
+mod macros;
 
 /// A type read from parsed JSON.
 pub trait FromJson: Sized {
@@ -33,283 +35,6 @@ pub trait FromJson: Sized {
 pub fn from_str<T: FromJson>(text: &str) -> Result<T, serde_json::Error> {
     let v: Value = serde_json::from_str(text)?;
     T::from_json(v).map_err(serde::de::Error::custom)
-}
-
-/// `Deserialize` through [`Value`] and [`FromJson`], so tests and other crates can still use
-/// `serde_json::from_str`.
-#[macro_export]
-#[doc(hidden)]
-macro_rules! deserialize_via_value {
-    ($($t:ty),* $(,)?) => {$(
-        impl<'de> serde::Deserialize<'de> for $t {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> ::core::result::Result<Self, D::Error> {
-                let v = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
-                $crate::json::FromJson::from_json(v).map_err(serde::de::Error::custom)
-            }
-        }
-    )*};
-}
-
-/// One declaration for a JSON object type: the struct, its [`FromJson`] (reading), `Deserialize`
-/// (through [`FromJson`]) and `Serialize` (writing), so each key is written once and read as it is
-/// written.
-///
-/// ```
-/// use gcontacts_sync::json_struct;
-/// use serde_json::{Map, Value};
-///
-/// json_struct! {
-///     /// Doc comments and attributes pass through (`derive` all but `Serialize`/`Deserialize`).
-///     #[derive(Clone, Debug, Default, PartialEq)]
-///     pub struct Person {
-///         /// Required: a missing key is an error (an `Option` field reads it as `None`).
-///         pub etag: String = "etag",
-///         /// `skip_empty`: not written when empty (`None`, an empty list or map, `false`), and
-///         /// read as empty when absent or `null`.
-///         pub names: Vec<String> = "names" [skip_empty],
-///         /// `default`: always written; a missing or `null` key reads as the field type's
-///         /// `Default`.
-///         pub primary: bool = "primary" [default],
-///         /// `..`: every key the other fields do not name, read and written as they are. Last,
-///         /// and a `Map<String, Value>`.
-///         pub other: Map<String, Value> = ..,
-///     }
-/// }
-///
-/// let p: Person = gcontacts_sync::json::from_str(r#"{"etag":"e1","primary":null,"x":1}"#).unwrap();
-/// assert_eq!((p.etag.as_str(), p.names.len(), p.primary), ("e1", 0, false));
-/// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"etag":"e1","primary":false,"x":1}"#);
-/// assert!(gcontacts_sync::json::from_str::<Person>(r#"{"names":[]}"#).is_err());
-/// ```
-///
-/// Type parameters (`struct Shard<E> { … }`, no bounds or lifetimes) let one declaration be
-/// written from borrowed data and read into owned data: reading needs each parameter to be
-/// `FromJson + Default`, writing needs it `Serialize`.
-///
-/// Starting with `#[json(default)]` (before the other attributes) reads the struct as serde's
-/// container `#[serde(default)]` does: from `Type::default()`, each absent key keeping its
-/// default (a `Default` impl of its own is followed). Reading otherwise behaves as serde's
-/// derive: `null` reads as `None`, a wrong type is an error worded as serde words it, and keys
-/// the type does not name are ignored (or kept by `..`). Keys are written in declaration order;
-/// with a `..` field the output is a serde map, otherwise a serde struct.
-#[macro_export]
-macro_rules! json_struct {
-    // ---- Reading, one field at a time: `@read` for each named key, then `@rest` for `..`.
-    (@read $o:ident, $field:ident, .., [$($flag:ident)*]) => {};
-    (@read $o:ident, $field:ident, $key:literal, []) => {
-        let $field = $o.field($key)?;
-    };
-    (@read $o:ident, $field:ident, $key:literal, [default $($flag:ident)*]) => {
-        let $field = $o.or_default($key)?;
-    };
-    (@read $o:ident, $field:ident, $key:literal, [skip_empty $($flag:ident)*]) => {
-        let $field = $o.or_default($key)?;
-    };
-    (@rest $o:ident, $field:ident, ..) => {
-        let $field = $o.0;
-    };
-    (@rest $o:ident, $field:ident, $key:literal) => {};
-    // The same into a default value (`#[json(default)]`).
-    (@read_into $o:ident, $out:ident, $field:ident, ..) => {};
-    (@read_into $o:ident, $out:ident, $field:ident, $key:literal) => {
-        if let Some(x) = $o.take($key)? {
-            $out.$field = x;
-        }
-    };
-    (@rest_into $o:ident, $out:ident, $field:ident, ..) => {
-        $out.$field = $o.0;
-    };
-    (@rest_into $o:ident, $out:ident, $field:ident, $key:literal) => {};
-    // ---- Writing.
-    (@is_rest ..) => { true };
-    (@is_rest $key:literal) => { false };
-    (@len $v:expr, .., [$($flag:ident)*]) => { 0 };
-    (@len $v:expr, $key:literal, []) => { 1 };
-    (@len $v:expr, $key:literal, [skip_empty $($flag:ident)*]) => {
-        usize::from(!$crate::json::IsEmpty::is_empty(&$v))
-    };
-    (@len $v:expr, $key:literal, [default $($flag:ident)*]) => {
-        $crate::json_struct!(@len $v, $key, [$($flag)*])
-    };
-    (@field $st:ident, $v:expr, .., [$($flag:ident)*]) => {};
-    (@field $st:ident, $v:expr, $key:literal, []) => {
-        ::serde::ser::SerializeStruct::serialize_field(&mut $st, $key, &$v)?;
-    };
-    (@field $st:ident, $v:expr, $key:literal, [skip_empty $($flag:ident)*]) => {
-        if !$crate::json::IsEmpty::is_empty(&$v) {
-            ::serde::ser::SerializeStruct::serialize_field(&mut $st, $key, &$v)?;
-        }
-    };
-    (@field $st:ident, $v:expr, $key:literal, [default $($flag:ident)*]) => {
-        $crate::json_struct!(@field $st, $v, $key, [$($flag)*]);
-    };
-    (@entry $m:ident, $v:expr, .., [$($flag:ident)*]) => {
-        $crate::json::serialize_rest(&mut $m, &$v)?;
-    };
-    (@entry $m:ident, $v:expr, $key:literal, []) => {
-        ::serde::ser::SerializeMap::serialize_entry(&mut $m, $key, &$v)?;
-    };
-    (@entry $m:ident, $v:expr, $key:literal, [skip_empty $($flag:ident)*]) => {
-        if !$crate::json::IsEmpty::is_empty(&$v) {
-            ::serde::ser::SerializeMap::serialize_entry(&mut $m, $key, &$v)?;
-        }
-    };
-    (@entry $m:ident, $v:expr, $key:literal, [default $($flag:ident)*]) => {
-        $crate::json_struct!(@entry $m, $v, $key, [$($flag)*]);
-    };
-    (@serialize $t:ident [$($g:ident)*] { $($field:ident $key:tt [$($flag:ident)*])* }) => {
-        impl<$($g: ::serde::Serialize),*> ::serde::Serialize for $t<$($g),*> {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                s: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                if false $(|| $crate::json_struct!(@is_rest $key))* {
-                    let mut m = s.serialize_map(None)?;
-                    $( $crate::json_struct!(@entry m, self.$field, $key, [$($flag)*]); )*
-                    ::serde::ser::SerializeMap::end(m)
-                } else {
-                    let len = 0 $(+ $crate::json_struct!(@len self.$field, $key, [$($flag)*]))*;
-                    #[allow(unused_mut)]
-                    let mut st = s.serialize_struct(stringify!($t), len)?;
-                    $( $crate::json_struct!(@field st, self.$field, $key, [$($flag)*]); )*
-                    ::serde::ser::SerializeStruct::end(st)
-                }
-            }
-        }
-    };
-    (@deserialize $t:ident [$($g:ident)*]) => {
-        impl<'de, $($g: $crate::json::FromJson + ::core::default::Default),*> ::serde::Deserialize<'de>
-            for $t<$($g),*>
-        {
-            fn deserialize<D>(d: D) -> ::core::result::Result<Self, D::Error>
-            where
-                D: ::serde::Deserializer<'de>,
-            {
-                let v = <::serde_json::Value as ::serde::Deserialize>::deserialize(d)?;
-                $crate::json::FromJson::from_json(v).map_err(::serde::de::Error::custom)
-            }
-        }
-    };
-    // ---- The whole declaration.
-    (
-        #[json(default)]
-        $(#[$m:meta])*
-        $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
-            $(
-                $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt
-                $([$($flag:ident),* $(,)?])?
-            ),* $(,)?
-        }
-    ) => {
-        $(#[$m])*
-        $vis struct $t $(<$($g),+>)? {
-            $( $(#[$fm])* $fvis $field: $fty, )*
-        }
-
-        impl$(<$($g: $crate::json::FromJson + ::core::default::Default),+>)? $crate::json::FromJson
-            for $t $(<$($g),+>)?
-        {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
-                #[allow(unused_mut)]
-                let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
-                let mut out = <$t $(<$($g),+>)? as ::core::default::Default>::default();
-                $( $crate::json_struct!(@read_into o, out, $field, $key); )*
-                $( $crate::json_struct!(@rest_into o, out, $field, $key); )*
-                Ok(out)
-            }
-        }
-        $crate::json_struct!(@deserialize $t [$($($g)+)?]);
-        $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
-    };
-    (
-        $(#[$m:meta])*
-        $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
-            $(
-                $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt
-                $([$($flag:ident),* $(,)?])?
-            ),* $(,)?
-        }
-    ) => {
-        $(#[$m])*
-        $vis struct $t $(<$($g),+>)? {
-            $( $(#[$fm])* $fvis $field: $fty, )*
-        }
-
-        impl$(<$($g: $crate::json::FromJson + ::core::default::Default),+>)? $crate::json::FromJson
-            for $t $(<$($g),+>)?
-        {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
-                #[allow(unused_mut)]
-                let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
-                $( $crate::json_struct!(@read o, $field, $key, [$($($flag)*)?]); )*
-                $( $crate::json_struct!(@rest o, $field, $key); )*
-                Ok($t { $($field),* })
-            }
-        }
-        $crate::json_struct!(@deserialize $t [$($($g)+)?]);
-        $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
-    };
-}
-
-/// One declaration for an enum of unit variants written as strings: the enum, its [`FromJson`],
-/// `Deserialize` and `Serialize`.
-///
-/// ```
-/// use gcontacts_sync::json_enum;
-///
-/// json_enum! {
-///     #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-///     pub enum Directions {
-///         #[default]
-///         Both = "both",
-///         CrmToGoogle = "crmToGoogle",
-///     }
-/// }
-///
-/// let d: Directions = gcontacts_sync::json::from_str(r#""crmToGoogle""#).unwrap();
-/// assert_eq!(d, Directions::CrmToGoogle);
-/// assert_eq!(serde_json::to_string(&Directions::Both).unwrap(), r#""both""#);
-/// assert!(gcontacts_sync::json::from_str::<Directions>(r#""sideways""#).is_err());
-/// ```
-///
-/// A name no variant has is an error worded as serde words it.
-#[macro_export]
-macro_rules! json_enum {
-    (
-        $(#[$m:meta])*
-        $vis:vis enum $t:ident {
-            $( $(#[$vm:meta])* $variant:ident = $name:literal ),* $(,)?
-        }
-    ) => {
-        $(#[$m])*
-        $vis enum $t {
-            $( $(#[$vm])* $variant, )*
-        }
-
-        impl $crate::json::FromJson for $t {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
-                let s = $crate::json::variant(v, concat!("enum ", stringify!($t)))?;
-                match s.as_str() {
-                    $( $name => Ok($t::$variant), )*
-                    _ => Err($crate::json::unknown_variant(&s, &[$($name),*])),
-                }
-            }
-        }
-        $crate::deserialize_via_value!($t);
-
-        impl ::serde::Serialize for $t {
-            fn serialize<S: ::serde::Serializer>(
-                &self,
-                s: S,
-            ) -> ::core::result::Result<S::Ok, S::Error> {
-                match self {
-                    $( $t::$variant => {
-                        s.serialize_unit_variant(stringify!($t), $t::$variant as u32, $name)
-                    } )*
-                }
-            }
-        }
-    };
 }
 
 /// Writes the keys a `..` field kept, after the others.
@@ -383,6 +108,14 @@ pub fn unknown_variant(name: &str, expected: &[&str]) -> String {
             "unknown variant `{name}`, expected one of {}",
             names.join(", ")
         ),
+    }
+}
+
+/// A unit variant's content in an adjacently tagged enum: absent or `null`, as serde reads it.
+pub fn unit_content<T>(mut o: Object, content: &str, variant: T) -> Result<T, String> {
+    match o.0.remove(content) {
+        None | Some(Value::Null) => Ok(variant),
+        Some(v) => Err(invalid(&v, "unit variant")),
     }
 }
 

@@ -4,9 +4,8 @@
 //! the compiler checks.
 
 use super::normalize::Region;
-use crate::json::{invalid, unknown_variant, FromJson, Object};
+use crate::json::FromJson;
 use crate::{json_enum, json_struct};
-use serde::Serialize;
 use serde_json::Value;
 
 json_enum! {
@@ -22,17 +21,19 @@ json_enum! {
     }
 }
 
-/// What a deletion in Google does to the linked CRM contact.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind", content = "status")]
-pub enum GoogleDeletes {
-    /// Delete the CRM contact (kvCORE's rule).
-    #[default]
-    Delete,
-    /// Keep the CRM contact and forget the link.
-    Unlink,
-    /// Keep the CRM contact, set its status to this value, and forget the link.
-    SetStatus(String),
+json_enum! {
+    #[json(tag = "kind", content = "status")]
+    /// What a deletion in Google does to the linked CRM contact.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub enum GoogleDeletes {
+        /// Delete the CRM contact (kvCORE's rule).
+        #[default]
+        Delete = "delete",
+        /// Keep the CRM contact and forget the link.
+        Unlink = "unlink",
+        /// Keep the CRM contact, set its status to this value, and forget the link.
+        SetStatus(String) = "setStatus",
+    }
 }
 
 json_enum! {
@@ -93,14 +94,16 @@ impl DeletionGuard {
     }
 }
 
-/// The group CRM contacts are sent to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase", tag = "kind", content = "value")]
-pub enum TargetGroup {
-    /// An existing group, by resource name (`contactGroups/…`).
-    Existing(String),
-    /// A group by name, created on first use.
-    Named(String),
+json_enum! {
+    #[json(tag = "kind", content = "value")]
+    /// The group CRM contacts are sent to.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum TargetGroup {
+        /// An existing group, by resource name (`contactGroups/…`).
+        Existing(String) = "existing",
+        /// A group by name, created on first use.
+        Named(String) = "named",
+    }
 }
 
 impl Default for TargetGroup {
@@ -159,46 +162,6 @@ impl Settings {
     /// The default region, falling back to the US when the setting is not a region code.
     pub fn region(&self) -> Region {
         Region::parse(&self.default_region).unwrap_or_default()
-    }
-}
-
-// The adjacently tagged enums are read by hand: derived, they buffer through serde's `Content`.
-
-/// `{"kind": …, <content>: …}`: the variant's name, and the object for its content. A unit
-/// variant takes no content (`null` at most), as with serde's adjacently tagged enums.
-fn adjacent(v: Value, what: &str) -> Result<(String, Object), String> {
-    let mut o = Object::of(v, what)?;
-    let kind = o.field("kind")?;
-    Ok((kind, o))
-}
-
-fn unit<T>(mut o: Object, content: &str, variant: T) -> Result<T, String> {
-    match o.0.remove(content) {
-        None | Some(Value::Null) => Ok(variant),
-        Some(v) => Err(invalid(&v, "unit variant")),
-    }
-}
-
-impl FromJson for GoogleDeletes {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let (kind, mut o) = adjacent(v, "adjacently tagged enum GoogleDeletes")?;
-        match kind.as_str() {
-            "delete" => unit(o, "status", GoogleDeletes::Delete),
-            "unlink" => unit(o, "status", GoogleDeletes::Unlink),
-            "setStatus" => Ok(GoogleDeletes::SetStatus(o.field("status")?)),
-            _ => Err(unknown_variant(&kind, &["delete", "unlink", "setStatus"])),
-        }
-    }
-}
-
-impl FromJson for TargetGroup {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let (kind, mut o) = adjacent(v, "adjacently tagged enum TargetGroup")?;
-        match kind.as_str() {
-            "existing" => Ok(TargetGroup::Existing(o.field("value")?)),
-            "named" => Ok(TargetGroup::Named(o.field("value")?)),
-            _ => Err(unknown_variant(&kind, &["existing", "named"])),
-        }
     }
 }
 

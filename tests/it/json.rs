@@ -743,6 +743,65 @@ fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_key
     check("Journal", journal, Journal::default());
 }
 
+/// The adjacently tagged enums (`json_enum!` with `#[json(tag, content)]`): each variant is
+/// written as serde's derive wrote it (the tag, then the content of a variant with data) and
+/// reads back; a unit variant reads with `null` content and refuses any other, a variant with
+/// data refuses a missing content, and an unknown tag is refused.
+#[test]
+fn adjacently_tagged_settings_are_written_as_before_and_read_back() {
+    fn written<T: Serialize + FromJson + PartialEq + Debug>(cases: &[(T, &str)]) {
+        for (v, text) in cases {
+            assert_eq!(serde_json::to_string(v).expect("serializes"), *text);
+            assert_eq!(json::from_str::<T>(text).as_ref().ok(), Some(v), "{text}");
+        }
+    }
+    written(&[
+        (GoogleDeletes::Delete, r#"{"kind":"delete"}"#),
+        (GoogleDeletes::Unlink, r#"{"kind":"unlink"}"#),
+        (
+            GoogleDeletes::SetStatus("Gone".into()),
+            r#"{"kind":"setStatus","status":"Gone"}"#,
+        ),
+    ]);
+    written(&[
+        (
+            TargetGroup::Existing("contactGroups/friends".into()),
+            r#"{"kind":"existing","value":"contactGroups/friends"}"#,
+        ),
+        (
+            TargetGroup::Named("CRM".into()),
+            r#"{"kind":"named","value":"CRM"}"#,
+        ),
+    ]);
+    let read = |text: &str| json::from_str::<GoogleDeletes>(text).map_err(|e| e.to_string());
+    assert_eq!(
+        read(r#"{"kind":"unlink","status":null}"#),
+        Ok(GoogleDeletes::Unlink)
+    );
+    for (text, error) in [
+        (
+            r#"{"kind":"unlink","status":"Gone"}"#,
+            "invalid type: string \"Gone\", expected unit variant",
+        ),
+        (r#"{"kind":"setStatus"}"#, "missing field `status`"),
+        (
+            r#"{"kind":"setStatus","status":7}"#,
+            "invalid type: integer `7`, expected a string",
+        ),
+        (
+            r#"{"kind":"archive"}"#,
+            "unknown variant `archive`, expected one of `delete`, `unlink`, `setStatus`",
+        ),
+        (r#"{"status":"Gone"}"#, "missing field `kind`"),
+        (
+            r#""delete""#,
+            "invalid type: string \"delete\", expected adjacently tagged enum GoogleDeletes",
+        ),
+    ] {
+        assert_eq!(read(text), Err(error.to_string()), "{text}");
+    }
+}
+
 /// The store's header and shards: a state saved and loaded again is the state.
 fn stored_round_trip(state: &AccountState) -> AccountState {
     let account = "ada@example.com";
