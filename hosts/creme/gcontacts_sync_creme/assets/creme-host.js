@@ -160,9 +160,16 @@ function createUi(doc = document) {
         return;
       }
       progress.hidden = false;
-      label.textContent = `${p.label} (${p.done}/${p.total})`;
-      meter.max = Math.max(p.total, 1);
-      meter.value = p.done;
+      // A total of 0 means "not known yet" (Google is read page by page): the count alone, and
+      // an indeterminate bar.
+      if (p.total > 0) {
+        label.textContent = `${p.label} (${p.done} of ${p.total})`;
+        meter.max = p.total;
+        meter.value = p.done;
+      } else {
+        label.textContent = p.done > 0 ? `${p.label} (${p.done} so far)` : p.label;
+        meter.removeAttribute("value");
+      }
       const cancel = p.cancel;
       stop.hidden = !cancel;
       stop.onclick = cancel
