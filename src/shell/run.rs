@@ -81,6 +81,14 @@ fn retrying_js(r: &Retrying) -> JsValue {
     o
 }
 
+/// The host's `ui.progress` argument: the run's `Progress` (its account, phase and retry
+/// notice included, so a host or the plugin's own pages can follow the run) with the bar's label.
+fn host_progress(p: &JsValue, label: &str) -> JsValue {
+    let q: JsValue = js_sys::Object::assign(&js_sys::Object::new(), p.unchecked_ref()).into();
+    js::set(&q, "label", &JsValue::from_str(label));
+    q
+}
+
 /// A run's trigger as scope: the seeds' buttons.
 fn trigger_of(scope: &Scope) -> Trigger {
     match scope {
@@ -229,6 +237,7 @@ impl Plugin {
                     retrying,
                 } => {
                     let p = js::object();
+                    js::set(&p, "accountId", &JsValue::from_str(&id));
                     js::set(&p, "done", &JsValue::from(done as u32));
                     js::set(&p, "total", &JsValue::from(total as u32));
                     js::set(&p, "phase", &JsValue::from_str(phase));
@@ -243,10 +252,7 @@ impl Plugin {
                         let f: &js_sys::Function = on_progress.unchecked_ref();
                         let _ = f.call1(&JsValue::NULL, &p);
                     }
-                    let q = js::object();
-                    js::set(&q, "done", &JsValue::from(done as u32));
-                    js::set(&q, "total", &JsValue::from(total as u32));
-                    js::set(&q, "label", &JsValue::from_str(&label));
+                    let q = host_progress(&p, &label);
                     js::set(&q, "cancel", cancel.as_ref());
                     let _ = js::call(&ui, "progress", &[&q]);
                 }

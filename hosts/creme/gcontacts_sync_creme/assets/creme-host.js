@@ -118,18 +118,34 @@ function createUi(doc = document) {
   const notices = box;
   const progress = bar;
   return {
-    notify(message, level) {
+    // Every notice stays until dismissed (so `options.persistent` needs nothing more here); its
+    // action ("Reconnect") is a button that dismisses it and runs within the click.
+    notify(message, level, options) {
       const item = doc.createElement("div");
       item.className = `gcsync-notice gcsync-notice-${level}`;
       item.dataset.level = level;
+      item.tabIndex = -1;
       const text = doc.createElement("span");
       text.textContent = message;
+      item.append(text);
+      const action = options && options.action;
+      if (action && typeof action.run === "function") {
+        const b = doc.createElement("button");
+        b.type = "button";
+        b.className = "gcsync-notice-action";
+        b.textContent = String(action.label);
+        b.addEventListener("click", () => {
+          item.remove();
+          action.run();
+        });
+        item.append(b);
+      }
       const close = doc.createElement("button");
       close.type = "button";
       close.textContent = "×";
       close.setAttribute("aria-label", "Dismiss");
       close.addEventListener("click", () => item.remove());
-      item.append(text, close);
+      item.append(close);
       notices.append(item);
     },
     progress(p) {
