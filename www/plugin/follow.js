@@ -65,26 +65,43 @@ export function followerFor(host) {
 
 /**
  * `host` as the plugin should see it: the same host, whose `ui.progress` also tells this tab's
- * follower. Every other member is `host`'s own (read through the prototype), so methods keep
- * working whatever `this` they expect.
+ * follower. Every other member is `host`'s own, its methods called on `host` itself (so a host
+ * built as a class with private fields works the same).
  * @param {CrmHost} host
  * @returns {CrmHost}
  */
 export function followHost(host) {
   const follower = followerFor(host);
-  const ui = Object.create(host.ui, {
-    progress: {
-      enumerable: true,
-      /** @param {Parameters<CrmHost["ui"]["progress"]>[0]} p */
-      value: (p) => {
-        follower.report(p);
-        return host.ui.progress(p);
-      },
+  const ui = withOverrides(host.ui, {
+    /** @param {Parameters<CrmHost["ui"]["progress"]>[0]} p */
+    progress: (p) => {
+      follower.report(p);
+      return host.ui.progress(p);
     },
   });
-  const wrapped = /** @type {CrmHost} */ (Object.create(host, { ui: { value: ui, enumerable: true } }));
+  const wrapped = withOverrides(host, { ui });
   followers.set(wrapped, follower);
   return wrapped;
+}
+
+/**
+ * `target` with some members replaced; its own methods stay bound to it.
+ * @template {object} T
+ * @param {T} target
+ * @param {Record<string, unknown>} overrides
+ * @returns {T}
+ */
+function withOverrides(target, overrides) {
+  return new Proxy(target, {
+    get(t, key) {
+      if (typeof key === "string" && Object.prototype.hasOwnProperty.call(overrides, key)) return overrides[key];
+      const v = Reflect.get(t, key, t);
+      return typeof v === "function" ? v.bind(t) : v;
+    },
+    has(t, key) {
+      return (typeof key === "string" && Object.prototype.hasOwnProperty.call(overrides, key)) || Reflect.has(t, key);
+    },
+  });
 }
 
 /**

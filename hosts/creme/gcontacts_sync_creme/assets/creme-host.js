@@ -148,6 +148,10 @@ function createUi(doc = document) {
       item.append(close);
       notices.append(item);
     },
+    // "Open settings" in a message: Creme's "My settings", where the app mounts the panel.
+    openSettings() {
+      location.assign(new URL("/creme_config/my_settings/portal/", location.origin).href);
+    },
     progress(p) {
       if (!p) {
         progress.hidden = true;
