@@ -367,7 +367,16 @@ export async function start(root) {
      * @param {string[]} ids
      * @param {string} [kind]
      */
-    run: (ids, kind) => (kind === "record" ? record.run(ids[0]) : bulk.run(ids)),
+    run: async (ids, kind) => {
+      const box = document.getElementById("gcsync-notices");
+      const before = new Set(box ? box.children : []);
+      const result = await (kind === "record" ? record.run(ids[0]) : bulk.run(ids));
+      // The focus goes to the action's result: the last notice it left.
+      const added = box ? [...box.children].filter((n) => !before.has(n)) : [];
+      const last = added[added.length - 1];
+      if (last instanceof HTMLElement) last.focus();
+      return result;
+    },
     /** @param {HTMLElement} el */
     mountSettings: (el) => panel.mount(el),
   };
