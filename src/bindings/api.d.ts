@@ -56,6 +56,7 @@ export interface HostProgress {
   accountId?: string;
   phase?: string;
   retrying?: Retrying;
+  preview?: boolean;
 }
 
 /** The fields a host stores and how many items of each list it keeps. The merge runs over the
@@ -269,8 +270,9 @@ export interface Retrying {
 }
 
 /** `phase` is "retrying" while the run waits after a failure, with `retrying` set. `accountId`:
- *  the account the run syncs. */
-export interface Progress { done: number; total: number; phase: string; retrying?: Retrying; accountId?: string }
+ *  the account the run syncs; `preview`: the run only makes a preview (it writes nothing and
+ *  logs no report). */
+export interface Progress { done: number; total: number; phase: string; retrying?: Retrying; accountId?: string; preview?: boolean }
 
 export interface SyncOptions {
   /** Make the deletions the mass-deletion guard held back. */

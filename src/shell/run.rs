@@ -81,12 +81,47 @@ fn retrying_js(r: &Retrying) -> JsValue {
     o
 }
 
-/// The host's `ui.progress` argument: the run's `Progress` (its account, phase and retry
-/// notice included, so a host or the plugin's own pages can follow the run) with the bar's label.
-fn host_progress(p: &JsValue, label: &str) -> JsValue {
-    let q: JsValue = js_sys::Object::assign(&js_sys::Object::new(), p.unchecked_ref()).into();
-    js::set(&q, "label", &JsValue::from_str(label));
-    q
+/// Where a run's progress goes: the caller's `onProgress` and the host's `ui.progress`. Both
+/// carry the run's account (and whether it is a preview), so a host and the plugin's own pages,
+/// in this tab and others, can follow the run.
+struct ProgressSink<'a> {
+    ui: &'a JsValue,
+    on_progress: &'a JsValue,
+    account: &'a str,
+    /// A preview writes nothing and logs no report: a page following it does not look for one.
+    preview: bool,
+    /// The run's stop, which the host shows as a Cancel button beside its bar.
+    cancel: &'a JsValue,
+}
+
+impl ProgressSink<'_> {
+    /// `Progress` to `onProgress`; `HostProgress` (the same with the bar's label and the
+    /// Cancel) to the host.
+    fn report(&self, done: usize, total: usize, phase: &str, retrying: Option<&Retrying>) {
+        let p = js::object();
+        js::set(&p, "accountId", &JsValue::from_str(self.account));
+        if self.preview {
+            js::set(&p, "preview", &JsValue::TRUE);
+        }
+        js::set(&p, "done", &JsValue::from(done as u32));
+        js::set(&p, "total", &JsValue::from(total as u32));
+        js::set(&p, "phase", &JsValue::from_str(phase));
+        let label = match retrying {
+            Some(r) => {
+                js::set(&p, "retrying", &retrying_js(r));
+                retry_label(r)
+            }
+            None => phase.to_string(),
+        };
+        if self.on_progress.is_function() {
+            let f: &js_sys::Function = self.on_progress.unchecked_ref();
+            let _ = f.call1(&JsValue::NULL, &p);
+        }
+        let q: JsValue = js_sys::Object::assign(&js_sys::Object::new(), p.unchecked_ref()).into();
+        js::set(&q, "label", &JsValue::from_str(&label));
+        js::set(&q, "cancel", self.cancel);
+        let _ = js::call(self.ui, "progress", &[&q]);
+    }
 }
 
 /// A run's trigger as scope: the seeds' buttons.
@@ -175,6 +210,16 @@ impl Plugin {
         // The host shows it as a Cancel button beside its progress bar.
         let flag = running.cancel.clone();
         let cancel = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || flag.set(true));
+        let progress = ProgressSink {
+            ui: &ui,
+            on_progress,
+            account: &id,
+            preview: preview_only,
+            cancel: cancel.as_ref(),
+        };
+        // Told at once, before the first request answers: a page following the account's runs
+        // sees this one from its start.
+        progress.report(0, 0, "starting", None);
         loop {
             if running.cancel.get() && !cancelled {
                 cancelled = true;
@@ -235,27 +280,7 @@ impl Plugin {
                     total,
                     phase,
                     retrying,
-                } => {
-                    let p = js::object();
-                    js::set(&p, "accountId", &JsValue::from_str(&id));
-                    js::set(&p, "done", &JsValue::from(done as u32));
-                    js::set(&p, "total", &JsValue::from(total as u32));
-                    js::set(&p, "phase", &JsValue::from_str(phase));
-                    let label = match &retrying {
-                        Some(r) => {
-                            js::set(&p, "retrying", &retrying_js(r));
-                            retry_label(r)
-                        }
-                        None => phase.to_string(),
-                    };
-                    if on_progress.is_function() {
-                        let f: &js_sys::Function = on_progress.unchecked_ref();
-                        let _ = f.call1(&JsValue::NULL, &p);
-                    }
-                    let q = host_progress(&p, &label);
-                    js::set(&q, "cancel", cancel.as_ref());
-                    let _ = js::call(&ui, "progress", &[&q]);
-                }
+                } => progress.report(done, total, phase, retrying.as_ref()),
                 Action::Done => break,
             }
         }

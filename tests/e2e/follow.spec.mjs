@@ -109,3 +109,23 @@ test("a tab closed mid-run does not leave the other tab's panel showing a run", 
   await expect(p.getByRole("button", { name: "Sync now", exact: true })).toBeEnabled();
   expect(seen.errors).toEqual([]);
 });
+
+test("a preview in another tab shows as a preview, with this panel's actions disabled until it ends", async ({ page }) => {
+  const seen = await openDemo(page);
+  const email = freshEmail("follow-preview");
+  await connectAccount(page, email);
+  const other = await page.context().newPage();
+  await openDemo(other);
+  await connectAccount(other, email, { listed: true });
+
+  // The listing of Google answers slowly, so the preview is caught while it reads.
+  await admin("faults", { rules: [{ method: "people.connections.list", kind: "latency", ms: 4000, count: 2 }] });
+  await panel(other).getByRole("button", { name: "Preview changes" }).click();
+  const p = panel(page);
+  await expect(p.locator(".gcs-progress")).toContainText(`Preview of ${email} in another tab`);
+  await expect(p.getByRole("button", { name: "Sync now", exact: true })).toBeDisabled();
+  await expect(panel(other).locator(".gcs-plan")).toBeVisible({ timeout: 60_000 });
+  await expect(p).toHaveAttribute("aria-busy", "false");
+  await expect(p.getByRole("button", { name: "Sync now", exact: true })).toBeEnabled();
+  expect(seen.errors).toEqual([]);
+});

@@ -115,6 +115,7 @@ function plainProgress(p) {
   /** @type {Progress} */
   const out = { done: Number(o.done) || 0, total: Number(o.total) || 0, phase: typeof o.phase === "string" ? o.phase : String(o.label || "") };
   if (o.retrying && typeof o.retrying === "object") out.retrying = /** @type {Progress["retrying"]} */ (JSON.parse(JSON.stringify(o.retrying)));
+  if (o.preview === true) out.preview = true;
   return out;
 }
 

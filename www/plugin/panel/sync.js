@@ -110,7 +110,7 @@ async function followedEnd(ctx, run) {
     return; // the panel keeps what it shows; the next action reads again
   }
   const a = ctx.state.accounts.find((x) => x.id === run.accountId);
-  if (!a || ctx.state.busy) return;
+  if (!a || ctx.state.busy || (run.progress && run.progress.preview)) return;
   const runs = a.id === ctx.state.selectedId ? ctx.state.runs : await ctx.api.runs(a.id).catch(() => []);
   const last = runs[0] || a.lastRun;
   // A report written after this tab heard of the run is that run's (one clock: one browser).
@@ -148,7 +148,8 @@ function renderProgress(ctx, progressWrap, progressBar, progressLabel) {
   let who = "";
   if (followed) {
     const a = state.accounts.find((x) => x.id === followed.accountId);
-    who = `Sync of ${a ? a.email : followed.accountId}${followed.here ? "" : " in another tab"} \u2014 `;
+    const what = followed.progress && followed.progress.preview ? "Preview" : "Sync";
+    who = `${what} of ${a ? a.email : followed.accountId}${followed.here ? "" : " in another tab"} \u2014 `;
   }
   if (p && p.retrying) {
     progressBar.removeAttribute("value"); // indeterminate while it waits
