@@ -163,3 +163,27 @@ test("after a reload, with a host that keeps the token (google.getToken), the re
   await expect(account.getByText("Connected", { exact: true })).toBeVisible();
   expect(seen.errors).toEqual([]);
 });
+
+test("after a reload the panel's Sync now says Google needs a sign-in, and its Reconnect signs in in place", async ({ page }) => {
+  const seen = await openDemo(page);
+  const email = freshEmail("panel-reconnect");
+  await connectAccount(page, email);
+  await openDemo(page, "#/settings");
+  await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible();
+  const p = panel(page);
+  await p.getByRole("button", { name: "Sync now", exact: true }).click();
+  const message = p.locator(".gcs-alert", { hasText: "Google needs you to sign in again" });
+  await expect(message).toBeVisible();
+  await expect.poll(() => focusedText(page)).toContain("Google needs you to sign in again");
+
+  const popupPromise = page.waitForEvent("popup");
+  await message.getByRole("button", { name: "Reconnect" }).click();
+  const popup = await popupPromise;
+  const closed = closing(popup);
+  await popup.waitForLoadState("domcontentloaded");
+  await popup.getByRole("button", { name: email, exact: true }).click();
+  await closed;
+  await expect.poll(() => focusedText(page)).toContain(`${email} is connected again`);
+  await expect(p.locator(`[data-account="${email}"]`).getByText("Connected", { exact: true })).toBeVisible();
+  expect(seen.errors).toEqual([]);
+});
