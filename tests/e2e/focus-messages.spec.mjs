@@ -172,7 +172,7 @@ test("after a reload the panel's Sync now says Google needs a sign-in, and its R
   await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible();
   const p = panel(page);
   await p.getByRole("button", { name: "Sync now", exact: true }).click();
-  const message = p.locator(".gcs-alert", { hasText: "Google needs you to sign in again" });
+  const message = p.locator(".gcs-messages .gcs-alert", { hasText: "Google needs you to sign in again" });
   await expect(message).toBeVisible();
   await expect.poll(() => focusedText(page)).toContain("Google needs you to sign in again");
 
