@@ -287,9 +287,13 @@ export async function install(registry, host, config = {}, options = {}) {
 
   /** @returns {Promise<GoogleContactsSync>} */
   async function start() {
+    // The plugin sees the host through the run follower, which tells the settings panel, in
+    // this tab and the CRM's others, of every run's progress and end (plugin/follow.js).
+    const { followHost, followerFor } = await import("./plugin/follow.js");
+    const followed = followHost(host);
     let created;
     if (options.createApi) {
-      created = await options.createApi(host, apiOptions(config));
+      created = await options.createApi(followed, apiOptions(config));
     } else {
       let glue;
       try {
@@ -298,8 +302,9 @@ export async function install(registry, host, config = {}, options = {}) {
         if (found.missing && e instanceof Error) e.message = `${found.missing.message}, and ${e.message}`;
         throw e;
       }
-      created = await glue.GoogleContactsSync.create(host, apiOptions(config));
+      created = await glue.GoogleContactsSync.create(followed, apiOptions(config));
     }
+    followerFor(host).setApi(created);
     try {
       created.startScheduler();
     } catch (e) {

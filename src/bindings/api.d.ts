@@ -31,12 +31,42 @@ export interface CrmHost {
   };
   fetch?(input: Request): Promise<Response>;
   ui: {
-    notify(message: string, level: "info" | "success" | "warning" | "error"): void;
+    /** A message for the user. `options` is optional for hosts: one that ignores it shows the
+     *  message as usual, and its text still says where to go. */
+    notify(message: string, level: "info" | "success" | "warning" | "error", options?: NotifyOptions): void;
     /** A run's progress, `null` when it ends. `total` is 0 while it is not known yet: show
      *  `done` alone, with an indeterminate bar. `cancel`, when given, stops the run (at its next
      *  safe point): show it as a Cancel button until the next `progress` call. */
-    progress(p: { done: number; total: number; label: string; cancel?: () => void } | null): void;
+    progress(p: HostProgress | null): void;
+    /** Optional: shows the plugin's settings panel (the host's settings page where it is
+     *  mounted). Messages offer "Open settings" only where the host has it. */
+    openSettings?(): void;
   };
+}
+
+/** What `ui.notify` may carry besides its text. */
+export interface NotifyOptions {
+  /** Keep the message until the user dismisses it. The plugin sets it on warnings, errors and
+   *  the reports of the contact actions. A host that removes messages after a while should pause
+   *  that while the message is hovered or holds the focus. */
+  persistent?: boolean;
+  /** A button beside the message ("Reconnect", "Open settings"): clicked, the host dismisses
+   *  the message and calls `run` (within the click, so it may open a sign-in window). */
+  action?: { label: string; run(): void };
+}
+
+/** `ui.progress`'s argument: the run's `Progress` (its account, phase and retry notice, for
+ *  hosts that show more than a bar) with the bar's label and the run's Cancel. */
+export interface HostProgress {
+  done: number;
+  total: number;
+  /** The phase, or while the run waits to try again, the retry notice in one sentence. */
+  label: string;
+  cancel?: () => void;
+  accountId?: string;
+  phase?: string;
+  retrying?: Retrying;
+  preview?: boolean;
 }
 
 /** The fields a host stores and how many items of each list it keeps. The merge runs over the
@@ -278,8 +308,10 @@ export interface Retrying {
 }
 
 /** `phase` is "retrying" while the run waits after a failure, with `retrying` set. `total` is 0
- *  while it is not known yet (reading Google page by page): then show `done` alone. */
-export interface Progress { done: number; total: number; phase: string; retrying?: Retrying }
+ *  while it is not known yet (reading Google page by page): then show `done` alone. `accountId`:
+ *  the account the run syncs; `preview`: the run only makes a preview (it writes nothing and
+ *  logs no report). */
+export interface Progress { done: number; total: number; phase: string; retrying?: Retrying; accountId?: string; preview?: boolean }
 
 export interface SyncOptions {
   /** Make the deletions the mass-deletion guard held back. */

@@ -87,6 +87,49 @@ fn retrying_js(r: &Retrying) -> JsValue {
     o
 }
 
+/// Where a run's progress goes: the caller's `onProgress` and the host's `ui.progress`. Both
+/// carry the run's account (and whether it is a preview), so a host and the plugin's own pages,
+/// in this tab and others, can follow the run.
+struct ProgressSink<'a> {
+    ui: &'a JsValue,
+    on_progress: &'a JsValue,
+    account: &'a str,
+    /// A preview writes nothing and logs no report: a page following it does not look for one.
+    preview: bool,
+    /// The run's stop, which the host shows as a Cancel button beside its bar.
+    cancel: &'a JsValue,
+}
+
+impl ProgressSink<'_> {
+    /// `Progress` to `onProgress`; `HostProgress` (the same with the bar's label and the
+    /// Cancel) to the host.
+    fn report(&self, done: usize, total: usize, phase: &str, retrying: Option<&Retrying>) {
+        let p = js::object();
+        js::set(&p, "accountId", &JsValue::from_str(self.account));
+        if self.preview {
+            js::set(&p, "preview", &JsValue::TRUE);
+        }
+        js::set(&p, "done", &JsValue::from(done as u32));
+        js::set(&p, "total", &JsValue::from(total as u32));
+        js::set(&p, "phase", &JsValue::from_str(phase));
+        let label = match retrying {
+            Some(r) => {
+                js::set(&p, "retrying", &retrying_js(r));
+                retry_label(r)
+            }
+            None => phase.to_string(),
+        };
+        if self.on_progress.is_function() {
+            let f: &js_sys::Function = self.on_progress.unchecked_ref();
+            let _ = f.call1(&JsValue::NULL, &p);
+        }
+        let q: JsValue = js_sys::Object::assign(&js_sys::Object::new(), p.unchecked_ref()).into();
+        js::set(&q, "label", &JsValue::from_str(&label));
+        js::set(&q, "cancel", self.cancel);
+        let _ = js::call(self.ui, "progress", &[&q]);
+    }
+}
+
 /// A run's trigger as scope: the seeds' buttons.
 fn trigger_of(scope: &Scope) -> Trigger {
     match scope {
@@ -196,6 +239,16 @@ impl Plugin {
         // In a worker nothing waits for it.
         let slices = js::on_main_thread();
         let mut slice_start = js::now();
+        let progress = ProgressSink {
+            ui: &ui,
+            on_progress,
+            account: &id,
+            preview: preview_only,
+            cancel: cancel.as_ref(),
+        };
+        // Told at once, before the first request answers: a page following the account's runs
+        // sees this one from its start.
+        progress.report(0, 0, "starting", None);
         loop {
             if slices && js::now() - slice_start > SLICE_MS {
                 js::yield_now().await;
@@ -260,29 +313,7 @@ impl Plugin {
                     total,
                     phase,
                     retrying,
-                } => {
-                    let p = js::object();
-                    js::set(&p, "done", &JsValue::from(done as u32));
-                    js::set(&p, "total", &JsValue::from(total as u32));
-                    js::set(&p, "phase", &JsValue::from_str(phase));
-                    let label = match &retrying {
-                        Some(r) => {
-                            js::set(&p, "retrying", &retrying_js(r));
-                            retry_label(r)
-                        }
-                        None => phase.to_string(),
-                    };
-                    if on_progress.is_function() {
-                        let f: &js_sys::Function = on_progress.unchecked_ref();
-                        let _ = f.call1(&JsValue::NULL, &p);
-                    }
-                    let q = js::object();
-                    js::set(&q, "done", &JsValue::from(done as u32));
-                    js::set(&q, "total", &JsValue::from(total as u32));
-                    js::set(&q, "label", &JsValue::from_str(&label));
-                    js::set(&q, "cancel", cancel.as_ref());
-                    let _ = js::call(&ui, "progress", &[&q]);
-                }
+                } => progress.report(done, total, phase, retrying.as_ref()),
                 Action::Done => break,
             }
         }

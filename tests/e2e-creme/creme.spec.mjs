@@ -83,6 +83,9 @@ test("a contact's page → Sync with Google Contacts: that contact is in Google 
   const summary = notices(page).filter({ hasText: `Synced 1 contact with ${email}` });
   await expect(summary).toBeVisible({ timeout: 120_000 });
   await expect(summary).toContainText("1 created in Google");
+  // The focus goes to the action's result.
+  await expect.poll(() => page.evaluate(() => document.activeElement?.closest(".gcsync-notice")?.textContent || ""))
+    .toContain(`Synced 1 contact with ${email}`);
   expect(wasm.length).toBe(1);
   await page.screenshot({ path: shot("creme-record-sync"), fullPage: true });
 

@@ -241,6 +241,8 @@ export function makeHost(base, email, contacts, options = {}) {
       },
       progress(p) {
         if (p) host.progress++;
+        // What a host follows a run by: its account, phase and label.
+        if (p) host.lastProgress = { accountId: p.accountId, phase: p.phase, label: p.label };
       },
     },
     crm,

@@ -214,6 +214,16 @@ async fn connect_then_first_sync_puts_the_crm_contacts_in_google_and_a_second_sy
         get(&host, "progress").as_f64().unwrap_or(0.0) > 0.0,
         "ui.progress was called"
     );
+    // The host's progress names the run's account and phase, so a page can follow the run.
+    assert_eq!(
+        get(&host, "lastProgress.accountId").as_string().as_deref(),
+        Some(id.as_str())
+    );
+    let phase = get(&host, "lastProgress.phase")
+        .as_string()
+        .unwrap_or_default();
+    assert!(!phase.is_empty(), "a phase");
+    assert!(get(&host, "lastProgress.label").as_string().is_some());
 
     let names = people_names(&dump(base, &who).await).join(" ");
     for n in ["Ann", "Bob", "Zoë"] {

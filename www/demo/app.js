@@ -44,6 +44,8 @@ export { mailto } from "./format.js";
  * @property {number} pageSize
  * @property {Set<string>} selected
  *
+ * @typedef {import("../types").NotifyOptions} NotifyOptions
+ *
  * @typedef {object} DemoContext What the app's pages share.
  * @property {DemoHost} host
  * @property {Registry} registry
@@ -54,7 +56,8 @@ export { mailto } from "./format.js";
  * @property {{ list: ListState, refresh: (() => Promise<void> | void) | null }} state
  *   `refresh` re-renders the current page's data from IndexedDB (null: the page must not be
  *   re-rendered under the user, like a form).
- * @property {(message: string, level?: Level) => void} notify A toast.
+ * @property {(message: string, level?: Level, options?: NotifyOptions) => HTMLElement} notify A
+ *   toast (the host contract's `ui.notify`); answers its element.
  * @property {(label: string, fn: () => unknown) => Promise<void>} runPluginAction Runs a
  *   plugin's action with the page marked busy, then re-renders.
  *
@@ -93,14 +96,51 @@ export async function startApp(options = {}) {
   }
   const toasts = /** @type {HTMLElement} */ (document.getElementById("toasts"));
   /** @type {DemoContext["notify"]} */
-  function notify(message, level = "info") {
-    const t = h("div", { class: `toast toast-${level}`, role: level === "error" ? "alert" : "status" }, h("span", { class: "toast-text", text: message }), h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", text: "×", onclick: () => t.remove() }));
+  function notify(message, level = "info", options = {}) {
+    const action = options && options.action;
+    const t = h("div", { class: `toast toast-${level}`, role: level === "error" ? "alert" : "status", tabIndex: -1 },
+      h("span", { class: "toast-text", text: message }),
+      action ? h("button", { type: "button", class: "toast-action", text: action.label, onclick: () => {
+        t.remove();
+        action.run();
+      } }) : null,
+      h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", text: "×", onclick: () => t.remove() }));
     toasts.append(t);
-    setTimeout(() => t.remove(), level === "error" ? 12000 : 6000);
+    // Warnings, errors and what asks to stay remain until dismissed; the others leave after a
+    // while, which waits as long as the pointer or the focus is on them.
+    if (options.persistent || level === "warning" || level === "error") {
+      t.dataset.persistent = "true";
+      return t;
+    }
+    let left = 6000;
+    let since = Date.now();
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let timer;
+    const resume = () => {
+      clearTimeout(timer);
+      since = Date.now();
+      timer = setTimeout(() => t.remove(), left);
+    };
+    const pause = () => {
+      if (timer === undefined) return;
+      clearTimeout(timer);
+      timer = undefined;
+      left = Math.max(1500, left - (Date.now() - since));
+    };
+    const held = () => t.matches(":hover") || t.contains(document.activeElement);
+    t.addEventListener("mouseenter", pause);
+    t.addEventListener("focusin", pause);
+    t.addEventListener("mouseleave", () => { if (!held()) resume(); });
+    t.addEventListener("focusout", (e) => { if (!t.contains(/** @type {Node | null} */ (e.relatedTarget)) && !t.matches(":hover")) resume(); });
+    resume();
+    return t;
   }
   globalThis.addEventListener("democrm:notify", (e) => {
-    const { message, level } = /** @type {CustomEvent<{ message: string, level: Level }>} */ (e).detail;
-    notify(message, level);
+    const { message, level, options } = /** @type {CustomEvent<{ message: string, level: Level, options?: NotifyOptions }>} */ (e).detail;
+    notify(message, level, options);
+  });
+  globalThis.addEventListener("democrm:open-settings", () => {
+    location.hash = "#/settings";
   });
   const progress = document.getElementById("progress");
   globalThis.addEventListener("democrm:progress", (e) => {
@@ -163,6 +203,8 @@ export async function startApp(options = {}) {
       busy.hidden = false;
       busy.textContent = `${label}…`;
     }
+    const before = new Set(toasts.children);
+    const hash = location.hash;
     try {
       await fn();
     } catch (e) {
@@ -172,6 +214,12 @@ export async function startApp(options = {}) {
       // The plugin may have created, changed or deleted contacts.
       await state.refresh?.();
     }
+    // The focus goes to the action's result, the last message it left (the page re-rendered
+    // under the menu it was started from), unless the user went elsewhere meanwhile.
+    const added = [...toasts.children].filter((t) => !before.has(t));
+    const result = /** @type {HTMLElement | undefined} */ (added[added.length - 1]);
+    const moved = document.activeElement && document.activeElement !== document.body && !main.contains(document.activeElement);
+    if (result && result.isConnected && location.hash === hash && !moved) result.focus();
   }
 
   /** @type {DemoContext} */
@@ -228,7 +276,12 @@ export async function startApp(options = {}) {
 }
 
 if (typeof document !== "undefined" && document.documentElement.dataset.app === "demo-crm") {
-  startApp().catch((e) => {
+  // A page may give the host a Google token source before the app starts (`CrmHost.google`, as
+  // a CRM that keeps its users' tokens server-side does); the demo has none of its own, so
+  // after a reload the plugin's accounts need reconnecting.
+  /** @type {typeof globalThis & { demoCrmGoogle?: import("../types").CrmHost["google"] }} */
+  const g = globalThis;
+  startApp(g.demoCrmGoogle ? { hostOptions: { google: g.demoCrmGoogle } } : {}).catch((e) => {
     const main = document.getElementById("main");
     if (main) clear(main).append(h("h1", { text: "The demo CRM could not start" }), h("p", { class: "form-error", text: e instanceof Error ? e.message : String(e) }));
   });

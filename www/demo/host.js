@@ -324,8 +324,9 @@ function copy(c) {
  *   user       the signed-in user (default: the one stored in meta, else a demo user)
  *   instanceId override the stored installation id
  *   now        () => Date, the clock (default: the real one)
- *   ui         { notify(message, level), progress(p) } (default: dispatch "democrm:notify" /
- *              "democrm:progress" CustomEvents on globalThis)
+ *   ui         { notify(message, level, options), progress(p), openSettings() } (default:
+ *              dispatch "democrm:notify" / "democrm:progress" / "democrm:open-settings"
+ *              CustomEvents on globalThis)
  * @param {DemoHostOptions} [options]
  * @returns {Promise<DemoHost>}
  */
@@ -384,11 +385,15 @@ export async function openDemoHost(options = {}) {
   };
   /** @type {CrmHost["ui"]} */
   const ui = options.ui || {
-    notify(message, level = "info") {
-      emit("democrm:notify", { message: String(message), level });
+    notify(message, level = "info", o = {}) {
+      const action = o && o.action && typeof o.action.run === "function" ? { label: String(o.action.label), run: o.action.run } : undefined;
+      emit("democrm:notify", { message: String(message), level, options: { persistent: !!(o && o.persistent), action } });
     },
     progress(p) {
       emit("democrm:progress", p ? { done: Number(p.done), total: Number(p.total), label: String(p.label), cancel: typeof p.cancel === "function" ? p.cancel : undefined } : null);
+    },
+    openSettings() {
+      emit("democrm:open-settings", null);
     },
   };
 

@@ -3,16 +3,20 @@
 // Contacts" on one contact page. Both sync the chosen contacts both ways with every enabled
 // Google account, show progress through the host while they run (with a Cancel, and what they
 // wait for when Google fails), and end with one plain-words notification per account: a run
-// that did nothing because of an error says it failed, first, and what to do. Errors never escape as exceptions: they become a notification that
-// says what to do.
+// that did nothing because of an error says it failed, first, and what to do. Errors never
+// escape as exceptions: they become a notification that says what to do and, where the host
+// shows it, carries the button that does it ("Reconnect", "Open settings"). Warnings, errors
+// and the runs' reports stay until dismissed.
 
-import { errorMessage, errorLevel, noAccountMessage, reportSummary, reportLevel } from "./messages.js";
+import { errorMessage, errorLevel, errorCode, noAccountMessage, reportSummary, reportLevel } from "./messages.js";
 
 /**
  * @typedef {import("../types").GoogleContactsSync} GoogleContactsSync
  * @typedef {import("../types").CrmHost} CrmHost
  * @typedef {import("../types").RunReport} RunReport
  * @typedef {import("../types").AccountInfo} AccountInfo
+ * @typedef {import("../types").NotifyOptions} NotifyOptions
+ * @typedef {"info" | "success" | "warning" | "error"} Level
  */
 
 const LABEL = "Syncing with Google Contacts";
@@ -24,22 +28,108 @@ async function enabledAccounts(api) {
 }
 
 /**
+ * A notification. Warnings and errors stay until dismissed; `options` adds to that. Hosts of the
+ * first contract take two arguments and ignore the third: the text says what to do in words.
+ * @param {CrmHost} host
+ * @param {string} message
+ * @param {Level} level
+ * @param {NotifyOptions} [options]
+ */
+function say(host, message, level, options = {}) {
+  const persistent = options.persistent || level === "warning" || level === "error";
+  host.ui.notify(message, level, { ...options, persistent });
+}
+
+/**
+ * "Open settings", where the host can show the plugin's settings.
+ * @param {CrmHost} host
+ * @returns {NotifyOptions["action"]}
+ */
+function openSettings(host) {
+  const open = host.ui.openSettings;
+  return typeof open === "function" ? { label: "Open settings", run: () => open.call(host.ui) } : undefined;
+}
+
+/**
+ * What a failed action offers: "Reconnect" when Google needs the user's sign-in again (the
+ * account is signed in from the click, then the action runs again), "Open settings" when the
+ * fix is there.
+ * @param {GoogleContactsSync} api
+ * @param {CrmHost} host
+ * @param {unknown} err
+ * @param {() => unknown} again Runs the action again.
+ * @returns {Promise<NotifyOptions["action"]>}
+ */
+async function actionFor(api, host, err, again) {
+  const code = errorCode(err);
+  if (code === "AUTH_FAILED" || code === "PERMISSION_DENIED") {
+    // The account whose sign-in lapsed: found now, so the click opens the sign-in at once.
+    const accounts = await api.accounts().catch(() => /** @type {AccountInfo[]} */ ([]));
+    const stale = accounts.find((a) => a.enabled && a.needsReconnect) || (code === "PERMISSION_DENIED" ? accounts.find((a) => a.enabled) : undefined);
+    if (stale) return { label: "Reconnect", run: () => void reconnect(api, host, stale, again) };
+  }
+  if (["NOT_CONNECTED", "UNKNOWN_ACCOUNT", "DISABLED", "INVALID_STATE", "AUTH_FAILED", "PERMISSION_DENIED"].includes(code)) return openSettings(host);
+  return undefined;
+}
+
+/**
+ * For a BUSY error: whose run holds the account, when this tab knows it (a scheduled run or
+ * another action on this page, or a run in another tab), else null.
+ * @param {CrmHost} host
+ * @param {AccountInfo[]} accounts
+ * @param {unknown} err
+ * @returns {Promise<string | null>}
+ */
+async function busyMessage(host, accounts, err) {
+  if (errorCode(err) !== "BUSY") return null;
+  // Loaded with the plugin's module, before any run; imported here so this file stays small.
+  const { followerFor } = await import("./follow.js");
+  const runs = followerFor(host).all();
+  const run = runs.find((r) => r.here) || runs[0];
+  if (!run) return null;
+  const a = accounts.find((x) => x.id === run.accountId);
+  const who = a ? a.email : run.accountId;
+  return run.here
+    ? `A sync of ${who} is already running on this page (a scheduled sync or another action); its progress shows at the top. Try again when it is done.`
+    : `A sync of ${who} is running in another tab of the CRM. Try again when it is done.`;
+}
+
+/**
+ * Signs the account in again, then runs the action again.
+ * @param {GoogleContactsSync} api
+ * @param {CrmHost} host
+ * @param {AccountInfo} account
+ * @param {() => unknown} again
+ */
+async function reconnect(api, host, account, again) {
+  try {
+    await api.reconnect(account.id);
+  } catch (e) {
+    say(host, errorMessage(e), errorLevel(e), { action: openSettings(host) });
+    return;
+  }
+  host.ui.notify(`${account.email} is connected again.`, "success");
+  await again();
+}
+
+/**
  * @param {GoogleContactsSync} api
  * @param {CrmHost} host
  * @param {number} count How many contacts the user chose.
  * @param {() => Promise<RunReport[]>} call
+ * @param {() => unknown} again Runs the whole action again (after a reconnect).
  * @returns {Promise<RunReport[] | null>}
  */
-async function runSync(api, host, count, call) {
+async function runSync(api, host, count, call, again) {
   let accounts;
   try {
     ({ accounts } = await enabledAccounts(api));
   } catch (e) {
-    host.ui.notify(errorMessage(e), errorLevel(e));
+    say(host, errorMessage(e), errorLevel(e), { action: await actionFor(api, host, e, again) });
     return null;
   }
   if (!accounts.some((a) => a.enabled)) {
-    host.ui.notify(noAccountMessage(accounts), "warning");
+    say(host, noAccountMessage(accounts), "warning", { action: openSettings(host) });
     return null;
   }
   // Cancel stops every run this action started; the plugin's own progress offers it too.
@@ -48,18 +138,24 @@ async function runSync(api, host, count, call) {
   try {
     reports = await call();
   } catch (e) {
-    host.ui.notify(errorMessage(e), errorLevel(e));
-    return null;
-  } finally {
     host.ui.progress(null);
+    say(host, (await busyMessage(host, accounts, e)) || errorMessage(e), errorLevel(e), { action: await actionFor(api, host, e, again) });
+    return null;
   }
+  host.ui.progress(null);
   if (!reports || reports.length === 0) {
-    host.ui.notify(noAccountMessage(accounts), "warning");
+    say(host, noAccountMessage(accounts), "warning", { action: openSettings(host) });
     return reports || [];
   }
   const emails = new Map(accounts.map((a) => [a.id, a.email]));
+  // The report stays until dismissed (the toast is its only trace on the page), with the way to
+  // the run history in the settings.
+  const history = openSettings(host);
   for (const r of reports) {
-    host.ui.notify(reportSummary(r, { count, email: emails.get(r.accountId) }), reportLevel(r));
+    say(host, reportSummary(r, { count, email: emails.get(r.accountId) }), reportLevel(r), {
+      persistent: true,
+      action: history && { label: "Open history", run: history.run },
+    });
   }
   return reports;
 }
@@ -69,14 +165,15 @@ async function runSync(api, host, count, call) {
  * @param {GoogleContactsSync} api
  * @param {CrmHost} host
  * @param {unknown} ids
+ * @returns {Promise<RunReport[] | null>}
  */
 export function syncSelectedContacts(api, host, ids) {
   const list = Array.isArray(ids) ? ids.filter((id) => typeof id === "string") : [];
   if (list.length === 0) {
-    host.ui.notify("Select one or more contacts first.", "warning");
+    say(host, "Select one or more contacts first.", "warning");
     return Promise.resolve(null);
   }
-  return runSync(api, host, list.length, () => api.syncSelected(list));
+  return runSync(api, host, list.length, () => api.syncSelected(list), () => syncSelectedContacts(api, host, list));
 }
 
 /**
@@ -84,7 +181,8 @@ export function syncSelectedContacts(api, host, ids) {
  * @param {GoogleContactsSync} api
  * @param {CrmHost} host
  * @param {string} id
+ * @returns {Promise<RunReport[] | null>}
  */
 export function syncOneContact(api, host, id) {
-  return runSync(api, host, 1, () => api.syncContact(id));
+  return runSync(api, host, 1, () => api.syncContact(id), () => syncOneContact(api, host, id));
 }

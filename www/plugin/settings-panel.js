@@ -12,7 +12,7 @@ import { h, clear } from "./dom.js";
 import { createPanelContext } from "./panel/context.js";
 import { renderAccounts } from "./panel/accounts.js";
 import { renderSettings } from "./panel/settings-form.js";
-import { installSync } from "./panel/sync.js";
+import { installSync, refollow } from "./panel/sync.js";
 import { renderHistory } from "./panel/history.js";
 
 /**
@@ -85,6 +85,9 @@ export async function mountSettingsPanel(el, api, host) {
   }
   root.querySelector(".gcs-loading")?.remove();
   ctx.render.all();
+  // A run already under way (started here before the panel opened, or in another tab) shows
+  // at once, with the panel's actions disabled until it ends.
+  refollow(ctx);
   root.dataset.ready = "true";
 
   return {

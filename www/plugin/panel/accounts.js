@@ -60,7 +60,7 @@ function onConnect(ctx) {
     const account = await ctx.api.connect(undefined);
     ctx.state.selectedId = account.id;
     await ctx.refresh();
-    ctx.show(`Connected ${account.email}. Check the settings below, back up both sides, then preview or sync.`, "success");
+    ctx.show(`Connected ${account.email}. Check the settings below, back up both sides, then preview or sync.`, "success", { focus: true });
   });
 }
 
@@ -70,7 +70,7 @@ function onReconnect(ctx, a) {
     ctx.show(null);
     const account = await ctx.api.reconnect(a.id);
     await ctx.refresh({ reloadSelected: ctx.state.selectedId === a.id });
-    ctx.show(`${account.email} is connected again.`, "success");
+    ctx.show(`${account.email} is connected again.`, "success", { focus: true });
   });
 }
 
@@ -91,7 +91,7 @@ async function onDisconnect(ctx, a) {
     // the user how to remove the access by hand, and it stays on screen as a warning.
     const r = await ctx.api.disconnect(a.id);
     await ctx.refresh();
-    ctx.show(r.message, r.revoked ? "success" : "warning");
+    ctx.show(r.message, r.revoked ? "success" : "warning", { focus: true });
   });
 }
 
@@ -111,14 +111,14 @@ async function onReset(ctx, a) {
     ctx.show(null);
     await ctx.api.resetSyncData(a.id);
     await ctx.refresh({ reloadSelected: true });
-    ctx.show(`Sync data for ${a.email} was reset. The next sync matches contacts again.`, "success");
+    ctx.show(`Sync data for ${a.email} was reset. The next sync matches contacts again.`, "success", { focus: true });
   });
 }
 
 /** @param {PanelContext} ctx @param {AccountInfo} a @param {HTMLInputElement} check */
 function onToggleEnabled(ctx, a, check) {
   const enabled = check.checked;
-  ctx.guarded(async () => {
+  const done = ctx.guarded(async () => {
     try {
       await ctx.api.setSettings(a.id, { enabled });
     } catch (e) {
@@ -130,5 +130,10 @@ function onToggleEnabled(ctx, a, check) {
     ctx.render.accounts();
     ctx.render.sync();
     ctx.show(enabled ? `ContactSync is on for ${a.email}.` : `ContactSync is off for ${a.email}: no sync touches this account until you tick it again.`, "info");
+  });
+  // The row was drawn again: the focus goes back to its checkbox, enabled once the panel is idle.
+  done.then(() => {
+    const again = ctx.boxes.accounts.querySelector(`[data-account="${CSS.escape(a.id)}"] input[type="checkbox"]`);
+    if (again instanceof HTMLElement && !ctx.root.contains(document.activeElement)) again.focus();
   });
 }

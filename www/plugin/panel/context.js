@@ -5,7 +5,8 @@
 // the others through `ctx.render`, so no screen imports another.
 
 import { h, clear, uid } from "../dom.js";
-import { errorMessage, errorDetail } from "../messages.js";
+import { errorMessage, errorCode, errorDetail } from "../messages.js";
+import { followerFor } from "../follow.js";
 
 /**
  * @typedef {import("../../types").GoogleContactsSync} GoogleContactsSync
@@ -18,6 +19,13 @@ import { errorMessage, errorDetail } from "../messages.js";
  * @typedef {import("../../types").HeldDeletions} HeldDeletions
  * @typedef {import("../../types").Progress} Progress
  * @typedef {"info" | "success" | "warning" | "error"} Level
+ * @typedef {import("../follow.js").Follower} Follower
+ * @typedef {import("../follow.js").FollowedRun} FollowedRun
+ * @typedef {"top" | "sync"} Where Where a message shows: above the accounts, or in the sync
+ *   section under its buttons (a run's result, near where the user clicked).
+ * @typedef {{ label: string, run: () => unknown }} MessageAction A button beside a message.
+ * @typedef {{ focus?: boolean, where?: Where, action?: MessageAction, detail?: string }} ShowOptions `focus`
+ *   moves the focus to the message (after an action the user took, never for a background event).
  *
  * @typedef {object} PanelState
  * @property {AccountInfo[]} accounts
@@ -32,20 +40,28 @@ import { errorMessage, errorDetail } from "../messages.js";
  * @property {HeldDeletions[]} held Deletions awaiting confirmation.
  * @property {boolean} busy
  * @property {Progress | null} progress
- * @property {{ text: string, level: Level, detail?: string } | null} message `detail`: the technical
- *   side of a failure, behind a disclosure.
+ * @property {FollowedRun | null} follow A run the panel did not start (another trigger of this
+ *   tab, or another tab), followed while it goes: the panel is busy meanwhile.
+ * @property {{ text: string, level: Level, where: Where, action?: MessageAction, detail?: string } | null} message
+ *   `detail`: the technical side of a failure, behind a disclosure.
  *
  * @typedef {object} PanelContext
  * @property {GoogleContactsSync} api
  * @property {CrmHost} host
  * @property {HTMLElement} root
  * @property {PanelState} state
- * @property {{ alert: HTMLElement, accounts: HTMLElement, settings: HTMLElement, sync: HTMLElement, history: HTMLElement }} boxes
+ * @property {{ alert: HTMLElement, result: HTMLElement, accounts: HTMLElement, settings: HTMLElement, sync: HTMLElement, history: HTMLElement }} boxes
+ *   `result` is the sync section's place for the message (sync.js places it): the one message
+ *   box moves there for a run's result.
+ * @property {Follower} follower The runs of this tab and the CRM's other tabs.
+ * @property {Set<string>} own Accounts whose run the panel started itself: the follower's
+ *   events for them are the panel's own run, reported when it resolves.
  * @property {() => AccountInfo | null} selected
- * @property {(text: string | null, level?: Level, o?: { detail?: string }) => void} show Sets (or,
+ * @property {(text: string | null, level?: Level, o?: ShowOptions) => void} show Sets (or,
  *   with null, clears) the message; `detail` goes behind a "Technical details" disclosure.
- * @property {(e: unknown) => void} showError
- * @property {<T>(fn: () => Promise<T>) => Promise<T | undefined>} guarded
+ * @property {(e: unknown, o?: ShowOptions) => void} showError
+ * @property {<T>(fn: () => Promise<T>, o?: { where?: Where }) => Promise<T | undefined>} guarded
+ *   Runs one action at a time; its error shows (at `where`) and takes the focus.
  * @property {() => Promise<void>} loadAccounts
  * @property {() => Promise<void>} loadSelected
  * @property {(o?: { reloadSelected?: boolean }) => Promise<void>} refresh
@@ -76,10 +92,12 @@ export function createPanelContext(root, api, host) {
     held: [],
     busy: false,
     progress: null,
+    follow: null,
     message: null,
   };
   const boxes = {
     alert: h("div", { class: "gcs-messages", "aria-live": "polite" }),
+    result: h("div", { class: "gcs-result" }),
     accounts: h("section", { class: "gcs-section", "aria-labelledby": uid("gcs-s") }),
     settings: h("section", { class: "gcs-section" }),
     sync: h("section", { class: "gcs-section" }),
@@ -95,28 +113,49 @@ export function createPanelContext(root, api, host) {
     root,
     state,
     boxes,
+    follower: followerFor(host),
+    own: new Set(),
     selected: () => state.accounts.find((a) => a.id === state.selectedId) || null,
     show(text, level = "info", o = {}) {
-      state.message = text ? { text, level, detail: o.detail } : null;
+      state.message = text ? { text, level, where: o.where || "top", action: o.action, detail: o.detail } : null;
       renderMessage();
+      if (text && o.focus) focusMessage();
     },
-    showError(e) {
-      const code = e && typeof e === "object" && "code" in e ? e.code : undefined;
-      ctx.show(errorMessage(e, { inPanel: true }), code === "QUOTA" ? "warning" : "error", { detail: errorDetail(e) });
+    showError(e, o = {}) {
+      const code = errorCode(e);
+      const a = ctx.selected();
+      let text = errorMessage(e, { inPanel: true });
+      /** @type {MessageAction | undefined} */
+      let action;
+      if (code === "BUSY" && a) {
+        // Whose run holds the account, when this tab knows it.
+        const run = ctx.follower.running(a.id);
+        if (run && run.here) text = `A sync of ${a.email} is already running on this page; its progress shows below. Wait for it to finish, then try again.`;
+        else if (run) text = `A sync of ${a.email} is running in another tab of the CRM; its progress shows below. Wait for it to finish, then try again.`;
+      }
+      if ((code === "AUTH_FAILED" || code === "NOT_CONNECTED" || code === "PERMISSION_DENIED") && a) {
+        action = { label: "Reconnect", run: () => reconnectFromMessage(ctx, a) };
+      }
+      ctx.show(text, code === "QUOTA" ? "warning" : "error", { ...o, action, detail: errorDetail(e) });
     },
-    async guarded(fn) {
-      if (state.busy) return undefined;
+    async guarded(fn, { where = "top" } = {}) {
+      if (state.busy || state.follow) return undefined;
+      // The clicked button is disabled while the action runs, which drops the focus; unless the
+      // action placed it (on its result), it goes back to that button when it is still there.
+      const from = document.activeElement;
       state.busy = true;
       setBusy();
       try {
         return await fn();
       } catch (e) {
-        ctx.showError(e);
+        ctx.showError(e, { where, focus: true });
         return undefined;
       } finally {
         state.busy = false;
         state.progress = null;
         setBusy();
+        const now = document.activeElement;
+        if (from instanceof HTMLElement && from.isConnected && !from.matches(":disabled") && (!now || now === document.body)) from.focus();
       }
     },
     async loadAccounts() {
@@ -174,11 +213,27 @@ export function createPanelContext(root, api, host) {
 
   function renderMessage() {
     clear(boxes.alert);
+    // One message box, above the accounts or, for a run's result, under the sync buttons.
+    if (state.message && state.message.where === "sync") {
+      if (boxes.alert.parentNode !== boxes.result) boxes.result.append(boxes.alert);
+    } else if (root.firstChild !== boxes.alert) {
+      root.prepend(boxes.alert);
+    }
     if (!state.message) return;
-    const { text, level, detail } = state.message;
-    boxes.alert.append(h("div", { class: `gcs-alert gcs-alert-${level}`, role: level === "error" ? "alert" : "status" },
+    const { text, level, action, detail } = state.message;
+    // Focusable from script only, so a result can take the focus after the action that made it.
+    boxes.alert.append(h("div", { class: `gcs-alert gcs-alert-${level}`, role: level === "error" ? "alert" : "status", tabIndex: -1 },
       h("div", { class: "gcs-alert-text" }, h("span", { text }), techDetails(detail)),
+      action ? h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", text: action.label, onclick: () => action.run() }) : null,
       h("button", { type: "button", class: "gcs-alert-close", "aria-label": "Dismiss message", text: "×", onclick: () => ctx.show(null) })));
+  }
+
+  /** Moves the focus to the message, scrolled into view where it is not. */
+  function focusMessage() {
+    const el = /** @type {HTMLElement | null} */ (boxes.alert.querySelector(".gcs-alert"));
+    if (!el || !el.isConnected) return;
+    el.focus({ preventScroll: true });
+    el.scrollIntoView({ block: "nearest" });
   }
 
   const setBusy = () => syncBusy(ctx);
@@ -209,7 +264,23 @@ export function techDetails(detail) {
  * @param {PanelContext} ctx
  */
 export function syncBusy(ctx) {
-  ctx.root.setAttribute("aria-busy", ctx.state.busy ? "true" : "false");
-  for (const b of ctx.root.querySelectorAll("[data-gcs-action]")) /** @type {HTMLButtonElement} */ (b).disabled = ctx.state.busy;
+  const busy = ctx.state.busy || !!ctx.state.follow;
+  ctx.root.setAttribute("aria-busy", busy ? "true" : "false");
+  for (const b of ctx.root.querySelectorAll("[data-gcs-action]")) /** @type {HTMLButtonElement} */ (b).disabled = busy;
   ctx.render.progress();
+}
+
+/**
+ * The message's "Reconnect": signs the account in again (the click is the user's gesture the
+ * sign-in window needs) and says so, with the focus on the result.
+ * @param {PanelContext} ctx
+ * @param {AccountInfo} a
+ */
+function reconnectFromMessage(ctx, a) {
+  ctx.guarded(async () => {
+    ctx.show(null);
+    const account = await ctx.api.reconnect(a.id);
+    await ctx.refresh({ reloadSelected: ctx.state.selectedId === a.id });
+    ctx.show(`${account.email} is connected again.`, "success", { focus: true });
+  });
 }

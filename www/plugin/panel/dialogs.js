@@ -20,6 +20,9 @@ export function confirmDialog(root, { title, body, confirm, danger = true }) {
       h("h3", { id: titleId, text: title }),
       h("div", { id: bodyId }, [body].flat().map((p) => h("p", { text: p }))),
       h("div", { class: "gcs-dialog-actions" }, cancel, ok));
+    // Cancelled, the focus goes back where it was (the button that opened the dialog);
+    // confirmed, the action that follows places it on its result.
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     let answered = false;
     /** @param {boolean} v */
     const finish = (v) => {
@@ -27,6 +30,7 @@ export function confirmDialog(root, { title, body, confirm, danger = true }) {
       answered = true;
       if (dialog.open) dialog.close();
       dialog.remove();
+      if (!v && opener && opener.isConnected) opener.focus();
       resolve(v);
     };
     ok.addEventListener("click", () => finish(true));

@@ -16,7 +16,8 @@ import { syncBusy } from "./context.js";
  */
 
 /**
- * Installs the sync screen's renderers (`ctx.render.sync`, `ctx.render.progress`).
+ * Installs the sync screen's renderers (`ctx.render.sync`, `ctx.render.progress`) and follows
+ * the runs the panel did not start.
  * @param {PanelContext} ctx
  */
 export function installSync(ctx) {
@@ -33,33 +34,114 @@ export function installSync(ctx) {
   let announced = null;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let tick;
+  /** Accounts whose followed run was asked to stop. */
+  const stopping = new Set();
   ctx.render.progress = () => {
     renderProgress(ctx, progressWrap, progressBar, progressLabel);
-    const phase = ctx.state.busy && ctx.state.progress ? ctx.state.progress.phase : null;
+    const { busy, follow } = ctx.state;
+    const shown = shownProgress(ctx);
+    const phase = (busy || follow) && shown ? shown.phase : null;
     if (phase !== announced) {
       announced = phase;
       announcer.textContent = phase && progressLabel.textContent ? progressLabel.textContent : "";
     }
-    const run = running.get(ctx);
-    cancelButton.hidden = !ctx.state.busy || !run;
+    const own = busy ? running.get(ctx) : undefined;
+    const followed = !busy && follow ? { accountId: follow.accountId, cancelling: stopping.has(follow.accountId) } : undefined;
+    const run = own || followed;
+    cancelButton.hidden = !run;
     cancelButton.disabled = !run || run.cancelling;
     cancelButton.textContent = run && run.cancelling ? "Cancelling…" : "Cancel";
     cancelButton.onclick = () => {
       if (!run || run.cancelling) return;
-      run.cancelling = true;
-      ctx.api.cancel(run.accountId);
+      if (own) {
+        own.cancelling = true;
+        ctx.api.cancel(own.accountId);
+      } else {
+        stopping.add(run.accountId);
+        ctx.follower.cancel(run.accountId);
+      }
       ctx.render.progress();
     };
     // A retry's countdown: redrawn each second while the same notice shows.
     clearTimeout(tick);
-    const p = ctx.state.progress;
-    if (ctx.state.busy && p && p.retrying) {
+    const p = shownProgress(ctx);
+    if (p && p.retrying) {
       tick = setTimeout(() => {
-        if (ctx.state.progress === p) ctx.render.progress();
+        if (shownProgress(ctx) === p) ctx.render.progress();
       }, 1000);
     }
   };
   ctx.render.sync = () => renderSync(ctx, progressWrap, announcer);
+
+  const unsubscribe = ctx.follower.subscribe((e) => {
+    // A panel taken off the page (the host re-rendered its settings) stops listening.
+    if (!ctx.root.isConnected) {
+      unsubscribe();
+      return;
+    }
+    const id = e.run.accountId;
+    if (ctx.own.has(id)) {
+      if (e.kind === "end") ctx.own.delete(id);
+      return;
+    }
+    const followed = ctx.state.follow && ctx.state.follow.accountId === id;
+    if (e.kind === "end") {
+      stopping.delete(id);
+      ctx.state.follow = null;
+      if (followed || ctx.state.accounts.some((a) => a.id === id)) void followedEnd(ctx, e.run);
+    }
+    refollow(ctx);
+  });
+}
+
+/**
+ * Follows, while the panel is idle, a run it did not start: the selected account's, else any
+ * connected account's. Called when the follower hears of a run and when an action of the panel
+ * ends.
+ * @param {PanelContext} ctx
+ */
+export function refollow(ctx) {
+  const { state } = ctx;
+  if (state.busy) return;
+  const ids = new Set(state.accounts.map((a) => a.id));
+  const runs = ctx.follower.all().filter((r) => ids.has(r.accountId) && !ctx.own.has(r.accountId));
+  state.follow = runs.find((r) => r.accountId === state.selectedId) || runs[0] || null;
+  syncBusy(ctx);
+}
+
+/**
+ * A followed run ended: the account row, history and held deletions are read again, and its
+ * report (or, for a tab that died mid-run, that it stopped) shows in the sync section.
+ * @param {PanelContext} ctx
+ * @param {import("./context.js").FollowedRun} run
+ */
+async function followedEnd(ctx, run) {
+  try {
+    await ctx.refreshAfterRun();
+  } catch {
+    return; // the panel keeps what it shows; the next action reads again
+  }
+  const a = ctx.state.accounts.find((x) => x.id === run.accountId);
+  if (!a || ctx.state.busy || (run.progress && run.progress.preview)) return;
+  const runs = a.id === ctx.state.selectedId ? ctx.state.runs : await ctx.api.runs(a.id).catch(() => []);
+  const last = runs[0] || a.lastRun;
+  // A report written after this tab heard of the run is that run's (one clock: one browser).
+  if (last && Date.parse(last.finishedAt) >= run.since - 1000) {
+    const level = reportLevel(last);
+    ctx.show(reportSummary(last, { email: a.email, inPanel: true }), level === "success" ? "success" : level, { where: "sync", detail: reportDetail(last) });
+  } else if (!run.here) {
+    ctx.show(`The sync of ${a.email} in another tab stopped before it finished (that tab was closed or reloaded). What it did is kept; the next sync does the rest.`, "warning", { where: "sync" });
+  }
+}
+
+/**
+ * The progress on screen: the panel's own run's, else the followed run's.
+ * @param {PanelContext} ctx
+ */
+function shownProgress(ctx) {
+  const { state } = ctx;
+  if (state.busy) return state.progress;
+  return state.follow ? state.follow.progress : null;
 }
 
 /**
@@ -70,19 +152,27 @@ export function installSync(ctx) {
  */
 function renderProgress(ctx, progressWrap, progressBar, progressLabel) {
   const { state } = ctx;
-  const p = state.progress;
-  progressWrap.hidden = !state.busy;
-  if (!state.busy) return;
+  const p = shownProgress(ctx);
+  const followed = !state.busy ? state.follow : null;
+  progressWrap.hidden = !state.busy && !followed;
+  if (progressWrap.hidden) return;
+  // Whose run it is, when the panel did not start it.
+  let who = "";
+  if (followed) {
+    const a = state.accounts.find((x) => x.id === followed.accountId);
+    const what = followed.progress && followed.progress.preview ? "Preview" : "Sync";
+    who = `${what} of ${a ? a.email : followed.accountId}${followed.here ? "" : " in another tab"} \u2014 `;
+  }
   if (p && p.retrying) {
     progressBar.removeAttribute("value"); // indeterminate while it waits
-    progressLabel.textContent = retryMessage(p.retrying);
+    progressLabel.textContent = who + retryMessage(p.retrying);
   } else if (p && p.total > 0) {
     progressBar.max = p.total;
     progressBar.value = Math.min(p.done, p.total);
-    progressLabel.textContent = progressText(p.phase || "Working", p.done, p.total);
+    progressLabel.textContent = who + progressText(p.phase || "Working", p.done, p.total);
   } else {
     progressBar.removeAttribute("value"); // indeterminate: the total is not known yet
-    progressLabel.textContent = p ? progressText(p.phase || "Working", p.done, 0) : "Working…";
+    progressLabel.textContent = who + (p ? progressText(p.phase || "Working", p.done, 0) : "Working…");
   }
   progressBar.setAttribute("aria-valuetext", progressLabel.textContent);
 }
@@ -98,7 +188,7 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
   const { state } = ctx;
   const a = ctx.selected();
   if (!a) return undefined;
-  return ctx.guarded(async () => {
+  return ownAction(ctx, a.id, async () => {
     ctx.show(null);
     state.progress = { done: 0, total: 0, phase: `${what} starting` };
     running.set(ctx, { accountId: a.id, cancelling: false });
@@ -116,10 +206,37 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
       running.delete(ctx);
     }
     state.plan = null;
-    ctx.show(reportSummary(report, { email: a.email, inPanel: true }), reportLevel(report), { detail: reportDetail(report) });
     await ctx.refreshAfterRun();
+    // Under the sync buttons, with the focus: after Apply the preview is gone, and the result
+    // shows where the user is rather than at the top of the panel.
+    const level = reportLevel(report);
+    ctx.show(reportSummary(report, { email: a.email, inPanel: true }), level === "success" ? "success" : level, { where: "sync", focus: true, detail: reportDetail(report) });
     return report;
   });
+}
+
+/**
+ * A guarded action of the panel on one account that may run the engine: the follower's events
+ * of that run are the panel's own, not another run to follow.
+ * @template T
+ * @param {PanelContext} ctx
+ * @param {string} accountId
+ * @param {() => Promise<T>} fn
+ */
+async function ownAction(ctx, accountId, fn) {
+  if (ctx.state.busy || ctx.state.follow) return undefined;
+  const started = Date.now();
+  ctx.own.add(accountId);
+  try {
+    return await ctx.guarded(fn, { where: "sync" });
+  } finally {
+    // A run of this tab first heard of since the action started is the action's: its end may
+    // reach the follower a moment after the action resolves, and is not another run's. Any
+    // other run (one that made this action fail as busy) is followed from now on.
+    const r = ctx.follower.running(accountId);
+    if (!(r && r.here && r.since >= started)) ctx.own.delete(accountId);
+    refollow(ctx);
+  }
 }
 
 /**
@@ -133,7 +250,7 @@ function onPreview(ctx) {
   const { state } = ctx;
   const a = ctx.selected();
   if (!a) return;
-  ctx.guarded(async () => {
+  ownAction(ctx, a.id, async () => {
     ctx.show(null);
     state.progress = { done: 0, total: 0, phase: "Reading both sides" };
     ctx.render.progress();
@@ -155,8 +272,8 @@ function onBackup(ctx) {
     const json = await ctx.api.backup(a.id);
     const day = new Date().toISOString().slice(0, 10);
     downloadText(json, `google-contacts-sync-backup-${safeFilePart(a.email)}-${day}.json`);
-    ctx.show("Backup downloaded: it holds the contacts of both sides in scope. Keep it until you are happy with the sync.", "success");
-  });
+    ctx.show("Backup downloaded: it holds the contacts of both sides in scope. Keep it until you are happy with the sync.", "success", { where: "sync", focus: true });
+  }, { where: "sync" });
 }
 
 /**
@@ -213,6 +330,7 @@ function renderSync(ctx, progressWrap, announcer) {
     schedule ? h("p", { class: "gcs-hint", text: schedule }) : null,
     progressWrap,
     announcer,
+    ctx.boxes.result,
   ]);
 
   renderHeld(ctx);

@@ -135,19 +135,39 @@ function createUi(doc = document) {
   /** Set once Cancel is pressed, until the run ends: later progress does not enable it again. */
   let cancelling = false;
   return {
-    notify(message, level) {
+    // Every notice stays until dismissed (so `options.persistent` needs nothing more here); its
+    // action ("Reconnect") is a button that dismisses it and runs within the click.
+    notify(message, level, options) {
       const item = doc.createElement("div");
       item.className = `gcsync-notice gcsync-notice-${level}`;
       item.dataset.level = level;
+      item.tabIndex = -1;
       const text = doc.createElement("span");
       text.textContent = message;
+      item.append(text);
+      const action = options && options.action;
+      if (action && typeof action.run === "function") {
+        const b = doc.createElement("button");
+        b.type = "button";
+        b.className = "gcsync-notice-action";
+        b.textContent = String(action.label);
+        b.addEventListener("click", () => {
+          item.remove();
+          action.run();
+        });
+        item.append(b);
+      }
       const close = doc.createElement("button");
       close.type = "button";
       close.textContent = "×";
       close.setAttribute("aria-label", "Dismiss");
       close.addEventListener("click", () => item.remove());
-      item.append(text, close);
+      item.append(close);
       notices.append(item);
+    },
+    // "Open settings" in a message: Creme's "My settings", where the app mounts the panel.
+    openSettings() {
+      location.assign(new URL("/creme_config/my_settings/portal/", location.origin).href);
     },
     progress(p) {
       if (!p) {
@@ -388,7 +408,16 @@ export async function start(root) {
      * @param {string[]} ids
      * @param {string} [kind]
      */
-    run: (ids, kind) => (kind === "record" ? record.run(ids[0]) : bulk.run(ids)),
+    run: async (ids, kind) => {
+      const box = document.getElementById("gcsync-notices");
+      const before = new Set(box ? box.children : []);
+      const result = await (kind === "record" ? record.run(ids[0]) : bulk.run(ids));
+      // The focus goes to the action's result: the last notice it left.
+      const added = box ? [...box.children].filter((n) => !before.has(n)) : [];
+      const last = added[added.length - 1];
+      if (last instanceof HTMLElement) last.focus();
+      return result;
+    },
     /** @param {HTMLElement} el */
     mountSettings: (el) => panel.mount(el),
   };
