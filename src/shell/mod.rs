@@ -13,6 +13,7 @@ mod http;
 pub mod js;
 mod lock;
 mod plugin;
+mod progress;
 mod run;
 mod scheduler;
 mod storage;

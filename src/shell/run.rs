@@ -2,6 +2,7 @@
 //! journal and state saved), previews, the run log and backups.
 
 use super::plugin::{account_id, Meta, Plugin};
+use super::progress::ProgressSink;
 use super::storage::{self, key};
 use super::{host, js, lock, Failure, Result};
 use crate::dto::ReportDto;
@@ -12,14 +13,14 @@ use crate::store;
 use crate::store::Loaded;
 use crate::sync::engine::RunReport;
 use crate::sync::engine::{
-    Action, CrmCall, Engine, Input, Patience, Retrying, RunConfig, RunError, RunResult, Trigger,
+    Action, CrmCall, Engine, Input, Patience, RunConfig, RunError, RunResult, Trigger,
 };
 use crate::sync::plan::{Decisions, Plan, Scope};
 use crate::sync::ErrorCode;
 use serde::Serialize;
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 /// A run under way, listed for `cancel` while it lasts.
 struct Running {
@@ -58,77 +59,6 @@ const CANCEL_CHECK_MS: i64 = 200;
 /// How long the driver loop runs on a page's main thread before it yields to the browser: under
 /// the 50 ms a task may take before the page feels stuck.
 const SLICE_MS: i64 = 30;
-
-/// What the host's progress bar says while a run waits to try again, in one sentence.
-fn retry_label(r: &Retrying) -> String {
-    let what = match r.code {
-        ErrorCode::Quota => "Google's request limit is reached",
-        ErrorCode::Network => "Google cannot be reached",
-        ErrorCode::HostError => "The CRM did not answer",
-        _ => "Google is unavailable",
-    };
-    format!(
-        "{what} \u{2014} retrying in {} s, attempt {} of {}",
-        r.wait_ms.div_ceil(1000),
-        r.attempt,
-        r.max_attempts
-    )
-}
-
-/// `Progress.retrying` in api.d.ts.
-fn retrying_js(r: &Retrying) -> JsValue {
-    let o = js::object();
-    js::set(&o, "attempt", &JsValue::from(r.attempt));
-    js::set(&o, "maxAttempts", &JsValue::from(r.max_attempts));
-    js::set(&o, "waitMs", &JsValue::from(r.wait_ms as f64));
-    js::set(&o, "at", &JsValue::from(r.at as f64));
-    js::set(&o, "code", &JsValue::from_str(r.code.as_str()));
-    js::set(&o, "message", &JsValue::from_str(&r.message));
-    o
-}
-
-/// Where a run's progress goes: the caller's `onProgress` and the host's `ui.progress`. Both
-/// carry the run's account (and whether it is a preview), so a host and the plugin's own pages,
-/// in this tab and others, can follow the run.
-struct ProgressSink<'a> {
-    ui: &'a JsValue,
-    on_progress: &'a JsValue,
-    account: &'a str,
-    /// A preview writes nothing and logs no report: a page following it does not look for one.
-    preview: bool,
-    /// The run's stop, which the host shows as a Cancel button beside its bar.
-    cancel: &'a JsValue,
-}
-
-impl ProgressSink<'_> {
-    /// `Progress` to `onProgress`; `HostProgress` (the same with the bar's label and the
-    /// Cancel) to the host.
-    fn report(&self, done: usize, total: usize, phase: &str, retrying: Option<&Retrying>) {
-        let p = js::object();
-        js::set(&p, "accountId", &JsValue::from_str(self.account));
-        if self.preview {
-            js::set(&p, "preview", &JsValue::TRUE);
-        }
-        js::set(&p, "done", &JsValue::from(done as u32));
-        js::set(&p, "total", &JsValue::from(total as u32));
-        js::set(&p, "phase", &JsValue::from_str(phase));
-        let label = match retrying {
-            Some(r) => {
-                js::set(&p, "retrying", &retrying_js(r));
-                retry_label(r)
-            }
-            None => phase.to_string(),
-        };
-        if self.on_progress.is_function() {
-            let f: &js_sys::Function = self.on_progress.unchecked_ref();
-            let _ = f.call1(&JsValue::NULL, &p);
-        }
-        let q: JsValue = js_sys::Object::assign(&js_sys::Object::new(), p.unchecked_ref()).into();
-        js::set(&q, "label", &JsValue::from_str(&label));
-        js::set(&q, "cancel", self.cancel);
-        let _ = js::call(self.ui, "progress", &[&q]);
-    }
-}
 
 /// A run's trigger as scope: the seeds' buttons.
 fn trigger_of(scope: &Scope) -> Trigger {
