@@ -1,7 +1,8 @@
 // The preview of a first sync of the demo's seeded data (about 500 changes) at desktop width, at
 // 390 px and at 200 % zoom: counts at the top that match the plan and jump to their rows, a kind
 // filter, a name search, pages of 50 rows, human field labels, words that do not break, and the
-// bar with Apply and Close in view without scrolling past the changes.
+// bar with Apply and Close in view without scrolling past the changes; at each size the ambiguous
+// match is decided from its count at the top and the plan applied from the bar.
 import { test, expect } from "./playwright.mjs";
 import { admin, connectAccount, demoSeed, freshEmail, openDemo, panel, panelAction, shot } from "./helpers.mjs";
 
@@ -47,6 +48,25 @@ const lines = (cell) => cell.evaluate((td) => {
 async function barInView(plan) {
   await expect(plan.getByRole("button", { name: "Apply", exact: true })).toBeInViewport({ ratio: 1 });
   await expect(plan.getByRole("button", { name: "Close preview" })).toBeInViewport({ ratio: 1 });
+}
+
+/**
+ * Reviewed, decided and applied from the top: the ambiguous count jumps to its match, which is
+ * linked to its namesake among the candidates with Apply still in view; Apply from the bar
+ * syncs, and the result is on screen. `name`: the screenshot of the decision.
+ */
+async function decideAndApply(page, plan, name) {
+  await plan.locator('[data-count="ambiguous"]').getByRole("button").click();
+  const mia = plan.locator(".gcs-ambiguous li").filter({ hasText: "Mia Hernandez" });
+  const same = mia.getByRole("radio", { name: "Same person as Mia Hernandez" });
+  await expect(same).toBeInViewport();
+  await same.check();
+  await barInView(plan);
+  await page.screenshot({ path: shot(name) });
+  await plan.getByRole("button", { name: "Apply", exact: true }).click();
+  const result = panel(page).locator(".gcs-messages");
+  await expect(result).toContainText("Synced with");
+  await expect(result).toBeInViewport();
 }
 
 test.describe("at 1366 px", () => {
@@ -145,6 +165,7 @@ test.describe("at 1366 px", () => {
     expect(text.split("\n").filter((line) => /\bc\d{6}\b|contactGroups\/|people\/c/.test(line))).toEqual([]);
     // The scrolling regions can be reached from the keyboard.
     for (const region of await plan.locator(".gcs-table-wrap").all()) await expect(region).toHaveAttribute("tabindex", "0");
+    await decideAndApply(page, plan, "preview-decide-1366");
     expect(seen.errors).toEqual([]);
   });
 });
@@ -196,6 +217,7 @@ test.describe("at 390 px", () => {
     await changeRows(plan).nth(10).scrollIntoViewIfNeeded();
     await barInView(plan);
     await page.screenshot({ path: shot("preview-390-scrolled") });
+    await decideAndApply(page, plan, "preview-decide-390");
     expect(seen.errors).toEqual([]);
   });
 });
@@ -213,6 +235,7 @@ test.describe("at 200 % zoom", () => {
     expect(await lines(side)).toBe(1);
     await changeRows(plan).nth(5).scrollIntoViewIfNeeded();
     await barInView(plan);
+    await decideAndApply(page, plan, "preview-decide-zoom-200");
     expect(seen.errors).toEqual([]);
   });
 });
