@@ -158,9 +158,22 @@ macro_rules! json_struct {
             }
         }
     };
-    // ---- The whole declaration.
+    // The body of `from_json` after the object `$o` is opened: field by field, or into the
+    // default value with `#[json(default)]`.
+    (@from_json [] $o:ident, $t:ident [$($g:ident)*] { $($field:ident $key:tt [$($flag:ident)*])* }) => {{
+        $( $crate::json_struct!(@read $o, $field, $key, [$($flag)*]); )*
+        $( $crate::json_struct!(@rest $o, $field, $key); )*
+        Ok($t { $($field),* })
+    }};
+    (@from_json [default] $o:ident, $t:ident [$($g:ident)*] { $($field:ident $key:tt [$($flag:ident)*])* }) => {{
+        let mut out = <$t<$($g),*> as ::core::default::Default>::default();
+        $( $crate::json_struct!(@read_into $o, out, $field, $key); )*
+        $( $crate::json_struct!(@rest_into $o, out, $field, $key); )*
+        Ok(out)
+    }};
+    // ---- The whole declaration, `$mode` being `default` after `#[json(default)]`.
     (
-        #[json(default)]
+        @declare [$($mode:ident)?]
         $(#[$m:meta])*
         $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
             $(
@@ -180,42 +193,19 @@ macro_rules! json_struct {
             fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
                 #[allow(unused_mut)]
                 let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
-                let mut out = <$t $(<$($g),+>)? as ::core::default::Default>::default();
-                $( $crate::json_struct!(@read_into o, out, $field, $key); )*
-                $( $crate::json_struct!(@rest_into o, out, $field, $key); )*
-                Ok(out)
+                $crate::json_struct!(
+                    @from_json [$($mode)?] o, $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* }
+                )
             }
         }
         $crate::json_struct!(@deserialize $t [$($($g)+)?]);
         $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
     };
-    (
-        $(#[$m:meta])*
-        $vis:vis struct $t:ident $(<$($g:ident),+ $(,)?>)? {
-            $(
-                $(#[$fm:meta])* $fvis:vis $field:ident : $fty:ty = $key:tt
-                $([$($flag:ident),* $(,)?])?
-            ),* $(,)?
-        }
-    ) => {
-        $(#[$m])*
-        $vis struct $t $(<$($g),+>)? {
-            $( $(#[$fm])* $fvis $field: $fty, )*
-        }
-
-        impl$(<$($g: $crate::json::FromJson + ::core::default::Default),+>)? $crate::json::FromJson
-            for $t $(<$($g),+>)?
-        {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
-                #[allow(unused_mut)]
-                let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
-                $( $crate::json_struct!(@read o, $field, $key, [$($($flag)*)?]); )*
-                $( $crate::json_struct!(@rest o, $field, $key); )*
-                Ok($t { $($field),* })
-            }
-        }
-        $crate::json_struct!(@deserialize $t [$($($g)+)?]);
-        $crate::json_struct!(@serialize $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* });
+    (#[json(default)] $($decl:tt)*) => {
+        $crate::json_struct!(@declare [default] $($decl)*);
+    };
+    ($(#[$m:meta])* $vis:vis struct $($decl:tt)*) => {
+        $crate::json_struct!(@declare [] $(#[$m])* $vis struct $($decl)*);
     };
 }
 

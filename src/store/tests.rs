@@ -251,11 +251,9 @@ fn a_save_of_the_touched_entries_writes_what_a_full_comparison_writes() {
     }
 }
 
-/// A state just read may hold shards another build or layout wrote: the first save after a
-/// load compares every shard, even those no entry of which the run touched, so none is left
-/// in a form the header does not vouch for.
-#[test]
-fn the_first_save_after_a_load_compares_every_shard_whatever_the_run_touched() {
+/// Storage as a layout-2 build left it: a state with token "tok" and link "1" (Ann) in its shard,
+/// without generations. Returns the disk and that link.
+fn layout_2_disk() -> (Disk, Link) {
     let mut d = Disk::default();
     d.0.insert(
         key(ACCOUNT, "state"),
@@ -267,6 +265,15 @@ fn the_first_save_after_a_load_compares_every_shard_whatever_the_run_touched() {
         key(ACCOUNT, &format!("links/{shard}")),
         format!("{{\"1\":{}}}", serde_json::to_string(&l).unwrap()),
     );
+    (d, l)
+}
+
+/// A state just read may hold shards another build or layout wrote: the first save after a
+/// load compares every shard, even those no entry of which the run touched, so none is left
+/// in a form the header does not vouch for.
+#[test]
+fn the_first_save_after_a_load_compares_every_shard_whatever_the_run_touched() {
+    let (mut d, _) = layout_2_disk();
     let back = load_with_stamp(&d);
     let save = save_changes(
         ACCOUNT,
@@ -357,17 +364,7 @@ fn shards_without_a_header_are_a_first_save_cut_short() {
 
 #[test]
 fn a_layout_2_state_is_read_and_trusted_then_saved_in_layout_3() {
-    let mut d = Disk::default();
-    d.0.insert(
-        key(ACCOUNT, "state"),
-        r#"{"version":2,"links":{},"syncToken":"tok","fullSyncAt":7,"crmCursor":null,"googleUnlinked":{},"targetGroup":"contactGroups/g"}"#.into(),
-    );
-    let l = link("1", "Ann");
-    let shard = fnv("1") % LINK_SHARDS;
-    d.0.insert(
-        key(ACCOUNT, &format!("links/{shard}")),
-        format!("{{\"1\":{}}}", serde_json::to_string(&l).unwrap()),
-    );
+    let (mut d, l) = layout_2_disk();
     let back = d.load();
     assert!(!back.torn);
     assert_eq!(back.state.sync_token.as_deref(), Some("tok"));

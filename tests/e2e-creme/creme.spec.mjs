@@ -18,6 +18,13 @@ async function disconnect(page, email) {
   );
 }
 
+/** On Creme's contacts list: ticks the contacts whose ids are `ids`, then Actions → Sync Contact(s). */
+async function syncFromList(page, ids) {
+  for (const id of ids) await page.locator(`tr.lv-row input[name=select_one][value="${id}"]`).check();
+  await page.locator(".header-actions-trigger").first().click();
+  await page.locator(".listview-action a", { hasText: "Sync Contact(s)" }).click();
+}
+
 /** A People API call as the account's owner would make it (a token from the emulator's admin). */
 async function people(email, method, path, body) {
   const { access_token: token } = await admin("tokens", { email });
@@ -40,12 +47,8 @@ test("select three contacts in Creme's list → Actions → Sync Contact(s): exa
   const boxes = page.locator("tr.lv-row input[name=select_one]");
   await expect(boxes.first()).toBeVisible();
   const picked = [];
-  for (const i of [0, 4, 9]) {
-    picked.push(await boxes.nth(i).getAttribute("value"));
-    await boxes.nth(i).check();
-  }
-  await page.locator(".header-actions-trigger").first().click();
-  await page.locator(".listview-action a", { hasText: "Sync Contact(s)" }).click();
+  for (const i of [0, 4, 9]) picked.push(await boxes.nth(i).getAttribute("value"));
+  await syncFromList(page, picked);
 
   const summary = notices(page).filter({ hasText: `Synced 3 contacts with ${email}` });
   await expect(summary).toBeVisible({ timeout: 120_000 });
@@ -112,16 +115,11 @@ test("Sync Contact(s) cancelled from the progress bar, by keyboard, while it wri
   await expect(boxes.first()).toBeVisible();
   const picked = [];
   for (const i of [2, 6, 11]) picked.push(await boxes.nth(i).getAttribute("value"));
-  const selectAndSync = async () => {
-    for (const id of picked) await page.locator(`tr.lv-row input[name=select_one][value="${id}"]`).check();
-    await page.locator(".header-actions-trigger").first().click();
-    await page.locator(".listview-action a", { hasText: "Sync Contact(s)" }).click();
-  };
 
   // Google's batch creates answer slowly, so the run is caught while it writes.
   await admin("faults", { rules: [{ method: "batchCreateContacts", kind: "latency", ms: 3000, count: 100000 }] });
   try {
-    await selectAndSync();
+    await syncFromList(page, picked);
     const bar = page.locator("#gcsync-progress");
     await expect(bar).toContainText(/writing \(0 of [1-9]\d*\)/, { timeout: 120_000 });
     const cancel = bar.getByRole("button", { name: "Cancel", exact: true });
@@ -142,7 +140,7 @@ test("Sync Contact(s) cancelled from the progress bar, by keyboard, while it wri
 
   await page.goto(`${CREME}/persons/contacts`);
   await expect(boxes.first()).toBeVisible();
-  await selectAndSync();
+  await syncFromList(page, picked);
   await expect(notices(page).filter({ hasText: `Synced 3 contacts with ${email}` })).toBeVisible({ timeout: 120_000 });
   const google = await googleContacts(email);
   expect(google.length).toBe(3);

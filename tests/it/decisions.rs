@@ -4,15 +4,12 @@
 //! is saved and loaded again; decisions that name nothing in the plan change nothing.
 
 use crate::harness::*;
-use gcontacts_sync::store;
 use gcontacts_sync::sync::engine::RunResult;
 use gcontacts_sync::sync::model::{Field, Side};
 use gcontacts_sync::sync::plan::{ConflictChoice, Decisions, MatchChoice, MatchDecision};
 use gcontacts_sync::sync::settings::{ConflictPolicy, Directions};
-use gcontacts_sync::sync::state::AccountState;
 use gcontacts_sync::sync::ErrorCode;
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// A linked contact whose title was edited on both sides since: CRM "CTO", Google "COO".
 fn title_conflict(policy: ConflictPolicy) -> (World, String, String) {
@@ -155,21 +152,6 @@ fn an_ambiguous_match_linked_to_a_chosen_candidate_links_exactly_it_and_then_no_
     assert!(next.report.ambiguous.is_empty());
     assert_eq!(writes(&next), 0);
     one_to_one(&w);
-}
-
-/// The state as a reload finds it: saved through the store and loaded again.
-fn reloaded(state: &AccountState) -> AccountState {
-    let account = "ann@example.com";
-    let save = store::save_state(account, state, &store::Stored::default());
-    let mut disk: BTreeMap<String, String> = save.shards.into_iter().collect();
-    disk.extend(save.header);
-    let values: Vec<Option<String>> = store::state_keys(account)
-        .iter()
-        .map(|k| disk.get(k).cloned())
-        .collect();
-    store::load_state(account, &values)
-        .expect("a saved state loads")
-        .state
 }
 
 #[test]

@@ -670,6 +670,22 @@ pub fn with_phone(mut c: Contact, phone: &str) -> Contact {
     c
 }
 
+/// The state as a reload finds it: saved through the store's header and shards, then loaded
+/// again. A whole save is never read as torn.
+pub fn reloaded(state: &AccountState) -> AccountState {
+    let account = "ann@example.com";
+    let save = store::save_state(account, state, &Stored::default());
+    let mut disk: BTreeMap<String, String> = save.shards.into_iter().collect();
+    disk.extend(save.header);
+    let values: Vec<Option<String>> = store::state_keys(account)
+        .iter()
+        .map(|k| disk.get(k).cloned())
+        .collect();
+    let loaded = store::load_state(account, &values).expect("a saved state loads");
+    assert!(!loaded.torn, "a whole save is not torn");
+    loaded.state
+}
+
 /// How many contacts a run created, updated or deleted, on both sides.
 pub fn writes(r: &RunResult) -> usize {
     let x = &r.report;

@@ -3,12 +3,12 @@
 //! and each key the writer puts out is one the reader takes (dropping or misspelling it changes
 //! what is read). A key written one way and read another fails here.
 
+use crate::harness::reloaded;
 use gcontacts_sync::dto::{
     AddressDto, ChangesPage, ContactPage, CrmContactDto, EmailDto, PhoneDto,
 };
 use gcontacts_sync::json::{self, FromJson};
 use gcontacts_sync::people::wire::{self, *};
-use gcontacts_sync::store;
 use gcontacts_sync::sync::engine::Journal;
 use gcontacts_sync::sync::model::{
     self, Birthday as CoreBirthday, Contact, CrmContact, Email, Field, GoogleContact, Phone, Side,
@@ -802,25 +802,10 @@ fn adjacently_tagged_settings_are_written_as_before_and_read_back() {
     }
 }
 
-/// The store's header and shards: a state saved and loaded again is the state.
-fn stored_round_trip(state: &AccountState) -> AccountState {
-    let account = "ada@example.com";
-    let save = store::save_state(account, state, &store::Stored::default());
-    let mut disk: BTreeMap<String, String> = save.shards.into_iter().collect();
-    disk.extend(save.header);
-    let values: Vec<Option<String>> = store::state_keys(account)
-        .iter()
-        .map(|k| disk.get(k).cloned())
-        .collect();
-    let loaded = store::load_state(account, &values).expect("a saved state loads");
-    assert!(!loaded.torn, "a whole save is not torn");
-    loaded.state
-}
-
 #[test]
 fn a_state_saved_through_the_store_loads_as_it_was() {
     for state in [account_state(), AccountState::new()] {
-        assert_eq!(stored_round_trip(&state), state);
+        assert_eq!(reloaded(&state), state);
     }
 }
 
@@ -896,6 +881,6 @@ proptest! {
         }
         state.sync_token = token;
         prop_assert_eq!(AccountState::from_json(&state.to_json()), Ok(state.clone()));
-        prop_assert_eq!(stored_round_trip(&state), state);
+        prop_assert_eq!(reloaded(&state), state);
     }
 }

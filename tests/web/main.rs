@@ -489,13 +489,16 @@ async fn the_crms_primary_email_becomes_googles_and_a_moved_primary_syncs_once()
     assert_eq!(writes(&settled), [0.0; 4], "{}", show(&settled));
 }
 
-#[wasm_bindgen_test]
-async fn an_ambiguity_carries_its_reason_to_javascript() {
-    let Some(base) = EMULATOR else { return };
-    let who = email("reason");
-    // Two different people on one family address: one candidate each, another family name.
-    let contacts = contacts(&[("r1", "Alice", "Smith", "info@family.example")]);
-    let (api, _host, id) = connected(base, &who, &contacts).await;
+/// A connected plugin whose CRM contact `crm_id`, Alice Smith, shares the family address
+/// info@family.example with Google's Bob Jones: two different people on one address, so one
+/// ambiguous match whose names differ.
+async fn connected_to_an_ambiguity(
+    base: &str,
+    who: &str,
+    crm_id: &str,
+) -> (GoogleContactsSync, JsValue, String) {
+    let contacts = contacts(&[(crm_id, "Alice", "Smith", "info@family.example")]);
+    let connection = connected(base, who, &contacts).await;
     admin(
         base,
         "POST",
@@ -507,6 +510,14 @@ async fn an_ambiguity_carries_its_reason_to_javascript() {
     )
     .await
     .expect("seed");
+    connection
+}
+
+#[wasm_bindgen_test]
+async fn an_ambiguity_carries_its_reason_to_javascript() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("reason");
+    let (api, _host, id) = connected_to_an_ambiguity(base, &who, "r1").await;
     let plan = ok(api.preview(JsValue::from_str(&id), JsValue::UNDEFINED)).await;
     assert_eq!(num(&plan, "ambiguous.length"), 1.0, "{}", show(&plan));
     assert_eq!(
@@ -526,19 +537,7 @@ async fn an_ambiguity_carries_its_reason_to_javascript() {
 async fn decisions_cross_from_javascript_and_bad_ones_are_invalid_input_errors() {
     let Some(base) = EMULATOR else { return };
     let who = email("decide");
-    let contacts = contacts(&[("d1", "Alice", "Smith", "info@family.example")]);
-    let (api, _host, id) = connected(base, &who, &contacts).await;
-    admin(
-        base,
-        "POST",
-        "seed",
-        json(&format!(
-            r#"{{"email":"{who}","contacts":[{{"names":[{{"givenName":"Bob","familyName":"Jones"}}],
-                "emailAddresses":[{{"value":"info@family.example"}}]}}]}}"#
-        )),
-    )
-    .await
-    .expect("seed");
+    let (api, _host, id) = connected_to_an_ambiguity(base, &who, "d1").await;
     let account = || JsValue::from_str(&id);
     let plan = ok(api.preview(account(), JsValue::UNDEFINED)).await;
     assert_eq!(get(&plan, "ambiguous.0.decidable").as_bool(), Some(true));
