@@ -27,6 +27,17 @@ export async function admin(path, body) {
   return text ? JSON.parse(text) : {};
 }
 
+/** How long the suite's emulator keeps a write out of incremental (sync token) listings. */
+export const PROPAGATION_MS = Number(process.env.GCS_PROPAGATION_MS || 0);
+
+/**
+ * Lets Google's side catch up after a test edited it: moves the emulator's clock past the delay
+ * with which writes reach incremental listings, as minutes passing would.
+ */
+export async function afterPropagation() {
+  if (PROPAGATION_MS > 0) await admin("clock", { advanceMs: PROPAGATION_MS + 1 });
+}
+
 /** The account's Google contacts (all fields), from the admin dump. */
 export async function googleContacts(email) {
   return (await admin(`dump?email=${encodeURIComponent(email)}`)).contacts;

@@ -3,7 +3,7 @@
 // Each test connects a fresh, empty Google account and fills it with "Sync now" (the CRM's 300).
 import { test, expect } from "./playwright.mjs";
 import {
-  EMULATOR, admin, connectAccount, crmContacts, digits, freshEmail, fullName, go, googleContacts, linkTag,
+  EMULATOR, admin, afterPropagation, connectAccount, crmContacts, digits, freshEmail, fullName, go, googleContacts, linkTag,
   linkedTo, openDemo, openSettings, panel, panelAction, shot, syncNow, toast,
 } from "./helpers.mjs";
 
@@ -52,6 +52,7 @@ test("an edit in the emulator's viewer arrives in the CRM after Sync now", async
   const edited = (await googleContacts(email)).find((x) => x.resourceName === g.resourceName);
   expect(edited.phoneNumbers.map((x) => x.value)).toEqual([newPhone]);
   await viewer.close();
+  await afterPropagation();
 
   await openSettings(page);
   const message = await syncNow(page);
@@ -78,6 +79,7 @@ test("a Google deletion deletes in the CRM; a CRM deletion leaves Google alone",
   await expect(viewerRow(viewer, gGone.resourceName)).toHaveCount(0);
   await viewer.close();
   expect((await googleContacts(email)).some((x) => x.resourceName === gGone.resourceName)).toBe(false);
+  await afterPropagation();
 
   // Delete another in the CRM, from its page.
   await go(page, `#/contact/${goneInCrm.id}`);
@@ -148,6 +150,7 @@ test("mass deletions in Google are held for confirmation, then carried out by Co
   });
   expect(res.status).toBe(200);
   expect((await googleContacts(email)).length).toBe(265);
+  await afterPropagation();
 
   const p = panel(page);
   const message = await syncNow(page);

@@ -7,6 +7,7 @@ mod confirm;
 mod decisions;
 mod failures;
 mod fuzz;
+mod google_quirks;
 mod harness;
 mod inputs;
 mod json;

@@ -45,11 +45,21 @@ pub fn browser_tests() -> Result {
     result
 }
 
+/// How long the end-to-end suite's emulator keeps a write out of incremental listings.
+const E2E_PROPAGATION_MS: &str = "180000";
+
 /// Playwright against the demo served as `cargo xtask demo` serves it.
 pub fn e2e_tests() -> Result {
     install::npm_tools()?;
     let playwright = root().join("tools/node_modules/.bin/playwright");
-    let emulator = start_emulator(&["--seed-account", DEMO_ACCOUNT])?;
+    // Google's incremental listings lag behind writes by minutes: the suite's emulator does too,
+    // and a spec that edits Google moves the emulator's clock past the lag before it syncs.
+    let emulator = start_emulator(&[
+        "--seed-account",
+        DEMO_ACCOUNT,
+        "--propagation-delay-ms",
+        E2E_PROPAGATION_MS,
+    ])?;
     demo::seed_demo_account(&emulator.url)?;
     demo::write_config(
         &emulator.url,
@@ -64,6 +74,7 @@ pub fn e2e_tests() -> Result {
     let mut c = run::cmd(&playwright, &["test", "--config", &config]);
     c.env("GCS_DEMO_URL", server.url())
         .env("GCS_EMULATOR_URL", &emulator.url)
+        .env("GCS_PROPAGATION_MS", E2E_PROPAGATION_MS)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     let result = run::step("end-to-end tests (Playwright, Chromium)", c);
     drop(emulator);
@@ -87,6 +98,7 @@ pub fn creme_tests() -> Result {
     let mut c = run::cmd(&playwright, &["test", "--config", &config]);
     c.env("GCS_CREME_URL", &creme.url)
         .env("GCS_EMULATOR_URL", &emulator.url)
+        .env("GCS_PROPAGATION_MS", E2E_PROPAGATION_MS)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
     let result = run::step("Creme end-to-end tests (Playwright, Chromium)", c);
     drop(creme);
