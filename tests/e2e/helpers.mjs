@@ -207,7 +207,26 @@ export async function syncNow(page, { timeout } = {}) {
   await panelAction(page, "Sync now", timeout ? { timeout } : {});
   const msg = panel(page).locator(".gcs-messages");
   await expect(msg).toContainText("Synced with", timeout ? { timeout } : {});
-  return (await msg.textContent()) || "";
+  const text = (await msg.textContent()) || "";
+  const email = /Synced with (\S+?@\S+?):/.exec(text)?.[1];
+  if (email) await expectOneLinkEach(email);
+  return text;
+}
+
+/**
+ * The links a run leaves, as Google holds them: each Google contact carries at most one CRM
+ * contact's link tag, and no CRM contact's tag is on two Google contacts.
+ */
+export async function expectOneLinkEach(email) {
+  const owners = new Map();
+  for (const g of await googleContacts(email)) {
+    const tags = linkTag(g);
+    expect(tags.length, `${g.resourceName} is linked to ${tags.join(", ")}`).toBeLessThanOrEqual(1);
+    for (const id of tags) {
+      expect(owners.get(id), `CRM contact ${id} is linked to two Google contacts`).toBeUndefined();
+      owners.set(id, g.resourceName);
+    }
+  }
 }
 
 /** Every CRM contact, read through the demo's host (the same IndexedDB the app renders). */
