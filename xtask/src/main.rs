@@ -19,7 +19,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test     every check CI runs: fmt, clippy (host and wasm32), native tests, the wasm build
-           with its size budget, the JS type check (tsc), browser tests, end-to-end tests
+           with its size budget, the JS type check (tsc), browser tests, end-to-end tests of the
+           demo and of Creme [CHECK…: only these of fmt, clippy, native, wasm, tsc, browser, e2e,
+           creme]
   bench    the benchmarks (release builds), printing their figures: planning, and the first
            sync, echo run and no-op run at 25,000 contacts (requests, wall and CPU time, peak
            heap) [-- FILTER]; [--browser [--contacts N] [--on-page]]: those three runs in
@@ -35,7 +37,7 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("test") => test(),
+        Some("test") => test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("build") => wasm::build().map(|_| ()),
         Some("fuzz") => fuzz(&args[1..]),
@@ -56,42 +58,76 @@ fn main() -> ExitCode {
 
 type Result<T = ()> = std::result::Result<T, String>;
 
-fn test() -> Result {
+/// The checks of `cargo xtask test`, in the order they run.
+const CHECKS: [&str; 8] = [
+    "fmt", "clippy", "native", "wasm", "tsc", "browser", "e2e", "creme",
+];
+
+/// Every check CI runs, or only those named (`cargo xtask test e2e creme`), in their order.
+fn test(only: &[String]) -> Result {
+    if let Some(unknown) = only.iter().find(|c| !CHECKS.contains(&c.as_str())) {
+        return Err(format!(
+            "no check named {unknown:?}; the checks are {}",
+            CHECKS.join(", ")
+        ));
+    }
+    let wanted = |check: &str| only.is_empty() || only.iter().any(|c| c == check);
     install::wasm_toolchain()?;
     install::browser()?;
-    run::step("format", run::cargo(&["fmt", "--all", "--check"]))?;
-    run::step(
-        "clippy (host)",
-        run::cargo(&[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
-    run::step(
-        "clippy (wasm32)",
-        run::cargo(&[
-            "clippy",
-            "--package",
-            "gcontacts-sync",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
-    )?;
-    run::step("native tests", run::cargo(&["test", "--workspace"]))?;
-    let size = wasm::build()?;
-    suites::type_check()?;
-    suites::browser_tests()?;
-    suites::e2e_tests()?;
-    suites::creme_tests()?;
-    size.check_budget()?;
+    if wanted("fmt") {
+        run::step("format", run::cargo(&["fmt", "--all", "--check"]))?;
+    }
+    if wanted("clippy") {
+        run::step(
+            "clippy (host)",
+            run::cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )?;
+        run::step(
+            "clippy (wasm32)",
+            run::cargo(&[
+                "clippy",
+                "--package",
+                "gcontacts-sync",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )?;
+    }
+    if wanted("native") {
+        run::step("native tests", run::cargo(&["test", "--workspace"]))?;
+    }
+    // The suites in a browser load the release wasm, and tsc reads its generated types.
+    let needs_wasm = ["wasm", "tsc", "browser", "e2e", "creme"];
+    let size = match needs_wasm.iter().any(|c| wanted(c)) {
+        true => Some(wasm::build()?),
+        false => None,
+    };
+    if wanted("tsc") {
+        suites::type_check()?;
+    }
+    if wanted("browser") {
+        suites::browser_tests()?;
+    }
+    if wanted("e2e") {
+        suites::e2e_tests()?;
+    }
+    if wanted("creme") {
+        suites::creme_tests()?;
+    }
+    if let (Some(size), true) = (size, wanted("wasm")) {
+        size.check_budget()?;
+    }
     println!("xtask: all checks passed");
     Ok(())
 }
