@@ -14,7 +14,7 @@
 //!   list, the one for `READ_SOURCE_TYPE_CONTACT`);
 //! - required query parameters and body masks: descriptions starting "Required." (path
 //!   parameters carry `required: true`), unless the description also says what happens when the
-//!   value is "not set" or "left empty";
+//!   value is absent ("if not set", "mask is left empty");
 //! - ranges and maxima: "between 1 and 1000", "a maximum of 200", "up to 500", "less than or
 //!   equal to 1000";
 //! - defaults of integers: "Defaults to 100 if not set".
@@ -224,10 +224,14 @@ impl Schema {
     }
 
     /// True when the value must be given: "Required." in the description (or `required: true`),
-    /// unless the description says what happens when it is "not set" or "left empty".
+    /// unless the description says what happens when it is absent: "Defaults to all fields if
+    /// not set" (createContact's `personFields`), "If read mask is left empty, the post-mutate-get
+    /// is skipped" (batch `readMask`).
     pub fn is_required(&self) -> bool {
         let says = self.required || self.description.trim_start().starts_with("Required.");
-        says && !self.description.contains("not set") && !self.description.contains("left empty")
+        let has_fallback = self.description.contains("if not set")
+            || self.description.contains("mask is left empty");
+        says && !has_fallback
     }
 
     /// "Valid values are between 1 and 1000".
@@ -287,7 +291,10 @@ mod tests {
 
     #[test]
     fn templates_bind_one_segment_or_a_reserved_path() {
-        let m = match_template("v1/{+resourceName}:updateContact", "v1/people/c1:updateContact");
+        let m = match_template(
+            "v1/{+resourceName}:updateContact",
+            "v1/people/c1:updateContact",
+        );
         assert_eq!(m.unwrap()["resourceName"], "people/c1");
         assert!(match_template("v1/people/{peopleId}", "v1/people/c1:updateContact").is_none());
         assert!(match_template("v1/people/{peopleId}", "v1/people/me/connections").is_none());
@@ -297,7 +304,9 @@ mod tests {
     #[test]
     fn mask_paths_come_from_the_description() {
         let d = doc();
-        let create = d.property("CreateContactGroupRequest", "readGroupFields").unwrap();
+        let create = d
+            .property("CreateContactGroupRequest", "readGroupFields")
+            .unwrap();
         assert_eq!(
             create.mask_paths().unwrap(),
             ["clientData", "groupType", "metadata", "name"]
@@ -305,9 +314,16 @@ mod tests {
         let other = &d.method("people.otherContacts.list").unwrap().parameters["readMask"];
         assert_eq!(
             other.mask_paths().unwrap(),
-            ["emailAddresses", "metadata", "names", "phoneNumbers", "photos"]
+            [
+                "emailAddresses",
+                "metadata",
+                "names",
+                "phoneNumbers",
+                "photos"
+            ]
         );
-        let include = &d.method("people.people.get").unwrap().parameters["requestMask.includeField"];
+        let include =
+            &d.method("people.people.get").unwrap().parameters["requestMask.includeField"];
         assert_eq!(include.mask_paths(), None);
         assert_eq!(include.mask_prefix(), Some("person."));
     }

@@ -3,9 +3,9 @@
 
 use super::Query;
 use crate::account::{Account, Group, ADDABLE_SYSTEM_GROUPS};
+use crate::discovery::{doc, Schema};
 use crate::emulator::{State, SYNC_TOKEN_LIFETIME_MS};
 use crate::error::{ApiError, ApiResult};
-use crate::discovery::{doc, Schema};
 use crate::http::Response;
 use crate::person;
 use crate::util::{decode_token, encode_token};
@@ -36,7 +36,9 @@ pub(super) fn list_groups(st: &mut State, a: usize, q: &Query) -> ApiResult<Resp
     let fields = group_fields(q.one("groupFields"), param(id, "groupFields"));
     // `api::validate` checked the range the description gives; 0 means the default.
     let size = match q.int("pageSize")? {
-        None | Some(0) => param(id, "pageSize").and_then(Schema::int_default).unwrap_or(30),
+        None | Some(0) => param(id, "pageSize")
+            .and_then(Schema::int_default)
+            .unwrap_or(30),
         Some(n) => n,
     }
     .max(1) as usize;
@@ -120,12 +122,7 @@ pub(super) fn create_group(st: &mut State, a: usize, b: &Value) -> ApiResult<Res
 }
 
 /// contactGroups.update of a user group's name and client data.
-pub(super) fn update_group(
-    st: &mut State,
-    a: usize,
-    b: &Value,
-    id: String,
-) -> ApiResult<Response> {
+pub(super) fn update_group(st: &mut State, a: usize, b: &Value, id: String) -> ApiResult<Response> {
     let now = st.now();
     let fields = group_fields(
         b.get("readGroupFields").and_then(Value::as_str),

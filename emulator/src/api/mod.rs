@@ -13,10 +13,10 @@ pub mod validate;
 pub use route::{route, Route};
 
 use crate::account::Account;
+use crate::discovery::doc;
 use crate::emulator::State;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{Request, Response};
-use crate::discovery::doc;
 use crate::person::{self, Mask};
 use crate::util::camel;
 use serde_json::{json, Value};

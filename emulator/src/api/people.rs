@@ -100,7 +100,11 @@ pub(super) fn batch_create(st: &mut State, a: usize, b: &Value) -> ApiResult<Res
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    batch_len(contacts.len(), "contacts", limit("BatchCreateContactsRequest", "contacts"))?;
+    batch_len(
+        contacts.len(),
+        "contacts",
+        limit("BatchCreateContactsRequest", "contacts"),
+    )?;
     let mask = batch_read_mask(b);
     // Validate everything before the first write so a bad item commits nothing.
     for c in &contacts {
@@ -137,7 +141,11 @@ pub(super) fn batch_update(
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    batch_len(contacts.len(), "contacts", limit("BatchUpdateContactsRequest", "contacts"))?;
+    batch_len(
+        contacts.len(),
+        "contacts",
+        limit("BatchUpdateContactsRequest", "contacts"),
+    )?;
     let upd = read_mask(b.get("updateMask").and_then(Value::as_str));
     let mask = batch_read_mask(b);
     let mut items = Vec::new();

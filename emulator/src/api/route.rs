@@ -150,3 +150,48 @@ fn percent_decode(s: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_a_method_of_the_discovery_document() {
+        let name = || "x".to_string();
+        let all = [
+            Route::ListConnections,
+            Route::GetMe,
+            Route::Get(name()),
+            Route::BatchGet,
+            Route::Create,
+            Route::Update(name()),
+            Route::Delete(name()),
+            Route::BatchCreate,
+            Route::BatchUpdate,
+            Route::BatchDelete,
+            Route::ListGroups,
+            Route::CreateGroup,
+            Route::GetGroup(name()),
+            Route::UpdateGroup(name()),
+            Route::DeleteGroup(name()),
+            Route::ModifyMembers(name()),
+        ];
+        for r in all {
+            let m = doc().method(&r.doc_id());
+            assert!(m.is_some(), "{} is not in the document", r.doc_id());
+            let routed = m.and_then(|m| Route::of_method(&m.id, "people/me".into()).ok().flatten());
+            assert_eq!(routed.map(|r| r.doc_id()), Some(r.doc_id()));
+        }
+    }
+
+    #[test]
+    fn every_person_field_of_the_document_has_a_storage_slot() {
+        let m = doc().method("people.people.connections.list");
+        let listed = m.and_then(|m| m.parameters.get("personFields")?.mask_paths());
+        let listed = listed.unwrap_or_default();
+        assert_eq!(listed.len(), crate::person::FIELDS.len());
+        for f in listed {
+            assert!(crate::person::Mask::field(f).is_some(), "{f}");
+        }
+    }
+}

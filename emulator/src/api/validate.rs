@@ -79,7 +79,9 @@ pub fn query(method: &Method, req: &Request) -> ApiResult<()> {
     }
     masks(method, &seen)?;
     for (name, param) in method.query_params() {
-        let given = seen.iter().any(|(n, _, v)| *n == name.as_str() && !v.is_empty());
+        let given = seen
+            .iter()
+            .any(|(n, _, v)| *n == name.as_str() && !v.is_empty());
         if param.is_required() && param.format.as_deref() != Some("google-fieldmask") && !given {
             return Err(bad_request(name, format!("{name} must not be empty.")));
         }
@@ -158,8 +160,15 @@ fn masks(method: &Method, given: &[(&str, &Schema, Vec<&str>)]) -> ApiResult<()>
         }
         satisfied = true;
         let own = param.mask_paths();
-        let valid = own.as_ref().or(listed.as_ref()).map_or(&[][..], Vec::as_slice);
-        let prefix = if own.is_some() { None } else { param.mask_prefix() };
+        let valid = own
+            .as_ref()
+            .or(listed.as_ref())
+            .map_or(&[][..], Vec::as_slice);
+        let prefix = if own.is_some() {
+            None
+        } else {
+            param.mask_prefix()
+        };
         mask_paths(name, &value, valid, prefix, &url)?;
     }
     match required.first() {
@@ -209,9 +218,8 @@ pub fn body(method: &Method, req: &Request) -> ApiResult<Value> {
     let v: Value = if req.body.iter().all(u8::is_ascii_whitespace) {
         json!({})
     } else {
-        serde_json::from_slice(&req.body).map_err(|e| {
-            bad_request("", format!("Invalid JSON payload received. {e}"))
-        })?
+        serde_json::from_slice(&req.body)
+            .map_err(|e| bad_request("", format!("Invalid JSON payload received. {e}")))?
     };
     if let Some(schema) = method.request_schema() {
         let path = if schema.ends_with("Request") {
@@ -242,7 +250,9 @@ pub fn value(v: &Value, schema: &str, path: &str, url: &str) -> ApiResult<()> {
             };
             return Err(bad_request(
                 path,
-                format!("Invalid JSON payload received. Unknown name \"{key}\"{at}: Cannot find field."),
+                format!(
+                    "Invalid JSON payload received. Unknown name \"{key}\"{at}: Cannot find field."
+                ),
             ));
         };
         let sub = if path.is_empty() {
@@ -256,7 +266,10 @@ pub fn value(v: &Value, schema: &str, path: &str, url: &str) -> ApiResult<()> {
         }
     }
     for (key, prop) in &s.properties {
-        let empty = obj.get(key).and_then(Value::as_str).is_none_or(|t| t.trim().is_empty());
+        let empty = obj
+            .get(key)
+            .and_then(Value::as_str)
+            .is_none_or(|t| t.trim().is_empty());
         if prop.mask_paths().is_some() && prop.is_required() && empty {
             return Err(mask_required(key, url));
         }
@@ -297,7 +310,10 @@ fn property(v: &Value, prop: &Schema, path: &str, url: &str) -> ApiResult<()> {
         kind => {
             let ok = match (kind, prop.format.as_deref()) {
                 (Some("string"), Some("int64" | "uint64")) => {
-                    v.is_i64() || v.is_u64() || v.as_str().is_some_and(|s| int_fits(s, prop.format.as_deref()))
+                    v.is_i64()
+                        || v.is_u64()
+                        || v.as_str()
+                            .is_some_and(|s| int_fits(s, prop.format.as_deref()))
                 }
                 (Some("string"), _) => v.is_string(),
                 (Some("integer"), f) => {
@@ -312,8 +328,10 @@ fn property(v: &Value, prop: &Schema, path: &str, url: &str) -> ApiResult<()> {
                 return Err(invalid_value(path, &type_name(prop), v));
             }
             let enum_ok = prop.enum_values.is_empty()
-                || v.as_str().is_some_and(|s| prop.enum_values.iter().any(|e| e == s))
-                || v.as_u64().is_some_and(|n| n < prop.enum_values.len() as u64);
+                || v.as_str()
+                    .is_some_and(|s| prop.enum_values.iter().any(|e| e == s))
+                || v.as_u64()
+                    .is_some_and(|n| n < prop.enum_values.len() as u64);
             if !enum_ok {
                 return Err(invalid_value(path, "TYPE_ENUM", v));
             }
@@ -360,7 +378,10 @@ fn strip_property(v: &mut Value, prop: &Schema) {
     if let Some(r) = &prop.reference {
         return strip_read_only(v, r);
     }
-    let inner = prop.items.as_deref().or(prop.additional_properties.as_deref());
+    let inner = prop
+        .items
+        .as_deref()
+        .or(prop.additional_properties.as_deref());
     match (v, inner) {
         (Value::Array(items), Some(p)) => items.iter_mut().for_each(|i| strip_property(i, p)),
         (Value::Object(m), Some(p)) => m.values_mut().for_each(|i| strip_property(i, p)),

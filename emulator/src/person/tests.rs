@@ -32,8 +32,8 @@ fn an_unknown_nested_field_is_reported_with_its_proto_path() {
 
 #[test]
 fn a_string_where_an_array_belongs_is_an_invalid_value() {
-    let err = validate::value(&json!({"emailAddresses": "a@x.io"}), "Person", "person", "")
-        .unwrap_err();
+    let err =
+        validate::value(&json!({"emailAddresses": "a@x.io"}), "Person", "person", "").unwrap_err();
     assert!(
         err.message
             .starts_with("Invalid value at 'person.email_addresses'"),
