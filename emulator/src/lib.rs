@@ -14,7 +14,7 @@
 mod account;
 mod admin;
 mod api;
-mod discovery;
+pub mod discovery;
 mod emulator;
 mod error;
 mod http;
