@@ -101,7 +101,8 @@ fn query_value(param: &Schema, at: &str, v: &str) -> ApiResult<()> {
         }
         _ => {}
     }
-    if !param.enum_values.is_empty() && !param.enum_values.iter().any(|e| e == v) {
+    // An empty value is an absent one, as for the other types.
+    if !v.is_empty() && !param.enum_values.is_empty() && !param.enum_values.iter().any(|e| e == v) {
         return Err(invalid("TYPE_ENUM"));
     }
     if let (Some((lo, hi)), Ok(n)) = (param.int_range(), v.parse::<i64>()) {
