@@ -313,7 +313,8 @@ impl PeopleApi {
     }
 
     /// `PATCH v1/{resourceName}:updateContact`. The body carries only `fields`, plus the
-    /// resource name, etag and metadata Google checks the etag against.
+    /// resource name, the etag and the CONTACT source's `type`, `id` and `etag` (Google checks
+    /// the etag against that source's).
     pub fn update_contact(
         &self,
         person: &Person,

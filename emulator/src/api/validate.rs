@@ -226,7 +226,9 @@ pub fn body(method: &Method, req: &Request) -> ApiResult<Value> {
         let path = if schema.ends_with("Request") {
             String::new()
         } else {
-            snake(&schema[..1].to_ascii_lowercase()) + &snake(&schema[1..])
+            let mut chars = schema.chars();
+            let first = chars.next().map(|c| c.to_ascii_lowercase());
+            snake(&first.into_iter().chain(chars).collect::<String>())
         };
         value(&v, schema, &path, &method.doc_url())?;
     }
