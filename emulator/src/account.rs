@@ -247,12 +247,12 @@ impl Account {
             .count()
     }
 
-    pub fn group_json(&self, g: &Group, fields: &[&str], max_members: usize) -> Value {
+    pub fn group_json(&self, g: &Group, fields: &[String], max_members: usize) -> Value {
         let mut v = json!({
             "resourceName": format!("contactGroups/{}", g.id),
             "etag": format!("{}", b64(&fnv(&[&g.id, &g.seq.to_string(), &g.name]).to_be_bytes())),
         });
-        let want = |f: &str| fields.contains(&f);
+        let want = |f: &str| fields.iter().any(|x| x == f);
         if want("metadata") {
             v["metadata"] = json!({"updateTime": rfc3339(g.update_ms)});
         }

@@ -21,7 +21,7 @@ pub fn dump(st: &State, a: usize) -> Value {
         .filter(|c| c.deleted)
         .map(|c| json!({"resourceName": person::resource_name(c.id), "deleteTime": rfc3339(c.ms)}))
         .collect();
-    let fields = ["clientData", "groupType", "memberCount", "metadata", "name"];
+    let fields = ["clientData", "groupType", "memberCount", "metadata", "name"].map(String::from);
     json!({
         "email": acct.email,
         "profile": format!("people/{}", acct.profile_id),

@@ -5,14 +5,16 @@
 //! [`Response`] with Google's paths, JSON and errors; native tests call it directly, and
 //! [`server::spawn`] puts it behind a socket on 127.0.0.1 for browsers and other processes.
 //!
-//! Modules: `api` (People API methods), `account` (one account's data and change log),
-//! `person` (schema checks, server-set fields, compact storage), `oauth` (consent page, revoke),
+//! Modules: `discovery` (Google's discovery document, the source of every request rule), `api`
+//! (routing, request checks and People API methods), `account` (one account's data and change
+//! log), `person` (server-set fields, compact storage), `oauth` (consent page, revoke),
 //! `admin` (`/__admin/`), `viewer` (`/`), `limits` (quotas and faults), `seed` (synthetic
 //! contacts), `server` (the hyper adapter).
 
 mod account;
 mod admin;
 mod api;
+pub mod discovery;
 mod emulator;
 mod error;
 mod http;

@@ -1,14 +1,15 @@
-//! Persons: request validation against Google's schemas, the server-set data Google adds on
-//! write, and compact storage.
+//! Persons: the server-set data Google adds on write, and compact storage. (Requests are checked
+//! against the discovery document in `api::validate` before they get here.)
 //!
 //! A stored person keeps each field as the JSON text of its array, already normalized and with
 //! its item metadata, so listing 1,000 contacts is string concatenation rather than tree
 //! building, and 25,000 contacts fit in a few tens of megabytes.
 
+use crate::api::validate::strip_read_only;
+use crate::discovery::doc;
 use crate::error::{ApiError, ApiResult};
-use crate::util::{b64, fnv, formatted_type, rfc3339, snake};
+use crate::util::{b64, fnv, formatted_type, rfc3339};
 use serde_json::{json, Map, Value};
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// Valid `personFields` paths, in the order fields are rendered.
@@ -44,33 +45,19 @@ pub const FIELDS: [&str; 29] = [
     "memberships",
 ];
 
-/// Valid `updatePersonFields` paths (read-only fields and `metadata` excluded).
-pub const UPDATE_FIELDS: [&str; 24] = [
-    "addresses",
-    "biographies",
-    "birthdays",
-    "calendarUrls",
-    "clientData",
-    "emailAddresses",
-    "events",
-    "externalIds",
-    "genders",
-    "imClients",
-    "interests",
-    "locales",
-    "locations",
-    "memberships",
-    "miscKeywords",
-    "names",
-    "nicknames",
-    "occupations",
-    "organizations",
-    "phoneNumbers",
-    "relations",
-    "sipAddresses",
-    "urls",
-    "userDefined",
-];
+/// The fields a write stores: `updatePersonFields`' valid paths in the discovery document
+/// (output-only fields such as `photos` and `metadata` are not among them).
+fn update_fields() -> &'static [String] {
+    static F: OnceLock<Vec<String>> = OnceLock::new();
+    F.get_or_init(|| {
+        doc()
+            .method("people.people.updateContact")
+            .and_then(|m| m.parameters.get("updatePersonFields"))
+            .and_then(|p| p.mask_paths())
+            .map(|v| v.into_iter().map(str::to_string).collect())
+            .unwrap_or_default()
+    })
+}
 
 /// "This field is a singleton for contact sources."
 const SINGLETONS: [&str; 4] = ["names", "birthdays", "biographies", "genders"];
@@ -92,138 +79,17 @@ impl Mask {
     }
 }
 
-/// Parses a field mask such as `names,emailAddresses`; `person.` prefixes are accepted as Google
-/// accepts them. `param` names the parameter in error messages; `valid` restricts the paths.
-pub fn parse_mask(value: Option<&str>, param: &str, valid: &[&str], doc: &str) -> ApiResult<Mask> {
-    let raw = value.unwrap_or("").trim();
-    if raw.is_empty() {
-        return Err(ApiError::invalid(format!(
-            "{param} mask is required. Please specify one or more valid paths. Valid paths are documented at {doc}."
-        )));
-    }
+/// The mask of a field-mask value whose paths `api::validate` has checked against the
+/// discovery document. `requestMask.includeField` paths carry a `person.` prefix.
+pub fn mask_of(value: Option<&str>) -> Mask {
     let mut mask = Mask(0);
-    for path in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    for path in value.unwrap_or("").split(',').map(str::trim) {
         let name = path.strip_prefix("person.").unwrap_or(path);
-        match Mask::field(name).filter(|_| valid.contains(&name)) {
-            Some(i) => mask.0 |= 1 << i,
-            None => {
-                return Err(ApiError::invalid(format!(
-                    "Invalid {param} mask path: \"{path}\". Valid paths are documented at {doc}."
-                )))
-            }
+        if let Some(i) = Mask::field(name) {
+            mask.0 |= 1 << i;
         }
     }
-    Ok(mask)
-}
-
-pub const LIST_DOC: &str =
-    "https://developers.google.com/people/api/rest/v1/people.connections/list";
-pub const UPDATE_DOC: &str =
-    "https://developers.google.com/people/api/rest/v1/people/updateContact";
-
-// ---------------------------------------------------------------------------------------------
-// Schema validation
-
-type Schemas = HashMap<String, HashMap<String, String>>;
-
-/// Field tables generated from the saved discovery document (schema → field → kind).
-fn schemas() -> &'static Schemas {
-    static S: OnceLock<Schemas> = OnceLock::new();
-    S.get_or_init(|| {
-        // The table is embedded at build time and checked by a unit test, so parsing cannot fail.
-        serde_json::from_str(include_str!("schemas.json")).unwrap_or_default()
-    })
-}
-
-/// Rejects unknown fields and values of the wrong JSON type, with Google's messages.
-/// `path` is the proto path of `value` (`person`, `contacts[0].contact_person`, or empty).
-pub fn validate(value: &Value, schema: &str, path: &str) -> ApiResult<()> {
-    let Some(fields) = schemas().get(schema) else {
-        return Ok(());
-    };
-    let Value::Object(obj) = value else {
-        return Err(invalid_value(
-            path,
-            &format!("type.googleapis.com/google.people.v1.{schema}"),
-            value,
-        ));
-    };
-    for (key, v) in obj {
-        let Some(kind) = fields.get(key) else {
-            let at = if path.is_empty() {
-                String::new()
-            } else {
-                format!(" at '{path}'")
-            };
-            return Err(ApiError::invalid(format!(
-                "Invalid JSON payload received. Unknown name \"{key}\"{at}: Cannot find field."
-            )));
-        };
-        let sub = if path.is_empty() {
-            snake(key)
-        } else {
-            format!("{path}.{}", snake(key))
-        };
-        check_kind(v, kind, &sub)?;
-    }
-    Ok(())
-}
-
-fn check_kind(v: &Value, kind: &str, path: &str) -> ApiResult<()> {
-    if v.is_null() {
-        return Ok(());
-    }
-    if let Some(r) = kind.strip_prefix("ref:") {
-        return validate(v, r, path);
-    }
-    if let Some(item) = kind.strip_prefix("array:") {
-        let Value::Array(items) = v else {
-            return Err(invalid_value(path, &type_name(item), v));
-        };
-        for (i, it) in items.iter().enumerate() {
-            check_kind(it, item, &format!("{path}[{i}]"))?;
-        }
-        return Ok(());
-    }
-    if let Some(item) = kind.strip_prefix("map:") {
-        let Value::Object(m) = v else {
-            return Err(invalid_value(path, "map", v));
-        };
-        for (k, it) in m {
-            check_kind(it, item, &format!("{path}[{k}]"))?;
-        }
-        return Ok(());
-    }
-    let ok = match kind {
-        "string" => v.is_string(),
-        "integer" => {
-            v.is_i64() || v.is_u64() || v.as_str().is_some_and(|s| s.parse::<i64>().is_ok())
-        }
-        "boolean" => v.is_boolean(),
-        "number" => v.is_number(),
-        _ => true,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid_value(path, &type_name(kind), v))
-    }
-}
-
-fn type_name(kind: &str) -> String {
-    match kind {
-        "string" => "TYPE_STRING".into(),
-        "integer" => "TYPE_INT32".into(),
-        "boolean" => "TYPE_BOOL".into(),
-        k => format!(
-            "type.googleapis.com/google.people.v1.{}",
-            k.strip_prefix("ref:").unwrap_or(k)
-        ),
-    }
-}
-
-fn invalid_value(path: &str, ty: &str, v: &Value) -> ApiError {
-    ApiError::invalid(format!("Invalid value at '{path}' ({ty}), {v}"))
+    mask
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,15 +238,19 @@ pub fn request_etag(person: &Value) -> Option<&str> {
 }
 
 /// Normalized field texts for the fields of `person` selected by `take`; a field selected but
-/// absent or empty comes back as `None` (to be cleared).
+/// absent or empty comes back as `None` (to be cleared). Output-only values the request carries
+/// (`canonicalForm`, `formattedType`, `metadata.primary`…) are dropped: the server sets its own.
 pub fn normalize_fields(
     person: &Value,
     take: Mask,
     id: u64,
 ) -> ApiResult<Vec<(u8, Option<Box<str>>)>> {
+    let mut person = person.clone();
+    strip_read_only(&mut person, "Person");
+    let writable = update_fields();
     let mut out = Vec::new();
     for (i, name) in FIELDS.iter().enumerate() {
-        if !take.has(i) || !UPDATE_FIELDS.contains(name) || i == MEMBERSHIPS {
+        if !take.has(i) || !writable.iter().any(|w| w == name) || i == MEMBERSHIPS {
             continue;
         }
         let items = person.get(*name).and_then(Value::as_array);
@@ -543,12 +413,7 @@ pub fn requested_groups(person: &Value) -> ApiResult<Vec<String>> {
         let rn = m
             .pointer("/contactGroupMembership/contactGroupResourceName")
             .and_then(Value::as_str)
-            .map(str::to_string)
-            .or_else(|| {
-                m.pointer("/contactGroupMembership/contactGroupId")
-                    .and_then(Value::as_str)
-                    .map(|id| format!("contactGroups/{id}"))
-            });
+            .map(str::to_string);
         match rn.as_deref().and_then(|r| r.strip_prefix("contactGroups/")) {
             Some(id) if !id.is_empty() => {
                 if !out.iter().any(|g| g == id) {

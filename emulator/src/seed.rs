@@ -248,7 +248,7 @@ pub fn seed(st: &mut State, account: usize, n: usize, seed: u64) -> Vec<String> 
 
 pub fn seed_json(st: &mut State, account: usize, persons: &[Value]) -> ApiResult<Vec<String>> {
     for p in persons {
-        person::validate(p, "Person", "person")?;
+        crate::api::validate::value(p, "Person", "person", "")?;
         person::normalize_fields(p, person::Mask::ALL, 0)?;
     }
     let now = st.now();

@@ -6,16 +6,22 @@
 //! returns [`RequestError::TooMany`] instead of sending a request Google would refuse, and
 //! [`chunks`] / [`member_chunks`] split work to fit.
 //!
-//! Update bodies carry only the fields named in the update mask, plus `resourceName`, `etag` and
-//! `metadata` (Google checks the etag there): data we do not map never travels back.
+//! Every body carries only writable fields: output-only values a read brought (display names,
+//! `canonicalForm`, `formattedType`, `metadata.primary`…) are removed ([`writable`]). Update
+//! bodies carry only the fields named in the update mask, plus `resourceName`, `etag` and the
+//! CONTACT source's `type`, `id` and `etag` (Google checks the etag there): data we do not map
+//! never travels back. Masks use only the paths the discovery document lists for each method.
+
+mod writable;
 
 use super::wire::{
-    BatchCreateContactsRequest, BatchDeleteContactsRequest, ContactGroup, ContactToCreate,
-    CreateContactGroupRequest, ModifyContactGroupMembersRequest, Person,
+    BatchDeleteContactsRequest, ContactGroup, CreateContactGroupRequest,
+    ModifyContactGroupMembersRequest, Person,
 };
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
+use writable::{writable, Sources};
 
 pub const DEFAULT_BASE_URL: &str = "https://people.googleapis.com";
 
@@ -47,8 +53,13 @@ pub const UPDATE_PERSON_FIELDS: [&str; 9] = [
     "clientData",
 ];
 
-/// The group fields the plugin reads.
+/// The group fields the plugin reads with `contactGroups.list` and `contactGroups.get`.
 pub const GROUP_FIELDS: &str = "name,groupType,memberCount,metadata,clientData";
+
+/// The group fields `contactGroups.create` answers with: its `readGroupFields` takes no
+/// `memberCount` ("Valid fields are: * clientData * groupType * metadata * name"); a new group
+/// has no members anyway.
+pub const CREATED_GROUP_FIELDS: &str = "name,groupType,metadata,clientData";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
@@ -292,16 +303,18 @@ impl PeopleApi {
         person: &Person,
         person_fields: &str,
     ) -> Result<HttpRequest, RequestError> {
+        let body = Value::Object(writable(person, Sources::Drop)?);
         self.with_body(
             Method::Post,
             "people:createContact",
             &[("personFields", person_fields)],
-            person,
+            &body,
         )
     }
 
     /// `PATCH v1/{resourceName}:updateContact`. The body carries only `fields`, plus the
-    /// resource name, etag and metadata Google checks the etag against.
+    /// resource name, the etag and the CONTACT source's `type`, `id` and `etag` (Google checks
+    /// the etag against that source's).
     pub fn update_contact(
         &self,
         person: &Person,
@@ -343,16 +356,20 @@ impl PeopleApi {
         read_mask: &str,
     ) -> Result<HttpRequest, RequestError> {
         within("people:batchCreateContacts", people.len(), MAX_BATCH_CREATE)?;
-        let body = BatchCreateContactsRequest {
-            contacts: people
-                .iter()
-                .map(|p| ContactToCreate {
-                    contact_person: p.clone(),
-                })
-                .collect(),
-            read_mask: read_mask.to_string(),
-            sources: Vec::new(),
-        };
+        // Built as JSON rather than `BatchCreateContactsRequest`, like the batch update: each
+        // person goes through `writable`.
+        let mut contacts = Vec::with_capacity(people.len());
+        for p in people {
+            let mut item = serde_json::Map::new();
+            item.insert(
+                "contactPerson".into(),
+                Value::Object(writable(p, Sources::Drop)?),
+            );
+            contacts.push(Value::Object(item));
+        }
+        let mut body = serde_json::Map::new();
+        body.insert("contacts".into(), Value::Array(contacts));
+        body.insert("readMask".into(), Value::String(read_mask.to_string()));
         self.with_body(Method::Post, "people:batchCreateContacts", &[], &body)
     }
 
@@ -427,7 +444,7 @@ impl PeopleApi {
                 name: Some(name.to_string()),
                 ..ContactGroup::default()
             },
-            read_group_fields: Some(GROUP_FIELDS.to_string()),
+            read_group_fields: Some(CREATED_GROUP_FIELDS.to_string()),
         };
         self.with_body(Method::Post, "contactGroups", &[], &body)
     }
@@ -467,17 +484,11 @@ fn resource_name(person: &Person) -> Result<&str, RequestError> {
         .ok_or(RequestError::MissingResourceName)
 }
 
-/// The person as JSON, keeping only the identity keys and the fields being updated. A field in
-/// the mask but absent from the person is sent as `[]`, which clears it, as the mask says.
+/// The person's writable JSON, keeping only the identity keys and the fields being updated. A
+/// field in the mask but absent from the person is sent as `[]`, which clears it, as the mask
+/// says.
 fn update_body(person: &Person, fields: &[&str]) -> Result<Value, RequestError> {
-    // Through the text rather than `serde_json::to_value`: the wasm then holds one serializer
-    // per type (the text one) and one deserializer (`Value`'s), both needed anyway.
-    let text = serde_json::to_string(person).map_err(|e| RequestError::Json(e.to_string()))?;
-    let mut map = match serde_json::from_str(&text) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) => serde_json::Map::new(),
-        Err(e) => return Err(RequestError::Json(e.to_string())),
-    };
+    let mut map = writable(person, Sources::KeepContactEtag)?;
     map.retain(|k, _| {
         matches!(k.as_str(), "resourceName" | "etag" | "metadata") || fields.contains(&k.as_str())
     });

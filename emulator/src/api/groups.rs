@@ -1,43 +1,47 @@
 //! Contact group methods: listing (with its own page and sync tokens), reading, creating,
 //! renaming and deleting groups, and moving contacts in and out of them.
 
-use super::{body, Query};
+use super::Query;
 use crate::account::{Account, Group, ADDABLE_SYSTEM_GROUPS};
+use crate::discovery::{doc, Schema};
 use crate::emulator::{State, SYNC_TOKEN_LIFETIME_MS};
 use crate::error::{ApiError, ApiResult};
-use crate::http::{Request, Response};
+use crate::http::Response;
 use crate::person;
 use crate::util::{decode_token, encode_token};
 use serde_json::{json, Value};
 
-const GROUP_FIELDS: [&str; 5] = ["clientData", "groupType", "memberCount", "metadata", "name"];
-
-fn group_fields(v: Option<&str>) -> ApiResult<Vec<&'static str>> {
+/// The group fields a mask names: its paths (`api::validate` checked them against the
+/// document), or the defaults its description states when it is absent or empty.
+fn group_fields(v: Option<&str>, schema: Option<&Schema>) -> Vec<String> {
     let raw = v.unwrap_or("").trim();
     if raw.is_empty() {
-        return Ok(vec!["metadata", "groupType", "memberCount", "name"]);
+        let defaults = schema.map(Schema::mask_default).unwrap_or_default();
+        return defaults.into_iter().map(str::to_string).collect();
     }
-    let mut out = Vec::new();
-    for p in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        match GROUP_FIELDS.iter().find(|f| **f == p) {
-            Some(f) => out.push(*f),
-            None => {
-                return Err(ApiError::invalid(format!(
-                    "Invalid groupFields mask path: \"{p}\"."
-                )))
-            }
-        }
-    }
-    Ok(out)
+    raw.split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The schema of query parameter `param` of method `id`.
+fn param(id: &str, param: &str) -> Option<&'static Schema> {
+    doc().method(id)?.parameters.get(param)
 }
 
 pub(super) fn list_groups(st: &mut State, a: usize, q: &Query) -> ApiResult<Response> {
-    let fields = group_fields(q.one("groupFields"))?;
+    let id = "people.contactGroups.list";
+    let fields = group_fields(q.one("groupFields"), param(id, "groupFields"));
+    // `api::validate` checked the range the description gives; 0 means the default.
     let size = match q.int("pageSize")? {
-        None | Some(0) => 30,
-        Some(n) if (1..=1000).contains(&n) => n as usize,
-        Some(_) => return Err(ApiError::invalid("pageSize must be between 1 and 1000.")),
-    };
+        None | Some(0) => param(id, "pageSize")
+            .and_then(Schema::int_default)
+            .unwrap_or(30),
+        Some(n) => n,
+    }
+    .max(1) as usize;
     let acct = &st.accounts[a];
     let since = match q.one("syncToken").filter(|s| !s.is_empty()) {
         Some(t) => {
@@ -81,7 +85,10 @@ pub(super) fn list_groups(st: &mut State, a: usize, q: &Query) -> ApiResult<Resp
 
 /// contactGroups.get, with up to `maxMembers` member names.
 pub(super) fn get_group(st: &State, a: usize, q: &Query, id: String) -> ApiResult<Response> {
-    let fields = group_fields(q.one("groupFields"))?;
+    let fields = group_fields(
+        q.one("groupFields"),
+        param("people.contactGroups.get", "groupFields"),
+    );
     let max = q.int("maxMembers")?.unwrap_or(0).max(0) as usize;
     let acct = &st.accounts[a];
     let g = acct.group(&id).ok_or_else(ApiError::not_found)?;
@@ -89,13 +96,15 @@ pub(super) fn get_group(st: &State, a: usize, q: &Query, id: String) -> ApiResul
 }
 
 /// contactGroups.create: names are unique among the account's groups.
-pub(super) fn create_group(st: &mut State, a: usize, req: &Request) -> ApiResult<Response> {
+pub(super) fn create_group(st: &mut State, a: usize, b: &Value) -> ApiResult<Response> {
     let now = st.now();
-    let b = body(req, "CreateContactGroupRequest", "")?;
-    let fields = group_fields(b.get("readGroupFields").and_then(Value::as_str))?;
-    let name = new_name(&b, &st.accounts[a], None)?;
+    let fields = group_fields(
+        b.get("readGroupFields").and_then(Value::as_str),
+        doc().property("CreateContactGroupRequest", "readGroupFields"),
+    );
+    let name = new_name(b, &st.accounts[a], None)?;
     let id = format!("{:x}", st.rng.next_u64() >> 4);
-    let client_data = client_data(&b);
+    let client_data = client_data(b);
     let acct = &mut st.accounts[a];
     acct.seq += 1;
     let g = Group {
@@ -113,29 +122,25 @@ pub(super) fn create_group(st: &mut State, a: usize, req: &Request) -> ApiResult
 }
 
 /// contactGroups.update of a user group's name and client data.
-pub(super) fn update_group(
-    st: &mut State,
-    a: usize,
-    req: &Request,
-    id: String,
-) -> ApiResult<Response> {
+pub(super) fn update_group(st: &mut State, a: usize, b: &Value, id: String) -> ApiResult<Response> {
     let now = st.now();
-    let b = body(req, "UpdateContactGroupRequest", "")?;
-    let fields = group_fields(b.get("readGroupFields").and_then(Value::as_str))?;
-    let upd = b
-        .get("updateGroupFields")
-        .and_then(Value::as_str)
-        .unwrap_or("name")
-        .to_string();
+    let fields = group_fields(
+        b.get("readGroupFields").and_then(Value::as_str),
+        doc().property("UpdateContactGroupRequest", "readGroupFields"),
+    );
+    let upd = group_fields(
+        b.get("updateGroupFields").and_then(Value::as_str),
+        doc().property("UpdateContactGroupRequest", "updateGroupFields"),
+    );
     let acct = &mut st.accounts[a];
     let i = user_group(acct, &id, "updated")?;
-    if upd.split(',').any(|f| f.trim() == "name") {
-        let name = new_name(&b, acct, Some(i))?;
+    if upd.iter().any(|f| f == "name") {
+        let name = new_name(b, acct, Some(i))?;
         acct.groups[i].formatted = name.clone();
         acct.groups[i].name = name;
     }
-    if upd.split(',').any(|f| f.trim() == "clientData") {
-        acct.groups[i].client_data = client_data(&b);
+    if upd.iter().any(|f| f == "clientData") {
+        acct.groups[i].client_data = client_data(b);
     }
     acct.seq += 1;
     acct.groups[i].seq = acct.seq;
@@ -174,11 +179,10 @@ pub(super) fn delete_group(st: &mut State, a: usize, q: &Query, id: String) -> A
 pub(super) fn modify_members(
     st: &mut State,
     a: usize,
-    req: &Request,
+    b: &Value,
     id: String,
 ) -> ApiResult<Response> {
     let now = st.now();
-    let b = body(req, "ModifyContactGroupMembersRequest", "")?;
     let list = |k: &str| -> Vec<String> {
         b.get(k)
             .and_then(Value::as_array)
@@ -188,10 +192,16 @@ pub(super) fn modify_members(
             .collect()
     };
     let (add, remove) = (list("resourceNamesToAdd"), list("resourceNamesToRemove"));
-    if add.len() + remove.len() > 1000 {
-        return Err(ApiError::invalid(
-            "Too many resource names: at most 1000 may be added or removed in one request.",
-        ));
+    // "The total number of resource names in `resource_names_to_add` and
+    // `resource_names_to_remove` must be less than or equal to 1000."
+    let max = doc()
+        .property("ModifyContactGroupMembersRequest", "resourceNamesToAdd")
+        .and_then(Schema::max_items)
+        .unwrap_or(usize::MAX);
+    if add.len() + remove.len() > max {
+        return Err(ApiError::invalid(format!(
+            "Too many resource names: at most {max} may be added or removed in one request."
+        )));
     }
     let acct = &mut st.accounts[a];
     let g = acct.group(&id).ok_or_else(ApiError::not_found)?;

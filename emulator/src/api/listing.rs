@@ -3,6 +3,7 @@
 
 use super::{read_mask, Query};
 use crate::account::Account;
+use crate::discovery::{doc, Schema};
 use crate::emulator::{State, SYNC_TOKEN_LIFETIME_MS};
 use crate::error::{ApiError, ApiResult};
 use crate::http::Response;
@@ -10,13 +11,6 @@ use crate::person::{self, Mask};
 use crate::util::{decode_token, encode_token, fnv};
 use serde_json::{json, Value};
 use std::fmt::Write;
-
-const SORT_ORDERS: [&str; 4] = [
-    "LAST_MODIFIED_ASCENDING",
-    "LAST_MODIFIED_DESCENDING",
-    "FIRST_NAME_ASCENDING",
-    "LAST_NAME_ASCENDING",
-];
 
 /// Page token: [cursor seq, upper seq, parameter hash, incremental?, issue time of the next
 /// sync token]. Sync token: [seq, issue time, parameter hash]. Sorted pages: [offset, hash].
@@ -26,16 +20,21 @@ const SORTED_PAGE: u8 = 3;
 
 pub(super) fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult<Response> {
     let fields = q.person_fields();
-    let mask = read_mask(fields.as_deref(), "personFields")?;
+    let mask = read_mask(fields.as_deref());
+    // `api::validate` checked the range and the sort order against the document; 0 or absent
+    // means the documented default.
+    let params = doc()
+        .method("people.people.connections.list")
+        .map(|m| &m.parameters);
     let size = match q.int("pageSize")? {
-        None | Some(0) => 100,
-        Some(n) if (1..=1000).contains(&n) => n as u64,
-        Some(_) => return Err(ApiError::invalid("pageSize must be between 1 and 1000.")),
-    };
-    let sort = q.one("sortOrder").unwrap_or("LAST_MODIFIED_ASCENDING");
-    if !SORT_ORDERS.contains(&sort) {
-        return Err(ApiError::invalid(format!("Invalid value at 'sort_order' (type.googleapis.com/google.people.v1.ListConnectionsRequest.SortOrder), \"{sort}\"")));
+        None | Some(0) => params
+            .and_then(|p| p.get("pageSize"))
+            .and_then(Schema::int_default)
+            .unwrap_or(100),
+        Some(n) => n,
     }
+    .max(1) as u64;
+    let sort = q.one("sortOrder").unwrap_or("LAST_MODIFIED_ASCENDING");
     let sources = q.all("sources").join(",");
     let request_sync = q.bool("requestSyncToken")?;
     let sync_token = q.one("syncToken").filter(|s| !s.is_empty());

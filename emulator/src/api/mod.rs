@@ -1,21 +1,23 @@
 //! People API methods. [`route`] turns a request into a [`Route`] (or Google's 404 and
 //! unknown-parameter errors); [`call`] dispatches it to its handler: `people` (contacts, one at a
 //! time and in batches), `listing` (connections, full, incremental and sorted) and `groups`
-//! (contact groups and their members). This file holds what the handlers share: the query,
-//! body and field-mask checks.
+//! (contact groups and their members). `validate` checks queries and bodies against the
+//! discovery document before a handler runs; this file holds what the handlers share.
 
 mod groups;
 mod listing;
 mod people;
 mod route;
+pub mod validate;
 
 pub use route::{route, Route};
 
 use crate::account::Account;
+use crate::discovery::doc;
 use crate::emulator::State;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{Request, Response};
-use crate::person::{self, Mask, FIELDS, LIST_DOC};
+use crate::person::{self, Mask};
 use crate::util::camel;
 use serde_json::{json, Value};
 
@@ -28,23 +30,29 @@ pub fn call(
     spurious: bool,
 ) -> ApiResult<Response> {
     let q = Query::new(req);
+    // Routing found the method in the document, so it is there; a body is parsed and checked
+    // against the method's request schema before any handler reads it.
+    let b = match doc().method(&route.doc_id()) {
+        Some(m) if m.request.is_some() => validate::body(m, req)?,
+        _ => json!({}),
+    };
     match route {
         Route::ListConnections => listing::list_connections(st, a, &q),
         Route::GetMe => people::get_me(st, a, &q),
         Route::Get(name) => people::get(st, a, &q, name),
         Route::BatchGet => people::batch_get(st, a, &q),
-        Route::Create => people::create(st, a, req, &q),
-        Route::Update(name) => people::update(st, a, req, &q, name, spurious),
+        Route::Create => people::create(st, a, &b, &q),
+        Route::Update(name) => people::update(st, a, &b, &q, name, spurious),
         Route::Delete(name) => people::delete(st, a, name),
-        Route::BatchCreate => people::batch_create(st, a, req),
-        Route::BatchUpdate => people::batch_update(st, a, req, spurious),
-        Route::BatchDelete => people::batch_delete(st, a, req),
+        Route::BatchCreate => people::batch_create(st, a, &b),
+        Route::BatchUpdate => people::batch_update(st, a, &b, spurious),
+        Route::BatchDelete => people::batch_delete(st, a, &b),
         Route::ListGroups => groups::list_groups(st, a, &q),
         Route::GetGroup(id) => groups::get_group(st, a, &q, id),
-        Route::CreateGroup => groups::create_group(st, a, req),
-        Route::UpdateGroup(id) => groups::update_group(st, a, req, id),
+        Route::CreateGroup => groups::create_group(st, a, &b),
+        Route::UpdateGroup(id) => groups::update_group(st, a, &b, id),
         Route::DeleteGroup(id) => groups::delete_group(st, a, &q, id),
-        Route::ModifyMembers(id) => groups::modify_members(st, a, req, id),
+        Route::ModifyMembers(id) => groups::modify_members(st, a, &b, id),
     }
 }
 
@@ -101,26 +109,15 @@ impl Query {
     }
 }
 
-/// Parses and schema-checks a JSON body; an empty body is `{}`.
-fn body(req: &Request, schema: &str, path: &str) -> ApiResult<Value> {
-    if req.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
-    }
-    let v: Value = serde_json::from_slice(&req.body)
-        .map_err(|e| ApiError::invalid(format!("Invalid JSON payload received. {e}")))?;
-    person::validate(&v, schema, path)?;
-    Ok(v)
-}
-
-fn read_mask(q: Option<&str>, param: &str) -> ApiResult<Mask> {
-    person::parse_mask(q, param, &FIELDS, LIST_DOC)
+fn read_mask(q: Option<&str>) -> Mask {
+    person::mask_of(q)
 }
 
 /// `personFields` on writes is optional and defaults to every field.
-fn optional_mask(q: Option<&str>, param: &str) -> ApiResult<Mask> {
+fn optional_mask(q: Option<&str>) -> Mask {
     match q {
-        Some(s) if !s.trim().is_empty() => read_mask(Some(s), param),
-        _ => Ok(Mask::ALL),
+        Some(s) if !s.trim().is_empty() => read_mask(Some(s)),
+        _ => Mask::ALL,
     }
 }
 
@@ -137,9 +134,9 @@ fn render_person(acct: &Account, id: u64, mask: Mask) -> Option<Value> {
 }
 
 /// `readMask` of batch writes: absent or empty skips the post-mutate read.
-fn batch_read_mask(b: &Value) -> ApiResult<Option<Mask>> {
+fn batch_read_mask(b: &Value) -> Option<Mask> {
     match b.get("readMask").and_then(Value::as_str) {
-        Some(m) if !m.trim().is_empty() => read_mask(Some(m), "readMask").map(Some),
-        _ => Ok(None),
+        Some(m) if !m.trim().is_empty() => Some(read_mask(Some(m))),
+        _ => None,
     }
 }

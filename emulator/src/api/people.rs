@@ -1,22 +1,23 @@
 //! People methods: reading, creating, updating and deleting contacts, one at a time or in
 //! batches. A batch checks every item before its first write, so a bad item commits nothing.
 
-use super::{batch_read_mask, body, contact_id, optional_mask, read_mask, render_person, Query};
+use super::{batch_read_mask, contact_id, optional_mask, read_mask, render_person, Query};
+use crate::discovery::doc;
 use crate::emulator::State;
 use crate::error::{ApiError, ApiResult};
-use crate::http::{Request, Response};
-use crate::person::{self, Mask, UPDATE_DOC, UPDATE_FIELDS};
+use crate::http::Response;
+use crate::person::{self, Mask};
 use serde_json::{json, Map, Value};
 
 /// people.get of `people/me`: the account's own profile.
 pub(super) fn get_me(st: &State, a: usize, q: &Query) -> ApiResult<Response> {
-    let mask = read_mask(q.person_fields().as_deref(), "personFields")?;
+    let mask = read_mask(q.person_fields().as_deref());
     Ok(Response::json(200, &st.accounts[a].profile_json(mask)))
 }
 
 /// people.get of one contact.
 pub(super) fn get(st: &State, a: usize, q: &Query, name: String) -> ApiResult<Response> {
-    let mask = read_mask(q.person_fields().as_deref(), "personFields")?;
+    let mask = read_mask(q.person_fields().as_deref());
     let id = contact_id(&name)?;
     let v = render_person(&st.accounts[a], id, mask).ok_or_else(ApiError::not_found)?;
     Ok(Response::json(200, &v))
@@ -24,16 +25,9 @@ pub(super) fn get(st: &State, a: usize, q: &Query, name: String) -> ApiResult<Re
 
 /// people.getBatchGet: up to 200 people, each with its own status.
 pub(super) fn batch_get(st: &State, a: usize, q: &Query) -> ApiResult<Response> {
-    let mask = read_mask(q.person_fields().as_deref(), "personFields")?;
+    let mask = read_mask(q.person_fields().as_deref());
+    // `api::validate` checked the count against the parameter's documented maximum.
     let names = q.all("resourceNames");
-    if names.is_empty() {
-        return Err(ApiError::invalid("resourceNames must not be empty."));
-    }
-    if names.len() > 200 {
-        return Err(ApiError::invalid(
-            "Too many resourceNames: at most 200 are allowed.",
-        ));
-    }
     let acct = &st.accounts[a];
     let responses: Vec<Value> = names
         .iter()
@@ -54,11 +48,10 @@ pub(super) fn batch_get(st: &State, a: usize, q: &Query) -> ApiResult<Response> 
 }
 
 /// people.createContact.
-pub(super) fn create(st: &mut State, a: usize, req: &Request, q: &Query) -> ApiResult<Response> {
+pub(super) fn create(st: &mut State, a: usize, p: &Value, q: &Query) -> ApiResult<Response> {
     let now = st.now();
-    let mask = optional_mask(q.person_fields().as_deref(), "personFields")?;
-    let p = body(req, "Person", "person")?;
-    let id = st.accounts[a].create(&p, &mut st.rng, now)?;
+    let mask = optional_mask(q.person_fields().as_deref());
+    let id = st.accounts[a].create(p, &mut st.rng, now)?;
     let v = render_person(&st.accounts[a], id, mask).unwrap_or_default();
     Ok(Response::json(200, &v))
 }
@@ -67,21 +60,15 @@ pub(super) fn create(st: &mut State, a: usize, req: &Request, q: &Query) -> ApiR
 pub(super) fn update(
     st: &mut State,
     a: usize,
-    req: &Request,
+    p: &Value,
     q: &Query,
     name: String,
     spurious: bool,
 ) -> ApiResult<Response> {
     let now = st.now();
     let id = contact_id(&name)?;
-    let upd = person::parse_mask(
-        q.one("updatePersonFields"),
-        "updatePersonFields",
-        &UPDATE_FIELDS,
-        UPDATE_DOC,
-    )?;
-    let mask = optional_mask(q.person_fields().as_deref(), "personFields")?;
-    let p = body(req, "Person", "person")?;
+    let upd = read_mask(q.one("updatePersonFields"));
+    let mask = optional_mask(q.person_fields().as_deref());
     if let Some(rn) = p.get("resourceName").and_then(Value::as_str) {
         if rn != name {
             return Err(ApiError::invalid(format!(
@@ -89,8 +76,8 @@ pub(super) fn update(
             )));
         }
     }
-    st.accounts[a].check_update(id, &p, upd, spurious)?;
-    st.accounts[a].apply_update(id, &p, upd, now)?;
+    st.accounts[a].check_update(id, p, upd, spurious)?;
+    st.accounts[a].apply_update(id, p, upd, now)?;
     Ok(Response::json(
         200,
         &render_person(&st.accounts[a], id, mask).unwrap_or_default(),
@@ -106,16 +93,19 @@ pub(super) fn delete(st: &mut State, a: usize, name: String) -> ApiResult<Respon
 }
 
 /// people.batchCreateContacts: up to 200, all checked before the first is created.
-pub(super) fn batch_create(st: &mut State, a: usize, req: &Request) -> ApiResult<Response> {
+pub(super) fn batch_create(st: &mut State, a: usize, b: &Value) -> ApiResult<Response> {
     let now = st.now();
-    let b = body(req, "BatchCreateContactsRequest", "")?;
     let contacts = b
         .get("contacts")
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    batch_len(contacts.len(), "contacts", 200)?;
-    let mask = batch_read_mask(&b)?;
+    batch_len(
+        contacts.len(),
+        "contacts",
+        limit("BatchCreateContactsRequest", "contacts"),
+    )?;
+    let mask = batch_read_mask(b);
     // Validate everything before the first write so a bad item commits nothing.
     for c in &contacts {
         let p = c.get("contactPerson").cloned().unwrap_or_default();
@@ -142,24 +132,22 @@ pub(super) fn batch_create(st: &mut State, a: usize, req: &Request) -> ApiResult
 pub(super) fn batch_update(
     st: &mut State,
     a: usize,
-    req: &Request,
+    b: &Value,
     spurious: bool,
 ) -> ApiResult<Response> {
     let now = st.now();
-    let b = body(req, "BatchUpdateContactsRequest", "")?;
     let contacts = b
         .get("contacts")
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    batch_len(contacts.len(), "contacts", 200)?;
-    let upd = person::parse_mask(
-        b.get("updateMask").and_then(Value::as_str),
-        "updateMask",
-        &UPDATE_FIELDS,
-        UPDATE_DOC,
+    batch_len(
+        contacts.len(),
+        "contacts",
+        limit("BatchUpdateContactsRequest", "contacts"),
     )?;
-    let mask = batch_read_mask(&b)?;
+    let upd = read_mask(b.get("updateMask").and_then(Value::as_str));
+    let mask = batch_read_mask(b);
     let mut items = Vec::new();
     for (n, (name, p)) in contacts.iter().enumerate() {
         let id = contact_id(name)?;
@@ -182,9 +170,8 @@ pub(super) fn batch_update(
 }
 
 /// people.batchDeleteContacts: up to 500; an unknown name fails the whole batch.
-pub(super) fn batch_delete(st: &mut State, a: usize, req: &Request) -> ApiResult<Response> {
+pub(super) fn batch_delete(st: &mut State, a: usize, b: &Value) -> ApiResult<Response> {
     let now = st.now();
-    let b = body(req, "BatchDeleteContactsRequest", "")?;
     let names: Vec<String> = b
         .get("resourceNames")
         .and_then(Value::as_array)
@@ -192,7 +179,11 @@ pub(super) fn batch_delete(st: &mut State, a: usize, req: &Request) -> ApiResult
         .flatten()
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
-    batch_len(names.len(), "resourceNames", 500)?;
+    batch_len(
+        names.len(),
+        "resourceNames",
+        limit("BatchDeleteContactsRequest", "resourceNames"),
+    )?;
     let mut ids = Vec::new();
     for n in &names {
         let id = contact_id(n)?;
@@ -207,6 +198,15 @@ pub(super) fn batch_delete(st: &mut State, a: usize, req: &Request) -> ApiResult
         st.accounts[a].delete(id, now)?;
     }
     Ok(Response::json(200, &json!({})))
+}
+
+/// The documented maximum of items in `field` of request `schema` ("Allows up to 200 contacts
+/// in a single request"); without one, no limit.
+fn limit(schema: &str, field: &str) -> usize {
+    doc()
+        .property(schema, field)
+        .and_then(|p| p.max_items())
+        .unwrap_or(usize::MAX)
 }
 
 /// A batch write holds one to `max` items under `what`.

@@ -1,8 +1,9 @@
-//! Routing: Google's paths and methods to a [`Route`], and the query parameters each accepts.
+//! Routing: Google's paths and methods, as the discovery document declares them, to a [`Route`].
 
+use super::validate;
+use crate::discovery::doc;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Request;
-use crate::util::camel;
 
 /// A recognised API call.
 #[derive(Debug, Clone)]
@@ -59,110 +60,68 @@ impl Route {
         )
     }
 
-    /// Query parameters the method accepts (besides the standard ones).
-    fn params(&self) -> &'static [&'static str] {
-        match self {
-            Route::ListConnections => &[
-                "personFields",
-                "pageSize",
-                "pageToken",
-                "requestSyncToken",
-                "syncToken",
-                "sortOrder",
-                "sources",
-                "requestMask.includeField",
-            ],
-            Route::GetMe | Route::Get(_) => {
-                &["personFields", "sources", "requestMask.includeField"]
+    /// The method's id in the discovery document (`people.people.get`).
+    pub fn doc_id(&self) -> String {
+        format!("people.{}", self.method_id())
+    }
+
+    /// The route of discovery method `id` called on resource `name` (from the URL), if the
+    /// emulator implements it.
+    fn of_method(id: &str, name: String) -> ApiResult<Option<Route>> {
+        let group = |n: &str| n.strip_prefix("contactGroups/").unwrap_or(n).to_string();
+        Ok(Some(match id {
+            "people.people.connections.list" if name == "people/me" => Route::ListConnections,
+            "people.people.connections.list" => {
+                // "Only `people/me` is valid." (the resourceName parameter's description)
+                return Err(ApiError::invalid(format!(
+                    "Invalid resourceName \"{name}\": only people/me is valid."
+                )));
             }
-            Route::BatchGet => &[
-                "personFields",
-                "resourceNames",
-                "sources",
-                "requestMask.includeField",
-            ],
-            Route::Create => &["personFields", "sources"],
-            Route::Update(_) => &["updatePersonFields", "personFields", "sources"],
-            Route::ListGroups => &["pageSize", "pageToken", "syncToken", "groupFields"],
-            Route::GetGroup(_) => &["maxMembers", "groupFields"],
-            Route::DeleteGroup(_) => &["deleteContacts"],
-            _ => &[],
-        }
+            "people.people.get" if name == "people/me" => Route::GetMe,
+            "people.people.get" => Route::Get(name),
+            "people.people.getBatchGet" => Route::BatchGet,
+            "people.people.createContact" => Route::Create,
+            "people.people.updateContact" => Route::Update(name),
+            "people.people.deleteContact" => Route::Delete(name),
+            "people.people.batchCreateContacts" => Route::BatchCreate,
+            "people.people.batchUpdateContacts" => Route::BatchUpdate,
+            "people.people.batchDeleteContacts" => Route::BatchDelete,
+            "people.contactGroups.list" => Route::ListGroups,
+            "people.contactGroups.create" => Route::CreateGroup,
+            "people.contactGroups.get" => Route::GetGroup(group(&name)),
+            "people.contactGroups.update" => Route::UpdateGroup(group(&name)),
+            "people.contactGroups.delete" => Route::DeleteGroup(group(&name)),
+            "people.contactGroups.members.modify" => Route::ModifyMembers(group(&name)),
+            _ => return Ok(None),
+        }))
     }
 }
 
-/// Parameters every Google API accepts.
-const STANDARD_PARAMS: [&str; 11] = [
-    "access_token",
-    "alt",
-    "callback",
-    "fields",
-    "key",
-    "oauth_token",
-    "prettyPrint",
-    "quotaUser",
-    "upload_protocol",
-    "uploadType",
-    "$.xgafv",
-];
-
+/// Routes a request by the discovery document: the method whose `flatPath` matches the path and
+/// whose `httpMethod` is the request's, then its query checked against the method's parameters.
+/// A path no method has, or one whose methods take another HTTP method, is Google's 404; a
+/// method of the document the emulator does not implement answers 501.
 pub fn route(req: &Request) -> ApiResult<Route> {
     let raw = req.path();
     let path = percent_decode(raw);
-    let m = req.method.as_str();
-    let rest = path.strip_prefix("/v1/").unwrap_or("");
-    let r = match (m, rest) {
-        ("GET", "people/me/connections") => Route::ListConnections,
-        ("GET", "people/me") => Route::GetMe,
-        ("GET", "people:batchGet") => Route::BatchGet,
-        ("POST", "people:createContact") => Route::Create,
-        ("POST", "people:batchCreateContacts") => Route::BatchCreate,
-        ("POST", "people:batchUpdateContacts") => Route::BatchUpdate,
-        ("POST", "people:batchDeleteContacts") => Route::BatchDelete,
-        ("GET", "contactGroups") => Route::ListGroups,
-        ("POST", "contactGroups") => Route::CreateGroup,
-        (_, r) if r.starts_with("people/") => {
-            if let Some(name) = r.strip_suffix(":updateContact").filter(|_| m == "PATCH") {
-                Route::Update(name.to_string())
-            } else if let Some(name) = r.strip_suffix(":deleteContact").filter(|_| m == "DELETE") {
-                Route::Delete(name.to_string())
-            } else if m == "GET" && !r.contains(':') {
-                Route::Get(r.to_string())
-            } else {
-                return Err(unknown_path(raw));
-            }
-        }
-        (_, r) if r.starts_with("contactGroups/") => {
-            if let Some(id) = r
-                .strip_prefix("contactGroups/")
-                .and_then(|x| x.strip_suffix("/members:modify"))
-                .filter(|_| m == "POST")
-            {
-                Route::ModifyMembers(id.to_string())
-            } else {
-                let id = r["contactGroups/".len()..].to_string();
-                if id.contains('/') || id.contains(':') {
-                    return Err(unknown_path(raw));
-                }
-                match m {
-                    "GET" => Route::GetGroup(id),
-                    "PUT" => Route::UpdateGroup(id),
-                    "DELETE" => Route::DeleteGroup(id),
-                    _ => return Err(unknown_path(raw)),
-                }
-            }
-        }
-        _ => return Err(unknown_path(raw)),
+    let rel = path.strip_prefix('/').unwrap_or(&path);
+    let found = doc().methods.iter().find_map(|m| {
+        let vars = m.match_path(rel).filter(|_| m.http_method == req.method)?;
+        Some((m, vars))
+    });
+    let Some((method, vars)) = found else {
+        return Err(unknown_path(raw));
     };
-    for (k, _) in req.query() {
-        let key = camel(&k);
-        if !STANDARD_PARAMS.contains(&k.as_str()) && !r.params().contains(&key.as_str()) {
-            return Err(ApiError::invalid(format!(
-                "Invalid JSON payload received. Unknown name \"{k}\": Cannot bind query parameter. Field '{k}' could not be found in request message."
-            )));
-        }
-    }
-    Ok(r)
+    let name = vars.get("resourceName").cloned().unwrap_or_default();
+    let Some(route) = Route::of_method(&method.id, name)? else {
+        return Err(ApiError::new(
+            501,
+            "UNIMPLEMENTED",
+            format!("{} is not implemented by the emulator.", method.id),
+        ));
+    };
+    validate::query(method, req)?;
+    Ok(route)
 }
 
 fn unknown_path(path: &str) -> ApiError {
@@ -190,4 +149,49 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_is_a_method_of_the_discovery_document() {
+        let name = || "x".to_string();
+        let all = [
+            Route::ListConnections,
+            Route::GetMe,
+            Route::Get(name()),
+            Route::BatchGet,
+            Route::Create,
+            Route::Update(name()),
+            Route::Delete(name()),
+            Route::BatchCreate,
+            Route::BatchUpdate,
+            Route::BatchDelete,
+            Route::ListGroups,
+            Route::CreateGroup,
+            Route::GetGroup(name()),
+            Route::UpdateGroup(name()),
+            Route::DeleteGroup(name()),
+            Route::ModifyMembers(name()),
+        ];
+        for r in all {
+            let m = doc().method(&r.doc_id());
+            assert!(m.is_some(), "{} is not in the document", r.doc_id());
+            let routed = m.and_then(|m| Route::of_method(&m.id, "people/me".into()).ok().flatten());
+            assert_eq!(routed.map(|r| r.doc_id()), Some(r.doc_id()));
+        }
+    }
+
+    #[test]
+    fn every_person_field_of_the_document_has_a_storage_slot() {
+        let m = doc().method("people.people.connections.list");
+        let listed = m.and_then(|m| m.parameters.get("personFields")?.mask_paths());
+        let listed = listed.unwrap_or_default();
+        assert_eq!(listed.len(), crate::person::FIELDS.len());
+        for f in listed {
+            assert!(crate::person::Mask::field(f).is_some(), "{f}");
+        }
+    }
 }

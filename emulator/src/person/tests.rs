@@ -1,11 +1,5 @@
 use super::*;
-
-#[test]
-fn the_embedded_schema_table_parses_and_knows_person() {
-    assert!(schemas()
-        .get("Person")
-        .is_some_and(|p| p.contains_key("names")));
-}
+use crate::api::validate;
 
 #[test]
 fn phone_numbers_get_an_e164_canonical_form() {
@@ -23,10 +17,11 @@ fn phone_numbers_get_an_e164_canonical_form() {
 
 #[test]
 fn an_unknown_nested_field_is_reported_with_its_proto_path() {
-    let err = validate(
+    let err = validate::value(
         &json!({"names": [{"givenName": "A", "nick": 1}]}),
         "Person",
         "person",
+        "",
     )
     .unwrap_err();
     assert_eq!(
@@ -37,7 +32,8 @@ fn an_unknown_nested_field_is_reported_with_its_proto_path() {
 
 #[test]
 fn a_string_where_an_array_belongs_is_an_invalid_value() {
-    let err = validate(&json!({"emailAddresses": "a@x.io"}), "Person", "person").unwrap_err();
+    let err =
+        validate::value(&json!({"emailAddresses": "a@x.io"}), "Person", "person", "").unwrap_err();
     assert!(
         err.message
             .starts_with("Invalid value at 'person.email_addresses'"),
@@ -66,17 +62,31 @@ fn names_get_display_forms() {
 }
 
 #[test]
-fn masks_reject_etag_and_accept_person_prefixes() {
-    let err = parse_mask(Some("names,etag"), "personFields", &FIELDS, LIST_DOC).unwrap_err();
-    assert!(err
-        .message
-        .starts_with("Invalid personFields mask path: \"etag\""));
-    let m = parse_mask(
-        Some("person.names, emailAddresses"),
-        "personFields",
-        &FIELDS,
-        LIST_DOC,
+fn masks_map_paths_to_fields_and_read_include_field_prefixes() {
+    let m = mask_of(Some("person.names, emailAddresses"));
+    assert!(m.has(1) && m.has(3) && !m.has(4));
+    assert_eq!(mask_of(Some("")), Mask(0));
+}
+
+#[test]
+fn output_only_values_of_a_written_person_are_not_stored() {
+    let f = normalize_fields(
+        &json!({"phoneNumbers": [{"value": "(415) 555-0123", "canonicalForm": "+1999",
+                "formattedType": "Bogus", "metadata": {"primary": false}}],
+                "photos": [{"url": "https://x/p.jpg"}]}),
+        Mask::ALL,
+        1,
     )
     .unwrap();
-    assert!(m.has(1) && m.has(3) && !m.has(4));
+    let phones = f
+        .iter()
+        .find(|(i, _)| usize::from(*i) == 4)
+        .and_then(|(_, t)| t.clone())
+        .unwrap();
+    let v: Value = serde_json::from_str(&phones).unwrap();
+    assert_eq!(v[0]["canonicalForm"], "+14155550123");
+    assert_eq!(v[0]["metadata"]["primary"], true);
+    assert!(v[0].get("formattedType").is_none());
+    let photos = Mask::field("photos").unwrap();
+    assert!(f.iter().all(|(i, _)| usize::from(*i) != photos));
 }

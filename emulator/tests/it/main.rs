@@ -1,6 +1,7 @@
 //! The emulator's behaviour, through the in-process handler and through real HTTP.
 
 mod auth;
+mod discovery;
 mod groups;
 mod limits;
 mod people;

@@ -46,13 +46,13 @@ fn get_returns_only_the_requested_fields_and_needs_a_mask() {
         &api.get(&format!("/v1/{rn}")),
         400,
         "INVALID_ARGUMENT",
-        "personFields mask is required. Please specify one or more valid paths. Valid paths are documented at https://developers.google.com/people/api/rest/v1/people.connections/list.",
+        "personFields mask is required. Please specify one or more valid paths. Valid paths are documented at https://developers.google.com/people/api/rest/v1/people/get.",
     );
     assert_error(
         &api.get(&format!("/v1/{rn}?personFields=names,etag")),
         400,
         "INVALID_ARGUMENT",
-        "Invalid personFields mask path: \"etag\". Valid paths are documented at https://developers.google.com/people/api/rest/v1/people.connections/list.",
+        "Invalid personFields mask path: \"etag\". Valid paths are documented at https://developers.google.com/people/api/rest/v1/people/get.",
     );
 }
 

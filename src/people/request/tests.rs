@@ -162,7 +162,7 @@ fn batch_writes_respect_their_limits() {
     check(
         api.batch_create_contacts(std::slice::from_ref(&p), "metadata"),
         "POST https://people.googleapis.com/v1/people:batchCreateContacts\n\
-{\"contacts\":[{\"contactPerson\":{\"resourceName\":\"people/c9\",\"etag\":\"e\",\"emailAddresses\":[{\"value\":\"a@x.io\"}]}}],\"readMask\":\"metadata\"}",
+{\"contacts\":[{\"contactPerson\":{\"emailAddresses\":[{\"value\":\"a@x.io\"}],\"etag\":\"e\",\"resourceName\":\"people/c9\"}}],\"readMask\":\"metadata\"}",
     );
     check(
         api.batch_update_contacts(std::slice::from_ref(&p), &["emailAddresses", "names"], "metadata"),
@@ -204,7 +204,7 @@ fn contact_groups_are_listed_created_and_modified() {
     check(
         api.create_contact_group("CRM"),
         "POST https://people.googleapis.com/v1/contactGroups\n\
-{\"contactGroup\":{\"name\":\"CRM\"},\"readGroupFields\":\"name,groupType,memberCount,metadata,clientData\"}",
+{\"contactGroup\":{\"name\":\"CRM\"},\"readGroupFields\":\"name,groupType,metadata,clientData\"}",
     );
     let change = ModifyContactGroupMembersRequest {
         resource_names_to_add: vec!["people/c1".into()],
@@ -251,4 +251,243 @@ fn work_is_split_into_requests_google_accepts() {
         "[1000, 0, 500, 500, 0, 200]"
     );
     assert!(member_chunks(&[], &[]).is_empty());
+}
+
+#[test]
+fn a_written_person_keeps_only_the_contact_sources_etag_of_its_metadata() {
+    let p = person(
+        r##"{"resourceName":"people/c1","etag":"%Eg",
+            "metadata":{"objectType":"PERSON","previousResourceNames":["people/c0"],
+              "sources":[{"type":"CONTACT","id":"1","etag":"#A","updateTime":"2024-01-01T00:00:00Z"},
+                         {"type":"PROFILE","id":"9","etag":"#P"}]},
+            "names":[{"givenName":"Ada","displayName":"Ada","displayNameLastFirst":"Ada",
+              "metadata":{"primary":true,"source":{"type":"CONTACT","id":"1","updateTime":"x"}}}],
+            "phoneNumbers":[{"value":"+1 415 555 0123","canonicalForm":"+14155550123","type":"work","formattedType":"Work"}],
+            "photos":[{"url":"https://x/p.jpg"}]}"##,
+    );
+    check(
+        PeopleApi::default().update_contact(&p, &["names", "phoneNumbers"], "names"),
+        "PATCH https://people.googleapis.com/v1/people/c1:updateContact?updatePersonFields=names,phoneNumbers&personFields=names\n\
+{\"etag\":\"%Eg\",\"metadata\":{\"sources\":[{\"etag\":\"#A\",\"id\":\"1\",\"type\":\"CONTACT\"}]},\
+\"names\":[{\"givenName\":\"Ada\",\"metadata\":{\"source\":{\"id\":\"1\",\"type\":\"CONTACT\"}}}],\
+\"phoneNumbers\":[{\"type\":\"work\",\"value\":\"+1 415 555 0123\"}],\"resourceName\":\"people/c1\"}",
+    );
+    check(
+        PeopleApi::default().create_contact(&p, "names"),
+        "POST https://people.googleapis.com/v1/people:createContact?personFields=names\n\
+{\"etag\":\"%Eg\",\"names\":[{\"givenName\":\"Ada\",\"metadata\":{\"source\":{\"id\":\"1\",\"type\":\"CONTACT\"}}}],\
+\"phoneNumbers\":[{\"type\":\"work\",\"value\":\"+1 415 555 0123\"}],\"resourceName\":\"people/c1\"}",
+    );
+}
+
+/// Every request form the plugin builds, checked against Google's discovery document (the copy
+/// the emulator embeds): its method, its query parameters and mask paths, and its body's fields.
+#[cfg(not(target_arch = "wasm32"))]
+mod discovery {
+    use super::*;
+    use people_emulator::discovery::{doc, Method, Schema};
+
+    /// A value of `schema` with every property set, output-only ones included, as a read of a
+    /// full contact would bring (a source's type is CONTACT, so the contact's etag is kept).
+    fn sample(schema: &str, depth: usize) -> Value {
+        let mut out = serde_json::Map::new();
+        if let Some(s) = doc().schema(schema).filter(|_| depth < 6) {
+            for (k, p) in &s.properties {
+                out.insert(k.clone(), sample_of(p, depth + 1));
+            }
+        }
+        Value::Object(out)
+    }
+
+    fn sample_of(p: &Schema, depth: usize) -> Value {
+        if let Some(r) = &p.reference {
+            return sample(r, depth);
+        }
+        if let Some(e) = p.enum_values.iter().find(|e| *e == "CONTACT") {
+            return Value::String(e.clone());
+        }
+        match p.kind.as_deref() {
+            Some("array") => Value::Array(vec![sample_of(
+                p.items.as_deref().unwrap_or(&Schema::default()),
+                depth,
+            )]),
+            Some("integer") => Value::from(1),
+            Some("boolean") => Value::Bool(true),
+            _ => Value::String(p.enum_values.last().cloned().unwrap_or("x".into())),
+        }
+    }
+
+    fn full_person() -> Person {
+        let mut v = sample("Person", 0);
+        v["resourceName"] = Value::String("people/c1".into());
+        serde_json::from_str(&v.to_string()).expect("a sample person reads")
+    }
+
+    fn method_of(req: &HttpRequest) -> &'static Method {
+        let path = req.url.split('?').next().unwrap_or("");
+        let path = path
+            .trim_start_matches(DEFAULT_BASE_URL)
+            .trim_start_matches('/');
+        let path = path.replace("%2F", "/");
+        doc()
+            .methods
+            .iter()
+            .find(|m| m.http_method == req.method.as_str() && m.match_path(&path).is_some())
+            .unwrap_or_else(|| panic!("no method of the document for {req}"))
+    }
+
+    /// What `req` sends that the document does not allow, as readable lines.
+    fn problems(req: &HttpRequest) -> Vec<String> {
+        let m = method_of(req);
+        let mut out = Vec::new();
+        let query = req.url.split_once('?').map_or("", |(_, q)| q);
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            match m
+                .parameters
+                .get(k)
+                .filter(|p| p.location.as_deref() == Some("query"))
+            {
+                None => out.push(format!("{}: unknown parameter {k}", m.id)),
+                Some(p) => mask(&m.id, k, v, p, &mut out),
+            }
+        }
+        if let (Some(body), Some(schema)) = (&req.body, m.request_schema()) {
+            let v: Value = serde_json::from_str(body).expect("a JSON body");
+            walk(&m.id, &v, schema, "", &mut out);
+        }
+        out
+    }
+
+    fn mask(id: &str, name: &str, value: &str, p: &Schema, out: &mut Vec<String>) {
+        if let Some(valid) = p.mask_paths() {
+            for path in value.split(',').filter(|p| !valid.contains(p)) {
+                out.push(format!("{id}: {name} path {path} is not valid"));
+            }
+        }
+    }
+
+    fn walk(id: &str, v: &Value, schema: &str, at: &str, out: &mut Vec<String>) {
+        let (Some(s), Some(obj)) = (doc().schema(schema), v.as_object()) else {
+            return;
+        };
+        for (k, item) in obj {
+            let here = format!("{at}.{k}");
+            let Some(p) = s.properties.get(k) else {
+                out.push(format!("{id}: unknown field {here}"));
+                continue;
+            };
+            if let Some(text) = item.as_str() {
+                mask(id, k, text, p, out);
+            }
+            if schema == "Person" && k == "metadata" {
+                contact_sources_only(id, item, &here, out);
+                continue;
+            }
+            if p.read_only {
+                out.push(format!("{id}: output-only field {here}"));
+            }
+            let inner = p
+                .reference
+                .as_deref()
+                .or(p.items.as_deref().and_then(|i| i.reference.as_deref()))
+                .or(p
+                    .additional_properties
+                    .as_deref()
+                    .and_then(|i| i.reference.as_deref()));
+            let Some(inner) = inner else { continue };
+            match item {
+                Value::Array(items) => items.iter().for_each(|i| walk(id, i, inner, &here, out)),
+                Value::Object(m) if p.additional_properties.is_some() => {
+                    m.values().for_each(|i| walk(id, i, inner, &here, out))
+                }
+                _ => walk(id, item, inner, &here, out),
+            }
+        }
+    }
+
+    /// `person.metadata` is output only, but Google checks an update's etag against the CONTACT
+    /// source's: an update may carry that source's `type`, `id` and `etag`, and nothing else.
+    fn contact_sources_only(id: &str, v: &Value, at: &str, out: &mut Vec<String>) {
+        let is_update = id.ends_with("updateContact") || id.ends_with("batchUpdateContacts");
+        let ok = is_update
+            && v.as_object()
+                .is_some_and(|m| m.keys().all(|k| k == "sources"))
+            && v["sources"].as_array().is_some_and(|s| {
+                s.iter().all(|s| {
+                    s["type"] == "CONTACT"
+                        && s.as_object().is_some_and(|o| {
+                            o.keys()
+                                .all(|k| ["type", "id", "etag"].contains(&k.as_str()))
+                        })
+                })
+            });
+        if !ok {
+            out.push(format!("{id}: output-only field {at} = {v}"));
+        }
+    }
+
+    #[test]
+    fn every_request_the_plugin_builds_is_one_the_document_allows() {
+        let api = PeopleApi::default();
+        let p = full_person();
+        let people = vec![p.clone(), p.clone()];
+        let change = ModifyContactGroupMembersRequest {
+            resource_names_to_add: vec!["people/c1".into()],
+            resource_names_to_remove: vec!["people/c2".into()],
+        };
+        let requests = [
+            Ok(api.list_connections(&ListConnections::default())),
+            Ok(api.list_connections(&ListConnections {
+                page_token: Some("p".into()),
+                sync_token: Some("s".into()),
+                ..ListConnections::default()
+            })),
+            Ok(api.get_person("people/c1", PERSON_FIELDS)),
+            api.batch_get(&names("people/c", 3), PERSON_FIELDS),
+            api.create_contact(&p, PERSON_FIELDS),
+            api.update_contact(&p, &UPDATE_PERSON_FIELDS, PERSON_FIELDS),
+            Ok(api.delete_contact("people/c1")),
+            api.batch_create_contacts(&people, PERSON_FIELDS),
+            api.batch_update_contacts(&people, &UPDATE_PERSON_FIELDS, PERSON_FIELDS),
+            api.batch_delete_contacts(&names("people/c", 3)),
+            Ok(api.list_contact_groups(Some("next"))),
+            Ok(api.get_contact_group("contactGroups/abc", 10)),
+            api.create_contact_group("CRM"),
+            api.modify_group_members("contactGroups/abc", &change),
+        ];
+        let mut all = Vec::new();
+        for r in requests {
+            all.extend(problems(&r.expect("a request")));
+        }
+        assert_eq!(all, Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_check_finds_what_the_document_forbids() {
+        // The check above can fail: a group create asking for memberCount, and a raw person with
+        // output-only values, are both reported.
+        let api = PeopleApi::default();
+        let mut bad = api.create_contact_group("CRM").expect("a request");
+        bad.body =
+            Some(r#"{"contactGroup":{"name":"CRM"},"readGroupFields":"name,memberCount"}"#.into());
+        assert_eq!(
+            problems(&bad),
+            ["people.contactGroups.create: readGroupFields path memberCount is not valid"]
+        );
+        let mut raw = api
+            .create_contact(&Person::default(), "names")
+            .expect("a request");
+        raw.body = Some(
+            r#"{"phoneNumbers":[{"canonicalForm":"+1"}],"metadata":{"objectType":"PERSON"}}"#
+                .into(),
+        );
+        assert_eq!(
+            problems(&raw),
+            [
+                "people.people.createContact: output-only field .metadata = {\"objectType\":\"PERSON\"}",
+                "people.people.createContact: output-only field .phoneNumbers.canonicalForm",
+            ]
+        );
+    }
 }
