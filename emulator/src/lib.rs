@@ -6,9 +6,9 @@
 //! [`server::spawn`] puts it behind a socket on 127.0.0.1 for browsers and other processes.
 //!
 //! Modules: `api` (People API methods), `account` (one account's data and change log),
-//! `person` (schema checks, server-set fields, compact storage), `oauth` (consent page, revoke),
-//! `admin` (`/__admin/`), `viewer` (`/`), `limits` (quotas and faults), `seed` (synthetic
-//! contacts), `server` (the hyper adapter).
+//! `person` (schema checks, server-set fields, compact storage), `rename` (Google's renames and
+//! merges), `oauth` (consent page, revoke), `admin` (`/__admin/`), `viewer` (`/`), `limits`
+//! (quotas and faults), `seed` (synthetic contacts), `server` (the hyper adapter).
 
 mod account;
 mod admin;
@@ -19,6 +19,7 @@ mod http;
 mod limits;
 mod oauth;
 mod person;
+mod rename;
 mod seed;
 pub mod server;
 mod util;
@@ -31,4 +32,5 @@ pub use emulator::{
 pub use error::ApiError;
 pub use http::{Request, Response};
 pub use limits::{Bucket, FaultKind, FaultRule, QuotaPreset};
+pub use rename::NameForm;
 pub use seed::synthetic_person;
