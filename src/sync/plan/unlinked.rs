@@ -31,6 +31,7 @@ impl<'a> Planner<'a> {
         {
             if (state.links.contains_key(&c.id) && !self.freed.contains(c.id.as_str()))
                 || self.crm_deleted.contains(c.id.as_str())
+                || self.merged_hold(&c.id)
                 || !seen.insert(c.id.as_str())
             {
                 continue;
@@ -153,6 +154,16 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+    }
+
+    /// Whether CRM contact `id` stays out of matching and creates: its Google twin was merged
+    /// into the Google contact of a CRM contact still linked (see `merged`).
+    fn merged_hold(&self, id: &str) -> bool {
+        let state = self.input.state;
+        state
+            .merged_in_google
+            .get(id)
+            .is_some_and(|m| state.links.contains_key(&m.survivor))
     }
 
     /// Applies the user's decisions on ambiguous matches to `settled` (the pairs remembered
