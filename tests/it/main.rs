@@ -13,4 +13,5 @@ mod json;
 mod matching;
 mod project;
 mod props;
+mod renames;
 mod scenarios;
