@@ -42,8 +42,9 @@ json_struct! {
 json_struct! {
     /// A CRM contact whose Google twin Google merged into another linked Google contact ("Merge
     /// & fix", or Google linking both to one profile). One Google contact is linked to one CRM
-    /// contact, so this one was unlinked and kept as it is; while the survivor's link lasts, a run
-    /// neither sends it back to Google (that would undo the user's merge) nor matches it.
+    /// contact, so this one was unlinked and kept as it is. While it stays unlinked, whole-account
+    /// runs neither send it back to Google (that would undo the user's merge) nor match it; a run
+    /// for chosen contacts that names it syncs it as any unlinked contact.
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct Merged {
         pub crm_id: String = "crmId",

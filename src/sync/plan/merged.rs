@@ -7,9 +7,10 @@
 //! a contact carrying the merged contact's tag after its own (a full listing, which names no
 //! previous names): the link of the first tag stays, the others go. Nothing is deleted: the
 //! other CRM contact keeps its data, is unlinked and reported once as merged in Google, and is
-//! remembered ([`Merged`]) so no later run sends it back to Google as a duplicate of the contact
-//! the user merged, or matches it, while the survivor's link lasts. The surviving Google contact
-//! holds both contacts' data, and its next write leaves it tagged for its own link only.
+//! remembered ([`Merged`]) so no later whole-account run sends it back to Google as a duplicate
+//! of the contact the user merged, or matches it (a run for chosen contacts that names it does:
+//! the user asked). The surviving Google contact holds both contacts' data, and its next write
+//! leaves it tagged for its own link only.
 
 use super::{Planner, Unlink, UnlinkReason};
 use crate::sync::state::{Link, Merged};

@@ -156,14 +156,12 @@ impl<'a> Planner<'a> {
         }
     }
 
-    /// Whether CRM contact `id` stays out of matching and creates: its Google twin was merged
-    /// into the Google contact of a CRM contact still linked (see `merged`).
+    /// Whether CRM contact `id` stays out of matching and creates: Google merged its twin into
+    /// another contact (see `merged`). Only a run for chosen contacts takes it, since the user
+    /// asked for it.
     fn merged_hold(&self, id: &str) -> bool {
-        let state = self.input.state;
-        state
-            .merged_in_google
-            .get(id)
-            .is_some_and(|m| state.links.contains_key(&m.survivor))
+        !matches!(self.input.scope, Scope::Contacts { .. })
+            && self.input.state.merged_in_google.contains_key(id)
     }
 
     /// Applies the user's decisions on ambiguous matches to `settled` (the pairs remembered
