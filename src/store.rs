@@ -23,7 +23,7 @@
 use crate::json::{self, FromJson};
 use crate::json_struct;
 use crate::sync::model::{GoogleContact, Millis};
-use crate::sync::state::{AccountState, Apart, Link, Touched};
+use crate::sync::state::{AccountState, Apart, Link, Merged, Touched};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -269,6 +269,8 @@ json_struct! {
         kept_in_crm: Kept = "keptInCrm" [default],
         /// Pairs the user keeps apart: few, so in the header. Not written while there are none.
         apart: Vec<Apart> = "apart" [skip_empty],
+        /// CRM contacts whose Google twin was merged into another: few, so in the header.
+        merged_in_google: BTreeMap<String, Merged> = "mergedInGoogle" [skip_empty],
     }
 }
 
@@ -407,6 +409,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
         state.target_group = h.target_group;
         state.kept_in_crm = h.kept_in_crm;
         state.apart = h.apart;
+        state.merged_in_google = h.merged_in_google;
     }
     if torn {
         state.sync_token = None;
@@ -538,6 +541,7 @@ pub fn save_changes(
         target_group: state.target_group.clone(),
         kept_in_crm: &state.kept_in_crm,
         apart: state.apart.clone(),
+        merged_in_google: state.merged_in_google.clone(),
     };
     // Invariant: plain data, as in `wrap_value`.
     let text = serde_json::to_string(&header).unwrap_or_default();

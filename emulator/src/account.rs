@@ -47,6 +47,9 @@ pub struct Account {
     /// seq → change; each contact (live or deleted) appears once, at its latest seq.
     pub changes: BTreeMap<u64, Change>,
     pub groups: Vec<Group>,
+    /// The names a contact had before Google renamed or merged it, oldest first, by its current
+    /// key (see `crate::rename`).
+    pub previous: HashMap<u64, Vec<u64>>,
     /// Last write sequence number; strictly increasing.
     pub seq: u64,
 }
@@ -78,6 +81,7 @@ impl Account {
                     update_ms: now,
                 })
                 .collect(),
+            previous: HashMap::new(),
             seq: 0,
         }
     }

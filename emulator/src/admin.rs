@@ -7,7 +7,7 @@ use crate::person::{self, Mask};
 use crate::util::rfc3339;
 use serde_json::{json, Value};
 
-fn err(status: u16, msg: &str) -> Response {
+pub(crate) fn err(status: u16, msg: &str) -> Response {
     Response::json(status, &json!({"error": msg}))
 }
 
@@ -31,7 +31,7 @@ pub fn dump(st: &State, a: usize) -> Value {
     })
 }
 
-fn account_of(st: &State, b: &Value, req: &Request) -> Result<usize, Response> {
+pub(crate) fn account_of(st: &State, b: &Value, req: &Request) -> Result<usize, Response> {
     let email = b
         .get("email")
         .and_then(Value::as_str)
@@ -117,6 +117,7 @@ pub fn handle(st: &mut State, req: &Request) -> Response {
             let names = crate::seed::seed(st, a, n, seed);
             Response::json(200, &json!({"created": names.len()}))
         }
+        ("POST", "rename") | ("POST", "merge") => crate::rename::admin(st, &path, &b, req),
         ("GET", "dump") => match account_of(st, &b, req) {
             Ok(a) => Response::json(200, &dump(st, a)),
             Err(r) => r,

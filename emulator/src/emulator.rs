@@ -524,6 +524,43 @@ impl Emulator {
         crate::seed::seed_json(&mut st, account.0, persons).map_err(|e| e.message)
     }
 
+    /// Gives a contact a new resource name of `form`, as Google does when it links the contact to
+    /// a profile; returns the new name. Incremental listings then show the contact as changed,
+    /// with the old name in `metadata.previousResourceNames`; the old name answers 404.
+    pub fn rename_contact(
+        &self,
+        account: AccountId,
+        resource_name: &str,
+        form: crate::rename::NameForm,
+    ) -> Result<String, ApiError> {
+        self.lock().rename_contact(account.0, resource_name, form)
+    }
+
+    /// Merges contact `merged` into `survivor` as Google Contacts' "Merge & fix" does: the
+    /// survivor takes both contacts' data and, as at Google, a new resource name (both old ones
+    /// in `previousResourceNames`); `merged` becomes a tombstone. Returns the survivor's name.
+    pub fn merge_contacts(
+        &self,
+        account: AccountId,
+        survivor: &str,
+        merged: &str,
+    ) -> Result<String, ApiError> {
+        self.lock()
+            .merge_contacts(account.0, survivor, merged, true)
+    }
+
+    /// [`Emulator::merge_contacts`], the survivor keeping its resource name (only the merged
+    /// one is in its `previousResourceNames`).
+    pub fn merge_contacts_keeping_name(
+        &self,
+        account: AccountId,
+        survivor: &str,
+        merged: &str,
+    ) -> Result<String, ApiError> {
+        self.lock()
+            .merge_contacts(account.0, survivor, merged, false)
+    }
+
     /// Everything an account holds: contacts (all fields), groups, tombstones.
     pub fn dump(&self, account: AccountId) -> Value {
         crate::admin::dump(&self.lock(), account.0)

@@ -108,17 +108,49 @@ pub struct StoredPerson {
     pub fields: Vec<(u8, Box<str>)>,
 }
 
+/// The key bit that marks a contact named in Google's profile-linked form (`people/<21 digits>`)
+/// rather than the contact form (`people/c<19 digits>`); see `crate::rename`.
+pub const PROFILE_FORM: u64 = 1 << 63;
+
+/// The key of a well-formed resource name the emulator cannot have issued (too many digits,
+/// another digit count): no contact has it, so it answers 404 like any unknown contact.
+const NEVER_ISSUED: u64 = u64::MAX;
+
 pub fn resource_name(id: u64) -> String {
-    format!("people/c{id}")
+    if id & PROFILE_FORM != 0 {
+        // 21 digits: a 1, then the key's other bits in 20.
+        format!("people/1{:020}", id & !PROFILE_FORM)
+    } else {
+        format!("people/c{id}")
+    }
 }
 
-/// Parses `people/c<digits>`.
+/// Parses a person's resource name into its key: `people/c<digits>` (a contact) or
+/// `people/<digits>` (a contact linked to a profile, 21 digits at Google).
 pub fn parse_resource_name(name: &str) -> Option<u64> {
-    let digits = name.strip_prefix("people/c")?;
+    let rest = name.strip_prefix("people/")?;
+    let (contact, digits) = match rest.strip_prefix('c') {
+        Some(d) => (true, d),
+        None => (false, rest),
+    };
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok()
+    if contact {
+        let n: u64 = digits.parse().ok()?;
+        return Some(if n & PROFILE_FORM == 0 {
+            n
+        } else {
+            NEVER_ISSUED
+        });
+    }
+    let key = digits
+        .strip_prefix('1')
+        .filter(|d| d.len() == 20)
+        .and_then(|d| d.parse::<u64>().ok())
+        .filter(|n| n & PROFILE_FORM == 0)
+        .map_or(NEVER_ISSUED, |n| n | PROFILE_FORM);
+    Some(key)
 }
 
 pub fn person_etag(id: u64, seq: u64) -> String {
@@ -158,19 +190,36 @@ impl StoredPerson {
 
     /// Appends the person's JSON, restricted to `mask`, to `out`.
     pub fn render(&self, mask: Mask, out: &mut String) {
+        self.render_renamed(mask, &[], out);
+    }
+
+    /// As [`StoredPerson::render`], with `metadata.previousResourceNames` listing the keys of
+    /// `previous` (the names it had before a rename or a merge) when there are any.
+    pub fn render_renamed(&self, mask: Mask, previous: &[u64], out: &mut String) {
         use std::fmt::Write;
         let _ = write!(
             out,
-            r#"{{"resourceName":"people/c{}","etag":"{}""#,
-            self.id,
+            r#"{{"resourceName":"{}","etag":"{}""#,
+            resource_name(self.id),
             self.etag()
         );
         if mask.has(METADATA) {
             let _ = write!(
                 out,
-                r#","metadata":{{"sources":[{}],"objectType":"PERSON"}}"#,
+                r#","metadata":{{"sources":[{}]"#,
                 source_json(self.id, self.seq, self.update_ms)
             );
+            if !previous.is_empty() {
+                out.push_str(r#","previousResourceNames":["#);
+                for (n, id) in previous.iter().enumerate() {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    let _ = write!(out, r#""{}""#, resource_name(*id));
+                }
+                out.push(']');
+            }
+            out.push_str(r#","objectType":"PERSON"}"#);
         }
         for (i, text) in &self.fields {
             if mask.has(usize::from(*i)) {
@@ -210,7 +259,8 @@ pub fn render_tombstone(id: u64, seq: u64, ms: u64, out: &mut String) {
     use std::fmt::Write;
     let _ = write!(
         out,
-        r#"{{"resourceName":"people/c{id}","etag":"{}","metadata":{{"sources":[{}],"objectType":"PERSON","deleted":true}}}}"#,
+        r#"{{"resourceName":"{}","etag":"{}","metadata":{{"sources":[{}],"objectType":"PERSON","deleted":true}}}}"#,
+        resource_name(id),
         person_etag(id, seq),
         source_json(id, seq, ms)
     );

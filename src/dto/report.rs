@@ -8,6 +8,7 @@ use crate::sync::merge::{text, ConflictRule};
 use crate::sync::model::{Address, Contact, Field, Side};
 use crate::sync::plan::{Delete, HeldDeletions, PairConflict, Plan};
 use crate::sync::settings::ConflictPolicy;
+use crate::sync::state::Merged;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -162,6 +163,33 @@ impl<'a> From<&'a HeldDeletions> for HeldDto<'a> {
     }
 }
 
+/// `MergedInGoogle` in api.d.ts: a CRM contact unlinked because Google merged its twin into the
+/// Google contact of another CRM contact.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergedDto<'a> {
+    crm_id: &'a str,
+    name: &'a str,
+    /// The Google contact it was linked to.
+    merged_from: &'a str,
+    /// The Google contact that holds both now.
+    resource_name: &'a str,
+    /// The CRM contact linked to it.
+    survivor: &'a str,
+}
+
+impl<'a> From<&'a Merged> for MergedDto<'a> {
+    fn from(m: &'a Merged) -> Self {
+        MergedDto {
+            crm_id: &m.crm_id,
+            name: &m.name,
+            merged_from: &m.merged_from,
+            resource_name: &m.resource_name,
+            survivor: &m.survivor,
+        }
+    }
+}
+
 /// `Plan` in api.d.ts.
 #[derive(Serialize)]
 pub struct PlanDto<'a> {
@@ -169,6 +197,7 @@ pub struct PlanDto<'a> {
     conflicts: Vec<ConflictDto<'a>>,
     ambiguous: Vec<AmbiguousDto<'a>>,
     held: Vec<HeldDto<'a>>,
+    merged: Vec<MergedDto<'a>>,
     text: String,
 }
 
@@ -257,6 +286,7 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             conflicts: p.conflicts.iter().map(ConflictDto::from).collect(),
             ambiguous: p.ambiguous.iter().map(AmbiguousDto::from).collect(),
             held: p.held.iter().map(HeldDto::from).collect(),
+            merged: p.merged.iter().map(MergedDto::from).collect(),
             text: p.to_string(),
         }
     }
@@ -279,6 +309,7 @@ pub struct ReportDto<'a> {
     conflicts: Vec<ConflictDto<'a>>,
     ambiguous: Vec<AmbiguousDto<'a>>,
     held: Vec<HeldDto<'a>>,
+    merged: Vec<MergedDto<'a>>,
     errors: &'a [RunError],
     requests: &'a Counts,
     cancelled: bool,
@@ -300,6 +331,7 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             conflicts: r.conflicts.iter().map(ConflictDto::from).collect(),
             ambiguous: r.ambiguous.iter().map(AmbiguousDto::from).collect(),
             held: r.held.iter().map(HeldDto::from).collect(),
+            merged: r.merged.iter().map(MergedDto::from).collect(),
             errors: &r.errors,
             requests: &r.requests,
             cancelled: r.cancelled,

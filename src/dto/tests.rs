@@ -178,7 +178,7 @@ fn an_empty_plan_answers_empty_lists_and_its_text() {
     let v = serde_json::to_value(PlanDto::from(&p)).unwrap();
     assert_eq!(
         v,
-        json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [],
+        json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [], "merged": [],
                "text": p.to_string()})
     );
 }

@@ -32,7 +32,7 @@ use super::matching::Ambiguous;
 use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use super::normalize::Region;
 use super::settings::Settings;
-use super::state::{AccountState, Apart, Link};
+use super::state::{AccountState, Apart, Link, Merged};
 use crate::json::{unknown_variant, FromJson, Object};
 use crate::json_enum;
 use serde::Serialize;
@@ -41,6 +41,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 mod commit;
 mod linked;
+mod merged;
 mod ops;
 mod unlinked;
 
@@ -205,10 +206,22 @@ pub struct GoogleListing {
     /// link's etag, its tag, in scope): only that fact is kept, not the contact, and planning
     /// takes them as unchanged in Google (present, in a full listing).
     pub unchanged: BTreeSet<String>,
+    /// Links whose Google contact Google merged into another linked one, by CRM id, as the
+    /// engine read them from `previousResourceNames` (see `Engine::follow_renames`).
+    pub merged: BTreeMap<String, MergedLink>,
     /// A full listing (no sync token) rather than an incremental one.
     pub full: bool,
     /// Every page was read.
     pub complete: bool,
+}
+
+/// Where a merged link's Google contact went: the contact Google kept, and the CRM contact
+/// whose link to it stays.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MergedLink {
+    pub survivor: String,
+    pub resource_name: String,
 }
 
 /// Everything planning needs.
@@ -264,6 +277,9 @@ pub struct Plan {
     pub rejected: Vec<String>,
     /// Pairs the user chose to keep apart in this run, to remember in the state.
     pub apart: Vec<Apart>,
+    /// CRM contacts unlinked because Google merged their twin into another linked contact (each
+    /// also among `unlinks`): reported, and remembered so the contact is not sent back.
+    pub merged: Vec<Merged>,
     /// CRM contacts unlinked because their Google twin was deleted, with the values they hold:
     /// kept in the state so they are not sent back to Google unedited.
     kept_in_crm: Vec<Link>,
@@ -316,6 +332,11 @@ struct Planner<'a> {
     tagged: HashMap<&'a str, Vec<&'a GoogleContact>>,
     /// Links whose Google contact this plan found under a new resource name, by CRM id.
     relinked: HashMap<&'a str, &'a GoogleContact>,
+    /// Listed Google contacts by each of our tags after their first: the tags of contacts Google
+    /// merged into them.
+    extra_tagged: HashMap<&'a str, &'a GoogleContact>,
+    /// Links this plan drops because Google merged their contact into another linked one.
+    merged_away: HashSet<&'a str>,
 }
 
 impl<'a> Planner<'a> {
@@ -353,6 +374,12 @@ impl<'a> Planner<'a> {
             freed: HashSet::new(),
             tagged: HashMap::new(),
             relinked: HashMap::new(),
+            extra_tagged: listing
+                .people
+                .iter()
+                .flat_map(|g| g.extra_tags.iter().map(move |t| (t.as_str(), g)))
+                .collect(),
+            merged_away: HashSet::new(),
         }
     }
 
@@ -444,6 +471,7 @@ impl<'a> Planner<'a> {
                 self.tagged.entry(tag).or_default().push(g);
             }
         }
+        self.merged_in_google();
         for link in self.paired_links() {
             self.pair(link);
         }

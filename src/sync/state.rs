@@ -40,6 +40,27 @@ json_struct! {
 }
 
 json_struct! {
+    /// A CRM contact whose Google twin Google merged into another linked Google contact ("Merge
+    /// & fix", or Google linking both to one profile). One Google contact is linked to one CRM
+    /// contact, so this one was unlinked and kept as it is. While it stays unlinked, whole-account
+    /// runs neither send it back to Google (that would undo the user's merge) nor match it; a run
+    /// for chosen contacts that names it syncs it as any unlinked contact.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct Merged {
+        pub crm_id: String = "crmId",
+        /// The CRM contact linked to the Google contact that holds both now.
+        pub survivor: String = "survivor",
+        /// That Google contact, as named when the merge was seen.
+        pub resource_name: String = "resourceName",
+        /// The Google contact this CRM contact was linked to before the merge.
+        pub merged_from: String = "mergedFrom",
+        /// How previews and reports name the CRM contact.
+        pub name: String = "name",
+        pub at: Millis = "at",
+    }
+}
+
+json_struct! {
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct AccountState {
         /// [`STATE_VERSION`] in a state this plugin made or read.
@@ -62,6 +83,8 @@ json_struct! {
         pub kept_in_crm: BTreeMap<String, Link> = "keptInCrm" [default],
         /// Pairs the user keeps apart, sorted, without repeats ("Reset sync data" forgets them).
         pub apart: Vec<Apart> = "apart" [default],
+        /// CRM contacts whose Google twin was merged into another linked contact, by CRM id.
+        pub merged_in_google: BTreeMap<String, Merged> = "mergedInGoogle" [default],
     }
 }
 
@@ -77,6 +100,7 @@ impl Default for AccountState {
             target_group: None,
             kept_in_crm: BTreeMap::new(),
             apart: Vec::new(),
+            merged_in_google: BTreeMap::new(),
         }
     }
 }
@@ -150,6 +174,18 @@ impl std::error::Error for StateError {}
 impl AccountState {
     pub fn new() -> AccountState {
         AccountState::default()
+    }
+
+    /// The invariant whatever Google renames or merges: one Google contact is linked to at most
+    /// one CRM contact. Answers the first resource name linked twice, with its two CRM ids.
+    pub fn linked_twice(&self) -> Option<(&str, &str, &str)> {
+        let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+        for l in self.links.values() {
+            if let Some(first) = seen.insert(&l.resource_name, &l.crm_id) {
+                return Some((&l.resource_name, first, &l.crm_id));
+            }
+        }
+        None
     }
 
     pub fn to_json(&self) -> String {

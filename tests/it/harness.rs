@@ -413,6 +413,10 @@ impl World {
             e.handle(input, self.now());
         }
         let result = e.finish();
+        // Whatever Google renamed or merged, and however the run ended.
+        if let Some((rn, a, b)) = result.state.linked_twice() {
+            panic!("Google contact {rn} is linked to two CRM contacts, {a} and {b}");
+        }
         if !preview {
             self.save(&result);
             self.state = result.state.clone();

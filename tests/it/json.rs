@@ -16,7 +16,7 @@ use gcontacts_sync::sync::model::{
 use gcontacts_sync::sync::settings::{
     ConflictPolicy, CrmDeletes, DeletionGuard, Directions, GoogleDeletes, Settings, TargetGroup,
 };
-use gcontacts_sync::sync::state::{AccountState, Apart, Link};
+use gcontacts_sync::sync::state::{AccountState, Apart, Link, Merged};
 use proptest::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -507,6 +507,17 @@ fn account_state() -> AccountState {
             crm_id: "40".into(),
             resource_name: "people/c9".into(),
         }],
+        merged_in_google: BTreeMap::from([(
+            "39".to_string(),
+            Merged {
+                crm_id: "39".into(),
+                survivor: "42".into(),
+                resource_name: "people/c1".into(),
+                merged_from: "people/c8".into(),
+                name: "Ann".into(),
+                at: 1_700_000_000_000,
+            },
+        )]),
     }
 }
 

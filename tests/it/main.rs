@@ -14,4 +14,5 @@ mod json;
 mod matching;
 mod project;
 mod props;
+mod renames;
 mod scenarios;

@@ -105,7 +105,13 @@ pub(super) fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult
         if c.deleted {
             person::render_tombstone(c.id, *seq, c.ms, &mut out);
         } else if let Some(p) = acct.persons.get(&c.id) {
-            p.render(mask, &mut out);
+            // Google names a contact's earlier names in incremental listings only.
+            let previous = if incremental {
+                acct.previous_names(c.id)
+            } else {
+                &[]
+            };
+            p.render_renamed(mask, previous, &mut out);
         }
         n += 1;
         last = *seq;

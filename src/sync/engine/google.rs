@@ -240,17 +240,7 @@ impl Engine {
                     }
                     match google_contact(&person, &self.config.instance_id) {
                         Ok(g) => {
-                            // Google may change a resource name; follow it (reference §1.1).
-                            for old in person.previous_resource_names() {
-                                if let Some(l) = self
-                                    .state
-                                    .links
-                                    .values_mut()
-                                    .find(|l| &l.resource_name == old)
-                                {
-                                    l.resource_name = g.resource_name.clone();
-                                }
-                            }
+                            self.follow_renames(&person, &g.resource_name);
                             self.persons.insert(g.resource_name.clone(), person);
                             self.listing.people.push(g);
                         }

@@ -47,6 +47,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 mod crm;
 mod google;
 mod io;
+mod renames;
 mod report;
 mod retry;
 mod schedule;

@@ -50,6 +50,8 @@ pub struct RunReport {
     pub conflicts: Vec<crate::sync::plan::PairConflict>,
     pub ambiguous: Vec<crate::sync::matching::Ambiguous>,
     pub held: Vec<crate::sync::plan::HeldDeletions>,
+    /// CRM contacts unlinked because Google merged their twin into another linked contact.
+    pub merged: Vec<crate::sync::state::Merged>,
     pub errors: Vec<RunError>,
     /// HTTP requests made, by People API method.
     pub requests: Counts,
@@ -77,6 +79,7 @@ impl RunReport {
             conflicts: Vec::new(),
             ambiguous: Vec::new(),
             held: Vec::new(),
+            merged: Vec::new(),
             errors: Vec::new(),
             requests: Counts::default(),
             throttled: 0,

@@ -235,6 +235,7 @@ impl Engine {
         let touched = plan.commit(&mut self.state, &self.listing, &outcome, now);
         self.touched.extend(touched);
         self.report.linked = plan.links.len();
+        self.report.merged = plan.merged.clone();
         self.report.unlinked = plan
             .unlinks
             .iter()

@@ -192,6 +192,12 @@ impl Plan {
                 }
             }
         }
+        for m in &self.merged {
+            state.merged_in_google.insert(m.crm_id.clone(), m.clone());
+        }
+        // A merge is remembered while its CRM contact stays unlinked.
+        let links = &state.links;
+        state.merged_in_google.retain(|id, _| !links.contains_key(id));
         // A choice the user made holds whatever the writes did.
         if !self.apart.is_empty() {
             state.apart.extend(self.apart.iter().cloned());

@@ -29,7 +29,7 @@ enum GoogleSide<'a> {
 
 impl<'a> Planner<'a> {
     pub(super) fn pair(&mut self, link: &'a Link) {
-        if !self.in_crm_scope(&link.crm_id) {
+        if !self.in_crm_scope(&link.crm_id) || self.merged_away.contains(link.crm_id.as_str()) {
             return;
         }
         let mut crm = if self.crm_deleted.contains(link.crm_id.as_str()) {
@@ -72,6 +72,10 @@ impl<'a> Planner<'a> {
                 google = GoogleSide::Present(g);
                 resource_name = g.resource_name.as_str();
                 relinked = true;
+            } else if let Some((into, survivor)) = self.merged_into(link) {
+                // Not deleted: merged into a contact another CRM contact is linked to.
+                self.merge_away(link, survivor, into);
+                return;
             }
         }
         let region = self.region;
@@ -248,7 +252,9 @@ impl<'a> Planner<'a> {
                         &g.contact,
                         g.updated_at,
                         g.etag.as_str(),
-                        g.tag.as_deref() != Some(link.crm_id.as_str()),
+                        // A contact Google merged carries the merged one's tag too: written
+                        // again, it carries its own link's alone.
+                        g.tag.as_deref() != Some(link.crm_id.as_str()) || !g.extra_tags.is_empty(),
                     ),
                     _ => (&link.base, 0, link.etag.as_str(), false),
                 };

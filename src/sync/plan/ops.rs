@@ -97,6 +97,9 @@ pub enum UnlinkReason {
     LeftSourceGroups,
     /// Deleted on both sides.
     DeletedOnBothSides,
+    /// Google merged its contact into another linked one (the unlink names that contact): the
+    /// CRM contact is kept as it is, and not sent back to Google.
+    MergedInGoogle,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -142,6 +145,7 @@ impl fmt::Display for Plan {
             && self.held.is_empty()
             && self.rejected.is_empty()
             && self.apart.is_empty()
+            && self.merged.is_empty()
         {
             return writeln!(f, "nothing to do");
         }
@@ -196,11 +200,23 @@ impl fmt::Display for Plan {
                 d.side, d.name, d.crm_id, d.resource_name, d.reason
             )?;
         }
-        for u in &self.unlinks {
+        // A merge's unlink reads as the merged line below, which names both contacts.
+        for u in self
+            .unlinks
+            .iter()
+            .filter(|u| u.reason != UnlinkReason::MergedInGoogle)
+        {
             writeln!(
                 f,
                 "unlink {:?} (crm {} = {}): {}",
                 u.name, u.crm_id, u.resource_name, u.reason
+            )?;
+        }
+        for m in &self.merged {
+            writeln!(
+                f,
+                "merged in Google {:?} (crm {} = {}) into {} (crm {})",
+                m.name, m.crm_id, m.merged_from, m.resource_name, m.survivor
             )?;
         }
         for g in &self.group_adds {
@@ -257,6 +273,9 @@ impl fmt::Display for UnlinkReason {
             }
             UnlinkReason::LeftSourceGroups => "no longer in a source group",
             UnlinkReason::DeletedOnBothSides => "deleted on both sides",
+            UnlinkReason::MergedInGoogle => {
+                "merged in Google into the contact of another CRM contact; the CRM keeps both"
+            }
         })
     }
 }

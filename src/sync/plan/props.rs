@@ -283,6 +283,55 @@ impl World {
         }
     }
 
+    /// Google merges two contacts ("Merge & fix"): the first keeps its name and holds both
+    /// contacts' emails, phones, groups and tags (its own first); the second is deleted.
+    fn merge_google(&mut self) {
+        let keys: Vec<String> = self.google.keys().cloned().collect();
+        if keys.len() < 2 {
+            return;
+        }
+        let a = keys[self.rng.below(keys.len())].clone();
+        let b = keys[self.rng.below(keys.len())].clone();
+        if a == b {
+            return;
+        }
+        self.now += 1;
+        let (now, n) = (self.now, self.id());
+        let Some(m) = self.google.remove(&b) else {
+            return;
+        };
+        self.google_changed.remove(&b);
+        self.google_deleted.insert(b);
+        let Some(s) = self.google.get_mut(&a) else {
+            return;
+        };
+        for e in m.contact.emails {
+            if !s.contact.emails.iter().any(|x| email_key(x) == email_key(&e)) {
+                s.contact.emails.push(e);
+            }
+        }
+        for p in m.contact.phones {
+            if !s.contact.phones.iter().any(|x| x.value == p.value) {
+                s.contact.phones.push(p);
+            }
+        }
+        for t in m.tag.into_iter().chain(m.extra_tags) {
+            match &s.tag {
+                None => s.tag = Some(t),
+                Some(first) if *first != t && !s.extra_tags.contains(&t) => s.extra_tags.push(t),
+                Some(_) => {}
+            }
+        }
+        for g in m.groups {
+            if !s.groups.contains(&g) {
+                s.groups.push(g);
+            }
+        }
+        s.etag = format!("e{n}");
+        s.updated_at = now;
+        self.google_changed.insert(a);
+    }
+
     fn random_edits(&mut self, deletions: bool) {
         for _ in 0..self.rng.below(6) {
             let side = if self.rng.chance(50) {
@@ -290,12 +339,13 @@ impl World {
             } else {
                 Side::Google
             };
-            match self.rng.below(if deletions { 4 } else { 3 }) {
+            match self.rng.below(if deletions { 5 } else { 3 }) {
                 0 => self.add(side),
                 1 | 2 => {
                     self.edit(side);
                 }
-                _ => self.delete(side),
+                3 => self.delete(side),
+                _ => self.merge_google(),
             }
         }
     }
@@ -487,7 +537,9 @@ impl World {
                     }
                     copy_fields(&mut g.contact, &u.contact, &u.fields());
                     if u.set_tag {
+                        // Written, our tag names the link alone (`tag::set`).
                         g.tag = Some(u.crm_id.clone());
+                        g.extra_tags.clear();
                     }
                     g.etag = format!("e{n}");
                     g.updated_at = now;
@@ -521,6 +573,10 @@ impl World {
             }
         }
         plan.commit(&mut self.state, listing, &outcome, now);
+        // One Google contact is linked to at most one CRM contact after every commit.
+        if let Some((rn, a, b)) = self.state.linked_twice() {
+            return Err(format!("{rn} linked to both CRM {a} and CRM {b}:\n{plan}"));
+        }
         // The listing consumed what changed before it; our own writes come back next time, as
         // echoes through the sync token.
         for rn in listing

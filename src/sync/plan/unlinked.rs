@@ -31,6 +31,7 @@ impl<'a> Planner<'a> {
         {
             if (state.links.contains_key(&c.id) && !self.freed.contains(c.id.as_str()))
                 || self.crm_deleted.contains(c.id.as_str())
+                || self.merged_hold(&c.id)
                 || !seen.insert(c.id.as_str())
             {
                 continue;
@@ -153,6 +154,14 @@ impl<'a> Planner<'a> {
                 }
             }
         }
+    }
+
+    /// Whether CRM contact `id` stays out of matching and creates: Google merged its twin into
+    /// another contact (see `merged`). Only a run for chosen contacts takes it, since the user
+    /// asked for it.
+    fn merged_hold(&self, id: &str) -> bool {
+        !matches!(self.input.scope, Scope::Contacts { .. })
+            && self.input.state.merged_in_google.contains_key(id)
     }
 
     /// Applies the user's decisions on ambiguous matches to `settled` (the pairs remembered
