@@ -7,7 +7,7 @@
 //!
 //! Modules: `api` (People API methods), `account` (one account's data and change log),
 //! `person` (schema checks, server-set fields, compact storage), `oauth` (consent page, revoke),
-//! `admin` (`/__admin/`), `viewer` (`/`), `limits` (quotas and faults), `seed` (synthetic
+//! `profile` (Google profiles merged into reads), `admin` (`/__admin/`), `viewer` (`/`), `limits` (quotas and faults), `seed` (synthetic
 //! contacts), `server` (the hyper adapter).
 
 mod account;
@@ -19,6 +19,7 @@ mod http;
 mod limits;
 mod oauth;
 mod person;
+mod profile;
 mod seed;
 pub mod server;
 mod util;
@@ -31,4 +32,5 @@ pub use emulator::{
 pub use error::ApiError;
 pub use http::{Request, Response};
 pub use limits::{Bucket, FaultKind, FaultRule, QuotaPreset};
+pub use profile::{READ_CONTACT, READ_PROFILE};
 pub use seed::synthetic_person;

@@ -6,6 +6,7 @@ use crate::emulator::State;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{Request, Response};
 use crate::person::{self, Mask, UPDATE_DOC, UPDATE_FIELDS};
+use crate::profile::{refuse_profile_items, Sources};
 use serde_json::{json, Map, Value};
 
 /// people.get of `people/me`: the account's own profile.
@@ -17,14 +18,16 @@ pub(super) fn get_me(st: &State, a: usize, q: &Query) -> ApiResult<Response> {
 /// people.get of one contact.
 pub(super) fn get(st: &State, a: usize, q: &Query, name: String) -> ApiResult<Response> {
     let mask = read_mask(q.person_fields().as_deref(), "personFields")?;
+    let sources = q.sources()?;
     let id = contact_id(&name)?;
-    let v = render_person(&st.accounts[a], id, mask).ok_or_else(ApiError::not_found)?;
+    let v = render_person(&st.accounts[a], id, mask, sources).ok_or_else(ApiError::not_found)?;
     Ok(Response::json(200, &v))
 }
 
 /// people.getBatchGet: up to 200 people, each with its own status.
 pub(super) fn batch_get(st: &State, a: usize, q: &Query) -> ApiResult<Response> {
     let mask = read_mask(q.person_fields().as_deref(), "personFields")?;
+    let sources = q.sources()?;
     let names = q.all("resourceNames");
     if names.is_empty() {
         return Err(ApiError::invalid("resourceNames must not be empty."));
@@ -41,7 +44,7 @@ pub(super) fn batch_get(st: &State, a: usize, q: &Query) -> ApiResult<Response> 
             let found = if *n == "people/me" {
                 Some(acct.profile_json(mask))
             } else {
-                person::parse_resource_name(n).and_then(|id| render_person(acct, id, mask))
+                person::parse_resource_name(n).and_then(|id| render_person(acct, id, mask, sources))
             };
             match found {
                 Some(p) => item_ok(Some(p), n),
@@ -57,9 +60,11 @@ pub(super) fn batch_get(st: &State, a: usize, q: &Query) -> ApiResult<Response> 
 pub(super) fn create(st: &mut State, a: usize, req: &Request, q: &Query) -> ApiResult<Response> {
     let now = st.now();
     let mask = optional_mask(q.person_fields().as_deref(), "personFields")?;
+    let sources = q.sources()?;
     let p = body(req, "Person", "person")?;
+    refuse_profile_items(&p, Mask::ALL)?;
     let id = st.accounts[a].create(&p, &mut st.rng, now)?;
-    let v = render_person(&st.accounts[a], id, mask).unwrap_or_default();
+    let v = render_person(&st.accounts[a], id, mask, sources).unwrap_or_default();
     Ok(Response::json(200, &v))
 }
 
@@ -81,7 +86,9 @@ pub(super) fn update(
         UPDATE_DOC,
     )?;
     let mask = optional_mask(q.person_fields().as_deref(), "personFields")?;
+    let sources = q.sources()?;
     let p = body(req, "Person", "person")?;
+    refuse_profile_items(&p, upd)?;
     if let Some(rn) = p.get("resourceName").and_then(Value::as_str) {
         if rn != name {
             return Err(ApiError::invalid(format!(
@@ -93,7 +100,7 @@ pub(super) fn update(
     st.accounts[a].apply_update(id, &p, upd, now)?;
     Ok(Response::json(
         200,
-        &render_person(&st.accounts[a], id, mask).unwrap_or_default(),
+        &render_person(&st.accounts[a], id, mask, sources).unwrap_or_default(),
     ))
 }
 
@@ -116,9 +123,11 @@ pub(super) fn batch_create(st: &mut State, a: usize, req: &Request) -> ApiResult
         .unwrap_or_default();
     batch_len(contacts.len(), "contacts", 200)?;
     let mask = batch_read_mask(&b)?;
+    let sources = Sources::of_body(&b)?;
     // Validate everything before the first write so a bad item commits nothing.
     for c in &contacts {
         let p = c.get("contactPerson").cloned().unwrap_or_default();
+        refuse_profile_items(&p, Mask::ALL)?;
         person::normalize_fields(&p, Mask::ALL, 0)?;
         person::requested_groups(&p)?;
     }
@@ -133,7 +142,10 @@ pub(super) fn batch_create(st: &mut State, a: usize, req: &Request) -> ApiResult
     let acct = &st.accounts[a];
     let created: Vec<Value> = ids
         .iter()
-        .map(|id| item_ok(render_person(acct, *id, mask), &person::resource_name(*id)))
+        .map(|id| {
+            let p = render_person(acct, *id, mask, sources);
+            item_ok(p, &person::resource_name(*id))
+        })
         .collect();
     Ok(Response::json(200, &json!({ "createdPeople": created })))
 }
@@ -160,9 +172,11 @@ pub(super) fn batch_update(
         UPDATE_DOC,
     )?;
     let mask = batch_read_mask(&b)?;
+    let sources = Sources::of_body(&b)?;
     let mut items = Vec::new();
     for (n, (name, p)) in contacts.iter().enumerate() {
         let id = contact_id(name)?;
+        refuse_profile_items(p, upd)?;
         // A spurious-mismatch fault hits the first contact of the batch.
         st.accounts[a].check_update(id, p, upd, spurious && n == 0)?;
         items.push((name.clone(), id, p));
@@ -176,7 +190,8 @@ pub(super) fn batch_update(
     let acct = &st.accounts[a];
     let mut result = Map::new();
     for (name, id, _) in &items {
-        result.insert(name.clone(), item_ok(render_person(acct, *id, mask), name));
+        let p = render_person(acct, *id, mask, sources);
+        result.insert(name.clone(), item_ok(p, name));
     }
     Ok(Response::json(200, &json!({ "updateResult": result })))
 }

@@ -4,6 +4,7 @@ mod auth;
 mod groups;
 mod limits;
 mod people;
+mod profiles;
 mod server;
 mod support;
 mod sync;
