@@ -47,6 +47,11 @@ pub const UPDATE_PERSON_FIELDS: [&str; 9] = [
     "clientData",
 ];
 
+/// The `sources` of every read and post-mutate read: the contact alone. Without it Google merges
+/// in the Google profile a contact is linked to (its names, emails and photos, which are not the
+/// user's to sync), and the profile's second name makes the person unwritable as read.
+pub const READ_SOURCES: &str = "READ_SOURCE_TYPE_CONTACT";
+
 /// The group fields the plugin reads.
 pub const GROUP_FIELDS: &str = "name,groupType,memberCount,metadata,clientData";
 
@@ -253,6 +258,7 @@ impl PeopleApi {
         let mut query = vec![
             ("personFields", q.person_fields.as_str()),
             ("pageSize", page_size.as_str()),
+            ("sources", READ_SOURCES),
         ];
         if let Some(t) = &q.page_token {
             query.push(("pageToken", t));
@@ -268,7 +274,10 @@ impl PeopleApi {
 
     /// `GET v1/{resourceName}`.
     pub fn get_person(&self, resource_name: &str, person_fields: &str) -> HttpRequest {
-        self.get(resource_name, &[("personFields", person_fields)])
+        self.get(
+            resource_name,
+            &[("personFields", person_fields), ("sources", READ_SOURCES)],
+        )
     }
 
     /// `GET v1/people:batchGet`, at most [`MAX_BATCH_GET`] names.
@@ -283,6 +292,7 @@ impl PeopleApi {
             .map(|n| ("resourceNames", n.as_str()))
             .collect();
         query.push(("personFields", person_fields));
+        query.push(("sources", READ_SOURCES));
         Ok(self.get("people:batchGet", &query))
     }
 
@@ -295,7 +305,7 @@ impl PeopleApi {
         self.with_body(
             Method::Post,
             "people:createContact",
-            &[("personFields", person_fields)],
+            &[("personFields", person_fields), ("sources", READ_SOURCES)],
             person,
         )
     }
@@ -322,6 +332,7 @@ impl PeopleApi {
             &[
                 ("updatePersonFields", &mask),
                 ("personFields", person_fields),
+                ("sources", READ_SOURCES),
             ],
             &body,
         )
@@ -351,7 +362,7 @@ impl PeopleApi {
                 })
                 .collect(),
             read_mask: read_mask.to_string(),
-            sources: Vec::new(),
+            sources: vec![READ_SOURCES.to_string()],
         };
         self.with_body(Method::Post, "people:batchCreateContacts", &[], &body)
     }
@@ -382,6 +393,8 @@ impl PeopleApi {
         body.insert("contacts".into(), Value::Object(contacts));
         body.insert("updateMask".into(), Value::String(fields.join(",")));
         body.insert("readMask".into(), Value::String(read_mask.to_string()));
+        let sources = vec![Value::String(READ_SOURCES.to_string())];
+        body.insert("sources".into(), Value::Array(sources));
         self.with_body(Method::Post, "people:batchUpdateContacts", &[], &body)
     }
 

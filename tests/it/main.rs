@@ -11,6 +11,7 @@ mod harness;
 mod inputs;
 mod json;
 mod matching;
+mod profiles;
 mod project;
 mod props;
 mod scenarios;
