@@ -142,3 +142,28 @@ fn a_profile_linked_between_runs_changes_nothing_on_either_side() {
         w.settled();
     }
 }
+
+/// A sync token is bound to the parameters of the listing that issued it: one saved by a
+/// version of the plugin that did not ask for `sources` is refused by the listing that does,
+/// which then lists in full, as after an expired token.
+#[test]
+fn a_sync_token_issued_without_sources_is_replaced_by_a_full_listing() {
+    let (mut w, _) = world(false);
+    w.run_ok();
+    let fields = gcontacts_sync::people::request::PERSON_FIELDS;
+    let old = w.google_request(
+        "GET",
+        &format!("/v1/people/me/connections?personFields={fields}&requestSyncToken=true"),
+        None,
+    )["nextSyncToken"]
+        .as_str()
+        .expect("a sync token")
+        .to_string();
+    w.state.sync_token = Some(old.clone());
+    let r = w.run_ok();
+    assert_eq!(r.report.requests.get("people.connections.list"), Some(&2));
+    assert_eq!(writes(&r), 0, "{:?}", r.plan.map(|p| p.to_string()));
+    assert!(w.state.sync_token.as_ref().is_some_and(|t| *t != old));
+    assert_profiles_stayed_out(&w);
+    w.settled();
+}
