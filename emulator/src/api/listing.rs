@@ -37,7 +37,7 @@ pub(super) fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult
     if !SORT_ORDERS.contains(&sort) {
         return Err(ApiError::invalid(format!("Invalid value at 'sort_order' (type.googleapis.com/google.people.v1.ListConnectionsRequest.SortOrder), \"{sort}\"")));
     }
-    let read = Sources::parse(q.all("sources"), "sources")?;
+    let read = q.sources()?;
     let sources = q.all("sources").join(",");
     let request_sync = q.bool("requestSyncToken")?;
     let sync_token = q.one("syncToken").filter(|s| !s.is_empty());
