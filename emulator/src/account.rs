@@ -44,6 +44,8 @@ pub struct Account {
     pub email: String,
     pub display_name: String,
     pub persons: HashMap<u64, StoredPerson>,
+    /// Google profiles linked to contacts, by contact id.
+    pub profiles: HashMap<u64, crate::profile::Profile>,
     /// seq → change; each contact (live or deleted) appears once, at its latest seq.
     pub changes: BTreeMap<u64, Change>,
     pub groups: Vec<Group>,
@@ -68,6 +70,7 @@ impl Account {
             email: email.to_string(),
             display_name,
             persons: HashMap::new(),
+            profiles: HashMap::new(),
             changes: BTreeMap::new(),
             groups: SYSTEM_GROUPS
                 .iter()

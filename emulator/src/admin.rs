@@ -3,7 +3,7 @@
 use crate::emulator::State;
 use crate::http::{Request, Response};
 use crate::limits::{Bucket, FaultRule, QuotaPreset};
-use crate::person::{self, Mask};
+use crate::person;
 use crate::util::rfc3339;
 use serde_json::{json, Value};
 
@@ -25,7 +25,7 @@ pub fn dump(st: &State, a: usize) -> Value {
     json!({
         "email": acct.email,
         "profile": format!("people/{}", acct.profile_id),
-        "contacts": people.iter().map(|p| p.to_json(Mask::ALL)).collect::<Vec<_>>(),
+        "contacts": people.iter().map(|p| crate::profile::dump_json(acct, p)).collect::<Vec<_>>(),
         "contactGroups": acct.groups.iter().map(|g| acct.group_json(g, &fields, 0)).collect::<Vec<_>>(),
         "deleted": deleted,
     })
@@ -118,6 +118,18 @@ pub fn handle(st: &mut State, req: &Request) -> Response {
             Response::json(200, &json!({"created": names.len()}))
         }
         ("POST", "rename") | ("POST", "merge") => crate::rename::admin(st, &path, &b, req),
+        ("POST", "profile") => {
+            let a = match account_of(st, &b, req) {
+                Ok(a) => a,
+                Err(r) => return r,
+            };
+            let rn = b.get("resourceName").and_then(Value::as_str).unwrap_or("");
+            let profile = b.get("profile").cloned().unwrap_or(Value::Null);
+            match crate::profile::set(st, a, rn, &profile) {
+                Ok(()) => Response::json(200, &json!({})),
+                Err(e) => e.into_response(),
+            }
+        }
         ("GET", "dump") => match account_of(st, &b, req) {
             Ok(a) => Response::json(200, &dump(st, a)),
             Err(r) => r,

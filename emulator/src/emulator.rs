@@ -518,7 +518,8 @@ impl Emulator {
         crate::seed::seed(&mut st, account.0, n, seed)
     }
 
-    /// Creates contacts from Person JSON as `createContact` would; returns their names.
+    /// Creates contacts from Person JSON as `createContact` would; returns their names. A
+    /// contact's `profile` key links it to a Google profile (see [`Emulator::set_profile`]).
     pub fn seed_json(&self, account: AccountId, persons: &[Value]) -> Result<Vec<String>, String> {
         let mut st = self.lock();
         crate::seed::seed_json(&mut st, account.0, persons).map_err(|e| e.message)

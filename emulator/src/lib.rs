@@ -7,9 +7,10 @@
 //!
 //! Modules: `discovery` (Google's discovery document, the source of every request rule), `api`
 //! (routing, request checks and People API methods), `account` (one account's data and change
-//! log), `person` (server-set fields, compact storage), `rename` (Google's renames and merges),
-//! `oauth` (consent page, revoke), `admin` (`/__admin/`), `viewer` (`/`), `limits` (quotas and
-//! faults), `seed` (synthetic contacts), `server` (the hyper adapter).
+//! log), `person` (server-set fields, compact storage), `profile` (Google profiles merged into
+//! reads), `rename` (Google's renames and merges), `oauth` (consent page, revoke), `admin`
+//! (`/__admin/`), `viewer` (`/`), `limits` (quotas and faults), `seed` (synthetic contacts),
+//! `server` (the hyper adapter).
 
 mod account;
 mod admin;
@@ -21,6 +22,7 @@ mod http;
 mod limits;
 mod oauth;
 mod person;
+mod profile;
 mod rename;
 mod seed;
 pub mod server;
@@ -34,5 +36,6 @@ pub use emulator::{
 pub use error::ApiError;
 pub use http::{Request, Response};
 pub use limits::{Bucket, FaultKind, FaultRule, QuotaPreset};
+pub use profile::{READ_CONTACT, READ_PROFILE};
 pub use rename::NameForm;
 pub use seed::synthetic_person;

@@ -3,6 +3,7 @@
 use crate::emulator::State;
 use crate::error::ApiResult;
 use crate::person;
+use crate::profile;
 use crate::util::Rng;
 use serde_json::{json, Value};
 
@@ -246,15 +247,23 @@ pub fn seed(st: &mut State, account: usize, n: usize, seed: u64) -> Vec<String> 
     names
 }
 
+/// Creates the given contacts; a contact's `profile` key, if any, is its Google profile.
 pub fn seed_json(st: &mut State, account: usize, persons: &[Value]) -> ApiResult<Vec<String>> {
-    for p in persons {
+    let persons: Vec<(Value, Option<Value>)> = persons.iter().map(profile::split_seed).collect();
+    for (p, linked) in &persons {
         crate::api::validate::value(p, "Person", "person", "")?;
+        profile::refuse_profile_items(p, person::Mask::ALL)?;
         person::normalize_fields(p, person::Mask::ALL, 0)?;
+        if let Some(v) = linked.as_ref().filter(|v| !v.is_null()) {
+            profile::Profile::parse(0, v)?;
+        }
     }
     let now = st.now();
     let mut names = Vec::new();
-    for p in persons {
-        let id = st.accounts[account].create(p, &mut st.rng, now)?;
+    for (p, linked) in persons {
+        let acct = &mut st.accounts[account];
+        let id = acct.create(&p, &mut st.rng, now)?;
+        profile::attach(acct, id, linked)?;
         names.push(person::resource_name(id));
     }
     Ok(names)

@@ -53,6 +53,11 @@ pub const UPDATE_PERSON_FIELDS: [&str; 9] = [
     "clientData",
 ];
 
+/// The `sources` of every read and post-mutate read: the contact alone. Without it Google merges
+/// in the Google profile a contact is linked to (its names, emails and photos, which are not the
+/// user's to sync), and the profile's second name makes the person unwritable as read.
+pub const READ_SOURCES: &str = "READ_SOURCE_TYPE_CONTACT";
+
 /// The group fields the plugin reads with `contactGroups.list` and `contactGroups.get`.
 pub const GROUP_FIELDS: &str = "name,groupType,memberCount,metadata,clientData";
 
@@ -264,6 +269,7 @@ impl PeopleApi {
         let mut query = vec![
             ("personFields", q.person_fields.as_str()),
             ("pageSize", page_size.as_str()),
+            ("sources", READ_SOURCES),
         ];
         if let Some(t) = &q.page_token {
             query.push(("pageToken", t));
@@ -279,7 +285,10 @@ impl PeopleApi {
 
     /// `GET v1/{resourceName}`.
     pub fn get_person(&self, resource_name: &str, person_fields: &str) -> HttpRequest {
-        self.get(resource_name, &[("personFields", person_fields)])
+        self.get(
+            resource_name,
+            &[("personFields", person_fields), ("sources", READ_SOURCES)],
+        )
     }
 
     /// `GET v1/people:batchGet`, at most [`MAX_BATCH_GET`] names.
@@ -294,6 +303,7 @@ impl PeopleApi {
             .map(|n| ("resourceNames", n.as_str()))
             .collect();
         query.push(("personFields", person_fields));
+        query.push(("sources", READ_SOURCES));
         Ok(self.get("people:batchGet", &query))
     }
 
@@ -307,7 +317,7 @@ impl PeopleApi {
         self.with_body(
             Method::Post,
             "people:createContact",
-            &[("personFields", person_fields)],
+            &[("personFields", person_fields), ("sources", READ_SOURCES)],
             &body,
         )
     }
@@ -335,6 +345,7 @@ impl PeopleApi {
             &[
                 ("updatePersonFields", &mask),
                 ("personFields", person_fields),
+                ("sources", READ_SOURCES),
             ],
             &body,
         )
@@ -370,6 +381,10 @@ impl PeopleApi {
         let mut body = serde_json::Map::new();
         body.insert("contacts".into(), Value::Array(contacts));
         body.insert("readMask".into(), Value::String(read_mask.to_string()));
+        body.insert(
+            "sources".into(),
+            Value::Array(vec![Value::String(READ_SOURCES.to_string())]),
+        );
         self.with_body(Method::Post, "people:batchCreateContacts", &[], &body)
     }
 
@@ -399,6 +414,8 @@ impl PeopleApi {
         body.insert("contacts".into(), Value::Object(contacts));
         body.insert("updateMask".into(), Value::String(fields.join(",")));
         body.insert("readMask".into(), Value::String(read_mask.to_string()));
+        let sources = vec![Value::String(READ_SOURCES.to_string())];
+        body.insert("sources".into(), Value::Array(sources));
         self.with_body(Method::Post, "people:batchUpdateContacts", &[], &body)
     }
 

@@ -54,6 +54,24 @@ impl Person {
             .find(|s| s.kind.as_deref() == Some(SOURCE_CONTACT))
     }
 
+    /// The person without the items of its other sources: a contact linked to a Google profile
+    /// is read with the profile's names, emails and photos merged in unless the read asks for
+    /// `READ_SOURCE_TYPE_CONTACT` alone, and those items are neither the user's contact data to
+    /// sync nor writable (Google refuses a contact write carrying them). Unmodelled fields
+    /// (photos among them) stay: they are never written back.
+    pub fn contact_only(mut self) -> Person {
+        self.names.retain(|i| from_contact(&i.metadata));
+        self.email_addresses.retain(|i| from_contact(&i.metadata));
+        self.phone_numbers.retain(|i| from_contact(&i.metadata));
+        self.addresses.retain(|i| from_contact(&i.metadata));
+        self.birthdays.retain(|i| from_contact(&i.metadata));
+        self.organizations.retain(|i| from_contact(&i.metadata));
+        self.biographies.retain(|i| from_contact(&i.metadata));
+        self.memberships.retain(|i| from_contact(&i.metadata));
+        self.client_data.retain(|i| from_contact(&i.metadata));
+        self
+    }
+
     /// True for the tombstones an incremental sync returns for deleted contacts.
     pub fn is_deleted(&self) -> bool {
         self.metadata
@@ -120,6 +138,13 @@ pub fn from_contact(m: &Option<FieldMetadata>) -> bool {
         None => true,
         Some(m) => m.source.is_none() || m.is_from_contact(),
     }
+}
+
+/// [`from_contact`] of an item still in JSON.
+fn json_from_contact(item: &Value) -> bool {
+    item.pointer("/metadata/source/type")
+        .and_then(Value::as_str)
+        .is_none_or(|t| t == SOURCE_CONTACT)
 }
 
 json_struct! {
@@ -317,9 +342,9 @@ pub struct PersonHead<'a> {
     pub deleted: bool,
     /// `metadata.previousResourceNames` is not empty.
     pub renamed: bool,
-    /// The `clientData` entries' keys and values.
+    /// The contact source's `clientData` entries' keys and values.
     pub client_data: Vec<ClientData>,
-    /// The contact groups' resource names.
+    /// The contact groups' resource names (of the contact source's memberships).
     pub groups: Vec<&'a str>,
 }
 
@@ -344,6 +369,7 @@ impl<'a> PersonHead<'a> {
             renamed: !items(metadata, "previousResourceNames").is_empty(),
             client_data: items(person, "clientData")
                 .iter()
+                .filter(|c| json_from_contact(c))
                 .map(|c| ClientData {
                     key: str_at(c, "key").map(str::to_string),
                     value: str_at(c, "value").map(str::to_string),
@@ -352,6 +378,7 @@ impl<'a> PersonHead<'a> {
                 .collect(),
             groups: items(person, "memberships")
                 .iter()
+                .filter(|m| json_from_contact(m))
                 .filter_map(|m| m.get("contactGroupMembership"))
                 .filter_map(|g| str_at(g, "contactGroupResourceName"))
                 .collect(),

@@ -14,8 +14,12 @@
 //! fields really changed, for `updatePersonFields`: a field whose Google value already equals the
 //! wanted one is not sent, so our own writes echoing back cost nothing.
 //!
-//! Singletons (names, birthdays, biographies) are read from the CONTACT source's item when a
-//! person also carries a profile's, and written as exactly one item: Google answers 400 to more.
+//! Only the contact's own items are read or written. The plugin reads with
+//! `sources=READ_SOURCE_TYPE_CONTACT`, but should Google answer with a linked profile merged in,
+//! the profile's items (names, emails, photos with a PROFILE `metadata.source`) are not the
+//! user's contact data: reading one would import a profile's email into the CRM, and writing one
+//! back is refused. Singletons (names, birthdays, biographies) are written as exactly one item:
+//! Google answers 400 to more.
 //! The CRM side needs no mapping here: the bindings turn host objects into core contacts.
 
 use super::model::{
@@ -70,7 +74,11 @@ pub fn google_contact(person: &Person, instance_id: &str) -> Result<GoogleContac
         .and_then(|s| s.update_time.as_deref())
         .and_then(|t| parse_rfc3339(t).ok())
         .unwrap_or(0);
-    let mut tags = tag::crm_ids(&person.client_data, instance_id).into_iter();
+    let own_data: Vec<wire::ClientData> = (person.client_data.iter())
+        .filter(|c| from_contact(&c.metadata))
+        .cloned()
+        .collect();
+    let mut tags = tag::crm_ids(&own_data, instance_id).into_iter();
     Ok(GoogleContact {
         resource_name,
         etag,
@@ -80,6 +88,7 @@ pub fn google_contact(person: &Person, instance_id: &str) -> Result<GoogleContac
         groups: person
             .memberships
             .iter()
+            .filter(|m| from_contact(&m.metadata))
             .filter_map(Membership::group_resource_name)
             .map(str::to_string)
             .collect(),
@@ -87,8 +96,8 @@ pub fn google_contact(person: &Person, instance_id: &str) -> Result<GoogleContac
     })
 }
 
-/// The synced fields of a person. Duplicate emails, phones and addresses (a contact linked to a
-/// profile lists the profile's too) are kept once, first wins.
+/// The synced fields of a person, from the contact's own items. Duplicate emails, phones and
+/// addresses are kept once, first wins.
 pub fn contact(person: &Person) -> Contact {
     let mut c = Contact {
         name: pick(&person.names, |n| &n.metadata)
@@ -100,12 +109,19 @@ pub fn contact(person: &Person) -> Contact {
             .unwrap_or_default(),
         ..Contact::default()
     };
-    for e in person.email_addresses.iter().map(email_of) {
+    let own = |m: &Option<FieldMetadata>| from_contact(m);
+    for e in (person.email_addresses.iter())
+        .filter(|e| own(&e.metadata))
+        .map(email_of)
+    {
         if !e.value.trim().is_empty() && !c.emails.iter().any(|x| email_key(x) == email_key(&e)) {
             c.emails.push(e);
         }
     }
-    for p in person.phone_numbers.iter().map(phone_of) {
+    for p in (person.phone_numbers.iter())
+        .filter(|p| own(&p.metadata))
+        .map(phone_of)
+    {
         if !p.value.trim().is_empty()
             && !c
                 .phones
@@ -115,7 +131,10 @@ pub fn contact(person: &Person) -> Contact {
             c.phones.push(p);
         }
     }
-    for a in person.addresses.iter().map(address_of) {
+    for a in (person.addresses.iter())
+        .filter(|a| own(&a.metadata))
+        .map(address_of)
+    {
         if !a.is_empty()
             && !c
                 .addresses
@@ -125,7 +144,7 @@ pub fn contact(person: &Person) -> Contact {
             c.addresses.push(a);
         }
     }
-    if let Some(o) = person.organizations.first() {
+    if let Some(o) = person.organizations.iter().find(|o| own(&o.metadata)) {
         c.company = text(&o.name);
         c.title = text(&o.title);
     }
@@ -133,7 +152,9 @@ pub fn contact(person: &Person) -> Contact {
 }
 
 /// Writes the named `fields` of `contact` into a copy of `person` and returns it with the Google
-/// field names that changed, in `updatePersonFields` order. Everything else is left as it was.
+/// field names that changed, in `updatePersonFields` order. Everything else is left as it was,
+/// except the items of other sources than the contact (a linked profile's), which the copy
+/// drops: they are not the contact's, and Google refuses them in a write.
 /// `region` is the account's, the one the merge keyed phones with: the two must agree on which
 /// phones are one number, or a phone the merge kept would be written as a new item.
 pub fn apply_to_person(
@@ -143,6 +164,7 @@ pub fn apply_to_person(
     region: Region,
 ) -> (Person, Vec<&'static str>) {
     let has = |f: Field| fields.contains(&f);
+    let person = &person.clone().contact_only();
     let mut out = person.clone();
     let mut changed = Vec::new();
 
@@ -156,7 +178,7 @@ pub fn apply_to_person(
     .into_iter()
     .any(has)
     {
-        let mut item = own_item(pick(&person.names, |n| &n.metadata), |n| &mut n.metadata);
+        let mut item = own_item(pick(&person.names, |n| &n.metadata));
         let n = &contact.name;
         let mut dirty = false;
         for (field, slot, value) in [
@@ -272,7 +294,7 @@ pub fn apply_to_person(
             out.birthdays = match contact.birthday {
                 None => Vec::new(),
                 Some(b) => {
-                    let mut item = own_item(current, |b| &mut b.metadata);
+                    let mut item = own_item(current);
                     // "Clients should always set the `date` field when mutating birthdays"; the
                     // deprecated text would contradict it.
                     item.text = None;
@@ -323,7 +345,7 @@ pub fn apply_to_person(
             out.biographies = if contact.notes.is_empty() {
                 Vec::new()
             } else {
-                let mut item = own_item(current, |b| &mut b.metadata);
+                let mut item = own_item(current);
                 item.value = Some(contact.notes.clone());
                 item.content_type = Some(TEXT_PLAIN.to_string());
                 vec![item]
@@ -346,26 +368,15 @@ pub fn new_person(contact: &Contact, tag: (&str, &str), groups: &[String]) -> Pe
     person
 }
 
-/// The singleton item the sync reads: the CONTACT source's, else the first.
+/// The singleton item the sync reads: the CONTACT source's. A person whose only name is its
+/// profile's has no name of its own.
 fn pick<T>(items: &[T], meta: impl Fn(&T) -> &Option<FieldMetadata>) -> Option<&T> {
-    items
-        .iter()
-        .find(|i| from_contact(meta(i)))
-        .or_else(|| items.first())
+    items.iter().find(|i| from_contact(meta(i)))
 }
 
-/// A copy of the item to rewrite, or a new one. A profile's item loses its metadata: the write
-/// goes to the contact source.
-fn own_item<T: Clone + Default>(
-    item: Option<&T>,
-    meta: impl Fn(&mut T) -> &mut Option<FieldMetadata>,
-) -> T {
-    let mut item = item.cloned().unwrap_or_default();
-    let m = meta(&mut item);
-    if !from_contact(m) {
-        *m = None;
-    }
-    item
+/// A copy of the contact's item to rewrite, or a new one.
+fn own_item<T: Clone + Default>(item: Option<&T>) -> T {
+    item.cloned().unwrap_or_default()
 }
 
 /// The list to send, or `None` when `wanted` is what Google already has (in any order, up to
@@ -406,8 +417,8 @@ fn rewrite<W: Clone, C>(
             }
         }
     }
-    // An unused existing item that duplicates a wanted one (the same address twice, once from a
-    // profile) is not a removal: the contact read from this person would not have it either.
+    // An unused existing item that duplicates a wanted one (the same address twice) is not a
+    // removal: the contact read from this person would not have it either.
     let duplicate = |i: usize| wanted.iter().any(|c| same(&existing[i], c));
     if unchanged && !moved && (0..existing.len()).all(|i| used[i] || duplicate(i)) {
         None

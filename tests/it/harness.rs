@@ -231,6 +231,8 @@ pub struct World {
     kept: Option<(AccountState, Stored)>,
     /// The keys the last run's save wrote (shards, then the header), as the shell saves.
     pub saved_keys: Vec<String>,
+    /// Google answers as if no request said `sources`: linked profiles merged into every read.
+    pub merged_reads: bool,
 }
 
 /// What happens to the answer of a request whose URL contains `url`, the next `count` times.
@@ -328,6 +330,7 @@ impl World {
             cancel_after: None,
             kept: None,
             saved_keys: Vec::new(),
+            merged_reads: false,
         }
     }
 
@@ -502,8 +505,13 @@ impl World {
             }
             None => {}
         }
+        let (path, body) = if self.merged_reads {
+            without_sources(&path, req.body)
+        } else {
+            (path, req.body)
+        };
         let mut r = Request::new(req.method.as_str(), &path).bearer(&self.token);
-        if let Some(body) = req.body {
+        if let Some(body) = body {
             r = r.header("Content-Type", "application/json").body(body);
         }
         let resp = self.em.handle(r);
@@ -648,6 +656,28 @@ impl World {
             Some(values),
         );
     }
+}
+
+/// A request's path and body without its `sources` (query parameter or body key).
+fn without_sources(path: &str, body: Option<String>) -> (String, Option<String>) {
+    let path = match path.split_once('?') {
+        Some((p, q)) => {
+            let q: Vec<&str> = q
+                .split('&')
+                .filter(|kv| !kv.starts_with("sources="))
+                .collect();
+            format!("{p}?{}", q.join("&"))
+        }
+        None => path.to_string(),
+    };
+    let body = body.map(|b| match serde_json::from_str::<Value>(&b) {
+        Ok(Value::Object(mut o)) => {
+            o.remove("sources");
+            Value::Object(o).to_string()
+        }
+        _ => b,
+    });
+    (path, body)
 }
 
 pub fn person(given: &str, family: &str, email: &str) -> Contact {

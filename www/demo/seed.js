@@ -20,6 +20,13 @@
  * @property {{ date: { year?: number, month: number, day: number } }[]} [birthdays]
  * @property {{ name?: string, title?: string }[]} [organizations]
  * @property {{ value: string, contentType: string }[]} [biographies]
+ * @property {Profile} [profile] The Google profile the contact is linked to (an emulator seed key,
+ *   not a Person field): Google merges it into reads that do not ask for the contact alone.
+ *
+ * @typedef {object} Profile A Google profile's fields, as the emulator's seed takes them.
+ * @property {{ givenName: string, familyName?: string }[]} [names]
+ * @property {{ value: string }[]} [emailAddresses]
+ * @property {{ url: string }[]} [photos]
  */
 
 /**
@@ -437,7 +444,30 @@ export function overlapForGoogle(n = 150) {
     if (i % 3 === 0) p.birthdays = [{ date: { month: 1 + i, day: 10 + i } }];
     out.push(p);
   }
+  linkProfiles(out);
   return out;
+}
+
+/**
+ * Links a handful of the Google persons to a Google profile that differs from the contact: a
+ * personal address the contact lacks, a photo, another spelling of the name. None of it is the
+ * contact's, so none of it may reach the CRM.
+ * @param {Person[]} people
+ */
+function linkProfiles(people) {
+  const photo = (/** @type {number} */ i) => ({ url: `https://lh3.googleusercontent.com/a/demo-${i}` });
+  for (const [n, i] of [3, 17, 41, 88, 120].entries()) {
+    const p = people[i];
+    const given = p?.names?.[0]?.givenName;
+    if (!p || !given) continue;
+    const family = p.names?.[0]?.familyName;
+    const local = given.normalize("NFD").toLowerCase().replace(/[^a-z]/g, "") || "someone";
+    /** @type {Profile} */
+    const profile = { emailAddresses: [{ value: `${local}.${n}.personal@gmail.example` }] };
+    if (n % 2 === 0) profile.photos = [photo(i)];
+    if (n !== 1) profile.names = [{ givenName: `${given} (profile)`, ...(family ? { familyName: family } : {}) }];
+    p.profile = profile;
+  }
 }
 
 /**

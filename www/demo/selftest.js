@@ -368,13 +368,19 @@ test("seed data is deterministic and valid host input", async () => {
 test("overlapForGoogle gives ~150 People API persons overlapping the seed", async () => {
   const people = overlapForGoogle();
   assert(people.length >= 140 && people.length <= 160, `count ${people.length}`);
-  const allowed = new Set(["names", "emailAddresses", "phoneNumbers", "addresses", "birthdays", "organizations", "biographies"]);
+  const allowed = new Set(["names", "emailAddresses", "phoneNumbers", "addresses", "birthdays", "organizations", "biographies", "profile"]);
   for (const p of people) for (const k of Object.keys(p)) assert(allowed.has(k), `unexpected Person field ${k}`);
   const seedEmails = new Set(generateSeedContacts().flatMap((c) => c.emails.map((e) => e.value.toLowerCase())));
   const shared = people.filter((p) => (p.emailAddresses || []).some((e) => seedEmails.has(e.value.toLowerCase())));
   assert(shared.length > 100, `many share an email: ${shared.length}`);
   assert(people.some((p) => !(p.emailAddresses || []).some((e) => seedEmails.has(e.value.toLowerCase()))), "some Google-only people");
   assert(people.some((p) => p.birthdays && p.birthdays[0].date.year === undefined), "birthdays without a year");
+  const linked = people.filter((p) => p.profile);
+  assert(linked.length >= 3, `a few contacts linked to a Google profile: ${linked.length}`);
+  assert(linked.some((p) => p.profile?.photos), "a profile photo");
+  assert(linked.some((p) => p.profile?.names), "a profile name");
+  const own = (/** @type {typeof people[0]} */ p) => (p.emailAddresses || []).map((e) => e.value);
+  assert(linked.every((p) => (p.profile?.emailAddresses || []).every((e) => !own(p).includes(e.value))), "profile emails differ from the contact's");
   eq(JSON.stringify(overlapForGoogle()), JSON.stringify(people), "deterministic");
 });
 

@@ -8,6 +8,7 @@ use crate::emulator::{State, SYNC_TOKEN_LIFETIME_MS};
 use crate::error::{ApiError, ApiResult};
 use crate::http::Response;
 use crate::person::{self, Mask};
+use crate::profile::{self, Sources};
 use crate::util::{decode_token, encode_token, fnv};
 use serde_json::{json, Value};
 use std::fmt::Write;
@@ -35,6 +36,7 @@ pub(super) fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult
     }
     .max(1) as u64;
     let sort = q.one("sortOrder").unwrap_or("LAST_MODIFIED_ASCENDING");
+    let read = q.sources()?;
     let sources = q.all("sources").join(",");
     let request_sync = q.bool("requestSyncToken")?;
     let sync_token = q.one("syncToken").filter(|s| !s.is_empty());
@@ -52,7 +54,7 @@ pub(super) fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult
 
     // The reference: sort order applies only when no sync is requested.
     if sort != "LAST_MODIFIED_ASCENDING" && !request_sync && sync_token.is_none() {
-        return sorted_listing(acct, q, mask, size, sort, page_hash);
+        return sorted_listing(acct, q, mask, read, size, sort, page_hash);
     }
 
     let (cursor, upper, incremental, sync_issue) = match page_token(q, PAGE, 5, page_hash)? {
@@ -111,7 +113,7 @@ pub(super) fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult
             } else {
                 &[]
             };
-            p.render_renamed(mask, previous, &mut out);
+            profile::render(acct, p, mask, read, previous, &mut out);
         }
         n += 1;
         last = *seq;
@@ -143,6 +145,7 @@ fn sorted_listing(
     acct: &Account,
     q: &Query,
     mask: Mask,
+    read: Sources,
     size: u64,
     sort: &str,
     hash: u64,
@@ -176,7 +179,7 @@ fn sorted_listing(
         .iter()
         .skip(offset)
         .take(size as usize)
-        .map(|p| p.to_json(mask))
+        .map(|p| profile::to_json(acct, p, mask, read))
         .collect();
     let mut out = json!({"totalPeople": people.len(), "totalItems": people.len()});
     if !page.is_empty() {

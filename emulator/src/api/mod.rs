@@ -18,6 +18,7 @@ use crate::emulator::State;
 use crate::error::{ApiError, ApiResult};
 use crate::http::{Request, Response};
 use crate::person::{self, Mask};
+use crate::profile::Sources;
 use crate::util::camel;
 use serde_json::{json, Value};
 
@@ -78,6 +79,10 @@ impl Query {
             .map(|(_, v)| v.as_str())
             .collect()
     }
+    /// The `sources` read mask of a read or of a single write's answer.
+    fn sources(&self) -> ApiResult<Sources> {
+        Sources::parse(self.all("sources"), "sources")
+    }
     fn person_fields(&self) -> Option<String> {
         let v: Vec<&str> = self
             .all("personFields")
@@ -129,8 +134,11 @@ fn contact_id(name: &str) -> ApiResult<u64> {
     })
 }
 
-fn render_person(acct: &Account, id: u64, mask: Mask) -> Option<Value> {
-    acct.persons.get(&id).map(|p| p.to_json(mask))
+/// Person `id` as a read of `mask` and `sources` returns it.
+fn render_person(acct: &Account, id: u64, mask: Mask, sources: Sources) -> Option<Value> {
+    acct.persons
+        .get(&id)
+        .map(|p| crate::profile::to_json(acct, p, mask, sources))
 }
 
 /// `readMask` of batch writes: absent or empty skips the post-mutate read.

@@ -7,6 +7,7 @@ use crate::emulator::State;
 use crate::error::{ApiError, ApiResult};
 use crate::http::Response;
 use crate::person::{self, Mask};
+use crate::profile::{refuse_profile_items, Sources};
 use serde_json::{json, Map, Value};
 
 /// people.get of `people/me`: the account's own profile.
@@ -18,14 +19,16 @@ pub(super) fn get_me(st: &State, a: usize, q: &Query) -> ApiResult<Response> {
 /// people.get of one contact.
 pub(super) fn get(st: &State, a: usize, q: &Query, name: String) -> ApiResult<Response> {
     let mask = read_mask(q.person_fields().as_deref());
+    let sources = q.sources()?;
     let id = contact_id(&name)?;
-    let v = render_person(&st.accounts[a], id, mask).ok_or_else(ApiError::not_found)?;
+    let v = render_person(&st.accounts[a], id, mask, sources).ok_or_else(ApiError::not_found)?;
     Ok(Response::json(200, &v))
 }
 
 /// people.getBatchGet: up to 200 people, each with its own status.
 pub(super) fn batch_get(st: &State, a: usize, q: &Query) -> ApiResult<Response> {
     let mask = read_mask(q.person_fields().as_deref());
+    let sources = q.sources()?;
     // `api::validate` checked the count against the parameter's documented maximum.
     let names = q.all("resourceNames");
     let acct = &st.accounts[a];
@@ -35,7 +38,7 @@ pub(super) fn batch_get(st: &State, a: usize, q: &Query) -> ApiResult<Response> 
             let found = if *n == "people/me" {
                 Some(acct.profile_json(mask))
             } else {
-                person::parse_resource_name(n).and_then(|id| render_person(acct, id, mask))
+                person::parse_resource_name(n).and_then(|id| render_person(acct, id, mask, sources))
             };
             match found {
                 Some(p) => item_ok(Some(p), n),
@@ -51,8 +54,10 @@ pub(super) fn batch_get(st: &State, a: usize, q: &Query) -> ApiResult<Response> 
 pub(super) fn create(st: &mut State, a: usize, p: &Value, q: &Query) -> ApiResult<Response> {
     let now = st.now();
     let mask = optional_mask(q.person_fields().as_deref());
+    let sources = q.sources()?;
+    refuse_profile_items(p, Mask::ALL)?;
     let id = st.accounts[a].create(p, &mut st.rng, now)?;
-    let v = render_person(&st.accounts[a], id, mask).unwrap_or_default();
+    let v = render_person(&st.accounts[a], id, mask, sources).unwrap_or_default();
     Ok(Response::json(200, &v))
 }
 
@@ -69,6 +74,8 @@ pub(super) fn update(
     let id = contact_id(&name)?;
     let upd = read_mask(q.one("updatePersonFields"));
     let mask = optional_mask(q.person_fields().as_deref());
+    let sources = q.sources()?;
+    refuse_profile_items(p, upd)?;
     if let Some(rn) = p.get("resourceName").and_then(Value::as_str) {
         if rn != name {
             return Err(ApiError::invalid(format!(
@@ -80,7 +87,7 @@ pub(super) fn update(
     st.accounts[a].apply_update(id, p, upd, now)?;
     Ok(Response::json(
         200,
-        &render_person(&st.accounts[a], id, mask).unwrap_or_default(),
+        &render_person(&st.accounts[a], id, mask, sources).unwrap_or_default(),
     ))
 }
 
@@ -106,9 +113,11 @@ pub(super) fn batch_create(st: &mut State, a: usize, b: &Value) -> ApiResult<Res
         limit("BatchCreateContactsRequest", "contacts"),
     )?;
     let mask = batch_read_mask(b);
+    let sources = Sources::of_body(b)?;
     // Validate everything before the first write so a bad item commits nothing.
     for c in &contacts {
         let p = c.get("contactPerson").cloned().unwrap_or_default();
+        refuse_profile_items(&p, Mask::ALL)?;
         person::normalize_fields(&p, Mask::ALL, 0)?;
         person::requested_groups(&p)?;
     }
@@ -123,7 +132,10 @@ pub(super) fn batch_create(st: &mut State, a: usize, b: &Value) -> ApiResult<Res
     let acct = &st.accounts[a];
     let created: Vec<Value> = ids
         .iter()
-        .map(|id| item_ok(render_person(acct, *id, mask), &person::resource_name(*id)))
+        .map(|id| {
+            let p = render_person(acct, *id, mask, sources);
+            item_ok(p, &person::resource_name(*id))
+        })
         .collect();
     Ok(Response::json(200, &json!({ "createdPeople": created })))
 }
@@ -148,9 +160,11 @@ pub(super) fn batch_update(
     )?;
     let upd = read_mask(b.get("updateMask").and_then(Value::as_str));
     let mask = batch_read_mask(b);
+    let sources = Sources::of_body(b)?;
     let mut items = Vec::new();
     for (n, (name, p)) in contacts.iter().enumerate() {
         let id = contact_id(name)?;
+        refuse_profile_items(p, upd)?;
         // A spurious-mismatch fault hits the first contact of the batch.
         st.accounts[a].check_update(id, p, upd, spurious && n == 0)?;
         items.push((name.clone(), id, p));
@@ -164,7 +178,8 @@ pub(super) fn batch_update(
     let acct = &st.accounts[a];
     let mut result = Map::new();
     for (name, id, _) in &items {
-        result.insert(name.clone(), item_ok(render_person(acct, *id, mask), name));
+        let p = render_person(acct, *id, mask, sources);
+        result.insert(name.clone(), item_ok(p, name));
     }
     Ok(Response::json(200, &json!({ "updateResult": result })))
 }

@@ -23,7 +23,7 @@ fn a_full_listing_asks_for_every_mapped_field_and_a_sync_token() {
         Ok(PeopleApi::default().list_connections(&ListConnections::default())),
         "GET https://people.googleapis.com/v1/people/me/connections?personFields=names,emailAddresses,\
 phoneNumbers,addresses,birthdays,organizations,biographies,memberships,clientData,metadata\
-&pageSize=1000&requestSyncToken=true",
+&pageSize=1000&sources=READ_SOURCE_TYPE_CONTACT&requestSyncToken=true",
     );
 }
 
@@ -39,7 +39,7 @@ fn page_and_sync_tokens_are_percent_encoded() {
     check(
         Ok(PeopleApi::new("http://localhost:8787/").list_connections(&q)),
         "GET http://localhost:8787/v1/people/me/connections?personFields=names&pageSize=1000\
-&pageToken=a%2Bb%2Fc%3D&requestSyncToken=true&syncToken=EL2x%26y%20z",
+&sources=READ_SOURCE_TYPE_CONTACT&pageToken=a%2Bb%2Fc%3D&requestSyncToken=true&syncToken=EL2x%26y%20z",
     );
 }
 
@@ -48,12 +48,12 @@ fn reads_of_one_or_many_people_name_them_in_the_url() {
     let api = PeopleApi::default();
     check(
         Ok(api.get_person("people/c1", "names")),
-        "GET https://people.googleapis.com/v1/people/c1?personFields=names",
+        "GET https://people.googleapis.com/v1/people/c1?personFields=names&sources=READ_SOURCE_TYPE_CONTACT",
     );
     check(
         api.batch_get(&names("people/c", 2), "names,metadata"),
         "GET https://people.googleapis.com/v1/people:batchGet?resourceNames=people%2Fc0\
-&resourceNames=people%2Fc1&personFields=names,metadata",
+&resourceNames=people%2Fc1&personFields=names,metadata&sources=READ_SOURCE_TYPE_CONTACT",
     );
     check(
         api.batch_get(&names("people/c", 201), "names"),
@@ -111,7 +111,8 @@ fn an_update_sends_only_the_masked_fields_with_the_etag() {
     check(
         PeopleApi::default().update_contact(&p, &["names", "phoneNumbers"], PERSON_FIELDS),
         "PATCH https://people.googleapis.com/v1/people/c1:updateContact?updatePersonFields=names,phoneNumbers\
-&personFields=names,emailAddresses,phoneNumbers,addresses,birthdays,organizations,biographies,memberships,clientData,metadata\n\
+&personFields=names,emailAddresses,phoneNumbers,addresses,birthdays,organizations,biographies,memberships,clientData,metadata\
+&sources=READ_SOURCE_TYPE_CONTACT\n\
 {\"etag\":\"%Eg\",\"metadata\":{\"sources\":[{\"etag\":\"#A\",\"id\":\"1\",\"type\":\"CONTACT\"}]},\
 \"names\":[{\"givenName\":\"Ada\"}],\"phoneNumbers\":[],\"resourceName\":\"people/c1\"}",
     );
@@ -137,7 +138,8 @@ fn creates_and_deletes_have_their_own_endpoints() {
     };
     check(
         api.create_contact(&p, "metadata,clientData"),
-        "POST https://people.googleapis.com/v1/people:createContact?personFields=metadata,clientData\n\
+        "POST https://people.googleapis.com/v1/people:createContact?personFields=metadata,clientData\
+&sources=READ_SOURCE_TYPE_CONTACT\n\
 {\"names\":[{\"givenName\":\"Ada\"}]}",
     );
     check(
@@ -162,13 +164,14 @@ fn batch_writes_respect_their_limits() {
     check(
         api.batch_create_contacts(std::slice::from_ref(&p), "metadata"),
         "POST https://people.googleapis.com/v1/people:batchCreateContacts\n\
-{\"contacts\":[{\"contactPerson\":{\"emailAddresses\":[{\"value\":\"a@x.io\"}],\"etag\":\"e\",\"resourceName\":\"people/c9\"}}],\"readMask\":\"metadata\"}",
+{\"contacts\":[{\"contactPerson\":{\"emailAddresses\":[{\"value\":\"a@x.io\"}],\"etag\":\"e\",\"resourceName\":\"people/c9\"}}],\"readMask\":\"metadata\",\
+\"sources\":[\"READ_SOURCE_TYPE_CONTACT\"]}",
     );
     check(
         api.batch_update_contacts(std::slice::from_ref(&p), &["emailAddresses", "names"], "metadata"),
         "POST https://people.googleapis.com/v1/people:batchUpdateContacts\n\
 {\"contacts\":{\"people/c9\":{\"emailAddresses\":[{\"value\":\"a@x.io\"}],\"etag\":\"e\",\"names\":[],\"resourceName\":\"people/c9\"}},\
-\"readMask\":\"metadata\",\"updateMask\":\"emailAddresses,names\"}",
+\"readMask\":\"metadata\",\"sources\":[\"READ_SOURCE_TYPE_CONTACT\"],\"updateMask\":\"emailAddresses,names\"}",
     );
     check(
         api.batch_create_contacts(&vec![p.clone(); 201], "metadata"),
@@ -267,14 +270,16 @@ fn a_written_person_keeps_only_the_contact_sources_etag_of_its_metadata() {
     );
     check(
         PeopleApi::default().update_contact(&p, &["names", "phoneNumbers"], "names"),
-        "PATCH https://people.googleapis.com/v1/people/c1:updateContact?updatePersonFields=names,phoneNumbers&personFields=names\n\
+        "PATCH https://people.googleapis.com/v1/people/c1:updateContact?updatePersonFields=names,phoneNumbers&personFields=names\
+&sources=READ_SOURCE_TYPE_CONTACT\n\
 {\"etag\":\"%Eg\",\"metadata\":{\"sources\":[{\"etag\":\"#A\",\"id\":\"1\",\"type\":\"CONTACT\"}]},\
 \"names\":[{\"givenName\":\"Ada\",\"metadata\":{\"source\":{\"id\":\"1\",\"type\":\"CONTACT\"}}}],\
 \"phoneNumbers\":[{\"type\":\"work\",\"value\":\"+1 415 555 0123\"}],\"resourceName\":\"people/c1\"}",
     );
     check(
         PeopleApi::default().create_contact(&p, "names"),
-        "POST https://people.googleapis.com/v1/people:createContact?personFields=names\n\
+        "POST https://people.googleapis.com/v1/people:createContact?personFields=names\
+&sources=READ_SOURCE_TYPE_CONTACT\n\
 {\"etag\":\"%Eg\",\"names\":[{\"givenName\":\"Ada\",\"metadata\":{\"source\":{\"id\":\"1\",\"type\":\"CONTACT\"}}}],\
 \"phoneNumbers\":[{\"type\":\"work\",\"value\":\"+1 415 555 0123\"}],\"resourceName\":\"people/c1\"}",
     );
@@ -488,6 +493,48 @@ mod discovery {
                 "people.people.createContact: output-only field .metadata = {\"objectType\":\"PERSON\"}",
                 "people.people.createContact: output-only field .phoneNumbers.canonicalForm",
             ]
+        );
+    }
+}
+
+/// Without `sources`, Google merges a linked Google profile into every person it returns; every
+/// read, and every write's read of its result, asks for the contact alone.
+#[test]
+fn every_read_and_post_mutate_read_asks_for_the_contact_source_alone() {
+    let api = PeopleApi::default();
+    let p = person(r#"{"resourceName":"people/c1","etag":"e","names":[{"givenName":"Ada"}]}"#);
+    let people = std::slice::from_ref(&p);
+    let in_query = [
+        Ok(api.list_connections(&ListConnections::default())),
+        Ok(api.list_connections(&ListConnections {
+            sync_token: Some("s".into()),
+            page_token: Some("p".into()),
+            ..ListConnections::default()
+        })),
+        Ok(api.get_person("people/c1", PERSON_FIELDS)),
+        api.batch_get(&names("people/c", 2), PERSON_FIELDS),
+        api.create_contact(&p, PERSON_FIELDS),
+        api.update_contact(&p, &["names"], PERSON_FIELDS),
+    ];
+    for r in in_query {
+        let r = r.expect("a request");
+        let query = r.url.split_once('?').map_or("", |(_, q)| q);
+        let sources: Vec<&str> = query
+            .split('&')
+            .filter_map(|kv| kv.strip_prefix("sources="))
+            .collect();
+        assert_eq!(sources, ["READ_SOURCE_TYPE_CONTACT"], "{r}");
+    }
+    for r in [
+        api.batch_create_contacts(people, PERSON_FIELDS),
+        api.batch_update_contacts(people, &["names"], PERSON_FIELDS),
+    ] {
+        let r = r.expect("a request");
+        let body: Value = serde_json::from_str(r.body.as_deref().unwrap_or("")).expect("JSON");
+        assert_eq!(
+            body["sources"],
+            serde_json::json!(["READ_SOURCE_TYPE_CONTACT"]),
+            "{r}"
         );
     }
 }

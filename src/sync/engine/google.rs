@@ -222,8 +222,10 @@ impl Engine {
                         echoes.push(rn);
                         continue;
                     }
+                    // Only the contact's own items are kept (a linked profile's are not the
+                    // user's to sync, nor writable), whatever Google answered.
                     match Person::from_json(v) {
-                        Ok(p) => people.push(p),
+                        Ok(p) => people.push(p.contact_only()),
                         Err(e) => {
                             let step = Step::ListGoogle { page_token };
                             return self.unreadable(step, now, "contact listing", &e);
@@ -311,7 +313,7 @@ impl Engine {
                         let ok = item.is_ok();
                         if let Some(p) = item.person.filter(|_| ok) {
                             if let Some(rn) = p.resource_name.clone() {
-                                self.persons.insert(rn, p);
+                                self.persons.insert(rn, p.contact_only());
                             }
                         }
                     }
@@ -338,7 +340,9 @@ impl Engine {
                 };
                 let mut created = Vec::new();
                 for (k, item) in r.created_people.into_iter().enumerate() {
-                    let Some(p) = item.person else { continue };
+                    let Some(p) = item.person.map(Person::contact_only) else {
+                        continue;
+                    };
                     let crm_id = tag::crm_id(&p.client_data, &self.config.instance_id)
                         .or_else(|| items.get(k).map(|&i| plan.creates_google[i].crm_id.clone()));
                     if let (Some(crm_id), Some(rn)) = (crm_id, p.resource_name.clone()) {
@@ -399,7 +403,7 @@ impl Engine {
             .map(|&i| plan.creates_google[i].crm_id.as_str())
             .collect();
         let mut found = Vec::new();
-        for p in people {
+        for p in people.into_iter().map(Person::contact_only) {
             let Some(rn) = p.resource_name.clone() else {
                 continue;
             };

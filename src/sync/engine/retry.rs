@@ -97,7 +97,13 @@ impl Engine {
     ) {
         let err = ApiError::parse(status, body);
         match (&err, &step) {
-            (ApiError::ExpiredSyncToken, Step::ListGoogle { .. }) => {
+            // A sync token Google refuses as invalid is as good as expired: a token is bound to
+            // the parameters of the listing that issued it, and one saved before the listing
+            // asked for `sources` is refused by the listing that does.
+            (ApiError::ExpiredSyncToken, Step::ListGoogle { .. })
+            | (ApiError::Invalid { .. }, Step::ListGoogle { .. })
+                if matches!(err, ApiError::ExpiredSyncToken) || !self.full_listing =>
+            {
                 // An expired token means a full listing and a reconcile, never deletions; a
                 // full listing that keeps being refused so would restart for ever.
                 self.restarts += 1;

@@ -675,3 +675,5 @@ fn every_primary_flag_written_to_google_reads_back_as_merged() {
     }
     assert_eq!(cases, 2 * 3 * 4);
 }
+
+mod profiles;
