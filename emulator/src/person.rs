@@ -388,16 +388,25 @@ impl StoredPerson {
     }
 }
 
-/// How a deleted contact appears in an incremental listing.
-pub fn render_tombstone(id: u64, seq: u64, ms: u64, out: &mut String) {
+/// How a deleted contact appears in an incremental listing, with the names it had before a
+/// rename (`previous`), as a listed contact has them.
+pub fn render_tombstone(id: u64, seq: u64, ms: u64, previous: &[u64], out: &mut String) {
     use std::fmt::Write;
     let _ = write!(
         out,
-        r#"{{"resourceName":"{}","etag":"{}","metadata":{{"sources":[{}],"objectType":"PERSON","deleted":true}}}}"#,
+        r#"{{"resourceName":"{}","etag":"{}","metadata":{{"sources":[{}],"#,
         resource_name(id),
         person_etag(id, seq),
         source_json(id, seq, ms)
     );
+    if !previous.is_empty() {
+        let names: Vec<String> = previous
+            .iter()
+            .map(|id| format!(r#""{}""#, resource_name(*id)))
+            .collect();
+        let _ = write!(out, r#""previousResourceNames":[{}],"#, names.join(","));
+    }
+    out.push_str(r#""objectType":"PERSON","deleted":true}}"#);
 }
 
 // ---------------------------------------------------------------------------------------------

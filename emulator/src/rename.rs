@@ -9,7 +9,9 @@
 //! A contact's storage key is its resource name in numbers (see `person::resource_name`), so a
 //! rename moves the contact to a new key: its old change-log entry goes (a rename is no deletion,
 //! so no tombstone), and its new version is a change, listed as such. The account keeps the old
-//! keys in `Account::previous`. A merge leaves the merged contact a tombstone, and the survivor
+//! keys in `Account::previous` (a renamed contact deleted later keeps them: its tombstone lists
+//! them, so a client that missed the rename still finds the contact it deleted). A merge leaves
+//! the merged contact a tombstone, and the survivor
 //! holds both contacts' data: list items of both without repeats, singletons (names, birthdays,
 //! biographies, genders) the survivor's where it has one, `clientData` and memberships of both.
 

@@ -33,7 +33,10 @@ fn emails(w: &World, id: &str) -> Vec<String> {
 /// Ann and Annie, both in the CRM and linked to their Google copies.
 fn two_linked() -> (World, String, String) {
     let mut w = World::new();
-    let ann = w.crm_add(with_phone(person("Ann", "Lee", "ann@x.io"), "+1 415 555 0100"));
+    let ann = w.crm_add(with_phone(
+        person("Ann", "Lee", "ann@x.io"),
+        "+1 415 555 0100",
+    ));
     let annie = w.crm_add(person("Annie", "Lee", "annie@home.io"));
     w.run_ok();
     (w, ann, annie)
@@ -55,12 +58,21 @@ fn a_rename_in_either_form_relinks_the_contact_and_writes_nothing() {
         let new = w.em.rename_contact(w.account, &old, form).expect("renamed");
         let r = w.run_ok();
         assert_eq!(w.resource_name(&ann), new, "{form:?}");
-        assert_eq!(writes(&r), 0, "{form:?}: {:?}", r.plan.map(|p| p.to_string()));
+        assert_eq!(
+            writes(&r),
+            0,
+            "{form:?}: {:?}",
+            r.plan.map(|p| p.to_string())
+        );
         assert_eq!(w.crm.contacts.len(), 1);
         assert_eq!(w.google().len(), 1);
         w.settled();
         // The link works under the new name: an edit in Google reaches the CRM.
-        w.google_edit(&new, "emailAddresses", json!({"emailAddresses": [{"value": "ann@y.io"}]}));
+        w.google_edit(
+            &new,
+            "emailAddresses",
+            json!({"emailAddresses": [{"value": "ann@y.io"}]}),
+        );
         w.run_ok();
         assert_eq!(emails(&w, &ann), ["ann@y.io"], "{form:?}");
         w.settled();
@@ -78,7 +90,12 @@ fn a_rename_seen_in_a_full_listing_is_followed_by_the_tag() {
         expire_sync_token(&mut w);
         let r = w.run_ok();
         assert_eq!(w.resource_name(&ann), new, "{form:?}");
-        assert_eq!(writes(&r), 0, "{form:?}: {:?}", r.plan.map(|p| p.to_string()));
+        assert_eq!(
+            writes(&r),
+            0,
+            "{form:?}: {:?}",
+            r.plan.map(|p| p.to_string())
+        );
         assert_eq!((w.crm.contacts.len(), w.google().len()), (1, 1));
         w.settled();
     }
@@ -132,10 +149,9 @@ fn a_merge_of_two_linked_contacts_under_a_new_name_keeps_one_link() {
 fn a_merge_of_two_linked_contacts_keeping_the_survivors_name_keeps_its_link() {
     let (mut w, ann, annie) = two_linked();
     let (a, b) = (w.resource_name(&ann), w.resource_name(&annie));
-    let survivor = w
-        .em
-        .merge_contacts_keeping_name(w.account, &a, &b)
-        .expect("merged");
+    let survivor =
+        w.em.merge_contacts_keeping_name(w.account, &a, &b)
+            .expect("merged");
     assert_eq!(survivor, a);
     check_merged(&mut w, &ann, &annie, &survivor);
 }
@@ -167,7 +183,11 @@ fn a_merge_with_a_contact_the_crm_does_not_hold_relinks_and_brings_its_data() {
                 {"contactGroupResourceName": neighbours["resourceName"]}}],
         })]);
         w.run_ok();
-        assert_eq!(w.crm.contacts.len(), 1, "the neighbour stays out of the CRM");
+        assert_eq!(
+            w.crm.contacts.len(),
+            1,
+            "the neighbour stays out of the CRM"
+        );
         let linked = w.resource_name(&ann);
         let (s, m) = match unlinked_survives {
             false => (linked.clone(), other[0].clone()),
@@ -197,10 +217,9 @@ fn a_merge_with_a_contact_the_crm_does_not_hold_relinks_and_brings_its_data() {
 fn a_renamed_contact_merged_later_still_keeps_one_link() {
     let (mut w, ann, annie) = two_linked();
     let b = w.resource_name(&annie);
-    let b2 = w
-        .em
-        .rename_contact(w.account, &b, NameForm::Profile)
-        .expect("renamed");
+    let b2 =
+        w.em.rename_contact(w.account, &b, NameForm::Profile)
+            .expect("renamed");
     w.run_ok();
     assert_eq!(w.resource_name(&annie), b2);
     let a = w.resource_name(&ann);
@@ -212,5 +231,23 @@ fn a_renamed_contact_merged_later_still_keeps_one_link() {
     assert_eq!(r.report.merged.len(), 1);
     assert_eq!(r.report.merged[0].crm_id, ann);
     assert_eq!(w.crm.contacts.len(), 2);
+    w.settled();
+}
+
+#[test]
+fn a_contact_renamed_then_deleted_in_google_between_runs_is_deleted_in_the_crm() {
+    let mut w = World::new();
+    let ann = w.crm_add(person("Ann", "Lee", "ann@x.io"));
+    let bo = w.crm_add(person("Bo", "Ng", "bo@x.io"));
+    w.run_ok();
+    let old = w.resource_name(&ann);
+    let new =
+        w.em.rename_contact(w.account, &old, NameForm::Profile)
+            .expect("renamed");
+    w.google_request("DELETE", &format!("/v1/{new}:deleteContact"), None);
+    let r = w.run_ok();
+    assert_eq!(r.report.deleted.crm, 1);
+    assert!(!w.crm.contacts.contains_key(&ann) && !w.state.links.contains_key(&ann));
+    assert!(w.crm.contacts.contains_key(&bo));
     w.settled();
 }

@@ -316,3 +316,24 @@ fn well_formed_names_never_issued_answer_404_and_malformed_ones_400() {
         );
     }
 }
+
+#[test]
+fn a_renamed_contact_deleted_later_is_a_tombstone_naming_its_earlier_names() {
+    let api = Api::new();
+    let old = rn(&api.ada());
+    let token = synced(&api);
+    let new = api
+        .em
+        .rename_contact(api.account, &old, NameForm::Contact)
+        .expect("renamed");
+    assert_eq!(
+        api.call("DELETE", &format!("/v1/{new}:deleteContact"), None)
+            .0,
+        200
+    );
+    let listed = changes(&api, &token);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(rn(&listed[0]), new);
+    assert_eq!(listed[0]["metadata"]["deleted"], true);
+    assert_eq!(previous(&listed[0]), [old]);
+}

@@ -197,7 +197,9 @@ impl Plan {
         }
         // A merge is remembered while its CRM contact stays unlinked.
         let links = &state.links;
-        state.merged_in_google.retain(|id, _| !links.contains_key(id));
+        state
+            .merged_in_google
+            .retain(|id, _| !links.contains_key(id));
         // A choice the user made holds whatever the writes did.
         if !self.apart.is_empty() {
             state.apart.extend(self.apart.iter().cloned());

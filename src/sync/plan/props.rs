@@ -306,7 +306,12 @@ impl World {
             return;
         };
         for e in m.contact.emails {
-            if !s.contact.emails.iter().any(|x| email_key(x) == email_key(&e)) {
+            if !s
+                .contact
+                .emails
+                .iter()
+                .any(|x| email_key(x) == email_key(&e))
+            {
                 s.contact.emails.push(e);
             }
         }
