@@ -10,7 +10,8 @@
 //!   that was not read, and the cursors do not move past the change;
 //! - a Google contact in the listing is *present*; a tombstone, or (in a complete full listing
 //!   only) a missing contact, is *deleted*, unless another contact carries the link's tag (Google
-//!   renamed it: the link follows); any other is *unchanged*. An incomplete listing never
+//!   renamed it: the link follows) or carries it after another linked contact's tag (Google
+//!   merged it into that one: see `merged`); any other is *unchanged*. An incomplete listing never
 //!   yields a deletion, and never a create in Google either, because the twin of an unmatched CRM
 //!   contact may be on a page not yet read.
 //!
