@@ -25,7 +25,8 @@
 //! whose writes succeeded, new links for creates, links dropped by deletions and unlinks.
 //!
 //! The planner's work is split by job: `linked` reads and settles each linked pair,
-//! `unlinked` matches the rest, sets duplicates aside and plans creates, `commit` records an
+//! `unlinked` matches the rest, sets duplicates aside and plans creates, `merged` unlinks the
+//! contacts Google merged into another linked one, `commit` records an
 //! execution's outcome, and `ops` holds the operations and the preview text they print as.
 
 use super::capabilities::Capabilities;
