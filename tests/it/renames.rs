@@ -4,6 +4,7 @@
 //! is linked to two CRM contacts.)
 
 use crate::harness::{person, with_phone, writes, World, INSTANCE};
+use gcontacts_sync::sync::plan::Scope;
 use people_emulator::NameForm;
 use serde_json::{json, Value};
 
@@ -249,5 +250,29 @@ fn a_contact_renamed_then_deleted_in_google_between_runs_is_deleted_in_the_crm()
     assert_eq!(r.report.deleted.crm, 1);
     assert!(!w.crm.contacts.contains_key(&ann) && !w.state.links.contains_key(&ann));
     assert!(w.crm.contacts.contains_key(&bo));
+    w.settled();
+}
+
+#[test]
+fn a_contact_merged_away_goes_back_to_google_only_when_the_user_syncs_it() {
+    let (mut w, ann, annie) = two_linked();
+    let (a, b) = (w.resource_name(&ann), w.resource_name(&annie));
+    w.em.merge_contacts(w.account, &a, &b).expect("merged");
+    w.run_ok();
+    assert!(w.state.merged_in_google.contains_key(&annie));
+    // "Sync with Google Contacts" on Annie: the user asks for her, so she is synced again.
+    let r = w
+        .run_with(
+            Scope::Contacts {
+                ids: vec![annie.clone()],
+            },
+            None,
+        )
+        .expect("not interrupted");
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(r.report.created.google, 1);
+    assert!(w.state.links.contains_key(&annie));
+    assert!(w.state.merged_in_google.is_empty());
+    assert_eq!(w.google().len(), 2);
     w.settled();
 }
