@@ -108,50 +108,7 @@ pub struct StoredPerson {
     pub fields: Vec<(u8, Box<str>)>,
 }
 
-/// The key bit that marks a contact named in Google's profile-linked form (`people/<21 digits>`)
-/// rather than the contact form (`people/c<19 digits>`); see `crate::rename`.
-pub const PROFILE_FORM: u64 = 1 << 63;
-
-/// The key of a well-formed resource name the emulator cannot have issued (too many digits,
-/// another digit count): no contact has it, so it answers 404 like any unknown contact.
-const NEVER_ISSUED: u64 = u64::MAX;
-
-pub fn resource_name(id: u64) -> String {
-    if id & PROFILE_FORM != 0 {
-        // 21 digits: a 1, then the key's other bits in 20.
-        format!("people/1{:020}", id & !PROFILE_FORM)
-    } else {
-        format!("people/c{id}")
-    }
-}
-
-/// Parses a person's resource name into its key: `people/c<digits>` (a contact) or
-/// `people/<digits>` (a contact linked to a profile, 21 digits at Google).
-pub fn parse_resource_name(name: &str) -> Option<u64> {
-    let rest = name.strip_prefix("people/")?;
-    let (contact, digits) = match rest.strip_prefix('c') {
-        Some(d) => (true, d),
-        None => (false, rest),
-    };
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    if contact {
-        let n: u64 = digits.parse().ok()?;
-        return Some(if n & PROFILE_FORM == 0 {
-            n
-        } else {
-            NEVER_ISSUED
-        });
-    }
-    let key = digits
-        .strip_prefix('1')
-        .filter(|d| d.len() == 20)
-        .and_then(|d| d.parse::<u64>().ok())
-        .filter(|n| n & PROFILE_FORM == 0)
-        .map_or(NEVER_ISSUED, |n| n | PROFILE_FORM);
-    Some(key)
-}
+pub use crate::rename::{parse_resource_name, resource_name};
 
 pub fn person_etag(id: u64, seq: u64) -> String {
     let mut bytes = Vec::with_capacity(20);
@@ -254,16 +211,25 @@ impl StoredPerson {
     }
 }
 
-/// How a deleted contact appears in an incremental listing.
-pub fn render_tombstone(id: u64, seq: u64, ms: u64, out: &mut String) {
+/// How a deleted contact appears in an incremental listing, with the names it had before a
+/// rename (`previous`), as a listed contact has them.
+pub fn render_tombstone(id: u64, seq: u64, ms: u64, previous: &[u64], out: &mut String) {
     use std::fmt::Write;
     let _ = write!(
         out,
-        r#"{{"resourceName":"{}","etag":"{}","metadata":{{"sources":[{}],"objectType":"PERSON","deleted":true}}}}"#,
+        r#"{{"resourceName":"{}","etag":"{}","metadata":{{"sources":[{}],"#,
         resource_name(id),
         person_etag(id, seq),
         source_json(id, seq, ms)
     );
+    if !previous.is_empty() {
+        let names: Vec<String> = previous
+            .iter()
+            .map(|id| format!(r#""{}""#, resource_name(*id)))
+            .collect();
+        let _ = write!(out, r#""previousResourceNames":[{}],"#, names.join(","));
+    }
+    out.push_str(r#""objectType":"PERSON","deleted":true}}"#);
 }
 
 // ---------------------------------------------------------------------------------------------

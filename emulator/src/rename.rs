@@ -6,18 +6,66 @@
 //! listings name the old ones in `metadata.previousResourceNames`; full listings, `people.get`
 //! and `getBatchGet` do not, and the old names answer 404 from then on.
 //!
-//! A contact's storage key is its resource name in numbers (see `person::resource_name`), so a
+//! A contact's storage key is its resource name in numbers ([`resource_name`]), so a
 //! rename moves the contact to a new key: its old change-log entry goes (a rename is no deletion,
 //! so no tombstone), and its new version is a change, listed as such. The account keeps the old
-//! keys in `Account::previous`. A merge leaves the merged contact a tombstone, and the survivor
+//! keys in `Account::previous` (a renamed contact deleted later keeps them: its tombstone lists
+//! them, so a client that missed the rename still finds the contact it deleted). A merge leaves
+//! the merged contact a tombstone, and the survivor
 //! holds both contacts' data: list items of both without repeats, singletons (names, birthdays,
 //! biographies, genders) the survivor's where it has one, `clientData` and memberships of both.
 
 use crate::account::Account;
 use crate::error::{ApiError, ApiResult};
-use crate::person::{self, Mask, StoredPerson, FIELDS, PROFILE_FORM};
+use crate::person::{self, Mask, StoredPerson, FIELDS};
 use crate::util::Rng;
 use serde_json::{Map, Value};
+
+/// The key bit that marks a contact named in Google's profile-linked form (`people/<21 digits>`)
+/// rather than the contact form (`people/c<19 digits>`).
+pub const PROFILE_FORM: u64 = 1 << 63;
+
+/// The key of a well-formed resource name the emulator cannot have issued (too many digits,
+/// another digit count): no contact has it, so it answers 404 like any unknown contact.
+const NEVER_ISSUED: u64 = u64::MAX;
+
+/// The resource name of the contact stored under key `id`.
+pub fn resource_name(id: u64) -> String {
+    if id & PROFILE_FORM != 0 {
+        // 21 digits: a 1, then the key's other bits in 20.
+        format!("people/1{:020}", id & !PROFILE_FORM)
+    } else {
+        format!("people/c{id}")
+    }
+}
+
+/// Parses a person's resource name into its key: `people/c<digits>` (a contact) or
+/// `people/<digits>` (a contact linked to a profile, 21 digits at Google).
+pub fn parse_resource_name(name: &str) -> Option<u64> {
+    let rest = name.strip_prefix("people/")?;
+    let (contact, digits) = match rest.strip_prefix('c') {
+        Some(d) => (true, d),
+        None => (false, rest),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if contact {
+        let n: u64 = digits.parse().ok()?;
+        return Some(if n & PROFILE_FORM == 0 {
+            n
+        } else {
+            NEVER_ISSUED
+        });
+    }
+    let key = digits
+        .strip_prefix('1')
+        .filter(|d| d.len() == 20)
+        .and_then(|d| d.parse::<u64>().ok())
+        .filter(|n| n & PROFILE_FORM == 0)
+        .map_or(NEVER_ISSUED, |n| n | PROFILE_FORM);
+    Some(key)
+}
 
 /// The form of a resource name Google gives a renamed contact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -236,11 +236,28 @@ export interface Decisions {
 
 export interface HeldDeletions { side: Side; limit: number; deletions: PlanOperation[] }
 
+/** A CRM contact unlinked because Google merged its Google contact into the Google contact of
+ *  another CRM contact ("Merge & fix", or both linked to one Google profile). One Google contact
+ *  is linked to one CRM contact: the survivor's link stays; this contact keeps its data in the
+ *  CRM and is not sent back to Google by later syncs of the whole account. Reported once. */
+export interface MergedInGoogle {
+  crmId: string;
+  name: string;
+  /** The Google contact it was linked to. */
+  mergedFrom: string;
+  /** The Google contact that holds both now. */
+  resourceName: string;
+  /** The CRM contact still linked to it. */
+  survivor: string;
+}
+
 export interface Plan {
   operations: PlanOperation[];
   conflicts: Conflict[];
   ambiguous: AmbiguousMatch[];
   held: HeldDeletions[];
+  /** Also among `operations`, as unlinks. */
+  merged: MergedInGoogle[];
   /** The plan as the preview text. */
   text: string;
 }
@@ -261,6 +278,8 @@ export interface RunReport {
   conflicts: Conflict[];
   ambiguous: AmbiguousMatch[];
   held: HeldDeletions[];
+  /** Absent in the reports of older versions. */
+  merged?: MergedInGoogle[];
   errors: { code: string; message: string; contact?: string }[];
   /** HTTP requests made, by People API method ("people.connections.list", ...). */
   requests: Record<string, number>;

@@ -10,7 +10,8 @@
 //!   that was not read, and the cursors do not move past the change;
 //! - a Google contact in the listing is *present*; a tombstone, or (in a complete full listing
 //!   only) a missing contact, is *deleted*, unless another contact carries the link's tag (Google
-//!   renamed it: the link follows); any other is *unchanged*. An incomplete listing never
+//!   renamed it: the link follows) or carries it after another linked contact's tag (Google
+//!   merged it into that one: see `merged`); any other is *unchanged*. An incomplete listing never
 //!   yields a deletion, and never a create in Google either, because the twin of an unmatched CRM
 //!   contact may be on a page not yet read.
 //!
@@ -24,7 +25,8 @@
 //! whose writes succeeded, new links for creates, links dropped by deletions and unlinks.
 //!
 //! The planner's work is split by job: `linked` reads and settles each linked pair,
-//! `unlinked` matches the rest, sets duplicates aside and plans creates, `commit` records an
+//! `unlinked` matches the rest, sets duplicates aside and plans creates, `merged` unlinks the
+//! contacts Google merged into another linked one, `commit` records an
 //! execution's outcome, and `ops` holds the operations and the preview text they print as.
 
 use super::capabilities::Capabilities;

@@ -4,6 +4,7 @@
 //! is linked to two CRM contacts.)
 
 use crate::harness::{person, with_phone, writes, World, INSTANCE};
+use gcontacts_sync::sync::plan::Scope;
 use people_emulator::NameForm;
 use serde_json::{json, Value};
 
@@ -208,7 +209,7 @@ fn a_merge_with_a_contact_the_crm_does_not_hold_relinks_and_brings_its_data() {
         assert_eq!(got, ["ann@x.io", "annie@work.io"], "{unlinked_survives}");
         let google = w.google();
         assert_eq!(google.len(), 1);
-        assert_eq!(tags(&google[0]), [ann.clone()]);
+        assert_eq!(tags(&google[0]), std::slice::from_ref(&ann));
         w.settled();
     }
 }
@@ -231,5 +232,47 @@ fn a_renamed_contact_merged_later_still_keeps_one_link() {
     assert_eq!(r.report.merged.len(), 1);
     assert_eq!(r.report.merged[0].crm_id, ann);
     assert_eq!(w.crm.contacts.len(), 2);
+    w.settled();
+}
+
+#[test]
+fn a_contact_renamed_then_deleted_in_google_between_runs_is_deleted_in_the_crm() {
+    let mut w = World::new();
+    let ann = w.crm_add(person("Ann", "Lee", "ann@x.io"));
+    let bo = w.crm_add(person("Bo", "Ng", "bo@x.io"));
+    w.run_ok();
+    let old = w.resource_name(&ann);
+    let new =
+        w.em.rename_contact(w.account, &old, NameForm::Profile)
+            .expect("renamed");
+    w.google_request("DELETE", &format!("/v1/{new}:deleteContact"), None);
+    let r = w.run_ok();
+    assert_eq!(r.report.deleted.crm, 1);
+    assert!(!w.crm.contacts.contains_key(&ann) && !w.state.links.contains_key(&ann));
+    assert!(w.crm.contacts.contains_key(&bo));
+    w.settled();
+}
+
+#[test]
+fn a_contact_merged_away_goes_back_to_google_only_when_the_user_syncs_it() {
+    let (mut w, ann, annie) = two_linked();
+    let (a, b) = (w.resource_name(&ann), w.resource_name(&annie));
+    w.em.merge_contacts(w.account, &a, &b).expect("merged");
+    w.run_ok();
+    assert!(w.state.merged_in_google.contains_key(&annie));
+    // "Sync with Google Contacts" on Annie: the user asks for her, so she is synced again.
+    let r = w
+        .run_with(
+            Scope::Contacts {
+                ids: vec![annie.clone()],
+            },
+            None,
+        )
+        .expect("not interrupted");
+    assert!(r.report.ok, "{:?}", r.report.errors);
+    assert_eq!(r.report.created.google, 1);
+    assert!(w.state.links.contains_key(&annie));
+    assert!(w.state.merged_in_google.is_empty());
+    assert_eq!(w.google().len(), 2);
     w.settled();
 }

@@ -105,7 +105,7 @@ pub(super) fn list_connections(st: &mut State, a: usize, q: &Query) -> ApiResult
         out.push_str(if first { "\"connections\":[" } else { "," });
         first = false;
         if c.deleted {
-            person::render_tombstone(c.id, *seq, c.ms, &mut out);
+            person::render_tombstone(c.id, *seq, c.ms, acct.previous_names(c.id), &mut out);
         } else if let Some(p) = acct.persons.get(&c.id) {
             // Google names a contact's earlier names in incremental listings only.
             let previous = if incremental {

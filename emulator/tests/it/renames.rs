@@ -73,7 +73,7 @@ fn a_contact_renamed_in_either_form_is_listed_as_changed_under_its_new_name() {
             "a rename is one change, no tombstone: {listed:?}"
         );
         assert_eq!(rn(&listed[0]), new);
-        assert_eq!(previous(&listed[0]), [old.clone()]);
+        assert_eq!(previous(&listed[0]), std::slice::from_ref(&old));
         assert_eq!(listed[0]["names"][0]["givenName"], "Ada");
 
         // The new name works everywhere; the old one is gone.
@@ -244,7 +244,7 @@ fn a_merge_may_keep_the_survivors_name() {
         .iter()
         .find(|p| rn(p) == a)
         .expect("the survivor, changed");
-    assert_eq!(previous(s), [b.clone()]);
+    assert_eq!(previous(s), std::slice::from_ref(&b));
     assert_eq!(values(s, "clientData", "value"), ["1", "2"]);
     assert!(listed
         .iter()
@@ -315,4 +315,25 @@ fn well_formed_names_never_issued_answer_404_and_malformed_ones_400() {
             "{name}"
         );
     }
+}
+
+#[test]
+fn a_renamed_contact_deleted_later_is_a_tombstone_naming_its_earlier_names() {
+    let api = Api::new();
+    let old = rn(&api.ada());
+    let token = synced(&api);
+    let new = api
+        .em
+        .rename_contact(api.account, &old, NameForm::Contact)
+        .expect("renamed");
+    assert_eq!(
+        api.call("DELETE", &format!("/v1/{new}:deleteContact"), None)
+            .0,
+        200
+    );
+    let listed = changes(&api, &token);
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(rn(&listed[0]), new);
+    assert_eq!(listed[0]["metadata"]["deleted"], true);
+    assert_eq!(previous(&listed[0]), [old]);
 }

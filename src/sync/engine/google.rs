@@ -236,6 +236,8 @@ impl Engine {
                 for person in people {
                     if person.is_deleted() {
                         if let Some(rn) = person.resource_name.clone() {
+                            // Renamed, then deleted: the link follows to the tombstone.
+                            self.follow_renames(&person, &rn);
                             self.listing.deleted.push(rn);
                         }
                         continue;

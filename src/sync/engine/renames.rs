@@ -24,6 +24,13 @@ impl Engine {
         if previous.is_empty() {
             return;
         }
+        // An old name is gone as a deleted contact is: an unlinked contact cached under it is
+        // forgotten, not matched and written to (Google would answer 404).
+        for old in previous {
+            if !self.listing.deleted.contains(old) {
+                self.listing.deleted.push(old.clone());
+            }
+        }
         let tags = tag::crm_ids(&person.client_data, &self.config.instance_id);
         // (rank, CRM id) of each link naming this contact: the lowest rank stays.
         let mut found: Vec<((usize, usize), String)> = Vec::new();

@@ -297,6 +297,7 @@ impl World {
         }
         self.now += 1;
         let (now, n) = (self.now, self.id());
+        let region = self.settings.region();
         let Some(m) = self.google.remove(&b) else {
             return;
         };
@@ -316,7 +317,12 @@ impl World {
             }
         }
         for p in m.contact.phones {
-            if !s.contact.phones.iter().any(|x| x.value == p.value) {
+            if !s
+                .contact
+                .phones
+                .iter()
+                .any(|x| phone_key(x, region) == phone_key(&p, region))
+            {
                 s.contact.phones.push(p);
             }
         }

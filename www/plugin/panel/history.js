@@ -6,7 +6,7 @@
 
 import { h, clear, uid } from "../dom.js";
 import { errorMessage, errorDetail, heldCount, plural, triggerLabel, formatTime } from "../messages.js";
-import { conflictsTable } from "./preview.js";
+import { conflictsTable, mergedList } from "./preview.js";
 import { techDetails } from "./context.js";
 
 /** @typedef {import("./context.js").PanelContext} PanelContext */
@@ -37,6 +37,7 @@ export function renderHistory(ctx) {
       : "0";
     const errors = r.errors || [];
     const held = heldCount(r.held);
+    const merged = r.merged || [];
     const cells = [
       ["Time", h("time", { datetime: r.startedAt, text: formatTime(r.startedAt) })],
       ["Trigger", triggerLabel(r.trigger)],
@@ -44,7 +45,9 @@ export function renderHistory(ctx) {
       ["Created", pair(r.created)],
       ["Updated", pair(r.updated)],
       ["Deleted", pair(r.deleted)],
-      ["Linked / unlinked", `${r.linked} / ${r.unlinked}`],
+      ["Linked / unlinked", merged.length
+        ? h("span", {}, `${r.linked} / ${r.unlinked}`, h("details", {}, h("summary", { text: `${merged.length} merged in Google` }), mergedList(merged)))
+        : `${r.linked} / ${r.unlinked}`],
       ["Conflicts", conflicts],
       ["Errors", String(errors.length)],
     ];

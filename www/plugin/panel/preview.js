@@ -21,6 +21,7 @@ import { heldCount, plural, opLabel, sideLabel, fieldLabel, changeLabel, ruleLab
  * @typedef {import("../../types").Conflict} Conflict
  * @typedef {import("../../types").AmbiguousMatch} AmbiguousMatch
  * @typedef {import("../../types").HeldDeletions} HeldDeletions
+ * @typedef {import("../../types").MergedInGoogle} MergedInGoogle
  * @typedef {import("../../types").GoogleGroup} GoogleGroup
  * @typedef {import("../../types").Decisions} Decisions
  * @typedef {import("../../types").CrmHost} CrmHost
@@ -232,6 +233,26 @@ export function deletionsList(held) {
   return list;
 }
 
+/**
+ * What happened to a CRM contact whose Google contact Google merged into another's, in words.
+ * @param {MergedInGoogle} m
+ * @param {Map<string, string>} names
+ */
+function mergedText(m, names) {
+  const survivor = names.get(m.survivor) || `CRM contact ${m.survivor}`;
+  return `${m.name || "(no name)"} was merged in Google into the contact linked to ${survivor}; it stays in the CRM, unlinked, and is not sent back to Google`;
+}
+
+/**
+ * The CRM contacts unlinked because Google merged their Google contact into another's, as a list
+ * (the preview's section, and the run history's).
+ * @param {MergedInGoogle[]} merged
+ * @param {Map<string, string>} [names]
+ */
+export function mergedList(merged, names = new Map()) {
+  return h("ul", { class: "gcs-merged-list" }, merged.map((m) => h("li", { "data-crm-id": m.crmId, text: mergedText(m, names) })));
+}
+
 /** @param {string} s */
 const shown = (s) => (s === "" ? "(empty)" : s);
 
@@ -258,6 +279,7 @@ function planText(plan, names, groups) {
   for (const g of plan.held || []) {
     for (const op of g.deletions || []) lines.push(`Held: delete in ${sideLabel(g.side)}: ${op.name || "(no name)"}${op.reason ? ` (${op.reason})` : ""}`);
   }
+  for (const m of plan.merged || []) lines.push(`Merged in Google: ${mergedText(m, names)}`);
   return lines.join("\n");
 }
 
@@ -326,6 +348,8 @@ export function renderPlan(plan, { apply, close, groups = [], host }) {
   const conflictsId = uid("gcs-plan-conflicts");
   const ambiguousId = uid("gcs-plan-ambiguous");
   const heldId = uid("gcs-plan-held");
+  const mergedId = uid("gcs-plan-merged");
+  const merged = plan.merged || [];
   /** @param {string} id */
   const toSection = (id) => {
     const el = /** @type {HTMLElement | null} */ (box.querySelector(`[id="${id}"]`));
@@ -355,6 +379,7 @@ export function renderPlan(plan, { apply, close, groups = [], host }) {
   count(conflicts.length, "Conflicts", () => toSection(conflictsId), "conflicts");
   count(ambiguous.length, "Ambiguous matches", () => toSection(ambiguousId), "ambiguous");
   count(held, "Held deletions", () => toSection(heldId), "held");
+  if (merged.length) count(merged.length, "Merged in Google", () => toSection(mergedId), "merged");
   box.append(counts);
 
   const tbody = h("tbody");
@@ -446,6 +471,11 @@ export function renderPlan(plan, { apply, close, groups = [], host }) {
     box.append(h("h5", { id: heldId, tabIndex: -1, text: `Held deletions (${held})` }),
       h("p", { class: "gcs-hint", text: "More deletions than the safety limit: Apply will not delete these; use the confirmation button above if they are intended." }),
       deletionsList(plan.held));
+  }
+  if (merged.length) {
+    box.append(h("h5", { id: mergedId, tabIndex: -1, text: `Merged in Google (${merged.length})` }),
+      h("p", { class: "gcs-hint", text: "Google merged these contacts' Google copies into another contact, which keeps one link. Nothing is deleted: the CRM keeps both contacts, and the merged Google contact holds the data of both." }),
+      mergedList(merged, names));
   }
   // The text of thousands of changes is written only when asked for.
   const pre = h("pre", { class: "gcs-pre", tabIndex: 0, "aria-label": "Preview text" });
