@@ -125,6 +125,10 @@ impl Account {
             }
         }
         self.delete(merged, now)?;
+        // The survivor keeps its own profile, else takes the merged contact's.
+        if let Some(profile) = self.profiles.remove(&merged) {
+            self.profiles.entry(survivor).or_insert(profile);
+        }
         let mut gone = self.previous.remove(&merged).unwrap_or_default();
         gone.push(merged);
         let key = if new_name {
@@ -172,6 +176,10 @@ impl Account {
         p.fields = restamped(std::mem::take(&mut p.fields), new)?;
         p.id = new;
         self.persons.insert(new, p);
+        // A Google profile linked to the contact stays linked under its new name.
+        if let Some(profile) = self.profiles.remove(&old) {
+            self.profiles.insert(new, profile);
+        }
         let mut names = self.previous.remove(&old).unwrap_or_default();
         names.push(old);
         self.previous.insert(new, names);

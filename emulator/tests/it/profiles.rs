@@ -397,3 +397,35 @@ fn the_admin_api_seeds_sets_and_dumps_profiles() {
         Some(2)
     );
 }
+
+#[test]
+fn a_contact_renamed_or_merged_by_google_keeps_its_profile() {
+    let api = Api::new();
+    let ada = ada_with_profile(&api);
+    let renamed = api
+        .em
+        .rename_contact(api.account, &ada, people_emulator::NameForm::Profile)
+        .expect("rename");
+    let (status, p) = api.get(&format!("/v1/{renamed}?personFields=names,emailAddresses"));
+    assert_eq!(status, 200);
+    assert_eq!(
+        items(&p, "emailAddresses", "value"),
+        ["CONTACT: ada@example.com", "PROFILE: augusta@gmail.example"]
+    );
+
+    let bo = api
+        .em
+        .seed_json(api.account, &[json!({"names": [{"givenName": "Bo"}]})])
+        .expect("seed")
+        .remove(0);
+    let survivor = api
+        .em
+        .merge_contacts(api.account, &bo, &renamed)
+        .expect("merge");
+    let (_, p) = api.get(&format!("/v1/{survivor}?personFields=emailAddresses"));
+    assert_eq!(
+        items(&p, "emailAddresses", "value"),
+        ["CONTACT: ada@example.com", "PROFILE: augusta@gmail.example"],
+        "the survivor took the merged contact's profile"
+    );
+}
