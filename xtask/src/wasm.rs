@@ -24,9 +24,12 @@ pub const TARGET_GZIP: usize = 100 * 1024;
 /// choices, links and pairs kept apart, their reading and checking: about 8.5 KB), the state
 /// kept between runs with saves of only what a run touched (about 3.2 KB), the worker's token
 /// hand-over and the slices on the page (about 1 KB) and the progress that names its account
-/// (0.2 KB): 377,108 bytes gzipped measured, rounded up to the next KB, so growth is caught
-/// while the work to reach the target goes on.
-pub const BUDGET_GZIP: usize = 369 * 1024;
+/// (0.2 KB): 377,108 bytes gzipped. Then bodies written without the fields Google's document
+/// marks output-only, reads of the contact's own data only (not its linked Google profile's), and
+/// renames and merges in Google followed with one link per Google contact, reported and previewed
+/// as merged in Google (about 10 KB together): 387,132 bytes gzipped measured, rounded up to the
+/// next KB, so growth is caught while the work to reach the target goes on.
+pub const BUDGET_GZIP: usize = 379 * 1024;
 
 pub struct Size {
     pub raw: usize,
