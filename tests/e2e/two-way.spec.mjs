@@ -3,7 +3,7 @@
 // Each test connects a fresh, empty Google account and fills it with "Sync now" (the CRM's 300).
 import { test, expect } from "./playwright.mjs";
 import {
-  EMULATOR, admin, afterPropagation, connectAccount, crmContacts, digits, freshEmail, fullName, go, googleContacts, linkTag,
+  EMULATOR, admin, afterPropagation, connectAccount, crmContacts, expectOneLinkEach, digits, freshEmail, fullName, go, googleContacts, linkTag,
   linkedTo, openDemo, openSettings, panel, panelAction, shot, syncNow, toast,
 } from "./helpers.mjs";
 
@@ -169,4 +169,40 @@ test("mass deletions in Google are held for confirmation, then carried out by Co
   expect(after.length).toBe(265);
   for (const c of victims) expect(after.some((x) => x.id === c.id)).toBe(false);
   expect((await googleContacts(email)).length).toBe(265);
+});
+
+test("two linked contacts merged in Google: the preview says so, Apply keeps both in the CRM with one link, then nothing is left to change", async ({ page }) => {
+  const { email, crm, google } = await syncedAccount(page, "merged");
+  const [kept, merged] = crm.filter((x) => x.emails.length > 0).slice(20, 22);
+  const gKept = linkedTo(google, kept.id)[0];
+  const gMerged = linkedTo(google, merged.id)[0];
+
+  // The user's "Merge & fix" in Google: the survivor takes a new name and both contacts' data.
+  const { resourceName: survivor } = await admin("merge", { email, survivor: gKept.resourceName, merged: gMerged.resourceName });
+  await afterPropagation();
+
+  const p = panel(page);
+  await panelAction(page, "Preview changes");
+  const plan = p.getByRole("region", { name: "Preview", exact: true });
+  await expect(plan.locator('[data-count="merged"] .gcs-count-n')).toHaveText("1");
+  await expect(plan.getByRole("heading", { name: "Merged in Google (1)" })).toBeVisible();
+  const row = plan.locator(`.gcs-merged-list li[data-crm-id="${merged.id}"]`);
+  await expect(row).toContainText(`${fullName(merged)} was merged in Google into the contact linked to ${fullName(kept)}`);
+  await page.screenshot({ path: shot("merged-in-google-preview"), fullPage: true });
+  await plan.getByRole("button", { name: "Apply", exact: true }).click();
+  await expect(p.locator(".gcs-messages")).toContainText(`Synced with ${email}`);
+  await expectOneLinkEach(email);
+
+  // Nothing deleted: the CRM keeps both, Google holds one contact with both emails and one tag.
+  const crmAfter = await crmContacts(page);
+  expect(crmAfter.length).toBe(300);
+  const googleAfter = await googleContacts(email);
+  expect(googleAfter.length).toBe(299);
+  const g = googleAfter.find((x) => x.resourceName === survivor);
+  expect(linkTag(g)).toEqual([kept.id]);
+  const emails = g.emailAddresses.map((e) => e.value.toLowerCase());
+  for (const e of [...kept.emails, ...merged.emails]) expect(emails).toContain(e.value.toLowerCase());
+
+  await panelAction(page, "Preview changes");
+  await expect(p.getByRole("region", { name: "Preview", exact: true })).toContainText("Nothing to change: both sides agree.");
 });

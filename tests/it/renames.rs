@@ -49,14 +49,21 @@ fn expire_sync_token(w: &mut World) {
     w.renew_token();
 }
 
+/// Ann, linked to her Google copy, which Google then gives a new name of `form`: the world, her
+/// CRM id and the new resource name.
+fn renamed_ann(form: NameForm) -> (World, String, String) {
+    let mut w = World::new();
+    let ann = w.crm_add(person("Ann", "Lee", "ann@x.io"));
+    w.run_ok();
+    let old = w.resource_name(&ann);
+    let new = w.em.rename_contact(w.account, &old, form).expect("renamed");
+    (w, ann, new)
+}
+
 #[test]
 fn a_rename_in_either_form_relinks_the_contact_and_writes_nothing() {
     for form in [NameForm::Contact, NameForm::Profile] {
-        let mut w = World::new();
-        let ann = w.crm_add(person("Ann", "Lee", "ann@x.io"));
-        w.run_ok();
-        let old = w.resource_name(&ann);
-        let new = w.em.rename_contact(w.account, &old, form).expect("renamed");
+        let (mut w, ann, new) = renamed_ann(form);
         let r = w.run_ok();
         assert_eq!(w.resource_name(&ann), new, "{form:?}");
         assert_eq!(
@@ -83,11 +90,7 @@ fn a_rename_in_either_form_relinks_the_contact_and_writes_nothing() {
 #[test]
 fn a_rename_seen_in_a_full_listing_is_followed_by_the_tag() {
     for form in [NameForm::Contact, NameForm::Profile] {
-        let mut w = World::new();
-        let ann = w.crm_add(person("Ann", "Lee", "ann@x.io"));
-        w.run_ok();
-        let old = w.resource_name(&ann);
-        let new = w.em.rename_contact(w.account, &old, form).expect("renamed");
+        let (mut w, ann, new) = renamed_ann(form);
         expire_sync_token(&mut w);
         let r = w.run_ok();
         assert_eq!(w.resource_name(&ann), new, "{form:?}");
