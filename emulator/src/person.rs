@@ -261,8 +261,7 @@ pub fn normalize_fields(
     take: Mask,
     id: u64,
 ) -> ApiResult<Vec<(u8, Option<Box<str>>)>> {
-    let mut person = person.clone();
-    strip_read_only(&mut person, "Person");
+    let person_schema = doc().schema("Person");
     let writable = update_fields();
     let mut out = Vec::new();
     for (i, name) in FIELDS.iter().enumerate() {
@@ -282,9 +281,20 @@ pub fn normalize_fields(
                 "Invalid person. The field \"{name}\" is a singleton for contact sources; only one value may be set."
             )));
         }
+        // The schema of the field's items, whose output-only keys are dropped from each copy.
+        let item_schema = person_schema
+            .and_then(|s| s.properties.get(*name))
+            .and_then(|p| p.items.as_deref())
+            .and_then(|p| p.reference.as_deref());
         let mut arr = Vec::with_capacity(items.len());
         for (n, item) in items.iter().enumerate() {
-            let mut obj = item.as_object().cloned().unwrap_or_default();
+            let mut item = Value::Object(item.as_object().cloned().unwrap_or_default());
+            if let Some(schema) = item_schema {
+                strip_read_only(&mut item, schema);
+            }
+            let Value::Object(mut obj) = item else {
+                continue;
+            };
             obj.insert(
                 "metadata".into(),
                 json!({"primary": n == 0, "source": {"type": "CONTACT", "id": format!("{id:x}")}}),
