@@ -23,15 +23,6 @@ use serde_json::{json, Value};
 pub const READ_CONTACT: &str = "READ_SOURCE_TYPE_CONTACT";
 pub const READ_PROFILE: &str = "READ_SOURCE_TYPE_PROFILE";
 
-/// The `ReadSourceType` values of the discovery document.
-const READ_SOURCE_TYPES: [&str; 5] = [
-    "READ_SOURCE_TYPE_UNSPECIFIED",
-    READ_PROFILE,
-    READ_CONTACT,
-    "READ_SOURCE_TYPE_DOMAIN_CONTACT",
-    "READ_SOURCE_TYPE_OTHER_CONTACT",
-];
-
 /// The fields a profile contributes.
 const PROFILE_FIELDS: [&str; 3] = ["names", "emailAddresses", "photos"];
 
@@ -48,21 +39,16 @@ pub enum Sources {
 }
 
 impl Sources {
-    /// Reads the repeated `sources` values (a value may also list several, comma-separated).
-    /// `param` is the field's proto path in error messages (`sources`).
-    pub fn parse<'a>(values: impl IntoIterator<Item = &'a str>, param: &str) -> ApiResult<Self> {
+    /// Reads the repeated `sources` values (a value may also list several, comma-separated),
+    /// whose enum values `api::validate` has checked against the document.
+    pub fn parse<'a>(values: impl IntoIterator<Item = &'a str>) -> ApiResult<Self> {
         let (mut contact, mut profile, mut any) = (false, false, false);
         let parts = values
             .into_iter()
             .flat_map(|v| v.split(','))
             .map(str::trim)
             .filter(|v| !v.is_empty());
-        for (n, v) in parts.enumerate() {
-            if !READ_SOURCE_TYPES.contains(&v) {
-                return Err(ApiError::invalid(format!(
-                    "Invalid value at '{param}[{n}]' (type.googleapis.com/google.people.v1.ReadSourceType), \"{v}\""
-                )));
-            }
+        for v in parts {
             contact |= v == READ_CONTACT;
             profile |= v == READ_PROFILE;
             any |= v != "READ_SOURCE_TYPE_UNSPECIFIED";
@@ -83,10 +69,7 @@ impl Sources {
     /// The `sources` of a batch write's body (its post-mutate read).
     pub fn of_body(body: &Value) -> ApiResult<Self> {
         let values = body.get("sources").and_then(Value::as_array);
-        Sources::parse(
-            values.into_iter().flatten().filter_map(Value::as_str),
-            "sources",
-        )
+        Sources::parse(values.into_iter().flatten().filter_map(Value::as_str))
     }
 }
 

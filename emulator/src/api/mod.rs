@@ -81,7 +81,7 @@ impl Query {
     }
     /// The `sources` read mask of a read or of a single write's answer.
     fn sources(&self) -> ApiResult<Sources> {
-        Sources::parse(self.all("sources"), "sources")
+        Sources::parse(self.all("sources"))
     }
     fn person_fields(&self) -> Option<String> {
         let v: Vec<&str> = self
