@@ -5,7 +5,7 @@ use crate::install::{self, WASM_TARGET};
 use crate::run::{self, root};
 use crate::Result;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The size the whole plugin is meant to fit in, gzipped. Reported on every run.
 pub const TARGET_GZIP: usize = 100 * 1024;
@@ -70,23 +70,19 @@ pub fn build() -> Result<Size> {
     )?;
     let input = target_dir().join(format!("{WASM_TARGET}/release/gcontacts_sync.wasm"));
     let out_dir = root().join("www/pkg");
-    let input_s = input.to_string_lossy().to_string();
-    let out_s = out_dir.to_string_lossy().to_string();
-    run::step(
-        "wasm-bindgen",
-        run::cmd(
-            "wasm-bindgen",
-            &["--target", "web", "--out-dir", &out_s, &input_s],
-        ),
-    )?;
+    let cache = target_dir().join("wasm-pkg").join(pkg_key(&input)?);
+    if cache.join(DONE).exists() {
+        println!("\n=== wasm-bindgen and wasm-opt: the module is unchanged, www/pkg is reused");
+        copy_files(&cache, &out_dir)?;
+    } else {
+        bindgen_and_opt(&input, &out_dir)?;
+        let _ = std::fs::remove_dir_all(cache.parent().unwrap_or(&cache));
+        copy_files(&out_dir, &cache)?;
+        std::fs::write(cache.join(DONE), "")
+            .map_err(|e| format!("cannot write {}: {e}", cache.display()))?;
+    }
     let wasm = out_dir.join("gcontacts_sync_bg.wasm");
-    let wasm_s = wasm.to_string_lossy().to_string();
-    run::step(
-        "wasm-opt -Oz",
-        run::cmd(install::wasm_opt(), &["-Oz", &wasm_s, "-o", &wasm_s]),
-    )?;
     let bytes = std::fs::read(&wasm).map_err(|e| format!("cannot read the wasm: {e}"))?;
-    write_inline(&out_dir, &bytes)?;
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&bytes).map_err(|e| format!("gzip: {e}"))?;
     let gzip = gz.finish().map_err(|e| format!("gzip: {e}"))?.len();
@@ -112,9 +108,80 @@ pub fn build() -> Result<Size> {
     Ok(size)
 }
 
+/// Marks a complete copy of `www/pkg` in the cache (written last, so a copy torn by a stop is
+/// never reused).
+const DONE: &str = ".complete";
+
+/// wasm-bindgen, wasm-opt and the inline variant, from cargo's module into `out_dir`.
+fn bindgen_and_opt(input: &Path, out_dir: &Path) -> Result {
+    let input_s = input.to_string_lossy().to_string();
+    let out_s = out_dir.to_string_lossy().to_string();
+    run::step(
+        "wasm-bindgen",
+        run::cmd(
+            "wasm-bindgen",
+            &["--target", "web", "--out-dir", &out_s, &input_s],
+        ),
+    )?;
+    let wasm = out_dir.join("gcontacts_sync_bg.wasm");
+    let wasm_s = wasm.to_string_lossy().to_string();
+    run::step(
+        "wasm-opt -Oz",
+        run::cmd(install::wasm_opt(), &["-Oz", &wasm_s, "-o", &wasm_s]),
+    )?;
+    let bytes = std::fs::read(&wasm).map_err(|e| format!("cannot read the wasm: {e}"))?;
+    write_inline(out_dir, &bytes)
+}
+
+/// What `www/pkg` is made from: cargo's module and the two tools that turn it into the package.
+/// wasm-opt takes most of a rebuild's time, so a build whose module did not change (a demo
+/// restarted, a suite run twice) reuses the package made from it. The hash only names a cache
+/// entry; a collision would need two modules of one checkout to agree on 64 bits.
+fn pkg_key(input: &Path) -> Result<String> {
+    use std::hash::{Hash, Hasher};
+    let module =
+        std::fs::read(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    module.hash(&mut h);
+    let bindgen = std::process::Command::new("wasm-bindgen")
+        .arg("--version")
+        .output()
+        .map(|o| o.stdout)
+        .unwrap_or_default();
+    bindgen.hash(&mut h);
+    let opt = std::fs::canonicalize(install::wasm_opt()).unwrap_or_else(|_| install::wasm_opt());
+    opt.hash(&mut h);
+    if let Ok(m) = std::fs::metadata(&opt) {
+        m.len().hash(&mut h);
+        m.modified().ok().hash(&mut h);
+    }
+    Ok(format!("{:016x}", h.finish()))
+}
+
+/// Copies the tree `from` into `to`, creating what is missing.
+fn copy_files(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("cannot create {}: {e}", to.display()))?;
+    let entries =
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+        let name = entry.file_name();
+        if name == DONE {
+            continue;
+        }
+        if entry.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+            copy_files(&entry.path(), &to.join(&name))?;
+        } else {
+            std::fs::copy(entry.path(), to.join(&name))
+                .map_err(|e| format!("cannot copy {:?} to {}: {e}", name, to.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// The inline-wasm variant the manifest names, for hosts that refuse to serve `.wasm` files: the
 /// module as base64 inside an ES module.
-fn write_inline(out_dir: &std::path::Path, wasm: &[u8]) -> Result {
+fn write_inline(out_dir: &Path, wasm: &[u8]) -> Result {
     use base64::Engine;
     let b64 = base64::engine::general_purpose::STANDARD.encode(wasm);
     let js = format!(
