@@ -170,6 +170,33 @@ fn a_merge_seen_in_a_full_listing_keeps_the_link_of_the_first_tag() {
 }
 
 #[test]
+fn a_merge_into_a_contact_whose_link_was_not_saved_deletes_nothing() {
+    // Ann's Google copy carries her tag, but her link is not in the state (a run that created
+    // the copy stopped before saving it); Google merges Annie's copy into Ann's.
+    let (mut w, ann, annie) = two_linked();
+    let (a, b) = (w.resource_name(&ann), w.resource_name(&annie));
+    w.state.links.remove(&ann);
+    let survivor =
+        w.em.merge_contacts_keeping_name(w.account, &a, &b)
+            .expect("merged");
+    expire_sync_token(&mut w);
+    let r = w.run_ok();
+    assert_eq!(
+        r.report.deleted.crm + r.report.deleted.google,
+        0,
+        "{:?}",
+        r.report
+    );
+    assert_eq!(r.report.merged.len(), 1, "{:?}", r.report);
+    assert_eq!(r.report.merged[0].crm_id, annie);
+    w.settled();
+    assert_eq!(w.crm.contacts.len(), 2, "both CRM contacts kept");
+    let google = w.google();
+    assert_eq!(google.len(), 1, "{google:?}");
+    assert_eq!(google[0]["resourceName"], survivor.as_str());
+}
+
+#[test]
 fn a_merge_with_a_contact_the_crm_does_not_hold_relinks_and_brings_its_data() {
     for (unlinked_survives, new_name) in [(false, true), (true, false)] {
         let mut w = World::new();

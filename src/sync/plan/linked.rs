@@ -73,7 +73,7 @@ impl<'a> Planner<'a> {
                 resource_name = g.resource_name.as_str();
                 relinked = true;
             } else if let Some((into, survivor)) = self.merged_into(link) {
-                // Not deleted: merged into a contact another CRM contact is linked to.
+                // Not deleted: merged into a contact tagged for another CRM contact first.
                 self.merge_away(link, survivor, into);
                 return;
             }

@@ -28,14 +28,14 @@ impl<'a> Planner<'a> {
     }
 
     /// The contact a missing link's Google contact was merged into, if a listed contact carries
-    /// its tag after the tag of another linked CRM contact: that contact and the survivor's id.
+    /// its tag after the tag of another CRM contact: that contact and the other CRM contact's id.
+    /// The other need not be linked (a run that created its Google copy may have stopped before
+    /// saving the link): a contact that carries this link's tag holds its data, so the missing
+    /// one was merged, never deleted.
     pub(super) fn merged_into(&self, link: &Link) -> Option<(&'a str, &'a str)> {
         let g = self.extra_tagged.get(link.crm_id.as_str())?;
         let survivor = g.tag.as_deref()?;
-        let linked = survivor != link.crm_id
-            && self.input.state.links.contains_key(survivor)
-            && !self.merged_away.contains(survivor);
-        linked.then_some((g.resource_name.as_str(), survivor))
+        (survivor != link.crm_id).then_some((g.resource_name.as_str(), survivor))
     }
 
     /// Unlinks `link`, its Google contact merged into `into`, now linked to CRM contact
