@@ -72,6 +72,28 @@ fn a_bad_contact_names_its_field_and_keeps_its_id() {
 }
 
 #[test]
+fn a_contact_the_user_may_not_change_keeps_the_hosts_reason() {
+    let read = |v: Value| crm_contact(&v).map(|c| c.read_only).unwrap();
+    let at = "2024-05-01T10:00:00Z";
+    assert_eq!(read(json!({"id": "c1", "modifiedAt": at})), None);
+    assert_eq!(
+        read(json!({"id": "c1", "modifiedAt": at, "editable": true, "readOnlyReason": "x"})),
+        None
+    );
+    assert_eq!(
+        read(json!({"id": "c1", "modifiedAt": at, "editable": false,
+                    "readOnlyReason": " Owned by Bob. "})),
+        Some("Owned by Bob.".to_string())
+    );
+    assert_eq!(
+        read(json!({"id": "c1", "modifiedAt": at, "editable": false})),
+        Some(String::new())
+    );
+    // A value of the wrong type is the host's mistake, named like any other.
+    assert!(crm_contact(&json!({"id": "c1", "modifiedAt": at, "editable": "no"})).is_err());
+}
+
+#[test]
 fn an_unreadable_item_is_reported_with_its_id_when_it_has_one() {
     check(
         json!({"id": "c3", "modifiedAt": "2024-05-01T10:00:00Z", "emails": "a@x.io"}),

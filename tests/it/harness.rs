@@ -54,6 +54,7 @@ impl MemCrm {
                 modified_at: now,
                 status: None,
                 contact,
+                read_only: None,
             },
         );
         id
