@@ -195,13 +195,61 @@ fn a_google_group_is_named_by_its_formatted_name() {
 }
 
 #[test]
+fn a_change_not_written_says_why_and_a_google_write_from_its_contact_is_marked() {
+    use crate::sync::merge::FieldDiff;
+    use crate::sync::plan::{CreateGoogle, NotWritten, Plan, Skipped};
+    let mut p = Plan::default();
+    p.not_written.push(NotWritten {
+        crm_id: "1".into(),
+        resource_name: "people/c1".into(),
+        name: "Ann Lee".into(),
+        reason: "Owned by Bob.".into(),
+        change: Skipped::Update(vec![FieldDiff {
+            field: Field::Notes,
+            before: "old".into(),
+            after: "new".into(),
+        }]),
+    });
+    p.not_written.push(NotWritten {
+        crm_id: "2".into(),
+        resource_name: "people/c2".into(),
+        name: "Bo".into(),
+        reason: String::new(),
+        change: Skipped::Status("Past".into()),
+    });
+    p.creates_google.push(CreateGoogle {
+        crm_id: "3".into(),
+        name: "Cy".into(),
+        contact: Default::default(),
+        groups: Vec::new(),
+        read_only: Some("Owned by Bob.".into()),
+    });
+    let v = serde_json::to_value(PlanDto::from(&p)).unwrap();
+    assert_eq!(
+        v["notWritten"],
+        json!([
+            {"crmId": "1", "resourceName": "people/c1", "name": "Ann Lee", "reason": "Owned by Bob.",
+             "message": "you may not change this contact in the CRM: Owned by Bob.",
+             "change": "update", "diffs": [{"field": "notes", "before": "old", "after": "new"}]},
+            {"crmId": "2", "resourceName": "people/c2", "name": "Bo", "reason": "",
+             "message": "you may not change this contact in the CRM",
+             "change": "status", "diffs": [], "status": "Past"}
+        ])
+    );
+    assert_eq!(
+        v["operations"][0]["reason"],
+        "from a contact you may not change in the CRM"
+    );
+}
+
+#[test]
 fn an_empty_plan_answers_empty_lists_and_its_text() {
     let p = crate::sync::plan::Plan::default();
     let v = serde_json::to_value(PlanDto::from(&p)).unwrap();
     assert_eq!(
         v,
         json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [], "merged": [],
-               "text": p.to_string()})
+               "notWritten": [], "text": p.to_string()})
     );
 }
 
