@@ -180,7 +180,14 @@ fn no_write_ever_targets_a_contact_the_running_user_may_not_change() {
             if rng.chance(50) {
                 w.switch_user(&mut other);
             }
-            w.run_ok();
+            let r = w.run_ok();
+            // Whatever the run reports of a contact names it.
+            for c in &r.report.conflicts {
+                assert!(!c.name.is_empty() && !c.crm_id.is_empty(), "{c:?}");
+            }
+            for n in &r.report.not_written {
+                assert!(!n.name.is_empty() && !n.crm_id.is_empty(), "{n:?}");
+            }
             assert!(
                 w.crm.forbidden_writes.is_empty(),
                 "seed {seed}, round {round}: writes to {:?}",
