@@ -366,7 +366,9 @@ export function renderPlan(plan, { apply, close, groups = [], host }) {
 
   box.append(h("p", { text: ops.length
     ? `A sync would make ${plural(ops.length, "change")}. Nothing has been changed yet.`
-    : "Nothing to change: both sides agree." }));
+    : (plan.notWritten || []).length
+      ? "Nothing to change that you may change: see what is not written to the CRM below."
+      : "Nothing to change: both sides agree." }));
 
   // Where the counts jump to: the rows of a kind (through the filter) or a section's heading.
   const conflictsId = uid("gcs-plan-conflicts");
