@@ -56,6 +56,7 @@ fn main() {
             modified_at: 10,
             status: None,
             contact: c,
+            read_only: None,
         });
         if i % 20 == 0 || i % 20 == 1 {
             let mut g = base;
@@ -88,6 +89,7 @@ fn main() {
             modified_at: 10,
             status: None,
             contact: person(100_000 + j),
+            read_only: None,
         });
         google.push(GoogleContact {
             resource_name: format!("people/n{j}"),

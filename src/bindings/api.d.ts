@@ -112,6 +112,14 @@ export interface CrmContact extends CrmContactInput {
   emails: { value: string; type?: string; primary?: boolean }[];
   phones: { value: string; type?: string; primary?: boolean }[];
   addresses: CrmAddress[];
+  /** `false`: the current user may not change this contact in the CRM (another user's record,
+   *  say). The plugin then never writes to it (no update, status or deletion: each is reported
+   *  as not written, with `readOnlyReason`), a first link keeps Google's values, and the
+   *  preview marks every write to Google made from it. Absent: true. */
+  editable?: boolean;
+  /** Why the current user may not change it, in the host's words (shown after "you may not
+   *  change this contact in the CRM: "). */
+  readOnlyReason?: string;
 }
 
 export interface AccountInfo {
@@ -183,8 +191,26 @@ export interface PlanOperation {
   resourceName?: string;
   name: string;
   diffs: FieldDiff[];
-  /** Why, for deletes and unlinks; the rule, for links. */
+  /** Why, for deletes and unlinks; the rule, for links; for a create or an update in Google
+   *  made from a CRM contact the user may not change, "from a contact you may not change in the
+   *  CRM". */
   reason?: string;
+}
+
+/** A change a CRM contact would take but the user may not make (`editable: false`): not sent
+ *  to the CRM, reported per contact. */
+export interface NotWritten {
+  crmId: string; resourceName: string; name: string;
+  /** The host's `readOnlyReason` ("" when it gave none). */
+  reason: string;
+  /** "you may not change this contact in the CRM: <reason>". */
+  message: string;
+  /** What was not done: field values Google holds ("update", with `diffs`), or what a deletion
+   *  in Google would have done to the record ("delete"; "status", with `status`): the contact is
+   *  unlinked instead and stays in the CRM. */
+  change: "update" | "delete" | "status";
+  diffs: FieldDiff[];
+  status?: string;
 }
 
 export interface Conflict {
@@ -258,6 +284,8 @@ export interface Plan {
   held: HeldDeletions[];
   /** Also among `operations`, as unlinks. */
   merged: MergedInGoogle[];
+  /** Changes for CRM contacts the user may not change: not among `operations`, never sent. */
+  notWritten: NotWritten[];
   /** The plan as the preview text. */
   text: string;
 }
@@ -280,6 +308,9 @@ export interface RunReport {
   held: HeldDeletions[];
   /** Absent in the reports of older versions. */
   merged?: MergedInGoogle[];
+  /** Changes not written to CRM contacts the user may not change. Absent in the reports of
+   *  older versions. */
+  notWritten?: NotWritten[];
   errors: { code: string; message: string; contact?: string }[];
   /** HTTP requests made, by People API method ("people.connections.list", ...). */
   requests: Record<string, number>;

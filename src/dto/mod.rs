@@ -79,6 +79,10 @@ json_struct! {
         pub company: Option<String> = "company",
         pub title: Option<String> = "title",
         pub notes: Option<String> = "notes",
+        /// `false`: the current user may not change this contact in the CRM (absent: true).
+        pub editable: Option<bool> = "editable",
+        /// The host's sentence why the contact is not editable.
+        pub read_only_reason: Option<String> = "readOnlyReason",
     }
 }
 
@@ -153,6 +157,8 @@ impl TryFrom<CrmContactDto> for CrmContact {
             modified_at,
             status: d.status.filter(|s| !s.is_empty()),
             contact,
+            read_only: (d.editable == Some(false))
+                .then(|| d.read_only_reason.unwrap_or_default().trim().to_string()),
         })
     }
 }

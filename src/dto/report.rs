@@ -4,9 +4,11 @@
 use crate::people::wire::ContactGroup;
 use crate::sync::engine::{Counts, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::{Ambiguity, Ambiguous};
-use crate::sync::merge::{text, ConflictRule};
+use crate::sync::merge::{text, ConflictRule, FieldDiff};
 use crate::sync::model::{Address, Contact, Field, Side};
-use crate::sync::plan::{Delete, HeldDeletions, PairConflict, Plan};
+use crate::sync::plan::{
+    Delete, HeldDeletions, NotWritten, PairConflict, Plan, Skipped, FROM_READ_ONLY,
+};
 use crate::sync::settings::ConflictPolicy;
 use crate::sync::state::Merged;
 use serde::Serialize;
@@ -31,6 +33,59 @@ pub struct DiffOwned {
     field: &'static str,
     before: String,
     after: String,
+}
+
+impl From<&FieldDiff> for DiffOwned {
+    fn from(d: &FieldDiff) -> Self {
+        DiffOwned {
+            field: d.field.as_str(),
+            before: d.before.clone(),
+            after: d.after.clone(),
+        }
+    }
+}
+
+/// The reason an operation written to Google from a CRM contact the user may not change shows.
+fn read_only_note() -> String {
+    FROM_READ_ONLY
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .to_string()
+}
+
+/// `NotWritten` in api.d.ts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotWrittenDto<'a> {
+    crm_id: &'a str,
+    resource_name: &'a str,
+    name: &'a str,
+    reason: &'a str,
+    message: String,
+    change: &'static str,
+    diffs: Vec<DiffOwned>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<&'a str>,
+}
+
+impl<'a> From<&'a NotWritten> for NotWrittenDto<'a> {
+    fn from(n: &'a NotWritten) -> Self {
+        let (change, diffs, status) = match &n.change {
+            Skipped::Update(d) => ("update", d.iter().map(DiffOwned::from).collect(), None),
+            Skipped::Delete => ("delete", Vec::new(), None),
+            Skipped::Status(s) => ("status", Vec::new(), Some(s.as_str())),
+        };
+        NotWrittenDto {
+            crm_id: &n.crm_id,
+            resource_name: &n.resource_name,
+            name: &n.name,
+            reason: &n.reason,
+            message: n.why(),
+            change,
+            diffs,
+            status,
+        }
+    }
 }
 
 impl<'a> From<&'a Delete> for OperationDto<'a> {
@@ -198,6 +253,8 @@ pub struct PlanDto<'a> {
     ambiguous: Vec<AmbiguousDto<'a>>,
     held: Vec<HeldDto<'a>>,
     merged: Vec<MergedDto<'a>>,
+    #[serde(rename = "notWritten")]
+    not_written: Vec<NotWrittenDto<'a>>,
     text: String,
 }
 
@@ -212,7 +269,7 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
                 resource_name: None,
                 name: &c.name,
                 diffs: creation_diffs(&c.contact),
-                reason: None,
+                reason: c.read_only.as_ref().map(|_| read_only_note()),
             });
         }
         for c in &p.creates_crm {
@@ -244,16 +301,12 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
                 crm_id: Some(&u.crm_id),
                 resource_name: Some(&u.resource_name),
                 name: &u.name,
-                diffs: u
-                    .diffs
-                    .iter()
-                    .map(|d| DiffOwned {
-                        field: d.field.as_str(),
-                        before: d.before.clone(),
-                        after: d.after.clone(),
-                    })
-                    .collect(),
-                reason: None,
+                diffs: u.diffs.iter().map(DiffOwned::from).collect(),
+                reason: u
+                    .read_only
+                    .as_ref()
+                    .filter(|_| !u.diffs.is_empty())
+                    .map(|_| read_only_note()),
             });
         }
         ops.extend(p.deletes.iter().map(OperationDto::from));
@@ -287,6 +340,7 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             ambiguous: p.ambiguous.iter().map(AmbiguousDto::from).collect(),
             held: p.held.iter().map(HeldDto::from).collect(),
             merged: p.merged.iter().map(MergedDto::from).collect(),
+            not_written: p.not_written.iter().map(NotWrittenDto::from).collect(),
             text: p.to_string(),
         }
     }
@@ -310,6 +364,7 @@ pub struct ReportDto<'a> {
     ambiguous: Vec<AmbiguousDto<'a>>,
     held: Vec<HeldDto<'a>>,
     merged: Vec<MergedDto<'a>>,
+    not_written: Vec<NotWrittenDto<'a>>,
     errors: &'a [RunError],
     requests: &'a Counts,
     cancelled: bool,
@@ -332,6 +387,7 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             ambiguous: r.ambiguous.iter().map(AmbiguousDto::from).collect(),
             held: r.held.iter().map(HeldDto::from).collect(),
             merged: r.merged.iter().map(MergedDto::from).collect(),
+            not_written: r.not_written.iter().map(NotWrittenDto::from).collect(),
             errors: &r.errors,
             requests: &r.requests,
             cancelled: r.cancelled,

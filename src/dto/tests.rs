@@ -72,6 +72,28 @@ fn a_bad_contact_names_its_field_and_keeps_its_id() {
 }
 
 #[test]
+fn a_contact_the_user_may_not_change_keeps_the_hosts_reason() {
+    let read = |v: Value| crm_contact(&v).map(|c| c.read_only).unwrap();
+    let at = "2024-05-01T10:00:00Z";
+    assert_eq!(read(json!({"id": "c1", "modifiedAt": at})), None);
+    assert_eq!(
+        read(json!({"id": "c1", "modifiedAt": at, "editable": true, "readOnlyReason": "x"})),
+        None
+    );
+    assert_eq!(
+        read(json!({"id": "c1", "modifiedAt": at, "editable": false,
+                    "readOnlyReason": " Owned by Bob. "})),
+        Some("Owned by Bob.".to_string())
+    );
+    assert_eq!(
+        read(json!({"id": "c1", "modifiedAt": at, "editable": false})),
+        Some(String::new())
+    );
+    // A value of the wrong type is the host's mistake, named like any other.
+    assert!(crm_contact(&json!({"id": "c1", "modifiedAt": at, "editable": "no"})).is_err());
+}
+
+#[test]
 fn an_unreadable_item_is_reported_with_its_id_when_it_has_one() {
     check(
         json!({"id": "c3", "modifiedAt": "2024-05-01T10:00:00Z", "emails": "a@x.io"}),
@@ -173,13 +195,61 @@ fn a_google_group_is_named_by_its_formatted_name() {
 }
 
 #[test]
+fn a_change_not_written_says_why_and_a_google_write_from_its_contact_is_marked() {
+    use crate::sync::merge::FieldDiff;
+    use crate::sync::plan::{CreateGoogle, NotWritten, Plan, Skipped};
+    let mut p = Plan::default();
+    p.not_written.push(NotWritten {
+        crm_id: "1".into(),
+        resource_name: "people/c1".into(),
+        name: "Ann Lee".into(),
+        reason: "Owned by Bob.".into(),
+        change: Skipped::Update(vec![FieldDiff {
+            field: Field::Notes,
+            before: "old".into(),
+            after: "new".into(),
+        }]),
+    });
+    p.not_written.push(NotWritten {
+        crm_id: "2".into(),
+        resource_name: "people/c2".into(),
+        name: "Bo".into(),
+        reason: String::new(),
+        change: Skipped::Status("Past".into()),
+    });
+    p.creates_google.push(CreateGoogle {
+        crm_id: "3".into(),
+        name: "Cy".into(),
+        contact: Default::default(),
+        groups: Vec::new(),
+        read_only: Some("Owned by Bob.".into()),
+    });
+    let v = serde_json::to_value(PlanDto::from(&p)).unwrap();
+    assert_eq!(
+        v["notWritten"],
+        json!([
+            {"crmId": "1", "resourceName": "people/c1", "name": "Ann Lee", "reason": "Owned by Bob.",
+             "message": "you may not change this contact in the CRM: Owned by Bob.",
+             "change": "update", "diffs": [{"field": "notes", "before": "old", "after": "new"}]},
+            {"crmId": "2", "resourceName": "people/c2", "name": "Bo", "reason": "",
+             "message": "you may not change this contact in the CRM",
+             "change": "status", "diffs": [], "status": "Past"}
+        ])
+    );
+    assert_eq!(
+        v["operations"][0]["reason"],
+        "from a contact you may not change in the CRM"
+    );
+}
+
+#[test]
 fn an_empty_plan_answers_empty_lists_and_its_text() {
     let p = crate::sync::plan::Plan::default();
     let v = serde_json::to_value(PlanDto::from(&p)).unwrap();
     assert_eq!(
         v,
         json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [], "merged": [],
-               "text": p.to_string()})
+               "notWritten": [], "text": p.to_string()})
     );
 }
 

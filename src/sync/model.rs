@@ -202,6 +202,17 @@ json_struct! {
         pub modified_at: Millis = "modifiedAt",
         pub status: Option<String> = "status",
         pub contact: Contact = "contact",
+        /// The current user may not change this record in the CRM (another user's, say), with
+        /// the host's sentence why ("" when it gave none): the plugin writes nothing onto it,
+        /// and says so when it writes its values to Google (see [`crate::sync::plan`]).
+        pub read_only: Option<String> = "readOnly" [skip_empty],
+    }
+}
+
+impl CrmContact {
+    /// Whether the current user may change this record in the CRM.
+    pub fn editable(&self) -> bool {
+        self.read_only.is_none()
     }
 }
 

@@ -21,6 +21,15 @@
 //! lacks, else reported. The mass-deletion guard counts every destructive consequence of a
 //! deletion, status changes included.
 //!
+//! Records the user may not change (a host's `editable: false`, in a CRM where each user syncs
+//! their own Google account but records are shared): nothing is ever planned onto them. A pair's
+//! changes for such a record are left out and reported ([`NotWritten`]); a Google deletion
+//! unlinks it instead of deleting it or setting its status; and a first link takes Google's
+//! values as the newer ones, the CRM's record as the base (so nothing of Google's is overwritten
+//! by the CRM's older values, now or in a later run). Google may still be written from such a
+//! record (its later edits, by someone who may make them; its creation in Google): each such
+//! operation is marked, and the preview says so.
+//!
 //! After execution, [`Plan::commit`] writes the outcome into the state: new bases for the pairs
 //! whose writes succeeded, new links for creates, links dropped by deletions and unlinks.
 //!
@@ -49,8 +58,8 @@ mod unlinked;
 
 pub use commit::{Outcome, Remerged};
 pub use ops::{
-    CreateCrm, CreateGoogle, Delete, DeleteReason, GroupAdd, HeldDeletions, NewLink, PairConflict,
-    Unlink, UnlinkReason, Update,
+    CreateCrm, CreateGoogle, Delete, DeleteReason, GroupAdd, HeldDeletions, NewLink, NotWritten,
+    PairConflict, Skipped, Unlink, UnlinkReason, Update, FROM_READ_ONLY,
 };
 
 /// What a run covers: the seeds' triggers.
@@ -282,6 +291,8 @@ pub struct Plan {
     /// CRM contacts unlinked because Google merged their twin into another linked contact (each
     /// also among `unlinks`): reported, and remembered so the contact is not sent back.
     pub merged: Vec<Merged>,
+    /// Changes for CRM records the user may not change: not written, reported per contact.
+    pub not_written: Vec<NotWritten>,
     /// CRM contacts unlinked because their Google twin was deleted, with the values they hold:
     /// kept in the state so they are not sent back to Google unedited.
     kept_in_crm: Vec<Link>,
@@ -445,6 +456,11 @@ impl<'a> Planner<'a> {
 
     fn writes_crm(&self) -> bool {
         self.input.settings.directions.writes_crm() && !matches!(self.input.scope, Scope::PushAll)
+    }
+
+    /// The host's reason when the user may not change CRM contact `crm_id` (read this run).
+    fn read_only(&self, crm_id: &str) -> Option<&'a str> {
+        self.crm_by_id.get(crm_id)?.read_only.as_deref()
     }
 
     /// Deletions and Google→CRM creates belong to whole-account runs only.

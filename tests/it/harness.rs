@@ -38,6 +38,12 @@ pub struct MemCrm {
     pub failing_updates: usize,
     /// Refuses an update without `ifModifiedAt`, as a careful host would.
     pub strict: bool,
+    /// Contacts the current user may not change, with the reason the host gives: read with
+    /// `editable: false`, and every write to them refused.
+    pub read_only: BTreeMap<String, String>,
+    /// Writes (updates and removals) the plugin sent for contacts in `read_only`, by id: a
+    /// careful host refuses them; the plugin should never send one.
+    pub forbidden_writes: Vec<String>,
 }
 
 /// The saved view a test puts contacts in.
@@ -54,6 +60,7 @@ impl MemCrm {
                 modified_at: now,
                 status: None,
                 contact,
+                read_only: None,
             },
         );
         id
@@ -85,7 +92,9 @@ impl MemCrm {
     fn answer_call(&mut self, call: CrmCall, now: Millis) -> Input {
         self.calls += 1;
         let invalid = self.invalid.clone();
-        let read = move |c: CrmContact| {
+        let read_only = self.read_only.clone();
+        let read = move |mut c: CrmContact| {
+            c.read_only = read_only.get(&c.id).cloned();
             if invalid.contains(&c.id) {
                 Err(InvalidContact {
                     id: Some(c.id),
@@ -172,6 +181,10 @@ impl MemCrm {
                 }
                 let mut out = Vec::new();
                 for u in items {
+                    if self.read_only.contains_key(&u.id) {
+                        self.forbidden_writes.push(u.id);
+                        continue;
+                    }
                     let Some(c) = self.contacts.get_mut(&u.id) else {
                         continue;
                     };
@@ -191,10 +204,39 @@ impl MemCrm {
             }
             CrmCall::Remove { ids } => {
                 for id in ids {
+                    if self.read_only.contains_key(&id) {
+                        self.forbidden_writes.push(id);
+                        continue;
+                    }
                     self.contacts.remove(&id);
                 }
                 ok(Vec::new(), None)
             }
+        }
+    }
+}
+
+/// Another CRM user's own sync of the same Google account: in a CRM whose users share records,
+/// each keeps their own state (and journal) and may change only some of the contacts.
+pub struct User {
+    state: AccountState,
+    journal: Option<String>,
+    kept: Option<(AccountState, Stored)>,
+    /// The contacts this user may not change, with the host's reason.
+    pub read_only: BTreeMap<String, String>,
+}
+
+impl User {
+    /// A user who has never synced, and may not change `read_only` (id, reason).
+    pub fn new(read_only: &[(&str, &str)]) -> User {
+        User {
+            state: AccountState::new(),
+            journal: None,
+            kept: None,
+            read_only: read_only
+                .iter()
+                .map(|(id, why)| (id.to_string(), why.to_string()))
+                .collect(),
         }
     }
 }
@@ -603,6 +645,16 @@ impl World {
             "a second run writes: {:?}",
             r.plan.map(|p| p.to_string())
         );
+    }
+
+    /// Hands the CRM and the Google account over to `other`: from now on runs are that user's
+    /// (their state, journal and rights), and `other` holds the previous user's until switched
+    /// back.
+    pub fn switch_user(&mut self, other: &mut User) {
+        std::mem::swap(&mut self.state, &mut other.state);
+        std::mem::swap(&mut self.journal, &mut other.journal);
+        std::mem::swap(&mut self.kept, &mut other.kept);
+        std::mem::swap(&mut self.crm.read_only, &mut other.read_only);
     }
 
     /// Adds a contact to the CRM, modified now; returns its id.

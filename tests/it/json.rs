@@ -544,12 +544,14 @@ fn every_stored_core_type_reads_back_what_it_writes_under_the_same_keys() {
             modified_at: 1_700_000_000_000,
             status: s("active"),
             contact: contact(),
+            read_only: s("Owned by Bob"),
         },
         CrmContact {
             id: "42".into(),
             modified_at: 0,
             status: None,
             contact: Contact::default(),
+            read_only: None,
         },
     );
     check(
@@ -622,6 +624,8 @@ fn host_contact() -> CrmContactDto {
         company: s("Analytical Engines"),
         title: s("Programmer"),
         notes: s("Notes"),
+        editable: Some(false),
+        read_only_reason: s("Owned by Bob"),
     }
 }
 
@@ -665,6 +669,8 @@ fn every_host_contract_type_reads_back_what_it_writes_under_the_same_keys() {
             company: None,
             title: None,
             notes: None,
+            editable: None,
+            read_only_reason: None,
         },
     );
     check(

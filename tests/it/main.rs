@@ -17,3 +17,4 @@ mod project;
 mod props;
 mod renames;
 mod scenarios;
+mod shared_records;

@@ -279,9 +279,15 @@ if (typeof document !== "undefined" && document.documentElement.dataset.app === 
   // A page may give the host a Google token source before the app starts (`CrmHost.google`, as
   // a CRM that keeps its users' tokens server-side does); the demo has none of its own, so
   // after a reload the plugin's accounts need reconnecting.
-  /** @type {typeof globalThis & { demoCrmGoogle?: import("../types").CrmHost["google"] }} */
+  // Likewise, a page may name contacts the signed-in user may not change (`demoCrmReadOnly`,
+  // id → reason), as a CRM with shared records does; the demo has none by default.
+  /** @type {typeof globalThis & { demoCrmGoogle?: import("../types").CrmHost["google"], demoCrmReadOnly?: Record<string, string> }} */
   const g = globalThis;
-  startApp(g.demoCrmGoogle ? { hostOptions: { google: g.demoCrmGoogle } } : {}).catch((e) => {
+  /** @type {Parameters<typeof openDemoHost>[0]} */
+  const hostOptions = {};
+  if (g.demoCrmGoogle) hostOptions.google = g.demoCrmGoogle;
+  if (g.demoCrmReadOnly) hostOptions.readOnly = g.demoCrmReadOnly;
+  startApp({ hostOptions }).catch((e) => {
     const main = document.getElementById("main");
     if (main) clear(main).append(h("h1", { text: "The demo CRM could not start" }), h("p", { class: "form-error", text: e instanceof Error ? e.message : String(e) }));
   });

@@ -49,6 +49,9 @@ import { generateSeedContacts } from "./seed.js";
  * @property {CrmHost["ui"]} [ui]
  * @property {CrmHost["google"]} [google]
  * @property {CrmHost["fetch"]} [fetch]
+ * @property {Record<string, string>} [readOnly] Contacts the signed-in user may not change, by
+ *   id, with the reason: read with `editable: false` and `readOnlyReason`, and every update or
+ *   removal of them refused (`PERMISSION_DENIED`, naming the contact). None by default.
  * @typedef {Record<string, unknown>} Fields Checked contact fields (see validateInput).
  */
 
@@ -397,6 +400,25 @@ export async function openDemoHost(options = {}) {
     },
   };
 
+  const readOnly = new Map(Object.entries(options.readOnly || {}));
+  /**
+   * A stored contact as the signed-in user reads it: a copy, marked when they may not change it.
+   * @param {CrmContact} c
+   */
+  const out = (c) => {
+    const r = copy(c);
+    const why = readOnly.get(c.id);
+    if (why !== undefined) Object.assign(r, { editable: false, readOnlyReason: why });
+    return r;
+  };
+  /** Refuses a write to a contact the signed-in user may not change. @param {string} id @param {string} op @param {CrmContact} c */
+  const mayChange = (id, op, c) => {
+    const why = readOnly.get(id);
+    if (why !== undefined) {
+      throw new HostError("PERMISSION_DENIED", `${op}: you may not change contact ${id} ("${fullName(c)}"): ${why}`, { contactId: id });
+    }
+  };
+
   /** @param {string | null} previous */
   function nextModifiedAt(previous) {
     let t = now().getTime();
@@ -423,7 +445,7 @@ export async function openDemoHost(options = {}) {
       const store = tx.objectStore("contacts");
       const unique = [...new Set(ids)];
       const found = await Promise.all(unique.map((id) => req(store.get(id))));
-      return found.filter(Boolean).map(copy);
+      return found.filter(Boolean).map(out);
     },
 
     async list(q = {}) {
@@ -461,7 +483,7 @@ export async function openDemoHost(options = {}) {
         };
       });
       /** @type {{ items: CrmContact[], nextPageToken?: string }} */
-      const page = { items: items.map(copy) };
+      const page = { items: items.map(out) };
       if (more) page.nextPageToken = items[items.length - 1].id;
       return page;
     },
@@ -519,7 +541,7 @@ export async function openDemoHost(options = {}) {
           deletedIds.push(e.contactId);
         } else {
           const c = await req(store.get(e.contactId));
-          if (c) items.push(copy(c));
+          if (c) items.push(out(c));
           else deletedIds.push(e.contactId);
         }
       }
@@ -570,6 +592,7 @@ export async function openDemoHost(options = {}) {
         for (const p of patches) {
           const current = updated.get(p.id) || (await req(store.get(p.id)));
           if (!current) throw new HostError("NOT_FOUND", `contacts.update: no contact with id ${JSON.stringify(p.id)}`, { contactId: p.id });
+          mayChange(p.id, "contacts.update", current);
           if (p.ifModifiedAt !== undefined && p.ifModifiedAt !== current.modifiedAt) {
             throw new HostError(
               "CONFLICT",
@@ -610,8 +633,15 @@ export async function openDemoHost(options = {}) {
       /** @type {string[]} */
       const removed = [];
       for (const id of new Set(ids)) {
-        const exists = await req(store.getKey(id));
-        if (exists === undefined) continue; // unknown ids are ignored, as `get` omits them
+        const current = await req(store.get(id));
+        if (current === undefined) continue; // unknown ids are ignored, as `get` omits them
+        try {
+          mayChange(id, "contacts.remove", current);
+        } catch (e) {
+          tx.abort();
+          await done(tx).catch(() => {});
+          throw e;
+        }
         store.delete(id);
         await logChange(changes, id, true);
         removed.push(id);

@@ -191,6 +191,26 @@ test("update with a stale ifModifiedAt rejects naming the contact, and writes no
   await rejects(host.contacts.update([{ id: "missing", fields: { company: "X" } }]), /missing/, "unknown id");
 });
 
+test("a contact the user may not change reads as not editable and refuses every write", async () => {
+  const ro = await openDemoHost({ dbName: DB, seed: false, pluginId: "selftest", readOnly: { [ben.id]: "Owned by Bea." } });
+  try {
+    const [b, a] = await ro.contacts.get([ben.id, ana.id]);
+    eq([b.editable, b.readOnlyReason], [false, "Owned by Bea."], "marked, with the reason");
+    assert(!("editable" in a) && !("readOnlyReason" in a), "other contacts are not marked");
+    const listed = (await ro.contacts.list({})).items.find((c) => c.id === ben.id);
+    eq(listed?.editable, false, "marked in lists");
+    const e = await rejects(ro.contacts.update([{ id: ana.id, fields: { title: "X" } }, { id: ben.id, fields: { title: "X" } }]), /Owned by Bea/, "update");
+    eq([e.code, e.contactId], ["PERMISSION_DENIED", ben.id], "the refusal's code and contact");
+    const r = await rejects(ro.contacts.remove([ana.id, ben.id]), /Owned by Bea/, "remove");
+    eq(r.code, "PERMISSION_DENIED", "remove's code");
+    const [a2, b2] = await host.contacts.get([ana.id, ben.id]);
+    eq([a2.title, b2.title, a2.id], [ana.title, ben.title, ana.id], "nothing of either call was written or removed");
+    assert(!("editable" in b2), "a host without the option marks nothing");
+  } finally {
+    ro.close();
+  }
+});
+
 test("malformed input rejects with an Error naming the field", async () => {
   /** @type {[unknown, RegExp][]} */
   const cases = [

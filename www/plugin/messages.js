@@ -186,6 +186,12 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
   if (report.ambiguous && report.ambiguous.length) {
     text += ` ${plural(report.ambiguous.length, "contact")} could not be matched with certainty and ${report.ambiguous.length === 1 ? "was" : "were"} left alone; see "Preview changes"${inPanel ? "" : ` in ${SETTINGS}`}.`;
   }
+  const notWritten = report.notWritten || [];
+  if (notWritten.length) {
+    const n = notWritten[0];
+    const whom = notWritten.length === 1 ? `${n.name || "(no name)"} was` : `${plural(notWritten.length, "contact")} were`;
+    text += ` ${whom} not updated in the CRM (${n.message}${notWritten.length > 1 ? ", …" : ""}); Google keeps its values. See the run history${inPanel ? "" : ` in ${SETTINGS}`}.`;
+  }
   if (first) text += ` ${plural(errors.length, "error")}: ${firstError()}`;
   return text;
 }

@@ -52,6 +52,8 @@ pub struct RunReport {
     pub held: Vec<crate::sync::plan::HeldDeletions>,
     /// CRM contacts unlinked because Google merged their twin into another linked contact.
     pub merged: Vec<crate::sync::state::Merged>,
+    /// Changes for CRM contacts the user may not change: not written, each said.
+    pub not_written: Vec<crate::sync::plan::NotWritten>,
     pub errors: Vec<RunError>,
     /// HTTP requests made, by People API method.
     pub requests: Counts,
@@ -80,6 +82,7 @@ impl RunReport {
             ambiguous: Vec::new(),
             held: Vec::new(),
             merged: Vec::new(),
+            not_written: Vec::new(),
             errors: Vec::new(),
             requests: Counts::default(),
             throttled: 0,

@@ -59,6 +59,7 @@ impl Engine {
             return;
         }
         self.report.conflicts = plan.conflicts.clone();
+        self.report.not_written = plan.not_written.clone();
         self.report.ambiguous = plan.ambiguous.clone();
         self.report.held = plan.held.clone();
         if self.config.preview_only {
@@ -201,6 +202,7 @@ impl Engine {
             crm_updates.extend(r.new_crm_update);
         }
         self.report.conflicts = plan.conflicts.clone();
+        self.report.not_written = plan.not_written.clone();
         self.plan = Some(plan);
         // Google holds the merged values already: nothing left to send for these.
         for id in nothing_left {

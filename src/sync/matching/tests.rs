@@ -56,6 +56,7 @@ fn crm_contacts(s: &str) -> Vec<CrmContact> {
             modified_at: 0,
             status: None,
             contact: contact(text),
+            read_only: None,
         })
         .collect()
 }
@@ -402,6 +403,7 @@ mod props {
                 modified_at: 0,
                 status: None,
                 contact: contact(&text(&mut rng)),
+                read_only: None,
             })
             .collect();
         let google = (0..1 + rng.below(5))

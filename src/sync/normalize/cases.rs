@@ -52,6 +52,7 @@ fn check_match_case() {
         modified_at: 0,
         status: None,
         contact: c,
+        read_only: None,
     };
     let google = GoogleContact {
         resource_name: "people/c1".into(),

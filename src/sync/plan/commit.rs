@@ -1,7 +1,9 @@
 //! After execution: re-merging a pair whose Google contact changed meanwhile, and writing what
 //! the execution achieved into the state.
 
-use super::{DeleteReason, GoogleListing, Plan, PlanInput, Planner, UnlinkReason};
+use super::{
+    DeleteReason, GoogleListing, NotWritten, Plan, PlanInput, Planner, Skipped, UnlinkReason,
+};
 use crate::sync::model::{CrmContact, GoogleContact, Millis, Side};
 use crate::sync::state::{AccountState, Link, Touched};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -93,6 +95,11 @@ impl Plan {
                 self.conflicts.push(c);
             }
         }
+        // What the pair's CRM record does not take is what the merge against Google's values
+        // of now says.
+        let skipped = |n: &NotWritten| n.crm_id == crm_id && matches!(n.change, Skipped::Update(_));
+        self.not_written.retain(|n| !skipped(n));
+        self.not_written.extend(out.not_written);
         self.next_bases.extend(out.next_bases);
         r
     }

@@ -1,7 +1,8 @@
 //! Linked pairs: how each side of a link is read this run, and the merge that settles a pair.
 
 use super::{
-    Delete, DeleteReason, NewLink, NextBase, PairConflict, Planner, Unlink, UnlinkReason, Update,
+    Delete, DeleteReason, NewLink, NextBase, NotWritten, PairConflict, Planner, Skipped, Unlink,
+    UnlinkReason, Update,
 };
 use crate::sync::matching::MatchRule;
 use crate::sync::merge::{merge, MergeInput};
@@ -154,6 +155,7 @@ impl<'a> Planner<'a> {
                                 etag: g.etag.clone(),
                                 set_tag: true,
                                 status: None,
+                                read_only: None,
                             });
                         }
                     }
@@ -201,6 +203,28 @@ impl<'a> Planner<'a> {
                     CrmSide::Present(c) => &c.contact,
                     _ => &link.base,
                 };
+                if let Some(reason) = self.read_only(&link.crm_id) {
+                    // Neither deleted nor given a status: unlinked, as the record is the CRM's
+                    // to keep, and what was not done is said.
+                    self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
+                    self.keep_in_crm(link, current);
+                    let change = match &self.input.settings.google_deletes {
+                        _ if !self.writes_crm() => None,
+                        GoogleDeletes::Delete => Some(Skipped::Delete),
+                        GoogleDeletes::SetStatus(s) => Some(Skipped::Status(s.clone())),
+                        GoogleDeletes::Unlink => None,
+                    };
+                    if let Some(change) = change {
+                        self.out.not_written.push(NotWritten {
+                            crm_id: link.crm_id.clone(),
+                            resource_name: resource_name.to_string(),
+                            name: name.clone(),
+                            reason: reason.to_string(),
+                            change,
+                        });
+                    }
+                    return;
+                }
                 if !self.writes_crm() {
                     self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
                     self.keep_in_crm(link, current);
@@ -226,6 +250,7 @@ impl<'a> Planner<'a> {
                             etag: String::new(),
                             set_tag: false,
                             status: Some(status.clone()),
+                            read_only: None,
                         });
                         self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
                         self.keep_in_crm(link, current);
@@ -336,9 +361,34 @@ impl<'a> Planner<'a> {
             .map(|d| (d.field, d.keep))
             .collect();
         input.decided = &decided;
+        let read_only = self.read_only(crm_id);
+        let mut skipped = Vec::new();
+        if read_only.is_some() {
+            // The user may not change the CRM record. A first link compares against the record
+            // as it is: Google's differing values read as Google's changes, so Google keeps
+            // them (the CRM's older values never overwrite them, now or at the next run), and
+            // the CRM record's base stays its own values, so the next run sees no CRM edit.
+            if input.base.is_none() {
+                input.base = Some(c);
+            }
+            // What the record would take, reported; then the merge that writes nothing there.
+            if input.write_crm {
+                skipped = self.input.capabilities.merge(input).crm;
+            }
+            input.write_crm = false;
+        }
         let m = self.input.capabilities.merge(input);
         // Named as the CRM shows the contact: that is where the user will look for it.
         let name = c.display_name();
+        if let (Some(reason), false) = (read_only, skipped.is_empty()) {
+            self.out.not_written.push(NotWritten {
+                crm_id: crm_id.to_string(),
+                resource_name: resource_name.to_string(),
+                name: name.clone(),
+                reason: reason.to_string(),
+                change: Skipped::Update(skipped),
+            });
+        }
         for conflict in m.conflicts {
             self.out.conflicts.push(PairConflict {
                 crm_id: crm_id.to_string(),
@@ -358,6 +408,7 @@ impl<'a> Planner<'a> {
                 etag: String::new(),
                 set_tag: false,
                 status: None,
+                read_only: None,
             });
         }
         // A first link tags the Google contact even when no field changes, and the tag is
@@ -373,6 +424,7 @@ impl<'a> Planner<'a> {
                 etag: etag.to_string(),
                 set_tag,
                 status: None,
+                read_only: read_only.map(str::to_string),
             });
         }
         let unchanged = base == Some(&m.base)

@@ -16,6 +16,9 @@ pub struct CreateGoogle {
     pub contact: Contact,
     /// Memberships set in the create request itself.
     pub groups: Vec<String>,
+    /// The host's reason, when the user may not change this CRM contact: the preview says the
+    /// Google contact is made from a record the user may not change.
+    pub read_only: Option<String>,
 }
 
 /// A Google contact to create in the CRM. Once created, the executor tags the Google contact with
@@ -46,6 +49,10 @@ pub struct Update {
     pub set_tag: bool,
     /// CRM: a new status (a Google deletion under the "set status" policy).
     pub status: Option<String>,
+    /// Google: the host's reason, when the user may not change the CRM contact these values
+    /// come from (the preview says so). Never set on a CRM update: none is planned for such a
+    /// contact.
+    pub read_only: Option<String>,
 }
 
 impl Update {
@@ -128,6 +135,45 @@ pub struct PairConflict {
     pub conflict: Conflict,
 }
 
+/// A change the CRM record should take, not written because the user may not change it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NotWritten {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    /// The host's sentence why the user may not change it ("" when it gave none).
+    pub reason: String,
+    pub change: Skipped,
+}
+
+/// What [`NotWritten`] left out.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Skipped {
+    /// Field values Google holds and the CRM record does not.
+    Update(Vec<FieldDiff>),
+    /// The deletion of the record, its Google contact deleted: the link is dropped instead.
+    Delete,
+    /// A new status, its Google contact deleted: the link is dropped instead.
+    Status(String),
+}
+
+impl NotWritten {
+    /// "you may not change this contact in the CRM: <reason>", as the preview and the report
+    /// say it.
+    pub fn why(&self) -> String {
+        if self.reason.is_empty() {
+            "you may not change this contact in the CRM".to_string()
+        } else {
+            format!(
+                "you may not change this contact in the CRM: {}",
+                self.reason
+            )
+        }
+    }
+}
+
 /// Deletions on one side over the guard's limit: held until the user confirms.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -146,6 +192,7 @@ impl fmt::Display for Plan {
             && self.rejected.is_empty()
             && self.apart.is_empty()
             && self.merged.is_empty()
+            && self.not_written.is_empty()
         {
             return writeln!(f, "nothing to do");
         }
@@ -156,13 +203,17 @@ impl fmt::Display for Plan {
             writeln!(f, "keep apart crm {} and {}", a.crm_id, a.resource_name)?;
         }
         for c in &self.creates_google {
-            writeln!(
+            write!(
                 f,
                 "google: create {:?} (crm {}) in {}",
                 c.name,
                 c.crm_id,
                 c.groups.join(", ")
             )?;
+            if c.read_only.is_some() {
+                write!(f, " {FROM_READ_ONLY}")?;
+            }
+            writeln!(f)?;
         }
         for c in &self.creates_crm {
             write!(f, "crm: create {:?} ({})", c.name, c.resource_name)?;
@@ -191,7 +242,29 @@ impl fmt::Display for Plan {
             if let Some(s) = &u.status {
                 parts.push(format!("status → {s}"));
             }
-            writeln!(f, ": {}", parts.join("; "))?;
+            write!(f, ": {}", parts.join("; "))?;
+            if u.read_only.is_some() && !u.diffs.is_empty() {
+                write!(f, " {FROM_READ_ONLY}")?;
+            }
+            writeln!(f)?;
+        }
+        for n in &self.not_written {
+            write!(
+                f,
+                "crm: not written {:?} (crm {} = {}): {}",
+                n.name,
+                n.crm_id,
+                n.resource_name,
+                n.why()
+            )?;
+            match &n.change {
+                Skipped::Update(diffs) => {
+                    let diffs: Vec<String> = diffs.iter().map(|d| d.to_string()).collect();
+                    writeln!(f, ": {}", diffs.join("; "))?;
+                }
+                Skipped::Delete => writeln!(f, ": delete (deleted in Google)")?,
+                Skipped::Status(s) => writeln!(f, ": status → {s} (deleted in Google)")?,
+            }
         }
         for d in &self.deletes {
             writeln!(
@@ -250,6 +323,9 @@ impl fmt::Display for Plan {
         Ok(())
     }
 }
+
+/// How the preview marks a write to Google from a CRM contact the user may not change.
+pub const FROM_READ_ONLY: &str = "(from a contact you may not change in the CRM)";
 
 impl fmt::Display for DeleteReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -167,6 +167,7 @@ impl World {
                         modified_at: self.now,
                         status: None,
                         contact,
+                        read_only: None,
                     },
                 );
             }
@@ -506,6 +507,7 @@ impl World {
                     modified_at: now,
                     status: c.status.clone(),
                     contact: c.contact.clone(),
+                    read_only: None,
                 },
             );
             // The executor tags the Google contact with its new CRM id, as every linked contact is.

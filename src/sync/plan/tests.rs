@@ -4,7 +4,8 @@ use crate::sync::testkit::contact;
 
 /// Builds a planning round from lines:
 /// `link <crm id> <resource name>: <base>` — an existing link and its base;
-/// `crm <id>: <contact>` — a CRM contact in scope (`crm <id> @<modifiedAt>: …` to set its time);
+/// `crm <id>: <contact>` — a CRM contact in scope (`crm <id> @<modifiedAt>: …` to set its time,
+/// `crm <id> readonly: …` for one the user may not change, "Owned by Bob.");
 /// `other <id>: <contact>` — a CRM contact outside the view;
 /// `google <rn> [tag=<crm id>] [in=<group>]: <contact>` — a person in the listing (group default
 /// myContacts);
@@ -58,15 +59,18 @@ fn round(text: &str) -> Round {
                 );
             }
             "crm" | "other" => {
-                let modified_at = words
-                    .get(2)
-                    .and_then(|w| w.strip_prefix('@'))
+                let modified_at = words[2..]
+                    .iter()
+                    .find_map(|w| w.strip_prefix('@'))
                     .map_or(0, |t| t.parse().expect("time"));
                 let c = CrmContact {
                     id: words[1].to_string(),
                     modified_at,
                     status: None,
                     contact: contact(body),
+                    read_only: words[2..]
+                        .contains(&"readonly")
+                        .then(|| "Owned by Bob.".to_string()),
                 };
                 if words[0] == "crm" {
                     r.crm.push(c)
@@ -722,3 +726,6 @@ fn decisions_that_cannot_be_read_say_which_item_and_key() {
         Ok((Field::GivenName, Side::Google, 0))
     );
 }
+
+/// Records the user may not change.
+mod read_only;

@@ -350,6 +350,7 @@ impl<'a> Planner<'a> {
             name: c.contact.display_name(),
             contact: c.contact.clone(),
             groups,
+            read_only: c.read_only.clone(),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 import { h, clear, uid } from "../dom.js";
 import { errorMessage, errorDetail, heldCount, plural, triggerLabel, formatTime } from "../messages.js";
-import { conflictsTable, mergedList } from "./preview.js";
+import { conflictsTable, mergedList, notWrittenList } from "./preview.js";
 import { techDetails } from "./context.js";
 
 /** @typedef {import("./context.js").PanelContext} PanelContext */
@@ -38,10 +38,14 @@ export function renderHistory(ctx) {
     const errors = r.errors || [];
     const held = heldCount(r.held);
     const merged = r.merged || [];
+    const notWritten = r.notWritten || [];
+    const result = r.ok ? (held ? `OK, ${plural(held, "deletion")} held` : "OK") : "Failed";
     const cells = [
       ["Time", h("time", { datetime: r.startedAt, text: formatTime(r.startedAt) })],
       ["Trigger", triggerLabel(r.trigger)],
-      ["Result", r.ok ? (held ? `OK, ${plural(held, "deletion")} held` : "OK") : "Failed"],
+      ["Result", notWritten.length
+        ? h("span", {}, result, h("details", {}, h("summary", { text: `${plural(notWritten.length, "contact")} not written to the CRM` }), notWrittenList(notWritten)))
+        : result],
       ["Created", pair(r.created)],
       ["Updated", pair(r.updated)],
       ["Deleted", pair(r.deleted)],

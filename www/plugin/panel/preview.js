@@ -22,6 +22,7 @@ import { heldCount, plural, opLabel, sideLabel, fieldLabel, changeLabel, ruleLab
  * @typedef {import("../../types").AmbiguousMatch} AmbiguousMatch
  * @typedef {import("../../types").HeldDeletions} HeldDeletions
  * @typedef {import("../../types").MergedInGoogle} MergedInGoogle
+ * @typedef {import("../../types").NotWritten} NotWritten
  * @typedef {import("../../types").GoogleGroup} GoogleGroup
  * @typedef {import("../../types").Decisions} Decisions
  * @typedef {import("../../types").CrmHost} CrmHost
@@ -257,6 +258,28 @@ export function mergedList(merged, names = new Map()) {
 const shown = (s) => (s === "" ? "(empty)" : s);
 
 /**
+ * What a change not written to a CRM contact the user may not change would have been, in words.
+ * @param {NotWritten} n
+ */
+function notWrittenChange(n) {
+  if (n.change === "delete") return "delete it (deleted in Google); it is unlinked instead";
+  if (n.change === "status") return `set its status to ${n.status || ""} (deleted in Google); it is unlinked instead`;
+  return (n.diffs || []).map((d) => `${fieldLabel(d.field)}: ${shown(d.before)} → ${shown(d.after)}`).join("; ");
+}
+
+/**
+ * The changes not written to CRM contacts the user may not change, as a list: the contact, why,
+ * and what was left out (the preview's section, and the run history's).
+ * @param {NotWritten[]} list
+ */
+export function notWrittenList(list) {
+  return h("ul", { class: "gcs-not-written" }, list.map((n) => h("li", { "data-crm-id": n.crmId },
+    h("span", { class: "gcs-strong", text: `${n.name || "(no name)"}: ` }),
+    h("span", { text: n.message }),
+    h("div", { class: "gcs-muted", text: `Not written to the CRM: ${notWrittenChange(n)}` }))));
+}
+
+/**
  * The plan as plain text with names and labels (no internal ids), for reading in one piece or
  * copying.
  * @param {Plan} plan
@@ -280,6 +303,7 @@ function planText(plan, names, groups) {
     for (const op of g.deletions || []) lines.push(`Held: delete in ${sideLabel(g.side)}: ${op.name || "(no name)"}${op.reason ? ` (${op.reason})` : ""}`);
   }
   for (const m of plan.merged || []) lines.push(`Merged in Google: ${mergedText(m, names)}`);
+  for (const n of plan.notWritten || []) lines.push(`Not written to the CRM: ${n.name || "(no name)"}, ${n.message}: ${notWrittenChange(n)}`);
   return lines.join("\n");
 }
 
@@ -342,7 +366,9 @@ export function renderPlan(plan, { apply, close, groups = [], host }) {
 
   box.append(h("p", { text: ops.length
     ? `A sync would make ${plural(ops.length, "change")}. Nothing has been changed yet.`
-    : "Nothing to change: both sides agree." }));
+    : (plan.notWritten || []).length
+      ? "Nothing to change that you may change: see what is not written to the CRM below."
+      : "Nothing to change: both sides agree." }));
 
   // Where the counts jump to: the rows of a kind (through the filter) or a section's heading.
   const conflictsId = uid("gcs-plan-conflicts");
@@ -350,6 +376,8 @@ export function renderPlan(plan, { apply, close, groups = [], host }) {
   const heldId = uid("gcs-plan-held");
   const mergedId = uid("gcs-plan-merged");
   const merged = plan.merged || [];
+  const notWrittenId = uid("gcs-plan-not-written");
+  const notWritten = plan.notWritten || [];
   /** @param {string} id */
   const toSection = (id) => {
     const el = /** @type {HTMLElement | null} */ (box.querySelector(`[id="${id}"]`));
@@ -380,6 +408,7 @@ export function renderPlan(plan, { apply, close, groups = [], host }) {
   count(ambiguous.length, "Ambiguous matches", () => toSection(ambiguousId), "ambiguous");
   count(held, "Held deletions", () => toSection(heldId), "held");
   if (merged.length) count(merged.length, "Merged in Google", () => toSection(mergedId), "merged");
+  if (notWritten.length) count(notWritten.length, "Not written to the CRM", () => toSection(notWrittenId), "notWritten");
   box.append(counts);
 
   const tbody = h("tbody");
@@ -476,6 +505,11 @@ export function renderPlan(plan, { apply, close, groups = [], host }) {
     box.append(h("h5", { id: mergedId, tabIndex: -1, text: `Merged in Google (${merged.length})` }),
       h("p", { class: "gcs-hint", text: "Google merged these contacts' Google copies into another contact, which keeps one link. Nothing is deleted: the CRM keeps both contacts, and the merged Google contact holds the data of both." }),
       mergedList(merged, names));
+  }
+  if (notWritten.length) {
+    box.append(h("h5", { id: notWrittenId, tabIndex: -1, text: `Not written to the CRM (${notWritten.length})` }),
+      h("p", { class: "gcs-hint", text: "You may not change these contacts in the CRM: Apply leaves them as they are there, and Google keeps its values. Changes marked \"from a contact you may not change\" above are written to Google from them." }),
+      notWrittenList(notWritten));
   }
   // The text of thousands of changes is written only when asked for.
   const pre = h("pre", { class: "gcs-pre", tabIndex: 0, "aria-label": "Preview text" });
