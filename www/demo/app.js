@@ -17,7 +17,8 @@
 import { h, clear } from "../plugin/dom.js";
 import { openDemoHost } from "./host.js";
 import { createRegistry } from "./registry.js";
-import { loadPlugins as defaultLoadPlugins } from "./plugins.js";
+import { loadPlugins as defaultLoadPlugins, loadConfig } from "./plugins.js";
+import { demoGoogle } from "./google.js";
 import { initials } from "./format.js";
 import { renderList } from "./list.js";
 import { renderContact } from "./contact-page.js";
@@ -276,12 +277,13 @@ export async function startApp(options = {}) {
 }
 
 if (typeof document !== "undefined" && document.documentElement.dataset.app === "demo-crm") {
-  // A page may give the host a Google token source before the app starts (`CrmHost.google`, as
-  // a CRM that keeps its users' tokens server-side does); the demo has none of its own, so
-  // after a reload the plugin's accounts need reconnecting.
+  // The host's Google token source renews each account's token without the user after a
+  // reload (google.js), as a real CRM's does, so automatic syncs go on. A page may give the host
+  // another before the app starts (`demoCrmGoogle`, e.g. one that keeps tokens as a CRM's server
+  // would).
   /** @type {typeof globalThis & { demoCrmGoogle?: import("../types").CrmHost["google"] }} */
   const g = globalThis;
-  startApp(g.demoCrmGoogle ? { hostOptions: { google: g.demoCrmGoogle } } : {}).catch((e) => {
+  loadConfig().then((config) => startApp({ hostOptions: { google: g.demoCrmGoogle || demoGoogle(config) } })).catch((e) => {
     const main = document.getElementById("main");
     if (main) clear(main).append(h("h1", { text: "The demo CRM could not start" }), h("p", { class: "form-error", text: e instanceof Error ? e.message : String(e) }));
   });

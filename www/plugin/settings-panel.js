@@ -10,7 +10,8 @@
 
 import { h, clear } from "./dom.js";
 import { createPanelContext } from "./panel/context.js";
-import { renderAccounts } from "./panel/accounts.js";
+import { renderAccounts, connectAccount } from "./panel/accounts.js";
+import { errorCode } from "./messages.js";
 import { renderSettings } from "./panel/settings-form.js";
 import { installSync, refollow } from "./panel/sync.js";
 import { renderHistory } from "./panel/history.js";
@@ -75,13 +76,20 @@ export async function mountSettingsPanel(el, api, host) {
     await ctx.loadAccounts();
     await ctx.loadSelected();
   } catch (e) {
-    ctx.showError(e);
-    ctx.boxes.alert.append(h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", text: "Try again", onclick: () => {
-      ctx.guarded(async () => {
-        ctx.show(null);
-        await ctx.refresh();
-      });
-    } }));
+    if (errorCode(e) === "INVALID_STATE") {
+      // The account list cannot be read: trying again reads it again, so the way out offered is
+      // the one that works, connecting (which lists the account again, its data kept).
+      ctx.state.accountsUnreadable = true;
+      ctx.showError(e, { action: { label: "Connect Google account", run: () => connectAccount(ctx) } });
+    } else {
+      ctx.showError(e);
+      ctx.boxes.alert.append(h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", text: "Try again", onclick: () => {
+        ctx.guarded(async () => {
+          ctx.show(null);
+          await ctx.refresh();
+        });
+      } }));
+    }
   }
   root.querySelector(".gcs-loading")?.remove();
   ctx.render.all();

@@ -20,10 +20,13 @@ export function renderAccounts(ctx) {
   clear(box).append(
     h("div", { class: "gcs-head" },
       h("h3", { id: headingId, text: "Linked Google accounts" }),
-      h("button", { type: "button", class: "gcs-btn gcs-btn-primary", "data-gcs-action": "", text: "Connect Google account", onclick: () => onConnect(ctx) })),
+      h("button", { type: "button", class: "gcs-btn gcs-btn-primary", "data-gcs-action": "", text: "Connect Google account", onclick: () => connectAccount(ctx) })),
   );
   if (state.accounts.length === 0) {
-    box.append(h("p", { class: "gcs-empty", text: "No Google account is connected yet. Click \u201cConnect Google account\u201d and sign in to Google to start syncing your contacts." }));
+    const text = state.accountsUnreadable
+      ? "The list of connected Google accounts cannot be read. Click \u201cConnect Google account\u201d and sign in again: each account's links and settings are still there."
+      : "No Google account is connected yet. Click \u201cConnect Google account\u201d and sign in to Google to start syncing your contacts.";
+    box.append(h("p", { class: "gcs-empty", text }));
     return;
   }
   const list = h("ul", { class: "gcs-accounts" });
@@ -53,11 +56,16 @@ export function renderAccounts(ctx) {
   box.append(list);
 }
 
-/** @param {PanelContext} ctx */
-function onConnect(ctx) {
+/**
+ * "Connect Google account": signs in and lists the account (rebuilding a list that could not be
+ * read).
+ * @param {PanelContext} ctx
+ */
+export function connectAccount(ctx) {
   ctx.guarded(async () => {
     ctx.show(null);
     const account = await ctx.api.connect(undefined);
+    ctx.state.accountsUnreadable = false;
     ctx.state.selectedId = account.id;
     await ctx.refresh();
     ctx.show(`Connected ${account.email}. Check the settings below, back up both sides, then preview or sync.`, "success", { focus: true });

@@ -39,6 +39,8 @@ import { followerFor } from "../follow.js";
  * @property {Plan | null} plan The preview on screen.
  * @property {HeldDeletions[]} held Deletions awaiting confirmation.
  * @property {boolean} busy
+ * @property {boolean} [accountsUnreadable] The stored account list cannot be read: connecting
+ *   lists the account again.
  * @property {Progress | null} progress
  * @property {FollowedRun | null} follow A run the panel did not start (another trigger of this
  *   tab, or another tab), followed while it goes: the panel is busy meanwhile.
@@ -126,7 +128,7 @@ export function createPanelContext(root, api, host) {
       const a = ctx.selected();
       let text = errorMessage(e, { inPanel: true });
       /** @type {MessageAction | undefined} */
-      let action;
+      let action = o.action;
       if (code === "BUSY" && a) {
         // Whose run holds the account, when this tab knows it.
         const run = ctx.follower.running(a.id);
