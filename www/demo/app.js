@@ -107,6 +107,12 @@ export async function startApp(options = {}) {
       } }) : null,
       h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", text: "×", onclick: () => t.remove() }));
     toasts.append(t);
+    // A message that no longer holds leaves at once.
+    const signal = options && options.signal;
+    if (signal) {
+      if (signal.aborted) t.remove();
+      else signal.addEventListener("abort", () => t.remove(), { once: true });
+    }
     // Warnings, errors and what asks to stay remain until dismissed; the others leave after a
     // while, which waits as long as the pointer or the focus is on them.
     if (options.persistent || level === "warning" || level === "error") {

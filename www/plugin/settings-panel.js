@@ -11,7 +11,7 @@
 import { h, clear } from "./dom.js";
 import { createPanelContext } from "./panel/context.js";
 import { renderAccounts, connectAccount } from "./panel/accounts.js";
-import { errorCode } from "./messages.js";
+import { errorCode, takeLanding, onLanding } from "./messages.js";
 import { renderSettings } from "./panel/settings-form.js";
 import { installSync, refollow } from "./panel/sync.js";
 import { renderHistory } from "./panel/history.js";
@@ -49,6 +49,21 @@ export function mountLoadingPanel(el) {
 }
 
 /**
+ * Shows the section a message's button asked for (the run history), scrolled to the top of the
+ * screen with its heading focused, so keyboard and screen-reader users start there too.
+ * @param {import("./panel/context.js").PanelContext} ctx
+ * @param {import("./messages.js").Landing} landing
+ */
+function land(ctx, landing) {
+  if (landing.section !== "history") return;
+  const heading = /** @type {HTMLElement | null} */ (ctx.boxes.history.querySelector("h3"));
+  const target = heading || ctx.boxes.history;
+  target.tabIndex = -1;
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "start" });
+}
+
+/**
  * Mounts the settings panel into `el`. Resolves once the first render is done; returns
  * `{ refresh, unmount }`.
  * @param {HTMLElement} el
@@ -66,6 +81,8 @@ export async function mountSettingsPanel(el, api, host) {
   installSync(ctx);
 
   root.append(h("p", { class: "gcs-muted gcs-loading", text: "Loading…" }));
+  // Where a message's button sent the user ("Open history"), if it did.
+  const landing = takeLanding();
   try {
     const [views, statuses] = await Promise.all([
       host.views().catch(() => []),
@@ -74,6 +91,7 @@ export async function mountSettingsPanel(el, api, host) {
     ctx.state.views = views || [];
     ctx.state.statuses = statuses || [];
     await ctx.loadAccounts();
+    if (landing && landing.accountId && ctx.state.accounts.some((a) => a.id === landing.accountId)) ctx.state.selectedId = landing.accountId;
     await ctx.loadSelected();
   } catch (e) {
     if (errorCode(e) === "INVALID_STATE") {
@@ -97,6 +115,21 @@ export async function mountSettingsPanel(el, api, host) {
   // at once, with the panel's actions disabled until it ends.
   refollow(ctx);
   root.dataset.ready = "true";
+  if (landing) land(ctx, landing);
+  const stopLanding = onLanding((l) => {
+    if (!root.isConnected) {
+      stopLanding();
+      return false;
+    }
+    const other = l.accountId && l.accountId !== ctx.state.selectedId && ctx.state.accounts.some((a) => a.id === l.accountId);
+    if (other && !ctx.state.busy && !ctx.state.follow) {
+      ctx.state.selectedId = l.accountId || null;
+      ctx.refresh().then(() => land(ctx, l), () => land(ctx, l));
+    } else {
+      land(ctx, l);
+    }
+    return true;
+  });
 
   return {
     refresh: () => ctx.refresh(),

@@ -4,7 +4,7 @@
 // account".
 
 import { h, clear, uid } from "../dom.js";
-import { plural, formatTime, accountState, unreadableMessage } from "../messages.js";
+import { plural, formatTime, accountState, unreadableMessage, lapse } from "../messages.js";
 import { confirmDialog } from "./dialogs.js";
 
 /**
@@ -65,6 +65,9 @@ export function connectAccount(ctx) {
   ctx.guarded(async () => {
     ctx.show(null);
     const account = await ctx.api.connect(undefined);
+    // The CRM's messages that said no account is connected, or that one needs signing in, are
+    // no longer true.
+    lapse("account");
     ctx.state.accountsUnreadable = false;
     ctx.state.selectedId = account.id;
     await ctx.refresh();
@@ -77,6 +80,7 @@ function onReconnect(ctx, a) {
   ctx.guarded(async () => {
     ctx.show(null);
     const account = await ctx.api.reconnect(a.id);
+    lapse("account");
     await ctx.refresh({ reloadSelected: ctx.state.selectedId === a.id });
     ctx.show(`${account.email} is connected again.`, "success", { focus: true });
   });

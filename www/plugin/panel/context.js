@@ -5,7 +5,7 @@
 // the others through `ctx.render`, so no screen imports another.
 
 import { h, clear, uid } from "../dom.js";
-import { errorMessage, errorCode, errorDetail } from "../messages.js";
+import { errorMessage, errorCode, errorDetail, lapse } from "../messages.js";
 import { followerFor } from "../follow.js";
 
 /**
@@ -282,6 +282,7 @@ function reconnectFromMessage(ctx, a) {
   ctx.guarded(async () => {
     ctx.show(null);
     const account = await ctx.api.reconnect(a.id);
+    lapse("account");
     await ctx.refresh({ reloadSelected: ctx.state.selectedId === a.id });
     ctx.show(`${account.email} is connected again.`, "success", { focus: true });
   });
