@@ -53,7 +53,7 @@ test("after a reload the demo renews the token without the user: the account sta
   expect(seen.errors).toEqual([]);
 });
 
-test("signed out of Google, a reload asks for the account to be reconnected, and Update renews it", async ({ page }) => {
+test("signed out of Google, a reload asks for the account to be reconnected, and Reconnect renews it", async ({ page }) => {
   const email = freshEmail("update");
   const seen = await openDemo(page);
   const first = await connectAccount(page, email);
@@ -64,7 +64,7 @@ test("signed out of Google, a reload asks for the account to be reconnected, and
   const account = p.locator(`[data-account="${email}"]`);
   // No token in memory, and Google will not renew one without the user.
   await expect(account).toContainText("Needs reconnect");
-  await expect(account).toContainText("Click Update to reconnect");
+  await expect(account).toContainText("Click Reconnect to sign in again");
   await page.screenshot({ path: shot("update-needed"), fullPage: true });
 
   let renewed = null;
@@ -74,7 +74,7 @@ test("signed out of Google, a reload asks for the account to be reconnected, and
   };
   page.context().on("response", onResponse);
   const popupPromise = page.waitForEvent("popup");
-  await account.getByRole("button", { name: "Update" }).click();
+  await account.getByRole("button", { name: "Reconnect" }).click();
   const popup = await popupPromise;
   const closed = closing(popup);
   // The chooser suggests the account being renewed first.

@@ -84,14 +84,14 @@ export function errorMessage(err, { inPanel = false } = {}) {
   switch (code) {
     case "NOT_CONNECTED":
       return inPanel
-        ? "This Google account is not signed in. Click Update to sign in again."
+        ? "This Google account is not signed in. Click Reconnect to sign in again."
         : `Connect a Google account${where} first.`;
     case "AUTH_FAILED":
-      return `Google needs you to sign in again: ${open}click Update.`;
+      return `Google needs you to sign in again: ${open}click Reconnect.`;
     case "AUTH_CANCELLED":
       return "The Google sign-in window was closed before it finished. Try again and allow access to your contacts.";
     case "PERMISSION_DENIED":
-      return `Google refused access to your contacts. ${inPanel ? "Click" : `Open ${SETTINGS}, click`} Update and allow access to your contacts.`;
+      return `Google refused access to your contacts. ${inPanel ? "Click" : `Open ${SETTINGS}, click`} Reconnect and allow access to your contacts.`;
     case "QUOTA":
       return "Google's rate limit was reached; the sync will continue at the next run.";
     case "NETWORK":

@@ -49,6 +49,66 @@ export function mountLoadingPanel(el) {
 }
 
 /**
+ * The sticky or fixed box (the host's top bar, the preview's Apply bar, a message in a corner)
+ * drawn over the point (x, y) in place of `el`, if any.
+ * @param {HTMLElement} el
+ * @param {number} x
+ * @param {number} y
+ * @returns {Element | null}
+ */
+function coverAt(el, x, y) {
+  if (y < 0 || y >= innerHeight) return null;
+  const hit = document.elementFromPoint(x, y);
+  if (!hit || el.contains(hit) || hit.contains(el)) return null;
+  for (let n = /** @type {Element | null} */ (hit); n && n !== document.body; n = n.parentElement) {
+    const position = getComputedStyle(n).position;
+    if (position === "sticky" || position === "fixed") return n;
+  }
+  return null;
+}
+
+/**
+ * Scrolls a focused control out from under a sticky bar: the browser scrolls it into the window,
+ * but a bar drawn over the window's top or bottom edge (at 200 % zoom it is a good part of the
+ * screen) may still hide it.
+ * @param {HTMLElement} el
+ */
+function keepClearOfBars(el) {
+  // Once the browser has done its own scrolling to the focus, which may land a frame later.
+  requestAnimationFrame(() => {
+    clearOfBars(el);
+    requestAnimationFrame(() => clearOfBars(el));
+  });
+}
+
+/** @param {HTMLElement} el */
+function clearOfBars(el) {
+  if (!el.isConnected || document.activeElement !== el) return;
+  // A link wrapped over two lines is two boxes: its first line's top, its last line's bottom.
+  const boxes = [...el.getClientRects()].filter((b) => b.width > 0 || b.height > 0);
+  if (!boxes.length) return;
+  const first = boxes[0];
+  const last = boxes[boxes.length - 1];
+  // Not scrolled to at all (a radio of a group the browser leaves where it is): to the middle
+  // of the screen, clear of bars at either edge.
+  if (last.bottom > innerHeight || first.top < 0) {
+    if (last.bottom - first.top < innerHeight) el.scrollIntoView({ block: "center", inline: "nearest" });
+    return;
+  }
+  const xOf = (/** @type {DOMRect} */ b) => Math.min(Math.max(b.left + Math.min(b.width / 2, 12), 0), innerWidth - 1);
+  const above = coverAt(el, xOf(first), first.top + 1);
+  const below = coverAt(el, xOf(last), last.bottom - 1);
+  const margin = 8;
+  if (below && below !== above) {
+    const edge = below.getBoundingClientRect().top;
+    window.scrollBy({ top: last.bottom - edge + margin, behavior: "instant" });
+  } else if (above) {
+    const edge = above.getBoundingClientRect().bottom;
+    window.scrollBy({ top: first.top - edge - margin, behavior: "instant" });
+  }
+}
+
+/**
  * Shows the section a message's button asked for (the run history), scrolled to the top of the
  * screen with its heading focused, so keyboard and screen-reader users start there too.
  * @param {import("./panel/context.js").PanelContext} ctx
@@ -75,6 +135,9 @@ export async function mountSettingsPanel(el, api, host) {
   const root = h("div", { class: "gcs", "data-gcs-panel": "" });
   clear(el).append(root);
   const ctx = createPanelContext(root, api, host);
+  root.addEventListener("focusin", (e) => {
+    if (e.target instanceof HTMLElement) keepClearOfBars(e.target);
+  });
   ctx.render.accounts = () => renderAccounts(ctx);
   ctx.render.settings = () => renderSettings(ctx);
   ctx.render.history = () => renderHistory(ctx);

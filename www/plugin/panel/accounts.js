@@ -1,6 +1,6 @@
 // @ts-check
 // The panel's first screen: the linked Google accounts, each with its state, last sync and
-// links, the "ContactSync" checkbox, Update, Reset sync data and Disconnect; and "Connect Google
+// links, the "ContactSync" checkbox, Reconnect, Reset sync data and Disconnect; and "Connect Google
 // account".
 
 import { h, clear, uid } from "../dom.js";
@@ -45,11 +45,11 @@ export function renderAccounts(ctx) {
         h("span", { class: "gcs-muted", text: last }),
         h("span", { class: "gcs-muted", text: `${plural(a.links, "linked contact")}` })),
       broken ? h("p", { class: "gcs-hint gcs-warn", role: "alert", "data-gcs-unreadable": "", text: broken }) : null,
-      needs ? h("p", { class: "gcs-hint gcs-warn", text: "This account needs Google's sign-in again (it expired, or this page was reloaded: tokens are never stored). Click Update to reconnect; automatic syncs wait until then." }) : null,
+      needs ? h("p", { class: "gcs-hint gcs-warn", text: "Google no longer accepts this account's sign-in (it was revoked, expired or signed out). Click Reconnect to sign in again; automatic syncs wait until then." }) : null,
       h("div", { class: "gcs-account-actions" },
         h("span", { class: "gcs-check" }, check, h("label", { htmlFor: check.id, text: "ContactSync: sync this account" })),
         h("span", { class: "gcs-spacer" }),
-        h("button", { type: "button", class: ["gcs-btn", "gcs-btn-small", needs ? "gcs-btn-primary" : ""], "data-gcs-action": "", "aria-describedby": emailId, title: "Sign in to Google again to renew this account's access", text: "Update", onclick: () => onReconnect(ctx, a) }),
+        h("button", { type: "button", class: ["gcs-btn", "gcs-btn-small", needs ? "gcs-btn-primary" : ""], "data-gcs-action": "", "aria-describedby": emailId, title: "Sign in to Google again to renew this account's access", text: "Reconnect", onclick: () => onReconnect(ctx, a) }),
         h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", "aria-describedby": emailId, title: "Unlink this account's contacts; they are matched again on the next sync", text: "Reset sync data", onclick: () => onReset(ctx, a) }),
         h("button", { type: "button", class: "gcs-btn gcs-btn-small gcs-btn-danger", "data-gcs-action": "", "aria-describedby": emailId, title: "Revoke access and remove this account from the plugin", text: "Disconnect", onclick: () => onDisconnect(ctx, a) }))));
   }
