@@ -150,6 +150,8 @@ impl Plugin {
                     }
                 }
                 self.refuse(id, &token);
+                // The host (and, through the worker's bridge, the page) drops it too.
+                self.forget_token(id);
             }
             return Ok(a);
         }

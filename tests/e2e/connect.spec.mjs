@@ -93,3 +93,21 @@ test("signed out of Google, a reload asks for the account to be reconnected, and
   expect((await admin(`dump?email=${encodeURIComponent(email)}`)).contacts.length).toBe(300);
   expect(seen.errors).toEqual([]);
 });
+
+test("access revoked at Google: Sync now fails and the account shows it needs reconnecting, not Connected", async ({ page }) => {
+  const email = freshEmail("revoked");
+  const seen = await openDemo(page);
+  const token = await connectAccount(page, email);
+  // The user removes the app's access in their Google Account: the token and the grant go.
+  const res = await fetch(`${EMULATOR}/revoke`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: `token=${encodeURIComponent(token)}` });
+  expect(res.status).toBe(200);
+  const p = panel(page);
+  await p.getByRole("button", { name: "Sync now", exact: true }).click();
+  await expect(p).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+  await expect(p.locator(".gcs-messages")).toContainText("Google needs you to sign in again");
+  const account = p.locator(`[data-account="${email}"]`);
+  await expect(account).toContainText("Needs reconnect");
+  await expect(account.getByText("Connected", { exact: true })).toHaveCount(0);
+  await expect(account.getByRole("button", { name: "Reconnect" })).toBeVisible();
+  expect(seen.errors).toEqual([]);
+});

@@ -186,9 +186,11 @@ export async function startApp(options = {}) {
     if (p.total > 0) bar.setAttribute("aria-valuenow", String(pct));
     else bar.removeAttribute("aria-valuenow");
     const count = p.total > 0 ? `${p.done} / ${p.total}` : p.done > 0 ? `${p.done} so far` : "";
-    bar.setAttribute("aria-valuetext", count ? `${p.label}: ${count}` : p.label);
+    // The bar names what runs: a phase alone ("writing") does not say it is the contacts' sync.
+    const what = /\bsync/i.test(p.label) ? p.label : `Google Contacts sync: ${p.label}`;
+    bar.setAttribute("aria-valuetext", count ? `${what}: ${count}` : what);
     /** @type {HTMLElement} */ (bar.firstElementChild).style.width = `${pct}%`;
-    label.textContent = count ? `${p.label} — ${count}` : p.label;
+    label.textContent = count ? `${what} — ${count}` : what;
   });
 
   // Re-render when contacts change behind our back (a plugin's scheduled sync, another tab's
