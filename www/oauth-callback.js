@@ -17,4 +17,5 @@ history.replaceState(null, "", location.pathname + location.search);
 // `prompt=none`) answers the page that holds it.
 const asker = window.opener || (window.parent !== window ? window.parent : null);
 if (asker) asker.postMessage(answer, location.origin);
-setTimeout(() => window.close(), window.opener ? 5000 : 0);
+// A frame is removed by its page; only a window closes itself.
+if (window.parent === window) setTimeout(() => window.close(), window.opener ? 5000 : 0);
