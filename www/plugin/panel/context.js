@@ -137,6 +137,11 @@ export function createPanelContext(root, api, host) {
       }
       if ((code === "AUTH_FAILED" || code === "NOT_CONNECTED" || code === "PERMISSION_DENIED") && a) {
         action = { label: "Reconnect", run: () => reconnectFromMessage(ctx, a) };
+        // Google refused the account's sign-in: its row must not go on saying "Connected".
+        ctx.loadAccounts().then(() => {
+          ctx.render.accounts();
+          syncBusy(ctx);
+        }, () => {});
       }
       ctx.show(text, code === "QUOTA" ? "warning" : "error", { ...o, action, detail: errorDetail(e) });
     },
