@@ -1,7 +1,7 @@
 // @ts-check
 // The OAuth consent step redirects to oauth-callback.html with the token in the fragment. Hand
-// the fragment to the page that opened this window (same origin only); that page closes this
-// window once it has read the answer. A separate file, not an inline script: hosts serve the
+// the fragment to the page that opened this window, or that holds this frame (same origin
+// only); that page closes the window, or removes the frame, once it has read the answer. A separate file, not an inline script: hosts serve the
 // plugin under `script-src 'self'`, which blocks inline code.
 //
 // The fragment is taken out of this window's address and history first, so the token is not
@@ -13,5 +13,9 @@
 // nobody has done so after a while (the opener is gone, or refused the answer).
 const answer = location.hash;
 history.replaceState(null, "", location.pathname + location.search);
-if (window.opener) window.opener.postMessage(answer, location.origin);
-setTimeout(() => window.close(), window.opener ? 5000 : 0);
+// A popup answers its opener; a hidden frame (a host renewing a token without the user, with
+// `prompt=none`) answers the page that holds it.
+const asker = window.opener || (window.parent !== window ? window.parent : null);
+if (asker) asker.postMessage(answer, location.origin);
+// A frame is removed by its page; only a window closes itself.
+if (window.parent === window) setTimeout(() => window.close(), window.opener ? 5000 : 0);

@@ -14,7 +14,7 @@
 // (this file at /plugin-loader.js, the manifest copied beside it): both layouts are tried.
 
 import { syncSelectedContacts, syncOneContact } from "./plugin/actions.js";
-import { loadFailureMessage } from "./plugin/messages.js";
+import { loadFailureMessage, useSettingsLabel } from "./plugin/messages.js";
 
 /**
  * @typedef {import("./types").CrmHost} CrmHost
@@ -270,6 +270,8 @@ function whenIdle(fn) {
  */
 export async function install(registry, host, config = {}, options = {}) {
   const base = options.base || HERE;
+  // The messages name the settings page as the host does.
+  useSettingsLabel(host);
   /** @type {FoundManifest & { missing?: Error }} */
   let found;
   try {

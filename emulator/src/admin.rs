@@ -101,6 +101,15 @@ pub fn handle(st: &mut State, req: &Request) -> Response {
                 &json!({"access_token": token, "token_type": "Bearer", "expires_in": 3599, "scope": scopes}),
             )
         }
+        // The account signs out of the consent page: tokens already handed out stay valid, but
+        // none is renewed without the user until they sign in again.
+        ("POST", "sign-out") => match account_of(st, &b, req) {
+            Ok(a) => {
+                st.consented.remove(&a);
+                Response::json(200, &json!({}))
+            }
+            Err(r) => r,
+        },
         ("POST", "seed") => {
             let a = match account_of(st, &b, req) {
                 Ok(a) => a,

@@ -10,7 +10,7 @@ use crate::limits::{costs, Bucket, FaultKind, FaultRule, QuotaPreset};
 use crate::util::Rng;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -89,6 +89,10 @@ pub(crate) struct State {
     pub fault_rng: Rng,
     pub accounts: Vec<Account>,
     pub tokens: HashMap<String, TokenInfo>,
+    /// Accounts signed in on the consent page and whose grant stands: the consent page renews
+    /// their tokens without the user (`prompt=none`). Revoking a token withdraws it; so does
+    /// signing the account out (admin API).
+    pub consented: HashSet<usize>,
     pub limits: BTreeMap<Bucket, u64>,
     /// (account, bucket) → (window index, units used).
     pub usage: HashMap<(usize, Bucket), (u64, u64)>,
@@ -121,6 +125,7 @@ impl State {
             virtual_ms,
             accounts: Vec::new(),
             tokens: HashMap::new(),
+            consented: HashSet::new(),
             usage: HashMap::new(),
             rules: Vec::new(),
             stats: BTreeMap::new(),
@@ -175,6 +180,20 @@ impl State {
             },
         );
         token
+    }
+
+    /// Revokes a token, and the grant it came from: the consent page no longer renews the
+    /// account's tokens without the user. False if the token was unknown or already revoked.
+    pub fn revoke(&mut self, token: &str) -> bool {
+        match self.tokens.get_mut(token) {
+            Some(t) if !t.revoked => {
+                t.revoked = true;
+                let account = t.account;
+                self.consented.remove(&account);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Resolves the bearer token of an API call.
@@ -501,15 +520,9 @@ impl Emulator {
         self.lock().mint_token(account.0, scope)
     }
 
-    /// Revokes a token; false if it was unknown.
+    /// Revokes a token (and with it the account's grant); false if it was unknown.
     pub fn revoke_token(&self, token: &str) -> bool {
-        match self.lock().tokens.get_mut(token) {
-            Some(t) => {
-                t.revoked = true;
-                true
-            }
-            None => false,
-        }
+        self.lock().revoke(token)
     }
 
     /// Adds `n` realistic synthetic contacts, deterministic from `seed`; returns their names.

@@ -51,16 +51,13 @@ pub fn handle(st: &mut State, req: &Request) -> Response {
         ("GET", "/o/oauth2/v2/auth") | ("GET", "/o/oauth2/auth") => consent(st, &p),
         ("POST", "/o/oauth2/v2/auth/approve") => approve(st, &p),
         ("POST", "/revoke") | ("POST", "/o/oauth2/revoke") | ("GET", "/o/oauth2/revoke") => {
-            let token = param(&p, "token");
-            match st.tokens.get_mut(token) {
-                Some(t) if !t.revoked => {
-                    t.revoked = true;
-                    Response::json(200, &json!({}))
-                }
-                _ => Response::json(
+            if st.revoke(param(&p, "token")) {
+                Response::json(200, &json!({}))
+            } else {
+                Response::json(
                     400,
                     &json!({"error": "invalid_token", "error_description": "Token expired or revoked"}),
-                ),
+                )
             }
         }
         ("GET", "/tokeninfo") => {
@@ -111,8 +108,12 @@ fn consent(st: &mut State, p: &[(String, String)]) -> Response {
     let hint = param(p, "login_hint");
     let redirect = param(p, "redirect_uri");
     if param(p, "prompt") == "none" {
-        // No UI allowed: succeed silently for a known account, otherwise report why not.
-        return match st.account_by_email(hint) {
+        // No UI allowed: succeed silently for an account signed in here whose grant stands
+        // (how a host renews a token after a reload), otherwise report why not.
+        return match st
+            .account_by_email(hint)
+            .filter(|a| st.consented.contains(a))
+        {
             Some(_) => approve(
                 st,
                 &[p, &[("email".to_string(), hint.to_string())]].concat(),
@@ -197,6 +198,7 @@ fn approve(st: &mut State, p: &[(String, String)]) -> Response {
         return error_page("A valid email address is required.");
     }
     let a = st.create_account(email);
+    st.consented.insert(a);
     let token = st.mint_token(a, param(p, "scope"));
     let scope = st
         .tokens

@@ -53,6 +53,10 @@ export interface NotifyOptions {
   /** A button beside the message ("Reconnect", "Open settings"): clicked, the host dismisses
    *  the message and calls `run` (within the click, so it may open a sign-in window). */
   action?: { label: string; run(): void };
+  /** Aborted when the message no longer holds (an account was connected after "No Google
+   *  account is connected…", a queued action started): the host removes the message. A host
+   *  that ignores it leaves the message until dismissed. */
+  signal?: AbortSignal;
 }
 
 /** `ui.progress`'s argument: the run's `Progress` (its account, phase and retry notice, for
@@ -82,6 +86,10 @@ export interface HostCapabilities {
   emails?: number;
   phones?: number;
   addresses?: number;
+  /** How the host names the place of the plugin's settings, for the messages that send the user
+   *  there ("My settings → Google Contacts Sync" in Creme); absent: "Settings → Google Contacts
+   *  Sync". */
+  settingsLabel?: string;
 }
 
 export interface CrmAddress {

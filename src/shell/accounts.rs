@@ -46,6 +46,18 @@ impl Plugin {
         }
     }
 
+    /// Rewrites an account list that cannot be read as one naming `email` (the other accounts'
+    /// data stays under their own keys: connecting them again lists them again). A readable
+    /// list is left as it is.
+    pub(super) async fn relist(&self, email: &str) -> Result<()> {
+        match self.emails().await {
+            Err(f) if f.code == ErrorCode::InvalidState => {
+                self.save_emails(&[email.to_string()]).await
+            }
+            other => other.map(drop),
+        }
+    }
+
     /// The account as `AccountInfo`. A stored value that cannot be read does not fail it: it is
     /// listed in `unreadable`, so the panel can say what broke and offer the ways out.
     async fn info(&self, email: &str) -> Result<AccountInfoDto> {

@@ -64,6 +64,9 @@ pub(super) struct Inner {
     pub host_timeout_ms: i32,
     /// Access tokens by account id, in memory only.
     pub tokens: RefCell<HashMap<String, Token>>,
+    /// Tokens Google refused (401) that no renewal replaced: a host that hands one out again is
+    /// not taken at its word, so the account shows it needs reconnecting.
+    pub refused: RefCell<Vec<String>>,
     /// The running scheduler's generation; a loop whose generation is stale stops.
     pub scheduler: Cell<u32>,
     pub scheduler_on: Cell<bool>,
@@ -141,6 +144,7 @@ impl Plugin {
                 request_timeout_ms: timeout(options.request_timeout_ms, http::DEFAULT_TIMEOUT_MS),
                 host_timeout_ms,
                 tokens: RefCell::default(),
+                refused: RefCell::default(),
                 scheduler: Cell::new(0),
                 scheduler_on: Cell::new(false),
                 running: RefCell::default(),

@@ -448,8 +448,12 @@ impl Plugin {
     /// Forgets links, sync token, cache and journal; the next run matches again (by the link
     /// tags first), so nothing is duplicated.
     pub async fn reset_sync_data(&self, account: &str) -> Result<()> {
-        let id = account_id(&self.known_or_named(account).await?);
+        let email = self.known_or_named(account).await?;
+        let id = account_id(&email);
         let lock = lock::acquire(self.host(), &id).await?;
+        // An account list that cannot be read is rebuilt naming this account, or the reset
+        // would report success while every run still fails on the list.
+        self.relist(&email).await?;
         // Deleted unread, so a state in any condition can be reset. The target group is found
         // again by its name.
         self.inner.kept.forget(&id);

@@ -9,6 +9,9 @@ use crate::people::wire::ListContactGroupsResponse;
 use crate::sync::ErrorCode;
 use wasm_bindgen::JsValue;
 
+/// How many refused tokens are remembered.
+const REFUSED_KEPT: usize = 16;
+
 /// A Google error answer as a `Failure` with its status.
 pub(super) fn google_failure(status: u16, body: &str) -> Failure {
     let e = ApiError::parse(status, body);
@@ -62,9 +65,37 @@ impl Plugin {
         }
     }
 
+    /// Google refused `token` and no renewal gave another: it is no longer the account's, even
+    /// if the host hands it out again.
+    fn refuse(&self, id: &str, token: &str) {
+        if token.is_empty() {
+            return;
+        }
+        let mut tokens = self.inner.tokens.borrow_mut();
+        if tokens.get(id).is_some_and(|t| t.access == token) {
+            tokens.remove(id);
+        }
+        let mut refused = self.inner.refused.borrow_mut();
+        if !refused.iter().any(|t| t == token) {
+            // A few are enough: a host hands out the latest one.
+            if refused.len() >= REFUSED_KEPT {
+                refused.remove(0);
+            }
+            refused.push(token.to_string());
+        }
+    }
+
     async fn renew(&self, id: &str) -> Result<String> {
         let renewed = auth::obtain(self.host(), &self.inner.oauth, false, Some(id)).await;
+        let refused = |g: &auth::Granted| self.inner.refused.borrow().contains(&g.token.access);
         match renewed {
+            Ok(g) if refused(&g) => {
+                self.inner.tokens.borrow_mut().remove(id);
+                Err(Failure::new(
+                    ErrorCode::AuthFailed,
+                    format!("Google refused the token the host holds for {id}: reconnect"),
+                ))
+            }
             Ok(g) if g.email.as_deref().is_none_or(|e| account_id(e) == id) => {
                 let access = g.token.access.clone();
                 self.inner
@@ -118,6 +149,9 @@ impl Plugin {
                         continue;
                     }
                 }
+                self.refuse(id, &token);
+                // The host (and, through the worker's bridge, the page) drops it too.
+                self.forget_token(id);
             }
             return Ok(a);
         }

@@ -65,7 +65,7 @@ impl Capabilities {
 
     /// Reads the host contract's `capabilities` object (DESIGN §4): `fields`, the contact fields
     /// the host stores (every one when absent), and `emails`, `phones`, `addresses`, how many
-    /// items of each it keeps (any number when absent).
+    /// items of each it keeps (any number when absent); `settingsLabel` is checked, not used.
     pub fn from_json(v: &serde_json::Value) -> Result<Capabilities, String> {
         let obj = match v {
             serde_json::Value::Null => return Ok(Capabilities::default()),
@@ -115,6 +115,16 @@ impl Capabilities {
                         _ => &mut caps.addresses,
                     };
                     *slot = Some(n);
+                }
+                // How the host names its settings page: the panel's and actions' messages use
+                // it; nothing of the sync depends on it.
+                "settingsLabel" => {
+                    if !value.is_string() {
+                        return Err(format!(
+                            "capabilities.settingsLabel must be text, got {}",
+                            kind(value)
+                        ));
+                    }
                 }
                 other => return Err(format!("capabilities.{other} is not a capability")),
             }

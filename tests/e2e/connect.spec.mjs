@@ -1,6 +1,6 @@
 // Connecting a Google account through the consent popup.
 import { test, expect } from "./playwright.mjs";
-import { admin, closing, connectAccount, freshEmail, openDemo, panel, shot, EMULATOR } from "./helpers.mjs";
+import { admin, closing, connectAccount, freshEmail, openDemo, panel, shot, signOutOfGoogle, EMULATOR } from "./helpers.mjs";
 
 test("Connect Google account opens the consent popup and the panel lists the account as connected", async ({ page }) => {
   const email = freshEmail("connect");
@@ -24,17 +24,47 @@ test("Connect Google account opens the consent popup and the panel lists the acc
   expect(seen.errors).toEqual([]);
 });
 
-test("after a reload the token is gone (memory only): the account asks to be reconnected, and Update renews it", async ({ page }) => {
+test("after a reload the demo renews the token without the user: the account stays connected and the scheduled sync runs", async ({ page }) => {
+  const email = freshEmail("reload");
+  const seen = await openDemo(page);
+  const first = await connectAccount(page, email);
+  /** Tokens the consent page handed out without the user (prompt=none, in the demo's frame). */
+  const silent = [];
+  page.context().on("response", (r) => {
+    const m = /[#&]access_token=([^&]+)/.exec(r.headers().location || "");
+    if (r.url().includes("prompt=none") && m) silent.push(decodeURIComponent(m[1]));
+  });
+  await openDemo(page, "#/settings"); // a real reload: the plugin's in-memory token is lost
+  await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible();
+  const account = panel(page).locator(`[data-account="${email}"]`);
+  await expect(account.getByText("Connected", { exact: true })).toBeVisible();
+  await expect(account).not.toContainText("Needs reconnect");
+  // Never synced, so a run is due at page load: it runs with nobody clicking anything.
+  await expect.poll(async () => (await admin(`dump?email=${encodeURIComponent(email)}`)).contacts.length, { timeout: 60_000 }).toBe(300);
+  await expect(account).not.toContainText("Never synced", { timeout: 60_000 });
+  await expect(panel(page).getByRole("table", { name: "Run history" })).toContainText(/schedul/i);
+  expect(silent.length, "the token was renewed through the consent page without the user").toBeGreaterThan(0);
+  expect(silent).not.toContain(first);
+  for (const t of silent.slice(-1)) {
+    const info = await (await fetch(`${EMULATOR}/tokeninfo?access_token=${encodeURIComponent(t)}`)).json();
+    expect(info.email, "the renewed token is the account's").toBe(email);
+  }
+  await page.screenshot({ path: shot("reload-connected"), fullPage: true });
+  expect(seen.errors).toEqual([]);
+});
+
+test("signed out of Google, a reload asks for the account to be reconnected, and Reconnect renews it", async ({ page }) => {
   const email = freshEmail("update");
   const seen = await openDemo(page);
   const first = await connectAccount(page, email);
+  await signOutOfGoogle(email);
   await openDemo(page, "#/settings"); // a real reload: the in-memory token is lost
   await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible();
   const p = panel(page);
   const account = p.locator(`[data-account="${email}"]`);
-  // No token in memory, and renewing one through the popup needs the user.
+  // No token in memory, and Google will not renew one without the user.
   await expect(account).toContainText("Needs reconnect");
-  await expect(account).toContainText("Click Update to reconnect");
+  await expect(account).toContainText("Click Reconnect to sign in again");
   await page.screenshot({ path: shot("update-needed"), fullPage: true });
 
   let renewed = null;
@@ -44,7 +74,7 @@ test("after a reload the token is gone (memory only): the account asks to be rec
   };
   page.context().on("response", onResponse);
   const popupPromise = page.waitForEvent("popup");
-  await account.getByRole("button", { name: "Update" }).click();
+  await account.getByRole("button", { name: "Reconnect" }).click();
   const popup = await popupPromise;
   const closed = closing(popup);
   // The chooser suggests the account being renewed first.
@@ -61,5 +91,23 @@ test("after a reload the token is gone (memory only): the account asks to be rec
   await p.getByRole("button", { name: "Sync now" }).click();
   await expect(p.locator(".gcs-messages")).toContainText(`Synced with ${email}: 300 created in Google`, { timeout: 60_000 });
   expect((await admin(`dump?email=${encodeURIComponent(email)}`)).contacts.length).toBe(300);
+  expect(seen.errors).toEqual([]);
+});
+
+test("access revoked at Google: Sync now fails and the account shows it needs reconnecting, not Connected", async ({ page }) => {
+  const email = freshEmail("revoked");
+  const seen = await openDemo(page);
+  const token = await connectAccount(page, email);
+  // The user removes the app's access in their Google Account: the token and the grant go.
+  const res = await fetch(`${EMULATOR}/revoke`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: `token=${encodeURIComponent(token)}` });
+  expect(res.status).toBe(200);
+  const p = panel(page);
+  await p.getByRole("button", { name: "Sync now", exact: true }).click();
+  await expect(p).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+  await expect(p.locator(".gcs-messages")).toContainText("Google needs you to sign in again");
+  const account = p.locator(`[data-account="${email}"]`);
+  await expect(account).toContainText("Needs reconnect");
+  await expect(account.getByText("Connected", { exact: true })).toHaveCount(0);
+  await expect(account.getByRole("button", { name: "Reconnect" })).toBeVisible();
   expect(seen.errors).toEqual([]);
 });

@@ -3,7 +3,7 @@
 // messages wait while hovered or focused, and a message carries the button that does what it
 // says ("Reconnect", "Open settings").
 import { test, expect } from "./playwright.mjs";
-import { closing, connectAccount, crmContacts, freshEmail, fullName, go, openDemo, panel, syncNow, toast } from "./helpers.mjs";
+import { closing, connectAccount, crmContacts, freshEmail, fullName, go, openDemo, panel, signOutOfGoogle, syncNow, toast } from "./helpers.mjs";
 
 /** The text of the focused element's message (or of the element itself). */
 function focusedText(page) {
@@ -53,7 +53,8 @@ test("after a reload the record action's error takes the focus, stays until dism
   const email = freshEmail("reconnect");
   await connectAccount(page, email);
   const [c] = await crmContacts(page);
-  // A reload drops the in-memory token; the demo's host has no token source of its own.
+  // A reload drops the in-memory token, and signed out of Google the demo cannot renew it.
+  await signOutOfGoogle(email);
   await openDemo(page, `#/contact/${c.id}`);
   await expect(page.getByRole("heading", { name: fullName(c), level: 1 })).toBeVisible();
   await page.getByRole("button", { name: "More Actions" }).click();
@@ -168,6 +169,7 @@ test("after a reload the panel's Sync now says Google needs a sign-in, and its R
   const seen = await openDemo(page);
   const email = freshEmail("panel-reconnect");
   await connectAccount(page, email);
+  await signOutOfGoogle(email);
   await openDemo(page, "#/settings");
   await expect(page.locator('[data-gcs-panel][data-ready="true"]')).toBeVisible();
   const p = panel(page);

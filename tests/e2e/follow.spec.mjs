@@ -3,7 +3,7 @@
 // run started in another tab of the CRM shows the same way, can be cancelled from here, and a
 // tab closed mid-run does not leave this one showing "running".
 import { test, expect } from "./playwright.mjs";
-import { admin, connectAccount, freshEmail, go, openDemo, panel } from "./helpers.mjs";
+import { admin, connectAccount, freshEmail, go, openDemo, panel, signOutOfGoogle } from "./helpers.mjs";
 
 // The emulator is shared: every fault a test sets is cleared when it ends, pass or fail.
 test.afterEach(async () => {
@@ -56,7 +56,9 @@ test("a run started in a second tab shows in the first tab's panel, which can ca
   const email = freshEmail("follow-tabs");
   await connectAccount(page, email);
   // The second tab of the same CRM (same browser, same origin) signs the account in for itself:
-  // tokens live in memory, per tab.
+  // tokens live in memory, per tab, and signed out of Google the tab cannot renew one at load
+  // (so no scheduled run starts there before the test's own).
+  await signOutOfGoogle(email);
   const other = await page.context().newPage();
   const seenOther = await openDemo(other);
   await connectAccount(other, email, { listed: true });
@@ -93,6 +95,7 @@ test("a tab closed mid-run does not leave the other tab's panel showing a run", 
   const seen = await openDemo(page);
   const email = freshEmail("follow-closed");
   await connectAccount(page, email);
+  await signOutOfGoogle(email);
   const other = await page.context().newPage();
   await openDemo(other);
   await connectAccount(other, email, { listed: true });
@@ -114,6 +117,7 @@ test("a preview in another tab shows as a preview, with this panel's actions dis
   const seen = await openDemo(page);
   const email = freshEmail("follow-preview");
   await connectAccount(page, email);
+  await signOutOfGoogle(email);
   const other = await page.context().newPage();
   await openDemo(other);
   await connectAccount(other, email, { listed: true });

@@ -27,6 +27,15 @@ export async function admin(path, body) {
   return text ? JSON.parse(text) : {};
 }
 
+/**
+ * The account signs out of Google's consent page (the emulator's): tokens already handed out
+ * keep working, but the demo can no longer renew one without the user, so after a reload the
+ * account needs reconnecting, and a second tab signs in for itself.
+ */
+export async function signOutOfGoogle(email) {
+  await admin("sign-out", { email });
+}
+
 /** How long the suite's emulator keeps a write out of incremental (sync token) listings. */
 export const PROPAGATION_MS = Number(process.env.GCS_PROPAGATION_MS || 0);
 

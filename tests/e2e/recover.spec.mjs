@@ -2,7 +2,7 @@
 // that cannot be read, the sign-in token kept out of the callback page's address, the loader's
 // redirectUri, and a contact's mailto: link.
 import { test, expect } from "./playwright.mjs";
-import { connectAccount, freshEmail, go, openDemo, openSettings, panel, shot, syncNow } from "./helpers.mjs";
+import { closing, connectAccount, freshEmail, go, googleContacts, openDemo, openSettings, panel, shot, syncNow } from "./helpers.mjs";
 
 test("an account whose saved sync data cannot be read says what broke, and Reset sync data brings it back", async ({ page }) => {
   const email = freshEmail("unreadable");
@@ -35,6 +35,40 @@ test("an account whose saved sync data cannot be read says what broke, and Reset
   await expect(p.locator(".gcs-messages")).toContainText(`Sync data for ${email} was reset`);
   await expect(broken).toHaveCount(0);
   await syncNow(page);
+  expect(seen.errors).toEqual([]);
+});
+
+test("an account list that cannot be read: the panel offers only Connect, which lists the account again with its links", async ({ page }) => {
+  const email = freshEmail("torn-list");
+  const seen = await openDemo(page);
+  await connectAccount(page, email);
+  await syncNow(page);
+  await page.evaluate(() => window.demoCrm.host.storage.set("gcs:accounts", '["torn'));
+  await go(page, "#/contacts");
+  await openSettings(page);
+
+  const p = panel(page);
+  const message = p.locator(".gcs-messages .gcs-alert");
+  await expect(message).toContainText("The list of connected Google accounts cannot be read");
+  // Trying again would read the same list: the way out offered is the one that works.
+  await expect(p.getByRole("button", { name: "Try again" })).toHaveCount(0);
+  await expect(p.locator(".gcs-empty")).toContainText("cannot be read");
+  await expect(p.locator(".gcs-empty")).not.toContainText("No Google account is connected");
+  await page.screenshot({ path: shot("unreadable-account-list"), fullPage: true });
+
+  const popupPromise = page.waitForEvent("popup");
+  await message.getByRole("button", { name: "Connect Google account" }).click();
+  const popup = await popupPromise;
+  const closed = closing(popup);
+  await popup.getByRole("button", { name: email, exact: true }).click();
+  await closed;
+  const account = p.locator(`[data-account="${email}"]`);
+  await expect(account.getByText("Connected", { exact: true })).toBeVisible();
+  await expect(p.locator(".gcs-messages")).not.toContainText("cannot be read");
+  // Its links were kept: the next sync writes nothing.
+  await expect(account).toContainText("300 linked contacts");
+  await syncNow(page);
+  expect((await googleContacts(email)).length, "no contact created twice").toBe(300);
   expect(seen.errors).toEqual([]);
 });
 

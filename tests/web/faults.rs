@@ -599,6 +599,49 @@ async fn an_unreadable_account_list_fails_accounts_by_name_and_connect_repairs_i
     assert_eq!(num(&ok(api.accounts()).await, "length"), 1.0);
 }
 
+/// The ways out the panel offers on an account whose list cannot be read each leave a working
+/// account: Reset rebuilds the list (a reset that reported success while every run still failed
+/// on the list was no way out), Disconnect forgets the list and a new connection starts it.
+#[wasm_bindgen_test]
+async fn an_unreadable_account_list_is_rebuilt_by_reset_and_cleared_by_disconnect() {
+    let Some(base) = EMULATOR else { return };
+    let who = email("acctreset");
+    let contacts = contacts(&[
+        ("l1", "Lia", "One", "lia@example.com"),
+        ("l2", "Leo", "Two", "leo@example.com"),
+    ]);
+    let (api, host, id) = connected(base, &who, &contacts).await;
+    ok(sync_now(&api, &id)).await;
+
+    corrupt(&host, "gcs:accounts", "[\"torn");
+    let e = sync(&api, &id).await.expect_err("a run over a torn list");
+    assert_eq!(code(&e), "INVALID_STATE", "{}", message(&e));
+    assert!(message(&e).contains("gcs:accounts"), "{}", message(&e));
+    ok(api.reset_sync_data(JsValue::from_str(&id))).await;
+    let listed = ok(api.accounts()).await;
+    assert_eq!(num(&listed, "length"), 1.0, "{}", show(&listed));
+    assert_eq!(get(&listed, "0.id").as_string(), Some(id.clone()));
+    let r = sync(&api, &id).await.expect("a run after the reset");
+    assert_eq!(get(&r, "ok").as_bool(), Some(true), "{}", show(&r));
+    assert_eq!(num(&r, "created.google"), 0.0, "{}", show(&r));
+    assert_eq!(num(&r, "created.crm"), 0.0, "{}", show(&r));
+    assert_eq!(num(&r, "linked"), 2.0, "matched again by tag: {}", show(&r));
+
+    corrupt(&host, "gcs:accounts", "[\"torn");
+    let d = ok(api.disconnect(JsValue::from_str(&id))).await;
+    assert_eq!(get(&d, "revoked").as_bool(), Some(true), "{}", show(&d));
+    assert_eq!(num(&ok(api.accounts()).await, "length"), 0.0);
+    // Google revoked the token the host held: the host signs in afresh.
+    Reflect::set(&host, &JsValue::from_str("token"), &JsValue::NULL).expect("set");
+    let info = ok(api.connect(JsValue::UNDEFINED)).await;
+    assert_eq!(get(&info, "id").as_string(), Some(id.clone()));
+    let r = sync(&api, &id).await.expect("a run after connecting again");
+    assert_eq!(get(&r, "ok").as_bool(), Some(true), "{}", show(&r));
+    assert_eq!(num(&r, "created.google"), 0.0, "{}", show(&r));
+    assert_eq!(people_names(&dump(base, &who).await).len(), 2);
+    assert_eq!(crm_contacts(&host).length(), 2);
+}
+
 #[wasm_bindgen_test]
 async fn a_disconnect_without_a_token_says_it_could_not_revoke() {
     let Some(base) = EMULATOR else { return };

@@ -377,6 +377,33 @@ async fn a_revoked_token_makes_the_sync_fail_with_auth_failed() {
         .filter_map(|v| v.as_string())
         .collect();
     assert!(forgotten.contains(&id), "forgotten {forgotten:?}");
+    // The host still hands out the refused token: the account is not shown as connected, it
+    // needs reconnecting (and a scheduled run waits for it).
+    let accounts = ok(api.accounts()).await;
+    assert_eq!(
+        get(&accounts, "0.connected").as_bool(),
+        Some(false),
+        "{}",
+        show(&accounts)
+    );
+    assert_eq!(
+        get(&accounts, "0.needsReconnect").as_bool(),
+        Some(true),
+        "{}",
+        show(&accounts)
+    );
+    // Signed in again, it is connected and syncs.
+    Reflect::set(&host, &JsValue::from_str("token"), &JsValue::NULL).expect("set");
+    ok(api.reconnect(JsValue::from_str(&id))).await;
+    let accounts = ok(api.accounts()).await;
+    assert_eq!(
+        get(&accounts, "0.connected").as_bool(),
+        Some(true),
+        "{}",
+        show(&accounts)
+    );
+    let r = ok(sync_now(&api, &id)).await;
+    assert_eq!(num(&r, "created.google"), 1.0, "{}", show(&r));
 }
 
 #[wasm_bindgen_test]

@@ -17,7 +17,8 @@
 import { h, clear } from "../plugin/dom.js";
 import { openDemoHost } from "./host.js";
 import { createRegistry } from "./registry.js";
-import { loadPlugins as defaultLoadPlugins } from "./plugins.js";
+import { loadPlugins as defaultLoadPlugins, loadConfig } from "./plugins.js";
+import { demoGoogle } from "./google.js";
 import { initials } from "./format.js";
 import { renderList } from "./list.js";
 import { renderContact } from "./contact-page.js";
@@ -106,6 +107,12 @@ export async function startApp(options = {}) {
       } }) : null,
       h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", text: "×", onclick: () => t.remove() }));
     toasts.append(t);
+    // A message that no longer holds leaves at once.
+    const signal = options && options.signal;
+    if (signal) {
+      if (signal.aborted) t.remove();
+      else signal.addEventListener("abort", () => t.remove(), { once: true });
+    }
     // Warnings, errors and what asks to stay remain until dismissed; the others leave after a
     // while, which waits as long as the pointer or the focus is on them.
     if (options.persistent || level === "warning" || level === "error") {
@@ -179,9 +186,11 @@ export async function startApp(options = {}) {
     if (p.total > 0) bar.setAttribute("aria-valuenow", String(pct));
     else bar.removeAttribute("aria-valuenow");
     const count = p.total > 0 ? `${p.done} / ${p.total}` : p.done > 0 ? `${p.done} so far` : "";
-    bar.setAttribute("aria-valuetext", count ? `${p.label}: ${count}` : p.label);
+    // The bar names what runs: a phase alone ("writing") does not say it is the contacts' sync.
+    const what = /\bsync/i.test(p.label) ? p.label : `Google Contacts sync: ${p.label}`;
+    bar.setAttribute("aria-valuetext", count ? `${what}: ${count}` : what);
     /** @type {HTMLElement} */ (bar.firstElementChild).style.width = `${pct}%`;
-    label.textContent = count ? `${p.label} — ${count}` : p.label;
+    label.textContent = count ? `${what} — ${count}` : what;
   });
 
   // Re-render when contacts change behind our back (a plugin's scheduled sync, another tab's
@@ -276,18 +285,19 @@ export async function startApp(options = {}) {
 }
 
 if (typeof document !== "undefined" && document.documentElement.dataset.app === "demo-crm") {
-  // A page may give the host a Google token source before the app starts (`CrmHost.google`, as
-  // a CRM that keeps its users' tokens server-side does); the demo has none of its own, so
-  // after a reload the plugin's accounts need reconnecting.
-  // Likewise, a page may name contacts the signed-in user may not change (`demoCrmReadOnly`,
-  // id → reason), as a CRM with shared records does; the demo has none by default.
+  // The host's Google token source renews each account's token without the user after a
+  // reload (google.js), as a real CRM's does, so automatic syncs go on. A page may give the host
+  // another before the app starts (`demoCrmGoogle`, e.g. one that keeps tokens as a CRM's server
+  // would), and name contacts the signed-in user may not change (`demoCrmReadOnly`, id → reason),
+  // as a CRM with shared records does; the demo has none by default.
   /** @type {typeof globalThis & { demoCrmGoogle?: import("../types").CrmHost["google"], demoCrmReadOnly?: Record<string, string> }} */
   const g = globalThis;
-  /** @type {Parameters<typeof openDemoHost>[0]} */
-  const hostOptions = {};
-  if (g.demoCrmGoogle) hostOptions.google = g.demoCrmGoogle;
-  if (g.demoCrmReadOnly) hostOptions.readOnly = g.demoCrmReadOnly;
-  startApp({ hostOptions }).catch((e) => {
+  loadConfig().then((config) => {
+    /** @type {Parameters<typeof openDemoHost>[0]} */
+    const hostOptions = { google: g.demoCrmGoogle || demoGoogle(config) };
+    if (g.demoCrmReadOnly) hostOptions.readOnly = g.demoCrmReadOnly;
+    return startApp({ hostOptions });
+  }).catch((e) => {
     const main = document.getElementById("main");
     if (main) clear(main).append(h("h1", { text: "The demo CRM could not start" }), h("p", { class: "form-error", text: e instanceof Error ? e.message : String(e) }));
   });

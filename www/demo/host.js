@@ -390,7 +390,8 @@ export async function openDemoHost(options = {}) {
   const ui = options.ui || {
     notify(message, level = "info", o = {}) {
       const action = o && o.action && typeof o.action.run === "function" ? { label: String(o.action.label), run: o.action.run } : undefined;
-      emit("democrm:notify", { message: String(message), level, options: { persistent: !!(o && o.persistent), action } });
+      const signal = o && o.signal instanceof AbortSignal ? o.signal : undefined;
+      emit("democrm:notify", { message: String(message), level, options: { persistent: !!(o && o.persistent), action, signal } });
     },
     progress(p) {
       emit("democrm:progress", p ? { done: Number(p.done), total: Number(p.total), label: String(p.label), cancel: typeof p.cancel === "function" ? p.cancel : undefined } : null);

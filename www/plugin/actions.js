@@ -8,7 +8,7 @@
 // shows it, carries the button that does it ("Reconnect", "Open settings"). Warnings, errors
 // and the runs' reports stay until dismissed.
 
-import { errorMessage, errorLevel, errorCode, noAccountMessage, reportSummary, reportLevel } from "./messages.js";
+import { errorMessage, errorLevel, errorCode, noAccountMessage, reportSummary, reportLevel, holdsUntil, lapse, requestLanding } from "./messages.js";
 
 /**
  * @typedef {import("../types").GoogleContactsSync} GoogleContactsSync
@@ -73,25 +73,41 @@ async function actionFor(api, host, err, again) {
 }
 
 /**
- * For a BUSY error: whose run holds the account, when this tab knows it (a scheduled run or
- * another action on this page, or a run in another tab), else null.
+ * For a BUSY error: the run that holds the account, when this tab knows it (a scheduled run or
+ * another action on this page, or a run in another tab): what to say while the action waits
+ * for it, and a promise of its end. Null when no run is known (the action fails as before).
  * @param {CrmHost} host
  * @param {AccountInfo[]} accounts
  * @param {unknown} err
- * @returns {Promise<string | null>}
+ * @param {number} count
+ * @returns {Promise<{ text: string, ended: Promise<void> } | null>}
  */
-async function busyMessage(host, accounts, err) {
+async function busyWait(host, accounts, err, count) {
   if (errorCode(err) !== "BUSY") return null;
   // Loaded with the plugin's module, before any run; imported here so this file stays small.
   const { followerFor } = await import("./follow.js");
-  const runs = followerFor(host).all();
+  const follower = followerFor(host);
+  const runs = follower.all();
   const run = runs.find((r) => r.here) || runs[0];
   if (!run) return null;
   const a = accounts.find((x) => x.id === run.accountId);
   const who = a ? a.email : run.accountId;
-  return run.here
-    ? `A sync of ${who} is already running on this page (a scheduled sync or another action); its progress shows at the top. Try again when it is done.`
-    : `A sync of ${who} is running in another tab of the CRM. Try again when it is done.`;
+  const where = run.here ? "on this page (a scheduled sync or another action)" : "in another tab of the CRM";
+  const what = count === 1 ? "this contact syncs" : `the ${count} contacts sync`;
+  // Every run known to this tab has ended (a closed tab's run counts as ended).
+  const ended = new Promise((resolve) => {
+    const stop = follower.subscribe(() => {
+      if (follower.all().length === 0) {
+        stop();
+        resolve(undefined);
+      }
+    });
+    if (follower.all().length === 0) {
+      stop();
+      resolve(undefined);
+    }
+  });
+  return { text: `Waiting for the sync of ${who} running ${where} to finish: ${what} right after it.`, ended: /** @type {Promise<void>} */ (ended) };
 }
 
 /**
@@ -108,6 +124,7 @@ async function reconnect(api, host, account, again) {
     say(host, errorMessage(e), errorLevel(e), { action: openSettings(host) });
     return;
   }
+  lapse("account");
   host.ui.notify(`${account.email} is connected again.`, "success");
   await again();
 }
@@ -125,11 +142,12 @@ async function runSync(api, host, count, call, again) {
   try {
     ({ accounts } = await enabledAccounts(api));
   } catch (e) {
-    say(host, errorMessage(e), errorLevel(e), { action: await actionFor(api, host, e, again) });
+    say(host, errorMessage(e), errorLevel(e), { action: await actionFor(api, host, e, again), signal: lapsesWith(e) });
     return null;
   }
   if (!accounts.some((a) => a.enabled)) {
-    say(host, noAccountMessage(accounts), "warning", { action: openSettings(host) });
+    // It holds until an account is connected (or turned on, in the panel that connects it).
+    say(host, noAccountMessage(accounts), "warning", { action: openSettings(host), signal: holdsUntil("account") });
     return null;
   }
   // Cancel stops every run this action started; the plugin's own progress offers it too.
@@ -139,25 +157,47 @@ async function runSync(api, host, count, call, again) {
     reports = await call();
   } catch (e) {
     host.ui.progress(null);
-    say(host, (await busyMessage(host, accounts, e)) || errorMessage(e), errorLevel(e), { action: await actionFor(api, host, e, again) });
+    // Another run holds the account: the action waits for its turn, says so, then runs.
+    const wait = await busyWait(host, accounts, e, count);
+    if (wait) {
+      const queued = new AbortController();
+      say(host, wait.text, "info", { persistent: true, signal: queued.signal });
+      await wait.ended;
+      queued.abort();
+      return runSync(api, host, count, call, again);
+    }
+    say(host, errorMessage(e), errorLevel(e), { action: await actionFor(api, host, e, again), signal: lapsesWith(e) });
     return null;
   }
   host.ui.progress(null);
   if (!reports || reports.length === 0) {
-    say(host, noAccountMessage(accounts), "warning", { action: openSettings(host) });
+    say(host, noAccountMessage(accounts), "warning", { action: openSettings(host), signal: holdsUntil("account") });
     return reports || [];
   }
   const emails = new Map(accounts.map((a) => [a.id, a.email]));
   // The report stays until dismissed (the toast is its only trace on the page), with the way to
-  // the run history in the settings.
-  const history = openSettings(host);
+  // the run history in the settings: the panel lands on it, of the report's account.
+  const settings = openSettings(host);
   for (const r of reports) {
     say(host, reportSummary(r, { count, email: emails.get(r.accountId) }), reportLevel(r), {
       persistent: true,
-      action: history && { label: "Open history", run: history.run },
+      action: settings && { label: "Open history", run: () => {
+        requestLanding({ section: "history", accountId: r.accountId });
+        settings.run();
+      } },
     });
   }
   return reports;
+}
+
+/**
+ * The signal of an error's message that holds only until an account is connected or signed in
+ * again (no account, a sign-in that lapsed); none for the others.
+ * @param {unknown} err
+ */
+function lapsesWith(err) {
+  const code = errorCode(err);
+  return ["NOT_CONNECTED", "UNKNOWN_ACCOUNT", "AUTH_FAILED"].includes(code) ? holdsUntil("account") : undefined;
 }
 
 /**

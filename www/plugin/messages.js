@@ -14,7 +14,24 @@
  * @typedef {"info" | "success" | "warning" | "error"} Level
  */
 
-const SETTINGS = "Settings → Google Contacts Sync";
+/** Where the messages send the user for the plugin's settings, unless the host names it. */
+const DEFAULT_SETTINGS = "Settings → Google Contacts Sync";
+let SETTINGS = DEFAULT_SETTINGS;
+
+/**
+ * Takes the host's own name for the place of the plugin's settings
+ * (`capabilities.settingsLabel`, e.g. "My settings → Google Contacts Sync"), else the default.
+ * @param {import("../types").CrmHost} host
+ */
+export function useSettingsLabel(host) {
+  const label = host && host.capabilities && host.capabilities.settingsLabel;
+  SETTINGS = typeof label === "string" && label.trim() ? label.trim() : DEFAULT_SETTINGS;
+}
+
+/** The place of the plugin's settings as the messages name it. */
+export function settingsLabel() {
+  return SETTINGS;
+}
 
 /**
  * A field of an error-like value (`code`, `status`, `message`), whatever was thrown.
@@ -67,14 +84,14 @@ export function errorMessage(err, { inPanel = false } = {}) {
   switch (code) {
     case "NOT_CONNECTED":
       return inPanel
-        ? "This Google account is not signed in. Click Update to sign in again."
+        ? "This Google account is not signed in. Click Reconnect to sign in again."
         : `Connect a Google account${where} first.`;
     case "AUTH_FAILED":
-      return `Google needs you to sign in again: ${open}click Update.`;
+      return `Google needs you to sign in again: ${open}click Reconnect.`;
     case "AUTH_CANCELLED":
       return "The Google sign-in window was closed before it finished. Try again and allow access to your contacts.";
     case "PERMISSION_DENIED":
-      return `Google refused access to your contacts. ${inPanel ? "Click" : `Open ${SETTINGS}, click`} Update and allow access to your contacts.`;
+      return `Google refused access to your contacts. ${inPanel ? "Click" : `Open ${SETTINGS}, click`} Reconnect and allow access to your contacts.`;
     case "QUOTA":
       return "Google's rate limit was reached; the sync will continue at the next run.";
     case "NETWORK":
@@ -385,4 +402,73 @@ const SYSTEM_GROUPS = {
 export function groupName(resourceName, groups = []) {
   const g = groups.find((x) => x.resourceName === resourceName);
   return (g && g.name) || SYSTEM_GROUPS[resourceName] || resourceName.replace(/^contactGroups\//, "");
+}
+
+// ---- How long a message holds, and where its button lands ----
+
+/** @type {Map<string, Set<AbortController>>} */
+const holding = new Map();
+
+/**
+ * A signal for a message that holds only until `topic` lapses (`NotifyOptions.signal`): the host
+ * removes the message then. Topics: "account" (no account connected, or one needing a sign-in:
+ * lapses when an account is connected or signed in again).
+ * @param {string} topic
+ */
+export function holdsUntil(topic) {
+  const c = new AbortController();
+  let set = holding.get(topic);
+  if (!set) holding.set(topic, (set = new Set()));
+  set.add(c);
+  return c.signal;
+}
+
+/**
+ * The messages held by `topic` no longer apply: their hosts remove them.
+ * @param {string} topic
+ */
+export function lapse(topic) {
+  const set = holding.get(topic);
+  holding.delete(topic);
+  for (const c of set || []) c.abort();
+}
+
+/**
+ * @typedef {{ section: "history", accountId?: string }} Landing Where a message's button sends
+ *   the user in the settings panel ("Open history": the run history, of that account).
+ * @typedef {(landing: Landing) => boolean} Lander A mounted panel; answers whether it took it.
+ */
+
+/** @type {Landing | null} */
+let pendingLanding = null;
+/** @type {Set<Lander>} */
+const landers = new Set();
+
+/**
+ * Asks the settings panel to land on `landing`: a panel on screen does it now; else the next
+ * panel mounted does, once rendered.
+ * @param {Landing} landing
+ */
+export function requestLanding(landing) {
+  for (const land of [...landers]) if (land(landing)) return;
+  pendingLanding = landing;
+}
+
+/** The landing asked for before this panel was mounted, once. */
+export function takeLanding() {
+  const l = pendingLanding;
+  pendingLanding = null;
+  return l;
+}
+
+/**
+ * Registers a mounted panel for the landings asked while it is on screen; returns the
+ * unsubscribe.
+ * @param {Lander} land
+ */
+export function onLanding(land) {
+  landers.add(land);
+  return () => {
+    landers.delete(land);
+  };
 }

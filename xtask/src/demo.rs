@@ -71,12 +71,16 @@ pub fn seed_demo_account(emulator: &str) -> Result {
 }
 
 /// The page policy: scripts only from the demo itself (plus wasm compilation), connections to
-/// itself, the People API (emulated or Google's) and Google's token endpoints.
+/// itself, the People API (emulated or Google's) and Google's token endpoints. The one frame is
+/// the hidden consent page that renews a token without the user (the emulator's or Google's),
+/// which redirects to the demo's own callback page: so frames come from those, and the demo's
+/// pages may be framed by the demo only.
 pub fn csp(people_api: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self' {people_api} https://people.googleapis.com \
-         https://oauth2.googleapis.com; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+         https://oauth2.googleapis.com; frame-src 'self' {people_api} https://accounts.google.com; \
+         frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
     )
 }
 

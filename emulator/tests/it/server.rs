@@ -174,6 +174,105 @@ fn the_consent_page_redirects_with_a_token_in_the_fragment() {
         .contains("error=interaction_required"));
 }
 
+/// `prompt=none` for `email`: the token it redirects with, or the error.
+fn silent(base: &str, email: &str) -> std::result::Result<String, String> {
+    let q = format!("client_id=c&redirect_uri=http%3A%2F%2Fx%2F&response_type=token&scope=contacts&prompt=none&state=s&login_hint={}", email.replace('@', "%40"));
+    let r = http(base, "GET", &format!("/o/oauth2/v2/auth?{q}"), &[], "").unwrap();
+    assert_eq!(r.status, 302, "prompt=none never shows a page");
+    let loc = r.header("Location").unwrap().to_string();
+    let f = form_pairs(loc.split_once('#').unwrap().1);
+    let get = |k: &str| f.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    assert_eq!(get("state").as_deref(), Some("s"));
+    get("access_token").ok_or_else(|| get("error").unwrap_or_default())
+}
+
+#[test]
+fn prompt_none_renews_only_an_account_signed_in_whose_grant_stands() {
+    let (_em, h) = start();
+    let base = h.url();
+    // Known (created by the admin API) but never signed in on the consent page.
+    admin(&base, "accounts", json!({"email": "ann@example.com"}));
+    assert_eq!(
+        silent(&base, "ann@example.com"),
+        Err("interaction_required".into())
+    );
+    let approve = |email: &str| {
+        let q = format!("client_id=c&redirect_uri=http%3A%2F%2Fx%2F&response_type=token&scope=contacts&state=s&email={}", email.replace('@', "%40"));
+        let r = http(
+            &base,
+            "POST",
+            "/o/oauth2/v2/auth/approve",
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            &q,
+        )
+        .unwrap();
+        assert_eq!(r.status, 302);
+    };
+    approve("ann@example.com");
+    let renewed =
+        silent(&base, "ann@example.com").expect("a signed-in account renews without the user");
+    let info = http(
+        &base,
+        "GET",
+        &format!("/tokeninfo?access_token={renewed}"),
+        &[],
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        info.json()["email"],
+        "ann@example.com",
+        "the token is the hinted account's"
+    );
+    assert_eq!(
+        silent(&base, "ANN@example.com").map(|_| ()),
+        Ok(()),
+        "the hint is matched without case"
+    );
+
+    // Signed out: tokens handed out still work, none is renewed.
+    admin(&base, "sign-out", json!({"email": "ann@example.com"}));
+    assert_eq!(
+        silent(&base, "ann@example.com"),
+        Err("interaction_required".into())
+    );
+    let info = http(
+        &base,
+        "GET",
+        &format!("/tokeninfo?access_token={renewed}"),
+        &[],
+        "",
+    )
+    .unwrap();
+    assert_eq!(info.status, 200);
+
+    // Signed in again, then a revoke withdraws the grant.
+    approve("ann@example.com");
+    let token = silent(&base, "ann@example.com").unwrap();
+    let r = http(
+        &base,
+        "POST",
+        "/revoke",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &format!("token={token}"),
+    )
+    .unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        silent(&base, "ann@example.com"),
+        Err("interaction_required".into())
+    );
+    let again = http(
+        &base,
+        "POST",
+        "/revoke",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &format!("token={token}"),
+    )
+    .unwrap();
+    assert_eq!(again.status, 400, "a revoked token cannot be revoked twice");
+}
+
 fn form_pairs(s: &str) -> Vec<(String, String)> {
     s.split('&')
         .filter_map(|p| p.split_once('='))

@@ -246,3 +246,14 @@ fn a_label_changed_in_google_on_the_email_the_crm_holds_reaches_the_crm() {
     );
     assert_eq!(m.contact.emails.len(), 2);
 }
+
+#[test]
+fn a_host_naming_its_settings_page_is_read_as_declaring_nothing_else() {
+    let v = serde_json::json!({ "settingsLabel": "My settings → Google Contacts Sync" });
+    assert_eq!(Capabilities::from_json(&v), Ok(Capabilities::default()));
+    let bad = serde_json::json!({ "settingsLabel": 3 });
+    let e = Capabilities::from_json(&bad).expect_err("a label that is not text");
+    assert!(e.contains("settingsLabel"), "{e}");
+    let unknown = serde_json::json!({ "settingsLable": "typo" });
+    assert!(Capabilities::from_json(&unknown).is_err());
+}

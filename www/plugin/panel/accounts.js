@@ -1,10 +1,10 @@
 // @ts-check
 // The panel's first screen: the linked Google accounts, each with its state, last sync and
-// links, the "ContactSync" checkbox, Update, Reset sync data and Disconnect; and "Connect Google
+// links, the "ContactSync" checkbox, Reconnect, Reset sync data and Disconnect; and "Connect Google
 // account".
 
 import { h, clear, uid } from "../dom.js";
-import { plural, formatTime, accountState, unreadableMessage } from "../messages.js";
+import { plural, formatTime, accountState, unreadableMessage, lapse } from "../messages.js";
 import { confirmDialog } from "./dialogs.js";
 
 /**
@@ -20,10 +20,13 @@ export function renderAccounts(ctx) {
   clear(box).append(
     h("div", { class: "gcs-head" },
       h("h3", { id: headingId, text: "Linked Google accounts" }),
-      h("button", { type: "button", class: "gcs-btn gcs-btn-primary", "data-gcs-action": "", text: "Connect Google account", onclick: () => onConnect(ctx) })),
+      h("button", { type: "button", class: "gcs-btn gcs-btn-primary", "data-gcs-action": "", text: "Connect Google account", onclick: () => connectAccount(ctx) })),
   );
   if (state.accounts.length === 0) {
-    box.append(h("p", { class: "gcs-empty", text: "No Google account is connected yet. Click \u201cConnect Google account\u201d and sign in to Google to start syncing your contacts." }));
+    const text = state.accountsUnreadable
+      ? "The list of connected Google accounts cannot be read. Click \u201cConnect Google account\u201d and sign in again: each account's links and settings are still there."
+      : "No Google account is connected yet. Click \u201cConnect Google account\u201d and sign in to Google to start syncing your contacts.";
+    box.append(h("p", { class: "gcs-empty", text }));
     return;
   }
   const list = h("ul", { class: "gcs-accounts" });
@@ -42,22 +45,30 @@ export function renderAccounts(ctx) {
         h("span", { class: "gcs-muted", text: last }),
         h("span", { class: "gcs-muted", text: `${plural(a.links, "linked contact")}` })),
       broken ? h("p", { class: "gcs-hint gcs-warn", role: "alert", "data-gcs-unreadable": "", text: broken }) : null,
-      needs ? h("p", { class: "gcs-hint gcs-warn", text: "This account needs Google's sign-in again (it expired, or this page was reloaded: tokens are never stored). Click Update to reconnect; automatic syncs wait until then." }) : null,
+      needs ? h("p", { class: "gcs-hint gcs-warn", text: "Google no longer accepts this account's sign-in (it was revoked, expired or signed out). Click Reconnect to sign in again; automatic syncs wait until then." }) : null,
       h("div", { class: "gcs-account-actions" },
         h("span", { class: "gcs-check" }, check, h("label", { htmlFor: check.id, text: "ContactSync: sync this account" })),
         h("span", { class: "gcs-spacer" }),
-        h("button", { type: "button", class: ["gcs-btn", "gcs-btn-small", needs ? "gcs-btn-primary" : ""], "data-gcs-action": "", "aria-describedby": emailId, title: "Sign in to Google again to renew this account's access", text: "Update", onclick: () => onReconnect(ctx, a) }),
+        h("button", { type: "button", class: ["gcs-btn", "gcs-btn-small", needs ? "gcs-btn-primary" : ""], "data-gcs-action": "", "aria-describedby": emailId, title: "Sign in to Google again to renew this account's access", text: "Reconnect", onclick: () => onReconnect(ctx, a) }),
         h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", "aria-describedby": emailId, title: "Unlink this account's contacts; they are matched again on the next sync", text: "Reset sync data", onclick: () => onReset(ctx, a) }),
         h("button", { type: "button", class: "gcs-btn gcs-btn-small gcs-btn-danger", "data-gcs-action": "", "aria-describedby": emailId, title: "Revoke access and remove this account from the plugin", text: "Disconnect", onclick: () => onDisconnect(ctx, a) }))));
   }
   box.append(list);
 }
 
-/** @param {PanelContext} ctx */
-function onConnect(ctx) {
+/**
+ * "Connect Google account": signs in and lists the account (rebuilding a list that could not be
+ * read).
+ * @param {PanelContext} ctx
+ */
+export function connectAccount(ctx) {
   ctx.guarded(async () => {
     ctx.show(null);
     const account = await ctx.api.connect(undefined);
+    // The CRM's messages that said no account is connected, or that one needs signing in, are
+    // no longer true.
+    lapse("account");
+    ctx.state.accountsUnreadable = false;
     ctx.state.selectedId = account.id;
     await ctx.refresh();
     ctx.show(`Connected ${account.email}. Check the settings below, back up both sides, then preview or sync.`, "success", { focus: true });
@@ -69,6 +80,7 @@ function onReconnect(ctx, a) {
   ctx.guarded(async () => {
     ctx.show(null);
     const account = await ctx.api.reconnect(a.id);
+    lapse("account");
     await ctx.refresh({ reloadSelected: ctx.state.selectedId === a.id });
     ctx.show(`${account.email} is connected again.`, "success", { focus: true });
   });

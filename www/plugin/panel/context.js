@@ -5,7 +5,7 @@
 // the others through `ctx.render`, so no screen imports another.
 
 import { h, clear, uid } from "../dom.js";
-import { errorMessage, errorCode, errorDetail } from "../messages.js";
+import { errorMessage, errorCode, errorDetail, lapse } from "../messages.js";
 import { followerFor } from "../follow.js";
 
 /**
@@ -39,6 +39,8 @@ import { followerFor } from "../follow.js";
  * @property {Plan | null} plan The preview on screen.
  * @property {HeldDeletions[]} held Deletions awaiting confirmation.
  * @property {boolean} busy
+ * @property {boolean} [accountsUnreadable] The stored account list cannot be read: connecting
+ *   lists the account again.
  * @property {Progress | null} progress
  * @property {FollowedRun | null} follow A run the panel did not start (another trigger of this
  *   tab, or another tab), followed while it goes: the panel is busy meanwhile.
@@ -126,7 +128,7 @@ export function createPanelContext(root, api, host) {
       const a = ctx.selected();
       let text = errorMessage(e, { inPanel: true });
       /** @type {MessageAction | undefined} */
-      let action;
+      let action = o.action;
       if (code === "BUSY" && a) {
         // Whose run holds the account, when this tab knows it.
         const run = ctx.follower.running(a.id);
@@ -135,6 +137,11 @@ export function createPanelContext(root, api, host) {
       }
       if ((code === "AUTH_FAILED" || code === "NOT_CONNECTED" || code === "PERMISSION_DENIED") && a) {
         action = { label: "Reconnect", run: () => reconnectFromMessage(ctx, a) };
+        // Google refused the account's sign-in: its row must not go on saying "Connected".
+        ctx.loadAccounts().then(() => {
+          ctx.render.accounts();
+          syncBusy(ctx);
+        }, () => {});
       }
       ctx.show(text, code === "QUOTA" ? "warning" : "error", { ...o, action, detail: errorDetail(e) });
     },
@@ -280,6 +287,7 @@ function reconnectFromMessage(ctx, a) {
   ctx.guarded(async () => {
     ctx.show(null);
     const account = await ctx.api.reconnect(a.id);
+    lapse("account");
     await ctx.refresh({ reloadSelected: ctx.state.selectedId === a.id });
     ctx.show(`${account.email} is connected again.`, "success", { focus: true });
   });

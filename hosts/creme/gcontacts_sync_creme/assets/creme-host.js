@@ -276,7 +276,7 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
   return {
     apiVersion: 1,
     instanceId: boot.instanceId,
-    capabilities: boot.capabilities,
+    capabilities: { ...boot.capabilities, settingsLabel: "My settings → Google Contacts Sync" },
     currentUser: async () => ({ ...user }),
     contacts: {
       get: (ids) => call(api, "contacts/get", { body: { ids } }),
