@@ -161,5 +161,16 @@ def parse_cursor(cursor):
     raise ApiError(400, 'INVALID_CURSOR', f'malformed cursor {cursor[:80]!r}: start again from null')
 
 
+def storable_text(value):
+    """A string Creme's database can store: no NUL (PostgreSQL refuses it), no lone surrogate."""
+    if not isinstance(value, str) or '\x00' in value:
+        return False
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def finite_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

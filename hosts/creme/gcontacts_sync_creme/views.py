@@ -22,7 +22,7 @@ from creme.creme_core.core.exceptions import SpecificProtectedError
 from creme.creme_core.models import EntityCredentials, EntityFilter
 
 from . import mapping
-from .jsonapi import EPOCH, ApiError, api, count, invalid, page_token, parse_cursor, pk_of, time_of
+from .jsonapi import EPOCH, ApiError, api, count, invalid, page_token, parse_cursor, pk_of, storable_text, time_of
 from .mapping import Contact
 from .models import ContactTombstone, Installation, PluginStorage
 
@@ -113,6 +113,8 @@ def _view_queryset(user, view_id):
     qs = mapping.contacts_queryset()
     if view_id in (None, '', 'all'):
         return qs
+    if not storable_text(view_id) or len(view_id) > 100:
+        raise ApiError(404, 'UNKNOWN_VIEW', 'no such contact filter')
     if view_id == OWNED_BY_ME:
         # Also a Creme filter (populate.py); answered directly so it works before populate ran.
         return qs.filter(user=user)
@@ -282,8 +284,8 @@ def statuses(request, body):
 @api('POST')
 def storage(request, body):
     key = body.get('key')
-    if not isinstance(key, str) or not key or len(key) > 400:
-        raise invalid('"key" must be a non-empty string of at most 400 characters')
+    if not storable_text(key) or not key or len(key) > 400:
+        raise invalid('"key" must be a non-empty text of at most 400 characters')
     op = body.get('op')
     rows = PluginStorage.objects.filter(user=request.user, plugin=PLUGIN_ID, key=key)
     if op == 'get':
@@ -291,8 +293,8 @@ def storage(request, body):
         return {'value': row.value if row else None}
     if op == 'set':
         value = body.get('value')
-        if not isinstance(value, str):
-            raise invalid('"value" must be a string')
+        if not storable_text(value):
+            raise invalid('"value" must be a text (a string without NUL or lone surrogates)')
         PluginStorage.objects.update_or_create(user=request.user, plugin=PLUGIN_ID, key=key, defaults={'value': value})
         return {}
     if op == 'remove':

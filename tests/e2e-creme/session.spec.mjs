@@ -1,0 +1,164 @@
+// The Creme session and the plugin: two Google accounts in one session, each with its own token;
+// a session that ends during a run; what the user may not change; errors shown as text.
+import { test, expect } from "../e2e/playwright.mjs";
+import {
+  CREME, admin, api, connect, cremeContacts, freshEmail, googleContacts, linkedTo, login, notices, openSettings,
+  panel, shot,
+} from "./creme.mjs";
+
+/** Revokes `email` in the panel. */
+async function disconnect(page, email) {
+  await openSettings(page);
+  const account = panel(page).locator(`[data-account="${email}"]`);
+  await account.getByRole("button", { name: "Disconnect" }).click();
+  await panel(page).getByRole("button", { name: "Revoke access" }).click();
+  await expect(panel(page).locator(".gcs-messages")).toContainText(
+    `${email} is disconnected and Google revoked the plugin's access.`,
+  );
+}
+
+/** On Creme's contacts list: ticks the contacts whose ids are `ids`, then Actions → Sync Contact(s). */
+async function syncFromList(page, ids) {
+  await page.goto(`${CREME}/persons/contacts`);
+  for (const id of ids) await page.locator(`tr.lv-row input[name=select_one][value="${id}"]`).check();
+  await page.locator(".header-actions-trigger").first().click();
+  await page.locator(".listview-action a", { hasText: "Sync Contact(s)" }).click();
+}
+
+/** The ids of the first contacts of Creme's list, at these places. */
+async function listed(page, places) {
+  await page.goto(`${CREME}/persons/contacts`);
+  const boxes = page.locator("tr.lv-row input[name=select_one]");
+  await expect(boxes.first()).toBeVisible();
+  const ids = [];
+  for (const i of places) ids.push(await boxes.nth(i).getAttribute("value"));
+  return ids;
+}
+
+/** The token the Creme session holds for `email`, as the app's endpoint answers it. */
+async function sessionToken(page, email) {
+  return (await api(page, "google-token", { op: "get", account: email })).json.token;
+}
+
+test("two Google accounts in one Creme session: after a reload each syncs into its own Google account, and disconnecting one leaves the other working", async ({ page }) => {
+  const alice = freshEmail("creme-alice");
+  const bob = freshEmail("creme-bob");
+  const errors = await login(page);
+  await connect(page, alice);
+  await connect(page, bob);
+  // The session keeps one token per account, each with its account's email.
+  expect((await sessionToken(page, alice)).email).toBe(alice);
+  expect((await sessionToken(page, bob)).email).toBe(bob);
+  expect((await sessionToken(page, alice)).accessToken).not.toBe((await sessionToken(page, bob)).accessToken);
+
+  // A new page (Creme's pages are full loads): the plugin starts with no token in memory and
+  // asks the session for each account's.
+  const picked = await listed(page, [1, 5]);
+  await syncFromList(page, picked);
+  for (const email of [alice, bob]) {
+    await expect(notices(page).filter({ hasText: `Synced 2 contacts with ${email}` })).toBeVisible({ timeout: 120_000 });
+  }
+  for (const email of [alice, bob]) {
+    const google = await googleContacts(email);
+    expect(google.length, `${email} holds the two contacts, once each`).toBe(2);
+    for (const id of picked) expect(linkedTo(google, id), `${id} in ${email}`).toHaveLength(1);
+  }
+
+  await disconnect(page, alice);
+  expect(await sessionToken(page, alice), "the disconnected account's token left the session").toBeNull();
+  expect((await sessionToken(page, bob)).email).toBe(bob);
+
+  const [third] = await listed(page, [8]);
+  await syncFromList(page, [third]);
+  await expect(notices(page).filter({ hasText: `Synced 1 contact with ${bob}` })).toBeVisible({ timeout: 120_000 });
+  await expect(notices(page)).not.toContainText(alice);
+  const google = await googleContacts(bob);
+  expect(google.length).toBe(3);
+  expect(linkedTo(google, third)).toHaveLength(1);
+  expect((await googleContacts(alice)).length, "nothing more went into the disconnected account").toBe(2);
+  await page.screenshot({ path: shot("creme-two-accounts"), fullPage: true });
+  await disconnect(page, bob);
+  expect(errors).toEqual([]);
+});
+
+test("the Creme session ends (logged out in another tab) while a run writes: the run fails saying to log in again, and reports nothing done that was not", async ({ page }) => {
+  const email = freshEmail("creme-logout");
+  const errors = await login(page);
+  await connect(page, email);
+  const picked = await listed(page, [3, 7, 12]);
+
+  // Google's batch creates answer slowly, so the session can end while the run waits for one.
+  await admin("faults", { rules: [{ method: "batchCreateContacts", kind: "latency", ms: 3000, count: 100000 }] });
+  let tab;
+  try {
+    await syncFromList(page, picked);
+    await expect(page.locator("#gcsync-progress")).toContainText(/writing/, { timeout: 120_000 });
+    // Another tab of the same browser logs out of Creme.
+    tab = await page.context().newPage();
+    await tab.goto(`${CREME}/persons/contacts`);
+    const status = await tab.evaluate(async () => {
+      const csrf = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
+      const res = await fetch("/creme_logout/", { method: "POST", headers: { "X-CSRFToken": csrf ? decodeURIComponent(csrf[1]) : "" }, redirect: "manual" });
+      return res.type === "opaqueredirect" ? 302 : res.status;
+    });
+    expect(status).toBe(302);
+    expect((await api(page, "statuses")).status, "the session has ended").toBe(401);
+
+    const failed = notices(page).locator(".gcsync-notice").filter({ hasText: email }).last();
+    await expect(failed).toBeVisible({ timeout: 120_000 });
+    await expect(page.locator("#gcsync-progress")).toBeHidden({ timeout: 120_000 });
+    // The wording of the plugin's message is its own; what the host guarantees is that the
+    // run fails with the host's reason, which says to log in again.
+    await expect(failed).toHaveAttribute("data-level", /error|warning/);
+    await expect(failed).toContainText(/log in/i);
+    await expect(failed).not.toContainText(/Synced 3 contacts/);
+    await page.screenshot({ path: shot("creme-session-ended"), fullPage: true });
+  } finally {
+    await admin("faults", { clear: true });
+    if (tab) await tab.close();
+  }
+  expect((await googleContacts(email)).length).toBeLessThanOrEqual(3);
+
+  // Logged in again, the next sync finishes the job, with no duplicate.
+  await login(page);
+  await syncFromList(page, picked);
+  await expect(notices(page).filter({ hasText: `Synced 3 contacts with ${email}` })).toBeVisible({ timeout: 120_000 });
+  const google = await googleContacts(email);
+  for (const id of picked) expect(linkedTo(google, id), `contact ${id} is in Google once`).toHaveLength(1);
+  await disconnect(page, email);
+  expect(errors).toEqual([]);
+});
+
+test("as a user who may not change a contact: its Sync with Google Contacts button is disabled, with Creme's reason", async ({ page }) => {
+  const errors = await login(page, ["sales", "sales"]);
+  const c = (await cremeContacts(page))[0];
+  expect(c.editable, "root owns the seeded contacts: sales may view them, not change them").toBe(false);
+  expect(c.readOnlyReason).toMatch(/not change it/);
+  await page.goto(`${CREME}/persons/contact/${c.id}`);
+  const button = page.getByRole("button", { name: "Sync with Google Contacts" });
+  await expect(button).toBeVisible();
+  await expect(button).toHaveAttribute("aria-disabled", "true");
+  await expect(button).toHaveAccessibleDescription(c.readOnlyReason);
+  await expect(button).toHaveAttribute("title", c.readOnlyReason);
+  await expect(page.locator("[data-gcsync-record]")).toHaveCount(0);
+  await page.screenshot({ path: shot("creme-record-disabled") });
+  expect(errors).toEqual([]);
+});
+
+test("an error of Creme's with markup in it is shown as text in the warning dialog", async ({ page }) => {
+  const errors = await login(page);
+  const [id] = await listed(page, [0]);
+  const hostile = '<img src="x" id="gcs-injected" onerror="window.__gcsInjected = 1">Bold <b>claim</b>';
+  await page.route("**/gcontacts_sync_creme/api/bootstrap", (route) => route.fulfill({
+    status: 500, contentType: "application/json", body: JSON.stringify({ error: { code: "HOST_ERROR", message: hostile } }),
+  }));
+  await page.goto(`${CREME}/persons/contact/${id}`);
+  await page.locator("[data-gcsync-record]").click();
+  const dialog = page.locator(".ui-dialog").filter({ hasText: "Bold" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(hostile);
+  await expect(page.locator("#gcs-injected")).toHaveCount(0);
+  await expect(dialog.locator("b")).toHaveCount(0);
+  expect(await page.evaluate(() => window.__gcsInjected)).toBeUndefined();
+  expect(errors).toEqual([]);
+});
