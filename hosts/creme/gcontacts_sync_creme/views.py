@@ -12,6 +12,7 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.db.models import ProtectedError, Q
@@ -152,7 +153,7 @@ def _tombstone_filter(user):
         if owner_id is None:
             return True
         if owner_id not in owners:
-            owner = type(user).objects.filter(pk=owner_id).first()
+            owner = get_user_model().objects.filter(pk=owner_id).first()
             owners[owner_id] = owner is not None and role is not None and role.can_do_on_model(
                 user=user, model=Contact, owner=owner, perm=EntityCredentials.VIEW,
             )

@@ -6,6 +6,7 @@ import json
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.extra import django as hypothesis_django
 
 from .base import ApiTestCase, Contact
 
@@ -50,7 +51,7 @@ cursors = st.builds(
     texts, texts,
 )
 
-PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 class MalformedInputTests(ApiTestCase):
@@ -139,12 +140,9 @@ class MalformedInputTests(ApiTestCase):
         self.assertLessEqual(len(c.billing_address.zipcode), c.billing_address._meta.get_field('zipcode').max_length)
 
 
-class PropertyTests(ApiTestCase):
-    """Whatever a client sends, an endpoint answers JSON with a 2xx or 4xx status."""
-
-    def setUp(self):
-        super().setUp()
-        self.user = self.login_as_root_and_get()
+class PropertyTests(hypothesis_django.TestCase, ApiTestCase):
+    """Whatever a client sends, an endpoint answers JSON with a 2xx or 4xx status (each example in
+    a transaction of its own, rolled back after it)."""
 
     def check(self, response, what):
         self.assertIn(response.status_code, ANSWERS, f'{what}: {response.content[:300]!r}')
@@ -156,25 +154,45 @@ class PropertyTests(ApiTestCase):
     @PROPERTY
     @given(name=st.sampled_from(POSTS), body=bodies)
     def test_any_post_body(self, name, body):
+        self.login_as_root_and_get()
         response = self.client.post(
             reverse(f'gcontacts_sync_creme__{name}'), data=json.dumps(body), content_type='application/json',
         )
         self.check(response, f'{name} {body!r}')
 
     @PROPERTY
+    @given(name=st.sampled_from(['contacts_get', 'contacts_remove', 'contacts_update']), ids=st.lists(texts, min_size=1, max_size=3))
+    def test_any_ids(self, name, ids):
+        self.login_as_root_and_get()
+        body = {'items': [{'id': i, 'fields': {}} for i in ids]} if name == 'contacts_update' else {'ids': ids}
+        response = self.client.post(
+            reverse(f'gcontacts_sync_creme__{name}'), data=json.dumps(body), content_type='application/json',
+        )
+        self.check(response, f'{name} {ids!r}')
+
+    @PROPERTY
     @given(name=st.sampled_from(['contacts_list', 'contacts_changes', 'views', 'statuses', 'bootstrap']), query=queries)
     def test_any_query(self, name, query):
+        self.login_as_root_and_get()
         self.check(self.client.get(reverse(f'gcontacts_sync_creme__{name}'), data=query), f'{name} {query!r}')
+
+    @PROPERTY
+    @given(name=st.sampled_from(['pageSize', 'pageToken']), value=texts)
+    def test_any_page_parameter(self, name, value):
+        self.login_as_root_and_get()
+        self.check(self.client.get(reverse('gcontacts_sync_creme__contacts_list'), data={name: value}), f'{name}={value!r}')
 
     @PROPERTY
     @given(cursor=cursors)
     def test_any_cursor(self, cursor):
+        self.login_as_root_and_get()
         response = self.client.get(reverse('gcontacts_sync_creme__contacts_changes'), data={'cursor': cursor})
         self.check(response, cursor)
 
     @PROPERTY
     @given(raw=st.binary(max_size=64) | st.text(max_size=64).map(lambda s: s.encode('utf-8', 'surrogatepass')))
     def test_any_bytes(self, raw):
+        self.login_as_root_and_get()
         response = self.client.post(
             reverse('gcontacts_sync_creme__contacts_create'), data=raw, content_type='application/json',
         )
