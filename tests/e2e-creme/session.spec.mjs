@@ -87,16 +87,14 @@ test("the Creme session ends (logged out in another tab) while a run writes: the
   await connect(page, email);
   const picked = await listed(page, [3, 7, 12]);
   let said = "";
-
-  // Google's batch creates answer slowly, so the session can end while the run waits for one.
-  await admin("faults", { rules: [{ method: "batchCreateContacts", kind: "latency", ms: 3000, count: 100000 }] });
-  let tab;
+  // Another tab of the same browser, open on Creme, from which the user logs out.
+  const tab = await page.context().newPage();
+  await tab.goto(`${CREME}/persons/contacts`);
+  // Google's batch creates answer slowly, so the session ends while the run waits for one.
+  await admin("faults", { rules: [{ method: "batchCreateContacts", kind: "latency", ms: 10000, count: 100000 }] });
   try {
     await syncFromList(page, picked);
     await expect(page.locator("#gcsync-progress")).toContainText(/writing/, { timeout: 120_000 });
-    // Another tab of the same browser logs out of Creme.
-    tab = await page.context().newPage();
-    await tab.goto(`${CREME}/persons/contacts`);
     const status = await tab.evaluate(async () => {
       const csrf = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
       const res = await fetch("/creme_logout/", { method: "POST", headers: { "X-CSRFToken": csrf ? decodeURIComponent(csrf[1]) : "" }, redirect: "manual" });
@@ -114,7 +112,7 @@ test("the Creme session ends (logged out in another tab) while a run writes: the
     await page.screenshot({ path: shot("creme-session-ended"), fullPage: true });
   } finally {
     await admin("faults", { clear: true });
-    if (tab) await tab.close();
+    await tab.close();
   }
   // What it says it did, it did: Google holds as many contacts as it says it created.
   const google = await googleContacts(email);
