@@ -169,3 +169,38 @@ test("an error of Creme's with markup in it is shown as text in the warning dial
   expect(await page.evaluate(() => window.__gcsInjected)).toBeUndefined();
   expect(errors).toEqual([]);
 });
+
+test("creme-host.js takes only a 2xx JSON answer as an answer: a login redirect, a page of HTML or an error status rejects with the code and the contact", async ({ page }) => {
+  const errors = await login(page);
+  await page.goto(`${CREME}/persons/contacts`);
+  const answers = {
+    "storage": { status: 200, contentType: "text/html", body: "<!doctype html><title>Log in</title><form>…</form>" },
+    "contacts/update": { status: 403, contentType: "application/json", body: JSON.stringify({ error: { code: "PERMISSION_DENIED", message: "you may not change contact 7", contact: "7" } }) },
+    "contacts/remove": { status: 302, headers: { Location: "/creme_login/?next=/x" }, body: "" },
+    "contacts/get": { status: 502, contentType: "text/html", body: "<h1>Bad gateway</h1>" },
+  };
+  for (const [path, answer] of Object.entries(answers)) {
+    await page.route(`**/gcontacts_sync_creme/api/${path}`, (route) => route.fulfill(answer));
+  }
+  const outcomes = await page.evaluate(async () => {
+    const m = await import("/gcontacts_sync_creme/plugin/creme-host.js");
+    const boot = { instanceId: "creme-test", user: { id: "1", name: "Root" }, config: {} };
+    const ui = { notify() {}, progress() {} };
+    const host = m.createCremeHost(new URL("/gcontacts_sync_creme/api/", location.origin), boot, new URL("/gcontacts_sync_creme/plugin/", location.origin), ui);
+    const outcome = (p) => p.then(() => ({ resolved: true }), (e) => ({ code: e.code, message: e.message, contactId: e.contactId }));
+    return {
+      html: await outcome(host.storage.get("k")),
+      denied: await outcome(host.contacts.update([{ id: "7", fields: { notes: "x" } }])),
+      redirect: await outcome(host.contacts.remove(["7"])),
+      gateway: await outcome(host.contacts.get(["7"])),
+      // The real endpoint, answering a 2xx JSON: an answer.
+      statuses: await outcome(host.statuses()),
+    };
+  });
+  expect(outcomes.html).toMatchObject({ code: "HOST_ERROR", message: expect.stringContaining("not JSON") });
+  expect(outcomes.denied).toEqual({ code: "PERMISSION_DENIED", message: "you may not change contact 7", contactId: "7" });
+  expect(outcomes.redirect).toMatchObject({ code: "UNAUTHENTICATED", message: expect.stringMatching(/log in to Creme again/) });
+  expect(outcomes.gateway).toMatchObject({ code: "HOST_ERROR", message: expect.stringContaining("502") });
+  expect(outcomes.statuses).toEqual({ resolved: true });
+  expect(errors).toEqual([]);
+});
