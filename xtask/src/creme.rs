@@ -15,6 +15,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const CREME_VERSION: &str = "2.8.6";
+/// The app's test dependencies, beside Creme: Hypothesis for the endpoints' property tests.
+const TEST_DEPS: &[&str] = &["hypothesis==6.170.27"];
 pub const LOGIN: (&str, &str) = ("root", "root");
 /// A second user who may view every contact but change and delete only their own.
 pub const LIMITED_LOGIN: (&str, &str) = ("sales", "sales");
@@ -122,6 +124,19 @@ pub fn prepare() -> Result<Site> {
             ),
         )?;
     }
+    // A marker per set of test dependencies: a venv made before they changed gets them too.
+    let deps_marker = site
+        .venv()
+        .join(format!(".gcontacts-sync-test-deps-{}", TEST_DEPS.join("-")));
+    if !deps_marker.exists() {
+        let mut args = vec!["install", "--quiet"];
+        args.extend(TEST_DEPS);
+        run::step(
+            "install the app's test dependencies (PyPI)",
+            pip(&site, &args),
+        )?;
+        write(&deps_marker, "")?;
+    }
     let marker = site.venv().join(".gcontacts-sync-app");
     if !marker.exists() {
         // Editable: the running Creme uses hosts/creme as it is in the checkout.
@@ -150,6 +165,11 @@ pub fn prepare() -> Result<Site> {
     if modified(&stamp) < modified(&script).max(modified(&settings)) {
         run::step("creme generatemedia", site.creme(&["generatemedia"]))?;
         write(&stamp, "")?;
+    }
+    // The seeded database is made again when the app gained a migration since.
+    let migrations = root().join("hosts/creme/gcontacts_sync_creme/migrations");
+    if site.template().exists() && modified(&site.template()) < newest(&migrations) {
+        std::fs::remove_file(site.template()).map_err(|e| format!("{e}"))?;
     }
     if !site.template().exists() {
         let _ = std::fs::remove_file(site.db());
@@ -212,6 +232,21 @@ fn pip(site: &Site, args: &[&str]) -> Command {
 
 fn write(path: &Path, text: &str) -> Result {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// When a Python file of `dir` last changed.
+fn newest(dir: &Path) -> std::time::SystemTime {
+    std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "py"))
+                .map(|p| modified(&p))
+                .max()
+                .unwrap_or(std::time::UNIX_EPOCH)
+        })
+        .unwrap_or(std::time::UNIX_EPOCH)
 }
 
 fn modified(path: &Path) -> std::time::SystemTime {

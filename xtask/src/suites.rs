@@ -82,20 +82,32 @@ pub fn e2e_tests() -> Result {
 }
 
 /// The app's Python tests (Django's runner) and Playwright against `creme runserver` and the
-/// emulator: the plugin inside Creme CRM.
+/// emulator: the plugin inside Creme CRM. While developing, `GCS_CREME_GREP=<regex>` runs only
+/// the Playwright tests whose titles match, and skips the Django tests (run them alone with
+/// `creme test gcontacts_sync_creme.tests.<module> --keepdb --settings=gcsdemo.settings` in
+/// target/creme/gcsdemo, PYTHONPATH set to it).
 pub fn creme_tests() -> Result {
     let site = crate::creme::prepare()?;
-    run::step(
-        "Creme app tests (Django)",
-        site.creme(&["test", "gcontacts_sync_creme", "--keepdb", "--noinput"]),
-    )?;
+    let grep = std::env::var("GCS_CREME_GREP")
+        .ok()
+        .filter(|g| !g.is_empty());
+    if grep.is_none() {
+        run::step(
+            "Creme app tests (Django)",
+            site.creme(&["test", "gcontacts_sync_creme", "--keepdb", "--noinput"]),
+        )?;
+    }
     let playwright = root().join("tools/node_modules/.bin/playwright");
     let emulator = start_emulator(&[])?;
     let port = crate::creme::free_port()?;
     let creme = crate::creme::start(&site, port, &crate::creme::emulator_config(&emulator.url))?;
     let config = root().join("tests/e2e-creme/playwright.config.mjs");
     let config = config.to_string_lossy().to_string();
-    let mut c = run::cmd(&playwright, &["test", "--config", &config]);
+    let mut args = vec!["test", "--config", &config];
+    if let Some(grep) = &grep {
+        args.extend(["--grep", grep]);
+    }
+    let mut c = run::cmd(&playwright, &args);
     c.env("GCS_CREME_URL", &creme.url)
         .env("GCS_EMULATOR_URL", &emulator.url)
         .env("GCS_PROPAGATION_MS", E2E_PROPAGATION_MS)

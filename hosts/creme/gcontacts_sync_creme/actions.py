@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from creme import persons
 from creme.creme_core.gui.actions import BulkEntityAction, EntityAction
 
+from .mapping import read_only_reason
+
 
 class SyncContactsAction(BulkEntityAction):
     id = BulkEntityAction.generate_id('gcontacts_sync_creme', 'sync_contacts')
@@ -32,4 +34,9 @@ class SyncContactAction(EntityAction):
 
     @property
     def is_enabled(self):
-        return self.user.has_perm_to_view(self.instance)
+        # As the button on the contact's page: only for a contact the user may change.
+        return self.user.has_perm_to_view(self.instance) and read_only_reason(self.user, self.instance) is None
+
+    @property
+    def help_text(self):
+        return read_only_reason(self.user, self.instance) or _('Sync this contact with Google Contacts, both ways')

@@ -21,6 +21,7 @@
 """
 
 import datetime
+import re
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -66,7 +67,7 @@ LIST_FIELDS = {
     'phones': {'value', 'type', 'primary'},
     'addresses': {'street', 'extended', 'city', 'region', 'postalCode', 'country', 'countryCode', 'type'},
 }
-IGNORED_FIELDS = {'id', 'modifiedAt'}
+IGNORED_FIELDS = {'id', 'modifiedAt', 'editable', 'readOnlyReason'}
 
 
 class InvalidInput(ValueError):
@@ -88,7 +89,7 @@ def same_millisecond(a: datetime.datetime, b: datetime.datetime) -> bool:
 
 def contacts_queryset():
     return Contact.objects.select_related(
-        'civility', 'position', 'billing_address', 'shipping_address',
+        'user', 'civility', 'position', 'billing_address', 'shipping_address',
     )
 
 
@@ -107,14 +108,26 @@ def _addresses(c) -> list:
     return out
 
 
-def _employer(c):
-    rel = (
+def _employer(user, c):
+    """The first employer of `c` the user may view: Creme hides the others' names from them."""
+    rels = (
         Relation.objects.filter(subject_entity=c.id, type=pconst.REL_SUB_EMPLOYED_BY, object_entity__is_deleted=False)
         .select_related('object_entity')
         .order_by('id')
-        .first()
     )
-    return rel.real_object if rel else None
+    return next((r.real_object for r in rels if user.has_perm_to_view(r.object_entity)), None)
+
+
+def read_only_reason(user, c):
+    """Why Creme does not let `user` change contact `c`, in a sentence; None when it does."""
+    if user.has_perm_to_change(c):
+        return None
+    if c.is_deleted:
+        return 'This contact is in Creme\'s trash: restore it in Creme to change it.'
+    return (
+        f'Creme lets you view this contact but not change it (it belongs to {c.user}): '
+        'ask its owner or an administrator to change it, or to give your role that right.'
+    )
 
 
 def _status(c) -> str:
@@ -126,7 +139,9 @@ def _status(c) -> str:
     return next((s for s in STATUS_IDS if s in found), '')
 
 
-def to_contract(c) -> dict:
+def to_contract(c, user) -> dict:
+    """The `CrmContact` of `c` as `user` sees it: `editable` false, with Creme's reason, where the
+    user may not change it, and the employer's name only when the user may view the employer."""
     labels = ContactLabels.objects.filter(contact=c.id).first()
     out = {
         'id': str(c.id),
@@ -135,6 +150,10 @@ def to_contract(c) -> dict:
         'phones': [],
         'addresses': _addresses(c),
     }
+    reason = read_only_reason(user, c)
+    if reason:
+        out['editable'] = False
+        out['readOnlyReason'] = reason
     if c.email:
         out['emails'].append({'value': c.email, 'primary': True, **({'type': labels.email} if labels and labels.email else {})})
     if c.phone:
@@ -152,7 +171,7 @@ def to_contract(c) -> dict:
     if c.birthday:
         b = c.birthday
         text['birthday'] = f'--{b.month:02}-{b.day:02}' if b.year == NO_YEAR else b.isoformat()
-    employer = _employer(c)
+    employer = _employer(user, c)
     if employer is not None:
         text['company'] = employer.name
     out.update({k: v for k, v in text.items() if v})
@@ -164,11 +183,37 @@ def to_contract(c) -> dict:
 
 
 def _describe(v):
+    """A value in an error message, short whatever it holds."""
     if v is None:
         return 'null'
+    if isinstance(v, bool):
+        return 'true' if v else 'false'
     if isinstance(v, list):
         return 'an array'
-    return repr(v)
+    if isinstance(v, dict):
+        return 'an object'
+    if isinstance(v, str):
+        return _quote(v)
+    return 'a number'
+
+
+def _quote(s, limit=40):
+    return repr(s if len(s) <= limit else s[:limit] + '…')
+
+
+def _check_text(value, where, field):
+    """Text Creme's database can store: no NUL character (PostgreSQL refuses it) and no lone
+    surrogate (not UTF-8)."""
+    if '\x00' in value:
+        raise InvalidInput(f'{where}: field "{field}" contains a NUL character', field)
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError:
+        raise InvalidInput(f'{where}: field "{field}" is not valid Unicode text (a lone surrogate)', field)
+
+
+def _field_name(key):
+    return key if key.isascii() and key.isprintable() and len(key) <= 40 else _quote(key)
 
 
 def clean_input(data, where='contact', patch=False) -> dict:
@@ -186,10 +231,11 @@ def clean_input(data, where='contact', patch=False) -> dict:
                 continue
             if not isinstance(value, str):
                 raise InvalidInput(f'{where}: field "{key}" must be a string, got {_describe(value)}', key)
+            _check_text(value, where, key)
             if key == 'birthday':
                 _parse_birthday(value, where)
             if key == 'status' and value not in STATUS_IDS:
-                raise InvalidInput(f'{where}: field "status" must be one of {", ".join(STATUS_IDS)}, got {value!r}', key)
+                raise InvalidInput(f'{where}: field "status" must be one of {", ".join(STATUS_IDS)}, got {_quote(value)}', key)
             out[key] = value
         elif key in LIST_FIELDS:
             if value is None:
@@ -207,10 +253,13 @@ def clean_input(data, where='contact', patch=False) -> dict:
                     if v is None:
                         continue
                     if k not in LIST_FIELDS[key]:
-                        raise InvalidInput(f'{where}: field "{path}.{k}" is not a known field', f'{path}.{k}')
+                        name = f'{path}.{_field_name(k)}'
+                        raise InvalidInput(f'{where}: field "{name}" is not a known field', name)
                     want = bool if k == 'primary' else str
                     if not isinstance(v, want):
                         raise InvalidInput(f'{where}: field "{path}.{k}" must be a {want.__name__}, got {_describe(v)}', f'{path}.{k}')
+                    if want is str:
+                        _check_text(v, where, f'{path}.{k}')
                     if v != '':
                         clean[k] = v
                 if key in ('emails', 'phones') and not clean.get('value'):
@@ -218,28 +267,48 @@ def clean_input(data, where='contact', patch=False) -> dict:
                 items.append(clean)
             out[key] = items
         else:
-            raise InvalidInput(f'{where}: field "{key}" is not a contact field', key)
+            name = _field_name(key)
+            raise InvalidInput(f'{where}: field "{name}" is not a contact field', name)
     if not patch:
         for key in LIST_FIELDS:
             out.setdefault(key, [])
     return out
 
 
+BIRTHDAY = re.compile(r'(?:([0-9]{4})|-)-([0-9]{2})-([0-9]{2})')
+
+
 def _parse_birthday(value, where):
+    """"YYYY-MM-DD" or "--MM-DD" (ASCII digits, a real date); `date.fromisoformat` alone would
+    also take forms such as "20240101" that Creme would read back differently."""
+    m = BIRTHDAY.fullmatch(value)
     try:
-        if value.startswith('--'):
-            month, day = value[2:].split('-')
-            return datetime.date(NO_YEAR, int(month), int(day))
-        return datetime.date.fromisoformat(value)
+        if m is None:
+            raise ValueError(value)
+        year, month, day = m.groups()
+        return datetime.date(int(year) if year else NO_YEAR, int(month), int(day))
     except ValueError:
-        raise InvalidInput(f'{where}: field "birthday" must be "YYYY-MM-DD" or "--MM-DD" (a real date), got {value!r}', 'birthday')
+        raise InvalidInput(f'{where}: field "birthday" must be "YYYY-MM-DD" or "--MM-DD" (a real date), got {_quote(value)}', 'birthday')
 
 
 # ---------------------------------------------------------------------------------------------
 # Writing
 
 
-def _civility(text):
+class Denied(Exception):
+    """Creme's permissions refuse a write the input asks for; `contact` names the contact."""
+
+    def __init__(self, message, contact=None):
+        super().__init__(message)
+        self.contact = contact
+
+
+def _civility(user, text):
+    """The civility whose shortcut or title is `text`. Civilities are a list configured for the
+    whole of Creme: a prefix it lacks is added only by a user who may configure the Accounts and
+    Contacts app, as in Creme's own configuration pages; anyone else is refused, so the prefix is
+    neither lost nor added to everyone's list behind the administrator's back."""
+
     def plain(s):
         return s.strip().rstrip('.').strip().lower()
 
@@ -248,36 +317,65 @@ def _civility(text):
         (c for c in Civility.objects.order_by('id') if wanted in (plain(c.shortcut), plain(c.title))),
         None,
     )
-    # Creme's civilities are a configurable list; a prefix it lacks joins it, or it would be lost.
-    return found or Civility.objects.create(title=text.strip(), shortcut=text.strip())
+    if found:
+        return found
+    if not user.has_perm_to_admin('persons'):
+        raise Denied(
+            f'Creme has no civility "{_short(text)}", and only an administrator of Accounts and '
+            'Contacts may add one (Creme\'s configuration → Accounts and Contacts → Civilities)'
+        )
+    return Civility.objects.create(
+        title=text.strip()[:_max(Civility, 'title')], shortcut=text.strip()[:_max(Civility, 'shortcut')],
+    )
 
 
-class Denied(Exception):
-    """Creme's permissions refuse a write the input asks for."""
+def _short(text, limit=60):
+    text = text.strip()
+    return text if len(text) <= limit else text[:limit] + '…'
+
+
+def _max(model, field):
+    return model._meta.get_field(field).max_length
+
+
+def _check_link(user, *entities):
+    """Creme's rule for adding a relation, as its own buttons and forms apply it: the user may
+    link both ends."""
+    for e in entities:
+        if not user.has_perm_to_link(e):
+            raise Denied(f'you may not link {e.allowed_str(user)} to another entity in Creme')
+
+
+def _check_unlink(user, *entities):
+    """Creme's rule for removing a relation: the user may unlink both ends."""
+    for e in entities:
+        if not user.has_perm_to_unlink(e):
+            raise Denied(f'you may not unlink {e.allowed_str(user)} from another entity in Creme')
 
 
 def _set_employer(user, c, name):
+    name = name.strip()[:_max(Organisation, 'name')]
     current = list(
-        Relation.objects.filter(subject_entity=c.id, type=pconst.REL_SUB_EMPLOYED_BY).order_by('id')
+        Relation.objects.filter(subject_entity=c.id, type=pconst.REL_SUB_EMPLOYED_BY)
+        .select_related('object_entity').order_by('id')
     )
-    if name and any(r.real_object.name.strip().lower() == name.strip().lower() for r in current):
+    if name and any(r.real_object.name.strip().lower() == name.lower() for r in current):
         return
-    if current or name:
-        if not user.has_perm_to_link(c):
-            raise Denied(f'you may not link contact {c.id} to an organisation')
     for r in current:
+        _check_unlink(user, c, r.object_entity)
         r.delete()
     if not name:
         return
     org = next(
-        (o for o in Organisation.objects.filter(name__iexact=name.strip(), is_deleted=False).order_by('id')
+        (o for o in Organisation.objects.filter(name__iexact=name, is_deleted=False).order_by('id')
          if user.has_perm_to_view(o) and user.has_perm_to_link(o)),
         None,
     )
     if org is None:
-        if not user.has_perm_to_create(Organisation):
-            raise Denied(f'you may not create the organisation "{name}"')
-        org = Organisation.objects.create(user=user, name=name.strip())
+        if not user.has_perm_to_create(Organisation) or not user.has_perm_to_link(Organisation, owner=user):
+            raise Denied(f'you may not create and link the organisation "{_short(name)}" in Creme')
+        org = Organisation.objects.create(user=user, name=name)
+    _check_link(user, c, org)
     Relation.objects.safe_get_or_create(
         user=user, subject_entity=c, type=RelationType.objects.get(pk=pconst.REL_SUB_EMPLOYED_BY), object_entity=org,
     )
@@ -289,10 +387,15 @@ def _set_status(user, c, status):
         if status:
             raise Denied('Creme has no managed organisation to relate the status to')
         return
-    Relation.objects.filter(subject_entity=c.id, type__in=STATUS_IDS, object_entity=managed.id).exclude(
-        type=status or None,
-    ).delete()
-    if status:
+    stale = list(
+        Relation.objects.filter(subject_entity=c.id, type__in=STATUS_IDS, object_entity=managed.id).exclude(type=status or None)
+    )
+    if stale:
+        _check_unlink(user, c, managed)
+        for r in stale:
+            r.delete()
+    if status and not Relation.objects.filter(subject_entity=c.id, type=status, object_entity=managed.id).exists():
+        _check_link(user, c, managed)
         Relation.objects.safe_get_or_create(
             user=user, subject_entity=c, type=RelationType.objects.get(pk=status), object_entity=managed,
         )
@@ -304,14 +407,15 @@ def _set_addresses(c, items):
     others = [a for a in Address.objects.filter(object_id=c.id).order_by('id') if a.id not in existing_ids]
 
     def fill(a, item):
-        a.name = item.get('type', '')
-        a.address = item.get('street', '')
-        a.po_box = item.get('extended', '')
-        a.city = item.get('city', '')
-        a.state = item.get('region', '')
-        a.zipcode = item.get('postalCode', '')
-        # Creme keeps a country name only; a country code alone stands in for it.
-        a.country = (item.get('country') or item.get('countryCode') or '')[:40]
+        # Cut to what each column holds (PostgreSQL refuses longer text; SQLite would keep it).
+        for field, value in [
+            ('name', item.get('type')), ('address', item.get('street')), ('po_box', item.get('extended')),
+            ('city', item.get('city')), ('state', item.get('region')), ('zipcode', item.get('postalCode')),
+            # Creme keeps a country name only; a country code alone stands in for it.
+            ('country', item.get('country') or item.get('countryCode')),
+        ]:
+            limit = _max(Address, field)
+            setattr(a, field, (value or '')[:limit] if limit else (value or ''))
         return a
 
     slots = {'billing_address': c.billing_address, 'shipping_address': c.shipping_address}
@@ -334,14 +438,17 @@ def _set_addresses(c, items):
         fill(Address(owner=c), item).save()
 
 
+LABEL_MAX = ContactLabels._meta.get_field('phone').max_length
+
+
 def apply(user, c, fields: dict, labels: ContactLabels):
     """Writes cleaned fields (see `clean_input`) into contact `c` (saved by the caller)."""
     if 'firstName' in fields:
-        c.first_name = (fields['firstName'] or '')[:100]
+        c.first_name = (fields['firstName'] or '')[:_max(Contact, 'first_name')]
     if 'lastName' in fields:
-        c.last_name = (fields['lastName'] or '')[:100]
+        c.last_name = (fields['lastName'] or '')[:_max(Contact, 'last_name')]
     if 'prefix' in fields:
-        c.civility = _civility(fields['prefix']) if fields['prefix'] else None
+        c.civility = _civility(user, fields['prefix']) if fields['prefix'] and fields['prefix'].strip() else None
     if 'notes' in fields:
         c.description = fields['notes'] or ''
     if 'birthday' in fields:
@@ -350,12 +457,12 @@ def apply(user, c, fields: dict, labels: ContactLabels):
         title = (fields['title'] or '').strip()
         position = Position.objects.filter(title__iexact=title).order_by('id').first() if title else None
         c.position = position
-        c.full_position = '' if position else title[:500]
+        c.full_position = '' if position else title[:_max(Contact, 'full_position')]
     if 'emails' in fields:
         items = fields['emails']
         first = next((e for e in items if e.get('primary')), items[0] if items else None)
-        c.email = first['value'][:254] if first else ''
-        labels.email = first.get('type', '') if first else ''
+        c.email = first['value'][:_max(Contact, 'email')] if first else ''
+        labels.email = first.get('type', '')[:LABEL_MAX] if first else ''
     if 'phones' in fields:
         items = list(fields['phones'])
         mobile = next((p for p in items if p.get('type', '').lower() == 'mobile'), None)
@@ -363,22 +470,32 @@ def apply(user, c, fields: dict, labels: ContactLabels):
         phone = rest.pop(0) if rest else None
         if mobile is None and rest:
             mobile = rest.pop(0)
-        c.phone = phone['value'][:100] if phone else ''
-        labels.phone = phone.get('type', '') if phone else ''
-        c.mobile = mobile['value'][:100] if mobile else ''
-        labels.mobile = mobile.get('type', '') if mobile else ''
+        c.phone = phone['value'][:_max(Contact, 'phone')] if phone else ''
+        labels.phone = phone.get('type', '')[:LABEL_MAX] if phone else ''
+        c.mobile = mobile['value'][:_max(Contact, 'mobile')] if mobile else ''
+        labels.mobile = mobile.get('type', '')[:LABEL_MAX] if mobile else ''
 
 
 @transaction.atomic
 def save(user, c, fields: dict):
-    """Applies and saves `fields` on `c` (new when `c.pk` is None), with what hangs off it."""
+    """Applies and saves `fields` on `c` (new when `c.pk` is None), with what hangs off it. A
+    refusal of an existing contact names it."""
+    existing = str(c.pk) if c.pk else None
+    try:
+        return _save(user, c, fields)
+    except Denied as e:
+        e.contact = e.contact or existing
+        raise
+
+
+def _save(user, c, fields):
     labels = ContactLabels.objects.filter(contact=c.pk).first() if c.pk else None
     labels = labels or ContactLabels()
     apply(user, c, fields, labels)
     if not c.last_name and not c.first_name:
         # Creme requires a last name; a Google contact may have only a company or an email.
         fallback = fields.get('company') or next((e['value'] for e in fields.get('emails') or []), '')
-        c.last_name = (fallback or '?')[:100]
+        c.last_name = (fallback.strip() or '?')[:_max(Contact, 'last_name')]
     c.save()
     if 'addresses' in fields:
         _set_addresses(c, fields['addresses'])

@@ -7,7 +7,8 @@
   Nothing of the plugin's state lives in the browser.
 - `ContactTombstone`: contacts deleted from the database, for the change feed. Creme's history
   keeps a line per deletion, but without the entity's id (the line's foreign key is nulled), so
-  it cannot tell the plugin *which* contact went.
+  it cannot tell the plugin *which* contact went. Each keeps the contact's owner, for Creme's
+  credentials to decide who hears of it.
 - `ContactLabels`: the labels ("home", "work", ...) of a contact's email, phone and mobile.
   Creme's fields have no label; without this a label set in Google would be lost, and read back
   empty, the plugin would see the CRM clearing it.
@@ -50,6 +51,11 @@ class ContactTombstone(models.Model):
     # Not a foreign key: the contact is gone.
     contact_id = models.PositiveIntegerField(db_index=True)
     deleted_at = models.DateTimeField(auto_now_add=True)
+    # Who owned the contact: the change feed tells of its deletion only to users whom Creme's
+    # credentials let view that owner's contacts (null: unknown, told to everyone).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name='+',
+    )
 
 
 class ContactLabels(models.Model):

@@ -27,7 +27,7 @@ def _touch(contact_id):
 
 @receiver(post_delete, sender=Contact, dispatch_uid='gcontacts_sync_creme-tombstone')
 def _tombstone(sender, instance, **kwargs):
-    ContactTombstone.objects.create(contact_id=instance.pk)
+    ContactTombstone.objects.create(contact_id=instance.pk, owner_id=instance.user_id)
 
 
 @receiver(post_save, sender=Address, dispatch_uid='gcontacts_sync_creme-address-saved')

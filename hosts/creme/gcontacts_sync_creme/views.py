@@ -1,31 +1,29 @@
 """The host contract's endpoints (DESIGN §4), and the plugin's files.
 
-Every endpoint needs a logged-in user (Django's session) and every POST Django's CSRF token.
-Reads return only contacts the user may view (Creme's `EntityCredentials`); writes check
-`has_perm_to_create/change/delete` contact by contact, validate the whole call first and write in
-one transaction, so a refused call changes nothing. Errors answer
-`{"error": {"code", "message", "contact"?, "field"?}}` with a 4xx status.
+Every endpoint needs a logged-in user (Django's session; without one, a JSON 401
+`UNAUTHENTICATED`) and every POST Django's CSRF token. Reads return only contacts the user may
+view (Creme's `EntityCredentials`), each marked `editable: false` with Creme's reason where the user
+may not change it; writes check `has_perm_to_create/change/delete` contact by contact, and the
+link/unlink rights on both ends of every relation they add or remove, validate the whole call
+first and write in one transaction, so a refused call changes nothing. Errors: see `jsonapi`.
 """
 
-import datetime
-import json
 import mimetypes
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
 from django.db.models import ProtectedError, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404
 from django.urls import NoReverseMatch, reverse
-from django.utils.dateparse import parse_datetime
-from django.views.decorators.http import require_GET, require_POST
 
 from creme.creme_core.core.exceptions import SpecificProtectedError
-from creme.creme_core.core.workflow import run_workflow_engine
 from creme.creme_core.models import EntityCredentials, EntityFilter
 
 from . import mapping
+from .jsonapi import EPOCH, ApiError, api, count, invalid, page_token, parse_cursor, pk_of, storable_text, time_of
 from .mapping import Contact
 from .models import ContactTombstone, Installation, PluginStorage
 
@@ -39,64 +37,13 @@ OWNED_BY_ME = 'gcontacts_sync_creme-owned_by_me'
 PACKAGE = Path(__file__).resolve().parent
 
 
-class ApiError(Exception):
-    def __init__(self, status, code, message, **data):
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.data = data
-
-
-def api(method):
-    """Login required, the method checked (POST also CSRF-checked by Django's middleware),
-    errors as JSON."""
-    require = require_POST if method == 'POST' else require_GET
-
-    def wrap(view):
-        def inner(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return JsonResponse({'error': {'code': 'NOT_AUTHENTICATED', 'message': 'log in to Creme first'}}, status=401)
-            try:
-                body = {}
-                if method == 'POST':
-                    try:
-                        body = json.loads(request.body or b'{}')
-                    except ValueError as e:
-                        raise ApiError(400, 'INVALID_INPUT', f'the request body is not JSON: {e}')
-                    if not isinstance(body, dict):
-                        raise ApiError(400, 'INVALID_INPUT', 'the request body must be a JSON object')
-                if method == 'POST':
-                    # One transaction per call, and Creme's workflows run on what it wrote, as
-                    # after any edit in Creme's own forms.
-                    with transaction.atomic(), run_workflow_engine(user=request.user):
-                        result = view(request, body, *args, **kwargs)
-                else:
-                    result = view(request, body, *args, **kwargs)
-            except ApiError as e:
-                return JsonResponse({'error': {'code': e.code, 'message': str(e), **e.data}}, status=e.status)
-            except mapping.InvalidInput as e:
-                data = {'field': e.field} if e.field else {}
-                return JsonResponse({'error': {'code': 'INVALID_INPUT', 'message': str(e), **data}}, status=400)
-            except mapping.Denied as e:
-                return JsonResponse({'error': {'code': 'PERMISSION_DENIED', 'message': str(e)}}, status=403)
-            return JsonResponse(result, safe=False)
-
-        return require(inner)
-
-    return wrap
-
-
 def _ids(body, key='ids'):
     ids = body.get(key)
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        raise ApiError(400, 'INVALID_INPUT', f'"{key}" must be an array of strings')
+        raise invalid(f'"{key}" must be an array of strings')
     if len(ids) > MAX_BATCH:
-        raise ApiError(400, 'INVALID_INPUT', f'at most {MAX_BATCH} ids per call')
+        raise invalid(f'at most {MAX_BATCH} ids per call')
     return ids
-
-
-def _pk(contact_id):
-    return int(contact_id) if contact_id.isdigit() else None
 
 
 def _viewable(user, qs):
@@ -106,19 +53,23 @@ def _viewable(user, qs):
 # ---------------------------------------------------------------------------------------------
 
 
+# What the page's script reads of settings.GCONTACTS_SYNC, with Google's own defaults: where
+# Google is and the OAuth client's public id. Any other key of the setting stays on the server.
+CLIENT_CONFIG = {
+    'peopleApiBase': 'https://people.googleapis.com',
+    'googleClientId': '',
+    'authUrl': 'https://accounts.google.com/o/oauth2/v2/auth',
+    'revokeUrl': 'https://oauth2.googleapis.com/revoke',
+    'worker': True,
+}
+
+
 def plugin_config():
-    """Where the plugin finds Google: settings.GCONTACTS_SYNC, with Google's own defaults."""
-    config = {
-        'peopleApiBase': 'https://people.googleapis.com',
-        'googleClientId': '',
-        'authUrl': 'https://accounts.google.com/o/oauth2/v2/auth',
-        'revokeUrl': 'https://oauth2.googleapis.com/revoke',
-    }
-    config.update(getattr(settings, 'GCONTACTS_SYNC', {}))
-    return config
+    """The plugin's configuration as the page receives it (see `CLIENT_CONFIG`)."""
+    custom = getattr(settings, 'GCONTACTS_SYNC', None) or {}
+    return {key: custom.get(key, default) for key, default in CLIENT_CONFIG.items()}
 
 
-@login_required
 @api('GET')
 def bootstrap(request, body):
     user = request.user
@@ -148,67 +99,72 @@ def contact_url_template():
     return f'{head}{{id}}{tail}' if sep else None
 
 
-@login_required
 @api('POST')
 def contacts_get(request, body):
-    pks = [pk for pk in map(_pk, _ids(body)) if pk is not None]
+    # An id that cannot be Creme's (a link tag edited in Google, say) is unknown, like a
+    # deleted contact's: omitted, as the contract says, not an error that would stop a run.
+    pks = [pk for pk in map(pk_of, _ids(body)) if pk is not None]
     qs = _viewable(request.user, mapping.contacts_queryset().filter(pk__in=pks))
     by_id = {c.pk: c for c in qs}
     # Unknown (or not viewable) ids are omitted; the order follows the request.
-    return [mapping.to_contract(by_id[pk]) for pk in dict.fromkeys(pks) if pk in by_id]
+    return [mapping.to_contract(by_id[pk], request.user) for pk in dict.fromkeys(pks) if pk in by_id]
 
 
 def _view_queryset(user, view_id):
     qs = mapping.contacts_queryset()
     if view_id in (None, '', 'all'):
         return qs
+    if not storable_text(view_id) or len(view_id) > 100:
+        raise ApiError(404, 'UNKNOWN_VIEW', 'no such contact filter')
     if view_id == OWNED_BY_ME:
         # Also a Creme filter (populate.py); answered directly so it works before populate ran.
         return qs.filter(user=user)
     ef = EntityFilter.objects.filter_by_user(user).filter(pk=view_id, entity_type__model='contact').first()
     if ef is None:
-        raise ApiError(404, 'UNKNOWN_VIEW', f'no contact filter "{view_id}" for you')
+        raise ApiError(404, 'UNKNOWN_VIEW', f'no contact filter {view_id[:80]!r} for you')
     return ef.filter(qs, user=user)
 
 
-@login_required
 @api('GET')
 def contacts_list(request, body):
     q = request.GET
-    try:
-        size = min(max(int(q.get('pageSize') or LIST_PAGE_DEFAULT), 1), LIST_PAGE_MAX)
-        after = int(q.get('pageToken') or 0)
-    except ValueError:
-        raise ApiError(400, 'INVALID_INPUT', 'pageSize and pageToken must be numbers')
+    size = count(q.get('pageSize'), 'pageSize', LIST_PAGE_DEFAULT, 1, LIST_PAGE_MAX)
+    after = page_token(q.get('pageToken'))
     qs = _viewable(request.user, _view_queryset(request.user, q.get('viewId')))
     page = list(qs.filter(pk__gt=after).order_by('pk')[:size + 1])
     more = len(page) > size
     page = page[:size]
-    out = {'items': [mapping.to_contract(c) for c in page]}
+    out = {'items': [mapping.to_contract(c, request.user) for c in page]}
     if more:
         out['nextPageToken'] = str(page[-1].pk)
     return out
 
 
-def _parse_cursor(cursor):
-    """A cursor is "<modified ISO time>|<last contact id>|<last tombstone id>": contacts are read
-    in (modified, id) order, which no two contacts share, so a page boundary never skips one."""
-    if cursor in (None, ''):
-        return None, 0, 0
-    try:
-        t, pk, dead = cursor.split('|')
-        when = parse_datetime(t)
-        if when is None:
-            raise ValueError(t)
-        return when, int(pk), int(dead)
-    except ValueError:
-        raise ApiError(400, 'INVALID_CURSOR', f'malformed cursor {cursor!r}: start again from null')
+def _tombstone_filter(user):
+    """Whether `user` may learn of a deleted contact owned by the given user id: Creme's rule
+    for a contact of that owner (its role's "all" and "own" credentials; a filter credential
+    cannot be tried on a contact that is gone). A tombstone whose owner is unknown is shown."""
+    if user.is_superuser:
+        return lambda owner_id: True
+    role = user.role
+    owners = {}
+
+    def visible(owner_id):
+        if owner_id is None:
+            return True
+        if owner_id not in owners:
+            owner = get_user_model().objects.filter(pk=owner_id).first()
+            owners[owner_id] = owner is not None and role is not None and role.can_do_on_model(
+                user=user, model=Contact, owner=owner, perm=EntityCredentials.VIEW,
+            )
+        return owners[owner_id]
+
+    return visible
 
 
-@login_required
 @api('GET')
 def contacts_changes(request, body):
-    when, after_pk, after_dead = _parse_cursor(request.GET.get('cursor'))
+    when, after_pk, after_dead = parse_cursor(request.GET.get('cursor'))
     user = request.user
     # Trashed contacts count as deleted (they leave every list), and are read here too.
     qs = EntityCredentials.filter(user, mapping.contacts_queryset(), EntityCredentials.VIEW)
@@ -217,21 +173,20 @@ def contacts_changes(request, body):
     page = list(qs.order_by('modified', 'pk')[:FEED_PAGE + 1])
     more = len(page) > FEED_PAGE
     page = page[:FEED_PAGE]
-    tombstones = list(ContactTombstone.objects.filter(pk__gt=after_dead).order_by('pk')[:FEED_PAGE + 1])
-    more = more or len(tombstones) > FEED_PAGE
-    tombstones = tombstones[:FEED_PAGE]
-    items = [mapping.to_contract(c) for c in page if not c.is_deleted]
-    deleted = [str(c.pk) for c in page if c.is_deleted] + [str(t.contact_id) for t in tombstones]
+    scanned = list(ContactTombstone.objects.filter(pk__gt=after_dead).order_by('pk')[:FEED_PAGE + 1])
+    more = more or len(scanned) > FEED_PAGE
+    scanned = scanned[:FEED_PAGE]
+    visible = _tombstone_filter(user)
+    items = [mapping.to_contract(c, user) for c in page if not c.is_deleted]
+    deleted = [str(c.pk) for c in page if c.is_deleted] + [str(t.contact_id) for t in scanned if visible(t.owner_id)]
     if page:
         when, after_pk = page[-1].modified, page[-1].pk
-    if tombstones:
-        after_dead = tombstones[-1].pk
-    if when is None:
-        when = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+    if scanned:
+        after_dead = scanned[-1].pk
     return {
         'items': items,
         'deletedIds': list(dict.fromkeys(deleted)),
-        'cursor': f'{when.isoformat()}|{after_pk}|{after_dead}',
+        'cursor': f'{(when or EPOCH).isoformat()}|{after_pk}|{after_dead}',
         'more': more,
     }
 
@@ -239,13 +194,12 @@ def contacts_changes(request, body):
 def _list_arg(body, key):
     items = body.get(key)
     if not isinstance(items, list):
-        raise ApiError(400, 'INVALID_INPUT', f'"{key}" must be an array')
+        raise invalid(f'"{key}" must be an array')
     if len(items) > MAX_BATCH:
-        raise ApiError(400, 'INVALID_INPUT', f'at most {MAX_BATCH} items per call')
+        raise invalid(f'at most {MAX_BATCH} items per call')
     return items
 
 
-@login_required
 @api('POST')
 def contacts_create(request, body):
     user = request.user
@@ -253,11 +207,11 @@ def contacts_create(request, body):
     if items and not user.has_perm_to_create(Contact):
         raise ApiError(403, 'PERMISSION_DENIED', 'you may not create contacts in Creme')
     with transaction.atomic():
-        return [mapping.to_contract(mapping.save(user, Contact(user=user), fields)) for fields in items]
+        return [mapping.to_contract(mapping.save(user, Contact(user=user), fields), user) for fields in items]
 
 
 def _writable(user, ids, check, verb):
-    pks = [_pk(i) for i in ids]
+    pks = [pk_of(i) for i in ids]
     found = {c.pk: c for c in mapping.contacts_queryset().filter(pk__in=[p for p in pks if p is not None], is_deleted=False)}
     out = []
     for contact_id, pk in zip(ids, pks):
@@ -270,7 +224,6 @@ def _writable(user, ids, check, verb):
     return out
 
 
-@login_required
 @api('POST')
 def contacts_update(request, body):
     user = request.user
@@ -278,29 +231,31 @@ def contacts_update(request, body):
     updates = []
     for n, u in enumerate(raw):
         if not isinstance(u, dict) or not isinstance(u.get('id'), str):
-            raise ApiError(400, 'INVALID_INPUT', f'items[{n}] must be an object with a string "id"')
+            raise invalid(f'items[{n}] must be an object with a string "id"')
+        if pk_of(u['id']) is None:
+            raise invalid(f'items[{n}].id must be a Creme contact id (digits 0-9), got {u["id"][:40]!r}')
         if_modified = u.get('ifModifiedAt')
-        if if_modified is not None and (not isinstance(if_modified, str) or parse_datetime(if_modified) is None):
-            raise ApiError(400, 'INVALID_INPUT', f'items[{n}].ifModifiedAt must be an ISO 8601 time')
+        if if_modified is not None and time_of(if_modified) is None:
+            raise invalid(f'items[{n}].ifModifiedAt must be an ISO 8601 time with its offset (a real date)')
         updates.append((u['id'], mapping.clean_input(u.get('fields'), f'items[{n}].fields', patch=True), if_modified))
     contacts = _writable(user, [u[0] for u in updates], user.has_perm_to_change, 'change')
     for (contact_id, _f, if_modified), c in zip(updates, contacts):
-        if if_modified is not None and not mapping.same_millisecond(parse_datetime(if_modified), c.modified):
+        if if_modified is not None and not mapping.same_millisecond(time_of(if_modified), c.modified):
             raise ApiError(
                 409, 'CONFLICT', f'contact {contact_id} changed in Creme meanwhile ({mapping.iso(c.modified)}, not {if_modified})',
                 contact=contact_id,
             )
     with transaction.atomic():
-        return [mapping.to_contract(mapping.save(user, c, fields)) for c, (_id, fields, _m) in zip(contacts, updates)]
+        return [mapping.to_contract(mapping.save(user, c, fields), user) for c, (_id, fields, _m) in zip(contacts, updates)]
 
 
-@login_required
 @api('POST')
 def contacts_remove(request, body):
     user = request.user
     ids = _ids(body)
-    pks = [_pk(i) for i in ids]
-    # Already gone (deleted or in the trash) is what was asked: not an error.
+    pks = [pk_of(i) for i in ids]
+    # Already gone (deleted or in the trash) is what was asked: not an error; nor is an id that
+    # cannot be Creme's.
     present = {c.pk for c in Contact.objects.filter(pk__in=[p for p in pks if p], is_deleted=False)}
     contacts = _writable(user, [i for i, p in zip(ids, pks) if p in present], user.has_perm_to_delete, 'delete')
     for c in contacts:
@@ -314,7 +269,6 @@ def contacts_remove(request, body):
     return {}
 
 
-@login_required
 @api('GET')
 def views(request, body):
     filters = EntityFilter.objects.filter_by_user(request.user).filter(entity_type__model='contact', entity_type__app_label='persons')
@@ -323,18 +277,16 @@ def views(request, body):
     return out
 
 
-@login_required
 @api('GET')
 def statuses(request, body):
     return [{'value': value, 'label': str(label)} for value, label in mapping.STATUSES]
 
 
-@login_required
 @api('POST')
 def storage(request, body):
     key = body.get('key')
-    if not isinstance(key, str) or not key or len(key) > 400:
-        raise ApiError(400, 'INVALID_INPUT', '"key" must be a non-empty string of at most 400 characters')
+    if not storable_text(key) or not key or len(key) > 400:
+        raise invalid('"key" must be a non-empty text of at most 400 characters')
     op = body.get('op')
     rows = PluginStorage.objects.filter(user=request.user, plugin=PLUGIN_ID, key=key)
     if op == 'get':
@@ -342,41 +294,14 @@ def storage(request, body):
         return {'value': row.value if row else None}
     if op == 'set':
         value = body.get('value')
-        if not isinstance(value, str):
-            raise ApiError(400, 'INVALID_INPUT', '"value" must be a string')
+        if not storable_text(value):
+            raise invalid('"value" must be a text (a string without NUL or lone surrogates)')
         PluginStorage.objects.update_or_create(user=request.user, plugin=PLUGIN_ID, key=key, defaults={'value': value})
         return {}
     if op == 'remove':
         rows.delete()
         return {}
-    raise ApiError(400, 'INVALID_INPUT', '"op" must be "get", "set" or "remove"')
-
-
-SESSION_TOKEN = 'gcontacts_sync_creme.google_token'
-
-
-@login_required
-@api('POST')
-def google_token(request, body):
-    """The host's side of `google.getToken`: Creme's pages are full page loads, so the Google
-    access token the user granted cannot live in one page's memory. It lives in the user's
-    server-side session (never a refresh token, never the browser's storage) until it expires or
-    the user logs out."""
-    op = body.get('op')
-    if op == 'get':
-        token = request.session.get(SESSION_TOKEN)
-        now_ms = datetime.datetime.now(datetime.timezone.utc).timestamp() * 1000
-        return {'token': token if token and token.get('expiresAt', 0) > now_ms else None}
-    if op == 'set':
-        access, expires = body.get('accessToken'), body.get('expiresAt')
-        if not isinstance(access, str) or not access or not isinstance(expires, (int, float)):
-            raise ApiError(400, 'INVALID_INPUT', '"accessToken" (a string) and "expiresAt" (ms) are required')
-        request.session[SESSION_TOKEN] = {'accessToken': access, 'expiresAt': expires}
-        return {}
-    if op == 'clear':
-        request.session.pop(SESSION_TOKEN, None)
-        return {}
-    raise ApiError(400, 'INVALID_INPUT', '"op" must be "get", "set" or "clear"')
+    raise invalid('"op" must be "get", "set" or "remove"')
 
 
 # ---------------------------------------------------------------------------------------------
@@ -397,10 +322,18 @@ mimetypes.add_type('application/wasm', '.wasm')
 mimetypes.add_type('text/javascript', '.js')
 
 
-@login_required
+# The OAuth redirect page and its script are served to anyone: the consent step redirects there
+# with the token in the URL's fragment, and a redirect to the login page (a session that ended
+# meanwhile) would carry the fragment into the login page's address and the history. The page
+# itself takes the fragment out of its address first, and holds no data.
+PUBLIC_FILES = {'oauth-callback.html', 'oauth-callback.js'}
+
+
 def plugin_file(request, path=''):
     if not path:
         raise Http404()
+    if path not in PUBLIC_FILES and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
     custom = getattr(settings, 'GCONTACTS_SYNC_PLUGIN_DIR', None)
     candidates = [(base.resolve(), (base / path).resolve()) for base in _plugin_dirs()]
     if custom and path == 'plugin-manifest.json':

@@ -16,7 +16,8 @@ import { install, loadManifest, loadModule } from "./plugin-loader.js";
  * @typedef {import("./types").RecordAction} RecordAction
  * @typedef {import("./types").SettingsPanel} SettingsPanel
  * @typedef {import("./types").GoogleContactsSync} GoogleContactsSync
- * @typedef {{ accessToken: string, expiresAt: number }} Token
+ * @typedef {{ accessToken: string, expiresAt: number, email: string }} Token A Google token and
+ *   the account it is for.
  *
  * @typedef {object} Boot The app's bootstrap answer.
  * @property {string} instanceId
@@ -27,8 +28,15 @@ import { install, loadManifest, loadModule } from "./plugin-loader.js";
  */
 
 const LIST_PAGE_MAX = 1000;
+/** Where the plugin's settings are in Creme. */
+const SETTINGS_LABEL = "My settings → Google Contacts Sync";
 
-/** An Error with a stable `code`, like the plugin's own errors. */
+/**
+ * A refusal or failure of Creme, as the host contract's calls reject: an Error with a stable
+ * `code` ("UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND", "CONFLICT", "INVALID", …), its
+ * `message`, and `contactId` when one contact is concerned (also as `contact`, the plugin's name
+ * for it).
+ */
 export class HostError extends Error {
   /**
    * @param {string} code
@@ -40,8 +48,16 @@ export class HostError extends Error {
     this.name = "HostError";
     this.code = code;
     Object.assign(this, data);
+    if (typeof data.contact === "string") this.contactId = data.contact;
   }
 }
+
+const LOG_IN_AGAIN = "Your Creme session has ended: log in to Creme again, then sync again.";
+
+/** The code of an error answer that carries none of its own, by its HTTP status. */
+const CODE_OF_STATUS = /** @type {Record<number, string>} */ ({
+  400: "INVALID", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 409: "CONFLICT",
+});
 
 function csrfToken() {
   const m = /(?:^|;\s*)csrftoken=([^;]+)/.exec(document.cookie);
@@ -52,7 +68,10 @@ function csrfToken() {
 
 /**
  * Calls one endpoint; resolves to its JSON (of the type the endpoint answers), rejects with a
- * HostError.
+ * HostError. Only a 2xx JSON answer from the endpoint itself is an answer: a redirect (the
+ * login page of a session that ended, which a followed redirect would hand over as a page of
+ * HTML), a page that is not JSON or any other status is a failure, so nothing is taken as done
+ * that Creme did not do.
  * @template T
  * @param {URL} api
  * @param {string} path
@@ -65,7 +84,7 @@ async function call(api, path, { query, body } = {}) {
     if (v !== undefined && v !== null) url.searchParams.set(k, String(v));
   }
   /** @type {RequestInit & { headers: Record<string, string> }} */
-  const init = { credentials: "same-origin", headers: { Accept: "application/json" } };
+  const init = { credentials: "same-origin", redirect: "manual", headers: { Accept: "application/json" } };
   if (body !== undefined) {
     init.method = "POST";
     init.headers["Content-Type"] = "application/json";
@@ -73,24 +92,37 @@ async function call(api, path, { query, body } = {}) {
     init.body = JSON.stringify(body);
   }
   let res;
+  let text;
   try {
     res = await fetch(url, init);
+    text = await res.text();
   } catch (e) {
     throw new HostError("NETWORK", `Creme did not answer (${e instanceof Error ? e.message : e})`);
   }
-  const text = await res.text();
+  if (res.type === "opaqueredirect" || res.redirected || (res.status >= 300 && res.status < 400)) {
+    // Django sends a request of an ended session to its login page.
+    throw new HostError("UNAUTHENTICATED", LOG_IN_AGAIN, { status: res.status });
+  }
+  const isJson = /^application\/json\b/i.test(res.headers.get("Content-Type") || "");
   /** @type {unknown} */
-  let json = null;
+  let json;
   try {
-    json = text ? JSON.parse(text) : null;
+    json = isJson ? JSON.parse(text) : undefined;
   } catch {
-    json = null;
+    json = undefined;
   }
   if (!res.ok) {
-    // Error answers are `{ error: { code, message, ...data } }` (see the app's views).
-    const answer = /** @type {{ error?: { code?: string, message?: string, [k: string]: unknown } } | null} */ (json);
-    const { code, message, ...data } = (answer && answer.error) || {};
-    throw new HostError(code || `HTTP_${res.status}`, message || `Creme answered ${res.status} to ${url.pathname}`, { status: res.status, ...data });
+    // Error answers are `{ error: { code, message, ...data } }` (see the app's jsonapi.py).
+    const answer = /** @type {{ error?: { code?: unknown, message?: unknown, [k: string]: unknown } } | undefined} */ (json);
+    const error = answer && typeof answer === "object" && answer.error && typeof answer.error === "object" ? answer.error : {};
+    const { code, message, ...data } = error;
+    const known = typeof code === "string" && code ? code : CODE_OF_STATUS[res.status] || "HOST_ERROR";
+    const said = typeof message === "string" && message ? message
+      : known === "UNAUTHENTICATED" ? LOG_IN_AGAIN : `Creme answered ${res.status} to ${url.pathname}`;
+    throw new HostError(known, said, { ...data, status: res.status });
+  }
+  if (json === undefined) {
+    throw new HostError("HOST_ERROR", `Creme's answer to ${url.pathname} is not JSON (${res.headers.get("Content-Type") || "no type"})`, { status: res.status });
   }
   return /** @type {T} */ (json);
 }
@@ -205,17 +237,25 @@ function createUi(doc = document) {
   };
 }
 
+/** An unguessable OAuth `state`: 128 bits from the browser's cryptographic generator. */
+function newState() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /**
  * The Google sign-in popup (OAuth 2.0 token flow) against `config.authUrl`, answered by
  * `redirectUri` (the plugin's oauth-callback.html, which posts the URL fragment back).
+ * `loginHint` preselects the account asked for.
  * @param {Boot["config"]} config
  * @param {string} redirectUri
  * @param {string[]} scopes
- * @returns {Promise<Token>}
+ * @param {string} [loginHint]
+ * @returns {Promise<{ accessToken: string, expiresAt: number }>}
  */
-function signIn(config, redirectUri, scopes) {
+function signIn(config, redirectUri, scopes, loginHint) {
   return new Promise((resolve, reject) => {
-    const state = Math.random().toString(36).slice(2) + Date.now().toString(36);
+    const state = newState();
     const url = new URL(config.authUrl || "https://accounts.google.com/o/oauth2/v2/auth");
     url.searchParams.set("client_id", config.googleClientId || "");
     url.searchParams.set("redirect_uri", redirectUri);
@@ -224,6 +264,7 @@ function signIn(config, redirectUri, scopes) {
     url.searchParams.set("include_granted_scopes", "true");
     url.searchParams.set("prompt", "select_account");
     url.searchParams.set("state", state);
+    if (loginHint) url.searchParams.set("login_hint", loginHint);
     const popup = window.open(url.href, "gcsync-signin", "width=520,height=640");
     if (!popup) {
       reject(new HostError("AUTH_CANCELLED", "the browser blocked the Google sign-in window: allow pop-ups for Creme"));
@@ -261,6 +302,29 @@ function signIn(config, redirectUri, scopes) {
 }
 
 /**
+ * The email of the Google account a token is for, from the People API (the "email" scope the
+ * sign-in asks for lets it read the account's own address): the account's primary email.
+ * @param {Boot["config"]} config
+ * @param {string} accessToken
+ * @returns {Promise<string>}
+ */
+async function accountEmail(config, accessToken) {
+  const base = (config.peopleApiBase || "https://people.googleapis.com").replace(/\/$/, "");
+  let res;
+  try {
+    res = await fetch(`${base}/v1/people/me?personFields=emailAddresses`, { headers: { Authorization: `Bearer ${accessToken}` } });
+  } catch (e) {
+    throw new HostError("NETWORK", `Google did not answer (${e instanceof Error ? e.message : e})`);
+  }
+  /** @type {{ emailAddresses?: { value?: string, metadata?: { primary?: boolean } }[] } | null} */
+  const me = res.ok ? await res.json().catch(() => null) : null;
+  const emails = (me && me.emailAddresses) || [];
+  const email = (emails.find((e) => e.metadata && e.metadata.primary) || emails[0] || {}).value;
+  if (!email) throw new HostError("AUTH_FAILED", `Google did not tell which account signed in (${res.status})`);
+  return email;
+}
+
+/**
  * The `CrmHost` over the endpoints under `api` (a URL ending in "/"), from the server's
  * bootstrap answer (instance id, user, capabilities, config); `pluginRoot` is where the plugin
  * (and its OAuth redirect page) is served.
@@ -294,19 +358,29 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
     },
     views: () => call(api, "views"),
     statuses: () => call(api, "statuses"),
-    // Creme's pages are full page loads: the token the user granted is kept in their server-side
-    // session (see the app's `google_token` view), so the next page can sync without asking.
+    // Creme's pages are full page loads: the tokens the user granted are kept in their
+    // server-side session, one per Google account (see the app's google.py), so the next page
+    // can sync each account with its own token without asking.
     google: {
-      getToken: async (scopes, { interactive }) => {
+      getToken: async (scopes, { interactive, loginHint }) => {
         if (!interactive) {
+          if (!loginHint) throw new HostError("NOT_CONNECTED", "no Google account was named for the token");
           /** @type {{ token: Token | null }} */
-          const { token } = await call(api, "google-token", { body: { op: "get" } });
+          const { token } = await call(api, "google-token", { body: { op: "get", account: loginHint } });
           if (token && token.expiresAt > Date.now() + 60_000) return token;
-          throw new HostError("NOT_CONNECTED", "no Google token in this Creme session: reconnect the account");
+          throw new HostError("NOT_CONNECTED", `no Google token for ${loginHint} in this Creme session: reconnect it in ${SETTINGS_LABEL}`);
         }
-        const token = await signIn(boot.config, new URL("oauth-callback.html", pluginRoot).href, scopes);
+        const granted = await signIn(boot.config, new URL("oauth-callback.html", pluginRoot).href, scopes, loginHint);
+        const email = await accountEmail(boot.config, granted.accessToken);
+        /** @type {Token} */
+        const token = { ...granted, email };
         await call(api, "google-token", { body: { op: "set", ...token } });
         return token;
+      },
+      // The plugin forgets an account's token (Google refused it, or the account is
+      // disconnected): so does the session.
+      forget: (accountId) => {
+        call(api, "google-token", { body: { op: "clear", account: accountId } }).catch(() => {});
       },
     },
     storage: {
@@ -358,6 +432,10 @@ export async function start(root) {
   /** @type {Boot} */
   const boot = await call(api, "bootstrap");
   const host = createCremeHost(api, boot, root);
+  /** @param {string} account */
+  const forgetToken = (account) => {
+    if (host.google && host.google.forget) host.google.forget(account);
+  };
   const registry = createRegistry();
   const base = new URL(root);
   /** @type {{ start: (() => void) | null }} The scheduler's start, held back from the loader. */
@@ -373,6 +451,15 @@ export async function start(root) {
       // The loader starts the scheduler at once; this host decides when (below).
       scheduler.start = created.startScheduler.bind(created);
       created.startScheduler = () => {};
+      // A disconnected account's token leaves the session too, once the plugin has revoked it.
+      const disconnect = created.disconnect.bind(created);
+      created.disconnect = async (account) => {
+        try {
+          return await disconnect(account);
+        } finally {
+          forgetToken(account);
+        }
+      };
       return created;
     },
   });

@@ -21,6 +21,15 @@ gcsync.load = function(base) {
     return loading;
 };
 
+/**
+ * A warning dialog saying why an action failed. Creme's dialogs render a string as HTML: the
+ * message (which may quote a contact's name or a server's answer) goes in as a text node.
+ */
+function warn(err) {
+    var text = String(err && err.message ? err.message : err);
+    return creme.dialogs.warning($('<span class="gcsync-error">').text(text)).open();
+}
+
 function syncAction(list, url, ids) {
     return new creme.component.Action(function() {
         var action = this;
@@ -36,7 +45,7 @@ function syncAction(list, url, ids) {
             if (list) list.reload();
             action.done();
         }, function(e) {
-            creme.dialogs.warning(String(e && e.message ? e.message : e)).open();
+            warn(e);
             action.fail();
         });
     });
@@ -64,7 +73,7 @@ $(document).on('click', '[data-gcsync-record]', function(e) {
         button.setAttribute('aria-busy', 'false');
     }, function(err) {
         button.setAttribute('aria-busy', 'false');
-        creme.dialogs.warning(String(err && err.message ? err.message : err)).open();
+        warn(err);
     });
 });
 
