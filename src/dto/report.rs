@@ -199,6 +199,7 @@ pub struct PlanDto<'a> {
     held: Vec<HeldDto<'a>>,
     merged: Vec<MergedDto<'a>>,
     text: String,
+    fingerprint: &'a str,
 }
 
 impl<'a> From<&'a Plan> for PlanDto<'a> {
@@ -288,6 +289,7 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             held: p.held.iter().map(HeldDto::from).collect(),
             merged: p.merged.iter().map(MergedDto::from).collect(),
             text: p.to_string(),
+            fingerprint: &p.fingerprint,
         }
     }
 }

@@ -565,7 +565,7 @@ pub fn match_settled(
     out
 }
 
-mod duplicates;
+pub mod duplicates;
 
 #[cfg(test)]
 mod tests;

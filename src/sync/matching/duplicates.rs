@@ -29,8 +29,15 @@ pub fn loose_name_key(n: &Name) -> String {
             !c.is_whitespace()
                 && !matches!(
                     c,
-                    '\'' | '\u{2018}' | '\u{2019}' | '\u{02bc}' | '`' | '\u{00b4}' | '-' | '\u{2010}'
-                        | '\u{2011}' | '.'
+                    '\'' | '\u{2018}'
+                        | '\u{2019}'
+                        | '\u{02bc}'
+                        | '`'
+                        | '\u{00b4}'
+                        | '-'
+                        | '\u{2010}'
+                        | '\u{2011}'
+                        | '.'
                 )
         })
         .collect()
@@ -48,6 +55,5 @@ pub fn contradicts(a: &Contact, b: &Contact) -> bool {
 }
 
 fn other_day(a: Birthday, b: Birthday) -> bool {
-    (a.month, a.day) != (b.month, b.day)
-        || matches!((a.year, b.year), (Some(x), Some(y)) if x != y)
+    (a.month, a.day) != (b.month, b.day) || matches!((a.year, b.year), (Some(x), Some(y)) if x != y)
 }

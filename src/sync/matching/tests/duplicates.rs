@@ -28,10 +28,22 @@ fn accents_case_apostrophes_hyphens_and_spacing_are_folded() {
 #[test]
 fn another_birthday_or_company_tells_them_apart() {
     for (crm, google) in [
-        ("first=Ann last=Lee bday=1980-07-14", "first=Ann last=Lee bday=1980-07-15"),
-        ("first=Ann last=Lee bday=1980-07-14", "first=Ann last=Lee bday=1981-07-14"),
-        ("first=Ann last=Lee bday=--07-14", "first=Ann last=Lee bday=--08-14"),
-        ("first=Ann last=Lee company=Acme", "first=Ann last=Lee company=Globex"),
+        (
+            "first=Ann last=Lee bday=1980-07-14",
+            "first=Ann last=Lee bday=1980-07-15",
+        ),
+        (
+            "first=Ann last=Lee bday=1980-07-14",
+            "first=Ann last=Lee bday=1981-07-14",
+        ),
+        (
+            "first=Ann last=Lee bday=--07-14",
+            "first=Ann last=Lee bday=--08-14",
+        ),
+        (
+            "first=Ann last=Lee company=Acme",
+            "first=Ann last=Lee company=Globex",
+        ),
     ] {
         check(&format!("1: {crm}"), &format!("c1: {google}"), "");
     }
@@ -41,9 +53,15 @@ fn another_birthday_or_company_tells_them_apart() {
 fn what_one_side_lacks_or_holds_differently_contradicts_nothing() {
     for (crm, google) in [
         // A birthday without a year on one side, with one on the other: the same day.
-        ("first=Ann last=Lee bday=--07-14", "first=Ann last=Lee bday=1980-07-14 company=Acme"),
+        (
+            "first=Ann last=Lee bday=--07-14",
+            "first=Ann last=Lee bday=1980-07-14 company=Acme",
+        ),
         // A company or birthday on one side only.
-        ("first=Ann last=Lee company=Acme", "first=Ann last=Lee bday=1980-07-14"),
+        (
+            "first=Ann last=Lee company=Acme",
+            "first=Ann last=Lee bday=1980-07-14",
+        ),
         // Other emails, phones and addresses: one person's home and work details.
         (
             "first=Ann last=Lee email=ann@work.example addr=1 Main St|Springfield",
@@ -109,9 +127,12 @@ fn a_pair_kept_apart_is_no_longer_a_possible_duplicate() {
         Region::US,
         &settled,
     );
-    assert_eq!(m, Matching {
-        blocked_crm: vec![false],
-        blocked_google: vec![false],
-        ..Matching::default()
-    });
+    assert_eq!(
+        m,
+        Matching {
+            blocked_crm: vec![false],
+            blocked_google: vec![false],
+            ..Matching::default()
+        }
+    );
 }
