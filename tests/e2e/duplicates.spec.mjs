@@ -143,8 +143,19 @@ test("deciding a conflict and an ambiguous match changes the preview before Appl
 
   const creates = { google: await countOf(plan, "create:google"), crm: await countOf(plan, "create:crm") };
   const before = { google: (await googleContacts(email)).length, crm: (await crmContacts(page)).length };
+  // Every text the bar's note takes from here on.
+  await page.evaluate(() => {
+    const note = /** @type {Element} */ (document.querySelector(".gcs-plan-bar-note"));
+    const seen = /** @type {string[]} */ ([]);
+    Object.assign(window, { seenNotes: seen });
+    new MutationObserver(() => seen.push(note.textContent || "")).observe(note, { childList: true, characterData: true, subtree: true });
+  });
   await panelAction(page, "Apply", { timeout: 120_000 });
   await expect(panel(page).locator(".gcs-messages")).toContainText(`Synced with ${email}`);
+  // While applying, the bar said so, not that nothing has changed yet.
+  const notes = await page.evaluate(() => /** @type {any} */ (window).seenNotes);
+  expect(notes[0]).toMatch(/^Applying \d+ changes…$/);
+  expect(notes.filter((/** @type {string} */ n) => /nothing has been changed/.test(n))).toEqual([]);
   const people = await googleContacts(email);
   const contacts = await crmContacts(page);
   // The writes the preview listed: its creates on each side, Google's company in the CRM, the

@@ -92,7 +92,7 @@ test.describe("at 1366 px", () => {
     }
     // The kinds add up to the whole plan.
     const kinds = await plan.locator("[data-count] .gcs-count-n").evaluateAll((els) => els
-      .filter((e) => !["conflicts", "ambiguous", "held"].includes(e.closest("[data-count]").dataset.count))
+      .filter((e) => !["conflicts", "ambiguous", "duplicates", "held"].includes(e.closest("[data-count]").dataset.count))
       .reduce((n, e) => n + Number(e.textContent), 0));
     expect(kinds).toBe(total);
     await expect(plan.getByRole("button", { name: "Apply", exact: true })).toBeInViewport({ ratio: 1 });

@@ -16,15 +16,16 @@
 
 use crate::sync::model::{Birthday, Contact, Name};
 use crate::sync::normalize::text_key;
-use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 /// The name's key for possible duplicates: see the module docs.
 pub fn loose_name_key(n: &Name) -> String {
     let folded = text_key(&n.full());
+    // NFKD shares its tables with the NFKC the other keys use; the marks it splits off are
+    // dropped by their blocks (a table of every combining mark would weigh on the wasm).
     folded
-        .nfd()
-        .filter(|c| !is_combining_mark(*c))
+        .nfkd()
+        .filter(|c| !is_accent(*c))
         .filter(|c| {
             !c.is_whitespace()
                 && !matches!(
@@ -41,6 +42,13 @@ pub fn loose_name_key(n: &Name) -> String {
                 )
         })
         .collect()
+}
+
+/// Whether `c` is a combining diacritical mark: of the blocks that hold the accents of names
+/// written in Latin, Greek and Cyrillic letters.
+fn is_accent(c: char) -> bool {
+    matches!(c, '\u{0300}'..='\u{036f}' | '\u{1ab0}'..='\u{1aff}' | '\u{1dc0}'..='\u{1dff}'
+        | '\u{20d0}'..='\u{20ff}' | '\u{fe20}'..='\u{fe2f}')
 }
 
 /// Whether the two contacts differ in something that tells two people apart (see the module

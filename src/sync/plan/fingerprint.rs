@@ -21,21 +21,24 @@ impl Plan {
     /// The fingerprint of the plan's writes (see the module docs), `target_group` being the
     /// group the plan was made with, if any.
     pub fn fingerprint_of(&self, target_group: Option<&str>) -> String {
-        let writes = format!(
-            "{:?}",
-            (
-                &self.creates_google,
-                &self.creates_crm,
-                &self.updates,
-                &self.deletes,
-                &self.links,
-                &self.unlinks,
-                &self.group_adds,
-            )
-        );
-        // Debug quotes strings: a resource name is replaced whole, never inside a longer one.
+        // As JSON, which the plugin writes anyway (formatting them for debugging would add
+        // that code to the wasm for this alone).
+        let writes = serde_json::to_string(&(
+            &self.creates_google,
+            &self.creates_crm,
+            &self.updates,
+            &self.deletes,
+            &self.links,
+            &self.unlinks,
+            &self.group_adds,
+        ))
+        .unwrap_or_default();
+        // JSON quotes strings: a resource name is replaced whole, never inside a longer one.
         let writes = match target_group {
-            Some(g) => writes.replace(&format!("{g:?}"), "<target group>"),
+            Some(g) => writes.replace(
+                &serde_json::to_string(g).unwrap_or_default(),
+                "\"<target group>\"",
+            ),
             None => writes,
         };
         format!("{:016x}", fnv1a(writes.as_bytes()))

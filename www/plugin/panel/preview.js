@@ -423,6 +423,8 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
   };
   // While the run it started lasts, the panel disables Apply: the note says it is applying.
   new MutationObserver(() => {
+    // A preview the run's end took off the page says nothing more.
+    if (!apply.isConnected) return;
     if (!apply.disabled && state.applying) state.applying = false;
     drawBar();
   }).observe(apply, { attributes: true, attributeFilter: ["disabled"] });
