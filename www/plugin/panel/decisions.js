@@ -208,13 +208,14 @@ export function conflictsTable(conflicts, chosen, onchoice) {
 export function ambiguousItem(m, names, host, chosen, onchoice) {
   const other = m.side === "crm" ? "google" : "crm";
   const labels = candidateNames(m, names);
+  const duplicate = isPossibleDuplicate(m);
+  // A possible duplicate's candidates are named with their side: the names are the same.
   const li = h("li", { "data-reason": m.reason || "", "data-id": m.id },
-    contactLink(m.name, m.side, m.id, host), ` (${sideLabel(m.side)}) ${ambiguityText(m)} `);
+    contactLink(m.name, m.side, m.id, host), ` (${sideLabel(m.side)}) ${ambiguityText(m)}${duplicate ? " " : ": "}`);
   labels.forEach((label, i) => {
     if (i) li.append(", ");
-    li.append(contactLink(label, other, m.candidates[i], host), ` (${sideLabel(other)})`);
+    li.append(contactLink(label, other, m.candidates[i], host), duplicate ? ` (${sideLabel(other)})` : "");
   });
-  const duplicate = isPossibleDuplicate(m);
   if (m.shared && m.shared.length && !duplicate) li.append(h("div", { class: "gcs-muted", text: `Shared: ${m.shared.join(", ")}` }));
   if (!m.decidable) return li;
   const key = matchKey(m);

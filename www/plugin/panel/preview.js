@@ -173,7 +173,7 @@ function planText(plan, names, groups) {
   }
   for (const m of plan.ambiguous || []) {
     const what = isPossibleDuplicate(m) ? "Possible duplicate" : "Set aside";
-    lines.push(`${what}: ${m.name || "(no name)"} (${sideLabel(m.side)}) ${ambiguityText(m)} ${candidateNames(m, names).join(", ")}`);
+    lines.push(`${what}: ${m.name || "(no name)"} (${sideLabel(m.side)}) ${ambiguityText(m)}${isPossibleDuplicate(m) ? " " : ": "}${candidateNames(m, names).join(", ")}`);
   }
   for (const g of plan.held || []) {
     for (const op of g.deletions || []) lines.push(`Held: delete in ${sideLabel(g.side)}: ${op.name || "(no name)"}${op.reason ? ` (${op.reason})` : ""}`);
