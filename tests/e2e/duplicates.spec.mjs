@@ -29,8 +29,9 @@ test("same-name contacts wait as possible duplicates until the user links them o
   await admin("seed", { email, contacts: [
     // Her personal email and phone: nothing shared with the CRM's Zoë, nothing contradicting.
     { names: [{ givenName: zoe.firstName, familyName: zoe.lastName }], emailAddresses: [{ value: "zoe.f.personal@example.co.uk" }], phoneNumbers: [{ value: "07700 900123" }] },
-    // The same birthday as the CRM's Søren, without a year.
-    { names: [{ givenName: soren.firstName, familyName: soren.lastName }], emailAddresses: [{ value: "another.soren@example.dk" }], birthdays: [{ date: { month: 7, day: 13 } }] },
+    // The CRM's Søren was born on 13 July, year unknown: this one on 13 July 1990 may be him.
+    // (The same birthday on both sides would link them by name and birthday.)
+    { names: [{ givenName: soren.firstName, familyName: soren.lastName }], emailAddresses: [{ value: "another.soren@example.dk" }], birthdays: [{ date: { year: 1990, month: 7, day: 13 } }] },
   ] });
 
   await openDemo(page);
@@ -75,10 +76,11 @@ test("same-name contacts wait as possible duplicates until the user links them o
   await expect(plan.locator('[data-count="create:google"]')).toHaveText("1 to create in Google");
   await expect(plan.locator('[data-count="create:crm"]')).toHaveText("1 to create in the CRM");
   await expect(count(plan, "duplicates")).toHaveText("0");
-  // A birthday without a year reads as a date.
-  const sorenToCrm = plan.locator('tr[data-group="create:crm"]').filter({ hasText: sorenName });
-  await expect(sorenToCrm).toContainText("13 July");
-  await expect(sorenToCrm).not.toContainText("--07-13");
+  // Birthdays read as dates, with or without a year.
+  await expect(plan.locator('tr[data-group="create:crm"]').filter({ hasText: sorenName })).toContainText("Birthday: (empty) → 13 July 1990");
+  const sorenToGoogle = plan.locator('tr[data-group="create:google"]').filter({ hasText: sorenName });
+  await expect(sorenToGoogle).toContainText("Birthday: (empty) → 13 July");
+  await expect(sorenToGoogle).not.toContainText("--07-13");
   await page.screenshot({ path: shot("preview-possible-duplicates") });
 
   await panelAction(page, "Apply");
@@ -127,6 +129,8 @@ test("deciding a conflict and an ambiguous match changes the preview before Appl
   await expect(plan.locator('[data-count="conflicts"]')).toHaveText("1 conflict");
   const conflict = plan.locator(`tr[data-conflict="${zoe.id} company"]`);
   await expect(conflict).toContainText(`By default CRM`);
+  // Zoë's rows only, of the hundreds of changes.
+  await plan.getByRole("searchbox", { name: "Search changes by name" }).fill(fullName(zoe));
   // By default the CRM's company goes to Google.
   await expect(plan.locator('tr[data-group="update:google"]').filter({ hasText: fullName(zoe) })).toContainText("Fairbanks Consulting → Nordisk Bolig ApS");
   const updatesCrm = await countOf(plan, "update:crm");
