@@ -74,7 +74,7 @@ test.describe("at 1366 px", () => {
 
   test("the counts match the plan and jump to their rows; filter, search and pages narrow the rows; Apply stays in view", async ({ page }) => {
     const { plan, seen } = await openPreview(page, "preview-desk");
-    const summary = await plan.locator(":scope > p").first().textContent();
+    const summary = await plan.locator(".gcs-plan-summary").textContent();
     const total = Number(/would make (\d+) changes/.exec(summary)?.[1]);
     expect(total, summary).toBeGreaterThan(400);
 

@@ -278,7 +278,7 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
   const live = h("div", { class: "gcs-plan-live" });
   box.append(live);
   const pre = h("pre", { class: "gcs-pre", tabIndex: 0, "aria-label": "Preview text" });
-  const note = h("span", { class: "gcs-muted gcs-plan-bar-note", role: "status" });
+  const note = h("span", { class: "gcs-muted gcs-plan-bar-note", "aria-live": "polite" });
   /** The bar's note and whether Apply may run, from the plan shown. */
   const state = { pending: false, failed: "", applying: false };
 
@@ -428,10 +428,12 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
     if (!apply.disabled && state.applying) state.applying = false;
     drawBar();
   }).observe(apply, { attributes: true, attributeFilter: ["disabled"] });
+  // Before the panel's own listener (capture runs first on the button), which marks the panel
+  // busy: the note never says "nothing has been changed yet" once Apply was clicked.
   apply.addEventListener("click", () => {
     state.applying = true;
     drawBar();
-  });
+  }, { capture: true });
 
   let asked = 0;
   /** A choice was made: the preview shows the plan it leads to. */
