@@ -8,9 +8,10 @@
 //! Google asks.
 //!
 //! A run: find or create the target group; list Google (incremental by sync token, or full);
-//! list the CRM; plan; stop there for a preview; journal the pending Google creates; read the
-//! persons that updates need and the listing did not bring; execute in batches within Google's
-//! limits; commit. Retries: 429, 5xx and network failures back off (Retry-After or `RetryInfo`
+//! list the CRM; plan; stop there for a preview (whose inputs [`Replanner`] keeps, to plan again
+//! with the user's decisions), or, applying one, stop unless the plan's fingerprint is the one
+//! the preview showed; journal the pending Google creates; read the persons that updates need
+//! and the listing did not bring; execute in batches within Google's limits; commit. Retries: 429, 5xx and network failures back off (Retry-After or `RetryInfo`
 //! first, else exponential with jitter drawn from the run's seed) and give up after a bound,
 //! failing only what could not be done; an answer that cannot be read counts as a failed
 //! attempt, and a wait over five minutes ends the run with `QUOTA` instead. A create that failed
