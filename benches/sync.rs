@@ -189,6 +189,7 @@ mod native {
                     capabilities: Default::default(),
                     patience: Patience::of(Trigger::Manual),
                     decisions: Default::default(),
+                    fingerprint: None,
                 },
                 wall_now(),
             );

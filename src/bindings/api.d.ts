@@ -235,13 +235,18 @@ export type ContactField =
   | "addresses" | "birthday" | "company" | "title" | "notes";
 
 /** Why a contact was set aside: several candidates on the other side (or one of a cluster where
- *  some contact has), one candidate sharing an email or phone under another family name, or a
- *  Google contact tagged for several CRM contacts. */
-export type AmbiguityReason = "severalCandidates" | "namesDiffer" | "severalTags" | "secondCopy";
+ *  some contact has), one candidate sharing an email or phone under another family name, a
+ *  Google contact tagged for several CRM contacts, or a possible duplicate: one candidate with
+ *  the same name (accents, case, apostrophes, hyphens and spacing folded) and nothing telling
+ *  them apart (a birthday on another day, another company), which no other rule links. Nothing
+ *  is created for a possible duplicate, by any run, until the user links it or keeps it apart
+ *  ("create both"). */
+export type AmbiguityReason = "severalCandidates" | "namesDiffer" | "severalTags" | "secondCopy" | "possibleDuplicate";
 
 export interface AmbiguousMatch {
   side: Side; id: string; name: string;
-  /** What the candidates were found by: "link tag", "email", "phone", "name and birthday or company". */
+  /** What the candidates were found by: "link tag", "email", "phone", "name and birthday or
+   *  company", "name" (possible duplicates). */
   rule: string;
   reason: AmbiguityReason;
   candidates: string[];
@@ -296,6 +301,9 @@ export interface Plan {
   notWritten: NotWritten[];
   /** The plan as the preview text. */
   text: string;
+  /** A digest of the plan's writes: pass it to `sync` (`SyncOptions.fingerprint`) with the
+   *  decisions the plan was made with, and the run writes only if it plans the same. */
+  fingerprint: string;
 }
 
 export interface RunReport {
@@ -379,6 +387,10 @@ export interface SyncOptions {
   onProgress?(p: Progress): void;
   /** What the user decided in the preview. */
   decisions?: Decisions;
+  /** The `fingerprint` of the plan the user approved (the preview, or `replan` with the same
+   *  `decisions`): a run that would make other writes (the data changed since) writes nothing
+   *  and throws PLAN_CHANGED: preview again. */
+  fingerprint?: string;
 }
 
 export interface GoogleGroup {
@@ -391,10 +403,12 @@ export interface GoogleGroup {
 
 /** Errors thrown by the API are `Error`s with one of these codes. WORKER_STOPPED comes from the
  *  loader's API only: the worker that runs the syncs stopped during the call, and the next call
- *  runs on the page. */
+ *  runs on the page. PLAN_CHANGED: the run applying a preview would not make the writes the
+ *  preview showed (or `replan` has no preview to plan from): nothing was written; preview
+ *  again. */
 export type ErrorCode =
   | "INVALID_INPUT" | "INVALID_STATE" | "UNKNOWN_ACCOUNT" | "NOT_CONNECTED" | "AUTH_FAILED"
   | "AUTH_CANCELLED" | "PERMISSION_DENIED" | "QUOTA" | "NETWORK" | "GOOGLE_ERROR" | "HOST_ERROR"
-  | "BUSY" | "DISABLED" | "WORKER_STOPPED";
+  | "BUSY" | "DISABLED" | "WORKER_STOPPED" | "PLAN_CHANGED";
 
 export interface SyncError extends Error { code: ErrorCode; status?: number; contact?: string }

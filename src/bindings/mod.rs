@@ -232,6 +232,26 @@ impl GoogleContactsSync {
             .and_then(|plan| js::to_js(&PlanDto::from(&plan)))))
     }
 
+    /// The account's last preview (made in this instance) planned again with the user's
+    /// decisions, from what it read: nothing is read or written, so each choice in the preview
+    /// shows at once what Apply will do. Pass the answer's `fingerprint` to `sync` with the
+    /// same decisions.
+    ///
+    /// @throws {SyncError} INVALID_INPUT when a decision names nothing in the preview;
+    /// PLAN_CHANGED when no preview of the account is kept here (preview again).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Plan>")]
+    pub fn replan(
+        &self,
+        #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Decisions | undefined")] decisions: JsValue,
+    ) -> Promise {
+        let decisions = read("decisions", &decisions, Decisions::default());
+        promise(with_account!(self, account_id, |a, p| p
+            .replan(&a, decisions?)
+            .await
+            .and_then(|plan| js::to_js(&PlanDto::from(&plan)))))
+    }
+
     /// Runs a sync now ("Sync now", "Send all filtered contacts to Google", "Fetch all Google
     /// contacts") and answers its report. Errors of single contacts are in the report.
     ///
@@ -257,8 +277,17 @@ impl GoogleContactsSync {
             &js::get(&options, "decisions"),
             Decisions::default(),
         );
+        let fingerprint = js::get(&options, "fingerprint").as_string();
         promise(with_account!(self, account_id, |a, p| p
-            .sync_decided(&a, scope?, trigger, confirm, decisions?, &on_progress)
+            .sync_decided(
+                &a,
+                scope?,
+                trigger,
+                confirm,
+                decisions?,
+                fingerprint,
+                &on_progress
+            )
             .await
             .and_then(|r| js::to_js(&ReportDto::from(&r)))))
     }

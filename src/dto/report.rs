@@ -256,6 +256,7 @@ pub struct PlanDto<'a> {
     #[serde(rename = "notWritten")]
     not_written: Vec<NotWrittenDto<'a>>,
     text: String,
+    fingerprint: &'a str,
 }
 
 impl<'a> From<&'a Plan> for PlanDto<'a> {
@@ -342,6 +343,7 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             merged: p.merged.iter().map(MergedDto::from).collect(),
             not_written: p.not_written.iter().map(NotWrittenDto::from).collect(),
             text: p.to_string(),
+            fingerprint: &p.fingerprint,
         }
     }
 }

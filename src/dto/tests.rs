@@ -249,7 +249,7 @@ fn an_empty_plan_answers_empty_lists_and_its_text() {
     assert_eq!(
         v,
         json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [], "merged": [],
-               "notWritten": [], "text": p.to_string()})
+               "notWritten": [], "text": p.to_string(), "fingerprint": ""})
     );
 }
 

@@ -75,6 +75,10 @@ pub(super) struct Inner {
     pub running: RefCell<Vec<(String, Rc<Cell<bool>>)>>,
     /// Each account's state as this tab last loaded or saved it.
     pub kept: super::storage::Kept,
+    /// What each account's last preview planned from, by account id: the preview's decisions
+    /// plan again from it (`replan`). Runs since do not drop it: the run that applies a
+    /// preview checks its fingerprint, whatever the preview planned from.
+    pub previews: RefCell<HashMap<String, crate::sync::engine::Replanner>>,
 }
 
 /// One plugin instance over one host.
@@ -149,6 +153,7 @@ impl Plugin {
                 scheduler_on: Cell::new(false),
                 running: RefCell::default(),
                 kept: Default::default(),
+                previews: Default::default(),
             }),
         })
     }

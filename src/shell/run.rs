@@ -91,6 +91,7 @@ impl Plugin {
         confirm_deletions: bool,
         preview_only: bool,
         decisions: Decisions,
+        fingerprint: Option<String>,
         on_progress: &JsValue,
     ) -> Result<RunResult> {
         // Listed from the start: a cancel while the run reads its settings or waits for the
@@ -118,6 +119,7 @@ impl Plugin {
                 report,
                 plan: None,
                 touched: Default::default(),
+                replanner: None,
             });
         };
         // Confirming held deletions changes nothing here: the engine decides how it lists
@@ -151,6 +153,7 @@ impl Plugin {
             capabilities: super::host::capabilities(self.host())?,
             patience: Patience::of(trigger),
             decisions,
+            fingerprint,
         };
         let mut engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");
@@ -337,10 +340,12 @@ impl Plugin {
         Ok(result)
     }
 
-    /// The plan of a run that would happen now.
+    /// The plan of a run that would happen now. What it planned from is kept for [`replan`].
+    ///
+    /// [`replan`]: Plugin::replan
     pub async fn preview(&self, account: &str, scope: Scope) -> Result<Plan> {
         let trigger = trigger_of(&scope);
-        let r = self
+        let mut r = self
             .run(
                 account,
                 scope,
@@ -348,11 +353,39 @@ impl Plugin {
                 false,
                 true,
                 Decisions::default(),
+                None,
                 &JsValue::UNDEFINED,
             )
             .await?;
+        let mut previews = self.inner.previews.borrow_mut();
+        match r.replanner.take() {
+            Some(replanner) => previews.insert(r.report.account_id.clone(), replanner),
+            None => previews.remove(&r.report.account_id),
+        };
         r.plan
             .ok_or_else(|| Failure::new(ErrorCode::GoogleError, "the preview could not be made"))
+    }
+
+    /// The account's last preview planned again with `decisions`, from what it read: nothing
+    /// is read or written. Decisions that name nothing in it fail with `INVALID_INPUT`; without
+    /// a preview kept (another tab's, or a run since), `PLAN_CHANGED`: preview again.
+    pub async fn replan(&self, account: &str, decisions: Decisions) -> Result<Plan> {
+        let email = self.known(account).await?;
+        let previews = self.inner.previews.borrow();
+        let replanner = previews.get(&account_id(&email)).ok_or_else(|| {
+            Failure::new(
+                ErrorCode::PlanChanged,
+                "this preview is no longer current: preview again",
+            )
+        })?;
+        let plan = replanner.plan(&decisions);
+        if !plan.rejected.is_empty() {
+            return Err(Failure::new(
+                ErrorCode::InvalidInput,
+                format!("decisions: {}", plan.rejected.join("; ")),
+            ));
+        }
+        Ok(plan)
     }
 
     /// The report of a run.
@@ -370,13 +403,17 @@ impl Plugin {
             trigger,
             confirm_deletions,
             Decisions::default(),
+            None,
             on_progress,
         )
         .await
     }
 
     /// The report of a run that applies the user's decisions from the preview. Decisions that
-    /// name nothing in the run's plan fail it with `INVALID_INPUT` before anything is written.
+    /// name nothing in the run's plan fail it with `INVALID_INPUT` before anything is written;
+    /// with the previewed plan's `fingerprint`, a plan that differs fails it with
+    /// `PLAN_CHANGED`, before anything is written too.
+    #[allow(clippy::too_many_arguments)]
     pub async fn sync_decided(
         &self,
         account: &str,
@@ -384,10 +421,11 @@ impl Plugin {
         trigger: Option<Trigger>,
         confirm_deletions: bool,
         decisions: Decisions,
+        fingerprint: Option<String>,
         on_progress: &JsValue,
     ) -> Result<RunReport> {
         let trigger = trigger.unwrap_or_else(|| trigger_of(&scope));
-        let decided = !decisions.is_empty();
+        let decided = !decisions.is_empty() || fingerprint.is_some();
         let r = self
             .run(
                 account,
@@ -396,19 +434,20 @@ impl Plugin {
                 confirm_deletions,
                 false,
                 decisions,
+                fingerprint,
                 on_progress,
             )
             .await?;
-        // A run stopped before its plan by decisions it could not apply wrote nothing: the
-        // caller hears of it as of any input it gave that is not valid.
+        // A run stopped before its plan by decisions it could not apply, or by a plan other
+        // than the one previewed, wrote nothing: the caller hears of it as of any input it
+        // gave that is not valid.
         let refused = decided && r.plan.is_none();
-        if let Some(e) = r
-            .report
-            .errors
-            .iter()
-            .find(|e| refused && e.code == ErrorCode::InvalidInput)
+        if let Some(e) =
+            r.report.errors.iter().find(|e| {
+                refused && matches!(e.code, ErrorCode::InvalidInput | ErrorCode::PlanChanged)
+            })
         {
-            return Err(Failure::new(ErrorCode::InvalidInput, e.message.clone()));
+            return Err(Failure::new(e.code, e.message.clone()));
         }
         Ok(r.report)
     }

@@ -38,11 +38,14 @@ pub enum ErrorCode {
     /// The worker running the syncs stopped during the call (thrown by the loader's API, never
     /// by the engine); the next call runs on the page.
     WorkerStopped,
+    /// The run applying a preview would make other writes than the preview showed (the data
+    /// changed since): it wrote nothing, and the user is to preview again.
+    PlanChanged,
 }
 
 impl ErrorCode {
     /// Every code, in the order of the `api.d.ts` union.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::InvalidInput,
         ErrorCode::InvalidState,
         ErrorCode::UnknownAccount,
@@ -57,6 +60,7 @@ impl ErrorCode {
         ErrorCode::Busy,
         ErrorCode::Disabled,
         ErrorCode::WorkerStopped,
+        ErrorCode::PlanChanged,
     ];
 
     /// The code as the host reads it.
@@ -76,6 +80,7 @@ impl ErrorCode {
             ErrorCode::Busy => "BUSY",
             ErrorCode::Disabled => "DISABLED",
             ErrorCode::WorkerStopped => "WORKER_STOPPED",
+            ErrorCode::PlanChanged => "PLAN_CHANGED",
         }
     }
 

@@ -2,8 +2,9 @@
 //!
 //! Rules, strongest first: our `clientData` tag; then, for untagged Google contacts only, a shared
 //! normalized email; a shared normalized phone; an equal normalized full name plus an equal
-//! birthday or company. Rules run in order and each sees only the contacts earlier rules left
-//! unmatched and unblocked.
+//! birthday or company; last, an equal loosely normalized full name alone (see `duplicates`),
+//! which never links: such pairs are *possible duplicates*, set aside for the user to decide.
+//! Rules run in order and each sees only the contacts earlier rules left unmatched and unblocked.
 //!
 //! Under one rule, contacts sharing a key are joined; the contacts joined directly or through
 //! others form a cluster. A cluster of exactly one contact on each side links. Any larger cluster
@@ -33,14 +34,17 @@ pub enum MatchRule {
     Email,
     Phone,
     NameAndBirthdayOrCompany,
+    /// The same name with nothing contradicting it: a possible duplicate, never linked alone.
+    Name,
 }
 
 impl MatchRule {
-    const ALL: [MatchRule; 4] = [
+    const ALL: [MatchRule; 5] = [
         MatchRule::Tag,
         MatchRule::Email,
         MatchRule::Phone,
         MatchRule::NameAndBirthdayOrCompany,
+        MatchRule::Name,
     ];
 }
 
@@ -51,6 +55,7 @@ impl fmt::Display for MatchRule {
             MatchRule::Email => "email",
             MatchRule::Phone => "phone",
             MatchRule::NameAndBirthdayOrCompany => "name and birthday or company",
+            MatchRule::Name => "name",
         })
     }
 }
@@ -76,6 +81,9 @@ pub enum Ambiguity {
     /// A second Google contact tagged for a CRM contact that has a twin already, holding
     /// values the twin lacks (so it is not deleted as a duplicate).
     SecondCopy,
+    /// Its only candidate has the same name and nothing telling them apart, and nothing else
+    /// links them: perhaps one person entered on both sides, perhaps two.
+    PossibleDuplicate,
 }
 
 /// A contact set aside, with its candidates: nothing is linked or created for it or for them.
@@ -109,7 +117,9 @@ impl Ambiguous {
         self.rule != MatchRule::Tag
             && matches!(
                 self.reason,
-                Ambiguity::SeveralCandidates | Ambiguity::NamesDiffer
+                Ambiguity::SeveralCandidates
+                    | Ambiguity::NamesDiffer
+                    | Ambiguity::PossibleDuplicate
             )
     }
 
@@ -155,6 +165,7 @@ impl fmt::Display for Ambiguous {
                 f,
                 "a second copy of CRM contact {list}, holding values the first lacks"
             ),
+            Ambiguity::PossibleDuplicate => write!(f, "possibly the same person as {list}"),
         }
     }
 }
@@ -219,6 +230,7 @@ fn contact_keys(c: &Contact, rule: MatchRule, region: Region) -> Vec<String> {
             }
             k
         }
+        MatchRule::Name => vec![duplicates::loose_name_key(&c.name)],
     };
     keys.retain(|k| !k.is_empty());
     // Unstable: equal keys are indistinguishable (see `Engine::google_updates`).
@@ -263,6 +275,7 @@ fn shown_keys(
                 })
                 .collect()
         }
+        MatchRule::Name => vec![c.display_name()],
     };
     out.dedup();
     out
@@ -392,6 +405,17 @@ pub fn match_settled(
                 cands.retain(|&c| !apart(c, g));
             }
         }
+        if rule == MatchRule::Name {
+            // A name alone joins only contacts that nothing tells apart.
+            let told_apart =
+                |c: usize, g: usize| duplicates::contradicts(&crm[c].contact, &google[g].contact);
+            for (c, cands) in c_cands.iter_mut().enumerate() {
+                cands.retain(|&g| !told_apart(c, g));
+            }
+            for (g, cands) in g_cands.iter_mut().enumerate() {
+                cands.retain(|&c| !told_apart(c, g));
+            }
+        }
 
         let mut clusters = Clusters((0..n + google.len()).collect());
         for (ci, cands) in c_cands.iter().enumerate() {
@@ -483,6 +507,15 @@ pub fn match_settled(
                     out.blocked_crm[c] = true;
                     continue;
                 }
+                if rule == MatchRule::Name {
+                    out.ambiguous
+                        .push(set_aside(Side::Crm, c, Ambiguity::PossibleDuplicate, &[g]));
+                    crm_done[c] = true;
+                    google_done[g] = true;
+                    out.blocked_crm[c] = true;
+                    out.blocked_google[g] = true;
+                    continue;
+                }
                 let by_value = matches!(rule, MatchRule::Email | MatchRule::Phone);
                 if !by_value || names_compatible(&crm[c].contact, &google[g].contact) {
                     out.matches.push(Match {
@@ -531,6 +564,8 @@ pub fn match_settled(
     }
     out
 }
+
+pub mod duplicates;
 
 #[cfg(test)]
 mod tests;

@@ -51,12 +51,14 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 mod commit;
+mod fingerprint;
 mod linked;
 mod merged;
 mod ops;
 mod unlinked;
 
 pub use commit::{Outcome, Remerged};
+pub use fingerprint::new_group_placeholder;
 pub use ops::{
     CreateCrm, CreateGoogle, Delete, DeleteReason, GroupAdd, HeldDeletions, NewLink, NotWritten,
     PairConflict, Skipped, Unlink, UnlinkReason, Update, FROM_READ_ONLY,
@@ -288,6 +290,9 @@ pub struct Plan {
     pub rejected: Vec<String>,
     /// Pairs the user chose to keep apart in this run, to remember in the state.
     pub apart: Vec<Apart>,
+    /// The fingerprint of its writes ([`Plan::fingerprint_of`]), set by the engine that made it:
+    /// the preview shows it, and the run that applies the preview must plan the same.
+    pub fingerprint: String,
     /// CRM contacts unlinked because Google merged their twin into another linked contact (each
     /// also among `unlinks`): reported, and remembered so the contact is not sent back.
     pub merged: Vec<Merged>,

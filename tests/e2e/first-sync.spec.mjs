@@ -123,5 +123,7 @@ test("a second sync right after the first has nothing to change", async ({ page 
   const plan = p.getByRole("region", { name: "Preview", exact: true });
   await expect(plan).toBeVisible();
   await page.screenshot({ path: shot("second-sync-preview"), fullPage: true });
-  await expect(plan).toContainText("Nothing to change: both sides agree.");
+  // Only the ambiguous match the first sync set aside waits, for the user's decision.
+  await expect(plan.locator(".gcs-plan-summary")).toHaveText("Nothing to change until you decide on the contacts below.");
+  await expect(plan.getByRole("button", { name: "Apply", exact: true })).toBeDisabled();
 });

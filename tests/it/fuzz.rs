@@ -157,6 +157,7 @@ fn read_stored(text: &str) -> bool {
         capabilities: Default::default(),
         patience: Patience::of(Trigger::Manual),
         decisions: Default::default(),
+        fingerprint: None,
     };
     let mut e = Engine::new(
         AccountState::new(),

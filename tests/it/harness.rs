@@ -262,6 +262,8 @@ pub struct World {
     pub capabilities: Capabilities,
     /// Decisions for the next run only.
     pub decisions: Decisions,
+    /// The fingerprint of the previewed plan the next run applies, for the next run only.
+    pub fingerprint: Option<String>,
     /// How long runs keep trying while Google fails (a scheduled run's unless a test says).
     pub patience: Patience,
     /// The retries the last run announced, in order.
@@ -367,6 +369,7 @@ impl World {
             net: Vec::new(),
             capabilities: Capabilities::default(),
             decisions: Decisions::default(),
+            fingerprint: None,
             patience: Patience::SCHEDULED,
             retries: Vec::new(),
             cancel_after: None,
@@ -400,6 +403,7 @@ impl World {
                 patience: self.patience,
                 // The user's decisions go with one run, as the preview's Apply passes them.
                 decisions: std::mem::take(&mut self.decisions),
+                fingerprint: self.fingerprint.take(),
             },
             self.now(),
         )

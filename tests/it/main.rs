@@ -12,6 +12,7 @@ mod harness;
 mod inputs;
 mod json;
 mod matching;
+mod previewed;
 mod profiles;
 mod project;
 mod props;

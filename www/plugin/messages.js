@@ -108,6 +108,8 @@ export function errorMessage(err, { inPanel = false } = {}) {
       return `That Google account is not connected any more. Connect it again${where}.`;
     case "INVALID_INPUT":
       return "That was not accepted. Correct it and try again: the details say what was wrong.";
+    case "PLAN_CHANGED":
+      return "Your contacts changed since this preview, so Apply did not change anything. Preview again to see what a sync would do now.";
     case "WORKER_STOPPED":
       return "The sync stopped before it finished, as its background task ended. What it did is kept: start it again to finish the job.";
     case "INVALID_STATE":

@@ -100,7 +100,7 @@ async function call(method, args) {
 }
 
 /** What the page asks of the worker's API. */
-const METHODS = ["sync", "preview", "syncSelected", "syncContact", "backup", "cancel", "startScheduler", "stopScheduler", "forgetToken"];
+const METHODS = ["sync", "preview", "replan", "syncSelected", "syncContact", "backup", "cancel", "startScheduler", "stopScheduler", "forgetToken"];
 
 const rpc = connect(scope, {
   init,

@@ -5,7 +5,8 @@
 // The page keeps one instance of the API: it signs in (popups and Google Identity Services need
 // the page), holds the tokens and answers the light calls (accounts, settings, groups, the run
 // log). The worker holds a second instance over a host whose calls come back here as messages:
-// `sync`, `preview`, `syncSelected`, `syncContact`, `backup` and the scheduler run there. The
+// `sync`, `preview`, `syncSelected`, `syncContact`, `backup` and the scheduler run there, and
+// `replan`, which plans the worker's last preview again with the user's decisions. The
 // two share what the host stores, and take the same per-account lock as two tabs would.
 //
 // Where there is no worker (no `Worker`, or it cannot start) the page's instance does
@@ -34,7 +35,7 @@ import { connect } from "./rpc.js";
  */
 
 /** The API's methods that run in the worker. */
-const IN_WORKER = ["sync", "preview", "syncSelected", "syncContact", "backup"];
+const IN_WORKER = ["sync", "preview", "replan", "syncSelected", "syncContact", "backup"];
 
 /** The host contract's groups of functions; other plain objects of the host are offered too. */
 const NAMESPACES = ["contacts", "storage", "ui"];

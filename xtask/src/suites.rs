@@ -71,7 +71,11 @@ pub fn e2e_tests() -> Result {
         .map_err(|e| format!("cannot serve the demo: {e}"))?;
     let config = root().join("tests/e2e/playwright.config.mjs");
     let config = config.to_string_lossy().to_string();
-    let mut c = run::cmd(&playwright, &["test", "--config", &config]);
+    // `GCS_E2E_SPECS="preview duplicates"` runs only the specs whose file names match.
+    let specs = std::env::var("GCS_E2E_SPECS").unwrap_or_default();
+    let mut args = vec!["test", "--config", &config];
+    args.extend(specs.split_whitespace());
+    let mut c = run::cmd(&playwright, &args);
     c.env("GCS_DEMO_URL", server.url())
         .env("GCS_EMULATOR_URL", &emulator.url)
         .env("GCS_PROPAGATION_MS", E2E_PROPAGATION_MS)

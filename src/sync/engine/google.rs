@@ -181,7 +181,7 @@ impl Engine {
                     self.steps.push_front(Step::FindGroup {
                         page_token: Some(t),
                     });
-                } else {
+                } else if !self.config.preview_only {
                     self.steps.push_front(Step::CreateGroup { name });
                 }
             }

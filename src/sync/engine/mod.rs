@@ -8,9 +8,10 @@
 //! Google asks.
 //!
 //! A run: find or create the target group; list Google (incremental by sync token, or full);
-//! list the CRM; plan; stop there for a preview; journal the pending Google creates; read the
-//! persons that updates need and the listing did not bring; execute in batches within Google's
-//! limits; commit. Retries: 429, 5xx and network failures back off (Retry-After or `RetryInfo`
+//! list the CRM; plan; stop there for a preview (whose inputs [`Replanner`] keeps, to plan again
+//! with the user's decisions), or, applying one, stop unless the plan's fingerprint is the one
+//! the preview showed; journal the pending Google creates; read the persons that updates need
+//! and the listing did not bring; execute in batches within Google's limits; commit. Retries: 429, 5xx and network failures back off (Retry-After or `RetryInfo`
 //! first, else exponential with jitter drawn from the run's seed) and give up after a bound,
 //! failing only what could not be done; an answer that cannot be read counts as a failed
 //! attempt, and a wait over five minutes ends the run with `QUOTA` instead. A create that failed
@@ -48,11 +49,13 @@ mod crm;
 mod google;
 mod io;
 mod renames;
+mod replan;
 mod report;
 mod retry;
 mod schedule;
 
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Retrying};
+pub use replan::Replanner;
 pub use report::{method_name, Counts, PerSide, RunError, RunReport};
 pub use retry::Patience;
 pub use schedule::lists_google_in_full;
@@ -112,6 +115,9 @@ pub struct RunConfig {
     pub patience: Patience,
     /// The user's decisions from the preview (none for scheduled runs and the actions).
     pub decisions: Decisions,
+    /// The fingerprint of the previewed plan this run applies: a run whose plan differs (the
+    /// data moved since the preview) writes nothing and fails with `PLAN_CHANGED`.
+    pub fingerprint: Option<String>,
 }
 
 json_struct! {
@@ -134,6 +140,8 @@ pub struct RunResult {
     pub touched: Touched,
     pub report: RunReport,
     pub plan: Option<Plan>,
+    /// A preview's inputs, to plan again with the user's decisions without reading again.
+    pub replanner: Option<Replanner>,
 }
 
 const CRM_PAGE: u32 = 1000;
@@ -276,6 +284,10 @@ pub struct Engine {
     next_crm_cursor: Option<String>,
     // What it plans and did.
     plan: Option<Plan>,
+    /// The target group the plan was made with (a stand-in in a preview made before the group
+    /// exists), and when.
+    planned_group: Option<String>,
+    planned_at: Millis,
     outcome: Outcome,
     /// CRM ids whose update went through, per side written.
     crm_updates_done: BTreeSet<String>,
@@ -337,6 +349,8 @@ impl Engine {
             creates_unanswered: false,
             next_crm_cursor: None,
             plan: None,
+            planned_group: None,
+            planned_at: now,
             outcome: Outcome::default(),
             crm_updates_done: BTreeSet::new(),
             google_updates_done: BTreeSet::new(),
@@ -372,7 +386,9 @@ impl Engine {
             TargetGroup::Existing(rn) => Some(rn.clone()),
             TargetGroup::Named(_) => self.state.target_group.clone(),
         };
-        if writes_google && !self.config.preview_only && self.target_group.is_none() {
+        // A preview looks the group up too (reading only): it plans with the group the run will
+        // write to, or with a stand-in for the one the run will create.
+        if writes_google && self.target_group.is_none() {
             self.steps.push_back(Step::FindGroup { page_token: None });
         }
         self.full_listing = lists_google_in_full(&self.state, &self.journal);
@@ -391,7 +407,10 @@ impl Engine {
                 // From no cursor the feed returns every contact, and a cursor for next time. The
                 // user's decisions on matches settle contacts set aside by earlier runs, which
                 // the feed would not bring again unless edited: such a run reads them all.
-                let cursor = match self.config.decisions.matches.is_empty() {
+                // A preview reads them all too, so it shows every contact still set aside, and
+                // so does the run that applies it, so that it plans from what the preview saw.
+                let from_preview = self.config.preview_only || self.config.fingerprint.is_some();
+                let cursor = match self.config.decisions.matches.is_empty() && !from_preview {
                     true => self.state.crm_cursor.clone(),
                     false => None,
                 };
@@ -521,16 +540,6 @@ impl Engine {
                 self.attempts = 0;
                 self.crm_changes(items, deleted_ids, cursor, more);
             }
-        }
-    }
-
-    /// The new state, the report and the plan. Call after `poll` returned `Done`.
-    pub fn finish(self) -> RunResult {
-        RunResult {
-            state: self.state,
-            touched: self.touched,
-            report: self.report,
-            plan: self.plan,
         }
     }
 

@@ -8,7 +8,8 @@ use crate::people::time::format_rfc3339;
 use crate::sync::error::ErrorCode;
 use crate::sync::mapping::google_contact;
 use crate::sync::model::{Millis, Side};
-use crate::sync::plan::{plan, GoogleListing, Plan, PlanInput, Scope};
+use crate::sync::plan::{new_group_placeholder, plan, GoogleListing, Plan, PlanInput, Scope};
+use crate::sync::settings::TargetGroup;
 use crate::sync::state::AccountState;
 
 /// Whether a run lists Google in full rather than from the account's sync token: when there is
@@ -21,16 +22,35 @@ pub fn lists_google_in_full(state: &AccountState, journal: &Journal) -> bool {
     state.sync_token.is_none() || !journal.google_creates.is_empty()
 }
 
+/// The plan of `input`, with the fingerprint of its writes.
+pub(super) fn planned(input: PlanInput<'_>) -> Plan {
+    let target = input.target_group;
+    let mut p = plan(input);
+    p.fingerprint = p.fingerprint_of(target);
+    p
+}
+
 impl Engine {
     pub(super) fn make_plan(&mut self, now: Millis) {
-        let plan = plan(PlanInput {
+        let writes_google = self.settings.directions.writes_google()
+            && !matches!(self.config.scope, Scope::PullAll);
+        self.planned_group = match (&self.target_group, &self.settings.target_group) {
+            (Some(g), _) => Some(g.clone()),
+            // The preview of a run that will create the group.
+            (None, TargetGroup::Named(name)) if self.config.preview_only && writes_google => {
+                Some(new_group_placeholder(name))
+            }
+            (None, _) => None,
+        };
+        self.planned_at = now;
+        let plan = planned(PlanInput {
             state: &self.state,
             settings: &self.settings,
             crm: &self.crm,
             crm_other: &self.crm_other,
             crm_deleted: &self.crm_deleted,
             google: &self.listing,
-            target_group: self.target_group.as_deref(),
+            target_group: self.planned_group.as_deref(),
             scope: &self.config.scope,
             confirm_deletions: self.config.confirm_deletions,
             now,
@@ -57,6 +77,18 @@ impl Engine {
                 format!("decisions: {}", plan.rejected.join("; ")),
             );
             return;
+        }
+        if let Some(shown) = self.config.fingerprint.as_deref() {
+            if shown != plan.fingerprint {
+                // Not the plan the user approved: nothing is written, and the user looks again.
+                self.abort(
+                    ErrorCode::PlanChanged,
+                    "the contacts changed since the preview, so Apply would not do what it \
+                     showed: nothing was changed; preview again"
+                        .into(),
+                );
+                return;
+            }
         }
         self.report.conflicts = plan.conflicts.clone();
         self.report.not_written = plan.not_written.clone();
@@ -200,6 +232,18 @@ impl Engine {
                 nothing_left.push(plan.updates[i].crm_id.clone());
             }
             crm_updates.extend(r.new_crm_update);
+        }
+        if let Some(shown) = self.config.fingerprint.as_deref() {
+            if shown != plan.fingerprint {
+                // Not the plan the user approved: nothing is written, and the user looks again.
+                self.abort(
+                    ErrorCode::PlanChanged,
+                    "the contacts changed since the preview, so Apply would not do what it \
+                     showed: nothing was changed; preview again"
+                        .into(),
+                );
+                return;
+            }
         }
         self.report.conflicts = plan.conflicts.clone();
         self.report.not_written = plan.not_written.clone();

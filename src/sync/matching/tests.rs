@@ -154,7 +154,11 @@ fn a_phone_links_across_national_and_international_forms() {
 
 #[test]
 fn a_name_alone_never_links_but_with_a_birthday_or_company_it_does() {
-    check("1: first=Ann last=Lee", "c1: first=ann last=lee", "");
+    check(
+        "1: first=Ann last=Lee",
+        "c1: first=ann last=lee",
+        "ambiguous crm \"Ann Lee\" (1): possibly the same person as c1",
+    );
     check(
         "1: first=Ann last=Lee bday=--07-14",
         "c1: first=ann last=lee bday=--07-14",
@@ -514,3 +518,5 @@ mod props {
         }
     }
 }
+
+mod duplicates;

@@ -687,11 +687,43 @@ fn ambiguity_creates_nothing(plan: &Plan) -> std::result::Result<(), String> {
     Ok(())
 }
 
+/// No pair that looks like one person (a possible duplicate: the same name, nothing telling them
+/// apart) is created on both sides unless the user kept it apart: it waits for the user's word.
+fn no_silent_twins(plan: &Plan, state: &AccountState) -> std::result::Result<(), String> {
+    use crate::sync::matching::duplicates::{contradicts, loose_name_key};
+    let apart = |c: &str, g: &str| {
+        state
+            .apart
+            .iter()
+            .chain(&plan.apart)
+            .any(|a| a.crm_id == c && a.resource_name == g)
+    };
+    for c in &plan.creates_google {
+        let key = loose_name_key(&c.contact.name);
+        if key.is_empty() {
+            continue;
+        }
+        for g in &plan.creates_crm {
+            if loose_name_key(&g.contact.name) == key
+                && !contradicts(&c.contact, &g.contact)
+                && !apart(&c.crm_id, &g.resource_name)
+            {
+                return Err(format!(
+                    "{:?} created on both sides ({} and {}) without a decision:\n{plan}",
+                    c.name, c.crm_id, g.resource_name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The values matching may join a contact by: its emails, phones and full name, normalized.
 fn match_keys(c: &Contact, region: Region) -> Vec<String> {
     let mut out: Vec<String> = c.emails.iter().map(email_key).collect();
     out.extend(c.phones.iter().map(|p| phone_key(p, region)));
     out.push(crate::sync::normalize::name_key(&c.name));
+    out.push(crate::sync::matching::duplicates::loose_name_key(&c.name));
     out.retain(|k| !k.is_empty());
     out
 }
@@ -741,8 +773,10 @@ proptest! {
         let mut w = World::new(seed);
         for r in 0..rounds {
             let full = r == 0 || w.rng.chance(30);
+            let state = w.state.clone();
             let plan = w.round(full, true).map_err(TestCaseError::fail)?;
             ambiguity_creates_nothing(&plan).map_err(TestCaseError::fail)?;
+            no_silent_twins(&plan, &state).map_err(TestCaseError::fail)?;
             w.check_links().map_err(TestCaseError::fail)?;
             let again = w.listing(false);
             let p = w.plan(&again, true);
@@ -825,6 +859,7 @@ proptest! {
                 prop_assert!(settled.is_some_and(|x| x.conflict.kept == c.keep), "{c:?}:\n{plan}");
             }
             ambiguity_creates_nothing(&plan).map_err(TestCaseError::fail)?;
+            no_silent_twins(&plan, &w.state).map_err(TestCaseError::fail)?;
             w.execute(&plan, &listing).map_err(TestCaseError::fail)?;
             w.check_links().map_err(TestCaseError::fail)?;
             let next = w.plan(&w.listing(false), true);

@@ -273,7 +273,8 @@ export function techDetails(detail) {
 export function syncBusy(ctx) {
   const busy = ctx.state.busy || !!ctx.state.follow;
   ctx.root.setAttribute("aria-busy", busy ? "true" : "false");
-  for (const b of ctx.root.querySelectorAll("[data-gcs-action]")) /** @type {HTMLButtonElement} */ (b).disabled = busy;
+  // A button may be blocked for a reason of its own (Apply on a preview with nothing to apply).
+  for (const b of ctx.root.querySelectorAll("[data-gcs-action]")) /** @type {HTMLButtonElement} */ (b).disabled = busy || b.hasAttribute("data-gcs-blocked");
   ctx.render.progress();
 }
 

@@ -4,9 +4,9 @@
 // (drawn by preview.js) once asked for.
 
 import { h, append, clear, uid } from "../dom.js";
-import { reportSummary, reportDetail, reportLevel, heldCount, plural, sideLabel, retryMessage, progressText } from "../messages.js";
+import { reportSummary, reportDetail, reportLevel, heldCount, plural, sideLabel, retryMessage, progressText, errorCode } from "../messages.js";
 import { downloadText, safeFilePart } from "./dialogs.js";
-import { renderPlan, deletionsList, planDecisions } from "./preview.js";
+import { renderPlan, deletionsList, planApproval } from "./preview.js";
 import { syncBusy } from "./context.js";
 
 /**
@@ -202,6 +202,14 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
           ctx.render.progress();
         },
       });
+    } catch (e) {
+      if (!opts.fromPreview || errorCode(e) !== "PLAN_CHANGED") throw e;
+      // The contacts moved since the preview: Apply wrote nothing. The preview shows what a
+      // sync would do now, for the user to check and apply.
+      running.delete(ctx);
+      await showPreview(ctx, a.id);
+      ctx.show("Your contacts changed since the preview, so Apply changed nothing. The preview below shows what a sync would do now: check it and apply again.", "warning", { where: "sync" });
+      return undefined;
     } finally {
       running.delete(ctx);
     }
@@ -252,15 +260,25 @@ function onPreview(ctx) {
   if (!a) return;
   ownAction(ctx, a.id, async () => {
     ctx.show(null);
-    state.progress = { done: 0, total: 0, phase: "Reading both sides" };
-    ctx.render.progress();
-    const plan = await ctx.api.preview(a.id, { kind: "all" });
-    state.plan = plan;
-    state.held = plan.held || [];
-    ctx.render.sync();
-    const target = ctx.boxes.sync.querySelector(".gcs-plan h4");
-    if (target) /** @type {HTMLElement} */ (target).focus();
+    await showPreview(ctx, a.id);
   });
+}
+
+/**
+ * Makes a preview of the account and shows it, its heading focused.
+ * @param {PanelContext} ctx
+ * @param {string} accountId
+ */
+async function showPreview(ctx, accountId) {
+  const { state } = ctx;
+  state.progress = { done: 0, total: 0, phase: "Reading both sides" };
+  ctx.render.progress();
+  const plan = await ctx.api.preview(accountId, { kind: "all" });
+  state.plan = plan;
+  state.held = plan.held || [];
+  ctx.render.sync();
+  const target = ctx.boxes.sync.querySelector(".gcs-plan h4");
+  if (target) /** @type {HTMLElement} */ (target).focus();
 }
 
 /** @param {PanelContext} ctx */
@@ -336,8 +354,10 @@ function renderSync(ctx, progressWrap, announcer) {
   renderHeld(ctx);
   if (state.plan) {
     const plan = state.plan;
+    const accountId = a.id;
     box.append(renderPlan(plan, {
-      apply: actionButton("Apply", () => runSync(ctx, { kind: "all" }, { fromPreview: true, decisions: planDecisions(plan) }, "Applying"), { primary: true, title: "Run the sync now" }),
+      apply: actionButton("Apply", () => runSync(ctx, { kind: "all" }, { fromPreview: true, ...planApproval(plan) }, "Applying"), { primary: true, title: "Run the sync now" }),
+      replan: (decisions) => ctx.api.replan(accountId, decisions),
       close: () => {
         state.plan = null;
         ctx.render.sync();
