@@ -2,7 +2,7 @@
 //! core's values.
 
 use crate::people::wire::ContactGroup;
-use crate::sync::engine::{Counts, PerSide, RunError, RunReport, Trigger};
+use crate::sync::engine::{ContactFailure, Counts, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule};
 use crate::sync::model::{Address, Contact, Field, Side};
@@ -311,6 +311,8 @@ pub struct ReportDto<'a> {
     held: Vec<HeldDto<'a>>,
     merged: Vec<MergedDto<'a>>,
     errors: &'a [RunError],
+    failures: &'a [ContactFailure],
+    contacts: usize,
     requests: &'a Counts,
     cancelled: bool,
 }
@@ -333,6 +335,8 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             held: r.held.iter().map(HeldDto::from).collect(),
             merged: r.merged.iter().map(MergedDto::from).collect(),
             errors: &r.errors,
+            failures: &r.failures,
+            contacts: r.contacts,
             requests: &r.requests,
             cancelled: r.cancelled,
         }

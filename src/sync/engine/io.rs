@@ -122,6 +122,17 @@ pub enum Input {
     CrmFailed {
         message: String,
     },
+    /// The host refused the call with its own `code` (`PERMISSION_DENIED`, `CONFLICT`,
+    /// `UNAUTHENTICATED`, ...), naming the contact concerned when it did. A refused call wrote
+    /// nothing (the host contract: one transaction per call).
+    CrmRefused {
+        code: String,
+        message: String,
+        contact: Option<String>,
+    },
+    /// The run was cancelled while it waited for the answer, which never came: whether the
+    /// request was made is unknown.
+    Cancelled,
     Saved,
 }
 

@@ -45,6 +45,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 mod crm;
+mod failures;
 mod google;
 mod io;
 mod renames;
@@ -53,7 +54,9 @@ mod retry;
 mod schedule;
 
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Retrying};
-pub use report::{method_name, Counts, PerSide, RunError, RunReport};
+pub use report::{
+    method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport,
+};
 pub use retry::Patience;
 pub use schedule::lists_google_in_full;
 
@@ -468,6 +471,29 @@ impl Engine {
                 return Action::Done;
             };
             let step = self.split_by_mask(step);
+            // A side's reading is named before its first request goes out, so a slow first
+            // answer shows what the run waits for rather than "starting".
+            let reading = match &step {
+                Step::FindGroup { page_token: None } | Step::ListGoogle { page_token: None } => {
+                    Some("reading Google")
+                }
+                Step::ListCrm {
+                    page_token: None, ..
+                }
+                | Step::CrmChanges { .. }
+                | Step::GetCrm { .. } => Some("reading the CRM"),
+                _ => None,
+            };
+            if let Some(phase) = reading.filter(|&p| p != self.last_progress.2) {
+                self.steps.push_front(step);
+                self.last_progress = (0, 0, phase);
+                return Action::Progress {
+                    done: 0,
+                    total: 0,
+                    phase,
+                    retrying: None,
+                };
+            }
             if let Some(action) = self.act(&step, now) {
                 self.in_flight = Some(step);
                 return action;
@@ -489,6 +515,12 @@ impl Engine {
                 self.retry_or_fail(step, now, None, false, ErrorCode::Network, &message)
             }
             Input::CrmFailed { message } => self.crm_failed(step, &message),
+            Input::CrmRefused {
+                code,
+                message,
+                contact,
+            } => self.crm_refused(step, code, message, contact),
+            Input::Cancelled => self.cancelled_in_flight(&step),
             Input::Http {
                 status,
                 retry_after_ms,
@@ -540,11 +572,7 @@ impl Engine {
     }
 
     fn error(&mut self, code: ErrorCode, message: String, contact: Option<String>) {
-        self.report.errors.push(RunError {
-            code,
-            message,
-            contact,
-        });
+        self.report.errors.push(RunError::new(code, message, contact));
     }
 
     /// Asks the run to stop. It stops before its next action (a wait for a retry included):

@@ -147,6 +147,7 @@ impl Engine {
         steps.push(Step::ClearJournal);
         self.writes_total = plan.writes();
         self.steps.extend(steps);
+        self.count_contacts();
         self.progress = Some((0, self.writes_total, "writing"));
     }
 
@@ -234,7 +235,14 @@ impl Engine {
         }
         let touched = plan.commit(&mut self.state, &self.listing, &outcome, now);
         self.touched.extend(touched);
-        self.report.linked = plan.links.len();
+        // Every pair linked by this run, those it created included: each is linked now.
+        self.report.linked = plan
+            .links
+            .iter()
+            .filter(|l| !outcome.failed.contains(&l.crm_id))
+            .count()
+            + outcome.google_created.len()
+            + outcome.crm_created.len();
         self.report.merged = plan.merged.clone();
         self.report.unlinked = plan
             .unlinks
