@@ -57,7 +57,11 @@ pub async fn send(
         if js::get(stop, "aborted").as_bool() == Some(true) {
             let _ = abort.call0(&JsValue::NULL);
         }
-        let _ = js::call(stop, "addEventListener", &[&JsValue::from_str("abort"), &abort]);
+        let _ = js::call(
+            stop,
+            "addEventListener",
+            &[&JsValue::from_str("abort"), &abort],
+        );
     }
     let out = send_signalled(host, method, url, body, headers, timeout_ms, stop, &signal).await;
     let _ = js::call(&js::global(), "clearTimeout", &[&timer]);

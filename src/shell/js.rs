@@ -115,7 +115,11 @@ pub async fn within_unless(v: JsValue, ms: i32, stop: &JsValue) -> Result<JsValu
             let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("cancelled"));
             return;
         }
-        let _ = call(stop, "addEventListener", &[&JsValue::from_str("abort"), &reject]);
+        let _ = call(
+            stop,
+            "addEventListener",
+            &[&JsValue::from_str("abort"), &reject],
+        );
         listener = reject.clone().into();
     });
     let race = Promise::race(&Array::of3(&Promise::resolve(&v), &timeout, &stopped));

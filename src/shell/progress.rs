@@ -66,7 +66,11 @@ impl ProgressSink<'_> {
             None => phase.to_string(),
         };
         // The bar names the run: a host shows one bar for every account and tab.
-        let verb = if self.preview { "Previewing" } else { "Syncing" };
+        let verb = if self.preview {
+            "Previewing"
+        } else {
+            "Syncing"
+        };
         let label = format!("{verb} {} \u{2014} {what}", self.account);
         if self.on_progress.is_function() {
             let f: &js_sys::Function = self.on_progress.unchecked_ref();

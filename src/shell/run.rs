@@ -107,7 +107,8 @@ impl Plugin {
             ));
         }
         self.token(&id).await?;
-        let Some(lock) = lock::acquire_unless(self.host(), &id, running.cancel.flag()).await? else {
+        let Some(lock) = lock::acquire_unless(self.host(), &id, running.cancel.flag()).await?
+        else {
             // Cancelled before it held the lock: it read nothing under it and writes nothing,
             // not even to the run log.
             let mut report = RunReport::new(id, trigger, started);

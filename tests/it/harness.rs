@@ -38,6 +38,11 @@ pub struct MemCrm {
     pub failing_updates: usize,
     /// Refuses an update without `ifModifiedAt`, as a careful host would.
     pub strict: bool,
+    /// Contacts the user may not change: an `update` or `remove` naming one is refused whole
+    /// (`PERMISSION_DENIED`, naming it), writing nothing, as a host with permissions does.
+    pub read_only: BTreeSet<String>,
+    /// The CRM session has ended: every call is refused `UNAUTHENTICATED`.
+    pub session_ended: bool,
 }
 
 /// The saved view a test puts contacts in.
@@ -84,6 +89,25 @@ impl MemCrm {
 
     fn answer_call(&mut self, call: CrmCall, now: Millis) -> Input {
         self.calls += 1;
+        if self.session_ended {
+            return Input::CrmRefused {
+                code: "UNAUTHENTICATED".into(),
+                message: "the session has expired".into(),
+                contact: None,
+            };
+        }
+        let named = match &call {
+            CrmCall::Update { items } => items.iter().map(|u| u.id.clone()).collect(),
+            CrmCall::Remove { ids } => ids.clone(),
+            _ => Vec::new(),
+        };
+        if let Some(id) = named.into_iter().find(|id| self.read_only.contains(id)) {
+            return Input::CrmRefused {
+                code: "PERMISSION_DENIED".into(),
+                message: format!("you may not edit contact {id}"),
+                contact: Some(id),
+            };
+        }
         let invalid = self.invalid.clone();
         let read = move |c: CrmContact| {
             if invalid.contains(&c.id) {

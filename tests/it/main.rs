@@ -15,5 +15,6 @@ mod matching;
 mod profiles;
 mod project;
 mod props;
+mod refusals;
 mod renames;
 mod scenarios;

@@ -221,11 +221,15 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
   const firstError = () => errorMessage(first, { inPanel });
   const running = count === undefined ? "The sync" : `Syncing ${plural(count, "contact")}`;
   let text;
+  // Whether the run's first error is told already.
+  let told = false;
   if (report.cancelled) {
     text = `${running} with ${who} was cancelled${changed ? `; done before it stopped: ${parts.join(", ")}` : " before it changed anything"}. The next sync does the rest.`;
-  } else if (!report.ok && first && !changed && !failed.length) {
-    // Nothing was done: the failure and what to do come first, and alone.
-    return `${running} with ${who} ${onlyQuota(report) ? "stopped" : "failed"}: ${firstError()}`;
+  } else if (!report.ok && first && !changed) {
+    // Nothing was done: the failure and what to do come first (with the contacts it left).
+    text = `${running} with ${who} ${onlyQuota(report) ? "stopped" : "failed"}: ${firstError()}`;
+    if (!failed.length) return text;
+    told = true;
   } else {
     if (report.conflicts.length) parts.push(plural(report.conflicts.length, "conflict"));
     const what = count === undefined ? "Synced" : `Synced ${plural(count, "contact")}`;
@@ -244,7 +248,7 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
   if (report.ambiguous && report.ambiguous.length) {
     text += ` ${plural(report.ambiguous.length, "contact")} could not be matched with certainty and ${report.ambiguous.length === 1 ? "was" : "were"} left alone; see "Preview changes"${inPanel ? "" : ` in ${SETTINGS}`}.`;
   }
-  if (first && (report.ok || changed || failed.length)) text += ` ${plural(errors.length, "error")}: ${firstError()}`;
+  if (first && !told) text += ` ${plural(errors.length, "error")}: ${firstError()}`;
   return text;
 }
 

@@ -46,18 +46,18 @@ impl Engine {
                     resource_name: Some(c.resource_name.clone()),
                 })
                 .collect(),
-            Step::UpdateGoogle { items, .. } | Step::UpdateCrm { items } | Step::Remerge { items } => {
-                items
-                    .iter()
-                    .map(|&i| &p.updates[i])
-                    .map(|u| Member {
-                        name: u.name.clone(),
-                        side: u.side,
-                        crm_id: Some(u.crm_id.clone()),
-                        resource_name: Some(u.resource_name.clone()),
-                    })
-                    .collect()
-            }
+            Step::UpdateGoogle { items, .. }
+            | Step::UpdateCrm { items }
+            | Step::Remerge { items } => items
+                .iter()
+                .map(|&i| &p.updates[i])
+                .map(|u| Member {
+                    name: u.name.clone(),
+                    side: u.side,
+                    crm_id: Some(u.crm_id.clone()),
+                    resource_name: Some(u.resource_name.clone()),
+                })
+                .collect(),
             Step::DeleteGoogle { items } | Step::DeleteCrm { items } => items
                 .iter()
                 .map(|&i| &p.deletes[i])
@@ -198,8 +198,18 @@ impl Engine {
                 .collect()
         };
         let (again, phase) = match step {
-            Step::UpdateCrm { items } => (Step::UpdateCrm { items: rest(&items) }, "updating the CRM"),
-            Step::DeleteCrm { items } => (Step::DeleteCrm { items: rest(&items) }, "deleting in the CRM"),
+            Step::UpdateCrm { items } => (
+                Step::UpdateCrm {
+                    items: rest(&items),
+                },
+                "updating the CRM",
+            ),
+            Step::DeleteCrm { items } => (
+                Step::DeleteCrm {
+                    items: rest(&items),
+                },
+                "deleting in the CRM",
+            ),
             // Only CRM writes name CRM contacts by id.
             other => return self.crm_failed(other, &format!("{code}: {message}")),
         };
@@ -243,7 +253,11 @@ fn refusal_words(code: &str, step: &Step, name: &str) -> (FailureKind, String) {
         Step::DeleteCrm { .. } => "delete",
         _ => "change",
     };
-    let who = if name.is_empty() { "this contact" } else { name };
+    let who = if name.is_empty() {
+        "this contact"
+    } else {
+        name
+    };
     match code {
         "CONFLICT" => (
             FailureKind::Changed,
@@ -253,7 +267,10 @@ fn refusal_words(code: &str, step: &Step, name: &str) -> (FailureKind, String) {
             FailureKind::Refused,
             format!("you may not {verb} {who} in the CRM"),
         ),
-        "NOT_FOUND" => (FailureKind::Refused, format!("{who} is no longer in the CRM")),
+        "NOT_FOUND" => (
+            FailureKind::Refused,
+            format!("{who} is no longer in the CRM"),
+        ),
         "INVALID" | "INVALID_INPUT" => (
             FailureKind::Refused,
             "the CRM did not accept its values".into(),

@@ -136,6 +136,21 @@ pub enum Input {
     Saved,
 }
 
+/// The phase a step that starts reading a side shows before its request goes out.
+pub(super) fn reading_phase(step: &Step) -> Option<&'static str> {
+    match step {
+        Step::FindGroup { page_token: None } | Step::ListGoogle { page_token: None } => {
+            Some("reading Google")
+        }
+        Step::ListCrm {
+            page_token: None, ..
+        }
+        | Step::CrmChanges { .. }
+        | Step::GetCrm { .. } => Some("reading the CRM"),
+        _ => None,
+    }
+}
+
 impl Engine {
     pub(super) fn count(&mut self, req: &HttpRequest) {
         *self

@@ -54,9 +54,7 @@ mod retry;
 mod schedule;
 
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Retrying};
-pub use report::{
-    method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport,
-};
+pub use report::{method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport};
 pub use retry::Patience;
 pub use schedule::lists_google_in_full;
 
@@ -473,18 +471,7 @@ impl Engine {
             let step = self.split_by_mask(step);
             // A side's reading is named before its first request goes out, so a slow first
             // answer shows what the run waits for rather than "starting".
-            let reading = match &step {
-                Step::FindGroup { page_token: None } | Step::ListGoogle { page_token: None } => {
-                    Some("reading Google")
-                }
-                Step::ListCrm {
-                    page_token: None, ..
-                }
-                | Step::CrmChanges { .. }
-                | Step::GetCrm { .. } => Some("reading the CRM"),
-                _ => None,
-            };
-            if let Some(phase) = reading.filter(|&p| p != self.last_progress.2) {
+            if let Some(phase) = io::reading_phase(&step).filter(|&p| p != self.last_progress.2) {
                 self.steps.push_front(step);
                 self.last_progress = (0, 0, phase);
                 return Action::Progress {
@@ -572,7 +559,9 @@ impl Engine {
     }
 
     fn error(&mut self, code: ErrorCode, message: String, contact: Option<String>) {
-        self.report.errors.push(RunError::new(code, message, contact));
+        self.report
+            .errors
+            .push(RunError::new(code, message, contact));
     }
 
     /// Asks the run to stop. It stops before its next action (a wait for a retry included):

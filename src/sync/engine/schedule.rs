@@ -67,6 +67,7 @@ impl Engine {
         }
         self.schedule(&plan);
         self.plan = Some(plan);
+        self.count_contacts();
     }
 
     /// Queues the plan's writes in batches.
@@ -147,7 +148,6 @@ impl Engine {
         steps.push(Step::ClearJournal);
         self.writes_total = plan.writes();
         self.steps.extend(steps);
-        self.count_contacts();
         self.progress = Some((0, self.writes_total, "writing"));
     }
 
