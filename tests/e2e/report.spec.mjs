@@ -52,8 +52,9 @@ test("12 contacts the CRM refuses: the message counts them, \"Show them\" lists 
   const msg = p.locator(".gcs-messages");
   await expect(msg).toContainText(`Synced with ${email}`);
   await expect(msg).toContainText("12 of 300 contacts could not be synced");
-  await expect(msg).not.toContainText("HOST_ERROR");
-  await expect(msg).not.toContainText("Try again");
+  // The sentence reads as a partial sync, not as the CRM's error: codes wait behind Technical
+  // details (closed, so not in the text shown).
+  expect(await msg.innerText()).not.toMatch(/HOST_ERROR|PERMISSION_DENIED|Try again/);
   // The eight others were written.
   const notes = await page.evaluate(async (ids) => (await window.demoCrm.host.contacts.get(ids)).map((c) => c.notes || ""), crm.map((c) => c.id));
   expect(notes.slice(0, 12).every((n) => n === "")).toBe(true);
