@@ -190,7 +190,11 @@ impl Plugin {
                 cancelled = true;
                 engine.cancel();
             }
-            match engine.poll(js::now()) {
+            let action = engine.poll(js::now());
+            if let Some(phase) = engine.starts() {
+                progress.report(0, 0, phase, None);
+            }
+            match action {
                 // Another tab took the account over: stop before writing, as a closed tab
                 // would, and leave the state and the journal to the tab that holds it.
                 Action::Http(req) if req.wire().method != "GET" && lock.lost().await => {

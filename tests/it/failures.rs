@@ -85,7 +85,7 @@ fn a_cancelled_run_keeps_what_it_sent_and_the_next_run_finishes_with_no_duplicat
     w.crm_add_people(450, "Lee");
     // Cancelled once the first of three batch creates was answered (see the interrupted-run
     // scenario for the actions before it).
-    w.cancel_after = Some(9);
+    w.cancel_after = Some(7);
     let r = w.run_with(Scope::All, None).expect("a cancelled run ends");
     assert!(r.report.cancelled, "{:?}", r.report);
     assert!(r.report.errors.is_empty(), "{:?}", r.report.errors);

@@ -248,6 +248,8 @@ pub struct World {
     pub patience: Patience,
     /// The retries the last run announced, in order.
     pub retries: Vec<Retrying>,
+    /// The phases the last run's actions started (`Engine::starts`), in order.
+    pub phases: Vec<&'static str>,
     /// Cancels the run after this many actions (a user's Cancel), once.
     pub cancel_after: Option<usize>,
     /// The state as the last run saved it, and what storage holds of it: the shell keeps both
@@ -351,6 +353,7 @@ impl World {
             decisions: Decisions::default(),
             patience: Patience::SCHEDULED,
             retries: Vec::new(),
+            phases: Vec::new(),
             cancel_after: None,
             kept: None,
             saved_keys: Vec::new(),
@@ -401,12 +404,14 @@ impl World {
         let mut actions = 0;
         let cancel_after = self.cancel_after.take();
         self.retries.clear();
+        self.phases.clear();
         loop {
             let now = self.now();
             if cancel_after == Some(actions) {
                 e.cancel();
             }
             let action = e.poll(now);
+            self.phases.extend(e.starts());
             actions += 1;
             if stop_after.is_some_and(|n| actions > n) {
                 return None;

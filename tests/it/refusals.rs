@@ -173,3 +173,14 @@ fn a_create_abandoned_by_cancel_ends_the_run_and_the_next_run_finds_it_instead_o
     assert_eq!(w.state.links.len(), 4);
     w.settled();
 }
+
+#[test]
+fn each_side_is_named_before_its_first_request_goes_out() {
+    let mut w = World::new();
+    w.crm_add_people(2, "Lee");
+    w.run_ok();
+    // Google's group, then its listing, then the CRM: each side once, before it waits for it.
+    assert_eq!(w.phases, vec!["reading Google", "reading the CRM"]);
+    w.run_ok();
+    assert_eq!(w.phases, vec!["reading Google", "reading the CRM"]);
+}

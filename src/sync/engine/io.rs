@@ -152,6 +152,13 @@ pub(super) fn reading_phase(step: &Step) -> Option<&'static str> {
 }
 
 impl Engine {
+    /// The phase the action just polled starts ("reading Google" before the first listing
+    /// request), once: the shell shows it while it waits for the answer, so a slow first
+    /// answer shows what the run waits for rather than "starting".
+    pub fn starts(&mut self) -> Option<&'static str> {
+        self.starts.take()
+    }
+
     pub(super) fn count(&mut self, req: &HttpRequest) {
         *self
             .report

@@ -247,6 +247,8 @@ pub struct Engine {
     done: bool,
     failed: bool,
     progress: Option<(usize, usize, &'static str)>,
+    /// The phase the action just polled starts ([`Engine::starts`]).
+    starts: Option<&'static str>,
     // What the run has read.
     listing: GoogleListing,
     persons: HashMap<String, Person>,
@@ -320,6 +322,7 @@ impl Engine {
             done: false,
             failed: false,
             progress: None,
+            starts: None,
             listing: GoogleListing::default(),
             persons: HashMap::new(),
             linked_by_rn: None,
@@ -469,17 +472,8 @@ impl Engine {
                 return Action::Done;
             };
             let step = self.split_by_mask(step);
-            // A side's reading is named before its first request goes out, so a slow first
-            // answer shows what the run waits for rather than "starting".
             if let Some(phase) = io::reading_phase(&step).filter(|&p| p != self.last_progress.2) {
-                self.steps.push_front(step);
-                self.last_progress = (0, 0, phase);
-                return Action::Progress {
-                    done: 0,
-                    total: 0,
-                    phase,
-                    retrying: None,
-                };
+                (self.last_progress, self.starts) = ((0, 0, phase), Some(phase));
             }
             if let Some(action) = self.act(&step, now) {
                 self.in_flight = Some(step);
