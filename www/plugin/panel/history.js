@@ -37,7 +37,9 @@ export function renderHistory(ctx) {
     const conflicts = r.conflicts && r.conflicts.length
       ? h("details", {}, h("summary", { text: String(r.conflicts.length) }), conflictsTable(r.conflicts))
       : "0";
-    const errors = r.errors || [];
+    // A contact's error shows in its line of the failures list, its technical side with it.
+    const listed = new Set((r.failures || []).map((f) => f.crmId).filter(Boolean));
+    const errors = (r.errors || []).filter((e) => !(e.contact && listed.has(e.contact)));
     const held = heldCount(r.held);
     const merged = r.merged || [];
     const cells = [
@@ -51,7 +53,7 @@ export function renderHistory(ctx) {
         ? h("span", {}, `${r.linked} / ${r.unlinked}`, h("details", {}, h("summary", { text: `${merged.length} merged in Google` }), mergedList(merged)))
         : `${r.linked} / ${r.unlinked}`],
       ["Conflicts", conflicts],
-      ["Errors", String(errors.length)],
+      ["Errors", String((r.errors || []).length)],
     ];
     const failedRow = reportState(r) === "Failed" ? "gcs-row-failed" : "";
     tbody.append(h("tr", { class: failedRow },
@@ -121,8 +123,10 @@ function failuresList(ctx, r) {
     h("ul", { class: "gcs-errors", "aria-label": `Contacts not synced by the run at ${formatTime(r.startedAt)}` },
       all.map((f) => {
         const link = recordLink(ctx, f);
+        const error = f.crmId ? (r.errors || []).find((e) => e.contact === f.crmId) : undefined;
         return h("li", {},
           h("span", { text: failureLine(f) }),
-          link ? h("span", {}, " ", h("a", { href: link.href, target: "_blank", rel: "noopener noreferrer", text: link.where })) : null);
+          link ? h("span", {}, " ", h("a", { href: link.href, target: "_blank", rel: "noopener noreferrer", text: link.where })) : null,
+          error ? techDetails([errorDetail(error), error.hostCode ? `host: ${error.hostCode}` : ""].filter(Boolean).join(" \u00b7 ")) : null);
       })));
 }
