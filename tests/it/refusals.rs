@@ -184,3 +184,33 @@ fn each_side_is_named_before_its_first_request_goes_out() {
     w.run_ok();
     assert_eq!(w.phases, vec!["reading Google", "reading the CRM"]);
 }
+
+#[test]
+fn a_batch_google_refuses_lists_each_of_its_contacts_retried_next_run() {
+    use gcontacts_sync::sync::ErrorCode;
+    use people_emulator::{FaultKind, FaultRule};
+    let mut w = World::new();
+    w.crm_add_people(3, "Lee");
+    w.em.add_faults(vec![FaultRule {
+        method: "batchCreateContacts".into(),
+        kind: FaultKind::Status { status: 400 },
+        count: 1,
+    }]);
+    let r = w.run();
+    assert!(!r.report.ok);
+    assert_eq!(r.report.contacts, 3);
+    let mut names: Vec<&str> = r.report.failures.iter().map(|f| f.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["P0 Lee", "P1 Lee", "P2 Lee"]);
+    for f in &r.report.failures {
+        assert_eq!(
+            (f.side, f.kind, f.code),
+            (Side::Google, FailureKind::Failed, ErrorCode::GoogleError)
+        );
+        assert_eq!(f.reason, "Google answered with an error");
+        assert!(f.retried && f.crm_id.is_some());
+    }
+    let r = w.run_ok();
+    assert_eq!(r.report.created.google, 3, "the next run sends them");
+    assert!(r.report.failures.is_empty());
+}
