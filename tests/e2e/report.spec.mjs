@@ -64,8 +64,9 @@ test("12 contacts the CRM refuses: the message counts them, \"Show them\" lists 
   await msg.getByRole("button", { name: "Show them" }).click();
   const list = p.locator("details[data-gcs-failures]").first();
   await expect(list).toHaveAttribute("open", "");
-  await expect(list.locator("summary")).toBeFocused();
-  await expect(list.locator("summary")).toHaveText("12 of 300 contacts could not be synced");
+  const summary = list.locator(":scope > summary");
+  await expect(summary).toBeFocused();
+  await expect(summary).toHaveText("12 of 300 contacts could not be synced");
   const items = list.locator("li");
   await expect(items).toHaveCount(12);
   for (const c of refused) {
@@ -79,6 +80,10 @@ test("12 contacts the CRM refuses: the message counts them, \"Show them\" lists 
     expect(m[1]).toContain(c.firstName);
     expect(m[1]).toContain(c.lastName);
     expect(m[2]).toBe(m[1]);
+    // The technical side stays available, behind its own disclosure.
+    await item.getByText("Technical details").click();
+    await expect(item.locator(".gcs-tech-text")).toContainText(`${c.id}`);
+    await expect(item.locator(".gcs-tech-text")).toContainText("host: PERMISSION_DENIED");
   }
   await page.screenshot({ path: shot("report-refused"), fullPage: true });
   expect(seen.errors).toEqual([]);

@@ -236,7 +236,7 @@ function showThem(ctx, report) {
         .find((x) => /** @type {HTMLElement} */ (x).dataset.gcsFailures === report.startedAt));
       if (!d) return;
       d.open = true;
-      const summary = /** @type {HTMLElement | null} */ (d.querySelector("summary"));
+      const summary = /** @type {HTMLElement | null} */ (d.querySelector(":scope > summary"));
       if (summary) {
         summary.scrollIntoView({ block: "start" });
         summary.focus();
