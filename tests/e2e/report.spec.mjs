@@ -89,6 +89,41 @@ test("12 contacts the CRM refuses: the message counts them, \"Show them\" lists 
   expect(seen.errors).toEqual([]);
 });
 
+test("the CRM session ending mid-run stops the sync, says to log in again and reports only what was done", async ({ page }) => {
+  const email = freshEmail("session");
+  await admin("accounts", { email });
+  // As above: the CRM's updates come after Google's creates, and the session ends before them.
+  const crm = demoSeed().crm.filter((c) => c.emails && c.emails.length && !c.notes).slice(0, 20);
+  await admin("seed", {
+    email,
+    contacts: crm.map((c) => ({
+      names: [{ givenName: c.firstName, familyName: c.lastName }],
+      emailAddresses: [{ value: c.emails[0].value }],
+      biographies: [{ value: `Met ${c.firstName} at the fair` }],
+    })),
+  });
+  await afterPropagation();
+  const seen = await openDemo(page);
+  await connectAccount(page, email);
+  await page.evaluate(() => {
+    const contacts = window.demoCrm.host.contacts;
+    contacts.update = async () => {
+      throw Object.assign(new Error("the session has expired"), { code: "UNAUTHENTICATED" });
+    };
+  });
+  const p = panel(page);
+  await p.getByRole("button", { name: "Sync now", exact: true }).click();
+  await expect(p).toHaveAttribute("aria-busy", "false", { timeout: 60_000 });
+  const msg = p.locator(".gcs-messages");
+  await expect(msg).toContainText(`The sync with ${email} stopped before it finished: Your CRM session has ended. Log in to the CRM again`);
+  await expect(msg).toContainText("Done before it stopped: 280 created in Google");
+  expect(await msg.innerText()).not.toMatch(/HOST_ERROR|UNAUTHENTICATED|Synced with/);
+  const notes = await page.evaluate(async (ids) => (await window.demoCrm.host.contacts.get(ids)).map((c) => c.notes || ""), crm.map((c) => c.id));
+  expect(notes.every((n) => n === "")).toBe(true);
+  await expect(newestRun(page).locator('td[data-label="Result"]')).toHaveText("Partly synced");
+  expect(seen.errors).toEqual([]);
+});
+
 test("a second sync with nothing to do says \"already up to date\"; created contacts count as linked", async ({ page }) => {
   const email = freshEmail("uptodate");
   const seen = await openDemo(page);

@@ -230,6 +230,10 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
     text = `${running} with ${who} ${onlyQuota(report) ? "stopped" : "failed"}: ${firstError()}`;
     if (!failed.length) return text;
     told = true;
+  } else if (!report.ok && first && changed) {
+    // Stopped part-way: why and what to do, then only what it did before.
+    text = `${running} with ${who} stopped before it finished: ${firstError()} Done before it stopped: ${parts.join(", ")}.`;
+    told = true;
   } else {
     if (report.conflicts.length) parts.push(plural(report.conflicts.length, "conflict"));
     const what = count === undefined ? "Synced" : `Synced ${plural(count, "contact")}`;
