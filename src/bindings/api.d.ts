@@ -317,6 +317,7 @@ export interface RunReport {
   created: { crm: number; google: number };
   updated: { crm: number; google: number };
   deleted: { crm: number; google: number };
+  /** Pairs linked by this run, those it created on either side included. */
   linked: number;
   unlinked: number;
   conflicts: Conflict[];
@@ -327,12 +328,47 @@ export interface RunReport {
   /** Changes not written to CRM contacts the user may not change. Absent in the reports of
    *  older versions. */
   notWritten?: NotWritten[];
-  errors: { code: string; message: string; contact?: string }[];
+  /** `hostCode`: the host's own code when the CRM refused (see `HostRefusal`). */
+  errors: { code: string; message: string; contact?: string; hostCode?: string }[];
+  /** The contacts the run could not sync, one entry each. Absent in older reports. */
+  failures?: ContactFailure[];
+  /** How many contacts the run set out to sync (those its plan wrote or linked, and those it
+   *  could not read): "12 of 300 contacts could not be synced". Absent in older reports. */
+  contacts?: number;
   /** HTTP requests made, by People API method ("people.connections.list", ...). */
   requests: Record<string, number>;
   /** Stopped by `cancel` before the end: what it did is kept, the next run does the rest.
    *  Absent in the reports of older versions. */
   cancelled?: boolean;
+}
+
+/** A contact a run could not sync. `kind`: "refused" (the side refused this contact),
+ *  "failed" (the request carrying it failed), "changed" (it changed during the sync: not an
+ *  error, the next run syncs it), "skipped" (its record could not be read). `reason` is plain
+ *  words; `retried`: the next run tries it again by itself. */
+export interface ContactFailure {
+  name: string;
+  side: "crm" | "google";
+  crmId?: string;
+  resourceName?: string;
+  kind: "refused" | "failed" | "changed" | "skipped";
+  code: ErrorCode;
+  /** The host's own code when the CRM refused it ("PERMISSION_DENIED", "CONFLICT", ...). */
+  hostCode?: string;
+  reason: string;
+  retried: boolean;
+}
+
+/** How a host's `contacts` call refuses: it rejects with an object carrying its own `code`
+ *  and the contact concerned. A refused call wrote nothing (one transaction per call). A
+ *  refusal naming a contact of a write (update, remove) fails that contact alone: the plugin
+ *  sends the rest of the call again. "CONFLICT" (a stale `ifModifiedAt`) is not an error: the
+ *  contact syncs at the next run. "UNAUTHENTICATED" (the CRM session ended) stops the run and
+ *  tells the user to log in again. */
+export interface HostRefusal {
+  code: "PERMISSION_DENIED" | "NOT_FOUND" | "CONFLICT" | "INVALID" | "UNAUTHENTICATED" | string;
+  message: string;
+  contactId?: string;
 }
 
 /** The second argument of `GoogleContactsSync.create`. */

@@ -2,7 +2,7 @@
 //! core's values.
 
 use crate::people::wire::ContactGroup;
-use crate::sync::engine::{Counts, PerSide, RunError, RunReport, Trigger};
+use crate::sync::engine::{ContactFailure, Counts, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule, FieldDiff};
 use crate::sync::model::{Address, Contact, Field, Side};
@@ -368,6 +368,8 @@ pub struct ReportDto<'a> {
     merged: Vec<MergedDto<'a>>,
     not_written: Vec<NotWrittenDto<'a>>,
     errors: &'a [RunError],
+    failures: &'a [ContactFailure],
+    contacts: usize,
     requests: &'a Counts,
     cancelled: bool,
 }
@@ -391,6 +393,8 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             merged: r.merged.iter().map(MergedDto::from).collect(),
             not_written: r.not_written.iter().map(NotWrittenDto::from).collect(),
             errors: &r.errors,
+            failures: &r.failures,
+            contacts: r.contacts,
             requests: &r.requests,
             cancelled: r.cancelled,
         }

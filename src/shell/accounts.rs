@@ -10,6 +10,7 @@ use crate::store;
 use crate::sync::settings::Settings;
 use crate::sync::ErrorCode;
 use serde_json::Value;
+use wasm_bindgen::JsValue;
 
 /// Where a user removes an app's access to their Google account by hand.
 const GOOGLE_PERMISSIONS_URL: &str = "https://myaccount.google.com/permissions";
@@ -218,6 +219,7 @@ impl Plugin {
                     Some(&body),
                     &[("Content-Type", "application/x-www-form-urlencoded")],
                     self.inner.request_timeout_ms,
+                    &JsValue::UNDEFINED,
                 )
                 .await;
                 match answer {
@@ -257,6 +259,7 @@ impl Plugin {
             None,
             &[("Authorization", &bearer)],
             self.inner.request_timeout_ms,
+            &JsValue::UNDEFINED,
         )
         .await
         .map_err(|e| Failure::new(ErrorCode::Network, e))?;

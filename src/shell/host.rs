@@ -9,12 +9,53 @@ use crate::sync::ErrorCode;
 use js_sys::Array;
 use wasm_bindgen::JsValue;
 
-/// Makes the call and reads the answer; a throw, a rejection or no answer within `timeout_ms`
-/// is `CrmFailed`.
-pub async fn crm(host: &JsValue, call: &CrmCall, timeout_ms: i32) -> Input {
-    match crm_call(host, call, timeout_ms).await {
+/// Makes the call and reads the answer. A rejection with the host's own `code` (a string) is
+/// `CrmRefused`, with the `contactId` it names; any other throw, a rejection or no answer
+/// within `timeout_ms` is `CrmFailed`; a `stop` signal aborted while it waits is `Cancelled`.
+pub async fn crm(host: &JsValue, call: &CrmCall, timeout_ms: i32, stop: &JsValue) -> Input {
+    match crm_call(host, call, timeout_ms, stop).await {
         Ok(input) => input,
-        Err(message) => Input::CrmFailed { message },
+        Err(_) if js::get(stop, "aborted").as_bool() == Some(true) => Input::Cancelled,
+        Err(Refusal::Coded {
+            code,
+            message,
+            contact,
+        }) => Input::CrmRefused {
+            code,
+            message,
+            contact,
+        },
+        Err(Refusal::Other(message)) => Input::CrmFailed { message },
+    }
+}
+
+/// Why a host call did not answer contacts.
+enum Refusal {
+    /// The host rejected it with its own code (`{ code, message, contactId? }`).
+    Coded {
+        code: String,
+        message: String,
+        contact: Option<String>,
+    },
+    Other(String),
+}
+
+impl From<String> for Refusal {
+    fn from(message: String) -> Refusal {
+        Refusal::Other(message)
+    }
+}
+
+/// A rejection as the host gave it: its code and contact kept when it has them.
+fn refusal(name: &str, e: &JsValue) -> Refusal {
+    let message = js::message_of(e);
+    match js::get(e, "code").as_string().filter(|c| !c.is_empty()) {
+        Some(code) => Refusal::Coded {
+            code,
+            message: format!("contacts.{name}: {message}"),
+            contact: js::get(e, "contactId").as_string(),
+        },
+        None => Refusal::Other(format!("contacts.{name}: {message}")),
     }
 }
 
@@ -45,6 +86,32 @@ pub async fn list_page(
     read(&v).map_err(|e| format!("contacts.list answered {e}"))
 }
 
+/// [`list_page`] for a run: a refusal keeps its code, a cancel stops the wait.
+async fn run_list_page(
+    host: &JsValue,
+    q: (Option<&str>, Option<&str>, u32),
+    timeout_ms: i32,
+    stop: &JsValue,
+) -> Result<ContactPage, Refusal> {
+    let (view_id, page_token, page_size) = q;
+    let o = js::object();
+    if let Some(v) = view_id {
+        js::set(&o, "viewId", &JsValue::from_str(v));
+    }
+    if let Some(t) = page_token {
+        js::set(&o, "pageToken", &JsValue::from_str(t));
+    }
+    js::set(&o, "pageSize", &JsValue::from(page_size));
+    let p = js::call(&contacts(host), "list", &[&o]).map_err(|e| refusal("list", &e))?;
+    let v = js::within_unless(p, timeout_ms, stop)
+        .await
+        .map_err(|e| match e {
+            js::Ended::Rejected(e) => refusal("list", &e),
+            js::Ended::TimedOut(m) => Refusal::Other(format!("contacts.list: {m}")),
+        })?;
+    Ok(read(&v).map_err(|e| format!("contacts.list answered {e}"))?)
+}
+
 /// What the host declares it can hold (`capabilities`; everything when it declares nothing).
 pub fn capabilities(host: &JsValue) -> Result<Capabilities, Failure> {
     let value = js::get(host, "capabilities");
@@ -69,11 +136,24 @@ fn contacts(host: &JsValue) -> JsValue {
     js::get(host, "contacts")
 }
 
-async fn crm_call(host: &JsValue, call: &CrmCall, timeout_ms: i32) -> Result<Input, String> {
+async fn crm_call(
+    host: &JsValue,
+    call: &CrmCall,
+    timeout_ms: i32,
+    stop: &JsValue,
+) -> Result<Input, Refusal> {
     let contacts = contacts(host);
     let ask = |name: &'static str, arg: JsValue| {
         let contacts = contacts.clone();
-        async move { js::call_async_within(&contacts, name, &[&arg], timeout_ms).await }
+        async move {
+            let p = js::call(&contacts, name, &[&arg]).map_err(|e| refusal(name, &e))?;
+            js::within_unless(p, timeout_ms, stop)
+                .await
+                .map_err(|e| match e {
+                    js::Ended::Rejected(e) => refusal(name, &e),
+                    js::Ended::TimedOut(m) => Refusal::Other(format!("contacts.{name}: {m}")),
+                })
+        }
     };
     let items = match call {
         CrmCall::List {
@@ -81,12 +161,11 @@ async fn crm_call(host: &JsValue, call: &CrmCall, timeout_ms: i32) -> Result<Inp
             page_token,
             page_size,
         } => {
-            let page = list_page(
+            let page = run_list_page(
                 host,
-                view_id.as_deref(),
-                page_token.as_deref(),
-                *page_size,
+                (view_id.as_deref(), page_token.as_deref(), *page_size),
                 timeout_ms,
+                stop,
             )
             .await?;
             return Ok(Input::Crm {

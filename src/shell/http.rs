@@ -23,8 +23,12 @@ pub struct Answer {
     pub body: String,
 }
 
+/// What a request cancelled by its `stop` signal fails with.
+pub const CANCELLED: &str = "cancelled";
+
 /// Sends one request; `Err` is a failure without a usable answer (network, deadline, a body too
-/// large), with its message.
+/// large, [`CANCELLED`]), with its message. `stop`: an `AbortSignal` (or undefined) that
+/// aborts the request in flight, answer or body, when the run is cancelled.
 pub async fn send(
     host: &JsValue,
     method: &str,
@@ -32,10 +36,56 @@ pub async fn send(
     body: Option<&str>,
     headers: &[(&str, &str)],
     timeout_ms: i32,
+    stop: &JsValue,
 ) -> Result<Answer, String> {
-    // Aborts the fetch and the body's stream at the deadline; a proxy that ignores the signal
-    // is raced against the same deadline.
-    let signal = AbortSignal::timeout_with_u32(timeout_ms.max(1) as u32);
+    // Aborts the fetch and the body's stream at the deadline or at the stop; a proxy that
+    // ignores the signal is raced against both.
+    let Some(controller) = js::abort_controller() else {
+        return Err("this browser has no AbortController".into());
+    };
+    let signal: AbortSignal = js::get(&controller, "signal").unchecked_into();
+    let abort: js_sys::Function = js::get(&controller, "abort").unchecked_into();
+    let abort = abort.bind0(&controller);
+    let timer = js::call(
+        &js::global(),
+        "setTimeout",
+        &[&abort, &JsValue::from(timeout_ms.max(1))],
+    )
+    .unwrap_or(JsValue::UNDEFINED);
+    let listens = stop.is_object();
+    if listens {
+        if js::get(stop, "aborted").as_bool() == Some(true) {
+            let _ = abort.call0(&JsValue::NULL);
+        }
+        let _ = js::call(
+            stop,
+            "addEventListener",
+            &[&JsValue::from_str("abort"), &abort],
+        );
+    }
+    let out = send_signalled(host, method, url, body, headers, timeout_ms, stop, &signal).await;
+    let _ = js::call(&js::global(), "clearTimeout", &[&timer]);
+    if listens {
+        let _ = js::call(
+            stop,
+            "removeEventListener",
+            &[&JsValue::from_str("abort"), &abort],
+        );
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn send_signalled(
+    host: &JsValue,
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+    headers: &[(&str, &str)],
+    timeout_ms: i32,
+    stop: &JsValue,
+    signal: &AbortSignal,
+) -> Result<Answer, String> {
     let h = Headers::new();
     for (k, v) in headers {
         h.set(k, v);
@@ -44,15 +94,17 @@ pub async fn send(
     let builder = RequestBuilder::new(url)
         .method(method.clone())
         .headers(h)
-        .abort_signal(Some(&signal));
+        .abort_signal(Some(signal));
     let req = match body {
         Some(b) => builder.body(b),
         None => builder.build(),
     }
     .map_err(|e| e.to_string())?;
     let deadline = js::now() + i64::from(timeout_ms);
-    answer(host, req, deadline).await.map_err(|e| {
-        if e.starts_with("no answer within") || signal.aborted() {
+    answer(host, req, deadline, stop).await.map_err(|e| {
+        if js::get(stop, "aborted").as_bool() == Some(true) {
+            CANCELLED.to_string()
+        } else if e.starts_with("no answer within") || signal.aborted() {
             format!(
                 "{method} {url}: no answer within {}",
                 js::duration(timeout_ms)
@@ -68,22 +120,48 @@ fn left(deadline: i64) -> i32 {
     (deadline - js::now()).clamp(1, i64::from(i32::MAX)) as i32
 }
 
+/// Awaits `p` until the deadline or the stop.
+async fn wait(p: JsValue, deadline: i64, stop: &JsValue) -> Result<JsValue, String> {
+    js::within_unless(p, left(deadline), stop)
+        .await
+        .map_err(|e| match e {
+            js::Ended::Rejected(e) => js::message_of(&e),
+            js::Ended::TimedOut(m) => m,
+        })
+}
+
 /// The answer, from the host's proxy `fetch` when it offers one, else from the browser's.
-async fn fetched(host: &JsValue, req: Request, deadline: i64) -> Result<Response, String> {
+async fn fetched(
+    host: &JsValue,
+    req: Request,
+    deadline: i64,
+    stop: &JsValue,
+) -> Result<Response, String> {
     if !js::get(host, "fetch").is_function() {
-        return req.send().await.map_err(|e| e.to_string());
+        let raw = web_sys::Request::from(req);
+        let p = js::call(&js::global(), "fetch", &[&raw]).map_err(|e| js::message_of(&e))?;
+        let raw: web_sys::Response = wait(p, deadline, stop)
+            .await?
+            .dyn_into()
+            .map_err(|_| "fetch did not answer a Response".to_string())?;
+        return Ok(Response::from(raw));
     }
     let raw = web_sys::Request::from(req);
     let p = js::call(host, "fetch", &[&raw]).map_err(|e| js::message_of(&e))?;
-    let raw: web_sys::Response = js::within(p, left(deadline))
+    let raw: web_sys::Response = wait(p, deadline, stop)
         .await?
         .dyn_into()
         .map_err(|_| "fetch did not answer a Response".to_string())?;
     Ok(Response::from(raw))
 }
 
-async fn answer(host: &JsValue, req: Request, deadline: i64) -> Result<Answer, String> {
-    let resp = fetched(host, req, deadline).await?;
+async fn answer(
+    host: &JsValue,
+    req: Request,
+    deadline: i64,
+    stop: &JsValue,
+) -> Result<Answer, String> {
+    let resp = fetched(host, req, deadline, stop).await?;
     let retry_after_ms = resp
         .headers()
         .get("Retry-After")
@@ -96,7 +174,7 @@ async fn answer(host: &JsValue, req: Request, deadline: i64) -> Result<Answer, S
         return Err(too_large());
     }
     let status = resp.status();
-    let body = read_body(&resp.into(), deadline).await?;
+    let body = read_body(&resp.into(), deadline, stop).await?;
     Ok(Answer {
         status,
         retry_after_ms,
@@ -112,7 +190,11 @@ fn too_large() -> String {
 }
 
 /// The body as text, read chunk by chunk so that an endless or huge body stops at the cap.
-async fn read_body(resp: &web_sys::Response, deadline: i64) -> Result<String, String> {
+async fn read_body(
+    resp: &web_sys::Response,
+    deadline: i64,
+    stop: &JsValue,
+) -> Result<String, String> {
     let stream = js::get(resp.as_ref(), "body");
     let reader = if stream.is_object() {
         js::call(&stream, "getReader", &[]).ok()
@@ -121,9 +203,10 @@ async fn read_body(resp: &web_sys::Response, deadline: i64) -> Result<String, St
     };
     let Some(reader) = reader else {
         // No stream to read (a proxy's own Response type): the text at once, then the cap.
-        let text = js::within(
+        let text = wait(
             resp.text().map_err(|e| js::message_of(&e))?.into(),
-            left(deadline),
+            deadline,
+            stop,
         )
         .await?;
         let text = text
@@ -138,7 +221,7 @@ async fn read_body(resp: &web_sys::Response, deadline: i64) -> Result<String, St
     let mut bytes: Vec<u8> = Vec::new();
     loop {
         let p = js::call(&reader, "read", &[]).map_err(|e| js::message_of(&e))?;
-        let chunk = js::within(p, left(deadline)).await?;
+        let chunk = wait(p, deadline, stop).await?;
         if js::get(&chunk, "done").as_bool() == Some(true) {
             break;
         }

@@ -80,6 +80,67 @@ pub async fn within(v: JsValue, ms: i32) -> Result<JsValue, String> {
     out
 }
 
+/// A new `AbortController`, where the scope has one.
+pub fn abort_controller() -> Option<JsValue> {
+    let c = Reflect::get(&global(), &JsValue::from_str("AbortController")).ok()?;
+    let c: &Function = c.dyn_ref()?;
+    Reflect::construct(c, &Array::new()).ok()
+}
+
+/// How a wait of [`within_unless`] ended without an answer.
+pub enum Ended {
+    /// The promise rejected with this value (or the stop signal was aborted: its event).
+    Rejected(JsValue),
+    /// No answer within the time: "no answer within 60 s".
+    TimedOut(String),
+}
+
+/// Awaits `v` for at most `ms`, and no longer than until `stop` (an `AbortSignal`, or
+/// undefined for none) is aborted: a cancelled run stops waiting for an answer at once.
+pub async fn within_unless(v: JsValue, ms: i32, stop: &JsValue) -> Result<JsValue, Ended> {
+    let mut timer = JsValue::UNDEFINED;
+    let too_long = format!("no answer within {}", duration(ms));
+    let timeout = Promise::new(&mut |_, reject| {
+        let why: JsValue = js_sys::Error::new(&too_long).into();
+        let fire = reject.bind1(&JsValue::NULL, &why);
+        timer = call(&global(), "setTimeout", &[&fire, &JsValue::from(ms)])
+            .unwrap_or(JsValue::UNDEFINED);
+    });
+    let mut listener = JsValue::UNDEFINED;
+    let stopped = Promise::new(&mut |_, reject| {
+        if !stop.is_object() {
+            return;
+        }
+        if get(stop, "aborted").as_bool() == Some(true) {
+            let _ = reject.call1(&JsValue::NULL, &JsValue::from_str("cancelled"));
+            return;
+        }
+        let _ = call(
+            stop,
+            "addEventListener",
+            &[&JsValue::from_str("abort"), &reject],
+        );
+        listener = reject.clone().into();
+    });
+    let race = Promise::race(&Array::of3(&Promise::resolve(&v), &timeout, &stopped));
+    let out = JsFuture::from(race).await;
+    let _ = call(&global(), "clearTimeout", &[&timer]);
+    if listener.is_function() {
+        let _ = call(
+            stop,
+            "removeEventListener",
+            &[&JsValue::from_str("abort"), &listener],
+        );
+    }
+    out.map_err(|e| {
+        if get(&e, "message").as_string().as_deref() == Some(too_long.as_str()) {
+            Ended::TimedOut(too_long.clone())
+        } else {
+            Ended::Rejected(e)
+        }
+    })
+}
+
 /// "60 s", or "250 ms" under a second.
 pub fn duration(ms: i32) -> String {
     if ms >= 1000 && ms % 1000 == 0 {

@@ -16,6 +16,7 @@ mod plugin;
 mod progress;
 mod run;
 mod scheduler;
+mod stop;
 mod storage;
 mod tokens;
 

@@ -72,7 +72,7 @@ pub(super) struct Inner {
     pub scheduler_on: Cell<bool>,
     /// The runs under way in this tab (from their start, before they hold the lock), each with
     /// its account id and cancel request. One account may have two: the second fails BUSY.
-    pub running: RefCell<Vec<(String, Rc<Cell<bool>>)>>,
+    pub running: RefCell<Vec<(String, Rc<super::stop::Stop>)>>,
     /// Each account's state as this tab last loaded or saved it.
     pub kept: super::storage::Kept,
     /// What each account's last preview planned from, by account id: the preview's decisions
@@ -164,9 +164,9 @@ impl Plugin {
     pub fn cancel(&self, account: Option<&str>) -> bool {
         let running = self.inner.running.borrow();
         let mut asked = false;
-        for (id, flag) in running.iter() {
+        for (id, stop) in running.iter() {
             if account.is_none_or(|a| account_id(a) == *id) {
-                flag.set(true);
+                stop.stop();
                 asked = true;
             }
         }

@@ -58,13 +58,20 @@ impl ProgressSink<'_> {
         js::set(&p, "done", &JsValue::from(done as u32));
         js::set(&p, "total", &JsValue::from(total as u32));
         js::set(&p, "phase", &JsValue::from_str(phase));
-        let label = match retrying {
+        let what = match retrying {
             Some(r) => {
                 js::set(&p, "retrying", &retrying_js(r));
                 retry_label(r)
             }
             None => phase.to_string(),
         };
+        // The bar names the run: a host shows one bar for every account and tab.
+        let verb = if self.preview {
+            "Previewing"
+        } else {
+            "Syncing"
+        };
+        let label = format!("{verb} {} \u{2014} {what}", self.account);
         if self.on_progress.is_function() {
             let f: &js_sys::Function = self.on_progress.unchecked_ref();
             let _ = f.call1(&JsValue::NULL, &p);

@@ -3,6 +3,7 @@
 
 use super::plugin::{account_id, Meta, Plugin};
 use super::progress::ProgressSink;
+use super::stop::Stop;
 use super::storage::{self, key};
 use super::{host, js, lock, Failure, Result};
 use crate::dto::ReportDto;
@@ -18,19 +19,18 @@ use crate::sync::engine::{
 use crate::sync::plan::{Decisions, Plan, Scope};
 use crate::sync::ErrorCode;
 use serde::Serialize;
-use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
 /// A run under way, listed for `cancel` while it lasts.
 struct Running {
     plugin: Plugin,
-    cancel: Rc<Cell<bool>>,
+    cancel: Rc<Stop>,
 }
 
 impl Running {
     fn new(plugin: &Plugin, id: &str) -> Running {
-        let cancel = Rc::new(Cell::new(false));
+        let cancel = Rc::new(Stop::new());
         plugin
             .inner
             .running
@@ -108,7 +108,8 @@ impl Plugin {
             ));
         }
         self.token(&id).await?;
-        let Some(lock) = lock::acquire_unless(self.host(), &id, &running.cancel).await? else {
+        let Some(lock) = lock::acquire_unless(self.host(), &id, running.cancel.flag()).await?
+        else {
             // Cancelled before it held the lock: it read nothing under it and writes nothing,
             // not even to the run log.
             let mut report = RunReport::new(id, trigger, started);
@@ -165,8 +166,9 @@ impl Plugin {
         let mut taken = false;
         let mut cancelled = false;
         // The host shows it as a Cancel button beside its progress bar.
-        let flag = running.cancel.clone();
-        let cancel = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || flag.set(true));
+        let stop = running.cancel.clone();
+        let cancel = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || stop.stop());
+        let signal = running.cancel.signal();
         // A host that answers at once settles its promises as microtasks, within one task: on
         // the main thread the loop yields now and then, so the page keeps answering the user.
         // In a worker nothing waits for it.
@@ -187,11 +189,15 @@ impl Plugin {
                 js::yield_now().await;
                 slice_start = js::now();
             }
-            if running.cancel.get() && !cancelled {
+            if running.cancel.is_set() && !cancelled {
                 cancelled = true;
                 engine.cancel();
             }
-            match engine.poll(js::now()) {
+            let action = engine.poll(js::now());
+            if let Some(phase) = engine.starts() {
+                progress.report(0, 0, phase, None);
+            }
+            match action {
                 // Another tab took the account over: stop before writing, as a closed tab
                 // would, and leave the state and the journal to the tab that holds it.
                 Action::Http(req) if req.wire().method != "GET" && lock.lost().await => {
@@ -203,18 +209,21 @@ impl Plugin {
                     break;
                 }
                 Action::Http(req) => {
-                    let input = match self.google(&id, &req).await {
+                    let input = match self.google(&id, &req, &signal).await {
                         Ok(a) => Input::Http {
                             status: a.status,
                             retry_after_ms: a.retry_after_ms,
                             body: a.body,
                         },
+                        // Aborted by Cancel: whether Google made it is unknown.
+                        Err(_) if running.cancel.is_set() => Input::Cancelled,
                         Err(message) => Input::HttpFailed { message },
                     };
                     engine.handle(input, js::now());
                 }
                 Action::Crm(call) => {
-                    let input = host::crm(self.host(), &call, self.inner.host_timeout_ms).await;
+                    let input =
+                        host::crm(self.host(), &call, self.inner.host_timeout_ms, &signal).await;
                     engine.handle(input, js::now());
                 }
                 Action::SaveJournal(j) => {
@@ -237,7 +246,7 @@ impl Plugin {
                 }
                 Action::Sleep { until } => {
                     // In short steps, so a cancel need not wait for the retry.
-                    while !running.cancel.get() && js::now() < until {
+                    while !running.cancel.is_set() && js::now() < until {
                         js::sleep((until - js::now()).min(CANCEL_CHECK_MS)).await;
                     }
                 }
@@ -293,11 +302,10 @@ impl Plugin {
             }
             for message in failures {
                 result.report.ok = false;
-                result.report.errors.push(RunError {
-                    code: ErrorCode::HostError,
-                    message,
-                    contact: None,
-                });
+                result
+                    .report
+                    .errors
+                    .push(RunError::new(ErrorCode::HostError, message, None));
             }
             let logged =
                 storage::append_run(self.host(), &id, &ReportDto::from(&result.report)).await;
@@ -309,11 +317,11 @@ impl Plugin {
             if let Err(f) = logged.and(meta_saved) {
                 // The run is over and its report is in hand: the caller hears of it there.
                 result.report.ok = false;
-                result.report.errors.push(RunError {
-                    code: ErrorCode::HostError,
-                    message: format!("the run log could not be saved: {}", f.message),
-                    contact: None,
-                });
+                result.report.errors.push(RunError::new(
+                    ErrorCode::HostError,
+                    format!("the run log could not be saved: {}", f.message),
+                    None,
+                ));
             }
         }
         drop(running);

@@ -118,11 +118,13 @@ impl Plugin {
     }
 
     /// Sends a People API request with the account's token; on a 401, renews the token once
-    /// and resends before letting the caller see the 401.
+    /// and resends before letting the caller see the 401. `stop`: an `AbortSignal` (or
+    /// undefined) that aborts it in flight.
     pub(super) async fn google(
         &self,
         id: &str,
         req: &HttpRequest,
+        stop: &JsValue,
     ) -> std::result::Result<http::Answer, String> {
         let mut token = self.token(id).await.unwrap_or_default();
         let mut renewed = false;
@@ -138,6 +140,7 @@ impl Plugin {
                 wire.body,
                 &headers,
                 self.inner.request_timeout_ms,
+                stop,
             )
             .await?;
             if a.status == 401 && !renewed {
@@ -164,7 +167,7 @@ impl Plugin {
         req: &HttpRequest,
     ) -> Result<T> {
         let a = self
-            .google(id, req)
+            .google(id, req, &JsValue::UNDEFINED)
             .await
             .map_err(|e| Failure::new(ErrorCode::Network, e))?;
         if !(200..300).contains(&a.status) {

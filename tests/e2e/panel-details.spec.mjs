@@ -40,10 +40,9 @@ test("reading a Google account of more than a page counts what it read, never \"
   await syncNow(page, { timeout: 120_000 });
 
   const rec = await page.evaluate(() => window.__progress);
-  expect(rec.label.some((t) => /^reading Google: \d{4} so far$/.test(t)), rec.label.join(" | ")).toBe(true);
+  expect(rec.label.some((t) => /^Syncing \S+ — reading Google: \d{4} so far$/.test(t)), rec.label.join(" | ")).toBe(true);
   expect(rec.label.filter((t) => /\bof 0\b|\/ 0\b/.test(t))).toEqual([]);
-  // The top bar names the sync whose phase it shows.
-  expect(rec.topBar.some((t) => /^Google Contacts sync: reading Google — \d{4} so far$/.test(t)), rec.topBar.join(" | ")).toBe(true);
+  expect(rec.topBar.some((t) => /^Syncing \S+ — reading Google — \d{4} so far$/.test(t)), rec.topBar.join(" | ")).toBe(true);
   expect(rec.topBar.filter((t) => !/sync/i.test(t)), "every top-bar label names the sync").toEqual([]);
   expect(rec.topBar.filter((t) => /\/ 0\b|of 0\b/.test(t))).toEqual([]);
   // The polite status speaks at each phase, not at each count, and falls silent at the end

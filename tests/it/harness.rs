@@ -44,6 +44,12 @@ pub struct MemCrm {
     /// Writes (updates and removals) the plugin sent for contacts in `read_only`, by id: a
     /// careful host refuses them; the plugin should never send one.
     pub forbidden_writes: Vec<String>,
+    /// Contacts the host refuses to change without saying so when they are read: an `update`
+    /// or `remove` naming one is refused whole (`PERMISSION_DENIED`, naming it), writing
+    /// nothing, as a host that checks permissions only on writes does.
+    pub refuse_writes: BTreeSet<String>,
+    /// The CRM session has ended: every call is refused `UNAUTHENTICATED`.
+    pub session_ended: bool,
 }
 
 /// The saved view a test puts contacts in.
@@ -91,6 +97,25 @@ impl MemCrm {
 
     fn answer_call(&mut self, call: CrmCall, now: Millis) -> Input {
         self.calls += 1;
+        if self.session_ended {
+            return Input::CrmRefused {
+                code: "UNAUTHENTICATED".into(),
+                message: "the session has expired".into(),
+                contact: None,
+            };
+        }
+        let named = match &call {
+            CrmCall::Update { items } => items.iter().map(|u| u.id.clone()).collect(),
+            CrmCall::Remove { ids } => ids.clone(),
+            _ => Vec::new(),
+        };
+        if let Some(id) = named.into_iter().find(|id| self.refuse_writes.contains(id)) {
+            return Input::CrmRefused {
+                code: "PERMISSION_DENIED".into(),
+                message: format!("you may not edit contact {id}"),
+                contact: Some(id),
+            };
+        }
         let invalid = self.invalid.clone();
         let read_only = self.read_only.clone();
         let read = move |mut c: CrmContact| {
@@ -268,6 +293,8 @@ pub struct World {
     pub patience: Patience,
     /// The retries the last run announced, in order.
     pub retries: Vec<Retrying>,
+    /// The phases the last run's actions started (`Engine::starts`), in order.
+    pub phases: Vec<&'static str>,
     /// Cancels the run after this many actions (a user's Cancel), once.
     pub cancel_after: Option<usize>,
     /// The state as the last run saved it, and what storage holds of it: the shell keeps both
@@ -372,6 +399,7 @@ impl World {
             fingerprint: None,
             patience: Patience::SCHEDULED,
             retries: Vec::new(),
+            phases: Vec::new(),
             cancel_after: None,
             kept: None,
             saved_keys: Vec::new(),
@@ -423,12 +451,14 @@ impl World {
         let mut actions = 0;
         let cancel_after = self.cancel_after.take();
         self.retries.clear();
+        self.phases.clear();
         loop {
             let now = self.now();
             if cancel_after == Some(actions) {
                 e.cancel();
             }
             let action = e.poll(now);
+            self.phases.extend(e.starts());
             actions += 1;
             if stop_after.is_some_and(|n| actions > n) {
                 return None;

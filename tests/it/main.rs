@@ -16,6 +16,7 @@ mod previewed;
 mod profiles;
 mod project;
 mod props;
+mod refusals;
 mod renames;
 mod scenarios;
 mod shared_records;

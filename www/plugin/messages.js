@@ -81,6 +81,13 @@ export function errorMessage(err, { inPanel = false } = {}) {
   const where = inPanel ? "" : ` in ${SETTINGS}`;
   const open = inPanel ? "" : `open ${SETTINGS} and `;
   const code = errorCode(err);
+  const hostCode = fieldOf(err, "hostCode");
+  if (hostCode === "UNAUTHENTICATED") {
+    return "Your CRM session has ended. Log in to the CRM again, then sync: nothing was changed after the session ended.";
+  }
+  if (hostCode === "PERMISSION_DENIED") {
+    return "The CRM refused the change: you may not change this contact. Ask its owner or your administrator.";
+  }
   switch (code) {
     case "NOT_CONNECTED":
       return inPanel
@@ -168,8 +175,48 @@ export function heldCount(held) {
 }
 
 /**
- * One report as a sentence:
- * "Synced 3 contacts with ann@example.com: 1 created in Google, 2 updated, 1 linked, 0 conflicts."
+ * The contacts a report could not sync, and those that only changed while it wrote them (they
+ * sync at the next run, nothing is wrong).
+ * @param {RunReport} report
+ */
+export function reportFailures(report) {
+  const all = report.failures || [];
+  return { failed: all.filter((f) => f.kind !== "changed"), changed: all.filter((f) => f.kind === "changed") };
+}
+
+/**
+ * Whether every error of a failed report is Google's request limit: the run stopped to wait, and
+ * the next run goes on.
+ * @param {RunReport} report
+ */
+function onlyQuota(report) {
+  const errors = report.errors || [];
+  return errors.length > 0 && errors.every((e) => e.code === "QUOTA");
+}
+
+/**
+ * The run's state in one word or two, for its history row: "Synced", "Partly synced",
+ * "Cancelled" or "Failed".
+ * @param {RunReport} report
+ */
+export function reportState(report) {
+  if (report.cancelled) return "Cancelled";
+  const { failed } = reportFailures(report);
+  if (!report.ok) return changedAnything(report) || onlyQuota(report) ? "Partly synced" : "Failed";
+  if (failed.length || (report.errors || []).some((e) => !e.contact)) return "Partly synced";
+  return "Synced";
+}
+
+/** @param {RunReport} report */
+function changedAnything(report) {
+  return sum(report.created) + sum(report.updated) + sum(report.deleted) + report.linked + (report.unlinked || 0) > 0;
+}
+
+/**
+ * One report as a sentence: "Synced 3 contacts with ann@example.com: 1 created in Google, 2
+ * updated, 1 linked." — only what happened; "already up to date" when nothing had to. Contacts
+ * it could not sync are counted ("12 of 300 contacts could not be synced"); their names and
+ * reasons are in the history (`failureLines`).
  * `count`: how many contacts the user chose (omitted for whole-account runs).
  * @param {RunReport} report
  * @param {{ count?: number, email?: string, inPanel?: boolean }} [o]
@@ -177,28 +224,47 @@ export function heldCount(held) {
 export function reportSummary(report, { count, email, inPanel = false } = {}) {
   const where = inPanel ? "below" : `in ${SETTINGS}`;
   const who = email || report.accountId;
-  const parts = [`${report.created.google} created in Google`];
+  const parts = [];
+  if (report.created.google) parts.push(`${report.created.google} created in Google`);
   if (report.created.crm) parts.push(`${report.created.crm} created in the CRM`);
-  parts.push(`${sum(report.updated)} updated`);
+  if (sum(report.updated)) parts.push(`${sum(report.updated)} updated`);
   if (report.deleted.google) parts.push(`${report.deleted.google} deleted in Google`);
   if (report.deleted.crm) parts.push(`${report.deleted.crm} deleted in the CRM`);
-  parts.push(`${report.linked} linked`);
+  if (report.linked) parts.push(`${report.linked} linked`);
   if (report.unlinked) parts.push(`${report.unlinked} unlinked`);
-  const changed = sum(report.created) + sum(report.updated) + sum(report.deleted) + report.linked + (report.unlinked || 0) > 0;
-  const errors = report.errors || [];
+  const changed = changedAnything(report);
+  const { failed, changed: meanwhile } = reportFailures(report);
+  // Errors of the run itself; those of one contact are in its failures.
+  const errors = (report.errors || []).filter((e) => !e.contact);
   const first = errors[0];
-  const firstError = () => `${errorMessage(first, { inPanel })}${first.contact ? ` (contact: ${first.contact})` : ""}`;
+  const firstError = () => errorMessage(first, { inPanel });
   const running = count === undefined ? "The sync" : `Syncing ${plural(count, "contact")}`;
   let text;
+  // Whether the run's first error is told already.
+  let told = false;
   if (report.cancelled) {
     text = `${running} with ${who} was cancelled${changed ? `; done before it stopped: ${parts.join(", ")}` : " before it changed anything"}. The next sync does the rest.`;
   } else if (!report.ok && first && !changed) {
-    // Nothing was done: the failure and what to do come first, and alone.
-    return `${running} with ${who} failed: ${firstError()}`;
+    // Nothing was done: the failure and what to do come first (with the contacts it left).
+    text = `${running} with ${who} ${onlyQuota(report) ? "stopped" : "failed"}: ${firstError()}`;
+    if (!failed.length) return text;
+    told = true;
+  } else if (!report.ok && first && changed) {
+    // Stopped part-way: why and what to do, then only what it did before.
+    text = `${running} with ${who} stopped before it finished: ${firstError()} Done before it stopped: ${parts.join(", ")}.`;
+    told = true;
   } else {
-    parts.push(plural(report.conflicts.length, "conflict"));
+    if (report.conflicts.length) parts.push(plural(report.conflicts.length, "conflict"));
     const what = count === undefined ? "Synced" : `Synced ${plural(count, "contact")}`;
-    text = `${what} with ${who}: ${parts.join(", ")}.`;
+    const nothing = !changed && !report.conflicts.length && !failed.length && !meanwhile.length && !first;
+    text = `${what} with ${who}: ${nothing ? "already up to date" : parts.length ? parts.join(", ") : "nothing changed"}.`;
+  }
+  if (failed.length) {
+    const of = Math.max(report.contacts || 0, failed.length);
+    text += ` ${failed.length} of ${plural(of, "contact")} could not be synced${inPanel ? "" : `; see the run history ${where}`}.`;
+  }
+  if (meanwhile.length) {
+    text += ` ${plural(meanwhile.length, "contact")} changed in the CRM during the sync and will sync at the next run.`;
   }
   const held = heldCount(report.held);
   if (held) text += ` ${plural(held, "deletion")} ${held === 1 ? "waits" : "wait"} for your confirmation ${where}.`;
@@ -211,8 +277,19 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
     const whom = notWritten.length === 1 ? `${n.name || "(no name)"} was` : `${plural(notWritten.length, "contact")} were`;
     text += ` ${whom} not updated in the CRM (${n.message}${notWritten.length > 1 ? ", …" : ""}); Google keeps its values. See the run history${inPanel ? "" : ` in ${SETTINGS}`}.`;
   }
-  if (first) text += ` ${plural(errors.length, "error")}: ${firstError()}`;
+  if (first && !told) text += ` ${plural(errors.length, "error")}: ${firstError()}`;
   return text;
+}
+
+/**
+ * One contact the run could not sync, as its list shows it: "Ann Lee (CRM): you may not change
+ * Ann Lee in the CRM. The next sync tries again."
+ * @param {import("../types").ContactFailure} f
+ */
+export function failureLine(f) {
+  const who = f.name || f.crmId || (f.resourceName ? f.resourceName.replace(/^people\//, "Google contact ") : "A contact");
+  const again = f.kind === "changed" ? "" : f.retried ? " The next sync tries again." : " The next sync leaves it alone.";
+  return `${who} (${sideLabel(f.side)}): ${f.reason}.${again}`;
 }
 
 /**
@@ -222,7 +299,7 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
  */
 export function reportDetail(report) {
   const errors = report.errors || [];
-  const shown = errors.slice(0, 20).map((e) => `${e.contact ? `${e.contact}: ` : ""}${errorDetail(e)}`);
+  const shown = errors.slice(0, 20).map((e) => `${e.contact ? `${e.contact}: ` : ""}${[errorDetail(e), e.hostCode ? `host: ${e.hostCode}` : ""].filter(Boolean).join(" \u00b7 ")}`);
   if (errors.length > shown.length) shown.push(`and ${plural(errors.length - shown.length, "more error")} in the run history`);
   return shown.join("\n");
 }
@@ -261,7 +338,9 @@ export function retryMessage(r, now = Date.now()) {
  */
 export function reportLevel(report) {
   if (report.cancelled) return "warning";
-  if (report.errors && report.errors.length) return report.ok ? "warning" : "error";
+  const state = reportState(report);
+  if (state === "Failed") return "error";
+  if (state === "Partly synced") return "warning";
   if (heldCount(report.held) || (report.ambiguous && report.ambiguous.length)) return "warning";
   return "success";
 }

@@ -18,7 +18,7 @@ const FN = "__gcsFunction";
  *   | { kind: "ok", id: number, value: unknown }
  *   | { kind: "err", id: number, error: ErrorData }} Message
  *
- * @typedef {{ name?: string, message: string, code?: string, status?: number, contact?: string }} ErrorData
+ * @typedef {{ name?: string, message: string, code?: string, status?: number, contact?: string, contactId?: string }} ErrorData
  *
  * @typedef {object} Endpoint
  * @property {(path: string, args: unknown[]) => Promise<unknown>} call Calls and awaits the answer.
@@ -30,7 +30,8 @@ const FN = "__gcsFunction";
  */
 
 /**
- * An error as data that crosses `postMessage`, keeping the API's `code`, `status` and `contact`.
+ * An error as data that crosses `postMessage`, keeping the API's `code`, `status` and `contact`,
+ * and a host refusal's `contactId`.
  * @param {unknown} e
  * @returns {ErrorData}
  */
@@ -42,6 +43,7 @@ export function errorData(e) {
     if (typeof o.code === "string") d.code = o.code;
     if (typeof o.status === "number") d.status = o.status;
     if (typeof o.contact === "string") d.contact = o.contact;
+    if (typeof o.contactId === "string") d.contactId = o.contactId;
     return d;
   }
   return { message: String(e) };
@@ -58,6 +60,7 @@ export function errorOf(d) {
   if (d.code !== undefined) o.code = d.code;
   if (d.status !== undefined) o.status = d.status;
   if (d.contact !== undefined) o.contact = d.contact;
+  if (d.contactId !== undefined) o.contactId = d.contactId;
   return e;
 }
 

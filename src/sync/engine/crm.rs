@@ -1,7 +1,7 @@
 //! The CRM's side of a run: its listings and change feed, and how deletions are told from
 //! contacts that are merely out of view.
 
-use super::{Engine, InvalidContact, RunError, Step, CRM_PAGE};
+use super::{ContactFailure, Engine, FailureKind, InvalidContact, Step, CRM_PAGE};
 use crate::people::request::{MAX_BATCH_GET, MAX_BATCH_UPDATE};
 use crate::sync::error::ErrorCode;
 use crate::sync::model::{CrmContact, GoogleContact, Side};
@@ -32,6 +32,17 @@ impl Engine {
                     // Present although unreadable: never taken for deleted.
                     if let Some(id) = &bad.id {
                         self.crm_invalid.push(id.clone());
+                        self.report.failures.push(ContactFailure {
+                            name: String::new(),
+                            side: Side::Crm,
+                            crm_id: Some(id.clone()),
+                            resource_name: None,
+                            kind: FailureKind::Skipped,
+                            code: ErrorCode::InvalidInput,
+                            host_code: None,
+                            reason: "the CRM's record could not be read".into(),
+                            retried: true,
+                        });
                     }
                     self.error(ErrorCode::InvalidInput, message, bad.id);
                 }
@@ -140,17 +151,22 @@ impl Engine {
                 let mut ok = HashSet::new();
                 ok.extend(good.iter().map(|c| c.id.as_str()));
                 let mut done = Vec::new();
+                let mut not_done = Vec::new();
                 for &i in &items {
                     let u = &plan.updates[i];
                     if ok.contains(u.crm_id.as_str()) {
                         done.push(u.crm_id.clone());
                     } else {
-                        self.report.errors.push(RunError {
-                            code: ErrorCode::HostError,
-                            message: format!("the CRM did not update {:?}", u.name),
-                            contact: Some(u.crm_id.clone()),
-                        });
+                        not_done.push(u.crm_id.clone());
                     }
+                }
+                // A host that leaves out what its stale-write check refused: those contacts
+                // changed meanwhile, and the next run merges their new values.
+                let step = Step::UpdateCrm {
+                    items: items.clone(),
+                };
+                for id in not_done {
+                    self.changed_meanwhile(&step, &id);
                 }
                 self.report.updated.add(Side::Crm, done.len());
                 for id in done {

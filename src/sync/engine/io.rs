@@ -122,10 +122,43 @@ pub enum Input {
     CrmFailed {
         message: String,
     },
+    /// The host refused the call with its own `code` (`PERMISSION_DENIED`, `CONFLICT`,
+    /// `UNAUTHENTICATED`, ...), naming the contact concerned when it did. A refused call wrote
+    /// nothing (the host contract: one transaction per call).
+    CrmRefused {
+        code: String,
+        message: String,
+        contact: Option<String>,
+    },
+    /// The run was cancelled while it waited for the answer, which never came: whether the
+    /// request was made is unknown.
+    Cancelled,
     Saved,
 }
 
+/// The phase a step that starts reading a side shows before its request goes out.
+pub(super) fn reading_phase(step: &Step) -> Option<&'static str> {
+    match step {
+        Step::FindGroup { page_token: None } | Step::ListGoogle { page_token: None } => {
+            Some("reading Google")
+        }
+        Step::ListCrm {
+            page_token: None, ..
+        }
+        | Step::CrmChanges { .. }
+        | Step::GetCrm { .. } => Some("reading the CRM"),
+        _ => None,
+    }
+}
+
 impl Engine {
+    /// The phase the action just polled starts ("reading Google" before the first listing
+    /// request), once: the shell shows it while it waits for the answer, so a slow first
+    /// answer shows what the run waits for rather than "starting".
+    pub fn starts(&mut self) -> Option<&'static str> {
+        self.starts.take()
+    }
+
     pub(super) fn count(&mut self, req: &HttpRequest) {
         *self
             .report

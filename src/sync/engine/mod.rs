@@ -46,6 +46,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 mod crm;
+mod failures;
 mod google;
 mod io;
 mod renames;
@@ -56,7 +57,7 @@ mod schedule;
 
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Retrying};
 pub use replan::Replanner;
-pub use report::{method_name, Counts, PerSide, RunError, RunReport};
+pub use report::{method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport};
 pub use retry::Patience;
 pub use schedule::lists_google_in_full;
 
@@ -254,6 +255,8 @@ pub struct Engine {
     done: bool,
     failed: bool,
     progress: Option<(usize, usize, &'static str)>,
+    /// The phase the action just polled starts ([`Engine::starts`]).
+    starts: Option<&'static str>,
     // What the run has read.
     listing: GoogleListing,
     persons: HashMap<String, Person>,
@@ -331,6 +334,7 @@ impl Engine {
             done: false,
             failed: false,
             progress: None,
+            starts: None,
             listing: GoogleListing::default(),
             persons: HashMap::new(),
             linked_by_rn: None,
@@ -487,6 +491,9 @@ impl Engine {
                 return Action::Done;
             };
             let step = self.split_by_mask(step);
+            if let Some(phase) = io::reading_phase(&step).filter(|&p| p != self.last_progress.2) {
+                (self.last_progress, self.starts) = ((0, 0, phase), Some(phase));
+            }
             if let Some(action) = self.act(&step, now) {
                 self.in_flight = Some(step);
                 return action;
@@ -508,6 +515,12 @@ impl Engine {
                 self.retry_or_fail(step, now, None, false, ErrorCode::Network, &message)
             }
             Input::CrmFailed { message } => self.crm_failed(step, &message),
+            Input::CrmRefused {
+                code,
+                message,
+                contact,
+            } => self.crm_refused(step, code, message, contact),
+            Input::Cancelled => self.cancelled_in_flight(&step),
             Input::Http {
                 status,
                 retry_after_ms,
@@ -549,11 +562,9 @@ impl Engine {
     }
 
     fn error(&mut self, code: ErrorCode, message: String, contact: Option<String>) {
-        self.report.errors.push(RunError {
-            code,
-            message,
-            contact,
-        });
+        self.report
+            .errors
+            .push(RunError::new(code, message, contact));
     }
 
     /// Asks the run to stop. It stops before its next action (a wait for a retry included):

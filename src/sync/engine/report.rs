@@ -16,6 +16,58 @@ pub struct RunError {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
+    /// The host's own code when the CRM refused (`UNAUTHENTICATED`, `PERMISSION_DENIED`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_code: Option<String>,
+}
+
+impl RunError {
+    pub fn new(code: ErrorCode, message: impl Into<String>, contact: Option<String>) -> RunError {
+        RunError {
+            code,
+            message: message.into(),
+            contact,
+            host_code: None,
+        }
+    }
+}
+
+/// What kept a contact from syncing, as the report's list words it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum FailureKind {
+    /// The side refused this contact (its permissions, its rules).
+    Refused,
+    /// The request that carried it failed (Google's errors, the network, a quota).
+    Failed,
+    /// It changed while the run wrote it: nothing is wrong, the next run syncs it.
+    Changed,
+    /// It could not be read, so it was left alone.
+    Skipped,
+}
+
+/// One contact the run could not sync: whom, on which side, why in plain words, and whether
+/// the next run tries it again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactFailure {
+    /// Its name ("" when the side gave none).
+    pub name: String,
+    /// The side that refused or failed the write (or the read).
+    pub side: Side,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_name: Option<String>,
+    pub kind: FailureKind,
+    pub code: ErrorCode,
+    /// The host's own code when the CRM refused it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host_code: Option<String>,
+    /// Why, in plain words ("you may not change Ann Lee in the CRM").
+    pub reason: String,
+    /// The next run tries it again by itself.
+    pub retried: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -55,6 +107,11 @@ pub struct RunReport {
     /// Changes for CRM contacts the user may not change: not written, each said.
     pub not_written: Vec<crate::sync::plan::NotWritten>,
     pub errors: Vec<RunError>,
+    /// The contacts it could not sync, one entry each.
+    pub failures: Vec<ContactFailure>,
+    /// How many contacts it set out to sync: those its plan wrote or linked, and those it could
+    /// not read.
+    pub contacts: usize,
     /// HTTP requests made, by People API method.
     pub requests: Counts,
     /// Of those, answered 429.
@@ -84,6 +141,8 @@ impl RunReport {
             merged: Vec::new(),
             not_written: Vec::new(),
             errors: Vec::new(),
+            failures: Vec::new(),
+            contacts: 0,
             requests: Counts::default(),
             throttled: 0,
             cancelled: false,

@@ -317,6 +317,7 @@ impl Engine {
             Step::FindCreated { .. } => {
                 // Whether these reached Google is unknown: the journal keeps them (see
                 // `commit`), and the next run looks them up before sending any again.
+                self.fail_members(&step, code);
                 self.report.ok = false;
                 let message = format!(
                     "{message}; whether Google made these contacts is unknown, the next run \
@@ -326,6 +327,7 @@ impl Engine {
                 self.error(code, message, None);
             }
             _ => {
+                self.fail_members(&step, code);
                 self.report.ok = false;
                 let message = match detail {
                     Some(d) => format!("{message} (contacts: {d})"),

@@ -100,6 +100,7 @@ impl Engine {
         }
         self.schedule(&plan);
         self.plan = Some(plan);
+        self.count_contacts();
     }
 
     /// Queues the plan's writes in batches.
@@ -280,7 +281,14 @@ impl Engine {
         }
         let touched = plan.commit(&mut self.state, &self.listing, &outcome, now);
         self.touched.extend(touched);
-        self.report.linked = plan.links.len();
+        // Every pair linked by this run, those it created included: each is linked now.
+        self.report.linked = plan
+            .links
+            .iter()
+            .filter(|l| !outcome.failed.contains(&l.crm_id))
+            .count()
+            + outcome.google_created.len()
+            + outcome.crm_created.len();
         self.report.merged = plan.merged.clone();
         self.report.unlinked = plan
             .unlinks

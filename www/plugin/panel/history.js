@@ -2,10 +2,12 @@
 // The panel's run history for the selected account: the last 50 runs, newest first, with their
 // trigger, result, counts per side, links, conflicts (both values) and errors. A run's errors
 // take a row of their own under it, the table's full width, each a plain sentence with its
-// technical side behind a disclosure.
+// technical side behind a disclosure. The contacts a run could not sync are listed under it too,
+// each with its name (linked to its record on its side), the side, why, and whether the next
+// run tries again.
 
 import { h, clear, uid } from "../dom.js";
-import { errorMessage, errorDetail, heldCount, plural, triggerLabel, formatTime } from "../messages.js";
+import { errorMessage, errorDetail, heldCount, plural, triggerLabel, formatTime, reportState, reportFailures, failureLine } from "../messages.js";
 import { conflictsTable, mergedList, notWrittenList } from "./preview.js";
 import { techDetails } from "./context.js";
 
@@ -35,11 +37,13 @@ export function renderHistory(ctx) {
     const conflicts = r.conflicts && r.conflicts.length
       ? h("details", {}, h("summary", { text: String(r.conflicts.length) }), conflictsTable(r.conflicts))
       : "0";
-    const errors = r.errors || [];
+    // A contact's error shows in its line of the failures list, its technical side with it.
+    const listed = new Set((r.failures || []).map((f) => f.crmId).filter(Boolean));
+    const errors = (r.errors || []).filter((e) => !(e.contact && listed.has(e.contact)));
     const held = heldCount(r.held);
     const merged = r.merged || [];
     const notWritten = r.notWritten || [];
-    const result = r.ok ? (held ? `OK, ${plural(held, "deletion")} held` : "OK") : "Failed";
+    const result = held ? `${reportState(r)}, ${plural(held, "deletion")} held` : reportState(r);
     const cells = [
       ["Time", h("time", { datetime: r.startedAt, text: formatTime(r.startedAt) })],
       ["Trigger", triggerLabel(r.trigger)],
@@ -53,12 +57,15 @@ export function renderHistory(ctx) {
         ? h("span", {}, `${r.linked} / ${r.unlinked}`, h("details", {}, h("summary", { text: `${merged.length} merged in Google` }), mergedList(merged)))
         : `${r.linked} / ${r.unlinked}`],
       ["Conflicts", conflicts],
-      ["Errors", String(errors.length)],
+      ["Errors", String((r.errors || []).length)],
     ];
-    tbody.append(h("tr", { class: r.ok ? "" : "gcs-row-failed" },
+    const failedRow = reportState(r) === "Failed" ? "gcs-row-failed" : "";
+    tbody.append(h("tr", { class: failedRow },
       cells.map(([label, content]) => h("td", { "data-label": label }, content))));
+    const list = failuresList(ctx, r);
+    if (list) tbody.append(h("tr", { class: ["gcs-run-errors", failedRow] }, h("td", { colspan: COLUMNS.length }, list)));
     if (errors.length) {
-      tbody.append(h("tr", { class: ["gcs-run-errors", r.ok ? "" : "gcs-row-failed"] },
+      tbody.append(h("tr", { class: ["gcs-run-errors", failedRow] },
         h("td", { colspan: COLUMNS.length }, h("ul", { class: "gcs-errors", "aria-label": `Errors of the run at ${formatTime(r.startedAt)}` },
           errors.map((e) => h("li", {},
             e.contact ? h("span", { class: "gcs-strong", text: `${e.contact}: ` }) : null,
@@ -73,4 +80,57 @@ export function renderHistory(ctx) {
       h("caption", { class: "gcs-sr-only", text: "Run history" }),
       h("thead", {}, h("tr", {}, COLUMNS.map((t) => h("th", { scope: "col", text: t })))),
       tbody)));
+}
+
+/**
+ * Where a contact of a failure lives: its CRM page where the host gives one, else its Google
+ * Contacts page.
+ * @param {PanelContext} ctx
+ * @param {import("../../types").ContactFailure} f
+ */
+function recordLink(ctx, f) {
+  const url = ctx.host && ctx.host.contacts && ctx.host.contacts.url;
+  if (f.side === "crm" && f.crmId && typeof url === "function") {
+    try {
+      return { href: String(url.call(ctx.host.contacts, f.crmId)), where: "Open in the CRM" };
+    } catch {
+      return null;
+    }
+  }
+  if (f.resourceName) return { href: `https://contacts.google.com/person/${encodeURIComponent(f.resourceName.replace(/^people\//, ""))}`, where: "Open in Google Contacts" };
+  if (f.crmId && typeof url === "function") {
+    try {
+      return { href: String(url.call(ctx.host.contacts, f.crmId)), where: "Open in the CRM" };
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * The contacts a run could not sync (and those that changed meanwhile), as a disclosure
+ * (`data-gcs-failures` holds the run's start, for "Show them" to open it); null when none.
+ * @param {PanelContext} ctx
+ * @param {import("../../types").RunReport} r
+ */
+function failuresList(ctx, r) {
+  const { failed, changed } = reportFailures(r);
+  const all = [...failed, ...changed];
+  if (!all.length) return null;
+  const title = [
+    failed.length ? `${failed.length} of ${plural(Math.max(r.contacts || 0, failed.length), "contact")} could not be synced` : "",
+    changed.length ? `${plural(changed.length, "contact")} will sync at the next run` : "",
+  ].filter(Boolean).join("; ");
+  return h("details", { class: "gcs-failures", "data-gcs-failures": r.startedAt },
+    h("summary", { text: title }),
+    h("ul", { class: "gcs-errors", "aria-label": `Contacts not synced by the run at ${formatTime(r.startedAt)}` },
+      all.map((f) => {
+        const link = recordLink(ctx, f);
+        const error = f.crmId ? (r.errors || []).find((e) => e.contact === f.crmId) : undefined;
+        return h("li", {},
+          h("span", { text: failureLine(f) }),
+          link ? h("span", {}, " ", h("a", { href: link.href, target: "_blank", rel: "noopener noreferrer", text: link.where })) : null,
+          error ? techDetails([errorDetail(error), error.hostCode ? `host: ${error.hostCode}` : ""].filter(Boolean).join(" \u00b7 ")) : null);
+      })));
 }

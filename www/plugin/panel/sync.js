@@ -4,7 +4,7 @@
 // (drawn by preview.js) once asked for.
 
 import { h, append, clear, uid } from "../dom.js";
-import { reportSummary, reportDetail, reportLevel, heldCount, plural, sideLabel, retryMessage, progressText, errorCode } from "../messages.js";
+import { reportSummary, reportDetail, reportLevel, reportFailures, heldCount, plural, sideLabel, retryMessage, progressText, errorCode } from "../messages.js";
 import { downloadText, safeFilePart } from "./dialogs.js";
 import { renderPlan, deletionsList, planApproval } from "./preview.js";
 import { syncBusy } from "./context.js";
@@ -128,7 +128,7 @@ async function followedEnd(ctx, run) {
   // A report written after this tab heard of the run is that run's (one clock: one browser).
   if (last && Date.parse(last.finishedAt) >= run.since - 1000) {
     const level = reportLevel(last);
-    ctx.show(reportSummary(last, { email: a.email, inPanel: true }), level === "success" ? "success" : level, { where: "sync", detail: reportDetail(last) });
+    ctx.show(reportSummary(last, { email: a.email, inPanel: true }), level === "success" ? "success" : level, { where: "sync", detail: reportDetail(last), action: showThem(ctx, last) });
   } else if (!run.here) {
     ctx.show(`The sync of ${a.email} in another tab stopped before it finished (that tab was closed or reloaded). What it did is kept; the next sync does the rest.`, "warning", { where: "sync" });
   }
@@ -156,8 +156,13 @@ function renderProgress(ctx, progressWrap, progressBar, progressLabel) {
   const followed = !state.busy ? state.follow : null;
   progressWrap.hidden = !state.busy && !followed;
   if (progressWrap.hidden) return;
-  // Whose run it is, when the panel did not start it.
+  // Whose run it is: the panel's own names its account, a followed one its tab too.
   let who = "";
+  const own = state.busy ? running.get(ctx) : undefined;
+  if (own) {
+    const a = state.accounts.find((x) => x.id === own.accountId);
+    who = `${own.label} ${a ? a.email : own.accountId} \u2014 `;
+  }
   if (followed) {
     const a = state.accounts.find((x) => x.id === followed.accountId);
     const what = followed.progress && followed.progress.preview ? "Preview" : "Sync";
@@ -190,8 +195,8 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
   if (!a) return undefined;
   return ownAction(ctx, a.id, async () => {
     ctx.show(null);
-    state.progress = { done: 0, total: 0, phase: `${what} starting` };
-    running.set(ctx, { accountId: a.id, cancelling: false });
+    state.progress = { done: 0, total: 0, phase: "starting" };
+    running.set(ctx, { accountId: a.id, cancelling: false, label: what === "Sync" ? "Syncing" : what });
     ctx.render.progress();
     let report;
     try {
@@ -218,9 +223,34 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
     // Under the sync buttons, with the focus: after Apply the preview is gone, and the result
     // shows where the user is rather than at the top of the panel.
     const level = reportLevel(report);
-    ctx.show(reportSummary(report, { email: a.email, inPanel: true }), level === "success" ? "success" : level, { where: "sync", focus: true, detail: reportDetail(report) });
+    ctx.show(reportSummary(report, { email: a.email, inPanel: true }), level === "success" ? "success" : level, { where: "sync", focus: true, detail: reportDetail(report), action: showThem(ctx, report) });
     return report;
   });
+}
+
+/**
+ * "Show them" beside a report that could not sync some contacts: opens their list in the run
+ * history (names, sides, reasons, links), with the focus. None when it synced them all.
+ * @param {PanelContext} ctx
+ * @param {import("../../types").RunReport} report
+ */
+function showThem(ctx, report) {
+  if (!reportFailures(report).failed.length) return undefined;
+  return {
+    label: "Show them",
+    run: () => {
+      const box = ctx.boxes.history;
+      const d = /** @type {HTMLDetailsElement | undefined} */ ([...box.querySelectorAll("details[data-gcs-failures]")]
+        .find((x) => /** @type {HTMLElement} */ (x).dataset.gcsFailures === report.startedAt));
+      if (!d) return;
+      d.open = true;
+      const summary = /** @type {HTMLElement | null} */ (d.querySelector(":scope > summary"));
+      if (summary) {
+        summary.scrollIntoView({ block: "start" });
+        summary.focus();
+      }
+    },
+  };
 }
 
 /**
@@ -249,7 +279,8 @@ async function ownAction(ctx, accountId, fn) {
 
 /**
  * The panel's run under way (a sync, not a preview), which its Cancel button stops.
- * @type {WeakMap<PanelContext, { accountId: string, cancelling: boolean }>}
+ * `label`: how the progress names the run ("Syncing", "Applying").
+ * @type {WeakMap<PanelContext, { accountId: string, cancelling: boolean, label: string }>}
  */
 const running = new WeakMap();
 
