@@ -101,7 +101,11 @@ pub async fn compare_and_set(
     let v = js::call_async_within(
         &storage(host),
         "compareAndSet",
-        &[&JsValue::from_str(key), &expected, &JsValue::from_str(value)],
+        &[
+            &JsValue::from_str(key),
+            &expected,
+            &JsValue::from_str(value),
+        ],
         STORAGE_TIMEOUT_MS,
     )
     .await

@@ -483,6 +483,7 @@ const KEYS: &[&str] = &[
     "syncedAt",
     "syncToken",
     "fullSyncAt",
+    "tagsCheckedAt",
     "crmCursor",
     "googleUnlinked",
     "targetGroup",

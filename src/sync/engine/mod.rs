@@ -51,11 +51,13 @@ mod renames;
 mod report;
 mod retry;
 mod schedule;
+mod tags;
 
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Retrying};
 pub use report::{method_name, Counts, PerSide, RunError, RunReport};
 pub use retry::Patience;
 pub use schedule::lists_google_in_full;
+pub use tags::{tags_due, TAG_CHECK_EVERY_MS};
 
 /// What started a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -181,6 +183,14 @@ enum Step {
         items: Vec<usize>,
         page_token: Option<String>,
     },
+    /// Lists every contact's tag alone before creating from an incremental listing (`tags`).
+    ListTags {
+        page_token: Option<String>,
+    },
+    /// Reads the tagged contacts the planner must see before planning again.
+    ReadTagged {
+        names: Vec<String>,
+    },
     /// Re-merges the pairs of a Google update batch against their persons just re-read.
     Remerge {
         items: Vec<usize>,
@@ -274,6 +284,8 @@ pub struct Engine {
     /// sending any again.
     creates_unanswered: bool,
     next_crm_cursor: Option<String>,
+    /// The look at every tag before creating, once asked for.
+    tags: Option<tags::TagCheck>,
     // What it plans and did.
     plan: Option<Plan>,
     outcome: Outcome,
@@ -336,6 +348,7 @@ impl Engine {
             prior_attempts: 0,
             creates_unanswered: false,
             next_crm_cursor: None,
+            tags: None,
             plan: None,
             outcome: Outcome::default(),
             crm_updates_done: BTreeSet::new(),

@@ -8,7 +8,7 @@ use crate::people::time::format_rfc3339;
 use crate::sync::error::ErrorCode;
 use crate::sync::mapping::google_contact;
 use crate::sync::model::{Millis, Side};
-use crate::sync::plan::{plan, GoogleListing, Plan, PlanInput, Scope};
+use crate::sync::plan::{plan, DeleteReason, GoogleListing, Plan, PlanInput, Scope};
 use crate::sync::state::AccountState;
 
 /// Whether a run lists Google in full rather than from the account's sync token: when there is
@@ -56,6 +56,10 @@ impl Engine {
                 ErrorCode::InvalidInput,
                 format!("decisions: {}", plan.rejected.join("; ")),
             );
+            return;
+        }
+        if self.tag_check_due(&plan, now) {
+            self.check_tags(&plan);
             return;
         }
         self.report.conflicts = plan.conflicts.clone();
@@ -272,6 +276,15 @@ impl Engine {
                     self.state.full_sync_at = Some(now);
                 }
             }
+        }
+        // Every tag was seen and every doubled one repaired: the weekly look starts again.
+        let repaired = plan
+            .deletes
+            .iter()
+            .filter(|d| d.reason == DeleteReason::Duplicate)
+            .all(|d| outcome.deleted.contains(&d.crm_id));
+        if whole && repaired && !self.failed && self.saw_every_tag() {
+            self.state.tags_checked_at = Some(now);
         }
         // The CRM cursor also waits for every contact the CRM returned to be readable.
         if whole && all_done && !self.failed && self.report.errors.is_empty() {
