@@ -31,7 +31,9 @@ export interface CrmHost {
     compareAndSet?(k: string, expected: string | null, value: string): Promise<boolean>;
   };
   google?: {
-    /** A token for the account `loginHint` names (when given). */
+    /** A token for the account `loginHint` names (when given), answered with that account's
+     *  `email`: a token for an account asked by name whose `email` is missing or names another
+     *  account is refused (AUTH_FAILED, saying to reconnect the account) and never used. */
     getToken(scopes: string[], o: { interactive: boolean; loginHint?: string }): Promise<{ accessToken: string; expiresAt: number; email?: string }>;
     /** Told when Google refused the account's token and no renewal helped: a host that keeps
      *  tokens for the plugin drops it. */

@@ -95,7 +95,13 @@ pub fn creme_tests() -> Result {
     let creme = crate::creme::start(&site, port, &crate::creme::emulator_config(&emulator.url))?;
     let config = root().join("tests/e2e-creme/playwright.config.mjs");
     let config = config.to_string_lossy().to_string();
-    let mut c = run::cmd(&playwright, &["test", "--config", &config]);
+    // `GCS_CREME_SPEC=devices` runs only the specs whose file names match.
+    let only = std::env::var("GCS_CREME_SPEC").unwrap_or_default();
+    let mut args = vec!["test", "--config", &config];
+    if !only.is_empty() {
+        args.push(&only);
+    }
+    let mut c = run::cmd(&playwright, &args);
     c.env("GCS_CREME_URL", &creme.url)
         .env("GCS_EMULATOR_URL", &emulator.url)
         .env("GCS_PROPAGATION_MS", E2E_PROPAGATION_MS)
