@@ -146,12 +146,12 @@ impl Drop for Held {
     }
 }
 
-/// The run stopped because another tab took the account's lease over.
+/// The run stopped because another tab or device took the account's lease over.
 pub fn taken() -> Failure {
     Failure::new(
         ErrorCode::Busy,
-        "another tab took this account over during the run (this tab was paused too long); \
-         it goes on from where this run stopped",
+        "another tab or device took this account over during the run (this one was paused too \
+         long); it goes on from where this run stopped",
     )
 }
 

@@ -41,6 +41,8 @@ pub(super) struct TagCheck {
     creates: HashSet<String>,
     /// Resource names by the CRM id they are tagged for, in listing order.
     tagged: BTreeMap<String, Vec<String>>,
+    /// Contacts listed so far, for the progress.
+    seen: usize,
     /// Every page was read.
     pub(super) complete: bool,
 }
@@ -87,6 +89,7 @@ impl Engine {
         let Some(check) = self.tags.as_mut() else {
             return;
         };
+        check.seen += r.connections.len();
         for v in &r.connections {
             let head = PersonHead::of(v);
             let Some(rn) = head.resource_name.filter(|_| !head.deleted) else {
@@ -98,6 +101,7 @@ impl Engine {
         }
         match r.next_page_token {
             Some(t) => {
+                self.progress = Some((check.seen, 0, "checking Google"));
                 if self.repeated_page("tags", &t) {
                     return;
                 }
