@@ -95,7 +95,7 @@ pub fn creme_tests() -> Result {
     let creme = crate::creme::start(&site, port, &crate::creme::emulator_config(&emulator.url))?;
     let config = root().join("tests/e2e-creme/playwright.config.mjs");
     let config = config.to_string_lossy().to_string();
-    // `GCS_CREME_SPEC=devices` runs only the specs whose file names match.
+    // `GCS_CREME_SPEC=devices.spec` runs only the specs whose paths match (a regular expression).
     let only = std::env::var("GCS_CREME_SPEC").unwrap_or_default();
     let mut args = vec!["test", "--config", &config];
     if !only.is_empty() {
