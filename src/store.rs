@@ -263,6 +263,7 @@ json_struct! {
         shards: Option<BTreeMap<String, u64>> = "shards",
         sync_token: Option<String> = "syncToken",
         full_sync_at: Option<Millis> = "fullSyncAt",
+        tags_checked_at: Option<Millis> = "tagsCheckedAt" [skip_empty],
         crm_cursor: Option<String> = "crmCursor",
         target_group: Option<String> = "targetGroup",
         /// Contacts kept in the CRM after their Google deletion: never pushed back unless edited.
@@ -405,6 +406,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
     if let Some(h) = header {
         state.sync_token = h.sync_token;
         state.full_sync_at = h.full_sync_at;
+        state.tags_checked_at = h.tags_checked_at;
         state.crm_cursor = h.crm_cursor;
         state.target_group = h.target_group;
         state.kept_in_crm = h.kept_in_crm;
@@ -537,6 +539,7 @@ pub fn save_changes(
         shards: Some(expected),
         sync_token: state.sync_token.clone(),
         full_sync_at: state.full_sync_at,
+        tags_checked_at: state.tags_checked_at,
         crm_cursor: state.crm_cursor.clone(),
         target_group: state.target_group.clone(),
         kept_in_crm: &state.kept_in_crm,

@@ -21,9 +21,19 @@ export interface CrmHost {
   };
   views(): Promise<{ id: string; name: string }[]>;
   statuses(): Promise<{ value: string; label: string }[]>;
-  storage: { get(k: string): Promise<string | null>; set(k: string, v: string): Promise<void>; remove(k: string): Promise<void> };
+  storage: {
+    get(k: string): Promise<string | null>;
+    set(k: string, v: string): Promise<void>;
+    remove(k: string): Promise<void>;
+    /** Optional atomic write: writes `value` only if the key holds `expected` (`null`: absent),
+     *  and answers whether it wrote. With it, the account's lease in shared storage is a real
+     *  claim: of two devices starting a run together, exactly one gets it. */
+    compareAndSet?(k: string, expected: string | null, value: string): Promise<boolean>;
+  };
   google?: {
-    /** A token for the account `loginHint` names (when given). */
+    /** A token for the account `loginHint` names (when given), answered with that account's
+     *  `email`: a token for an account asked by name whose `email` is missing or names another
+     *  account is refused (AUTH_FAILED, saying to reconnect the account) and never used. */
     getToken(scopes: string[], o: { interactive: boolean; loginHint?: string }): Promise<{ accessToken: string; expiresAt: number; email?: string }>;
     /** Told when Google refused the account's token and no renewal helped: a host that keeps
      *  tokens for the plugin drops it. */
@@ -82,6 +92,11 @@ export interface HostCapabilities {
   /** The `CrmContactInput` fields the host stores; absent: all of them. */
   fields?: ("status" | "prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "emails"
     | "phones" | "addresses" | "birthday" | "company" | "title" | "notes")[];
+  /** The host's `storage` is shared beyond this browser (kept on the CRM's server, so the user's
+   *  other devices and browser profiles read and write the same values). Runs then take a lease
+   *  in that storage besides the Web Lock, so one run per account goes at a time across devices.
+   *  Absent: false (storage of this browser only, as the demo's IndexedDB). */
+  sharedStorage?: boolean;
   /** How many emails a contact holds; absent: any number. Likewise `phones` and `addresses`. */
   emails?: number;
   phones?: number;

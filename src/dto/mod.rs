@@ -202,5 +202,23 @@ json_struct! {
     }
 }
 
+/// Why a token the host's `google.getToken` answered for `account` must not be used, if it must
+/// not: the host names the account its token is for (`email`), and a token named for another
+/// account, or for none, could sync this account's contacts with another Google account's.
+pub fn host_token_refusal(account: &str, email: Option<&str>) -> Option<String> {
+    let same = |e: &str| e.trim().eq_ignore_ascii_case(account.trim());
+    match email.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(e) if same(e) => None,
+        Some(e) => Some(format!(
+            "the CRM answered a token for another Google account ({e}) than {account}; it was \
+             not used: reconnect {account}"
+        )),
+        None => Some(format!(
+            "the CRM answered a Google token without naming its account, so it may be another \
+             account's than {account}; it was not used: reconnect {account}"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests;

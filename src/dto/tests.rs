@@ -326,3 +326,28 @@ fn the_plugin_ui_words_every_error_code_and_every_trigger() {
         );
     }
 }
+
+#[test]
+fn a_host_token_is_used_only_for_the_account_it_names() {
+    let alice = "alice@example.com";
+    assert_eq!(host_token_refusal(alice, Some("alice@example.com")), None);
+    assert_eq!(
+        host_token_refusal(alice, Some(" Alice@Example.com ")),
+        None,
+        "Google compares emails without case"
+    );
+    let other = host_token_refusal(alice, Some("bob@example.com")).expect("refused");
+    assert!(
+        other.contains("another Google account (bob@example.com)")
+            && other.ends_with("reconnect alice@example.com"),
+        "{other}"
+    );
+    for none in [None, Some(""), Some("  ")] {
+        let why = host_token_refusal(alice, none).expect("refused");
+        assert!(
+            why.contains("without naming its account")
+                && why.ends_with("reconnect alice@example.com"),
+            "{why}"
+        );
+    }
+}

@@ -108,9 +108,17 @@ async fn from_host(
     let expires_at = js::get(&t, "expiresAt")
         .as_f64()
         .map_or(js::now() + 3_599_000, |v| v as i64);
+    let email = js::get(&t, "email").as_string();
+    // A token answered for an account asked for must say it is that account's: never used
+    // otherwise, or this account's contacts would go to another Google account.
+    if let Some(account) = login_hint {
+        if let Some(why) = crate::dto::host_token_refusal(account, email.as_deref()) {
+            return Err(Failure::new(ErrorCode::AuthFailed, why));
+        }
+    }
     Ok(Granted {
         token: Token { access, expires_at },
-        email: js::get(&t, "email").as_string(),
+        email,
     })
 }
 

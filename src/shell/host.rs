@@ -122,6 +122,12 @@ pub fn capabilities(host: &JsValue) -> Result<Capabilities, Failure> {
     Capabilities::from_json(&json).map_err(|e| Failure::new(ErrorCode::InvalidInput, e))
 }
 
+/// Whether the host declares its storage shared beyond this browser (`capabilities.sharedStorage`:
+/// kept on its server, so the user's other devices read and write the same values).
+pub fn shared_storage(host: &JsValue) -> bool {
+    js::get(&js::get(host, "capabilities"), "sharedStorage").as_bool() == Some(true)
+}
+
 /// Whether the host offers the optional change feed.
 pub fn has_change_feed(host: &JsValue) -> bool {
     js::get(&contacts(host), "changedSince").is_function()

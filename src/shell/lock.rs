@@ -2,11 +2,18 @@
 //! changes all take the account's lock, and a tab that cannot get it fails with BUSY at once
 //! instead of queueing a duplicate run.
 //!
-//! The lock is a Web Lock, requested with `ifAvailable`. Web Locks need a secure context, so on a
-//! CRM served over plain HTTP, in some sandboxed frames, or when `locks.request` rejects, the lock
-//! is a lease in the host's storage instead: `gcs:<account>:lease` holds an owner id and an expiry,
-//! renewed while the holder lives, so a tab that died frees it within [`LEASE_MS`]. Storage has
-//! no compare-and-set, so a claim is written, left to settle, and read back: of two tabs writing
+//! The lock is a Web Lock, requested with `ifAvailable`. A Web Lock excludes the tabs of one
+//! browser profile only, so where the host declares its storage shared beyond the browser
+//! (`capabilities.sharedStorage`: kept on its server, read by the user's other devices and
+//! profiles), the lock is also a lease in that storage, taken after the Web Lock. Web Locks need a
+//! secure context, so on a CRM served over plain HTTP, in some sandboxed frames, or when
+//! `locks.request` rejects, the lease alone is the lock.
+//!
+//! The lease: `gcs:<account>:lease` holds an owner id and an expiry, renewed while the holder
+//! lives, so a holder that died frees it within [`LEASE_MS`] (plus [`SKEW_MS`] between devices,
+//! whose clocks differ). Where the host offers `storage.compareAndSet`, a claim is a compare-and-
+//! set over the lease just read (absent or lapsed): of two claiming together exactly one wins,
+//! on any device. Otherwise a claim is written, left to settle, and read back: of two tabs writing
 //! at once the last writer wins and the other sees it. Where `BroadcastChannel` exists, a tab
 //! announces its claim first and a holder answers "held", so tabs of one browser settle at once:
 //! of two claiming together the smaller owner id goes on and the other stops before writing.
@@ -29,6 +36,10 @@ const RENEW_MS: i64 = 20_000;
 /// How long a claim waits for other tabs' claims, and for storage to settle, before it is read
 /// back.
 const SETTLE_MS: i64 = 150;
+/// How far apart two devices' clocks may be: a lease in shared storage lapses only this long
+/// after its expiry by the reader's clock, so a device whose clock runs ahead does not take a
+/// lease its holder is still renewing.
+const SKEW_MS: i64 = 60_000;
 
 /// A held lock, released when dropped; [`Held::release`] also waits until it is let go. A lock
 /// dropped on an early return is let go in the background, and the next [`acquire`] of the same
@@ -60,6 +71,23 @@ struct Lease {
     owner: String,
     alive: Rc<Cell<bool>>,
     channel: Option<Channel>,
+}
+
+/// How a lease is claimed and renewed.
+#[derive(Clone, Copy)]
+struct Claim {
+    /// Through `storage.compareAndSet`.
+    cas: bool,
+    /// Storage is shared with other devices: their clocks may differ from this one's.
+    shared: bool,
+}
+
+impl Claim {
+    /// Whether a lease of another owner still holds the lock.
+    fn holds(self, l: &LeaseValue, owner: &str) -> bool {
+        let skew = if self.shared { SKEW_MS } else { 0 };
+        l.owner != owner && l.expires_at + skew > js::now()
+    }
 }
 
 impl Held {
@@ -118,19 +146,19 @@ impl Drop for Held {
     }
 }
 
-/// The run stopped because another tab took the account's lease over.
+/// The run stopped because another tab or device took the account's lease over.
 pub fn taken() -> Failure {
     Failure::new(
         ErrorCode::Busy,
-        "another tab took this account over during the run (this tab was paused too long); \
-         it goes on from where this run stopped",
+        "another tab or device took this account over during the run (this one was paused too \
+         long); it goes on from where this run stopped",
     )
 }
 
 fn busy() -> Failure {
     Failure::new(
         ErrorCode::Busy,
-        "another tab is syncing or changing this account; try again when it is done",
+        "another tab or device is syncing or changing this account; try again when it is done",
     )
 }
 
@@ -167,22 +195,34 @@ pub async fn acquire_unless(
     if cancelled.get() {
         return Ok(None);
     }
-    let held = match web_lock(&name).await {
-        Some(Ok(w)) => Held {
-            name,
-            web: Some(w),
-            lease: None,
-        },
+    let web = match web_lock(&name).await {
+        Some(Ok(w)) => Some(w),
         Some(Err(())) => return Err(busy()),
-        None => match lease(host, account, cancelled).await? {
-            Some(l) => Held {
-                name,
-                web: None,
-                lease: Some(l),
-            },
-            None => return Ok(None),
-        },
+        None => None,
     };
+    let shared = super::host::shared_storage(host);
+    let mut held = Held {
+        name,
+        web,
+        lease: None,
+    };
+    if held.web.is_none() || shared {
+        let claim = Claim {
+            cas: storage::has_compare_and_set(host),
+            shared,
+        };
+        match lease(host, account, cancelled, claim).await {
+            Ok(Some(l)) => held.lease = Some(l),
+            Ok(None) => {
+                held.release().await;
+                return Ok(None);
+            }
+            Err(e) => {
+                held.release().await;
+                return Err(e);
+            }
+        }
+    }
     if cancelled.get() {
         held.release().await;
         return Ok(None);
@@ -247,12 +287,36 @@ async fn read_lease(host: &JsValue, key: &str) -> Result<Option<LeaseValue>> {
         .and_then(|t| store::read::<LeaseValue>(key, &t).ok()))
 }
 
-async fn write_lease(host: &JsValue, key: &str, owner: &str) -> Result<()> {
-    let v = LeaseValue {
+/// A lease of `owner` from now, as stored.
+fn lease_text(owner: &str) -> String {
+    store::wrap_value(&LeaseValue {
         owner: owner.to_string(),
         expires_at: js::now() + LEASE_MS,
-    };
-    storage::set_json(host, key, &v).await
+    })
+}
+
+async fn write_lease(host: &JsValue, key: &str, owner: &str) -> Result<()> {
+    storage::set(host, key, &lease_text(owner)).await
+}
+
+/// A claim by compare-and-set over the lease as read: `Some(text written)` when it won.
+async fn claim_by_cas(
+    host: &JsValue,
+    key: &str,
+    owner: &str,
+    claim: Claim,
+) -> Result<Option<String>> {
+    let current = storage::get(host, key).await?;
+    let held = current
+        .as_deref()
+        .and_then(|t| store::read::<LeaseValue>(key, t).ok())
+        .is_some_and(|l| claim.holds(&l, owner));
+    if held {
+        return Ok(None);
+    }
+    let text = lease_text(owner);
+    let won = storage::compare_and_set(host, key, current.as_deref(), &text).await?;
+    Ok(won.then_some(text))
 }
 
 /// What the channel heard while a claim was being made.
@@ -305,14 +369,36 @@ impl Drop for Channel {
 }
 
 /// The lease, `None` when `cancelled` is set before it is written.
-async fn lease(host: &JsValue, account: &str, cancelled: &Cell<bool>) -> Result<Option<Lease>> {
+async fn lease(
+    host: &JsValue,
+    account: &str,
+    cancelled: &Cell<bool>,
+    claim: Claim,
+) -> Result<Option<Lease>> {
     let key = store::key(account, "lease");
     let owner = format!("{:016x}", js::random_u64());
+    if claim.cas {
+        if cancelled.get() {
+            return Ok(None);
+        }
+        let Some(text) = claim_by_cas(host, &key, &owner, claim).await? else {
+            return Err(busy());
+        };
+        let alive = Rc::new(Cell::new(true));
+        renew_by_cas(host, &key, &owner, text, alive.clone());
+        return Ok(Some(Lease {
+            host: host.clone(),
+            key,
+            owner,
+            alive,
+            channel: None,
+        }));
+    }
     let held_elsewhere = || async {
         Ok::<_, Failure>(
             read_lease(host, &key)
                 .await?
-                .is_some_and(|l| l.owner != owner && l.expires_at > js::now()),
+                .is_some_and(|l| claim.holds(&l, &owner)),
         )
     };
     if held_elsewhere().await? {
@@ -396,4 +482,26 @@ async fn lease(host: &JsValue, account: &str, cancelled: &Cell<bool>) -> Result<
         alive,
         channel,
     }))
+}
+
+/// Renews a lease claimed by compare-and-set, each renewal over the text last written: one that
+/// fails (the lease lapsed and was taken) ends the renewals.
+fn renew_by_cas(host: &JsValue, key: &str, owner: &str, text: String, alive: Rc<Cell<bool>>) {
+    let (host, key, owner) = (host.clone(), key.to_string(), owner.to_string());
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut last = text;
+        loop {
+            js::sleep(RENEW_MS).await;
+            if !alive.get() {
+                break;
+            }
+            let next = lease_text(&owner);
+            match storage::compare_and_set(&host, &key, Some(&last), &next).await {
+                Ok(true) => last = next,
+                // Storage failed: tried again at the next renewal, well before the lease lapses.
+                Err(_) => {}
+                Ok(false) => break,
+            }
+        }
+    });
 }

@@ -84,6 +84,41 @@ pub async fn remove(host: &JsValue, key: &str) -> Result<()> {
     .map_err(|e| storage_failed("remove", key, e))
 }
 
+/// Whether the host offers `storage.compareAndSet`.
+pub fn has_compare_and_set(host: &JsValue) -> bool {
+    js::get(&storage(host), "compareAndSet").is_function()
+}
+
+/// `storage.compareAndSet`: writes `value` only if the key holds `expected` (`None`: absent),
+/// answering whether it wrote. An answer other than a boolean is the host's error.
+pub async fn compare_and_set(
+    host: &JsValue,
+    key: &str,
+    expected: Option<&str>,
+    value: &str,
+) -> Result<bool> {
+    let expected = expected.map_or(JsValue::NULL, JsValue::from_str);
+    let v = js::call_async_within(
+        &storage(host),
+        "compareAndSet",
+        &[
+            &JsValue::from_str(key),
+            &expected,
+            &JsValue::from_str(value),
+        ],
+        STORAGE_TIMEOUT_MS,
+    )
+    .await
+    .map_err(|e| storage_failed("compareAndSet", key, e))?;
+    v.as_bool().ok_or_else(|| {
+        storage_failed(
+            "compareAndSet",
+            key,
+            format!("answered {}, not a boolean", js::type_of(&v)),
+        )
+    })
+}
+
 /// Calls `storage[op]` for each argument list at once and awaits them all.
 async fn all(host: &JsValue, op: &str, args: &[Vec<JsValue>]) -> Result<Vec<JsValue>> {
     let s = storage(host);

@@ -126,6 +126,15 @@ impl Capabilities {
                         ));
                     }
                 }
+                // Where the host keeps its storage: the shell's concern (the account's lock),
+                // not the merge's.
+                "sharedStorage" if value.is_boolean() => {}
+                "sharedStorage" => {
+                    return Err(format!(
+                        "capabilities.sharedStorage must be a boolean, got {}",
+                        kind(value)
+                    ))
+                }
                 other => return Err(format!("capabilities.{other} is not a capability")),
             }
         }

@@ -559,12 +559,15 @@ impl<'a> Planner<'a> {
                 .iter()
                 .filter(|u| u.side == side && u.status.is_some())
                 .count();
-            let count = self.out.deletes.iter().filter(|d| d.side == side).count();
+            // A second copy's deletion loses nothing (its twin holds all it holds): it is a
+            // repair, never a mass deletion, and is not held back.
+            let guarded = |d: &Delete| d.side == side && d.reason != DeleteReason::Duplicate;
+            let count = self.out.deletes.iter().filter(|d| guarded(d)).count();
             if count + status_changes > limit {
                 let (mut held, kept): (Vec<Delete>, Vec<Delete>) =
                     std::mem::take(&mut self.out.deletes)
                         .into_iter()
-                        .partition(|d| d.side == side);
+                        .partition(guarded);
                 self.out.deletes = kept;
                 let (statuses, updates): (Vec<Update>, Vec<Update>) =
                     std::mem::take(&mut self.out.updates)

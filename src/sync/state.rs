@@ -70,6 +70,9 @@ json_struct! {
         /// The token for the next incremental listing, and when its full listing was made.
         pub sync_token: Option<String> = "syncToken",
         pub full_sync_at: Option<Millis> = "fullSyncAt",
+        /// When a run last saw every Google contact's tag (and repaired any doubled one); absent
+        /// in states of versions before the look, whose first run here looks.
+        pub tags_checked_at: Option<Millis> = "tagsCheckedAt",
         /// The host's change-feed cursor, when the host has a change feed.
         pub crm_cursor: Option<String> = "crmCursor",
         /// Unlinked Google contacts seen in listings, by resource name: candidates for matching.
@@ -95,6 +98,7 @@ impl Default for AccountState {
             links: BTreeMap::new(),
             sync_token: None,
             full_sync_at: None,
+            tags_checked_at: None,
             crm_cursor: None,
             google_unlinked: BTreeMap::new(),
             target_group: None,

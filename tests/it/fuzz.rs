@@ -484,6 +484,7 @@ const KEYS: &[&str] = &[
     "syncedAt",
     "syncToken",
     "fullSyncAt",
+    "tagsCheckedAt",
     "crmCursor",
     "googleUnlinked",
     "targetGroup",

@@ -412,29 +412,35 @@ impl World {
     }
 
     pub fn engine(&mut self, scope: Scope, preview: bool) -> Engine {
-        self.seed += 1;
+        let config = self.config(scope, preview);
         Engine::new(
             self.state.clone(),
             self.settings.clone(),
             self.journal.as_deref(),
-            RunConfig {
-                scope,
-                trigger: Trigger::Manual,
-                confirm_deletions: self.confirm,
-                preview_only: preview,
-                instance_id: INSTANCE.into(),
-                people_api_base: BASE.into(),
-                seed: self.seed,
-                account_id: "ann@example.com".into(),
-                crm_change_feed: self.feed,
-                capabilities: self.capabilities.clone(),
-                patience: self.patience,
-                // The user's decisions go with one run, as the preview's Apply passes them.
-                decisions: std::mem::take(&mut self.decisions),
-                fingerprint: self.fingerprint.take(),
-            },
+            config,
             self.now(),
         )
+    }
+
+    /// How the next run is made.
+    pub fn config(&mut self, scope: Scope, preview: bool) -> RunConfig {
+        self.seed += 1;
+        RunConfig {
+            scope,
+            trigger: Trigger::Manual,
+            confirm_deletions: self.confirm,
+            preview_only: preview,
+            instance_id: INSTANCE.into(),
+            people_api_base: BASE.into(),
+            seed: self.seed,
+            account_id: "ann@example.com".into(),
+            crm_change_feed: self.feed,
+            capabilities: self.capabilities.clone(),
+            patience: self.patience,
+            // The user's decisions go with one run, as the preview's Apply passes them.
+            decisions: std::mem::take(&mut self.decisions),
+            fingerprint: self.fingerprint.take(),
+        }
     }
 
     /// The one driver loop: polls the engine and answers each action as the shell would (Google
@@ -532,7 +538,7 @@ impl World {
     }
 
     /// Google's answer to a request: the emulator's, unless one of `net`'s faults comes first.
-    fn google_answer(&mut self, req: HttpRequest) -> Input {
+    pub fn google_answer(&mut self, req: HttpRequest) -> Input {
         let path = req
             .url
             .strip_prefix(BASE)
@@ -815,4 +821,19 @@ pub fn writes(r: &RunResult) -> usize {
         + x.updated.google
         + x.deleted.crm
         + x.deleted.google
+}
+
+/// Every Google contact tagged by this CRM, by CRM id: duplicates are two under one id.
+pub fn tagged(w: &World) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for g in w.google() {
+        for d in g["clientData"].as_array().into_iter().flatten() {
+            if d["key"].as_str().is_some_and(|k| k.ends_with(INSTANCE)) {
+                out.entry(d["value"].as_str().unwrap_or("").to_string())
+                    .or_default()
+                    .push(g["resourceName"].as_str().unwrap_or("").to_string());
+            }
+        }
+    }
+    out
 }

@@ -499,6 +499,7 @@ fn account_state() -> AccountState {
         links: BTreeMap::from([("42".to_string(), link())]),
         sync_token: s("sync"),
         full_sync_at: Some(1_700_000_000_000),
+        tags_checked_at: Some(1_700_000_000_000),
         crm_cursor: s("cursor"),
         google_unlinked: BTreeMap::from([("people/c1".to_string(), google_contact())]),
         target_group: s("contactGroups/crm"),

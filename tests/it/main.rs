@@ -5,6 +5,7 @@
 mod answers;
 mod confirm;
 mod decisions;
+mod devices;
 mod failures;
 mod fuzz;
 mod google_quirks;

@@ -236,21 +236,6 @@ fn faults(w: &mut World, rng: &mut Rng) {
     }
 }
 
-/// Every Google contact tagged by this CRM, by CRM id: duplicates are two under one id.
-fn tagged(w: &World) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for g in w.google() {
-        for d in g["clientData"].as_array().into_iter().flatten() {
-            if d["key"].as_str().is_some_and(|k| k.ends_with(INSTANCE)) {
-                out.entry(d["value"].as_str().unwrap_or("").to_string())
-                    .or_default()
-                    .push(g["resourceName"].as_str().unwrap_or("").to_string());
-            }
-        }
-    }
-    out
-}
-
 fn check(seed: u64) -> Result<(), TestCaseError> {
     let mut rng = Rng::new(seed);
     let mut w = World::new();

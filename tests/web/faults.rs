@@ -5,6 +5,8 @@
 
 use super::*;
 
+mod devices;
+
 #[wasm_bindgen(module = "/tests/web/host.js")]
 extern "C" {
     #[wasm_bindgen(js_name = clearFaults)]
@@ -211,7 +213,7 @@ async fn a_failed_storage_write_anywhere_in_a_run_is_reported_and_the_next_run_r
     }
 }
 
-/// Both scenarios change `navigator.locks` for the whole page, so they run in one test, one
+/// These scenarios change `navigator.locks` for the whole page, so they run in one test, one
 /// after the other (the harness runs tests concurrently).
 #[wasm_bindgen_test]
 async fn without_web_locks_tabs_take_turns_and_a_tab_dying_anywhere_loses_nothing() {
@@ -219,6 +221,7 @@ async fn without_web_locks_tabs_take_turns_and_a_tab_dying_anywhere_loses_nothin
     two_tabs_without_web_locks_sync_one_at_a_time_and_duplicate_nothing(base).await;
     a_tab_that_dies_anywhere_in_a_run_leaves_what_the_next_tab_repairs(base).await;
     a_tab_whose_lease_is_taken_over_stops_before_its_next_write(base).await;
+    devices::two_devices_over_shared_storage_sync_one_at_a_time(base).await;
     hide_web_locks();
     // The lease is read first: the run waits there, before it claims the lock.
     a_run_cancelled_before_it_holds_the_lock_ends_cancelled_and_writes_nothing(

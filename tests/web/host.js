@@ -99,6 +99,23 @@ export function rejectWebLocks() {
   Object.defineProperty(navigator, "locks", { value: locks, configurable: true });
 }
 
+/** A `navigator.locks` that grants every request at once, as each device's browser grants its
+ *  own tabs' locks: two plugins of this page then stand for two devices, which no Web Lock
+ *  excludes. */
+export function separateWebLocks() {
+  const locks = { request: (name, options, callback) => Promise.resolve(callback({ name, mode: "exclusive" })) };
+  Object.defineProperty(navigator, "locks", { value: locks, configurable: true });
+}
+
+/** Takes `BroadcastChannel` away (devices share no channel) until restored. */
+export function hideChannels() {
+  globalThis.BroadcastChannel = undefined;
+}
+
+export function restoreChannels() {
+  globalThis.BroadcastChannel = RealChannel;
+}
+
 // The BroadcastChannels a plugin opens under one name, so a test can close them as a closed tab
 // would: a tab that "dies" in a test is still alive in the page and would otherwise go on
 // answering other tabs' claims.
@@ -226,7 +243,10 @@ export function makeHost(base, email, contacts, options = {}) {
       async getToken(scopes, o) {
         host.tokenAsks.push((o && o.loginHint) || null);
         if (!host.token) host.token = (await admin(base, "POST", "tokens", { email })).access_token;
-        return { accessToken: host.token, expiresAt: Date.now() + 3599000 };
+        // The account the token is for, as the contract asks; `tokenEmail` makes the host name
+        // another (a string) or none (null), as a broken host would.
+        const named = host.tokenEmail === undefined ? email : host.tokenEmail;
+        return { accessToken: host.token, expiresAt: Date.now() + 3599000, ...(named === null ? {} : { email: named }) };
       },
       forget(accountId) {
         host.forgotten.push(accountId);
@@ -250,6 +270,19 @@ export function makeHost(base, email, contacts, options = {}) {
   };
   setFaults(host, {});
   if (options.noApiVersion) delete host.apiVersion;
+  // Storage kept on the CRM's server, shared by the user's devices (`shareWith` another host
+  // for the second device), with or without its compare-and-set.
+  if (options.sharedStorage) host.capabilities = { sharedStorage: true };
+  if (options.compareAndSet) {
+    host.casCalls = 0;
+    host.storage.compareAndSet = async (k, expected, v) => {
+      host.casCalls++;
+      const current = store.has(k) ? store.get(k) : null;
+      if (current !== expected) return false;
+      store.set(k, String(v));
+      return true;
+    };
+  }
   if (options.bigAnswers !== undefined) {
     // A proxy fetch that answers the next `bigAnswers` listings with a valid body over 32 MB
     // holding no contacts: read, it would look like an empty Google account.

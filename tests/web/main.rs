@@ -15,6 +15,7 @@ mod normalize;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod faults;
+mod tokens;
 
 #[wasm_bindgen(module = "/tests/web/host.js")]
 extern "C" {

@@ -683,6 +683,22 @@ export async function openDemoHost(options = {}) {
         tx.objectStore("storage").delete(key(k));
         await done(tx);
       },
+      // One readwrite transaction reads and writes: IndexedDB runs the transactions over one
+      // store one after another, so no other write lands between the comparison and the put.
+      async compareAndSet(k, expected, v) {
+        if (typeof v !== "string") throw new HostError("INVALID_INPUT", `storage.compareAndSet: value for ${JSON.stringify(k)} must be a string, got ${describe(v)}`);
+        if (expected !== null && typeof expected !== "string") {
+          throw new HostError("INVALID_INPUT", `storage.compareAndSet: expected value for ${JSON.stringify(k)} must be a string or null, got ${describe(expected)}`);
+        }
+        const [userId, pid, kk] = key(k);
+        const tx = db.transaction("storage", "readwrite");
+        const store = tx.objectStore("storage");
+        const row = await req(store.get([userId, pid, kk]));
+        const same = (row ? row.value : null) === expected;
+        if (same) store.put({ userId, pluginId: pid, key: kk, value: v });
+        await done(tx);
+        return same;
+      },
     };
     /** @type {DemoHost} */
     const host = {

@@ -107,7 +107,12 @@ pub fn creme_tests() -> Result {
     let creme = crate::creme::start(&site, port, &crate::creme::emulator_config(&emulator.url))?;
     let config = root().join("tests/e2e-creme/playwright.config.mjs");
     let config = config.to_string_lossy().to_string();
+    // `GCS_CREME_SPEC=devices.spec` runs only the specs whose paths match (a regular expression).
+    let only = std::env::var("GCS_CREME_SPEC").unwrap_or_default();
     let mut args = vec!["test", "--config", &config];
+    if !only.is_empty() {
+        args.push(&only);
+    }
     if let Some(grep) = &grep {
         args.extend(["--grep", grep]);
     }

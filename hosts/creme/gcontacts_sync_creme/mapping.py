@@ -59,6 +59,8 @@ CAPABILITIES = {
     ],
     'emails': 1,
     'phones': 2,
+    # The plugin's storage is kept in Creme's database: every device of the user shares it.
+    'sharedStorage': True,
 }
 
 TEXT_FIELDS = {'status', 'firstName', 'middleName', 'lastName', 'prefix', 'suffix', 'birthday', 'company', 'title', 'notes'}

@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r'^api/views$', views.views, name='gcontacts_sync_creme__views'),
     re_path(r'^api/statuses$', views.statuses, name='gcontacts_sync_creme__statuses'),
     re_path(r'^api/storage$', views.storage, name='gcontacts_sync_creme__storage'),
+    re_path(r'^api/storage/compare-and-set$', views.storage_compare_and_set, name='gcontacts_sync_creme__storage_cas'),
     re_path(r'^api/google-token$', google.google_token, name='gcontacts_sync_creme__google_token'),
     re_path(r'^plugin/$', views.plugin_file, name='gcontacts_sync_creme__plugin'),
     re_path(r'^plugin/(?P<path>.+)$', views.plugin_file, name='gcontacts_sync_creme__plugin_file'),

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.views import redirect_to_login
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q
 from django.http import FileResponse, Http404
 from django.urls import NoReverseMatch, reverse
@@ -302,6 +302,37 @@ def storage(request, body):
         rows.delete()
         return {}
     raise invalid('"op" must be "get", "set" or "remove"')
+
+
+@api('POST')
+def storage_compare_and_set(request, body):
+    """`storage.compareAndSet`: writes `value` only if the key holds `expected` (null: absent)
+    and answers `{"written": bool}`. The call's transaction locks the row it compares
+    (`select_for_update`) until the write commits, so two devices claiming the plugin's lease at
+    once cannot both win; of two creating an absent key, the unique constraint refuses the second.
+    """
+    key = body.get('key')
+    if not storable_text(key) or not key or len(key) > 400:
+        raise invalid('"key" must be a non-empty text of at most 400 characters')
+    expected = body.get('expected')
+    if expected is not None and not storable_text(expected):
+        raise invalid('"expected" must be a text or null')
+    value = body.get('value')
+    if not storable_text(value):
+        raise invalid('"value" must be a text (a string without NUL or lone surrogates)')
+    row = PluginStorage.objects.select_for_update().filter(user=request.user, plugin=PLUGIN_ID, key=key).first()
+    if (row.value if row else None) != expected:
+        return {'written': False}
+    if row:
+        row.value = value
+        row.save(update_fields=['value'])
+        return {'written': True}
+    try:
+        with transaction.atomic():
+            PluginStorage.objects.create(user=request.user, plugin=PLUGIN_ID, key=key, value=value)
+    except IntegrityError:
+        return {'written': False}
+    return {'written': True}
 
 
 # ---------------------------------------------------------------------------------------------

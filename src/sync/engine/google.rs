@@ -270,6 +270,8 @@ impl Engine {
                     }
                 }
             }
+            Step::ListTags { page_token } => self.tags_listed(page_token, body, now),
+            Step::ReadTagged { names } => self.tagged_read(names, body, now),
             Step::FindCreated { items, page_token } => {
                 let r: ListConnectionsResponse = match json::from_str(body) {
                     Ok(r) => r,

@@ -239,6 +239,23 @@ impl Engine {
                 let req = self.api.list_connections(&q);
                 self.http(req)
             }
+            Step::ListTags { page_token } => {
+                let q = ListConnections {
+                    person_fields: TAG_FIELDS.to_string(),
+                    page_token: page_token.clone(),
+                    request_sync_token: false,
+                    ..ListConnections::default()
+                };
+                let req = self.api.list_connections(&q);
+                self.http(req)
+            }
+            Step::ReadTagged { names } => match self.api.batch_get(names, PERSON_FIELDS) {
+                Ok(req) => self.http(req),
+                Err(e) => {
+                    self.abort(ErrorCode::GoogleError, e.to_string());
+                    None
+                }
+            },
             Step::Remerge { items } => {
                 self.remerge(items, now);
                 None

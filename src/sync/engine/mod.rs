@@ -54,12 +54,14 @@ mod replan;
 mod report;
 mod retry;
 mod schedule;
+mod tags;
 
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Retrying};
 pub use replan::Replanner;
 pub use report::{method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport};
 pub use retry::Patience;
 pub use schedule::lists_google_in_full;
+pub use tags::{tags_due, TAG_CHECK_EVERY_MS};
 
 /// What started a run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -190,6 +192,14 @@ enum Step {
         items: Vec<usize>,
         page_token: Option<String>,
     },
+    /// Lists every contact's tag alone before creating from an incremental listing (`tags`).
+    ListTags {
+        page_token: Option<String>,
+    },
+    /// Reads the tagged contacts the planner must see before planning again.
+    ReadTagged {
+        names: Vec<String>,
+    },
     /// Re-merges the pairs of a Google update batch against their persons just re-read.
     Remerge {
         items: Vec<usize>,
@@ -285,6 +295,8 @@ pub struct Engine {
     /// sending any again.
     creates_unanswered: bool,
     next_crm_cursor: Option<String>,
+    /// The look at every tag before creating, once asked for.
+    tags: Option<tags::TagCheck>,
     // What it plans and did.
     plan: Option<Plan>,
     /// The target group the plan was made with (a stand-in in a preview made before the group
@@ -352,6 +364,7 @@ impl Engine {
             prior_attempts: 0,
             creates_unanswered: false,
             next_crm_cursor: None,
+            tags: None,
             plan: None,
             planned_group: None,
             planned_at: now,

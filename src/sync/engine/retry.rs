@@ -312,6 +312,8 @@ impl Engine {
             Step::FindGroup { .. }
             | Step::CreateGroup { .. }
             | Step::ListGoogle { .. }
+            | Step::ListTags { .. }
+            | Step::ReadTagged { .. }
             | Step::ListCrm { .. }
             | Step::GetCrm { .. } => self.abort(code, message.to_string()),
             Step::FindCreated { .. } => {

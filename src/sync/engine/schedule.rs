@@ -8,7 +8,9 @@ use crate::people::time::format_rfc3339;
 use crate::sync::error::ErrorCode;
 use crate::sync::mapping::google_contact;
 use crate::sync::model::{Millis, Side};
-use crate::sync::plan::{new_group_placeholder, plan, GoogleListing, Plan, PlanInput, Scope};
+use crate::sync::plan::{
+    new_group_placeholder, plan, DeleteReason, GoogleListing, Plan, PlanInput, Scope,
+};
 use crate::sync::settings::TargetGroup;
 use crate::sync::state::AccountState;
 
@@ -89,6 +91,10 @@ impl Engine {
                 );
                 return;
             }
+        }
+        if self.tag_check_due(&plan, now) {
+            self.check_tags(&plan);
+            return;
         }
         self.report.conflicts = plan.conflicts.clone();
         self.report.not_written = plan.not_written.clone();
@@ -326,6 +332,15 @@ impl Engine {
                     self.state.full_sync_at = Some(now);
                 }
             }
+        }
+        // Every tag was seen and every doubled one repaired: the weekly look starts again.
+        let repaired = plan
+            .deletes
+            .iter()
+            .filter(|d| d.reason == DeleteReason::Duplicate)
+            .all(|d| outcome.deleted.contains(&d.crm_id));
+        if whole && repaired && !self.failed && self.saw_every_tag() {
+            self.state.tags_checked_at = Some(now);
         }
         // The CRM cursor also waits for every contact the CRM returned to be readable.
         if whole && all_done && !self.failed && self.report.errors.is_empty() {

@@ -391,6 +391,9 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
       remove: async (key) => {
         await call(api, "storage", { body: { op: "remove", key } });
       },
+      // Creme locks the row while it compares: the lease that keeps two devices' runs apart.
+      compareAndSet: async (key, expected, value) =>
+        (/** @type {{ written: boolean }} */ (await call(api, "storage/compare-and-set", { body: { key, expected, value } }))).written === true,
     },
     ui,
   };

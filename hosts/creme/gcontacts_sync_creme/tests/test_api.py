@@ -3,7 +3,9 @@
 import datetime
 import json
 
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from creme import persons
@@ -350,3 +352,82 @@ class StorageTests(ApiTestCase):
         self.post('storage', {'op': 'set', 'key': 'k', 'value': 'mine'})
         self.post('storage', {'op': 'remove', 'key': 'k'})
         self.assertEqual(PluginStorage.objects.get(key='k').value, 'root value')
+
+
+class CompareAndSetTests(ApiTestCase):
+    """`storage.compareAndSet`, on which the plugin's lease across devices rests."""
+
+    def cas(self, key, expected, value, status=200):
+        return self.post('storage_cas', {'key': key, 'expected': expected, 'value': value}, status=status)
+
+    def test_it_writes_only_over_the_value_expected(self):
+        self.login_as_root_and_get()
+        self.assertEqual(self.cas('lease', None, 'a'), {'written': True}, 'absent, as expected')
+        self.assertEqual(self.cas('lease', None, 'b'), {'written': False}, 'no longer absent')
+        self.assertEqual(self.cas('lease', 'x', 'b'), {'written': False})
+        self.assertEqual(self.post('storage', {'op': 'get', 'key': 'lease'}), {'value': 'a'})
+        self.assertEqual(self.cas('lease', 'a', 'b'), {'written': True})
+        self.assertEqual(self.post('storage', {'op': 'get', 'key': 'lease'}), {'value': 'b'})
+        self.post('storage', {'op': 'remove', 'key': 'lease'})
+        self.assertEqual(self.cas('lease', 'b', 'c'), {'written': False}, 'removed meanwhile')
+        self.assertEqual(self.cas('lease', None, 'c'), {'written': True})
+
+    def test_two_devices_claiming_together_one_wins(self):
+        """Two sessions of one user read the lease, then both write over what they read: the
+        second write finds the first's value, not the one it expected."""
+        user = self.login_as_root_and_get()
+        other = Client()
+        other.force_login(user)
+        self.assertEqual(self.post('storage', {'op': 'get', 'key': 'lease'}), {'value': None})
+        self.assertEqual(self.post('storage', {'op': 'get', 'key': 'lease'}, client=other), {'value': None})
+        self.assertEqual(self.cas('lease', None, 'device A'), {'written': True})
+        body = {'key': 'lease', 'expected': None, 'value': 'device B'}
+        self.assertEqual(self.post('storage_cas', body, client=other), {'written': False})
+        self.assertEqual(PluginStorage.objects.get(key='lease').value, 'device A')
+
+    def test_it_locks_the_row_it_compares(self):
+        self.login_as_root_and_get()
+        self.cas('lease', None, 'a')
+        with CaptureQueriesContext(connection) as captured:
+            self.assertEqual(self.cas('lease', 'a', 'b'), {'written': True})
+        reads = [
+            q['sql'] for q in captured.captured_queries
+            if 'pluginstorage' in q['sql'].lower() and q['sql'].lstrip().upper().startswith('SELECT')
+        ]
+        self.assertEqual(len(reads), 1, captured.captured_queries)
+        # SQLite has no FOR UPDATE (its write transactions lock the whole database, and the
+        # app's settings start them IMMEDIATE); the databases that have it get it.
+        if connection.features.has_select_for_update:
+            self.assertIn('FOR UPDATE', reads[0])
+
+    def test_it_is_per_user(self):
+        self.login_as_root_and_get()
+        self.cas('lease', None, 'root')
+        self.client.logout()
+        self.login_as_super(index=2)
+        self.assertEqual(self.cas('lease', 'root', 'mine'), {'written': False}, "root's row is not this user's")
+        self.assertEqual(self.cas('lease', None, 'mine'), {'written': True})
+        self.assertEqual(
+            sorted(PluginStorage.objects.filter(key='lease').values_list('value', flat=True)), ['mine', 'root'],
+        )
+
+    def test_malformed_calls_are_refused(self):
+        self.login_as_root_and_get()
+        for body in (
+            {'key': '', 'expected': None, 'value': 'v'},
+            {'key': 'k', 'expected': 3, 'value': 'v'},
+            {'key': 'k', 'expected': None, 'value': None},
+            {'key': 'k' * 401, 'expected': None, 'value': 'v'},
+        ):
+            with self.subTest(body=body):
+                error = self.post('storage_cas', body, status=400)['error']
+                self.assertEqual(error['code'], 'INVALID')
+        self.assertFalse(PluginStorage.objects.exists())
+
+    def test_it_needs_a_login(self):
+        response = self.client.post(
+            reverse('gcontacts_sync_creme__storage_cas'),
+            data=json.dumps({'key': 'k', 'expected': None, 'value': 'v'}), content_type='application/json',
+        )
+        self.assertNotEqual(response.status_code, 200)
+        self.assertFalse(PluginStorage.objects.exists())
