@@ -40,17 +40,17 @@
 
 use super::capabilities::Capabilities;
 use super::matching::Ambiguous;
-use super::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
+use super::model::{Contact, CrmContact, GoogleContact, Millis, Side};
 use super::normalize::Region;
 use super::settings::Settings;
 use super::state::{AccountState, Apart, Link, Merged};
 use crate::json::{unknown_variant, FromJson, Object};
-use crate::json_enum;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 mod commit;
+mod decisions;
 mod fingerprint;
 mod linked;
 mod merged;
@@ -58,6 +58,7 @@ mod ops;
 mod unlinked;
 
 pub use commit::{Outcome, Remerged};
+pub use decisions::{ConflictChoice, Decisions, MatchChoice, MatchDecision, NO_DECISIONS};
 pub use fingerprint::new_group_placeholder;
 pub use ops::{
     CreateCrm, CreateGoogle, Delete, DeleteReason, GroupAdd, HeldDeletions, NewLink, NotWritten,
@@ -96,115 +97,6 @@ impl FromJson for Scope {
                 &["all", "contacts", "pushAll", "pullAll"],
             )),
         }
-    }
-}
-
-/// The user's choice for one conflict of the preview, for this run only: the side whose value
-/// the field keeps, over the account's conflict policy.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConflictChoice {
-    pub crm_id: String,
-    pub field: Field,
-    pub keep: Side,
-}
-
-/// Read by hand: the field goes by the name previews and the JS API use (`firstName`), not
-/// by the stored name.
-impl FromJson for ConflictChoice {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut o = Object::of(v, "a conflict choice {crmId, field, keep}")?;
-        let name: String = keyed(&mut o, "field")?;
-        let field = Field::ALL
-            .into_iter()
-            .find(|f| f.as_str() == name)
-            .ok_or_else(|| {
-                format!(
-                    "field: {}",
-                    unknown_variant(&name, &Field::ALL.map(Field::as_str))
-                )
-            })?;
-        Ok(ConflictChoice {
-            crm_id: keyed(&mut o, "crmId")?,
-            field,
-            keep: keyed(&mut o, "keep")?,
-        })
-    }
-}
-
-/// A key's value, its error naming the key.
-fn keyed<T: FromJson>(o: &mut Object, key: &str) -> Result<T, String> {
-    o.field(key).map_err(|e| format!("{key}: {e}"))
-}
-
-json_enum! {
-    /// What the user chose for a contact and one candidate of an ambiguous match.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub enum MatchChoice {
-        /// The same person: link them, merging their values by the usual rules.
-        Link = "link",
-        /// Different people: never pair them again (remembered in the account's state).
-        Apart = "apart",
-    }
-}
-
-/// A decision on one pair of an ambiguous match: the CRM contact and the Google contact.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MatchDecision {
-    pub crm_id: String,
-    pub resource_name: String,
-    pub choice: MatchChoice,
-}
-
-impl FromJson for MatchDecision {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut o = Object::of(v, "a match decision {crmId, resourceName, choice}")?;
-        Ok(MatchDecision {
-            crm_id: keyed(&mut o, "crmId")?,
-            resource_name: keyed(&mut o, "resourceName")?,
-            choice: keyed(&mut o, "choice")?,
-        })
-    }
-}
-
-/// What the user decided in the preview, passed with the run that applies it. Each decision
-/// must name a conflict or an ambiguous match of that run's plan: one that does not (an unknown
-/// id, or the data changed since the preview) is listed in [`Plan::rejected`] and the run writes
-/// nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Decisions {
-    pub conflicts: Vec<ConflictChoice>,
-    pub matches: Vec<MatchDecision>,
-}
-
-impl FromJson for Decisions {
-    fn from_json(v: Value) -> Result<Self, String> {
-        let mut o = Object::of(v, "decisions {conflicts?, matches?}")?;
-        Ok(Decisions {
-            conflicts: numbered(&mut o, "conflicts")?,
-            matches: numbered(&mut o, "matches")?,
-        })
-    }
-}
-
-/// A list's items, an error naming the item that cannot be read (`matches[2].crmId: …`).
-fn numbered<T: FromJson>(o: &mut Object, key: &str) -> Result<Vec<T>, String> {
-    let items: Vec<Value> = o.or_default(key).map_err(|e| format!("{key}: {e}"))?;
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| T::from_json(v).map_err(|e| format!("{key}[{i}].{e}")))
-        .collect()
-}
-
-/// No decisions: what scheduled runs and the actions plan with.
-pub static NO_DECISIONS: Decisions = Decisions {
-    conflicts: Vec::new(),
-    matches: Vec::new(),
-};
-
-impl Decisions {
-    pub fn is_empty(&self) -> bool {
-        self.conflicts.is_empty() && self.matches.is_empty()
     }
 }
 

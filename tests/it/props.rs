@@ -345,7 +345,9 @@ proptest! {
 /// tag; a tag healed one run late; a tombstone whose unlink failed and was never read again; an
 /// unlinked contact Google renamed, matched under its old name and written to there; a linked
 /// contact renamed, then deleted, before a run read the rename; a linked contact merged in Google
-/// into one whose link a stopped run had not saved, deleted in the CRM as if deleted in Google.
+/// into one whose link a stopped run had not saved, deleted in the CRM as if deleted in Google; a
+/// contact whose copy (created by a stopped run) Google merged into a linked one, created in
+/// Google again.
 #[test]
 fn kept_seeds_converge() {
     for seed in [
@@ -355,6 +357,8 @@ fn kept_seeds_converge() {
         4_893_847_492_040_542_224,
         14_791_767_765_251_694_404,
         12_273_067_899_300_911_616,
+        10_188_610_732_207_935_606,
+        18_260_220_927_420_773_406,
     ] {
         check(seed).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
     }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::sync::model::Field;
 use crate::sync::settings::{CrmDeletes, GoogleDeletes, MY_CONTACTS};
 use crate::sync::testkit::contact;
 

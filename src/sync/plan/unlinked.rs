@@ -9,7 +9,7 @@ use crate::sync::matching::{
 use crate::sync::merge::merge;
 use crate::sync::model::{Contact, CrmContact, GoogleContact, Side};
 use crate::sync::settings::MY_CONTACTS;
-use crate::sync::state::Apart;
+use crate::sync::state::{Apart, Merged};
 use std::collections::HashSet;
 
 impl<'a> Planner<'a> {
@@ -127,10 +127,28 @@ impl<'a> Planner<'a> {
         let listing = self.input.google;
         if self.writes_google() && listing.complete {
             for (i, (c, pushable)) in crm.iter().enumerate() {
-                if *pushable && !matched_crm[i] && !matching.blocked_crm[i] {
-                    let create = self.create_google(c);
-                    self.out.creates_google.push(create);
+                if !*pushable || matched_crm[i] || matching.blocked_crm[i] {
+                    continue;
                 }
+                // A contact whose tag a Google contact carries after another's has a copy
+                // already: Google merged it into that contact (its own link not saved: a run
+                // that created it stopped first). It is merged away as a linked one would be,
+                // reported once and not sent back to Google as a duplicate.
+                if let Some(g) = self.extra_tagged.get(c.id.as_str()) {
+                    if let Some(survivor) = g.tag.as_deref().filter(|t| *t != c.id) {
+                        self.out.merged.push(Merged {
+                            crm_id: c.id.clone(),
+                            survivor: survivor.to_string(),
+                            resource_name: g.resource_name.clone(),
+                            merged_from: g.resource_name.clone(),
+                            name: c.contact.display_name(),
+                            at: self.input.now,
+                        });
+                        continue;
+                    }
+                }
+                let create = self.create_google(c);
+                self.out.creates_google.push(create);
             }
         }
         if self.writes_crm() && self.whole_account() {
