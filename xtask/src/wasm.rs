@@ -13,8 +13,12 @@ pub const TARGET_GZIP: usize = 100 * 1024;
 /// KB, so that growth is seen and explained in the commit that causes it. The largest parts are
 /// the NFKC tables that make comparison keys the same in the wasm as natively (61 KB), the JSON
 /// and JS-boundary code (serde-wasm-bindgen, about 18 KB; gloo-net, 3 KB), and the engine, planner
-/// and merge themselves. Measured: 400,000 bytes gzipped.
-pub const BUDGET_GZIP: usize = 400 * 1024;
+/// and merge themselves. Measured: 408,425 bytes gzipped, of which the run report's per-contact
+/// failures, host refusals and Cancel's aborts take about 8.4 KB, possible duplicates, the
+/// preview planned again per decision and its fingerprint 5.8 KB, the lease across devices, the
+/// look at every tag before creating and the host-token check 5.4 KB, records the user may not
+/// change 1 KB, and the repaired account list and refused tokens 0.8 KB.
+pub const BUDGET_GZIP: usize = 399 * 1024;
 
 pub struct Size {
     pub raw: usize,
