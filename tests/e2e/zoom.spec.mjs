@@ -80,7 +80,7 @@ test("every control of the panel and the preview, reached by keyboard at 200 %, 
 test.describe("at 390 px", () => {
   test.use({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1 });
 
-  test("each change of the preview takes a line plus its fields: a page of 50 is half the height of stacked cells", async ({ page }) => {
+  test("each change of the preview takes a line plus its fields, a new contact's behind a disclosure: a page of 50 creates is four screens at most", async ({ page }) => {
     const email = freshEmail("narrow-rows");
     await admin("accounts", { email });
     await admin("seed", { email, contacts: demoSeed().google });
@@ -90,11 +90,23 @@ test.describe("at 390 px", () => {
     const plan = panel(page).getByRole("region", { name: "Preview", exact: true });
     const table = plan.locator(".gcs-plan-table");
     await expect(table.locator("tbody tr[data-group]")).toHaveCount(50);
-    // The first page: 50 contacts to create in Google, each with all its fields (about nine
-    // fields: the longest rows a preview has). Stacked as four labelled cells, a line a field,
-    // it took 14,700 px.
+    // The first page: 50 contacts to create in Google, each with about nine fields (the longest
+    // rows a preview has). Stacked as four labelled cells, a line a field, it took 14,700 px;
+    // its fields run on as a paragraph, 6,550 px. Each now shows its name and one summary line,
+    // its fields behind a disclosure: four screens at most.
     const creates = (await table.boundingBox()).height;
-    expect(creates, "a page of 50 contacts to create, in CSS pixels").toBeLessThanOrEqual(7000);
+    expect(creates, "a page of 50 contacts to create, in CSS pixels: four screens at most").toBeLessThanOrEqual(4 * 844);
+    // The summary counts the fields and gives the first email or phone; it opens on the fields.
+    const fields = table.locator("tbody tr[data-group]").first().locator("details");
+    const summary = fields.locator("summary");
+    await expect(summary).toHaveText(/^.+: \d+ fields · \S+/);
+    await expect(fields.getByText("First name:")).toBeHidden();
+    await summary.focus();
+    await page.keyboard.press("Enter");
+    await expect(fields.getByText("First name:")).toBeVisible();
+    await expect(fields).toHaveJSProperty("open", true);
+    await page.keyboard.press("Enter");
+    await expect(fields).toHaveJSProperty("open", false);
     // A page of updates: each names the fields it changes.
     await plan.getByRole("combobox", { name: "Show" }).selectOption({ value: "update:google" });
     await expect(table.locator("tbody tr[data-group]")).toHaveCount(50);

@@ -226,6 +226,25 @@ function diffItem(d) {
 }
 
 /**
+ * A new contact's fields behind a disclosure whose summary tells how many there are and the
+ * first email or phone ("9 fields · zoe@example.com"), so a page of creates reads as a list of
+ * names; the summary names the contact for a screen reader's list of controls.
+ * @param {PlanOperation} op
+ * @param {string} name
+ */
+function createFields(op, name) {
+  const diffs = op.diffs || [];
+  const filled = diffs.filter((d) => d.after !== "").length;
+  const reach = ["emails", "phones"].map((f) => diffs.find((d) => d.field === f && d.after !== "")).find(Boolean);
+  // An email or a phone holds neither ";" nor ",", whichever joins a list's items.
+  const first = reach ? reach.after.split(/[;,]\s*/)[0] : "";
+  return h("details", { class: "gcs-create-fields" },
+    h("summary", {}, h("span", { class: "gcs-sr-only", text: `${name}: ` }), plural(filled, "field"),
+      first ? h("span", { class: "gcs-muted", text: ` · ${first}` }) : null),
+    h("ul", {}, diffs.map(diffItem)));
+}
+
+/**
  * One row of the changes table.
  * @param {PlanOperation} op
  * @param {Map<string, string>} names
@@ -233,7 +252,8 @@ function diffItem(d) {
  */
 function opRow(op, names, groups) {
   const changes = h("td", { class: "gcs-diffs", "data-label": "Changes" });
-  if (op.diffs && op.diffs.length) changes.append(h("ul", {}, op.diffs.map(diffItem)));
+  if (op.op === "create" && op.diffs && op.diffs.length) changes.append(createFields(op, opName(op, names)));
+  else if (op.diffs && op.diffs.length) changes.append(h("ul", {}, op.diffs.map(diffItem)));
   const why = reasonText(op, groups);
   if (why) changes.append(h("div", { class: "gcs-muted", text: why }));
   return h("tr", { "data-group": groupOf(op) },
