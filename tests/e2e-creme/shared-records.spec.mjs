@@ -96,7 +96,8 @@ test("a user who may not change a contact syncs the Google account its owner syn
     expect(inCreme.modifiedAt).toBe(c.modifiedAt);
 
     // The run says so: the contact, not written to the CRM, with Creme's reason.
-    const reason = `you may not change this contact in the CRM: ${seen.readOnlyReason}`;
+    // Creme's sentence, in parentheses without its full stop.
+    const reason = `(you may not change this contact in the CRM: ${seen.readOnlyReason.replace(/\.$/, "")}); Google keeps its values`;
     expect(said).toContain(c.lastName);
     expect(said).toContain("not updated in the CRM");
     expect(said).toContain(reason);

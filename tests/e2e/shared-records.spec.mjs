@@ -33,7 +33,7 @@ test("a first sync keeps Google's values of a contact the user may not change an
 
   await panelAction(page, "Apply", { timeout: 120_000 });
   const msg = panel(page).locator(".gcs-messages");
-  await expect(msg).toContainText(`${zoe.firstName} ${zoe.lastName} was not updated in the CRM (you may not change this contact in the CRM: ${REASON})`);
+  await expect(msg).toContainText(`${zoe.firstName} ${zoe.lastName} was not updated in the CRM (you may not change this contact in the CRM: ${REASON.replace(/\.$/, "")}); Google keeps its values`);
 
   const google = (await googleContacts(email)).filter((g) => (g.emailAddresses || []).some((e) => e.value === zoe.emails[0].value));
   expect(google.map((g) => g.organizations?.[0]?.name)).toEqual(["Fairbanks Consulting"]);

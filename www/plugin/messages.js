@@ -275,7 +275,9 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
   if (notWritten.length) {
     const n = notWritten[0];
     const whom = notWritten.length === 1 ? `${n.name || "(no name)"} was` : `${plural(notWritten.length, "contact")} were`;
-    text += ` ${whom} not updated in the CRM (${n.message}${notWritten.length > 1 ? ", …" : ""}); Google keeps its values. See the run history${inPanel ? "" : ` in ${SETTINGS}`}.`;
+    // The host's sentence goes in parentheses: without its own full stop.
+    const why = n.message.replace(/[.\s]+$/, "");
+    text += ` ${whom} not updated in the CRM (${why}${notWritten.length > 1 ? ", …" : ""}); Google keeps its values. See the run history${inPanel ? "" : ` in ${SETTINGS}`}.`;
   }
   if (first && !told) text += ` ${plural(errors.length, "error")}: ${firstError()}`;
   return text;

@@ -80,17 +80,8 @@ impl Engine {
             );
             return;
         }
-        if let Some(shown) = self.config.fingerprint.as_deref() {
-            if shown != plan.fingerprint {
-                // Not the plan the user approved: nothing is written, and the user looks again.
-                self.abort(
-                    ErrorCode::PlanChanged,
-                    "the contacts changed since the preview, so Apply would not do what it \
-                     showed: nothing was changed; preview again"
-                        .into(),
-                );
-                return;
-            }
+        if self.refuses_plan(&plan) {
+            return;
         }
         if self.tag_check_due(&plan, now) {
             self.check_tags(&plan);
@@ -110,6 +101,25 @@ impl Engine {
     }
 
     /// Queues the plan's writes in batches.
+    /// Whether `plan` is not the one the user approved (Apply passed the fingerprint of another):
+    /// then the run ends writing nothing, and the user looks again.
+    fn refuses_plan(&mut self, plan: &Plan) -> bool {
+        let changed = self
+            .config
+            .fingerprint
+            .as_deref()
+            .is_some_and(|shown| shown != plan.fingerprint);
+        if changed {
+            self.abort(
+                ErrorCode::PlanChanged,
+                "the contacts changed since the preview, so Apply would not do what it showed: \
+                 nothing was changed; preview again"
+                    .into(),
+            );
+        }
+        changed
+    }
+
     pub(super) fn schedule(&mut self, plan: &Plan) {
         let mut steps = Vec::new();
         if !plan.creates_google.is_empty() {
@@ -240,17 +250,8 @@ impl Engine {
             }
             crm_updates.extend(r.new_crm_update);
         }
-        if let Some(shown) = self.config.fingerprint.as_deref() {
-            if shown != plan.fingerprint {
-                // Not the plan the user approved: nothing is written, and the user looks again.
-                self.abort(
-                    ErrorCode::PlanChanged,
-                    "the contacts changed since the preview, so Apply would not do what it \
-                     showed: nothing was changed; preview again"
-                        .into(),
-                );
-                return;
-            }
+        if self.refuses_plan(&plan) {
+            return;
         }
         self.report.conflicts = plan.conflicts.clone();
         self.report.not_written = plan.not_written.clone();
