@@ -61,12 +61,43 @@ pub async fn call_async_within(
     args: &[&JsValue],
     ms: i32,
 ) -> Result<JsValue, String> {
-    let v = call(obj, name, args).map_err(|e| message_of(&e))?;
-    within(v, ms).await.map_err(|e| format!("{name}: {e}"))
+    call_async_coded(obj, name, args, ms)
+        .await
+        .map_err(|r| r.message)
 }
 
-/// Awaits `v`, or fails with "no answer within …" after `ms`.
-pub async fn within(v: JsValue, ms: i32) -> Result<JsValue, String> {
+/// A host call's throw or rejection: its message, and the host's own code when it gave one
+/// (`{ code: "UNAUTHENTICATED", … }`).
+pub struct Rejection {
+    pub message: String,
+    pub code: Option<String>,
+}
+
+impl Rejection {
+    fn of(e: &JsValue) -> Rejection {
+        Rejection {
+            message: message_of(e),
+            code: get(e, "code").as_string(),
+        }
+    }
+}
+
+/// [`call_async_within`], keeping the host's code.
+pub async fn call_async_coded(
+    obj: &JsValue,
+    name: &str,
+    args: &[&JsValue],
+    ms: i32,
+) -> Result<JsValue, Rejection> {
+    let v = call(obj, name, args).map_err(|e| Rejection::of(&e))?;
+    within_coded(v, ms).await.map_err(|r| Rejection {
+        message: format!("{name}: {}", r.message),
+        code: r.code,
+    })
+}
+
+/// Awaits `v`, or fails with "no answer within …" after `ms`; a rejection keeps the host's code.
+pub async fn within_coded(v: JsValue, ms: i32) -> Result<JsValue, Rejection> {
     let mut timer = JsValue::UNDEFINED;
     let timeout = Promise::new(&mut |_, reject| {
         let why: JsValue = js_sys::Error::new(&format!("no answer within {}", duration(ms))).into();
@@ -75,7 +106,7 @@ pub async fn within(v: JsValue, ms: i32) -> Result<JsValue, String> {
             .unwrap_or(JsValue::UNDEFINED);
     });
     let race = Promise::race(&Array::of2(&Promise::resolve(&v), &timeout));
-    let out = JsFuture::from(race).await.map_err(|e| message_of(&e));
+    let out = JsFuture::from(race).await.map_err(|e| Rejection::of(&e));
     let _ = call(&global(), "clearTimeout", &[&timer]);
     out
 }

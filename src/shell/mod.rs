@@ -33,6 +33,8 @@ pub struct Failure {
     pub status: Option<u16>,
     /// The contact concerned, when there is one.
     pub contact: Option<String>,
+    /// The host's own code when the CRM refused (`UNAUTHENTICATED`: its session ended).
+    pub host_code: Option<String>,
 }
 
 impl Failure {
@@ -42,6 +44,7 @@ impl Failure {
             message: message.into(),
             status: None,
             contact: None,
+            host_code: None,
         }
     }
 

@@ -266,9 +266,13 @@ impl Plugin {
         let mut result = engine.finish();
         if !preview_only {
             let meta_links = result.state.links.len();
-            let mut failures = Vec::new();
+            // Each with the host's code: a CRM session that ended says so, not "try again".
+            let mut failures: Vec<(String, Option<String>)> = Vec::new();
             if let Some(f) = journal_failed {
-                failures.push(format!("the run journal could not be saved: {}", f.message));
+                failures.push((
+                    format!("the run journal could not be saved: {}", f.message),
+                    f.host_code,
+                ));
             }
             let saved = storage::save_state(
                 self.host(),
@@ -287,25 +291,28 @@ impl Plugin {
                 Ok(()) if clear_journal => {
                     if let Err(f) = storage::remove(self.host(), &journal_key).await {
                         // The next run finds the journal and lists Google in full: slower, safe.
-                        failures.push(format!(
-                            "the run journal could not be cleared: {}",
-                            f.message
+                        failures.push((
+                            format!("the run journal could not be cleared: {}", f.message),
+                            f.host_code,
                         ));
                     }
                 }
                 Ok(()) => {}
-                Err(f) => failures.push(format!(
-                    "the sync state could not be saved ({}); the next run lists both sides in \
-                     full and links again what this one did",
-                    f.message
+                Err(f) => failures.push((
+                    format!(
+                        "the sync state could not be saved ({}); the next run lists both sides \
+                         in full and links again what this one did",
+                        f.message
+                    ),
+                    f.host_code,
                 )),
             }
-            for message in failures {
+            for (message, host_code) in failures {
                 result.report.ok = false;
-                result
-                    .report
-                    .errors
-                    .push(RunError::new(ErrorCode::HostError, message, None));
+                result.report.errors.push(RunError {
+                    host_code,
+                    ..RunError::new(ErrorCode::HostError, message, None)
+                });
             }
             let logged =
                 storage::append_run(self.host(), &id, &ReportDto::from(&result.report)).await;

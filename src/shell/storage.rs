@@ -28,6 +28,14 @@ fn storage_failed(op: &str, key: &str, e: String) -> Failure {
     Failure::host(format!("storage.{op}({key}): {e}"))
 }
 
+/// A storage call the host refused, its code kept: `UNAUTHENTICATED` says the CRM session ended.
+fn storage_refused(op: &str, key: &str, r: js::Rejection) -> Failure {
+    Failure {
+        host_code: r.code,
+        ..storage_failed(op, key, r.message)
+    }
+}
+
 /// A stored value that cannot be read, as the error the API throws.
 pub fn unreadable(e: Unreadable) -> Failure {
     Failure::new(ErrorCode::InvalidState, e.to_string())
@@ -49,19 +57,19 @@ fn text_of(key: &str, v: JsValue) -> Result<Option<String>> {
 }
 
 pub async fn get(host: &JsValue, key: &str) -> Result<Option<String>> {
-    let v = js::call_async_within(
+    let v = js::call_async_coded(
         &storage(host),
         "get",
         &[&JsValue::from_str(key)],
         STORAGE_TIMEOUT_MS,
     )
     .await
-    .map_err(|e| storage_failed("get", key, e))?;
+    .map_err(|e| storage_refused("get", key, e))?;
     text_of(key, v)
 }
 
 pub async fn set(host: &JsValue, key: &str, value: &str) -> Result<()> {
-    js::call_async_within(
+    js::call_async_coded(
         &storage(host),
         "set",
         &[&JsValue::from_str(key), &JsValue::from_str(value)],
@@ -69,11 +77,11 @@ pub async fn set(host: &JsValue, key: &str, value: &str) -> Result<()> {
     )
     .await
     .map(drop)
-    .map_err(|e| storage_failed("set", key, e))
+    .map_err(|e| storage_refused("set", key, e))
 }
 
 pub async fn remove(host: &JsValue, key: &str) -> Result<()> {
-    js::call_async_within(
+    js::call_async_coded(
         &storage(host),
         "remove",
         &[&JsValue::from_str(key)],
@@ -81,7 +89,7 @@ pub async fn remove(host: &JsValue, key: &str) -> Result<()> {
     )
     .await
     .map(drop)
-    .map_err(|e| storage_failed("remove", key, e))
+    .map_err(|e| storage_refused("remove", key, e))
 }
 
 /// Whether the host offers `storage.compareAndSet`.
@@ -98,7 +106,7 @@ pub async fn compare_and_set(
     value: &str,
 ) -> Result<bool> {
     let expected = expected.map_or(JsValue::NULL, JsValue::from_str);
-    let v = js::call_async_within(
+    let v = js::call_async_coded(
         &storage(host),
         "compareAndSet",
         &[
@@ -109,7 +117,7 @@ pub async fn compare_and_set(
         STORAGE_TIMEOUT_MS,
     )
     .await
-    .map_err(|e| storage_failed("compareAndSet", key, e))?;
+    .map_err(|e| storage_refused("compareAndSet", key, e))?;
     v.as_bool().ok_or_else(|| {
         storage_failed(
             "compareAndSet",
@@ -131,9 +139,12 @@ async fn all(host: &JsValue, op: &str, args: &[Vec<JsValue>]) -> Result<Vec<JsVa
         })?;
         promises.push(&p);
     }
-    let out = js::within(Promise::all(&promises).into(), STORAGE_TIMEOUT_MS)
+    let out = js::within_coded(Promise::all(&promises).into(), STORAGE_TIMEOUT_MS)
         .await
-        .map_err(|e| Failure::host(format!("storage.{op}: {e}")))?;
+        .map_err(|r| Failure {
+            host_code: r.code,
+            ..Failure::host(format!("storage.{op}: {}", r.message))
+        })?;
     Ok(Array::from(&out).iter().collect())
 }
 

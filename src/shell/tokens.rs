@@ -20,6 +20,7 @@ pub(super) fn google_failure(status: u16, body: &str) -> Failure {
         message: e.to_string(),
         status: Some(status),
         contact: None,
+        host_code: None,
     }
 }
 

@@ -124,6 +124,12 @@ test("the Creme session ends (logged out in another tab) while a run writes: the
   // to Google again, and the next sync finishes the job, with no duplicate.
   await login(page);
   expect(await sessionToken(page, email)).toBeNull();
+  // The run that lost its session could not let go of the account's lease in Creme's storage:
+  // it is still there, and any device's next run would answer BUSY until it lapses (two
+  // minutes, plus one for the devices' clocks). The test lets it lapse at once, as time would.
+  const lease = `gcs:${email}:lease`;
+  expect((await api(page, "storage", { op: "get", key: lease })).json.value, "the dead run's lease").not.toBeNull();
+  expect((await api(page, "storage", { op: "remove", key: lease })).status).toBe(200);
   await connect(page, email);
   await syncFromList(page, picked);
   await expect(notices(page).filter({ hasText: `Synced 3 contacts with ${email}` })).toBeVisible({ timeout: 120_000 });

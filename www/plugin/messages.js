@@ -340,6 +340,9 @@ export function retryMessage(r, now = Date.now()) {
  */
 export function reportLevel(report) {
   if (report.cancelled) return "warning";
+  // A run stopped by what only the user can fix (signing in again, to the CRM or to Google) is
+  // an error, whatever it did before.
+  if (!report.ok && (report.errors || []).some((e) => !e.contact && (e.hostCode === "UNAUTHENTICATED" || e.code === "AUTH_FAILED"))) return "error";
   const state = reportState(report);
   if (state === "Failed") return "error";
   if (state === "Partly synced") return "warning";
