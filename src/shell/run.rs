@@ -266,13 +266,10 @@ impl Plugin {
         let mut result = engine.finish();
         if !preview_only {
             let meta_links = result.state.links.len();
-            // Each with the host's code: a CRM session that ended says so, not "try again".
-            let mut failures: Vec<(String, Option<String>)> = Vec::new();
+            // Each keeps the host's code: a CRM session that ended says so, not "try again".
+            let mut failures: Vec<(&str, Failure)> = Vec::new();
             if let Some(f) = journal_failed {
-                failures.push((
-                    format!("the run journal could not be saved: {}", f.message),
-                    f.host_code,
-                ));
+                failures.push(("the run journal could not be saved", f));
             }
             let saved = storage::save_state(
                 self.host(),
@@ -291,26 +288,21 @@ impl Plugin {
                 Ok(()) if clear_journal => {
                     if let Err(f) = storage::remove(self.host(), &journal_key).await {
                         // The next run finds the journal and lists Google in full: slower, safe.
-                        failures.push((
-                            format!("the run journal could not be cleared: {}", f.message),
-                            f.host_code,
-                        ));
+                        failures.push(("the run journal could not be cleared", f));
                     }
                 }
                 Ok(()) => {}
                 Err(f) => failures.push((
-                    format!(
-                        "the sync state could not be saved ({}); the next run lists both sides \
-                         in full and links again what this one did",
-                        f.message
-                    ),
-                    f.host_code,
+                    "the sync state could not be saved (the next run lists both sides in full \
+                     and links again what this one did)",
+                    f,
                 )),
             }
-            for (message, host_code) in failures {
+            for (what, f) in failures {
                 result.report.ok = false;
+                let message = format!("{what}: {}", f.message);
                 result.report.errors.push(RunError {
-                    host_code,
+                    host_code: f.host_code,
                     ..RunError::new(ErrorCode::HostError, message, None)
                 });
             }
