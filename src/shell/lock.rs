@@ -272,7 +272,7 @@ async fn web_lock(name: &str) -> Option<std::result::Result<WebLock, ()>> {
     }
 }
 
-crate::json_struct! {
+gcontacts_sync_core::json_struct! {
     /// A lease as stored: who holds the lock, until when.
     struct LeaseValue {
         owner: String = "owner",

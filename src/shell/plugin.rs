@@ -5,10 +5,10 @@
 
 use super::auth::{self, Token};
 use super::{http, js, Failure, Result};
-use crate::json_struct;
 use crate::people::request::{PeopleApi, DEFAULT_BASE_URL};
 use crate::store;
 use crate::sync::ErrorCode;
+use gcontacts_sync_core::json_struct;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;

@@ -7,7 +7,6 @@ use super::stop::Stop;
 use super::storage::{self, key};
 use super::{host, js, lock, Failure, Result};
 use crate::dto::ReportDto;
-use crate::json_struct;
 use crate::people::request::ListConnections;
 use crate::people::time::format_rfc3339;
 use crate::store;
@@ -18,6 +17,7 @@ use crate::sync::engine::{
 };
 use crate::sync::plan::{Decisions, Plan, Scope};
 use crate::sync::ErrorCode;
+use gcontacts_sync_core::json_struct;
 use serde::Serialize;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;

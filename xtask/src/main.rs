@@ -132,7 +132,7 @@ fn test(only: &[String]) -> Result {
     Ok(())
 }
 
-/// `tests/it/fuzz.rs` with `GCS_FUZZ_CASES` set, in the `fuzz` profile (optimized, overflow
+/// The core's `tests/it/fuzz.rs` with `GCS_FUZZ_CASES` set, in the `fuzz` profile (optimized, overflow
 /// checks on), printing how the inputs fared.
 fn fuzz(args: &[String]) -> Result {
     let mut cases = 100_000u64;
@@ -151,7 +151,7 @@ fn fuzz(args: &[String]) -> Result {
     let mut c = run::cargo(&[
         "test",
         "--package",
-        "gcontacts-sync",
+        "gcontacts-sync-core",
         "--profile",
         "fuzz",
         "--test",
