@@ -37,7 +37,7 @@ fn get(site: &Site, method: Method, path: &str, range: Option<&str>) -> Response
     site.answer(&req.body(()).unwrap())
 }
 
-fn header_of<'a>(out: &'a Response<Bytes>, name: header::HeaderName) -> &'a str {
+fn header_of(out: &Response<Bytes>, name: header::HeaderName) -> &str {
     out.headers()
         .get(name)
         .map(|v| v.to_str().unwrap())
