@@ -1,7 +1,7 @@
 // The plugin's JS API: the one class every host and the plugin's own UI call.
 // This text is emitted into the generated .d.ts (typescript_custom_section), so it is the contract.
 
-/** A CRM's side of the contract (DESIGN §4). */
+/** A CRM's side of the contract (docs/hosts.md, "The host contract"). */
 export interface CrmHost {
   apiVersion: 1;
   instanceId: string;

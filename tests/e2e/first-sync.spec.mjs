@@ -107,8 +107,8 @@ test("Preview changes, then Apply: matched contacts are linked, not duplicated, 
   expect(seen.errors).toEqual([]);
 });
 
-// DESIGN §3 "Echoes": a second sync with no edits anywhere makes zero writes, national phone
-// numbers of other countries included ("020 7946 0822" beside "+44 20 7946 0822").
+// docs/sync-rules.md, "Echoes": a second sync with no edits anywhere makes zero writes, national
+// phone numbers of other countries included ("020 7946 0822" beside "+44 20 7946 0822").
 test("a second sync right after the first has nothing to change", async ({ page }) => {
   const email = freshEmail("second-sync");
   const { google: people } = demoSeed();

@@ -1,5 +1,5 @@
 // @ts-check
-// The demo CRM's implementation of the plugin host contract (DESIGN.md §4, `CrmHost`) on
+// The demo CRM's implementation of the plugin host contract (docs/hosts.md, `CrmHost`) on
 // IndexedDB.
 //
 // One database ("demo-crm") holds four object stores:

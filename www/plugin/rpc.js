@@ -6,6 +6,13 @@
 // `ui.progress`, the `onProgress` of `sync`), directly or as a property of a plain object, crosses
 // as a handle; calling the handle on the other side sends a message that calls the function
 // where it lives.
+//
+// The side that passed a function holds it only while the other side may call it. A handle in a
+// `call` is released when that call settles (the worker's run is over, so is its `onProgress`); a
+// handle in a `send` is released when the other side lets go of it: a `FinalizationRegistry`
+// there sends a `release` once its stand-in function is collected (the host's progress bar
+// dropping a finished run's `cancel`). The same function passed twice is held until both let go.
+// A handle called after its release does nothing.
 
 /** The property a function's handle carries. */
 const FN = "__gcsFunction";
@@ -16,7 +23,8 @@ const FN = "__gcsFunction";
  * @typedef {{ kind: "call", id: number, path: string, args: unknown[] }
  *   | { kind: "send", path: string, args: unknown[] }
  *   | { kind: "ok", id: number, value: unknown }
- *   | { kind: "err", id: number, error: ErrorData }} Message
+ *   | { kind: "err", id: number, error: ErrorData }
+ *   | { kind: "release", id: number }} Message
  *
  * @typedef {{ name?: string, message: string, code?: string, status?: number, contact?: string, contactId?: string }} ErrorData
  *
@@ -27,6 +35,7 @@ const FN = "__gcsFunction";
  * @property {(error: Error) => void} fail The other side is gone: every call waiting and every
  *   later call rejects with `error`.
  * @property {() => number} waiting How many calls wait for their answer.
+ * @property {() => number} held How many functions this side holds for the other to call.
  */
 
 /**
@@ -73,36 +82,73 @@ export function errorOf(d) {
  */
 export function connect(port, local) {
   let next = 1;
-  /** @type {Map<number, { resolve: (v: unknown) => void, reject: (e: unknown) => void }>} */
+  /** @type {Map<number, { resolve: (v: unknown) => void, reject: (e: unknown) => void, taken: number[] }>} */
   const pending = new Map();
   /** @type {Map<number, Function>} */
   const functions = new Map();
   /** @type {Map<Function, number>} */
   const handles = new Map();
+  /** How many calls in flight, or stand-ins on the other side, hold each handle. @type {Map<number, number>} */
+  const holds = new Map();
   /** @type {Error | null} */
   let gone = null;
 
-  /** @param {Function} f */
-  function handle(f) {
+  /**
+   * A handle for `f`, held once more; its id goes to `taken`.
+   * @param {Function} f
+   * @param {number[]} taken
+   */
+  function handle(f, taken) {
     let id = handles.get(f);
     if (id === undefined) {
       id = next++;
       handles.set(f, id);
       functions.set(id, f);
     }
+    holds.set(id, (holds.get(id) || 0) + 1);
+    taken.push(id);
     return { [FN]: id };
   }
 
-  /** @param {unknown} v */
-  function encode(v) {
-    if (typeof v === "function") return handle(v);
+  /** @param {number} id */
+  function release(id) {
+    const n = (holds.get(id) || 0) - 1;
+    if (n > 0) {
+      holds.set(id, n);
+      return;
+    }
+    holds.delete(id);
+    const f = functions.get(id);
+    functions.delete(id);
+    if (f) handles.delete(f);
+  }
+
+  /**
+   * Stand-ins received in a `send` tell the side that holds the function once they are collected.
+   * Without `FinalizationRegistry` that side keeps them, as before it existed.
+   */
+  const collected =
+    typeof FinalizationRegistry === "function"
+      ? new FinalizationRegistry((/** @type {number} */ id) => {
+          if (gone) return;
+          try {
+            post({ kind: "release", id });
+          } catch {
+            // The port is closing; the other side's `fail` clears everything.
+          }
+        })
+      : null;
+
+  /** @param {unknown} v @param {number[]} taken */
+  function encode(v, taken) {
+    if (typeof v === "function") return handle(v, taken);
     if (v && typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype) {
       /** @type {Record<string, unknown> | null} */
       let out = null;
       for (const [k, x] of Object.entries(v)) {
         if (typeof x === "function") {
           out = out || { ...v };
-          out[k] = handle(x);
+          out[k] = handle(x, taken);
         }
       }
       return out || v;
@@ -110,13 +156,18 @@ export function connect(port, local) {
     return v;
   }
 
-  /** @param {unknown} v */
-  function decode(v) {
+  /**
+   * @param {unknown} v
+   * @param {boolean} sent Whether it came in a `send`: then its stand-ins report their collection.
+   */
+  function decode(v, sent) {
     if (!v || typeof v !== "object") return v;
     const o = /** @type {Record<string, unknown>} */ (v);
     if (typeof o[FN] === "number") {
       const id = o[FN];
-      return (/** @type {unknown[]} */ ...args) => send("#function", [id, ...args]);
+      const standIn = (/** @type {unknown[]} */ ...args) => send("#function", [id, ...args]);
+      if (sent) collected?.register(standIn, id);
+      return standIn;
     }
     if (Object.getPrototypeOf(v) !== Object.prototype) return v;
     /** @type {Record<string, unknown> | null} */
@@ -124,7 +175,7 @@ export function connect(port, local) {
     for (const [k, x] of Object.entries(o)) {
       if (x && typeof x === "object" && typeof (/** @type {Record<string, unknown>} */ (x))[FN] === "number") {
         out = out || { ...o };
-        out[k] = decode(x);
+        out[k] = decode(x, sent);
       }
     }
     return out || v;
@@ -138,10 +189,13 @@ export function connect(port, local) {
   /** @param {string} path @param {unknown[]} args */
   function send(path, args) {
     if (gone) return;
+    /** @type {number[]} */
+    const taken = [];
     try {
-      post({ kind: "send", path, args: args.map(encode) });
+      post({ kind: "send", path, args: args.map((a) => encode(a, taken)) });
     } catch {
       // An argument that cannot be copied: a notification only, nobody waits for it.
+      taken.forEach(release);
     }
   }
 
@@ -150,11 +204,14 @@ export function connect(port, local) {
     if (gone) return Promise.reject(gone);
     const id = next++;
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      /** @type {number[]} */
+      const taken = [];
+      pending.set(id, { resolve, reject, taken });
       try {
-        post({ kind: "call", id, path, args: args.map(encode) });
+        post({ kind: "call", id, path, args: args.map((a) => encode(a, taken)) });
       } catch (e) {
         pending.delete(id);
+        taken.forEach(release);
         reject(e);
       }
     });
@@ -169,7 +226,8 @@ export function connect(port, local) {
   function target(path, args) {
     if (path === "#function") {
       const f = functions.get(/** @type {number} */ (args[0]));
-      if (!f) throw new Error("a function that is no longer held was called");
+      // Released: the call it came with is over, or the other side let go of it.
+      if (!f) return [() => undefined, undefined, []];
       return [f, undefined, args.slice(1)];
     }
     /** @type {any} */
@@ -192,17 +250,23 @@ export function connect(port, local) {
   async function receive(data) {
     const m = /** @type {Message} */ (data);
     if (!m || typeof m !== "object") return;
+    if (m.kind === "release") {
+      release(m.id);
+      return;
+    }
     if (m.kind === "ok" || m.kind === "err") {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
+      p.taken.forEach(release);
       if (m.kind === "ok") p.resolve(m.value);
       else p.reject(errorOf(m.error));
       return;
     }
     if (m.kind !== "call" && m.kind !== "send") return;
     try {
-      const [f, self, args] = target(m.path, m.args.map(decode));
+      const sent = m.kind === "send";
+      const [f, self, args] = target(m.path, m.args.map((a) => decode(a, sent)));
       const value = await f.apply(self, args);
       if (m.kind === "call") {
         try {
@@ -223,7 +287,8 @@ export function connect(port, local) {
     pending.clear();
     functions.clear();
     handles.clear();
+    holds.clear();
   }
 
-  return { call, send, receive, fail, waiting: () => pending.size };
+  return { call, send, receive, fail, waiting: () => pending.size, held: () => functions.size };
 }

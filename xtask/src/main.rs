@@ -11,6 +11,7 @@ mod install;
 mod run;
 mod serve;
 mod suites;
+mod tidy;
 mod wasm;
 
 use std::process::ExitCode;
@@ -76,6 +77,7 @@ fn test(only: &[String]) -> Result {
     install::browser()?;
     if wanted("fmt") {
         run::step("format", run::cargo(&["fmt", "--all", "--check"]))?;
+        tidy::check()?;
     }
     if wanted("clippy") {
         run::step(

@@ -1,4 +1,4 @@
-//! Whole-run benchmarks of the real engine against the emulator (DESIGN §6):
+//! Whole-run benchmarks of the real engine against the emulator (docs/benchmarks.md):
 //! - three runs at 25,000 contacts, the engine talking HTTP to the emulator served on its own
 //!   threads in this process, the CRM in memory:
 //!   1. a first sync of 25,000 CRM contacts into an empty Google account: requests by method

@@ -1,4 +1,4 @@
-"""Creme's Contact ⇄ the host contract's `CrmContact` (DESIGN §4).
+"""Creme's Contact ⇄ the host contract's `CrmContact` (docs/hosts.md).
 
 | contract            | Creme                                                                 |
 |---------------------|-----------------------------------------------------------------------|

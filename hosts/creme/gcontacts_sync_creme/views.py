@@ -1,4 +1,4 @@
-"""The host contract's endpoints (DESIGN §4), and the plugin's files.
+"""The host contract's endpoints (docs/hosts.md), and the plugin's files.
 
 Every endpoint needs a logged-in user (Django's session; without one, a JSON 401
 `UNAUTHENTICATED`) and every POST Django's CSRF token. Reads return only contacts the user may

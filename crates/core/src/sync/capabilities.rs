@@ -1,4 +1,5 @@
-//! What a host can hold (DESIGN §4, "Hosts hold what they hold").
+//! What a host can hold (docs/sync-rules.md, "Hosts hold what they hold"; how a host declares
+//! it: docs/hosts.md, "Capabilities").
 //!
 //! Google holds any number of emails, phones and addresses and every name part; a CRM often holds
 //! fewer (Creme CRM: one email, a phone and a mobile, no middle name). Merged naively, the items
@@ -63,9 +64,10 @@ impl Capabilities {
         *self == Capabilities::default()
     }
 
-    /// Reads the host contract's `capabilities` object (DESIGN §4): `fields`, the contact fields
-    /// the host stores (every one when absent), and `emails`, `phones`, `addresses`, how many
-    /// items of each it keeps (any number when absent); `settingsLabel` is checked, not used.
+    /// Reads the host contract's `capabilities` object (docs/hosts.md, "Capabilities"): `fields`,
+    /// the contact fields the host stores (every one when absent), and `emails`, `phones`,
+    /// `addresses`, how many items of each it keeps (any number when absent); `settingsLabel` is
+    /// checked, not used.
     pub fn from_json(v: &serde_json::Value) -> Result<Capabilities, String> {
         let obj = match v {
             serde_json::Value::Null => return Ok(Capabilities::default()),

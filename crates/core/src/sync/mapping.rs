@@ -358,7 +358,7 @@ pub fn apply_to_person(
 }
 
 /// The Person to create for a CRM contact: its fields, this instance's tag and the target groups
-/// (membership is set in the create itself, DESIGN §3).
+/// (membership is set in the create itself, docs/sync-rules.md, "Scope").
 pub fn new_person(contact: &Contact, tag: (&str, &str), groups: &[String]) -> Person {
     // A new person has no items to match, so the region decides nothing here.
     let (mut person, _) =

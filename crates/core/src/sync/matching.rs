@@ -1,4 +1,4 @@
-//! Pairing unlinked contacts across the two sides (DESIGN §3, "Linking").
+//! Pairing unlinked contacts across the two sides (docs/sync-rules.md, "Linking").
 //!
 //! Rules, strongest first: our `clientData` tag; then, for untagged Google contacts only, a shared
 //! normalized email; a shared normalized phone; an equal normalized full name plus an equal

@@ -1,4 +1,4 @@
-//! The three-way merge of one linked pair, field by field (DESIGN §3).
+//! The three-way merge of one linked pair, field by field (docs/sync-rules.md, "Merge").
 //!
 //! With base B, CRM value C and Google value G, all compared by their normalized keys:
 //! C = G: nothing; C = B ≠ G: Google changed, the CRM takes G; G = B ≠ C: Google takes C; all three

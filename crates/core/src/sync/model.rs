@@ -1,10 +1,10 @@
 //! The contact model both sides are mapped into.
 //!
-//! A [`Contact`] holds exactly the fields the plugin syncs (DESIGN §3): the name parts, emails,
-//! phones, addresses, birthday, company, job title and notes. An empty string means "absent":
-//! neither the CRM nor Google distinguishes an empty value from a missing one, and treating them
-//! alike keeps phantom updates out. Values are kept as the user typed them; comparisons go through
-//! [`super::normalize`].
+//! A [`Contact`] holds exactly the fields the plugin syncs (docs/sync-rules.md, "Fields"): the name
+//! parts, emails, phones, addresses, birthday, company, job title and notes. An empty string means
+//! "absent": neither the CRM nor Google distinguishes an empty value from a missing one, and
+//! treating them alike keeps phantom updates out. Values are kept as the user typed them;
+//! comparisons go through [`super::normalize`].
 
 use crate::{json_enum, json_struct};
 use std::fmt;

@@ -1,6 +1,6 @@
 //! Planning: from an account's state, what each side shows now, the settings and `now`, the
-//! operations a run makes (DESIGN §3). A pure, deterministic function: the same inputs give the
-//! same plan, and its `Display` is the preview text users read and tests compare.
+//! operations a run makes (docs/sync-rules.md). A pure, deterministic function: the same inputs
+//! give the same plan, and its `Display` is the preview text users read and tests compare.
 //!
 //! How each linked pair is read:
 //! - a CRM contact the host returned (in the view or not) is *present*; one the host reported

@@ -1,4 +1,4 @@
-//! An account's settings and the policies that decide what sync does (DESIGN §3).
+//! An account's settings and the policies that decide what sync does (docs/sync-rules.md).
 //!
 //! Policies are enums, never strings or bools, so every rule that depends on one is a `match`
 //! the compiler checks.

@@ -1,9 +1,9 @@
-//! The stateful property test of DESIGN §6: random edits on both sides, random faults (429, 5xx,
-//! dropped connections, etag mismatches, expired tokens) and random interruptions, then fault-free
-//! runs. Contacts differ between the sides in labels, types and item order (and so in which
-//! item is primary). Afterwards both sides agree on every linked contact, no contact has two
-//! twins, nothing was lost beyond the deletion rules, and a further run writes nothing.
-//! Cases: 500 by default; `GCS_PROPTEST_CASES` raises it.
+//! The stateful property test of docs/ARCHITECTURE.md ("Testing"): random edits on both sides,
+//! random faults (429, 5xx, dropped connections, etag mismatches, expired tokens) and random
+//! interruptions, then fault-free runs. Contacts differ between the sides in labels, types and item
+//! order (and so in which item is primary). Afterwards both sides agree on every linked contact, no
+//! contact has two twins, nothing was lost beyond the deletion rules, and a further run writes
+//! nothing. Cases: 500 by default; `GCS_PROPTEST_CASES` raises it.
 
 use crate::harness::*;
 use gcontacts_sync_core::sync::model::{Contact, Email, Phone};

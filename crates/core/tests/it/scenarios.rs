@@ -1,5 +1,5 @@
-//! Whole-sync scenarios: the rules of DESIGN §3 as a user would see them, end to end through the
-//! real engine and the emulator.
+//! Whole-sync scenarios: the rules of docs/sync-rules.md as a user would see them, end to end
+//! through the real engine and the emulator.
 
 use crate::harness::*;
 use gcontacts_sync_core::store;

@@ -1,5 +1,5 @@
 //! Shared records: two CRM users, each with their own sync state, over one Google account; the
-//! second may not change a contact the first synced (README, "Shared records").
+//! second may not change a contact the first synced (docs/sync-rules.md, "Shared records").
 
 use crate::harness::*;
 use gcontacts_sync_core::sync::plan::Skipped;

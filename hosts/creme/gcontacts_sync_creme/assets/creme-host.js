@@ -1,6 +1,6 @@
 // @ts-check
-// The plugin's host in Creme CRM: the `CrmHost` contract (DESIGN §4) on the app's JSON endpoints,
-// and the glue that installs the plugin into the three places the app gives it.
+// The plugin's host in Creme CRM: the `CrmHost` contract (docs/hosts.md) on the app's JSON
+// endpoints, and the glue that installs the plugin into the three places the app gives it.
 //
 // Served beside the plugin's loader (`<root>/plugin-loader.js`); the endpoints are at
 // `<root>/../api/`. Creme's session cookie authenticates every call and Django's CSRF token

@@ -1,8 +1,8 @@
 //! Property tests over whole planning rounds on two in-memory sides: random edits on both sides
 //! (values, labels, item order), a plan, its execution by a faithful in-memory executor, the
-//! commit; then the invariants of DESIGN §3: a second round with no edits plans nothing; no
-//! round writes onto a CRM record it did not read; a deletion on one side never removes an edit
-//! made on the other; ambiguity never creates on either side. Cases default to 1,000 per
+//! commit; then the invariants of docs/sync-rules.md: a second round with no edits plans nothing;
+//! no round writes onto a CRM record it did not read; a deletion on one side never removes an
+//! edit made on the other; ambiguity never creates on either side. Cases default to 1,000 per
 //! property; `PROPTEST_CASES` raises it.
 
 // proptest is a native dev-dependency only.
