@@ -8,6 +8,7 @@ mod bench;
 mod creme;
 mod demo;
 mod install;
+mod postgres;
 mod run;
 mod serve;
 mod suites;
