@@ -72,6 +72,8 @@ try {
 
   await page.goto(`${CREME}/creme_config/my_settings/portal/`);
   const panel = page.locator("[data-gcs-panel]");
+  // The section loads the plugin once it is in view.
+  await page.locator("[data-gcsync-settings]").scrollIntoViewIfNeeded();
   await page.locator('[data-gcs-panel][data-ready="true"]').waitFor({ timeout: 120_000 });
   const popupPromise = page.waitForEvent("popup");
   await panel.getByRole("button", { name: "Connect Google account" }).click();

@@ -105,12 +105,15 @@ fn creme(args: &[String]) -> Result {
     let site = site.on_postgres(&cluster)?;
     crate::creme::reset(&site)?;
     let seed = root().join("tests/bench-creme/seed.py");
-    let script = format!("exec(open({:?}).read())", seed.to_string_lossy());
+    let script = format!("import runpy; runpy.run_path({:?})", seed.to_string_lossy());
     let mut c = site.creme(&["shell", "-c", &script]);
     c.env("GCS_BENCH_CONTACTS", contacts.to_string());
     run::step(&format!("seed Creme with {contacts} contacts"), c)?;
     let pages = root().join("tests/bench-creme/pages.py");
-    let script = format!("exec(open({:?}).read())", pages.to_string_lossy());
+    let script = format!(
+        "import runpy; runpy.run_path({:?})",
+        pages.to_string_lossy()
+    );
     run::step(
         "Creme's endpoints, page by page (Django's test client)",
         site.creme(&["shell", "-c", &script]),
