@@ -2,10 +2,14 @@
 //! Creme suites of `cargo xtask test`.
 //!
 //! Everything lives under `target/creme/`: a Python venv with Creme from PyPI (the only place it
-//! comes from) and the app installed editable from `hosts/creme`, a Creme project whose settings
-//! add the app, and a SQLite database made once (migrate, populate, the demo's seed contacts) and
-//! copied afresh for every start, since the emulator starts empty every time too.
+//! comes from), PostgreSQL's driver, and the app installed editable from `hosts/creme`, a Creme
+//! project whose settings add the app, and a seeded database (migrate, populate, the demo's seed
+//! contacts) made once and copied afresh for every start, since the emulator starts empty every
+//! time too. The database is SQLite (a file in the project, for `cargo xtask demo --host creme`)
+//! or PostgreSQL (the private cluster of `postgres.rs`, for the suites and the benchmark): the
+//! seeded one is then a template database, and each start creates the site's from it.
 
+use crate::postgres::Cluster;
 use crate::run::{self, root};
 use crate::Result;
 use std::io::{Read, Write};
@@ -15,16 +19,18 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub const CREME_VERSION: &str = "2.8.6";
-/// The app's test dependencies, beside Creme: Hypothesis for the endpoints' property tests.
-const TEST_DEPS: &[&str] = &["hypothesis==6.170.27"];
+/// What the venv needs beside Creme: PostgreSQL's driver (psycopg 3, with its own libpq), and
+/// Hypothesis for the endpoints' property tests.
+const DEPS: &[&str] = &["psycopg[binary]==3.3.9", "hypothesis==6.170.27"];
 pub const LOGIN: (&str, &str) = ("root", "root");
 /// A second user who may view every contact but change and delete only their own.
 pub const LIMITED_LOGIN: (&str, &str) = ("sales", "sales");
 const PROJECT: &str = "gcsdemo";
 
-/// What `hosts/creme`'s settings block adds to the generated project.
+/// The first line of what xtask adds to the generated project's settings.
+const SETTINGS_MARK: &str = "\n# Google Contacts Sync (hosts/creme), as `cargo xtask` sets it up.";
+/// What xtask adds to the generated project's settings, after `SETTINGS_MARK`.
 const SETTINGS: &str = "
-# Google Contacts Sync (hosts/creme), as `cargo xtask demo --host creme` sets it up.
 import json as _json
 import os as _os
 
@@ -42,12 +48,29 @@ SITE_DOMAIN = 'http://127.0.0.1'
 
 from .local_settings import *  # NOQA
 
-# The app's tests keep their database between runs (`creme test --keepdb`).
-DATABASES['default']['TEST'] = {'NAME': str(BASE_DIR / 'test-db.sqlite3')}
-# SQLite and a threaded server: take the write lock when a transaction starts, and wait for it,
-# rather than failing with a locked database when two requests write at once.
-DATABASES['default']['OPTIONS'] = {'transaction_mode': 'IMMEDIATE', 'timeout': 20}
+if _os.environ.get('GCS_POSTGRES_HOST'):
+    # PostgreSQL, as the README's PostgreSQL section sets it up; HOST is the folder of the
+    # cluster's socket. The app's tests keep their database between runs (`--keepdb`).
+    DATABASES = {'default': {
+        'ENGINE': 'django.db.backends.postgresql',
+        'NAME': _os.environ.get('GCS_POSTGRES_DB') or 'gcsdemo',
+        'USER': 'creme',
+        'HOST': _os.environ['GCS_POSTGRES_HOST'],
+        'PORT': '5432',
+        'TEST': {'NAME': 'gcsdemo_test'},
+    }}
+else:
+    DATABASES['default']['TEST'] = {'NAME': str(BASE_DIR / 'test-db.sqlite3')}
+    # SQLite and a threaded server: take the write lock when a transaction starts, and wait for
+    # it, rather than failing with a locked database when two requests write at once.
+    DATABASES['default']['OPTIONS'] = {'transaction_mode': 'IMMEDIATE', 'timeout': 20}
+
+# The Creme benchmark's log of requests and their SQL queries (tests/bench-creme/querylog.py).
+if _os.environ.get('GCS_QUERY_LOG'):
+    MIDDLEWARE = ['gcsdemo.querylog.QueryLog', *MIDDLEWARE]
 ";
+/// The benchmark's middleware, copied into the project's package.
+const QUERY_LOG: &str = include_str!("../../tests/bench-creme/querylog.py");
 
 /// The demo's seed contacts as `CrmContactInput`s, their statuses as Creme's relation types.
 const SEED_SCRIPT: &str = "import { generateSeedContacts } from './www/demo/seed.js'; \
@@ -71,9 +94,24 @@ u.save()
 u.roles.set([role])
 ";
 
+/// The PostgreSQL database a site runs on (instead of the project's SQLite file).
+#[derive(Clone)]
+struct Postgres {
+    /// The folder of PostgreSQL's client programs.
+    bin: PathBuf,
+    socket_dir: PathBuf,
+    database: String,
+}
+
+#[derive(Clone)]
 pub struct Site {
     dir: PathBuf,
+    postgres: Option<Postgres>,
 }
+
+/// The template databases the sites on PostgreSQL start from, and the sites' own.
+const PG_TEMPLATE: &str = "gcsdemo_template";
+pub const PG_DATABASE: &str = "gcsdemo";
 
 impl Site {
     fn venv(&self) -> PathBuf {
@@ -104,7 +142,49 @@ impl Site {
             .current_dir(self.project())
             .env("PYTHONPATH", self.project())
             .env("GCS_PLUGIN_DIR", root().join("www"));
+        if let Some(pg) = &self.postgres {
+            c.env("GCS_POSTGRES_HOST", &pg.socket_dir)
+                .env("GCS_POSTGRES_DB", &pg.database);
+        }
         c
+    }
+
+    /// This site on `cluster`'s database `database`.
+    fn on(&self, cluster: &Cluster, database: &str) -> Site {
+        Site {
+            dir: self.dir.clone(),
+            postgres: Some(Postgres {
+                bin: cluster.bin().to_path_buf(),
+                socket_dir: cluster.socket_dir(),
+                database: database.to_string(),
+            }),
+        }
+    }
+
+    /// This site on PostgreSQL: `cluster`, with a template database seeded as the SQLite one is
+    /// (made again when the app gained a migration since).
+    pub fn on_postgres(&self, cluster: &Cluster) -> Result<Site> {
+        let stamp = self.dir.join(".pg-template");
+        let migrations = root().join("hosts/creme/gcontacts_sync_creme/migrations");
+        let fresh = modified(&stamp) >= newest(&migrations) && cluster.has_database(PG_TEMPLATE);
+        if !fresh {
+            let _ = std::fs::remove_file(&stamp);
+            let drop = format!("DROP DATABASE IF EXISTS {PG_TEMPLATE}");
+            cluster.sql("drop the old template database", &drop)?;
+            let create = format!("CREATE DATABASE {PG_TEMPLATE}");
+            cluster.sql("create the template database (PostgreSQL)", &create)?;
+            seed(&self.on(cluster, PG_TEMPLATE))?;
+            write(&stamp, "")?;
+        }
+        Ok(self.on(cluster, PG_DATABASE))
+    }
+
+    /// Which database the site runs on, for messages.
+    pub fn database(&self) -> &'static str {
+        match self.postgres {
+            Some(_) => "PostgreSQL",
+            None => "SQLite",
+        }
     }
 }
 
@@ -112,6 +192,7 @@ impl Site {
 pub fn prepare() -> Result<Site> {
     let site = Site {
         dir: root().join("target/creme"),
+        postgres: None,
     };
     std::fs::create_dir_all(&site.dir).map_err(|e| format!("cannot create target/creme: {e}"))?;
     if !site.bin("creme").exists() {
@@ -124,15 +205,15 @@ pub fn prepare() -> Result<Site> {
             ),
         )?;
     }
-    // A marker per set of test dependencies: a venv made before they changed gets them too.
+    // A marker per set of dependencies: a venv made before they changed gets them too.
     let deps_marker = site
         .venv()
-        .join(format!(".gcontacts-sync-test-deps-{}", TEST_DEPS.join("-")));
+        .join(format!(".gcontacts-sync-deps-{}", DEPS.join("-")));
     if !deps_marker.exists() {
         let mut args = vec!["install", "--quiet"];
-        args.extend(TEST_DEPS);
+        args.extend(DEPS);
         run::step(
-            "install the app's test dependencies (PyPI)",
+            "install psycopg and the app's test dependencies (PyPI)",
             pip(&site, &args),
         )?;
         write(&deps_marker, "")?;
@@ -154,9 +235,17 @@ pub fn prepare() -> Result<Site> {
         c.args(["creme_start_project", PROJECT])
             .current_dir(&site.dir);
         run::step("create the Creme project", c)?;
-        let mut text = std::fs::read_to_string(&settings).map_err(|e| format!("{e}"))?;
-        text.push_str(SETTINGS);
-        write(&settings, &text)?;
+    }
+    // Creme's generated settings, then ours: rewritten when ours changed.
+    let text = std::fs::read_to_string(&settings).map_err(|e| format!("{e}"))?;
+    let generated = text.split(SETTINGS_MARK).next().unwrap_or_default();
+    let wanted = format!("{generated}{SETTINGS_MARK}{SETTINGS}");
+    if text != wanted {
+        write(&settings, &wanted)?;
+    }
+    let query_log = site.project().join(PROJECT).join("querylog.py");
+    if std::fs::read_to_string(&query_log).ok().as_deref() != Some(QUERY_LOG) {
+        write(&query_log, QUERY_LOG)?;
     }
     // The app's script is bundled into Creme's main.js: bundle again when it changed.
     let script =
@@ -173,26 +262,38 @@ pub fn prepare() -> Result<Site> {
     }
     if !site.template().exists() {
         let _ = std::fs::remove_file(site.db());
-        run::step("creme migrate", site.creme(&["migrate", "--noinput"]))?;
-        run::step("creme creme_populate", site.creme(&["creme_populate"]))?;
-        let seed = run::output(run::cmd(
-            "node",
-            &["--input-type=module", "-e", SEED_SCRIPT],
-        ))
-        .ok_or("node could not read www/demo/seed.js")?;
-        let file = site.dir.join("seed.json");
-        write(&file, &seed)?;
-        run::step(
-            "seed Creme with the demo's contacts",
-            site.creme(&["gcsync_import", &file.to_string_lossy(), "--user", LOGIN.0]),
-        )?;
-        run::step(
-            "create the limited user (sales)",
-            site.creme(&["shell", "-c", LIMITED_USER]),
-        )?;
+        seed(&site)?;
         std::fs::copy(site.db(), site.template()).map_err(|e| format!("{e}"))?;
     }
     Ok(site)
+}
+
+/// Creme's tables, its own data, the demo's contacts and the limited user, in `site`'s database.
+fn seed(site: &Site) -> Result {
+    let on = site.database();
+    run::step(
+        &format!("creme migrate ({on})"),
+        site.creme(&["migrate", "--noinput"]),
+    )?;
+    run::step(
+        &format!("creme creme_populate ({on})"),
+        site.creme(&["creme_populate"]),
+    )?;
+    let seed = run::output(run::cmd(
+        "node",
+        &["--input-type=module", "-e", SEED_SCRIPT],
+    ))
+    .ok_or("node could not read www/demo/seed.js")?;
+    let file = site.dir.join("seed.json");
+    write(&file, &seed)?;
+    run::step(
+        "seed Creme with the demo's contacts",
+        site.creme(&["gcsync_import", &file.to_string_lossy(), "--user", LOGIN.0]),
+    )?;
+    run::step(
+        "create the limited user (sales)",
+        site.creme(&["shell", "-c", LIMITED_USER]),
+    )
 }
 
 fn venv(site: &Site) -> Result {
@@ -279,8 +380,17 @@ pub fn emulator_config(emulator: &str) -> String {
 /// Starts Creme on `port` on a fresh copy of the seeded database, with `config` (JSON) as the
 /// plugin's configuration; returns once it answers.
 pub fn start(site: &Site, port: u16, config: &str) -> Result<CremeServer> {
-    std::fs::copy(site.template(), site.db())
-        .map_err(|e| format!("cannot reset the database: {e}"))?;
+    reset(site)?;
+    start_with(site, port, config, &[])
+}
+
+/// Starts Creme on `port` on the site's database as it is, with more environment for Creme.
+pub fn start_with(
+    site: &Site,
+    port: u16,
+    config: &str,
+    env: &[(&str, &str)],
+) -> Result<CremeServer> {
     let addr = format!("127.0.0.1:{port}");
     // Creme's request log and errors, for when a suite fails.
     let log = std::fs::File::create(site.dir.join("server.log"))
@@ -288,6 +398,7 @@ pub fn start(site: &Site, port: u16, config: &str) -> Result<CremeServer> {
     let child = site
         .creme(&["runserver", &addr, "--noreload"])
         .env("GCS_PLUGIN_CONFIG", config)
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         .stderr(log)
         .spawn()
@@ -304,6 +415,34 @@ pub fn start(site: &Site, port: u16, config: &str) -> Result<CremeServer> {
         std::thread::sleep(Duration::from_millis(300));
     }
     Err(format!("Creme did not answer on {addr} within 2 minutes"))
+}
+
+/// The site's database afresh from the seeded one.
+pub fn reset(site: &Site) -> Result {
+    let Some(pg) = &site.postgres else {
+        std::fs::copy(site.template(), site.db())
+            .map_err(|e| format!("cannot reset the database: {e}"))?;
+        return Ok(());
+    };
+    let mut drop = Command::new(pg.bin.join("dropdb"));
+    drop.args(["--if-exists", &pg.database]);
+    let mut create = Command::new(pg.bin.join("createdb"));
+    create.args(["--template", PG_TEMPLATE, &pg.database]);
+    for mut c in [drop, create] {
+        c.env("PGHOST", &pg.socket_dir)
+            .env("PGPORT", crate::postgres::PORT.to_string())
+            .env("PGUSER", crate::postgres::USER);
+        let out = c
+            .output()
+            .map_err(|e| format!("cannot run {:?}: {e}", c.get_program()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "resetting the PostgreSQL database failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn answers(addr: &str) -> bool {

@@ -1,13 +1,14 @@
 //! `cargo xtask test | bench | demo`: the project's build and CI entry points.
 //!
 //! Each command installs what it needs and is missing (the wasm32 target, wasm-bindgen-cli at the
-//! version Cargo.toml pins, wasm-opt from npm's `binaryen`, Debian's Chromium when run as root),
-//! so that a bare machine of this kind needs nothing but `cargo xtask test`.
+//! version Cargo.toml pins, wasm-opt from npm's `binaryen`, Debian's Chromium and PostgreSQL when
+//! run as root), so that a bare machine of this kind needs nothing but `cargo xtask test`.
 
 mod bench;
 mod creme;
 mod demo;
 mod install;
+mod postgres;
 mod run;
 mod serve;
 mod suites;
@@ -27,7 +28,9 @@ commands:
            sync, echo run and no-op run at 25,000 contacts (requests, wall and CPU time, peak
            heap) [-- FILTER]; [--browser [--contacts N] [--on-page]]: those three runs in
            Chromium, in the plugin's worker or on the page (wall time, long main-thread tasks,
-           wasm memory peak, requests)
+           wasm memory peak, requests); [--host creme [--contacts N]]: those three runs through
+           Creme's pages on PostgreSQL (wall time, requests to Google and to Creme, SQL queries
+           per Creme request, the state's stored size)
   fuzz     the fuzz tests of every JSON reader, optimized, with more cases [--cases N, default
            100000: N mutated real texts, N / 10 arbitrary values, N / 200 whole runs]
   build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size

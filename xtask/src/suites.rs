@@ -85,26 +85,36 @@ pub fn e2e_tests() -> Result {
     result
 }
 
-/// The app's Python tests (Django's runner) and Playwright against `creme runserver` and the
-/// emulator: the plugin inside Creme CRM. While developing, `GCS_CREME_GREP=<regex>` runs only
-/// the Playwright tests whose titles match, and skips the Django tests (run them alone with
-/// `creme test gcontacts_sync_creme.tests.<module> --keepdb --settings=gcsdemo.settings` in
-/// target/creme/gcsdemo, PYTHONPATH set to it).
+/// The app's Python tests (Django's runner) on SQLite and on PostgreSQL, then Playwright against
+/// `creme runserver` on PostgreSQL and the emulator: the plugin inside Creme CRM. The PostgreSQL
+/// cluster is started for the suite and stopped after it, passed or failed. While developing,
+/// `GCS_CREME_GREP=<regex>` runs only the Playwright tests whose titles match, and skips the
+/// Django tests (run them alone with `creme test gcontacts_sync_creme.tests.<module> --keepdb
+/// --settings=gcsdemo.settings` in target/creme/gcsdemo, PYTHONPATH set to it; on PostgreSQL with
+/// GCS_POSTGRES_HOST set to target/creme/pg/run while the cluster runs).
 pub fn creme_tests() -> Result {
-    let site = crate::creme::prepare()?;
+    let sqlite = crate::creme::prepare()?;
+    let cluster = crate::postgres::start()?;
+    let postgres = sqlite.on_postgres(&cluster)?;
     let grep = std::env::var("GCS_CREME_GREP")
         .ok()
         .filter(|g| !g.is_empty());
     if grep.is_none() {
-        run::step(
-            "Creme app tests (Django)",
-            site.creme(&["test", "gcontacts_sync_creme", "--keepdb", "--noinput"]),
-        )?;
+        for site in [&sqlite, &postgres] {
+            run::step(
+                &format!("Creme app tests (Django, {})", site.database()),
+                site.creme(&["test", "gcontacts_sync_creme", "--keepdb", "--noinput"]),
+            )?;
+        }
     }
     let playwright = root().join("tools/node_modules/.bin/playwright");
     let emulator = start_emulator(&[])?;
     let port = crate::creme::free_port()?;
-    let creme = crate::creme::start(&site, port, &crate::creme::emulator_config(&emulator.url))?;
+    let creme = crate::creme::start(
+        &postgres,
+        port,
+        &crate::creme::emulator_config(&emulator.url),
+    )?;
     let config = root().join("tests/e2e-creme/playwright.config.mjs");
     let config = config.to_string_lossy().to_string();
     // `GCS_CREME_SPEC=devices.spec` runs only the specs whose paths match (a regular expression).
@@ -121,8 +131,12 @@ pub fn creme_tests() -> Result {
         .env("GCS_EMULATOR_URL", &emulator.url)
         .env("GCS_PROPAGATION_MS", E2E_PROPAGATION_MS)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    let result = run::step("Creme end-to-end tests (Playwright, Chromium)", c);
+    let result = run::step(
+        "Creme end-to-end tests (Playwright, Chromium, PostgreSQL)",
+        c,
+    );
     drop(creme);
     drop(emulator);
+    drop(cluster);
     result
 }

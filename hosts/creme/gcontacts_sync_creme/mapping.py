@@ -22,6 +22,7 @@
 
 import datetime
 import re
+from collections import defaultdict
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -95,11 +96,9 @@ def contacts_queryset():
     )
 
 
-def _addresses(c) -> list:
-    slots = [a for a in (c.billing_address, c.shipping_address) if a is not None]
-    others = [a for a in Address.objects.filter(object_id=c.id).order_by('id') if a.id not in {s.id for s in slots}]
+def _address_items(addresses) -> list:
     out = []
-    for a in slots + others:
+    for a in addresses:
         item = {
             'street': a.address, 'extended': a.po_box, 'city': a.city, 'region': a.state,
             'postalCode': a.zipcode, 'country': a.country, 'type': a.name,
@@ -108,16 +107,6 @@ def _addresses(c) -> list:
         if any(k != 'type' for k in item):
             out.append(item)
     return out
-
-
-def _employer(user, c):
-    """The first employer of `c` the user may view: Creme hides the others' names from them."""
-    rels = (
-        Relation.objects.filter(subject_entity=c.id, type=pconst.REL_SUB_EMPLOYED_BY, object_entity__is_deleted=False)
-        .select_related('object_entity')
-        .order_by('id')
-    )
-    return next((r.real_object for r in rels if user.has_perm_to_view(r.object_entity)), None)
 
 
 def read_only_reason(user, c):
@@ -132,25 +121,68 @@ def read_only_reason(user, c):
     )
 
 
-def _status(c) -> str:
+# Reading a page of contacts costs a fixed number of queries, whatever its size: what hangs off
+# the contacts (labels, addresses, status, employer) is read for the whole page at once, never
+# contact by contact.
+
+# Ids per `IN (…)` clause, under SQLite's limit on a statement's parameters.
+ID_CHUNK = 500
+
+
+def _chunks(ids):
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start:start + ID_CHUNK]
+
+
+def _related(user, ids) -> dict:
+    """What hangs off the contacts `ids`, by contact id: labels, other addresses (in id order),
+    status relation types and the first employer the user may view."""
+    labels, addresses, statuses, employed = {}, defaultdict(list), defaultdict(set), defaultdict(list)
     managed = Organisation.objects.filter_managed_by_creme()
-    found = set(
-        Relation.objects.filter(subject_entity=c.id, type__in=STATUS_IDS, object_entity__in=managed)
-        .values_list('type_id', flat=True)
-    )
-    return next((s for s in STATUS_IDS if s in found), '')
+    for chunk in _chunks(ids):
+        labels.update((lab.contact_id, lab) for lab in ContactLabels.objects.filter(contact__in=chunk))
+        for a in Address.objects.filter(object_id__in=chunk).order_by('id'):
+            addresses[a.object_id].append(a)
+        for subject, kind in Relation.objects.filter(
+            subject_entity__in=chunk, type__in=STATUS_IDS, object_entity__in=managed,
+        ).values_list('subject_entity_id', 'type_id'):
+            statuses[subject].add(kind)
+        for subject, org in Relation.objects.filter(
+            subject_entity__in=chunk, type=pconst.REL_SUB_EMPLOYED_BY, object_entity__is_deleted=False,
+        ).order_by('id').values_list('subject_entity_id', 'object_entity_id'):
+            employed[subject].append(org)
+    orgs = {}
+    wanted = sorted({o for found in employed.values() for o in found})
+    for chunk in _chunks(wanted):
+        orgs.update((o.id, o) for o in Organisation.objects.filter(pk__in=chunk))
+    # Creme hides the names of the organisations a user may not view.
+    employer = {
+        c: next((orgs[o] for o in found if o in orgs and user.has_perm_to_view(orgs[o])), None)
+        for c, found in employed.items()
+    }
+    return {'labels': labels, 'addresses': addresses, 'statuses': statuses, 'employer': employer}
 
 
-def to_contract(c, user) -> dict:
-    """The `CrmContact` of `c` as `user` sees it: `editable` false, with Creme's reason, where the
-    user may not change it, and the employer's name only when the user may view the employer."""
-    labels = ContactLabels.objects.filter(contact=c.id).first()
+def to_contracts(contacts, user) -> list:
+    """The `CrmContact`s of `contacts` as `user` sees them, in their order: `editable` false, with
+    Creme's reason, where the user may not change one, and the employer's name only when the user
+    may view the employer."""
+    contacts = list(contacts)
+    related = _related(user, [c.id for c in contacts])
+    return [_contract(c, user, related) for c in contacts]
+
+
+def _contract(c, user, related) -> dict:
+    labels = related['labels'].get(c.id)
+    slots = [a for a in (c.billing_address, c.shipping_address) if a is not None]
+    slot_ids = {a.id for a in slots}
+    others = [a for a in related['addresses'].get(c.id, ()) if a.id not in slot_ids]
     out = {
         'id': str(c.id),
         'modifiedAt': iso(c.modified),
         'emails': [],
         'phones': [],
-        'addresses': _addresses(c),
+        'addresses': _address_items(slots + others),
     }
     reason = read_only_reason(user, c)
     if reason:
@@ -162,8 +194,9 @@ def to_contract(c, user) -> dict:
         out['phones'].append({'value': c.phone, **({'type': labels.phone} if labels and labels.phone else {})})
     if c.mobile:
         out['phones'].append({'value': c.mobile, 'type': (labels.mobile if labels and labels.mobile else 'mobile')})
+    found = related['statuses'].get(c.id, ())
     text = {
-        'status': _status(c),
+        'status': next((s for s in STATUS_IDS if s in found), ''),
         'prefix': c.civility.shortcut or c.civility.title if c.civility else '',
         'firstName': c.first_name,
         'lastName': c.last_name,
@@ -173,7 +206,7 @@ def to_contract(c, user) -> dict:
     if c.birthday:
         b = c.birthday
         text['birthday'] = f'--{b.month:02}-{b.day:02}' if b.year == NO_YEAR else b.isoformat()
-    employer = _employer(user, c)
+    employer = related['employer'].get(c.id)
     if employer is not None:
         text['company'] = employer.name
     out.update({k: v for k, v in text.items() if v})
