@@ -32,7 +32,7 @@ import { loadFailureMessage, useSettingsLabel } from "./plugin/messages.js";
  *
  * @typedef {object} Manifest The parts of plugin-manifest.json the loader reads.
  * @property {string} [id]
- * @property {{ js?: string, wasm?: string, inlineWasm?: string }} [files]
+ * @property {{ js?: string, wasm?: string, inlineWasm?: string, oauthCallback?: string }} [files]
  * @property {{ widgets?: { name?: string, location: string }[] }} [modules]
  * @property {Record<string, string>} [integrity] Each file's SRI hash ("sha384-…") by its
  *   manifest path: a release's manifest has it (`cargo xtask dist`), a checkout's has not.
@@ -226,6 +226,7 @@ export function resolveFile(path, manifestUrl, base = HERE) {
  */
 async function compileWasm(wasmUrl, inlineUrl, manifest = {}) {
   const files = manifest.files || {};
+  /** @type {Record<string, string>} */
   const hashes = manifest.integrity || {};
   const wasmHash = files.wasm && hashes[files.wasm];
   /** @type {Response | ArrayBuffer} */
