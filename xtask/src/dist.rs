@@ -166,24 +166,34 @@ pub fn sri(bytes: &[u8]) -> String {
     )
 }
 
-/// The checked-in manifest with `integrity`: each staged file's SRI hash, by its manifest path.
+/// The checked-in manifest with `integrity` (each staged file's SRI hash, by its manifest path)
+/// added as its last key, the rest of its text as it is.
 fn manifest_with_integrity(files: &[String]) -> Result<String> {
     let text = std::fs::read_to_string(root().join("plugin-manifest.json"))
         .map_err(|e| format!("cannot read plugin-manifest.json: {e}"))?;
-    let mut manifest: serde_json::Value =
+    let manifest: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("plugin-manifest.json: {e}"))?;
-    let mut integrity = serde_json::Map::new();
+    if manifest.get("integrity").is_some() {
+        return Err("the checked-in plugin-manifest.json has hashes: a release adds them".into());
+    }
+    let body = text
+        .trim_end()
+        .strip_suffix('}')
+        .ok_or("plugin-manifest.json is not an object")?;
+    let mut lines = Vec::new();
     for f in files {
         let bytes = std::fs::read(root().join(f)).map_err(|e| format!("cannot read {f}: {e}"))?;
-        integrity.insert(f.clone(), sri(&bytes).into());
+        let path = serde_json::Value::from(f.as_str());
+        lines.push(format!("    {path}: \"{}\"", sri(&bytes)));
     }
-    let obj = manifest
-        .as_object_mut()
-        .ok_or("plugin-manifest.json is not an object")?;
-    obj.insert("integrity".into(), integrity.into());
-    serde_json::to_string_pretty(&manifest)
-        .map(|t| t + "\n")
-        .map_err(|e| e.to_string())
+    let out = format!(
+        "{},\n  \"integrity\": {{\n{}\n  }}\n}}\n",
+        body.trim_end(),
+        lines.join(",\n")
+    );
+    serde_json::from_str::<serde_json::Value>(&out)
+        .map_err(|e| format!("the release manifest is not JSON: {e}"))?;
+    Ok(out)
 }
 
 /// `stage` as a gzipped tar whose entries sit under `top/`, in name order, with fixed times and
