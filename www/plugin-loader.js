@@ -12,6 +12,13 @@
 // This file lives in the repository's `www/` folder. Hosts serve either the repository root
 // (this file at /www/plugin-loader.js, the manifest at /plugin-manifest.json) or `www/` itself
 // (this file at /plugin-loader.js, the manifest copied beside it): both layouts are tried.
+//
+// A release's manifest (`cargo xtask dist`) carries each file's SRI hash (`integrity`): before
+// the module starts, the loader fetches the files it loads and compares their SHA-384 with the
+// manifest's, and refuses to start, naming the file, when one differs. The two modules this file
+// imports statically load with it, before any check can run: they are checked with the rest
+// before the module starts, and a host that wants this file itself checked before it runs loads
+// it with the `integrity` the manifest gives it.
 
 import { syncSelectedContacts, syncOneContact } from "./plugin/actions.js";
 import { loadFailureMessage, useSettingsLabel } from "./plugin/messages.js";
@@ -25,8 +32,10 @@ import { loadFailureMessage, useSettingsLabel } from "./plugin/messages.js";
  *
  * @typedef {object} Manifest The parts of plugin-manifest.json the loader reads.
  * @property {string} [id]
- * @property {{ js?: string, wasm?: string, inlineWasm?: string }} [files]
+ * @property {{ js?: string, wasm?: string, inlineWasm?: string, oauthCallback?: string }} [files]
  * @property {{ widgets?: { name?: string, location: string }[] }} [modules]
+ * @property {Record<string, string>} [integrity] Each file's SRI hash ("sha384-…") by its
+ *   manifest path: a release's manifest has it (`cargo xtask dist`), a checkout's has not.
  *
  * @typedef {{ manifest: Manifest, url: URL }} FoundManifest
  *
@@ -115,6 +124,83 @@ export async function loadManifest(base = HERE) {
 }
 
 /**
+ * A file whose bytes are not those the release's manifest hashes: a file altered where it is
+ * served, or a half-done upgrade mixing two releases. Its `code` is "INTEGRITY"; its message
+ * names the file and both hashes.
+ */
+export class IntegrityError extends Error {
+  /**
+   * @param {string} path The file's path in the manifest.
+   * @param {string} why
+   */
+  constructor(path, why) {
+    super(`its file ${path} is not the one its manifest names (${why})`);
+    this.name = "IntegrityError";
+    this.code = "INTEGRITY";
+    this.path = path;
+  }
+}
+
+/**
+ * The SRI value of `bytes`: "sha384-" and the base64 of their SHA-384 digest.
+ * @param {BufferSource} bytes
+ */
+export async function sriOf(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-384", bytes));
+  let s = "";
+  for (const b of digest) s += String.fromCharCode(b);
+  return `sha384-${btoa(s)}`;
+}
+
+/**
+ * Fetches a file the manifest hashes and resolves to its bytes once they match the hash;
+ * rejects with an {@link IntegrityError} when they do not. Where the page has no SubtleCrypto
+ * (served neither over HTTPS nor from localhost), the browser checks the hash itself
+ * (`fetch`'s `integrity`), and a failure cannot tell a changed file from a lost connection.
+ * @param {string} path The file's path in the manifest.
+ * @param {URL} url Where it is served.
+ * @param {string} expected Its SRI hash.
+ * @returns {Promise<ArrayBuffer>}
+ */
+export async function fetchChecked(path, url, expected) {
+  const subtle = globalThis.crypto && globalThis.crypto.subtle;
+  let res;
+  try {
+    res = await fetch(url, subtle ? {} : { integrity: expected });
+  } catch (e) {
+    if (subtle) throw new Error(`its file ${url.pathname} did not load (${messageOf(e)})`);
+    throw new IntegrityError(path, `the browser found it differs from ${expected}, or could not fetch it: ${messageOf(e)}`);
+  }
+  if (!res.ok) throw new Error(`its file ${url.pathname} did not load (HTTP ${res.status})`);
+  const bytes = await res.arrayBuffer();
+  if (subtle) {
+    const got = await sriOf(bytes);
+    if (got !== expected) throw new IntegrityError(path, `its SHA-384 is ${got}, the manifest's ${expected}`);
+  }
+  return bytes;
+}
+
+/**
+ * Checks every file the module's start loads (the loader itself, the glue, the worker, the panel
+ * and its CSS) against the manifest's hashes, all at once; the wasm and its inline variant are
+ * checked as they are fetched (their bytes are the ones compiled). Nothing to check without
+ * hashes. Rejects with the first {@link IntegrityError}.
+ * @param {Manifest} manifest
+ * @param {URL | null} manifestUrl
+ * @param {URL} base
+ */
+export async function checkFiles(manifest, manifestUrl, base = HERE) {
+  const integrity = manifest.integrity;
+  if (!integrity) return;
+  const files = manifest.files || {};
+  const later = [files.wasm, files.inlineWasm, files.oauthCallback, "www/oauth-callback.js"];
+  const checks = Object.entries(integrity)
+    .filter(([path]) => /\.(js|css)$/.test(path) && !later.includes(path))
+    .map(([path, hash]) => fetchChecked(path, resolveFile(path, manifestUrl, base), hash));
+  await Promise.all(checks);
+}
+
+/**
  * Where a manifest file path (relative to the repository root, e.g. "www/pkg/x.js") is served:
  * paths under www/ are resolved from this file's folder, which is www/ in both layouts.
  * @param {string} path
@@ -131,26 +217,43 @@ export function resolveFile(path, manifestUrl, base = HERE) {
  * Fetches and compiles the wasm file, streaming when the server labels it `application/wasm`
  * (compiling while it downloads), else from its bytes (some hosts serve .wasm with another
  * type). Hosts that refuse to serve .wasm files at all get the inline build the manifest names.
+ * With the manifest's hashes, the wasm's bytes are checked before they are compiled (so it
+ * compiles after it downloads), and the inline build is checked before it is imported.
  * @param {URL} wasmUrl
  * @param {URL | null} inlineUrl
+ * @param {Manifest} [manifest]
  * @returns {Promise<WebAssembly.Module>}
  */
-async function compileWasm(wasmUrl, inlineUrl) {
+async function compileWasm(wasmUrl, inlineUrl, manifest = {}) {
+  const files = manifest.files || {};
+  /** @type {Record<string, string>} */
+  const hashes = manifest.integrity || {};
+  const wasmHash = files.wasm && hashes[files.wasm];
+  /** @type {Response | ArrayBuffer} */
   let res;
   try {
-    res = await fetch(wasmUrl);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    if (files.wasm && wasmHash) {
+      res = await fetchChecked(files.wasm, wasmUrl, wasmHash);
+    } else {
+      res = await fetch(wasmUrl);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    }
   } catch (e) {
+    if (e instanceof IntegrityError) throw e;
     try {
       if (!inlineUrl) throw e;
+      const inlineHash = files.inlineWasm && hashes[files.inlineWasm];
+      if (files.inlineWasm && inlineHash) await fetchChecked(files.inlineWasm, inlineUrl, inlineHash);
       /** @type {{ wasmBytes(): Uint8Array }} */
       const inline = await import(inlineUrl.href);
       return await WebAssembly.compile(/** @type {BufferSource} */ (inline.wasmBytes()));
-    } catch {
+    } catch (inlineError) {
+      if (inlineError instanceof IntegrityError) throw inlineError;
       throw new Error(`its WebAssembly file ${wasmUrl.pathname} did not load (${messageOf(e)})`);
     }
   }
   try {
+    if (res instanceof ArrayBuffer) return await WebAssembly.compile(res);
     if ((res.headers.get("Content-Type") || "").startsWith("application/wasm")) {
       return await WebAssembly.compileStreaming(res);
     }
@@ -177,8 +280,10 @@ export async function loadModule(manifest, manifestUrl, base = HERE, how = {}) {
   const wasmUrl = resolveFile(files.wasm || FALLBACK_WASM, manifestUrl, base);
   const inlineUrl = files.inlineWasm ? resolveFile(files.inlineWasm, manifestUrl, base) : null;
   // Both downloads at once: the glue is small, the wasm compiles while it streams.
-  const compiling = compileWasm(wasmUrl, inlineUrl);
+  const compiling = compileWasm(wasmUrl, inlineUrl, manifest);
   compiling.catch(() => {}); // reported below, after the glue
+  // A release's files are checked before any of them runs.
+  await checkFiles(manifest, manifestUrl, base);
   /** @type {Glue} */
   let glue;
   try {

@@ -4,8 +4,13 @@ The plugin (loader, manifest, settings panel, wasm) lives in the repository's `w
 `www/pkg/` (`cargo xtask build` writes the latter). Building this package copies them into
 `gcontacts_sync_creme/plugin/`, which the app serves, so an installed app needs nothing from the
 repository. Building outside the repository (from an sdist) uses the copy the sdist carries.
+
+A release (`cargo xtask dist`) sets GCS_PLUGIN_BUILD to the plugin tree it staged: the same files,
+and the manifest with each file's SRI hash, which the loader checks before using a file. The
+wheel then carries exactly what the release's plugin archive does.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -17,7 +22,20 @@ REPO = HERE.parent.parent
 TARGET = HERE / "gcontacts_sync_creme" / "plugin"
 
 
+def copy_release(stage):
+    if not (stage / "plugin-manifest.json").exists():
+        raise SystemExit(f"GCS_PLUGIN_BUILD={stage} holds no plugin-manifest.json")
+    if TARGET.exists():
+        shutil.rmtree(TARGET)
+    # Served from www/'s own root: www/'s files at the top, the manifest beside the loader.
+    shutil.copytree(stage / "www", TARGET, ignore=shutil.ignore_patterns("*.d.ts"))
+    shutil.copy2(stage / "plugin-manifest.json", TARGET / "plugin-manifest.json")
+
+
 def copy_plugin():
+    release = os.environ.get("GCS_PLUGIN_BUILD")
+    if release:
+        return copy_release(Path(release))
     www = REPO / "www"
     if not (www / "plugin-loader.js").exists():
         return  # an sdist: the copy is already there

@@ -362,6 +362,13 @@ pub struct CremeServer {
     pub url: String,
 }
 
+impl CremeServer {
+    /// `child`, a Creme serving at `url`, stopped when this is dropped.
+    pub fn new(child: Child, url: String) -> Self {
+        CremeServer { child, url }
+    }
+}
+
 impl Drop for CremeServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -445,7 +452,8 @@ pub fn reset(site: &Site) -> Result {
     Ok(())
 }
 
-fn answers(addr: &str) -> bool {
+/// Whether Creme at `addr` answers its login page.
+pub fn answers(addr: &str) -> bool {
     let Ok(mut s) = TcpStream::connect(addr) else {
         return false;
     };

@@ -7,6 +7,7 @@
 mod bench;
 mod creme;
 mod demo;
+mod dist;
 mod install;
 mod postgres;
 mod run;
@@ -14,6 +15,7 @@ mod serve;
 mod suites;
 mod tidy;
 mod wasm;
+mod wheel;
 
 use std::process::ExitCode;
 
@@ -22,8 +24,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   test     every check CI runs: fmt, clippy (host and wasm32), native tests, the wasm build
            with its size budget, the JS type check (tsc), browser tests, end-to-end tests of the
-           demo and of Creme [CHECK…: only these of fmt, clippy, native, wasm, tsc, browser, e2e,
-           creme]
+           demo and of Creme, the release (dist/'s wheel in a fresh Creme venv, its bulk
+           action run) [CHECK…: only these of fmt, clippy, native, wasm, tsc, browser, e2e,
+           creme, release]
   bench    the benchmarks (release builds), printing their figures: planning, and the first
            sync, echo run and no-op run at 25,000 contacts (requests, wall and CPU time, peak
            heap) [-- FILTER]; [--browser [--contacts N] [--on-page]]: those three runs in
@@ -33,6 +36,8 @@ commands:
            per Creme request, the state's stored size)
   fuzz     the fuzz tests of every JSON reader, optimized, with more cases [--cases N, default
            100000: N mutated real texts, N / 10 arbitrary values, N / 200 whole runs]
+  dist     the release in dist/: the plugin archive (.tar.gz, its manifest carrying each
+           file's SRI hash) and the Creme app's wheel with the plugin inside
   build    the release wasm into www/pkg/ (wasm-bindgen, wasm-opt) and its size
   demo     build, start the People API emulator and the demo CRM, print the URL
            [--port N] [--google-client-id ID: talk to Google instead of the emulator]
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench::bench(&args[1..]),
         Some("build") => wasm::build().map(|_| ()),
+        Some("dist") => dist::dist().map(|_| ()),
         Some("fuzz") => fuzz(&args[1..]),
         Some("demo") => demo::demo(&args[1..]),
         _ => {
@@ -63,8 +69,8 @@ fn main() -> ExitCode {
 type Result<T = ()> = std::result::Result<T, String>;
 
 /// The checks of `cargo xtask test`, in the order they run.
-const CHECKS: [&str; 8] = [
-    "fmt", "clippy", "native", "wasm", "tsc", "browser", "e2e", "creme",
+const CHECKS: [&str; 9] = [
+    "fmt", "clippy", "native", "wasm", "tsc", "browser", "e2e", "creme", "release",
 ];
 
 /// Every check CI runs, or only those named (`cargo xtask test e2e creme`), in their order.
@@ -113,7 +119,7 @@ fn test(only: &[String]) -> Result {
         run::step("native tests", run::cargo(&["test", "--workspace"]))?;
     }
     // The suites in a browser load the release wasm, and tsc reads its generated types.
-    let needs_wasm = ["wasm", "tsc", "browser", "e2e", "creme"];
+    let needs_wasm = ["wasm", "tsc", "browser", "e2e", "creme", "release"];
     let size = match needs_wasm.iter().any(|c| wanted(c)) {
         true => Some(wasm::build()?),
         false => None,
@@ -129,6 +135,9 @@ fn test(only: &[String]) -> Result {
     }
     if wanted("creme") {
         suites::creme_tests()?;
+    }
+    if wanted("release") {
+        wheel::release_tests()?;
     }
     if let (Some(size), true) = (size, wanted("wasm")) {
         size.check_budget()?;

@@ -21,3 +21,4 @@ mod refusals;
 mod renames;
 mod scenarios;
 mod shared_records;
+mod upgrade;
