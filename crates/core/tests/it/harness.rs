@@ -782,7 +782,7 @@ impl Io for Runner<'_, '_> {
 
     async fn proceed(&mut self, _: &Action) -> bool {
         self.actions += 1;
-        !self.stop_after.is_some_and(|n| self.actions > n)
+        self.stop_after.is_none_or(|n| self.actions <= n)
     }
 
     async fn google(&mut self, request: HttpRequest) -> Input {
