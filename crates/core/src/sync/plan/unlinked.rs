@@ -1,7 +1,7 @@
 //! Unlinked contacts: matching them, setting aside the duplicates our tag reveals, and the
 //! creates on either side.
 
-use super::linked::differs;
+use super::linked::{differs, Pair};
 use super::{CreateCrm, CreateGoogle, Delete, DeleteReason, MatchChoice, NewLink, Planner, Scope};
 use crate::sync::matching::{
     match_settled, Ambiguity, Ambiguous, Match, MatchRule, Matching, Settled,
@@ -112,15 +112,15 @@ impl<'a> Planner<'a> {
                 self.to_target.push(g.resource_name.clone());
             }
             let needs_tag = g.tag.as_deref() != Some(c.id.as_str());
-            self.merge_pair(
-                &c.id,
-                &g.resource_name,
-                None,
-                (&c.contact, c.modified_at),
-                (&g.contact, g.updated_at),
-                &g.etag,
-                needs_tag,
-            );
+            self.merge_pair(Pair {
+                crm_id: &c.id,
+                resource_name: &g.resource_name,
+                base: None,
+                crm: (&c.contact, c.modified_at),
+                google: (&g.contact, g.updated_at),
+                etag: &g.etag,
+                set_tag: needs_tag,
+            });
         }
         self.out.ambiguous.extend(matching.ambiguous);
 
