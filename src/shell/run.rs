@@ -14,7 +14,7 @@ use crate::store::Loaded;
 use crate::sync::engine::{
     drive, Engine, Mode, RunReport, RunRequest, RunResult, RunSetup, Trigger,
 };
-use crate::sync::plan::{Decisions, Plan, Scope};
+use crate::sync::plan::{Decisions, Plan, Rejection, Scope};
 use crate::sync::ErrorCode;
 use gcontacts_sync_core::json_struct;
 use serde::Serialize;
@@ -199,7 +199,7 @@ impl Plugin {
         if !plan.rejected.is_empty() {
             return Err(Failure::new(
                 ErrorCode::InvalidInput,
-                format!("decisions: {}", plan.rejected.join("; ")),
+                Rejection::message(&plan.rejected),
             ));
         }
         Ok(plan)

@@ -9,7 +9,7 @@ use crate::sync::error::ErrorCode;
 use crate::sync::mapping::google_contact;
 use crate::sync::model::{Millis, Side};
 use crate::sync::plan::{
-    new_group_placeholder, plan, DeleteReason, GoogleListing, Plan, PlanInput, Scope,
+    new_group_placeholder, plan, DeleteReason, GoogleListing, Plan, PlanInput, Rejection, Scope,
 };
 use crate::sync::settings::TargetGroup;
 use crate::sync::state::AccountState;
@@ -74,10 +74,7 @@ impl Engine {
         if !plan.rejected.is_empty() {
             // Decisions made on another plan than this one: nothing is written, nothing
             // remembered, and the user is asked to look again.
-            self.abort(
-                ErrorCode::InvalidInput,
-                format!("decisions: {}", plan.rejected.join("; ")),
-            );
+            self.abort(ErrorCode::InvalidInput, Rejection::message(&plan.rejected));
             return;
         }
         if self.refuses_plan(&plan) {

@@ -2,7 +2,9 @@
 //! creates on either side.
 
 use super::linked::{differs, Pair};
-use super::{CreateCrm, CreateGoogle, Delete, DeleteReason, MatchChoice, NewLink, Planner, Scope};
+use super::{
+    CreateCrm, CreateGoogle, Delete, DeleteReason, MatchChoice, NewLink, Planner, Rejection, Scope,
+};
 use crate::sync::matching::{
     match_settled, Ambiguity, Ambiguous, Match, MatchRule, Matching, Settled,
 };
@@ -211,21 +213,20 @@ impl<'a> Planner<'a> {
                     .position(|g| g.resource_name == d.resource_name),
             );
             let (Some(rule), (Some(c), Some(g))) = (rule, at) else {
-                self.out.rejected.push(format!(
-                    "CRM contact {} and Google contact {} are not an ambiguous match now: \
-                     preview again",
-                    d.crm_id, d.resource_name
-                ));
+                self.out.rejected.push(Rejection::NotAmbiguous {
+                    crm_id: d.crm_id.clone(),
+                    resource_name: d.resource_name.clone(),
+                });
                 continue;
             };
             let both = decisions.iter().any(|o| {
                 (o.crm_id.as_str(), o.resource_name.as_str()) == pair && o.choice != d.choice
             });
             match d.choice {
-                _ if both => self.out.rejected.push(format!(
-                    "CRM contact {} and Google contact {} are both linked and kept apart",
-                    d.crm_id, d.resource_name
-                )),
+                _ if both => self.out.rejected.push(Rejection::LinkedAndApart {
+                    crm_id: d.crm_id.clone(),
+                    resource_name: d.resource_name.clone(),
+                }),
                 MatchChoice::Apart => {
                     settled.apart.push(pair);
                     self.out.apart.push(Apart {
@@ -235,10 +236,10 @@ impl<'a> Planner<'a> {
                 }
                 MatchChoice::Link => {
                     if !settled.crm.insert(pair.0) | !settled.google.insert(pair.1) {
-                        self.out.rejected.push(format!(
-                            "CRM contact {} or Google contact {} is linked to two contacts",
-                            d.crm_id, d.resource_name
-                        ));
+                        self.out.rejected.push(Rejection::LinkedTwice {
+                            crm_id: d.crm_id.clone(),
+                            resource_name: d.resource_name.clone(),
+                        });
                         continue;
                     }
                     chosen.push(Match {
