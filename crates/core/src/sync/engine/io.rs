@@ -175,9 +175,9 @@ pub(super) fn reading_phase(step: &Step) -> Option<Phase> {
 }
 
 impl Engine {
-    /// The phase the action just polled starts ("reading Google" before the first listing
-    /// request), once: the shell shows it while it waits for the answer, so a slow first
-    /// answer shows what the run waits for rather than "starting".
+    /// The phase the action just polled starts ([`Phase::ReadingGoogle`] before the first
+    /// listing request), once: the shell shows it while it waits for the answer, so a slow
+    /// first answer shows what the run waits for rather than [`Phase::Starting`].
     pub fn starts(&mut self) -> Option<Phase> {
         self.starts.take()
     }
