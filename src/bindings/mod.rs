@@ -9,7 +9,7 @@
 use crate::dto::{PlanDto, ReportDto};
 use crate::json::FromJson;
 use crate::shell::{js, Failure, Options, Plugin};
-use crate::sync::engine::{RunReport, Trigger};
+use crate::sync::engine::{RunReport, RunRequest, Trigger};
 use crate::sync::plan::{Decisions, Scope};
 use crate::sync::ErrorCode;
 use js_sys::Promise;
@@ -270,24 +270,27 @@ impl GoogleContactsSync {
         let scope = read("scope", &scope, Scope::All);
         let confirm = js::get(&options, "confirmDeletions").as_bool() == Some(true);
         let on_progress = js::get(&options, "onProgress");
-        let trigger =
-            (js::get(&options, "fromPreview").as_bool() == Some(true)).then_some(Trigger::Apply);
+        let from_preview = js::get(&options, "fromPreview").as_bool() == Some(true);
         let decisions = read(
             "options.decisions",
             &js::get(&options, "decisions"),
             Decisions::default(),
         );
         let fingerprint = js::get(&options, "fingerprint").as_string();
-        promise(with_account!(self, account_id, |a, p| p
-            .sync_decided(
-                &a,
-                scope?,
-                trigger,
-                confirm,
-                decisions?,
+        let request = move |scope: Scope, decisions| {
+            let request = RunRequest {
+                confirm_deletions: confirm,
+                decisions,
                 fingerprint,
-                &on_progress
-            )
+                ..RunRequest::sync(scope)
+            };
+            match from_preview {
+                true => request.by(Trigger::Apply),
+                false => request,
+            }
+        };
+        promise(with_account!(self, account_id, |a, p| p
+            .sync(&a, request(scope?, decisions?), &on_progress)
             .await
             .and_then(|r| js::to_js(&ReportDto::from(&r)))))
     }

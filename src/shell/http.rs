@@ -63,7 +63,19 @@ pub async fn send(
             &[&JsValue::from_str("abort"), &abort],
         );
     }
-    let out = send_signalled(host, method, url, body, headers, timeout_ms, stop, &signal).await;
+    let out = send_signalled(
+        host,
+        Outgoing {
+            method,
+            url,
+            body,
+            headers,
+        },
+        timeout_ms,
+        stop,
+        &signal,
+    )
+    .await;
     let _ = js::call(&js::global(), "clearTimeout", &[&timer]);
     if listens {
         let _ = js::call(
@@ -75,17 +87,27 @@ pub async fn send(
     out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A request as [`send`] was given it.
+struct Outgoing<'a> {
+    method: &'a str,
+    url: &'a str,
+    body: Option<&'a str>,
+    headers: &'a [(&'a str, &'a str)],
+}
+
 async fn send_signalled(
     host: &JsValue,
-    method: &str,
-    url: &str,
-    body: Option<&str>,
-    headers: &[(&str, &str)],
+    req: Outgoing<'_>,
     timeout_ms: i32,
     stop: &JsValue,
     signal: &AbortSignal,
 ) -> Result<Answer, String> {
+    let Outgoing {
+        method,
+        url,
+        body,
+        headers,
+    } = req;
     let h = Headers::new();
     for (k, v) in headers {
         h.set(k, v);

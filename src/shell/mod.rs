@@ -8,6 +8,7 @@
 
 mod accounts;
 mod auth;
+mod effects;
 mod host;
 mod http;
 pub mod js;

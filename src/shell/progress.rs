@@ -1,7 +1,7 @@
 //! A run's progress as the caller's `onProgress` and the host's `ui.progress` see it.
 
 use super::js;
-use crate::sync::engine::Retrying;
+use crate::sync::engine::{Phase, Retrying};
 use crate::sync::ErrorCode;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -19,6 +19,25 @@ fn retry_label(r: &Retrying) -> String {
         r.attempt,
         r.max_attempts
     )
+}
+
+/// `Progress.phase` in api.d.ts: what the plugin's pages and the host's bar show.
+fn phase_name(phase: Phase) -> &'static str {
+    match phase {
+        Phase::Starting => "starting",
+        Phase::ReadingGoogle => "reading Google",
+        Phase::ReadingCrm => "reading the CRM",
+        Phase::CheckingGoogle => "checking Google",
+        Phase::Writing => "writing",
+        Phase::Retrying => "retrying",
+        Phase::CreatingInGoogle => "creating in Google",
+        Phase::UpdatingGoogle => "updating Google",
+        Phase::DeletingInGoogle => "deleting in Google",
+        Phase::AddingToGroup => "adding to the group",
+        Phase::CreatingInCrm => "creating in the CRM",
+        Phase::UpdatingCrm => "updating the CRM",
+        Phase::DeletingInCrm => "deleting in the CRM",
+    }
 }
 
 /// `Progress.retrying` in api.d.ts.
@@ -49,7 +68,8 @@ pub(super) struct ProgressSink<'a> {
 impl ProgressSink<'_> {
     /// `Progress` to `onProgress`; `HostProgress` (the same with the bar's label and the
     /// Cancel) to the host.
-    pub fn report(&self, done: usize, total: usize, phase: &str, retrying: Option<&Retrying>) {
+    pub fn report(&self, done: usize, total: usize, phase: Phase, retrying: Option<&Retrying>) {
+        let phase = phase_name(phase);
         let p = js::object();
         js::set(&p, "accountId", &JsValue::from_str(self.account));
         if self.preview {

@@ -1,21 +1,20 @@
 //! Runs: the engine driven under the account's lock (its requests sent, its host calls made, its
 //! journal and state saved), previews, the run log and backups.
 
+use super::effects::Effects;
 use super::plugin::{account_id, Meta, Plugin};
 use super::progress::ProgressSink;
 use super::stop::Stop;
 use super::storage::{self, key};
 use super::{host, js, lock, Failure, Result};
-use crate::dto::ReportDto;
 use crate::people::request::ListConnections;
 use crate::people::time::format_rfc3339;
 use crate::store;
 use crate::store::Loaded;
-use crate::sync::engine::RunReport;
 use crate::sync::engine::{
-    Action, CrmCall, Engine, Input, Patience, RunConfig, RunError, RunResult, Trigger,
+    drive, Engine, Mode, RunReport, RunRequest, RunResult, RunSetup, Trigger,
 };
-use crate::sync::plan::{Decisions, Plan, Scope};
+use crate::sync::plan::{Decisions, Plan, Rejection, Scope};
 use crate::sync::ErrorCode;
 use gcontacts_sync_core::json_struct;
 use serde::Serialize;
@@ -53,45 +52,14 @@ impl Drop for Running {
     }
 }
 
-/// The longest a wait for a retry sleeps before it looks for a cancel request.
-const CANCEL_CHECK_MS: i64 = 200;
-
-/// How long the driver loop runs on a page's main thread before it yields to the browser: under
-/// the 50 ms a task may take before the page feels stuck.
-const SLICE_MS: i64 = 30;
-
-/// A run's trigger as scope: the seeds' buttons.
-fn trigger_of(scope: &Scope) -> Trigger {
-    match scope {
-        Scope::All => Trigger::Manual,
-        Scope::Contacts { .. } => Trigger::BulkAction,
-        Scope::PushAll => Trigger::Push,
-        Scope::PullAll => Trigger::Pull,
-    }
-}
-
-/// Whether a host call writes to the CRM.
-fn crm_writes(call: &CrmCall) -> bool {
-    matches!(
-        call,
-        CrmCall::Create { .. } | CrmCall::Update { .. } | CrmCall::Remove { .. }
-    )
-}
-
 impl Plugin {
-    /// Runs the engine for one account under its lock. `Ok` carries the result even when the
-    /// run met errors (a state that could not be saved among them); an auth failure is a
-    /// `Failure` (after the run is logged).
-    #[allow(clippy::too_many_arguments)]
+    /// Runs the engine for one account under its lock, through the core's driver. `Ok` carries
+    /// the result even when the run met errors (a state that could not be saved among them); an
+    /// auth failure is a `Failure` (after the run is logged).
     async fn run(
         &self,
         account: &str,
-        scope: Scope,
-        trigger: Trigger,
-        confirm_deletions: bool,
-        preview_only: bool,
-        decisions: Decisions,
-        fingerprint: Option<String>,
+        request: RunRequest,
         on_progress: &JsValue,
     ) -> Result<RunResult> {
         // Listed from the start: a cancel while the run reads its settings or waits for the
@@ -108,11 +76,12 @@ impl Plugin {
             ));
         }
         self.token(&id).await?;
+        let preview = request.mode == Mode::Preview;
         let Some(lock) = lock::acquire_unless(self.host(), &id, running.cancel.flag()).await?
         else {
             // Cancelled before it held the lock: it read nothing under it and writes nothing,
             // not even to the run log.
-            let mut report = RunReport::new(id, trigger, started);
+            let mut report = RunReport::new(id, request.trigger, started);
             report.cancelled = true;
             report.finished_at = format_rfc3339(js::now());
             return Ok(RunResult {
@@ -125,204 +94,55 @@ impl Plugin {
         };
         // Confirming held deletions changes nothing here: the engine decides how it lists
         // (`engine::lists_google_in_full`).
-        let Loaded {
-            state, mut stored, ..
-        } = self.inner.kept.load(self.host(), &id).await?;
+        let Loaded { state, stored, .. } = self.inner.kept.load(self.host(), &id).await?;
         let journal_key = key(&id, "journal");
-        let journal = if preview_only {
-            None
-        } else {
-            match storage::get(self.host(), &journal_key).await? {
+        let journal = match preview {
+            true => None,
+            false => match storage::get(self.host(), &journal_key).await? {
                 None => None,
                 Some(text) => Some(
                     store::unwrap(&journal_key, &text)
                         .map_err(storage::unreadable)?
                         .to_string(),
                 ),
-            }
+            },
         };
-        let config = RunConfig {
-            scope,
-            trigger,
-            confirm_deletions,
-            preview_only,
+        let config = request.config(RunSetup {
             instance_id: self.inner.instance_id.clone(),
             people_api_base: self.inner.api.base_url().to_string(),
             seed: js::random_u64(),
             account_id: id.clone(),
-            crm_change_feed: super::host::has_change_feed(self.host()),
-            capabilities: super::host::capabilities(self.host())?,
-            patience: Patience::of(trigger),
-            decisions,
-            fingerprint,
-        };
-        let mut engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
+            crm_change_feed: host::has_change_feed(self.host()),
+            capabilities: host::capabilities(self.host())?,
+            patience: None,
+        });
+        let engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");
-        // The engine clears the journal when its writes are done; the journal is removed only
-        // once the state that records those writes is saved, so a save that fails leaves it for
-        // the next run to recover from.
-        let mut clear_journal = false;
-        let mut journal_failed = None;
-        let mut taken = false;
-        let mut cancelled = false;
         // The host shows it as a Cancel button beside its progress bar.
         let stop = running.cancel.clone();
         let cancel = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || stop.stop());
-        let signal = running.cancel.signal();
-        // A host that answers at once settles its promises as microtasks, within one task: on
-        // the main thread the loop yields now and then, so the page keeps answering the user.
-        // In a worker nothing waits for it.
-        let slices = js::on_main_thread();
-        let mut slice_start = js::now();
-        let progress = ProgressSink {
-            ui: &ui,
-            on_progress,
+        let mut io = Effects {
+            plugin: self,
             account: &id,
-            preview: preview_only,
-            cancel: cancel.as_ref(),
+            lock: &lock,
+            cancel: &running.cancel,
+            signal: running.cancel.signal(),
+            progress: ProgressSink {
+                ui: &ui,
+                on_progress,
+                account: &id,
+                preview,
+                cancel: cancel.as_ref(),
+            },
+            stored,
+            slices: js::on_main_thread(),
+            slice_start: js::now(),
         };
-        // Told at once, before the first request answers: a page following the account's runs
-        // sees this one from its start.
-        progress.report(0, 0, "starting", None);
-        loop {
-            if slices && js::now() - slice_start > SLICE_MS {
-                js::yield_now().await;
-                slice_start = js::now();
-            }
-            if running.cancel.is_set() && !cancelled {
-                cancelled = true;
-                engine.cancel();
-            }
-            let action = engine.poll(js::now());
-            if let Some(phase) = engine.starts() {
-                progress.report(0, 0, phase, None);
-            }
-            match action {
-                // Another tab took the account over: stop before writing, as a closed tab
-                // would, and leave the state and the journal to the tab that holds it.
-                Action::Http(req) if req.wire().method != "GET" && lock.lost().await => {
-                    taken = true;
-                    break;
-                }
-                Action::Crm(ref call) if crm_writes(call) && lock.lost().await => {
-                    taken = true;
-                    break;
-                }
-                Action::Http(req) => {
-                    let input = match self.google(&id, &req, &signal).await {
-                        Ok(a) => Input::Http {
-                            status: a.status,
-                            retry_after_ms: a.retry_after_ms,
-                            body: a.body,
-                        },
-                        // Aborted by Cancel: whether Google made it is unknown.
-                        Err(_) if running.cancel.is_set() => Input::Cancelled,
-                        Err(message) => Input::HttpFailed { message },
-                    };
-                    engine.handle(input, js::now());
-                }
-                Action::Crm(call) => {
-                    let input =
-                        host::crm(self.host(), &call, self.inner.host_timeout_ms, &signal).await;
-                    engine.handle(input, js::now());
-                }
-                Action::SaveJournal(j) => {
-                    // The engine cannot do without the journal's answer; a storage failure only
-                    // weakens crash safety, so the run goes on and reports it.
-                    let saved = match j {
-                        Some(text) => {
-                            clear_journal = false;
-                            storage::set(self.host(), &journal_key, &store::wrap(&text)).await
-                        }
-                        None => {
-                            clear_journal = true;
-                            Ok(())
-                        }
-                    };
-                    if let Err(f) = saved {
-                        journal_failed = Some(f);
-                    }
-                    engine.handle(Input::Saved, js::now());
-                }
-                Action::Sleep { until } => {
-                    // In short steps, so a cancel need not wait for the retry.
-                    while !running.cancel.is_set() && js::now() < until {
-                        js::sleep((until - js::now()).min(CANCEL_CHECK_MS)).await;
-                    }
-                }
-                Action::Progress {
-                    done,
-                    total,
-                    phase,
-                    retrying,
-                } => progress.report(done, total, phase, retrying.as_ref()),
-                Action::Done => break,
-            }
-        }
+        let result = drive(engine, &mut io).await;
         let _ = js::call(&ui, "progress", &[&JsValue::NULL]);
-        if taken {
+        let Some(result) = result else {
             return Err(lock::taken());
-        }
-        let mut result = engine.finish();
-        if !preview_only {
-            let meta_links = result.state.links.len();
-            // Each keeps the host's code: a CRM session that ended says so, not "try again".
-            let mut failures: Vec<(&str, Failure)> = Vec::new();
-            if let Some(f) = journal_failed {
-                failures.push(("the run journal could not be saved", f));
-            }
-            let saved = storage::save_state(
-                self.host(),
-                &id,
-                &result.state,
-                &mut stored,
-                Some(&result.touched),
-            )
-            .await;
-            if saved.is_ok() {
-                // Storage holds it now: the next run starts from it.
-                let state = std::mem::take(&mut result.state);
-                self.inner.kept.keep(&id, state, stored.clone());
-            }
-            match saved {
-                Ok(()) if clear_journal => {
-                    if let Err(f) = storage::remove(self.host(), &journal_key).await {
-                        // The next run finds the journal and lists Google in full: slower, safe.
-                        failures.push(("the run journal could not be cleared", f));
-                    }
-                }
-                Ok(()) => {}
-                Err(f) => failures.push((
-                    "the sync state could not be saved (the next run lists both sides in full \
-                     and links again what this one did)",
-                    f,
-                )),
-            }
-            for (what, f) in failures {
-                result.report.ok = false;
-                let message = format!("{what}: {}", f.message);
-                result.report.errors.push(RunError {
-                    host_code: f.host_code,
-                    ..RunError::new(ErrorCode::HostError, message, None)
-                });
-            }
-            let logged =
-                storage::append_run(self.host(), &id, &ReportDto::from(&result.report)).await;
-            let meta = Meta {
-                last_run_at: Some(js::now()),
-                links: meta_links,
-            };
-            let meta_saved = storage::set_json(self.host(), &key(&id, "meta"), &meta).await;
-            if let Err(f) = logged.and(meta_saved) {
-                // The run is over and its report is in hand: the caller hears of it there.
-                result.report.ok = false;
-                result.report.errors.push(RunError::new(
-                    ErrorCode::HostError,
-                    format!("the run log could not be saved: {}", f.message),
-                    None,
-                ));
-            }
-        }
+        };
         drop(running);
         lock.release().await;
         if let Some(e) = result
@@ -334,7 +154,7 @@ impl Plugin {
             self.forget_token(&id);
             return Err(Failure::new(ErrorCode::AuthFailed, e.message.clone()));
         }
-        if preview_only && result.plan.is_none() {
+        if preview && result.plan.is_none() {
             let e = result.report.errors.first();
             return Err(Failure::new(
                 e.map_or(ErrorCode::GoogleError, |e| e.code),
@@ -351,18 +171,8 @@ impl Plugin {
     ///
     /// [`replan`]: Plugin::replan
     pub async fn preview(&self, account: &str, scope: Scope) -> Result<Plan> {
-        let trigger = trigger_of(&scope);
         let mut r = self
-            .run(
-                account,
-                scope,
-                trigger,
-                false,
-                true,
-                Decisions::default(),
-                None,
-                &JsValue::UNDEFINED,
-            )
+            .run(account, RunRequest::preview(scope), &JsValue::UNDEFINED)
             .await?;
         let mut previews = self.inner.previews.borrow_mut();
         match r.replanner.take() {
@@ -389,62 +199,24 @@ impl Plugin {
         if !plan.rejected.is_empty() {
             return Err(Failure::new(
                 ErrorCode::InvalidInput,
-                format!("decisions: {}", plan.rejected.join("; ")),
+                Rejection::message(&plan.rejected),
             ));
         }
         Ok(plan)
     }
 
-    /// The report of a run.
+    /// The report of a run. A run that applies a preview ([`RunRequest::applies_preview`])
+    /// and whose decisions name nothing in its plan fails with `INVALID_INPUT` before anything
+    /// is written; with the previewed plan's `fingerprint`, a plan that differs fails it with
+    /// `PLAN_CHANGED`, before anything is written too.
     pub async fn sync(
         &self,
         account: &str,
-        scope: Scope,
-        trigger: Option<Trigger>,
-        confirm_deletions: bool,
+        request: RunRequest,
         on_progress: &JsValue,
     ) -> Result<RunReport> {
-        self.sync_decided(
-            account,
-            scope,
-            trigger,
-            confirm_deletions,
-            Decisions::default(),
-            None,
-            on_progress,
-        )
-        .await
-    }
-
-    /// The report of a run that applies the user's decisions from the preview. Decisions that
-    /// name nothing in the run's plan fail it with `INVALID_INPUT` before anything is written;
-    /// with the previewed plan's `fingerprint`, a plan that differs fails it with
-    /// `PLAN_CHANGED`, before anything is written too.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn sync_decided(
-        &self,
-        account: &str,
-        scope: Scope,
-        trigger: Option<Trigger>,
-        confirm_deletions: bool,
-        decisions: Decisions,
-        fingerprint: Option<String>,
-        on_progress: &JsValue,
-    ) -> Result<RunReport> {
-        let trigger = trigger.unwrap_or_else(|| trigger_of(&scope));
-        let decided = !decisions.is_empty() || fingerprint.is_some();
-        let r = self
-            .run(
-                account,
-                scope,
-                trigger,
-                confirm_deletions,
-                false,
-                decisions,
-                fingerprint,
-                on_progress,
-            )
-            .await?;
+        let decided = request.applies_preview();
+        let r = self.run(account, request, on_progress).await?;
         // A run stopped before its plan by decisions it could not apply, or by a plan other
         // than the one previewed, wrote nothing: the caller hears of it as of any input it
         // gave that is not valid.
@@ -471,10 +243,8 @@ impl Plugin {
             if !self.settings(&id).await?.enabled {
                 continue;
             }
-            let scope = Scope::Contacts { ids: ids.clone() };
-            let report = self
-                .sync(&id, scope, Some(trigger), false, &JsValue::UNDEFINED)
-                .await?;
+            let request = RunRequest::sync(Scope::Contacts { ids: ids.clone() }).by(trigger);
+            let report = self.sync(&id, request, &JsValue::UNDEFINED).await?;
             let cancelled = report.cancelled;
             out.push(report);
             if cancelled {

@@ -3,7 +3,7 @@
 
 use super::js;
 use super::plugin::{account_id, Plugin};
-use crate::sync::engine::Trigger;
+use crate::sync::engine::{RunRequest, Trigger};
 use crate::sync::plan::Scope;
 use wasm_bindgen::JsValue;
 
@@ -54,15 +54,8 @@ impl Plugin {
             };
             // A token that cannot be renewed without the user: the run waits for "Reconnect".
             if due && self.token(&id).await.is_ok() {
-                let _ = self
-                    .sync(
-                        &id,
-                        Scope::All,
-                        Some(Trigger::Schedule),
-                        false,
-                        &JsValue::UNDEFINED,
-                    )
-                    .await;
+                let request = RunRequest::sync(Scope::All).by(Trigger::Schedule);
+                let _ = self.sync(&id, request, &JsValue::UNDEFINED).await;
             }
         }
     }

@@ -32,10 +32,13 @@ static ALLOC: counting::Counting = counting::Counting;
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     use super::counting::{self, mib};
+    use super::harness::block_on;
     use super::harness::{person, MemCrm, World, INSTANCE};
+    use gcontacts_sync_core::people::request::HttpRequest;
     use gcontacts_sync_core::store::{self, Stored};
     use gcontacts_sync_core::sync::engine::{
-        Action, Engine, Input, Patience, RunConfig, RunReport, RunResult, Trigger,
+        drive, Action, CrmCall, EndWrite, Engine, Input, Io, Progress, RunReport, RunRequest,
+        RunSetup, WriteFailed,
     };
     use gcontacts_sync_core::sync::model::Millis;
     use gcontacts_sync_core::sync::plan::Scope;
@@ -172,83 +175,121 @@ mod native {
         fn run(&mut self, profile: &mut Profile) -> RunReport {
             self.seed += 1;
             let (state, stored) = profile.time("shell: load state", || self.load());
-            let mut e = Engine::new(
+            let request = RunRequest {
+                confirm_deletions: true,
+                ..RunRequest::sync(Scope::All)
+            };
+            let config = request.config(RunSetup {
+                instance_id: INSTANCE.into(),
+                people_api_base: self.api.clone(),
+                seed: self.seed,
+                account_id: ACCOUNT.into(),
+                crm_change_feed: true,
+                ..RunSetup::default()
+            });
+            let engine = Engine::new(
                 state,
                 Settings::default(),
                 self.journal.as_deref(),
-                RunConfig {
-                    scope: Scope::All,
-                    trigger: Trigger::Manual,
-                    confirm_deletions: true,
-                    preview_only: false,
-                    instance_id: INSTANCE.into(),
-                    people_api_base: self.api.clone(),
-                    seed: self.seed,
-                    account_id: ACCOUNT.into(),
-                    crm_change_feed: true,
-                    capabilities: Default::default(),
-                    patience: Patience::of(Trigger::Manual),
-                    decisions: Default::default(),
-                    fingerprint: None,
-                },
+                config,
                 wall_now(),
             );
-            let mut last = "start".to_string();
-            loop {
-                let now = wall_now();
-                let action = profile.time(&format!("engine: poll after {last}"), || e.poll(now));
-                let input = match action {
-                    Action::Http(req) => {
-                        let path = req.url.strip_prefix(&self.api).unwrap_or(&req.url);
-                        last = format!(
-                            "{} {}",
-                            req.method.as_str(),
-                            path.split('?').next().unwrap_or(path)
-                        );
-                        profile.time("host: HTTP exchange", || {
-                            http(
-                                &req.url,
-                                req.method.as_str(),
-                                &self.token,
-                                req.body.as_deref(),
-                            )
-                        })
-                    }
-                    Action::Crm(call) => {
-                        let debug = format!("{call:?}");
-                        let kind = debug.split([' ', '{', '(']).next().unwrap_or("");
-                        last = format!("CRM {kind}");
-                        profile.time(&format!("host: CRM answers {kind}"), || {
-                            self.crm.answer(call, now)
-                        })
-                    }
-                    Action::SaveJournal(j) => {
-                        last = "journal".into();
-                        self.journal = j;
-                        Input::Saved
-                    }
-                    Action::Sleep { until } => {
-                        let ms = (until - now).max(0) as u64;
-                        self.slept_ms += ms;
-                        std::thread::sleep(std::time::Duration::from_millis(ms));
-                        continue;
-                    }
-                    Action::Progress { .. } => continue,
-                    Action::Done => break,
-                };
-                profile.time(&format!("engine: handle {last}"), || {
-                    e.handle(input, wall_now())
-                });
+            let mut io = BenchIo {
+                host: self,
+                profile,
+                stored,
+                last: "start".into(),
+            };
+            let result = block_on(drive(engine, &mut io));
+            result.expect("nothing stops a benchmark's run").report
+        }
+    }
+
+    /// A run's effects, as the shell performs them, each timed; the engine's work between two
+    /// of them is timed as what followed the previous one.
+    struct BenchIo<'a> {
+        host: &'a mut Host,
+        profile: &'a mut Profile,
+        /// What storage holds of the state the run started from.
+        stored: Stored,
+        /// The last effect, naming the engine's work after it.
+        last: String,
+    }
+
+    impl Io for BenchIo<'_> {
+        fn now(&mut self) -> Millis {
+            wall_now()
+        }
+
+        fn cancel_requested(&mut self) -> bool {
+            false
+        }
+
+        async fn proceed(&mut self, action: &Action) -> bool {
+            self.profile.engine(&format!("engine: after {}", self.last));
+            self.last = match action {
+                Action::Http(req) => {
+                    let path = req.url.strip_prefix(&self.host.api).unwrap_or(&req.url);
+                    format!(
+                        "{} {}",
+                        req.method.as_str(),
+                        path.split('?').next().unwrap_or(path)
+                    )
+                }
+                Action::Crm(call) => {
+                    let debug = format!("{call:?}");
+                    format!("CRM {}", debug.split([' ', '{', '(']).next().unwrap_or(""))
+                }
+                Action::SaveJournal(_) => "journal".into(),
+                Action::Sleep { .. } => "sleep".into(),
+                Action::Progress { .. } => "progress".into(),
+                Action::Done => "done".into(),
+            };
+            true
+        }
+
+        async fn google(&mut self, req: HttpRequest) -> Input {
+            let token = &self.host.token;
+            self.profile.time("host: HTTP exchange", || {
+                http(&req.url, req.method.as_str(), token, req.body.as_deref())
+            })
+        }
+
+        async fn crm(&mut self, call: CrmCall) -> Input {
+            let label = format!("host: CRM answers {}", &self.last["CRM ".len()..]);
+            let crm = &mut self.host.crm;
+            self.profile.time(&label, || crm.answer(call, wall_now()))
+        }
+
+        async fn write_journal(&mut self, text: &str) -> Result<(), WriteFailed> {
+            self.host.journal = Some(text.to_string());
+            Ok(())
+        }
+
+        async fn sleep_until(&mut self, until: Millis) {
+            let ms = (until - wall_now()).max(0) as u64;
+            self.host.slept_ms += ms;
+            self.profile.time("host: sleep", || {
+                std::thread::sleep(std::time::Duration::from_millis(ms))
+            });
+        }
+
+        fn progress(&mut self, _: Progress<'_>) {}
+
+        async fn write(&mut self, write: EndWrite<'_>) -> Result<(), WriteFailed> {
+            match write {
+                EndWrite::State { state, touched } => {
+                    self.profile.engine("engine: finish");
+                    let state = std::mem::take(state);
+                    let (host, stored) = (&mut *self.host, &self.stored);
+                    self.profile
+                        .time("shell: save state", || host.save(state, stored, touched));
+                }
+                EndWrite::ClearJournal => self.host.journal = None,
+                // The shell's run log and summary: small, and not what this measures.
+                EndWrite::Log(_) | EndWrite::Meta { .. } => {}
             }
-            let result: RunResult = profile.time("engine: finish", || e.finish());
-            let RunResult {
-                state,
-                touched,
-                report,
-                ..
-            } = result;
-            profile.time("shell: save state", || self.save(state, &stored, &touched));
-            report
+            Ok(())
         }
     }
 
@@ -258,6 +299,8 @@ mod native {
         phases: BTreeMap<String, Phase>,
         /// The run's heap peak before the current step's.
         peak: usize,
+        /// Where the last timed step ended: CPU seconds and heap then.
+        mark: Option<(f64, usize)>,
     }
 
     #[derive(Default)]
@@ -284,7 +327,30 @@ mod native {
             p.cpu_secs += cpu;
             p.peak_over = p.peak_over.max(peak - before);
             p.kept += now as isize - before as isize;
+            self.mark = Some((counting::thread_cpu_secs().unwrap_or(0.0), now));
+            counting::reset_peak();
             out
+        }
+
+        /// Counts what ran since the last timed step (the engine's work the driver does between
+        /// two effects) under `label`.
+        fn engine(&mut self, label: &str) {
+            let Some((cpu0, before)) = self.mark else {
+                return;
+            };
+            let (cpu, peak, now) = (
+                counting::thread_cpu_secs().unwrap_or(0.0),
+                counting::peak(),
+                counting::current(),
+            );
+            self.peak = self.peak.max(peak);
+            let p = self.phases.entry(label.to_string()).or_default();
+            p.calls += 1;
+            p.cpu_secs += cpu - cpu0;
+            p.peak_over = p.peak_over.max(peak.saturating_sub(before));
+            p.kept += now as isize - before as isize;
+            self.mark = Some((cpu, now));
+            counting::reset_peak();
         }
 
         fn peak(&self) -> usize {

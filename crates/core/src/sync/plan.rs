@@ -58,7 +58,9 @@ mod ops;
 mod unlinked;
 
 pub use commit::{Outcome, Remerged};
-pub use decisions::{ConflictChoice, Decisions, MatchChoice, MatchDecision, NO_DECISIONS};
+pub use decisions::{
+    ConflictChoice, Decisions, MatchChoice, MatchDecision, Rejection, NO_DECISIONS,
+};
 pub use fingerprint::new_group_placeholder;
 pub use ops::{
     CreateCrm, CreateGoogle, Delete, DeleteReason, GroupAdd, HeldDeletions, NewLink, NotWritten,
@@ -177,9 +179,9 @@ pub struct Plan {
     /// nothing is written for them (a value is never written onto a side that was not read), so
     /// the run must not move its cursors past that change.
     pub deferred: Vec<String>,
-    /// Decisions that name no conflict or ambiguous match of this plan, each said in a sentence:
+    /// Decisions that name no conflict or ambiguous match of this plan, or contradict another:
     /// a plan with any is not to be executed.
-    pub rejected: Vec<String>,
+    pub rejected: Vec<Rejection>,
     /// Pairs the user chose to keep apart in this run, to remember in the state.
     pub apart: Vec<Apart>,
     /// The fingerprint of its writes ([`Plan::fingerprint_of`]), set by the engine that made it:
@@ -412,10 +414,10 @@ impl<'a> Planner<'a> {
         for (i, d) in choices.iter().enumerate() {
             let same = |o: &&ConflictChoice| o.crm_id == d.crm_id && o.field == d.field;
             if choices[..i].iter().filter(same).any(|o| o.keep != d.keep) {
-                self.out.rejected.push(format!(
-                    "the {} of CRM contact {} is chosen from both sides",
-                    d.field, d.crm_id
-                ));
+                self.out.rejected.push(Rejection::BothSides {
+                    crm_id: d.crm_id.clone(),
+                    field: d.field,
+                });
                 continue;
             }
             let found = self
@@ -424,10 +426,10 @@ impl<'a> Planner<'a> {
                 .iter()
                 .any(|c| c.crm_id == d.crm_id && c.conflict.field == d.field);
             if !found {
-                self.out.rejected.push(format!(
-                    "CRM contact {} has no conflict in its {} now: preview again",
-                    d.crm_id, d.field
-                ));
+                self.out.rejected.push(Rejection::NoConflict {
+                    crm_id: d.crm_id.clone(),
+                    field: d.field,
+                });
             }
         }
     }

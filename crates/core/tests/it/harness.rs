@@ -5,20 +5,25 @@ use gcontacts_sync_core::people::request::HttpRequest;
 use gcontacts_sync_core::store::{self, Stored};
 use gcontacts_sync_core::sync::capabilities::Capabilities;
 use gcontacts_sync_core::sync::engine::{
-    Action, CrmCall, Engine, Input, InvalidContact, Patience, Retrying, RunConfig, RunResult,
-    Trigger,
+    drive as drive_engine, Action, CrmCall, EndWrite, Engine, Input, InvalidContact, Io, Mode,
+    Patience, Phase, Progress, Retrying, RunConfig, RunReport, RunRequest, RunResult, RunSetup,
+    Trigger, WriteFailed,
 };
 use gcontacts_sync_core::sync::merge::copy_fields;
 use gcontacts_sync_core::sync::model::{Contact, CrmContact, Email, Millis, Phone};
 use gcontacts_sync_core::sync::plan::{Decisions, Scope};
 use gcontacts_sync_core::sync::settings::Settings;
-use gcontacts_sync_core::sync::state::AccountState;
+use gcontacts_sync_core::sync::state::{AccountState, Touched};
 use people_emulator::{AccountId, Config, Emulator, Request};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
 
 pub const BASE: &str = "http://people.test";
 pub const INSTANCE: &str = "crm-1";
+pub const ACCOUNT: &str = "ann@example.com";
 
 /// The CRM side: contacts by id, with the host contract's behaviour. Its change feed is a log of
 /// (contact id, deleted): the host's own writes are logged as they happen, and direct edits of
@@ -294,7 +299,15 @@ pub struct World {
     /// The retries the last run announced, in order.
     pub retries: Vec<Retrying>,
     /// The phases the last run's actions started (`Engine::starts`), in order.
-    pub phases: Vec<&'static str>,
+    pub phases: Vec<Phase>,
+    /// The storage writes the last run made, in order.
+    pub writes: Vec<Store>,
+    /// Storage writes that fail, every time, until a test takes them out.
+    pub failing_writes: BTreeSet<Store>,
+    /// The run log: every report a run that writes logged, oldest first.
+    pub log: Vec<RunReport>,
+    /// The links the account's summary counts, as the last run wrote it.
+    pub meta_links: Option<usize>,
     /// Cancels the run after this many actions (a user's Cancel), once.
     pub cancel_after: Option<usize>,
     /// The state as the last run saved it, and what storage holds of it: the shell keeps both
@@ -400,6 +413,10 @@ impl World {
             patience: Patience::SCHEDULED,
             retries: Vec::new(),
             phases: Vec::new(),
+            writes: Vec::new(),
+            failing_writes: BTreeSet::new(),
+            log: Vec::new(),
+            meta_links: None,
             cancel_after: None,
             kept: None,
             saved_keys: Vec::new(),
@@ -425,86 +442,53 @@ impl World {
     /// How the next run is made.
     pub fn config(&mut self, scope: Scope, preview: bool) -> RunConfig {
         self.seed += 1;
-        RunConfig {
-            scope,
-            trigger: Trigger::Manual,
+        let mode = if preview { Mode::Preview } else { Mode::Sync };
+        RunRequest {
+            mode,
             confirm_deletions: self.confirm,
-            preview_only: preview,
-            instance_id: INSTANCE.into(),
-            people_api_base: BASE.into(),
-            seed: self.seed,
-            account_id: "ann@example.com".into(),
-            crm_change_feed: self.feed,
-            capabilities: self.capabilities.clone(),
-            patience: self.patience,
             // The user's decisions go with one run, as the preview's Apply passes them.
             decisions: std::mem::take(&mut self.decisions),
             fingerprint: self.fingerprint.take(),
+            ..RunRequest::sync(scope).by(Trigger::Manual)
         }
+        .config(RunSetup {
+            instance_id: INSTANCE.into(),
+            people_api_base: BASE.into(),
+            seed: self.seed,
+            account_id: ACCOUNT.into(),
+            crm_change_feed: self.feed,
+            capabilities: self.capabilities.clone(),
+            patience: Some(self.patience),
+        })
     }
 
-    /// The one driver loop: polls the engine and answers each action as the shell would (Google
-    /// through the emulator and `net`'s faults, the CRM through `crm`, the clock by advancing
-    /// the emulator's), until the run is done or `drive.stop_after` cuts it short.
+    /// Runs the engine through the one driver (`engine::drive`), answering as the shell would:
+    /// Google through the emulator and `net`'s faults, the CRM through `crm`, the clock by
+    /// advancing the emulator's, storage in `journal`, `state` and `log` (failing the writes in
+    /// `failing_writes`); until the run is done or `drive.stop_after` cuts it short.
     pub fn drive(&mut self, drive: Drive<'_>) -> Option<RunResult> {
         let Drive {
             scope,
             preview,
             stop_after,
-            mut answers,
+            answers,
         } = drive;
-        let mut e = self.engine(scope, preview);
-        let mut actions = 0;
+        let engine = self.engine(scope, preview);
         let cancel_after = self.cancel_after.take();
         self.retries.clear();
         self.phases.clear();
-        loop {
-            let now = self.now();
-            if cancel_after == Some(actions) {
-                e.cancel();
-            }
-            let action = e.poll(now);
-            self.phases.extend(e.starts());
-            actions += 1;
-            if stop_after.is_some_and(|n| actions > n) {
-                return None;
-            }
-            let mut input = match action {
-                Action::Http(req) => self.google_answer(req),
-                Action::Crm(call) => self.crm.answer(call, now),
-                Action::SaveJournal(j) => {
-                    if !preview {
-                        self.journal = j;
-                    }
-                    e.handle(Input::Saved, now);
-                    continue;
-                }
-                Action::Sleep { until } => {
-                    self.em.advance_clock((until - now).max(0) as u64);
-                    continue;
-                }
-                Action::Progress {
-                    retrying: Some(r), ..
-                } => {
-                    self.retries.push(r);
-                    continue;
-                }
-                Action::Progress { .. } => continue,
-                Action::Done => break,
-            };
-            if let Some(see) = answers.as_mut() {
-                see(&mut input);
-            }
-            e.handle(input, self.now());
-        }
-        let result = e.finish();
+        self.writes.clear();
+        let mut io = Runner {
+            w: self,
+            stop_after,
+            answers,
+            actions: 0,
+            cancel_after,
+        };
+        let result = block_on(drive_engine(engine, &mut io))?;
         // Whatever Google renamed or merged, and however the run ended.
         if let Some((rn, a, b)) = result.state.linked_twice() {
             panic!("Google contact {rn} is linked to two CRM contacts, {a} and {b}");
-        }
-        if !preview {
-            self.save(&result);
-            self.state = result.state.clone();
         }
         Some(result)
     }
@@ -513,20 +497,17 @@ impl World {
     /// checks that this writes exactly what comparing every shard writes: a change the engine
     /// made without naming it would otherwise never reach storage. A state a test replaced
     /// since the last save is compared in full, as after a load.
-    fn save(&mut self, result: &RunResult) {
-        const ACCOUNT: &str = "ann@example.com";
+    fn save(&mut self, state: &AccountState, touched: &Touched) {
         let stored = match self.kept.take() {
-            Some((state, stored)) if state == self.state => stored,
+            Some((kept, stored)) if kept == self.state => stored,
             _ => Stored::default(),
         };
-        let full = store::save_state(ACCOUNT, &result.state, &stored);
-        let quick =
-            store::save_changes(ACCOUNT, &result.state, &stored, Some(&result.touched), None);
+        let full = store::save_state(ACCOUNT, state, &stored);
+        let quick = store::save_changes(ACCOUNT, state, &stored, Some(touched), None);
         assert_eq!(
             (&quick.shards, &quick.header),
             (&full.shards, &full.header),
-            "the save of the entries the run touched differs from a full one; touched: {:?}",
-            result.touched
+            "the save of the entries the run touched differs from a full one; touched: {touched:?}",
         );
         self.saved_keys = quick
             .shards
@@ -534,7 +515,8 @@ impl World {
             .chain(&quick.header)
             .map(|(k, _)| k.clone())
             .collect();
-        self.kept = Some((result.state.clone(), quick.stored));
+        self.kept = Some((state.clone(), quick.stored));
+        self.state = state.clone();
     }
 
     /// Google's answer to a request: the emulator's, unless one of `net`'s faults comes first.
@@ -747,6 +729,122 @@ impl World {
             &format!("/v1/{rn}:updateContact?updatePersonFields={fields}"),
             Some(values),
         );
+    }
+}
+
+/// A write to the host's storage, as a test names it to fail or to see in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Store {
+    Journal,
+    State,
+    ClearJournal,
+    Log,
+    Meta,
+}
+
+/// One run's runner: the world's effects, in the shape the driver asks for them.
+struct Runner<'w, 'h> {
+    w: &'w mut World,
+    stop_after: Option<usize>,
+    answers: Option<&'h mut dyn FnMut(&mut Input)>,
+    actions: usize,
+    cancel_after: Option<usize>,
+}
+
+impl Runner<'_, '_> {
+    fn store(&mut self, what: Store) -> Result<(), WriteFailed> {
+        self.w.writes.push(what);
+        match self.w.failing_writes.contains(&what) {
+            true => Err(WriteFailed {
+                message: "the storage quota is exceeded".into(),
+                host_code: None,
+            }),
+            false => Ok(()),
+        }
+    }
+
+    fn seen(&mut self, mut input: Input) -> Input {
+        if let Some(see) = self.answers.as_mut() {
+            see(&mut input);
+        }
+        input
+    }
+}
+
+impl Io for Runner<'_, '_> {
+    fn now(&mut self) -> Millis {
+        self.w.now()
+    }
+
+    fn cancel_requested(&mut self) -> bool {
+        self.cancel_after == Some(self.actions)
+    }
+
+    async fn proceed(&mut self, _: &Action) -> bool {
+        self.actions += 1;
+        self.stop_after.is_none_or(|n| self.actions <= n)
+    }
+
+    async fn google(&mut self, request: HttpRequest) -> Input {
+        let input = self.w.google_answer(request);
+        self.seen(input)
+    }
+
+    async fn crm(&mut self, call: CrmCall) -> Input {
+        let now = self.w.now();
+        let input = self.w.crm.answer(call, now);
+        self.seen(input)
+    }
+
+    async fn write_journal(&mut self, text: &str) -> Result<(), WriteFailed> {
+        self.store(Store::Journal)?;
+        self.w.journal = Some(text.to_string());
+        Ok(())
+    }
+
+    async fn sleep_until(&mut self, until: Millis) {
+        let now = self.w.now();
+        self.w.em.advance_clock((until - now).max(0) as u64);
+    }
+
+    fn progress(&mut self, p: Progress<'_>) {
+        if let Some(r) = p.retrying {
+            self.w.retries.push(r.clone());
+        }
+        if p.starts {
+            self.w.phases.push(p.phase);
+        }
+    }
+
+    async fn write(&mut self, write: EndWrite<'_>) -> Result<(), WriteFailed> {
+        match write {
+            EndWrite::State { state, touched } => {
+                self.store(Store::State)?;
+                self.w.save(state, touched);
+            }
+            EndWrite::ClearJournal => {
+                self.store(Store::ClearJournal)?;
+                self.w.journal = None;
+            }
+            EndWrite::Log(report) => {
+                self.store(Store::Log)?;
+                self.w.log.push(report.clone());
+            }
+            EndWrite::Meta { links } => {
+                self.store(Store::Meta)?;
+                self.w.meta_links = Some(links);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs a future whose every await is ready at once, as the harness's effects are: one poll.
+pub fn block_on<T>(f: impl Future<Output = T>) -> T {
+    let mut f = pin!(f);
+    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(out) => out,
+        Poll::Pending => unreachable!("the harness's effects never wait"),
     }
 }
 

@@ -6,6 +6,7 @@ mod answers;
 mod confirm;
 mod decisions;
 mod devices;
+mod ending;
 mod failures;
 mod fuzz;
 mod google_quirks;

@@ -5,7 +5,7 @@
 //! pairs count as linked.
 
 use crate::harness::*;
-use gcontacts_sync_core::sync::engine::{FailureKind, Input};
+use gcontacts_sync_core::sync::engine::{FailureKind, Input, Phase};
 use gcontacts_sync_core::sync::model::Side;
 use gcontacts_sync_core::sync::plan::Scope;
 use serde_json::json;
@@ -180,9 +180,9 @@ fn each_side_is_named_before_its_first_request_goes_out() {
     w.crm_add_people(2, "Lee");
     w.run_ok();
     // Google's group, then its listing, then the CRM: each side once, before it waits for it.
-    assert_eq!(w.phases, vec!["reading Google", "reading the CRM"]);
+    assert_eq!(w.phases, [Phase::ReadingGoogle, Phase::ReadingCrm]);
     w.run_ok();
-    assert_eq!(w.phases, vec!["reading Google", "reading the CRM"]);
+    assert_eq!(w.phases, [Phase::ReadingGoogle, Phase::ReadingCrm]);
 }
 
 #[test]

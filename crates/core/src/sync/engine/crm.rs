@@ -1,7 +1,7 @@
 //! The CRM's side of a run: its listings and change feed, and how deletions are told from
 //! contacts that are merely out of view.
 
-use super::{ContactFailure, Engine, FailureKind, InvalidContact, Step, CRM_PAGE};
+use super::{ContactFailure, Engine, FailureKind, InvalidContact, Phase, Step, CRM_PAGE};
 use crate::people::request::{MAX_BATCH_GET, MAX_BATCH_UPDATE};
 use crate::sync::error::ErrorCode;
 use crate::sync::model::{CrmContact, GoogleContact, Side};
@@ -123,7 +123,7 @@ impl Engine {
                     tags.push((rn, c.id.clone()));
                 }
                 self.report.created.add(Side::Crm, good.len());
-                self.advance(items.len(), "creating in the CRM");
+                self.advance(items.len(), Phase::CreatingInCrm);
                 // Journal the new ids before tagging, so a crash cannot import them twice; read
                 // the persons this listing did not bring (they came from the cache), since a tag
                 // is written onto the whole person.
@@ -172,7 +172,7 @@ impl Engine {
                 for id in done {
                     self.crm_updates_done.insert(id);
                 }
-                self.advance(items.len(), "updating the CRM");
+                self.advance(items.len(), Phase::UpdatingCrm);
             }
             Step::DeleteCrm { items } => {
                 if let Some(plan) = self.plan.as_ref() {
@@ -181,7 +181,7 @@ impl Engine {
                     }
                 }
                 self.report.deleted.add(Side::Crm, items.len());
-                self.advance(items.len(), "deleting in the CRM");
+                self.advance(items.len(), Phase::DeletingInCrm);
             }
             _ => {}
         }

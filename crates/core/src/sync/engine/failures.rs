@@ -3,7 +3,7 @@
 //! (the rest of its batch is sent again), and a refusal saying the CRM session ended stops the
 //! run.
 
-use super::{ContactFailure, Engine, FailureKind, RunError, Step};
+use super::{ContactFailure, Engine, FailureKind, Phase, RunError, Step};
 use crate::sync::error::ErrorCode;
 use crate::sync::model::Side;
 use std::collections::BTreeSet;
@@ -202,13 +202,13 @@ impl Engine {
                 Step::UpdateCrm {
                     items: rest(&items),
                 },
-                "updating the CRM",
+                Phase::UpdatingCrm,
             ),
             Step::DeleteCrm { items } => (
                 Step::DeleteCrm {
                     items: rest(&items),
                 },
-                "deleting in the CRM",
+                Phase::DeletingInCrm,
             ),
             // Only CRM writes name CRM contacts by id.
             other => return self.crm_failed(other, &format!("{code}: {message}")),
@@ -226,7 +226,7 @@ impl Engine {
         if matches!(step, Step::CreateGoogle { .. } | Step::FindCreated { .. }) {
             self.creates_unanswered = true;
         }
-        self.cancel_requested = true;
+        self.cancel();
     }
 
     /// How many contacts the plan sets out to sync: each contact it creates, updates, deletes,

@@ -1,6 +1,6 @@
 //! Google's side of a run: reading its answers, and building the batches of updates.
 
-use super::{Engine, Step};
+use super::{Engine, Phase, Step};
 use crate::json::{self, FromJson};
 use crate::people::tag;
 use crate::people::wire::{
@@ -257,7 +257,7 @@ impl Engine {
                             return;
                         }
                         let read = self.listing.people.len() + self.listing.unchanged.len();
-                        self.progress = Some((read, 0, "reading Google"));
+                        self.progress = Some((read, 0, Phase::ReadingGoogle));
                         self.steps.push_front(Step::ListGoogle {
                             page_token: Some(t),
                         })
@@ -356,7 +356,7 @@ impl Engine {
                 let n = created.len();
                 self.outcome.google_created.extend(created);
                 self.report.created.add(Side::Google, n);
-                self.advance(items.len(), "creating in Google");
+                self.advance(items.len(), Phase::CreatingInGoogle);
             }
             Step::UpdateGoogle { items, round } => {
                 let r = match updated(body) {
@@ -367,7 +367,7 @@ impl Engine {
                     }
                 };
                 self.google_updated(&items, r);
-                self.advance(items.len(), "updating Google");
+                self.advance(items.len(), Phase::UpdatingGoogle);
             }
             Step::TagGoogle { items } => {
                 let r = match updated(body) {
@@ -390,9 +390,9 @@ impl Engine {
                     }
                 }
                 self.report.deleted.add(Side::Google, items.len());
-                self.advance(items.len(), "deleting in Google");
+                self.advance(items.len(), Phase::DeletingInGoogle);
             }
-            Step::AddToGroup { names, .. } => self.advance(names.len(), "adding to the group"),
+            Step::AddToGroup { names, .. } => self.advance(names.len(), Phase::AddingToGroup),
             _ => {}
         }
     }
@@ -423,7 +423,7 @@ impl Engine {
         let n = found.len();
         self.outcome.google_created.extend(found);
         self.report.created.add(Side::Google, n);
-        self.advance(n, "creating in Google");
+        self.advance(n, Phase::CreatingInGoogle);
     }
 
     pub(super) fn set_target_group(&mut self, rn: String) {

@@ -27,11 +27,34 @@ pub enum Action {
     Progress {
         done: usize,
         total: usize,
-        phase: &'static str,
+        phase: Phase,
         retrying: Option<Retrying>,
     },
     /// The run is over: call [`Engine::finish`].
     Done,
+}
+
+/// What a run is doing, as its progress shows it. The shell gives each its wire name, which
+/// `Progress.phase` carries (api.d.ts) and the plugin's pages show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Before the first request answers.
+    Starting,
+    ReadingGoogle,
+    ReadingCrm,
+    /// Looking at every link tag in Google before creating.
+    CheckingGoogle,
+    /// The writes are counted, none made yet.
+    Writing,
+    /// Waiting to try a failed request again.
+    Retrying,
+    CreatingInGoogle,
+    UpdatingGoogle,
+    DeletingInGoogle,
+    AddingToGroup,
+    CreatingInCrm,
+    UpdatingCrm,
+    DeletingInCrm,
 }
 
 /// A request failed and will be tried again: what failed, and when the next attempt is.
@@ -137,25 +160,25 @@ pub enum Input {
 }
 
 /// The phase a step that starts reading a side shows before its request goes out.
-pub(super) fn reading_phase(step: &Step) -> Option<&'static str> {
+pub(super) fn reading_phase(step: &Step) -> Option<Phase> {
     match step {
         Step::FindGroup { page_token: None } | Step::ListGoogle { page_token: None } => {
-            Some("reading Google")
+            Some(Phase::ReadingGoogle)
         }
         Step::ListCrm {
             page_token: None, ..
         }
         | Step::CrmChanges { .. }
-        | Step::GetCrm { .. } => Some("reading the CRM"),
+        | Step::GetCrm { .. } => Some(Phase::ReadingCrm),
         _ => None,
     }
 }
 
 impl Engine {
-    /// The phase the action just polled starts ("reading Google" before the first listing
-    /// request), once: the shell shows it while it waits for the answer, so a slow first
-    /// answer shows what the run waits for rather than "starting".
-    pub fn starts(&mut self) -> Option<&'static str> {
+    /// The phase the action just polled starts ([`Phase::ReadingGoogle`] before the first
+    /// listing request), once: the shell shows it while it waits for the answer, so a slow
+    /// first answer shows what the run waits for rather than [`Phase::Starting`].
+    pub fn starts(&mut self) -> Option<Phase> {
         self.starts.take()
     }
 

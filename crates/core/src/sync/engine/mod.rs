@@ -45,6 +45,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 mod config;
 mod crm;
+mod driver;
 mod failures;
 mod google;
 mod io;
@@ -55,8 +56,9 @@ mod retry;
 mod schedule;
 mod tags;
 
-pub use config::{RunConfig, RunResult, Trigger};
-pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Retrying};
+pub use config::{Mode, RunConfig, RunRequest, RunResult, RunSetup, Trigger};
+pub use driver::{drive, EndWrite, Ending, Io, Progress, WriteFailed};
+pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Phase, Retrying};
 pub use replan::Replanner;
 pub use report::{method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport};
 pub use retry::Patience;
@@ -166,6 +168,27 @@ enum Step {
     ClearJournal,
 }
 
+/// How far a run has gone; it only ever moves down the list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Life {
+    /// Working through its steps.
+    Running,
+    /// Met an error it cannot go past: it commits what it did, and no cursor moves.
+    Failed,
+    /// Over: [`Engine::poll`] answers [`Action::Done`].
+    Done,
+}
+
+/// Whether the user asked the run to stop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cancel {
+    NotAsked,
+    /// It stops before its next action.
+    Asked,
+    /// It stopped: only the commit of what it did is left.
+    Stopped,
+}
+
 /// One run; see the module docs for the contract.
 pub struct Engine {
     config: RunConfig,
@@ -184,17 +207,15 @@ pub struct Engine {
     retrying: Option<Retrying>,
     /// The last progress shown: a retry notice repeats its counts, and a success after a
     /// retry shows it again in place of the notice.
-    last_progress: (usize, usize, &'static str),
-    /// Asked to stop: the run ends at the next step boundary.
-    cancel_requested: bool,
+    last_progress: (usize, usize, Phase),
+    life: Life,
+    cancel: Cancel,
     sleep_until: Option<Millis>,
     rng: XorShift,
     started_at: Millis,
-    done: bool,
-    failed: bool,
-    progress: Option<(usize, usize, &'static str)>,
+    progress: Option<(usize, usize, Phase)>,
     /// The phase the action just polled starts ([`Engine::starts`]).
-    starts: Option<&'static str>,
+    starts: Option<Phase>,
     // What the run has read.
     listing: GoogleListing,
     persons: HashMap<String, Person>,
@@ -267,12 +288,11 @@ impl Engine {
             attempts: 0,
             waited_ms: 0,
             retrying: None,
-            last_progress: (0, 0, "starting"),
-            cancel_requested: false,
+            last_progress: (0, 0, Phase::Starting),
+            life: Life::Running,
+            cancel: Cancel::NotAsked,
             sleep_until: None,
             started_at: now,
-            done: false,
-            failed: false,
             progress: None,
             starts: None,
             listing: GoogleListing::default(),
@@ -389,10 +409,10 @@ impl Engine {
 
     /// The next action; see the module docs.
     pub fn poll(&mut self, now: Millis) -> Action {
-        if self.done {
+        if self.life == Life::Done {
             return Action::Done;
         }
-        if self.cancel_requested && !self.report.cancelled {
+        if self.cancel == Cancel::Asked {
             self.stop_cancelled();
         }
         if let Some(r) = self.retrying.take() {
@@ -400,7 +420,7 @@ impl Engine {
             return Action::Progress {
                 done,
                 total,
-                phase: "retrying",
+                phase: Phase::Retrying,
                 retrying: Some(r),
             };
         }
@@ -439,7 +459,7 @@ impl Engine {
                 self.in_flight = Some(step);
                 return action;
             }
-            if self.done {
+            if self.life == Life::Done {
                 return Action::Done;
             }
         }
@@ -497,6 +517,16 @@ impl Engine {
         }
     }
 
+    /// Whether it met an error it could not go past.
+    fn failed(&self) -> bool {
+        self.life == Life::Failed
+    }
+
+    /// Whether it only plans: a preview writes nothing.
+    pub fn previews(&self) -> bool {
+        self.config.preview_only
+    }
+
     /// The plan, once made.
     pub fn plan(&self) -> Option<&Plan> {
         self.plan.as_ref()
@@ -512,10 +542,13 @@ impl Engine {
     /// what it sent is committed as when a run ends early, and the report says `cancelled`.
     /// Answer the action outstanding, if any, first, so what it did is recorded.
     pub fn cancel(&mut self) {
-        self.cancel_requested = true;
+        if self.cancel == Cancel::NotAsked {
+            self.cancel = Cancel::Asked;
+        }
     }
 
     fn stop_cancelled(&mut self) {
+        self.cancel = Cancel::Stopped;
         self.report.cancelled = true;
         self.sleep_until = None;
         self.retrying = None;
@@ -533,7 +566,7 @@ impl Engine {
     /// Ends the run early: what was done is committed, the rest is failed.
     fn abort(&mut self, code: ErrorCode, message: String) {
         self.error(code, message, None);
-        self.failed = true;
+        self.life = Life::Failed;
         let executing = self.plan.is_some() && !self.config.preview_only;
         self.steps.clear();
         if executing {

@@ -1,6 +1,6 @@
 //! Planning, queuing the plan's writes in batches, and committing what was done.
 
-use super::{Engine, Journal, Step, CRM_BATCH};
+use super::{Engine, Journal, Life, Phase, Step, CRM_BATCH};
 use crate::people::request::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
 };
@@ -9,7 +9,7 @@ use crate::sync::error::ErrorCode;
 use crate::sync::mapping::google_contact;
 use crate::sync::model::{Millis, Side};
 use crate::sync::plan::{
-    new_group_placeholder, plan, DeleteReason, GoogleListing, Plan, PlanInput, Scope,
+    new_group_placeholder, plan, DeleteReason, GoogleListing, Plan, PlanInput, Rejection, Scope,
 };
 use crate::sync::settings::TargetGroup;
 use crate::sync::state::AccountState;
@@ -74,10 +74,7 @@ impl Engine {
         if !plan.rejected.is_empty() {
             // Decisions made on another plan than this one: nothing is written, nothing
             // remembered, and the user is asked to look again.
-            self.abort(
-                ErrorCode::InvalidInput,
-                format!("decisions: {}", plan.rejected.join("; ")),
-            );
+            self.abort(ErrorCode::InvalidInput, Rejection::message(&plan.rejected));
             return;
         }
         if self.refuses_plan(&plan) {
@@ -197,10 +194,10 @@ impl Engine {
         steps.push(Step::ClearJournal);
         self.writes_total = plan.writes();
         self.steps.extend(steps);
-        self.progress = Some((0, self.writes_total, "writing"));
+        self.progress = Some((0, self.writes_total, Phase::Writing));
     }
 
-    pub(super) fn advance(&mut self, n: usize, phase: &'static str) {
+    pub(super) fn advance(&mut self, n: usize, phase: Phase) {
         self.writes_done += n;
         self.progress = Some((self.writes_done, self.writes_total, phase));
     }
@@ -326,7 +323,7 @@ impl Engine {
                 .deletes
                 .iter()
                 .all(|d| outcome.deleted.contains(&d.crm_id));
-        if whole && all_done && self.listing.complete && !self.failed {
+        if whole && all_done && self.listing.complete && !self.failed() {
             if let Some(t) = self.next_sync_token.take() {
                 self.state.sync_token = Some(t);
                 if self.listing.full {
@@ -340,11 +337,11 @@ impl Engine {
             .iter()
             .filter(|d| d.reason == DeleteReason::Duplicate)
             .all(|d| outcome.deleted.contains(&d.crm_id));
-        if whole && repaired && !self.failed && self.saw_every_tag() {
+        if whole && repaired && !self.failed() && self.saw_every_tag() {
             self.state.tags_checked_at = Some(now);
         }
         // The CRM cursor also waits for every contact the CRM returned to be readable.
-        if whole && all_done && !self.failed && self.report.errors.is_empty() {
+        if whole && all_done && !self.failed() && self.report.errors.is_empty() {
             if let Some(c) = self.next_crm_cursor.take() {
                 self.state.crm_cursor = Some(c);
             }
@@ -362,10 +359,11 @@ impl Engine {
     }
 
     pub(super) fn finish_run(&mut self, now: Millis) {
-        self.done = true;
+        let failed = self.failed();
+        self.life = Life::Done;
         self.report.finished_at = format_rfc3339(now);
-        if self.failed || !self.report.errors.is_empty() {
-            self.report.ok = self.report.ok && !self.failed;
+        if failed || !self.report.errors.is_empty() {
+            self.report.ok = self.report.ok && !failed;
         }
     }
 }

@@ -13,7 +13,7 @@
 //! that never had it) even when nothing is to be created, so doubled tags that no incremental
 //! listing will show again, such as those an older version left, are repaired too.
 
-use super::{Engine, Step};
+use super::{Engine, Phase, Step};
 use crate::json;
 use crate::people::request::MAX_BATCH_GET;
 use crate::people::tag;
@@ -73,7 +73,7 @@ impl Engine {
         });
         self.steps.push_front(Step::Plan);
         self.steps.push_front(Step::ListTags { page_token: None });
-        self.progress = Some((0, 0, "checking Google"));
+        self.progress = Some((0, 0, Phase::CheckingGoogle));
     }
 
     /// A page of the listing of tags.
@@ -101,7 +101,7 @@ impl Engine {
         }
         match r.next_page_token {
             Some(t) => {
-                self.progress = Some((check.seen, 0, "checking Google"));
+                self.progress = Some((check.seen, 0, Phase::CheckingGoogle));
                 if self.repeated_page("tags", &t) {
                     return;
                 }

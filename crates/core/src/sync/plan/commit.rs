@@ -1,6 +1,7 @@
 //! After execution: re-merging a pair whose Google contact changed meanwhile, and writing what
 //! the execution achieved into the state.
 
+use super::linked::Pair;
 use super::{
     DeleteReason, GoogleListing, NotWritten, Plan, PlanInput, Planner, Skipped, UnlinkReason,
 };
@@ -50,15 +51,15 @@ impl Plan {
         let set_tag = u.set_tag;
         let mut p = Planner::new(input);
         let base = input.state.links.get(&crm_id).map(|l| &l.base);
-        p.merge_pair(
-            &crm_id,
-            &google.resource_name,
+        p.merge_pair(Pair {
+            crm_id: &crm_id,
+            resource_name: &google.resource_name,
             base,
-            (&crm.contact, crm.modified_at),
-            (&google.contact, google.updated_at),
-            &google.etag,
+            crm: (&crm.contact, crm.modified_at),
+            google: (&google.contact, google.updated_at),
+            etag: &google.etag,
             set_tag,
-        );
+        });
         let out = p.out;
         let mut r = Remerged {
             google_write: false,

@@ -114,3 +114,76 @@ impl Decisions {
         self.conflicts.is_empty() && self.matches.is_empty()
     }
 }
+
+/// A decision the planner refuses: it names nothing in this plan (the data changed since the
+/// preview), or it contradicts another decision. What the user reads is its `Display`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// One field of a contact chosen from both sides.
+    BothSides { crm_id: String, field: Field },
+    /// A choice for a conflict the plan does not have.
+    NoConflict { crm_id: String, field: Field },
+    /// A decision on a pair that is no ambiguous match of the plan.
+    NotAmbiguous {
+        crm_id: String,
+        resource_name: String,
+    },
+    /// One pair both linked and kept apart.
+    LinkedAndApart {
+        crm_id: String,
+        resource_name: String,
+    },
+    /// A contact linked to two of the other side.
+    LinkedTwice {
+        crm_id: String,
+        resource_name: String,
+    },
+}
+
+impl Rejection {
+    /// The message of a run refused for these: "decisions: " and each said, `;` apart.
+    pub fn message(rejected: &[Rejection]) -> String {
+        let said: Vec<String> = rejected.iter().map(Rejection::to_string).collect();
+        format!("decisions: {}", said.join("; "))
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rejection::BothSides { crm_id, field } => {
+                write!(
+                    f,
+                    "the {field} of CRM contact {crm_id} is chosen from both sides"
+                )
+            }
+            Rejection::NoConflict { crm_id, field } => write!(
+                f,
+                "CRM contact {crm_id} has no conflict in its {field} now: preview again"
+            ),
+            Rejection::NotAmbiguous {
+                crm_id,
+                resource_name,
+            } => write!(
+                f,
+                "CRM contact {crm_id} and Google contact {resource_name} are not an ambiguous \
+                 match now: preview again"
+            ),
+            Rejection::LinkedAndApart {
+                crm_id,
+                resource_name,
+            } => write!(
+                f,
+                "CRM contact {crm_id} and Google contact {resource_name} are both linked and \
+                 kept apart"
+            ),
+            Rejection::LinkedTwice {
+                crm_id,
+                resource_name,
+            } => write!(
+                f,
+                "CRM contact {crm_id} or Google contact {resource_name} is linked to two contacts"
+            ),
+        }
+    }
+}

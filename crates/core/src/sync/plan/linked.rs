@@ -285,15 +285,15 @@ impl<'a> Planner<'a> {
                 };
                 // A linked Google contact seen without our tag (a link recovered from an
                 // interrupted run's journal) gets it, as every linked contact carries it.
-                self.merge_pair(
-                    &link.crm_id,
+                self.merge_pair(Pair {
+                    crm_id: &link.crm_id,
                     resource_name,
-                    Some(&link.base),
-                    (c, c_time),
-                    (g, g_time),
+                    base: Some(&link.base),
+                    crm: (c, c_time),
+                    google: (g, g_time),
                     etag,
-                    untagged,
-                );
+                    set_tag: untagged,
+                });
             }
         }
     }
@@ -338,17 +338,17 @@ impl<'a> Planner<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn merge_pair(
-        &mut self,
-        crm_id: &str,
-        resource_name: &str,
-        base: Option<&Contact>,
-        (c, c_time): (&Contact, Millis),
-        (g, g_time): (&Contact, Millis),
-        etag: &str,
-        set_tag: bool,
-    ) {
+    /// Merges a pair and plans the writes each side needs.
+    pub(super) fn merge_pair(&mut self, pair: Pair<'_>) {
+        let Pair {
+            crm_id,
+            resource_name,
+            base,
+            crm: (c, c_time),
+            google: (g, g_time),
+            etag,
+            set_tag,
+        } = pair;
         let mut input = self.merge_input(c, c, g, c_time, g_time);
         input.base = base;
         // The user's choices for this pair (few, and usually none: searched, not indexed).
@@ -463,4 +463,16 @@ pub(super) fn differs(base: &Contact, contact: &Contact, region: Region) -> bool
         write_google: true,
     })
     .is_noop()
+}
+
+/// A pair to merge: both sides as read (each with when it last changed), the base of their
+/// link (`None`: a first link) and Google's etag; `set_tag`: the Google side needs the link tag.
+pub(super) struct Pair<'a> {
+    pub crm_id: &'a str,
+    pub resource_name: &'a str,
+    pub base: Option<&'a Contact>,
+    pub crm: (&'a Contact, Millis),
+    pub google: (&'a Contact, Millis),
+    pub etag: &'a str,
+    pub set_tag: bool,
 }

@@ -614,7 +614,14 @@ fn a_conflict_choice_naming_no_conflict_is_rejected() {
     let p = round(&format!("{CONFLICT}keep 1 title google\nkeep 1 title crm")).plan();
     assert_eq!(
         p.rejected,
-        ["the title of CRM contact 1 is chosen from both sides"]
+        [Rejection::BothSides {
+            crm_id: "1".into(),
+            field: Field::Title
+        }]
+    );
+    assert_eq!(
+        Rejection::message(&p.rejected),
+        "decisions: the title of CRM contact 1 is chosen from both sides"
     );
 }
 
@@ -667,14 +674,20 @@ google: add c1 to contactGroups/crm"#,
 
 #[test]
 fn a_match_decision_naming_no_ambiguous_pair_is_rejected() {
-    for decision in [
-        "decide link 1 c9",
-        "decide apart 7 c1",
-        "decide link 1 c1\ndecide link 1 c2",
-        "decide link 1 c1\ndecide apart 1 c1",
-    ] {
+    type Is = fn(&Rejection) -> bool;
+    let not_ambiguous: Is = |r| matches!(r, Rejection::NotAmbiguous { .. });
+    let twice: Is = |r| matches!(r, Rejection::LinkedTwice { .. });
+    let both: Is = |r| matches!(r, Rejection::LinkedAndApart { .. });
+    let cases = [
+        ("decide link 1 c9", not_ambiguous),
+        ("decide apart 7 c1", not_ambiguous),
+        ("decide link 1 c1\ndecide link 1 c2", twice),
+        ("decide link 1 c1\ndecide apart 1 c1", both),
+    ];
+    for (decision, expected) in cases {
         let p = round(&format!("{AMBIGUOUS}{decision}")).plan();
         assert!(!p.rejected.is_empty(), "{decision}: {p}");
+        assert!(p.rejected.iter().all(expected), "{decision}: {p}");
     }
     // A pair matched by its tag is no guess to settle.
     let p = round(

@@ -1,8 +1,10 @@
 //! Unlinked contacts: matching them, setting aside the duplicates our tag reveals, and the
 //! creates on either side.
 
-use super::linked::differs;
-use super::{CreateCrm, CreateGoogle, Delete, DeleteReason, MatchChoice, NewLink, Planner, Scope};
+use super::linked::{differs, Pair};
+use super::{
+    CreateCrm, CreateGoogle, Delete, DeleteReason, MatchChoice, NewLink, Planner, Rejection, Scope,
+};
 use crate::sync::matching::{
     match_settled, Ambiguity, Ambiguous, Match, MatchRule, Matching, Settled,
 };
@@ -112,15 +114,15 @@ impl<'a> Planner<'a> {
                 self.to_target.push(g.resource_name.clone());
             }
             let needs_tag = g.tag.as_deref() != Some(c.id.as_str());
-            self.merge_pair(
-                &c.id,
-                &g.resource_name,
-                None,
-                (&c.contact, c.modified_at),
-                (&g.contact, g.updated_at),
-                &g.etag,
-                needs_tag,
-            );
+            self.merge_pair(Pair {
+                crm_id: &c.id,
+                resource_name: &g.resource_name,
+                base: None,
+                crm: (&c.contact, c.modified_at),
+                google: (&g.contact, g.updated_at),
+                etag: &g.etag,
+                set_tag: needs_tag,
+            });
         }
         self.out.ambiguous.extend(matching.ambiguous);
 
@@ -211,21 +213,20 @@ impl<'a> Planner<'a> {
                     .position(|g| g.resource_name == d.resource_name),
             );
             let (Some(rule), (Some(c), Some(g))) = (rule, at) else {
-                self.out.rejected.push(format!(
-                    "CRM contact {} and Google contact {} are not an ambiguous match now: \
-                     preview again",
-                    d.crm_id, d.resource_name
-                ));
+                self.out.rejected.push(Rejection::NotAmbiguous {
+                    crm_id: d.crm_id.clone(),
+                    resource_name: d.resource_name.clone(),
+                });
                 continue;
             };
             let both = decisions.iter().any(|o| {
                 (o.crm_id.as_str(), o.resource_name.as_str()) == pair && o.choice != d.choice
             });
             match d.choice {
-                _ if both => self.out.rejected.push(format!(
-                    "CRM contact {} and Google contact {} are both linked and kept apart",
-                    d.crm_id, d.resource_name
-                )),
+                _ if both => self.out.rejected.push(Rejection::LinkedAndApart {
+                    crm_id: d.crm_id.clone(),
+                    resource_name: d.resource_name.clone(),
+                }),
                 MatchChoice::Apart => {
                     settled.apart.push(pair);
                     self.out.apart.push(Apart {
@@ -235,10 +236,10 @@ impl<'a> Planner<'a> {
                 }
                 MatchChoice::Link => {
                     if !settled.crm.insert(pair.0) | !settled.google.insert(pair.1) {
-                        self.out.rejected.push(format!(
-                            "CRM contact {} or Google contact {} is linked to two contacts",
-                            d.crm_id, d.resource_name
-                        ));
+                        self.out.rejected.push(Rejection::LinkedTwice {
+                            crm_id: d.crm_id.clone(),
+                            resource_name: d.resource_name.clone(),
+                        });
                         continue;
                     }
                     chosen.push(Match {
