@@ -110,13 +110,11 @@ class OAuthRedirectPageTests(ApiTestCase):
         response = self.client.get(reverse('gcontacts_sync_creme__plugin_file', args=['plugin-manifest.json']))
         self.assertEqual(response.status_code, 200)
         files = json.loads(b''.join(response.streaming_content))['files']
-        response.close()
         for path in (files['js'], files['glue'], 'www/plugin/sync-worker.js', 'www/plugin/worker-bridge.js'):
             self.assertTrue(path.startswith('www/'), path)
             response = self.client.get(reverse('gcontacts_sync_creme__plugin_file', args=[path[len('www/'):]]))
             self.assertEqual(response.status_code, 200, path)
             self.assertIn('javascript', response['Content-Type'], path)
-            response.close()
 
 
 class BootstrapConfigTests(ApiTestCase):
