@@ -28,7 +28,7 @@ import { loadFailureMessage, useSettingsLabel } from "./plugin/messages.js";
  * @typedef {import("./types").GoogleContactsSync} GoogleContactsSync
  * @typedef {import("./types").GoogleContactsSyncOptions} GoogleContactsSyncOptions
  * @typedef {import("./types").PluginRegistry} PluginRegistry
- * @typedef {typeof import("./types").Glue} Glue
+ * @typedef {typeof import("./plugin/index.js")} Entry The plugin's JS API module.
  *
  * @typedef {object} Manifest The parts of plugin-manifest.json the loader reads.
  * @property {string} [id]
@@ -73,7 +73,7 @@ const FALLBACK_WIDGETS = [
   { name: "Google Contacts Sync", location: "settings.user" },
 ];
 
-const FALLBACK_JS = "www/pkg/gcontacts_sync.js";
+const FALLBACK_JS = "www/plugin/index.js";
 const FALLBACK_WASM = "www/pkg/gcontacts_sync_bg.wasm";
 
 /** @type {Manifest} */
@@ -264,85 +264,55 @@ async function compileWasm(wasmUrl, inlineUrl, manifest = {}) {
 }
 
 /**
- * Loads the wasm-bindgen glue and starts it with the compiled wasm file. Unless `worker` is
- * false, the glue's `GoogleContactsSync.create` answers an API whose syncs run in a dedicated
- * worker (plugin/worker-bridge.js), started then; where the worker cannot start, the page runs
- * them itself.
+ * Loads the plugin's JS API (plugin/index.js: the wasm-bindgen glue, its `GoogleContactsSync`
+ * running the syncs in a worker unless `worker: false`) and starts it with the compiled wasm file.
  * @param {Manifest} manifest
  * @param {URL | null} manifestUrl
  * @param {URL} [base]
- * @param {{ worker?: boolean }} [how]
- * @returns {Promise<Glue>}
+ * @returns {Promise<Entry>}
  */
-export async function loadModule(manifest, manifestUrl, base = HERE, how = {}) {
+export async function loadModule(manifest, manifestUrl, base = HERE) {
   const files = (manifest && manifest.files) || {};
   const jsUrl = resolveFile(files.js || FALLBACK_JS, manifestUrl, base);
   const wasmUrl = resolveFile(files.wasm || FALLBACK_WASM, manifestUrl, base);
   const inlineUrl = files.inlineWasm ? resolveFile(files.inlineWasm, manifestUrl, base) : null;
-  // Both downloads at once: the glue is small, the wasm compiles while it streams.
+  // Both downloads at once: the JS is small, the wasm compiles while it streams.
   const compiling = compileWasm(wasmUrl, inlineUrl, manifest);
-  compiling.catch(() => {}); // reported below, after the glue
+  compiling.catch(() => {}); // reported below, after the JS
   // A release's files are checked before any of them runs.
   await checkFiles(manifest, manifestUrl, base);
-  /** @type {Glue} */
-  let glue;
+  /** @type {Entry} */
+  let entry;
   try {
-    glue = await import(jsUrl.href);
+    entry = await import(jsUrl.href);
   } catch (e) {
     throw new Error(`its JavaScript file ${jsUrl.pathname} did not load (${messageOf(e)})`);
   }
   const module = await compiling;
   try {
-    await glue.default({ module_or_path: module });
+    await entry.default({ module_or_path: module });
   } catch (e) {
     throw new Error(`its WebAssembly file could not be started (${messageOf(e)})`);
   }
-  if (typeof glue.GoogleContactsSync !== "function") {
+  if (typeof entry.GoogleContactsSync !== "function") {
     throw new Error("its program does not export GoogleContactsSync");
   }
-  if (how.worker === false) return glue;
-  return inWorker(glue, module, jsUrl, new URL("plugin/sync-worker.js", base));
+  return entry;
 }
 
 /**
- * The glue, its `GoogleContactsSync.create` making an API whose syncs run in a worker.
- * @param {Glue} glue
- * @param {WebAssembly.Module} module
- * @param {URL} glueUrl
- * @param {URL} workerUrl
- * @returns {Glue}
- */
-function inWorker(glue, module, glueUrl, workerUrl) {
-  const Base = glue.GoogleContactsSync;
-  /**
-   * @param {CrmHost} host
-   * @param {GoogleContactsSyncOptions} [options]
-   */
-  const create = async (host, options) => {
-    const main = await Base.create(host, options);
-    try {
-      const bridge = await import("./plugin/worker-bridge.js");
-      return await bridge.withWorker(main, host, options || {}, { workerUrl, glueUrl, module });
-    } catch {
-      // No worker here (none in this browser, or it could not start): the page runs the syncs,
-      // in slices that let it answer the user between them.
-      return main;
-    }
-  };
-  const GoogleContactsSync = Object.assign(Object.create(Base), { create });
-  return /** @type {Glue} */ (/** @type {unknown} */ ({ ...glue, GoogleContactsSync }));
-}
-
-/**
- * The options `GoogleContactsSync.create` takes, from the host's config (either key style).
+ * The options `GoogleContactsSync.create` takes, from the host's config (either key style) and
+ * the loader's own `worker` option.
  * @param {PluginConfig} [config]
+ * @param {{ worker?: boolean }} [how]
  * @returns {GoogleContactsSyncOptions}
  */
-export function apiOptions(config = {}) {
+export function apiOptions(config = {}, how = {}) {
   const c = config || {};
   const clientId = c.googleClientId ?? c.oauthClientId;
   /** @type {GoogleContactsSyncOptions} */
   const options = {};
+  if (c.worker === false || (how && how.worker === false)) options.worker = false;
   const base = c.peopleApiBase ?? c.peopleApiBaseUrl;
   if (base) options.peopleApiBase = base;
   if (clientId) {
@@ -400,16 +370,16 @@ export async function install(registry, host, config = {}, options = {}) {
     const followed = followHost(host);
     let created;
     if (options.createApi) {
-      created = await options.createApi(followed, apiOptions(config));
+      created = await options.createApi(followed, apiOptions(config, options));
     } else {
       let glue;
       try {
-        glue = await loadModule(manifest, found.url, base, { worker: (config || {}).worker !== false && options.worker !== false });
+        glue = await loadModule(manifest, found.url, base);
       } catch (e) {
         if (found.missing && e instanceof Error) e.message = `${found.missing.message}, and ${e.message}`;
         throw e;
       }
-      created = await glue.GoogleContactsSync.create(followed, apiOptions(config));
+      created = await glue.GoogleContactsSync.create(followed, apiOptions(config, options));
     }
     followerFor(host).setApi(created);
     try {

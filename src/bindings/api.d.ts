@@ -404,6 +404,9 @@ export interface GoogleContactsSyncOptions {
   requestTimeoutMs?: number;
   /** How long one call of the host's `contacts` API may take (default 120000 ms). */
   hostTimeoutMs?: number;
+  /** false: the syncs run on the page, in slices, not in the plugin's worker. Read by the
+   *  public entry (www/plugin/index.js), which starts the worker; the glue's own class ignores it. */
+  worker?: boolean;
 }
 
 export interface ConnectOptions {
@@ -453,7 +456,7 @@ export interface GoogleGroup {
 }
 
 /** Errors thrown by the API are `Error`s with one of these codes. WORKER_STOPPED comes from the
- *  loader's API only: the worker that runs the syncs stopped during the call, and the next call
+ *  public entry's API only (www/plugin/index.js): the worker that runs the syncs stopped during the call, and the next call
  *  runs on the page. PLAN_CHANGED: the run applying a preview would not make the writes the
  *  preview showed (or `replan` has no preview to plan from): nothing was written; preview
  *  again. */

@@ -1,11 +1,11 @@
-// The browser benchmark's page: the plugin's wasm loaded through its JS API (`/pkg/`), the
-// in-memory host of the browser tests (tests/web/host.js) holding the CRM's contacts, and the
-// People API emulator over HTTP. The runs go to the plugin's worker as the loader starts it
-// (`/plugin/worker-bridge.js`), or stay on the page. `run.mjs` calls `benchSetup` once, then
+// The browser benchmark's page: a host that uses the plugin's class directly, as a CRM without
+// the loader would: the public entry (`/plugin/index.js`, the wasm-bindgen glue under `/pkg/`
+// behind it), the in-memory host of the browser tests (tests/web/host.js) holding the CRM's
+// contacts, and the People API emulator over HTTP. The runs go to the plugin's worker, which the
+// class starts, or stay on the page (`worker: false`). `run.mjs` calls `benchSetup` once, then
 // `benchRun` once per run, and prints what each run measured.
 
-import init, { GoogleContactsSync } from "/pkg/gcontacts_sync.js";
-import { withWorker } from "/plugin/worker-bridge.js";
+import init, { GoogleContactsSync } from "/plugin/index.js";
 import { makeHost } from "/bench/web-host.js";
 
 const EPOCH = "2024-02-01T10:00:00.000Z";
@@ -84,23 +84,16 @@ const jsHeap = () => (performance.memory ? performance.memory.usedJSHeapSize : n
 const runMemory = async () => (api.worker ? api.worker.memoryBytes() : wasm.memory.buffer.byteLength);
 
 /**
- * Loads the wasm, builds the host with `n` contacts, starts the worker (unless `inWorker` is
- * false) and connects the account.
+ * Loads the wasm, builds the host with `n` contacts, creates the API (its syncs in the worker
+ * unless `inWorker` is false) and connects the account.
  */
 window.benchSetup = async (emulatorUrl, email, n, inWorker) => {
   emulator = emulatorUrl;
-  const module = await WebAssembly.compileStreaming(fetch("/pkg/gcontacts_sync_bg.wasm"));
-  wasm = await init({ module_or_path: module });
+  wasm = await init();
   const host = withChangeFeed(makeHost(emulatorUrl, email, contacts(n)));
-  const options = { peopleApiBase: emulatorUrl, oauth: { revokeUrl: emulatorUrl + "/revoke" } };
-  const main = await GoogleContactsSync.create(host, options);
-  api = inWorker
-    ? await withWorker(main, host, options, {
-      workerUrl: new URL("/plugin/sync-worker.js", location.href),
-      glueUrl: new URL("/pkg/gcontacts_sync.js", location.href),
-      module,
-    })
-    : main;
+  const options = { peopleApiBase: emulatorUrl, oauth: { revokeUrl: emulatorUrl + "/revoke" }, worker: inWorker };
+  api = await GoogleContactsSync.create(host, options);
+  if (inWorker && !api.worker) throw new Error("the plugin's worker did not start");
   accountId = (await api.connect()).id;
   return { wasmBytes: await runMemory(), pageWasmBytes: wasm.memory.buffer.byteLength, jsHeap: jsHeap() };
 };

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 
 const emulator = process.env.GCS_EMULATOR_URL;
 const n = Number(process.env.GCS_BENCH_CONTACTS || 25000);
-// "0": the runs stay on the page (the loader's fallback), not in the plugin's worker.
+// "0": the runs stay on the page (`worker: false`), not in the plugin's worker.
 const inWorker = process.env.GCS_BENCH_WORKER !== "0";
 if (!emulator) {
   console.error("GCS_EMULATOR_URL is required: run `cargo xtask bench --browser`");
@@ -24,6 +24,7 @@ const files = {
   "/bench/index.html": ["index.html", "text/html; charset=utf-8"],
   "/bench/bench.js": ["bench.js", js],
   "/bench/web-host.js": ["../web/host.js", js],
+  "/plugin/index.js": ["../../www/plugin/index.js", js],
   "/pkg/gcontacts_sync.js": ["../../www/pkg/gcontacts_sync.js", js],
   "/pkg/gcontacts_sync_bg.wasm": ["../../www/pkg/gcontacts_sync_bg.wasm", "application/wasm"],
   "/plugin/worker-bridge.js": ["../../www/plugin/worker-bridge.js", js],

@@ -19,7 +19,7 @@ import { connect, errorData } from "./rpc.js";
  *
  * @typedef {object} Init
  * @property {string} glueUrl The wasm-bindgen glue's URL.
- * @property {WebAssembly.Module} module
+ * @property {WebAssembly.Module} [module] The page's compiled wasm (else the glue fetches it).
  * @property {import("../types").GoogleContactsSyncOptions} options
  * @property {HostShape} host
  *

@@ -26,7 +26,8 @@ import { connect } from "./rpc.js";
  * @typedef {object} WorkerSource
  * @property {URL} workerUrl sync-worker.js.
  * @property {URL} glueUrl The wasm-bindgen glue, as the page loaded it.
- * @property {WebAssembly.Module} module The compiled wasm, compiled once for both.
+ * @property {WebAssembly.Module} [module] The compiled wasm, compiled once for both; without
+ *   it the worker fetches the wasm beside the glue.
  *
  * @typedef {object} Bridge What the facade adds to the API, for diagnostics and benchmarks.
  * @property {() => Promise<number>} memoryBytes The worker's wasm memory in bytes (0 once

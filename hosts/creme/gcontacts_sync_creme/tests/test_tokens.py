@@ -2,6 +2,7 @@
 the plugin's configuration."""
 
 import datetime
+import json
 
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -101,6 +102,19 @@ class OAuthRedirectPageTests(ApiTestCase):
         self.login_as_root_and_get()
         response = self.client.get(reverse('gcontacts_sync_creme__plugin_file', args=['creme-host.js']))
         self.assertEqual(response.status_code, 200)
+
+    def test_the_manifests_js_entry_and_what_it_loads_are_served_as_javascript(self):
+        # Hosts import the entry the manifest names (files.js); it imports the glue and starts
+        # the sync worker beside it, all as module scripts, which need a JavaScript type.
+        self.login_as_root_and_get()
+        response = self.client.get(reverse('gcontacts_sync_creme__plugin_file', args=['plugin-manifest.json']))
+        self.assertEqual(response.status_code, 200)
+        files = json.loads(b''.join(response.streaming_content))['files']
+        for path in (files['js'], files['glue'], 'www/plugin/sync-worker.js', 'www/plugin/worker-bridge.js'):
+            self.assertTrue(path.startswith('www/'), path)
+            response = self.client.get(reverse('gcontacts_sync_creme__plugin_file', args=[path[len('www/'):]]))
+            self.assertEqual(response.status_code, 200, path)
+            self.assertIn('javascript', response['Content-Type'], path)
 
 
 class BootstrapConfigTests(ApiTestCase):
