@@ -1,5 +1,8 @@
 // The plugin's JS API: the one class every host and the plugin's own UI call.
 // This text is emitted into the generated .d.ts (typescript_custom_section), so it is the contract.
+// The native test crates/core/tests/it/contract holds its data types against the Rust
+// declarations both ways: a key renamed, added or removed on one side fails it until the other
+// side follows.
 
 /** A CRM's side of the contract (DESIGN §4). */
 export interface CrmHost {

@@ -19,12 +19,12 @@ pub fn declarations(text: &str) -> BTreeMap<String, Ts> {
                 if p.eat("extends") {
                     loop {
                         let parent = p.next();
-                        match out.get(&parent) {
-                            Some(Ts::Object {
-                                props: inherited, ..
-                            }) => props.extend(inherited.iter().cloned()),
-                            // A type of the platform (`Error`): its keys are not data.
-                            _ => {}
+                        // A type of the platform (`Error`) is not found: its keys are not data.
+                        if let Some(Ts::Object {
+                            props: inherited, ..
+                        }) = out.get(&parent)
+                        {
+                            props.extend(inherited.iter().cloned());
                         }
                         if !p.eat(",") {
                             break;
