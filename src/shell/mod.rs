@@ -8,6 +8,7 @@
 
 mod accounts;
 mod auth;
+mod contract;
 mod host;
 mod http;
 pub mod js;
