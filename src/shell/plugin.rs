@@ -102,6 +102,10 @@ impl Plugin {
     /// Checks the host and reads what the plugin needs from it once.
     pub async fn create(host: JsValue, options: Options) -> Result<Plugin> {
         let bad = |m: &str| Failure::new(ErrorCode::InvalidInput, format!("host: {m}"));
+        // The contract's getters read properties, which a value other than an object lacks.
+        if !(host.is_object() || host.is_function()) {
+            return Err(bad("apiVersion must be 1"));
+        }
         let crm = contract::host(&host);
         if crm.api_version().as_f64() != Some(1.0) {
             return Err(bad("apiVersion must be 1"));
