@@ -78,7 +78,7 @@ extern "C" {
     pub fn get_token_member(this: &Google) -> JsValue;
     #[wasm_bindgen(method, catch, structural)]
     pub fn forget(this: &Google, account: &str) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, getter, structural)]
+    #[wasm_bindgen(method, getter, structural, js_name = forget)]
     pub fn forget_member(this: &Google) -> JsValue;
 
     /// `host.ui`.
