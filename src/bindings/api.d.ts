@@ -1,5 +1,8 @@
 // The plugin's JS API: the one class every host and the plugin's own UI call.
 // This text is emitted into the generated .d.ts (typescript_custom_section), so it is the contract.
+// The native test crates/core/tests/it/contract holds its data types against the Rust
+// declarations both ways: a key renamed, added or removed on one side fails it until the other
+// side follows.
 
 /** A CRM's side of the contract (docs/hosts.md, "The host contract"). */
 export interface CrmHost {
@@ -10,10 +13,10 @@ export interface CrmHost {
   currentUser(): Promise<{ id: string; name: string; email?: string; locale?: string }>;
   contacts: {
     get(ids: string[]): Promise<CrmContact[]>;
-    list(q: { viewId?: string; pageToken?: string; pageSize?: number }): Promise<{ items: CrmContact[]; nextPageToken?: string }>;
-    changedSince?(cursor: string | null): Promise<{ items: CrmContact[]; deletedIds: string[]; cursor: string; more: boolean }>;
+    list(q: { viewId?: string; pageToken?: string; pageSize?: number }): Promise<ContactPage>;
+    changedSince?(cursor: string | null): Promise<ChangesPage>;
     create(items: CrmContactInput[]): Promise<CrmContact[]>;
-    update(items: { id: string; fields: CrmContactInput; ifModifiedAt?: string }[]): Promise<CrmContact[]>;
+    update(items: CrmUpdate[]): Promise<CrmContact[]>;
     remove(ids: string[]): Promise<void>;
     /** The address of the contact's page in the CRM, for the preview to link to (opened in a
      *  new tab). Optional: without it, contacts are named but not linked. */
@@ -107,9 +110,23 @@ export interface HostCapabilities {
   settingsLabel?: string;
 }
 
+/** A page of `contacts.list`: the next page's token, absent on the last page. */
+export interface ContactPage { items: CrmContact[]; nextPageToken?: string }
+
+/** What `contacts.changedSince` answers: the contacts changed and the ids deleted since
+ *  `cursor`, the cursor to ask from next, and whether more changes wait. */
+export interface ChangesPage { items: CrmContact[]; deletedIds: string[]; cursor: string; more: boolean }
+
+/** One item of `contacts.update`: the fields to write, and the `modifiedAt` the plugin read (a
+ *  host that keeps it refuses the write with "CONFLICT" when the contact changed since). */
+export interface CrmUpdate { id: string; fields: CrmContactInput; ifModifiedAt?: string }
+
+/** An address. The plugin writes every part, `null` for an empty one; a host may leave a part
+ *  out or answer `null` for it. */
 export interface CrmAddress {
-  street?: string; extended?: string; city?: string; region?: string;
-  postalCode?: string; country?: string; countryCode?: string; type?: string;
+  street?: string | null; extended?: string | null; city?: string | null;
+  region?: string | null; postalCode?: string | null; country?: string | null;
+  countryCode?: string | null; type?: string | null;
 }
 
 /** What the plugin writes to the CRM: every field on create, the changed ones on update. An

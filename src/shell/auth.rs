@@ -3,7 +3,7 @@
 //! the OAuth 2.0 implicit token flow in a popup against a configurable authorization endpoint
 //! (Google's, or the emulator's consent page), whose redirect page posts the fragment back.
 
-use super::{js, Failure, Result};
+use super::{contract, js, Failure, Result};
 use crate::sync::ErrorCode;
 use js_sys::{Function, Promise};
 use wasm_bindgen::closure::Closure;
@@ -50,8 +50,8 @@ pub async fn obtain(
     interactive: bool,
     login_hint: Option<&str>,
 ) -> Result<Granted> {
-    let google = js::get(host, "google");
-    if js::get(&google, "getToken").is_function() {
+    let google = contract::host(host).google_api();
+    if let Some(google) = google.filter(|g| contract::present(g.get_token_member())) {
         return from_host(&google, interactive, login_hint).await;
     }
     if !interactive {
@@ -71,7 +71,7 @@ pub async fn obtain(
 }
 
 async fn from_host(
-    google: &JsValue,
+    google: &contract::Google,
     interactive: bool,
     login_hint: Option<&str>,
 ) -> Result<Granted> {
@@ -88,10 +88,15 @@ async fn from_host(
     }
     // A renewal without the user must not hold a run forever; an interactive one waits for the
     // user as long as they take.
-    let t = if interactive {
-        js::call_async(google, "getToken", &[&scopes, &o]).await
-    } else {
-        js::call_async_within(google, "getToken", &[&scopes, &o], RENEW_TIMEOUT_MS).await
+    let t = google
+        .get_token(&scopes, &o)
+        .map_err(|e| js::message_of(&e));
+    let t = match t {
+        Ok(p) if interactive => js::resolve(p).await.map_err(|e| js::message_of(&e)),
+        Ok(p) => js::within_coded(p, RENEW_TIMEOUT_MS)
+            .await
+            .map_err(|r| format!("getToken: {}", r.message)),
+        Err(e) => Err(e),
     }
     .map_err(|e| {
         Failure::new(
@@ -99,16 +104,19 @@ async fn from_host(
             format!("the host gave no token: {e}"),
         )
     })?;
-    let access = js::get(&t, "accessToken")
-        .as_string()
+    let t: Option<contract::HostToken> = contract::answer(t);
+    let access = t
+        .as_ref()
+        .and_then(|t| t.access_token().as_string())
         .filter(|s| !s.is_empty())
         .ok_or_else(|| {
             Failure::new(ErrorCode::AuthFailed, "the host's token has no accessToken")
         })?;
-    let expires_at = js::get(&t, "expiresAt")
-        .as_f64()
+    let expires_at = t
+        .as_ref()
+        .and_then(|t| t.expires_at().as_f64())
         .map_or(js::now() + 3_599_000, |v| v as i64);
-    let email = js::get(&t, "email").as_string();
+    let email = t.as_ref().and_then(|t| t.email().as_string());
     // A token answered for an account asked for must say it is that account's: never used
     // otherwise, or this account's contacts would go to another Google account.
     if let Some(account) = login_hint {

@@ -1,5 +1,6 @@
 //! The host contract's `contacts` API, called for the engine's [`CrmCall`]s.
 
+use super::contract::{self, Contacts};
 use super::{js, Failure};
 use crate::dto::{crm_contact, ChangesPage, ContactPage, CrmContactInputDto, CrmUpdateDto};
 use crate::json::FromJson;
@@ -7,7 +8,7 @@ use crate::sync::capabilities::Capabilities;
 use crate::sync::engine::{CrmCall, Input};
 use crate::sync::ErrorCode;
 use js_sys::Array;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Makes the call and reads the answer. A rejection with the host's own `code` (a string) is
 /// `CrmRefused`, with the `contactId` it names; any other throw, a rejection or no answer
@@ -49,21 +50,22 @@ impl From<String> for Refusal {
 /// A rejection as the host gave it: its code and contact kept when it has them.
 fn refusal(name: &str, e: &JsValue) -> Refusal {
     let message = js::message_of(e);
-    match js::get(e, "code").as_string().filter(|c| !c.is_empty()) {
+    let coded = contract::refusal(e);
+    match coded
+        .and_then(|r| r.code().as_string())
+        .filter(|c| !c.is_empty())
+    {
         Some(code) => Refusal::Coded {
             code,
             message: format!("contacts.{name}: {message}"),
-            contact: js::get(e, "contactId").as_string(),
+            contact: coded.and_then(|r| r.contact_id().as_string()),
         },
         None => Refusal::Other(format!("contacts.{name}: {message}")),
     }
 }
 
-fn ids_array(ids: &[String]) -> JsValue {
-    ids.iter()
-        .map(|s| JsValue::from_str(s))
-        .collect::<Array>()
-        .into()
+fn ids_array(ids: &[String]) -> Array {
+    ids.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
 /// `contacts.list` with these parameters, as the host answered (NFC-normalized JSON).
@@ -82,7 +84,10 @@ pub async fn list_page(
         js::set(&q, "pageToken", &JsValue::from_str(t));
     }
     js::set(&q, "pageSize", &JsValue::from(page_size));
-    let v = js::call_async_within(&contacts(host), "list", &[&q], timeout_ms).await?;
+    let p = contacts(host).list(&q).map_err(|e| js::message_of(&e))?;
+    let v = js::within_coded(p, timeout_ms)
+        .await
+        .map_err(|r| format!("list: {}", r.message))?;
     read(&v).map_err(|e| format!("contacts.list answered {e}"))
 }
 
@@ -102,7 +107,7 @@ async fn run_list_page(
         js::set(&o, "pageToken", &JsValue::from_str(t));
     }
     js::set(&o, "pageSize", &JsValue::from(page_size));
-    let p = js::call(&contacts(host), "list", &[&o]).map_err(|e| refusal("list", &e))?;
+    let p = contacts(host).list(&o).map_err(|e| refusal("list", &e))?;
     let v = js::within_unless(p, timeout_ms, stop)
         .await
         .map_err(|e| match e {
@@ -114,7 +119,7 @@ async fn run_list_page(
 
 /// What the host declares it can hold (`capabilities`; everything when it declares nothing).
 pub fn capabilities(host: &JsValue) -> Result<Capabilities, Failure> {
-    let value = js::get(host, "capabilities");
+    let value = contract::host(host).capabilities();
     if value.is_undefined() || value.is_null() {
         return Ok(Capabilities::default());
     }
@@ -125,12 +130,13 @@ pub fn capabilities(host: &JsValue) -> Result<Capabilities, Failure> {
 /// Whether the host declares its storage shared beyond this browser (`capabilities.sharedStorage`:
 /// kept on its server, so the user's other devices read and write the same values).
 pub fn shared_storage(host: &JsValue) -> bool {
-    js::get(&js::get(host, "capabilities"), "sharedStorage").as_bool() == Some(true)
+    let capabilities = contract::host(host).capabilities();
+    js::get(&capabilities, "sharedStorage").as_bool() == Some(true)
 }
 
 /// Whether the host offers the optional change feed.
 pub fn has_change_feed(host: &JsValue) -> bool {
-    js::get(&contacts(host), "changedSince").is_function()
+    contract::present(contacts(host).changed_since_member())
 }
 
 /// A host answer read as `T`.
@@ -138,8 +144,12 @@ fn read<T: FromJson>(v: &JsValue) -> Result<T, String> {
     T::from_json(js::value_of(v)?)
 }
 
-fn contacts(host: &JsValue) -> JsValue {
-    js::get(host, "contacts")
+/// `host.contacts`; `create` checked that it is there, and a host that took it away since
+/// fails each call (`contacts is not a function`) rather than reading `undefined`.
+fn contacts(host: &JsValue) -> Contacts {
+    contract::host(host)
+        .contacts_api()
+        .unwrap_or_else(|| JsValue::UNDEFINED.unchecked_into())
 }
 
 async fn crm_call(
@@ -149,17 +159,14 @@ async fn crm_call(
     stop: &JsValue,
 ) -> Result<Input, Refusal> {
     let contacts = contacts(host);
-    let ask = |name: &'static str, arg: JsValue| {
-        let contacts = contacts.clone();
-        async move {
-            let p = js::call(&contacts, name, &[&arg]).map_err(|e| refusal(name, &e))?;
-            js::within_unless(p, timeout_ms, stop)
-                .await
-                .map_err(|e| match e {
-                    js::Ended::Rejected(e) => refusal(name, &e),
-                    js::Ended::TimedOut(m) => Refusal::Other(format!("contacts.{name}: {m}")),
-                })
-        }
+    let ask = |name: &'static str, called: Result<JsValue, JsValue>| async move {
+        let p = called.map_err(|e| refusal(name, &e))?;
+        js::within_unless(p, timeout_ms, stop)
+            .await
+            .map_err(|e| match e {
+                js::Ended::Rejected(e) => refusal(name, &e),
+                js::Ended::TimedOut(m) => Refusal::Other(format!("contacts.{name}: {m}")),
+            })
     };
     let items = match call {
         CrmCall::List {
@@ -181,7 +188,7 @@ async fn crm_call(
         }
         CrmCall::ChangedSince { cursor } => {
             let arg = cursor.as_deref().map_or(JsValue::NULL, JsValue::from_str);
-            let v = ask("changedSince", arg).await?;
+            let v = ask("changedSince", contacts.changed_since(&arg)).await?;
             let page: ChangesPage =
                 read(&v).map_err(|e| format!("contacts.changedSince answered {e}"))?;
             return Ok(Input::CrmChanges {
@@ -191,22 +198,22 @@ async fn crm_call(
                 more: page.more,
             });
         }
-        CrmCall::Get { ids } => ask("get", ids_array(ids)).await?,
+        CrmCall::Get { ids } => ask("get", contacts.get(&ids_array(ids))).await?,
         CrmCall::Create { items } => {
             let dtos: Vec<CrmContactInputDto> = items
                 .iter()
                 .map(|(c, status)| CrmContactInputDto::new(c, None, status.as_deref()))
                 .collect();
             let arg = js::to_js(&dtos).map_err(|f| f.message)?;
-            ask("create", arg).await?
+            ask("create", contacts.create(&arg)).await?
         }
         CrmCall::Update { items } => {
             let dtos: Vec<CrmUpdateDto> = items.iter().map(CrmUpdateDto::from).collect();
             let arg = js::to_js(&dtos).map_err(|f| f.message)?;
-            ask("update", arg).await?
+            ask("update", contacts.update(&arg)).await?
         }
         CrmCall::Remove { ids } => {
-            ask("remove", ids_array(ids)).await?;
+            ask("remove", contacts.remove(&ids_array(ids))).await?;
             return Ok(Input::Crm {
                 items: Vec::new(),
                 next_page_token: None,

@@ -46,26 +46,6 @@ pub async fn resolve(v: JsValue) -> Result<JsValue, JsValue> {
     JsFuture::from(Promise::resolve(&v)).await
 }
 
-/// `call` then `resolve`, for the host's async methods; a throw or a rejection becomes its
-/// message.
-pub async fn call_async(obj: &JsValue, name: &str, args: &[&JsValue]) -> Result<JsValue, String> {
-    let v = call(obj, name, args).map_err(|e| message_of(&e))?;
-    resolve(v).await.map_err(|e| message_of(&e))
-}
-
-/// `call_async`, failing when the answer takes longer than `ms`: a host that never answers must
-/// not hold the run (and its lock) forever.
-pub async fn call_async_within(
-    obj: &JsValue,
-    name: &str,
-    args: &[&JsValue],
-    ms: i32,
-) -> Result<JsValue, String> {
-    call_async_coded(obj, name, args, ms)
-        .await
-        .map_err(|r| r.message)
-}
-
 /// A host call's throw or rejection: its message, and the host's own code when it gave one
 /// (`{ code: "UNAUTHENTICATED", … }`).
 pub struct Rejection {
@@ -74,26 +54,12 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn of(e: &JsValue) -> Rejection {
+    pub fn of(e: &JsValue) -> Rejection {
         Rejection {
             message: message_of(e),
             code: get(e, "code").as_string(),
         }
     }
-}
-
-/// [`call_async_within`], keeping the host's code.
-pub async fn call_async_coded(
-    obj: &JsValue,
-    name: &str,
-    args: &[&JsValue],
-    ms: i32,
-) -> Result<JsValue, Rejection> {
-    let v = call(obj, name, args).map_err(|e| Rejection::of(&e))?;
-    within_coded(v, ms).await.map_err(|r| Rejection {
-        message: format!("{name}: {}", r.message),
-        code: r.code,
-    })
 }
 
 /// Awaits `v`, or fails with "no answer within …" after `ms`; a rejection keeps the host's code.

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod auth;
+mod contract;
 mod effects;
 mod host;
 mod http;

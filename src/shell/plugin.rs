@@ -4,7 +4,7 @@
 //! [`super::run`] (runs, previews, the run log, backups) and [`super::scheduler`].
 
 use super::auth::{self, Token};
-use super::{http, js, Failure, Result};
+use super::{contract, http, js, Failure, Result};
 use crate::people::request::{PeopleApi, DEFAULT_BASE_URL};
 use crate::store;
 use crate::sync::ErrorCode;
@@ -102,24 +102,39 @@ impl Plugin {
     /// Checks the host and reads what the plugin needs from it once.
     pub async fn create(host: JsValue, options: Options) -> Result<Plugin> {
         let bad = |m: &str| Failure::new(ErrorCode::InvalidInput, format!("host: {m}"));
-        if js::get(&host, "apiVersion").as_f64() != Some(1.0) {
+        // The contract's getters read properties, which a value other than an object lacks.
+        if !(host.is_object() || host.is_function()) {
             return Err(bad("apiVersion must be 1"));
         }
-        let instance_id = js::get(&host, "instanceId")
+        let crm = contract::host(&host);
+        if crm.api_version().as_f64() != Some(1.0) {
+            return Err(bad("apiVersion must be 1"));
+        }
+        let instance_id = crm
+            .instance_id()
             .as_string()
             .filter(|s| !s.is_empty())
             .ok_or_else(|| bad("instanceId must be a non-empty string"))?;
-        for (obj, name) in [("contacts", "list"), ("storage", "get"), ("ui", "notify")] {
-            if !js::get(&js::get(&host, obj), name).is_function() {
+        let required = [
+            ("contacts", "list", crm.contacts_api().map(|c| c.into())),
+            ("storage", "get", crm.storage_api().map(|s| s.into())),
+            ("ui", "notify", crm.ui_api().map(|u| u.into())),
+        ];
+        for (obj, name, api) in required {
+            let api: Option<JsValue> = api;
+            if !api.is_some_and(|a| js::get(&a, name).is_function()) {
                 return Err(bad(&format!("{obj}.{name} is missing")));
             }
         }
         let host_timeout_ms = timeout(options.host_timeout_ms, HOST_TIMEOUT_MS as i32);
-        let user = js::call_async_within(&host, "currentUser", &[], host_timeout_ms)
+        let asked = crm
+            .current_user()
+            .map_err(|e| Failure::host(format!("currentUser: {}", js::message_of(&e))))?;
+        let user = js::within_coded(asked, host_timeout_ms)
             .await
-            .map_err(|e| Failure::host(format!("currentUser: {e}")))?;
-        let region = js::get(&user, "locale")
-            .as_string()
+            .map_err(|r| Failure::host(format!("currentUser: currentUser: {}", r.message)))?;
+        let region = contract::answer::<contract::HostUser>(user)
+            .and_then(|u| u.locale().as_string())
             .and_then(|l| {
                 l.split(['-', '_'])
                     .nth(1)

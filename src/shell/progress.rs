@@ -1,6 +1,6 @@
 //! A run's progress as the caller's `onProgress` and the host's `ui.progress` see it.
 
-use super::js;
+use super::{contract, js};
 use crate::sync::engine::{Phase, Retrying};
 use crate::sync::ErrorCode;
 use wasm_bindgen::{JsCast, JsValue};
@@ -99,6 +99,8 @@ impl ProgressSink<'_> {
         let q: JsValue = js_sys::Object::assign(&js_sys::Object::new(), p.unchecked_ref()).into();
         js::set(&q, "label", &JsValue::from_str(&label));
         js::set(&q, "cancel", self.cancel);
-        let _ = js::call(self.ui, "progress", &[&q]);
+        // A host's failing progress bar must not stop the run.
+        let ui: &contract::Ui = self.ui.unchecked_ref();
+        let _ = ui.progress(&q);
     }
 }

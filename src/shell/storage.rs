@@ -5,6 +5,7 @@
 //! header last, so a run that touched ten contacts writes a few shards, not the account, and a
 //! save cut short is recognised at the next load.
 
+use super::contract::{self, Storage};
 use super::{js, Failure, Result};
 use crate::dto::ReportDto;
 use crate::json::FromJson;
@@ -13,15 +14,33 @@ use crate::sync::state::{AccountState, Touched};
 use crate::sync::ErrorCode;
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 pub use crate::store::{key, ACCOUNTS_KEY};
 
 /// How long a storage call may take before it counts as failed.
 const STORAGE_TIMEOUT_MS: i32 = 30_000;
 
-fn storage(host: &JsValue) -> JsValue {
-    js::get(host, "storage")
+/// `host.storage`; `create` checked that it is there, and a host that took it away since fails
+/// each call rather than reading `undefined`.
+fn storage(host: &JsValue) -> Storage {
+    contract::host(host)
+        .storage_api()
+        .unwrap_or_else(|| JsValue::UNDEFINED.unchecked_into())
+}
+
+/// A storage call's answer within the time, or its throw or rejection with the host's code.
+async fn coded(
+    op: &str,
+    called: std::result::Result<JsValue, JsValue>,
+) -> std::result::Result<JsValue, js::Rejection> {
+    let v = called.map_err(|e| js::Rejection::of(&e))?;
+    js::within_coded(v, STORAGE_TIMEOUT_MS)
+        .await
+        .map_err(|r| js::Rejection {
+            message: format!("{op}: {}", r.message),
+            code: r.code,
+        })
 }
 
 fn storage_failed(op: &str, key: &str, e: String) -> Failure {
@@ -57,44 +76,29 @@ fn text_of(key: &str, v: JsValue) -> Result<Option<String>> {
 }
 
 pub async fn get(host: &JsValue, key: &str) -> Result<Option<String>> {
-    let v = js::call_async_coded(
-        &storage(host),
-        "get",
-        &[&JsValue::from_str(key)],
-        STORAGE_TIMEOUT_MS,
-    )
-    .await
-    .map_err(|e| storage_refused("get", key, e))?;
+    let v = coded("get", storage(host).get(key))
+        .await
+        .map_err(|e| storage_refused("get", key, e))?;
     text_of(key, v)
 }
 
 pub async fn set(host: &JsValue, key: &str, value: &str) -> Result<()> {
-    js::call_async_coded(
-        &storage(host),
-        "set",
-        &[&JsValue::from_str(key), &JsValue::from_str(value)],
-        STORAGE_TIMEOUT_MS,
-    )
-    .await
-    .map(drop)
-    .map_err(|e| storage_refused("set", key, e))
+    coded("set", storage(host).set(key, value))
+        .await
+        .map(drop)
+        .map_err(|e| storage_refused("set", key, e))
 }
 
 pub async fn remove(host: &JsValue, key: &str) -> Result<()> {
-    js::call_async_coded(
-        &storage(host),
-        "remove",
-        &[&JsValue::from_str(key)],
-        STORAGE_TIMEOUT_MS,
-    )
-    .await
-    .map(drop)
-    .map_err(|e| storage_refused("remove", key, e))
+    coded("remove", storage(host).remove(key))
+        .await
+        .map(drop)
+        .map_err(|e| storage_refused("remove", key, e))
 }
 
 /// Whether the host offers `storage.compareAndSet`.
 pub fn has_compare_and_set(host: &JsValue) -> bool {
-    js::get(&storage(host), "compareAndSet").is_function()
+    contract::present(storage(host).compare_and_set_member())
 }
 
 /// `storage.compareAndSet`: writes `value` only if the key holds `expected` (`None`: absent),
@@ -106,15 +110,9 @@ pub async fn compare_and_set(
     value: &str,
 ) -> Result<bool> {
     let expected = expected.map_or(JsValue::NULL, JsValue::from_str);
-    let v = js::call_async_coded(
-        &storage(host),
+    let v = coded(
         "compareAndSet",
-        &[
-            &JsValue::from_str(key),
-            &expected,
-            &JsValue::from_str(value),
-        ],
-        STORAGE_TIMEOUT_MS,
+        storage(host).compare_and_set(key, &expected, value),
     )
     .await
     .map_err(|e| storage_refused("compareAndSet", key, e))?;
@@ -127,23 +125,47 @@ pub async fn compare_and_set(
     })
 }
 
-/// Calls `storage[op]` for each argument list at once and awaits them all.
-async fn all(host: &JsValue, op: &str, args: &[Vec<JsValue>]) -> Result<Vec<JsValue>> {
+/// A storage method [`all`] calls for many keys at once.
+#[derive(Clone, Copy)]
+enum Op {
+    Get,
+    Set,
+    Remove,
+}
+
+impl Op {
+    fn name(self) -> &'static str {
+        match self {
+            Op::Get => "get",
+            Op::Set => "set",
+            Op::Remove => "remove",
+        }
+    }
+}
+
+/// Calls `storage[op]` for each argument list at once (a key, and for `set` its value) and
+/// awaits them all.
+async fn all(host: &JsValue, op: Op, args: &[Vec<JsValue>]) -> Result<Vec<JsValue>> {
     let s = storage(host);
     let promises = Array::new();
     for a in args {
-        let refs: Vec<&JsValue> = a.iter().collect();
-        let p = js::call(&s, op, &refs).map_err(|e| {
-            let key = a.first().and_then(JsValue::as_string).unwrap_or_default();
-            storage_failed(op, &key, js::message_of(&e))
-        })?;
+        let key = a.first().and_then(JsValue::as_string).unwrap_or_default();
+        let called = match op {
+            Op::Get => s.get(&key),
+            Op::Set => s.set(
+                &key,
+                &a.get(1).and_then(JsValue::as_string).unwrap_or_default(),
+            ),
+            Op::Remove => s.remove(&key),
+        };
+        let p = called.map_err(|e| storage_failed(op.name(), &key, js::message_of(&e)))?;
         promises.push(&p);
     }
     let out = js::within_coded(Promise::all(&promises).into(), STORAGE_TIMEOUT_MS)
         .await
         .map_err(|r| Failure {
             host_code: r.code,
-            ..Failure::host(format!("storage.{op}: {}", r.message))
+            ..Failure::host(format!("storage.{}: {}", op.name(), r.message))
         })?;
     Ok(Array::from(&out).iter().collect())
 }
@@ -172,7 +194,7 @@ pub async fn load_state(host: &JsValue, account: &str) -> Result<Loaded> {
     let mut keys = store::state_keys(account);
     keys.push(store::stamp_key(account));
     let args: Vec<Vec<JsValue>> = keys.iter().map(|k| vec![JsValue::from_str(k)]).collect();
-    let values = all(host, "get", &args).await?;
+    let values = all(host, Op::Get, &args).await?;
     let mut texts = Vec::with_capacity(keys.len());
     for (k, v) in keys.iter().zip(values) {
         texts.push(text_of(k, v)?);
@@ -204,7 +226,7 @@ impl Kept {
         if let Some((state, stored)) = self.take(account) {
             let keys = [key(account, "state"), store::stamp_key(account)];
             let args: Vec<Vec<JsValue>> = keys.iter().map(|k| vec![JsValue::from_str(k)]).collect();
-            let values = all(host, "get", &args).await?;
+            let values = all(host, Op::Get, &args).await?;
             let mut texts = Vec::with_capacity(2);
             for (k, v) in keys.iter().zip(values) {
                 texts.push(text_of(k, v)?);
@@ -255,7 +277,7 @@ pub async fn save_state(
             .iter()
             .map(|(k, v)| vec![JsValue::from_str(k), JsValue::from_str(v)])
             .collect();
-        all(host, "set", &writes).await?;
+        all(host, Op::Set, &writes).await?;
     }
     if let Some((k, v)) = &save.header {
         set(host, k, v).await?;
@@ -267,7 +289,7 @@ pub async fn save_state(
 /// Removes these keys, whatever they hold.
 pub async fn remove_all(host: &JsValue, keys: &[String]) -> Result<()> {
     let args: Vec<Vec<JsValue>> = keys.iter().map(|k| vec![JsValue::from_str(k)]).collect();
-    all(host, "remove", &args).await.map(drop)
+    all(host, Op::Remove, &args).await.map(drop)
 }
 
 /// Prepends a report to an account's run log, keeping the last [`store::RUNS_KEPT`]. A log that

@@ -1,7 +1,7 @@
 //! Access tokens (in memory only, by account) and the People API requests sent with them.
 
 use super::plugin::{account_id, Plugin};
-use super::{auth, http, js, Failure, Result};
+use super::{auth, contract, http, js, Failure, Result};
 use crate::dto::GroupDto;
 use crate::people::error::ApiError;
 use crate::people::request::HttpRequest;
@@ -60,9 +60,10 @@ impl Plugin {
     pub(super) fn forget_token(&self, id: &str) {
         let id = account_id(id);
         self.drop_token(&id);
-        let google = js::get(self.host(), "google");
-        if js::get(&google, "forget").is_function() {
-            let _ = js::call(&google, "forget", &[&JsValue::from_str(&id)]);
+        let google = contract::host(self.host()).google_api();
+        if let Some(google) = google.filter(|g| contract::present(g.forget_member())) {
+            // A throw of the host's is its own: the token is dropped here either way.
+            let _ = google.forget(&id);
         }
     }
 

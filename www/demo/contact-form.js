@@ -9,7 +9,7 @@ import { fullName } from "./host.js";
  * @typedef {import("./app.js").DemoContext} DemoContext
  * @typedef {import("../types").CrmContactInput} CrmContactInput
  * @typedef {"prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "status" | "company" | "title" | "birthday" | "notes"} TextField
- * @typedef {{ value?: string, type?: string, primary?: boolean } & import("../types").CrmAddress} Item
+ * @typedef {{ value?: string, type?: string | null, primary?: boolean } & import("../types").CrmAddress} Item
  *   An email, phone or address as its inputs hold it.
  * @typedef {{ [K in TextField]?: string } & { emails: Item[], phones: Item[], addresses: Item[] }} Draft
  *   The contact being edited.
@@ -121,16 +121,16 @@ export async function renderForm(ctx, id) {
   };
   const emails = repeated("emails", "email", "Emails", (e, n) => [
     bind(e, "value", h("input", { type: "text", inputmode: "email", "aria-label": `Email ${n}`, value: e.value || "", placeholder: "name@example.com", autocomplete: "off" })),
-    bind(e, "type", typeSelect(EMAIL_TYPES, e.type, `Email ${n} type`)),
+    bind(e, "type", typeSelect(EMAIL_TYPES, e.type ?? undefined, `Email ${n} type`)),
   ], () => ({ value: "", type: "home" }));
   const phones = repeated("phones", "phone", "Phones", (p, n) => [
     bind(p, "value", h("input", { type: "tel", "aria-label": `Phone ${n}`, value: p.value || "", placeholder: "+1 415 555 0132", autocomplete: "off" })),
-    bind(p, "type", typeSelect(PHONE_TYPES, p.type, `Phone ${n} type`)),
+    bind(p, "type", typeSelect(PHONE_TYPES, p.type ?? undefined, `Phone ${n} type`)),
   ], () => ({ value: "", type: "mobile" }));
   const addresses = repeated("addresses", "address", "Addresses", (a, n) => h("div", { class: "address-grid" },
     /** @type {[keyof import("../types").CrmAddress, string][]} */ ([["street", "Street"], ["extended", "Apartment, suite"], ["city", "City"], ["region", "Region / state"], ["postalCode", "Postal code"], ["country", "Country"], ["countryCode", "Country code"]])
       .map(([k, label]) => bind(a, k, h("input", { type: "text", "aria-label": `Address ${n} ${label.toLowerCase()}`, placeholder: label, value: a[k] || "", class: `addr-${k}`, autocomplete: "off", maxlength: k === "countryCode" ? "2" : undefined }))),
-    bind(a, "type", typeSelect(ADDRESS_TYPES, a.type, `Address ${n} type`)),
+    bind(a, "type", typeSelect(ADDRESS_TYPES, a.type ?? undefined, `Address ${n} type`)),
   ), () => ({ type: "home" }));
 
   const saveBtn = h("button", { type: "submit", class: "btn btn-primary", text: c ? "Save" : "Create contact" });

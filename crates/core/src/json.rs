@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 mod macros;
+pub mod ts;
 
 /// A type read from parsed JSON.
 pub trait FromJson: Sized {

@@ -88,6 +88,17 @@ macro_rules! json_struct {
         $out.$field = $o.0;
     };
     (@rest_into $o:ident, $out:ident, $field:ident, $key:literal) => {};
+    // ---- The TypeScript shape ([`TsType`](crate::json::ts::TsType)), one field at a time.
+    (@ts $props:ident, $dir:ident, $cd:expr, $fty:ty, .., [$($flag:ident)*]) => {};
+    (@ts $props:ident, $dir:ident, $cd:expr, $fty:ty, $key:literal, [$($flag:ident)*]) => {
+        $props.push($crate::json::ts::prop::<$fty>($key, $dir, $crate::json::ts::Flags {
+            default: false $(|| stringify!($flag) == "default")*,
+            skip_empty: false $(|| stringify!($flag) == "skip_empty")*,
+            container_default: $cd,
+        }));
+    };
+    (@container_default) => { false };
+    (@container_default default) => { true };
     // ---- Writing.
     (@is_rest ..) => { true };
     (@is_rest $key:literal) => { false };
@@ -106,6 +117,8 @@ macro_rules! json_struct {
     (@field $st:ident, $v:expr, $key:literal, [skip_empty $($flag:ident)*]) => {
         if !$crate::json::IsEmpty::is_empty(&$v) {
             ::serde::ser::SerializeStruct::serialize_field(&mut $st, $key, &$v)?;
+        } else {
+            ::serde::ser::SerializeStruct::skip_field(&mut $st, $key)?;
         }
     };
     (@field $st:ident, $v:expr, $key:literal, [default $($flag:ident)*]) => {
@@ -196,6 +209,22 @@ macro_rules! json_struct {
                 $crate::json_struct!(
                     @from_json [$($mode)?] o, $t [$($($g)+)?] { $($field $key [$($($flag)*)?])* }
                 )
+            }
+        }
+        impl$(<$($g: $crate::json::ts::TsType),+>)? $crate::json::ts::TsType
+            for $t $(<$($g),+>)?
+        {
+            fn ts(dir: $crate::json::ts::Dir) -> $crate::json::ts::Ts {
+                #[allow(unused_mut)]
+                let mut props = ::std::vec::Vec::new();
+                let open = false $(|| $crate::json_struct!(@is_rest $key))*;
+                let defaults = $crate::json_struct!(@container_default $($mode)?);
+                $(
+                    $crate::json_struct!(
+                        @ts props, dir, defaults, $fty, $key, [$($($flag)*)?]
+                    );
+                )*
+                $crate::json::ts::Ts::Object { props, open }
             }
         }
         $crate::json_struct!(@deserialize $t [$($($g)+)?]);
@@ -302,6 +331,19 @@ macro_rules! json_enum {
         }
         $crate::deserialize_via_value!($t);
 
+        impl $crate::json::ts::TsType for $t {
+            fn ts(dir: $crate::json::ts::Dir) -> $crate::json::ts::Ts {
+                $crate::json::ts::Ts::Union(::std::vec![$(
+                    $crate::json::ts::tagged($tag, $name, $content, {
+                        #[allow(unused_variables)]
+                        let content: ::core::option::Option<$crate::json::ts::Ts> = None;
+                        $( let content = Some(<$ty as $crate::json::ts::TsType>::ts(dir)); )?
+                        content
+                    })
+                ),*])
+            }
+        }
+
         impl ::serde::Serialize for $t {
             fn serialize<S: ::serde::Serializer>(
                 &self,
@@ -342,6 +384,14 @@ macro_rules! json_enum {
             }
         }
         $crate::deserialize_via_value!($t);
+
+        impl $crate::json::ts::TsType for $t {
+            fn ts(_: $crate::json::ts::Dir) -> $crate::json::ts::Ts {
+                $crate::json::ts::Ts::Union(::std::vec![
+                    $( $crate::json::ts::Ts::Literal($name.to_string()) ),*
+                ])
+            }
+        }
 
         impl ::serde::Serialize for $t {
             fn serialize<S: ::serde::Serializer>(

@@ -4,6 +4,7 @@
 
 mod answers;
 mod confirm;
+mod contract;
 mod decisions;
 mod devices;
 mod ending;
