@@ -28,6 +28,8 @@ pub struct MemCrm {
     pub contacts: BTreeMap<String, CrmContact>,
     next: u64,
     pub calls: usize,
+    /// The `list` calls among them: pages of a full listing.
+    pub lists: usize,
     log: Vec<(String, bool)>,
     known: BTreeMap<String, CrmContact>,
     /// The members of the saved view `VIEW`, when a test uses one.
@@ -139,6 +141,7 @@ impl MemCrm {
                 page_token,
                 page_size,
             } => {
+                self.lists += 1;
                 let after = page_token.unwrap_or_default();
                 let items: Vec<CrmContact> = self
                     .contacts

@@ -17,6 +17,7 @@ mod previewed;
 mod profiles;
 mod project;
 mod props;
+mod reads;
 mod refusals;
 mod renames;
 mod scenarios;

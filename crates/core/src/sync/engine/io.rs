@@ -146,7 +146,8 @@ pub(super) fn reading_phase(step: &Step) -> Option<&'static str> {
             page_token: None, ..
         }
         | Step::CrmChanges { .. }
-        | Step::GetCrm { .. } => Some("reading the CRM"),
+        | Step::GetCrm { .. }
+        | Step::GetCandidates { .. } => Some("reading the CRM"),
         _ => None,
     }
 }
@@ -218,6 +219,7 @@ impl Engine {
                 }
                 Some(Action::Crm(CrmCall::Get { ids: ids.clone() }))
             }
+            Step::GetCandidates { ids } => Some(Action::Crm(CrmCall::Get { ids: ids.clone() })),
             Step::Plan => {
                 self.make_plan(now);
                 None

@@ -1,6 +1,6 @@
 //! Planning, queuing the plan's writes in batches, and committing what was done.
 
-use super::{Engine, Journal, Step, CRM_BATCH};
+use super::{Engine, Journal, Step, CRM_BATCH, CRM_PAGE};
 use crate::people::request::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
 };
@@ -45,6 +45,37 @@ impl Engine {
             (None, _) => None,
         };
         self.planned_at = now;
+        if self.crm_incremental && !self.all_crm_loaded && !self.candidates_read {
+            // The feed showed only what changed: a Google contact whose match waits for the user
+            // is matched against its candidates as well, read by id, not against a full listing.
+            // One that changed in Google may match any CRM contact now: the whole CRM is read.
+            self.candidates_read = true;
+            let changed = self
+                .listing
+                .people
+                .iter()
+                .any(|g| self.state.undecided.contains_key(&g.resource_name));
+            if changed {
+                self.all_crm_loaded = true;
+                self.steps.push_front(Step::Plan);
+                self.steps.push_front(Step::ListCrm {
+                    view: None,
+                    page_token: None,
+                    other: true,
+                });
+                return;
+            }
+            let ids = self.unread_candidates();
+            if !ids.is_empty() {
+                self.steps.push_front(Step::Plan);
+                for chunk in ids.chunks(CRM_PAGE as usize).rev() {
+                    self.steps.push_front(Step::GetCandidates {
+                        ids: chunk.to_vec(),
+                    });
+                }
+                return;
+            }
+        }
         let plan = planned(PlanInput {
             state: &self.state,
             settings: &self.settings,
@@ -61,7 +92,8 @@ impl Engine {
         });
         if self.crm_incremental && !self.all_crm_loaded && !plan.creates_crm.is_empty() {
             // The feed showed only what changed; before importing Google contacts, match them
-            // against every CRM contact, or an old unchanged one would be duplicated.
+            // against every CRM contact, or an old unchanged one would be duplicated. Contacts
+            // whose match waits for the user had their candidates read (below) instead.
             self.all_crm_loaded = true;
             self.steps.push_front(Step::Plan);
             self.steps.push_front(Step::ListCrm {
@@ -326,6 +358,14 @@ impl Engine {
                 .deletes
                 .iter()
                 .all(|d| outcome.deleted.contains(&d.crm_id));
+        // Every unlinked Google contact is linked, imported or set aside by a whole run's plan,
+        // so its ambiguities are all that wait for the user.
+        if whole && self.listing.complete {
+            let undecided = Self::undecided_of(plan);
+            if undecided != self.state.undecided {
+                self.state.undecided = undecided;
+            }
+        }
         if whole && all_done && self.listing.complete && !self.failed {
             if let Some(t) = self.next_sync_token.take() {
                 self.state.sync_token = Some(t);
