@@ -142,6 +142,7 @@ impl Plugin {
             }
         };
         let config = RunConfig {
+            google_max_contacts: crate::sync::engine::GOOGLE_MAX_CONTACTS,
             scope,
             trigger,
             confirm_deletions,

@@ -190,6 +190,7 @@ mod native {
                     patience: Patience::of(Trigger::Manual),
                     decisions: Default::default(),
                     fingerprint: None,
+                    google_max_contacts: gcontacts_sync_core::sync::engine::GOOGLE_MAX_CONTACTS,
                 },
                 wall_now(),
             );

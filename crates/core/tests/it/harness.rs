@@ -6,7 +6,7 @@ use gcontacts_sync_core::store::{self, Stored};
 use gcontacts_sync_core::sync::capabilities::Capabilities;
 use gcontacts_sync_core::sync::engine::{
     Action, CrmCall, Engine, Input, InvalidContact, Patience, Retrying, RunConfig, RunResult,
-    Trigger,
+    Trigger, GOOGLE_MAX_CONTACTS,
 };
 use gcontacts_sync_core::sync::merge::copy_fields;
 use gcontacts_sync_core::sync::model::{Contact, CrmContact, Email, Millis, Phone};
@@ -307,6 +307,8 @@ pub struct World {
     pub saved_keys: Vec<String>,
     /// Google answers as if no request said `sources`: linked profiles merged into every read.
     pub merged_reads: bool,
+    /// The most contacts the Google account holds, as the emulator and the engine both know.
+    pub google_max_contacts: usize,
 }
 
 /// What happens to the answer of a request whose URL contains `url`, the next `count` times.
@@ -382,7 +384,15 @@ impl Drive<'_> {
 
 impl World {
     pub fn new() -> World {
-        let em = Emulator::new(Config::default());
+        World::with_google_limit(GOOGLE_MAX_CONTACTS)
+    }
+
+    /// A world whose Google account holds at most `max` contacts (Google's limit, lowered).
+    pub fn with_google_limit(max: usize) -> World {
+        let em = Emulator::new(Config {
+            max_contacts: max,
+            ..Config::default()
+        });
         let account = em.create_account("ann@example.com");
         let token = em.mint_token(account, "contacts");
         World {
@@ -407,6 +417,7 @@ impl World {
             kept: None,
             saved_keys: Vec::new(),
             merged_reads: false,
+            google_max_contacts: max,
         }
     }
 
@@ -443,6 +454,7 @@ impl World {
             // The user's decisions go with one run, as the preview's Apply passes them.
             decisions: std::mem::take(&mut self.decisions),
             fingerprint: self.fingerprint.take(),
+            google_max_contacts: self.google_max_contacts,
         }
     }
 

@@ -8,6 +8,7 @@ mod decisions;
 mod devices;
 mod failures;
 mod fuzz;
+mod google_limit;
 mod google_quirks;
 mod harness;
 mod inputs;

@@ -64,7 +64,13 @@ pub struct RunConfig {
     /// The fingerprint of the previewed plan this run applies: a run whose plan differs (the
     /// data moved since the preview) writes nothing and fails with `PLAN_CHANGED`.
     pub fingerprint: Option<String>,
+    /// The most contacts the Google account may hold: [`GOOGLE_MAX_CONTACTS`], lower in tests.
+    /// The plan creates none past it.
+    pub google_max_contacts: usize,
 }
+
+/// Google's limit of contacts per account.
+pub const GOOGLE_MAX_CONTACTS: usize = 25_000;
 
 /// The end of a run.
 #[derive(Clone, Debug)]

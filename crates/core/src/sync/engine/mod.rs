@@ -57,7 +57,7 @@ mod retry;
 mod schedule;
 mod tags;
 
-pub use config::{RunConfig, RunResult, Trigger};
+pub use config::{RunConfig, RunResult, Trigger, GOOGLE_MAX_CONTACTS};
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Retrying};
 pub use replan::Replanner;
 pub use report::{method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport};

@@ -1,6 +1,6 @@
 //! Planning, queuing the plan's writes in batches, and committing what was done.
 
-use super::{Engine, Journal, Step, CRM_BATCH, CRM_PAGE};
+use super::{ContactFailure, Engine, FailureKind, Journal, Step, CRM_BATCH, CRM_PAGE};
 use crate::people::request::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
 };
@@ -24,10 +24,12 @@ pub fn lists_google_in_full(state: &AccountState, journal: &Journal) -> bool {
     state.sync_token.is_none() || !journal.google_creates.is_empty()
 }
 
-/// The plan of `input`, with the fingerprint of its writes.
-pub(super) fn planned(input: PlanInput<'_>) -> Plan {
+/// The plan of `input`, creating no Google contact past `google_limit`, with the fingerprint
+/// of its writes.
+pub(super) fn planned(input: PlanInput<'_>, google_limit: usize) -> Plan {
     let target = input.target_group;
     let mut p = plan(input);
+    p.cap_google_creates(&input, google_limit);
     p.fingerprint = p.fingerprint_of(target);
     p
 }
@@ -76,20 +78,23 @@ impl Engine {
                 return;
             }
         }
-        let plan = planned(PlanInput {
-            state: &self.state,
-            settings: &self.settings,
-            crm: &self.crm,
-            crm_other: &self.crm_other,
-            crm_deleted: &self.crm_deleted,
-            google: &self.listing,
-            target_group: self.planned_group.as_deref(),
-            scope: &self.config.scope,
-            confirm_deletions: self.config.confirm_deletions,
-            now,
-            capabilities: &self.config.capabilities,
-            decisions: &self.config.decisions,
-        });
+        let plan = planned(
+            PlanInput {
+                state: &self.state,
+                settings: &self.settings,
+                crm: &self.crm,
+                crm_other: &self.crm_other,
+                crm_deleted: &self.crm_deleted,
+                google: &self.listing,
+                target_group: self.planned_group.as_deref(),
+                scope: &self.config.scope,
+                confirm_deletions: self.config.confirm_deletions,
+                now,
+                capabilities: &self.config.capabilities,
+                decisions: &self.config.decisions,
+            },
+            self.config.google_max_contacts,
+        );
         if self.crm_incremental && !self.all_crm_loaded && !plan.creates_crm.is_empty() {
             // The feed showed only what changed; before importing Google contacts, match them
             // against every CRM contact, or an old unchanged one would be duplicated. Contacts
@@ -123,6 +128,7 @@ impl Engine {
         self.report.not_written = plan.not_written.clone();
         self.report.ambiguous = plan.ambiguous.clone();
         self.report.held = plan.held.clone();
+        self.past_limit(&plan);
         if self.config.preview_only {
             self.plan = Some(plan);
             return;
@@ -230,6 +236,28 @@ impl Engine {
         self.writes_total = plan.writes();
         self.steps.extend(steps);
         self.progress = Some((0, self.writes_total, "writing"));
+    }
+
+    /// Reports each contact the plan leaves out for Google's limit, as a refusal the next run
+    /// tries again.
+    fn past_limit(&mut self, plan: &Plan) {
+        for c in &plan.past_limit {
+            self.report.failures.push(ContactFailure {
+                name: c.name.clone(),
+                side: Side::Google,
+                crm_id: Some(c.crm_id.clone()),
+                resource_name: None,
+                kind: FailureKind::Refused,
+                code: ErrorCode::GoogleError,
+                host_code: None,
+                reason: format!(
+                    "not created: Google holds at most {} contacts per account, and this one \
+                     is full; delete contacts in Google to make room",
+                    plan.google_limit
+                ),
+                retried: true,
+            });
+        }
     }
 
     pub(super) fn advance(&mut self, n: usize, phase: &'static str) {
@@ -344,7 +372,10 @@ impl Engine {
         // made and every pair it touched was read. A pair that failed keeps its old link and
         // base, and what changed for it (a Google edit, a tombstone) must be read again, or it
         // is never retried.
+        // Contacts left out for Google's limit must come again: the CRM feed would not bring
+        // them back unless edited.
         let all_done = plan.deferred.is_empty()
+            && plan.past_limit.is_empty()
             && outcome.failed.is_empty()
             && plan
                 .creates_crm
