@@ -298,6 +298,8 @@ pub struct World {
     pub retries: Vec<Retrying>,
     /// The phases the last run's actions started (`Engine::starts`), in order.
     pub phases: Vec<&'static str>,
+    /// The progress the last run showed (done, total, phase), in order, retries aside.
+    pub progress: Vec<(usize, usize, &'static str)>,
     /// Cancels the run after this many actions (a user's Cancel), once.
     pub cancel_after: Option<usize>,
     /// The state as the last run saved it, and what storage holds of it: the shell keeps both
@@ -413,6 +415,7 @@ impl World {
             patience: Patience::SCHEDULED,
             retries: Vec::new(),
             phases: Vec::new(),
+            progress: Vec::new(),
             cancel_after: None,
             kept: None,
             saved_keys: Vec::new(),
@@ -473,6 +476,7 @@ impl World {
         let cancel_after = self.cancel_after.take();
         self.retries.clear();
         self.phases.clear();
+        self.progress.clear();
         loop {
             let now = self.now();
             if cancel_after == Some(actions) {
@@ -504,7 +508,12 @@ impl World {
                     self.retries.push(r);
                     continue;
                 }
-                Action::Progress { .. } => continue,
+                Action::Progress {
+                    done, total, phase, ..
+                } => {
+                    self.progress.push((done, total, phase));
+                    continue;
+                }
                 Action::Done => break,
             };
             if let Some(see) = answers.as_mut() {

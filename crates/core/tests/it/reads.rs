@@ -88,3 +88,20 @@ fn an_undecided_google_contact_edited_in_google_is_matched_against_the_whole_crm
         "matched, not imported as a new contact"
     );
 }
+
+/// While a long CRM listing is read, the run says how many contacts it has read so far.
+#[test]
+fn reading_a_large_crm_shows_how_many_contacts_are_read_so_far() {
+    let mut w = World::new();
+    // Without the change feed every run lists the CRM, 1,000 a page.
+    w.feed = false;
+    w.crm_add_people(2_500, "Lee");
+    w.run_ok();
+    let reading: Vec<(usize, usize)> = w
+        .progress
+        .iter()
+        .filter(|p| p.2 == "reading the CRM")
+        .map(|p| (p.0, p.1))
+        .collect();
+    assert_eq!(reading, [(1_000, 0), (2_000, 0)]);
+}

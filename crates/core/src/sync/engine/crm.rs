@@ -62,11 +62,14 @@ impl Engine {
                 match next_page_token {
                     Some(t)
                         if self.repeated_page(if other { "crm all" } else { "crm view" }, &t) => {}
-                    Some(t) => self.steps.push_front(Step::ListCrm {
-                        view,
-                        page_token: Some(t),
-                        other,
-                    }),
+                    Some(t) => {
+                        self.crm_read_so_far();
+                        self.steps.push_front(Step::ListCrm {
+                            view,
+                            page_token: Some(t),
+                            other,
+                        })
+                    }
                     None => self.after_crm_listing(other),
                 }
             }
@@ -213,6 +216,7 @@ impl Engine {
             if self.repeated_page("crm changes", &cursor) {
                 return;
             }
+            self.crm_read_so_far();
             self.steps.push_front(Step::CrmChanges {
                 cursor: Some(cursor.clone()),
             });
@@ -224,6 +228,13 @@ impl Engine {
             self.read_changed_pairs();
         }
         self.next_crm_cursor = Some(cursor);
+    }
+
+    /// Shows how many CRM contacts the run has read while more pages come: "reading the CRM:
+    /// 3000 so far" (no total, as the host gives none).
+    fn crm_read_so_far(&mut self) {
+        let read = self.crm.len() + self.crm_other.len() + self.crm_invalid.len();
+        self.progress = Some((read, 0, "reading the CRM"));
     }
 
     /// After the CRM listing of all contacts: linked contacts it did not return are confirmed
