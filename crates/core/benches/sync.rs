@@ -413,7 +413,8 @@ mod native {
             slept_ms: 0,
         };
         let base = counting::current();
-        for i in 0..CONTACTS {
+        // With the two below, CONTACTS in the CRM; with the Google contact, within Google's limit.
+        for i in 0..CONTACTS - 2 {
             host.crm.add(
                 person(&format!("Given{i}"), "Family", &format!("p{i}@example.com")),
                 wall_now(),

@@ -372,10 +372,7 @@ impl Engine {
         // made and every pair it touched was read. A pair that failed keeps its old link and
         // base, and what changed for it (a Google edit, a tombstone) must be read again, or it
         // is never retried.
-        // Contacts left out for Google's limit must come again: the CRM feed would not bring
-        // them back unless edited.
         let all_done = plan.deferred.is_empty()
-            && plan.past_limit.is_empty()
             && outcome.failed.is_empty()
             && plan
                 .creates_crm
@@ -414,8 +411,10 @@ impl Engine {
         if whole && repaired && !self.failed && self.saw_every_tag() {
             self.state.tags_checked_at = Some(now);
         }
-        // The CRM cursor also waits for every contact the CRM returned to be readable.
-        if whole && all_done && !self.failed && self.report.errors.is_empty() {
+        // The CRM cursor also waits for every contact the CRM returned to be readable, and for
+        // those left out for Google's limit to be sent: the feed would not bring them again.
+        let crm_done = all_done && plan.past_limit.is_empty();
+        if whole && crm_done && !self.failed && self.report.errors.is_empty() {
             if let Some(c) = self.next_crm_cursor.take() {
                 self.state.crm_cursor = Some(c);
             }
