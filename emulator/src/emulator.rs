@@ -42,7 +42,13 @@ pub struct Config {
     pub seed: u64,
     /// How long a write stays invisible to incremental (`syncToken`) listings.
     pub propagation_delay_ms: u64,
+    /// The most contacts one account holds: Google's 25,000, lower for tests. A create past it
+    /// is refused ([`crate::error::ApiError::contact_limit`]).
+    pub max_contacts: usize,
 }
+
+/// Google's limit of contacts per account.
+pub const GOOGLE_MAX_CONTACTS: usize = 25_000;
 
 impl Default for Config {
     fn default() -> Self {
@@ -54,6 +60,7 @@ impl Default for Config {
             fault_rate: 0.0,
             seed: 1,
             propagation_delay_ms: 0,
+            max_contacts: GOOGLE_MAX_CONTACTS,
         }
     }
 }

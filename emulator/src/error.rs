@@ -48,6 +48,24 @@ impl ApiError {
             "domain": "people.googleapis.com"
         }))
     }
+    /// A create that would take the account past its limit of contacts. Google documents the
+    /// limit (25,000 per account) but not the body of this refusal; this is the closest
+    /// documented form: a `google.rpc.Status` with the canonical code for a request the
+    /// system's state does not allow (`FAILED_PRECONDITION`, HTTP 400), and an `ErrorInfo`
+    /// naming the reason, so a client can tell it from an etag mismatch.
+    pub fn contact_limit(max: usize) -> Self {
+        ApiError::new(
+            400,
+            "FAILED_PRECONDITION",
+            format!("The account has reached its limit of {max} contacts."),
+        )
+        .detail(json!({
+            "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+            "reason": "CONTACT_LIMIT_EXCEEDED",
+            "domain": "people.googleapis.com",
+            "metadata": {"limit": max.to_string()}
+        }))
+    }
     pub fn unavailable() -> Self {
         ApiError::new(503, "UNAVAILABLE", "The service is currently unavailable.")
     }

@@ -30,8 +30,8 @@ mod util;
 mod viewer;
 
 pub use emulator::{
-    AccountId, ClockMode, Config, Emulator, MethodStats, SCOPE_CONTACTS, SCOPE_READONLY,
-    SYNC_TOKEN_LIFETIME_MS, TOKEN_LIFETIME_MS,
+    AccountId, ClockMode, Config, Emulator, MethodStats, GOOGLE_MAX_CONTACTS, SCOPE_CONTACTS,
+    SCOPE_READONLY, SYNC_TOKEN_LIFETIME_MS, TOKEN_LIFETIME_MS,
 };
 pub use error::ApiError;
 pub use http::{Request, Response};

@@ -4,7 +4,7 @@ use people_emulator::{server, ClockMode, Config, Emulator, QuotaPreset};
 use std::io::Write;
 
 const USAGE: &str = "usage: people-emulator [--port N] [--latency-ms N] [--quota none|google]
-       [--fault-rate P] [--seed N] [--propagation-delay-ms N]
+       [--fault-rate P] [--seed N] [--propagation-delay-ms N] [--max-contacts N]
        [--seed-account EMAIL [--seed-contacts N]]...
 
 Serves Google's People API (v1), an OAuth token-flow consent page, a viewer at / and an admin
@@ -45,6 +45,8 @@ fn run() -> Result<(), String> {
             "--latency-ms" => config.latency_ms = num(&value)?,
             "--propagation-delay-ms" => config.propagation_delay_ms = num(&value)?,
             "--seed" => config.seed = num(&value)?,
+            // Google's limit of contacts per account (25,000), lower for tests.
+            "--max-contacts" => config.max_contacts = num(&value)? as usize,
             "--quota" => {
                 config.quota = QuotaPreset::parse(&value).ok_or("--quota must be none or google")?
             }

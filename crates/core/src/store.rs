@@ -272,6 +272,8 @@ json_struct! {
         apart: Vec<Apart> = "apart" [skip_empty],
         /// CRM contacts whose Google twin was merged into another: few, so in the header.
         merged_in_google: BTreeMap<String, Merged> = "mergedInGoogle" [skip_empty],
+        /// Undecided Google contacts' candidates: few, so in the header.
+        undecided: BTreeMap<String, Vec<String>> = "undecided" [skip_empty],
     }
 }
 
@@ -412,6 +414,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
         state.kept_in_crm = h.kept_in_crm;
         state.apart = h.apart;
         state.merged_in_google = h.merged_in_google;
+        state.undecided = h.undecided;
     }
     if torn {
         state.sync_token = None;
@@ -545,6 +548,7 @@ pub fn save_changes(
         kept_in_crm: &state.kept_in_crm,
         apart: state.apart.clone(),
         merged_in_google: state.merged_in_google.clone(),
+        undecided: state.undecided.clone(),
     };
     // Invariant: plain data, as in `wrap_value`.
     let text = serde_json::to_string(&header).unwrap_or_default();

@@ -56,6 +56,7 @@ pub(super) fn create(st: &mut State, a: usize, p: &Value, q: &Query) -> ApiResul
     let mask = optional_mask(q.person_fields().as_deref());
     let sources = q.sources()?;
     refuse_profile_items(p, Mask::ALL)?;
+    room_for(st, a, 1)?;
     let id = st.accounts[a].create(p, &mut st.rng, now)?;
     let v = render_person(&st.accounts[a], id, mask, sources).unwrap_or_default();
     Ok(Response::json(200, &v))
@@ -121,6 +122,7 @@ pub(super) fn batch_create(st: &mut State, a: usize, b: &Value) -> ApiResult<Res
         person::normalize_fields(&p, Mask::ALL, 0)?;
         person::requested_groups(&p)?;
     }
+    room_for(st, a, contacts.len())?;
     let mut ids = Vec::new();
     for c in &contacts {
         let p = c.get("contactPerson").cloned().unwrap_or_default();
@@ -222,6 +224,16 @@ fn limit(schema: &str, field: &str) -> usize {
         .property(schema, field)
         .and_then(|p| p.max_items())
         .unwrap_or(usize::MAX)
+}
+
+/// Whether account `a` can take `n` more contacts under the configured limit; a batch that
+/// would pass it is refused whole, creating none.
+fn room_for(st: &State, a: usize, n: usize) -> ApiResult<()> {
+    let max = st.config.max_contacts;
+    if st.accounts[a].persons.len() + n > max {
+        return Err(ApiError::contact_limit(max));
+    }
+    Ok(())
 }
 
 /// A batch write holds one to `max` items under `what`.

@@ -163,3 +163,75 @@ fn group_reads_have_their_own_bucket() {
     );
     assert_eq!(api.get(LIST).0, 200, "contact reads are another bucket");
 }
+
+/// An account holds at most `max_contacts` (Google's 25,000 unless a test says less): over real
+/// HTTP, a batch that would pass it is refused whole with Google's error form and creates none,
+/// one that fits is made, and a single create past the cap is refused too.
+#[test]
+fn an_account_takes_no_contact_past_its_limit() {
+    use crate::support::http;
+    use people_emulator::{server, Config, Emulator, GOOGLE_MAX_CONTACTS};
+    assert_eq!(Config::default().max_contacts, GOOGLE_MAX_CONTACTS);
+    assert_eq!(GOOGLE_MAX_CONTACTS, 25_000);
+    let em = Emulator::new(Config {
+        max_contacts: 5,
+        ..Config::default()
+    });
+    let account = em.create_account("ann@example.com");
+    let token = format!("Bearer {}", em.mint_token(account, "contacts"));
+    let h = server::spawn(em.clone(), 0).expect("serve on loopback");
+    let base = h.url();
+    let post = |path: &str, body: serde_json::Value| {
+        http(
+            &base,
+            "POST",
+            path,
+            &[
+                ("Authorization", token.as_str()),
+                ("Content-Type", "application/json"),
+            ],
+            &body.to_string(),
+        )
+        .expect("an answer")
+    };
+    let batch = |n: usize| {
+        let contacts: Vec<_> = (0..n)
+            .map(|i| json!({"contactPerson": {"names": [{"givenName": format!("P{i}")}]}}))
+            .collect();
+        post(
+            "/v1/people:batchCreateContacts",
+            json!({"contacts": contacts, "readMask": "names"}),
+        )
+    };
+    let count = || {
+        let got = http(
+            &base,
+            "GET",
+            "/v1/people/me/connections?personFields=names&pageSize=100",
+            &[("Authorization", token.as_str())],
+            "",
+        )
+        .expect("an answer");
+        got.json()["connections"].as_array().map_or(0, Vec::len)
+    };
+    assert_eq!(batch(3).status, 200);
+    let refused = batch(3);
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let e = &refused.json()["error"];
+    assert_eq!(e["status"], "FAILED_PRECONDITION");
+    assert_eq!(
+        e["message"],
+        "The account has reached its limit of 5 contacts."
+    );
+    assert_eq!(e["details"][0]["reason"], "CONTACT_LIMIT_EXCEEDED");
+    assert_eq!(count(), 3, "the refused batch created none");
+    assert_eq!(batch(2).status, 200, "a batch that fits is made");
+    assert_eq!(count(), 5);
+    let one = post(
+        "/v1/people:createContact",
+        json!({"names": [{"givenName": "Six"}]}),
+    );
+    assert_eq!(one.status, 400, "{}", one.body);
+    assert_eq!(one.json()["error"]["status"], "FAILED_PRECONDITION");
+    assert_eq!(count(), 5);
+}

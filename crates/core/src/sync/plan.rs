@@ -166,6 +166,11 @@ struct NextBase {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Plan {
     pub creates_google: Vec<CreateGoogle>,
+    /// CRM contacts not sent to Google because the account would pass its limit of contacts
+    /// ([`Plan::cap_google_creates`]): reported, and tried again by the next run.
+    pub past_limit: Vec<CreateGoogle>,
+    /// That limit, when some contacts are past it.
+    pub google_limit: usize,
     pub creates_crm: Vec<CreateCrm>,
     pub updates: Vec<Update>,
     pub deletes: Vec<Delete>,
@@ -200,6 +205,29 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Keeps only as many Google creates as the account has room for under `limit`, given what
+    /// it holds after `input`'s listing (linked, unlinked and newly listed contacts, less those
+    /// deleted); the rest, the last by CRM order, go to `past_limit`.
+    pub fn cap_google_creates(&mut self, input: &PlanInput<'_>, limit: usize) {
+        if self.creates_google.is_empty() {
+            return;
+        }
+        let mut held: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        held.extend(input.state.links.values().map(|l| l.resource_name.as_str()));
+        held.extend(input.state.google_unlinked.keys().map(String::as_str));
+        held.extend(input.google.people.iter().map(|g| g.resource_name.as_str()));
+        held.extend(input.google.unchanged.iter().map(String::as_str));
+        for rn in &input.google.deleted {
+            held.remove(rn.as_str());
+        }
+        // Contacts this plan deletes in Google make room only once deleted: not counted.
+        let room = limit.saturating_sub(held.len());
+        if self.creates_google.len() > room {
+            self.past_limit = self.creates_google.split_off(room);
+            self.google_limit = limit;
+        }
+    }
+
     /// Writes the plan makes, on both sides together (link-only and report-only entries excluded).
     pub fn writes(&self) -> usize {
         self.creates_google.len()

@@ -88,6 +88,10 @@ json_struct! {
         pub apart: Vec<Apart> = "apart" [default],
         /// CRM contacts whose Google twin was merged into another linked contact, by CRM id.
         pub merged_in_google: BTreeMap<String, Merged> = "mergedInGoogle" [default],
+        /// Google contacts whose match waits for the user, by resource name, with the CRM ids
+        /// of their candidates as the last plan that saw the whole CRM found them: while such a
+        /// contact stays unchanged, a run reads these by id instead of listing the whole CRM.
+        pub undecided: BTreeMap<String, Vec<String>> = "undecided" [default],
     }
 }
 
@@ -105,6 +109,7 @@ impl Default for AccountState {
             kept_in_crm: BTreeMap::new(),
             apart: Vec::new(),
             merged_in_google: BTreeMap::new(),
+            undecided: BTreeMap::new(),
         }
     }
 }

@@ -27,7 +27,7 @@ use gcontacts_sync_core::people::request::PeopleApi;
 use gcontacts_sync_core::people::time::{format_rfc3339, parse_rfc3339};
 use gcontacts_sync_core::people::wire::*;
 use gcontacts_sync_core::sync::engine::{
-    Engine, Input, InvalidContact, Patience, RunConfig, RunResult, Trigger,
+    Engine, Input, InvalidContact, Patience, RunConfig, RunResult, Trigger, GOOGLE_MAX_CONTACTS,
 };
 use gcontacts_sync_core::sync::mapping;
 use gcontacts_sync_core::sync::model::{CrmContact, Field};
@@ -158,6 +158,7 @@ fn read_stored(text: &str) -> bool {
         patience: Patience::of(Trigger::Manual),
         decisions: Default::default(),
         fingerprint: None,
+        google_max_contacts: GOOGLE_MAX_CONTACTS,
     };
     let mut e = Engine::new(
         AccountState::new(),

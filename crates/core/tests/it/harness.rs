@@ -7,7 +7,7 @@ use gcontacts_sync_core::sync::capabilities::Capabilities;
 use gcontacts_sync_core::sync::engine::{
     drive as drive_engine, Action, CrmCall, EndWrite, Engine, Input, InvalidContact, Io, Mode,
     Patience, Phase, Progress, Retrying, RunConfig, RunReport, RunRequest, RunResult, RunSetup,
-    Trigger, WriteFailed,
+    Trigger, WriteFailed, GOOGLE_MAX_CONTACTS,
 };
 use gcontacts_sync_core::sync::merge::copy_fields;
 use gcontacts_sync_core::sync::model::{Contact, CrmContact, Email, Millis, Phone};
@@ -33,6 +33,8 @@ pub struct MemCrm {
     pub contacts: BTreeMap<String, CrmContact>,
     next: u64,
     pub calls: usize,
+    /// The `list` calls among them: pages of a full listing.
+    pub lists: usize,
     log: Vec<(String, bool)>,
     known: BTreeMap<String, CrmContact>,
     /// The members of the saved view `VIEW`, when a test uses one.
@@ -144,6 +146,7 @@ impl MemCrm {
                 page_token,
                 page_size,
             } => {
+                self.lists += 1;
                 let after = page_token.unwrap_or_default();
                 let items: Vec<CrmContact> = self
                     .contacts
@@ -308,6 +311,8 @@ pub struct World {
     pub log: Vec<RunReport>,
     /// The links the account's summary counts, as the last run wrote it.
     pub meta_links: Option<usize>,
+    /// The progress the last run showed (done, total, phase), in order, retries aside.
+    pub progress: Vec<(usize, usize, Phase)>,
     /// Cancels the run after this many actions (a user's Cancel), once.
     pub cancel_after: Option<usize>,
     /// The state as the last run saved it, and what storage holds of it: the shell keeps both
@@ -317,6 +322,8 @@ pub struct World {
     pub saved_keys: Vec<String>,
     /// Google answers as if no request said `sources`: linked profiles merged into every read.
     pub merged_reads: bool,
+    /// The most contacts the Google account holds, as the emulator and the engine both know.
+    pub google_max_contacts: usize,
 }
 
 /// What happens to the answer of a request whose URL contains `url`, the next `count` times.
@@ -392,7 +399,15 @@ impl Drive<'_> {
 
 impl World {
     pub fn new() -> World {
-        let em = Emulator::new(Config::default());
+        World::with_google_limit(GOOGLE_MAX_CONTACTS)
+    }
+
+    /// A world whose Google account holds at most `max` contacts (Google's limit, lowered).
+    pub fn with_google_limit(max: usize) -> World {
+        let em = Emulator::new(Config {
+            max_contacts: max,
+            ..Config::default()
+        });
         let account = em.create_account("ann@example.com");
         let token = em.mint_token(account, "contacts");
         World {
@@ -417,10 +432,12 @@ impl World {
             failing_writes: BTreeSet::new(),
             log: Vec::new(),
             meta_links: None,
+            progress: Vec::new(),
             cancel_after: None,
             kept: None,
             saved_keys: Vec::new(),
             merged_reads: false,
+            google_max_contacts: max,
         }
     }
 
@@ -459,6 +476,7 @@ impl World {
             crm_change_feed: self.feed,
             capabilities: self.capabilities.clone(),
             patience: Some(self.patience),
+            google_max_contacts: Some(self.google_max_contacts),
         })
     }
 
@@ -477,6 +495,7 @@ impl World {
         let cancel_after = self.cancel_after.take();
         self.retries.clear();
         self.phases.clear();
+        self.progress.clear();
         self.writes.clear();
         let mut io = Runner {
             w: self,
@@ -810,9 +829,10 @@ impl Io for Runner<'_, '_> {
     fn progress(&mut self, p: Progress<'_>) {
         if let Some(r) = p.retrying {
             self.w.retries.push(r.clone());
-        }
-        if p.starts {
+        } else if p.starts {
             self.w.phases.push(p.phase);
+        } else {
+            self.w.progress.push((p.done, p.total, p.phase));
         }
     }
 

@@ -519,6 +519,7 @@ fn account_state() -> AccountState {
                 at: 1_700_000_000_000,
             },
         )]),
+        undecided: BTreeMap::from([("people/c7".to_string(), strings(&["38", "37"]))]),
     }
 }
 

@@ -74,7 +74,13 @@ pub struct RunConfig {
     /// The fingerprint of the previewed plan this run applies: a run whose plan differs (the
     /// data moved since the preview) writes nothing and fails with `PLAN_CHANGED`.
     pub fingerprint: Option<String>,
+    /// The most contacts the Google account may hold: [`GOOGLE_MAX_CONTACTS`], lower in tests.
+    /// The plan creates none past it.
+    pub google_max_contacts: usize,
 }
+
+/// Google's limit of contacts per account.
+pub const GOOGLE_MAX_CONTACTS: usize = 25_000;
 
 /// The end of a run.
 #[derive(Clone, Debug)]
@@ -161,6 +167,7 @@ impl RunRequest {
             capabilities: setup.capabilities,
             decisions: self.decisions,
             fingerprint: self.fingerprint,
+            google_max_contacts: setup.google_max_contacts.unwrap_or(GOOGLE_MAX_CONTACTS),
         }
     }
 }
@@ -180,4 +187,7 @@ pub struct RunSetup {
     /// How long the run keeps trying while Google fails; `None`: as its trigger's
     /// ([`Patience::of`]).
     pub patience: Option<Patience>,
+    /// The most contacts the Google account may hold; `None`: Google's
+    /// ([`GOOGLE_MAX_CONTACTS`]).
+    pub google_max_contacts: Option<usize>,
 }

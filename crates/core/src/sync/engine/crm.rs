@@ -5,8 +5,8 @@ use super::{ContactFailure, Engine, FailureKind, InvalidContact, Phase, Step, CR
 use crate::people::request::{MAX_BATCH_GET, MAX_BATCH_UPDATE};
 use crate::sync::error::ErrorCode;
 use crate::sync::model::{CrmContact, GoogleContact, Side};
-use crate::sync::plan::Scope;
-use std::collections::{HashMap, HashSet};
+use crate::sync::plan::{Plan, Scope};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 impl Engine {
     pub(super) fn crm_failed(&mut self, step: Step, message: &str) {
@@ -62,11 +62,14 @@ impl Engine {
                 match next_page_token {
                     Some(t)
                         if self.repeated_page(if other { "crm all" } else { "crm view" }, &t) => {}
-                    Some(t) => self.steps.push_front(Step::ListCrm {
-                        view,
-                        page_token: Some(t),
-                        other,
-                    }),
+                    Some(t) => {
+                        self.crm_read_so_far();
+                        self.steps.push_front(Step::ListCrm {
+                            view,
+                            page_token: Some(t),
+                            other,
+                        })
+                    }
                     None => self.after_crm_listing(other),
                 }
             }
@@ -110,6 +113,8 @@ impl Engine {
                     self.crm.extend(good);
                 }
             }
+            // Matching candidates only; one the CRM no longer has is simply not one.
+            Step::GetCandidates { .. } => self.crm_other.extend(good),
             Step::CreateCrm { items } => {
                 let Some(plan) = self.plan.as_ref() else {
                     return;
@@ -211,6 +216,7 @@ impl Engine {
             if self.repeated_page("crm changes", &cursor) {
                 return;
             }
+            self.crm_read_so_far();
             self.steps.push_front(Step::CrmChanges {
                 cursor: Some(cursor.clone()),
             });
@@ -222,6 +228,13 @@ impl Engine {
             self.read_changed_pairs();
         }
         self.next_crm_cursor = Some(cursor);
+    }
+
+    /// Shows how many CRM contacts the run has read while more pages come: "reading the CRM:
+    /// 3000 so far" (no total, as the host gives none).
+    fn crm_read_so_far(&mut self) {
+        let read = self.crm.len() + self.crm_other.len() + self.crm_invalid.len();
+        self.progress = Some((read, 0, Phase::ReadingCrm));
     }
 
     /// After the CRM listing of all contacts: linked contacts it did not return are confirmed
@@ -255,6 +268,47 @@ impl Engine {
                 confirm_deleted: true,
             });
         }
+    }
+
+    /// The CRM candidates of the Google contacts whose match waits for the user that this run
+    /// has not read: with them and what the feed returned, planning matches those contacts as
+    /// a full listing would (a CRM contact unchanged since it was found no candidate cannot
+    /// have become one).
+    pub(super) fn unread_candidates(&self) -> Vec<String> {
+        let mut read = HashSet::new();
+        read.extend(
+            self.crm
+                .iter()
+                .chain(&self.crm_other)
+                .map(|c| c.id.as_str())
+                .chain(self.crm_deleted.iter().map(String::as_str))
+                .chain(self.crm_invalid.iter().map(String::as_str)),
+        );
+        let ids: BTreeSet<&String> = self
+            .state
+            .undecided
+            .values()
+            .flatten()
+            .filter(|id| !read.contains(id.as_str()))
+            .collect();
+        ids.into_iter().cloned().collect()
+    }
+
+    /// The Google contacts whose match waits for the user in `plan`, with their CRM
+    /// candidates: both those with several CRM candidates and those that are the candidates
+    /// of a CRM contact's undecided match.
+    pub(super) fn undecided_of(plan: &Plan) -> BTreeMap<String, Vec<String>> {
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for a in &plan.ambiguous {
+            for (crm_id, rn) in a.pairs() {
+                out.entry(rn.to_string())
+                    .or_default()
+                    .insert(crm_id.to_string());
+            }
+        }
+        out.into_iter()
+            .map(|(rn, ids)| (rn, ids.into_iter().collect()))
+            .collect()
     }
 
     /// With a change feed, the CRM contacts it did not return are unchanged but unread. Those

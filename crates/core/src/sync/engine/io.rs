@@ -169,7 +169,8 @@ pub(super) fn reading_phase(step: &Step) -> Option<Phase> {
             page_token: None, ..
         }
         | Step::CrmChanges { .. }
-        | Step::GetCrm { .. } => Some(Phase::ReadingCrm),
+        | Step::GetCrm { .. }
+        | Step::GetCandidates { .. } => Some(Phase::ReadingCrm),
         _ => None,
     }
 }
@@ -241,6 +242,7 @@ impl Engine {
                 }
                 Some(Action::Crm(CrmCall::Get { ids: ids.clone() }))
             }
+            Step::GetCandidates { ids } => Some(Action::Crm(CrmCall::Get { ids: ids.clone() })),
             Step::Plan => {
                 self.make_plan(now);
                 None

@@ -30,7 +30,9 @@
 //! Reading the CRM: every id the host returns counts as present, valid or not (an invalid
 //! record is skipped with an error naming it, never taken for deleted); a deletion is inferred
 //! only from an id the host no longer returns. With a change feed, the linked contacts whose
-//! Google twin changed are read before planning.
+//! Google twin changed are read before planning. A Google contact the plan would import is
+//! matched against the whole CRM first (a full listing), unless it is one whose match waits for
+//! the user and did not change: then only its candidates are read, by id.
 
 use super::error::ErrorCode;
 use super::model::{Contact, CrmContact, Millis};
@@ -56,7 +58,7 @@ mod retry;
 mod schedule;
 mod tags;
 
-pub use config::{Mode, RunConfig, RunRequest, RunResult, RunSetup, Trigger};
+pub use config::{Mode, RunConfig, RunRequest, RunResult, RunSetup, Trigger, GOOGLE_MAX_CONTACTS};
 pub use driver::{drive, EndWrite, Ending, Io, Progress, WriteFailed};
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Phase, Retrying};
 pub use replan::Replanner;
@@ -114,6 +116,11 @@ enum Step {
     GetCrm {
         ids: Vec<String>,
         confirm_deleted: bool,
+    },
+    /// Reads by id the CRM candidates of the Google contacts whose match is undecided
+    /// (`AccountState::undecided`), for planning from the change feed without a full listing.
+    GetCandidates {
+        ids: Vec<String>,
     },
     Plan,
     /// Looks up by their link tag the creates of a batch whose answer was lost, before any is
@@ -230,6 +237,8 @@ pub struct Engine {
     /// Read through the change feed from a cursor: unchanged CRM contacts were not loaded.
     crm_incremental: bool,
     all_crm_loaded: bool,
+    /// The undecided Google contacts' candidates were read in place of a full listing.
+    candidates_read: bool,
     /// CRM ids the host returned as invalid records: present, but not readable this run.
     crm_invalid: Vec<String>,
     /// Page tokens (and change-feed cursors) already asked for, by listing: a repeat would loop.
@@ -306,6 +315,7 @@ impl Engine {
             target_group: None,
             crm_incremental: false,
             all_crm_loaded: false,
+            candidates_read: false,
             crm_invalid: Vec::new(),
             pages_seen: Vec::new(),
             restarts: 0,

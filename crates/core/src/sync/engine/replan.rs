@@ -23,26 +23,30 @@ pub struct Replanner {
     pub confirm_deletions: bool,
     pub capabilities: Capabilities,
     pub now: Millis,
+    pub google_max_contacts: usize,
 }
 
 impl Replanner {
     /// The preview's plan with `decisions`, its fingerprint included. Decisions that name
     /// nothing in it are in its `rejected`.
     pub fn plan(&self, decisions: &Decisions) -> Plan {
-        planned(PlanInput {
-            state: &self.state,
-            settings: &self.settings,
-            crm: &self.crm,
-            crm_other: &self.crm_other,
-            crm_deleted: &self.crm_deleted,
-            google: &self.listing,
-            target_group: self.target_group.as_deref(),
-            scope: &self.scope,
-            confirm_deletions: self.confirm_deletions,
-            now: self.now,
-            capabilities: &self.capabilities,
-            decisions,
-        })
+        planned(
+            PlanInput {
+                state: &self.state,
+                settings: &self.settings,
+                crm: &self.crm,
+                crm_other: &self.crm_other,
+                crm_deleted: &self.crm_deleted,
+                google: &self.listing,
+                target_group: self.target_group.as_deref(),
+                scope: &self.scope,
+                confirm_deletions: self.confirm_deletions,
+                now: self.now,
+                capabilities: &self.capabilities,
+                decisions,
+            },
+            self.google_max_contacts,
+        )
     }
 }
 
@@ -61,6 +65,7 @@ impl Engine {
             confirm_deletions: self.config.confirm_deletions,
             capabilities: self.config.capabilities,
             now: self.planned_at,
+            google_max_contacts: self.config.google_max_contacts,
         });
         RunResult {
             state: self.state,

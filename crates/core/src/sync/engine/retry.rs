@@ -315,7 +315,8 @@ impl Engine {
             | Step::ListTags { .. }
             | Step::ReadTagged { .. }
             | Step::ListCrm { .. }
-            | Step::GetCrm { .. } => self.abort(code, message.to_string()),
+            | Step::GetCrm { .. }
+            | Step::GetCandidates { .. } => self.abort(code, message.to_string()),
             Step::FindCreated { .. } => {
                 // Whether these reached Google is unknown: the journal keeps them (see
                 // `commit`), and the next run looks them up before sending any again.

@@ -1,6 +1,6 @@
 //! Planning, queuing the plan's writes in batches, and committing what was done.
 
-use super::{Engine, Journal, Life, Phase, Step, CRM_BATCH};
+use super::{ContactFailure, Engine, FailureKind, Journal, Life, Phase, Step, CRM_BATCH, CRM_PAGE};
 use crate::people::request::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
 };
@@ -24,10 +24,12 @@ pub fn lists_google_in_full(state: &AccountState, journal: &Journal) -> bool {
     state.sync_token.is_none() || !journal.google_creates.is_empty()
 }
 
-/// The plan of `input`, with the fingerprint of its writes.
-pub(super) fn planned(input: PlanInput<'_>) -> Plan {
+/// The plan of `input`, creating no Google contact past `google_limit`, with the fingerprint
+/// of its writes.
+pub(super) fn planned(input: PlanInput<'_>, google_limit: usize) -> Plan {
     let target = input.target_group;
     let mut p = plan(input);
+    p.cap_google_creates(&input, google_limit);
     p.fingerprint = p.fingerprint_of(target);
     p
 }
@@ -45,23 +47,58 @@ impl Engine {
             (None, _) => None,
         };
         self.planned_at = now;
-        let plan = planned(PlanInput {
-            state: &self.state,
-            settings: &self.settings,
-            crm: &self.crm,
-            crm_other: &self.crm_other,
-            crm_deleted: &self.crm_deleted,
-            google: &self.listing,
-            target_group: self.planned_group.as_deref(),
-            scope: &self.config.scope,
-            confirm_deletions: self.config.confirm_deletions,
-            now,
-            capabilities: &self.config.capabilities,
-            decisions: &self.config.decisions,
-        });
+        if self.crm_incremental && !self.all_crm_loaded && !self.candidates_read {
+            // The feed showed only what changed: a Google contact whose match waits for the user
+            // is matched against its candidates as well, read by id, not against a full listing.
+            // One that changed in Google may match any CRM contact now: the whole CRM is read.
+            self.candidates_read = true;
+            let changed = self
+                .listing
+                .people
+                .iter()
+                .any(|g| self.state.undecided.contains_key(&g.resource_name));
+            if changed {
+                self.all_crm_loaded = true;
+                self.steps.push_front(Step::Plan);
+                self.steps.push_front(Step::ListCrm {
+                    view: None,
+                    page_token: None,
+                    other: true,
+                });
+                return;
+            }
+            let ids = self.unread_candidates();
+            if !ids.is_empty() {
+                self.steps.push_front(Step::Plan);
+                for chunk in ids.chunks(CRM_PAGE as usize).rev() {
+                    self.steps.push_front(Step::GetCandidates {
+                        ids: chunk.to_vec(),
+                    });
+                }
+                return;
+            }
+        }
+        let plan = planned(
+            PlanInput {
+                state: &self.state,
+                settings: &self.settings,
+                crm: &self.crm,
+                crm_other: &self.crm_other,
+                crm_deleted: &self.crm_deleted,
+                google: &self.listing,
+                target_group: self.planned_group.as_deref(),
+                scope: &self.config.scope,
+                confirm_deletions: self.config.confirm_deletions,
+                now,
+                capabilities: &self.config.capabilities,
+                decisions: &self.config.decisions,
+            },
+            self.config.google_max_contacts,
+        );
         if self.crm_incremental && !self.all_crm_loaded && !plan.creates_crm.is_empty() {
             // The feed showed only what changed; before importing Google contacts, match them
-            // against every CRM contact, or an old unchanged one would be duplicated.
+            // against every CRM contact, or an old unchanged one would be duplicated. Contacts
+            // whose match waits for the user had their candidates read (below) instead.
             self.all_crm_loaded = true;
             self.steps.push_front(Step::Plan);
             self.steps.push_front(Step::ListCrm {
@@ -88,6 +125,7 @@ impl Engine {
         self.report.not_written = plan.not_written.clone();
         self.report.ambiguous = plan.ambiguous.clone();
         self.report.held = plan.held.clone();
+        self.past_limit(&plan);
         if self.config.preview_only {
             self.plan = Some(plan);
             return;
@@ -195,6 +233,28 @@ impl Engine {
         self.writes_total = plan.writes();
         self.steps.extend(steps);
         self.progress = Some((0, self.writes_total, Phase::Writing));
+    }
+
+    /// Reports each contact the plan leaves out for Google's limit, as a refusal the next run
+    /// tries again.
+    fn past_limit(&mut self, plan: &Plan) {
+        for c in &plan.past_limit {
+            self.report.failures.push(ContactFailure {
+                name: c.name.clone(),
+                side: Side::Google,
+                crm_id: Some(c.crm_id.clone()),
+                resource_name: None,
+                kind: FailureKind::Refused,
+                code: ErrorCode::GoogleError,
+                host_code: None,
+                reason: format!(
+                    "not created: Google holds at most {} contacts per account, and this one \
+                     is full; delete contacts in Google to make room",
+                    plan.google_limit
+                ),
+                retried: true,
+            });
+        }
     }
 
     pub(super) fn advance(&mut self, n: usize, phase: Phase) {
@@ -323,6 +383,14 @@ impl Engine {
                 .deletes
                 .iter()
                 .all(|d| outcome.deleted.contains(&d.crm_id));
+        // Every unlinked Google contact is linked, imported or set aside by a whole run's plan,
+        // so its ambiguities are all that wait for the user.
+        if whole && self.listing.complete {
+            let undecided = Self::undecided_of(plan);
+            if undecided != self.state.undecided {
+                self.state.undecided = undecided;
+            }
+        }
         if whole && all_done && self.listing.complete && !self.failed() {
             if let Some(t) = self.next_sync_token.take() {
                 self.state.sync_token = Some(t);
@@ -340,8 +408,10 @@ impl Engine {
         if whole && repaired && !self.failed() && self.saw_every_tag() {
             self.state.tags_checked_at = Some(now);
         }
-        // The CRM cursor also waits for every contact the CRM returned to be readable.
-        if whole && all_done && !self.failed() && self.report.errors.is_empty() {
+        // The CRM cursor also waits for every contact the CRM returned to be readable, and for
+        // those left out for Google's limit to be sent: the feed would not bring them again.
+        let crm_done = all_done && plan.past_limit.is_empty();
+        if whole && crm_done && !self.failed() && self.report.errors.is_empty() {
             if let Some(c) = self.next_crm_cursor.take() {
                 self.state.crm_cursor = Some(c);
             }

@@ -186,6 +186,7 @@ pub struct HeldDeletions {
 impl fmt::Display for Plan {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_empty()
+            && self.past_limit.is_empty()
             && self.conflicts.is_empty()
             && self.ambiguous.is_empty()
             && self.held.is_empty()
@@ -214,6 +215,13 @@ impl fmt::Display for Plan {
                 write!(f, " {FROM_READ_ONLY}")?;
             }
             writeln!(f)?;
+        }
+        for c in &self.past_limit {
+            writeln!(
+                f,
+                "google: not created {:?} (crm {}): past Google's limit of {} contacts",
+                c.name, c.crm_id, self.google_limit
+            )?;
         }
         for c in &self.creates_crm {
             write!(f, "crm: create {:?} ({})", c.name, c.resource_name)?;
