@@ -1,8 +1,8 @@
 //! `cargo xtask bench [--browser] [-- filter]`: the benchmarks, printing their figures. They are
 //! timings, so no check runs them: `cargo xtask test` only compiles them (clippy --all-targets).
 //!
-//! - native (default): `cargo bench` over the workspace, in the bench profile: the core's `benches/plan.rs`
-//!   (planning 25,000 linked contacts) and `benches/sync.rs` (the first sync, the echo run and the
+//! - native (default): `cargo bench` over the workspace, in the bench profile: `crates/core/benches/plan.rs`
+//!   (planning 25,000 linked contacts) and `sync.rs` (the first sync, the echo run and the
 //!   no-op run at 25,000 contacts against the emulator over HTTP: requests, wall and CPU time,
 //!   counted heap; and the quota-paced sync).
 //! - `--browser [--contacts N] [--on-page]`: the same three runs in Chromium, the release wasm

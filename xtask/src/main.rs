@@ -146,7 +146,7 @@ fn test(only: &[String]) -> Result {
     Ok(())
 }
 
-/// The core's `tests/it/fuzz.rs` with `GCS_FUZZ_CASES` set, in the `fuzz` profile (optimized, overflow
+/// `crates/core/tests/it/fuzz.rs` with `GCS_FUZZ_CASES` set, in the `fuzz` profile (optimized, overflow
 /// checks on), printing how the inputs fared.
 fn fuzz(args: &[String]) -> Result {
     let mut cases = 100_000u64;

@@ -1,7 +1,7 @@
 //! The pure core of Google Contacts Sync: everything the plugin decides, nothing it performs.
 //!
 //! No module here performs I/O, reads a clock or draws randomness, and no wasm or JS crate is in
-//! this crate's dependency tree (`tests/it/project.rs` checks it): the plugin crate's shell
+//! this crate's dependency tree (`crates/core/tests/it/project.rs` checks it): the plugin crate's shell
 //! performs every effect the engine asks for and feeds the answers back.
 //!
 //! - [`sync`]: the contact model, normalization, mapping, matching, the three-way merge, planning,

@@ -1,7 +1,7 @@
 //! The JSON types as TypeScript sees them: [`json_struct!`](crate::json_struct) and
 //! [`json_enum!`](crate::json_enum) describe each type they declare as a [`Ts`], read or
 //! written, so a test can hold the hand-written `api.d.ts` against the Rust declarations both
-//! ways (`tests/it/contract`). Nothing here runs in the plugin: the wasm drops it.
+//! ways (`crates/core/tests/it/contract`). Nothing here runs in the plugin: the wasm drops it.
 
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
