@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod answers;
+mod bounded;
 mod confirm;
 mod decisions;
 mod devices;
