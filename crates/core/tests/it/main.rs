@@ -13,6 +13,7 @@ mod google_quirks;
 mod harness;
 mod inputs;
 mod json;
+mod lease;
 mod matching;
 mod previewed;
 mod profiles;

@@ -212,7 +212,9 @@ fn a_switchboard_phone_on_more_contacts_than_the_limit_neither_links_nor_sets_as
 #[test]
 fn an_ambiguity_lists_five_candidates_and_counts_the_rest() {
     // One Google contact holding seven CRM contacts' own emails (each held once per side).
-    let crm: Vec<String> = (1..=7).map(|i| format!("{i}: first=P{i} email=p{i}@x.io")).collect();
+    let crm: Vec<String> = (1..=7)
+        .map(|i| format!("{i}: first=P{i} email=p{i}@x.io"))
+        .collect();
     let emails: Vec<String> = (1..=7).map(|i| format!("email=p{i}@x.io")).collect();
     check(
         &crm.join("\n"),
