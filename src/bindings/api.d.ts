@@ -281,9 +281,13 @@ export interface AmbiguousMatch {
    *  company", "name" (possible duplicates). */
   rule: string;
   reason: AmbiguityReason;
+  /** The candidates on the other side, the first 5 by id: a contact sharing a value with
+   *  thousands lists a few. */
   candidates: string[];
   /** The candidates' names, in the order of `candidates` ("" where not known). */
   candidateNames: string[];
+  /** How many candidates there are beyond those listed. */
+  moreCandidates: number;
   /** What it shares with them, as the contact holds it: the emails or phones, or the name with
    *  the birthday or company. */
   shared: string[];

@@ -150,6 +150,14 @@ export function noAccountMessage(accounts) {
 }
 
 /**
+ * The candidates of an ambiguous match not listed, in words ("" when all are listed).
+ * @param {number | undefined} more
+ */
+export function moreCandidates(more) {
+  return more ? ` and ${more.toLocaleString("en-US")} more` : "";
+}
+
+/**
  * "1 contact", "3 contacts".
  * @param {number} n
  * @param {string} one

@@ -10,10 +10,13 @@
 //! - [`people`]: Google People API wire types, request builders and error parsing.
 //! - [`dto`]: the host contract's and the JS API's data shapes and their conversions to and from
 //!   the core's types.
+//! - [`lease`]: the account lock's lease in host storage, claimed, renewed and released as a
+//!   state machine over the stored value and the time.
 //! - [`store`]: how the plugin's data lies in host storage: keys, versions, torn-save detection.
 
 pub mod dto;
 pub mod json;
+pub mod lease;
 pub mod people;
 pub mod store;
 pub mod sync;

@@ -6,7 +6,7 @@
 // whose fingerprint Apply passes with the decisions.
 
 import { h, uid } from "../dom.js";
-import { plural, sideLabel, fieldLabel, ruleLabel } from "../messages.js";
+import { plural, sideLabel, fieldLabel, ruleLabel, moreCandidates } from "../messages.js";
 import { valueText } from "./values.js";
 
 /**
@@ -136,18 +136,27 @@ export function candidateNames(m, names) {
   return m.candidates.map((id, i) => (m.candidateNames && m.candidateNames[i]) || names.get(id) || id);
 }
 
+/** How many candidates an ambiguous match has, listed or not. @param {AmbiguousMatch} m */
+const candidateCount = (m) => m.candidates.length + (m.moreCandidates || 0);
+
+/** The candidates by name, then how many more are not listed. @param {AmbiguousMatch} m @param {Map<string, string>} names */
+export function candidateList(m, names) {
+  return candidateNames(m, names).join(", ") + moreCandidates(m.moreCandidates);
+}
+
 /** Why a contact was set aside, in words (the candidates follow). @param {AmbiguousMatch} m */
 export function ambiguityText(m) {
+  const n = candidateCount(m);
   if (isPossibleDuplicate(m)) {
-    return m.candidates.length > 1 ? `has the same name as ${plural(m.candidates.length, "contact")}` : "has the same name as";
+    return n > 1 ? `has the same name as ${plural(n, "contact")}` : "has the same name as";
   }
   switch (m.reason) {
     case "namesDiffer":
       return `has the same ${m.rule} as a contact with another family name`;
     case "severalTags":
-      return `is linked to ${plural(m.candidates.length, "CRM contact")}`;
+      return `is linked to ${plural(n, "CRM contact")}`;
     default:
-      return `matches ${plural(m.candidates.length, "contact")} by ${m.rule}`;
+      return `matches ${plural(n, "contact")} by ${m.rule}`;
   }
 }
 
@@ -216,6 +225,7 @@ export function ambiguousItem(m, names, host, chosen, onchoice) {
     if (i) li.append(", ");
     li.append(contactLink(label, other, m.candidates[i], host), duplicate ? ` (${sideLabel(other)})` : "");
   });
+  li.append(moreCandidates(m.moreCandidates));
   if (m.shared && m.shared.length && !duplicate) li.append(h("div", { class: "gcs-muted", text: `Shared: ${m.shared.join(", ")}` }));
   if (!m.decidable) return li;
   const key = matchKey(m);

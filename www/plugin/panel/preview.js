@@ -14,7 +14,7 @@
 
 import { h, uid, clear } from "../dom.js";
 import { heldCount, plural, opLabel, sideLabel, fieldLabel, changeLabel, groupName, errorMessage } from "../messages.js";
-import { choicesOf, planDecisions, planApproval, contactUrl, candidateNames, ambiguityText, keptBy, conflictsTable, ambiguousItem, isPossibleDuplicate } from "./decisions.js";
+import { choicesOf, planDecisions, planApproval, contactUrl, candidateList, ambiguityText, keptBy, conflictsTable, ambiguousItem, isPossibleDuplicate } from "./decisions.js";
 import { valueText, listChange } from "./values.js";
 
 export { planDecisions, planApproval, contactUrl, conflictsTable };
@@ -196,7 +196,7 @@ function planText(plan, names, groups) {
   }
   for (const m of plan.ambiguous || []) {
     const what = isPossibleDuplicate(m) ? "Possible duplicate" : "Set aside";
-    lines.push(`${what}: ${m.name || "(no name)"} (${sideLabel(m.side)}) ${ambiguityText(m)}${isPossibleDuplicate(m) ? " " : ": "}${candidateNames(m, names).join(", ")}`);
+    lines.push(`${what}: ${m.name || "(no name)"} (${sideLabel(m.side)}) ${ambiguityText(m)}${isPossibleDuplicate(m) ? " " : ": "}${candidateList(m, names)}`);
   }
   for (const g of plan.held || []) {
     for (const op of g.deletions || []) lines.push(`Held: delete in ${sideLabel(g.side)}: ${op.name || "(no name)"}${op.reason ? ` (${op.reason})` : ""}`);

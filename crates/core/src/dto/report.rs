@@ -179,6 +179,9 @@ pub struct AmbiguousDto<'a> {
     /// The candidates' names, in their order ("" where unknown).
     #[serde(rename = "candidateNames")]
     candidate_names: &'a [String],
+    /// How many candidates there are beyond those listed.
+    #[serde(rename = "moreCandidates")]
+    more_candidates: usize,
     /// The emails, phones or name and birthday or company it shares with them.
     shared: &'a [String],
     /// Whether the preview may link it to a candidate or keep them apart.
@@ -195,6 +198,7 @@ impl<'a> From<&'a Ambiguous> for AmbiguousDto<'a> {
             reason: a.reason,
             candidates: &a.candidates,
             candidate_names: &a.candidate_names,
+            more_candidates: a.more_candidates,
             shared: &a.shared,
             decidable: a.decidable(),
         }

@@ -263,11 +263,13 @@ fn an_ambiguous_match_names_its_candidates_in_their_order() {
         reason: crate::sync::matching::Ambiguity::SeveralCandidates,
         candidates: vec!["c000032".into(), "c000035".into()],
         candidate_names: vec!["James Davis".into(), String::new()],
+        more_candidates: 3,
         shared: vec!["+1 555 0100".into()],
     };
     let v = serde_json::to_value(super::report::AmbiguousDto::from(&a)).unwrap();
     assert_eq!(v["candidates"], json!(["c000032", "c000035"]));
     assert_eq!(v["candidateNames"], json!(["James Davis", ""]));
+    assert_eq!(v["moreCandidates"], json!(3));
     assert_eq!(v["shared"], json!(["+1 555 0100"]));
     assert_eq!(v["decidable"], json!(true));
 }

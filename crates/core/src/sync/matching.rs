@@ -19,6 +19,14 @@
 //! pair whose family names differ is ambiguous too. A Google contact carrying this instance's tag
 //! for two CRM contacts (two tagged contacts merged in Google) is ambiguous under the tag rule.
 //! Phones everyone shares (emergency numbers, short codes, placeholders) never join contacts.
+//!
+//! Bounded: an email, phone or name with birthday or company held by more than
+//! [`COMMON_KEY_LIMIT`] contacts on either side (a switchboard, info@) is no evidence of anyone's
+//! identity: under that rule it neither links nor makes an ambiguity. Each ambiguity lists at
+//! most [`LISTED_CANDIDATES`] candidates and counts the rest, so the output stays linear in the
+//! contacts however many share a value. The name rule keeps every cluster whatever its size: a
+//! name alone never links, and creating each of many same-named contacts on the other side would
+//! be the duplicate that rule exists to prevent.
 
 use super::model::{Contact, CrmContact, GoogleContact, Side};
 use super::normalize::{email_key, name_key, phone_key, text_key, Region};
@@ -97,8 +105,11 @@ pub struct Ambiguous {
     pub name: String,
     pub rule: MatchRule,
     pub reason: Ambiguity,
-    /// The candidates' ids on the other side.
+    /// The candidates' ids on the other side, the first [`LISTED_CANDIDATES`] by id.
     pub candidates: Vec<String>,
+    /// How many candidates there are beyond those listed.
+    #[serde(default)]
+    pub more_candidates: usize,
     /// Their names, in the order of `candidates` ("" where the name is not at hand), so the
     /// preview names the contacts rather than their ids.
     #[serde(default)]
@@ -145,22 +156,19 @@ pub struct Settled<'a> {
 impl fmt::Display for Ambiguous {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ambiguous {} {:?} ({}): ", self.side, self.name, self.id)?;
-        let list = self.candidates.join(", ");
+        let mut list = self.candidates.join(", ");
+        if self.more_candidates > 0 {
+            list.push_str(&format!(" and {} more", self.more_candidates));
+        }
+        let count = self.candidates.len() + self.more_candidates;
         match self.reason {
-            Ambiguity::SeveralCandidates => write!(
-                f,
-                "{} candidates by {}: {list}",
-                self.candidates.len(),
-                self.rule
-            ),
+            Ambiguity::SeveralCandidates => {
+                write!(f, "{count} candidates by {}: {list}", self.rule)
+            }
             Ambiguity::NamesDiffer => {
                 write!(f, "same {} as {list} under another family name", self.rule)
             }
-            Ambiguity::SeveralTags => write!(
-                f,
-                "tagged for {} CRM contacts: {list}",
-                self.candidates.len()
-            ),
+            Ambiguity::SeveralTags => write!(f, "tagged for {count} CRM contacts: {list}"),
             Ambiguity::SecondCopy => write!(
                 f,
                 "a second copy of CRM contact {list}, holding values the first lacks"
@@ -305,14 +313,6 @@ fn candidates(keys: &[String], other: &HashMap<&str, Vec<usize>>) -> Vec<usize> 
     s
 }
 
-/// Ids in their own order, not the inputs', so a report reads the same however the contacts came.
-fn sorted(ids: impl Iterator<Item = String>) -> Vec<String> {
-    let mut v: Vec<String> = ids.collect();
-    // Unstable: equal ids are indistinguishable (see `Engine::google_updates`).
-    v.sort_unstable();
-    v
-}
-
 /// Union-find over the contacts of both sides: CRM contact `i` is node `i`, Google contact `j`
 /// node `crm.len() + j`.
 struct Clusters(Vec<usize>);
@@ -366,28 +366,25 @@ pub fn match_settled(
         .collect();
     let n = crm.len();
     for rule in MatchRule::ALL {
-        let ck: Vec<Vec<String>> = crm
+        // Every contact's keys count towards a key's commonness, matched or not: a switchboard
+        // stays one however many of its callers an earlier rule linked.
+        let mut ck: Vec<Vec<String>> = crm.iter().map(|c| crm_keys(c, rule, region)).collect();
+        let mut gk: Vec<Vec<String>> = google
             .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if crm_done[i] {
-                    Vec::new()
-                } else {
-                    crm_keys(c, rule, region)
-                }
-            })
+            .map(|g| google_keys(g, rule, region))
             .collect();
-        let gk: Vec<Vec<String>> = google
-            .iter()
-            .enumerate()
-            .map(|(i, g)| {
-                if google_done[i] {
-                    Vec::new()
-                } else {
-                    google_keys(g, rule, region)
-                }
-            })
-            .collect();
+        let common = common_keys(rule, &ck, &gk);
+        for (keys, done) in ck
+            .iter_mut()
+            .zip(&crm_done)
+            .chain(gk.iter_mut().zip(&google_done))
+        {
+            if *done {
+                *keys = Vec::new();
+            } else if !common.is_empty() {
+                keys.retain(|k| !common.contains(k.as_str()));
+            }
+        }
         let (c_index, g_index) = (index(&ck), index(&gk));
         let mut c_cands: Vec<Vec<usize>> = ck.iter().map(|ks| candidates(ks, &g_index)).collect();
         let mut g_cands: Vec<Vec<usize>> = gk.iter().map(|ks| candidates(ks, &c_index)).collect();
@@ -440,15 +437,19 @@ pub fn match_settled(
                 continue;
             }
             let g = google[gi];
+            let (candidates, _, more_candidates) =
+                listed(gk[gi].iter().map(|t| (t.clone(), String::new())).collect());
+            let listed_count = candidates.len();
             out.ambiguous.push(Ambiguous {
                 side: Side::Google,
                 id: g.resource_name.clone(),
                 name: g.contact.display_name(),
                 rule,
                 reason: Ambiguity::SeveralTags,
-                candidates: sorted(gk[gi].iter().cloned()),
+                candidates,
                 // The tagged CRM contacts need not be in scope: not named here.
-                candidate_names: vec![String::new(); gk[gi].len()],
+                candidate_names: vec![String::new(); listed_count],
+                more_candidates,
                 shared: Vec::new(),
             });
             google_done[gi] = true;
@@ -465,22 +466,21 @@ pub fn match_settled(
                 Side::Crm => &crm[i].contact,
                 Side::Google => &google[i].contact,
             };
-            // By id, as `sorted` orders them, each with its name.
-            let mut named: Vec<(String, String)> = candidates_of
-                .iter()
-                .map(|&j| (id(side.other(), j), contact(side.other(), j).display_name()))
-                .collect();
-            named.sort_unstable();
-            let (candidates, candidate_names) = named.into_iter().unzip();
+            let (candidates, candidate_names, more_candidates) = listed(
+                candidates_of
+                    .iter()
+                    .map(|&j| (id(side.other(), j), contact(side.other(), j).display_name()))
+                    .collect(),
+            );
             let keys = |side: Side, i: usize| match side {
                 Side::Crm => &ck[i],
                 Side::Google => &gk[i],
             };
-            let joining: Vec<&String> = candidates_of
+            let joining: HashSet<&String> = candidates_of
                 .iter()
                 .flat_map(|&j| keys(side.other(), j))
                 .collect();
-            let shared = shown_keys(contact(side, i), rule, region, |k| joining.contains(&k));
+            let shared = shown_keys(contact(side, i), rule, region, |k| joining.contains(k));
             Ambiguous {
                 side,
                 id: id(side, i),
@@ -489,6 +489,7 @@ pub fn match_settled(
                 reason,
                 candidates,
                 candidate_names,
+                more_candidates,
                 shared,
             }
         };
@@ -565,7 +566,11 @@ pub fn match_settled(
     out
 }
 
+mod bounds;
 pub mod duplicates;
+
+use bounds::{common_keys, listed};
+pub use bounds::{COMMON_KEY_LIMIT, LISTED_CANDIDATES};
 
 #[cfg(test)]
 mod tests;

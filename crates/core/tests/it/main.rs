@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod answers;
+mod bounded;
 mod confirm;
 mod contract;
 mod decisions;
@@ -15,6 +16,7 @@ mod google_quirks;
 mod harness;
 mod inputs;
 mod json;
+mod lease;
 mod matching;
 mod previewed;
 mod profiles;

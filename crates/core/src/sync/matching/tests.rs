@@ -190,6 +190,40 @@ fn two_crm_candidates_make_the_google_contact_ambiguous() {
 }
 
 #[test]
+fn a_switchboard_phone_on_more_contacts_than_the_limit_neither_links_nor_sets_aside() {
+    // Six CRM contacts share the switchboard: it tells none of them apart, so the one Google
+    // contact holding it alone is nobody's twin; Ann still links by her own email.
+    let crm: Vec<String> = (1..=6)
+        .map(|i| format!("{i}: first=P{i} phone=+1 415 555 0100 email=p{i}@x.io"))
+        .collect();
+    check(
+        &crm.join("\n"),
+        "c1: first=Reception phone=(415) 555-0100\n c2: first=P1 email=p1@x.io",
+        "1 = c2 by email",
+    );
+    // Five share it: a household's or a small office's phone still joins them, all set aside.
+    check(
+        &crm[..5].join("\n"),
+        "c1: first=Reception phone=(415) 555-0100",
+        "ambiguous google \"Reception\" (c1): 5 candidates by phone: 1, 2, 3, 4, 5",
+    );
+}
+
+#[test]
+fn an_ambiguity_lists_five_candidates_and_counts_the_rest() {
+    // One Google contact holding seven CRM contacts' own emails (each held once per side).
+    let crm: Vec<String> = (1..=7)
+        .map(|i| format!("{i}: first=P{i} email=p{i}@x.io"))
+        .collect();
+    let emails: Vec<String> = (1..=7).map(|i| format!("email=p{i}@x.io")).collect();
+    check(
+        &crm.join("\n"),
+        &format!("c1: first=Bo {}", emails.join(" ")),
+        "ambiguous google \"Bo\" (c1): 7 candidates by email: 1, 2, 3, 4, 5 and 2 more",
+    );
+}
+
+#[test]
 fn the_candidates_of_an_ambiguous_match_carry_their_names_in_their_order() {
     for (crm, google, names) in [
         (
@@ -359,8 +393,9 @@ fn phones_everyone_shares_never_link_and_labels_after_a_number_do_not_hide_it() 
 #[cfg(not(target_arch = "wasm32"))]
 mod props {
     //! Matching over random contacts from small pools (so shared emails, phones and names are
-    //! common): the outcome does not depend on the order of the inputs, and what it leaves free
-    //! cannot make a duplicate.
+    //! common): the outcome does not depend on the order of the inputs, what it leaves free
+    //! cannot make a duplicate unless by a key too common to be evidence, and no ambiguity lists
+    //! more than [`LISTED_CANDIDATES`] candidates.
 
     use super::super::*;
     use crate::sync::testkit::contact;
@@ -401,7 +436,12 @@ mod props {
             }
             t
         };
-        let crm: Vec<CrmContact> = (0..1 + rng.below(5))
+        // Now and then more contacts on a side than a key may join (`COMMON_KEY_LIMIT`).
+        let size = |rng: &mut XorShift| {
+            let most = if rng.chance(25) { 14 } else { 5 };
+            1 + rng.below(most)
+        };
+        let crm: Vec<CrmContact> = (0..size(&mut rng))
             .map(|i| CrmContact {
                 id: format!("{i}"),
                 modified_at: 0,
@@ -410,7 +450,7 @@ mod props {
                 read_only: None,
             })
             .collect();
-        let google = (0..1 + rng.below(5))
+        let google = (0..size(&mut rng))
             .map(|i| {
                 // Now and then tagged, for one CRM id or (two contacts merged) for two.
                 let mut tags = Vec::new();
@@ -492,9 +532,17 @@ mod props {
             let (_, again) = outcome(&crm2, &google2);
             prop_assert_eq!(&again, &(links.clone(), blocked.clone(), shown.clone()));
 
-            // Every contact set aside is shown to the user; none is also linked.
+            // Each ambiguity lists a bounded few candidates, each with its name, and counts the rest.
+            for a in &m.ambiguous {
+                prop_assert!(a.candidates.len() <= LISTED_CANDIDATES, "{a}");
+                prop_assert_eq!(a.candidates.len(), a.candidate_names.len());
+                prop_assert!(a.more_candidates == 0 || a.candidates.len() == LISTED_CANDIDATES, "{a}");
+            }
+            // Every contact set aside is shown to the user (or counted among the candidates not
+            // listed); none is also linked.
+            let counted = m.ambiguous.iter().any(|a| a.more_candidates > 0);
             for id in &blocked {
-                prop_assert!(shown.contains(id), "{id} set aside but not shown");
+                prop_assert!(counted || shown.contains(id), "{id} set aside but not shown");
                 prop_assert!(!links.iter().any(|(c, g)| c == id || g == id), "{id} linked and set aside");
             }
             // A link by email or phone joins compatible names.
@@ -504,14 +552,21 @@ mod props {
                 }
             }
             // Two contacts left free (so each may be created on the other side) share no key
-            // under any rule: creating both would make a duplicate.
+            // under any rule, but one too common to be evidence: creating both would make a
+            // duplicate.
+            let all_keys = |rule| {
+                let ck: Vec<Vec<String>> = crm.iter().map(|c| crm_keys(c, rule, Region::US)).collect();
+                let gk: Vec<Vec<String>> = google.iter().map(|g| google_keys(g, rule, Region::US)).collect();
+                common_keys(rule, &ck, &gk)
+            };
+            let common: Vec<_> = MatchRule::ALL.iter().map(|&r| all_keys(r)).collect();
             let free_crm = (0..crm.len()).filter(|&i| !m.blocked_crm[i] && !m.matches.iter().any(|x| x.crm == i));
             for ci in free_crm {
                 for gi in (0..google.len()).filter(|&i| !m.blocked_google[i] && !m.matches.iter().any(|x| x.google == i)) {
-                    for rule in MatchRule::ALL {
+                    for (r, rule) in MatchRule::ALL.into_iter().enumerate() {
                         let ck = crm_keys(&crm[ci], rule, Region::US);
                         let gk = google_keys(&google[gi], rule, Region::US);
-                        prop_assert!(!ck.iter().any(|k| gk.contains(k)), "{} and {} share a key by {rule}", crm[ci].id, google[gi].resource_name);
+                        prop_assert!(!ck.iter().any(|k| gk.contains(k) && !common[r].contains(k)), "{} and {} share a key by {rule}", crm[ci].id, google[gi].resource_name);
                     }
                 }
             }

@@ -349,6 +349,7 @@ impl<'a> Planner<'a> {
                 reason: Ambiguity::SecondCopy,
                 candidates: vec![crm_id.to_string()],
                 candidate_names: vec![String::new()],
+                more_candidates: 0,
                 shared: Vec::new(),
             });
         }
