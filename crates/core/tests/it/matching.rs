@@ -105,3 +105,85 @@ fn a_first_link_fills_in_a_birthdays_year_on_both_sides() {
     );
     w.settled();
 }
+
+/// A listing cut short (an incomplete one) that brings a second copy of a linked contact but not
+/// the linked contact itself: the linked one may have been deleted in Google since, leaving the
+/// copy as the person's only contact there. The plan deletes nothing; once both are in sight,
+/// the copy that holds nothing more goes.
+#[test]
+fn a_second_copy_is_not_deleted_while_its_twin_is_out_of_an_incomplete_listing() {
+    use gcontacts_sync_core::sync::model::{Contact, CrmContact, Email, GoogleContact};
+    use gcontacts_sync_core::sync::plan::{
+        plan, Decisions, DeleteReason, GoogleListing, PlanInput, Scope,
+    };
+    use gcontacts_sync_core::sync::settings::Settings;
+    use gcontacts_sync_core::sync::state::{AccountState, Link};
+
+    let mut ann = Contact::default();
+    ann.name.given = "Ann".to_string();
+    ann.emails.push(Email {
+        value: "ann@example.com".to_string(),
+        kind: String::new(),
+        primary: false,
+    });
+    let google = |rn: &str| GoogleContact {
+        resource_name: rn.to_string(),
+        etag: format!("etag-{rn}"),
+        updated_at: 0,
+        tag: Some("1".to_string()),
+        extra_tags: Vec::new(),
+        groups: vec!["contactGroups/myContacts".to_string()],
+        contact: ann.clone(),
+    };
+    let mut state = AccountState::new();
+    state.links.insert(
+        "1".to_string(),
+        Link {
+            crm_id: "1".to_string(),
+            resource_name: "people/c1".to_string(),
+            etag: "etag-people/c1".to_string(),
+            base: ann.clone(),
+            synced_at: 0,
+        },
+    );
+    let crm = [CrmContact {
+        id: "1".to_string(),
+        modified_at: 0,
+        status: None,
+        contact: ann.clone(),
+        read_only: None,
+    }];
+    let settings = Settings::default();
+    let run = |people: Vec<GoogleContact>| {
+        let listing = GoogleListing {
+            people,
+            full: true,
+            complete: false,
+            ..GoogleListing::default()
+        };
+        plan(PlanInput {
+            state: &state,
+            settings: &settings,
+            crm: &crm,
+            crm_other: &[],
+            crm_deleted: &[],
+            google: &listing,
+            target_group: None,
+            scope: &Scope::All,
+            confirm_deletions: false,
+            now: 1_000,
+            capabilities: &Default::default(),
+            decisions: &Decisions::default(),
+        })
+    };
+    let p = run(vec![google("people/c2")]);
+    assert!(p.deletes.is_empty(), "deleted with its twin unseen:\n{p}");
+    assert!(p.creates_google.is_empty(), "{p}");
+    let p = run(vec![google("people/c1"), google("people/c2")]);
+    let deleted: Vec<(&str, DeleteReason)> = p
+        .deletes
+        .iter()
+        .map(|d| (d.resource_name.as_str(), d.reason))
+        .collect();
+    assert_eq!(deleted, [("people/c2", DeleteReason::Duplicate)], "{p}");
+}

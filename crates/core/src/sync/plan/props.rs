@@ -756,6 +756,63 @@ type PairValues = (
     BTreeSet<String>,
 );
 
+/// Plans from an incomplete listing after a round and random edits: nothing is deleted but CRM
+/// deletions carried to Google and second copies whose twin is in the listing, and nothing is
+/// created in Google.
+fn incomplete_listing(seed: u64) -> Result<(), TestCaseError> {
+    let mut w = World::new(seed);
+    w.round(true, true).map_err(TestCaseError::fail)?;
+    w.random_edits(true);
+    let full = w.rng.chance(50);
+    let mut listing = w.listing(full);
+    let keep = w.rng.below(listing.people.len() + 1);
+    listing.people.truncate(keep);
+    listing.complete = false;
+    let p = w.plan(&listing, true);
+    let listed = |rn: &str| listing.people.iter().any(|g| g.resource_name == rn);
+    for d in &p.deletes {
+        prop_assert!(d.side == Side::Google, "{p}");
+        if d.reason == DeleteReason::Duplicate {
+            // A second copy goes only while both it and its twin are in sight: the twin being
+            // the linked contact or another one tagged for the same CRM contact.
+            let echo = w
+                .state
+                .links
+                .get(&d.crm_id)
+                .is_some_and(|l| listing.unchanged.contains(&l.resource_name));
+            let twin = echo
+                || listing.people.iter().any(|g| {
+                    g.resource_name != d.resource_name
+                        && (g.tag.as_deref() == Some(d.crm_id.as_str())
+                            || w.state
+                                .links
+                                .get(&d.crm_id)
+                                .is_some_and(|l| l.resource_name == g.resource_name))
+                });
+            prop_assert!(
+                listed(&d.resource_name) && twin,
+                "second copy deleted unseen twin:\n{p}"
+            );
+        } else {
+            prop_assert!(d.reason == DeleteReason::DeletedInCrm, "{p}");
+        }
+    }
+    prop_assert!(p.creates_google.is_empty(), "{p}");
+    Ok(())
+}
+
+/// Seeds the properties once failed on, kept so that they run on every test run.
+#[test]
+fn kept_seeds_of_an_incomplete_listing() {
+    // A second copy of a linked contact was deleted while the linked contact itself was not in
+    // the (truncated) listing, so could have been deleted in Google meanwhile.
+    for seed in [5_798_803_408_107_179_954] {
+        if let Err(e) = incomplete_listing(seed) {
+            panic!("seed {seed}: {e}");
+        }
+    }
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -1047,20 +1104,11 @@ proptest! {
         w.check_links().map_err(TestCaseError::fail)?;
     }
 
-    /// An incomplete listing never yields a deletion nor a create in Google.
+    /// An incomplete listing never yields a deletion inferred from what it lacks, nor a create
+    /// in Google.
     #[test]
     fn an_incomplete_listing_never_deletes(seed in any::<u64>()) {
-        let mut w = World::new(seed);
-        w.round(true, true).map_err(TestCaseError::fail)?;
-        w.random_edits(true);
-        let full = w.rng.chance(50);
-        let mut listing = w.listing(full);
-        let keep = w.rng.below(listing.people.len() + 1);
-        listing.people.truncate(keep);
-        listing.complete = false;
-        let p = w.plan(&listing, true);
-        prop_assert!(p.deletes.iter().all(|d| d.side == Side::Google && d.reason == DeleteReason::DeletedInCrm), "{p}");
-        prop_assert!(p.creates_google.is_empty(), "{p}");
+        incomplete_listing(seed)?;
     }
 
     /// A deletion set over the guard's limit is held back whole; under it, nothing is held.

@@ -573,6 +573,28 @@ google: add c2 to contactGroups/crm"#,
     );
 }
 
+#[test]
+fn a_second_copy_is_deleted_from_an_incomplete_listing_only_beside_its_twin() {
+    // The linked twin c1 is not in this incomplete listing: it may be gone from Google, and c2
+    // the only copy left. Nothing is deleted.
+    check(
+        "link 1 c1: first=Ann email=a@x.io
+         crm 1: first=Ann email=a@x.io
+         google c2 tag=1: first=Ann
+         listing full incomplete",
+        "nothing to do",
+    );
+    // Both copies are in sight: the twin holds all the second holds, so the second goes.
+    check(
+        "link 1 c1: first=Ann email=a@x.io
+         crm 1: first=Ann email=a@x.io
+         google c1 tag=1: first=Ann email=a@x.io
+         google c2 tag=1: first=Ann
+         listing incremental incomplete",
+        r#"google: delete "Ann" (crm 1 = c2): a second copy of a contact already in Google, holding nothing the first lacks"#,
+    );
+}
+
 const CONFLICT: &str = "link 1 c1: first=Ann title=CEO
      crm 1 @9: first=Ann title=CTO
      google c1 tag=1 @1: first=Ann title=COO

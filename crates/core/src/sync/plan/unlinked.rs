@@ -271,13 +271,26 @@ impl<'a> Planner<'a> {
         tags.sort_unstable();
         for (_, crm_id) in tags {
             let gs = tagged.get(crm_id).into_iter().flatten();
+            // Whether the twin is known to exist as it is compared: deleting a second copy is a
+            // repair only while its twin holds all it holds. A twin in this listing is seen as
+            // Google holds it now (as its base when listed as an unchanged echo); one left out
+            // of a complete listing is unchanged since the last sync (its deletion would be
+            // listed). One left out of an incomplete listing may have been edited or deleted in
+            // Google meanwhile, so the copy at hand may be the only one left: it is set aside,
+            // never deleted, until a complete listing tells.
+            let mut twin_seen = true;
             let linked: Option<(&'a str, &'a Contact)> = match state.links.get(crm_id) {
                 Some(l) if !self.freed.contains(crm_id) => Some(match self.relinked.get(crm_id) {
                     Some(g) => (g.resource_name.as_str(), &g.contact),
                     None => match self.google_by_rn.get(l.resource_name.as_str()) {
                         Some(g) => (g.resource_name.as_str(), &g.contact),
                         // Not in this listing: as it was when last synced.
-                        None => (l.resource_name.as_str(), &l.base),
+                        None => {
+                            let google = self.input.google;
+                            twin_seen =
+                                google.complete || google.unchanged.contains(&l.resource_name);
+                            (l.resource_name.as_str(), &l.base)
+                        }
                     },
                 }),
                 _ => None,
@@ -298,7 +311,9 @@ impl<'a> Planner<'a> {
                 if g.resource_name == twin_rn {
                     continue;
                 }
-                if self.holds_nothing_more(&g.contact, twin) {
+                if !twin_seen {
+                    extras.insert(g.resource_name.as_str());
+                } else if self.holds_nothing_more(&g.contact, twin) {
                     extras.insert(g.resource_name.as_str());
                     self.duplicate(crm_id, g, true);
                 } else if let Some(f) = first.filter(|_| self.holds_nothing_more(twin, &g.contact))
