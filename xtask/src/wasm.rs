@@ -13,12 +13,12 @@ pub const TARGET_GZIP: usize = 100 * 1024;
 /// KB, so that growth is seen and explained in the commit that causes it. The largest parts are
 /// the NFKC tables that make comparison keys the same in the wasm as natively (61 KB), the JSON
 /// and JS-boundary code (serde-wasm-bindgen, about 18 KB; gloo-net, 3 KB), and the engine, planner
-/// and merge themselves. Measured: 408,425 bytes gzipped, of which the run report's per-contact
-/// failures, host refusals and Cancel's aborts take about 8.4 KB, possible duplicates, the
-/// preview planned again per decision and its fingerprint 5.8 KB, the lease across devices, the
-/// look at every tag before creating and the host-token check 5.4 KB, records the user may not
-/// change 1 KB, and the repaired account list and refused tokens 0.8 KB.
-pub const BUDGET_GZIP: usize = 399 * 1024;
+/// and merge themselves. Measured: 427,221 bytes gzipped (1,017,896 raw). Before the core became
+/// its own crate it was 408,425; the same source as two crates measured 411,327; the host
+/// contract bound by typed declarations took 1.3 KB more, the one driver with the run's request
+/// and its states as types 2.9 KB, and the runs that read only what changed, Google's limit of
+/// contacts, the progress while the CRM is read and bounded ambiguity together about 12 KB.
+pub const BUDGET_GZIP: usize = 418 * 1024;
 
 pub struct Size {
     pub raw: usize,
