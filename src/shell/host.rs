@@ -141,7 +141,7 @@ pub fn has_change_feed(host: &JsValue) -> bool {
 
 /// A host answer read as `T`.
 fn read<T: FromJson>(v: &JsValue) -> Result<T, String> {
-    T::from_json(js::value_of(v)?)
+    T::from_json(js::value_of(v)?).map_err(|e| e.to_string())
 }
 
 /// `host.contacts`; `create` checked that it is there, and a host that took it away since

@@ -112,7 +112,7 @@ pub fn unwrap(key: &str, text: &str) -> Result<Value, Unreadable> {
 
 /// A stored value read as `T`.
 pub fn read<T: FromJson>(key: &str, text: &str) -> Result<T, Unreadable> {
-    T::from_json(unwrap(key, text)?).map_err(|e| unreadable(key, e))
+    T::from_json(unwrap(key, text)?).map_err(|e| unreadable(key, e.to_string()))
 }
 
 /// `{"version": n, "value": v}` as `(n, v)`; anything else back as it was.
@@ -325,13 +325,13 @@ fn read_shard<T: FromJson>(
     text: &str,
 ) -> Result<(BTreeMap<String, T>, Option<u64>), Unreadable> {
     let v: Value = serde_json::from_str(text).map_err(|e| unreadable(key, e.to_string()))?;
-    let bad = |e: String| unreadable(key, e);
+    let bad = |e: json::Error| unreadable(key, e.to_string());
     match v {
         // Layout 3; a bare map of layout 2 has no number for a value.
         Value::Object(m) if m.get("version").is_some_and(Value::is_u64) => {
             let version = m.get("version").and_then(Value::as_u64).unwrap_or(0);
             if version > u64::from(LAYOUT_VERSION) {
-                return Err(bad(format!(
+                return Err(unreadable(key, format!(
                     "version {version} is newer than this plugin's {LAYOUT_VERSION}: update the plugin"
                 )));
             }

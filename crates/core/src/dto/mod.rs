@@ -169,7 +169,7 @@ pub fn crm_contact(v: &Value) -> Result<CrmContact, InvalidContact> {
     match CrmContactDto::from_json(v.clone()) {
         Ok(d) => CrmContact::try_from(d),
         Err(e) => Err(InvalidContact {
-            message: e,
+            message: e.to_string(),
             id: IdOnly::from_json(v.clone()).ok().and_then(|i| i.id),
         }),
     }

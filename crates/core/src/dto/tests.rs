@@ -93,11 +93,72 @@ fn a_contact_the_user_may_not_change_keeps_the_hosts_reason() {
     assert!(crm_contact(&json!({"id": "c1", "modifiedAt": at, "editable": "no"})).is_err());
 }
 
+/// A failure deep inside a host contact names the way to it, so the host's developer finds the
+/// value without reading the whole contact.
+#[test]
+fn a_deep_failure_in_a_host_contact_names_its_path() {
+    check(
+        json!({"id": "c7", "modifiedAt": "2024-05-01T10:00:00Z", "emails": [
+            {"value": "a@x.io"}, {"value": "b@x.io"}, {"value": 42}]}),
+        "error: emails[2].value: invalid type: integer `42`, expected a string (Some(\"c7\"))",
+    );
+    check(
+        json!({"id": "c8", "modifiedAt": "2024-05-01T10:00:00Z", "addresses": [{"street": []}]}),
+        "error: addresses[0].street: invalid type: sequence, expected a string (Some(\"c8\"))",
+    );
+    // A host page read whole names the item too, and the error keeps its steps apart.
+    let e = crate::json::from_str::<Vec<CrmContactDto>>(
+        r#"[{"id": "c1", "modifiedAt": "2024-05-01T10:00:00Z"},
+            {"id": "c2", "modifiedAt": "2024-05-01T10:00:00Z", "emails": [{"value": "a@x.io"}, {"value": "b@x.io"}, {"value": true}]}]"#,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "[1].emails[2].value: invalid type: boolean `true`, expected a string"
+    );
+}
+
+/// A Google person that cannot be read in a listing page is named by its place in the page and
+/// the field that is wrong.
+#[test]
+fn a_deep_failure_in_a_google_listing_names_its_path() {
+    use crate::json::{FromJson, Seg};
+    use crate::people::wire::ListConnectionsResponse;
+    let page = json!({"connections": [
+        {"resourceName": "people/c1", "etag": "e1"},
+        {"resourceName": "people/c2", "etag": "e2",
+         "names": [{"givenName": "Ada"}], "phoneNumbers": [{"value": "1"}, {"value": 2}]}
+    ]});
+    let e = ListConnectionsResponse::from_json(page).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "connections[1].phoneNumbers[1].value: invalid type: integer `2`, expected a string"
+    );
+    assert_eq!(
+        e.path().cloned().collect::<Vec<_>>(),
+        [
+            Seg::Key("connections".into()),
+            Seg::Index(1),
+            Seg::Key("phoneNumbers".into()),
+            Seg::Index(1),
+            Seg::Key("value".into()),
+        ]
+    );
+    assert_eq!(e.message(), "invalid type: integer `2`, expected a string");
+    // A map's entry is named by its key.
+    let e = <std::collections::BTreeMap<String, u32>>::from_json(json!({"a": 1, "b": "x"}))
+        .unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        r#"b: invalid type: string "x", expected u32"#
+    );
+}
+
 #[test]
 fn an_unreadable_item_is_reported_with_its_id_when_it_has_one() {
     check(
         json!({"id": "c3", "modifiedAt": "2024-05-01T10:00:00Z", "emails": "a@x.io"}),
-        r#"error: invalid type: string "a@x.io", expected a sequence (Some("c3"))"#,
+        r#"error: emails: invalid type: string "a@x.io", expected a sequence (Some("c3"))"#,
     );
     check(
         json!({"modifiedAt": "2024-05-01T10:00:00Z"}),
@@ -143,6 +204,7 @@ fn a_changes_page_reads_its_defaults() {
     );
     assert_eq!(
         ChangesPage::from_json(json!({"items": []}))
+            .map_err(|e| e.to_string())
             .err()
             .as_deref(),
         Some("missing field `cursor`")
@@ -165,12 +227,13 @@ fn a_host_page_with_undefined_defaults_reads_them_as_absent() {
         ),
         (
             json!({"cursor": null, "more": null}),
-            Err("invalid type: null, expected a string".to_string()),
+            Err("cursor: invalid type: null, expected a string".to_string()),
         ),
     ];
     for (host, expected) in cases {
         let got = ChangesPage::from_json(host.clone())
-            .map(|p| (p.items.len(), p.deleted_ids.len(), p.cursor, p.more));
+            .map(|p| (p.items.len(), p.deleted_ids.len(), p.cursor, p.more))
+            .map_err(|e| e.to_string());
         assert_eq!(got, expected, "changedSince answered {host}");
     }
     let page = ContactPage::from_json(json!({"items": null, "nextPageToken": null})).unwrap();

@@ -203,7 +203,7 @@ macro_rules! json_struct {
         impl$(<$($g: $crate::json::FromJson + ::core::default::Default),+>)? $crate::json::FromJson
             for $t $(<$($g),+>)?
         {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
+            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, $crate::json::Error> {
                 #[allow(unused_mut)]
                 let mut o = $crate::json::Object::of(v, concat!("struct ", stringify!($t)))?;
                 $crate::json_struct!(
@@ -317,7 +317,7 @@ macro_rules! json_enum {
         }
 
         impl $crate::json::FromJson for $t {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
+            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, $crate::json::Error> {
                 let mut o = $crate::json::Object::of(
                     v,
                     concat!("adjacently tagged enum ", stringify!($t)),
@@ -375,7 +375,7 @@ macro_rules! json_enum {
         }
 
         impl $crate::json::FromJson for $t {
-            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, String> {
+            fn from_json(v: ::serde_json::Value) -> ::core::result::Result<Self, $crate::json::Error> {
                 let s = $crate::json::variant(v, concat!("enum ", stringify!($t)))?;
                 match s.as_str() {
                     $( $name => Ok($t::$variant), )*

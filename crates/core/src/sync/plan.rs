@@ -44,7 +44,7 @@ use super::model::{Contact, CrmContact, GoogleContact, Millis, Side};
 use super::normalize::Region;
 use super::settings::Settings;
 use super::state::{AccountState, Apart, Link, Merged};
-use crate::json::{unknown_variant, FromJson, Object};
+use crate::json::{unknown_variant, Error, FromJson, Object};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -84,7 +84,7 @@ pub enum Scope {
 /// tagged enum buffers through serde's `Content`. A unit variant ignores other keys, as serde's
 /// does.
 impl FromJson for Scope {
-    fn from_json(v: Value) -> Result<Self, String> {
+    fn from_json(v: Value) -> Result<Self, Error> {
         let mut o = Object::of(v, "internally tagged enum Scope")?;
         let kind: String = o.field("kind")?;
         match kind.as_str() {

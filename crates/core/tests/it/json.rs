@@ -800,12 +800,12 @@ fn adjacently_tagged_settings_are_written_as_before_and_read_back() {
     for (text, error) in [
         (
             r#"{"kind":"unlink","status":"Gone"}"#,
-            "invalid type: string \"Gone\", expected unit variant",
+            "status: invalid type: string \"Gone\", expected unit variant",
         ),
         (r#"{"kind":"setStatus"}"#, "missing field `status`"),
         (
             r#"{"kind":"setStatus","status":7}"#,
-            "invalid type: integer `7`, expected a string",
+            "status: invalid type: integer `7`, expected a string",
         ),
         (
             r#"{"kind":"archive"}"#,

@@ -68,7 +68,7 @@ fn an_unreadable_answer_is_an_error_not_an_empty_profile() {
     );
     check(
         r#"{"emailAddresses": "me@x.io"}"#,
-        r#"error: people/me: invalid type: string "me@x.io", expected a sequence"#,
+        r#"error: people/me: emailAddresses: invalid type: string "me@x.io", expected a sequence"#,
     );
     check(
         "[]",

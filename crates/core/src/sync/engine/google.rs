@@ -217,7 +217,7 @@ impl Engine {
                 // whole or not at all.
                 let mut echoes = Vec::new();
                 let mut people = Vec::new();
-                for v in r.connections {
+                for (i, v) in r.connections.into_iter().enumerate() {
                     if let Some(rn) = self.echo(&PersonHead::of(&v)) {
                         echoes.push(rn);
                         continue;
@@ -228,6 +228,7 @@ impl Engine {
                         Ok(p) => people.push(p.contact_only()),
                         Err(e) => {
                             let step = Step::ListGoogle { page_token };
+                            let e = e.at_index(i).at_key("connections");
                             return self.unreadable(step, now, "contact listing", &e);
                         }
                     }

@@ -1,7 +1,7 @@
 //! The user's decisions on a preview: a side per conflict, a choice per pair of an ambiguous
 //! match. They go with one run, as Apply passes them.
 
-use crate::json::{unknown_variant, FromJson, Object};
+use crate::json::{unknown_variant, Error, FromJson, Object};
 use crate::json_enum;
 use crate::sync::model::{Field, Side};
 use serde_json::Value;
@@ -18,29 +18,21 @@ pub struct ConflictChoice {
 /// Read by hand: the field goes by the name previews and the JS API use (`firstName`), not
 /// by the stored name.
 impl FromJson for ConflictChoice {
-    fn from_json(v: Value) -> Result<Self, String> {
+    fn from_json(v: Value) -> Result<Self, Error> {
         let mut o = Object::of(v, "a conflict choice {crmId, field, keep}")?;
-        let name: String = keyed(&mut o, "field")?;
+        let name: String = o.field("field")?;
         let field = Field::ALL
             .into_iter()
             .find(|f| f.as_str() == name)
             .ok_or_else(|| {
-                format!(
-                    "field: {}",
-                    unknown_variant(&name, &Field::ALL.map(Field::as_str))
-                )
+                unknown_variant(&name, &Field::ALL.map(Field::as_str)).at_key("field")
             })?;
         Ok(ConflictChoice {
-            crm_id: keyed(&mut o, "crmId")?,
+            crm_id: o.field("crmId")?,
             field,
-            keep: keyed(&mut o, "keep")?,
+            keep: o.field("keep")?,
         })
     }
-}
-
-/// A key's value, its error naming the key.
-fn keyed<T: FromJson>(o: &mut Object, key: &str) -> Result<T, String> {
-    o.field(key).map_err(|e| format!("{key}: {e}"))
 }
 
 json_enum! {
@@ -63,12 +55,12 @@ pub struct MatchDecision {
 }
 
 impl FromJson for MatchDecision {
-    fn from_json(v: Value) -> Result<Self, String> {
+    fn from_json(v: Value) -> Result<Self, Error> {
         let mut o = Object::of(v, "a match decision {crmId, resourceName, choice}")?;
         Ok(MatchDecision {
-            crm_id: keyed(&mut o, "crmId")?,
-            resource_name: keyed(&mut o, "resourceName")?,
-            choice: keyed(&mut o, "choice")?,
+            crm_id: o.field("crmId")?,
+            resource_name: o.field("resourceName")?,
+            choice: o.field("choice")?,
         })
     }
 }
@@ -84,23 +76,13 @@ pub struct Decisions {
 }
 
 impl FromJson for Decisions {
-    fn from_json(v: Value) -> Result<Self, String> {
+    fn from_json(v: Value) -> Result<Self, Error> {
         let mut o = Object::of(v, "decisions {conflicts?, matches?}")?;
         Ok(Decisions {
-            conflicts: numbered(&mut o, "conflicts")?,
-            matches: numbered(&mut o, "matches")?,
+            conflicts: o.or_default("conflicts")?,
+            matches: o.or_default("matches")?,
         })
     }
-}
-
-/// A list's items, an error naming the item that cannot be read (`matches[2].crmId: …`).
-fn numbered<T: FromJson>(o: &mut Object, key: &str) -> Result<Vec<T>, String> {
-    let items: Vec<Value> = o.or_default(key).map_err(|e| format!("{key}: {e}"))?;
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| T::from_json(v).map_err(|e| format!("{key}[{i}].{e}")))
-        .collect()
 }
 
 /// No decisions: what scheduled runs and the actions plan with.

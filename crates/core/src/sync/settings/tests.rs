@@ -64,11 +64,11 @@ fn a_patch_that_is_not_an_object_is_refused() {
 fn a_value_of_the_wrong_type_names_the_reason() {
     check(
         r#"{"intervalMinutes": "often"}"#,
-        r#"error: settings: invalid type: string "often", expected u32"#,
+        r#"error: settings: intervalMinutes: invalid type: string "often", expected u32"#,
     );
     check(
         r#"{"directions": "sideways"}"#,
-        "error: settings: unknown variant `sideways`, expected one of `both`, `crmToGoogle`, \
+        "error: settings: directions: unknown variant `sideways`, expected one of `both`, `crmToGoogle`, \
          `googleToCrm`",
     );
 }
@@ -127,7 +127,7 @@ fn deletion_settings_are_checked() {
     );
     check(
         r#"{"deletionGuard": {"min": 3}}"#,
-        "error: settings: missing field `percent`",
+        "error: settings: deletionGuard: missing field `percent`",
     );
 }
 
