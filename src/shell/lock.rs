@@ -9,37 +9,23 @@
 //! secure context, so on a CRM served over plain HTTP, in some sandboxed frames, or when
 //! `locks.request` rejects, the lease alone is the lock.
 //!
-//! The lease: `gcs:<account>:lease` holds an owner id and an expiry, renewed while the holder
-//! lives, so a holder that died frees it within [`LEASE_MS`] (plus [`SKEW_MS`] between devices,
-//! whose clocks differ). Where the host offers `storage.compareAndSet`, a claim is a compare-and-
-//! set over the lease just read (absent or lapsed): of two claiming together exactly one wins,
-//! on any device. Otherwise a claim is written, left to settle, and read back: of two tabs writing
-//! at once the last writer wins and the other sees it. Where `BroadcastChannel` exists, a tab
-//! announces its claim first and a holder answers "held", so tabs of one browser settle at once:
-//! of two claiming together the smaller owner id goes on and the other stops before writing.
+//! The lease, `gcs:<account>:lease` in that storage, is decided by the core's
+//! [`gcontacts_sync_core::lease::Lease`] machine: when to claim, by compare-and-set or by write
+//! and read-back, when to renew, when it is lost, what to remove on release. This module only
+//! performs its effects (storage calls, waits, the `BroadcastChannel` where tabs of one browser
+//! announce their claims and a holder answers "held"), and runs it from claim to release: the
+//! claim while the lock is taken, the renewals and the release in the background.
 
 use super::{js, storage, Failure, Result};
 use crate::store;
 use crate::sync::ErrorCode;
+use gcontacts_sync_core::lease::{self as machine, Answer, Effect, Heard, Mode};
 use js_sys::{Array, Function, Promise};
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-
-/// How long a lease lasts without renewal. Long enough for a background tab whose timers the
-/// browser slows to once a minute.
-const LEASE_MS: i64 = 120_000;
-/// How often the holder renews it.
-const RENEW_MS: i64 = 20_000;
-/// How long a claim waits for other tabs' claims, and for storage to settle, before it is read
-/// back.
-const SETTLE_MS: i64 = 150;
-/// How far apart two devices' clocks may be: a lease in shared storage lapses only this long
-/// after its expiry by the reader's clock, so a device whose clock runs ahead does not take a
-/// lease its holder is still renewing.
-const SKEW_MS: i64 = 60_000;
 
 /// A held lock, released when dropped; [`Held::release`] also waits until it is let go. A lock
 /// dropped on an early return is let go in the background, and the next [`acquire`] of the same
@@ -65,29 +51,22 @@ struct WebLock {
     request: JsValue,
 }
 
-struct Lease {
+/// The lease's machine and what its effects need, shared by the claim, the background renewals,
+/// the channel's listener and the release.
+struct Shared {
+    machine: RefCell<machine::Lease>,
     host: JsValue,
     key: String,
-    owner: String,
-    alive: Rc<Cell<bool>>,
+    /// Ends the renewals' current wait early: set while one runs.
+    wake: RefCell<Option<Function>>,
+    /// Settles once the machine is finished (released or lost).
+    done: Promise,
+    finish: Function,
+}
+
+struct Lease {
+    shared: Rc<Shared>,
     channel: Option<Channel>,
-}
-
-/// How a lease is claimed and renewed.
-#[derive(Clone, Copy)]
-struct Claim {
-    /// Through `storage.compareAndSet`.
-    cas: bool,
-    /// Storage is shared with other devices: their clocks may differ from this one's.
-    shared: bool,
-}
-
-impl Claim {
-    /// Whether a lease of another owner still holds the lock.
-    fn holds(self, l: &LeaseValue, owner: &str) -> bool {
-        let skew = if self.shared { SKEW_MS } else { 0 };
-        l.owner != owner && l.expires_at + skew > js::now()
-    }
 }
 
 impl Held {
@@ -108,7 +87,9 @@ impl Held {
     pub async fn lost(&self) -> bool {
         match &self.lease {
             Some(l) => {
-                !matches!(read_lease(&l.host, &l.key).await, Ok(Some(v)) if v.owner == l.owner)
+                let s = &l.shared;
+                let stored = storage::get(&s.host, &s.key).await.ok().flatten();
+                s.machine.borrow().lost(stored.as_deref(), js::now())
             }
             None => false,
         }
@@ -116,16 +97,16 @@ impl Held {
 }
 
 impl Lease {
+    /// Lets the lease go: the machine removes it if it is still ours, after a renewal under way.
     async fn release(self) {
-        self.alive.set(false);
-        // Only a lease that is still ours is removed: one that lapsed and was taken is not.
-        if let Ok(Some(current)) = read_lease(&self.host, &self.key).await {
-            if current.owner == self.owner {
-                let _ = storage::remove(&self.host, &self.key).await;
-            }
+        let s = &self.shared;
+        s.machine.borrow_mut().release();
+        if let Some(wake) = s.wake.borrow_mut().take() {
+            let _ = wake.call0(&JsValue::NULL);
         }
+        let _ = JsFuture::from(s.done.clone()).await;
         if let Some(c) = &self.channel {
-            c.post("release", &self.owner);
+            c.post("release", s.machine.borrow().owner());
         }
     }
 }
@@ -207,11 +188,8 @@ pub async fn acquire_unless(
         lease: None,
     };
     if held.web.is_none() || shared {
-        let claim = Claim {
-            cas: storage::has_compare_and_set(host),
-            shared,
-        };
-        match lease(host, account, cancelled, claim).await {
+        let cas = storage::has_compare_and_set(host);
+        match lease(host, account, cancelled, cas, shared).await {
             Ok(Some(l)) => held.lease = Some(l),
             Ok(None) => {
                 held.release().await;
@@ -272,60 +250,6 @@ async fn web_lock(name: &str) -> Option<std::result::Result<WebLock, ()>> {
     }
 }
 
-gcontacts_sync_core::json_struct! {
-    /// A lease as stored: who holds the lock, until when.
-    struct LeaseValue {
-        owner: String = "owner",
-        expires_at: i64 = "expiresAt",
-    }
-}
-
-/// The lease in storage; one that cannot be read counts as none (it is only a lock record).
-async fn read_lease(host: &JsValue, key: &str) -> Result<Option<LeaseValue>> {
-    Ok(storage::get(host, key)
-        .await?
-        .and_then(|t| store::read::<LeaseValue>(key, &t).ok()))
-}
-
-/// A lease of `owner` from now, as stored.
-fn lease_text(owner: &str) -> String {
-    store::wrap_value(&LeaseValue {
-        owner: owner.to_string(),
-        expires_at: js::now() + LEASE_MS,
-    })
-}
-
-async fn write_lease(host: &JsValue, key: &str, owner: &str) -> Result<()> {
-    storage::set(host, key, &lease_text(owner)).await
-}
-
-/// A claim by compare-and-set over the lease as read: `Some(text written)` when it won.
-async fn claim_by_cas(
-    host: &JsValue,
-    key: &str,
-    owner: &str,
-    claim: Claim,
-) -> Result<Option<String>> {
-    let current = storage::get(host, key).await?;
-    let held = current
-        .as_deref()
-        .and_then(|t| store::read::<LeaseValue>(key, t).ok())
-        .is_some_and(|l| claim.holds(&l, owner));
-    if held {
-        return Ok(None);
-    }
-    let text = lease_text(owner);
-    let won = storage::compare_and_set(host, key, current.as_deref(), &text).await?;
-    Ok(won.then_some(text))
-}
-
-/// What the channel heard while a claim was being made.
-#[derive(Default)]
-struct Heard {
-    /// Someone answered "held", or claimed with a smaller owner id.
-    yield_to_other: bool,
-}
-
 /// A `BroadcastChannel` and its listener, closed when dropped.
 struct Channel {
     port: JsValue,
@@ -368,140 +292,160 @@ impl Drop for Channel {
     }
 }
 
-/// The lease, `None` when `cancelled` is set before it is written.
+/// The lease, `None` when `cancelled` is set before it is written. A claim that failed on storage
+/// fails with storage's error, one that found the lease held with BUSY.
 async fn lease(
     host: &JsValue,
     account: &str,
     cancelled: &Cell<bool>,
-    claim: Claim,
+    cas: bool,
+    shared: bool,
 ) -> Result<Option<Lease>> {
-    let key = store::key(account, "lease");
     let owner = format!("{:016x}", js::random_u64());
-    if claim.cas {
-        if cancelled.get() {
-            return Ok(None);
+    let mut finish = None;
+    let done = Promise::new(&mut |resolve, _| finish = Some(resolve));
+    // Invariant: a Promise executor runs synchronously, so `finish` is set.
+    let Some(finish) = finish else {
+        return Err(busy());
+    };
+    let mut channel = None;
+    let s = Rc::new_cyclic(|me| {
+        // Compare-and-set excludes on its own: no tab needs to hear of the claim.
+        if !cas {
+            channel = open_channel(account, &owner, me.clone());
         }
-        let Some(text) = claim_by_cas(host, &key, &owner, claim).await? else {
-            return Err(busy());
+        let mode = Mode {
+            cas,
+            shared,
+            channel: channel.is_some(),
         };
-        let alive = Rc::new(Cell::new(true));
-        renew_by_cas(host, &key, &owner, text, alive.clone());
-        return Ok(Some(Lease {
+        Shared {
+            machine: RefCell::new(machine::Lease::claim(&owner, mode)),
             host: host.clone(),
-            key,
-            owner,
-            alive,
-            channel: None,
-        }));
-    }
-    let held_elsewhere = || async {
-        Ok::<_, Failure>(
-            read_lease(host, &key)
-                .await?
-                .is_some_and(|l| claim.holds(&l, &owner)),
-        )
-    };
-    if held_elsewhere().await? {
-        return Err(busy());
-    }
-    let heard = Rc::new(RefCell::new(Heard::default()));
-    let holding = Rc::new(Cell::new(false));
-    let channel = {
-        let (heard, holding, me) = (heard.clone(), holding.clone(), owner.clone());
-        // The listener answers claims once this tab holds the lease; `post` needs the port,
-        // which the listener cannot own, so answers go through a second handle to it.
-        let answer: Rc<RefCell<Option<JsValue>>> = Rc::default();
-        let port = answer.clone();
-        let ch = Channel::open(account, move |kind, other| {
-            if other == me {
-                return;
-            }
-            match kind.as_str() {
-                "claim" if holding.get() => {
-                    if let Some(p) = port.borrow().as_ref() {
-                        let m = js::object();
-                        js::set(&m, "kind", &JsValue::from_str("held"));
-                        js::set(&m, "owner", &JsValue::from_str(&me));
-                        let _ = js::call(p, "postMessage", &[&m]);
-                    }
-                }
-                "claim" if other < me => heard.borrow_mut().yield_to_other = true,
-                "held" => heard.borrow_mut().yield_to_other = true,
-                _ => {}
-            }
-        });
-        if let Some(c) = &ch {
-            *answer.borrow_mut() = Some(c.port.clone());
-        }
-        ch
-    };
-    if let Some(c) = &channel {
-        c.post("claim", &owner);
-        js::sleep(SETTLE_MS).await;
-        // Looked at again after the wait: a tab that won while this one waited has written its
-        // lease by now.
-        if heard.borrow().yield_to_other || held_elsewhere().await? {
-            return Err(busy());
-        }
-    }
-    if cancelled.get() {
-        return Ok(None);
-    }
-    write_lease(host, &key, &owner).await?;
-    js::sleep(SETTLE_MS).await;
-    let mine = read_lease(host, &key)
-        .await?
-        .is_some_and(|l| l.owner == owner);
-    if !mine || heard.borrow().yield_to_other {
-        return Err(busy());
-    }
-    holding.set(true);
-    let alive = Rc::new(Cell::new(true));
-    {
-        let (alive, host, key, owner) = (alive.clone(), host.clone(), key.clone(), owner.clone());
-        wasm_bindgen_futures::spawn_local(async move {
-            loop {
-                js::sleep(RENEW_MS).await;
-                if !alive.get() {
-                    break;
-                }
-                // A lease taken over after it lapsed is not taken back.
-                match read_lease(&host, &key).await {
-                    Ok(Some(l)) if l.owner == owner => {
-                        let _ = write_lease(&host, &key, &owner).await;
-                    }
-                    _ => break,
-                }
-            }
-        });
-    }
-    Ok(Some(Lease {
-        host: host.clone(),
-        key,
-        owner,
-        alive,
-        channel,
-    }))
-}
-
-/// Renews a lease claimed by compare-and-set, each renewal over the text last written: one that
-/// fails (the lease lapsed and was taken) ends the renewals.
-fn renew_by_cas(host: &JsValue, key: &str, owner: &str, text: String, alive: Rc<Cell<bool>>) {
-    let (host, key, owner) = (host.clone(), key.to_string(), owner.to_string());
-    wasm_bindgen_futures::spawn_local(async move {
-        let mut last = text;
-        loop {
-            js::sleep(RENEW_MS).await;
-            if !alive.get() {
-                break;
-            }
-            let next = lease_text(&owner);
-            match storage::compare_and_set(&host, &key, Some(&last), &next).await {
-                Ok(true) => last = next,
-                // Storage failed: tried again at the next renewal, well before the lease lapses.
-                Err(_) => {}
-                Ok(false) => break,
-            }
+            key: store::key(account, "lease"),
+            wake: RefCell::new(None),
+            done,
+            finish,
         }
     });
+    let mut failed = None;
+    let end = perform(&s, Some(cancelled), channel.as_ref(), &mut failed).await;
+    match end {
+        Effect::Held => {}
+        Effect::Cancelled => return Ok(None),
+        _ => return Err(failed.unwrap_or_else(busy)),
+    }
+    let renewing = s.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut failed = None;
+        // `Held` again after a renewal storage failed: renewals go on.
+        while perform(&renewing, None, None, &mut failed).await == Effect::Held {}
+        let _ = renewing.finish.call0(&JsValue::NULL);
+    });
+    Ok(Some(Lease { shared: s, channel }))
+}
+
+/// Performs the machine's effects, answering each, until it reaches one that is the shell's to
+/// act on: the lease held, busy, cancelled, lost or released. Storage's last failure is kept in
+/// `failed`.
+async fn perform(
+    s: &Shared,
+    cancelled: Option<&Cell<bool>>,
+    channel: Option<&Channel>,
+    failed: &mut Option<Failure>,
+) -> Effect {
+    let mut answer = Answer::Done;
+    loop {
+        if cancelled.is_some_and(Cell::get) {
+            s.machine.borrow_mut().cancel();
+        }
+        let effect = s.machine.borrow_mut().next(answer, js::now());
+        let mut failure = |e| {
+            *failed = Some(e);
+            Answer::Failed
+        };
+        answer = match effect {
+            Effect::Read => match storage::get(&s.host, &s.key).await {
+                Ok(t) => Answer::Read(t),
+                Err(e) => failure(e),
+            },
+            Effect::Announce => {
+                if let Some(c) = channel {
+                    c.post("claim", s.machine.borrow().owner());
+                }
+                Answer::Done
+            }
+            Effect::Wait(ms) => {
+                wait(s, ms).await;
+                Answer::Done
+            }
+            Effect::Write(text) => match storage::set(&s.host, &s.key, &text).await {
+                Ok(()) => Answer::Done,
+                Err(e) => failure(e),
+            },
+            Effect::CompareAndSet { expected, text } => {
+                let swap = storage::compare_and_set(&s.host, &s.key, expected.as_deref(), &text);
+                match swap.await {
+                    Ok(swapped) => Answer::Swapped(swapped),
+                    Err(e) => failure(e),
+                }
+            }
+            Effect::Remove => {
+                let _ = storage::remove(&s.host, &s.key).await;
+                Answer::Done
+            }
+            Effect::Held | Effect::Busy | Effect::Cancelled | Effect::Lost | Effect::Released => {
+                return effect
+            }
+        };
+    }
+}
+
+/// Waits `ms`, or less once the lease is released.
+async fn wait(s: &Shared, ms: i64) {
+    let mut wake = None;
+    let woken = Promise::new(&mut |resolve, _| wake = Some(resolve));
+    *s.wake.borrow_mut() = wake;
+    let ms = ms.clamp(0, i32::MAX as i64) as i32;
+    let timer = Promise::new(&mut |resolve, _| {
+        let _ = js::call(
+            &js_sys::global(),
+            "setTimeout",
+            &[&resolve, &JsValue::from(ms)],
+        );
+    });
+    let _ = JsFuture::from(Promise::race(&Array::of2(&timer, &woken))).await;
+    s.wake.borrow_mut().take();
+}
+
+/// The channel of the account's claims: a claim heard while this tab holds the lease is answered
+/// "held"; any other message goes to the machine.
+fn open_channel(account: &str, owner: &str, weak: Weak<Shared>) -> Option<Channel> {
+    // `post` needs the port, which the listener cannot own, so answers go through a second
+    // handle to it. The listener holds the machine weakly: the channel lives in the lease.
+    let answer: Rc<RefCell<Option<JsValue>>> = Rc::default();
+    let port = answer.clone();
+    let me = owner.to_string();
+    let ch = Channel::open(account, move |kind, other| {
+        let Some(s) = weak.upgrade() else { return };
+        if other == me {
+            return;
+        }
+        let holding = s.machine.borrow().holding();
+        match kind.as_str() {
+            "claim" if holding => {
+                if let Some(p) = port.borrow().as_ref() {
+                    let m = js::object();
+                    js::set(&m, "kind", &JsValue::from_str("held"));
+                    js::set(&m, "owner", &JsValue::from_str(&me));
+                    let _ = js::call(p, "postMessage", &[&m]);
+                }
+            }
+            "claim" => s.machine.borrow_mut().heard(Heard::Claim(other)),
+            "held" => s.machine.borrow_mut().heard(Heard::Held),
+            _ => {}
+        }
+    })?;
+    *answer.borrow_mut() = Some(ch.port.clone());
+    Some(ch)
 }
