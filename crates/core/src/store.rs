@@ -8,6 +8,10 @@
 //! read on its own, so a value that cannot be read is an [`Unreadable`] naming its key and stops
 //! only what needs that key. "Reset sync data" and "Disconnect" delete keys without reading them.
 //!
+//! Every value written stays within the host's limit (`storageMaxValueBytes`, else
+//! [`DEFAULT_MAX_VALUE_BYTES`]): a shard whose text would pass it is written in pieces, the first
+//! at its own key and the others at `links/3/1`, `links/3/2`…, which the header names.
+//!
 //! Saves cannot tear. A save writes the changed shards first, each stamped with a new save
 //! generation, and the header last; the header names the generation every shard must carry. A
 //! save cut short (a failed write, a closed tab) leaves shards whose generation the header does
@@ -31,6 +35,12 @@ use std::fmt;
 
 pub const LINK_SHARDS: u64 = 64;
 pub const CACHE_SHARDS: u64 = 16;
+/// The largest value written when the host declares no `storageMaxValueBytes`: small enough for
+/// any store a CRM offers (Django's default request limit is 2.5 MB, with the value escaped in
+/// JSON).
+pub const DEFAULT_MAX_VALUE_BYTES: usize = 512 * 1024;
+/// The smallest limit a host may declare: a shard must hold at least one contact.
+pub const MIN_MAX_VALUE_BYTES: usize = 16 * 1024;
 pub const ACCOUNTS_KEY: &str = "gcs:accounts";
 /// Run log entries kept per account.
 pub const RUNS_KEPT: usize = 50;
@@ -192,9 +202,36 @@ pub fn stamp_key(account: &str) -> String {
     key(account, "stamp")
 }
 
-/// Every key an account may use, for "Disconnect".
-pub fn account_keys(account: &str) -> Vec<String> {
+/// The keys of the pieces beyond the first that the header `header` (its stored text) names:
+/// read after [`state_keys`], in this order, for [`load_state`]. A header that cannot be read
+/// names none.
+pub fn piece_keys(account: &str, header: Option<&str>) -> Vec<String> {
+    let Some(Ok(Value::Object(h))) = header.map(serde_json::from_str::<Value>) else {
+        return Vec::new();
+    };
+    let Some(Value::Object(shards)) = h.get("shards") else {
+        return Vec::new();
+    };
+    shards
+        .keys()
+        .filter(|p| p.matches('/').count() == 2)
+        .map(|p| key(account, p))
+        .collect()
+}
+
+/// The keys [`load_state`] takes the values of, in order: [`state_keys`], then the
+/// [`piece_keys`] the stored header `header` names.
+pub fn load_keys(account: &str, header: Option<&str>) -> Vec<String> {
     let mut keys = state_keys(account);
+    keys.extend(piece_keys(account, header));
+    keys
+}
+
+/// Every key an account may use, for "Disconnect": the pieces the stored header `header` names
+/// included.
+pub fn account_keys(account: &str, header: Option<&str>) -> Vec<String> {
+    let mut keys = state_keys(account);
+    keys.extend(piece_keys(account, header));
     for part in ["stamp", "journal", "settings", "runs", "meta", "lease"] {
         keys.push(key(account, part));
     }
@@ -286,6 +323,74 @@ impl<T: Serialize> Serialize for Entries<'_, T> {
     }
 }
 
+/// A value that cannot be written within the host's limit: the entry (a CRM contact's id, or
+/// a Google contact's resource name) or the header, and their size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    pub what: String,
+    pub bytes: usize,
+    pub limit: usize,
+}
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} takes {} bytes in storage, more than the {} bytes the host stores in one value \
+             (capabilities.storageMaxValueBytes): shorten its notes, or raise the host's limit",
+            self.what, self.bytes, self.limit
+        )
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+/// What a shard's text takes besides its entries, with the longest generation.
+const SHARD_OVERHEAD: usize =
+    r#"{"version":3,"generation":18446744073709551615,"entries":{}}"#.len();
+
+/// A shard's entries in pieces whose texts each stay within `limit` bytes (taken in key order,
+/// so the same entries always make the same pieces). `what` names an entry for the error.
+fn pieces<'a, T: Serialize>(
+    entries: Entries<'a, T>,
+    limit: usize,
+    what: &str,
+) -> Result<Vec<Entries<'a, T>>, TooLarge> {
+    let mut out = vec![Entries(Vec::new())];
+    let mut size = SHARD_OVERHEAD;
+    for (k, v) in entries.0 {
+        // Invariant: plain data, as in `wrap_value`. The key, its colon and a comma.
+        let bytes = serde_json::to_string(k).unwrap_or_default().len()
+            + serde_json::to_string(v).unwrap_or_default().len()
+            + 2;
+        if SHARD_OVERHEAD + bytes > limit {
+            return Err(TooLarge {
+                what: format!("{what} {k}"),
+                bytes: SHARD_OVERHEAD + bytes,
+                limit,
+            });
+        }
+        if size + bytes > limit {
+            out.push(Entries(Vec::new()));
+            size = SHARD_OVERHEAD;
+        }
+        size += bytes;
+        if let Some(last) = out.last_mut() {
+            last.0.push((k, v));
+        }
+    }
+    Ok(out)
+}
+
+/// The key of piece `j` of the shard at `base` (the first piece is at `base` itself).
+fn piece_key(base: &str, j: usize) -> String {
+    if j == 0 {
+        base.to_string()
+    } else {
+        format!("{base}/{j}")
+    }
+}
+
 fn split<T>(map: &BTreeMap<String, T>, n: u64) -> Vec<Entries<'_, T>> {
     let mut parts: Vec<Entries<T>> = (0..n).map(|_| Entries(Vec::new())).collect();
     for (k, v) in map {
@@ -342,10 +447,11 @@ fn read_shard<T: FromJson>(
     }
 }
 
-/// Reads an account's state from the values of [`state_keys`] (in that order; `None` where a
-/// key holds nothing). Every key is read; the first that cannot be is the error.
+/// Reads an account's state from the values of [`state_keys`] then of the [`piece_keys`] its
+/// header names (in that order; `None` where a key holds nothing). Every key is read; the first
+/// that cannot be is the error.
 pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Unreadable> {
-    let keys = state_keys(account);
+    let keys = load_keys(account, values.first().and_then(Option::as_deref));
     let mut stored = Stored::default();
     let mut state = AccountState::new();
     let mut header: Option<Header<BTreeMap<String, Link>>> = None;
@@ -371,7 +477,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
             let g = h.generation;
             header = Some(h);
             g
-        } else if i as u64 <= LINK_SHARDS {
+        } else if part(k).starts_with("links/") {
             let (entries, g) = read_shard::<Link>(k, text)?;
             state.links.extend(entries);
             found.push((part(k), g));
@@ -439,11 +545,12 @@ pub struct Save {
     pub stored: Stored,
 }
 
-/// What to write so that storage holds `state`, given what it holds: only the shards whose
-/// entries changed, then the header (when it changed). Every shard is serialized to learn
-/// whether it changed; [`save_changes`] looks only at the entries a run touched.
-pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save {
-    save_changes(account, state, stored, None, None)
+/// What to write so that storage holds `state`, given what it holds, with no value over
+/// [`DEFAULT_MAX_VALUE_BYTES`]: only the shards whose entries changed, then the header (when it
+/// changed). Every shard is serialized to learn whether it changed; [`save_changes`] looks only
+/// at the entries a run touched.
+pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Result<Save, TooLarge> {
+    save_changes(account, state, stored, None, None, DEFAULT_MAX_VALUE_BYTES)
 }
 
 /// Whether each key of [`state_keys`] (by index; the header's is unused) may hold an entry of
@@ -464,17 +571,48 @@ fn touched_shards(touched: &Touched) -> Vec<bool> {
     out
 }
 
+/// The pieces of one shard, each as its key, whether it holds no entry, and its text at a
+/// generation.
+type Texts<'a> = Vec<(String, bool, Box<dyn Fn(u64) -> String + 'a>)>;
+
+fn shard_pieces<'a, T: Serialize>(
+    base: &str,
+    entries: Entries<'a, T>,
+    limit: usize,
+    what: &str,
+) -> Result<Texts<'a>, TooLarge> {
+    Ok(pieces(entries, limit, what)?
+        .into_iter()
+        .enumerate()
+        .map(|(j, e)| {
+            let empty = e.0.is_empty();
+            let text: Box<dyn Fn(u64) -> String + 'a> = Box::new(move |g| shard_text(&e, g));
+            (piece_key(base, j), empty, text)
+        })
+        .collect())
+}
+
+/// Shard `i` of `parts`, taken out (none when the shards were not split).
+fn take<'a, T>(parts: &mut [Entries<'a, T>], i: usize) -> Entries<'a, T> {
+    parts.get_mut(i).map_or(Entries(Vec::new()), |e| {
+        std::mem::replace(e, Entries(Vec::new()))
+    })
+}
+
 /// [`save_state`] for a state that differs from the one `stored` describes only in the entries
 /// `touched` names (and the header's fields): when `stored` was verified by an earlier save,
 /// the other shards are taken as unchanged without serializing them. `stamp` is a value no
 /// other save uses (the shell draws it at random): written first when anything is written.
+/// No value written is longer than `limit` bytes; an entry that cannot fit is the error, and
+/// nothing is to be written.
 pub fn save_changes(
     account: &str,
     state: &AccountState,
     stored: &Stored,
     touched: Option<&Touched>,
     stamp: Option<&str>,
-) -> Save {
+    limit: usize,
+) -> Result<Save, TooLarge> {
     let keys = state_keys(account);
     let generation = stored.generation + 1;
     let mut next = stored.clone();
@@ -482,7 +620,7 @@ pub fn save_changes(
     let mut expected = BTreeMap::new();
     let only = touched.filter(|_| stored.verified).map(touched_shards);
     // Splitting hashes every key: not needed when no shard is to be looked at.
-    let (links, cache) = if only.as_ref().is_some_and(|o| !o.contains(&true)) {
+    let (mut links, mut cache) = if only.as_ref().is_some_and(|o| !o.contains(&true)) {
         (Vec::new(), Vec::new())
     } else {
         (
@@ -491,44 +629,47 @@ pub fn save_changes(
         )
     };
     for (i, k) in keys.iter().enumerate().skip(1) {
-        let before = stored.get(k);
+        let is_link = i as u64 <= LINK_SHARDS;
         if only.as_ref().is_some_and(|o| !o[i]) {
-            // Verified and untouched: storage holds this shard as it would be written.
-            if let Some((_, g)) = before {
-                expected.insert(part(k).to_string(), g);
+            // Verified and untouched: storage holds this shard's pieces as they would be written.
+            for j in 0.. {
+                let Some((_, g)) = stored.get(&piece_key(k, j)) else {
+                    break;
+                };
+                expected.insert(part(&piece_key(k, j)).to_string(), g);
             }
             continue;
         }
-        let (empty, unchanged) = if i as u64 <= LINK_SHARDS {
-            let e = &links[i - 1];
-            (
-                e.0.is_empty(),
-                before.map(|(h, g)| fnv(&shard_text(e, g)) == h),
-            )
+        let mut texts = if is_link {
+            let e = take(&mut links, i - 1);
+            shard_pieces(k, e, limit, "CRM contact")?
         } else {
-            let e = &cache[i - 1 - LINK_SHARDS as usize];
-            (
-                e.0.is_empty(),
-                before.map(|(h, g)| fnv(&shard_text(e, g)) == h),
-            )
+            let e = take(&mut cache, i - 1 - LINK_SHARDS as usize);
+            shard_pieces(k, e, limit, "Google contact")?
         };
-        match (before, unchanged) {
-            // An empty shard that was never stored need not be.
-            (None, _) if empty => continue,
-            (Some((_, g)), Some(true)) => {
-                expected.insert(part(k).to_string(), g);
-                continue;
-            }
-            _ => {}
+        // Pieces a larger save left stay named, written empty, so "Disconnect" finds them.
+        while stored.get(&piece_key(k, texts.len())).is_some() {
+            let empty: Entries<Link> = Entries(Vec::new());
+            let text: Box<dyn Fn(u64) -> String> = Box::new(move |g| shard_text(&empty, g));
+            texts.push((piece_key(k, texts.len()), true, text));
         }
-        let text = if i as u64 <= LINK_SHARDS {
-            shard_text(&links[i - 1], generation)
-        } else {
-            shard_text(&cache[i - 1 - LINK_SHARDS as usize], generation)
-        };
-        next.insert(k, fnv(&text), generation);
-        expected.insert(part(k).to_string(), generation);
-        shards.push((k.clone(), text));
+        for (pk, empty, text) in texts {
+            let before = stored.get(&pk);
+            let unchanged = before.map(|(h, g)| fnv(&text(g)) == h);
+            match (before, unchanged) {
+                // An empty shard that was never stored need not be.
+                (None, _) if empty => continue,
+                (Some((_, g)), Some(true)) => {
+                    expected.insert(part(&pk).to_string(), g);
+                    continue;
+                }
+                _ => {}
+            }
+            let text = text(generation);
+            next.insert(&pk, fnv(&text), generation);
+            expected.insert(part(&pk).to_string(), generation);
+            shards.push((pk, text));
+        }
     }
     let header_generation = if shards.is_empty() {
         stored.generation
@@ -552,6 +693,14 @@ pub fn save_changes(
     };
     // Invariant: plain data, as in `wrap_value`.
     let text = serde_json::to_string(&header).unwrap_or_default();
+    if text.len() > limit {
+        return Err(TooLarge {
+            what: "the sync state's header (contacts kept in the CRM, pairs kept apart, merges)"
+                .to_string(),
+            bytes: text.len(),
+            limit,
+        });
+    }
     let h = fnv(&text);
     let header = if stored.get(&keys[0]).map(|(h, _)| h) == Some(h) {
         None
@@ -567,12 +716,12 @@ pub fn save_changes(
         }
         _ => None,
     };
-    Save {
+    Ok(Save {
         stamp,
         shards,
         header,
         stored: next,
-    }
+    })
 }
 
 #[cfg(test)]
