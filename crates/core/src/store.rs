@@ -140,50 +140,6 @@ fn envelope(v: Value) -> Result<(u64, Value), Value> {
     }
 }
 
-// ---- The run log ----------------------------------------------------------------------------
-
-/// The run log's reports, newest first. Before the log was versioned JSON it was one report per
-/// line; that layout is still read.
-pub fn runs(key: &str, text: &str) -> Result<Vec<Value>, Unreadable> {
-    if let Ok(v) = serde_json::from_str::<Value>(text) {
-        return match envelope(v) {
-            Ok((version, _)) if version > u64::from(VALUE_VERSION) => Err(unreadable(
-                key,
-                format!("version {version} is newer than this plugin's {VALUE_VERSION}: update the plugin"),
-            )),
-            Ok((_, Value::Array(reports))) if reports.iter().all(Value::is_object) => Ok(reports),
-            Ok(_) => Err(unreadable(key, "expected a list of run reports")),
-            // One line of the old layout.
-            Err(report @ Value::Object(_)) => Ok(vec![report]),
-            Err(_) => Err(unreadable(key, "expected a list of run reports")),
-        };
-    }
-    let mut out = Vec::new();
-    for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
-        match serde_json::from_str::<Value>(line) {
-            Ok(r @ Value::Object(_)) => out.push(r),
-            Ok(_) => return Err(unreadable(key, format!("line {}: not a run report", i + 1))),
-            Err(e) => return Err(unreadable(key, format!("line {}: {e}", i + 1))),
-        }
-    }
-    Ok(out)
-}
-
-/// The run log with `report` (JSON text) prepended, keeping the last [`RUNS_KEPT`]. A log that
-/// cannot be read is started afresh: it is a record of past runs, and the run being logged
-/// matters more than an unreadable history.
-pub fn runs_with(key: &str, old: Option<&str>, report: &str) -> String {
-    let mut reports: Vec<Value> = match serde_json::from_str::<Value>(report) {
-        Ok(r) => vec![r],
-        Err(_) => Vec::new(),
-    };
-    if let Some(old) = old {
-        reports.extend(runs(key, old).unwrap_or_default());
-    }
-    reports.truncate(RUNS_KEPT);
-    wrap_value(&reports)
-}
-
 // ---- The account state ----------------------------------------------------------------------
 
 /// The keys of an account's state, in the order [`load_state`] takes their values: the header,
@@ -320,74 +276,6 @@ struct Entries<'a, T>(Vec<(&'a String, &'a T)>);
 impl<T: Serialize> Serialize for Entries<'_, T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
-    }
-}
-
-/// A value that cannot be written within the host's limit: the entry (a CRM contact's id, or
-/// a Google contact's resource name) or the header, and their size.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TooLarge {
-    pub what: String,
-    pub bytes: usize,
-    pub limit: usize,
-}
-
-impl fmt::Display for TooLarge {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} takes {} bytes in storage, more than the {} bytes the host stores in one value \
-             (capabilities.storageMaxValueBytes): shorten its notes, or raise the host's limit",
-            self.what, self.bytes, self.limit
-        )
-    }
-}
-
-impl std::error::Error for TooLarge {}
-
-/// What a shard's text takes besides its entries, with the longest generation.
-const SHARD_OVERHEAD: usize =
-    r#"{"version":3,"generation":18446744073709551615,"entries":{}}"#.len();
-
-/// A shard's entries in pieces whose texts each stay within `limit` bytes (taken in key order,
-/// so the same entries always make the same pieces). `what` names an entry for the error.
-fn pieces<'a, T: Serialize>(
-    entries: Entries<'a, T>,
-    limit: usize,
-    what: &str,
-) -> Result<Vec<Entries<'a, T>>, TooLarge> {
-    let mut out = vec![Entries(Vec::new())];
-    let mut size = SHARD_OVERHEAD;
-    for (k, v) in entries.0 {
-        // Invariant: plain data, as in `wrap_value`. The key, its colon and a comma.
-        let bytes = serde_json::to_string(k).unwrap_or_default().len()
-            + serde_json::to_string(v).unwrap_or_default().len()
-            + 2;
-        if SHARD_OVERHEAD + bytes > limit {
-            return Err(TooLarge {
-                what: format!("{what} {k}"),
-                bytes: SHARD_OVERHEAD + bytes,
-                limit,
-            });
-        }
-        if size + bytes > limit {
-            out.push(Entries(Vec::new()));
-            size = SHARD_OVERHEAD;
-        }
-        size += bytes;
-        if let Some(last) = out.last_mut() {
-            last.0.push((k, v));
-        }
-    }
-    Ok(out)
-}
-
-/// The key of piece `j` of the shard at `base` (the first piece is at `base` itself).
-fn piece_key(base: &str, j: usize) -> String {
-    if j == 0 {
-        base.to_string()
-    } else {
-        format!("{base}/{j}")
     }
 }
 
@@ -571,34 +459,6 @@ fn touched_shards(touched: &Touched) -> Vec<bool> {
     out
 }
 
-/// The pieces of one shard, each as its key, whether it holds no entry, and its text at a
-/// generation.
-type Texts<'a> = Vec<(String, bool, Box<dyn Fn(u64) -> String + 'a>)>;
-
-fn shard_pieces<'a, T: Serialize>(
-    base: &str,
-    entries: Entries<'a, T>,
-    limit: usize,
-    what: &str,
-) -> Result<Texts<'a>, TooLarge> {
-    Ok(pieces(entries, limit, what)?
-        .into_iter()
-        .enumerate()
-        .map(|(j, e)| {
-            let empty = e.0.is_empty();
-            let text: Box<dyn Fn(u64) -> String + 'a> = Box::new(move |g| shard_text(&e, g));
-            (piece_key(base, j), empty, text)
-        })
-        .collect())
-}
-
-/// Shard `i` of `parts`, taken out (none when the shards were not split).
-fn take<'a, T>(parts: &mut [Entries<'a, T>], i: usize) -> Entries<'a, T> {
-    parts.get_mut(i).map_or(Entries(Vec::new()), |e| {
-        std::mem::replace(e, Entries(Vec::new()))
-    })
-}
-
 /// [`save_state`] for a state that differs from the one `stored` describes only in the entries
 /// `touched` names (and the header's fields): when `stored` was verified by an earlier save,
 /// the other shards are taken as unchanged without serializing them. `stamp` is a value no
@@ -723,6 +583,15 @@ pub fn save_changes(
         stored: next,
     })
 }
+
+mod limit;
+mod runs;
+
+pub use limit::TooLarge;
+#[cfg(test)]
+use limit::SHARD_OVERHEAD;
+use limit::{piece_key, shard_pieces, take};
+pub use runs::{runs, runs_with};
 
 #[cfg(test)]
 mod tests;
