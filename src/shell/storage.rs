@@ -275,7 +275,7 @@ pub async fn save_state(
     touched: Option<&Touched>,
 ) -> Result<()> {
     let stamp = js::random_u64().to_string();
-    let limit = host::storage_max_value_bytes(host);
+    let limit = super::host::storage_max_value_bytes(host);
     let save = store::save_changes(account, state, stored, touched, Some(&stamp), limit)
         .map_err(|e| Failure::host(e.to_string()))?;
     if let Some((k, v)) = &save.stamp {
