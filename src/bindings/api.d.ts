@@ -100,6 +100,10 @@ export interface HostCapabilities {
    *  in that storage besides the Web Lock, so one run per account goes at a time across devices.
    *  Absent: false (storage of this browser only, as the demo's IndexedDB). */
   sharedStorage?: boolean;
+  /** The longest value (in UTF-8 bytes) `storage.set` takes; the plugin writes its state in as
+   *  many keys as it needs to keep every value within it, and refuses, naming the contact, a
+   *  contact that alone would pass it. At least 16384. Absent: 524288 (512 KiB). */
+  storageMaxValueBytes?: number;
   /** How many emails a contact holds; absent: any number. Likewise `phones` and `addresses`. */
   emails?: number;
   phones?: number;

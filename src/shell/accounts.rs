@@ -175,7 +175,8 @@ impl Plugin {
         let lock = lock::acquire(self.host(), &id).await?;
         let (revoked, message) = self.revoke(&id, &email).await;
         self.inner.kept.forget(&id);
-        storage::remove_all(self.host(), &store::account_keys(&id)).await?;
+        let header = storage::get(self.host(), &key(&id, "state")).await?;
+        storage::remove_all(self.host(), &store::account_keys(&id, header.as_deref())).await?;
         match self.emails().await {
             Ok(emails) => {
                 let rest: Vec<String> =

@@ -4,6 +4,7 @@ use super::contract::{self, Contacts};
 use super::{js, Failure};
 use crate::dto::{crm_contact, ChangesPage, ContactPage, CrmContactInputDto, CrmUpdateDto};
 use crate::json::FromJson;
+use crate::store;
 use crate::sync::capabilities::Capabilities;
 use crate::sync::engine::{CrmCall, Input};
 use crate::sync::ErrorCode;
@@ -125,6 +126,19 @@ pub fn capabilities(host: &JsValue) -> Result<Capabilities, Failure> {
     }
     let json = js::value_of(&value).map_err(Failure::host)?;
     Capabilities::from_json(&json).map_err(|e| Failure::new(ErrorCode::InvalidInput, e))
+}
+
+/// The longest value the host's storage takes (`capabilities.storageMaxValueBytes`; absent or
+/// below [`store::MIN_MAX_VALUE_BYTES`]: [`store::DEFAULT_MAX_VALUE_BYTES`], the run's check of
+/// the capabilities having refused a declared value that is not a whole number).
+pub fn storage_max_value_bytes(host: &JsValue) -> usize {
+    let capabilities = contract::host(host).capabilities();
+    js::get(&capabilities, "storageMaxValueBytes")
+        .as_f64()
+        .filter(|n| n.fract() == 0.0 && *n >= store::MIN_MAX_VALUE_BYTES as f64)
+        .map_or(store::DEFAULT_MAX_VALUE_BYTES, |n| {
+            n.min(usize::MAX as f64) as usize
+        })
 }
 
 /// Whether the host declares its storage shared beyond this browser (`capabilities.sharedStorage`:

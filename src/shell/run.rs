@@ -275,6 +275,8 @@ impl Plugin {
         // again by its name.
         self.inner.kept.forget(&id);
         let mut keys = store::state_keys(&id);
+        let header = storage::get(self.host(), &key(&id, "state")).await?;
+        keys.extend(store::piece_keys(&id, header.as_deref()));
         keys.push(store::stamp_key(&id));
         keys.push(key(&id, "journal"));
         // The history goes too, as the Reset dialog tells the user: its reports speak of links

@@ -200,6 +200,14 @@ pub async fn load_state(host: &JsValue, account: &str) -> Result<Loaded> {
         texts.push(text_of(k, v)?);
     }
     let stamp = texts.pop().flatten();
+    // The pieces beyond the first of shards larger than the host's limit, named by the header.
+    let more = store::piece_keys(account, texts.first().and_then(Option::as_deref));
+    if !more.is_empty() {
+        let args: Vec<Vec<JsValue>> = more.iter().map(|k| vec![JsValue::from_str(k)]).collect();
+        for (k, v) in more.iter().zip(all(host, Op::Get, &args).await?) {
+            texts.push(text_of(k, v)?);
+        }
+    }
     let mut loaded = store::load_state(account, &texts).map_err(unreadable)?;
     loaded.stored.set_stamp(stamp);
     Ok(loaded)
@@ -267,7 +275,9 @@ pub async fn save_state(
     touched: Option<&Touched>,
 ) -> Result<()> {
     let stamp = js::random_u64().to_string();
-    let save = store::save_changes(account, state, stored, touched, Some(&stamp));
+    let limit = super::host::storage_max_value_bytes(host);
+    let save = store::save_changes(account, state, stored, touched, Some(&stamp), limit)
+        .map_err(|e| Failure::host(e.to_string()))?;
     if let Some((k, v)) = &save.stamp {
         set(host, k, v).await?;
     }

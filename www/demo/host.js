@@ -704,8 +704,10 @@ export async function openDemoHost(options = {}) {
     const host = {
       apiVersion: 1,
       instanceId: meta.instanceId,
-      // The demo stores every field and any number of emails, phones and addresses.
+      // The demo stores every field and any number of emails, phones and addresses, and
+      // IndexedDB takes large values (the plugin writes none longer than this).
       capabilities: {
+        storageMaxValueBytes: 16 * 1024 * 1024,
         fields: ["status", "prefix", "firstName", "middleName", "lastName", "suffix", "emails", "phones", "addresses", "birthday", "company", "title", "notes"],
       },
       async currentUser() {

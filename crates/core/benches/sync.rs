@@ -140,10 +140,11 @@ mod native {
                     return (state, stored);
                 }
             }
-            let values: Vec<Option<String>> = store::state_keys(ACCOUNT)
-                .iter()
-                .map(|k| get(k).map(str::to_string))
-                .collect();
+            let values: Vec<Option<String>> =
+                store::load_keys(ACCOUNT, get(&store::key(ACCOUNT, "state")))
+                    .iter()
+                    .map(|k| get(k).map(str::to_string))
+                    .collect();
             let mut loaded = store::load_state(ACCOUNT, &values).expect("a readable state");
             loaded
                 .stored
@@ -159,7 +160,9 @@ mod native {
                 stored,
                 Some(touched),
                 Some(&format!("{:016x}", self.seed)),
-            );
+                store::DEFAULT_MAX_VALUE_BYTES,
+            )
+            .expect("the state fits");
             for (k, v) in save.stamp.into_iter().chain(save.shards).chain(save.header) {
                 self.storage.insert(k, v);
             }

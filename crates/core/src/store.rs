@@ -8,6 +8,10 @@
 //! read on its own, so a value that cannot be read is an [`Unreadable`] naming its key and stops
 //! only what needs that key. "Reset sync data" and "Disconnect" delete keys without reading them.
 //!
+//! Every value written stays within the host's limit (`storageMaxValueBytes`, else
+//! [`DEFAULT_MAX_VALUE_BYTES`]): a shard whose text would pass it is written in pieces, the first
+//! at its own key and the others at `links/3/1`, `links/3/2`…, which the header names.
+//!
 //! Saves cannot tear. A save writes the changed shards first, each stamped with a new save
 //! generation, and the header last; the header names the generation every shard must carry. A
 //! save cut short (a failed write, a closed tab) leaves shards whose generation the header does
@@ -31,6 +35,12 @@ use std::fmt;
 
 pub const LINK_SHARDS: u64 = 64;
 pub const CACHE_SHARDS: u64 = 16;
+/// The largest value written when the host declares no `storageMaxValueBytes`: small enough for
+/// any store a CRM offers (Django's default request limit is 2.5 MB, with the value escaped in
+/// JSON).
+pub const DEFAULT_MAX_VALUE_BYTES: usize = 512 * 1024;
+/// The smallest limit a host may declare: a shard must hold at least one contact.
+pub const MIN_MAX_VALUE_BYTES: usize = 16 * 1024;
 pub const ACCOUNTS_KEY: &str = "gcs:accounts";
 /// Run log entries kept per account.
 pub const RUNS_KEPT: usize = 50;
@@ -130,50 +140,6 @@ fn envelope(v: Value) -> Result<(u64, Value), Value> {
     }
 }
 
-// ---- The run log ----------------------------------------------------------------------------
-
-/// The run log's reports, newest first. Before the log was versioned JSON it was one report per
-/// line; that layout is still read.
-pub fn runs(key: &str, text: &str) -> Result<Vec<Value>, Unreadable> {
-    if let Ok(v) = serde_json::from_str::<Value>(text) {
-        return match envelope(v) {
-            Ok((version, _)) if version > u64::from(VALUE_VERSION) => Err(unreadable(
-                key,
-                format!("version {version} is newer than this plugin's {VALUE_VERSION}: update the plugin"),
-            )),
-            Ok((_, Value::Array(reports))) if reports.iter().all(Value::is_object) => Ok(reports),
-            Ok(_) => Err(unreadable(key, "expected a list of run reports")),
-            // One line of the old layout.
-            Err(report @ Value::Object(_)) => Ok(vec![report]),
-            Err(_) => Err(unreadable(key, "expected a list of run reports")),
-        };
-    }
-    let mut out = Vec::new();
-    for (i, line) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
-        match serde_json::from_str::<Value>(line) {
-            Ok(r @ Value::Object(_)) => out.push(r),
-            Ok(_) => return Err(unreadable(key, format!("line {}: not a run report", i + 1))),
-            Err(e) => return Err(unreadable(key, format!("line {}: {e}", i + 1))),
-        }
-    }
-    Ok(out)
-}
-
-/// The run log with `report` (JSON text) prepended, keeping the last [`RUNS_KEPT`]. A log that
-/// cannot be read is started afresh: it is a record of past runs, and the run being logged
-/// matters more than an unreadable history.
-pub fn runs_with(key: &str, old: Option<&str>, report: &str) -> String {
-    let mut reports: Vec<Value> = match serde_json::from_str::<Value>(report) {
-        Ok(r) => vec![r],
-        Err(_) => Vec::new(),
-    };
-    if let Some(old) = old {
-        reports.extend(runs(key, old).unwrap_or_default());
-    }
-    reports.truncate(RUNS_KEPT);
-    wrap_value(&reports)
-}
-
 // ---- The account state ----------------------------------------------------------------------
 
 /// The keys of an account's state, in the order [`load_state`] takes their values: the header,
@@ -192,9 +158,36 @@ pub fn stamp_key(account: &str) -> String {
     key(account, "stamp")
 }
 
-/// Every key an account may use, for "Disconnect".
-pub fn account_keys(account: &str) -> Vec<String> {
+/// The keys of the pieces beyond the first that the header `header` (its stored text) names:
+/// read after [`state_keys`], in this order, for [`load_state`]. A header that cannot be read
+/// names none.
+pub fn piece_keys(account: &str, header: Option<&str>) -> Vec<String> {
+    let Some(Ok(Value::Object(h))) = header.map(serde_json::from_str::<Value>) else {
+        return Vec::new();
+    };
+    let Some(Value::Object(shards)) = h.get("shards") else {
+        return Vec::new();
+    };
+    shards
+        .keys()
+        .filter(|p| p.matches('/').count() == 2)
+        .map(|p| key(account, p))
+        .collect()
+}
+
+/// The keys [`load_state`] takes the values of, in order: [`state_keys`], then the
+/// [`piece_keys`] the stored header `header` names.
+pub fn load_keys(account: &str, header: Option<&str>) -> Vec<String> {
     let mut keys = state_keys(account);
+    keys.extend(piece_keys(account, header));
+    keys
+}
+
+/// Every key an account may use, for "Disconnect": the pieces the stored header `header` names
+/// included.
+pub fn account_keys(account: &str, header: Option<&str>) -> Vec<String> {
+    let mut keys = state_keys(account);
+    keys.extend(piece_keys(account, header));
     for part in ["stamp", "journal", "settings", "runs", "meta", "lease"] {
         keys.push(key(account, part));
     }
@@ -342,10 +335,11 @@ fn read_shard<T: FromJson>(
     }
 }
 
-/// Reads an account's state from the values of [`state_keys`] (in that order; `None` where a
-/// key holds nothing). Every key is read; the first that cannot be is the error.
+/// Reads an account's state from the values of [`state_keys`] then of the [`piece_keys`] its
+/// header names (in that order; `None` where a key holds nothing). Every key is read; the first
+/// that cannot be is the error.
 pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Unreadable> {
-    let keys = state_keys(account);
+    let keys = load_keys(account, values.first().and_then(Option::as_deref));
     let mut stored = Stored::default();
     let mut state = AccountState::new();
     let mut header: Option<Header<BTreeMap<String, Link>>> = None;
@@ -371,7 +365,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
             let g = h.generation;
             header = Some(h);
             g
-        } else if i as u64 <= LINK_SHARDS {
+        } else if part(k).starts_with("links/") {
             let (entries, g) = read_shard::<Link>(k, text)?;
             state.links.extend(entries);
             found.push((part(k), g));
@@ -439,11 +433,12 @@ pub struct Save {
     pub stored: Stored,
 }
 
-/// What to write so that storage holds `state`, given what it holds: only the shards whose
-/// entries changed, then the header (when it changed). Every shard is serialized to learn
-/// whether it changed; [`save_changes`] looks only at the entries a run touched.
-pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Save {
-    save_changes(account, state, stored, None, None)
+/// What to write so that storage holds `state`, given what it holds, with no value over
+/// [`DEFAULT_MAX_VALUE_BYTES`]: only the shards whose entries changed, then the header (when it
+/// changed). Every shard is serialized to learn whether it changed; [`save_changes`] looks only
+/// at the entries a run touched.
+pub fn save_state(account: &str, state: &AccountState, stored: &Stored) -> Result<Save, TooLarge> {
+    save_changes(account, state, stored, None, None, DEFAULT_MAX_VALUE_BYTES)
 }
 
 /// Whether each key of [`state_keys`] (by index; the header's is unused) may hold an entry of
@@ -468,13 +463,16 @@ fn touched_shards(touched: &Touched) -> Vec<bool> {
 /// `touched` names (and the header's fields): when `stored` was verified by an earlier save,
 /// the other shards are taken as unchanged without serializing them. `stamp` is a value no
 /// other save uses (the shell draws it at random): written first when anything is written.
+/// No value written is longer than `limit` bytes; an entry that cannot fit is the error, and
+/// nothing is to be written.
 pub fn save_changes(
     account: &str,
     state: &AccountState,
     stored: &Stored,
     touched: Option<&Touched>,
     stamp: Option<&str>,
-) -> Save {
+    limit: usize,
+) -> Result<Save, TooLarge> {
     let keys = state_keys(account);
     let generation = stored.generation + 1;
     let mut next = stored.clone();
@@ -482,7 +480,7 @@ pub fn save_changes(
     let mut expected = BTreeMap::new();
     let only = touched.filter(|_| stored.verified).map(touched_shards);
     // Splitting hashes every key: not needed when no shard is to be looked at.
-    let (links, cache) = if only.as_ref().is_some_and(|o| !o.contains(&true)) {
+    let (mut links, mut cache) = if only.as_ref().is_some_and(|o| !o.contains(&true)) {
         (Vec::new(), Vec::new())
     } else {
         (
@@ -491,44 +489,47 @@ pub fn save_changes(
         )
     };
     for (i, k) in keys.iter().enumerate().skip(1) {
-        let before = stored.get(k);
+        let is_link = i as u64 <= LINK_SHARDS;
         if only.as_ref().is_some_and(|o| !o[i]) {
-            // Verified and untouched: storage holds this shard as it would be written.
-            if let Some((_, g)) = before {
-                expected.insert(part(k).to_string(), g);
+            // Verified and untouched: storage holds this shard's pieces as they would be written.
+            for j in 0.. {
+                let Some((_, g)) = stored.get(&piece_key(k, j)) else {
+                    break;
+                };
+                expected.insert(part(&piece_key(k, j)).to_string(), g);
             }
             continue;
         }
-        let (empty, unchanged) = if i as u64 <= LINK_SHARDS {
-            let e = &links[i - 1];
-            (
-                e.0.is_empty(),
-                before.map(|(h, g)| fnv(&shard_text(e, g)) == h),
-            )
+        let mut texts = if is_link {
+            let e = take(&mut links, i - 1);
+            shard_pieces(k, e, limit, "CRM contact")?
         } else {
-            let e = &cache[i - 1 - LINK_SHARDS as usize];
-            (
-                e.0.is_empty(),
-                before.map(|(h, g)| fnv(&shard_text(e, g)) == h),
-            )
+            let e = take(&mut cache, i - 1 - LINK_SHARDS as usize);
+            shard_pieces(k, e, limit, "Google contact")?
         };
-        match (before, unchanged) {
-            // An empty shard that was never stored need not be.
-            (None, _) if empty => continue,
-            (Some((_, g)), Some(true)) => {
-                expected.insert(part(k).to_string(), g);
-                continue;
-            }
-            _ => {}
+        // Pieces a larger save left stay named, written empty, so "Disconnect" finds them.
+        while stored.get(&piece_key(k, texts.len())).is_some() {
+            let empty: Entries<Link> = Entries(Vec::new());
+            let text: Box<dyn Fn(u64) -> String> = Box::new(move |g| shard_text(&empty, g));
+            texts.push((piece_key(k, texts.len()), true, text));
         }
-        let text = if i as u64 <= LINK_SHARDS {
-            shard_text(&links[i - 1], generation)
-        } else {
-            shard_text(&cache[i - 1 - LINK_SHARDS as usize], generation)
-        };
-        next.insert(k, fnv(&text), generation);
-        expected.insert(part(k).to_string(), generation);
-        shards.push((k.clone(), text));
+        for (pk, empty, text) in texts {
+            let before = stored.get(&pk);
+            let unchanged = before.map(|(h, g)| fnv(&text(g)) == h);
+            match (before, unchanged) {
+                // An empty shard that was never stored need not be.
+                (None, _) if empty => continue,
+                (Some((_, g)), Some(true)) => {
+                    expected.insert(part(&pk).to_string(), g);
+                    continue;
+                }
+                _ => {}
+            }
+            let text = text(generation);
+            next.insert(&pk, fnv(&text), generation);
+            expected.insert(part(&pk).to_string(), generation);
+            shards.push((pk, text));
+        }
     }
     let header_generation = if shards.is_empty() {
         stored.generation
@@ -552,6 +553,14 @@ pub fn save_changes(
     };
     // Invariant: plain data, as in `wrap_value`.
     let text = serde_json::to_string(&header).unwrap_or_default();
+    if text.len() > limit {
+        return Err(TooLarge {
+            what: "the sync state's header (contacts kept in the CRM, pairs kept apart, merges)"
+                .to_string(),
+            bytes: text.len(),
+            limit,
+        });
+    }
     let h = fnv(&text);
     let header = if stored.get(&keys[0]).map(|(h, _)| h) == Some(h) {
         None
@@ -567,13 +576,22 @@ pub fn save_changes(
         }
         _ => None,
     };
-    Save {
+    Ok(Save {
         stamp,
         shards,
         header,
         stored: next,
-    }
+    })
 }
+
+mod limit;
+mod runs;
+
+pub use limit::TooLarge;
+#[cfg(test)]
+use limit::SHARD_OVERHEAD;
+use limit::{piece_key, shard_pieces, take};
+pub use runs::{runs, runs_with};
 
 #[cfg(test)]
 mod tests;

@@ -64,6 +64,29 @@ CAPABILITIES = {
     'sharedStorage': True,
 }
 
+# What a storage write's request takes besides its value: the key, the JSON around them.
+STORAGE_REQUEST_OVERHEAD = 16 * 1024
+# The plugin's own default, used when Django accepts bodies of any size.
+STORAGE_MAX_VALUE_DEFAULT = 512 * 1024
+
+
+def storage_max_value_bytes():
+    """The longest value the plugin may store (`capabilities.storageMaxValueBytes`): a storage
+    write sends its value as a JSON string, which escaping may double, in a body Django refuses
+    past DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    from django.conf import settings
+    limit = getattr(settings, 'DATA_UPLOAD_MAX_MEMORY_SIZE', None)
+    if limit is None:
+        return STORAGE_MAX_VALUE_DEFAULT
+    return max((limit - STORAGE_REQUEST_OVERHEAD) // 2, 16 * 1024)
+
+
+def capabilities():
+    """The host contract's `capabilities`, with the storage limit of this installation's
+    settings."""
+    return {**CAPABILITIES, 'storageMaxValueBytes': storage_max_value_bytes()}
+
+
 TEXT_FIELDS = {'status', 'firstName', 'middleName', 'lastName', 'prefix', 'suffix', 'birthday', 'company', 'title', 'notes'}
 LIST_FIELDS = {
     'emails': {'value', 'type', 'primary'},

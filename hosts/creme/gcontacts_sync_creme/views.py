@@ -82,7 +82,7 @@ def bootstrap(request, body):
             **({'email': user.email} if user.email else {}),
             'locale': getattr(user, 'language', '') or settings.LANGUAGE_CODE,
         },
-        'capabilities': mapping.CAPABILITIES,
+        'capabilities': mapping.capabilities(),
         **({'contactUrl': url} if (url := contact_url_template()) else {}),
         'config': plugin_config(),
     }

@@ -3,6 +3,8 @@ use crate::sync::model::{Contact, GoogleContact, Name};
 use crate::sync::state::Touched;
 use std::collections::HashMap;
 
+mod limits;
+
 const ACCOUNT: &str = "ann@example.com";
 
 fn link(id: &str, given: &str) -> Link {
@@ -39,11 +41,15 @@ fn state(ids: &[&str], token: &str) -> AccountState {
 struct Disk(HashMap<String, String>);
 
 impl Disk {
+    /// The values of the state's keys, then of the pieces the header names, as the shell reads
+    /// them.
     fn values(&self) -> Vec<Option<String>> {
-        state_keys(ACCOUNT)
-            .iter()
-            .map(|k| self.0.get(k).cloned())
-            .collect()
+        let mut keys = state_keys(ACCOUNT);
+        keys.extend(piece_keys(
+            ACCOUNT,
+            self.0.get(&key(ACCOUNT, "state")).map(String::as_str),
+        ));
+        keys.iter().map(|k| self.0.get(k).cloned()).collect()
     }
 
     fn load(&self) -> Loaded {
@@ -78,7 +84,7 @@ impl Disk {
 
 fn saved(s: &AccountState) -> Disk {
     let mut disk = Disk::default();
-    let save = save_state(ACCOUNT, s, &Stored::default());
+    let save = save_state(ACCOUNT, s, &Stored::default()).expect("the state fits");
     assert!(disk.apply(&save, &|_| false));
     disk
 }
@@ -96,12 +102,12 @@ fn a_second_save_writes_only_the_shards_that_changed_then_the_header() {
     let s = state(&["1", "2", "3"], "t1");
     let disk = saved(&s);
     let loaded = disk.load();
-    let same = save_state(ACCOUNT, &s, &loaded.stored);
+    let same = save_state(ACCOUNT, &s, &loaded.stored).expect("the state fits");
     assert!(same.shards.is_empty() && same.header.is_none(), "{same:?}");
     let mut t = s.clone();
     t.links.insert("4".into(), link("4", "Bo"));
     t.sync_token = Some("t2".into());
-    let save = save_state(ACCOUNT, &t, &loaded.stored);
+    let save = save_state(ACCOUNT, &t, &loaded.stored).expect("the state fits");
     assert_eq!(save.shards.len(), 1, "{save:?}");
     assert!(save.header.is_some());
 }
@@ -132,7 +138,15 @@ fn load_with_stamp(disk: &Disk) -> Loaded {
 fn a_state_kept_in_memory_is_trusted_only_while_no_other_tab_saved_or_reset_it() {
     let s = state(&["1", "2", "3"], "t1");
     let mut disk = Disk::default();
-    let first = save_changes(ACCOUNT, &s, &Stored::default(), None, Some("a"));
+    let first = save_changes(
+        ACCOUNT,
+        &s,
+        &Stored::default(),
+        None,
+        Some("a"),
+        DEFAULT_MAX_VALUE_BYTES,
+    )
+    .expect("the state fits");
     assert!(disk.apply(&first, &|_| false));
     // This tab keeps `s` and `first.stored`; nothing else wrote: trusted.
     let kept = first.stored;
@@ -145,7 +159,15 @@ fn a_state_kept_in_memory_is_trusted_only_while_no_other_tab_saved_or_reset_it()
     t.links.insert("2".into(), link("2", "Edited"));
     let mut touched = Touched::default();
     touched.links.insert("2".into());
-    let save = save_changes(ACCOUNT, &t, &other.stored, Some(&touched), Some("b"));
+    let save = save_changes(
+        ACCOUNT,
+        &t,
+        &other.stored,
+        Some(&touched),
+        Some("b"),
+        DEFAULT_MAX_VALUE_BYTES,
+    )
+    .expect("the state fits");
     let mut d = disk.clone();
     assert!(d.apply(&save, &|_| false));
     assert!(!holds(&d, &kept), "another tab's save is noticed");
@@ -165,7 +187,15 @@ fn a_state_kept_in_memory_is_trusted_only_while_no_other_tab_saved_or_reset_it()
     }
     assert!(!holds(&d, &kept), "a reset is noticed");
     // The tab's own save that changed nothing writes nothing, and what it kept still holds.
-    let same = save_changes(ACCOUNT, &s, &kept, Some(&Touched::default()), Some("c"));
+    let same = save_changes(
+        ACCOUNT,
+        &s,
+        &kept,
+        Some(&Touched::default()),
+        Some("c"),
+        DEFAULT_MAX_VALUE_BYTES,
+    )
+    .expect("the state fits");
     assert!(same.stamp.is_none() && same.shards.is_empty() && same.header.is_none());
     assert!(holds(&disk, &same.stored));
 }
@@ -193,7 +223,15 @@ fn a_save_of_the_touched_entries_writes_what_a_full_comparison_writes() {
         );
     }
     let mut disk = Disk::default();
-    let first = save_changes(ACCOUNT, &s, &Stored::default(), None, Some("0"));
+    let first = save_changes(
+        ACCOUNT,
+        &s,
+        &Stored::default(),
+        None,
+        Some("0"),
+        DEFAULT_MAX_VALUE_BYTES,
+    )
+    .expect("the state fits");
     assert!(disk.apply(&first, &|_| false));
     let mut stored = first.stored;
     let mut rng = crate::sync::xorshift::XorShift::new(7);
@@ -231,14 +269,16 @@ fn a_save_of_the_touched_entries_writes_what_a_full_comparison_writes() {
             2 => t.sync_token = Some(format!("t{round}")),
             _ => {}
         }
-        let full = save_state(ACCOUNT, &t, &stored);
+        let full = save_state(ACCOUNT, &t, &stored).expect("the state fits");
         let quick = save_changes(
             ACCOUNT,
             &t,
             &stored,
             Some(&touched),
             Some(&round.to_string()),
-        );
+            DEFAULT_MAX_VALUE_BYTES,
+        )
+        .expect("the state fits");
         assert_eq!(quick.shards, full.shards, "round {round}");
         assert_eq!(quick.header, full.header, "round {round}");
         assert!(disk.apply(&quick, &|_| false));
@@ -281,7 +321,9 @@ fn the_first_save_after_a_load_compares_every_shard_whatever_the_run_touched() {
         &back.stored,
         Some(&Touched::default()),
         Some("s"),
-    );
+        DEFAULT_MAX_VALUE_BYTES,
+    )
+    .expect("the state fits");
     assert_eq!(
         save.shards.len(),
         1,
@@ -306,7 +348,7 @@ fn a_save_cut_short_anywhere_is_never_trusted_with_missing_links() {
     after.links.insert("3".into(), link("3", "Edited"));
     after.sync_token = Some("new".into());
     after.crm_cursor = Some("cursor-new".into());
-    let save = save_state(ACCOUNT, &after, &loaded.stored);
+    let save = save_state(ACCOUNT, &after, &loaded.stored).expect("the state fits");
     let writes = save.shards.len() + 1;
     assert!(writes > 3, "the save spans several writes: {save:?}");
     let one_fails = (0..writes).map(|n| Box::new(move |i| i == n) as Box<dyn Fn(usize) -> bool>);
@@ -339,7 +381,7 @@ fn a_save_cut_short_anywhere_is_never_trusted_with_missing_links() {
         // The next save over what was read repairs storage: whole and trusted again.
         let mut repaired = back.state.clone();
         repaired.sync_token = Some("next".into());
-        let again = save_state(ACCOUNT, &repaired, &back.stored);
+        let again = save_state(ACCOUNT, &repaired, &back.stored).expect("the state fits");
         assert!(d.apply(&again, &|_| false));
         let last = d.load();
         assert!(
@@ -353,7 +395,7 @@ fn a_save_cut_short_anywhere_is_never_trusted_with_missing_links() {
 #[test]
 fn shards_without_a_header_are_a_first_save_cut_short() {
     let s = state(&["1", "2"], "t");
-    let save = save_state(ACCOUNT, &s, &Stored::default());
+    let save = save_state(ACCOUNT, &s, &Stored::default()).expect("the state fits");
     let mut d = Disk::default();
     d.apply(&save, &|i| i >= save.shards.len());
     let back = d.load();
@@ -369,7 +411,7 @@ fn a_layout_2_state_is_read_and_trusted_then_saved_in_layout_3() {
     assert!(!back.torn);
     assert_eq!(back.state.sync_token.as_deref(), Some("tok"));
     assert_eq!(back.state.links.get("1"), Some(&l));
-    let save = save_state(ACCOUNT, &back.state, &back.stored);
+    let save = save_state(ACCOUNT, &back.state, &back.stored).expect("the state fits");
     assert_eq!(
         save.shards.len(),
         1,
@@ -457,7 +499,7 @@ fn the_run_log_is_json_read_from_either_layout_and_keeps_the_last_fifty() {
 
 #[test]
 fn every_key_of_an_account_is_named_for_disconnect() {
-    let keys = account_keys(ACCOUNT);
+    let keys = account_keys(ACCOUNT, None);
     assert_eq!(keys.len(), 1 + 64 + 16 + 6);
     for part in [
         "state", "links/63", "cache/0", "stamp", "journal", "settings", "runs", "meta", "lease",

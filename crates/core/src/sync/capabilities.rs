@@ -137,6 +137,19 @@ impl Capabilities {
                         kind(value)
                     ))
                 }
+                // The longest value the host's storage takes: the shell's concern (how the
+                // state is laid out), not the merge's.
+                "storageMaxValueBytes" => {
+                    if value
+                        .as_u64()
+                        .is_none_or(|n| n < crate::store::MIN_MAX_VALUE_BYTES as u64)
+                    {
+                        return Err(format!(
+                            "capabilities.storageMaxValueBytes must be a whole number of at least {}, got {value}",
+                            crate::store::MIN_MAX_VALUE_BYTES
+                        ));
+                    }
+                }
                 other => return Err(format!("capabilities.{other} is not a capability")),
             }
         }

@@ -40,10 +40,15 @@ impl Devices {
 
     /// A run starts as a page load does: from what storage holds now.
     fn start(&mut self, scope: Scope) -> Running {
-        let values: Vec<Option<String>> = store::state_keys(ACCOUNT)
-            .iter()
-            .map(|k| self.disk.get(k).cloned())
-            .collect();
+        let values: Vec<Option<String>> = store::load_keys(
+            ACCOUNT,
+            self.disk
+                .get(&store::key(ACCOUNT, "state"))
+                .map(String::as_str),
+        )
+        .iter()
+        .map(|k| self.disk.get(k).cloned())
+        .collect();
         let loaded = store::load_state(ACCOUNT, &values).expect("the state loads");
         let config = self.w.config(scope, false);
         let engine = Engine::new(
@@ -93,7 +98,15 @@ impl Devices {
         if let Some((rn, a, b)) = result.state.linked_twice() {
             panic!("Google contact {rn} is linked to two CRM contacts, {a} and {b}");
         }
-        let save = store::save_changes(ACCOUNT, &result.state, &r.stored, None, None);
+        let save = store::save_changes(
+            ACCOUNT,
+            &result.state,
+            &r.stored,
+            None,
+            None,
+            store::DEFAULT_MAX_VALUE_BYTES,
+        )
+        .expect("the state fits");
         for (k, v) in save.shards.into_iter().chain(save.header) {
             self.disk.insert(k, v);
         }
@@ -342,7 +355,7 @@ fn a_doubled_state_left_by_an_older_version_is_repaired_by_the_next_run() {
     state.sync_token = page["nextSyncToken"].as_str().map(str::to_string);
     assert!(state.sync_token.is_some(), "{page}");
     state.tags_checked_at = None;
-    let save = store::save_state(ACCOUNT, &state, &Stored::default());
+    let save = store::save_state(ACCOUNT, &state, &Stored::default()).expect("the state fits");
     d.disk.extend(save.shards.into_iter().chain(save.header));
     assert_eq!(d.w.google().len(), 60);
 

@@ -521,8 +521,16 @@ impl World {
             Some((kept, stored)) if kept == self.state => stored,
             _ => Stored::default(),
         };
-        let full = store::save_state(ACCOUNT, state, &stored);
-        let quick = store::save_changes(ACCOUNT, state, &stored, Some(touched), None);
+        let full = store::save_state(ACCOUNT, state, &stored).expect("the state fits");
+        let quick = store::save_changes(
+            ACCOUNT,
+            state,
+            &stored,
+            Some(touched),
+            None,
+            store::DEFAULT_MAX_VALUE_BYTES,
+        )
+        .expect("the state fits");
         assert_eq!(
             (&quick.shards, &quick.header),
             (&full.shards, &full.header),
@@ -918,10 +926,11 @@ pub fn with_phone(mut c: Contact, phone: &str) -> Contact {
 /// again. A whole save is never read as torn.
 pub fn reloaded(state: &AccountState) -> AccountState {
     let account = "ann@example.com";
-    let save = store::save_state(account, state, &Stored::default());
+    let save = store::save_state(account, state, &Stored::default()).expect("the state fits");
     let mut disk: BTreeMap<String, String> = save.shards.into_iter().collect();
     disk.extend(save.header);
-    let values: Vec<Option<String>> = store::state_keys(account)
+    let header = disk.get(&store::key(account, "state")).map(String::as_str);
+    let values: Vec<Option<String>> = store::load_keys(account, header)
         .iter()
         .map(|k| disk.get(k).cloned())
         .collect();

@@ -80,7 +80,7 @@ fn used_storage() -> (BTreeMap<String, String>, Value) {
     let id = ACCOUNT.to_string();
     let mut values = BTreeMap::new();
     values.insert(ACCOUNTS_KEY.to_string(), store::wrap_value(&[ACCOUNT]));
-    let save = store::save_state(&id, &w.state, &store::Stored::default());
+    let save = store::save_state(&id, &w.state, &store::Stored::default()).expect("the state fits");
     values.extend(save.stamp.into_iter().chain(save.shards).chain(save.header));
     values.insert(store::key(&id, "settings"), store::wrap_value(&w.settings));
     let runs_key = store::key(&id, "runs");
@@ -177,7 +177,8 @@ fn check_release(dir: &Path) {
         assert_eq!(json!(runs), expected["runs"], "{release}: run history");
 
         // Saved again by this build and read back, nothing changes either.
-        let again = store::save_state(&id, &loaded.state, &store::Stored::default());
+        let again = store::save_state(&id, &loaded.state, &store::Stored::default())
+            .expect("the state fits");
         let mut after = values.clone();
         after.extend(again.shards.into_iter().chain(again.header));
         let texts: Vec<Option<String>> = store::state_keys(&id)

@@ -257,3 +257,18 @@ fn a_host_naming_its_settings_page_is_read_as_declaring_nothing_else() {
     let unknown = serde_json::json!({ "settingsLable": "typo" });
     assert!(Capabilities::from_json(&unknown).is_err());
 }
+
+#[test]
+fn a_storage_limit_must_be_a_whole_number_a_contact_fits_in() {
+    let v = serde_json::json!({ "storageMaxValueBytes": 1_000_000 });
+    assert_eq!(Capabilities::from_json(&v), Ok(Capabilities::default()));
+    for bad in [
+        serde_json::json!({ "storageMaxValueBytes": "1MB" }),
+        serde_json::json!({ "storageMaxValueBytes": 1.5 }),
+        serde_json::json!({ "storageMaxValueBytes": 1024 }),
+    ] {
+        let e = Capabilities::from_json(&bad).expect_err("not a usable limit");
+        assert!(e.contains("storageMaxValueBytes"), "{e}");
+        assert!(e.contains("16384"), "{e}");
+    }
+}
