@@ -551,7 +551,9 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
     const room = (plan.operations || []).filter((op) => op.op === "create" && op.side === "google").length;
     const shown = pastLimit.slice(0, PAST_LIMIT_SHOWN);
     box.append(h("h5", { id: pastLimitId, tabIndex: -1, text: `Not created in Google: the account is full (${pastLimit.length})` }),
-      h("p", { class: "gcs-hint", text: `Google holds at most ${plan.googleLimit} contacts per account, and this one has room for ${plural(room, "more contact")}: Apply creates ${room === 1 ? "it" : "those"} and not these ${plural(pastLimit.length, "contact")}. Delete contacts in Google to make room; the next sync creates them.` }),
+      h("p", { class: "gcs-hint", text: `Google holds at most ${plan.googleLimit} contacts per account, and this one ${room
+        ? `has room for ${plural(room, "more contact")}: Apply creates ${room === 1 ? "it" : "those"} and not these ${plural(pastLimit.length, "contact")}.`
+        : `is full: Apply creates none of these ${plural(pastLimit.length, "contact")}.`} Delete contacts in Google to make room; the next sync creates them.` }),
       h("ul", { class: "gcs-past-limit" }, shown.map((c) => h("li", { "data-crm-id": c.crmId, text: c.name || "(no name)" }))));
     if (pastLimit.length > shown.length) box.append(h("p", { class: "gcs-muted", text: `and ${pastLimit.length - shown.length} more (all are in the preview text)` }));
   }
