@@ -49,6 +49,8 @@ import { loadFailureMessage, useSettingsLabel } from "./plugin/messages.js";
  * @property {string} [revokeUrl]
  * @property {string} [redirectUri]
  * @property {boolean} [worker] false: run the syncs on the page, in slices, not in a worker.
+ * @property {number} [googleMaxContacts] The most contacts a Google account holds, when the
+ *   People API endpoint holds fewer than Google's 25,000 (a test emulator).
  *
  * @typedef {object} InstallOptions
  * @property {URL} [base] Where www/ is served, when not beside this file.
@@ -315,6 +317,7 @@ export function apiOptions(config = {}, how = {}) {
   if (c.worker === false || (how && how.worker === false)) options.worker = false;
   const base = c.peopleApiBase ?? c.peopleApiBaseUrl;
   if (base) options.peopleApiBase = base;
+  if (typeof c.googleMaxContacts === "number") options.googleMaxContacts = c.googleMaxContacts;
   if (clientId) {
     options.oauth = { clientId };
     if (c.authUrl) options.oauth.authUrl = c.authUrl;

@@ -1,6 +1,6 @@
 //! The admin API under `/__admin/`: unauthenticated controls for tests, the demo and benchmarks.
 
-use crate::emulator::State;
+use crate::emulator::{Config, State};
 use crate::http::{Request, Response};
 use crate::limits::{Bucket, FaultRule, QuotaPreset};
 use crate::person;
@@ -62,7 +62,10 @@ pub fn handle(st: &mut State, req: &Request) -> Response {
     };
     match (req.method.as_str(), path.as_str()) {
         ("POST", "reset") => {
-            let config = st.config.clone();
+            let config = Config {
+                max_contacts: st.started_max_contacts,
+                ..st.config.clone()
+            };
             let now = st.now();
             *st = State::new_for_reset(config);
             st.set_now(now);
@@ -183,6 +186,15 @@ pub fn handle(st: &mut State, req: &Request) -> Response {
             )
         }
         ("POST", "config") => {
+            // Checked before anything changes, so a refused call changes nothing.
+            let max_contacts = match b.get("maxContacts") {
+                None => None,
+                Some(Value::Null) => Some(None),
+                Some(v) => match v.as_u64() {
+                    Some(n) => Some(Some(n as usize)),
+                    None => return err(400, "maxContacts must be a number of contacts or null"),
+                },
+            };
             if let Some(q) = b.get("quota").and_then(Value::as_str) {
                 match QuotaPreset::parse(q) {
                     Some(p) => st.limits = p.limits().into_iter().collect(),
@@ -207,12 +219,16 @@ pub fn handle(st: &mut State, req: &Request) -> Response {
             if let Some(ms) = b.get("latencyMs").and_then(Value::as_u64) {
                 st.config.latency_ms = ms;
             }
+            if let Some(max) = max_contacts {
+                st.config.max_contacts = max.unwrap_or(st.started_max_contacts);
+            }
             Response::json(
                 200,
                 &json!({
                     "limits": st.limits.iter().map(|(k, v)| (serde_json::to_value(k).ok().and_then(|k| k.as_str().map(str::to_string)).unwrap_or_default(), json!(v))).collect::<serde_json::Map<_, _>>(),
                     "propagationDelayMs": st.config.propagation_delay_ms,
                     "latencyMs": st.config.latency_ms,
+                    "maxContacts": st.config.max_contacts,
                 }),
             )
         }

@@ -90,6 +90,9 @@ pub struct MethodStats {
 
 pub(crate) struct State {
     pub config: Config,
+    /// The limit of contacts per account the emulator started with: `POST /__admin/config`
+    /// may lower `config.max_contacts` for a test; reset and `"maxContacts": null` restore it.
+    pub started_max_contacts: usize,
     pub offset_ms: i64,
     pub virtual_ms: u64,
     pub rng: Rng,
@@ -124,6 +127,7 @@ impl State {
             ClockMode::Wall => 0,
         };
         State {
+            started_max_contacts: config.max_contacts,
             rng: Rng::new(config.seed),
             fault_rng: Rng::new(config.seed.wrapping_add(0x5eed)),
             limits: config.quota.limits().into_iter().collect(),

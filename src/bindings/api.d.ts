@@ -339,11 +339,22 @@ export interface Plan {
   merged: MergedInGoogle[];
   /** Changes for CRM contacts the user may not change: not among `operations`, never sent. */
   notWritten: NotWritten[];
+  /** CRM contacts not created in Google because the account would hold more than Google's
+   *  limit (`googleLimit`): never sent; the run reports each and the next run tries again. */
+  pastLimit?: PastLimit[];
+  /** Google's limit of contacts per account when `pastLimit` holds contacts, else 0. */
+  googleLimit?: number;
   /** The plan as the preview text. */
   text: string;
   /** A digest of the plan's writes: pass it to `sync` (`SyncOptions.fingerprint`) with the
    *  decisions the plan was made with, and the run writes only if it plans the same. */
   fingerprint: string;
+}
+
+/** A CRM contact a plan does not create in Google: the Google account is full. */
+export interface PastLimit {
+  crmId: string;
+  name: string;
 }
 
 export interface RunReport {
@@ -380,6 +391,11 @@ export interface RunReport {
   /** Stopped by `cancel` before the end: what it did is kept, the next run does the rest.
    *  Absent in the reports of older versions. */
   cancelled?: boolean;
+  /** How many CRM contacts it did not create in Google, the account being full (each is also
+   *  among `failures`), and Google's limit of contacts per account (`googleLimit`). Absent
+   *  when none was left out. */
+  pastLimit?: number;
+  googleLimit?: number;
 }
 
 /** A contact a run could not sync. `kind`: "refused" (the side refused this contact),
@@ -429,6 +445,10 @@ export interface GoogleContactsSyncOptions {
   requestTimeoutMs?: number;
   /** How long one call of the host's `contacts` API may take (default 120000 ms). */
   hostTimeoutMs?: number;
+  /** The most contacts a Google account holds (default Google's limit, 25,000): a sync creates
+   *  none past it and says which contacts it left out. Lower only for a People API endpoint
+   *  that holds fewer, such as a test emulator started with a lower limit. */
+  googleMaxContacts?: number;
   /** false: the syncs run on the page, in slices, not in the plugin's worker. Read by the
    *  public entry (www/plugin/index.js), which starts the worker; the glue's own class ignores it. */
   worker?: boolean;

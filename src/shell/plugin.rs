@@ -23,6 +23,7 @@ json_struct! {
         pub oauth: OAuthOptions = "oauth",
         pub request_timeout_ms: Option<u32> = "requestTimeoutMs",
         pub host_timeout_ms: Option<u32> = "hostTimeoutMs",
+        pub google_max_contacts: Option<u32> = "googleMaxContacts",
     }
 }
 
@@ -62,6 +63,8 @@ pub(super) struct Inner {
     pub region: String,
     pub request_timeout_ms: i32,
     pub host_timeout_ms: i32,
+    /// The most contacts the People API endpoint holds per account: `None` for Google's.
+    pub google_max_contacts: Option<usize>,
     /// Access tokens by account id, in memory only.
     pub tokens: RefCell<HashMap<String, Token>>,
     /// Tokens Google refused (401) that no renewal replaced: a host that hands one out again is
@@ -162,6 +165,7 @@ impl Plugin {
                 region,
                 request_timeout_ms: timeout(options.request_timeout_ms, http::DEFAULT_TIMEOUT_MS),
                 host_timeout_ms,
+                google_max_contacts: options.google_max_contacts.map(|n| n as usize),
                 tokens: RefCell::default(),
                 refused: RefCell::default(),
                 scheduler: Cell::new(0),

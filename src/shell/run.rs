@@ -115,7 +115,7 @@ impl Plugin {
             crm_change_feed: host::has_change_feed(self.host()),
             capabilities: host::capabilities(self.host())?,
             patience: None,
-            google_max_contacts: None,
+            google_max_contacts: self.inner.google_max_contacts,
         });
         let engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");

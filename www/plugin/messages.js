@@ -271,6 +271,10 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
     const of = Math.max(report.contacts || 0, failed.length);
     text += ` ${failed.length} of ${plural(of, "contact")} could not be synced${inPanel ? "" : `; see the run history ${where}`}.`;
   }
+  if (report.pastLimit) {
+    // Among the failures, but with one reason the user can act on: said once, in full.
+    text += ` ${report.pastLimit === 1 ? "1 contact was" : `${report.pastLimit} contacts were`} not created in Google: the account is full (Google holds at most ${report.googleLimit} contacts per account). Delete contacts in Google to make room, and the next sync creates them.`;
+  }
   if (meanwhile.length) {
     text += ` ${plural(meanwhile.length, "contact")} changed in the CRM during the sync and will sync at the next run.`;
   }

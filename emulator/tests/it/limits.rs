@@ -235,3 +235,90 @@ fn an_account_takes_no_contact_past_its_limit() {
     assert_eq!(one.json()["error"]["status"], "FAILED_PRECONDITION");
     assert_eq!(count(), 5);
 }
+
+/// A test lowers the limit on a running emulator (`POST /__admin/config {"maxContacts": n}`):
+/// creates past it are refused from then on; a value that is not a number is refused without
+/// changing anything; `null` and a reset bring back the limit the emulator started with.
+#[test]
+fn the_admin_api_lowers_the_limit_and_reset_restores_it() {
+    use crate::support::http;
+    use people_emulator::{server, Config, Emulator};
+    let em = Emulator::new(Config {
+        max_contacts: 40,
+        ..Config::default()
+    });
+    let h = server::spawn(em.clone(), 0).expect("serve on loopback");
+    let base = h.url();
+    let admin = |path: &str, body: serde_json::Value| {
+        http(
+            &base,
+            "POST",
+            &format!("/__admin/{path}"),
+            &[("Content-Type", "application/json")],
+            &body.to_string(),
+        )
+        .expect("an answer")
+    };
+    let config = |body: serde_json::Value| {
+        let r = admin("config", body);
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+    };
+    let create = |token: &str, n: usize| {
+        let contacts: Vec<_> = (0..n)
+            .map(|i| json!({"contactPerson": {"names": [{"givenName": format!("P{i}")}]}}))
+            .collect();
+        http(
+            &base,
+            "POST",
+            "/v1/people:batchCreateContacts",
+            &[
+                ("Authorization", &format!("Bearer {token}")),
+                ("Content-Type", "application/json"),
+            ],
+            &json!({"contacts": contacts, "readMask": "names"}).to_string(),
+        )
+        .expect("an answer")
+    };
+    let token = |email: &str| {
+        admin("tokens", json!({"email": email})).json()["access_token"]
+            .as_str()
+            .expect("a token")
+            .to_string()
+    };
+    let ann = token("ann@example.com");
+
+    assert_eq!(config(json!({}))["maxContacts"], 40, "the start's limit");
+    assert_eq!(config(json!({"maxContacts": 3}))["maxContacts"], 3);
+    assert_eq!(create(&ann, 3).status, 200);
+    let refused = create(&ann, 1);
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(
+        refused.json()["error"]["message"],
+        "The account has reached its limit of 3 contacts."
+    );
+
+    let bad = admin("config", json!({"maxContacts": "many", "latencyMs": 500}));
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(
+        bad.body.contains("maxContacts must be a number"),
+        "{}",
+        bad.body
+    );
+    let now = config(json!({}));
+    assert_eq!(now["maxContacts"], 3, "a refused call changes nothing");
+    assert_eq!(now["latencyMs"], 0, "a refused call changes nothing");
+
+    assert_eq!(config(json!({"maxContacts": null}))["maxContacts"], 40);
+    assert_eq!(
+        create(&ann, 1).status,
+        200,
+        "room again under the start's limit"
+    );
+
+    config(json!({"maxContacts": 2}));
+    assert_eq!(admin("reset", json!({})).status, 200);
+    assert_eq!(config(json!({}))["maxContacts"], 40, "reset restores it");
+    let bob = token("bob@example.com");
+    assert_eq!(create(&bob, 5).status, 200);
+}

@@ -284,6 +284,19 @@ def statuses(request, body):
     return [{'value': value, 'label': str(label)} for value, label in mapping.STATUSES]
 
 
+def storable_value(value):
+    """A value `storage` may write: a text (see `storable_text`) within the limit the app
+    declares (`capabilities.storageMaxValueBytes`, in UTF-8 bytes)."""
+    if not storable_text(value):
+        raise invalid('"value" must be a text (a string without NUL or lone surrogates)')
+    size, limit = len(value.encode('utf-8')), mapping.storage_max_value_bytes()
+    if size > limit:
+        raise invalid(
+            f'"value" takes {size} bytes, more than the {limit} bytes Creme stores in one value '
+            '(storageMaxValueBytes): nothing was stored'
+        )
+
+
 @api('POST')
 def storage(request, body):
     key = body.get('key')
@@ -296,8 +309,7 @@ def storage(request, body):
         return {'value': row.value if row else None}
     if op == 'set':
         value = body.get('value')
-        if not storable_text(value):
-            raise invalid('"value" must be a text (a string without NUL or lone surrogates)')
+        storable_value(value)
         PluginStorage.objects.update_or_create(user=request.user, plugin=PLUGIN_ID, key=key, defaults={'value': value})
         return {}
     if op == 'remove':
@@ -320,8 +332,7 @@ def storage_compare_and_set(request, body):
     if expected is not None and not storable_text(expected):
         raise invalid('"expected" must be a text or null')
     value = body.get('value')
-    if not storable_text(value):
-        raise invalid('"value" must be a text (a string without NUL or lone surrogates)')
+    storable_value(value)
     row = PluginStorage.objects.select_for_update().filter(user=request.user, plugin=PLUGIN_ID, key=key).first()
     if (row.value if row else None) != expected:
         return {'written': False}

@@ -34,6 +34,9 @@ export { planDecisions, planApproval, contactUrl, conflictsTable };
 /** Rows shown at once: enough to read a page, few enough that thousands of changes stay fast. */
 export const PAGE_SIZE = 50;
 
+/** How many contacts left out for Google's limit the preview names; the rest are counted. */
+const PAST_LIMIT_SHOWN = 50;
+
 /** The order of the groups of changes, each a kind and (for writes) the side written. */
 const GROUPS = [
   "create:google", "create:crm", "update:google", "update:crm", "delete:google", "delete:crm",
@@ -203,6 +206,7 @@ function planText(plan, names, groups) {
   }
   for (const m of plan.merged || []) lines.push(`Merged in Google: ${mergedText(m, names)}`);
   for (const n of plan.notWritten || []) lines.push(`Not written to the CRM: ${n.name || "(no name)"}, ${n.message}: ${notWrittenChange(n)}`);
+  for (const c of plan.pastLimit || []) lines.push(`Not created in Google, the account is full: ${c.name || "(no name)"}`);
   return lines.join("\n");
 }
 
@@ -310,6 +314,7 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
   const heldId = uid("gcs-plan-held");
   const mergedId = uid("gcs-plan-merged");
   const notWrittenId = uid("gcs-plan-not-written");
+  const pastLimitId = uid("gcs-plan-past-limit");
   /** @param {string} id */
   const toSection = (id) => {
     const el = /** @type {HTMLElement | null} */ (box.querySelector(`[id="${id}"]`));
@@ -348,7 +353,8 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
       ? `A sync would make ${plural(ops.length, "change")}. Nothing has been changed yet.`
       : waiting || setAside ? "Nothing to change until you decide on the contacts below."
         : (current.notWritten || []).length ? "Nothing to change that you may change: see what is not written to the CRM below."
-          : "Nothing to change: both sides agree." }));
+          : (current.pastLimit || []).length ? "Nothing to change: the Google account is full; see the contacts not created below."
+            : "Nothing to change: both sides agree." }));
 
     const counts = h("ul", { class: "gcs-counts", "aria-label": "Changes by kind" });
     /**
@@ -374,6 +380,8 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
     if (merged.length) count(merged.length, "merged in Google", () => toSection(mergedId), "merged");
     const notWritten = (current.notWritten || []).length;
     if (notWritten) count(notWritten, "not written to the CRM", () => toSection(notWrittenId), "notWritten");
+    const pastLimit = (current.pastLimit || []).length;
+    if (pastLimit) count(pastLimit, "not created: Google account full", () => toSection(pastLimitId), "pastLimit");
     live.append(counts);
 
     const tbody = h("tbody");
@@ -537,6 +545,17 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
     box.append(h("h5", { id: notWrittenId, tabIndex: -1, text: `Not written to the CRM (${notWritten.length})` }),
       h("p", { class: "gcs-hint", text: "You may not change these contacts in the CRM: Apply leaves them as they are there, and Google keeps its values. Changes marked \"from a contact you may not change\" above are written to Google from them." }),
       notWrittenList(notWritten));
+  }
+  const pastLimit = plan.pastLimit || [];
+  if (pastLimit.length) {
+    const room = (plan.operations || []).filter((op) => op.op === "create" && op.side === "google").length;
+    const shown = pastLimit.slice(0, PAST_LIMIT_SHOWN);
+    box.append(h("h5", { id: pastLimitId, tabIndex: -1, text: `Not created in Google: the account is full (${pastLimit.length})` }),
+      h("p", { class: "gcs-hint", text: `Google holds at most ${plan.googleLimit} contacts per account, and this one ${room
+        ? `has room for ${plural(room, "more contact")}: Apply creates ${room === 1 ? "it" : "those"} and not these ${plural(pastLimit.length, "contact")}.`
+        : `is full: Apply creates none of these ${plural(pastLimit.length, "contact")}.`} Delete contacts in Google to make room; the next sync creates them.` }),
+      h("ul", { class: "gcs-past-limit" }, shown.map((c) => h("li", { "data-crm-id": c.crmId, text: c.name || "(no name)" }))));
+    if (pastLimit.length > shown.length) box.append(h("p", { class: "gcs-muted", text: `and ${pastLimit.length - shown.length} more (all are in the preview text)` }));
   }
   // The text of thousands of changes is written only when asked for.
   const details = h("details", { class: "gcs-details", ontoggle: () => {

@@ -259,8 +259,21 @@ pub struct PlanDto<'a> {
     merged: Vec<MergedDto<'a>>,
     #[serde(rename = "notWritten")]
     not_written: Vec<NotWrittenDto<'a>>,
+    #[serde(rename = "pastLimit")]
+    past_limit: Vec<PastLimitDto<'a>>,
+    /// Google's limit of contacts per account when some contacts are past it, else 0.
+    #[serde(rename = "googleLimit")]
+    google_limit: usize,
     text: String,
     fingerprint: &'a str,
+}
+
+/// `PastLimit` in api.d.ts: a CRM contact not created in Google, the account being full.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PastLimitDto<'a> {
+    crm_id: &'a str,
+    name: &'a str,
 }
 
 impl<'a> From<&'a Plan> for PlanDto<'a> {
@@ -346,6 +359,15 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             held: p.held.iter().map(HeldDto::from).collect(),
             merged: p.merged.iter().map(MergedDto::from).collect(),
             not_written: p.not_written.iter().map(NotWrittenDto::from).collect(),
+            past_limit: p
+                .past_limit
+                .iter()
+                .map(|c| PastLimitDto {
+                    crm_id: &c.crm_id,
+                    name: &c.name,
+                })
+                .collect(),
+            google_limit: p.google_limit,
             text: p.to_string(),
             fingerprint: &p.fingerprint,
         }
@@ -376,6 +398,14 @@ pub struct ReportDto<'a> {
     contacts: usize,
     requests: &'a Counts,
     cancelled: bool,
+    #[serde(skip_serializing_if = "is_zero")]
+    past_limit: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    google_limit: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl<'a> From<&'a RunReport> for ReportDto<'a> {
@@ -401,6 +431,8 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             contacts: r.contacts,
             requests: &r.requests,
             cancelled: r.cancelled,
+            past_limit: r.past_limit,
+            google_limit: r.google_limit,
         }
     }
 }

@@ -312,8 +312,32 @@ fn an_empty_plan_answers_empty_lists_and_its_text() {
     assert_eq!(
         v,
         json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [], "merged": [],
-               "notWritten": [], "text": p.to_string(), "fingerprint": ""})
+               "notWritten": [], "pastLimit": [], "googleLimit": 0, "text": p.to_string(),
+               "fingerprint": ""})
     );
+}
+
+#[test]
+fn a_plan_names_the_contacts_left_out_for_googles_limit_and_the_limit() {
+    use crate::sync::plan::{CreateGoogle, Plan};
+    let create = |id: &str, name: &str| CreateGoogle {
+        crm_id: id.into(),
+        name: name.into(),
+        contact: Default::default(),
+        groups: Vec::new(),
+        read_only: None,
+    };
+    let mut p = Plan::default();
+    p.creates_google.push(create("1", "Ann"));
+    p.past_limit = vec![create("2", "Bo"), create("3", "Cy")];
+    p.google_limit = 9;
+    let v = serde_json::to_value(PlanDto::from(&p)).unwrap();
+    assert_eq!(
+        v["pastLimit"],
+        json!([{"crmId": "2", "name": "Bo"}, {"crmId": "3", "name": "Cy"}])
+    );
+    assert_eq!(v["googleLimit"], 9);
+    assert_eq!(v["operations"].as_array().map(Vec::len), Some(1), "{v}");
 }
 
 #[test]

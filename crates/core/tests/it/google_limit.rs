@@ -37,6 +37,7 @@ fn a_sync_past_googles_limit_creates_up_to_it_and_reports_the_rest() {
         .collect();
     assert_eq!(reported.len(), 10, "{:?}", r.report.failures);
     assert!(reported.iter().all(|f| f.retried && f.crm_id.is_some()));
+    assert_eq!((r.report.past_limit, r.report.google_limit), (10, 50));
     // No request went past the limit: Google refused nothing.
     assert!(r.report.errors.is_empty(), "{:?}", r.report.errors);
     assert_eq!(

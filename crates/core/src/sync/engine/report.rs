@@ -119,6 +119,10 @@ pub struct RunReport {
     #[serde(default)]
     /// Stopped on request before the end: what it did is kept, the rest is for the next run.
     pub cancelled: bool,
+    /// How many CRM contacts it did not create in Google, the account being full (each is
+    /// also among `failures`), and Google's limit of contacts per account then.
+    pub past_limit: usize,
+    pub google_limit: usize,
 }
 
 impl RunReport {
@@ -146,6 +150,8 @@ impl RunReport {
             requests: Counts::default(),
             throttled: 0,
             cancelled: false,
+            past_limit: 0,
+            google_limit: 0,
         }
     }
 }

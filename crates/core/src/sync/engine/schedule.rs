@@ -238,6 +238,8 @@ impl Engine {
     /// Reports each contact the plan leaves out for Google's limit, as a refusal the next run
     /// tries again.
     fn past_limit(&mut self, plan: &Plan) {
+        self.report.past_limit = plan.past_limit.len();
+        self.report.google_limit = plan.google_limit;
         for c in &plan.past_limit {
             self.report.failures.push(ContactFailure {
                 name: c.name.clone(),

@@ -95,6 +95,8 @@ fn the_answers_of_the_js_api_are_their_declared_types() {
         retried: false,
     });
     report.requests.insert("people.connections.list".into(), 1);
+    report.past_limit = 1;
+    report.google_limit = 25_000;
     let reports = [ReportDto::from(&report), ReportDto::from(&bare)];
     ok(c.write(&shape(&reports), "RunReport"));
 
