@@ -58,27 +58,31 @@ impl LastChange {
         linked: bool,
         changes: impl IntoIterator<Item = (Side, &'a FieldDiff)>,
     ) -> LastChange {
-        let mut fields = Vec::new();
-        let mut omitted: u32 = 0;
-        for (side, d) in changes {
-            if fields.len() < MAX_FIELD_CHANGES {
-                fields.push(FieldChange {
-                    side,
-                    field: d.field,
-                    before: cut(&d.before),
-                    after: cut(&d.after),
-                });
-            } else {
-                omitted = omitted.saturating_add(1);
-            }
-        }
-        LastChange {
+        let mut record = LastChange {
             run: run.to_string(),
             at,
             created,
             linked,
-            fields,
-            omitted,
+            fields: Vec::new(),
+            omitted: 0,
+        };
+        for (side, d) in changes {
+            record.push(side, d);
+        }
+        record
+    }
+
+    /// Adds a field change, within the bounds.
+    pub fn push(&mut self, side: Side, d: &FieldDiff) {
+        if self.fields.len() < MAX_FIELD_CHANGES {
+            self.fields.push(FieldChange {
+                side,
+                field: d.field,
+                before: cut(&d.before),
+                after: cut(&d.after),
+            });
+        } else {
+            self.omitted = self.omitted.saturating_add(1);
         }
     }
 

@@ -3,17 +3,24 @@
 
 use super::{Outcome, Plan};
 use crate::sync::change::LastChange;
-use crate::sync::merge::FieldDiff;
 use crate::sync::model::{Millis, Side};
 use crate::sync::state::{AccountState, Touched};
-use std::collections::BTreeMap;
 
-/// What one pair took in this execution, gathered before it becomes a record.
-#[derive(Default)]
-struct Taken<'a> {
+/// The record of this run on CRM contact `crm_id`'s link: begun (replacing an older run's) the
+/// first time the run names the pair, as `touched` keeps count. `None` when it is not linked.
+fn begin<'s>(
+    state: &'s mut AccountState,
+    touched: &mut Touched,
+    crm_id: &str,
+    (run, now): (&str, Millis),
     created: Option<Side>,
     linked: bool,
-    fields: Vec<(Side, &'a FieldDiff)>,
+) -> Option<&'s mut LastChange> {
+    let link = state.links.get_mut(crm_id)?;
+    if touched.links.insert(crm_id.to_string()) || link.last_change.is_none() {
+        link.last_change = Some(LastChange::new(run, now, created, linked, []));
+    }
+    link.last_change.as_mut()
 }
 
 impl Plan {
@@ -28,41 +35,32 @@ impl Plan {
         run: &str,
         now: Millis,
     ) -> Touched {
-        let mut taken: BTreeMap<&str, Taken> = BTreeMap::new();
+        let mut touched = Touched::default();
+        let at = (run, now);
         for c in &self.creates_google {
             if outcome.google_created.contains_key(&c.crm_id) {
-                let t = taken.entry(&c.crm_id).or_default();
-                t.created = Some(Side::Google);
-                t.linked = true;
+                begin(state, &mut touched, &c.crm_id, at, Some(Side::Google), true);
             }
         }
         for c in &self.creates_crm {
             if let Some(crm_id) = outcome.crm_created.get(&c.resource_name) {
-                let t = taken.entry(crm_id).or_default();
-                t.created = Some(Side::Crm);
-                t.linked = true;
+                begin(state, &mut touched, crm_id, at, Some(Side::Crm), true);
             }
         }
         for l in &self.links {
             if !outcome.failed.contains(&l.crm_id) {
-                taken.entry(&l.crm_id).or_default().linked = true;
+                begin(state, &mut touched, &l.crm_id, at, None, true);
             }
         }
-        for u in &self.updates {
-            if !u.diffs.is_empty() && !outcome.failed.contains(&u.crm_id) {
-                let t = taken.entry(&u.crm_id).or_default();
-                t.fields.extend(u.diffs.iter().map(|d| (u.side, d)));
-            }
-        }
-        let mut touched = Touched::default();
-        for (crm_id, t) in taken {
-            let Some(link) = state.links.get_mut(crm_id) else {
+        // A link tag written alone is no change a user would see.
+        for u in self.updates.iter().filter(|u| !u.diffs.is_empty()) {
+            if outcome.failed.contains(&u.crm_id) {
                 continue;
-            };
-            let record = LastChange::new(run, now, t.created, t.linked, t.fields);
-            if !record.is_empty() {
-                link.last_change = Some(record);
-                touched.links.insert(crm_id.to_string());
+            }
+            if let Some(r) = begin(state, &mut touched, &u.crm_id, at, None, false) {
+                for d in &u.diffs {
+                    r.push(u.side, d);
+                }
             }
         }
         touched
