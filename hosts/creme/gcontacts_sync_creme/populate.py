@@ -1,18 +1,25 @@
-"""`creme creme_populate`: the "Owned by me" contact filter, which the plugin offers as a view."""
+"""`creme creme_populate`: the "Owned by me" contact filter, which the plugin offers as a view, and
+the contact sync status brick on contacts' pages (added to an install populated before it too)."""
 
 from creme import persons
 from creme.creme_core.core.entity_filter import condition_handler, operands, operators
 from creme.creme_core.management.commands.creme_populate import BasePopulator
-from creme.creme_core.models import EntityFilter
+from creme.creme_core.models import BrickDetailviewLocation, EntityFilter
 
+from .bricks import ContactSyncStatusBrick
 from .views import OWNED_BY_ME
+
+# After the bricks the persons app puts in the right column of a contact's page.
+STATUS_BRICK_ORDER = 600
 
 
 class Populator(BasePopulator):
     dependencies = ['creme_core', 'persons']
 
     def _already_populated(self):
-        return EntityFilter.objects.filter(pk=OWNED_BY_ME).exists()
+        return EntityFilter.objects.filter(pk=OWNED_BY_ME).exists() and (
+            BrickDetailviewLocation.objects.filter(brick_id=ContactSyncStatusBrick.id).exists()
+        )
 
     def _populate(self):
         Contact = persons.get_contact_model()
@@ -26,4 +33,8 @@ class Populator(BasePopulator):
                     values=[operands.CurrentUserOperand.type_id],
                 ),
             ],
+        )
+        BrickDetailviewLocation.objects.create_if_needed(
+            brick=ContactSyncStatusBrick, order=STATUS_BRICK_ORDER,
+            zone=BrickDetailviewLocation.RIGHT, model=Contact,
         )
