@@ -1,6 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
+from creme import persons
 from creme.creme_core.gui.bricks import SimpleBrick
+
+Contact = persons.get_contact_model()
 
 
 class GoogleContactsSyncBrick(SimpleBrick):
@@ -27,9 +30,4 @@ class ContactSyncStatusBrick(SimpleBrick):
     # It changes nothing and shows no model: nothing reloads it, and it reloads nothing.
     dependencies = ()
     read_only = True
-
-    def __init__(self):
-        super().__init__()
-        from creme import persons
-
-        self.target_ctypes = (persons.get_contact_model(),)
+    target_ctypes = (Contact,)

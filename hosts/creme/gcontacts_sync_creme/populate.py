@@ -1,5 +1,6 @@
 """`creme creme_populate`: the "Owned by me" contact filter, which the plugin offers as a view, and
-the contact sync status brick on contacts' pages (added to an install populated before it too)."""
+the contact sync status brick on contacts' pages. `_populate` runs on every `creme_populate`, so an
+install populated before the brick gets it too (each step creates only what is missing)."""
 
 from creme import persons
 from creme.creme_core.core.entity_filter import condition_handler, operands, operators
@@ -17,9 +18,7 @@ class Populator(BasePopulator):
     dependencies = ['creme_core', 'persons']
 
     def _already_populated(self):
-        return EntityFilter.objects.filter(pk=OWNED_BY_ME).exists() and (
-            BrickDetailviewLocation.objects.filter(brick_id=ContactSyncStatusBrick.id).exists()
-        )
+        return EntityFilter.objects.filter(pk=OWNED_BY_ME).exists()
 
     def _populate(self):
         Contact = persons.get_contact_model()
