@@ -73,6 +73,7 @@ const FALLBACK_WIDGETS = [
   { name: "Sync Contact(s)", location: "contacts.list.bulk" },
   { name: "Sync with Google Contacts", location: "contacts.record.more" },
   { name: "Google Contacts Sync", location: "settings.user" },
+  { name: "Google Contacts Sync", location: "contacts.record.section" },
 ];
 
 const FALLBACK_JS = "www/plugin/index.js";
@@ -90,6 +91,7 @@ const LABELS = {
   "contacts.list.bulk": "Sync Contact(s)",
   "contacts.record.more": "Sync with Google Contacts",
   "settings.user": "Google Contacts Sync",
+  "contacts.record.section": "Google Contacts Sync",
 };
 
 /**
@@ -451,6 +453,24 @@ export async function install(registry, host, config = {}, options = {}) {
       registry.registerBulkAction({ id, label, run: (ids) => withApi((a) => syncSelectedContacts(a, host, ids)) });
     } else if (w.location === "contacts.record.more") {
       registry.registerRecordAction({ id, label, run: (contactId) => withApi((a) => syncOneContact(a, host, contactId)) });
+    } else if (w.location === "contacts.record.section" && typeof registry.registerRecordSection === "function") {
+      // The contact's sync status, in a section of its page: the host mounts it once opened,
+      // and only then does the module load.
+      registry.registerRecordSection({
+        id,
+        title: label,
+        mount: async (el, contactId) => {
+          const status = await import("./plugin/status.js");
+          let loaded;
+          try {
+            loaded = await load("use");
+          } catch (e) {
+            el.textContent = messageOf(e);
+            return;
+          }
+          await status.mountContactStatus(el, loaded, contactId);
+        },
+      });
     } else if (w.location === "settings.user") {
       registry.registerSettingsPanel({
         id,

@@ -19,9 +19,19 @@ export interface SettingsPanel {
   unmount?(element: HTMLElement): void;
 }
 
+/** A section of a contact's page (the contact's sync status): the host mounts it when the user
+ *  opens it, and unmounts it when the page goes. */
+export interface RecordSection {
+  id: string;
+  title: string;
+  mount(element: HTMLElement, contactId: string): unknown;
+}
+
 /** What a host hands the plugin's loader to register its entry points. */
 export interface PluginRegistry {
   registerBulkAction(entry: BulkAction): void;
   registerRecordAction(entry: RecordAction): void;
   registerSettingsPanel(entry: SettingsPanel): void;
+  /** Optional: a host without it shows no status section (the record action still says it). */
+  registerRecordSection?(entry: RecordSection): void;
 }

@@ -398,6 +398,58 @@ export interface RunReport {
   googleLimit?: number;
 }
 
+/** A CRM contact's sync status (`contactStatus`), in each connected account. */
+export interface ContactStatus {
+  contactId: string;
+  accounts: AccountContactStatus[];
+}
+
+/** A CRM contact's sync status in one account. */
+export interface AccountContactStatus {
+  accountId: string;
+  /** Linked to a Google contact of this account. */
+  linked: boolean;
+  /** The linked Google contact, and its page in Google Contacts (absent for a resource name
+   *  of another shape than "people/<id>"). */
+  google?: { resourceName: string; url?: string };
+  /** When the link last synced (ISO 8601). */
+  syncedAt?: string;
+  /** What the last run that changed the pair did to it. Absent before a run of this version
+   *  changed it. */
+  lastChange?: LastChange;
+  /** Not linked any more, and why: its Google contact was deleted in Google (the CRM keeps
+   *  it), or merged in Google into the Google contact of another CRM contact. */
+  unlinked?: { reason: "deletedInGoogle" | "mergedInGoogle"; resourceName: string; at: string };
+  /** From the newest run report that names the contact (`reportedBy`), unless a later run
+   *  changed the pair: the conflicts that run settled by the account's policy, the ambiguous
+   *  matches that wait for the user, and why the contact could not be synced. */
+  conflicts: Conflict[];
+  ambiguous: AmbiguousMatch[];
+  failures: ContactFailure[];
+  /** A deletion of the contact that waits: held by the mass-deletion guard until confirmed
+   *  (no `until`), or held for a delay (`until`, ISO 8601). */
+  pendingDeletion?: { side: Side; reason: string; until?: string };
+  /** The `startedAt` of the run report `conflicts`, `ambiguous`, `failures` and
+   *  `pendingDeletion` come from. */
+  reportedBy?: string;
+  /** Stored values of the account that cannot be read: what they would tell is left out. */
+  unreadable?: { key: string; message: string }[];
+}
+
+/** What one run did to a linked pair: created the contact on one side (`created`), linked it,
+ *  wrote fields (each with its side and both values, cut to 120 characters). At most 12 field
+ *  changes are kept; `omitted` counts the others. */
+export interface LastChange {
+  /** The run, by its report's `startedAt`. */
+  run: string;
+  /** When the run recorded it (ISO 8601). */
+  at: string;
+  created?: Side;
+  linked: boolean;
+  fields: { side: Side; field: ContactField; before: string; after: string }[];
+  omitted: number;
+}
+
 /** A contact a run could not sync. `kind`: "refused" (the side refused this contact),
  *  "failed" (the request carrying it failed), "changed" (it changed during the sync: not an
  *  error, the next run syncs it), "skipped" (its record could not be read). `reason` is plain

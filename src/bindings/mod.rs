@@ -324,6 +324,27 @@ impl GoogleContactsSync {
         promise(async move { reports(p.sync_selected(vec![id?], Trigger::RecordAction).await?) })
     }
 
+    /// CRM contact `id`'s sync status in each connected account: linked or not, to which
+    /// Google contact (with its address in Google Contacts), when it last synced, what the last
+    /// run that changed it did (each field, on which side, old → new), and what waits for the
+    /// user (a conflict, an ambiguous match, a held deletion, a failure). Reads stored data
+    /// only: no Google request, no lock, so it answers while a run is under way.
+    ///
+    /// @throws {SyncError} INVALID_STATE naming `gcs:accounts` when the account list cannot be
+    /// read.
+    #[wasm_bindgen(js_name = contactStatus, unchecked_return_type = "Promise<ContactStatus>")]
+    pub fn contact_status(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Promise {
+        let p = self.plugin.clone();
+        let id = id
+            .as_string()
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| invalid("id", "expected a non-empty string"));
+        promise(async move { js::to_js(&p.contact_status(&id?).await?) })
+    }
+
     /// Stops the account's run under way in this tab (every run in this tab, without an
     /// account): it stops before its next request, keeps what it did (both sides stay
     /// consistent; the next run finishes the job) and its report says `cancelled`. A run still

@@ -18,6 +18,7 @@ mod plugin;
 mod progress;
 mod run;
 mod scheduler;
+mod status;
 mod stop;
 mod storage;
 mod tokens;

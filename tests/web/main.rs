@@ -11,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 mod normalize;
+mod status;
 
 wasm_bindgen_test_configure!(run_in_browser);
 

@@ -1,5 +1,6 @@
 // @ts-check
-// The demo CRM's contact page.
+// The demo CRM's contact page, with the sections plugins register for it (collapsed: a
+// section's content is mounted, and its plugin loaded, once the user opens it).
 
 import { h, clear } from "../plugin/dom.js";
 import { fullName } from "./host.js";
@@ -10,6 +11,41 @@ import { menuButton } from "./menu.js";
  * @typedef {import("./app.js").DemoContext} DemoContext
  * @typedef {import("../types").CrmContact} CrmContact
  */
+
+/** The sections the user opened, by entry id: kept open when the page is drawn again. */
+const opened = new Set();
+
+/**
+ * A plugin's section of a contact's page: closed, mounted when first opened.
+ * @param {import("../types").RecordSection} entry
+ * @param {string} contactId
+ */
+function pluginSection(entry, contactId) {
+  const body = h("div", { class: "plugin-section-body" });
+  let mounted = false;
+  const mount = () => {
+    if (mounted) return;
+    mounted = true;
+    Promise.resolve()
+      .then(() => entry.mount(body, contactId))
+      .catch((e) => clear(body).append(h("p", { class: "muted", text: `This section could not be shown: ${e instanceof Error ? e.message : String(e)}` })));
+  };
+  const details = h("details", { class: "card card-wide plugin-section", dataset: { section: entry.id } },
+    h("summary", {}, h("h2", { text: entry.title })), body);
+  details.addEventListener("toggle", () => {
+    if (details.open) {
+      opened.add(entry.id);
+      mount();
+    } else {
+      opened.delete(entry.id);
+    }
+  });
+  if (opened.has(entry.id)) {
+    details.open = true;
+    mount();
+  }
+  return details;
+}
 
 /**
  * A contact's page, with Edit, Delete and the record actions plugins register under "More
@@ -39,6 +75,20 @@ export async function renderContact(ctx, id) {
     const section = (title, ...rows) => h("section", { class: "card" }, h("h2", { text: title }), h("dl", { class: "fields" }, rows));
     /** A field's label and value(s), or "—" for nothing. @param {string} label @param {import("../plugin/dom.js").Child[]} value */
     const row = (label, ...value) => [h("dt", { text: label }), h("dd", {}, value.length && value.some((v) => v !== undefined && v !== "" && v !== null) ? value : h("span", { class: "muted", text: "—" }))];
+
+    // Sections plugins register, late ones (a plugin still loading) included.
+    const sections = h("div", { class: "plugin-sections" });
+    /** @type {Set<string>} */
+    const shown = new Set();
+    const addSections = () => {
+      for (const entry of registry.recordSections()) {
+        if (shown.has(entry.id)) continue;
+        shown.add(entry.id);
+        sections.append(pluginSection(entry, c.id));
+      }
+    };
+    addSections();
+    const stop = registry.onChange(() => (sections.isConnected ? addSections() : stop()));
 
     const emails = c.emails.map((e) => h("div", { class: "multi" }, h("a", { href: mailto(e.value), text: e.value }), e.type ? h("span", { class: "tag", text: e.type }) : null, e.primary ? h("span", { class: "tag tag-primary", text: "primary" }) : null));
     const phones = c.phones.map((p) => h("div", { class: "multi" }, h("a", { href: `tel:${p.value.replace(/[^\d+]/g, "")}`, text: p.value }), p.type ? h("span", { class: "tag", text: p.type }) : null));
@@ -71,6 +121,7 @@ export async function renderContact(ctx, id) {
           row("Record ID", h("code", { text: c.id })),
           row("Last modified", h("time", { datetime: c.modifiedAt, text: dateTimeFmt.format(new Date(c.modifiedAt)) })),
         )),
+        sections,
       ),
     );
   }

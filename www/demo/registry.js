@@ -1,7 +1,7 @@
 // @ts-check
 // The registration API the demo CRM offers plugins: bulk actions for the contacts list's
 // "More Actions" menu, record actions for a contact's "More Actions" menu, settings panels for
-// the Settings page. The app reads the registry each time it renders a menu or page, so
+// the Settings page, sections for a contact's page. The app reads the registry each time it renders a menu or page, so
 // entries registered late (after an async plugin load) still show up.
 //
 // Plugins are other people's code: every entry is checked at runtime, whatever its type says.
@@ -10,6 +10,7 @@
  * @typedef {import("../types").BulkAction} BulkAction
  * @typedef {import("../types").RecordAction} RecordAction
  * @typedef {import("../types").SettingsPanel} SettingsPanel
+ * @typedef {import("../types").RecordSection} RecordSection
  */
 
 /**
@@ -22,7 +23,7 @@ function checkEntry(kind, entry, fn) {
   if (!entry || typeof entry !== "object") throw new TypeError(`${kind}: expected an object`);
   const e = /** @type {Record<string, unknown>} */ (entry);
   if (typeof e.id !== "string" || !e.id) throw new TypeError(`${kind}: "id" must be a non-empty string`);
-  const text = kind === "registerSettingsPanel" ? "title" : "label";
+  const text = kind === "registerSettingsPanel" || kind === "registerRecordSection" ? "title" : "label";
   if (typeof e[text] !== "string" || !e[text]) throw new TypeError(`${kind}: "${text}" must be a non-empty string`);
   if (typeof e[fn] !== "function") throw new TypeError(`${kind}: "${fn}" must be a function`);
 }
@@ -32,7 +33,8 @@ function checkEntry(kind, entry, fn) {
  *   registerBulkAction({ id, label, run(selectedIds: string[]) }),
  *   registerRecordAction({ id, label, run(contactId: string) }),
  *   registerSettingsPanel({ id, title, mount(element: HTMLElement) }),
- *   bulkActions(), recordActions(), settingsPanels(),   // snapshots, in registration order
+ *   registerRecordSection({ id, title, mount(element: HTMLElement, contactId: string) }),
+ *   bulkActions(), recordActions(), settingsPanels(), recordSections(),   // snapshots, in order
  *   onChange(listener) → unsubscribe
  * }
  * Registering an id again replaces the earlier entry (a plugin reloaded in place).
@@ -44,6 +46,8 @@ export function createRegistry() {
   const record = new Map();
   /** @type {Map<string, SettingsPanel>} */
   const panels = new Map();
+  /** @type {Map<string, RecordSection>} */
+  const sections = new Map();
   /** @type {Set<() => void>} */
   const listeners = new Set();
   const changed = () => listeners.forEach((l) => l());
@@ -66,9 +70,16 @@ export function createRegistry() {
       panels.set(entry.id, { id: entry.id, title: entry.title, mount: entry.mount, unmount: entry.unmount });
       changed();
     },
+    /** @param {RecordSection} entry */
+    registerRecordSection(entry) {
+      checkEntry("registerRecordSection", entry, "mount");
+      sections.set(entry.id, { id: entry.id, title: entry.title, mount: entry.mount });
+      changed();
+    },
     bulkActions: () => [...bulk.values()],
     recordActions: () => [...record.values()],
     settingsPanels: () => [...panels.values()],
+    recordSections: () => [...sections.values()],
     /** @param {() => void} listener @returns {() => void} The unsubscribe. */
     onChange(listener) {
       listeners.add(listener);

@@ -1,8 +1,8 @@
 // @ts-check
 // The two contact actions: "Sync Contact(s)" on the list's selection and "Sync with Google
-// Contacts" on one contact page. Both sync the chosen contacts both ways with every enabled
-// Google account, show progress through the host while they run (with a Cancel, and what they
-// wait for when Google fails), and end with one plain-words notification per account: a run
+// Contacts" on one contact page (whose report also says the contact's status after it). Both
+// sync the chosen contacts both ways with every enabled Google account, show progress through
+// the host while they run (with a Cancel, and what they wait for when Google fails), and end with one plain-words notification per account: a run
 // that did nothing because of an error says it failed, first, and what to do. Errors never
 // escape as exceptions: they become a notification that says what to do and, where the host
 // shows it, carries the button that does it ("Reconnect", "Open settings"). Warnings, errors
@@ -135,9 +135,11 @@ async function reconnect(api, host, account, again) {
  * @param {number} count How many contacts the user chose.
  * @param {() => Promise<RunReport[]>} call
  * @param {() => unknown} again Runs the whole action again (after a reconnect).
+ * @param {() => Promise<Map<string, string>>} [after] What to add to each account's report, by
+ *   account id (the record action: the contact's status after the run).
  * @returns {Promise<RunReport[] | null>}
  */
-async function runSync(api, host, count, call, again) {
+async function runSync(api, host, count, call, again, after) {
   let accounts;
   try {
     ({ accounts } = await enabledAccounts(api));
@@ -164,7 +166,7 @@ async function runSync(api, host, count, call, again) {
       say(host, wait.text, "info", { persistent: true, signal: queued.signal });
       await wait.ended;
       queued.abort();
-      return runSync(api, host, count, call, again);
+      return runSync(api, host, count, call, again, after);
     }
     say(host, errorMessage(e), errorLevel(e), { action: await actionFor(api, host, e, again), signal: lapsesWith(e) });
     return null;
@@ -178,8 +180,11 @@ async function runSync(api, host, count, call, again) {
   // The report stays until dismissed (the toast is its only trace on the page), with the way to
   // the run history in the settings: the panel lands on it, of the report's account.
   const settings = openSettings(host);
+  // The report is what matters: a status that cannot be read adds nothing.
+  const more = after ? await after().catch(() => new Map()) : new Map();
   for (const r of reports) {
-    say(host, reportSummary(r, { count, email: emails.get(r.accountId) }), reportLevel(r), {
+    const extra = more.get(r.accountId);
+    say(host, reportSummary(r, { count, email: emails.get(r.accountId) }) + (extra ? ` ${extra}` : ""), reportLevel(r), {
       persistent: true,
       action: settings && { label: "Open history", run: () => {
         requestLanding({ section: "history", accountId: r.accountId });
@@ -224,5 +229,11 @@ export function syncSelectedContacts(api, host, ids) {
  * @returns {Promise<RunReport[] | null>}
  */
 export function syncOneContact(api, host, id) {
-  return runSync(api, host, 1, () => api.syncContact(id), () => syncOneContact(api, host, id));
+  const status = async () => {
+    // Loaded with the first use of the action, not with the loader.
+    const { statusSentence } = await import("./status.js");
+    const s = await api.contactStatus(id);
+    return new Map(s.accounts.map((a) => [a.accountId, statusSentence(a)]));
+  };
+  return runSync(api, host, 1, () => api.syncContact(id), () => syncOneContact(api, host, id), status);
 }

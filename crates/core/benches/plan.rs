@@ -44,6 +44,7 @@ fn main() {
                 etag: format!("e{i}"),
                 base: base.clone(),
                 synced_at: 0,
+                last_change: None,
             },
         );
         let mut c = base.clone();

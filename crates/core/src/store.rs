@@ -586,6 +586,7 @@ pub fn save_changes(
 
 mod limit;
 mod runs;
+pub mod status;
 
 pub use limit::TooLarge;
 #[cfg(test)]

@@ -45,6 +45,11 @@ class GContactsSyncConfig(CremeAppConfig):
         # Mandatory: on every contact's page without a per-role button configuration.
         button_registry.register_mandatory(buttons.SyncWithGoogleButton, priority=900)
 
+    def register_bricks(self, brick_registry):
+        from . import bricks
+
+        brick_registry.register(bricks.ContactSyncStatusBrick)
+
     def register_creme_config(self, config_registry):
         from . import bricks
 

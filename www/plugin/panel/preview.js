@@ -149,7 +149,7 @@ const shown = (field, s) => (s === "" ? "(empty)" : valueText(field, s));
  * A field's change as one line of text: what a list gained and lost, else before → after.
  * @param {FieldDiff} d
  */
-function diffText(d) {
+export function diffText(d) {
   const change = listChange(d);
   if (!change) return `${fieldLabel(d.field)}: ${shown(d.field, d.before)} → ${shown(d.field, d.after)}`;
   const parts = [];

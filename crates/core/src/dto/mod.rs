@@ -10,9 +10,11 @@
 
 mod input;
 mod report;
+pub mod status;
 
 pub use input::{CrmContactInputDto, CrmUpdateDto};
 pub use report::{AccountInfoDto, DisconnectDto, GroupDto, PlanDto, ReportDto, UnreadableDto};
+pub use status::{account_status, AccountStatusDto, ContactStatusDto, PendingDeletionDto};
 
 use crate::json::FromJson;
 use crate::json_struct;

@@ -20,6 +20,7 @@ fn link(id: &str, given: &str) -> Link {
             ..Contact::default()
         },
         synced_at: 5,
+        last_change: None,
     }
 }
 

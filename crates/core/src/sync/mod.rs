@@ -8,6 +8,7 @@
 //! Nothing here reads a clock or performs I/O: `now` and all data are arguments.
 
 pub mod capabilities;
+pub mod change;
 pub mod engine;
 pub mod error;
 pub mod mapping;

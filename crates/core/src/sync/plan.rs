@@ -49,6 +49,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+mod changes;
 mod commit;
 mod decisions;
 mod fingerprint;

@@ -7,6 +7,7 @@
 //! [`AccountState::from_json`] refuses a newer or corrupt one with an error. (The plugin stores
 //! the state sharded, through [`crate::store`], whose layout carries its own version.)
 
+use super::change::LastChange;
 use super::model::{Contact, GoogleContact, Millis};
 use crate::{json, json_struct};
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +27,9 @@ json_struct! {
         /// The values both sides agreed on when the link last synced.
         pub base: Contact = "base",
         pub synced_at: Millis = "syncedAt",
+        /// What the last run that changed the pair did to it; absent before a run changed it
+        /// (and in states of versions before the record).
+        pub last_change: Option<LastChange> = "lastChange" [skip_empty],
     }
 }
 

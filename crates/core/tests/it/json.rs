@@ -478,6 +478,7 @@ fn link() -> Link {
         etag: "#p1".into(),
         base: contact(),
         synced_at: 1_700_000_000_000,
+        last_change: None,
     }
 }
 

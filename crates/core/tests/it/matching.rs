@@ -144,6 +144,7 @@ fn a_second_copy_is_not_deleted_while_its_twin_is_out_of_an_incomplete_listing()
             etag: "etag-people/c1".to_string(),
             base: ann.clone(),
             synced_at: 0,
+            last_change: None,
         },
     );
     let crm = [CrmContact {

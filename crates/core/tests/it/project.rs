@@ -98,7 +98,8 @@ fn the_manifest_parses_and_its_version_is_cargos() {
         [
             "contacts.list.bulk",
             "contacts.record.more",
-            "settings.user"
+            "settings.user",
+            "contacts.record.section"
         ]
     );
 }

@@ -15,6 +15,7 @@ import { install, loadManifest, loadModule } from "./plugin-loader.js";
  * @typedef {import("./types").BulkAction} BulkAction
  * @typedef {import("./types").RecordAction} RecordAction
  * @typedef {import("./types").SettingsPanel} SettingsPanel
+ * @typedef {import("./types").RecordSection} RecordSection
  * @typedef {import("./types").GoogleContactsSync} GoogleContactsSync
  * @typedef {{ accessToken: string, expiresAt: number, email: string }} Token A Google token and
  *   the account it is for.
@@ -410,16 +411,17 @@ function ensureStylesheet(href) {
 
 /**
  * A registry of the plugin's entries, as the loader hands them over.
- * @returns {import("./types").PluginRegistry & { entries: { bulk: BulkAction | null, record: RecordAction | null, panel: SettingsPanel | null } }}
+ * @returns {import("./types").PluginRegistry & { entries: { bulk: BulkAction | null, record: RecordAction | null, panel: SettingsPanel | null, section: RecordSection | null } }}
  */
 function createRegistry() {
-  /** @type {{ bulk: BulkAction | null, record: RecordAction | null, panel: SettingsPanel | null }} */
-  const entries = { bulk: null, record: null, panel: null };
+  /** @type {{ bulk: BulkAction | null, record: RecordAction | null, panel: SettingsPanel | null, section: RecordSection | null }} */
+  const entries = { bulk: null, record: null, panel: null, section: null };
   return {
     entries,
     registerBulkAction: (e) => { entries.bulk = e; },
     registerRecordAction: (e) => { entries.record = e; },
     registerSettingsPanel: (e) => { entries.panel = e; },
+    registerRecordSection: (e) => { entries.section = e; },
   };
 }
 
@@ -487,7 +489,7 @@ export async function start(root) {
       // No scheduling this page; the actions still work.
     }
   }
-  const { bulk, record, panel } = registry.entries;
+  const { bulk, record, panel, section } = registry.entries;
   // The loader registers every entry point, from the manifest or its own defaults.
   if (!bulk || !record || !panel) throw new Error("the plugin's loader registered no entry points");
   return {
@@ -510,5 +512,14 @@ export async function start(root) {
     },
     /** @param {HTMLElement} el */
     mountSettings: (el) => panel.mount(el),
+    /**
+     * The contact's sync status, in its brick (a plugin without the section says so).
+     * @param {HTMLElement} el
+     * @param {string} contactId
+     */
+    mountStatus: (el, contactId) => {
+      if (section) return section.mount(el, contactId);
+      el.textContent = "This version of the plugin shows no sync status.";
+    },
   };
 }

@@ -350,6 +350,7 @@ impl Engine {
                 etag: String::new(),
                 base: Contact::default(),
                 synced_at: self.started_at,
+                last_change: None,
             });
         }
     }

@@ -347,6 +347,8 @@ impl Engine {
         }
         let touched = plan.commit(&mut self.state, &self.listing, &outcome, now);
         self.touched.extend(touched);
+        let recorded = plan.record_changes(&mut self.state, &outcome, &self.report.started_at, now);
+        self.touched.extend(recorded);
         // Every pair linked by this run, those it created included: each is linked now.
         self.report.linked = plan
             .links

@@ -139,6 +139,8 @@ impl Plan {
                 .cloned()
                 .unwrap_or_else(|| next.etag.clone());
             touched.links.insert(crm_id.clone());
+            // The pair's record of its last change stays until a change replaces it.
+            let last_change = state.links.get(crm_id).and_then(|l| l.last_change.clone());
             state.links.insert(
                 crm_id.clone(),
                 Link {
@@ -147,6 +149,7 @@ impl Plan {
                     etag,
                     base: next.base.clone(),
                     synced_at: now,
+                    last_change,
                 },
             );
         }
@@ -161,6 +164,7 @@ impl Plan {
                         etag: etag.clone(),
                         base: c.contact.clone(),
                         synced_at: now,
+                        last_change: None,
                     },
                 );
             }
@@ -189,6 +193,7 @@ impl Plan {
                         etag,
                         base: c.contact.clone(),
                         synced_at: now,
+                        last_change: None,
                     },
                 );
             }

@@ -56,6 +56,7 @@ fn round(text: &str) -> Round {
                         etag: format!("etag-{}", words[2]),
                         base: contact(body),
                         synced_at: 0,
+                        last_change: None,
                     },
                 );
             }

@@ -14,6 +14,7 @@ fn link(id: &str) -> Link {
             ..Contact::default()
         },
         synced_at: 5,
+        last_change: None,
     }
 }
 
@@ -58,4 +59,13 @@ fn a_newer_or_corrupt_state_is_refused_not_dropped() {
             ..
         })
     ));
+}
+
+#[test]
+fn a_link_saved_before_the_last_change_record_loads_without_one() {
+    let old = r#"{"version":2,"links":{"1":{"crmId":"1","resourceName":"people/c1","etag":"e","base":{},"syncedAt":5}}}"#;
+    let s = AccountState::from_json(old).expect("an older link reads");
+    assert_eq!(s.links["1"].last_change, None);
+    // And a link without a record writes no key for it.
+    assert!(!s.to_json().contains("lastChange"));
 }

@@ -162,3 +162,4 @@ fn ok(errors: Vec<String>) {
 }
 
 mod checks;
+mod status;

@@ -1,9 +1,9 @@
 /* Google Contacts Sync in Creme: the app's entry points, bundled into Creme's main.js.
  *
- * This script only wires the three entry points; the plugin itself (its loader, settings panel
- * and WebAssembly module) is imported from the app's plugin URL on first use, so a Creme page
- * where nobody clicks "Sync Contact(s)", "Sync with Google Contacts" or scrolls to the "Google
- * Contacts Sync" section of My settings downloads none of it.
+ * This script only wires the entry points; the plugin itself (its loader, settings panel and
+ * WebAssembly module) is imported from the app's plugin URL on first use, so a Creme page where
+ * nobody clicks "Sync Contact(s)", "Sync with Google Contacts", opens a contact's sync status or
+ * scrolls to the "Google Contacts Sync" section of My settings downloads none of it.
  */
 (function($) {
 "use strict";
@@ -11,7 +11,10 @@
 window.gcsync = window.gcsync || {};
 var loading = null;
 
-/** Resolves to the started plugin ({ run(kind, ids), mountSettings(el) }) served under `base`. */
+/**
+ * Resolves to the started plugin ({ run(kind, ids), mountSettings(el), mountStatus(el, id) })
+ * served under `base`.
+ */
 gcsync.load = function(base) {
     if (loading === null) {
         var root = new URL(base, window.location.href).href;
@@ -99,6 +102,23 @@ function watchSettings() {
         seen.observe(el);
     });
 }
+
+// A contact's sync status brick: mounted when the user opens it (a <details>, whose "toggle"
+// does not bubble: listened to on its way down).
+document.addEventListener('toggle', function(e) {
+    var details = e.target;
+    if (!(details instanceof HTMLDetailsElement) || !details.open) return;
+    if (!details.hasAttribute('data-gcsync-status') || details.hasAttribute('data-gcsync-mounted')) return;
+    details.setAttribute('data-gcsync-mounted', '');
+    var body = details.querySelector('.gcsync-status-body');
+    gcsync.load(details.getAttribute('data-gcsync-base')).then(function(plugin) {
+        return plugin.mountStatus(body, details.getAttribute('data-gcsync-status'));
+    }).then(null, function(err) {
+        // Closed and opened again, it tries again.
+        details.removeAttribute('data-gcsync-mounted');
+        body.textContent = String(err && err.message ? err.message : err);
+    });
+}, true);
 
 $(document).ready(watchSettings);
 $(document).on('brick-setup-actions brick-ready', watchSettings);
