@@ -196,6 +196,23 @@ export type ConflictPolicy = "newest" | "crm" | "google";
 export type GoogleDeletes = { kind: "delete" } | { kind: "unlink" } | { kind: "setStatus"; status: string };
 export type CrmDeletes = "keep" | "delete";
 export type Directions = "both" | "crmToGoogle" | "googleToCrm";
+/** Which way one field flows: both ways, one way only, or not at all. */
+export type FieldDirection = "both" | "crmToGoogle" | "googleToCrm" | "notSynced";
+/** Each field's direction; a field left out is two-way. */
+export interface FieldDirections {
+  prefix?: FieldDirection;
+  givenName?: FieldDirection;
+  middleName?: FieldDirection;
+  familyName?: FieldDirection;
+  suffix?: FieldDirection;
+  emails?: FieldDirection;
+  phones?: FieldDirection;
+  addresses?: FieldDirection;
+  birthday?: FieldDirection;
+  company?: FieldDirection;
+  title?: FieldDirection;
+  notes?: FieldDirection;
+}
 export type TargetGroup = { kind: "existing"; value: string } | { kind: "named"; value: string };
 
 export interface Settings {
@@ -210,6 +227,9 @@ export interface Settings {
   googleDeletes: GoogleDeletes;
   crmDeletes: CrmDeletes;
   directions: Directions;
+  /** Each field's direction within `directions`. A change is previewed first: until a preview
+   *  under the new directions is applied, runs that write throw PLAN_CHANGED. */
+  fieldDirections?: FieldDirections;
   intervalMinutes: number;
   /** ISO 3166-1 alpha-2 region for national phone numbers. */
   defaultRegion: string;
