@@ -201,9 +201,9 @@ export type FieldDirection = "both" | "crmToGoogle" | "googleToCrm" | "notSynced
 /** Each field's direction; a field left out is two-way. */
 export interface FieldDirections {
   prefix?: FieldDirection;
-  givenName?: FieldDirection;
+  firstName?: FieldDirection;
   middleName?: FieldDirection;
-  familyName?: FieldDirection;
+  lastName?: FieldDirection;
   suffix?: FieldDirection;
   emails?: FieldDirection;
   phones?: FieldDirection;
@@ -359,6 +359,15 @@ export interface Plan {
   merged: MergedInGoogle[];
   /** Changes for CRM contacts the user may not change: not among `operations`, never sent. */
   notWritten: NotWritten[];
+  /** The fields whose direction changed since the last sync that applied its writes: a sync
+   *  writes under the new directions only by applying a preview that shows them. */
+  directionChanges: { field: ContactField; before: FieldDirection; after: FieldDirection }[];
+  /** Differences of linked contacts not written on `held.side` because of their field's
+   *  direction: `before` is kept there, `after` not copied. */
+  byDirection: {
+    crmId: string; resourceName: string; name: string;
+    held: { field: ContactField; side: Side; direction: FieldDirection; before: string; after: string };
+  }[];
   /** The plan as the preview text. */
   text: string;
   /** A digest of the plan's writes: pass it to `sync` (`SyncOptions.fingerprint`) with the

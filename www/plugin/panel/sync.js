@@ -208,12 +208,16 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
         },
       });
     } catch (e) {
-      if (!opts.fromPreview || errorCode(e) !== "PLAN_CHANGED") throw e;
-      // The contacts moved since the preview: Apply wrote nothing. The preview shows what a
-      // sync would do now, for the user to check and apply.
+      if (errorCode(e) !== "PLAN_CHANGED" || !(opts.fromPreview || scope.kind === "all")) throw e;
+      // The contacts moved since the preview (Apply wrote nothing), or a sync followed a change
+      // of the fields' directions (which is previewed first): the preview shows what a sync
+      // would do now, for the user to check and apply.
       running.delete(ctx);
       await showPreview(ctx, a.id);
-      ctx.show("Your contacts changed since the preview, so Apply changed nothing. The preview below shows what a sync would do now: check it and apply again.", "warning", { where: "sync" });
+      const why = opts.fromPreview
+        ? "Your contacts changed since the preview, so Apply changed nothing."
+        : "The direction of some fields changed since the last sync, so Sync changed nothing.";
+      ctx.show(`${why} The preview below shows what a sync would do now: check it and apply it.`, "warning", { where: "sync" });
       return undefined;
     } finally {
       running.delete(ctx);

@@ -2,6 +2,7 @@
 //! core's values.
 
 use crate::people::wire::ContactGroup;
+use crate::sync::direction::{DirectionChange, PairHeld};
 use crate::sync::engine::{ContactFailure, Counts, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule, FieldDiff};
@@ -259,6 +260,10 @@ pub struct PlanDto<'a> {
     merged: Vec<MergedDto<'a>>,
     #[serde(rename = "notWritten")]
     not_written: Vec<NotWrittenDto<'a>>,
+    #[serde(rename = "directionChanges")]
+    direction_changes: &'a [DirectionChange],
+    #[serde(rename = "byDirection")]
+    by_direction: &'a [PairHeld],
     text: String,
     fingerprint: &'a str,
 }
@@ -346,6 +351,8 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             held: p.held.iter().map(HeldDto::from).collect(),
             merged: p.merged.iter().map(MergedDto::from).collect(),
             not_written: p.not_written.iter().map(NotWrittenDto::from).collect(),
+            direction_changes: &p.direction_changes,
+            by_direction: &p.by_direction,
             text: p.to_string(),
             fingerprint: &p.fingerprint,
         }

@@ -312,7 +312,8 @@ fn an_empty_plan_answers_empty_lists_and_its_text() {
     assert_eq!(
         v,
         json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [], "merged": [],
-               "notWritten": [], "text": p.to_string(), "fingerprint": ""})
+               "notWritten": [], "directionChanges": [], "byDirection": [],
+               "text": p.to_string(), "fingerprint": ""})
     );
 }
 

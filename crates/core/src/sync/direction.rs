@@ -73,21 +73,8 @@ impl fmt::Display for FieldDirection {
     }
 }
 
-/// The JSON keys of the fields, in [`Field::ALL`]'s order (a test holds them to `Field`'s own).
-const KEYS: [&str; 12] = [
-    "prefix",
-    "givenName",
-    "middleName",
-    "familyName",
-    "suffix",
-    "emails",
-    "phones",
-    "addresses",
-    "birthday",
-    "company",
-    "title",
-    "notes",
-];
+/// The keys of the fields: their names in the JS API (`ContactField`), in [`Field::ALL`]'s order.
+const KEYS: [&str; 12] = Field::ALL_NAMES;
 
 /// The direction of every field. Written as an object of the fields that are not two-way
 /// (`{"notes": "googleToCrm"}`); a field it leaves out is two-way, so settings stored before
@@ -199,10 +186,16 @@ impl TsType for FieldDirections {
     }
 }
 
+/// A field as the JS API names it (`ContactField`), as the settings key it.
+fn js_name<S: serde::Serializer>(f: &Field, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(f.as_str())
+}
+
 /// One field whose direction changed since the last run that applied: the preview shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectionChange {
+    #[serde(serialize_with = "js_name")]
     pub field: Field,
     pub before: FieldDirection,
     pub after: FieldDirection,
@@ -219,6 +212,7 @@ impl fmt::Display for DirectionChange {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Held {
+    #[serde(serialize_with = "js_name")]
     pub field: Field,
     /// The side the value was not written on.
     pub side: Side,

@@ -192,6 +192,11 @@ impl Settings {
         let Ok(Value::Object(mut merged)) = serde_json::to_value(self) else {
             unreachable!("Settings serializes to an object: a struct of plain fields")
         };
+        // Left out while every field is two-way (so stored settings stay as they were), but a
+        // setting all the same.
+        merged
+            .entry("fieldDirections")
+            .or_insert_with(|| Value::Object(Default::default()));
         for (k, v) in given {
             if !merged.contains_key(k) {
                 return Err(bad(format!("{k}: not a setting")));
