@@ -56,3 +56,48 @@ export function fieldDirections(current) {
   };
   return { fieldset, value };
 }
+
+/** @param {string} key */
+function fieldLabel(key) {
+  const f = FIELDS.find(([k]) => k === key);
+  return f ? f[1] : key;
+}
+
+/** @param {string} d */
+function directionLabel(d) {
+  const c = CHOICES.find((x) => x.value === d);
+  return c ? c.label : d;
+}
+
+/**
+ * The preview's lines for the fields' directions: each changed direction, then each difference
+ * a direction holds back (its contact, the side it is not written on, what that side keeps).
+ * @param {import("../../types").Plan} plan
+ * @returns {string[]}
+ */
+export function directionLines(plan) {
+  const lines = (plan.directionChanges || []).map((c) =>
+    `Direction changed: ${fieldLabel(c.field)}: ${directionLabel(c.after)} (was ${directionLabel(c.before)})`);
+  for (const x of plan.byDirection || []) {
+    const side = x.held.side === "crm" ? "the CRM" : "Google";
+    lines.push(`Not written to ${side} (${fieldLabel(x.held.field)}: ${directionLabel(x.held.direction)}): ${x.name || "(no name)"} keeps ${JSON.stringify(x.held.before)}, not ${JSON.stringify(x.held.after)}`);
+  }
+  return lines;
+}
+
+/**
+ * The preview's section on the fields' directions, when it has anything to say.
+ * @param {import("../../types").Plan} plan
+ * @returns {HTMLElement | null}
+ */
+export function directionSection(plan) {
+  const lines = directionLines(plan);
+  if (!lines.length) return null;
+  const changed = (plan.directionChanges || []).length;
+  return h("div", { class: "gcs-directions", "data-gcs-directions": "" },
+    h("h5", { text: "Direction per field" }),
+    h("p", { class: "gcs-hint", text: changed
+      ? "The direction of these fields changed since the last sync: Apply syncs with the new directions, and later syncs follow them."
+      : "These differences stay: their field does not go that way." }),
+    h("ul", {}, ...lines.map((t) => h("li", { text: t }))));
+}

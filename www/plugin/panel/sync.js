@@ -208,22 +208,24 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
         },
       });
     } catch (e) {
-      if (errorCode(e) !== "PLAN_CHANGED" || !(opts.fromPreview || scope.kind === "all")) throw e;
-      // The contacts moved since the preview (Apply wrote nothing), or a sync followed a change
-      // of the fields' directions (which is previewed first): the preview shows what a sync
-      // would do now, for the user to check and apply.
+      if (!opts.fromPreview || errorCode(e) !== "PLAN_CHANGED") throw e;
+      // The contacts moved since the preview: Apply wrote nothing. The preview shows what a
+      // sync would do now, for the user to check and apply.
       running.delete(ctx);
       await showPreview(ctx, a.id);
-      const why = opts.fromPreview
-        ? "Your contacts changed since the preview, so Apply changed nothing."
-        : "The direction of some fields changed since the last sync, so Sync changed nothing.";
-      ctx.show(`${why} The preview below shows what a sync would do now: check it and apply it.`, "warning", { where: "sync" });
+      ctx.show("Your contacts changed since the preview, so Apply changed nothing. The preview below shows what a sync would do now: check it and apply again.", "warning", { where: "sync" });
       return undefined;
     } finally {
       running.delete(ctx);
     }
     state.plan = null;
     await ctx.refreshAfterRun();
+    if (!opts.fromPreview && report.errors.some((x) => x.code === "PLAN_CHANGED")) {
+      // A sync after a change of the fields' directions writes nothing: the preview shows what
+      // the new directions do, for the user to check and apply.
+      ctx.show("The direction of some fields changed since the last sync, so this sync changed nothing. Preview the sync to see what the new directions do, then apply it.", "warning", { where: "sync", focus: true, action: { label: "Show the preview", run: () => onPreview(ctx) } });
+      return report;
+    }
     // Under the sync buttons, with the focus: after Apply the preview is gone, and the result
     // shows where the user is rather than at the top of the panel.
     const level = reportLevel(report);
