@@ -196,6 +196,23 @@ export type ConflictPolicy = "newest" | "crm" | "google";
 export type GoogleDeletes = { kind: "delete" } | { kind: "unlink" } | { kind: "setStatus"; status: string };
 export type CrmDeletes = "keep" | "delete";
 export type Directions = "both" | "crmToGoogle" | "googleToCrm";
+/** Which way one field flows: both ways, one way only, or not at all. */
+export type FieldDirection = "both" | "crmToGoogle" | "googleToCrm" | "notSynced";
+/** Each field's direction; a field left out is two-way. */
+export interface FieldDirections {
+  prefix?: FieldDirection;
+  firstName?: FieldDirection;
+  middleName?: FieldDirection;
+  lastName?: FieldDirection;
+  suffix?: FieldDirection;
+  emails?: FieldDirection;
+  phones?: FieldDirection;
+  addresses?: FieldDirection;
+  birthday?: FieldDirection;
+  company?: FieldDirection;
+  title?: FieldDirection;
+  notes?: FieldDirection;
+}
 export type TargetGroup = { kind: "existing"; value: string } | { kind: "named"; value: string };
 
 export interface Settings {
@@ -210,6 +227,9 @@ export interface Settings {
   googleDeletes: GoogleDeletes;
   crmDeletes: CrmDeletes;
   directions: Directions;
+  /** Each field's direction within `directions`. A change is previewed first: until a preview
+   *  under the new directions is applied, runs that write throw PLAN_CHANGED. */
+  fieldDirections?: FieldDirections;
   intervalMinutes: number;
   /** ISO 3166-1 alpha-2 region for national phone numbers. */
   defaultRegion: string;
@@ -344,6 +364,15 @@ export interface Plan {
   pastLimit?: PastLimit[];
   /** Google's limit of contacts per account when `pastLimit` holds contacts, else 0. */
   googleLimit?: number;
+  /** The fields whose direction changed since the last sync that applied its writes: a sync
+   *  writes under the new directions only by applying a preview that shows them. */
+  directionChanges: { field: ContactField; before: FieldDirection; after: FieldDirection }[];
+  /** Differences of linked contacts not written on `held.side` because of their field's
+   *  direction: `before` is kept there, `after` not copied. */
+  byDirection: {
+    crmId: string; resourceName: string; name: string;
+    held: { field: ContactField; side: Side; direction: FieldDirection; before: string; after: string };
+  }[];
   /** The plan as the preview text. */
   text: string;
   /** A digest of the plan's writes: pass it to `sync` (`SyncOptions.fingerprint`) with the

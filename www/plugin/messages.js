@@ -116,6 +116,9 @@ export function errorMessage(err, { inPanel = false } = {}) {
     case "INVALID_INPUT":
       return "That was not accepted. Correct it and try again: the details say what was wrong.";
     case "PLAN_CHANGED":
+      if (/directions changed/.test(detail(err))) {
+        return "The direction of some fields changed since the last sync, so this sync changed nothing. Preview the sync to see what the new directions do, then apply it.";
+      }
       return "Your contacts changed since this preview, so Apply did not change anything. Preview again to see what a sync would do now.";
     case "WORKER_STOPPED":
       return "The sync stopped before it finished, as its background task ended. What it did is kept: start it again to finish the job.";

@@ -12,6 +12,7 @@
 // them, and Apply passes them with the run. Contacts link to their pages (the host's
 // `contacts.url`, Google Contacts), opened in a new tab without access to this page.
 
+import { directionLines, directionSection } from "./field-directions.js";
 import { h, uid, clear } from "../dom.js";
 import { heldCount, plural, opLabel, sideLabel, fieldLabel, changeLabel, groupName, errorMessage } from "../messages.js";
 import { choicesOf, planDecisions, planApproval, contactUrl, candidateList, ambiguityText, keptBy, conflictsTable, ambiguousItem, isPossibleDuplicate } from "./decisions.js";
@@ -207,6 +208,7 @@ function planText(plan, names, groups) {
   for (const m of plan.merged || []) lines.push(`Merged in Google: ${mergedText(m, names)}`);
   for (const n of plan.notWritten || []) lines.push(`Not written to the CRM: ${n.name || "(no name)"}, ${n.message}: ${notWrittenChange(n)}`);
   for (const c of plan.pastLimit || []) lines.push(`Not created in Google, the account is full: ${c.name || "(no name)"}`);
+  lines.push(...directionLines(plan));
   return lines.join("\n");
 }
 
@@ -557,6 +559,8 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
       h("ul", { class: "gcs-past-limit" }, shown.map((c) => h("li", { "data-crm-id": c.crmId, text: c.name || "(no name)" }))));
     if (pastLimit.length > shown.length) box.append(h("p", { class: "gcs-muted", text: `and ${pastLimit.length - shown.length} more (all are in the preview text)` }));
   }
+  const directions = directionSection(plan);
+  if (directions) box.append(directions);
   // The text of thousands of changes is written only when asked for.
   const details = h("details", { class: "gcs-details", ontoggle: () => {
     if (details.open && !pre.textContent) pre.textContent = planText(choices.current, names, groups);

@@ -220,6 +220,12 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
     }
     state.plan = null;
     await ctx.refreshAfterRun();
+    if (!opts.fromPreview && report.errors.some((x) => x.code === "PLAN_CHANGED")) {
+      // A sync after a change of the fields' directions writes nothing: the preview shows what
+      // the new directions do, for the user to check and apply.
+      ctx.show("The direction of some fields changed since the last sync, so this sync changed nothing. Preview the sync to see what the new directions do, then apply it.", "warning", { where: "sync", focus: true, action: { label: "Show the preview", run: () => onPreview(ctx) } });
+      return report;
+    }
     // Under the sync buttons, with the focus: after Apply the preview is gone, and the result
     // shows where the user is rather than at the top of the panel.
     const level = reportLevel(report);

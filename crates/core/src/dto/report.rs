@@ -2,6 +2,7 @@
 //! core's values.
 
 use crate::people::wire::ContactGroup;
+use crate::sync::direction::{DirectionChange, PairHeld};
 use crate::sync::engine::{ContactFailure, Counts, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule, FieldDiff};
@@ -264,6 +265,10 @@ pub struct PlanDto<'a> {
     /// Google's limit of contacts per account when some contacts are past it, else 0.
     #[serde(rename = "googleLimit")]
     google_limit: usize,
+    #[serde(rename = "directionChanges")]
+    direction_changes: &'a [DirectionChange],
+    #[serde(rename = "byDirection")]
+    by_direction: &'a [PairHeld],
     text: String,
     fingerprint: &'a str,
 }
@@ -368,6 +373,8 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
                 })
                 .collect(),
             google_limit: p.google_limit,
+            direction_changes: &p.direction_changes,
+            by_direction: &p.by_direction,
             text: p.to_string(),
             fingerprint: &p.fingerprint,
         }

@@ -312,8 +312,8 @@ fn an_empty_plan_answers_empty_lists_and_its_text() {
     assert_eq!(
         v,
         json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [], "merged": [],
-               "notWritten": [], "pastLimit": [], "googleLimit": 0, "text": p.to_string(),
-               "fingerprint": ""})
+               "notWritten": [], "pastLimit": [], "googleLimit": 0, "directionChanges": [],
+               "byDirection": [], "text": p.to_string(), "fingerprint": ""})
     );
 }
 

@@ -39,7 +39,8 @@ pub enum ErrorCode {
     /// by the engine); the next call runs on the page.
     WorkerStopped,
     /// The run applying a preview would make other writes than the preview showed (the data
-    /// changed since): it wrote nothing, and the user is to preview again.
+    /// changed since), or a run that does not apply a preview follows a change of the fields'
+    /// directions: it wrote nothing, and the user is to preview again.
     PlanChanged,
 }
 

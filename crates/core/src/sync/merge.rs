@@ -21,7 +21,11 @@
 //!
 //! When the settings forbid writing one side, that side's value becomes the field's new base, so
 //! the pending difference is neither written nor mistaken for an edit of the other side later.
+//! A field's own direction ([`crate::sync::direction`]) forbids it likewise, field by field, and
+//! settles what would be a conflict for the side the field comes from; a field that is not
+//! synced keeps its base.
 
+use super::direction::{FieldDirection, FieldDirections, Held};
 use super::model::{Birthday, Contact, Field, Millis, Phone, Side};
 use super::normalize::{phone_key, text_edit_key, text_key, Region};
 use super::settings::ConflictPolicy;
@@ -79,6 +83,8 @@ pub struct MergeInput<'a> {
     pub decided: &'a [(Field, Side)],
     pub write_crm: bool,
     pub write_google: bool,
+    /// Which way each field flows, within `write_crm` and `write_google`.
+    pub directions: FieldDirections,
 }
 
 /// The outcome: what each side must be told, and the base to keep afterwards.
@@ -90,6 +96,8 @@ pub struct Merged {
     pub crm: Vec<FieldDiff>,
     pub google: Vec<FieldDiff>,
     pub conflicts: Vec<Conflict>,
+    /// Differences not written on a side because of their field's direction.
+    pub held: Vec<Held>,
 }
 
 impl Merged {
@@ -107,9 +115,22 @@ pub fn merge(input: MergeInput<'_>) -> Merged {
             crm: Vec::new(),
             google: Vec::new(),
             conflicts: Vec::new(),
+            held: Vec::new(),
         },
     };
     for field in Field::ALL {
+        m.field(field);
+        if input.directions.of(field) == FieldDirection::NotSynced {
+            m.leave_alone(field);
+        }
+    }
+    m.out
+}
+
+impl Merger<'_> {
+    fn field(&mut self, field: Field) {
+        let m = self;
+        let input = m.input;
         match field {
             Field::Emails => m.list(field, |c| &c.emails, |c| &mut c.emails, EMAIL),
             Field::Phones => {
@@ -135,7 +156,26 @@ pub fn merge(input: MergeInput<'_>) -> Merged {
             _ => m.text(field),
         }
     }
-    m.out
+
+    /// Undoes what the merge of a field that is not synced decided (its would-be writes are
+    /// recorded as held): both sides keep their values, and the base its own, or without one,
+    /// the value both sides share, else nothing (so syncing the field again sees both sides'
+    /// values as edits, to merge three-way).
+    fn leave_alone(&mut self, field: Field) {
+        let (crm, google) = (self.input.crm, self.input.google);
+        copy_fields(&mut self.out.contact, crm, &[field]);
+        let only = |c: &Contact| {
+            let mut out = Contact::default();
+            copy_fields(&mut out, c, &[field]);
+            out
+        };
+        let base = match self.input.base {
+            Some(b) => only(b),
+            None if only(crm) == only(google) => only(crm),
+            None => Contact::default(),
+        };
+        copy_fields(&mut self.out.base, &base, &[field]);
+    }
 }
 
 /// The text of a scalar text field.
@@ -222,7 +262,14 @@ impl Merger<'_> {
             Some(b) if b == g => return Pick::Crm,
             _ => {}
         }
-        // Both hold a value of their own: a conflict, which the user's choice settles first.
+        // Both hold a value of their own. A one-way field's source decides, and a field that is
+        // not synced is left alone whatever is picked: neither is a conflict.
+        match self.input.directions.of(field) {
+            FieldDirection::CrmToGoogle | FieldDirection::NotSynced => return Pick::Crm,
+            FieldDirection::GoogleToCrm => return Pick::Google,
+            FieldDirection::Both => {}
+        }
+        // A conflict, which the user's choice settles first.
         if let Some((_, kept)) = self.input.decided.iter().find(|(f, _)| *f == field) {
             return Pick::Conflict {
                 kept: *kept,
@@ -285,27 +332,42 @@ impl Merger<'_> {
         }
         // Rendered only when something is written: most fields of most pairs are not.
         let [crm, google, after] = shown();
+        let direction = self.input.directions.of(field);
         let mut keep_base_of = None;
-        if crm_differs {
-            if self.input.write_crm {
-                self.out.crm.push(FieldDiff {
-                    field,
-                    before: crm,
-                    after: after.clone(),
-                });
-            } else {
-                keep_base_of = Some(Side::Crm);
+        for (side, differs, writes, before) in [
+            (Side::Crm, crm_differs, self.input.write_crm, crm),
+            (
+                Side::Google,
+                google_differs,
+                self.input.write_google,
+                google,
+            ),
+        ] {
+            if !differs {
+                continue;
             }
-        }
-        if google_differs {
-            if self.input.write_google {
-                self.out.google.push(FieldDiff {
+            let after = after.clone();
+            if !writes {
+                keep_base_of = Some(side);
+            } else if !direction.writes(side) {
+                keep_base_of = Some(side);
+                self.out.held.push(Held {
                     field,
-                    before: google,
+                    side,
+                    direction,
+                    before,
                     after,
                 });
             } else {
-                keep_base_of = Some(Side::Google);
+                let diff = FieldDiff {
+                    field,
+                    before,
+                    after,
+                };
+                match side {
+                    Side::Crm => self.out.crm.push(diff),
+                    Side::Google => self.out.google.push(diff),
+                }
             }
         }
         keep_base_of

@@ -4,11 +4,13 @@
 //! types ([`mapping`] for Google's `Person`); [`normalize`] and [`phone`] give each value the key
 //! it is compared by; [`matching`] pairs unlinked contacts; [`merge`] settles each linked pair
 //! field by field against the link's base; [`plan`] turns a whole account's worth of that into a
-//! deterministic [`plan::Plan`]; [`state`] and [`settings`] are what survives between runs.
+//! deterministic [`plan::Plan`]; [`state`] and [`settings`] are what survives between runs; [`direction`] says which way each
+//! field flows.
 //! Nothing here reads a clock or performs I/O: `now` and all data are arguments.
 
 pub mod capabilities;
 pub mod change;
+pub mod direction;
 pub mod engine;
 pub mod error;
 pub mod mapping;

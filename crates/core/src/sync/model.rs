@@ -274,6 +274,22 @@ impl Field {
         Field::Notes,
     ];
 
+    /// [`Field::as_str`] of each of [`Field::ALL`], in order.
+    pub const ALL_NAMES: [&'static str; 12] = [
+        "prefix",
+        "firstName",
+        "middleName",
+        "lastName",
+        "suffix",
+        "emails",
+        "phones",
+        "addresses",
+        "birthday",
+        "company",
+        "title",
+        "notes",
+    ];
+
     /// The name previews and the JS API use.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -39,6 +39,7 @@
 //! execution's outcome, and `ops` holds the operations and the preview text they print as.
 
 use super::capabilities::Capabilities;
+use super::direction::{DirectionChange, PairHeld};
 use super::matching::Ambiguous;
 use super::model::{Contact, CrmContact, GoogleContact, Millis, Side};
 use super::normalize::Region;
@@ -198,6 +199,11 @@ pub struct Plan {
     pub merged: Vec<Merged>,
     /// Changes for CRM records the user may not change: not written, reported per contact.
     pub not_written: Vec<NotWritten>,
+    /// Differences of linked pairs not written on a side because of their field's direction.
+    pub by_direction: Vec<PairHeld>,
+    /// The fields whose direction changed since the last run that applied (the state's
+    /// directions against the settings'): a run must apply a preview before it writes.
+    pub direction_changes: Vec<DirectionChange>,
     /// CRM contacts unlinked because their Google twin was deleted, with the values they hold:
     /// kept in the state so they are not sent back to Google unedited.
     kept_in_crm: Vec<Link>,
@@ -412,6 +418,8 @@ impl<'a> Planner<'a> {
     }
 
     fn run(mut self) -> Plan {
+        let applied = &self.input.state.field_directions;
+        self.out.direction_changes = applied.changes_to(&self.input.settings.field_directions);
         for g in self.unlinked_google() {
             if let Some(tag) = g.tag.as_deref() {
                 self.tagged.entry(tag).or_default().push(g);

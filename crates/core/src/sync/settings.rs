@@ -3,6 +3,7 @@
 //! Policies are enums, never strings or bools, so every rule that depends on one is a `match`
 //! the compiler checks.
 
+use super::direction::FieldDirections;
 use super::normalize::Region;
 use crate::json::FromJson;
 use crate::{json_enum, json_struct};
@@ -130,6 +131,8 @@ json_struct! {
         pub google_deletes: GoogleDeletes = "googleDeletes",
         pub crm_deletes: CrmDeletes = "crmDeletes",
         pub directions: Directions = "directions",
+        /// Which way each field flows, within `directions` (see [`crate::sync::direction`]).
+        pub field_directions: FieldDirections = "fieldDirections" [skip_empty],
         pub interval_minutes: u32 = "intervalMinutes",
         /// The region national phone numbers are read in (ISO 3166-1 alpha-2).
         pub default_region: String = "defaultRegion",
@@ -151,6 +154,7 @@ impl Default for Settings {
             google_deletes: GoogleDeletes::default(),
             crm_deletes: CrmDeletes::default(),
             directions: Directions::default(),
+            field_directions: FieldDirections::default(),
             interval_minutes: 60,
             default_region: "US".to_string(),
             deletion_guard: DeletionGuard::default(),
@@ -188,6 +192,11 @@ impl Settings {
         let Ok(Value::Object(mut merged)) = serde_json::to_value(self) else {
             unreachable!("Settings serializes to an object: a struct of plain fields")
         };
+        // Left out while every field is two-way (so stored settings stay as they were), but a
+        // setting all the same.
+        merged
+            .entry("fieldDirections")
+            .or_insert_with(|| Value::Object(Default::default()));
         for (k, v) in given {
             if !merged.contains_key(k) {
                 return Err(bad(format!("{k}: not a setting")));

@@ -8,6 +8,7 @@
 //! the state sharded, through [`crate::store`], whose layout carries its own version.)
 
 use super::change::LastChange;
+use super::direction::FieldDirections;
 use super::model::{Contact, GoogleContact, Millis};
 use crate::{json, json_struct};
 use std::collections::{BTreeMap, BTreeSet};
@@ -96,6 +97,9 @@ json_struct! {
         /// of their candidates as the last plan that saw the whole CRM found them: while such a
         /// contact stays unchanged, a run reads these by id instead of listing the whole CRM.
         pub undecided: BTreeMap<String, Vec<String>> = "undecided" [default],
+        /// The field directions of the last run that applied its writes under them: until a
+        /// run applies a preview made under the settings' directions, runs that write refuse to.
+        pub field_directions: FieldDirections = "fieldDirections" [skip_empty],
     }
 }
 
@@ -114,6 +118,7 @@ impl Default for AccountState {
             apart: Vec::new(),
             merged_in_google: BTreeMap::new(),
             undecided: BTreeMap::new(),
+            field_directions: FieldDirections::default(),
         }
     }
 }

@@ -9,6 +9,7 @@ use gcontacts_sync_core::dto::{
 };
 use gcontacts_sync_core::json::{self, FromJson};
 use gcontacts_sync_core::people::wire::{self, *};
+use gcontacts_sync_core::sync::direction::{FieldDirection, FieldDirections};
 use gcontacts_sync_core::sync::engine::Journal;
 use gcontacts_sync_core::sync::model::{
     self, Birthday as CoreBirthday, Contact, CrmContact, Email, Field, GoogleContact, Phone, Side,
@@ -521,6 +522,7 @@ fn account_state() -> AccountState {
             },
         )]),
         undecided: BTreeMap::from([("people/c7".to_string(), strings(&["38", "37"]))]),
+        field_directions: FieldDirections::default().with(Field::Emails, FieldDirection::NotSynced),
     }
 }
 
@@ -712,6 +714,8 @@ fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_key
         google_deletes: GoogleDeletes::SetStatus("Gone".into()),
         crm_deletes: CrmDeletes::Delete,
         directions: Directions::GoogleToCrm,
+        field_directions: FieldDirections::default()
+            .with(Field::Notes, FieldDirection::GoogleToCrm),
         interval_minutes: 15,
         default_region: "FR".into(),
         deletion_guard: DeletionGuard {

@@ -8,6 +8,7 @@ mod confirm;
 mod contract;
 mod decisions;
 mod devices;
+mod directions;
 mod ending;
 mod failures;
 mod fuzz;

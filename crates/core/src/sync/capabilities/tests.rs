@@ -62,6 +62,7 @@ fn input_of<'a>(
         decided: &[],
         write_crm: true,
         write_google: true,
+        directions: Default::default(),
     }
 }
 

@@ -114,7 +114,7 @@ impl Engine {
             self.abort(ErrorCode::InvalidInput, Rejection::message(&plan.rejected));
             return;
         }
-        if self.refuses_plan(&plan) {
+        if self.refuses_plan(&plan) || self.awaits_review(&plan) {
             return;
         }
         if self.tag_check_due(&plan, now) {
@@ -135,7 +135,6 @@ impl Engine {
         self.count_contacts();
     }
 
-    /// Queues the plan's writes in batches.
     /// Whether `plan` is not the one the user approved (Apply passed the fingerprint of another):
     /// then the run ends writing nothing, and the user looks again.
     fn refuses_plan(&mut self, plan: &Plan) -> bool {
@@ -155,6 +154,32 @@ impl Engine {
         changed
     }
 
+    /// Whether `plan` changes the fields' directions and this run writes without applying a
+    /// preview of it: then it ends writing nothing, a scheduled run included, until the user
+    /// has seen what the new directions do and applied that.
+    fn awaits_review(&mut self, plan: &Plan) -> bool {
+        let unreviewed = !self.config.preview_only
+            && self.config.fingerprint.is_none()
+            && !plan.direction_changes.is_empty();
+        if unreviewed {
+            let fields: Vec<String> = plan
+                .direction_changes
+                .iter()
+                .map(|c| c.to_string())
+                .collect();
+            self.abort(
+                ErrorCode::PlanChanged,
+                format!(
+                    "the fields' directions changed since the last sync ({}): nothing was \
+                     changed; preview the sync and apply it to sync with them",
+                    fields.join("; ")
+                ),
+            );
+        }
+        unreviewed
+    }
+
+    /// Queues the plan's writes in batches.
     pub(super) fn schedule(&mut self, plan: &Plan) {
         let mut steps = Vec::new();
         if !plan.creates_google.is_empty() {
@@ -346,6 +371,8 @@ impl Engine {
             }
         }
         let touched = plan.commit(&mut self.state, &self.listing, &outcome, now);
+        // The run wrote under the settings' directions, which its preview showed.
+        self.state.field_directions = self.settings.field_directions;
         self.touched.extend(touched);
         let recorded = plan.record_changes(&mut self.state, &outcome, &self.report.started_at, now);
         self.touched.extend(recorded);

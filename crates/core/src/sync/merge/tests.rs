@@ -50,6 +50,7 @@ fn check(input: &str, expected: &str) {
         decided: &[],
         write_crm: writes != "google",
         write_google: writes != "crm",
+        directions: Default::default(),
     });
     assert_eq!(render(&m), expected.trim(), "\ninput:\n{input}");
 }
@@ -232,6 +233,7 @@ fn a_forbidden_direction_writes_nothing_there_and_keeps_the_difference_pending()
         decided: &[],
         write_crm: true,
         write_google: false,
+        directions: Default::default(),
     });
     assert_eq!(m.base.title, "x");
 }
@@ -290,6 +292,7 @@ fn a_case_only_fix_is_an_edit_and_syncs() {
         decided: &[],
         write_crm: true,
         write_google: true,
+        directions: Default::default(),
     });
     assert_eq!(render(&m), "nothing");
 }
@@ -325,6 +328,7 @@ fn no_merge_drops_a_year_both_sides_agree_on_the_day_of() {
                     decided: &[],
                     write_crm: true,
                     write_google: true,
+                    directions: Default::default(),
                 });
                 let removed_year = |side: Option<Birthday>| matches!((base.flatten(), side), (Some(b), Some(s)) if b.year.is_some() && s.year.is_none());
                 for (rich, poor) in [(c, g), (g, c)] {
@@ -450,6 +454,7 @@ fn every_combination_of_primary_flags_reaches_a_fixed_point() {
                             decided: &[],
                             write_crm: true,
                             write_google: true,
+                            directions: Default::default(),
                         };
                         let m = merge(input(&crm, &google, base.as_ref()));
                         let mut crm_after = if m.crm.is_empty() {
@@ -519,3 +524,5 @@ fn copying_fields_writes_each_field_into_its_own_slot_and_no_other() {
         assert_eq!(c, from, "{f} was not written into its own slot");
     }
 }
+
+mod directions;

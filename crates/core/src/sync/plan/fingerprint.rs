@@ -33,6 +33,12 @@ impl Plan {
             &self.group_adds,
         ))
         .unwrap_or_default();
+        // A preview made under other field directions than the run's is not the run's plan
+        // even when their writes agree: applying it accepts the directions it showed.
+        let writes = match self.direction_changes.is_empty() {
+            true => writes,
+            false => writes + &serde_json::to_string(&self.direction_changes).unwrap_or_default(),
+        };
         // JSON quotes strings: a resource name is replaced whole, never inside a longer one.
         let writes = match target_group {
             Some(g) => writes.replace(

@@ -4,8 +4,9 @@ use super::{
     Delete, DeleteReason, NewLink, NextBase, NotWritten, PairConflict, Planner, Skipped, Unlink,
     UnlinkReason, Update,
 };
+use crate::sync::direction::{FieldDirections, PairHeld};
 use crate::sync::matching::MatchRule;
-use crate::sync::merge::{merge, MergeInput};
+use crate::sync::merge::{copy_fields, merge, MergeInput};
 use crate::sync::model::{Contact, CrmContact, Field, GoogleContact, Millis, Side};
 use crate::sync::normalize::Region;
 use crate::sync::settings::{ConflictPolicy, CrmDeletes, GoogleDeletes};
@@ -335,6 +336,7 @@ impl<'a> Planner<'a> {
             decided: &[],
             write_crm: self.writes_crm(),
             write_google: self.writes_google(),
+            directions: self.input.settings.field_directions,
         }
     }
 
@@ -389,6 +391,14 @@ impl<'a> Planner<'a> {
                 change: Skipped::Update(skipped),
             });
         }
+        for held in m.held {
+            self.out.by_direction.push(PairHeld {
+                crm_id: crm_id.to_string(),
+                resource_name: resource_name.to_string(),
+                name: name.clone(),
+                held,
+            });
+        }
         for conflict in m.conflicts {
             self.out.conflicts.push(PairConflict {
                 crm_id: crm_id.to_string(),
@@ -398,13 +408,18 @@ impl<'a> Planner<'a> {
             });
         }
         if !m.crm.is_empty() {
+            // The host is sent the whole contact: a field whose direction does not write the
+            // CRM keeps the CRM's own value in it.
+            let mut contact = m.contact.clone();
+            let held: Vec<Field> = input.directions.held_from(Side::Crm).collect();
+            copy_fields(&mut contact, c, &held);
             self.out.updates.push(Update {
                 side: Side::Crm,
                 crm_id: crm_id.to_string(),
                 resource_name: resource_name.to_string(),
                 name: name.clone(),
                 diffs: m.crm,
-                contact: self.input.capabilities.fit(&m.contact),
+                contact: self.input.capabilities.fit(&contact),
                 etag: String::new(),
                 set_tag: false,
                 status: None,
@@ -461,6 +476,8 @@ pub(super) fn differs(base: &Contact, contact: &Contact, region: Region) -> bool
         decided: &[],
         write_crm: true,
         write_google: true,
+        // An edit is an edit whichever way its field flows.
+        directions: FieldDirections::default(),
     })
     .is_noop()
 }

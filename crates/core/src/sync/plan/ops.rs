@@ -194,8 +194,13 @@ impl fmt::Display for Plan {
             && self.apart.is_empty()
             && self.merged.is_empty()
             && self.not_written.is_empty()
+            && self.by_direction.is_empty()
+            && self.direction_changes.is_empty()
         {
             return writeln!(f, "nothing to do");
+        }
+        for c in &self.direction_changes {
+            writeln!(f, "direction changed: {c}")?;
         }
         for r in &self.rejected {
             writeln!(f, "rejected decision: {r}")?;
@@ -273,6 +278,13 @@ impl fmt::Display for Plan {
                 Skipped::Delete => writeln!(f, ": delete (deleted in Google)")?,
                 Skipped::Status(s) => writeln!(f, ": status → {s} (deleted in Google)")?,
             }
+        }
+        for h in &self.by_direction {
+            writeln!(
+                f,
+                "{}: not written {:?} (crm {} = {}): {}",
+                h.held.side, h.name, h.crm_id, h.resource_name, h.held
+            )?;
         }
         for d in &self.deletes {
             writeln!(

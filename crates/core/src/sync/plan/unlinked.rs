@@ -5,6 +5,7 @@ use super::linked::{differs, Pair};
 use super::{
     CreateCrm, CreateGoogle, Delete, DeleteReason, MatchChoice, NewLink, Planner, Rejection, Scope,
 };
+use crate::sync::direction::FieldDirections;
 use crate::sync::matching::{
     match_settled, Ambiguity, Ambiguous, Match, MatchRule, Matching, Settled,
 };
@@ -167,8 +168,13 @@ impl<'a> Planner<'a> {
                     self.out.creates_crm.push(CreateCrm {
                         resource_name: g.resource_name.clone(),
                         name: g.contact.display_name(),
-                        // Also the link's base: what the CRM holds of it.
-                        contact: self.input.capabilities.fit(&g.contact),
+                        // Also the link's base: what the CRM holds of it, the fields whose
+                        // direction does not write the CRM left out.
+                        contact: self
+                            .input
+                            .settings
+                            .field_directions
+                            .create_on(Side::Crm, &self.input.capabilities.fit(&g.contact)),
                         status: self.input.settings.import_status.clone(),
                     });
                 }
@@ -338,6 +344,8 @@ impl<'a> Planner<'a> {
         let mut input = self.merge_input(twin, twin, extra, 0, 0);
         input.base = None;
         input.write_crm = true;
+        // What each contact holds, whichever way its fields flow.
+        input.directions = FieldDirections::default();
         let m = merge(input);
         m.crm.is_empty() && m.conflicts.is_empty()
     }
@@ -383,7 +391,8 @@ impl<'a> Planner<'a> {
         CreateGoogle {
             crm_id: c.id.clone(),
             name: c.contact.display_name(),
-            contact: c.contact.clone(),
+            // Also the link's base: the fields whose direction does not write Google left out.
+            contact: (self.input.settings.field_directions).create_on(Side::Google, &c.contact),
             groups,
             read_only: c.read_only.clone(),
         }

@@ -1,0 +1,256 @@
+//! Which way each field flows (docs/sync-rules.md, "Direction per field").
+//!
+//! Each synced field is two-way (the default), CRM → Google only, Google → CRM only, or not
+//! synced. The merge (`crate::sync::merge`) reads the direction of each field it settles:
+//! - a one-way field is written only on its receiving side. Its source side's edit goes across;
+//!   the receiving side's own edit stays where it is, neither copied back nor overwritten, until
+//!   the source side changes the same value. Both sides edited is no conflict: the source wins.
+//! - a field that is not synced is written on neither side and its base keeps the value it had,
+//!   so turning it on again merges the edits made meanwhile three-way, as conflicts if need be.
+//!
+//! Creates copy only the fields that flow their way. A change of the directions is itself
+//! previewed: the plan lists it ([`DirectionChange`]), and a run that writes without applying a
+//! preview refuses to until a preview under the new directions was applied (the state keeps the
+//! directions last applied).
+
+use super::model::{Contact, Field, Side};
+use crate::json::ts::{Dir, Prop, Ts, TsType};
+use crate::json::{self, FromJson, IsEmpty};
+use crate::json_enum;
+use serde::ser::SerializeMap;
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+json_enum! {
+    /// Which way one field flows.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub enum FieldDirection {
+        #[default]
+        Both = "both",
+        CrmToGoogle = "crmToGoogle",
+        GoogleToCrm = "googleToCrm",
+        NotSynced = "notSynced",
+    }
+}
+
+impl FieldDirection {
+    pub const ALL: [FieldDirection; 4] = [
+        FieldDirection::Both,
+        FieldDirection::CrmToGoogle,
+        FieldDirection::GoogleToCrm,
+        FieldDirection::NotSynced,
+    ];
+
+    /// Whether the field may be written on `side`.
+    pub fn writes(self, side: Side) -> bool {
+        match self {
+            FieldDirection::Both => true,
+            FieldDirection::CrmToGoogle => side == Side::Google,
+            FieldDirection::GoogleToCrm => side == Side::Crm,
+            FieldDirection::NotSynced => false,
+        }
+    }
+
+    /// The side a one-way field comes from: it wins what would otherwise be a conflict.
+    pub fn source(self) -> Option<Side> {
+        match self {
+            FieldDirection::CrmToGoogle => Some(Side::Crm),
+            FieldDirection::GoogleToCrm => Some(Side::Google),
+            FieldDirection::Both | FieldDirection::NotSynced => None,
+        }
+    }
+}
+
+impl fmt::Display for FieldDirection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FieldDirection::Both => "both ways",
+            FieldDirection::CrmToGoogle => "CRM → Google only",
+            FieldDirection::GoogleToCrm => "Google → CRM only",
+            FieldDirection::NotSynced => "not synced",
+        })
+    }
+}
+
+/// The keys of the fields: their names in the JS API (`ContactField`), in [`Field::ALL`]'s order.
+const KEYS: [&str; 12] = Field::ALL_NAMES;
+
+/// The direction of every field. Written as an object of the fields that are not two-way
+/// (`{"notes": "googleToCrm"}`); a field it leaves out is two-way, so settings stored before
+/// directions existed read as all two-way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FieldDirections([FieldDirection; 12]);
+
+impl FieldDirections {
+    pub fn of(&self, field: Field) -> FieldDirection {
+        // `Field` is a plain enum whose declaration order is `Field::ALL`'s.
+        self.0[field as usize]
+    }
+
+    pub fn set(&mut self, field: Field, direction: FieldDirection) {
+        self.0[field as usize] = direction;
+    }
+
+    /// These directions with `field` set to `direction`.
+    pub fn with(mut self, field: Field, direction: FieldDirection) -> Self {
+        self.set(field, direction);
+        self
+    }
+
+    /// Every field two-way.
+    pub fn all_both(&self) -> bool {
+        self.0.iter().all(|d| *d == FieldDirection::Both)
+    }
+
+    /// The fields that are not written on `side`.
+    pub fn held_from(&self, side: Side) -> impl Iterator<Item = Field> + '_ {
+        Field::ALL
+            .into_iter()
+            .filter(move |f| !self.of(*f).writes(side))
+    }
+
+    /// `contact` as a create on `side` copies it: the fields that do not flow there left empty.
+    pub fn create_on(&self, side: Side, contact: &Contact) -> Contact {
+        let mut out = contact.clone();
+        let empty = Contact::default();
+        let held: Vec<Field> = self.held_from(side).collect();
+        super::merge::copy_fields(&mut out, &empty, &held);
+        out
+    }
+
+    /// What changed from `self` (the directions last applied) to `now`, field by field.
+    pub fn changes_to(&self, now: &FieldDirections) -> Vec<DirectionChange> {
+        Field::ALL
+            .into_iter()
+            .filter(|f| self.of(*f) != now.of(*f))
+            .map(|field| DirectionChange {
+                field,
+                before: self.of(field),
+                after: now.of(field),
+            })
+            .collect()
+    }
+}
+
+impl IsEmpty for FieldDirections {
+    fn is_empty(&self) -> bool {
+        self.all_both()
+    }
+}
+
+impl FromJson for FieldDirections {
+    fn from_json(v: Value) -> Result<Self, json::Error> {
+        let Value::Object(o) = v else {
+            return Err(json::invalid(&v, "an object of field directions"));
+        };
+        let mut out = FieldDirections::default();
+        for (k, d) in o {
+            let Some(i) = KEYS.iter().position(|key| *key == k) else {
+                return Err(json::unknown_variant(&k, &KEYS));
+            };
+            let d = FieldDirection::from_json(d).map_err(|e| e.at_key(&k))?;
+            out.set(Field::ALL[i], d);
+        }
+        Ok(out)
+    }
+}
+
+impl Serialize for FieldDirections {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let set: Vec<(usize, FieldDirection)> = (0..KEYS.len())
+            .map(|i| (i, self.0[i]))
+            .filter(|(_, d)| *d != FieldDirection::Both)
+            .collect();
+        let mut m = s.serialize_map(Some(set.len()))?;
+        for (i, d) in set {
+            m.serialize_entry(KEYS[i], &d)?;
+        }
+        m.end()
+    }
+}
+
+impl TsType for FieldDirections {
+    fn ts(dir: Dir) -> Ts {
+        Ts::Object {
+            props: KEYS
+                .iter()
+                .map(|k| Prop {
+                    key: k.to_string(),
+                    optional: true,
+                    ty: FieldDirection::ts(dir),
+                })
+                .collect(),
+            open: false,
+        }
+    }
+}
+
+/// A field as the JS API names it (`ContactField`), as the settings key it.
+fn js_name<S: serde::Serializer>(f: &Field, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(f.as_str())
+}
+
+/// One field whose direction changed since the last run that applied: the preview shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectionChange {
+    #[serde(serialize_with = "js_name")]
+    pub field: Field,
+    pub before: FieldDirection,
+    pub after: FieldDirection,
+}
+
+impl fmt::Display for DirectionChange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}, was {}", self.field, self.after, self.before)
+    }
+}
+
+/// A field of a pair not written on `side` because of its direction, though the sides differ
+/// on it: what the preview shows for a one-way or unsynced field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Held {
+    #[serde(serialize_with = "js_name")]
+    pub field: Field,
+    /// The side the value was not written on.
+    pub side: Side,
+    pub direction: FieldDirection,
+    /// That side's value, and the value it was not given.
+    pub before: String,
+    pub after: String,
+}
+
+impl fmt::Display for Held {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |v: &str| {
+            if v.is_empty() {
+                "(empty)".to_string()
+            } else {
+                v.to_string()
+            }
+        };
+        write!(
+            f,
+            "{}: {} kept, not {} ({})",
+            self.field,
+            shown(&self.before),
+            shown(&self.after),
+            self.direction
+        )
+    }
+}
+
+/// A [`Held`] difference of one linked pair, named as the preview names the pair.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PairHeld {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub held: Held,
+}
+
+#[cfg(test)]
+mod tests;
