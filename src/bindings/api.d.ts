@@ -214,6 +214,10 @@ export interface Settings {
   /** ISO 3166-1 alpha-2 region for national phone numbers. */
   defaultRegion: string;
   deletionGuard: { min: number; percent: number };
+  /** Days a deletion in Google waits before the CRM contact is deleted; 0 deletes at once. */
+  googleDeletesHoldDays: number;
+  /** Days a deletion in the CRM waits before the Google contact is deleted; 0 deletes at once. */
+  crmDeletesHoldDays: number;
 }
 
 export type SyncScope =

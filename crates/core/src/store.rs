@@ -27,7 +27,7 @@
 use crate::json::{self, FromJson};
 use crate::json_struct;
 use crate::sync::model::{GoogleContact, Millis};
-use crate::sync::state::{AccountState, Apart, Link, Merged, Touched};
+use crate::sync::state::{AccountState, Apart, Link, Merged, Pending, Touched};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -267,6 +267,7 @@ json_struct! {
         merged_in_google: BTreeMap<String, Merged> = "mergedInGoogle" [skip_empty],
         /// Undecided Google contacts' candidates: few, so in the header.
         undecided: BTreeMap<String, Vec<String>> = "undecided" [skip_empty],
+        pending: Pending = "pending" [default],
     }
 }
 
@@ -409,6 +410,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
         state.apart = h.apart;
         state.merged_in_google = h.merged_in_google;
         state.undecided = h.undecided;
+        state.pending = h.pending;
     }
     if torn {
         state.sync_token = None;
@@ -550,6 +552,7 @@ pub fn save_changes(
         apart: state.apart.clone(),
         merged_in_google: state.merged_in_google.clone(),
         undecided: state.undecided.clone(),
+        pending: state.pending.clone(),
     };
     // Invariant: plain data, as in `wrap_value`.
     let text = serde_json::to_string(&header).unwrap_or_default();

@@ -206,6 +206,7 @@ impl Engine {
                 });
             }
         }
+        steps.extend(self.pending_steps(&plan.pending_marks));
         let idx: Vec<usize> = (0..plan.creates_crm.len()).collect();
         for chunk in idx.chunks(CRM_BATCH) {
             steps.push(Step::CreateCrm {

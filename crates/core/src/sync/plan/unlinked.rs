@@ -34,6 +34,7 @@ impl<'a> Planner<'a> {
             if (state.links.contains_key(&c.id) && !self.freed.contains(c.id.as_str()))
                 || self.crm_deleted.contains(c.id.as_str())
                 || self.merged_hold(&c.id)
+                || self.waiting_crm.contains(c.id.as_str())
                 || !seen.insert(c.id.as_str())
             {
                 continue;
@@ -370,7 +371,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn create_google(&self, c: &CrmContact) -> CreateGoogle {
+    pub(super) fn create_google(&self, c: &CrmContact) -> CreateGoogle {
         let mut groups: Vec<String> = self
             .input
             .target_group
