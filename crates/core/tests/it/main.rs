@@ -14,6 +14,7 @@ mod fuzz;
 mod google_limit;
 mod google_quirks;
 mod harness;
+mod held;
 mod inputs;
 mod json;
 mod lease;
