@@ -12,7 +12,9 @@ mod input;
 mod report;
 
 pub use input::{CrmContactInputDto, CrmUpdateDto};
-pub use report::{AccountInfoDto, DisconnectDto, GroupDto, PlanDto, ReportDto, UnreadableDto};
+pub use report::{
+    AccountInfoDto, DisconnectDto, GroupDto, PendingDeletionDto, PlanDto, ReportDto, UnreadableDto,
+};
 
 use crate::json::FromJson;
 use crate::json_struct;
