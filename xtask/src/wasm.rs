@@ -20,7 +20,9 @@ pub const TARGET_GZIP: usize = 100 * 1024;
 /// contacts, the progress while the CRM is read and bounded ambiguity together about 12 KB (at
 /// 427,221); then state shards sized by bytes under the host's limit, JSON errors with their path
 /// and the lease machine the shell now drives about 7 KB together.
-pub const BUDGET_GZIP: usize = 425 * 1024;
+/// Deletions held before they are made (the pending group, Restore and Delete now): 8,049 bytes
+/// more, 442,239 gzipped (1,065,392 raw).
+pub const BUDGET_GZIP: usize = 432 * 1024;
 
 pub struct Size {
     pub raw: usize,
