@@ -209,6 +209,18 @@ export async function panelAction(page, name, { timeout = 60_000 } = {}) {
 }
 
 /**
+ * Sets how many days a deletion from either side waits before it is made (the panel's settings
+ * form, saved): 0 makes deletions at once, for tests of the deletion rules themselves.
+ */
+export async function holdDeletions(page, days) {
+  const p = panel(page);
+  await p.getByLabel("Days a Google deletion waits before the CRM contact is deleted").fill(String(days));
+  await p.getByLabel("Days a CRM deletion waits before the Google contact is deleted").fill(String(days));
+  await p.getByRole("button", { name: "Save" }).click();
+  await expect(p.getByText("Saved", { exact: true })).toBeVisible();
+}
+
+/**
  * "Sync now" in the panel; resolves to the panel's message after the run. `timeout` bounds the
  * run and the wait for its summary (default: the run 60 s, the summary the expect default).
  */
