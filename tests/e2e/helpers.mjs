@@ -327,3 +327,20 @@ export async function tabTo(page, target, { back, max = 80 } = {}) {
   }
   await expect(target, `reached with ${key} within ${max} presses`).toBeFocused({ timeout: 1 });
 }
+
+/**
+ * Moves the browser's clock `ms` ahead of real time: `Date.now` in the page and in every worker
+ * it runs (the plugin's syncs run in one), which is the clock the plugin stamps and dates with.
+ */
+export async function clockAhead(page, ms) {
+  const shift = (by) => {
+    const g = /** @type {any} */ (globalThis);
+    if (!g.__realNow) {
+      g.__realNow = Date.now.bind(Date);
+      Date.now = () => g.__realNow() + g.__shift;
+    }
+    g.__shift = by;
+  };
+  await page.evaluate(shift, ms);
+  for (const w of page.workers()) await w.evaluate(shift, ms);
+}

@@ -6,27 +6,10 @@
 import { test, expect } from "./playwright.mjs";
 import {
   admin, connectAccount, crmContacts, freshEmail, fullName, go, googleContacts, linkTag, linkedTo, openDemo,
-  openSettings, panel, shot, syncNow, toast,
+  openSettings, panel, shot, syncNow, toast, clockAhead,
 } from "./helpers.mjs";
 
 const DAY = 86_400_000;
-
-/**
- * Moves the browser's clock `ms` ahead of real time: `Date.now` in the page and in every worker
- * it runs (the plugin's syncs run in one), which is the clock the plugin stamps and dates with.
- */
-async function clockAhead(page, ms) {
-  const shift = (by) => {
-    const g = /** @type {any} */ (globalThis);
-    if (!g.__realNow) {
-      g.__realNow = Date.now.bind(Date);
-      Date.now = () => g.__realNow() + g.__shift;
-    }
-    g.__shift = by;
-  };
-  await page.evaluate(shift, ms);
-  for (const w of page.workers()) await w.evaluate(shift, ms);
-}
 
 /** Deletes CRM contact `c` from its page in the demo. */
 async function deleteInCrm(page, c) {
