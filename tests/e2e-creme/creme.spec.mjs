@@ -233,6 +233,7 @@ test("My settings → connect, preview, apply: matched contacts are linked, not 
     await hold.fill("0");
     await hold.evaluate((el) => el.closest("form").requestSubmit());
     await expect(page.getByText("Saved", { exact: true })).toBeVisible();
+    await expect(panel(page)).toHaveAttribute("aria-busy", "false");
     const message = await syncNow(page);
     expect(message).toMatch(/1 deleted in the CRM/);
     expect((await api(page, "contacts/get", { ids: [c.id] })).json).toEqual([]);

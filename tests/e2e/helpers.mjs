@@ -218,6 +218,8 @@ export async function holdDeletions(page, days) {
   await p.getByLabel("Days a CRM deletion waits before the Google contact is deleted").fill(String(days));
   await p.getByRole("button", { name: "Save" }).click();
   await expect(p.getByText("Saved", { exact: true })).toBeVisible();
+  // The panel draws its accounts and sync buttons again after saving: then it is idle.
+  await expect(p).toHaveAttribute("aria-busy", "false");
 }
 
 /**

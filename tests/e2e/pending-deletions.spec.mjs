@@ -44,6 +44,7 @@ test("a CRM deletion waits in Pending deletions for its days; Restore relinks, D
   await expect(p.getByLabel("Days a CRM deletion waits before the Google contact is deleted")).toHaveValue("3");
   await p.getByRole("button", { name: "Save" }).click();
   await expect(p.getByText("Saved", { exact: true })).toBeVisible();
+  await expect(p).toHaveAttribute("aria-busy", "false");
 
   const crm = await crmContacts(page);
   const google = await googleContacts(email);
