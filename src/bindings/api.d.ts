@@ -182,6 +182,23 @@ export interface AccountInfo {
   /** Stored values of this account that cannot be read, each with its key and why. Runs fail
    *  until "Reset sync data" or "Disconnect" clears them (both work whatever they hold). */
   unreadable?: { key: string; message: string }[];
+  /** Deletions held before they are made, in the order they come due. Absent when none. */
+  pendingDeletions?: PendingDeletion[];
+}
+
+/** A deletion propagated from one side, waiting before it is made on the other (the settings'
+ *  `googleDeletesHoldDays`, `crmDeletesHoldDays`). The pair is unlinked meanwhile. `side`: where
+ *  the contact waiting is ("google": deleted in the CRM, its Google contact is in the group
+ *  "Pending deletion (CRM)"; "crm": deleted in Google). The first sync after `until` (ISO 8601)
+ *  deletes it; `sync` with `decisions.pending` restores it or deletes it now; an edit of the
+ *  contact waiting cancels the deletion. */
+export interface PendingDeletion {
+  crmId: string;
+  resourceName: string;
+  name: string;
+  side: Side;
+  since: string;
+  until: string;
 }
 
 /** What `disconnect` answers. */
@@ -234,6 +251,10 @@ export interface Settings {
   /** ISO 3166-1 alpha-2 region for national phone numbers. */
   defaultRegion: string;
   deletionGuard: { min: number; percent: number };
+  /** Days a deletion in Google waits before the CRM contact is deleted; 0 deletes at once. */
+  googleDeletesHoldDays: number;
+  /** Days a deletion in the CRM waits before the Google contact is deleted; 0 deletes at once. */
+  crmDeletesHoldDays: number;
 }
 
 export type SyncScope =
@@ -331,6 +352,10 @@ export interface Decisions {
    *  candidates sync as separate contacts), "apart" keeps them apart for good (remembered in the
    *  account's sync data, which "Reset sync data" clears). */
   matches?: { crmId: string; resourceName: string; choice: "link" | "apart" }[];
+  /** Per pending deletion (`AccountInfo.pendingDeletions`, by `crmId`): "restore" brings the
+   *  pair back, linked (the contact deleted is made again from the one waiting); "deleteNow"
+   *  deletes it in this run. A run of the whole account only. */
+  pending?: { crmId: string; action: "restore" | "deleteNow" }[];
 }
 
 export interface HeldDeletions { side: Side; limit: number; deletions: PlanOperation[] }

@@ -4,7 +4,7 @@
 use super::plugin::{account_id, Plugin};
 use super::storage::{self, key, ACCOUNTS_KEY};
 use super::{auth, http, lock, Failure, Result};
-use crate::dto::{AccountInfoDto, DisconnectDto, UnreadableDto};
+use crate::dto::{AccountInfoDto, DisconnectDto, PendingDeletionDto, UnreadableDto};
 use crate::people::profile::{self, ProfileError};
 use crate::store;
 use crate::sync::settings::Settings;
@@ -81,10 +81,11 @@ impl Plugin {
             });
             Ok(())
         };
-        let enabled = match self.settings(&id).await {
-            Ok(s) => s.enabled,
-            Err(f) => note(f).map(|()| false)?,
+        let settings = match self.settings(&id).await {
+            Ok(s) => Some(s),
+            Err(f) => note(f).map(|()| None)?,
         };
+        let enabled = settings.as_ref().is_some_and(|s| s.enabled);
         let links = match self.meta(&id).await {
             Ok(m) => m.links,
             Err(f) => note(f).map(|()| 0)?,
@@ -93,12 +94,18 @@ impl Plugin {
             Ok(runs) => runs.into_iter().next(),
             Err(f) => note(f).map(|()| None)?,
         };
-        // The header only: the shards are read when a run needs them.
+        // The header only (it holds the pending deletions): the shards are read when a run
+        // needs them.
+        let mut pending_deletions = Vec::new();
         if let Some(text) = storage::get(self.host(), &key(&id, "state")).await? {
             let mut values = vec![None; store::state_keys(&id).len()];
             values[0] = Some(text);
-            if let Err(e) = store::load_state(&id, &values) {
-                note(storage::unreadable(e))?;
+            match store::load_state(&id, &values) {
+                Ok(loaded) => {
+                    let settings = settings.unwrap_or_default();
+                    pending_deletions = PendingDeletionDto::list(&loaded.state, &settings);
+                }
+                Err(e) => note(storage::unreadable(e))?,
             }
         }
         if let Some(text) = storage::get(self.host(), &key(&id, "journal")).await? {
@@ -115,6 +122,7 @@ impl Plugin {
             last_run,
             needs_reconnect: !connected,
             unreadable,
+            pending_deletions,
         })
     }
 

@@ -228,6 +228,12 @@ test("My settings → connect, preview, apply: matched contacts are linked, not 
     const [g] = linkedTo(google, c.id);
     await people(email, "DELETE", `${g.resourceName}:deleteContact`);
     await openSettings(page);
+    // Made at once rather than after the days a Google deletion waits by default.
+    const hold = page.getByLabel("Days a Google deletion waits before the CRM contact is deleted");
+    await hold.fill("0");
+    await hold.evaluate((el) => el.closest("form").requestSubmit());
+    await expect(page.getByText("Saved", { exact: true })).toBeVisible();
+    await expect(panel(page)).toHaveAttribute("aria-busy", "false");
     const message = await syncNow(page);
     expect(message).toMatch(/1 deleted in the CRM/);
     expect((await api(page, "contacts/get", { ids: [c.id] })).json).toEqual([]);

@@ -209,6 +209,20 @@ export async function panelAction(page, name, { timeout = 60_000 } = {}) {
 }
 
 /**
+ * Sets how many days a deletion from either side waits before it is made (the panel's settings
+ * form, saved): 0 makes deletions at once, for tests of the deletion rules themselves.
+ */
+export async function holdDeletions(page, days) {
+  const p = panel(page);
+  await p.getByLabel("Days a Google deletion waits before the CRM contact is deleted").fill(String(days));
+  await p.getByLabel("Days a CRM deletion waits before the Google contact is deleted").fill(String(days));
+  await p.getByRole("button", { name: "Save" }).click();
+  await expect(p.getByText("Saved", { exact: true })).toBeVisible();
+  // The panel draws its accounts and sync buttons again after saving: then it is idle.
+  await expect(p).toHaveAttribute("aria-busy", "false");
+}
+
+/**
  * "Sync now" in the panel; resolves to the panel's message after the run. `timeout` bounds the
  * run and the wait for its summary (default: the run 60 s, the summary the expect default).
  */
@@ -314,4 +328,21 @@ export async function tabTo(page, target, { back, max = 80 } = {}) {
     await page.keyboard.press(key);
   }
   await expect(target, `reached with ${key} within ${max} presses`).toBeFocused({ timeout: 1 });
+}
+
+/**
+ * Moves the browser's clock `ms` ahead of real time: `Date.now` in the page and in every worker
+ * it runs (the plugin's syncs run in one), which is the clock the plugin stamps and dates with.
+ */
+export async function clockAhead(page, ms) {
+  const shift = (by) => {
+    const g = /** @type {any} */ (globalThis);
+    if (!g.__realNow) {
+      g.__realNow = Date.now.bind(Date);
+      Date.now = () => g.__realNow() + g.__shift;
+    }
+    g.__shift = by;
+  };
+  await page.evaluate(shift, ms);
+  for (const w of page.workers()) await w.evaluate(shift, ms);
 }

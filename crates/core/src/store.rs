@@ -27,7 +27,7 @@
 use crate::json::{self, FromJson};
 use crate::json_struct;
 use crate::sync::model::{GoogleContact, Millis};
-use crate::sync::state::{AccountState, Apart, Link, Merged, Touched};
+use crate::sync::state::{AccountState, Apart, Link, Merged, Pending, Touched};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -268,6 +268,7 @@ json_struct! {
         /// Undecided Google contacts' candidates: few, so in the header.
         undecided: BTreeMap<String, Vec<String>> = "undecided" [skip_empty],
         field_directions: crate::sync::direction::FieldDirections = "fieldDirections" [skip_empty],
+        pending: Pending = "pending" [default],
     }
 }
 
@@ -411,6 +412,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
         state.merged_in_google = h.merged_in_google;
         state.undecided = h.undecided;
         state.field_directions = h.field_directions;
+        state.pending = h.pending;
     }
     if torn {
         state.sync_token = None;
@@ -553,6 +555,7 @@ pub fn save_changes(
         merged_in_google: state.merged_in_google.clone(),
         undecided: state.undecided.clone(),
         field_directions: state.field_directions,
+        pending: state.pending.clone(),
     };
     // Invariant: plain data, as in `wrap_value`.
     let text = serde_json::to_string(&header).unwrap_or_default();

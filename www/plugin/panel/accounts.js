@@ -6,6 +6,7 @@
 import { h, clear, uid } from "../dom.js";
 import { plural, formatTime, accountState, unreadableMessage, lapse } from "../messages.js";
 import { confirmDialog } from "./dialogs.js";
+import { pendingSection } from "./pending.js";
 
 /**
  * @typedef {import("./context.js").PanelContext} PanelContext
@@ -51,7 +52,8 @@ export function renderAccounts(ctx) {
         h("span", { class: "gcs-spacer" }),
         h("button", { type: "button", class: ["gcs-btn", "gcs-btn-small", needs ? "gcs-btn-primary" : ""], "data-gcs-action": "", "aria-describedby": emailId, title: "Sign in to Google again to renew this account's access", text: "Reconnect", onclick: () => onReconnect(ctx, a) }),
         h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", "aria-describedby": emailId, title: "Unlink this account's contacts; they are matched again on the next sync", text: "Reset sync data", onclick: () => onReset(ctx, a) }),
-        h("button", { type: "button", class: "gcs-btn gcs-btn-small gcs-btn-danger", "data-gcs-action": "", "aria-describedby": emailId, title: "Revoke access and remove this account from the plugin", text: "Disconnect", onclick: () => onDisconnect(ctx, a) }))));
+        h("button", { type: "button", class: "gcs-btn gcs-btn-small gcs-btn-danger", "data-gcs-action": "", "aria-describedby": emailId, title: "Revoke access and remove this account from the plugin", text: "Disconnect", onclick: () => onDisconnect(ctx, a) })),
+      a.id === state.selectedId ? pendingSection(ctx, a) : null));
   }
   box.append(list);
 }

@@ -54,7 +54,7 @@ export const isPossibleDuplicate = (m) => m.reason === "possibleDuplicate" || m.
 export function planDecisions(plan) {
   const c = choicesOf(plan);
   /** @type {Required<Decisions>} */
-  const out = { conflicts: [], matches: [] };
+  const out = { conflicts: [], matches: [], pending: [] };
   for (const k of plan.conflicts || []) {
     const keep = c.conflicts.get(conflictKey(k.crmId, k.field));
     if (keep) out.conflicts.push({ crmId: k.crmId, field: k.field, keep });

@@ -128,6 +128,9 @@ export function renderSettings(ctx) {
     { value: "keep", label: "Keep it in Google" },
     { value: "delete", label: "Delete it in Google" },
   ], s.crmDeletes || "keep");
+  const holdInput = (/** @type {number | undefined} */ days) => h("input", { type: "number", min: 0, max: 90, step: 1, value: String(days ?? 3), required: true, class: "gcs-short" });
+  const gHold = holdInput(s.googleDeletesHoldDays);
+  const cHold = holdInput(s.crmDeletesHoldDays);
   const dirSel = select({}, [
     { value: "both", label: "Both ways" },
     { value: "crmToGoogle", label: "CRM → Google only" },
@@ -159,7 +162,9 @@ export function renderSettings(ctx) {
         field("When both sides changed the same field", conflictSel, "Every conflict is logged with both values in the run history."),
         field("When a contact is deleted in Google", gDelSel, "If the CRM contact was edited since the last sync, it is kept and unlinked instead."),
         gDelStatusField,
+        field("Days a Google deletion waits before the CRM contact is deleted", gHold, "Meanwhile it is listed under Pending deletions, to restore. 0 deletes at once."),
         field("When a contact is deleted in the CRM", cDelSel),
+        field("Days a CRM deletion waits before the Google contact is deleted", cHold, "Meanwhile it is in the Google group \u201cPending deletion (CRM)\u201d and listed under Pending deletions. 0 deletes at once."),
         field("Sync direction", dirSel),
         field("Sync every (minutes)", interval, "Automatic syncs run while the CRM is open in a browser tab."),
         field("Default phone region (2-letter country code)", region, "Used to read phone numbers written without a country code, e.g. US or GB."))),
@@ -170,7 +175,7 @@ export function renderSettings(ctx) {
 
   form.addEventListener("input", () => { saved.textContent = ""; });
   // Each problem shows under its field, which it describes; Save takes focus to the first.
-  const checked = [interval, region, newName, addSel, dirSel];
+  const checked = [interval, region, newName, addSel, dirSel, gHold, cHold];
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     formError.hidden = true;
@@ -179,6 +184,10 @@ export function renderSettings(ctx) {
     const problems = [];
     const minutes = Number(interval.value);
     if (!Number.isInteger(minutes) || minutes < 5 || minutes > 1440) problems.push([interval, "Enter a whole number of minutes from 5 to 1440."]);
+    for (const hold of [gHold, cHold]) {
+      const days = Number(hold.value);
+      if (!Number.isInteger(days) || days < 0 || days > 90) problems.push([hold, "Enter a whole number of days from 0 to 90."]);
+    }
     const reg = region.value.trim().toUpperCase();
     if (!/^[A-Z]{2}$/.test(reg)) problems.push([region, "Enter a 2-letter country code such as US, GB or DE."]);
     const newGroupName = newName.value.trim();
@@ -203,6 +212,8 @@ export function renderSettings(ctx) {
       crmDeletes: /** @type {Settings["crmDeletes"]} */ (cDelSel.value),
       directions: /** @type {Settings["directions"]} */ (dirSel.value),
       fieldDirections: perField.value(),
+      googleDeletesHoldDays: Number(gHold.value),
+      crmDeletesHoldDays: Number(cHold.value),
       intervalMinutes: minutes,
       defaultRegion: reg,
     };

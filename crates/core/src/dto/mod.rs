@@ -13,8 +13,10 @@ mod report;
 pub mod status;
 
 pub use input::{CrmContactInputDto, CrmUpdateDto};
-pub use report::{AccountInfoDto, DisconnectDto, GroupDto, PlanDto, ReportDto, UnreadableDto};
-pub use status::{account_status, AccountStatusDto, ContactStatusDto, PendingDeletionDto};
+pub use report::{
+    AccountInfoDto, DisconnectDto, GroupDto, PendingDeletionDto, PlanDto, ReportDto, UnreadableDto,
+};
+pub use status::{account_status, AccountStatusDto, ContactStatusDto};
 
 use crate::json::FromJson;
 use crate::json_struct;

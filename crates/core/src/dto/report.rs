@@ -1,17 +1,18 @@
 //! What the JS API answers: plans, run reports, accounts and groups (api.d.ts), borrowed from the
 //! core's values.
 
+use crate::people::time::format_rfc3339;
 use crate::people::wire::ContactGroup;
 use crate::sync::direction::{DirectionChange, PairHeld};
 use crate::sync::engine::{ContactFailure, Counts, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule, FieldDiff};
-use crate::sync::model::{Address, Contact, Field, Side};
+use crate::sync::model::{Address, Contact, Field, Millis, Side};
 use crate::sync::plan::{
     Delete, HeldDeletions, NotWritten, PairConflict, Plan, Skipped, FROM_READ_ONLY,
 };
-use crate::sync::settings::ConflictPolicy;
-use crate::sync::state::Merged;
+use crate::sync::settings::{ConflictPolicy, Settings};
+use crate::sync::state::{AccountState, Merged};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -458,6 +459,45 @@ pub struct AccountInfoDto {
     pub needs_reconnect: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unreadable: Vec<UnreadableDto>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pending_deletions: Vec<PendingDeletionDto>,
+}
+
+/// `PendingDeletion` in api.d.ts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingDeletionDto {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub side: Side,
+    pub since: String,
+    pub until: String,
+}
+
+impl PendingDeletionDto {
+    /// Each held deletion of `state`, in the order they come due, with when under `settings`.
+    pub fn list(state: &AccountState, settings: &Settings) -> Vec<PendingDeletionDto> {
+        let mut out: Vec<(Millis, PendingDeletionDto)> = state
+            .pending
+            .deletions
+            .values()
+            .map(|p| {
+                let until = p.since.saturating_add(settings.hold_ms(p.side));
+                let dto = PendingDeletionDto {
+                    crm_id: p.link.crm_id.clone(),
+                    resource_name: p.link.resource_name.clone(),
+                    name: p.name.clone(),
+                    side: p.side,
+                    since: format_rfc3339(p.since),
+                    until: format_rfc3339(until),
+                };
+                (until, dto)
+            })
+            .collect();
+        out.sort_by_key(|(until, _)| *until);
+        out.into_iter().map(|(_, d)| d).collect()
+    }
 }
 
 /// A stored value of the account that cannot be read.

@@ -57,16 +57,19 @@ mod fingerprint;
 mod linked;
 mod merged;
 mod ops;
+mod pending;
 mod unlinked;
 
 pub use commit::{Outcome, Remerged};
 pub use decisions::{
-    ConflictChoice, Decisions, MatchChoice, MatchDecision, Rejection, NO_DECISIONS,
+    ConflictChoice, Decisions, MatchChoice, MatchDecision, PendingAction, PendingChoice, Rejection,
+    NO_DECISIONS,
 };
 pub use fingerprint::new_group_placeholder;
 pub use ops::{
-    CreateCrm, CreateGoogle, Delete, DeleteReason, GroupAdd, HeldDeletions, NewLink, NotWritten,
-    PairConflict, Skipped, Unlink, UnlinkReason, Update, FROM_READ_ONLY,
+    CreateCrm, CreateGoogle, Delete, DeleteReason, GroupAdd, HeldDeletions, Hold, NewLink,
+    NotWritten, PairConflict, PendingMarks, Skipped, Unhold, UnholdReason, Unlink, UnlinkReason,
+    Update, FROM_READ_ONLY,
 };
 
 /// What a run covers: the seeds' triggers.
@@ -204,6 +207,12 @@ pub struct Plan {
     /// The fields whose direction changed since the last run that applied (the state's
     /// directions against the settings'): a run must apply a preview before it writes.
     pub direction_changes: Vec<DirectionChange>,
+    /// Deletions this plan holds rather than makes, each dropping its link.
+    pub holds: Vec<Hold>,
+    /// Held deletions this plan ends without making them (those it makes are among `deletes`).
+    pub unheld: Vec<Unhold>,
+    /// Google contacts to mark as pending deletion, or to unmark.
+    pub pending_marks: PendingMarks,
     /// CRM contacts unlinked because their Google twin was deleted, with the values they hold:
     /// kept in the state so they are not sent back to Google unedited.
     kept_in_crm: Vec<Link>,
@@ -246,11 +255,16 @@ impl Plan {
                 .iter()
                 .map(|g| g.resource_names.len())
                 .sum::<usize>()
+            + self.pending_marks.len()
     }
 
     /// Nothing to write, link or unlink.
     pub fn is_empty(&self) -> bool {
-        self.writes() == 0 && self.links.is_empty() && self.unlinks.is_empty()
+        self.writes() == 0
+            && self.links.is_empty()
+            && self.unlinks.is_empty()
+            && self.holds.is_empty()
+            && self.unheld.is_empty()
     }
 }
 
@@ -284,6 +298,9 @@ struct Planner<'a> {
     extra_tagged: HashMap<&'a str, &'a GoogleContact>,
     /// Links this plan drops because Google merged their contact into another linked one.
     merged_away: HashSet<&'a str>,
+    /// Contacts whose deletion waits, left out of matching: CRM ids, and resource names.
+    waiting_crm: HashSet<&'a str>,
+    waiting_google: HashSet<&'a str>,
 }
 
 impl<'a> Planner<'a> {
@@ -327,6 +344,8 @@ impl<'a> Planner<'a> {
                 .flat_map(|g| g.extra_tags.iter().map(move |t| (t.as_str(), g)))
                 .collect(),
             merged_away: HashSet::new(),
+            waiting_crm: HashSet::new(),
+            waiting_google: HashSet::new(),
         }
     }
 
@@ -379,6 +398,7 @@ impl<'a> Planner<'a> {
             .filter(|g| {
                 !linked_rns.contains(g.resource_name.as_str())
                     && !self.google_deleted.contains(g.resource_name.as_str())
+                    && !self.waiting_google.contains(g.resource_name.as_str())
             })
             .collect()
     }
@@ -429,6 +449,7 @@ impl<'a> Planner<'a> {
         for link in self.paired_links() {
             self.pair(link);
         }
+        self.pending();
         self.unlinked();
         self.check_conflict_choices();
         self.guard();

@@ -4,6 +4,7 @@
 //! the compiler checks.
 
 use super::direction::FieldDirections;
+use super::model::{Millis, Side};
 use super::normalize::Region;
 use crate::json::FromJson;
 use crate::{json_enum, json_struct};
@@ -137,8 +138,19 @@ json_struct! {
         /// The region national phone numbers are read in (ISO 3166-1 alpha-2).
         pub default_region: String = "defaultRegion",
         pub deletion_guard: DeletionGuard = "deletionGuard",
+        /// Days a deletion in Google waits before the CRM contact is deleted (`googleDeletes:
+        /// delete`); 0 deletes at once.
+        pub google_deletes_hold_days: u32 = "googleDeletesHoldDays",
+        /// Days a deletion in the CRM waits before the Google contact is deleted (`crmDeletes:
+        /// delete`); 0 deletes at once.
+        pub crm_deletes_hold_days: u32 = "crmDeletesHoldDays",
     }
 }
+
+/// How many days a propagated deletion waits by default, on either side.
+pub const DEFAULT_HOLD_DAYS: u32 = 3;
+/// The longest a deletion may wait.
+pub const MAX_HOLD_DAYS: u32 = 90;
 
 pub const MY_CONTACTS: &str = "contactGroups/myContacts";
 
@@ -158,11 +170,22 @@ impl Default for Settings {
             interval_minutes: 60,
             default_region: "US".to_string(),
             deletion_guard: DeletionGuard::default(),
+            google_deletes_hold_days: DEFAULT_HOLD_DAYS,
+            crm_deletes_hold_days: DEFAULT_HOLD_DAYS,
         }
     }
 }
 
 impl Settings {
+    /// How long a deletion propagated onto `side` waits before it is made, in milliseconds.
+    pub fn hold_ms(&self, side: Side) -> Millis {
+        let days = match side {
+            Side::Crm => self.google_deletes_hold_days,
+            Side::Google => self.crm_deletes_hold_days,
+        };
+        Millis::from(days) * 24 * 60 * 60 * 1000
+    }
+
     /// The default region, falling back to the US when the setting is not a region code.
     pub fn region(&self) -> Region {
         Region::parse(&self.default_region).unwrap_or_default()
@@ -248,6 +271,14 @@ impl Settings {
         }
         if self.deletion_guard.percent > 100 {
             return bad("deletionGuard.percent: over 100".into());
+        }
+        for (key, days) in [
+            ("googleDeletesHoldDays", self.google_deletes_hold_days),
+            ("crmDeletesHoldDays", self.crm_deletes_hold_days),
+        ] {
+            if days > MAX_HOLD_DAYS {
+                return bad(format!("{key}: {days} is over {MAX_HOLD_DAYS} days"));
+            }
         }
         if self.crm_view_id.as_deref().is_some_and(str::is_empty) {
             return bad("crmViewId: empty (use null for All)".into());

@@ -9,7 +9,7 @@
 
 use super::change::LastChange;
 use super::direction::FieldDirections;
-use super::model::{Contact, GoogleContact, Millis};
+use super::model::{Contact, GoogleContact, Millis, Side};
 use crate::{json, json_struct};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -66,6 +66,40 @@ json_struct! {
 }
 
 json_struct! {
+    /// A deletion seen on one side and held before it is made on the other (the settings'
+    /// `googleDeletesHoldDays`, `crmDeletesHoldDays`). The pair is unlinked meanwhile: the
+    /// contact waiting is marked (in Google, by the pending group; in the CRM, by this entry)
+    /// and left alone by matching, until a run deletes it, the user restores it, or an edit
+    /// of it cancels the deletion.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct PendingDeletion {
+        /// The side the contact waiting is on, where the deletion will be made.
+        pub side: Side = "side",
+        /// The link as the deletion found it; its base is the contact waiting as it was then.
+        pub link: Link = "link",
+        /// How the panel names the contact.
+        pub name: String = "name",
+        /// When the deletion was seen.
+        pub since: Millis = "since",
+    }
+}
+
+json_struct! {
+    #[json(default)]
+    /// Deletions held before they are made, and the Google group marking them.
+    #[derive(Clone, Debug, Default, PartialEq, Eq)]
+    pub struct Pending {
+        /// By the CRM id of the link each dropped.
+        pub deletions: BTreeMap<String, PendingDeletion> = "deletions",
+        /// The group marking Google contacts whose deletion waits, once it exists.
+        pub group: Option<String> = "group",
+    }
+}
+
+/// The Google contact group that marks contacts whose deletion in the CRM waits.
+pub const PENDING_GROUP_NAME: &str = "Pending deletion (CRM)";
+
+json_struct! {
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub struct AccountState {
         /// [`STATE_VERSION`] in a state this plugin made or read.
@@ -100,6 +134,8 @@ json_struct! {
         /// The field directions of the last run that applied its writes under them: until a
         /// run applies a preview made under the settings' directions, runs that write refuse to.
         pub field_directions: FieldDirections = "fieldDirections" [skip_empty],
+        /// Deletions held before they are made.
+        pub pending: Pending = "pending" [default],
     }
 }
 
@@ -119,6 +155,7 @@ impl Default for AccountState {
             merged_in_google: BTreeMap::new(),
             undecided: BTreeMap::new(),
             field_directions: FieldDirections::default(),
+            pending: Pending::default(),
         }
     }
 }

@@ -37,6 +37,7 @@ fn keep(id: &str, field: Field, side: Side) -> Decisions {
             keep: side,
         }],
         matches: Vec::new(),
+        pending: Vec::new(),
     }
 }
 
@@ -208,6 +209,7 @@ fn decisions_naming_nothing_in_the_plan_are_refused_and_change_nothing() {
         Decisions {
             conflicts: Vec::new(),
             matches: vec![decide(&id, &rn, MatchChoice::Link)],
+            pending: Vec::new(),
         },
         Decisions {
             conflicts: vec![ConflictChoice {
@@ -216,6 +218,7 @@ fn decisions_naming_nothing_in_the_plan_are_refused_and_change_nothing() {
                 keep: Side::Google,
             }],
             matches: vec![decide("c404", "people/c404", MatchChoice::Apart)],
+            pending: Vec::new(),
         },
     ];
     for decisions in bad {

@@ -417,7 +417,13 @@ impl World {
             crm: MemCrm::default(),
             state: AccountState::new(),
             journal: None,
-            settings: Settings::default(),
+            // Deletions are made at once, as before deletions could wait, unless a test holds
+            // them (`held.rs`).
+            settings: Settings {
+                google_deletes_hold_days: 0,
+                crm_deletes_hold_days: 0,
+                ..Settings::default()
+            },
             seed: 1,
             feed: true,
             confirm: true,

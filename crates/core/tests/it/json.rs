@@ -17,7 +17,9 @@ use gcontacts_sync_core::sync::model::{
 use gcontacts_sync_core::sync::settings::{
     ConflictPolicy, CrmDeletes, DeletionGuard, Directions, GoogleDeletes, Settings, TargetGroup,
 };
-use gcontacts_sync_core::sync::state::{AccountState, Apart, Link, Merged};
+use gcontacts_sync_core::sync::state::{
+    AccountState, Apart, Link, Merged, Pending, PendingDeletion,
+};
 use proptest::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -523,6 +525,18 @@ fn account_state() -> AccountState {
         )]),
         undecided: BTreeMap::from([("people/c7".to_string(), strings(&["38", "37"]))]),
         field_directions: FieldDirections::default().with(Field::Emails, FieldDirection::NotSynced),
+        pending: Pending {
+            deletions: BTreeMap::from([(
+                "36".to_string(),
+                PendingDeletion {
+                    side: Side::Google,
+                    link: link(),
+                    name: "Ann".into(),
+                    since: 1_700_000_000_000,
+                },
+            )]),
+            group: s("contactGroups/pending"),
+        },
     }
 }
 
@@ -722,6 +736,8 @@ fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_key
             min: 3,
             percent: 50,
         },
+        google_deletes_hold_days: 7,
+        crm_deletes_hold_days: 0,
     };
     check("Settings", settings, Settings::default());
     check(

@@ -15,6 +15,7 @@ mod fuzz;
 mod google_limit;
 mod google_quirks;
 mod harness;
+mod held;
 mod inputs;
 mod json;
 mod lease;

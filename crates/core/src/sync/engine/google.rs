@@ -394,6 +394,13 @@ impl Engine {
                 self.advance(items.len(), Phase::DeletingInGoogle);
             }
             Step::AddToGroup { names, .. } => self.advance(names.len(), Phase::AddingToGroup),
+            Step::MarkPending { change } => {
+                let n = change.resource_names_to_add.len() + change.resource_names_to_remove.len();
+                self.advance(n, Phase::AddingToGroup);
+            }
+            step @ (Step::FindPendingGroup { .. } | Step::CreatePendingGroup) => {
+                self.pending_ok(step, body, now)
+            }
             _ => {}
         }
     }

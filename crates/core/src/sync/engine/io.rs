@@ -360,6 +360,9 @@ impl Engine {
                     }
                 }
             }
+            Step::FindPendingGroup { .. } | Step::CreatePendingGroup | Step::MarkPending { .. } => {
+                self.act_pending(step)
+            }
             Step::AddToGroup { group, names } => {
                 let change = ModifyContactGroupMembersRequest {
                     resource_names_to_add: names.clone(),

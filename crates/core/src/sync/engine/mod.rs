@@ -41,7 +41,7 @@ use super::settings::{Settings, TargetGroup};
 use super::state::{AccountState, Link, Touched};
 use super::xorshift::XorShift;
 use crate::people::request::PeopleApi;
-use crate::people::wire::Person;
+use crate::people::wire::{ModifyContactGroupMembersRequest, Person};
 use crate::{json, json_struct};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -51,6 +51,7 @@ mod driver;
 mod failures;
 mod google;
 mod io;
+mod pending;
 mod renames;
 mod replan;
 mod report;
@@ -158,6 +159,15 @@ enum Step {
     AddToGroup {
         group: String,
         names: Vec<String>,
+    },
+    /// Looks up the group marking pending deletions by its name (`AccountState::pending`).
+    FindPendingGroup {
+        page_token: Option<String>,
+    },
+    CreatePendingGroup,
+    /// Marks Google contacts as pending deletion, or unmarks them, in the pending group.
+    MarkPending {
+        change: ModifyContactGroupMembersRequest,
     },
     CreateCrm {
         items: Vec<usize>,

@@ -127,6 +127,10 @@ impl Engine {
                 // Someone made the group meanwhile: find it.
                 self.steps.push_front(Step::FindGroup { page_token: None });
             }
+            (ApiError::Conflict { .. }, Step::CreatePendingGroup) => {
+                self.steps
+                    .push_front(Step::FindPendingGroup { page_token: None });
+            }
             (ApiError::EtagMismatch { .. }, Step::UpdateGoogle { items, round }) => {
                 self.etag_mismatch(items.clone(), *round);
             }

@@ -253,6 +253,9 @@ impl Engine {
                 items: chunk.to_vec(),
             });
         }
+        // Last: a mark changes the contact's etag, which a restore's tagging of the contact it
+        // links (after the CRM create) must still match.
+        steps.extend(self.pending_steps(&plan.pending_marks));
         steps.push(Step::Commit);
         steps.push(Step::ClearJournal);
         self.writes_total = plan.writes();

@@ -3,10 +3,11 @@
 
 use super::linked::Pair;
 use super::{
-    DeleteReason, GoogleListing, NotWritten, Plan, PlanInput, Planner, Skipped, UnlinkReason,
+    DeleteReason, GoogleListing, NotWritten, Plan, PlanInput, Planner, Skipped, UnholdReason,
+    UnlinkReason,
 };
 use crate::sync::model::{CrmContact, GoogleContact, Millis, Side};
-use crate::sync::state::{AccountState, Link, Touched};
+use crate::sync::state::{AccountState, Link, PendingDeletion, Touched};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// What executing a plan achieved, reported back by whoever executed it.
@@ -123,6 +124,7 @@ impl Plan {
                 touched.links.insert(d.crm_id.clone());
             }
         }
+        self.commit_pending(state, outcome, now, &mut touched);
         for u in &self.unlinks {
             if !outcome.failed.contains(&u.crm_id) {
                 state.links.remove(&u.crm_id);
@@ -263,5 +265,46 @@ impl Plan {
         });
         state.google_unlinked = cache;
         touched
+    }
+}
+
+impl Plan {
+    /// Records the held deletions this execution started, made or ended (see `pending`).
+    fn commit_pending(
+        &self,
+        state: &mut AccountState,
+        outcome: &Outcome,
+        now: Millis,
+        touched: &mut Touched,
+    ) {
+        for h in &self.holds {
+            let id = &h.link.crm_id;
+            state.links.remove(id);
+            touched.links.insert(id.clone());
+            let held = PendingDeletion {
+                side: h.side,
+                link: h.link.clone(),
+                name: h.name.clone(),
+                since: now,
+            };
+            state.pending.deletions.insert(id.clone(), held);
+        }
+        for d in &self.deletes {
+            if d.reason != DeleteReason::Duplicate && outcome.deleted.contains(&d.crm_id) {
+                state.pending.deletions.remove(&d.crm_id);
+            }
+        }
+        for u in &self.unheld {
+            let ended = match u.reason {
+                UnholdReason::Restored => match u.side {
+                    Side::Google => outcome.crm_created.contains_key(&u.resource_name),
+                    Side::Crm => outcome.google_created.contains_key(&u.crm_id),
+                },
+                UnholdReason::EditedSinceDeletion | UnholdReason::Gone => true,
+            };
+            if ended {
+                state.pending.deletions.remove(&u.crm_id);
+            }
+        }
     }
 }

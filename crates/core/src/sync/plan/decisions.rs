@@ -65,6 +65,35 @@ impl FromJson for MatchDecision {
     }
 }
 
+json_enum! {
+    /// What the user chose for a deletion held before it is made (the panel's "Pending
+    /// deletions").
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub enum PendingAction {
+        /// Bring the pair back, linked: the contact deleted is made again from the one waiting.
+        Restore = "restore",
+        /// Make the deletion now rather than when its days are over.
+        DeleteNow = "deleteNow",
+    }
+}
+
+/// A choice for one held deletion, by the CRM id of the link it dropped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingChoice {
+    pub crm_id: String,
+    pub action: PendingAction,
+}
+
+impl FromJson for PendingChoice {
+    fn from_json(v: Value) -> Result<Self, Error> {
+        let mut o = Object::of(v, "a pending deletion choice {crmId, action}")?;
+        Ok(PendingChoice {
+            crm_id: o.field("crmId")?,
+            action: o.field("action")?,
+        })
+    }
+}
+
 /// What the user decided in the preview, passed with the run that applies it. Each decision
 /// must name a conflict or an ambiguous match of that run's plan: one that does not (an unknown
 /// id, or the data changed since the preview) is listed in [`Plan::rejected`] and the run writes
@@ -73,14 +102,17 @@ impl FromJson for MatchDecision {
 pub struct Decisions {
     pub conflicts: Vec<ConflictChoice>,
     pub matches: Vec<MatchDecision>,
+    /// Restore or delete now, per held deletion.
+    pub pending: Vec<PendingChoice>,
 }
 
 impl FromJson for Decisions {
     fn from_json(v: Value) -> Result<Self, Error> {
-        let mut o = Object::of(v, "decisions {conflicts?, matches?}")?;
+        let mut o = Object::of(v, "decisions {conflicts?, matches?, pending?}")?;
         Ok(Decisions {
             conflicts: o.or_default("conflicts")?,
             matches: o.or_default("matches")?,
+            pending: o.or_default("pending")?,
         })
     }
 }
@@ -89,11 +121,12 @@ impl FromJson for Decisions {
 pub static NO_DECISIONS: Decisions = Decisions {
     conflicts: Vec::new(),
     matches: Vec::new(),
+    pending: Vec::new(),
 };
 
 impl Decisions {
     pub fn is_empty(&self) -> bool {
-        self.conflicts.is_empty() && self.matches.is_empty()
+        self.conflicts.is_empty() && self.matches.is_empty() && self.pending.is_empty()
     }
 }
 
@@ -120,6 +153,8 @@ pub enum Rejection {
         crm_id: String,
         resource_name: String,
     },
+    /// A choice for a deletion that is not held (made, restored or cancelled since).
+    NotPending { crm_id: String },
 }
 
 impl Rejection {
@@ -165,6 +200,10 @@ impl std::fmt::Display for Rejection {
             } => write!(
                 f,
                 "CRM contact {crm_id} or Google contact {resource_name} is linked to two contacts"
+            ),
+            Rejection::NotPending { crm_id } => write!(
+                f,
+                "the deletion of CRM contact {crm_id}'s pair is not pending now: look again"
             ),
         }
     }

@@ -39,6 +39,15 @@ impl Plan {
             true => writes,
             false => writes + &serde_json::to_string(&self.direction_changes).unwrap_or_default(),
         };
+        // Held deletions and their marks, when there are any (plans without keep the digest
+        // they always had).
+        let writes = match self.holds.is_empty() && self.unheld.is_empty() {
+            true => writes,
+            false => {
+                let held = (&self.holds, &self.unheld, &self.pending_marks);
+                writes + &serde_json::to_string(&held).unwrap_or_default()
+            }
+        };
         // JSON quotes strings: a resource name is replaced whole, never inside a longer one.
         let writes = match target_group {
             Some(g) => writes.replace(

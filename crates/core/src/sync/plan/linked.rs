@@ -174,9 +174,12 @@ impl<'a> Planner<'a> {
                                 .push(unlink(UnlinkReason::EditedSinceDeletion));
                             keep_tagged(self);
                         } else if self.writes_google() {
-                            self.out
-                                .deletes
-                                .push(delete(Side::Google, DeleteReason::DeletedInCrm));
+                            let current = match g {
+                                GoogleSide::Present(g) => &g.contact,
+                                _ => &link.base,
+                            };
+                            let d = delete(Side::Google, DeleteReason::DeletedInCrm);
+                            self.delete_or_hold(link, current, d);
                         } else {
                             self.out.unlinks.push(unlink(UnlinkReason::DeletedInCrm));
                             keep_tagged(self);
@@ -232,10 +235,10 @@ impl<'a> Planner<'a> {
                     return;
                 }
                 match &self.input.settings.google_deletes {
-                    GoogleDeletes::Delete => self
-                        .out
-                        .deletes
-                        .push(delete(Side::Crm, DeleteReason::DeletedInGoogle)),
+                    GoogleDeletes::Delete => {
+                        let d = delete(Side::Crm, DeleteReason::DeletedInGoogle);
+                        self.delete_or_hold(link, current, d);
+                    }
                     GoogleDeletes::Unlink => {
                         self.out.unlinks.push(unlink(UnlinkReason::DeletedInGoogle));
                         self.keep_in_crm(link, current);

@@ -4,7 +4,8 @@
 use super::Plan;
 use crate::sync::matching::MatchRule;
 use crate::sync::merge::{Conflict, FieldDiff};
-use crate::sync::model::{Contact, Field, Side};
+use crate::sync::model::{Contact, Field, Millis, Side};
+use crate::sync::state::Link;
 use serde::Serialize;
 use std::fmt;
 
@@ -174,6 +175,58 @@ impl NotWritten {
     }
 }
 
+/// A deletion held before it is made: the pair is unlinked, the contact waiting on `side` is
+/// marked, and a run after `until` deletes it (see `pending`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Hold {
+    pub side: Side,
+    pub name: String,
+    pub until: Millis,
+    /// The link the deletion drops, its base the contact waiting as it is now.
+    pub link: Link,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum UnholdReason {
+    /// The user restored the pair: the contact deleted is made again and linked.
+    Restored,
+    /// The contact waiting was edited since: the edit wins, it is not deleted, and it is synced
+    /// as an unlinked contact.
+    EditedSinceDeletion,
+    /// The contact waiting was deleted meanwhile.
+    Gone,
+}
+
+/// A held deletion a run ends without making it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unhold {
+    pub side: Side,
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub reason: UnholdReason,
+}
+
+/// Google contacts to add to and remove from the group marking pending deletions.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PendingMarks {
+    pub add: Vec<String>,
+    pub remove: Vec<String>,
+}
+
+impl PendingMarks {
+    pub fn len(&self) -> usize {
+        self.add.len() + self.remove.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Deletions on one side over the guard's limit: held until the user confirms.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -196,6 +249,8 @@ impl fmt::Display for Plan {
             && self.not_written.is_empty()
             && self.by_direction.is_empty()
             && self.direction_changes.is_empty()
+            && self.holds.is_empty()
+            && self.unheld.is_empty()
         {
             return writeln!(f, "nothing to do");
         }
@@ -320,6 +375,35 @@ impl fmt::Display for Plan {
                 g.group
             )?;
         }
+        for h in &self.holds {
+            writeln!(
+                f,
+                "{}: hold deletion of {:?} (crm {} = {}) for {} days",
+                h.side,
+                h.name,
+                h.link.crm_id,
+                h.link.resource_name,
+                (h.until - h.link.synced_at) / DAY_MS
+            )?;
+        }
+        for u in &self.unheld {
+            writeln!(
+                f,
+                "{}: pending deletion of {:?} (crm {} = {}) ends: {}",
+                u.side, u.name, u.crm_id, u.resource_name, u.reason
+            )?;
+        }
+        if !self.pending_marks.add.is_empty() {
+            writeln!(
+                f,
+                "google: mark pending {}",
+                self.pending_marks.add.join(", ")
+            )?;
+        }
+        if !self.pending_marks.remove.is_empty() {
+            let names = self.pending_marks.remove.join(", ");
+            writeln!(f, "google: unmark pending {names}")?;
+        }
         for c in &self.conflicts {
             writeln!(f, "conflict {:?} {}", c.name, c.conflict)?;
         }
@@ -355,6 +439,18 @@ impl fmt::Display for DeleteReason {
             DeleteReason::Duplicate => {
                 "a second copy of a contact already in Google, holding nothing the first lacks"
             }
+        })
+    }
+}
+
+const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+
+impl fmt::Display for UnholdReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            UnholdReason::Restored => "restored, linked again",
+            UnholdReason::EditedSinceDeletion => "edited since the deletion; the edit wins",
+            UnholdReason::Gone => "deleted meanwhile",
         })
     }
 }

@@ -66,7 +66,11 @@ impl World {
             google_deleted: BTreeSet::new(),
             crm_deleted: Vec::new(),
             state: AccountState::new(),
-            settings: Settings::default(),
+            settings: Settings {
+                google_deletes_hold_days: 0,
+                crm_deletes_hold_days: 0,
+                ..Settings::default()
+            },
             next: 0,
             now: 1_000,
         };

@@ -1,6 +1,7 @@
 use super::*;
 use crate::sync::model::Field;
 use crate::sync::settings::{CrmDeletes, GoogleDeletes, MY_CONTACTS};
+use crate::sync::state::PendingDeletion;
 use crate::sync::testkit::contact;
 
 /// Builds a planning round from lines:
@@ -14,7 +15,10 @@ use crate::sync::testkit::contact;
 /// `listing full|incremental [incomplete]`; `scope contacts <ids…>|push|pull`;
 /// `google-deletes unlink|status <s>`, `crm-deletes delete`, `confirm`;
 /// `apart <crm id> <rn>` — a pair kept apart in the state; `keep <crm id> <field> crm|google` —
-/// a conflict choice; `decide link|apart <crm id> <rn>` — a match decision.
+/// a conflict choice; `decide link|apart <crm id> <rn>` — a match decision;
+/// `hold <days>` — deletions wait that many days on both sides; `pending google|crm <crm id>
+/// <rn> @<since>: <base>` — a held deletion, the contact waiting on that side; `restore <crm id>`,
+/// `delete-now <crm id>` — choices on one; `now <ms>` — when the plan is made (default 1000).
 struct Round {
     state: AccountState,
     settings: Settings,
@@ -25,12 +29,18 @@ struct Round {
     scope: Scope,
     confirm: bool,
     decisions: Decisions,
+    now: Millis,
 }
 
 fn round(text: &str) -> Round {
     let mut r = Round {
         state: AccountState::new(),
-        settings: Settings::default(),
+        // Deletions are made at once unless a test holds them (`hold`).
+        settings: Settings {
+            google_deletes_hold_days: 0,
+            crm_deletes_hold_days: 0,
+            ..Settings::default()
+        },
         crm: Vec::new(),
         other: Vec::new(),
         crm_deleted: Vec::new(),
@@ -42,6 +52,7 @@ fn round(text: &str) -> Round {
         scope: Scope::All,
         confirm: false,
         decisions: Decisions::default(),
+        now: 1_000,
     };
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let (head, body) = line.split_once(':').unwrap_or((line, ""));
@@ -151,6 +162,43 @@ fn round(text: &str) -> Round {
                     MatchChoice::Apart
                 },
             }),
+            "hold" => {
+                let days = words[1].parse().expect("days");
+                r.settings.google_deletes_hold_days = days;
+                r.settings.crm_deletes_hold_days = days;
+            }
+            "pending" => {
+                let since = words[4].strip_prefix('@').expect("@since").parse();
+                r.state.pending.deletions.insert(
+                    words[2].to_string(),
+                    PendingDeletion {
+                        side: if words[1] == "crm" {
+                            Side::Crm
+                        } else {
+                            Side::Google
+                        },
+                        link: Link {
+                            crm_id: words[2].to_string(),
+                            resource_name: words[3].to_string(),
+                            etag: String::new(),
+                            base: contact(body),
+                            synced_at: 0,
+                            last_change: None,
+                        },
+                        name: contact(body).display_name(),
+                        since: since.expect("time"),
+                    },
+                );
+            }
+            "restore" | "delete-now" => r.decisions.pending.push(PendingChoice {
+                crm_id: words[1].to_string(),
+                action: if words[0] == "restore" {
+                    PendingAction::Restore
+                } else {
+                    PendingAction::DeleteNow
+                },
+            }),
+            "now" => r.now = words[1].parse().expect("time"),
             w => panic!("unknown line kind {w}"),
         }
     }
@@ -169,7 +217,7 @@ impl Round {
             target_group: Some("contactGroups/crm"),
             scope: &self.scope,
             confirm_deletions: self.confirm,
-            now: 1_000,
+            now: self.now,
             capabilities: &Default::default(),
             decisions: &self.decisions,
         })
@@ -770,4 +818,5 @@ fn decisions_that_cannot_be_read_say_which_item_and_key() {
 }
 
 /// Records the user may not change.
+mod pending;
 mod read_only;

@@ -35,6 +35,7 @@ impl<'a> Planner<'a> {
             if (state.links.contains_key(&c.id) && !self.freed.contains(c.id.as_str()))
                 || self.crm_deleted.contains(c.id.as_str())
                 || self.merged_hold(&c.id)
+                || self.waiting_crm.contains(c.id.as_str())
                 || !seen.insert(c.id.as_str())
             {
                 continue;
@@ -378,7 +379,7 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn create_google(&self, c: &CrmContact) -> CreateGoogle {
+    pub(super) fn create_google(&self, c: &CrmContact) -> CreateGoogle {
         let mut groups: Vec<String> = self
             .input
             .target_group

@@ -4,12 +4,12 @@ use super::record::shape;
 use super::{ok, Contract};
 use gcontacts_sync_core::dto::{
     AccountInfoDto, ChangesPage, ContactPage, CrmContactDto, CrmContactInputDto, CrmUpdateDto,
-    DisconnectDto, GroupDto, PlanDto, ReportDto, UnreadableDto,
+    DisconnectDto, GroupDto, PendingDeletionDto, PlanDto, ReportDto, UnreadableDto,
 };
 use gcontacts_sync_core::json::ts::{Dir, TsType};
 use gcontacts_sync_core::people::wire::ContactGroup;
 use gcontacts_sync_core::sync::engine::{ContactFailure, CrmUpdate, RunError, RunReport, Trigger};
-use gcontacts_sync_core::sync::model::{Contact, Field};
+use gcontacts_sync_core::sync::model::{Contact, Field, Side};
 use gcontacts_sync_core::sync::plan::Plan;
 use gcontacts_sync_core::sync::settings::Settings;
 use gcontacts_sync_core::sync::ErrorCode;
@@ -110,6 +110,14 @@ fn the_answers_of_the_js_api_are_their_declared_types() {
             last_run,
             needs_reconnect: false,
             unreadable,
+            pending_deletions: vec![PendingDeletionDto {
+                crm_id: "1".into(),
+                resource_name: "people/c1".into(),
+                name: "Ann".into(),
+                side: Side::Google,
+                since: "2024-03-01T00:00:00Z".into(),
+                until: "2024-03-04T00:00:00Z".into(),
+            }],
         };
     let unreadable = vec![UnreadableDto {
         key: "k".into(),
