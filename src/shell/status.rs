@@ -27,7 +27,8 @@ impl Plugin {
                 None => Ok(Vec::new()),
                 Some(text) => crate::store::runs(&runs_key, &text),
             };
-            accounts.push(account_status(&id, crm_id, state, runs));
+            let settings = self.settings(&id).await.unwrap_or_default();
+            accounts.push(account_status(&id, crm_id, state, runs, &settings));
         }
         Ok(ContactStatusDto {
             contact_id: crm_id.to_string(),

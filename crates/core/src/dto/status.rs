@@ -13,6 +13,7 @@ use crate::store::status::ContactState;
 use crate::store::Unreadable;
 use crate::sync::change::LastChange;
 use crate::sync::model::Side;
+use crate::sync::settings::Settings;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -145,6 +146,7 @@ pub fn account_status(
     crm_id: &str,
     state: Result<ContactState, Unreadable>,
     runs: Result<Vec<Value>, Unreadable>,
+    settings: &Settings,
 ) -> AccountStatusDto {
     let mut out = AccountStatusDto {
         account_id: account_id.to_string(),
@@ -197,6 +199,20 @@ pub fn account_status(
             out.reported_by = Some(started.to_string());
             break;
         }
+    }
+    // A deletion waiting for its days is in the state, whatever the reports say.
+    if let Some(p) = &state.pending {
+        let from = match p.side {
+            Side::Crm => "Google",
+            Side::Google => "the CRM",
+        };
+        out.pending_deletion = Some(PendingDeletionDto {
+            side: p.side,
+            reason: format!("deleted in {from}: the deletion waits before it is made"),
+            until: Some(format_rfc3339(
+                p.since.saturating_add(settings.hold_ms(p.side)),
+            )),
+        });
     }
     out
 }

@@ -5,7 +5,7 @@ use super::{
     key, piece_key, read_shard, unreadable, Header, Unreadable, LAYOUT_VERSION, LINK_SHARDS,
 };
 use crate::json;
-use crate::sync::state::{Link, Merged};
+use crate::sync::state::{Link, Merged, PendingDeletion};
 use std::collections::BTreeMap;
 
 /// The key of the link shard that holds CRM contact `crm_id`'s link, if it has one.
@@ -42,6 +42,8 @@ pub struct ContactState {
     pub merged_in_google: Option<Merged>,
     /// Google contacts whose match waits for the user with this contact among the candidates.
     pub undecided: Vec<String>,
+    /// Its deletion, propagated from the other side, waiting for its days.
+    pub pending: Option<PendingDeletion>,
 }
 
 /// Reads CRM contact `crm_id`'s part of the state from the header's text and the values of
@@ -69,6 +71,7 @@ pub fn contact_state(
         let mut kept = h.kept_in_crm;
         out.kept_in_crm = kept.remove(crm_id);
         out.merged_in_google = h.merged_in_google.get(crm_id).cloned();
+        out.pending = h.pending.deletions.get(crm_id).cloned();
         out.undecided = h
             .undecided
             .iter()

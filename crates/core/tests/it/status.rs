@@ -6,6 +6,7 @@ use crate::harness::{person, World};
 use gcontacts_sync_core::dto::{account_status, ReportDto};
 use gcontacts_sync_core::store::{self, status};
 use gcontacts_sync_core::sync::engine::RunResult;
+use gcontacts_sync_core::sync::settings::Settings;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -17,6 +18,8 @@ pub const ACCOUNT: &str = "ann@example.com";
 pub struct Disk {
     pub values: BTreeMap<String, String>,
     stored: store::Stored,
+    /// The account's settings, when not the defaults.
+    pub settings: Option<Settings>,
 }
 
 impl Disk {
@@ -52,7 +55,8 @@ impl Disk {
         let state = status::contact_state(ACCOUNT, id, header.as_deref(), &values);
         let key = store::key(ACCOUNT, "runs");
         let runs = store::runs(&key, &get(&key).unwrap_or_default());
-        serde_json::to_value(account_status(ACCOUNT, id, state, runs)).expect("JSON")
+        let settings = self.settings.clone().unwrap_or_default();
+        serde_json::to_value(account_status(ACCOUNT, id, state, runs, &settings)).expect("JSON")
     }
 }
 
@@ -180,4 +184,38 @@ fn the_status_reads_the_storage_of_release_0_1_0_without_a_last_change() {
         assert!(s.get("lastChange").is_none(), "{s}");
         assert!(s.get("unreadable").is_none(), "{s}");
     }
+}
+
+#[test]
+fn a_deletion_waiting_for_its_days_shows_with_when_it_will_be_made() {
+    let mut w = World::new();
+    w.settings.google_deletes_hold_days = 3;
+    let mut disk = Disk {
+        settings: Some(w.settings.clone()),
+        ..Disk::default()
+    };
+    let ann = w.crm_add(person("Ann", "Lee", "ann@x.io"));
+    w.run_ok();
+    let rn = w.resource_name(&ann);
+    w.google_request("DELETE", &format!("/v1/{rn}:deleteContact"), None);
+    let held = w.run_ok();
+    disk.save(&w, &held);
+    let s = disk.status(&ann);
+    assert_eq!(s["linked"], false, "a held deletion unlinks the pair");
+    let pending = &s["pendingDeletion"];
+    assert_eq!(pending["side"], "crm", "{s}");
+    let since = w.state.pending.deletions[&ann].since;
+    let until = gcontacts_sync_core::people::time::format_rfc3339(since + 3 * 86_400_000);
+    assert_eq!(pending["until"], until.as_str(), "{s}");
+
+    // Restored, it waits no more.
+    w.decisions.pending = vec![gcontacts_sync_core::sync::plan::PendingChoice {
+        crm_id: ann.clone(),
+        action: gcontacts_sync_core::sync::plan::PendingAction::Restore,
+    }];
+    let restored = w.run_ok();
+    disk.save(&w, &restored);
+    let s = disk.status(&ann);
+    assert_eq!(s["linked"], true, "{s}");
+    assert!(s.get("pendingDeletion").is_none(), "{s}");
 }
