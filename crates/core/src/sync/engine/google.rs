@@ -394,6 +394,7 @@ impl Engine {
                 self.advance(items.len(), Phase::DeletingInGoogle);
             }
             Step::AddToGroup { names, .. } => self.advance(names.len(), Phase::AddingToGroup),
+            Step::Photo(step) => self.photo_sent(&step, body),
             _ => {}
         }
     }

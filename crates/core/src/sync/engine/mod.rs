@@ -51,6 +51,7 @@ mod driver;
 mod failures;
 mod google;
 mod io;
+mod photos;
 mod renames;
 mod replan;
 mod report;
@@ -172,6 +173,8 @@ enum Step {
         items: Vec<usize>,
     },
     Commit,
+    /// The photos, once the other fields are committed (`photos`).
+    Photo(photos::PhotoStep),
     ClearJournal,
 }
 
@@ -268,6 +271,7 @@ pub struct Engine {
     writes_total: usize,
     writes_done: usize,
     report: RunReport,
+    photos: photos::PhotoPass,
 }
 
 impl Engine {
@@ -284,6 +288,7 @@ impl Engine {
             .unwrap_or_default();
         let api = PeopleApi::new(&config.people_api_base);
         let report = RunReport::new(config.account_id.clone(), config.trigger, now);
+        let photos = photos::PhotoPass::new(&state);
         let mut e = Engine {
             rng: XorShift::new(config.seed),
             config,
@@ -332,6 +337,7 @@ impl Engine {
             writes_total: 0,
             writes_done: 0,
             report,
+            photos,
         };
         e.recover_journal();
         e.start();
@@ -515,6 +521,7 @@ impl Engine {
                 self.attempts = 0;
                 self.crm_ok(step, items, next_page_token);
             }
+            Input::Downloaded { status, bytes } => self.downloaded(step, status, bytes, now),
             Input::CrmChanges {
                 items,
                 deleted_ids,
@@ -568,9 +575,16 @@ impl Engine {
         let executing = self.plan.is_some() && !self.config.preview_only;
         self.steps.clear();
         if executing {
-            self.steps.push_back(Step::Commit);
-            self.steps.push_back(Step::ClearJournal);
+            self.end_writes();
         }
+    }
+
+    /// What is left of a run that stops writing: its commit (unless made), its journal's end.
+    fn end_writes(&mut self) {
+        if !self.photos.committed() {
+            self.steps.push_back(Step::Commit);
+        }
+        self.steps.push_back(Step::ClearJournal);
     }
 
     /// Ends the run early: what was done is committed, the rest is failed.
@@ -580,8 +594,7 @@ impl Engine {
         let executing = self.plan.is_some() && !self.config.preview_only;
         self.steps.clear();
         if executing {
-            self.steps.push_back(Step::Commit);
-            self.steps.push_back(Step::ClearJournal);
+            self.end_writes();
         }
     }
 }

@@ -5,7 +5,7 @@ use super::linked::Pair;
 use super::{
     DeleteReason, GoogleListing, NotWritten, Plan, PlanInput, Planner, Skipped, UnlinkReason,
 };
-use crate::sync::model::{CrmContact, GoogleContact, Millis, Side};
+use crate::sync::model::{Contact, CrmContact, GoogleContact, Millis, Side};
 use crate::sync::state::{AccountState, Link, Touched};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -145,7 +145,10 @@ impl Plan {
                     crm_id: crm_id.clone(),
                     resource_name: next.resource_name.clone(),
                     etag,
-                    base: next.base.clone(),
+                    base: Contact {
+                        photo: photo_base(state, crm_id),
+                        ..next.base.clone()
+                    },
                     synced_at: now,
                 },
             );
@@ -159,7 +162,10 @@ impl Plan {
                         crm_id: c.crm_id.clone(),
                         resource_name: rn.clone(),
                         etag: etag.clone(),
-                        base: c.contact.clone(),
+                        base: Contact {
+                            photo: None,
+                            ..c.contact.clone()
+                        },
                         synced_at: now,
                     },
                 );
@@ -187,7 +193,10 @@ impl Plan {
                         crm_id: crm_id.clone(),
                         resource_name: c.resource_name.clone(),
                         etag,
-                        base: c.contact.clone(),
+                        base: Contact {
+                            photo: None,
+                            ..c.contact.clone()
+                        },
                         synced_at: now,
                     },
                 );
@@ -259,4 +268,10 @@ impl Plan {
         state.google_unlinked = cache;
         touched
     }
+}
+
+/// The photo base a link keeps through the commit of the other fields: the photo syncs after
+/// them and records its own base (`crate::sync::photo`); a new link has none yet.
+fn photo_base(state: &AccountState, crm_id: &str) -> Option<crate::sync::model::Photo> {
+    state.links.get(crm_id).and_then(|l| l.base.photo.clone())
 }
