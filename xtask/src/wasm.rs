@@ -19,8 +19,9 @@ pub const TARGET_GZIP: usize = 100 * 1024;
 /// and its states as types 2.9 KB, and the runs that read only what changed, Google's limit of
 /// contacts, the progress while the CRM is read and bounded ambiguity together about 12 KB (at
 /// 427,221); then state shards sized by bytes under the host's limit, JSON errors with their path
-/// and the lease machine the shell now drives about 7 KB together.
-pub const BUDGET_GZIP: usize = 425 * 1024;
+/// and the lease machine the shell now drives about 7 KB together. Contact photos (their merge,
+/// the photo pass, the photo requests, the download and base64) 9,949 bytes (444,139).
+pub const BUDGET_GZIP: usize = 434 * 1024;
 
 pub struct Size {
     pub raw: usize,
