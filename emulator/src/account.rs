@@ -46,6 +46,8 @@ pub struct Account {
     pub persons: HashMap<u64, StoredPerson>,
     /// Google profiles linked to contacts, by contact id.
     pub profiles: HashMap<u64, crate::profile::Profile>,
+    /// The bytes of the contacts' own photos, by the key in their URL.
+    pub photos: HashMap<String, crate::photo::StoredPhoto>,
     /// seq → change; each contact (live or deleted) appears once, at its latest seq.
     pub changes: BTreeMap<u64, Change>,
     pub groups: Vec<Group>,
@@ -71,6 +73,7 @@ impl Account {
             display_name,
             persons: HashMap::new(),
             profiles: HashMap::new(),
+            photos: HashMap::new(),
             changes: BTreeMap::new(),
             groups: SYSTEM_GROUPS
                 .iter()
@@ -222,6 +225,20 @@ impl Account {
             },
         );
         Ok(())
+    }
+
+    /// Sets (`Some`) or clears field `i` of person `id` outside a contact write (a photo), as
+    /// a new version. `false` if there is no such person.
+    pub fn set_field(&mut self, id: u64, i: usize, text: Option<String>, now: u64) -> bool {
+        let Some(p) = self.new_version(id, now) else {
+            return false;
+        };
+        p.fields.retain(|(f, _)| usize::from(*f) != i);
+        if let Some(t) = text {
+            p.fields.push((i as u8, t.into_boxed_str()));
+        }
+        p.fields.sort_by_key(|(i, _)| *i);
+        true
     }
 
     /// Records a change that is not a field write (a membership change) as a new version.

@@ -142,6 +142,22 @@ pub fn handle(st: &mut State, req: &Request) -> Response {
                 Err(e) => e.into_response(),
             }
         }
+        ("POST", "photo") => {
+            let a = match account_of(st, &b, req) {
+                Ok(a) => a,
+                Err(r) => return r,
+            };
+            let rn = b.get("resourceName").and_then(Value::as_str).unwrap_or("");
+            let bytes = b.get("photoBytes").and_then(Value::as_str).unwrap_or("");
+            let bytes = match crate::photo::decode(bytes) {
+                Ok(b) => b,
+                Err(e) => return e.into_response(),
+            };
+            match crate::photo::set_by_admin(st, a, rn, &bytes, req.header_value("Host")) {
+                Ok(photo) => Response::json(200, &json!({ "photo": photo })),
+                Err(e) => e.into_response(),
+            }
+        }
         ("GET", "dump") => match account_of(st, &b, req) {
             Ok(a) => Response::json(200, &dump(st, a)),
             Err(r) => r,

@@ -380,6 +380,9 @@ impl State {
         if path == "/" || path.starts_with("/__viewer/") {
             return crate::viewer::handle(self, req);
         }
+        if let Some(key) = path.strip_prefix(crate::photo::PATH) {
+            return crate::photo::serve(self, key);
+        }
         if path.starts_with("/__admin/") {
             return crate::admin::handle(self, req);
         }
@@ -547,6 +550,18 @@ impl Emulator {
     pub fn seed_json(&self, account: AccountId, persons: &[Value]) -> Result<Vec<String>, String> {
         let mut st = self.lock();
         crate::seed::seed_json(&mut st, account.0, persons).map_err(|e| e.message)
+    }
+
+    /// Gives contact `resource_name` its own photo (JPEG or PNG `bytes`), as the user does in
+    /// Google Contacts; answers the `photos` item reads now show. A profile's photo is set with
+    /// [`Emulator::set_profile`] (`{"photos": [{"url": …}]}`).
+    pub fn set_photo(
+        &self,
+        account: AccountId,
+        resource_name: &str,
+        bytes: &[u8],
+    ) -> Result<Value, ApiError> {
+        crate::photo::set_by_admin(&mut self.lock(), account.0, resource_name, bytes, None)
     }
 
     /// Gives a contact a new resource name of `form`, as Google does when it links the contact to

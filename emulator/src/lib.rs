@@ -22,6 +22,7 @@ mod http;
 mod limits;
 mod oauth;
 mod person;
+mod photo;
 mod profile;
 mod rename;
 mod seed;

@@ -11,15 +11,17 @@ pub enum Bucket {
     Writes,
     GroupReads,
     DailyContactWrites,
+    PhotoWrites,
 }
 
 impl Bucket {
-    pub const ALL: [Bucket; 5] = [
+    pub const ALL: [Bucket; 6] = [
         Bucket::CriticalReads,
         Bucket::CriticalWrites,
         Bucket::Writes,
         Bucket::GroupReads,
         Bucket::DailyContactWrites,
+        Bucket::PhotoWrites,
     ];
     /// The quota's display name as Google's 429 messages spell it.
     pub fn display(self) -> &'static str {
@@ -29,6 +31,7 @@ impl Bucket {
             Bucket::Writes => "Write requests (Contact Deletes and Contact Group Writes)",
             Bucket::GroupReads => "Read requests (Contact Group Reads)",
             Bucket::DailyContactWrites => "Daily Contact Writes (Total)",
+            Bucket::PhotoWrites => "Photo write requests (Photo Updates)",
         }
     }
     pub fn metric(self) -> &'static str {
@@ -38,6 +41,7 @@ impl Bucket {
             Bucket::Writes => "people.googleapis.com/write_requests",
             Bucket::GroupReads => "people.googleapis.com/read_requests",
             Bucket::DailyContactWrites => "people.googleapis.com/daily_contact_writes",
+            Bucket::PhotoWrites => "people.googleapis.com/photo_write_requests",
         }
     }
     /// Window length: one minute, or a day for the daily bucket.
@@ -76,6 +80,7 @@ impl QuotaPreset {
                 (Bucket::Writes, 30),
                 (Bucket::GroupReads, 90),
                 (Bucket::DailyContactWrites, 100_000),
+                (Bucket::PhotoWrites, 50),
             ],
         }
     }
@@ -106,6 +111,7 @@ pub fn costs(method: &str) -> &'static [(Bucket, u64)] {
             (DailyContactWrites, 200),
         ],
         "people.batchDeleteContacts" => &[(Writes, 10)],
+        "people.updateContactPhoto" | "people.deleteContactPhoto" => &[(PhotoWrites, 1)],
         "contactGroups.list" | "contactGroups.get" => &[(GroupReads, 1)],
         "contactGroups.create"
         | "contactGroups.update"

@@ -186,6 +186,10 @@ impl StoredPerson {
                 out.push_str(text);
             }
         }
+        if crate::photo::wants_default(self, mask) {
+            out.push_str(r#","photos":"#);
+            out.push_str(&crate::photo::default_photo(self.id));
+        }
         if mask.has(MEMBERSHIPS) && !self.groups.is_empty() {
             out.push_str(r#","memberships":["#);
             for (n, g) in self.groups.iter().enumerate() {

@@ -277,6 +277,12 @@ pub fn refuse_profile_items(person: &Value, take: Mask) -> ApiResult<()> {
 /// A contact as the admin dump shows it: its own data, and its profile under `profile`.
 pub fn dump_json(acct: &Account, p: &StoredPerson) -> Value {
     let mut v = p.to_json(Mask::ALL);
+    // What the contact holds: Google's generated photo is not stored.
+    if v.pointer("/photos/0/default") == Some(&Value::Bool(true)) {
+        if let Some(o) = v.as_object_mut() {
+            o.remove("photos");
+        }
+    }
     if let (Some(profile), Some(o)) = (acct.profiles.get(&p.id), v.as_object_mut()) {
         o.insert("profile".into(), profile.to_json());
     }

@@ -18,6 +18,9 @@ export interface CrmHost {
     create(items: CrmContactInput[]): Promise<CrmContact[]>;
     update(items: CrmUpdate[]): Promise<CrmContact[]>;
     remove(ids: string[]): Promise<void>;
+    /** Sets each contact's photo (a `data:` URL of a JPEG or PNG), or removes it (`null`).
+     *  Required with `capabilities.photo`. */
+    setPhotos?(items: { id: string; photo: string | null }[]): Promise<void>;
     /** The address of the contact's page in the CRM, for the preview to link to (opened in a
      *  new tab). Optional: without it, contacts are named but not linked. */
     url?(id: string): string;
@@ -112,6 +115,9 @@ export interface HostCapabilities {
    *  there ("My settings → Google Contacts Sync" in Creme); absent: "Settings → Google Contacts
    *  Sync". */
   settingsLabel?: string;
+  /** The host holds a photo per contact: `CrmContact.photo` and `contacts.setPhotos`. Contact
+   *  photos then sync (docs/sync-rules.md, "Photos"). Absent: false. */
+  photo?: boolean;
 }
 
 /** A page of `contacts.list`: the next page's token, absent on the last page. */
@@ -164,6 +170,9 @@ export interface CrmContact extends CrmContactInput {
   /** Why the current user may not change it, in the host's words (shown after "you may not
    *  change this contact in the CRM: "). */
   readOnlyReason?: string;
+  /** The contact's photo, a `data:` URL of a JPEG or PNG of at most 1 MiB (hosts declaring
+   *  `capabilities.photo`); absent or empty: none. */
+  photo?: string;
 }
 
 export interface AccountInfo {

@@ -56,7 +56,10 @@ fn writes(action: &Action) -> bool {
         Action::Http(req) => req.wire().method != "GET",
         Action::Crm(call) => matches!(
             call,
-            CrmCall::Create { .. } | CrmCall::Update { .. } | CrmCall::Remove { .. }
+            CrmCall::Create { .. }
+                | CrmCall::Update { .. }
+                | CrmCall::Remove { .. }
+                | CrmCall::SetPhotos { .. }
         ),
         _ => false,
     }
@@ -93,6 +96,16 @@ impl Io for Effects<'_> {
                 body: a.body,
             },
             // Aborted by Cancel: whether Google made it is unknown.
+            Err(_) if self.cancel.is_set() => Input::Cancelled,
+            Err(message) => Input::HttpFailed { message },
+        }
+    }
+
+    async fn download(&mut self, url: &str, max_bytes: usize) -> Input {
+        let timeout = self.plugin.inner.request_timeout_ms;
+        match super::http::download(self.plugin.host(), url, max_bytes, timeout, &self.signal).await
+        {
+            Ok((status, bytes)) => Input::Downloaded { status, bytes },
             Err(_) if self.cancel.is_set() => Input::Cancelled,
             Err(message) => Input::HttpFailed { message },
         }

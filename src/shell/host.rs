@@ -226,6 +226,17 @@ async fn crm_call(
             let arg = js::to_js(&dtos).map_err(|f| f.message)?;
             ask("update", contacts.update(&arg)).await?
         }
+        CrmCall::SetPhotos { items } => {
+            let items: Vec<serde_json::Value> = (items.iter())
+                .map(|(id, photo)| serde_json::json!({ "id": id, "photo": photo }))
+                .collect();
+            let arg = js::to_js(&items).map_err(|f| f.message)?;
+            ask("setPhotos", contacts.set_photos(&arg)).await?;
+            return Ok(Input::Crm {
+                items: Vec::new(),
+                next_page_token: None,
+            });
+        }
         CrmCall::Remove { ids } => {
             ask("remove", contacts.remove(&ids_array(ids))).await?;
             return Ok(Input::Crm {

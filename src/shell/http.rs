@@ -87,6 +87,34 @@ pub async fn send(
     out
 }
 
+/// Downloads `url` (a contact photo: a plain GET, no token), reading at most `max_bytes` of
+/// its body; answers the status and the bytes read (a body over the cap is cut there, which the
+/// caller sees as too large).
+pub async fn download(
+    host: &JsValue,
+    url: &str,
+    max_bytes: usize,
+    timeout_ms: i32,
+    stop: &JsValue,
+) -> Result<(u16, Vec<u8>), String> {
+    let Some(controller) = js::abort_controller() else {
+        return Err("this browser has no AbortController".into());
+    };
+    let signal: AbortSignal = js::get(&controller, "signal").unchecked_into();
+    let req = RequestBuilder::new(url)
+        .method(Method::GET)
+        .abort_signal(Some(&signal))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let deadline = js::now() + i64::from(timeout_ms);
+    let resp = fetched(host, req, deadline, stop).await?;
+    let status = resp.status();
+    let raw: web_sys::Response = resp.into();
+    let bytes = read_bytes(&raw, max_bytes + 1, deadline, stop).await;
+    let _ = js::call(&controller, "abort", &[]);
+    Ok((status, bytes?))
+}
+
 /// A request as [`send`] was given it.
 struct Outgoing<'a> {
     method: &'a str,
@@ -259,6 +287,39 @@ async fn read_body(
     let text =
         String::from_utf8(bytes).map_err(|_| "the answer's body is not UTF-8".to_string())?;
     Ok(js::nfc(&js_sys::JsString::from(text)))
+}
+
+/// At most `cap` bytes of the body, read chunk by chunk.
+async fn read_bytes(
+    resp: &web_sys::Response,
+    cap: usize,
+    deadline: i64,
+    stop: &JsValue,
+) -> Result<Vec<u8>, String> {
+    let stream = js::get(resp.as_ref(), "body");
+    let Some(reader) = stream
+        .is_object()
+        .then(|| js::call(&stream, "getReader", &[]).ok())
+        .flatten()
+    else {
+        let buf = resp.array_buffer().map_err(|e| js::message_of(&e))?;
+        let buf = wait(buf.into(), deadline, stop).await?;
+        let mut bytes = Uint8Array::new(&buf).to_vec();
+        bytes.truncate(cap);
+        return Ok(bytes);
+    };
+    let mut bytes: Vec<u8> = Vec::new();
+    while bytes.len() < cap {
+        let p = js::call(&reader, "read", &[]).map_err(|e| js::message_of(&e))?;
+        let chunk = wait(p, deadline, stop).await?;
+        if js::get(&chunk, "done").as_bool() == Some(true) {
+            return Ok(bytes);
+        }
+        bytes.extend(Uint8Array::new(&js::get(&chunk, "value")).to_vec());
+    }
+    let _ = js::call(&reader, "cancel", &[]);
+    bytes.truncate(cap);
+    Ok(bytes)
 }
 
 /// `Retry-After`: delay-seconds or an HTTP date.

@@ -97,13 +97,14 @@ export async function renderContact(ctx, id) {
     clear(main).append(
       h("nav", { class: "breadcrumb", "aria-label": "Breadcrumb" }, h("a", { href: "#/contacts", text: "Contacts" }), h("span", { "aria-hidden": "true", text: " / " }), h("span", { text: name })),
       h("div", { class: "record-head" },
-        h("span", { class: "avatar avatar-lg", "aria-hidden": "true", text: initials(c) }),
+        photoOf(c),
         h("div", { class: "titles" }, h("h1", { text: name }), h("p", { class: "subtitle" }, [c.title, c.company].filter(Boolean).join(" · ") || "", " ", statusPill(c.status))),
         h("div", { class: "spacer" }),
         h("a", { class: "btn", href: `#/contact/${encodeURIComponent(c.id)}/edit`, text: "Edit" }),
         del,
         more.element,
       ),
+      photoControls(host, c, draw),
       h("div", { class: "record-grid" },
         section("Contact information",
           row("Emails", ...emails),
@@ -157,4 +158,49 @@ function confirmDelete(ctx, c) {
   dialog.addEventListener("close", () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
+}
+
+/**
+ * The contact's photo, or its initials. Only an image the CRM holds (a `data:` URL of a JPEG or
+ * PNG) is shown: no address outside the page is ever loaded.
+ * @param {CrmContact} c
+ */
+function photoOf(c) {
+  const photo = /** @type {{ photo?: string }} */ (c).photo;
+  if (typeof photo === "string" && /^data:image\/(jpeg|png);base64,/.test(photo)) {
+    return h("img", { class: "avatar avatar-lg photo", src: photo, alt: `Photo of ${fullName(c)}` });
+  }
+  return h("span", { class: "avatar avatar-lg", "aria-hidden": "true", text: initials(c) });
+}
+
+/**
+ * "Photo": choose a JPEG or PNG of at most 1 MiB for the contact, or remove it.
+ * @param {DemoContext["host"]} host @param {CrmContact} c @param {() => Promise<void>} redraw
+ */
+function photoControls(host, c, redraw) {
+  const status = h("span", { class: "muted", role: "status" });
+  const input = /** @type {HTMLInputElement} */ (h("input", { type: "file", accept: "image/jpeg,image/png", "aria-label": "Choose a photo" }));
+  input.addEventListener("change", () => {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    if (!["image/jpeg", "image/png"].includes(file.type) || file.size > 1024 * 1024) {
+      status.textContent = "Choose a JPEG or PNG image of at most 1 MB.";
+      return;
+    }
+    const reader = new FileReader();
+    reader.onload = async () => {
+      await host.contacts.setPhotos?.([{ id: c.id, photo: String(reader.result) }]);
+      await redraw();
+    };
+    reader.readAsDataURL(file);
+  });
+  const remove = h("button", {
+    type: "button", class: "btn", text: "Remove photo",
+    onclick: async () => {
+      await host.contacts.setPhotos?.([{ id: c.id, photo: null }]);
+      await redraw();
+    },
+  });
+  const has = typeof (/** @type {{ photo?: string }} */ (c).photo) === "string";
+  return h("div", { class: "photo-controls" }, h("label", {}, "Photo ", input), has ? remove : null, status);
 }

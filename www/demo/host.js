@@ -621,6 +621,41 @@ export async function openDemoHost(options = {}) {
       return patches.map((p) => copy(/** @type {CrmContact} */ (updated.get(p.id))));
     },
 
+    /** Sets or removes contacts' photos: each a `data:` URL of a JPEG or PNG, or `null`. */
+    async setPhotos(items) {
+      if (!Array.isArray(items)) throw new HostError("INVALID_INPUT", `contacts.setPhotos: expected an array, got ${describe(items)}`);
+      for (const [i, item] of items.entries()) {
+        const photo = item && item.photo;
+        if (!item || typeof item.id !== "string" || !(photo === null || (typeof photo === "string" && /^data:image\/(jpeg|png);base64,/.test(photo)))) {
+          throw new HostError("INVALID_INPUT", `contacts.setPhotos: item ${i}: expected { id, photo: a JPEG or PNG data: URL or null }`);
+        }
+      }
+      const tx = db.transaction(["contacts", "changes"], "readwrite");
+      const store = tx.objectStore("contacts");
+      const changes = tx.objectStore("changes");
+      /** @type {string[]} */
+      const ids = [];
+      try {
+        for (const { id, photo } of items) {
+          const current = await req(store.get(id));
+          if (!current) throw new HostError("NOT_FOUND", `contacts.setPhotos: no contact with id ${JSON.stringify(id)}`, { contactId: id });
+          mayChange(id, "contacts.setPhotos", current);
+          const next = { ...current, modifiedAt: nextModifiedAt(current.modifiedAt) };
+          if (photo) next.photo = photo;
+          else delete next.photo;
+          store.put(next);
+          await logChange(changes, id, false);
+          ids.push(id);
+        }
+      } catch (e) {
+        tx.abort();
+        await done(tx).catch(() => {});
+        throw e;
+      }
+      await done(tx);
+      if (ids.length) emit("democrm:contacts-changed", { ids, deleted: false });
+    },
+
     /** The contact's page in this CRM: the preview links to it. @param {string} id */
     url(id) {
       return `#/contact/${encodeURIComponent(id)}`;
@@ -704,10 +739,11 @@ export async function openDemoHost(options = {}) {
     const host = {
       apiVersion: 1,
       instanceId: meta.instanceId,
-      // The demo stores every field and any number of emails, phones and addresses, and
+      // The demo stores every field, a photo and any number of emails, phones and addresses, and
       // IndexedDB takes large values (the plugin writes none longer than this).
       capabilities: {
         storageMaxValueBytes: 16 * 1024 * 1024,
+        photo: true,
         fields: ["status", "prefix", "firstName", "middleName", "lastName", "suffix", "emails", "phones", "addresses", "birthday", "company", "title", "notes"],
       },
       async currentUser() {

@@ -244,6 +244,7 @@ mod native {
                     format!("CRM {}", debug.split([' ', '{', '(']).next().unwrap_or(""))
                 }
                 Action::SaveJournal(_) => "journal".into(),
+                Action::Download { .. } => "download".into(),
                 Action::Sleep { .. } => "sleep".into(),
                 Action::Progress { .. } => "progress".into(),
                 Action::Done => "done".into(),
@@ -256,6 +257,13 @@ mod native {
             self.profile.time("host: HTTP exchange", || {
                 http(&req.url, req.method.as_str(), token, req.body.as_deref())
             })
+        }
+
+        async fn download(&mut self, _: &str, _: usize) -> Input {
+            // The benchmark's CRM declares no photo: no run downloads one.
+            Input::HttpFailed {
+                message: "the benchmark's host holds no photos".into(),
+            }
         }
 
         async fn crm(&mut self, call: CrmCall) -> Input {

@@ -127,7 +127,7 @@ pub fn serialize_rest<M: serde::ser::SerializeMap>(
     Ok(())
 }
 
-/// What `skip_empty` leaves out: `None`, an empty list or map, `false`.
+/// What `skip_empty` leaves out: `None`, an empty list, map or string, `false`.
 pub trait IsEmpty {
     fn is_empty(&self) -> bool;
 }
@@ -153,6 +153,12 @@ impl<K, V> IsEmpty for BTreeMap<K, V> {
 impl IsEmpty for Map<String, Value> {
     fn is_empty(&self) -> bool {
         Map::is_empty(self)
+    }
+}
+
+impl IsEmpty for String {
+    fn is_empty(&self) -> bool {
+        String::is_empty(self)
     }
 }
 

@@ -48,6 +48,12 @@ pub fn call(
         Route::BatchCreate => people::batch_create(st, a, &b),
         Route::BatchUpdate => people::batch_update(st, a, &b, spurious),
         Route::BatchDelete => people::batch_delete(st, a, &b),
+        Route::UpdatePhoto(name) => crate::photo::update(st, a, &b, name, req.header_value("Host")),
+        Route::DeletePhoto(name) => {
+            let sources = q.sources()?;
+            let mask = q.person_fields().map(|m| read_mask(Some(&m)));
+            crate::photo::delete(st, a, name, mask, sources)
+        }
         Route::ListGroups => groups::list_groups(st, a, &q),
         Route::GetGroup(id) => groups::get_group(st, a, &q, id),
         Route::CreateGroup => groups::create_group(st, a, &b),
@@ -114,7 +120,7 @@ impl Query {
     }
 }
 
-fn read_mask(q: Option<&str>) -> Mask {
+pub(crate) fn read_mask(q: Option<&str>) -> Mask {
     person::mask_of(q)
 }
 
@@ -126,7 +132,7 @@ fn optional_mask(q: Option<&str>) -> Mask {
     }
 }
 
-fn contact_id(name: &str) -> ApiResult<u64> {
+pub(crate) fn contact_id(name: &str) -> ApiResult<u64> {
     person::parse_resource_name(name).ok_or_else(|| {
         ApiError::invalid(format!(
             "Resource name \"{name}\" is not a valid contact resource name."
@@ -135,7 +141,12 @@ fn contact_id(name: &str) -> ApiResult<u64> {
 }
 
 /// Person `id` as a read of `mask` and `sources` returns it.
-fn render_person(acct: &Account, id: u64, mask: Mask, sources: Sources) -> Option<Value> {
+pub(crate) fn render_person(
+    acct: &Account,
+    id: u64,
+    mask: Mask,
+    sources: Sources,
+) -> Option<Value> {
     acct.persons
         .get(&id)
         .map(|p| crate::profile::to_json(acct, p, mask, sources))

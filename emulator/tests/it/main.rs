@@ -5,6 +5,7 @@ mod discovery;
 mod groups;
 mod limits;
 mod people;
+mod photos;
 mod profiles;
 mod renames;
 mod server;

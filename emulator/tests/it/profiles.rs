@@ -61,9 +61,13 @@ fn assert_merged(p: &Value) {
         items(p, "emailAddresses", "value"),
         ["CONTACT: ada@example.com", "PROFILE: augusta@gmail.example"]
     );
+    // The contact has no photo of its own: it shows Google's generated one, then the profile's.
+    let photos = items(p, "photos", "url");
+    assert_eq!(photos.len(), 2, "{photos:?}");
+    assert_eq!(p["photos"][0]["default"], true);
     assert_eq!(
-        items(p, "photos", "url"),
-        ["PROFILE: https://lh3.googleusercontent.com/a/ada"]
+        photos[1],
+        "PROFILE: https://lh3.googleusercontent.com/a/ada"
     );
     assert_eq!(source_types(p), ["CONTACT", "PROFILE"]);
     let profile = &p["metadata"]["sources"][1];
@@ -86,7 +90,8 @@ fn assert_contact_only(p: &Value) {
         items(p, "emailAddresses", "value"),
         ["CONTACT: ada@example.com"]
     );
-    assert!(p.get("photos").is_none(), "{p}");
+    assert_eq!(p["photos"].as_array().map(Vec::len), Some(1), "{p}");
+    assert_eq!(p["photos"][0]["default"], true, "{p}");
     assert_eq!(source_types(p), ["CONTACT"]);
 }
 

@@ -23,6 +23,7 @@ use crate::json_struct;
 use crate::people::time::parse_rfc3339;
 use crate::sync::engine::InvalidContact;
 use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Name, Phone};
+use crate::sync::photo;
 use serde_json::Value;
 
 // ---- Host → core ----------------------------------------------------------------------------
@@ -87,6 +88,8 @@ json_struct! {
         pub editable: Option<bool> = "editable",
         /// The host's sentence why the contact is not editable.
         pub read_only_reason: Option<String> = "readOnlyReason",
+        /// The contact's photo, as a `data:` URL of a JPEG or PNG (hosts that declare `photo`).
+        pub photo: Option<String> = "photo",
     }
 }
 
@@ -155,6 +158,10 @@ impl TryFrom<CrmContactDto> for CrmContact {
             company: s(d.company),
             title: s(d.title),
             notes: s(d.notes),
+            photo: match d.photo.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(p) => Some(photo::from_data_url(p).map_err(|e| bad("photo", e.to_string()))?),
+            },
         };
         Ok(CrmContact {
             id: d.id,

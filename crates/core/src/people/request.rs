@@ -12,6 +12,7 @@
 //! CONTACT source's `type`, `id` and `etag` (Google checks the etag there): data we do not map
 //! never travels back. Masks use only the paths the discovery document lists for each method.
 
+mod photo;
 mod writable;
 
 use super::wire::{
@@ -38,7 +39,7 @@ pub const MAX_GROUP_MODIFY: usize = 1000;
 /// `updateTime`, tombstones and previous resource names; `etag` is always returned and is not a
 /// valid mask path ("Invalid personFields mask path: etag").
 pub const PERSON_FIELDS: &str = "names,emailAddresses,phoneNumbers,addresses,birthdays,\
-organizations,biographies,memberships,clientData,metadata";
+organizations,biographies,memberships,clientData,metadata,photos";
 
 /// The person fields the plugin may write, in the order update masks list them.
 pub const UPDATE_PERSON_FIELDS: [&str; 9] = [

@@ -25,16 +25,20 @@ pub struct Capabilities {
     pub emails: Option<usize>,
     pub phones: Option<usize>,
     pub addresses: Option<usize>,
+    /// The host holds a photo per contact and takes `contacts.setPhotos` (`photo: true`):
+    /// contact photos sync ([`crate::sync::photo`]).
+    pub photo: bool,
 }
 
 impl Default for Capabilities {
-    /// Everything, without limits: what the demo CRM holds.
+    /// Every field, without limits; no photo unless the host declares one.
     fn default() -> Self {
         Capabilities {
             stored: [true; 12],
             emails: None,
             phones: None,
             addresses: None,
+            photo: false,
         }
     }
 }
@@ -60,8 +64,13 @@ impl Capabilities {
         self.stored[index(f)]
     }
 
+    /// Whether every field is stored without limits (the photo aside: it merges apart).
     pub fn is_unlimited(&self) -> bool {
-        *self == Capabilities::default()
+        *self
+            == Capabilities {
+                photo: self.photo,
+                ..Capabilities::default()
+            }
     }
 
     /// Reads the host contract's `capabilities` object (docs/hosts.md, "Capabilities"): `fields`,
@@ -136,6 +145,11 @@ impl Capabilities {
                         "capabilities.sharedStorage must be a boolean, got {}",
                         kind(value)
                     ))
+                }
+                "photo" => {
+                    caps.photo = value.as_bool().ok_or_else(|| {
+                        format!("capabilities.photo must be a boolean, got {}", kind(value))
+                    })?;
                 }
                 // The longest value the host's storage takes: the shell's concern (how the
                 // state is laid out), not the merge's.

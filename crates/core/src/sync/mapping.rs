@@ -107,6 +107,7 @@ pub fn contact(person: &Person) -> Contact {
         notes: pick(&person.biographies, |b| &b.metadata)
             .map(|b| text(&b.value))
             .unwrap_or_default(),
+        photo: super::photo::of_person(person),
         ..Contact::default()
     };
     let own = |m: &Option<FieldMetadata>| from_contact(m);

@@ -124,6 +124,8 @@ pub fn merge(input: MergeInput<'_>) -> Merged {
             m.leave_alone(field);
         }
     }
+    // The photo merges apart (`super::photo`), after the writes: its base stays until then.
+    m.out.base.photo = input.base.and_then(|b| b.photo.clone());
     m.out
 }
 

@@ -19,6 +19,7 @@ pub mod merge;
 pub mod model;
 pub mod normalize;
 pub mod phone;
+pub mod photo;
 pub mod plan;
 pub mod settings;
 pub mod state;

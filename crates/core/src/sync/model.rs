@@ -161,6 +161,22 @@ json_struct! {
 }
 
 json_struct! {
+    /// The user's own photo of a contact (never a Google profile's photo, never Google's generated
+    /// one). The merge treats it as one value, compared by `hash` (docs/sync-rules.md, "Photos").
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+    pub struct Photo {
+        /// A hash of the image's base64 text ([`crate::sync::photo::hash`]); empty for a Google
+        /// photo not downloaded (its `url` then stands for it).
+        pub hash: String = "hash" [default],
+        /// Google's URL of the photo; empty for a photo Google has not been sent. Google gives
+        /// every upload a new URL, so an unchanged URL is an unchanged photo.
+        pub url: String = "url" [default],
+        /// The image as a `data:` URL, while a run holds its bytes (never stored in a base).
+        pub data: String = "data" [skip_empty],
+    }
+}
+
+json_struct! {
     /// The fields the plugin syncs, as one side holds them.
     #[derive(Clone, Debug, Default, PartialEq, Eq)]
     pub struct Contact {
@@ -172,10 +188,26 @@ json_struct! {
         pub company: String = "company" [default],
         pub title: String = "title" [default],
         pub notes: String = "notes" [default],
+        /// Synced apart from the other fields, after them, for hosts that hold a photo
+        /// ([`crate::sync::photo`]); the base keeps the photo both sides agreed on.
+        pub photo: Option<Photo> = "photo" [skip_empty],
     }
 }
 
 impl Contact {
+    /// Whether the fields the merge compares are equal: all but the photo, which is merged
+    /// apart ([`crate::sync::photo`]).
+    pub fn same_fields(&self, other: &Contact) -> bool {
+        self.name == other.name
+            && self.emails == other.emails
+            && self.phones == other.phones
+            && self.addresses == other.addresses
+            && self.birthday == other.birthday
+            && self.company == other.company
+            && self.title == other.title
+            && self.notes == other.notes
+    }
+
     /// How the contact is named in previews, logs and errors: its full name, else its first email
     /// or phone, else "(no name)".
     pub fn display_name(&self) -> String {

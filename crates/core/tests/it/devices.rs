@@ -82,6 +82,9 @@ impl Devices {
                 self.w.em.advance_clock((until - now).max(0) as u64);
                 return true;
             }
+            Action::Download { url, .. } => {
+                panic!("no photo is synced here, yet {url} was fetched")
+            }
             Action::Progress { .. } => return true,
             Action::Done => {
                 r.done = true;

@@ -114,6 +114,9 @@ fn the_engine_never_has_two_requests_to_google_outstanding() {
                 e.handle(input, w.now());
             }
             Action::SaveJournal(_) => e.handle(Input::Saved, now),
+            Action::Download { url, .. } => {
+                panic!("no photo is synced here, yet {url} was fetched")
+            }
             Action::Sleep { until } => w.em.advance_clock((until - now).max(0) as u64),
             Action::Progress { .. } => {}
             Action::Done => break,

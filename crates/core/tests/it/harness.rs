@@ -11,6 +11,7 @@ use gcontacts_sync_core::sync::engine::{
 };
 use gcontacts_sync_core::sync::merge::copy_fields;
 use gcontacts_sync_core::sync::model::{Contact, CrmContact, Email, Millis, Phone};
+use gcontacts_sync_core::sync::photo;
 use gcontacts_sync_core::sync::plan::{Decisions, Scope};
 use gcontacts_sync_core::sync::settings::Settings;
 use gcontacts_sync_core::sync::state::{AccountState, Touched};
@@ -114,6 +115,7 @@ impl MemCrm {
         let named = match &call {
             CrmCall::Update { items } => items.iter().map(|u| u.id.clone()).collect(),
             CrmCall::Remove { ids } => ids.clone(),
+            CrmCall::SetPhotos { items } => items.iter().map(|(id, _)| id.clone()).collect(),
             _ => Vec::new(),
         };
         if let Some(id) = named.into_iter().find(|id| self.refuse_writes.contains(id)) {
@@ -235,6 +237,18 @@ impl MemCrm {
                 }
                 ok(out, None)
             }
+            CrmCall::SetPhotos { items } => {
+                let mut out = Vec::new();
+                for (id, data) in items {
+                    let Some(c) = self.contacts.get_mut(&id) else {
+                        continue;
+                    };
+                    c.contact.photo = data.map(|d| photo::from_data_url(&d).expect("a photo"));
+                    c.modified_at = now;
+                    out.push(c.clone());
+                }
+                ok(out, None)
+            }
             CrmCall::Remove { ids } => {
                 for id in ids {
                     if self.read_only.contains_key(&id) {
@@ -293,6 +307,8 @@ pub struct World {
     pub net: Vec<NetFault>,
     /// What the CRM declares it can hold.
     pub capabilities: Capabilities,
+    /// The photo URLs runs downloaded, in order.
+    pub downloads: Vec<String>,
     /// Decisions for the next run only.
     pub decisions: Decisions,
     /// The fingerprint of the previewed plan the next run applies, for the next run only.
@@ -429,6 +445,7 @@ impl World {
             confirm: true,
             net: Vec::new(),
             capabilities: Capabilities::default(),
+            downloads: Vec::new(),
             decisions: Decisions::default(),
             fingerprint: None,
             patience: Patience::SCHEDULED,
@@ -820,6 +837,31 @@ impl Io for Runner<'_, '_> {
 
     async fn google(&mut self, request: HttpRequest) -> Input {
         let input = self.w.google_answer(request);
+        self.seen(input)
+    }
+
+    async fn download(&mut self, url: &str, max_bytes: usize) -> Input {
+        self.w.downloads.push(url.to_string());
+        let fault = (self.w.net.iter_mut()).find(|f| f.count > 0 && url.contains(f.url));
+        if let Some(f) = fault {
+            f.count -= 1;
+            if let NetKind::Answer { status, body, .. } = &f.kind {
+                let (status, bytes) = (*status, body.as_bytes().to_vec());
+                return self.seen(Input::Downloaded { status, bytes });
+            }
+        }
+        // The emulator serves photos on its own address: the path is what it reads.
+        let path = url
+            .splitn(4, '/')
+            .nth(3)
+            .map_or(url.to_string(), |p| format!("/{p}"));
+        let resp = self.w.em.handle(Request::get(&path));
+        let mut bytes = resp.body;
+        bytes.truncate(max_bytes + 1);
+        let input = Input::Downloaded {
+            status: resp.status,
+            bytes,
+        };
         self.seen(input)
     }
 

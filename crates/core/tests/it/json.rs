@@ -12,7 +12,8 @@ use gcontacts_sync_core::people::wire::{self, *};
 use gcontacts_sync_core::sync::direction::{FieldDirection, FieldDirections};
 use gcontacts_sync_core::sync::engine::Journal;
 use gcontacts_sync_core::sync::model::{
-    self, Birthday as CoreBirthday, Contact, CrmContact, Email, Field, GoogleContact, Phone, Side,
+    self, Birthday as CoreBirthday, Contact, CrmContact, Email, Field, GoogleContact, Phone, Photo,
+    Side,
 };
 use gcontacts_sync_core::sync::settings::{
     ConflictPolicy, CrmDeletes, DeletionGuard, Directions, GoogleDeletes, Settings, TargetGroup,
@@ -471,6 +472,11 @@ fn contact() -> Contact {
         company: "Analytical Engines".into(),
         title: "Programmer".into(),
         notes: "Notes".into(),
+        photo: Some(Photo {
+            hash: "0123456789abcdef".into(),
+            url: "https://lh3.googleusercontent.com/cm/1".into(),
+            data: "data:image/png;base64,iVBORw0K".into(),
+        }),
     }
 }
 
@@ -645,6 +651,7 @@ fn host_contact() -> CrmContactDto {
         notes: s("Notes"),
         editable: Some(false),
         read_only_reason: s("Owned by Bob"),
+        photo: s("data:image/png;base64,iVBORw0K"),
     }
 }
 
@@ -690,6 +697,7 @@ fn every_host_contract_type_reads_back_what_it_writes_under_the_same_keys() {
             notes: None,
             editable: None,
             read_only_reason: None,
+            photo: None,
         },
     );
     check(

@@ -20,6 +20,7 @@ mod inputs;
 mod json;
 mod lease;
 mod matching;
+mod photos;
 mod previewed;
 mod profiles;
 mod project;

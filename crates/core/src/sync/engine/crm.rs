@@ -188,6 +188,7 @@ impl Engine {
                 self.report.deleted.add(Side::Crm, items.len());
                 self.advance(items.len(), Phase::DeletingInCrm);
             }
+            Step::Photo(step) => self.photo_set(step),
             _ => {}
         }
     }

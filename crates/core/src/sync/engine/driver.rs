@@ -67,6 +67,10 @@ pub trait Io {
     /// [`Input::Cancelled`] when a cancel aborted it.
     fn google(&mut self, request: HttpRequest) -> impl Future<Output = Input>;
 
+    /// Fetches a photo's bytes (a plain GET of Google's photo URL, no token): [`Input::Downloaded`],
+    /// [`Input::HttpFailed`], or [`Input::Cancelled`].
+    fn download(&mut self, url: &str, max_bytes: usize) -> impl Future<Output = Input>;
+
     /// Calls the host's `contacts` API.
     fn crm(&mut self, call: CrmCall) -> impl Future<Output = Input>;
 
@@ -126,6 +130,10 @@ pub async fn drive(mut engine: Engine, io: &mut impl Io) -> Option<RunResult> {
             }
             Action::Crm(call) => {
                 let input = io.crm(call).await;
+                engine.handle(input, io.now());
+            }
+            Action::Download { url, max_bytes } => {
+                let input = io.download(&url, max_bytes).await;
                 engine.handle(input, io.now());
             }
             Action::SaveJournal(text) => {

@@ -401,6 +401,7 @@ impl Engine {
             step @ (Step::FindPendingGroup { .. } | Step::CreatePendingGroup) => {
                 self.pending_ok(step, body, now)
             }
+            Step::Photo(step) => self.photo_sent(&step, body),
             _ => {}
         }
     }

@@ -20,6 +20,9 @@ pub enum Action {
     Crm(CrmCall),
     /// Write (`Some`) or remove (`None`) the run journal; answer with [`Input::Saved`].
     SaveJournal(Option<String>),
+    /// Fetch a photo's bytes from Google's photo URL (no People API call, no token); answer with
+    /// [`Input::Downloaded`] (a body over `max_bytes` may be cut there) or [`Input::HttpFailed`].
+    Download { url: String, max_bytes: usize },
     /// Wait until then and poll again.
     Sleep { until: Millis },
     /// Show progress and poll again. While the run waits to try again after a failure, the
@@ -96,6 +99,11 @@ pub enum CrmCall {
     Remove {
         ids: Vec<String>,
     },
+    /// `contacts.setPhotos`: each contact's photo (a `data:` URL), or none to remove it; answer
+    /// with [`Input::Crm`] (the contacts as written, or none).
+    SetPhotos {
+        items: Vec<(String, Option<String>)>,
+    },
 }
 
 /// One contact to update in the CRM: only `fields` are written (and `status` when set).
@@ -124,6 +132,11 @@ pub enum Input {
         /// The `Retry-After` header, in milliseconds.
         retry_after_ms: Option<u64>,
         body: String,
+    },
+    /// A [`Action::Download`] answered.
+    Downloaded {
+        status: u16,
+        bytes: Vec<u8>,
     },
     /// The request never got an answer (network error, dropped connection, timeout).
     HttpFailed {
@@ -423,6 +436,7 @@ impl Engine {
                 self.commit(now);
                 None
             }
+            Step::Photo(step) => self.photo_act(step),
         }
     }
 }

@@ -52,6 +52,7 @@ mod failures;
 mod google;
 mod io;
 mod pending;
+mod photos;
 mod renames;
 mod replan;
 mod report;
@@ -182,6 +183,8 @@ enum Step {
         items: Vec<usize>,
     },
     Commit,
+    /// The photos, once the other fields are committed (`photos`).
+    Photo(photos::PhotoStep),
     ClearJournal,
 }
 
@@ -278,6 +281,7 @@ pub struct Engine {
     writes_total: usize,
     writes_done: usize,
     report: RunReport,
+    photos: photos::PhotoPass,
 }
 
 impl Engine {
@@ -294,6 +298,7 @@ impl Engine {
             .unwrap_or_default();
         let api = PeopleApi::new(&config.people_api_base);
         let report = RunReport::new(config.account_id.clone(), config.trigger, now);
+        let photos = photos::PhotoPass::new(&state);
         let mut e = Engine {
             rng: XorShift::new(config.seed),
             config,
@@ -342,6 +347,7 @@ impl Engine {
             writes_total: 0,
             writes_done: 0,
             report,
+            photos,
         };
         e.recover_journal();
         e.start();
@@ -526,6 +532,7 @@ impl Engine {
                 self.attempts = 0;
                 self.crm_ok(step, items, next_page_token);
             }
+            Input::Downloaded { status, bytes } => self.downloaded(step, status, bytes, now),
             Input::CrmChanges {
                 items,
                 deleted_ids,
@@ -579,9 +586,16 @@ impl Engine {
         let executing = self.plan.is_some() && !self.config.preview_only;
         self.steps.clear();
         if executing {
-            self.steps.push_back(Step::Commit);
-            self.steps.push_back(Step::ClearJournal);
+            self.end_writes();
         }
+    }
+
+    /// What is left of a run that stops writing: its commit (unless made), its journal's end.
+    fn end_writes(&mut self) {
+        if !self.photos.committed() {
+            self.steps.push_back(Step::Commit);
+        }
+        self.steps.push_back(Step::ClearJournal);
     }
 
     /// Ends the run early: what was done is committed, the rest is failed.
@@ -591,8 +605,7 @@ impl Engine {
         let executing = self.plan.is_some() && !self.config.preview_only;
         self.steps.clear();
         if executing {
-            self.steps.push_back(Step::Commit);
-            self.steps.push_back(Step::ClearJournal);
+            self.end_writes();
         }
     }
 }

@@ -176,7 +176,9 @@ pub fn method_name(req: &HttpRequest) -> &'static str {
         Method::Post if path.ends_with("members:modify") => "contactGroups.members.modify",
         Method::Post if path == "contactGroups" => "contactGroups.create",
         Method::Post => "other",
+        Method::Patch if path.ends_with(":updateContactPhoto") => "people.updateContactPhoto",
         Method::Patch => "people.updateContact",
+        Method::Delete if path.ends_with(":deleteContactPhoto") => "people.deleteContactPhoto",
         Method::Delete => "people.deleteContact",
     }
 }

@@ -310,7 +310,7 @@ impl Engine {
             (Step::DeleteGoogle { items }, Some(p)) => {
                 Some(names(items, &|i| p.deletes[i].name.clone()))
             }
-            _ => None,
+            (step, _) => self.photo_failed(step),
         };
         match step {
             Step::FindGroup { .. }

@@ -1,5 +1,6 @@
 //! Planning, queuing the plan's writes in batches, and committing what was done.
 
+use super::photos;
 use super::{ContactFailure, Engine, FailureKind, Journal, Life, Phase, Step, CRM_BATCH, CRM_PAGE};
 use crate::people::request::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
@@ -257,6 +258,7 @@ impl Engine {
         // links (after the CRM create) must still match.
         steps.extend(self.pending_steps(&plan.pending_marks));
         steps.push(Step::Commit);
+        steps.push(Step::Photo(photos::PhotoStep::Plan));
         steps.push(Step::ClearJournal);
         self.writes_total = plan.writes();
         self.steps.extend(steps);

@@ -6,7 +6,7 @@ use super::{
     DeleteReason, GoogleListing, NotWritten, Plan, PlanInput, Planner, Skipped, UnholdReason,
     UnlinkReason,
 };
-use crate::sync::model::{CrmContact, GoogleContact, Millis, Side};
+use crate::sync::model::{Contact, CrmContact, GoogleContact, Millis, Side};
 use crate::sync::state::{AccountState, Link, PendingDeletion, Touched};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -149,7 +149,10 @@ impl Plan {
                     crm_id: crm_id.clone(),
                     resource_name: next.resource_name.clone(),
                     etag,
-                    base: next.base.clone(),
+                    base: Contact {
+                        photo: photo_base(state, crm_id),
+                        ..next.base.clone()
+                    },
                     synced_at: now,
                     last_change,
                 },
@@ -164,7 +167,10 @@ impl Plan {
                         crm_id: c.crm_id.clone(),
                         resource_name: rn.clone(),
                         etag: etag.clone(),
-                        base: c.contact.clone(),
+                        base: Contact {
+                            photo: None,
+                            ..c.contact.clone()
+                        },
                         synced_at: now,
                         last_change: None,
                     },
@@ -193,7 +199,10 @@ impl Plan {
                         crm_id: crm_id.clone(),
                         resource_name: c.resource_name.clone(),
                         etag,
-                        base: c.contact.clone(),
+                        base: Contact {
+                            photo: None,
+                            ..c.contact.clone()
+                        },
                         synced_at: now,
                         last_change: None,
                     },
@@ -307,4 +316,10 @@ impl Plan {
             }
         }
     }
+}
+
+/// The photo base a link keeps through the commit of the other fields: the photo syncs after
+/// them and records its own base (`crate::sync::photo`); a new link has none yet.
+fn photo_base(state: &AccountState, crm_id: &str) -> Option<crate::sync::model::Photo> {
+    state.links.get(crm_id).and_then(|l| l.base.photo.clone())
 }

@@ -38,7 +38,7 @@ impl<'a> Planner<'a> {
             CrmSide::Deleted
         } else if let Some(c) = self.crm_by_id.get(link.crm_id.as_str()) {
             // Most contacts of a full CRM listing hold exactly their base: no merge needed.
-            if c.contact == link.base {
+            if c.contact.same_fields(&link.base) {
                 CrmSide::Unchanged
             } else {
                 CrmSide::Present(c)
@@ -307,7 +307,10 @@ impl<'a> Planner<'a> {
     /// already).
     fn keep_in_crm(&mut self, link: &Link, contact: &Contact) {
         self.out.kept_in_crm.push(Link {
-            base: contact.clone(),
+            base: Contact {
+                photo: None,
+                ..contact.clone()
+            },
             etag: String::new(),
             synced_at: self.input.now,
             ..link.clone()
