@@ -586,12 +586,16 @@ pub fn save_changes(
 
 mod limit;
 mod runs;
+mod undo;
 
 pub use limit::TooLarge;
 #[cfg(test)]
 use limit::SHARD_OVERHEAD;
 use limit::{piece_key, shard_pieces, take};
 pub use runs::{runs, runs_with};
+pub use undo::{
+    keep_undo, load_undo, undo_index, undo_index_key, undo_piece_keys, KeptRun, UndoIndex, UndoSave,
+};
 
 #[cfg(test)]
 mod tests;

@@ -94,6 +94,27 @@ impl DeletionGuard {
     }
 }
 
+json_struct! {
+    #[json(default)]
+    /// What runs keep to be undone: the before-images of the last `runs` runs that wrote, within
+    /// `max_bytes` of host storage in all (the oldest go first; a run whose images alone pass
+    /// it is not kept, and cannot be undone).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct UndoKeep {
+        pub runs: u32 = "runs",
+        pub max_bytes: u64 = "maxBytes",
+    }
+}
+
+impl Default for UndoKeep {
+    fn default() -> Self {
+        UndoKeep {
+            runs: 5,
+            max_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
 json_enum! {
     #[json(tag = "kind", content = "value")]
     /// The group CRM contacts are sent to.
@@ -134,6 +155,7 @@ json_struct! {
         /// The region national phone numbers are read in (ISO 3166-1 alpha-2).
         pub default_region: String = "defaultRegion",
         pub deletion_guard: DeletionGuard = "deletionGuard",
+        pub undo: UndoKeep = "undo",
     }
 }
 
@@ -154,6 +176,7 @@ impl Default for Settings {
             interval_minutes: 60,
             default_region: "US".to_string(),
             deletion_guard: DeletionGuard::default(),
+            undo: UndoKeep::default(),
         }
     }
 }
@@ -239,6 +262,12 @@ impl Settings {
         }
         if self.deletion_guard.percent > 100 {
             return bad("deletionGuard.percent: over 100".into());
+        }
+        if self.undo.runs as usize > crate::store::RUNS_KEPT {
+            return bad(format!(
+                "undo.runs: over {}, the runs the history keeps",
+                crate::store::RUNS_KEPT
+            ));
         }
         if self.crm_view_id.as_deref().is_some_and(str::is_empty) {
             return bad("crmViewId: empty (use null for All)".into());

@@ -15,6 +15,7 @@ use gcontacts_sync_core::sync::model::{
 };
 use gcontacts_sync_core::sync::settings::{
     ConflictPolicy, CrmDeletes, DeletionGuard, Directions, GoogleDeletes, Settings, TargetGroup,
+    UndoKeep,
 };
 use gcontacts_sync_core::sync::state::{AccountState, Apart, Link, Merged};
 use proptest::prelude::*;
@@ -717,8 +718,20 @@ fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_key
             min: 3,
             percent: 50,
         },
+        undo: UndoKeep {
+            runs: 2,
+            max_bytes: 1000,
+        },
     };
     check("Settings", settings, Settings::default());
+    check(
+        "UndoKeep",
+        UndoKeep {
+            runs: 2,
+            max_bytes: 1000,
+        },
+        UndoKeep::default(),
+    );
     check(
         "DeletionGuard",
         DeletionGuard {

@@ -27,4 +27,5 @@ mod refusals;
 mod renames;
 mod scenarios;
 mod shared_records;
+mod undo;
 mod upgrade;

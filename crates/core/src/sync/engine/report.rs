@@ -119,6 +119,9 @@ pub struct RunReport {
     #[serde(default)]
     /// Stopped on request before the end: what it did is kept, the rest is for the next run.
     pub cancelled: bool,
+    /// An undo: the `startedAt` of the run it undoes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
 }
 
 impl RunReport {
@@ -146,6 +149,7 @@ impl RunReport {
             requests: Counts::default(),
             throttled: 0,
             cancelled: false,
+            undoes: None,
         }
     }
 }
