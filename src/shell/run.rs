@@ -117,6 +117,7 @@ impl Plugin {
             patience: None,
             google_max_contacts: None,
         });
+        let undo_keep = settings.undo;
         let engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");
         // The host shows it as a Cancel button beside its progress bar.
@@ -136,6 +137,7 @@ impl Plugin {
                 cancel: cancel.as_ref(),
             },
             stored,
+            undo_keep,
             slices: js::on_main_thread(),
             slice_start: js::now(),
         };

@@ -311,6 +311,29 @@ pub async fn append_run(host: &JsValue, account: &str, report: &ReportDto<'_>) -
     set(host, &k, &store::runs_with(&k, old.as_deref(), &report)).await
 }
 
+/// Keeps a run's before-images within `keep` (see [`store::keep_undo`]): the pieces, the
+/// index, then the pieces of the runs no longer kept. A run not kept is a failure, so the
+/// report says it cannot be undone.
+pub async fn keep_undo(
+    host: &JsValue,
+    account: &str,
+    undo: &crate::sync::plan::RunUndo,
+    keep: crate::sync::settings::UndoKeep,
+) -> Result<()> {
+    let k = store::undo_index_key(account);
+    let index = store::undo_index(account, get(host, &k).await?.as_deref()).map_err(unreadable)?;
+    let limit = super::host::storage_max_value_bytes(host);
+    let save = store::keep_undo(account, index, undo, keep, limit);
+    for (k, v) in &save.writes {
+        set(host, k, v).await?;
+    }
+    remove_all(host, &save.removes).await?;
+    match save.not_kept {
+        Some(why) => Err(Failure::host(why)),
+        None => Ok(()),
+    }
+}
+
 /// The run log, newest first.
 pub async fn runs(host: &JsValue, account: &str) -> Result<Vec<serde_json::Value>> {
     let k = key(account, "runs");

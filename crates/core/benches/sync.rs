@@ -290,6 +290,21 @@ mod native {
                 }
                 EndWrite::ClearJournal => self.host.journal = None,
                 // The shell's run log and summary: small, and not what this measures.
+                EndWrite::Undo(undo) => {
+                    let index = gcontacts_sync_core::store::UndoIndex::default();
+                    let keep = gcontacts_sync_core::sync::settings::UndoKeep {
+                        runs: 5,
+                        max_bytes: u64::MAX,
+                    };
+                    let limit = gcontacts_sync_core::store::DEFAULT_MAX_VALUE_BYTES;
+                    let save = gcontacts_sync_core::store::keep_undo("a", index, undo, keep, limit);
+                    let bytes: usize = save.writes.iter().map(|(_, v)| v.len()).sum();
+                    println!(
+                        "  undo: {} before-images kept in {} values, {bytes} bytes",
+                        undo.images.len(),
+                        save.writes.len()
+                    );
+                }
                 EndWrite::Log(_) | EndWrite::Meta { .. } => {}
             }
             Ok(())

@@ -28,4 +28,5 @@ mod renames;
 mod scenarios;
 mod shared_records;
 mod undo;
+mod undo_props;
 mod upgrade;
