@@ -214,6 +214,9 @@ export interface Settings {
   /** ISO 3166-1 alpha-2 region for national phone numbers. */
   defaultRegion: string;
   deletionGuard: { min: number; percent: number };
+  /** What runs keep to be undone: the last `runs` runs (at most 50), within `maxBytes` of host
+   *  storage in all. Absent in settings saved by older versions: 5 runs, 32 MiB. */
+  undo?: { runs: number; maxBytes: number };
 }
 
 export type SyncScope =
@@ -380,6 +383,8 @@ export interface RunReport {
   /** Stopped by `cancel` before the end: what it did is kept, the next run does the rest.
    *  Absent in the reports of older versions. */
   cancelled?: boolean;
+  /** An undo: the `startedAt` of the run it undid. */
+  undoes?: string;
 }
 
 /** A contact a run could not sync. `kind`: "refused" (the side refused this contact),

@@ -4,7 +4,8 @@
 //!
 //! Keys are `gcs:accounts` (the account list) and `gcs:<account>:<part>` per account: `state`
 //! (the header), `links/0…63` and `cache/0…15` (the state's maps, by a hash of their keys),
-//! `stamp`, `journal`, `settings`, `meta`, `runs` and `lease`. Every value carries a version; each key is
+//! `stamp`, `journal`, `settings`, `meta`, `runs`, `lease`, and `undo` with `undo/<run>/0…` (what
+//! runs keep to be undone: [`keep_undo`]). Every value carries a version; each key is
 //! read on its own, so a value that cannot be read is an [`Unreadable`] naming its key and stops
 //! only what needs that key. "Reset sync data" and "Disconnect" delete keys without reading them.
 //!

@@ -376,6 +376,8 @@ pub struct ReportDto<'a> {
     contacts: usize,
     requests: &'a Counts,
     cancelled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    undoes: Option<&'a str>,
 }
 
 impl<'a> From<&'a RunReport> for ReportDto<'a> {
@@ -401,6 +403,7 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             contacts: r.contacts,
             requests: &r.requests,
             cancelled: r.cancelled,
+            undoes: r.undoes.as_deref(),
         }
     }
 }
