@@ -215,7 +215,7 @@ export interface Settings {
   defaultRegion: string;
   deletionGuard: { min: number; percent: number };
   /** What runs keep to be undone: the last `runs` runs (at most 50), within `maxBytes` of host
-   *  storage in all. Absent in settings saved by older versions: 5 runs, 32 MiB. */
+   *  storage in all. Absent: 5 runs, 32 MiB. */
   undo?: { runs: number; maxBytes: number };
 }
 

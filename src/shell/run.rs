@@ -117,7 +117,7 @@ impl Plugin {
             patience: None,
             google_max_contacts: None,
         });
-        let undo_keep = settings.undo;
+        let undo_keep = settings.undo_keep();
         let engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");
         // The host shows it as a Cancel button beside its progress bar.

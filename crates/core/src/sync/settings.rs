@@ -155,7 +155,8 @@ json_struct! {
         /// The region national phone numbers are read in (ISO 3166-1 alpha-2).
         pub default_region: String = "defaultRegion",
         pub deletion_guard: DeletionGuard = "deletionGuard",
-        pub undo: UndoKeep = "undo",
+        /// `None`: [`UndoKeep::default`] (settings saved before undo existed hold none).
+        pub undo: Option<UndoKeep> = "undo" [skip_empty],
     }
 }
 
@@ -176,7 +177,7 @@ impl Default for Settings {
             interval_minutes: 60,
             default_region: "US".to_string(),
             deletion_guard: DeletionGuard::default(),
-            undo: UndoKeep::default(),
+            undo: None,
         }
     }
 }
@@ -185,6 +186,11 @@ impl Settings {
     /// The default region, falling back to the US when the setting is not a region code.
     pub fn region(&self) -> Region {
         Region::parse(&self.default_region).unwrap_or_default()
+    }
+
+    /// What runs keep to be undone.
+    pub fn undo_keep(&self) -> UndoKeep {
+        self.undo.unwrap_or_default()
     }
 }
 
@@ -263,7 +269,7 @@ impl Settings {
         if self.deletion_guard.percent > 100 {
             return bad("deletionGuard.percent: over 100".into());
         }
-        if self.undo.runs as usize > crate::store::RUNS_KEPT {
+        if self.undo_keep().runs as usize > crate::store::RUNS_KEPT {
             return bad(format!(
                 "undo.runs: over {}, the runs the history keeps",
                 crate::store::RUNS_KEPT

@@ -913,7 +913,7 @@ impl Io for Runner<'_, '_> {
                 let index =
                     store::undo_index(ACCOUNT, index.map(String::as_str)).expect("the index reads");
                 let max = self.w.max_value_bytes;
-                let save = store::keep_undo(ACCOUNT, index, undo, self.w.settings.undo, max);
+                let save = store::keep_undo(ACCOUNT, index, undo, self.w.settings.undo_keep(), max);
                 self.w.undo_store.extend(save.writes);
                 for k in save.removes {
                     self.w.undo_store.remove(&k);

@@ -718,10 +718,10 @@ fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_key
             min: 3,
             percent: 50,
         },
-        undo: UndoKeep {
+        undo: Some(UndoKeep {
             runs: 2,
             max_bytes: 1000,
-        },
+        }),
     };
     check("Settings", settings, Settings::default());
     check(

@@ -261,10 +261,10 @@ fn an_undo_after_a_reload_reads_the_state_and_the_images_from_storage() {
 #[test]
 fn the_settings_bound_what_is_kept_the_oldest_runs_going_first() {
     let mut w = World::new();
-    w.settings.undo = UndoKeep {
+    w.settings.undo = Some(UndoKeep {
         runs: 2,
         max_bytes: 1 << 20,
-    };
+    });
     let id = w.crm_add(person("Ann", "Lee", "ann@x.io"));
     w.run_ok();
     for n in 0..3 {
@@ -281,7 +281,10 @@ fn the_settings_bound_what_is_kept_the_oldest_runs_going_first() {
         w.undo_store.keys()
     );
 
-    w.settings.undo.max_bytes = 10;
+    w.settings.undo = Some(UndoKeep {
+        runs: 2,
+        max_bytes: 10,
+    });
     w.em.advance_clock(60_000);
     w.crm_edit(&id, |c| c.title = "too big to keep".into());
     w.run_ok();
