@@ -342,6 +342,9 @@ export interface Plan {
   merged: MergedInGoogle[];
   /** Changes for CRM contacts the user may not change: not among `operations`, never sent. */
   notWritten: NotWritten[];
+  /** The preview of an undo: the contacts (or fields) it leaves as they are, edited since the
+   *  run or gone, each as a sentence. Absent when none. */
+  notUndone?: string[];
   /** The plan as the preview text. */
   text: string;
   /** A digest of the plan's writes: pass it to `sync` (`SyncOptions.fingerprint`) with the
@@ -475,6 +478,15 @@ export interface SyncOptions {
    *  `decisions`): a run that would make other writes (the data changed since) writes nothing
    *  and throws PLAN_CHANGED: preview again. */
   fingerprint?: string;
+  /** Undo this run (its report's `startedAt`) instead of syncing: pass the fingerprint of its
+   *  preview (`preview` with the same `undo`). Only the last runs are kept to be undone. */
+  undo?: string;
+}
+
+/** The options of `preview`. */
+export interface PreviewOptions {
+  /** The preview of undoing this run (its report's `startedAt`). */
+  undo?: string;
 }
 
 export interface GoogleGroup {

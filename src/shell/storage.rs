@@ -334,6 +334,27 @@ pub async fn keep_undo(
     }
 }
 
+/// The before-images kept for run `run`, to undo it.
+pub async fn load_undo(
+    host: &JsValue,
+    account: &str,
+    run: &str,
+) -> Result<crate::sync::plan::RunUndo> {
+    let k = store::undo_index_key(account);
+    let index = store::undo_index(account, get(host, &k).await?.as_deref()).map_err(unreadable)?;
+    let Some(kept) = index.runs.iter().find(|r| r.run == run) else {
+        return Err(Failure::new(
+            ErrorCode::InvalidInput,
+            format!("the run of {run} is not kept to be undone (only the last runs are)"),
+        ));
+    };
+    let mut texts = Vec::new();
+    for piece in store::undo_piece_keys(account, kept) {
+        texts.push(get(host, &piece).await?);
+    }
+    store::load_undo(account, kept, &texts).map_err(unreadable)
+}
+
 /// The run log, newest first.
 pub async fn runs(host: &JsValue, account: &str) -> Result<Vec<serde_json::Value>> {
     let k = key(account, "runs");

@@ -259,6 +259,9 @@ pub struct PlanDto<'a> {
     merged: Vec<MergedDto<'a>>,
     #[serde(rename = "notWritten")]
     not_written: Vec<NotWrittenDto<'a>>,
+    /// An undo's contacts left as they are, each as the preview says it.
+    #[serde(rename = "notUndone", skip_serializing_if = "Vec::is_empty")]
+    not_undone: Vec<String>,
     text: String,
     fingerprint: &'a str,
 }
@@ -346,6 +349,7 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             held: p.held.iter().map(HeldDto::from).collect(),
             merged: p.merged.iter().map(MergedDto::from).collect(),
             not_written: p.not_written.iter().map(NotWrittenDto::from).collect(),
+            not_undone: p.not_undone.iter().map(|n| n.to_string()).collect(),
             text: p.to_string(),
             fingerprint: &p.fingerprint,
         }
