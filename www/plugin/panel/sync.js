@@ -305,7 +305,7 @@ async function showPreview(ctx, accountId) {
   const { state } = ctx;
   state.progress = { done: 0, total: 0, phase: "Reading both sides" };
   ctx.render.progress();
-  const plan = await ctx.api.preview(accountId, { kind: "all" });
+  const plan = await ctx.api.preview(accountId, { kind: "all" }, {});
   state.plan = plan;
   state.undo = null;
   state.held = plan.held || [];
