@@ -593,7 +593,7 @@ pub use limit::TooLarge;
 use limit::SHARD_OVERHEAD;
 use limit::{piece_key, shard_pieces, take};
 pub use runs::{runs, runs_with};
-pub use undo::{keep_undo, load_undo, undo_index, undo_index_key, undo_piece_keys};
+pub use undo::{keep_undo, load_undo, undo_index, undo_index_key, undo_keys, undo_piece_keys};
 pub use undo::{KeptRun, UndoIndex, UndoSave};
 
 #[cfg(test)]

@@ -62,6 +62,16 @@ pub fn undo_index(account: &str, text: Option<&str>) -> Result<UndoIndex, Unread
     }
 }
 
+/// Every key of what runs keep to be undone, for "Disconnect": the index and the pieces it names
+/// (an index that cannot be read names none).
+pub fn undo_keys(account: &str, index: Option<&str>) -> Vec<String> {
+    let mut keys = vec![undo_index_key(account)];
+    for kept in undo_index(account, index).unwrap_or_default().runs {
+        keys.extend(undo_piece_keys(account, &kept));
+    }
+    keys
+}
+
 /// What keeping a run's images writes and removes.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UndoSave {

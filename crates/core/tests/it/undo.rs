@@ -2,6 +2,7 @@
 //! run puts both sides back, through the one driver, leaving every later edit alone.
 
 use crate::harness::*;
+use gcontacts_sync_core::store;
 use gcontacts_sync_core::sync::model::Contact;
 use gcontacts_sync_core::sync::settings::{CrmDeletes, UndoKeep};
 use serde_json::{json, Value};
@@ -307,4 +308,12 @@ fn a_run_s_images_are_stored_in_pieces_within_the_host_s_limit() {
     assert!(w.undo_store.len() > 3, "{}", w.undo_store.len());
     assert!(w.undo_store.values().all(|v| v.len() <= 16 * 1024));
     assert_eq!(w.kept_undo(&run).images.len(), 300);
+    // "Disconnect" names every one of these keys.
+    let index = w.undo_store.get(&store::undo_index_key(ACCOUNT)).cloned();
+    let named = store::undo_keys(ACCOUNT, index.as_deref());
+    let mut held: Vec<&String> = w.undo_store.keys().collect();
+    held.sort();
+    let mut named: Vec<&String> = named.iter().collect();
+    named.sort();
+    assert_eq!(named, held);
 }
