@@ -317,3 +317,41 @@ fn a_run_s_images_are_stored_in_pieces_within_the_host_s_limit() {
     named.sort();
     assert_eq!(named, held);
 }
+
+#[test]
+fn a_google_edit_made_while_the_undo_is_in_flight_stays_and_is_reported() {
+    let mut w = World::new();
+    let id = w.crm_add(person("Ann", "Lee", "ann@x.io"));
+    w.run_ok();
+    let rn = w.resource_name(&id);
+    w.em.advance_clock(60_000);
+    w.crm_edit(&id, |c| c.title = "CEO".into());
+    w.run_ok();
+    let run = last_run(&w);
+    w.em.advance_clock(60_000);
+    // Just before the undo's update reaches Google, the user sets another title there.
+    let user_rn = rn.clone();
+    w.net.push(NetFault {
+        url: "batchUpdateContacts",
+        count: 1,
+        kind: NetKind::UserFirst(Box::new(move |w: &World| {
+            w.google_edit(
+                &user_rn,
+                "organizations",
+                json!({"organizations": [{"title": "Founder"}]}),
+            )
+        })),
+    });
+    w.undoing = Some(w.kept_undo(&run));
+    let undo = w.run();
+    assert_eq!(undo.report.updated.google, 0);
+    assert!(
+        undo.report
+            .failures
+            .iter()
+            .any(|f| f.reason.contains("changed in Google during the undo")),
+        "{:?}",
+        undo.report.failures
+    );
+    assert_eq!(w.twin(&id)["organizations"][0]["title"], "Founder");
+}
