@@ -264,6 +264,9 @@ export interface Settings {
   googleDeletesHoldDays: number;
   /** Days a deletion in the CRM waits before the Google contact is deleted; 0 deletes at once. */
   crmDeletesHoldDays: number;
+  /** What runs keep to be undone: the last `runs` runs (at most 50), within `maxBytes` of host
+   *  storage in all. Absent: 5 runs, 32 MiB. */
+  undo?: { runs: number; maxBytes: number };
 }
 
 export type SyncScope =
@@ -407,6 +410,9 @@ export interface Plan {
     crmId: string; resourceName: string; name: string;
     held: { field: ContactField; side: Side; direction: FieldDirection; before: string; after: string };
   }[];
+  /** The preview of an undo: the contacts (or fields) it leaves as they are, edited since the
+   *  run or gone, each as a sentence. Absent when none. */
+  notUndone?: string[];
   /** The plan as the preview text. */
   text: string;
   /** A digest of the plan's writes: pass it to `sync` (`SyncOptions.fingerprint`) with the
@@ -454,6 +460,8 @@ export interface RunReport {
   /** Stopped by `cancel` before the end: what it did is kept, the next run does the rest.
    *  Absent in the reports of older versions. */
   cancelled?: boolean;
+  /** An undo: the `startedAt` of the run it undid. */
+  undoes?: string;
   /** How many CRM contacts it did not create in Google, the account being full (each is also
    *  among `failures`), and Google's limit of contacts per account (`googleLimit`). Absent
    *  when none was left out. */
@@ -605,6 +613,15 @@ export interface SyncOptions {
    *  `decisions`): a run that would make other writes (the data changed since) writes nothing
    *  and throws PLAN_CHANGED: preview again. */
   fingerprint?: string;
+  /** Undo this run (its report's `startedAt`) instead of syncing: pass the fingerprint of its
+   *  preview (`preview` with the same `undo`). Only the last runs are kept to be undone. */
+  undo?: string;
+}
+
+/** The options of `preview`. */
+export interface PreviewOptions {
+  /** The preview of undoing this run (its report's `startedAt`). */
+  undo?: string;
 }
 
 export interface GoogleGroup {

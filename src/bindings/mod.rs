@@ -224,10 +224,12 @@ impl GoogleContactsSync {
         &self,
         #[wasm_bindgen(js_name = accountId, unchecked_param_type = "string")] account_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SyncScope | undefined")] scope: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PreviewOptions | undefined")] options: JsValue,
     ) -> Promise {
         let scope = read("scope", &scope, Scope::All);
+        let undo = undo_of(&options);
         promise(with_account!(self, account_id, |a, p| p
-            .preview(&a, scope?)
+            .preview(&a, scope?, undo)
             .await
             .and_then(|plan| js::to_js(&PlanDto::from(&plan)))))
     }
@@ -277,11 +279,13 @@ impl GoogleContactsSync {
             Decisions::default(),
         );
         let fingerprint = js::get(&options, "fingerprint").as_string();
+        let undo = undo_of(&options);
         let request = move |scope: Scope, decisions| {
             let request = RunRequest {
                 confirm_deletions: confirm,
                 decisions,
                 fingerprint,
+                undo,
                 ..RunRequest::sync(scope)
             };
             match from_preview {
@@ -439,4 +443,14 @@ impl GoogleContactsSync {
     pub fn stop_scheduler(&self) {
         self.plugin.stop_scheduler();
     }
+}
+
+/// The run `options.undo` names, its images to be loaded from storage by the shell.
+fn undo_of(options: &JsValue) -> Option<crate::sync::plan::RunUndo> {
+    js::get(options, "undo")
+        .as_string()
+        .map(|run| crate::sync::plan::RunUndo {
+            run,
+            images: Vec::new(),
+        })
 }

@@ -184,7 +184,10 @@ impl Plugin {
         let (revoked, message) = self.revoke(&id, &email).await;
         self.inner.kept.forget(&id);
         let header = storage::get(self.host(), &key(&id, "state")).await?;
-        storage::remove_all(self.host(), &store::account_keys(&id, header.as_deref())).await?;
+        let undo = storage::get(self.host(), &store::undo_index_key(&id)).await?;
+        let mut keys = store::account_keys(&id, header.as_deref());
+        keys.extend(store::undo_keys(&id, undo.as_deref()));
+        storage::remove_all(self.host(), &keys).await?;
         match self.emails().await {
             Ok(emails) => {
                 let rest: Vec<String> =

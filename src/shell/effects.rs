@@ -34,6 +34,8 @@ pub(super) struct Effects<'a> {
     pub progress: ProgressSink<'a>,
     /// What storage holds of the account's state: a save writes only what changed.
     pub stored: Stored,
+    /// How much the account keeps to undo runs (its settings).
+    pub undo_keep: crate::sync::settings::UndoKeep,
     /// On a page's main thread the loop yields now and then, so the page keeps answering the
     /// user: a host that answers at once settles its promises as microtasks, within one task.
     /// In a worker nothing waits for it.
@@ -147,6 +149,9 @@ impl Io for Effects<'_> {
             }
             EndWrite::ClearJournal => {
                 storage::remove(host, &key(self.account, "journal")).await?;
+            }
+            EndWrite::Undo(undo) => {
+                storage::keep_undo(host, self.account, undo, self.undo_keep).await?;
             }
             EndWrite::Log(report) => {
                 storage::append_run(host, self.account, &ReportDto::from(report)).await?;

@@ -90,6 +90,7 @@ impl Plugin {
                 plan: None,
                 touched: Default::default(),
                 replanner: None,
+                undo: None,
             });
         };
         // Confirming held deletions changes nothing here: the engine decides how it lists
@@ -107,6 +108,11 @@ impl Plugin {
                 ),
             },
         };
+        // An undo names its run; its images are read here, under the lock.
+        let mut request = request;
+        if let Some(undo) = request.undo.as_mut() {
+            *undo = storage::load_undo(self.host(), &id, &undo.run).await?;
+        }
         let config = request.config(RunSetup {
             instance_id: self.inner.instance_id.clone(),
             people_api_base: self.inner.api.base_url().to_string(),
@@ -117,6 +123,7 @@ impl Plugin {
             patience: None,
             google_max_contacts: self.inner.google_max_contacts,
         });
+        let undo_keep = settings.undo_keep();
         let engine = Engine::new(state, settings, journal.as_deref(), config, js::now());
         let ui = js::get(self.host(), "ui");
         // The host shows it as a Cancel button beside its progress bar.
@@ -136,6 +143,7 @@ impl Plugin {
                 cancel: cancel.as_ref(),
             },
             stored,
+            undo_keep,
             slices: js::on_main_thread(),
             slice_start: js::now(),
         };
@@ -171,10 +179,17 @@ impl Plugin {
     /// The plan of a run that would happen now. What it planned from is kept for [`replan`].
     ///
     /// [`replan`]: Plugin::replan
-    pub async fn preview(&self, account: &str, scope: Scope) -> Result<Plan> {
-        let mut r = self
-            .run(account, RunRequest::preview(scope), &JsValue::UNDEFINED)
-            .await?;
+    pub async fn preview(
+        &self,
+        account: &str,
+        scope: Scope,
+        undo: Option<crate::sync::plan::RunUndo>,
+    ) -> Result<Plan> {
+        let request = RunRequest {
+            undo,
+            ..RunRequest::preview(scope)
+        };
+        let mut r = self.run(account, request, &JsValue::UNDEFINED).await?;
         let mut previews = self.inner.previews.borrow_mut();
         match r.replanner.take() {
             Some(replanner) => previews.insert(r.report.account_id.clone(), replanner),

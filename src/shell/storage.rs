@@ -311,6 +311,50 @@ pub async fn append_run(host: &JsValue, account: &str, report: &ReportDto<'_>) -
     set(host, &k, &store::runs_with(&k, old.as_deref(), &report)).await
 }
 
+/// Keeps a run's before-images within `keep` (see [`store::keep_undo`]): the pieces, the
+/// index, then the pieces of the runs no longer kept. A run not kept is a failure, so the
+/// report says it cannot be undone.
+pub async fn keep_undo(
+    host: &JsValue,
+    account: &str,
+    undo: &crate::sync::plan::RunUndo,
+    keep: crate::sync::settings::UndoKeep,
+) -> Result<()> {
+    let k = store::undo_index_key(account);
+    let index = store::undo_index(account, get(host, &k).await?.as_deref()).map_err(unreadable)?;
+    let limit = super::host::storage_max_value_bytes(host);
+    let save = store::keep_undo(account, index, undo, keep, limit);
+    for (k, v) in &save.writes {
+        set(host, k, v).await?;
+    }
+    remove_all(host, &save.removes).await?;
+    match save.not_kept {
+        Some(why) => Err(Failure::host(why)),
+        None => Ok(()),
+    }
+}
+
+/// The before-images kept for run `run`, to undo it.
+pub async fn load_undo(
+    host: &JsValue,
+    account: &str,
+    run: &str,
+) -> Result<crate::sync::plan::RunUndo> {
+    let k = store::undo_index_key(account);
+    let index = store::undo_index(account, get(host, &k).await?.as_deref()).map_err(unreadable)?;
+    let Some(kept) = index.runs.iter().find(|r| r.run == run) else {
+        return Err(Failure::new(
+            ErrorCode::InvalidInput,
+            format!("the run of {run} is not kept to be undone (only the last runs are)"),
+        ));
+    };
+    let mut texts = Vec::new();
+    for piece in store::undo_piece_keys(account, kept) {
+        texts.push(get(host, &piece).await?);
+    }
+    store::load_undo(account, kept, &texts).map_err(unreadable)
+}
+
 /// The run log, newest first.
 pub async fn runs(host: &JsValue, account: &str) -> Result<Vec<serde_json::Value>> {
     let k = key(account, "runs");

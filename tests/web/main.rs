@@ -253,7 +253,12 @@ async fn preview_returns_a_plan_with_operations_and_text_and_writes_nothing() {
     let who = email("preview");
     let contacts = contacts(&[("p1", "Cy", "Diaz", "cy@example.com")]);
     let (api, _host, id) = connected(base, &who, &contacts).await;
-    let plan = ok(api.preview(JsValue::from_str(&id), JsValue::UNDEFINED)).await;
+    let plan = ok(api.preview(
+        JsValue::from_str(&id),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_eq!(
         get(&plan, "operations.0.op").as_string().as_deref(),
         Some("create")
@@ -547,7 +552,12 @@ async fn an_ambiguity_carries_its_reason_to_javascript() {
     let Some(base) = EMULATOR else { return };
     let who = email("reason");
     let (api, _host, id) = connected_to_an_ambiguity(base, &who, "r1").await;
-    let plan = ok(api.preview(JsValue::from_str(&id), JsValue::UNDEFINED)).await;
+    let plan = ok(api.preview(
+        JsValue::from_str(&id),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    ))
+    .await;
     assert_eq!(num(&plan, "ambiguous.length"), 1.0, "{}", show(&plan));
     assert_eq!(
         get(&plan, "ambiguous.0.reason").as_string().as_deref(),
@@ -568,7 +578,7 @@ async fn decisions_cross_from_javascript_and_bad_ones_are_invalid_input_errors()
     let who = email("decide");
     let (api, _host, id) = connected_to_an_ambiguity(base, &who, "d1").await;
     let account = || JsValue::from_str(&id);
-    let plan = ok(api.preview(account(), JsValue::UNDEFINED)).await;
+    let plan = ok(api.preview(account(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert_eq!(get(&plan, "ambiguous.0.decidable").as_bool(), Some(true));
     assert_eq!(
         get(&plan, "ambiguous.0.shared.0").as_string().as_deref(),
@@ -610,6 +620,6 @@ async fn decisions_cross_from_javascript_and_bad_ones_are_invalid_input_errors()
     ))
     .await;
     assert_eq!(num(&r, "ambiguous.length"), 0.0, "{}", show(&r));
-    let plan = ok(api.preview(account(), JsValue::UNDEFINED)).await;
+    let plan = ok(api.preview(account(), JsValue::UNDEFINED, JsValue::UNDEFINED)).await;
     assert_eq!(num(&plan, "ambiguous.length"), 0.0, "{}", show(&plan));
 }

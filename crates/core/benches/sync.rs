@@ -298,6 +298,21 @@ mod native {
                 }
                 EndWrite::ClearJournal => self.host.journal = None,
                 // The shell's run log and summary: small, and not what this measures.
+                EndWrite::Undo(undo) => {
+                    let index = gcontacts_sync_core::store::UndoIndex::default();
+                    let keep = gcontacts_sync_core::sync::settings::UndoKeep {
+                        runs: 5,
+                        max_bytes: u64::MAX,
+                    };
+                    let limit = gcontacts_sync_core::store::DEFAULT_MAX_VALUE_BYTES;
+                    let save = gcontacts_sync_core::store::keep_undo("a", index, undo, keep, limit);
+                    let bytes: usize = save.writes.iter().map(|(_, v)| v.len()).sum();
+                    println!(
+                        "  undo: {} before-images kept in {} values, {bytes} bytes",
+                        undo.images.len(),
+                        save.writes.len()
+                    );
+                }
                 EndWrite::Log(_) | EndWrite::Meta { .. } => {}
             }
             Ok(())
@@ -531,6 +546,14 @@ mod native {
         // read from storage and every shard compared on saving.
         host.kept = None;
         measured(&mut host, "no-op run, state read from storage");
+        // Every contact edited in the CRM: the run that sends them keeps each one's old title
+        // to be undone (the size it prints).
+        let now = wall_now();
+        for c in host.crm.contacts.values_mut() {
+            c.contact.title = "Engineer".into();
+            c.modified_at = now;
+        }
+        measured(&mut host, "update run (every contact's title)");
         drop(host);
         drop(server);
     }

@@ -4,9 +4,9 @@
 //!
 //! Keys are `gcs:accounts` (the account list) and `gcs:<account>:<part>` per account: `state`
 //! (the header), `links/0…63` and `cache/0…15` (the state's maps, by a hash of their keys),
-//! `stamp`, `journal`, `settings`, `meta`, `runs` and `lease`. Every value carries a version; each key is
-//! read on its own, so a value that cannot be read is an [`Unreadable`] naming its key and stops
-//! only what needs that key. "Reset sync data" and "Disconnect" delete keys without reading them.
+//! `stamp`, `journal`, `settings`, `meta`, `runs`, `lease`, `undo` and `undo/<run>/0…`
+//! ([`keep_undo`]). Every value carries a version; a value that cannot be read is an
+//! [`Unreadable`] naming its key. "Reset sync data" and "Disconnect" delete keys unread.
 //!
 //! Every value written stays within the host's limit (`storageMaxValueBytes`, else
 //! [`DEFAULT_MAX_VALUE_BYTES`]): a shard whose text would pass it is written in pieces, the first
@@ -593,12 +593,15 @@ pub fn save_changes(
 mod limit;
 mod runs;
 pub mod status;
+mod undo;
 
 pub use limit::TooLarge;
 #[cfg(test)]
 use limit::SHARD_OVERHEAD;
 use limit::{piece_key, shard_pieces, take};
 pub use runs::{runs, runs_with};
+pub use undo::{keep_undo, load_undo, undo_index, undo_index_key, undo_keys, undo_piece_keys};
+pub use undo::{KeptRun, UndoIndex, UndoSave};
 
 #[cfg(test)]
 mod tests;

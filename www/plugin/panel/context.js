@@ -37,6 +37,7 @@ import { followerFor } from "../follow.js";
  * @property {{ value: string, label: string }[]} statuses
  * @property {RunReport[]} runs
  * @property {Plan | null} plan The preview on screen.
+ * @property {string | null} [undo] The run whose undo the preview on screen shows (its `startedAt`).
  * @property {HeldDeletions[]} held Deletions awaiting confirmation.
  * @property {boolean} busy
  * @property {boolean} [accountsUnreadable] The stored account list cannot be read: connecting

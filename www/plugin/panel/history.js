@@ -10,6 +10,10 @@ import { h, clear, uid } from "../dom.js";
 import { errorMessage, errorDetail, heldCount, plural, triggerLabel, formatTime, reportState, reportFailures, failureLine } from "../messages.js";
 import { conflictsTable, mergedList, notWrittenList } from "./preview.js";
 import { techDetails } from "./context.js";
+import { previewUndo } from "./sync.js";
+
+/** The runs "Undo this run" is offered for, newest first: as many as a run keeps by default. */
+const UNDOABLE = 5;
 
 /** @typedef {import("./context.js").PanelContext} PanelContext */
 
@@ -33,7 +37,13 @@ export function renderHistory(ctx) {
   /** @param {{ crm: number, google: number }} p */
   const pair = (p) => `${p.crm} / ${p.google}`;
   const tbody = h("tbody", { class: "gcs-runs" });
+  let undoable = UNDOABLE;
   for (const r of state.runs.slice(0, 50)) {
+    const wrote = r.created.crm + r.created.google + r.updated.crm + r.updated.google + r.deleted.crm + r.deleted.google > 0;
+    const undo = wrote && undoable-- > 0
+      ? h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", text: "Undo this run",
+        "aria-label": `Undo the run of ${formatTime(r.startedAt)}`, onclick: () => previewUndo(ctx, r.startedAt) })
+      : null;
     const conflicts = r.conflicts && r.conflicts.length
       ? h("details", {}, h("summary", { text: String(r.conflicts.length) }), conflictsTable(r.conflicts))
       : "0";
@@ -45,8 +55,8 @@ export function renderHistory(ctx) {
     const notWritten = r.notWritten || [];
     const result = held ? `${reportState(r)}, ${plural(held, "deletion")} held` : reportState(r);
     const cells = [
-      ["Time", h("time", { datetime: r.startedAt, text: formatTime(r.startedAt) })],
-      ["Trigger", triggerLabel(r.trigger)],
+      ["Time", h("span", {}, h("time", { datetime: r.startedAt, text: formatTime(r.startedAt) }), undo ? " " : null, undo)],
+      ["Trigger", r.undoes ? `Undo of the run of ${formatTime(r.undoes)}` : triggerLabel(r.trigger)],
       ["Result", notWritten.length
         ? h("span", {}, result, h("details", {}, h("summary", { text: `${plural(notWritten.length, "contact")} not written to the CRM` }), notWrittenList(notWritten)))
         : result],

@@ -286,20 +286,27 @@ const noun = (n, one, many = `${one}s`) => (n === 1 ? one : many);
  * (the button that runs it, with `planApproval(plan)`) and Close (`close` hides it). `plan` is
  * the preview as it opened; each decision plans it again with `replan` (when given) and the
  * counts, changes, text and bar show that plan. `groups`: the account's Google groups, to name
- * them; `host`: to link CRM contacts to their pages.
+ * them; `host`: to link CRM contacts to their pages; `title`: its heading.
  * @param {Plan} plan
  * @param {{ apply: HTMLButtonElement, close: () => void, groups?: GoogleGroup[], host?: CrmHost,
- *   replan?: (d: Decisions) => Promise<Plan> }} o
+ *   replan?: (d: Decisions) => Promise<Plan>, title?: string }} o
  */
-export function renderPlan(plan, { apply, close, groups = [], host, replan }) {
+export function renderPlan(plan, { apply, close, groups = [], host, replan, title = "Preview" }) {
   const choices = choicesOf(plan);
   const headingId = uid("gcs-plan");
   const box = h("div", { class: "gcs-plan", role: "region", "aria-labelledby": headingId });
   // The panel focuses the heading when the preview opens: the preview then starts at the top of
   // the screen (once the browser has scrolled for the focus), its counts and first rows in view
   // and its bar at the bottom.
-  const heading = h("h4", { id: headingId, tabIndex: -1, text: "Preview", onfocus: () => requestAnimationFrame(() => heading.scrollIntoView({ block: "start" })) });
+  const heading = h("h4", { id: headingId, tabIndex: -1, text: title, onfocus: () => requestAnimationFrame(() => heading.scrollIntoView({ block: "start" })) });
   box.append(heading);
+  // An undo's contacts (or fields) it leaves as they are: edited since the run, or gone.
+  const notUndone = plan.notUndone || [];
+  if (notUndone.length) {
+    box.append(h("div", { class: "gcs-plan-not-undone" },
+      h("p", { text: `${plural(notUndone.length, "change")} of that run will not be undone, so that nothing edited since is overwritten:` }),
+      h("ul", {}, notUndone.map((t) => h("li", { text: t })))));
+  }
   // Decisions are made on the plan as it opened (every conflict and ambiguity in it); what they
   // lead to is `choices.current`, which the live part shows.
   const conflicts = plan.conflicts || [];

@@ -4,7 +4,7 @@
 // (drawn by preview.js) once asked for.
 
 import { h, append, clear, uid } from "../dom.js";
-import { reportSummary, reportDetail, reportLevel, reportFailures, heldCount, plural, sideLabel, retryMessage, progressText, errorCode } from "../messages.js";
+import { reportSummary, reportDetail, reportLevel, reportFailures, heldCount, plural, sideLabel, retryMessage, progressText, errorCode, formatTime } from "../messages.js";
 import { downloadText, safeFilePart } from "./dialogs.js";
 import { renderPlan, deletionsList, planApproval } from "./preview.js";
 import { syncBusy } from "./context.js";
@@ -208,7 +208,7 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
         },
       });
     } catch (e) {
-      if (!opts.fromPreview || errorCode(e) !== "PLAN_CHANGED") throw e;
+      if (!opts.fromPreview || opts.undo || errorCode(e) !== "PLAN_CHANGED") throw e;
       // The contacts moved since the preview: Apply wrote nothing. The preview shows what a
       // sync would do now, for the user to check and apply.
       running.delete(ctx);
@@ -219,6 +219,7 @@ export function runSync(ctx, scope, opts = {}, what = "Sync") {
       running.delete(ctx);
     }
     state.plan = null;
+    state.undo = null;
     await ctx.refreshAfterRun();
     if (!opts.fromPreview && report.errors.some((x) => x.code === "PLAN_CHANGED")) {
       // A sync after a change of the fields' directions writes nothing: the preview shows what
@@ -310,12 +311,37 @@ async function showPreview(ctx, accountId) {
   const { state } = ctx;
   state.progress = { done: 0, total: 0, phase: "Reading both sides" };
   ctx.render.progress();
-  const plan = await ctx.api.preview(accountId, { kind: "all" });
+  const plan = await ctx.api.preview(accountId, { kind: "all" }, {});
   state.plan = plan;
+  state.undo = null;
   state.held = plan.held || [];
   ctx.render.sync();
   const target = ctx.boxes.sync.querySelector(".gcs-plan h4");
   if (target) /** @type {HTMLElement} */ (target).focus();
+}
+
+/**
+ * "Undo this run" in the history: the preview of undoing run `run` (its `startedAt`), shown in
+ * the sync section, whose Apply undoes it.
+ * @param {PanelContext} ctx
+ * @param {string} run
+ */
+export function previewUndo(ctx, run) {
+  const { state } = ctx;
+  const a = ctx.selected();
+  if (!a) return;
+  ownAction(ctx, a.id, async () => {
+    ctx.show(null);
+    state.progress = { done: 0, total: 0, phase: "Reading both sides" };
+    ctx.render.progress();
+    const plan = await ctx.api.preview(a.id, { kind: "all" }, { undo: run });
+    state.plan = plan;
+    state.undo = run;
+    state.held = [];
+    ctx.render.sync();
+    const target = ctx.boxes.sync.querySelector(".gcs-plan h4");
+    if (target) /** @type {HTMLElement} */ (target).focus();
+  });
 }
 
 /** @param {PanelContext} ctx */
@@ -392,11 +418,16 @@ function renderSync(ctx, progressWrap, announcer) {
   if (state.plan) {
     const plan = state.plan;
     const accountId = a.id;
+    const undo = state.undo || undefined;
     box.append(renderPlan(plan, {
-      apply: actionButton("Apply", () => runSync(ctx, { kind: "all" }, { fromPreview: true, ...planApproval(plan) }, "Applying"), { primary: true, title: "Run the sync now" }),
-      replan: (decisions) => ctx.api.replan(accountId, decisions),
+      apply: undo
+        ? actionButton("Undo the run", () => runSync(ctx, { kind: "all" }, { fromPreview: true, undo, ...planApproval(plan) }, "Undoing"), { primary: true, title: "Put back what that run changed" })
+        : actionButton("Apply", () => runSync(ctx, { kind: "all" }, { fromPreview: true, ...planApproval(plan) }, "Applying"), { primary: true, title: "Run the sync now" }),
+      replan: undo ? undefined : (decisions) => ctx.api.replan(accountId, decisions),
+      title: undo ? `Preview: undo the run of ${formatTime(undo)}` : "Preview",
       close: () => {
         state.plan = null;
+        state.undo = null;
         ctx.render.sync();
       },
       groups: state.groups,

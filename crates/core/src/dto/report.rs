@@ -270,6 +270,9 @@ pub struct PlanDto<'a> {
     direction_changes: &'a [DirectionChange],
     #[serde(rename = "byDirection")]
     by_direction: &'a [PairHeld],
+    /// An undo's contacts left as they are, each as the preview says it.
+    #[serde(rename = "notUndone", skip_serializing_if = "Vec::is_empty")]
+    not_undone: Vec<String>,
     text: String,
     fingerprint: &'a str,
 }
@@ -376,6 +379,7 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             google_limit: p.google_limit,
             direction_changes: &p.direction_changes,
             by_direction: &p.by_direction,
+            not_undone: p.not_undone.iter().map(|n| n.to_string()).collect(),
             text: p.to_string(),
             fingerprint: &p.fingerprint,
         }
@@ -406,6 +410,8 @@ pub struct ReportDto<'a> {
     contacts: usize,
     requests: &'a Counts,
     cancelled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    undoes: Option<&'a str>,
     #[serde(skip_serializing_if = "is_zero")]
     past_limit: usize,
     #[serde(skip_serializing_if = "is_zero")]
@@ -441,6 +447,7 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             cancelled: r.cancelled,
             past_limit: r.past_limit,
             google_limit: r.google_limit,
+            undoes: r.undoes.as_deref(),
         }
     }
 }

@@ -58,6 +58,7 @@ mod linked;
 mod merged;
 mod ops;
 mod pending;
+mod undo;
 mod unlinked;
 
 pub use commit::{Outcome, Remerged};
@@ -71,6 +72,7 @@ pub use ops::{
     NotWritten, PairConflict, PendingMarks, Skipped, Unhold, UnholdReason, Unlink, UnlinkReason,
     Update, FROM_READ_ONLY,
 };
+pub use undo::{plan_undo, BeforeImage, NotUndone, RunUndo, UndoRefusal, Wrote};
 
 /// What a run covers: the seeds' triggers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -218,6 +220,13 @@ pub struct Plan {
     kept_in_crm: Vec<Link>,
     /// By CRM id; a pair merged again (`remerge`) replaces its entry.
     next_bases: BTreeMap<String, NextBase>,
+    /// An undo's contacts left as they are (edited since, gone): reported, never written.
+    pub not_undone: Vec<NotUndone>,
+    /// An undo's Google contacts created again for a CRM contact that is not there: not linked.
+    undo_unlinked: Vec<String>,
+    /// An undo's CRM contacts created again (by resource name): their Google twin is gone, so
+    /// they are neither tagged nor linked.
+    undo_untagged: BTreeSet<String>,
 }
 
 impl Plan {

@@ -96,6 +96,27 @@ impl DeletionGuard {
     }
 }
 
+json_struct! {
+    #[json(default)]
+    /// What runs keep to be undone: the before-images of the last `runs` runs that wrote, within
+    /// `max_bytes` of host storage in all (the oldest go first; a run whose images alone pass
+    /// it is not kept, and cannot be undone).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct UndoKeep {
+        pub runs: u32 = "runs",
+        pub max_bytes: u64 = "maxBytes",
+    }
+}
+
+impl Default for UndoKeep {
+    fn default() -> Self {
+        UndoKeep {
+            runs: 5,
+            max_bytes: 32 * 1024 * 1024,
+        }
+    }
+}
+
 json_enum! {
     #[json(tag = "kind", content = "value")]
     /// The group CRM contacts are sent to.
@@ -144,6 +165,8 @@ json_struct! {
         /// Days a deletion in the CRM waits before the Google contact is deleted (`crmDeletes:
         /// delete`); 0 deletes at once.
         pub crm_deletes_hold_days: u32 = "crmDeletesHoldDays",
+        /// `None`: [`UndoKeep::default`] (settings saved before undo existed hold none).
+        pub undo: Option<UndoKeep> = "undo" [skip_empty],
     }
 }
 
@@ -172,6 +195,7 @@ impl Default for Settings {
             deletion_guard: DeletionGuard::default(),
             google_deletes_hold_days: DEFAULT_HOLD_DAYS,
             crm_deletes_hold_days: DEFAULT_HOLD_DAYS,
+            undo: None,
         }
     }
 }
@@ -189,6 +213,11 @@ impl Settings {
     /// The default region, falling back to the US when the setting is not a region code.
     pub fn region(&self) -> Region {
         Region::parse(&self.default_region).unwrap_or_default()
+    }
+
+    /// What runs keep to be undone.
+    pub fn undo_keep(&self) -> UndoKeep {
+        self.undo.unwrap_or_default()
     }
 }
 
@@ -279,6 +308,12 @@ impl Settings {
             if days > MAX_HOLD_DAYS {
                 return bad(format!("{key}: {days} is over {MAX_HOLD_DAYS} days"));
             }
+        }
+        if self.undo_keep().runs as usize > crate::store::RUNS_KEPT {
+            return bad(format!(
+                "undo.runs: over {}, the runs the history keeps",
+                crate::store::RUNS_KEPT
+            ));
         }
         if self.crm_view_id.as_deref().is_some_and(str::is_empty) {
             return bad("crmViewId: empty (use null for All)".into());

@@ -31,6 +31,7 @@ fn a_run_journals_its_creates_then_saves_the_state_before_it_clears_the_journal_
             Store::Journal,
             Store::State,
             Store::ClearJournal,
+            Store::Undo,
             Store::Log,
             Store::Meta
         ]
@@ -63,7 +64,13 @@ fn a_state_that_cannot_be_saved_keeps_the_journal_and_the_next_run_links_what_wa
     // The journal stays for the next run; the log still tells the user what happened.
     assert_eq!(
         w.writes,
-        [Store::Journal, Store::State, Store::Log, Store::Meta]
+        [
+            Store::Journal,
+            Store::State,
+            Store::Undo,
+            Store::Log,
+            Store::Meta
+        ]
     );
     assert!(
         w.journal.is_some(),

@@ -159,6 +159,7 @@ fn read_stored(text: &str) -> bool {
         decisions: Default::default(),
         fingerprint: None,
         google_max_contacts: GOOGLE_MAX_CONTACTS,
+        undo: None,
     };
     let mut e = Engine::new(
         AccountState::new(),

@@ -12,7 +12,7 @@ use gcontacts_sync_core::sync::engine::{
 use gcontacts_sync_core::sync::merge::copy_fields;
 use gcontacts_sync_core::sync::model::{Contact, CrmContact, Email, Millis, Phone};
 use gcontacts_sync_core::sync::photo;
-use gcontacts_sync_core::sync::plan::{Decisions, Scope};
+use gcontacts_sync_core::sync::plan::{Decisions, RunUndo, Scope};
 use gcontacts_sync_core::sync::settings::Settings;
 use gcontacts_sync_core::sync::state::{AccountState, Touched};
 use people_emulator::{AccountId, Config, Emulator, Request};
@@ -336,6 +336,14 @@ pub struct World {
     kept: Option<(AccountState, Stored)>,
     /// The keys the last run's save wrote (shards, then the header), as the shell saves.
     pub saved_keys: Vec<String>,
+    /// What the runs kept to be undone, by storage key, as the store lays it out.
+    pub undo_store: BTreeMap<String, String>,
+    /// The run the next run undoes (its before-images, as loaded from `undo_store`).
+    pub undoing: Option<RunUndo>,
+    /// The host's limit on one stored value.
+    pub max_value_bytes: usize,
+    /// Why the last run's images were not kept, if they were not.
+    pub not_kept: Option<String>,
     /// Google answers as if no request said `sources`: linked profiles merged into every read.
     pub merged_reads: bool,
     /// The most contacts the Google account holds, as the emulator and the engine both know.
@@ -459,6 +467,10 @@ impl World {
             cancel_after: None,
             kept: None,
             saved_keys: Vec::new(),
+            undo_store: BTreeMap::new(),
+            undoing: None,
+            max_value_bytes: store::DEFAULT_MAX_VALUE_BYTES,
+            not_kept: None,
             merged_reads: false,
             google_max_contacts: max,
         }
@@ -489,6 +501,7 @@ impl World {
             // The user's decisions go with one run, as the preview's Apply passes them.
             decisions: std::mem::take(&mut self.decisions),
             fingerprint: self.fingerprint.take(),
+            undo: self.undoing.take(),
             ..RunRequest::sync(scope).by(Trigger::Manual)
         }
         .config(RunSetup {
@@ -701,6 +714,41 @@ impl World {
         self.token = self.em.mint_token(self.account, "contacts");
     }
 
+    /// The runs kept to be undone, oldest first.
+    pub fn undoable(&self) -> Vec<String> {
+        let index = self.undo_store.get(&store::undo_index_key(ACCOUNT));
+        let index = store::undo_index(ACCOUNT, index.map(String::as_str)).expect("reads");
+        index.runs.into_iter().map(|r| r.run).collect()
+    }
+
+    /// Run `run`'s before-images, loaded from storage as the shell loads them.
+    pub fn kept_undo(&self, run: &str) -> RunUndo {
+        let index = self.undo_store.get(&store::undo_index_key(ACCOUNT));
+        let index = store::undo_index(ACCOUNT, index.map(String::as_str)).expect("reads");
+        let kept = index
+            .runs
+            .iter()
+            .find(|r| r.run == run)
+            .expect("the run is kept");
+        let texts: Vec<Option<String>> = store::undo_piece_keys(ACCOUNT, kept)
+            .iter()
+            .map(|k| self.undo_store.get(k).cloned())
+            .collect();
+        store::load_undo(ACCOUNT, kept, &texts).expect("the kept run loads")
+    }
+
+    /// The preview of undoing `run`.
+    pub fn undo_preview(&mut self, run: &str) -> String {
+        self.undoing = Some(self.kept_undo(run));
+        self.preview()
+    }
+
+    /// Undoes `run`, through the one driver like any run.
+    pub fn undo(&mut self, run: &str) -> RunResult {
+        self.undoing = Some(self.kept_undo(run));
+        self.run_ok()
+    }
+
     /// Runs and checks that the run reported no error.
     pub fn run_ok(&mut self) -> RunResult {
         let r = self.run();
@@ -790,6 +838,7 @@ pub enum Store {
     ClearJournal,
     Log,
     Meta,
+    Undo,
 }
 
 /// One run's runner: the world's effects, in the shape the driver asks for them.
@@ -905,6 +954,19 @@ impl Io for Runner<'_, '_> {
             EndWrite::Log(report) => {
                 self.store(Store::Log)?;
                 self.w.log.push(report.clone());
+            }
+            EndWrite::Undo(undo) => {
+                self.store(Store::Undo)?;
+                let index = self.w.undo_store.get(&store::undo_index_key(ACCOUNT));
+                let index =
+                    store::undo_index(ACCOUNT, index.map(String::as_str)).expect("the index reads");
+                let max = self.w.max_value_bytes;
+                let save = store::keep_undo(ACCOUNT, index, undo, self.w.settings.undo_keep(), max);
+                self.w.undo_store.extend(save.writes);
+                for k in save.removes {
+                    self.w.undo_store.remove(&k);
+                }
+                self.w.not_kept = save.not_kept;
             }
             EndWrite::Meta { links } => {
                 self.store(Store::Meta)?;

@@ -17,6 +17,7 @@ use gcontacts_sync_core::sync::model::{
 };
 use gcontacts_sync_core::sync::settings::{
     ConflictPolicy, CrmDeletes, DeletionGuard, Directions, GoogleDeletes, Settings, TargetGroup,
+    UndoKeep,
 };
 use gcontacts_sync_core::sync::state::{
     AccountState, Apart, Link, Merged, Pending, PendingDeletion,
@@ -746,8 +747,20 @@ fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_key
         },
         google_deletes_hold_days: 7,
         crm_deletes_hold_days: 0,
+        undo: Some(UndoKeep {
+            runs: 2,
+            max_bytes: 1000,
+        }),
     };
     check("Settings", settings, Settings::default());
+    check(
+        "UndoKeep",
+        UndoKeep {
+            runs: 2,
+            max_bytes: 1000,
+        },
+        UndoKeep::default(),
+    );
     check(
         "DeletionGuard",
         DeletionGuard {

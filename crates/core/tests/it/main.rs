@@ -31,4 +31,6 @@ mod renames;
 mod scenarios;
 mod shared_records;
 mod status;
+mod undo;
+mod undo_props;
 mod upgrade;

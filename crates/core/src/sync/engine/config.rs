@@ -2,7 +2,7 @@
 
 use super::{Patience, Replanner, RunReport};
 use crate::sync::capabilities::Capabilities;
-use crate::sync::plan::{Decisions, Plan, Scope};
+use crate::sync::plan::{Decisions, Plan, RunUndo, Scope};
 use crate::sync::state::{AccountState, Touched};
 use serde::Serialize;
 
@@ -77,6 +77,8 @@ pub struct RunConfig {
     /// The most contacts the Google account may hold: [`GOOGLE_MAX_CONTACTS`], lower in tests.
     /// The plan creates none past it.
     pub google_max_contacts: usize,
+    /// Undo this run: plan from its before-images instead of syncing.
+    pub undo: Option<RunUndo>,
 }
 
 /// Google's limit of contacts per account.
@@ -92,6 +94,9 @@ pub struct RunResult {
     pub plan: Option<Plan>,
     /// A preview's inputs, to plan again with the user's decisions without reading again.
     pub replanner: Option<Replanner>,
+    /// What the run wrote, to undo it: its before-images (none for a preview or a run that
+    /// wrote nothing).
+    pub undo: Option<RunUndo>,
 }
 
 /// Whether a run writes.
@@ -115,6 +120,8 @@ pub struct RunRequest {
     pub decisions: Decisions,
     /// The fingerprint of the previewed plan this run applies.
     pub fingerprint: Option<String>,
+    /// Undo the run these before-images were kept for (`Scope::All` only).
+    pub undo: Option<RunUndo>,
 }
 
 impl RunRequest {
@@ -128,6 +135,7 @@ impl RunRequest {
             confirm_deletions: false,
             decisions: Decisions::default(),
             fingerprint: None,
+            undo: None,
         }
     }
 
@@ -168,6 +176,7 @@ impl RunRequest {
             decisions: self.decisions,
             fingerprint: self.fingerprint,
             google_max_contacts: setup.google_max_contacts.unwrap_or(GOOGLE_MAX_CONTACTS),
+            undo: self.undo,
         }
     }
 }

@@ -124,8 +124,10 @@ impl Engine {
                 for (&i, c) in items.iter().zip(&good) {
                     let rn = plan.creates_crm[i].resource_name.clone();
                     self.outcome.crm_created.insert(rn.clone(), c.id.clone());
-                    self.journal.crm_created.insert(rn.clone(), c.id.clone());
-                    tags.push((rn, c.id.clone()));
+                    if plan.links_crm_create(&rn) {
+                        self.journal.crm_created.insert(rn.clone(), c.id.clone());
+                        tags.push((rn, c.id.clone()));
+                    }
                 }
                 self.report.created.add(Side::Crm, good.len());
                 self.advance(items.len(), Phase::CreatingInCrm);

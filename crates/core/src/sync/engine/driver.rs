@@ -44,6 +44,8 @@ pub enum EndWrite<'a> {
     },
     /// Removes the run journal: the state that records the run's writes is saved.
     ClearJournal,
+    /// Keeps the run's before-images, to undo it (`crate::store::undo` lays them out).
+    Undo(&'a crate::sync::plan::RunUndo),
     /// Appends the run's report to the account's run log.
     Log(&'a RunReport),
     /// The account's summary: when it last ran, and how many links it has.
@@ -194,6 +196,7 @@ pub struct Ending {
 enum EndStep {
     State,
     ClearJournal,
+    Undo,
     Log,
     Meta,
     Over,
@@ -224,6 +227,9 @@ impl Ending {
     /// the failures met so far, so the log holds them.
     pub fn next<'r>(&mut self, result: &'r mut RunResult) -> Option<EndWrite<'r>> {
         if self.next == EndStep::ClearJournal && !self.clear_journal {
+            self.next = EndStep::Undo;
+        }
+        if self.next == EndStep::Undo && result.undo.is_none() {
             self.next = EndStep::Log;
         }
         match self.next {
@@ -232,6 +238,7 @@ impl Ending {
                 touched: &result.touched,
             }),
             EndStep::ClearJournal => Some(EndWrite::ClearJournal),
+            EndStep::Undo => result.undo.as_ref().map(EndWrite::Undo),
             EndStep::Log => {
                 for f in self.failures.drain(..) {
                     result.report.ok = false;
@@ -256,13 +263,22 @@ impl Ending {
                 ));
                 // The journal stays for the next run to recover from.
                 self.clear_journal = false;
-                self.next = EndStep::Log;
+                self.next = EndStep::Undo;
             }
             (EndStep::ClearJournal, answer) => {
                 if let Err(f) = answer {
                     // The next run finds the journal and lists Google in full: slower, safe.
                     self.failures
                         .push(failure("the run journal could not be cleared", f));
+                }
+                self.next = EndStep::Undo;
+            }
+            (EndStep::Undo, answer) => {
+                if let Err(f) = answer {
+                    self.failures.push(failure(
+                        "what the run changed could not be kept, so it cannot be undone",
+                        f,
+                    ));
                 }
                 self.next = EndStep::Log;
             }

@@ -136,6 +136,19 @@ impl Engine {
         );
     }
 
+    /// An undo's Google updates refused for a stale etag: those contacts changed since the undo
+    /// read them, and an undo never writes over a later edit, so they are left as they are.
+    pub(super) fn changed_during_undo(&mut self, step: &Step) {
+        for m in self.members(step) {
+            self.push_failure(
+                m,
+                FailureKind::Changed,
+                ErrorCode::GoogleError,
+                "changed in Google during the undo: left as it is".into(),
+            );
+        }
+    }
+
     /// The host refused a call with its own code. `UNAUTHENTICATED` ends the run (the session
     /// is over: every further call would be refused). A refusal naming a contact of a write
     /// batch fails that contact alone and sends the rest again: the refused call wrote nothing.

@@ -282,6 +282,8 @@ pub struct Engine {
     writes_done: usize,
     report: RunReport,
     photos: photos::PhotoPass,
+    /// What the run wrote, kept at its commit to undo it.
+    images: Vec<crate::sync::plan::BeforeImage>,
 }
 
 impl Engine {
@@ -348,6 +350,7 @@ impl Engine {
             writes_done: 0,
             report,
             photos,
+            images: Vec::new(),
         };
         e.recover_journal();
         e.start();
@@ -383,7 +386,10 @@ impl Engine {
         if writes_google && self.target_group.is_none() {
             self.steps.push_back(Step::FindGroup { page_token: None });
         }
-        self.full_listing = lists_google_in_full(&self.state, &self.journal);
+        // An undo compares each contact it wrote with what that side holds now: both sides
+        // are read in full.
+        let undo = self.config.undo.is_some();
+        self.full_listing = undo || lists_google_in_full(&self.state, &self.journal);
         self.steps.push_back(Step::ListGoogle { page_token: None });
         match &self.config.scope {
             Scope::Contacts { ids } => self.steps.push_back(Step::GetCrm {
@@ -402,10 +408,11 @@ impl Engine {
                 // A preview reads them all too, so it shows every contact still set aside, and
                 // so does the run that applies it, so that it plans from what the preview saw.
                 let from_preview = self.config.preview_only || self.config.fingerprint.is_some();
-                let cursor = match self.config.decisions.matches.is_empty() && !from_preview {
-                    true => self.state.crm_cursor.clone(),
-                    false => None,
-                };
+                let cursor =
+                    match self.config.decisions.matches.is_empty() && !from_preview && !undo {
+                        true => self.state.crm_cursor.clone(),
+                        false => None,
+                    };
                 self.crm_incremental = cursor.is_some();
                 self.steps.push_back(Step::CrmChanges { cursor });
             }

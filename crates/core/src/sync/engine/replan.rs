@@ -5,7 +5,7 @@ use super::schedule::planned;
 use super::{Engine, RunResult};
 use crate::sync::capabilities::Capabilities;
 use crate::sync::model::{CrmContact, Millis};
-use crate::sync::plan::{Decisions, GoogleListing, Plan, PlanInput, Scope};
+use crate::sync::plan::{Decisions, GoogleListing, Plan, PlanInput, RunUndo, Scope};
 use crate::sync::settings::Settings;
 use crate::sync::state::AccountState;
 
@@ -67,7 +67,12 @@ impl Engine {
             now: self.planned_at,
             google_max_contacts: self.config.google_max_contacts,
         });
+        let undo = (!self.config.preview_only && !self.images.is_empty()).then(|| RunUndo {
+            run: self.report.started_at.clone(),
+            images: self.images,
+        });
         RunResult {
+            undo,
             state: self.state,
             touched: self.touched,
             report: self.report,

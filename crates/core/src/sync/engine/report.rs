@@ -123,6 +123,9 @@ pub struct RunReport {
     /// also among `failures`), and Google's limit of contacts per account then.
     pub past_limit: usize,
     pub google_limit: usize,
+    /// An undo: the `startedAt` of the run it undoes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub undoes: Option<String>,
 }
 
 impl RunReport {
@@ -152,6 +155,7 @@ impl RunReport {
             cancelled: false,
             past_limit: 0,
             google_limit: 0,
+            undoes: None,
         }
     }
 }

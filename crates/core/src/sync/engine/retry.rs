@@ -160,6 +160,11 @@ impl Engine {
     /// them, and queues the new writes; after `MAX_ETAG_ROUNDS` the pairs are left for the next
     /// run.
     pub(super) fn etag_mismatch(&mut self, items: Vec<usize>, round: u32) {
+        if self.config.undo.is_some() {
+            // An undo writes only onto what it read: a contact edited since stays as edited.
+            self.changed_during_undo(&Step::UpdateGoogle { items, round });
+            return;
+        }
         let Some(plan) = self.plan.as_ref() else {
             return;
         };

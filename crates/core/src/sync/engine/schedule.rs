@@ -8,12 +8,14 @@ use crate::people::request::{
 use crate::people::time::format_rfc3339;
 use crate::sync::error::ErrorCode;
 use crate::sync::mapping::google_contact;
-use crate::sync::model::{Millis, Side};
+use crate::sync::model::{Contact, CrmContact, Millis, Side};
 use crate::sync::plan::{
-    new_group_placeholder, plan, DeleteReason, GoogleListing, Plan, PlanInput, Rejection, Scope,
+    new_group_placeholder, plan, plan_undo, BeforeImage, DeleteReason, GoogleListing, Outcome,
+    Plan, PlanInput, Rejection, RunUndo, Scope,
 };
 use crate::sync::settings::TargetGroup;
 use crate::sync::state::AccountState;
+use std::collections::HashMap;
 
 /// Whether a run lists Google in full rather than from the account's sync token: when there is
 /// no token yet, or when a journal names creates that may have reached Google (a full listing
@@ -48,6 +50,11 @@ impl Engine {
             (None, _) => None,
         };
         self.planned_at = now;
+        if let Some(undo) = self.config.undo.take() {
+            self.plan_undo(&undo, now);
+            self.config.undo = Some(undo);
+            return;
+        }
         if self.crm_incremental && !self.all_crm_loaded && !self.candidates_read {
             // The feed showed only what changed: a Google contact whose match waits for the user
             // is matched against its candidates as well, read by id, not against a full listing.
@@ -375,6 +382,7 @@ impl Engine {
                 outcome.failed.insert(u.crm_id.clone());
             }
         }
+        self.images = self.images_of(plan, &outcome);
         let touched = plan.commit(&mut self.state, &self.listing, &outcome, now);
         // The run wrote under the settings' directions, which its preview showed.
         self.state.field_directions = self.settings.field_directions;
@@ -397,7 +405,10 @@ impl Engine {
             .count();
         // The token moves only past a complete listing of a whole-account run: a scoped run
         // acts on a few contacts, and the changes it skipped must come again.
-        let whole = matches!(self.config.scope, Scope::All | Scope::PullAll);
+        // An undo acts on the contacts one run wrote: what else changed since is for the next
+        // run, so neither cursor moves.
+        let whole =
+            matches!(self.config.scope, Scope::All | Scope::PullAll) && self.config.undo.is_none();
         // Held deletions must come again when the user confirms them: the cursors stay where
         // they are, so the tombstones are read again (the rest of what they cover is no-op now).
         let whole = whole && plan.held.is_empty();
@@ -462,6 +473,64 @@ impl Engine {
                 .collect();
         }
         self.outcome = outcome;
+    }
+
+    /// The plan that undoes `undo`, from both sides as read; previewed or applied as any plan.
+    fn plan_undo(&mut self, undo: &RunUndo, now: Millis) {
+        let input = PlanInput {
+            state: &self.state,
+            settings: &self.settings,
+            crm: &self.crm,
+            crm_other: &self.crm_other,
+            crm_deleted: &self.crm_deleted,
+            google: &self.listing,
+            target_group: self.planned_group.as_deref(),
+            scope: &self.config.scope,
+            confirm_deletions: self.config.confirm_deletions,
+            now,
+            capabilities: &self.config.capabilities,
+            decisions: &self.config.decisions,
+        };
+        let mut plan = plan_undo(input, undo);
+        plan.fingerprint = plan.fingerprint_of(self.planned_group.as_deref());
+        self.report.undoes = Some(undo.run.clone());
+        if self.refuses_plan(&plan) {
+            return;
+        }
+        if !self.config.preview_only {
+            self.schedule(&plan);
+        }
+        self.plan = Some(plan);
+        self.count_contacts();
+    }
+
+    /// What executing `plan` wrote, as it was before: kept to undo the run.
+    fn images_of(&self, plan: &Plan, outcome: &Outcome) -> Vec<BeforeImage> {
+        let crm: HashMap<&str, &CrmContact> = self
+            .crm
+            .iter()
+            .chain(&self.crm_other)
+            .map(|c| (c.id.as_str(), c))
+            .collect();
+        let listed: HashMap<&str, &Contact> = self
+            .listing
+            .people
+            .iter()
+            .map(|g| (g.resource_name.as_str(), &g.contact))
+            .collect();
+        let instance = &self.config.instance_id;
+        plan.before_images(
+            outcome,
+            &self.crm_updates_done,
+            &self.google_updates_done,
+            |id| crm.get(id).map(|c| c.contact.clone()),
+            // The person read last is the one the write went onto (re-read after a stale etag).
+            |rn| match self.persons.get(rn) {
+                Some(p) => google_contact(p, instance).ok().map(|g| g.contact),
+                None => listed.get(rn).map(|c| (*c).clone()),
+            },
+            &self.state,
+        )
     }
 
     pub(super) fn finish_run(&mut self, now: Millis) {

@@ -209,6 +209,15 @@ impl Plan {
                 );
             }
         }
+        // An undo's contacts created again without their twin: not linked to it.
+        for crm_id in &self.undo_unlinked {
+            state.links.remove(crm_id);
+        }
+        for rn in &self.undo_untagged {
+            if let Some(crm_id) = outcome.crm_created.get(rn) {
+                state.links.remove(crm_id);
+            }
+        }
         for u in &self.unlinks {
             if u.reason == UnlinkReason::DeletedInGoogle && !outcome.failed.contains(&u.crm_id) {
                 if let Some(l) = self.kept_in_crm.iter().find(|l| l.crm_id == u.crm_id) {

@@ -70,6 +70,8 @@ pub enum DeleteReason {
     /// A second Google contact tagged for the same CRM contact (two runs that could not exclude
     /// each other both created it), holding nothing its twin lacks.
     Duplicate,
+    /// Created by the run being undone, and unchanged since.
+    Undo,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -251,6 +253,7 @@ impl fmt::Display for Plan {
             && self.direction_changes.is_empty()
             && self.holds.is_empty()
             && self.unheld.is_empty()
+            && self.not_undone.is_empty()
         {
             return writeln!(f, "nothing to do");
         }
@@ -407,6 +410,9 @@ impl fmt::Display for Plan {
         for c in &self.conflicts {
             writeln!(f, "conflict {:?} {}", c.name, c.conflict)?;
         }
+        for n in &self.not_undone {
+            writeln!(f, "{n}")?;
+        }
         for a in &self.ambiguous {
             writeln!(f, "{a}")?;
         }
@@ -439,6 +445,7 @@ impl fmt::Display for DeleteReason {
             DeleteReason::Duplicate => {
                 "a second copy of a contact already in Google, holding nothing the first lacks"
             }
+            DeleteReason::Undo => "created by the run undone, unchanged since",
         })
     }
 }

@@ -97,6 +97,7 @@ fn the_answers_of_the_js_api_are_their_declared_types() {
     report.requests.insert("people.connections.list".into(), 1);
     report.past_limit = 1;
     report.google_limit = 25_000;
+    report.undoes = Some("2024-03-01T00:00:00Z".into());
     let reports = [ReportDto::from(&report), ReportDto::from(&bare)];
     ok(c.write(&shape(&reports), "RunReport"));
 
