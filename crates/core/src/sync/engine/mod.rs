@@ -41,7 +41,7 @@ use super::settings::{Settings, TargetGroup};
 use super::state::{AccountState, Link, Touched};
 use super::xorshift::XorShift;
 use crate::people::request::PeopleApi;
-use crate::people::wire::{ModifyContactGroupMembersRequest, Person};
+use crate::people::wire::Person;
 use crate::{json, json_struct};
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
@@ -58,6 +58,7 @@ mod replan;
 mod report;
 mod retry;
 mod schedule;
+mod steps;
 mod tags;
 
 pub use config::{Mode, RunConfig, RunRequest, RunResult, RunSetup, Trigger, GOOGLE_MAX_CONTACTS};
@@ -67,6 +68,7 @@ pub use replan::Replanner;
 pub use report::{method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport};
 pub use retry::Patience;
 pub use schedule::lists_google_in_full;
+use steps::{Cancel, Life, Step};
 pub use tags::{tags_due, TAG_CHECK_EVERY_MS};
 
 json_struct! {
@@ -95,119 +97,6 @@ const MAX_RESTARTS: u32 = 2;
 /// What the look-up of creates whose answer was lost reads: the link tag is all it needs.
 const TAG_FIELDS: &str = "clientData,metadata";
 const READ_MASK: &str = "metadata,clientData,memberships";
-
-#[derive(Clone, Debug, PartialEq)]
-enum Step {
-    CrmChanges {
-        cursor: Option<String>,
-    },
-    FindGroup {
-        page_token: Option<String>,
-    },
-    CreateGroup {
-        name: String,
-    },
-    ListGoogle {
-        page_token: Option<String>,
-    },
-    ListCrm {
-        view: Option<String>,
-        page_token: Option<String>,
-        other: bool,
-    },
-    GetCrm {
-        ids: Vec<String>,
-        confirm_deleted: bool,
-    },
-    /// Reads by id the CRM candidates of the Google contacts whose match is undecided
-    /// (`AccountState::undecided`), for planning from the change feed without a full listing.
-    GetCandidates {
-        ids: Vec<String>,
-    },
-    Plan,
-    /// Looks up by their link tag the creates of a batch whose answer was lost, before any is
-    /// sent again: a full listing of the tags alone.
-    FindCreated {
-        items: Vec<usize>,
-        page_token: Option<String>,
-    },
-    /// Lists every contact's tag alone before creating from an incremental listing (`tags`).
-    ListTags {
-        page_token: Option<String>,
-    },
-    /// Reads the tagged contacts the planner must see before planning again.
-    ReadTagged {
-        names: Vec<String>,
-    },
-    /// Re-merges the pairs of a Google update batch against their persons just re-read.
-    Remerge {
-        items: Vec<usize>,
-    },
-    WriteJournal,
-    BatchGet {
-        names: Vec<String>,
-    },
-    CreateGoogle {
-        items: Vec<usize>,
-    },
-    UpdateGoogle {
-        items: Vec<usize>,
-        round: u32,
-    },
-    DeleteGoogle {
-        items: Vec<usize>,
-    },
-    AddToGroup {
-        group: String,
-        names: Vec<String>,
-    },
-    /// Looks up the group marking pending deletions by its name (`AccountState::pending`).
-    FindPendingGroup {
-        page_token: Option<String>,
-    },
-    CreatePendingGroup,
-    /// Marks Google contacts as pending deletion, or unmarks them, in the pending group.
-    MarkPending {
-        change: ModifyContactGroupMembersRequest,
-    },
-    CreateCrm {
-        items: Vec<usize>,
-    },
-    TagGoogle {
-        items: Vec<(String, String)>,
-    },
-    UpdateCrm {
-        items: Vec<usize>,
-    },
-    DeleteCrm {
-        items: Vec<usize>,
-    },
-    Commit,
-    /// The photos, once the other fields are committed (`photos`).
-    Photo(photos::PhotoStep),
-    ClearJournal,
-}
-
-/// How far a run has gone; it only ever moves down the list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Life {
-    /// Working through its steps.
-    Running,
-    /// Met an error it cannot go past: it commits what it did, and no cursor moves.
-    Failed,
-    /// Over: [`Engine::poll`] answers [`Action::Done`].
-    Done,
-}
-
-/// Whether the user asked the run to stop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Cancel {
-    NotAsked,
-    /// It stops before its next action.
-    Asked,
-    /// It stopped: only the commit of what it did is left.
-    Stopped,
-}
 
 /// One run; see the module docs for the contract.
 pub struct Engine {
