@@ -34,7 +34,7 @@ test("Undo a first sync from the history: both sides are as before it", async ({
 
   const p = panel(page);
   const history = p.getByRole("table", { name: "Run history" });
-  await history.getByRole("button", { name: /^Undo the run of / }).first().click();
+  await history.getByRole("button", { name: /^Undo this run: / }).first().click();
   const plan = p.getByRole("region", { name: /^Preview: undo the run of / });
   await expect(plan).toBeVisible({ timeout: 60_000 });
   await expect(plan).toContainText("created by the run undone, unchanged since");

@@ -42,7 +42,7 @@ export function renderHistory(ctx) {
     const wrote = r.created.crm + r.created.google + r.updated.crm + r.updated.google + r.deleted.crm + r.deleted.google > 0;
     const undo = wrote && undoable-- > 0
       ? h("button", { type: "button", class: "gcs-btn gcs-btn-small", "data-gcs-action": "", text: "Undo this run",
-        "aria-label": `Undo the run of ${formatTime(r.startedAt)}`, onclick: () => previewUndo(ctx, r.startedAt) })
+        "aria-label": `Undo this run: ${formatTime(r.startedAt)}`, onclick: () => previewUndo(ctx, r.startedAt) })
       : null;
     const conflicts = r.conflicts && r.conflicts.length
       ? h("details", {}, h("summary", { text: String(r.conflicts.length) }), conflictsTable(r.conflicts))
