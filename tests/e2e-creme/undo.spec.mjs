@@ -1,0 +1,91 @@
+// Undo a run in Creme: a first sync from the panel in My settings, then "Undo this run" in the
+// history, its preview and "Undo the run". Both sides are as before the sync: the emulator's
+// contacts (admin dump) and Creme's, read through the app's endpoints (a contact in Creme's trash
+// is deleted for them).
+import { test, expect } from "../e2e/playwright.mjs";
+import { displayName } from "../e2e/helpers.mjs";
+import {
+  admin, api, connect, cremeContacts, freshEmail, googleContacts, linkTag, login, openSettings, panel, panelAction,
+  shot, syncNow,
+} from "./creme.mjs";
+
+/** What a user sees of each Google contact (its name, emails, phones), sorted. */
+function shown(people) {
+  return people.map((p) => [
+    displayName(p),
+    (p.emailAddresses || []).map((e) => e.value).sort().join(","),
+    (p.phoneNumbers || []).map((n) => n.value).sort().join(","),
+  ].join(" | ")).sort();
+}
+
+test("Creme: undo a first sync from the history; both sides are as before it", async ({ page }) => {
+  test.setTimeout(600_000);
+  const email = freshEmail("creme-undo");
+  // Names of this test's own, so that the first sync matches them with no Creme contact.
+  const tag = email.split("@")[0].split("-").slice(-2).join("");
+  await admin("accounts", { email });
+  await admin("seed", {
+    email,
+    contacts: [
+      { names: [{ givenName: "Una", familyName: `Undone${tag}` }], emailAddresses: [{ value: `una.${tag}@undo.example` }] },
+      { names: [{ givenName: "Ugo", familyName: `Undone${tag}` }], phoneNumbers: [{ value: "+1 415 555 0142" }] },
+    ],
+  });
+  const errors = await login(page);
+  const googleBefore = shown(await googleContacts(email));
+  const cremeBefore = await cremeContacts(page);
+
+  await connect(page, email);
+  await syncNow(page);
+  const cremeSynced = await cremeContacts(page);
+  expect(cremeSynced.length).toBe(cremeBefore.length + 2);
+  expect((await googleContacts(email)).length).toBe(googleBefore.length + cremeBefore.length);
+  const before = new Set(cremeBefore.map((c) => c.id));
+  const created = cremeSynced.filter((c) => !before.has(c.id));
+  expect(created.map((c) => c.lastName)).toEqual([`Undone${tag}`, `Undone${tag}`]);
+
+  // The run to undo is this account's first sync, the newest row of its history.
+  await openSettings(page);
+  const p = panel(page);
+  const picker = p.locator('select[id^="gcs-acct-pick"]');
+  if (await picker.count()) {
+    await picker.selectOption(email.toLowerCase());
+    await expect(p).toHaveAttribute("aria-busy", "false");
+  }
+  const history = p.getByRole("table", { name: "Run history" });
+  await history.getByRole("button", { name: /^Undo the run of / }).first().click();
+  const plan = p.getByRole("region", { name: /^Preview: undo the run of / });
+  await expect(plan).toBeVisible({ timeout: 120_000 });
+  await expect(plan).toContainText("created by the run undone, unchanged since");
+  await page.screenshot({ path: shot("creme-undo-preview"), fullPage: true });
+  // The preview writes nothing, on either side.
+  expect((await cremeContacts(page)).length).toBe(cremeSynced.length);
+  expect((await googleContacts(email)).length).toBe(googleBefore.length + cremeBefore.length);
+
+  await panelAction(page, "Undo the run");
+  await expect(p.locator(".gcs-messages")).toContainText(`Synced with ${email}`);
+  const googleAfter = await googleContacts(email);
+  expect(shown(googleAfter)).toEqual(googleBefore);
+  // The imported Google contacts keep the link tag of the Creme contact the undo deleted.
+  expect(googleAfter.flatMap(linkTag).sort()).toEqual(created.map((c) => c.id).sort());
+  // Every Creme contact as it was (same fields, not even touched), and the two the sync made are
+  // in Creme's trash.
+  expect(await cremeContacts(page)).toEqual(cremeBefore);
+  expect((await api(page, "contacts/get", { ids: created.map((c) => c.id) })).json).toEqual([]);
+  // The undo is a run of the history, named as such.
+  await expect(history.getByRole("row").nth(1)).toContainText("Undo of the run of");
+  // The next sync neither imports those tagged Google contacts again nor deletes them, though the
+  // Creme contacts their tags name are in the trash.
+  await panelAction(page, "Sync now");
+  await expect(p.locator(".gcs-messages")).toContainText(`Synced with ${email}`);
+  const ours = (people) => shown(people.filter((g) => displayName(g).endsWith(`Undone${tag}`)));
+  expect(ours(await googleContacts(email))).toEqual(ours(googleAfter));
+  expect(ours(googleAfter)).toHaveLength(2);
+  expect(await cremeContacts(page)).toEqual(cremeBefore);
+  expect(errors).toEqual([]);
+
+  // Later tests of root's session sync other accounts.
+  await p.locator(`[data-account="${email.toLowerCase()}"]`).getByRole("button", { name: "Disconnect" }).click();
+  await p.getByRole("button", { name: "Revoke access" }).click();
+  await expect(p.locator(".gcs-messages")).toContainText(`${email} is disconnected`);
+});
