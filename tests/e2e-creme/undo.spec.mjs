@@ -53,7 +53,7 @@ test("Creme: undo a first sync from the history; both sides are as before it", a
     await expect(p).toHaveAttribute("aria-busy", "false");
   }
   const history = p.getByRole("table", { name: "Run history" });
-  await history.getByRole("button", { name: /^Undo the run of / }).first().click();
+  await history.getByRole("button", { name: /^Undo this run: / }).first().click();
   const plan = p.getByRole("region", { name: /^Preview: undo the run of / });
   await expect(plan).toBeVisible({ timeout: 120_000 });
   await expect(plan).toContainText("created by the run undone, unchanged since");
