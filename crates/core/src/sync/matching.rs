@@ -365,7 +365,14 @@ pub fn match_settled(
         .map(|g| settled.google.contains(g.resource_name.as_str()))
         .collect();
     let n = crm.len();
+    // Contacts set aside under an earlier rule keep their keys under the later ones: a contact
+    // joined to one of them by a later rule is set aside too, as if in its cluster. Created,
+    // it would duplicate the contact set aside should the user keep that one from its
+    // candidates (a "Bo Ng" held as a possible duplicate of a Google "Bo Ng" whose phone is
+    // shared with two CRM contacts).
     for rule in MatchRule::ALL {
+        let before_crm = out.blocked_crm.clone();
+        let before_google = out.blocked_google.clone();
         // Every contact's keys count towards a key's commonness, matched or not: a switchboard
         // stays one however many of its callers an earlier rule linked.
         let mut ck: Vec<Vec<String>> = crm.iter().map(|c| crm_keys(c, rule, region)).collect();
@@ -374,12 +381,13 @@ pub fn match_settled(
             .map(|g| google_keys(g, rule, region))
             .collect();
         let common = common_keys(rule, &ck, &gk);
-        for (keys, done) in ck
+        for ((keys, done), blocked) in ck
             .iter_mut()
             .zip(&crm_done)
-            .chain(gk.iter_mut().zip(&google_done))
+            .zip(&before_crm)
+            .chain(gk.iter_mut().zip(&google_done).zip(&before_google))
         {
-            if *done {
+            if *done && !*blocked {
                 *keys = Vec::new();
             } else if !common.is_empty() {
                 keys.retain(|k| !common.contains(k.as_str()));
@@ -500,7 +508,27 @@ pub fn match_settled(
             if cs.is_empty() {
                 continue;
             }
-            if let ([c], [g]) = (&cs[..], &gs[..]) {
+            let joins_blocked =
+                cs.iter().any(|&c| before_crm[c]) || gs.iter().any(|&g| before_google[g]);
+            if joins_blocked {
+                // Joined to contacts set aside before: each contact new here is set aside too.
+                let reason = |cands: &[usize]| match rule {
+                    MatchRule::Name if cands.len() == 1 => Ambiguity::PossibleDuplicate,
+                    _ => Ambiguity::SeveralCandidates,
+                };
+                for &c in cs.iter().filter(|&&c| !crm_done[c]) {
+                    out.ambiguous
+                        .push(set_aside(Side::Crm, c, reason(&c_cands[c]), &c_cands[c]));
+                }
+                for &g in gs.iter().filter(|&&g| !google_done[g]) {
+                    out.ambiguous.push(set_aside(
+                        Side::Google,
+                        g,
+                        reason(&g_cands[g]),
+                        &g_cands[g],
+                    ));
+                }
+            } else if let ([c], [g]) = (&cs[..], &gs[..]) {
                 let (c, g) = (*c, *g);
                 if google_done[g] {
                     // Set aside above for its tags: its CRM contact goes with it.
