@@ -4,7 +4,8 @@
 //! normalized email; a shared normalized phone; an equal normalized full name plus an equal
 //! birthday or company; last, an equal loosely normalized full name alone (see `duplicates`),
 //! which never links: such pairs are *possible duplicates*, set aside for the user to decide.
-//! Rules run in order and each sees only the contacts earlier rules left unmatched and unblocked.
+//! Rules run in order and each sees only the contacts earlier rules left unmatched; a contact a
+//! later rule joins to one an earlier rule set aside is set aside too, never created.
 //!
 //! Under one rule, contacts sharing a key are joined; the contacts joined directly or through
 //! others form a cluster. A cluster of exactly one contact on each side links. Any larger cluster
