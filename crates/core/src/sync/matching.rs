@@ -366,11 +366,8 @@ pub fn match_settled(
         .map(|g| settled.google.contains(g.resource_name.as_str()))
         .collect();
     let n = crm.len();
-    // Contacts set aside under an earlier rule keep their keys under the later ones: a contact
-    // joined to one of them by a later rule is set aside too, as if in its cluster. Created,
-    // it would duplicate the contact set aside should the user keep that one from its
-    // candidates (a "Bo Ng" held as a possible duplicate of a Google "Bo Ng" whose phone is
-    // shared with two CRM contacts).
+    // Contacts set aside keep their keys under later rules: a contact joined to one is set aside
+    // too (created, it could duplicate it should the user keep it from its candidates).
     for rule in MatchRule::ALL {
         let before_crm = out.blocked_crm.clone();
         let before_google = out.blocked_google.clone();
@@ -522,12 +519,8 @@ pub fn match_settled(
                         .push(set_aside(Side::Crm, c, reason(&c_cands[c]), &c_cands[c]));
                 }
                 for &g in gs.iter().filter(|&&g| !google_done[g]) {
-                    out.ambiguous.push(set_aside(
-                        Side::Google,
-                        g,
-                        reason(&g_cands[g]),
-                        &g_cands[g],
-                    ));
+                    let a = set_aside(Side::Google, g, reason(&g_cands[g]), &g_cands[g]);
+                    out.ambiguous.push(a);
                 }
             } else if let ([c], [g]) = (&cs[..], &gs[..]) {
                 let (c, g) = (*c, *g);
