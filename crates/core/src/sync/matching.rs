@@ -4,7 +4,8 @@
 //! normalized email; a shared normalized phone; an equal normalized full name plus an equal
 //! birthday or company; last, an equal loosely normalized full name alone (see `duplicates`),
 //! which never links: such pairs are *possible duplicates*, set aside for the user to decide.
-//! Rules run in order and each sees only the contacts earlier rules left unmatched and unblocked.
+//! Rules run in order and each sees only the contacts earlier rules left unmatched; a contact a
+//! later rule joins to one an earlier rule set aside is set aside too, never created.
 //!
 //! Under one rule, contacts sharing a key are joined; the contacts joined directly or through
 //! others form a cluster. A cluster of exactly one contact on each side links. Any larger cluster
@@ -365,7 +366,11 @@ pub fn match_settled(
         .map(|g| settled.google.contains(g.resource_name.as_str()))
         .collect();
     let n = crm.len();
+    // Contacts set aside keep their keys under later rules: a contact joined to one is set aside
+    // too (created, it could duplicate it should the user keep it from its candidates).
     for rule in MatchRule::ALL {
+        let before_crm = out.blocked_crm.clone();
+        let before_google = out.blocked_google.clone();
         // Every contact's keys count towards a key's commonness, matched or not: a switchboard
         // stays one however many of its callers an earlier rule linked.
         let mut ck: Vec<Vec<String>> = crm.iter().map(|c| crm_keys(c, rule, region)).collect();
@@ -374,12 +379,13 @@ pub fn match_settled(
             .map(|g| google_keys(g, rule, region))
             .collect();
         let common = common_keys(rule, &ck, &gk);
-        for (keys, done) in ck
+        for ((keys, done), blocked) in ck
             .iter_mut()
             .zip(&crm_done)
-            .chain(gk.iter_mut().zip(&google_done))
+            .zip(&before_crm)
+            .chain(gk.iter_mut().zip(&google_done).zip(&before_google))
         {
-            if *done {
+            if *done && !*blocked {
                 *keys = Vec::new();
             } else if !common.is_empty() {
                 keys.retain(|k| !common.contains(k.as_str()));
@@ -500,7 +506,23 @@ pub fn match_settled(
             if cs.is_empty() {
                 continue;
             }
-            if let ([c], [g]) = (&cs[..], &gs[..]) {
+            let joins_blocked =
+                cs.iter().any(|&c| before_crm[c]) || gs.iter().any(|&g| before_google[g]);
+            if joins_blocked {
+                // Joined to contacts set aside before: each contact new here is set aside too.
+                let reason = |cands: &[usize]| match rule {
+                    MatchRule::Name if cands.len() == 1 => Ambiguity::PossibleDuplicate,
+                    _ => Ambiguity::SeveralCandidates,
+                };
+                for &c in cs.iter().filter(|&&c| !crm_done[c]) {
+                    out.ambiguous
+                        .push(set_aside(Side::Crm, c, reason(&c_cands[c]), &c_cands[c]));
+                }
+                for &g in gs.iter().filter(|&&g| !google_done[g]) {
+                    let a = set_aside(Side::Google, g, reason(&g_cands[g]), &g_cands[g]);
+                    out.ambiguous.push(a);
+                }
+            } else if let ([c], [g]) = (&cs[..], &gs[..]) {
                 let (c, g) = (*c, *g);
                 if google_done[g] {
                     // Set aside above for its tags: its CRM contact goes with it.

@@ -817,6 +817,48 @@ fn kept_seeds_of_an_incomplete_listing() {
     }
 }
 
+/// Rounds of random edits, each planned, executed and committed; after each, planning again
+/// from the incremental listing plans nothing.
+fn rounds_converge(seed: u64, rounds: usize) -> Result<(), TestCaseError> {
+    let mut w = World::new(seed);
+    for r in 0..rounds {
+        let full = r == 0 || w.rng.chance(30);
+        let state = w.state.clone();
+        let plan = w.round(full, true).map_err(TestCaseError::fail)?;
+        ambiguity_creates_nothing(&plan).map_err(TestCaseError::fail)?;
+        no_silent_twins(&plan, &state).map_err(TestCaseError::fail)?;
+        w.check_links().map_err(TestCaseError::fail)?;
+        let again = w.listing(false);
+        let p = w.plan(&again, true);
+        prop_assert!(
+            p.writes() == 0 && p.links.is_empty(),
+            "second plan not empty:\n{p}\nafter:\n{plan}\nundecided: {:?}",
+            w.state.undecided
+        );
+        w.random_edits(true);
+    }
+    Ok(())
+}
+
+/// Seeds the convergence property once failed on, kept so that they run on every test run.
+#[test]
+fn kept_seeds_of_convergence() {
+    // A phone (an email) more CRM (Google) contacts held than a key may join counted only the
+    // unlinked ones: once a round linked some holders it joined the rest, and the ambiguity it
+    // made freed a same-named contact the first plan held back, created in Google next.
+    for (seed, rounds) in [
+        (2_879_039_970_615_578_014, 4),
+        (8_402_060_184_757_072_432, 1),
+        (2_741_827_329_187_617_124, 1),
+        (11_810_602_969_470_548_860, 1),
+        (1_964_445_581_353_352_572, 2),
+    ] {
+        if let Err(e) = rounds_converge(seed, rounds) {
+            panic!("seed {seed}, {rounds} rounds: {e}");
+        }
+    }
+}
+
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
         .ok()
@@ -831,19 +873,7 @@ proptest! {
     /// Google contacts, and planning again right away writes nothing.
     #[test]
     fn rounds_converge_and_a_second_plan_is_empty(seed in any::<u64>(), rounds in 1usize..5) {
-        let mut w = World::new(seed);
-        for r in 0..rounds {
-            let full = r == 0 || w.rng.chance(30);
-            let state = w.state.clone();
-            let plan = w.round(full, true).map_err(TestCaseError::fail)?;
-            ambiguity_creates_nothing(&plan).map_err(TestCaseError::fail)?;
-            no_silent_twins(&plan, &state).map_err(TestCaseError::fail)?;
-            w.check_links().map_err(TestCaseError::fail)?;
-            let again = w.listing(false);
-            let p = w.plan(&again, true);
-            prop_assert!(p.writes() == 0 && p.links.is_empty(), "second plan not empty:\n{p}");
-            w.random_edits(true);
-        }
+        rounds_converge(seed, rounds)?;
     }
 
     /// Decisions never make a duplicate and never touch a pair not decided: each link decided

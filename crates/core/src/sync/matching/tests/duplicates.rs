@@ -136,3 +136,19 @@ fn a_pair_kept_apart_is_no_longer_a_possible_duplicate() {
         }
     );
 }
+
+#[test]
+fn a_namesake_of_a_contact_set_aside_waits_with_it() {
+    // c21's phone joins it to two CRM contacts: set aside. CRM contact 4 has its name and
+    // nothing telling them apart; created in Google, it would be a second "Bo Ng" there should
+    // the user keep c21 apart from both.
+    check_any_order(
+        "1: first=Zoë last=Lee phone=+1 415 555 0100\n\
+         2: first=Bo last=Ng phone=+1 415 555 0100\n\
+         4: first=Bo last=Ng phone=+44 20 7946 0018",
+        "c21: first=Bo last=Ng email=f@x.io phone=(415) 555-0100",
+        "ambiguous crm \"Bo Ng\" (4): possibly the same person as c21\n\
+         ambiguous google \"Bo Ng\" (c21): 2 candidates by phone: 1, 2\n\
+         set aside: 1 2 4 c21",
+    );
+}
