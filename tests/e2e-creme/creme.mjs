@@ -81,6 +81,16 @@ export async function connect(page, email) {
   await expect(panel(page)).toHaveAttribute("aria-busy", "false");
 }
 
+/** My settings → the account's "Disconnect" → "Revoke access": a test leaves root's session
+ *  with no account of its own, as later tests of the same session expect. */
+export async function disconnect(page, email) {
+  await openSettings(page);
+  const account = panel(page).locator(`[data-account="${email.toLowerCase()}"]`);
+  await account.getByRole("button", { name: "Disconnect" }).click();
+  await panel(page).getByRole("button", { name: "Revoke access" }).click();
+  await expect(panel(page).locator(".gcs-messages")).toContainText(`${email} is disconnected`);
+}
+
 // The demo's panel steps, with the longer waits a run through Creme's development server needs.
 const CREME_RUN = { timeout: 120_000 };
 

@@ -4,7 +4,7 @@
 // through the app's endpoints, which read Creme's database).
 import { test, expect } from "../e2e/playwright.mjs";
 import {
-  EMULATOR, admin, api, connect, cremeContacts, freshEmail, googleContacts, linkedTo, login, openSettings, panel,
+  EMULATOR, admin, api, connect, cremeContacts, disconnect, freshEmail, googleContacts, linkedTo, login, openSettings, panel,
   panelAction, shot, syncNow,
 } from "./creme.mjs";
 
@@ -73,5 +73,10 @@ test("Creme: notes come from Google only and emails go to Google only, after the
   const gAfter = (await googleContacts(email)).find((x) => x.resourceName === g.resourceName);
   expect(gAfter.biographies.map((x) => x.value)).toEqual(["Notes typed on the phone"]);
   expect(gAfter.emailAddresses.map((x) => x.value)).toContain(crmEmail);
+
+  // Later tests of root's session find the contact and the account list as they were.
+  await disconnect(page, email);
+  const restored = await api(page, "contacts/update", { items: [{ id: c.id, fields: { notes: c.notes, emails: c.emails } }] });
+  expect(restored.status, JSON.stringify(restored.json)).toBe(200);
   expect(errors).toEqual([]);
 });

@@ -3,7 +3,7 @@
 // far)"), not "starting" for minutes. The second page of the read is held until both have shown
 // it, so the test waits on what the page shows, never on time.
 import { test, expect } from "../e2e/playwright.mjs";
-import { admin, api, connect, freshEmail, login, panel, shot } from "./creme.mjs";
+import { admin, api, connect, disconnect, freshEmail, login, panel, shot } from "./creme.mjs";
 
 /** Adds contacts to Creme until its change feed needs more than one page for them all; answers
  *  the ids added, for removing them after the test (Creme's database is shared by the run). */
@@ -64,6 +64,8 @@ test("a first sync shows in Creme's bar and the panel how many contacts it has r
     await expect(panel(page).locator(".gcs-messages")).toContainText(`Synced with ${email}`);
     await expect(bar).toBeHidden();
     await page.unroute(/\/gcontacts_sync_creme\/api\/contacts\/(changes|list)\?/);
+    // Later tests of root's session expect no account of this one.
+    await disconnect(page, email);
   } finally {
     for (let i = 0; i < added.length; i += 100) {
       const removed = await api(page, "contacts/remove", { ids: added.slice(i, i + 100) });

@@ -255,9 +255,11 @@ pub fn prepare() -> Result<Site> {
         run::step("creme generatemedia", site.creme(&["generatemedia"]))?;
         write(&stamp, "")?;
     }
-    // The seeded database is made again when the app gained a migration since.
-    let migrations = root().join("hosts/creme/gcontacts_sync_creme/migrations");
-    if site.template().exists() && modified(&site.template()) < newest(&migrations) {
+    // The seeded database is made again when the app gained a migration or changed what its
+    // populate puts in (its bricks on the contact page) since.
+    let app = root().join("hosts/creme/gcontacts_sync_creme");
+    let changed = newest(&app.join("migrations")).max(modified(&app.join("populate.py")));
+    if site.template().exists() && modified(&site.template()) < changed {
         std::fs::remove_file(site.template()).map_err(|e| format!("{e}"))?;
     }
     if !site.template().exists() {
