@@ -86,23 +86,7 @@ impl Engine {
                 return;
             }
         }
-        let plan = planned(
-            PlanInput {
-                state: &self.state,
-                settings: &self.settings,
-                crm: &self.crm,
-                crm_other: &self.crm_other,
-                crm_deleted: &self.crm_deleted,
-                google: &self.listing,
-                target_group: self.planned_group.as_deref(),
-                scope: &self.config.scope,
-                confirm_deletions: self.config.confirm_deletions,
-                now,
-                capabilities: &self.config.capabilities,
-                decisions: &self.config.decisions,
-            },
-            self.config.google_max_contacts,
-        );
+        let plan = planned(self.plan_input(now), self.config.google_max_contacts);
         if self.crm_incremental && !self.all_crm_loaded && !plan.creates_crm.is_empty() {
             // The feed showed only what changed; before importing Google contacts, match them
             // against every CRM contact, or an old unchanged one would be duplicated. Contacts
@@ -475,9 +459,9 @@ impl Engine {
         self.outcome = outcome;
     }
 
-    /// The plan that undoes `undo`, from both sides as read; previewed or applied as any plan.
-    fn plan_undo(&mut self, undo: &RunUndo, now: Millis) {
-        let input = PlanInput {
+    /// What the planner reads: the state, the settings and both sides as this run read them.
+    fn plan_input(&self, now: Millis) -> PlanInput<'_> {
+        PlanInput {
             state: &self.state,
             settings: &self.settings,
             crm: &self.crm,
@@ -490,7 +474,12 @@ impl Engine {
             now,
             capabilities: &self.config.capabilities,
             decisions: &self.config.decisions,
-        };
+        }
+    }
+
+    /// The plan that undoes `undo`, from both sides as read; previewed or applied as any plan.
+    fn plan_undo(&mut self, undo: &RunUndo, now: Millis) {
+        let input = self.plan_input(now);
         let mut plan = plan_undo(input, undo);
         plan.fingerprint = plan.fingerprint_of(self.planned_group.as_deref());
         self.report.undoes = Some(undo.run.clone());
