@@ -447,6 +447,12 @@ impl Engine {
                 self.state.crm_cursor = Some(c);
             }
         }
+        // An undo that deleted the Google twins of CRM contacts still there leaves them unlinked
+        // and unchanged: the change feed would not bring them again, so they would never sync.
+        // The cursor is dropped, and the next run reads the whole CRM as the undone run did.
+        if self.config.undo.is_some() && plan.unlinks_crm_by_undo(&outcome) {
+            self.state.crm_cursor = None;
+        }
         self.journal = Journal::default();
         if self.creates_unanswered {
             self.journal.google_creates = plan
