@@ -467,6 +467,9 @@ export interface RunReport {
    *  when none was left out. */
   pastLimit?: number;
   googleLimit?: number;
+  /** Deletions held for their days (`googleDeletesHoldDays`, `crmDeletesHoldDays`) rather than
+   *  made, by the side their contacts wait on ("Pending deletions"). Absent when none was. */
+  holding?: { side: "crm" | "google"; deletions: number; days: number }[];
 }
 
 /** A CRM contact's sync status (`contactStatus`), in each connected account. */

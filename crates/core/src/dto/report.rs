@@ -4,7 +4,7 @@
 use crate::people::time::format_rfc3339;
 use crate::people::wire::ContactGroup;
 use crate::sync::direction::{DirectionChange, PairHeld};
-use crate::sync::engine::{ContactFailure, Counts, PerSide, RunError, RunReport, Trigger};
+use crate::sync::engine::{ContactFailure, Counts, Holding, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule, FieldDiff};
 use crate::sync::model::{Address, Contact, Field, Millis, Side};
@@ -416,6 +416,8 @@ pub struct ReportDto<'a> {
     past_limit: usize,
     #[serde(skip_serializing_if = "is_zero")]
     google_limit: usize,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    holding: &'a [Holding],
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -448,6 +450,7 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             past_limit: r.past_limit,
             google_limit: r.google_limit,
             undoes: r.undoes.as_deref(),
+            holding: &r.holding,
         }
     }
 }

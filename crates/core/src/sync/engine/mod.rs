@@ -65,7 +65,9 @@ pub use config::{Mode, RunConfig, RunRequest, RunResult, RunSetup, Trigger, GOOG
 pub use driver::{drive, EndWrite, Ending, Io, Progress, WriteFailed};
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Phase, Retrying};
 pub use replan::Replanner;
-pub use report::{method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport};
+pub use report::{
+    method_name, ContactFailure, Counts, FailureKind, Holding, PerSide, RunError, RunReport,
+};
 pub use retry::Patience;
 pub use schedule::lists_google_in_full;
 use steps::{Cancel, Life, Step};

@@ -1,7 +1,9 @@
 //! Planning, queuing the plan's writes in batches, and committing what was done.
 
 use super::photos;
-use super::{ContactFailure, Engine, FailureKind, Journal, Life, Phase, Step, CRM_BATCH, CRM_PAGE};
+use super::{
+    ContactFailure, Engine, FailureKind, Holding, Journal, Life, Phase, Step, CRM_BATCH, CRM_PAGE,
+};
 use crate::people::request::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
 };
@@ -117,6 +119,7 @@ impl Engine {
         self.report.not_written = plan.not_written.clone();
         self.report.ambiguous = plan.ambiguous.clone();
         self.report.held = plan.held.clone();
+        self.report.holding = self.holding(&plan);
         self.past_limit(&plan);
         if self.config.preview_only {
             self.plan = Some(plan);
@@ -481,6 +484,20 @@ impl Engine {
             capabilities: &self.config.capabilities,
             decisions: &self.config.decisions,
         }
+    }
+
+    /// The deletions `plan` holds, counted by the side their contacts wait on, with the days
+    /// they wait.
+    fn holding(&self, plan: &Plan) -> Vec<Holding> {
+        [Side::Crm, Side::Google]
+            .into_iter()
+            .map(|side| Holding {
+                side,
+                deletions: plan.holds.iter().filter(|h| h.side == side).count(),
+                days: (self.settings.hold_ms(side) / (24 * 60 * 60 * 1000)) as u32,
+            })
+            .filter(|h| h.deletions > 0)
+            .collect()
     }
 
     /// The plan that undoes `undo`, from both sides as read; previewed or applied as any plan.
