@@ -220,6 +220,9 @@ pub struct Plan {
     kept_in_crm: Vec<Link>,
     /// By CRM id; a pair merged again (`remerge`) replaces its entry.
     next_bases: BTreeMap<String, NextBase>,
+    /// The state's keys too common to be evidence, with those this plan found: kept by the
+    /// commit when they grew (see `matching::bounds::common_keys`).
+    common_keys: Option<Vec<String>>,
     /// An undo's contacts left as they are (edited since, gone): reported, never written.
     pub not_undone: Vec<NotUndone>,
     /// An undo's Google contacts created again for a CRM contact that is not there: not linked.

@@ -229,6 +229,7 @@ impl Engine {
             self.after_crm_listing(true);
         } else {
             self.read_changed_pairs();
+            self.read_past_limit();
         }
         self.next_crm_cursor = Some(cursor);
     }

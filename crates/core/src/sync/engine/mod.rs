@@ -51,6 +51,7 @@ mod driver;
 mod failures;
 mod google;
 mod io;
+mod past_limit;
 mod pending;
 mod photos;
 mod renames;

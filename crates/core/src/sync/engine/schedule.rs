@@ -1,5 +1,6 @@
 //! Planning, queuing the plan's writes in batches, and committing what was done.
 
+use super::past_limit;
 use super::photos;
 use super::{
     ContactFailure, Engine, FailureKind, Holding, Journal, Life, Phase, Step, CRM_BATCH, CRM_PAGE,
@@ -442,9 +443,25 @@ impl Engine {
         if whole && repaired && !self.failed() && self.saw_every_tag() {
             self.state.tags_checked_at = Some(now);
         }
-        // The CRM cursor also waits for every contact the CRM returned to be readable, and for
-        // those left out for Google's limit to be sent: the feed would not bring them again.
-        let crm_done = all_done && plan.past_limit.is_empty();
+        // The CRM cursor also waits for every contact the CRM returned to be readable. Those
+        // left out for Google's limit are kept to be read by id (or, too many, it waits for them).
+        let read = self
+            .crm
+            .iter()
+            .chain(&self.crm_other)
+            .map(|c| c.id.as_str());
+        let creates = self.settings.directions.writes_google()
+            && !matches!(self.config.scope, Scope::PullAll)
+            && self.listing.complete;
+        let kept = self.config.undo.is_some()
+            || past_limit::keep(
+                &mut self.state,
+                read,
+                &self.crm_deleted,
+                (plan, &outcome),
+                (whole, creates),
+            );
+        let crm_done = all_done && kept;
         if whole && crm_done && !self.failed() && self.report.errors.is_empty() {
             if let Some(c) = self.next_crm_cursor.take() {
                 self.state.crm_cursor = Some(c);
