@@ -29,8 +29,10 @@ pub const TARGET_GZIP: usize = 100 * 1024;
 /// bytes. Undo a run (before-images kept in pieces, the undo plan, its options): 17,213 bytes.
 /// Contacts left out for Google's limit kept and read by id, and the keys too common to be
 /// evidence kept in the state: 3,658 bytes, what the build measured (492,034) passes the ceiling
-/// before them by.
-pub const BUDGET_GZIP: usize = 425 * 1024 + 424 + 11_041 + 6_500 + 8_049 + 9_949 + 17_213 + 3_658;
+/// before them by. The photo's direction and the photo moves in the preview: 2,041 bytes (489,786
+/// measured).
+pub const BUDGET_GZIP: usize =
+    425 * 1024 + 424 + 11_041 + 6_500 + 8_049 + 9_949 + 17_213 + 3_658 + 2_041;
 
 pub struct Size {
     pub raw: usize,

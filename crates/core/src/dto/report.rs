@@ -8,6 +8,7 @@ use crate::sync::engine::{ContactFailure, Counts, Holding, PerSide, RunError, Ru
 use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule, FieldDiff};
 use crate::sync::model::{Address, Contact, Field, Millis, Side};
+use crate::sync::plan::PhotoChange;
 use crate::sync::plan::{
     Delete, HeldDeletions, NotWritten, PairConflict, Plan, Skipped, FROM_READ_ONLY,
 };
@@ -270,6 +271,8 @@ pub struct PlanDto<'a> {
     direction_changes: &'a [DirectionChange],
     #[serde(rename = "byDirection")]
     by_direction: &'a [PairHeld],
+    /// The photos of linked pairs the run moves.
+    photos: &'a [PhotoChange],
     /// An undo's contacts left as they are, each as the preview says it.
     #[serde(rename = "notUndone", skip_serializing_if = "Vec::is_empty")]
     not_undone: Vec<String>,
@@ -379,6 +382,7 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             google_limit: p.google_limit,
             direction_changes: &p.direction_changes,
             by_direction: &p.by_direction,
+            photos: &p.photos,
             not_undone: p.not_undone.iter().map(|n| n.to_string()).collect(),
             text: p.to_string(),
             fingerprint: &p.fingerprint,

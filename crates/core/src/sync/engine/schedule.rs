@@ -486,7 +486,7 @@ impl Engine {
     }
 
     /// What the planner reads: the state, the settings and both sides as this run read them.
-    fn plan_input(&self, now: Millis) -> PlanInput<'_> {
+    pub(super) fn plan_input(&self, now: Millis) -> PlanInput<'_> {
         PlanInput {
             state: &self.state,
             settings: &self.settings,
