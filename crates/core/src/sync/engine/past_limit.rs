@@ -2,7 +2,7 @@
 //! id, so that a run reading the CRM's change feed reads them by id as well (the feed brings a
 //! contact once, and these wait for room in Google), and the feed's cursor moves on.
 
-use super::{Engine, Step, CRM_PAGE};
+use super::Engine;
 use crate::sync::plan::{Outcome, Plan};
 use crate::sync::state::AccountState;
 use std::collections::{BTreeSet, HashSet};
@@ -20,15 +20,7 @@ impl Engine {
         if self.state.past_limit.is_empty() {
             return;
         }
-        let mut read = HashSet::new();
-        read.extend(
-            self.crm
-                .iter()
-                .chain(&self.crm_other)
-                .map(|c| c.id.as_str())
-                .chain(self.crm_deleted.iter().map(String::as_str))
-                .chain(self.crm_invalid.iter().map(String::as_str)),
-        );
+        let read = self.crm_ids_read();
         let ids: Vec<String> = self
             .state
             .past_limit
@@ -36,12 +28,7 @@ impl Engine {
             .filter(|id| !read.contains(id.as_str()))
             .cloned()
             .collect();
-        for chunk in ids.chunks(CRM_PAGE as usize).rev() {
-            self.steps.push_front(Step::GetCrm {
-                ids: chunk.to_vec(),
-                confirm_deleted: true,
-            });
-        }
+        self.read_crm_next(&ids);
     }
 }
 
