@@ -17,8 +17,8 @@ async function deleteInCrm(page, c) {
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: `Delete ${fullName(c)}?` });
   await dialog.getByRole("button", { name: "Delete contact" }).click();
-  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
   await toast(page, `Deleted ${fullName(c)}.`);
+  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
 }
 
 /** The resource name of `email`'s group "Pending deletion (CRM)", if it exists. */
