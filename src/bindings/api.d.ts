@@ -21,6 +21,10 @@ export interface CrmHost {
     /** Sets each contact's photo (a `data:` URL of a JPEG or PNG), or removes it (`null`).
      *  Required with `capabilities.photo`. */
     setPhotos?(items: { id: string; photo: string | null }[]): Promise<void>;
+    /** Brings back contacts the host deleted (from its trash), under their ids, and answers
+     *  those that came back, as `get` reads them; an id it can no longer restore (emptied from
+     *  the trash, never deleted) is left out. Required with `capabilities.restore`. */
+    restore?(ids: string[]): Promise<CrmContact[]>;
     /** The address of the contact's page in the CRM, for the preview to link to (opened in a
      *  new tab). Optional: without it, contacts are named but not linked. */
     url?(id: string): string;
@@ -118,6 +122,10 @@ export interface HostCapabilities {
   /** The host holds a photo per contact: `CrmContact.photo` and `contacts.setPhotos`. Contact
    *  photos then sync (docs/sync-rules.md, "Photos"). Absent: false. */
   photo?: boolean;
+  /** The host keeps the contacts it deletes where they can be brought back (Creme's trash) and
+   *  has `contacts.restore`: undoing a run that deleted CRM contacts restores them, under their
+   *  ids, rather than creating new ones. Absent: false. */
+  restore?: boolean;
 }
 
 /** A page of `contacts.list`: the next page's token, absent on the last page. */
@@ -283,7 +291,7 @@ export interface FieldDiff { field: string; before: string; after: string }
 
 export interface PlanOperation {
   /** What happens. */
-  op: "create" | "update" | "delete" | "link" | "unlink" | "addToGroup";
+  op: "create" | "update" | "delete" | "link" | "unlink" | "addToGroup" | "restore";
   /** The side written (for link and unlink: "crm"). */
   side: Side;
   crmId?: string;
@@ -467,6 +475,9 @@ export interface RunReport {
   cancelled?: boolean;
   /** An undo: the `startedAt` of the run it undid. */
   undoes?: string;
+  /** An undo: the CRM contacts it brought back from the host's trash (`contacts.restore`),
+   *  under their own ids. Absent when none. */
+  restored?: number;
   /** How many CRM contacts it did not create in Google, the account being full (each is also
    *  among `failures`), and Google's limit of contacts per account (`googleLimit`). Absent
    *  when none was left out. */

@@ -45,6 +45,8 @@ extern "C" {
     pub fn update(this: &Contacts, items: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, structural)]
     pub fn remove(this: &Contacts, ids: &Array) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, catch, structural)]
+    pub fn restore(this: &Contacts, ids: &Array) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, structural, js_name = setPhotos)]
     pub fn set_photos(this: &Contacts, items: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(method, catch, structural, js_name = changedSince)]

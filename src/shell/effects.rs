@@ -61,6 +61,7 @@ fn writes(action: &Action) -> bool {
             CrmCall::Create { .. }
                 | CrmCall::Update { .. }
                 | CrmCall::Remove { .. }
+                | CrmCall::Restore { .. }
                 | CrmCall::SetPhotos { .. }
         ),
         _ => false,

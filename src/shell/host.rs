@@ -226,6 +226,8 @@ async fn crm_call(
             let arg = js::to_js(&dtos).map_err(|f| f.message)?;
             ask("update", contacts.update(&arg)).await?
         }
+        // The contacts that came back; an id left out could not be restored.
+        CrmCall::Restore { ids } => ask("restore", contacts.restore(&ids_array(ids))).await?,
         CrmCall::SetPhotos { items } => {
             let items: Vec<serde_json::Value> = (items.iter())
                 .map(|(id, photo)| serde_json::json!({ "id": id, "photo": photo }))

@@ -220,7 +220,7 @@ export function reportState(report) {
 
 /** @param {RunReport} report */
 function changedAnything(report) {
-  return sum(report.created) + sum(report.updated) + sum(report.deleted) + report.linked + (report.unlinked || 0) > 0;
+  return sum(report.created) + sum(report.updated) + sum(report.deleted) + report.linked + (report.unlinked || 0) + (report.restored || 0) > 0;
 }
 
 /**
@@ -238,6 +238,7 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
   const parts = [];
   if (report.created.google) parts.push(`${report.created.google} created in Google`);
   if (report.created.crm) parts.push(`${report.created.crm} created in the CRM`);
+  if (report.restored) parts.push(`${report.restored} restored in the CRM`);
   if (sum(report.updated)) parts.push(`${sum(report.updated)} updated`);
   if (report.deleted.google) parts.push(`${report.deleted.google} deleted in Google`);
   if (report.deleted.crm) parts.push(`${report.deleted.crm} deleted in the CRM`);
@@ -386,7 +387,7 @@ export function triggerLabel(t) {
 }
 
 /** @type {Record<string, string>} */
-const OPS = { create: "Create", update: "Update", delete: "Delete", link: "Link", unlink: "Unlink", addToGroup: "Add to group" };
+const OPS = { create: "Create", update: "Update", delete: "Delete", link: "Link", unlink: "Unlink", addToGroup: "Add to group", restore: "Restore" };
 
 /** @param {string} op */
 export function opLabel(op) {
@@ -472,7 +473,7 @@ export function fieldLabel(field) {
  * @param {string} side
  */
 export function changeLabel(op, side) {
-  if (op === "create" || op === "update" || op === "delete") {
+  if (op === "create" || op === "update" || op === "delete" || op === "restore") {
     return `${opLabel(op)} in ${side === "crm" ? "the CRM" : sideLabel(side)}`;
   }
   return opLabel(op);

@@ -42,12 +42,12 @@ const PAST_LIMIT_SHOWN = 50;
 /** The order of the groups of changes, each a kind and (for writes) the side written. */
 const GROUPS = [
   "create:google", "create:crm", "update:google", "update:crm", "delete:google", "delete:crm",
-  "link", "unlink", "addToGroup",
+  "link", "restore:crm", "unlink", "addToGroup",
 ];
 
 /** @param {PlanOperation} op */
 function groupOf(op) {
-  return op.op === "create" || op.op === "update" || op.op === "delete" ? `${op.op}:${op.side}` : op.op;
+  return ["create", "update", "delete", "restore"].includes(op.op) ? `${op.op}:${op.side}` : op.op;
 }
 
 /** @param {string} key */
@@ -277,6 +277,7 @@ const COUNT_LABELS = /** @type {Record<string, string>} */ ({
   "update:google": "to update in Google", "update:crm": "to update in the CRM",
   "delete:google": "to delete in Google", "delete:crm": "to delete in the CRM",
   link: "to link", unlink: "to unlink", addToGroup: "to add to the group",
+  "restore:crm": "to restore in the CRM",
 });
 
 /** @param {number} n @param {string} one @param {string} [many] */

@@ -313,6 +313,17 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
                 reason: None,
             });
         }
+        for r in &p.restores_crm {
+            ops.push(OperationDto {
+                op: "restore",
+                side: Side::Crm,
+                crm_id: Some(&r.crm_id),
+                resource_name: None,
+                name: &r.name,
+                diffs: creation_diffs(&r.contact),
+                reason: None,
+            });
+        }
         for l in &p.links {
             ops.push(OperationDto {
                 op: "link",
@@ -422,6 +433,8 @@ pub struct ReportDto<'a> {
     google_limit: usize,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     holding: &'a [Holding],
+    #[serde(skip_serializing_if = "is_zero")]
+    restored: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -455,6 +468,7 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             google_limit: r.google_limit,
             undoes: r.undoes.as_deref(),
             holding: &r.holding,
+            restored: r.restored,
         }
     }
 }

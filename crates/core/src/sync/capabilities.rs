@@ -28,6 +28,10 @@ pub struct Capabilities {
     /// The host holds a photo per contact and takes `contacts.setPhotos` (`photo: true`):
     /// contact photos sync ([`crate::sync::photo`]).
     pub photo: bool,
+    /// The host keeps deleted contacts where they can be brought back, and takes
+    /// `contacts.restore` (`restore: true`): an undo brings a CRM contact its run deleted back
+    /// under its id rather than creating a new one.
+    pub restore: bool,
 }
 
 impl Default for Capabilities {
@@ -39,6 +43,7 @@ impl Default for Capabilities {
             phones: None,
             addresses: None,
             photo: false,
+            restore: false,
         }
     }
 }
@@ -69,6 +74,7 @@ impl Capabilities {
         *self
             == Capabilities {
                 photo: self.photo,
+                restore: self.restore,
                 ..Capabilities::default()
             }
     }
@@ -149,6 +155,14 @@ impl Capabilities {
                 "photo" => {
                     caps.photo = value.as_bool().ok_or_else(|| {
                         format!("capabilities.photo must be a boolean, got {}", kind(value))
+                    })?;
+                }
+                "restore" => {
+                    caps.restore = value.as_bool().ok_or_else(|| {
+                        format!(
+                            "capabilities.restore must be a boolean, got {}",
+                            kind(value)
+                        )
                     })?;
                 }
                 // The longest value the host's storage takes: the shell's concern (how the

@@ -71,8 +71,8 @@ pub use decisions::{
 pub use fingerprint::new_group_placeholder;
 pub use ops::{
     CreateCrm, CreateGoogle, Delete, DeleteReason, GroupAdd, HeldDeletions, Hold, NewLink,
-    NotWritten, PairConflict, PendingMarks, Skipped, Unhold, UnholdReason, Unlink, UnlinkReason,
-    Update, FROM_READ_ONLY,
+    NotWritten, PairConflict, PendingMarks, RestoreCrm, Skipped, Unhold, UnholdReason, Unlink,
+    UnlinkReason, Update, FROM_READ_ONLY,
 };
 pub use photos::{photo_moves, PairPhoto, PhotoChange, PhotoChangeKind};
 pub use undo::{plan_undo, BeforeImage, NotUndone, RunUndo, UndoRefusal, Wrote};
@@ -182,6 +182,8 @@ pub struct Plan {
     /// That limit, when some contacts are past it.
     pub google_limit: usize,
     pub creates_crm: Vec<CreateCrm>,
+    /// An undo's CRM contacts brought back from the host's trash (hosts declaring `restore`).
+    pub restores_crm: Vec<RestoreCrm>,
     pub updates: Vec<Update>,
     pub deletes: Vec<Delete>,
     pub links: Vec<NewLink>,
@@ -265,6 +267,7 @@ impl Plan {
     pub fn writes(&self) -> usize {
         self.creates_google.len()
             + self.creates_crm.len()
+            + self.restores_crm.len()
             + self.updates.len()
             + self.deletes.len()
             + self

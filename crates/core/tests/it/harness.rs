@@ -58,6 +58,9 @@ pub struct MemCrm {
     pub refuse_writes: BTreeSet<String>,
     /// The CRM session has ended: every call is refused `UNAUTHENTICATED`.
     pub session_ended: bool,
+    /// Contacts `remove` deleted, where `restore` brings them back (as Creme's trash): a test
+    /// empties it, or takes one out, to have a restore fail.
+    pub trash: BTreeMap<String, CrmContact>,
 }
 
 /// The saved view a test puts contacts in.
@@ -114,7 +117,7 @@ impl MemCrm {
         }
         let named = match &call {
             CrmCall::Update { items } => items.iter().map(|u| u.id.clone()).collect(),
-            CrmCall::Remove { ids } => ids.clone(),
+            CrmCall::Remove { ids } | CrmCall::Restore { ids } => ids.clone(),
             CrmCall::SetPhotos { items } => items.iter().map(|(id, _)| id.clone()).collect(),
             _ => Vec::new(),
         };
@@ -255,9 +258,24 @@ impl MemCrm {
                         self.forbidden_writes.push(id);
                         continue;
                     }
-                    self.contacts.remove(&id);
+                    if let Some(c) = self.contacts.remove(&id) {
+                        self.trash.insert(id, c);
+                    }
                 }
                 ok(Vec::new(), None)
+            }
+            // The contacts that came back; one no longer in the trash is left out.
+            CrmCall::Restore { ids } => {
+                let mut out = Vec::new();
+                for id in ids {
+                    let Some(mut c) = self.trash.remove(&id) else {
+                        continue;
+                    };
+                    c.modified_at = now;
+                    self.contacts.insert(id, c.clone());
+                    out.push(c);
+                }
+                ok(out, None)
             }
         }
     }

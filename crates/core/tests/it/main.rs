@@ -34,4 +34,5 @@ mod shared_records;
 mod status;
 mod undo;
 mod undo_props;
+mod undo_restore;
 mod upgrade;

@@ -273,3 +273,14 @@ fn a_storage_limit_must_be_a_whole_number_a_contact_fits_in() {
         assert!(e.contains("16384"), "{e}");
     }
 }
+
+#[test]
+fn a_host_declares_restore_with_a_boolean() {
+    let v = serde_json::json!({ "restore": true });
+    let caps = Capabilities::from_json(&v).expect("reads");
+    assert!(caps.restore);
+    assert!(caps.is_unlimited(), "restore says nothing of the fields");
+    assert!(!Capabilities::default().restore, "absent: no restore");
+    let e = Capabilities::from_json(&serde_json::json!({ "restore": "yes" })).expect_err("text");
+    assert!(e.contains("capabilities.restore must be a boolean"), "{e}");
+}

@@ -181,6 +181,7 @@ impl Engine {
                 }
                 self.advance(items.len(), Phase::UpdatingCrm);
             }
+            Step::RestoreCrm { items } => self.restored(&items, good),
             Step::DeleteCrm { items } => {
                 if let Some(plan) = self.plan.as_ref() {
                     for &i in &items {
@@ -192,6 +193,39 @@ impl Engine {
             }
             Step::Photo(step) => self.photo_set(step),
             _ => {}
+        }
+    }
+
+    /// The host answered the restore of `items` with the contacts that came back: each gets
+    /// its before-image written back where it differs; one that did not come back is created
+    /// again instead. Those writes go next.
+    fn restored(&mut self, items: &[usize], back: Vec<CrmContact>) {
+        let Some(plan) = self.plan.as_mut() else {
+            return;
+        };
+        let region = self.settings.region();
+        let mut updates = Vec::new();
+        let mut creates = Vec::new();
+        for &i in items {
+            let id = plan.restores_crm[i].crm_id.clone();
+            match back.iter().find(|c| c.id == id) {
+                Some(c) => {
+                    self.outcome.crm_restored.insert(id);
+                    updates.extend(plan.restored(i, c, &self.config.capabilities, region));
+                }
+                None => creates.push(plan.restore_failed(i)),
+            }
+        }
+        self.report.restored += items.len() - creates.len();
+        // The contacts restored as read: their update's stale-write check, and the images.
+        self.crm.extend(back);
+        self.advance(items.len() - creates.len(), Phase::CreatingInCrm);
+        self.writes_total += updates.len();
+        if !updates.is_empty() {
+            self.steps.push_front(Step::UpdateCrm { items: updates });
+        }
+        if !creates.is_empty() {
+            self.steps.push_front(Step::CreateCrm { items: creates });
         }
     }
 

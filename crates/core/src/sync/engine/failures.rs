@@ -46,6 +46,16 @@ impl Engine {
                     resource_name: Some(c.resource_name.clone()),
                 })
                 .collect(),
+            Step::RestoreCrm { items } => items
+                .iter()
+                .map(|&i| &p.restores_crm[i])
+                .map(|r| Member {
+                    name: r.name.clone(),
+                    side: Side::Crm,
+                    crm_id: Some(r.crm_id.clone()),
+                    resource_name: Some(r.resource_name.clone()),
+                })
+                .collect(),
             Step::UpdateGoogle { items, .. }
             | Step::UpdateCrm { items }
             | Step::Remerge { items } => items
@@ -223,11 +233,17 @@ impl Engine {
                 },
                 Phase::DeletingInCrm,
             ),
+            Step::RestoreCrm { items } => (
+                Step::RestoreCrm {
+                    items: rest(&items),
+                },
+                Phase::CreatingInCrm,
+            ),
             // Only CRM writes name CRM contacts by id.
             other => return self.crm_failed(other, &format!("{code}: {message}")),
         };
         self.advance(1, phase);
-        let empty = matches!(&again, Step::UpdateCrm { items } | Step::DeleteCrm { items } if items.is_empty());
+        let empty = matches!(&again, Step::UpdateCrm { items } | Step::DeleteCrm { items } | Step::RestoreCrm { items } if items.is_empty());
         if !empty {
             self.steps.push_front(again);
         }
@@ -255,6 +271,7 @@ impl Engine {
         pairs.extend(p.links.iter().map(|l| l.crm_id.as_str()));
         pairs.extend(p.unlinks.iter().map(|u| u.crm_id.as_str()));
         pairs.extend(self.crm_invalid.iter().map(String::as_str));
+        pairs.extend(p.restores_crm.iter().map(|r| r.crm_id.as_str()));
         self.report.contacts = pairs.len() + p.creates_crm.len();
     }
 }

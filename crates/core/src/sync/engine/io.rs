@@ -99,6 +99,11 @@ pub enum CrmCall {
     Remove {
         ids: Vec<String>,
     },
+    /// `contacts.restore` (hosts declaring `restore`): brings deleted contacts back under their
+    /// ids; answer with [`Input::Crm`], the contacts that came back.
+    Restore {
+        ids: Vec<String>,
+    },
     /// `contacts.setPhotos`: each contact's photo (a `data:` URL), or none to remove it; answer
     /// with [`Input::Crm`] (the contacts as written, or none).
     SetPhotos {
@@ -399,6 +404,14 @@ impl Engine {
                     })
                     .collect();
                 Some(Action::Crm(CrmCall::Create { items }))
+            }
+            Step::RestoreCrm { items } => {
+                let plan = self.plan.as_ref()?;
+                let ids = items
+                    .iter()
+                    .map(|&i| plan.restores_crm[i].crm_id.clone())
+                    .collect();
+                Some(Action::Crm(CrmCall::Restore { ids }))
             }
             Step::UpdateCrm { items } => {
                 let plan = self.plan.as_ref()?;

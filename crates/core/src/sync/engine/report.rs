@@ -97,6 +97,8 @@ pub struct RunReport {
     pub created: PerSide,
     pub updated: PerSide,
     pub deleted: PerSide,
+    /// An undo's CRM contacts brought back from the host's trash (hosts declaring `restore`).
+    pub restored: usize,
     pub linked: usize,
     pub unlinked: usize,
     pub conflicts: Vec<crate::sync::plan::PairConflict>,
@@ -153,6 +155,7 @@ impl RunReport {
             created: PerSide::default(),
             updated: PerSide::default(),
             deleted: PerSide::default(),
+            restored: 0,
             linked: 0,
             unlinked: 0,
             conflicts: Vec::new(),

@@ -227,6 +227,13 @@ impl Engine {
                 });
             }
         }
+        // Before the creates: one the host cannot restore is created after them.
+        let idx: Vec<usize> = (0..plan.restores_crm.len()).collect();
+        for chunk in idx.chunks(CRM_BATCH) {
+            steps.push(Step::RestoreCrm {
+                items: chunk.to_vec(),
+            });
+        }
         let idx: Vec<usize> = (0..plan.creates_crm.len()).collect();
         for chunk in idx.chunks(CRM_BATCH) {
             steps.push(Step::CreateCrm {

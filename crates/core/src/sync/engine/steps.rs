@@ -80,6 +80,10 @@ pub(super) enum Step {
     CreateCrm {
         items: Vec<usize>,
     },
+    /// Brings an undo's CRM contacts back from the host's trash (`Plan::restores_crm`).
+    RestoreCrm {
+        items: Vec<usize>,
+    },
     TagGoogle {
         items: Vec<(String, String)>,
     },

@@ -24,6 +24,8 @@ pub struct Outcome {
     pub failed: BTreeSet<String>,
     /// Deletions that were made (held ones are not in the plan's deletes).
     pub deleted: BTreeSet<String>,
+    /// An undo's CRM contacts the host brought back from its trash, by CRM id.
+    pub crm_restored: BTreeSet<String>,
 }
 
 /// What re-merging one pair against a fresh read of its Google contact changed in the plan.

@@ -48,6 +48,11 @@ impl Plan {
                 writes + &serde_json::to_string(&held).unwrap_or_default()
             }
         };
+        // An undo's restores from the host's trash, when there are any.
+        let writes = match self.restores_crm.is_empty() {
+            true => writes,
+            false => writes + &serde_json::to_string(&self.restores_crm).unwrap_or_default(),
+        };
         // JSON quotes strings: a resource name is replaced whole, never inside a longer one.
         let writes = match target_group {
             Some(g) => writes.replace(

@@ -34,6 +34,19 @@ pub struct CreateCrm {
     pub status: Option<String>,
 }
 
+/// An undo's CRM contact deleted by the run undone, brought back under its id from where the host
+/// keeps deleted contacts (`contacts.restore`, a host declaring `restore`): `contact` is its
+/// before-image, written back where the contact restored differs. One the host cannot bring
+/// back is created again instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreCrm {
+    pub crm_id: String,
+    pub resource_name: String,
+    pub name: String,
+    pub contact: Contact,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Update {
@@ -293,6 +306,9 @@ impl fmt::Display for Plan {
                 Some(s) => writeln!(f, " as {s}")?,
                 None => writeln!(f)?,
             }
+        }
+        for r in &self.restores_crm {
+            writeln!(f, "crm: restore {:?} (crm {})", r.name, r.crm_id)?;
         }
         for l in &self.links {
             writeln!(

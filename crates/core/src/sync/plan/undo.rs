@@ -14,12 +14,18 @@
 //! - a contact the run deleted is created again from its image: in Google linked to its CRM
 //!   contact when that contact is there (else kept in Google alone, tagged for it, so a CRM
 //!   contact restored later links to it again), in the CRM as a new contact, not linked (its
-//!   Google twin is gone).
+//!   Google twin is gone). A host that keeps deleted contacts where they can be brought back
+//!   (`restore`: Creme's trash) brings the CRM contact back under its own id instead
+//!   ([`RestoreCrm`]); its before-image is written back where the contact restored differs, and
+//!   one the host can no longer bring back is created as without it ([`Plan::restore_failed`]).
 //!
 //! The links' bases stay as the run left them: a side put back differs from its base, so the
 //! next run carries the restored value over to the other side as it carries any edit.
 
-use super::{CreateCrm, CreateGoogle, Delete, DeleteReason, Outcome, Plan, PlanInput, Update};
+use super::{
+    CreateCrm, CreateGoogle, Delete, DeleteReason, Outcome, Plan, PlanInput, RestoreCrm, Update,
+};
+use crate::sync::capabilities::Capabilities;
 use crate::sync::merge::{copy_fields, merge, MergeInput};
 use crate::sync::model::{Contact, CrmContact, Field, GoogleContact, Side};
 use crate::sync::normalize::Region;
@@ -231,6 +237,21 @@ impl Plan {
                 });
             }
         }
+        // Brought back from the host's trash: undone as a create is, by deleting it again.
+        for r in &self.restores_crm {
+            if outcome.crm_restored.contains(&r.crm_id) {
+                out.push(BeforeImage {
+                    after: Some(r.contact.clone()),
+                    ..image(
+                        Wrote::Created,
+                        Side::Crm,
+                        &r.crm_id,
+                        &r.resource_name,
+                        &r.name,
+                    )
+                });
+            }
+        }
         for d in &self.deletes {
             if d.reason == DeleteReason::Duplicate || !outcome.deleted.contains(&d.crm_id) {
                 continue;
@@ -357,6 +378,14 @@ pub fn plan_undo(input: PlanInput<'_>, undo: &RunUndo) -> Plan {
                             read_only: None,
                         });
                     }
+                    Side::Crm if input.capabilities.restore => {
+                        out.restores_crm.push(RestoreCrm {
+                            crm_id: image.crm_id.clone(),
+                            resource_name: image.resource_name.clone(),
+                            name: image.name.clone(),
+                            contact,
+                        });
+                    }
                     Side::Crm => {
                         out.undo_untagged.insert(image.resource_name.clone());
                         out.creates_crm.push(CreateCrm {
@@ -377,6 +406,75 @@ pub fn plan_undo(input: PlanInput<'_>, undo: &RunUndo) -> Plan {
         }
     }
     out
+}
+
+impl Plan {
+    /// Restore `i` the host brought back as `back`: answers the index of the update added to
+    /// write its before-image back where `back` differs (within what the host holds), if any.
+    pub fn restored(
+        &mut self,
+        i: usize,
+        back: &CrmContact,
+        capabilities: &Capabilities,
+        region: Region,
+    ) -> Option<usize> {
+        let r = &self.restores_crm[i];
+        if !back.editable() {
+            return None;
+        }
+        let current = &back.contact;
+        let mut image = capabilities.fit(&r.contact);
+        image.photo = current.photo.clone();
+        let m = merge(MergeInput {
+            base: Some(current),
+            crm: current,
+            google: &image,
+            crm_modified_at: 0,
+            google_modified_at: 0,
+            policy: ConflictPolicy::Crm,
+            region,
+            decided: &[],
+            write_crm: true,
+            write_google: false,
+            // The image is put back on the side it was taken from, whichever way fields flow.
+            directions: Default::default(),
+        });
+        let diffs: Vec<_> = m
+            .crm
+            .into_iter()
+            .filter(|d| capabilities.stores(d.field))
+            .collect();
+        if diffs.is_empty() {
+            return None;
+        }
+        self.updates.push(Update {
+            side: Side::Crm,
+            crm_id: r.crm_id.clone(),
+            resource_name: r.resource_name.clone(),
+            name: r.name.clone(),
+            diffs,
+            contact: m.contact,
+            etag: String::new(),
+            set_tag: false,
+            status: None,
+            read_only: None,
+        });
+        Some(self.updates.len() - 1)
+    }
+
+    /// Restore `i` the host could not make (the contact is no longer in its trash): the contact
+    /// is created again instead, as for a host without restore. Answers the create's index.
+    pub fn restore_failed(&mut self, i: usize) -> usize {
+        let r = &self.restores_crm[i];
+        self.undo_untagged.insert(r.resource_name.clone());
+        self.creates_crm.push(CreateCrm {
+            resource_name: r.resource_name.clone(),
+            name: r.name.clone(),
+            contact: r.contact.clone(),
+            status: None,
+        });
+        self.creates_crm.len() - 1
+    }
 }
 
 /// The update that puts `restore` back to `before` on the image's side, which holds `current`:
