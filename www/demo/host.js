@@ -34,9 +34,10 @@ import { generateSeedContacts } from "./seed.js";
  * @typedef {import("../types").CrmHost} CrmHost
  * @typedef {import("../types").CrmContact} CrmContact
  * @typedef {import("../types").CrmContactInput} CrmContactInput
- * @typedef {Omit<CrmHost, "contacts"> & { contacts: Required<CrmHost["contacts"]>, pluginId: string, forPlugin(id: string): DemoHost, close(): void }} DemoHost
+ * @typedef {Omit<CrmHost, "contacts"> & { contacts: Required<Omit<CrmHost["contacts"], "restore">>, pluginId: string, forPlugin(id: string): DemoHost, close(): void }} DemoHost
  *   The contract with its change feed, plus the demo's extras: whose storage it reads, the same
- *   host for another plugin, and closing the database.
+ *   host for another plugin, and closing the database. No `restore`: the demo's deletions are
+ *   final (it has no trash), so an undo creates the contacts a run deleted.
  * @typedef {{ id: string, name: string, email?: string, locale?: string }} User
  * @typedef {object} DemoHostOptions
  * @property {string} [dbName]

@@ -146,3 +146,28 @@ fn without_the_capability_the_undo_creates_new_crm_contacts_as_before() {
     assert_ne!(after[0].0, before[0].0);
     assert_eq!(after[0].1, before[0].1);
 }
+
+#[test]
+fn a_contact_the_host_refuses_to_restore_is_reported_and_not_created_the_others_restored() {
+    let mut w = World::new();
+    let (before, run) = deleted_from_google(&mut w, &[("Bo", "Ng"), ("Cy", "Li")]);
+    let (bo, cy) = (before[0].0.clone(), before[1].0.clone());
+    // The host checks its rights on the restore alone: Cy is not the user's to bring back.
+    w.crm.refuse_writes.insert(cy.clone());
+    w.undoing = Some(w.kept_undo(&run));
+    let undo = w.run();
+    assert_eq!((undo.report.restored, undo.report.created.crm), (1, 0));
+    let refused: Vec<_> = undo
+        .report
+        .failures
+        .iter()
+        .map(|f| (f.crm_id.clone(), f.reason.clone()))
+        .collect();
+    assert_eq!(
+        refused,
+        [(Some(cy.clone()), "you may not change Cy Li in the CRM".to_string())]
+    );
+    assert_eq!(crm_by_id(&w), [before[0].clone()], "Bo alone is back");
+    assert!(w.crm.trash.contains_key(&cy), "Cy stays in the trash");
+    assert!(w.crm.contacts.contains_key(&bo));
+}

@@ -219,8 +219,8 @@ impl Engine {
         self.report.restored += items.len() - creates.len();
         // The contacts restored as read: their update's stale-write check, and the images.
         self.crm.extend(back);
-        self.advance(items.len() - creates.len(), Phase::CreatingInCrm);
-        self.writes_total += updates.len();
+        self.advance(items.len(), Phase::CreatingInCrm);
+        self.writes_total += updates.len() + creates.len();
         if !updates.is_empty() {
             self.steps.push_front(Step::UpdateCrm { items: updates });
         }
