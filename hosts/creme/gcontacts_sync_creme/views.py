@@ -271,6 +271,35 @@ def contacts_remove(request, body):
     return {}
 
 
+@api('POST')
+def contacts_restore(request, body):
+    """`contacts.restore`: brings contacts back from Creme's trash, with Creme's own
+    `restore()`, and answers those that came back, as `contacts/get` reads them. An id that is
+    unknown, gone for good (emptied from the trash) or that the user may not view is left out,
+    not an error: the plugin creates that contact again instead. One already out of the trash is
+    answered as it is. Creme's rule for a restore (the right to delete the contact) and the right
+    to change it (the plugin writes its values back) are checked first, for every contact: one
+    refused refuses the call, which then restores nothing."""
+    user = request.user
+    pks = [pk_of(i) for i in _ids(body)]
+    qs = mapping.contacts_queryset().filter(pk__in=[p for p in pks if p is not None])
+    # Creme's `has_perm_to_change` refuses any contact in the trash: the credentials are asked
+    # of the contacts as they are, trash aside.
+    found = {c.pk: c for c in EntityCredentials.filter(user, qs, EntityCredentials.VIEW)}
+    allowed = set.intersection(*(
+        set(EntityCredentials.filter(user, qs, perm).values_list('pk', flat=True))
+        for perm in (EntityCredentials.CHANGE, EntityCredentials.DELETE)
+    ))
+    back = [found[pk] for pk in dict.fromkeys(pks) if pk in found]
+    for c in back:
+        if c.pk not in allowed:
+            raise ApiError(403, 'PERMISSION_DENIED', f'you may not restore contact {c.id} ({c}) in Creme', contact=str(c.id))
+    for c in back:
+        if c.is_deleted:
+            c.restore()
+    return mapping.to_contracts(back, user)
+
+
 @api('GET')
 def views(request, body):
     filters = EntityFilter.objects.filter_by_user(request.user).filter(entity_type__model='contact', entity_type__app_label='persons')

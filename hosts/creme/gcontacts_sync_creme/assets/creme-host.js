@@ -341,7 +341,9 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
   return {
     apiVersion: 1,
     instanceId: boot.instanceId,
-    capabilities: { ...boot.capabilities, settingsLabel: "My settings → Google Contacts Sync" },
+    // `restore`: a contact the plugin removes goes to Creme's trash, where `contacts.restore`
+    // brings it back under its id (an undo then restores it rather than creating a new one).
+    capabilities: { ...boot.capabilities, restore: true, settingsLabel: "My settings → Google Contacts Sync" },
     currentUser: async () => ({ ...user }),
     contacts: {
       get: (ids) => call(api, "contacts/get", { body: { ids } }),
@@ -354,6 +356,7 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
       remove: async (ids) => {
         await call(api, "contacts/remove", { body: { ids } });
       },
+      restore: (ids) => call(api, "contacts/restore", { body: { ids } }),
       // The contact's detail page, from the app's URL template ("{id}" in place of the id).
       ...(contactUrl ? { url: (/** @type {string} */ id) => contactUrl.replace("{id}", encodeURIComponent(id)) } : {}),
     },

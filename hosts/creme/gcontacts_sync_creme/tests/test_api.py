@@ -46,7 +46,7 @@ class AccessTests(ApiTestCase):
     def test_every_endpoint_answers_a_json_401_without_a_session_never_a_redirect(self):
         # A redirect to the login page would reach the page's script as an answer of HTML.
         gets = ('bootstrap', 'contacts_list', 'contacts_changes', 'views', 'statuses')
-        posts = ('contacts_get', 'contacts_create', 'contacts_update', 'contacts_remove', 'storage', 'google_token')
+        posts = ('contacts_get', 'contacts_create', 'contacts_update', 'contacts_remove', 'contacts_restore', 'storage', 'google_token')
         for name in gets + posts:
             url = reverse(f'gcontacts_sync_creme__{name}')
             if name in gets:
