@@ -3,11 +3,18 @@
 // contacts (admin dump) and Creme's, read through the app's endpoints (a contact in Creme's trash
 // is deleted for them).
 import { test, expect } from "../e2e/playwright.mjs";
-import { displayName } from "../e2e/helpers.mjs";
+import { displayName, holdDeletions } from "../e2e/helpers.mjs";
 import {
-  admin, api, connect, cremeContacts, freshEmail, googleContacts, linkTag, login, openSettings, panel, panelAction,
-  shot, syncNow,
+  EMULATOR, admin, api, connect, cremeContacts, freshEmail, googleContacts, linkTag, linkedTo, login, openSettings,
+  panel, panelAction, shot, syncNow,
 } from "./creme.mjs";
+
+/** A People API call as the account's owner would make it (a token from the emulator's admin). */
+async function people(email, method, path) {
+  const { access_token: token } = await admin("tokens", { email });
+  const res = await fetch(`${EMULATOR}/v1/${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
+  expect(res.ok, `${method} ${path}: ${res.status}`).toBe(true);
+}
 
 /** What a user sees of each Google contact (its name, emails, phones), sorted. */
 function shown(people) {
@@ -97,6 +104,73 @@ test("Creme: undo a first sync from the history; both sides are as before it", a
   expect(errors).toEqual([]);
 
   // Later tests of root's session sync other accounts.
+  await p.locator(`[data-account="${email.toLowerCase()}"]`).getByRole("button", { name: "Disconnect" }).click();
+  await p.getByRole("button", { name: "Revoke access" }).click();
+  await expect(p.locator(".gcs-messages")).toContainText(`${email} is disconnected`);
+});
+
+test("Creme: undoing a run that deleted Creme contacts restores the same contacts from the trash", async ({ page }) => {
+  test.setTimeout(600_000);
+  const email = freshEmail("creme-undo-trash");
+  const tag = email.split("@")[0].split("-").slice(-2).join("");
+  await admin("accounts", { email });
+  await admin("seed", {
+    email,
+    contacts: [
+      { names: [{ givenName: "Tia", familyName: `Trashed${tag}` }], emailAddresses: [{ value: `tia.${tag}@trash.example` }] },
+      { names: [{ givenName: "Tom", familyName: `Trashed${tag}` }], phoneNumbers: [{ value: "+1 415 555 0143" }] },
+    ],
+  });
+  const errors = await login(page);
+  await connect(page, email);
+  // Deletions made at once (not held for their days), so the run to undo is the one deleting.
+  await holdDeletions(page, 0);
+  await syncNow(page);
+  const synced = await cremeContacts(page);
+  const ours = synced.filter((c) => c.lastName === `Trashed${tag}`);
+  expect(ours).toHaveLength(2);
+  const ids = ours.map((c) => c.id).sort();
+
+  // Both deleted in Google: the next sync deletes them in Creme, to its trash.
+  for (const g of await googleContacts(email)) {
+    if (ids.some((id) => linkTag(g).includes(id))) await people(email, "DELETE", `${g.resourceName}:deleteContact`);
+  }
+  expect(await syncNow(page)).toMatch(/2 deleted in the CRM/);
+  expect((await api(page, "contacts/get", { ids })).json).toEqual([]);
+
+  await openSettings(page);
+  const p = panel(page);
+  const picker = p.locator('select[id^="gcs-acct-pick"]');
+  if (await picker.count()) {
+    await picker.selectOption(email.toLowerCase());
+    await expect(p).toHaveAttribute("aria-busy", "false");
+  }
+  const history = p.getByRole("table", { name: "Run history" });
+  await history.getByRole("button", { name: /^Undo this run: / }).first().click();
+  const plan = p.getByRole("region", { name: /^Preview: undo the run of / });
+  await expect(plan).toBeVisible({ timeout: 120_000 });
+  await plan.getByText("Preview text", { exact: true }).click();
+  await expect(plan.locator("pre")).toContainText(`Restore in the CRM: Tia Trashed${tag}`);
+  await expect(plan.locator("pre")).toContainText(`Restore in the CRM: Tom Trashed${tag}`);
+  await expect(plan.locator("pre")).not.toContainText("Create in the CRM");
+  await page.screenshot({ path: shot("creme-undo-restore-preview"), fullPage: true });
+
+  await panelAction(page, "Undo the run");
+  await expect(p.locator(".gcs-messages")).toContainText(`Synced with ${email}: 2 restored in the CRM`);
+  // The same contacts, ids and values, out of the trash; no other contact made.
+  const back = (await api(page, "contacts/get", { ids })).json;
+  expect(back.map((c) => c.id).sort()).toEqual(ids);
+  expect(back.map((c) => `${c.firstName} ${c.lastName}`).sort()).toEqual([`Tia Trashed${tag}`, `Tom Trashed${tag}`]);
+  expect(back.find((c) => c.firstName === "Tia").emails.map((e) => e.value)).toEqual([`tia.${tag}@trash.example`]);
+  expect((await cremeContacts(page)).map((c) => c.id).sort()).toEqual(synced.map((c) => c.id).sort());
+
+  // The next sync sends them to Google, each linked under its own Creme id; nothing duplicated.
+  expect(await syncNow(page)).toMatch(/2 created in Google/);
+  const google = await googleContacts(email);
+  for (const id of ids) expect(linkedTo(google, id), id).toHaveLength(1);
+  expect((await cremeContacts(page)).map((c) => c.id).sort()).toEqual(synced.map((c) => c.id).sort());
+  expect(errors).toEqual([]);
+
   await p.locator(`[data-account="${email.toLowerCase()}"]`).getByRole("button", { name: "Disconnect" }).click();
   await p.getByRole("button", { name: "Revoke access" }).click();
   await expect(p.locator(".gcs-messages")).toContainText(`${email} is disconnected`);
