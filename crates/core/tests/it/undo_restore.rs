@@ -165,7 +165,10 @@ fn a_contact_the_host_refuses_to_restore_is_reported_and_not_created_the_others_
         .collect();
     assert_eq!(
         refused,
-        [(Some(cy.clone()), "you may not change Cy Li in the CRM".to_string())]
+        [(
+            Some(cy.clone()),
+            "you may not change Cy Li in the CRM".to_string()
+        )]
     );
     assert_eq!(crm_by_id(&w), [before[0].clone()], "Bo alone is back");
     assert!(w.crm.trash.contains_key(&cy), "Cy stays in the trash");
