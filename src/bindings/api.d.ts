@@ -118,6 +118,19 @@ export interface HostCapabilities {
   /** The host holds a photo per contact: `CrmContact.photo` and `contacts.setPhotos`. Contact
    *  photos then sync (docs/sync-rules.md, "Photos"). Absent: false. */
   photo?: boolean;
+  /** The host's custom contact fields. Each syncs with a Google `userDefined` entry (by
+   *  default the one keyed by its label, both ways; the settings' `customFields` change that),
+   *  three-way like the other fields. Values travel in `CrmContact.custom`. */
+  customFields?: CustomFieldDecl[];
+}
+
+/** A custom contact field a host declares: its key in `CrmContact.custom`, its label, its type
+ *  and, for a choice, the labels offered. */
+export interface CustomFieldDecl {
+  key: string;
+  label: string;
+  type?: "text" | "number" | "date" | "choice" | "url";
+  choices?: string[];
 }
 
 /** A page of `contacts.list`: the next page's token, absent on the last page. */
@@ -153,6 +166,10 @@ export interface CrmContactInput {
   /** "YYYY-MM-DD", or "--MM-DD" without a year. */
   birthday?: string;
   company?: string; title?: string; notes?: string;
+  /** The values of the host's custom fields (`capabilities.customFields`), by key, as text: a
+   *  number in plain digits, a date "YYYY-MM-DD", a choice by its label. On update only the
+   *  fields that changed; "" clears one. */
+  custom?: Record<string, string>;
 }
 
 export interface CrmContact extends CrmContactInput {
@@ -267,6 +284,9 @@ export interface Settings {
   /** What runs keep to be undone: the last `runs` runs (at most 50), within `maxBytes` of host
    *  storage in all. Absent: 5 runs, 32 MiB. */
   undo?: { runs: number; maxBytes: number };
+  /** Per custom field of the host (by key): the Google `userDefined` key it syncs with (absent:
+   *  its label) and its direction (absent: both ways). */
+  customFields?: Record<string, { googleKey?: string; direction?: FieldDirection }>;
 }
 
 export type SyncScope =
@@ -277,7 +297,8 @@ export type SyncScope =
 
 export type Side = "crm" | "google";
 
-export interface FieldDiff { field: string; before: string; after: string }
+/** A field's change. A custom field's (`field` "custom") names it by `key` and `label`. */
+export interface FieldDiff { field: string; key?: string; label?: string; before: string; after: string }
 
 export interface PlanOperation {
   /** What happens. */
@@ -318,10 +339,11 @@ export interface Conflict {
   rule: "newest" | "crm" | "google" | "firstLink" | "decided";
 }
 
-/** A field as the preview and the decisions name it. */
+/** A field as the preview and the decisions name it; "custom" is any of the host's custom
+ *  fields, whose change names it by `key` and `label`. */
 export type ContactField =
   | "prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "emails" | "phones"
-  | "addresses" | "birthday" | "company" | "title" | "notes";
+  | "addresses" | "birthday" | "company" | "title" | "notes" | "custom";
 
 /** Why a contact was set aside: several candidates on the other side (or one of a cluster where
  *  some contact has), one candidate sharing an email or phone under another family name, a
@@ -408,7 +430,10 @@ export interface Plan {
    *  direction: `before` is kept there, `after` not copied. */
   byDirection: {
     crmId: string; resourceName: string; name: string;
-    held: { field: ContactField; side: Side; direction: FieldDirection; before: string; after: string };
+    held: {
+      field: ContactField; key?: string; label?: string; side: Side; direction: FieldDirection;
+      before: string; after: string;
+    };
   }[];
   /** The preview of an undo: the contacts (or fields) it leaves as they are, edited since the
    *  run or gone, each as a sentence. Absent when none. */

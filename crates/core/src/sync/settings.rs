@@ -3,12 +3,14 @@
 //! Policies are enums, never strings or bools, so every rule that depends on one is a `match`
 //! the compiler checks.
 
+use super::custom::CustomSetting;
 use super::direction::FieldDirections;
 use super::model::{Millis, Side};
 use super::normalize::Region;
 use crate::json::FromJson;
 use crate::{json_enum, json_struct};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 json_enum! {
     /// Who wins when both sides changed a field differently since the last sync.
@@ -167,6 +169,10 @@ json_struct! {
         pub crm_deletes_hold_days: u32 = "crmDeletesHoldDays",
         /// `None`: [`UndoKeep::default`] (settings saved before undo existed hold none).
         pub undo: Option<UndoKeep> = "undo" [skip_empty],
+        /// The Google target and direction of each of the host's custom fields, by the host's
+        /// key; a field left out goes to `userDefined` under its label, both ways
+        /// ([`crate::sync::custom`]).
+        pub custom_fields: BTreeMap<String, CustomSetting> = "customFields" [skip_empty],
     }
 }
 
@@ -196,6 +202,7 @@ impl Default for Settings {
             google_deletes_hold_days: DEFAULT_HOLD_DAYS,
             crm_deletes_hold_days: DEFAULT_HOLD_DAYS,
             undo: None,
+            custom_fields: BTreeMap::new(),
         }
     }
 }

@@ -330,7 +330,10 @@ impl<'a> Planner<'a> {
         google: &'b Contact,
         crm_time: Millis,
         google_time: Millis,
-    ) -> MergeInput<'b> {
+    ) -> MergeInput<'b>
+    where
+        'a: 'b,
+    {
         MergeInput {
             base: Some(base),
             crm,
@@ -343,6 +346,10 @@ impl<'a> Planner<'a> {
             write_crm: self.writes_crm(),
             write_google: self.writes_google(),
             directions: self.input.settings.field_directions,
+            custom: crate::sync::custom::CustomTable::new(
+                &self.input.capabilities.custom,
+                &self.input.settings.custom_fields,
+            ),
         }
     }
 
@@ -484,8 +491,12 @@ pub(super) fn differs(base: &Contact, contact: &Contact, region: Region) -> bool
         write_google: true,
         // An edit is an edit whichever way its field flows.
         directions: FieldDirections::default(),
+        custom: crate::sync::custom::NONE,
     })
     .is_noop()
+        // Custom values compare as the host gave them: a value in another form than the base's
+        // costs a merge that finds nothing to write, never a missed edit.
+        || base.custom != contact.custom
 }
 
 /// A pair to merge: both sides as read (each with when it last changed), the base of their
