@@ -335,7 +335,8 @@ export interface NotWritten {
 
 export interface Conflict {
   crmId: string; resourceName: string; name: string;
-  field: ContactField; crm: string; google: string; kept: Side;
+  /** A custom field's conflict names it by `key` and `label`. */
+  field: ContactField; key?: string; label?: string; crm: string; google: string; kept: Side;
   /** What settled it: the account's policy ("newest", "crm", "google"), the first-link rule
    *  ("firstLink": the CRM's value stays) or the user's choice in the preview ("decided"). */
   rule: "newest" | "crm" | "google" | "firstLink" | "decided";
@@ -381,8 +382,9 @@ export interface AmbiguousMatch {
  *  a conflict or an ambiguous pair of that run's plan: otherwise the run writes nothing and
  *  throws INVALID_INPUT (preview again). */
 export interface Decisions {
-  /** For this run only: the side whose value the conflicting field keeps. */
-  conflicts?: { crmId: string; field: ContactField; keep: Side }[];
+  /** For this run only: the side whose value the conflicting field keeps (a custom field's
+   *  conflict names its `key`, as the conflict does). */
+  conflicts?: { crmId: string; field: ContactField; key?: string; keep: Side }[];
   /** A contact of a decidable ambiguous match and one candidate, as a CRM id and a Google
    *  resource name: "link" links them (their values merge by the usual rules; the other
    *  candidates sync as separate contacts), "apart" keeps them apart for good (remembered in the

@@ -89,10 +89,10 @@ pub struct MergeInput<'a> {
     pub google_modified_at: Millis,
     pub policy: ConflictPolicy,
     pub region: Region,
-    /// The user's choices for this pair's conflicts, by field: they settle a conflict of that
-    /// field over the policy and the first-link rule. Only conflicts: a field one side alone
-    /// changed merges as usual.
-    pub decided: &'a [(Field, Side)],
+    /// The user's choices for this pair's conflicts, by field (and a custom field's key, ""
+    /// for the others): they settle a conflict of that field over the policy and the
+    /// first-link rule. Only conflicts: a field one side alone changed merges as usual.
+    pub decided: &'a [(Field, &'a str, Side)],
     pub write_crm: bool,
     pub write_google: bool,
     /// Which way each field flows, within `write_crm` and `write_google`.
@@ -274,13 +274,14 @@ impl Merger<'_> {
         g_empty: bool,
     ) -> Pick {
         let direction = self.input.directions.of(field);
-        self.pick_as(field, direction, b, c, g, [c_empty, g_empty])
+        self.pick_as((field, ""), direction, b, c, g, [c_empty, g_empty])
     }
 
-    /// [`Self::pick`] under `direction` (a custom field's own).
+    /// [`Self::pick`] of `field` (with a custom field's key) under `direction` (a custom
+    /// field's own).
     fn pick_as<K: PartialEq>(
         &self,
-        field: Field,
+        (field, key): (Field, &str),
         direction: FieldDirection,
         b: Option<&K>,
         c: &K,
@@ -305,7 +306,12 @@ impl Merger<'_> {
             FieldDirection::Both => {}
         }
         // A conflict, which the user's choice settles first.
-        if let Some((_, kept)) = self.input.decided.iter().find(|(f, _)| *f == field) {
+        if let Some((_, _, kept)) = self
+            .input
+            .decided
+            .iter()
+            .find(|(f, k, _)| *f == field && *k == key)
+        {
             return Pick::Conflict {
                 kept: *kept,
                 rule: ConflictRule::Decided,

@@ -139,3 +139,50 @@ fn a_crm_to_google_custom_field_never_takes_googles_edit() {
     let again = w.run();
     assert_eq!(again.report.updated.crm + again.report.updated.google, 0);
 }
+
+#[test]
+fn a_choice_on_a_custom_fields_conflict_settles_that_field_alone() {
+    use gcontacts_sync_core::sync::model::{Field, Side};
+    use gcontacts_sync_core::sync::plan::{ConflictChoice, Decisions};
+    let mut w = World::new();
+    w.capabilities.custom = declared();
+    let mut c = person("Ada", "Byron", "ada@x.io");
+    c.custom.insert("cust".into(), "1".into());
+    c.custom.insert("lang".into(), "en".into());
+    let id = w.crm_add(c);
+    w.run_ok();
+    let rn = w.resource_name(&id);
+    // Both fields change on both sides, Google's last: the newest edit would keep Google's.
+    w.em.advance_clock(60_000);
+    w.crm_edit(&id, |c| {
+        c.custom.insert("cust".into(), "2".into());
+        c.custom.insert("lang".into(), "de".into());
+    });
+    w.em.advance_clock(60_000);
+    w.google_edit(
+        &rn,
+        "userDefined",
+        json!({"userDefined": [
+            {"key": "Customer number", "value": "3"},
+            {"key": "Language", "value": "fr"}
+        ]}),
+    );
+    w.decisions = Decisions {
+        conflicts: vec![ConflictChoice {
+            crm_id: id.clone(),
+            field: Field::Custom,
+            key: "lang".into(),
+            keep: Side::Crm,
+        }],
+        ..Decisions::default()
+    };
+    let r = w.run_ok();
+    assert_eq!(r.report.conflicts.len(), 2, "{:?}", r.report.conflicts);
+    let custom = &w.crm.contacts[&id].contact.custom;
+    assert_eq!(custom["lang"], "de", "the choice keeps the CRM's language");
+    assert_eq!(custom["cust"], "3", "the other field follows the policy");
+    assert_eq!(
+        user_defined(&w.google()[0]),
+        pairs(&[("Customer number", "3"), ("Language", "de")])
+    );
+}

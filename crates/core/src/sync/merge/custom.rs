@@ -21,7 +21,7 @@ impl Merger<'_> {
             let b = input.base.map(|b| get(&b.custom));
             let direction = e.direction;
             let value = match self.pick_as(
-                Field::Custom,
+                (Field::Custom, key),
                 direction,
                 b.as_ref(),
                 &c,

@@ -367,13 +367,13 @@ impl<'a> Planner<'a> {
         let mut input = self.merge_input(c, c, g, c_time, g_time);
         input.base = base;
         // The user's choices for this pair (few, and usually none: searched, not indexed).
-        let decided: Vec<(Field, Side)> = self
+        let decided: Vec<(Field, &str, Side)> = self
             .input
             .decisions
             .conflicts
             .iter()
             .filter(|d| d.crm_id == crm_id)
-            .map(|d| (d.field, d.keep))
+            .map(|d| (d.field, d.key.as_str(), d.keep))
             .collect();
         input.decided = &decided;
         let read_only = self.read_only(crm_id);
