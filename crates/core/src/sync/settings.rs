@@ -239,6 +239,10 @@ impl std::fmt::Display for InvalidSettings {
 }
 
 impl Settings {
+    /// The settings written only when they hold something (so stored settings stay as they
+    /// were before each existed), settings all the same: a patch may name them.
+    const LEFT_OUT_WHEN_EMPTY: [&'static str; 3] = ["fieldDirections", "undo", "customFields"];
+
     /// These settings with `given` (a partial `Settings` object, as the JS API takes it) laid
     /// over them, checked. A key that is not a setting is refused rather than ignored, so a
     /// misspelt setting is not silently lost; a key given as `null` is set to `null` (which only
@@ -251,13 +255,8 @@ impl Settings {
         let Ok(Value::Object(mut merged)) = serde_json::to_value(self) else {
             unreachable!("Settings serializes to an object: a struct of plain fields")
         };
-        // Left out while every field is two-way (so stored settings stay as they were), but a
-        // setting all the same.
-        merged
-            .entry("fieldDirections")
-            .or_insert_with(|| Value::Object(Default::default()));
         for (k, v) in given {
-            if !merged.contains_key(k) {
+            if !merged.contains_key(k) && !Self::LEFT_OUT_WHEN_EMPTY.contains(&k.as_str()) {
                 return Err(bad(format!("{k}: not a setting")));
             }
             merged.insert(k.clone(), v.clone());
