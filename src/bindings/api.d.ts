@@ -126,6 +126,19 @@ export interface HostCapabilities {
    *  has `contacts.restore`: undoing a run that deleted CRM contacts restores them, under their
    *  ids, rather than creating new ones. Absent: false. */
   restore?: boolean;
+  /** The host's custom contact fields. Each syncs with a Google `userDefined` entry (by
+   *  default the one keyed by its label, both ways; the settings' `customFields` change that),
+   *  three-way like the other fields. Values travel in `CrmContact.custom`. */
+  customFields?: CustomFieldDecl[];
+}
+
+/** A custom contact field a host declares: its key in `CrmContact.custom`, its label, its type
+ *  and, for a choice, the labels offered. */
+export interface CustomFieldDecl {
+  key: string;
+  label: string;
+  type?: "text" | "number" | "date" | "choice" | "url";
+  choices?: string[];
 }
 
 /** A page of `contacts.list`: the next page's token, absent on the last page. */
@@ -161,6 +174,10 @@ export interface CrmContactInput {
   /** "YYYY-MM-DD", or "--MM-DD" without a year. */
   birthday?: string;
   company?: string; title?: string; notes?: string;
+  /** The values of the host's custom fields (`capabilities.customFields`), by key, as text: a
+   *  number in plain digits, a date "YYYY-MM-DD", a choice by its label. On update only the
+   *  fields that changed; "" clears one. */
+  custom?: Record<string, string>;
 }
 
 export interface CrmContact extends CrmContactInput {
@@ -277,6 +294,9 @@ export interface Settings {
   /** What runs keep to be undone: the last `runs` runs (at most 50), within `maxBytes` of host
    *  storage in all. Absent: 5 runs, 32 MiB. */
   undo?: { runs: number; maxBytes: number };
+  /** Per custom field of the host (by key): the Google `userDefined` key it syncs with (absent:
+   *  its label) and its direction (absent: both ways). */
+  customFields?: Record<string, { googleKey?: string; direction?: FieldDirection }>;
 }
 
 export type SyncScope =
@@ -287,7 +307,8 @@ export type SyncScope =
 
 export type Side = "crm" | "google";
 
-export interface FieldDiff { field: string; before: string; after: string }
+/** A field's change. A custom field's (`field` "custom") names it by `key` and `label`. */
+export interface FieldDiff { field: string; key?: string; label?: string; before: string; after: string }
 
 export interface PlanOperation {
   /** What happens. */
@@ -322,16 +343,18 @@ export interface NotWritten {
 
 export interface Conflict {
   crmId: string; resourceName: string; name: string;
-  field: ContactField; crm: string; google: string; kept: Side;
+  /** A custom field's conflict names it by `key` and `label`. */
+  field: ContactField; key?: string; label?: string; crm: string; google: string; kept: Side;
   /** What settled it: the account's policy ("newest", "crm", "google"), the first-link rule
    *  ("firstLink": the CRM's value stays) or the user's choice in the preview ("decided"). */
   rule: "newest" | "crm" | "google" | "firstLink" | "decided";
 }
 
-/** A field as the preview and the decisions name it. */
+/** A field as the preview and the decisions name it; "custom" is any of the host's custom
+ *  fields, whose change names it by `key` and `label`. */
 export type ContactField =
   | "prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "emails" | "phones"
-  | "addresses" | "birthday" | "company" | "title" | "notes";
+  | "addresses" | "birthday" | "company" | "title" | "notes" | "custom";
 
 /** Why a contact was set aside: several candidates on the other side (or one of a cluster where
  *  some contact has), one candidate sharing an email or phone under another family name, a
@@ -367,8 +390,9 @@ export interface AmbiguousMatch {
  *  a conflict or an ambiguous pair of that run's plan: otherwise the run writes nothing and
  *  throws INVALID_INPUT (preview again). */
 export interface Decisions {
-  /** For this run only: the side whose value the conflicting field keeps. */
-  conflicts?: { crmId: string; field: ContactField; keep: Side }[];
+  /** For this run only: the side whose value the conflicting field keeps (a custom field's
+   *  conflict names its `key`, as the conflict does). */
+  conflicts?: { crmId: string; field: ContactField; key?: string; keep: Side }[];
   /** A contact of a decidable ambiguous match and one candidate, as a CRM id and a Google
    *  resource name: "link" links them (their values merge by the usual rules; the other
    *  candidates sync as separate contacts), "apart" keeps them apart for good (remembered in the
@@ -418,7 +442,10 @@ export interface Plan {
    *  direction: `before` is kept there, `after` not copied. */
   byDirection: {
     crmId: string; resourceName: string; name: string;
-    held: { field: ContactField; side: Side; direction: FieldDirection; before: string; after: string };
+    held: {
+      field: ContactField; key?: string; label?: string; side: Side; direction: FieldDirection;
+      before: string; after: string;
+    };
   }[];
   /** The photos of linked contacts the sync moves, after its other changes: the side written,
    *  and whether the photo is added there, changed or removed (`capabilities.photo`). */

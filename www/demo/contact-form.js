@@ -4,6 +4,7 @@
 
 import { h, clear, uid } from "../plugin/dom.js";
 import { fullName } from "./host.js";
+import { customInputs } from "./custom-fields.js";
 
 /**
  * @typedef {import("./app.js").DemoContext} DemoContext
@@ -135,6 +136,7 @@ export async function renderForm(ctx, id) {
     bind(a, "type", typeSelect(ADDRESS_TYPES, a.type ?? undefined, `Address ${n} type`)),
   ), () => ({ type: "home" }));
 
+  const custom = customInputs(c ? c.custom : undefined);
   const saveBtn = h("button", { type: "submit", class: "btn btn-primary", text: c ? "Save" : "Create contact" });
   const form = h("form", { class: "contact-form", novalidate: true, "aria-labelledby": "form-title" },
     errorBox,
@@ -148,6 +150,7 @@ export async function renderForm(ctx, id) {
     )),
     h("section", { class: "card" }, h("h2", { text: "Contact information" }), emails, phones, addresses),
     h("section", { class: "card" }, h("h2", { text: "Notes" }), text("notes", "Notes", { multiline: true, wide: true })),
+    custom.section,
     h("div", { class: "form-actions" }, saveBtn, h("a", { class: "btn", href: c ? `#/contact/${encodeURIComponent(c.id)}` : "#/contacts", text: "Cancel" })),
   );
   form.addEventListener("submit", async (e) => {
@@ -168,6 +171,9 @@ export async function renderForm(ctx, id) {
     if (emails.length && !emails.some((e) => e.primary)) emails[0].primary = true;
     addresses.forEach((a) => { if (a.countryCode) a.countryCode = a.countryCode.toUpperCase(); });
     Object.assign(fields, { emails, phones, addresses });
+    const values = custom.value();
+    // A new contact is sent the values set; an edit all of them ("" clears one).
+    fields.custom = c ? values : Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ""));
     if (!fields.firstName && !fields.lastName && !fields.company && emails.length === 0 && phones.length === 0) {
       errorBox.textContent = "Enter at least a name, a company, an email or a phone.";
       errorBox.hidden = false;

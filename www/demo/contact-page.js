@@ -6,6 +6,7 @@ import { h, clear } from "../plugin/dom.js";
 import { fullName } from "./host.js";
 import { dateTimeFmt, formatAddress, formatBirthday, initials, mailto, statusPill } from "./format.js";
 import { menuButton } from "./menu.js";
+import { customRows } from "./custom-fields.js";
 
 /**
  * @typedef {import("./app.js").DemoContext} DemoContext
@@ -119,6 +120,7 @@ export async function renderContact(ctx, id) {
           row("Company", c.company), row("Job title", c.title),
           row("Birthday", c.birthday ? h("span", { title: c.birthday, text: formatBirthday(c.birthday) }) : undefined),
         ),
+        section("Custom fields", ...customRows(c.custom, row)),
         h("section", { class: "card card-wide" }, h("h2", { text: "Notes" }), c.notes ? h("p", { class: "notes", text: c.notes }) : h("p", { class: "muted", text: "No notes." })),
         h("section", { class: "card card-wide meta" }, h("dl", { class: "fields" },
           row("Record ID", h("code", { text: c.id })),

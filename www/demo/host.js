@@ -29,6 +29,7 @@
 //   (detail: { ids, deleted }), so open pages can re-render whoever made the change.
 
 import { generateSeedContacts } from "./seed.js";
+import { CUSTOM_FIELDS, applyCustom, checkCustom } from "./custom-fields.js";
 
 /**
  * @typedef {import("../types").CrmHost} CrmHost
@@ -228,7 +229,9 @@ export function validateInput(input, where = "contact", { patch = false } = {}) 
   for (const [key, value] of Object.entries(input)) {
     if (IGNORED_FIELDS.has(key)) continue;
     if (value === undefined) continue;
-    if (TEXT_FIELDS.includes(key)) {
+    if (key === "custom") {
+      out.custom = checkCustom(value, where);
+    } else if (TEXT_FIELDS.includes(key)) {
       if (value === null || value === "") {
         out[key] = undefined;
         continue;
@@ -292,6 +295,13 @@ export function validateInput(input, where = "contact", { patch = false } = {}) 
 function applyFields(contact, fields) {
   const next = /** @type {CrmContact} */ ({ ...contact });
   for (const [k, v] of Object.entries(fields)) {
+    // Custom values change one by one: a write names only those it sets or clears.
+    if (k === "custom") {
+      const custom = applyCustom(contact.custom, /** @type {Record<string, string | undefined>} */ (v));
+      if (custom) next.custom = custom;
+      else delete next.custom;
+      continue;
+    }
     if (v === undefined) Reflect.deleteProperty(next, k);
     else Object.assign(next, { [k]: v });
   }
@@ -745,6 +755,7 @@ export async function openDemoHost(options = {}) {
       capabilities: {
         storageMaxValueBytes: 16 * 1024 * 1024,
         photo: true,
+        customFields: CUSTOM_FIELDS.map((f) => structuredClone(f)),
         fields: ["status", "prefix", "firstName", "middleName", "lastName", "suffix", "emails", "phones", "addresses", "birthday", "company", "title", "notes"],
       },
       async currentUser() {

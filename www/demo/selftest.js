@@ -211,6 +211,37 @@ test("a contact the user may not change reads as not editable and refuses every 
   }
 });
 
+test("custom fields: declared in the capabilities, checked by type, changed one by one, cleared with \"\"", async () => {
+  // A database of its own: the other tests count the contacts and changes of theirs.
+  await deleteDb(`${DB}-custom`);
+  const host = await openDemoHost({ dbName: `${DB}-custom`, seed: false, pluginId: "selftest" });
+  try {
+    eq((host.capabilities?.customFields || []).map((f) => `${f.key}:${f.type}`), ["customerNumber:number", "leadSource:choice", "language:text", "renewal:date", "profile:url"], "declared");
+    const [made] = await host.contacts.create([{ firstName: "Cy", custom: { customerNumber: "12.5", leadSource: "Referral" } }]);
+    eq(made.custom, { customerNumber: "12.5", leadSource: "Referral" }, "created with its values");
+    const [next] = await host.contacts.update([{ id: made.id, fields: { custom: { language: "Greek", customerNumber: "" } } }]);
+    eq(next.custom, { leadSource: "Referral", language: "Greek" }, "an update changes only the values it names");
+    /** @type {[Record<string, any>, RegExp][]} */ // malformed on purpose
+    const bad = [
+      [{ customerNumber: "12a" }, /custom\.customerNumber.*must be a number/],
+      [{ leadSource: "Billboard" }, /custom\.leadSource.*must be one of "Website", "Referral"/],
+      [{ renewal: "2026-02-30" }, /custom\.renewal.*real date/],
+      [{ profile: "javascript:alert(1)" }, /custom\.profile.*http/],
+      [{ shoeSize: "44" }, /custom\.shoeSize.*not a custom field/],
+      [{ language: 7 }, /custom\.language.*must be a string/],
+    ];
+    for (const [custom, pattern] of bad) {
+      const e = await rejects(host.contacts.update([{ id: made.id, fields: { custom } }]), pattern, JSON.stringify(custom));
+      eq(e.code, "INVALID_INPUT", `${JSON.stringify(custom)}: code`);
+    }
+    const [after] = await host.contacts.get([made.id]);
+    eq(after.custom, next.custom, "a refused write changes nothing");
+  } finally {
+    host.close();
+    await deleteDb(`${DB}-custom`);
+  }
+});
+
 test("malformed input rejects with an Error naming the field", async () => {
   /** @type {[unknown, RegExp][]} */
   const cases = [

@@ -460,10 +460,13 @@ const FIELDS = {
 };
 
 /**
- * A contact field as the user knows it: "First name" for `firstName`.
+ * A contact field as the user knows it: "First name" for `firstName`; a custom field by the
+ * label the CRM gives it.
  * @param {string} field
+ * @param {string} [label] A custom field's label (`field` "custom").
  */
-export function fieldLabel(field) {
+export function fieldLabel(field, label) {
+  if (field === "custom" && label) return label;
   return FIELDS[field] || String(field || "");
 }
 

@@ -37,8 +37,8 @@ export function choicesOf(plan) {
   return c;
 }
 
-/** @param {string} crmId @param {string} field */
-export const conflictKey = (crmId, field) => `${crmId} ${field}`;
+/** A conflict's key: its contact, its field and a custom field's key. @param {string} crmId @param {string} field @param {string} [key] */
+export const conflictKey = (crmId, field, key) => (key ? `${crmId} ${field} ${key}` : `${crmId} ${field}`);
 /** @param {AmbiguousMatch} m */
 const matchKey = (m) => `${m.side} ${m.id}`;
 
@@ -56,8 +56,8 @@ export function planDecisions(plan) {
   /** @type {Required<Decisions>} */
   const out = { conflicts: [], matches: [], pending: [] };
   for (const k of plan.conflicts || []) {
-    const keep = c.conflicts.get(conflictKey(k.crmId, k.field));
-    if (keep) out.conflicts.push({ crmId: k.crmId, field: k.field, keep });
+    const keep = c.conflicts.get(conflictKey(k.crmId, k.field, k.key));
+    if (keep) out.conflicts.push(k.key ? { crmId: k.crmId, field: k.field, key: k.key, keep } : { crmId: k.crmId, field: k.field, keep });
   }
   for (const m of plan.ambiguous || []) {
     const choice = c.matches.get(matchKey(m));
@@ -177,10 +177,10 @@ export function conflictsTable(conflicts, chosen, onchoice) {
   /** @param {Conflict} c */
   const keepCell = (c) => {
     if (!chosen) return h("td", { "data-label": "Kept", text: `${sideLabel(c.kept)}${c.rule ? ` (${keptBy(c.rule)})` : ""}` });
-    const key = conflictKey(c.crmId, c.field);
+    const key = conflictKey(c.crmId, c.field, c.key);
     const current = chosen.get(key) || c.kept;
     const group = uid("gcs-keep");
-    const what = `${fieldLabel(c.field)} of ${c.name || "(no name)"}`;
+    const what = `${fieldLabel(c.field, c.label)} of ${c.name || "(no name)"}`;
     const hintText = () => (chosen.has(key) ? `Your choice: ${sideLabel(/** @type {Side} */ (chosen.get(key)))}` : `By default ${sideLabel(c.kept)} (${keptBy(c.rule)})`);
     const hint = h("div", { class: "gcs-muted gcs-keep-hint", text: hintText() });
     /** @param {Side} side */
@@ -198,8 +198,8 @@ export function conflictsTable(conflicts, chosen, onchoice) {
   };
   return h("div", { class: "gcs-table-wrap", tabIndex: 0, role: "region", "aria-label": "Conflicts, scrollable" }, h("table", { class: "gcs-table gcs-table-compact" },
     h("thead", {}, h("tr", {}, ["Contact", "Field", "CRM value", "Google value", chosen ? "Keep" : "Kept"].map((t) => h("th", { scope: "col", text: t })))),
-    h("tbody", {}, conflicts.map((c) => h("tr", { "data-conflict": conflictKey(c.crmId, c.field) },
-      h("td", { "data-label": "Contact", text: c.name || "(no name)" }), h("td", { "data-label": "Field", text: fieldLabel(c.field) }),
+    h("tbody", {}, conflicts.map((c) => h("tr", { "data-conflict": conflictKey(c.crmId, c.field, c.key) },
+      h("td", { "data-label": "Contact", text: c.name || "(no name)" }), h("td", { "data-label": "Field", text: fieldLabel(c.field, c.label) }),
       h("td", { "data-label": "CRM value", text: shownValue(c.field, c.crm) }), h("td", { "data-label": "Google value", text: shownValue(c.field, c.google) }),
       keepCell(c))))));
 }

@@ -26,7 +26,8 @@ const FIELDS = /** @type {const} */ ([
   ["photo", "Photo"],
 ]);
 
-const CHOICES = [
+/** The directions a field can take, as the settings name them and the user reads them. */
+export const DIRECTION_CHOICES = [
   { value: "both", label: "Both ways" },
   { value: "crmToGoogle", label: "CRM → Google only" },
   { value: "googleToCrm", label: "Google → CRM only" },
@@ -41,7 +42,7 @@ const CHOICES = [
 export function fieldDirections(current) {
   const now = current || {};
   const selects = FIELDS.map(([key, label]) => {
-    const sel = select({ "data-gcs-field-direction": key }, CHOICES, now[key] || "both");
+    const sel = select({ "data-gcs-field-direction": key }, DIRECTION_CHOICES, now[key] || "both");
     return { key, sel, row: field(label, sel) };
   });
   const fieldset = h("fieldset", { class: "gcs-fieldset" }, h("legend", { text: "Direction per field" }),
@@ -58,15 +59,16 @@ export function fieldDirections(current) {
   return { fieldset, value };
 }
 
-/** @param {string} key */
-function fieldLabel(key) {
+/** @param {string} key @param {string} [label] A custom field's label (`key` "custom"). */
+function fieldLabel(key, label) {
+  if (key === "custom" && label) return label;
   const f = FIELDS.find(([k]) => k === key);
   return f ? f[1] : key;
 }
 
 /** @param {string} d */
 function directionLabel(d) {
-  const c = CHOICES.find((x) => x.value === d);
+  const c = DIRECTION_CHOICES.find((x) => x.value === d);
   return c ? c.label : d;
 }
 
@@ -81,7 +83,7 @@ export function directionLines(plan) {
     `Direction changed: ${fieldLabel(c.field)}: ${directionLabel(c.after)} (was ${directionLabel(c.before)})`);
   for (const x of plan.byDirection || []) {
     const side = x.held.side === "crm" ? "the CRM" : "Google";
-    lines.push(`Not written to ${side} (${fieldLabel(x.held.field)}: ${directionLabel(x.held.direction)}): ${x.name || "(no name)"} keeps ${JSON.stringify(x.held.before)}, not ${JSON.stringify(x.held.after)}`);
+    lines.push(`Not written to ${side} (${fieldLabel(x.held.field, x.held.label)}: ${directionLabel(x.held.direction)}): ${x.name || "(no name)"} keeps ${JSON.stringify(x.held.before)}, not ${JSON.stringify(x.held.after)}`);
   }
   return lines;
 }

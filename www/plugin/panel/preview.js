@@ -153,11 +153,11 @@ const shown = (field, s) => (s === "" ? "(empty)" : valueText(field, s));
  */
 export function diffText(d) {
   const change = listChange(d);
-  if (!change) return `${fieldLabel(d.field)}: ${shown(d.field, d.before)} → ${shown(d.field, d.after)}`;
+  if (!change) return `${fieldLabel(d.field, d.label)}: ${shown(d.field, d.before)} → ${shown(d.field, d.after)}`;
   const parts = [];
   if (change.added.length) parts.push(`added ${change.added.join("; ")}`);
   if (change.removed.length) parts.push(`removed ${change.removed.join("; ")}`);
-  return `${fieldLabel(d.field)}: ${parts.length ? parts.join(", ") : `reordered: ${d.after}`}`;
+  return `${fieldLabel(d.field, d.label)}: ${parts.length ? parts.join(", ") : `reordered: ${d.after}`}`;
 }
 
 /**
@@ -167,7 +167,7 @@ export function diffText(d) {
 function notWrittenChange(n) {
   if (n.change === "delete") return "delete it (deleted in Google); it is unlinked instead";
   if (n.change === "status") return `set its status to ${n.status || ""} (deleted in Google); it is unlinked instead`;
-  return (n.diffs || []).map((d) => `${fieldLabel(d.field)}: ${shown(d.field, d.before)} → ${shown(d.field, d.after)}`).join("; ");
+  return (n.diffs || []).map((d) => `${fieldLabel(d.field, d.label)}: ${shown(d.field, d.before)} → ${shown(d.field, d.after)}`).join("; ");
 }
 
 /**
@@ -197,7 +197,7 @@ function planText(plan, names, groups) {
     lines.push(`${changeLabel(op.op, op.side)}: ${opName(op, names)}${diffs ? ` (${diffs})` : ""}${why ? ` — ${why}` : ""}`);
   }
   for (const c of plan.conflicts || []) {
-    lines.push(`Conflict: ${c.name || "(no name)"}, ${fieldLabel(c.field)}: CRM ${shown(c.field, c.crm)}, Google ${shown(c.field, c.google)}; keeps ${sideLabel(c.kept)} (${keptBy(c.rule)})`);
+    lines.push(`Conflict: ${c.name || "(no name)"}, ${fieldLabel(c.field, c.label)}: CRM ${shown(c.field, c.crm)}, Google ${shown(c.field, c.google)}; keeps ${sideLabel(c.kept)} (${keptBy(c.rule)})`);
   }
   for (const m of plan.ambiguous || []) {
     const what = isPossibleDuplicate(m) ? "Possible duplicate" : "Set aside";
@@ -219,7 +219,7 @@ function planText(plan, names, groups) {
  * @param {FieldDiff} d
  */
 function diffItem(d) {
-  const li = h("li", {}, h("span", { class: "gcs-field-name", text: `${fieldLabel(d.field)}: ` }));
+  const li = h("li", {}, h("span", { class: "gcs-field-name", text: `${fieldLabel(d.field, d.label)}: ` }));
   const change = listChange(d);
   if (!change) {
     li.append(h("span", { class: d.before === "" ? "gcs-nothing" : "gcs-before", text: shown(d.field, d.before) }), " → ",

@@ -7,6 +7,7 @@ import { h, clear, uid, select, field, fieldError } from "../dom.js";
 import { errorMessage, errorDetail } from "../messages.js";
 import { techDetails } from "./context.js";
 import { fieldDirections } from "./field-directions.js";
+import { customFields } from "./custom-fields.js";
 
 /**
  * @typedef {import("./context.js").PanelContext} PanelContext
@@ -137,6 +138,7 @@ export function renderSettings(ctx) {
     { value: "googleToCrm", label: "Google → CRM only" },
   ], s.directions || "both");
   const perField = fieldDirections(s.fieldDirections);
+  const custom = customFields(ctx.host.capabilities && ctx.host.capabilities.customFields, s.customFields);
   const interval = h("input", { type: "number", min: 5, max: 1440, step: 1, value: String(s.intervalMinutes ?? 60), required: true });
   const region = h("input", { type: "text", value: s.defaultRegion || "", maxLength: 2, pattern: "[A-Za-z]{2}", autocomplete: "off", class: "gcs-short" });
 
@@ -169,13 +171,14 @@ export function renderSettings(ctx) {
         field("Sync every (minutes)", interval, "Automatic syncs run while the CRM is open in a browser tab."),
         field("Default phone region (2-letter country code)", region, "Used to read phone numbers written without a country code, e.g. US or GB."))),
     perField.fieldset,
+    custom.fieldset,
     formError,
     h("div", { class: "gcs-form-actions" }, saveBtn, saved),
   );
 
   form.addEventListener("input", () => { saved.textContent = ""; });
   // Each problem shows under its field, which it describes; Save takes focus to the first.
-  const checked = [interval, region, newName, addSel, dirSel, gHold, cHold];
+  const checked = [interval, region, newName, addSel, dirSel, gHold, cHold, ...custom.controls];
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     formError.hidden = true;
@@ -193,6 +196,7 @@ export function renderSettings(ctx) {
     const newGroupName = newName.value.trim();
     if (targetSel.value === NEW_GROUP && !newGroupName) problems.push([newName, "Enter a name, or choose an existing group."]);
     if (dirSel.value !== "crmToGoogle" && sources.length === 0) problems.push([addSel.disabled ? dirSel : addSel, "Add at least one Google group, or set the sync direction to \u201cCRM → Google only\u201d."]);
+    problems.push(...custom.problems());
     if (problems.length) {
       for (const [control, text] of problems) fieldError(control, text);
       problems[0][0].focus();
@@ -212,6 +216,7 @@ export function renderSettings(ctx) {
       crmDeletes: /** @type {Settings["crmDeletes"]} */ (cDelSel.value),
       directions: /** @type {Settings["directions"]} */ (dirSel.value),
       fieldDirections: perField.value(),
+      customFields: custom.value(),
       googleDeletesHoldDays: Number(gHold.value),
       crmDeletesHoldDays: Number(cHold.value),
       intervalMinutes: minutes,

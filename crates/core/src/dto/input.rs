@@ -60,6 +60,9 @@ pub struct CrmContactInputDto<'a> {
     title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<&'a str>,
+    /// The custom fields written, by key ("" clears one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom: Option<std::collections::BTreeMap<&'a str, &'a str>>,
 }
 
 impl<'a> CrmContactInputDto<'a> {
@@ -83,6 +86,7 @@ impl<'a> CrmContactInputDto<'a> {
                 Field::Company => d.company = t,
                 Field::Title => d.title = t,
                 Field::Notes => d.notes = t,
+                Field::Custom => {}
                 Field::Emails => {
                     d.emails = Some(
                         primary_first(&c.emails, |e| e.primary)
@@ -110,6 +114,17 @@ impl<'a> CrmContactInputDto<'a> {
                     d.birthday = Some(c.birthday.map(|b| b.to_string()).unwrap_or_default())
                 }
             }
+        }
+        // A create writes every custom value; an update the ones in `contact.custom`, which the
+        // engine cut to the changed keys ("" for a value cleared).
+        let custom = fields.is_none_or(|fs| fs.contains(&Field::Custom));
+        if custom && !c.custom.is_empty() {
+            d.custom = Some(
+                c.custom
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect(),
+            );
         }
         d
     }

@@ -25,6 +25,7 @@ use crate::sync::engine::InvalidContact;
 use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Name, Phone};
 use crate::sync::photo;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 // ---- Host → core ----------------------------------------------------------------------------
 
@@ -90,6 +91,9 @@ json_struct! {
         pub read_only_reason: Option<String> = "readOnlyReason",
         /// The contact's photo, as a `data:` URL of a JPEG or PNG (hosts that declare `photo`).
         pub photo: Option<String> = "photo",
+        /// The host's custom fields' values as text, by key (hosts that declare
+        /// `customFields`); "" for none.
+        pub custom: Option<BTreeMap<String, String>> = "custom",
     }
 }
 
@@ -162,6 +166,7 @@ impl TryFrom<CrmContactDto> for CrmContact {
                 None | Some("") => None,
                 Some(p) => Some(photo::from_data_url(p).map_err(|e| bad("photo", e.to_string()))?),
             },
+            custom: custom_values(d.custom.as_ref()),
         };
         Ok(CrmContact {
             id: d.id,
@@ -172,6 +177,14 @@ impl TryFrom<CrmContactDto> for CrmContact {
                 .then(|| d.read_only_reason.unwrap_or_default().trim().to_string()),
         })
     }
+}
+
+/// A host's custom values, trimmed ("" is no value).
+fn custom_values(values: Option<&BTreeMap<String, String>>) -> BTreeMap<String, String> {
+    (values.into_iter().flatten())
+        .map(|(k, v)| (k.clone(), v.trim().to_string()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
 }
 
 /// One item of a host answer: a contact, or what was wrong with it (with its id when it had one;

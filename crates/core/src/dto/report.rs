@@ -143,6 +143,11 @@ pub struct ConflictDto<'a> {
     resource_name: &'a str,
     name: &'a str,
     field: &'static str,
+    /// A custom field's key and label; absent for the other fields.
+    #[serde(skip_serializing_if = "str::is_empty")]
+    key: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    label: &'a str,
     crm: &'a str,
     google: &'a str,
     kept: Side,
@@ -156,6 +161,8 @@ impl<'a> From<&'a PairConflict> for ConflictDto<'a> {
             resource_name: &c.resource_name,
             name: &c.name,
             field: c.conflict.field.as_str(),
+            key: &c.conflict.key,
+            label: &c.conflict.label,
             crm: &c.conflict.crm,
             google: &c.conflict.google,
             kept: c.conflict.kept,

@@ -269,6 +269,8 @@ fn a_change_not_written_says_why_and_a_google_write_from_its_contact_is_marked()
         reason: "Owned by Bob.".into(),
         change: Skipped::Update(vec![FieldDiff {
             field: Field::Notes,
+            key: String::new(),
+            label: String::new(),
             before: "old".into(),
             after: "new".into(),
         }]),
@@ -439,4 +441,37 @@ fn a_host_token_is_used_only_for_the_account_it_names() {
             "{why}"
         );
     }
+}
+
+#[test]
+fn custom_values_are_read_trimmed_and_a_create_writes_them_all() {
+    check(
+        json!({
+            "id": "c1", "modifiedAt": "2024-05-01T10:00:00Z",
+            "custom": {"cust": " 42 ", "lead": "", "lang": "de"}
+        }),
+        r#"{"firstName":"","middleName":"","lastName":"","prefix":"","suffix":"","emails":[],"phones":[],"addresses":[],"birthday":"","company":"","title":"","notes":"","custom":{"cust":"42","lang":"de"}}"#,
+    );
+}
+
+#[test]
+fn an_update_writes_only_the_custom_values_it_carries() {
+    let c = crm_contact(&json!({
+        "id": "c1", "modifiedAt": "2024-05-01T10:00:00Z", "company": "Acme"
+    }))
+    .unwrap();
+    let mut contact = c.contact;
+    contact.custom = [("lang".to_string(), String::new())].into();
+    let u = CrmUpdate {
+        id: c.id.clone(),
+        contact,
+        fields: vec![Field::Custom],
+        status: None,
+        if_modified_at: None,
+    };
+    assert_eq!(
+        serde_json::to_string(&CrmUpdateDto::from(&u)).unwrap(),
+        r#"{"id":"c1","fields":{"custom":{"lang":""}}}"#,
+        "a cleared value is written as \"\", no other field"
+    );
 }

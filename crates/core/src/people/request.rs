@@ -39,10 +39,10 @@ pub const MAX_GROUP_MODIFY: usize = 1000;
 /// `updateTime`, tombstones and previous resource names; `etag` is always returned and is not a
 /// valid mask path ("Invalid personFields mask path: etag").
 pub const PERSON_FIELDS: &str = "names,emailAddresses,phoneNumbers,addresses,birthdays,\
-organizations,biographies,memberships,clientData,metadata,photos";
+organizations,biographies,userDefined,memberships,clientData,metadata,photos";
 
 /// The person fields the plugin may write, in the order update masks list them.
-pub const UPDATE_PERSON_FIELDS: [&str; 9] = [
+pub const UPDATE_PERSON_FIELDS: [&str; 10] = [
     "names",
     "emailAddresses",
     "phoneNumbers",
@@ -50,6 +50,7 @@ pub const UPDATE_PERSON_FIELDS: [&str; 9] = [
     "birthdays",
     "organizations",
     "biographies",
+    "userDefined",
     "memberships",
     "clientData",
 ];

@@ -13,6 +13,7 @@
 //! back after the merged items in what Google is sent; the CRM is sent what it can hold
 //! ([`Capabilities::fit`]) and the base records just that.
 
+use super::custom::{CustomField, CustomType};
 use super::merge::{copy_fields, merge, MergeInput, Merged};
 use super::model::{Contact, Field};
 use super::normalize::{address_key, email_key, phone_key, text_key, Region};
@@ -32,6 +33,8 @@ pub struct Capabilities {
     /// `contacts.restore` (`restore: true`): an undo brings a CRM contact its run deleted back
     /// under its id rather than creating a new one.
     pub restore: bool,
+    /// The host's custom contact fields (`customFields`, [`crate::sync::custom`]).
+    pub custom: Vec<CustomField>,
 }
 
 impl Default for Capabilities {
@@ -44,6 +47,7 @@ impl Default for Capabilities {
             addresses: None,
             photo: false,
             restore: false,
+            custom: Vec::new(),
         }
     }
 }
@@ -75,6 +79,7 @@ impl Capabilities {
             == Capabilities {
                 photo: self.photo,
                 restore: self.restore,
+                custom: self.custom.clone(),
                 ..Capabilities::default()
             }
     }
@@ -178,10 +183,16 @@ impl Capabilities {
                         ));
                     }
                 }
+                "customFields" => caps.custom = custom_fields(value)?,
                 other => return Err(format!("capabilities.{other} is not a capability")),
             }
         }
         Ok(caps)
+    }
+
+    /// The declared custom field `key`.
+    pub fn custom_field(&self, key: &str) -> Option<&CustomField> {
+        self.custom.iter().find(|f| f.key == key)
     }
 
     /// What the host keeps of `c`: the first items of each limited list, no unstored field.
@@ -195,6 +206,7 @@ impl Capabilities {
         for f in Field::ALL.into_iter().filter(|f| !self.stores(*f)) {
             clear(&mut out, f);
         }
+        out.custom.retain(|k, _| self.custom_field(k).is_some());
         out
     }
 
@@ -459,3 +471,24 @@ fn set_text(c: &mut Contact, f: Field, value: String) {
 
 #[cfg(test)]
 mod tests;
+
+/// Reads `customFields`: each a `key` (unique, not empty), a `label` (not empty), a `type` and,
+/// for a `choice`, its `choices`.
+fn custom_fields(value: &serde_json::Value) -> Result<Vec<CustomField>, String> {
+    use crate::json::FromJson;
+    let fields = Vec::<CustomField>::from_json(value.clone())
+        .map_err(|e| format!("capabilities.customFields: {e}"))?;
+    for (i, f) in fields.iter().enumerate() {
+        let at = format!("capabilities.customFields[{i}]");
+        if f.key.trim().is_empty() || f.label.trim().is_empty() {
+            return Err(format!("{at}: a custom field needs a key and a label"));
+        }
+        if fields[..i].iter().any(|g| g.key == f.key) {
+            return Err(format!("{at}: the key {:?} is declared twice", f.key));
+        }
+        if f.kind == CustomType::Choice && f.choices.is_empty() {
+            return Err(format!("{at}: a choice field needs its choices"));
+        }
+    }
+    Ok(fields)
+}

@@ -24,6 +24,9 @@ json_struct! {
     pub struct FieldChange {
         pub side: Side = "side",
         pub field: Field = "field",
+        /// A custom field's key and label (`field` is `custom`).
+        pub key: String = "key" [skip_empty],
+        pub label: String = "label" [skip_empty],
         pub before: String = "before",
         pub after: String = "after",
     }
@@ -78,6 +81,8 @@ impl LastChange {
             self.fields.push(FieldChange {
                 side,
                 field: d.field,
+                key: d.key.clone(),
+                label: d.label.clone(),
                 before: cut(&d.before),
                 after: cut(&d.after),
             });

@@ -88,12 +88,15 @@ pub struct FieldDirections([FieldDirection; 12], FieldDirection);
 
 impl FieldDirections {
     pub fn of(&self, field: Field) -> FieldDirection {
-        // `Field` is a plain enum whose declaration order is `Field::ALL`'s.
-        self.0[field as usize]
+        // `Field` is a plain enum whose declaration order is `Field::ALL`'s; `Field::Custom`,
+        // after them, has a direction per key in `crate::sync::custom`.
+        self.0.get(field as usize).copied().unwrap_or_default()
     }
 
     pub fn set(&mut self, field: Field, direction: FieldDirection) {
-        self.0[field as usize] = direction;
+        if let Some(slot) = self.0.get_mut(field as usize) {
+            *slot = direction;
+        }
     }
 
     /// These directions with `field` set to `direction`.
@@ -244,6 +247,11 @@ impl fmt::Display for DirectionChange {
 pub struct Held {
     #[serde(serialize_with = "js_name")]
     pub field: Field,
+    /// A custom field's key and label (`field` is `custom`); empty for the other fields.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub label: String,
     /// The side the value was not written on.
     pub side: Side,
     pub direction: FieldDirection,
@@ -264,7 +272,7 @@ impl fmt::Display for Held {
         write!(
             f,
             "{}: {} kept, not {} ({})",
-            self.field,
+            super::merge::field_name(self.field, &self.label),
             shown(&self.before),
             shown(&self.after),
             self.direction

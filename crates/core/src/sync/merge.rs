@@ -25,12 +25,14 @@
 //! settles what would be a conflict for the side the field comes from; a field that is not
 //! synced keeps its base.
 
+use super::custom::CustomTable;
 use super::direction::{FieldDirection, FieldDirections, Held};
 use super::model::{Birthday, Contact, Field, Millis, Phone, Side};
 use super::normalize::{phone_key, text_edit_key, text_key, Region};
 use super::settings::ConflictPolicy;
 use serde::Serialize;
 
+mod custom;
 mod lists;
 
 use lists::{ListKind, Primary, ADDRESS, EMAIL};
@@ -40,6 +42,11 @@ use lists::{ListKind, Primary, ADDRESS, EMAIL};
 #[serde(rename_all = "camelCase")]
 pub struct FieldDiff {
     pub field: Field,
+    /// A custom field's key and label (`field` is `custom`); empty for the other fields.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub label: String,
     pub before: String,
     pub after: String,
 }
@@ -61,6 +68,11 @@ pub enum ConflictRule {
 #[serde(rename_all = "camelCase")]
 pub struct Conflict {
     pub field: Field,
+    /// A custom field's key and label, as [`FieldDiff`]'s.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub label: String,
     pub crm: String,
     pub google: String,
     pub kept: Side,
@@ -77,14 +89,17 @@ pub struct MergeInput<'a> {
     pub google_modified_at: Millis,
     pub policy: ConflictPolicy,
     pub region: Region,
-    /// The user's choices for this pair's conflicts, by field: they settle a conflict of that
-    /// field over the policy and the first-link rule. Only conflicts: a field one side alone
-    /// changed merges as usual.
-    pub decided: &'a [(Field, Side)],
+    /// The user's choices for this pair's conflicts, by field (and a custom field's key, ""
+    /// for the others): they settle a conflict of that field over the policy and the
+    /// first-link rule. Only conflicts: a field one side alone changed merges as usual.
+    pub decided: &'a [(Field, &'a str, Side)],
     pub write_crm: bool,
     pub write_google: bool,
     /// Which way each field flows, within `write_crm` and `write_google`.
     pub directions: FieldDirections,
+    /// The host's custom fields, each with its direction ([`crate::sync::custom::NONE`] for a
+    /// host declaring none, and for comparisons of one side's values).
+    pub custom: CustomTable<'a>,
 }
 
 /// The outcome: what each side must be told, and the base to keep afterwards.
@@ -124,6 +139,7 @@ pub fn merge(input: MergeInput<'_>) -> Merged {
             m.leave_alone(field);
         }
     }
+    m.custom();
     // The photo merges apart (`super::photo`), after the writes: its base stays until then.
     m.out.base.photo = input.base.and_then(|b| b.photo.clone());
     m.out
@@ -191,7 +207,7 @@ pub fn text(c: &Contact, f: Field) -> &str {
         Field::Company => &c.company,
         Field::Title => &c.title,
         Field::Notes => &c.notes,
-        Field::Emails | Field::Phones | Field::Addresses | Field::Birthday => "",
+        Field::Emails | Field::Phones | Field::Addresses | Field::Birthday | Field::Custom => "",
     }
 }
 
@@ -205,7 +221,9 @@ pub(crate) fn text_mut(c: &mut Contact, f: Field) -> Option<&mut String> {
         Field::Company => &mut c.company,
         Field::Title => &mut c.title,
         Field::Notes => &mut c.notes,
-        Field::Emails | Field::Phones | Field::Addresses | Field::Birthday => return None,
+        Field::Emails | Field::Phones | Field::Addresses | Field::Birthday | Field::Custom => {
+            return None
+        }
     })
 }
 
@@ -218,6 +236,7 @@ pub fn copy_fields(to: &mut Contact, from: &Contact, fields: &[Field]) {
             Field::Phones => to.phones = from.phones.clone(),
             Field::Addresses => to.addresses = from.addresses.clone(),
             Field::Birthday => to.birthday = from.birthday,
+            Field::Custom => to.custom = from.custom.clone(),
             _ => {
                 if let Some(slot) = text_mut(to, f) {
                     *slot = text(from, f).to_string();
@@ -254,6 +273,21 @@ impl Merger<'_> {
         c_empty: bool,
         g_empty: bool,
     ) -> Pick {
+        let direction = self.input.directions.of(field);
+        self.pick_as((field, ""), direction, b, c, g, [c_empty, g_empty])
+    }
+
+    /// [`Self::pick`] of `field` (with a custom field's key) under `direction` (a custom
+    /// field's own).
+    fn pick_as<K: PartialEq>(
+        &self,
+        (field, key): (Field, &str),
+        direction: FieldDirection,
+        b: Option<&K>,
+        c: &K,
+        g: &K,
+        [c_empty, g_empty]: [bool; 2],
+    ) -> Pick {
         if c == g {
             return Pick::Crm;
         }
@@ -266,13 +300,18 @@ impl Merger<'_> {
         }
         // Both hold a value of their own. A one-way field's source decides, and a field that is
         // not synced is left alone whatever is picked: neither is a conflict.
-        match self.input.directions.of(field) {
+        match direction {
             FieldDirection::CrmToGoogle | FieldDirection::NotSynced => return Pick::Crm,
             FieldDirection::GoogleToCrm => return Pick::Google,
             FieldDirection::Both => {}
         }
         // A conflict, which the user's choice settles first.
-        if let Some((_, kept)) = self.input.decided.iter().find(|(f, _)| *f == field) {
+        if let Some((_, _, kept)) = self
+            .input
+            .decided
+            .iter()
+            .find(|(f, k, _)| *f == field && *k == key)
+        {
             return Pick::Conflict {
                 kept: *kept,
                 rule: ConflictRule::Decided,
@@ -313,6 +352,8 @@ impl Merger<'_> {
     ) {
         self.out.conflicts.push(Conflict {
             field,
+            key: String::new(),
+            label: String::new(),
             crm,
             google,
             kept,
@@ -329,12 +370,24 @@ impl Merger<'_> {
         google_differs: bool,
         shown: impl FnOnce() -> [String; 3],
     ) -> Option<Side> {
+        let direction = self.input.directions.of(field);
+        let name = (field, direction, "", "");
+        self.settle_as(name, [crm_differs, google_differs], shown)
+    }
+
+    /// [`Self::settle`] of a field named `(field, direction, key, label)`: a custom field has
+    /// its own direction and names its key.
+    fn settle_as(
+        &mut self,
+        (field, direction, key, label): (Field, FieldDirection, &str, &str),
+        [crm_differs, google_differs]: [bool; 2],
+        shown: impl FnOnce() -> [String; 3],
+    ) -> Option<Side> {
         if !crm_differs && !google_differs {
             return None;
         }
         // Rendered only when something is written: most fields of most pairs are not.
         let [crm, google, after] = shown();
-        let direction = self.input.directions.of(field);
         let mut keep_base_of = None;
         for (side, differs, writes, before) in [
             (Side::Crm, crm_differs, self.input.write_crm, crm),
@@ -355,6 +408,8 @@ impl Merger<'_> {
                 keep_base_of = Some(side);
                 self.out.held.push(Held {
                     field,
+                    key: key.to_string(),
+                    label: label.to_string(),
                     side,
                     direction,
                     before,
@@ -363,6 +418,8 @@ impl Merger<'_> {
             } else {
                 let diff = FieldDiff {
                     field,
+                    key: key.to_string(),
+                    label: label.to_string(),
                     before,
                     after,
                 };
@@ -478,6 +535,14 @@ fn cased(s: &str) -> bool {
     s.chars().any(upper) && s.chars().any(|c| c.is_alphabetic() && !upper(c))
 }
 
+/// How previews name a field: a custom field by its label.
+pub fn field_name(field: Field, label: &str) -> &str {
+    match field {
+        Field::Custom if !label.is_empty() => label,
+        _ => field.as_str(),
+    }
+}
+
 impl std::fmt::Display for FieldDiff {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let shown = |v: &str| {
@@ -490,7 +555,7 @@ impl std::fmt::Display for FieldDiff {
         write!(
             f,
             "{}: {} → {}",
-            self.field,
+            field_name(self.field, &self.label),
             shown(&self.before),
             shown(&self.after)
         )
@@ -514,7 +579,11 @@ impl std::fmt::Display for Conflict {
         write!(
             f,
             "{}: crm {:?}, google {:?}: kept {} ({})",
-            self.field, self.crm, self.google, self.kept, self.rule
+            field_name(self.field, &self.label),
+            self.crm,
+            self.google,
+            self.kept,
+            self.rule
         )
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod capabilities;
 pub mod change;
+pub mod custom;
 pub mod direction;
 pub mod engine;
 pub mod error;

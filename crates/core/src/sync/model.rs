@@ -7,6 +7,7 @@
 //! comparisons go through [`super::normalize`].
 
 use crate::{json_enum, json_struct};
+use std::collections::BTreeMap;
 use std::fmt;
 
 pub use crate::people::time::Millis;
@@ -191,6 +192,9 @@ json_struct! {
         /// Synced apart from the other fields, after them, for hosts that hold a photo
         /// ([`crate::sync::photo`]); the base keeps the photo both sides agreed on.
         pub photo: Option<Photo> = "photo" [skip_empty],
+        /// The host's custom fields' values, by the host's key, in their canonical text
+        /// ([`crate::sync::custom`]); absent in states stored before custom fields existed.
+        pub custom: BTreeMap<String, String> = "custom" [skip_empty],
     }
 }
 
@@ -206,6 +210,7 @@ impl Contact {
             && self.company == other.company
             && self.title == other.title
             && self.notes == other.notes
+            && self.custom == other.custom
     }
 
     /// How the contact is named in previews, logs and errors: its full name, else its first email
@@ -287,6 +292,9 @@ json_enum! {
         Company = "company",
         Title = "title",
         Notes = "notes",
+        /// A custom field of the host ([`crate::sync::custom`]), not one of [`Field::ALL`]:
+        /// its changes name the field's key beside it.
+        Custom = "custom",
     }
 }
 
@@ -337,6 +345,7 @@ impl Field {
             Field::Company => "company",
             Field::Title => "title",
             Field::Notes => "notes",
+            Field::Custom => "custom",
         }
     }
 }

@@ -492,7 +492,8 @@ impl<'a> Planner<'a> {
     fn check_conflict_choices(&mut self) {
         let choices = &self.input.decisions.conflicts;
         for (i, d) in choices.iter().enumerate() {
-            let same = |o: &&ConflictChoice| o.crm_id == d.crm_id && o.field == d.field;
+            let same =
+                |o: &&ConflictChoice| o.crm_id == d.crm_id && o.field == d.field && o.key == d.key;
             if choices[..i].iter().filter(same).any(|o| o.keep != d.keep) {
                 self.out.rejected.push(Rejection::BothSides {
                     crm_id: d.crm_id.clone(),
@@ -500,11 +501,9 @@ impl<'a> Planner<'a> {
                 });
                 continue;
             }
-            let found = self
-                .out
-                .conflicts
-                .iter()
-                .any(|c| c.crm_id == d.crm_id && c.conflict.field == d.field);
+            let found = self.out.conflicts.iter().any(|c| {
+                c.crm_id == d.crm_id && c.conflict.field == d.field && c.conflict.key == d.key
+            });
             if !found {
                 self.out.rejected.push(Rejection::NoConflict {
                     crm_id: d.crm_id.clone(),

@@ -3,12 +3,14 @@
 //! Policies are enums, never strings or bools, so every rule that depends on one is a `match`
 //! the compiler checks.
 
+use super::custom::CustomSetting;
 use super::direction::FieldDirections;
 use super::model::{Millis, Side};
 use super::normalize::Region;
 use crate::json::FromJson;
 use crate::{json_enum, json_struct};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 json_enum! {
     /// Who wins when both sides changed a field differently since the last sync.
@@ -167,6 +169,10 @@ json_struct! {
         pub crm_deletes_hold_days: u32 = "crmDeletesHoldDays",
         /// `None`: [`UndoKeep::default`] (settings saved before undo existed hold none).
         pub undo: Option<UndoKeep> = "undo" [skip_empty],
+        /// The Google target and direction of each of the host's custom fields, by the host's
+        /// key; a field left out goes to `userDefined` under its label, both ways
+        /// ([`crate::sync::custom`]).
+        pub custom_fields: BTreeMap<String, CustomSetting> = "customFields" [skip_empty],
     }
 }
 
@@ -196,6 +202,7 @@ impl Default for Settings {
             google_deletes_hold_days: DEFAULT_HOLD_DAYS,
             crm_deletes_hold_days: DEFAULT_HOLD_DAYS,
             undo: None,
+            custom_fields: BTreeMap::new(),
         }
     }
 }
@@ -232,6 +239,10 @@ impl std::fmt::Display for InvalidSettings {
 }
 
 impl Settings {
+    /// The settings written only when they hold something (so stored settings stay as they
+    /// were before each existed), settings all the same: a patch may name them.
+    const LEFT_OUT_WHEN_EMPTY: [&'static str; 3] = ["fieldDirections", "undo", "customFields"];
+
     /// These settings with `given` (a partial `Settings` object, as the JS API takes it) laid
     /// over them, checked. A key that is not a setting is refused rather than ignored, so a
     /// misspelt setting is not silently lost; a key given as `null` is set to `null` (which only
@@ -244,13 +255,8 @@ impl Settings {
         let Ok(Value::Object(mut merged)) = serde_json::to_value(self) else {
             unreachable!("Settings serializes to an object: a struct of plain fields")
         };
-        // Left out while every field is two-way (so stored settings stay as they were), but a
-        // setting all the same.
-        merged
-            .entry("fieldDirections")
-            .or_insert_with(|| Value::Object(Default::default()));
         for (k, v) in given {
-            if !merged.contains_key(k) {
+            if !merged.contains_key(k) && !Self::LEFT_OUT_WHEN_EMPTY.contains(&k.as_str()) {
                 return Err(bad(format!("{k}: not a setting")));
             }
             merged.insert(k.clone(), v.clone());

@@ -34,6 +34,7 @@ fn keep(id: &str, field: Field, side: Side) -> Decisions {
         conflicts: vec![ConflictChoice {
             crm_id: id.into(),
             field,
+            key: String::new(),
             keep: side,
         }],
         matches: Vec::new(),
@@ -215,6 +216,7 @@ fn decisions_naming_nothing_in_the_plan_are_refused_and_change_nothing() {
             conflicts: vec![ConflictChoice {
                 crm_id: id.clone(),
                 field: Field::Title,
+                key: String::new(),
                 keep: Side::Google,
             }],
             matches: vec![decide("c404", "people/c404", MatchChoice::Apart)],

@@ -224,6 +224,7 @@ fn a_request_applies_a_preview_only_with_its_decisions_or_its_fingerprint() {
             conflicts: vec![ConflictChoice {
                 crm_id: "1".into(),
                 field: Field::Title,
+                key: String::new(),
                 keep: Side::Google,
             }],
             ..Decisions::default()

@@ -10,7 +10,7 @@ use gcontacts_sync_core::sync::engine::{
     Trigger, WriteFailed, GOOGLE_MAX_CONTACTS,
 };
 use gcontacts_sync_core::sync::merge::copy_fields;
-use gcontacts_sync_core::sync::model::{Contact, CrmContact, Email, Millis, Phone};
+use gcontacts_sync_core::sync::model::{Contact, CrmContact, Email, Field, Millis, Phone};
 use gcontacts_sync_core::sync::photo;
 use gcontacts_sync_core::sync::plan::{Decisions, RunUndo, Scope};
 use gcontacts_sync_core::sync::settings::Settings;
@@ -231,7 +231,18 @@ impl MemCrm {
                     {
                         continue;
                     }
+                    let custom = c.contact.custom.clone();
                     copy_fields(&mut c.contact, &u.contact, &u.fields);
+                    // As a host takes `custom`: the values sent, "" clearing one, the rest kept.
+                    c.contact.custom = custom;
+                    if u.fields.contains(&Field::Custom) {
+                        for (k, v) in &u.contact.custom {
+                            match v.is_empty() {
+                                true => c.contact.custom.remove(k),
+                                false => c.contact.custom.insert(k.clone(), v.clone()),
+                            };
+                        }
+                    }
                     if u.status.is_some() {
                         c.status = u.status;
                     }

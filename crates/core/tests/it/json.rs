@@ -478,6 +478,7 @@ fn contact() -> Contact {
             url: "https://lh3.googleusercontent.com/cm/1".into(),
             data: "data:image/png;base64,iVBORw0K".into(),
         }),
+        custom: [("cust".to_string(), "42".to_string())].into(),
     }
 }
 
@@ -655,6 +656,7 @@ fn host_contact() -> CrmContactDto {
         editable: Some(false),
         read_only_reason: s("Owned by Bob"),
         photo: s("data:image/png;base64,iVBORw0K"),
+        custom: Some([("cust".to_string(), "42".to_string())].into()),
     }
 }
 
@@ -701,6 +703,7 @@ fn every_host_contract_type_reads_back_what_it_writes_under_the_same_keys() {
             editable: None,
             read_only_reason: None,
             photo: None,
+            custom: None,
         },
     );
     check(
@@ -753,6 +756,14 @@ fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_key
             runs: 2,
             max_bytes: 1000,
         }),
+        custom_fields: [(
+            "cust".to_string(),
+            gcontacts_sync_core::sync::custom::CustomSetting {
+                google_key: "Kundennummer".into(),
+                direction: FieldDirection::CrmToGoogle,
+            },
+        )]
+        .into(),
     };
     check("Settings", settings, Settings::default());
     check(

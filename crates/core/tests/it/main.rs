@@ -6,6 +6,7 @@ mod answers;
 mod bounded;
 mod confirm;
 mod contract;
+mod custom;
 mod decisions;
 mod devices;
 mod directions;

@@ -202,6 +202,7 @@ fn random_decisions(rng: &mut Rng, p: &Plan) -> Decisions {
             d.conflicts.push(ConflictChoice {
                 crm_id: c.crm_id.clone(),
                 field: c.conflict.field,
+                key: String::new(),
                 keep: if rng.chance(50) {
                     Side::Crm
                 } else {

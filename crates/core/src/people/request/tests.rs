@@ -22,7 +22,7 @@ fn a_full_listing_asks_for_every_mapped_field_and_a_sync_token() {
     check(
         Ok(PeopleApi::default().list_connections(&ListConnections::default())),
         "GET https://people.googleapis.com/v1/people/me/connections?personFields=names,emailAddresses,\
-phoneNumbers,addresses,birthdays,organizations,biographies,memberships,clientData,metadata,photos\
+phoneNumbers,addresses,birthdays,organizations,biographies,userDefined,memberships,clientData,metadata,photos\
 &pageSize=1000&sources=READ_SOURCE_TYPE_CONTACT&requestSyncToken=true",
     );
 }
@@ -111,7 +111,7 @@ fn an_update_sends_only_the_masked_fields_with_the_etag() {
     check(
         PeopleApi::default().update_contact(&p, &["names", "phoneNumbers"], PERSON_FIELDS),
         "PATCH https://people.googleapis.com/v1/people/c1:updateContact?updatePersonFields=names,phoneNumbers\
-&personFields=names,emailAddresses,phoneNumbers,addresses,birthdays,organizations,biographies,memberships,clientData,metadata,photos\
+&personFields=names,emailAddresses,phoneNumbers,addresses,birthdays,organizations,biographies,userDefined,memberships,clientData,metadata,photos\
 &sources=READ_SOURCE_TYPE_CONTACT\n\
 {\"etag\":\"%Eg\",\"metadata\":{\"sources\":[{\"etag\":\"#A\",\"id\":\"1\",\"type\":\"CONTACT\"}]},\
 \"names\":[{\"givenName\":\"Ada\"}],\"phoneNumbers\":[],\"resourceName\":\"people/c1\"}",

@@ -63,6 +63,7 @@ fn input_of<'a>(
         write_crm: true,
         write_google: true,
         directions: Default::default(),
+        custom: crate::sync::custom::NONE,
     }
 }
 
@@ -283,4 +284,51 @@ fn a_host_declares_restore_with_a_boolean() {
     assert!(!Capabilities::default().restore, "absent: no restore");
     let e = Capabilities::from_json(&serde_json::json!({ "restore": "yes" })).expect_err("text");
     assert!(e.contains("capabilities.restore must be a boolean"), "{e}");
+}
+
+#[test]
+fn custom_fields_are_read_with_their_types_and_bad_declarations_refused() {
+    let v = serde_json::json!({"customFields": [
+        {"key": "cust", "label": "Customer number", "type": "number"},
+        {"key": "lead", "label": "Lead source", "type": "choice", "choices": ["Web", "Fair"]},
+        {"key": "note", "label": "Note"},
+    ]});
+    let caps = Capabilities::from_json(&v).expect("valid custom fields");
+    let kinds: Vec<_> = caps
+        .custom
+        .iter()
+        .map(|f| (f.key.as_str(), f.kind))
+        .collect();
+    use crate::sync::custom::CustomType;
+    assert_eq!(
+        kinds,
+        [
+            ("cust", CustomType::Number),
+            ("lead", CustomType::Choice),
+            ("note", CustomType::Text)
+        ]
+    );
+    assert!(caps.is_unlimited(), "custom fields limit nothing");
+    for (bad, why) in [
+        (
+            serde_json::json!([{"key": "", "label": "X"}]),
+            "a key and a label",
+        ),
+        (
+            serde_json::json!([{"key": "a", "label": "A"}, {"key": "a", "label": "B"}]),
+            "declared twice",
+        ),
+        (
+            serde_json::json!([{"key": "a", "label": "A", "type": "choice"}]),
+            "needs its choices",
+        ),
+        (
+            serde_json::json!([{"key": "a", "label": "A", "type": "color"}]),
+            "color",
+        ),
+    ] {
+        let e = Capabilities::from_json(&serde_json::json!({ "customFields": bad }))
+            .expect_err("a bad declaration");
+        assert!(e.contains(why), "{e}");
+    }
 }

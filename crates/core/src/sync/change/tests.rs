@@ -3,6 +3,8 @@ use super::*;
 fn diff(field: Field, before: &str, after: &str) -> FieldDiff {
     FieldDiff {
         field,
+        key: String::new(),
+        label: String::new(),
         before: before.into(),
         after: after.into(),
     }

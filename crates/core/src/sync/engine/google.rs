@@ -7,8 +7,9 @@ use crate::people::wire::{
     BatchCreateContactsResponse, BatchUpdateContactsResponse, ContactGroup, GetPeopleResponse,
     ListConnectionsResponse, ListContactGroupsResponse, ListingPage, Person, PersonHead,
 };
+use crate::sync::custom;
 use crate::sync::error::ErrorCode;
-use crate::sync::mapping::{self, apply_to_person, google_contact};
+use crate::sync::mapping::{self, apply_to_person};
 use crate::sync::model::{Millis, Side};
 use crate::sync::settings::TargetGroup;
 
@@ -81,13 +82,22 @@ impl Engine {
             let limited = (!self.config.capabilities.is_unlimited()).then(|| {
                 let base = self.state.links.get(&u.crm_id).map(|l| &l.base);
                 let region = self.settings.region();
-                let google = mapping::contact(person);
+                let mut google = mapping::contact(person);
+                google.custom = custom::read(person, self.custom_table());
                 (self.config.capabilities).keep_beyond(&u.contact, &google, base, region)
             });
             let contact = limited.as_ref().unwrap_or(&u.contact);
             let (mut p, changed) =
                 apply_to_person(person, contact, &u.fields(), self.settings.region());
             mask.extend(changed.into_iter().map(String::from));
+            if custom::write(
+                &mut p,
+                &u.contact.custom,
+                &u.custom_keys(),
+                self.custom_table(),
+            ) {
+                mask.push("userDefined".to_string());
+            }
             // Every write to a linked contact makes sure it carries the tag, whether or not the
             // plan saw it missing (a tag write that failed, a person the listing did not show).
             if tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
@@ -243,7 +253,7 @@ impl Engine {
                         }
                         continue;
                     }
-                    match google_contact(&person, &self.config.instance_id) {
+                    match self.read_google(&person) {
                         Ok(g) => {
                             self.follow_renames(&person, &g.resource_name);
                             self.persons.insert(g.resource_name.clone(), person);

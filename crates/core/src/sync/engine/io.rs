@@ -5,6 +5,7 @@ use super::{method_name, Engine, Step, CRM_PAGE, READ_MASK, TAG_FIELDS};
 use crate::people::request::{HttpRequest, ListConnections, PERSON_FIELDS};
 use crate::people::tag;
 use crate::people::wire::{ModifyContactGroupMembersRequest, Person};
+use crate::sync::custom;
 use crate::sync::error::ErrorCode;
 use crate::sync::mapping::new_person;
 use crate::sync::model::{Contact, CrmContact, Field, Millis};
@@ -316,7 +317,14 @@ impl Engine {
                     .iter()
                     .map(|&i| {
                         let c = &plan.creates_google[i];
-                        new_person(&c.contact, (&self.config.instance_id, &c.crm_id), &c.groups)
+                        let mut p = new_person(
+                            &c.contact,
+                            (&self.config.instance_id, &c.crm_id),
+                            &c.groups,
+                        );
+                        let keys: Vec<&str> = c.contact.custom.keys().map(String::as_str).collect();
+                        custom::write(&mut p, &c.contact.custom, &keys, self.custom_table());
+                        p
                     })
                     .collect();
                 match self.api.batch_create_contacts(&people, READ_MASK) {
@@ -428,7 +436,7 @@ impl Engine {
                         let u = &plan.updates[i];
                         CrmUpdate {
                             id: u.crm_id.clone(),
-                            contact: u.contact.clone(),
+                            contact: u.written(),
                             fields: u.fields(),
                             status: u.status.clone(),
                             if_modified_at: seen.get(u.crm_id.as_str()).map(|c| c.modified_at),

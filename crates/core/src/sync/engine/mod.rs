@@ -459,6 +459,24 @@ impl Engine {
         self.plan.as_ref()
     }
 
+    /// The host's custom fields as the settings map them.
+    fn custom_table(&self) -> crate::sync::custom::CustomTable<'_> {
+        crate::sync::custom::CustomTable::new(
+            &self.config.capabilities.custom,
+            &self.settings.custom_fields,
+        )
+    }
+
+    /// A person as the sync sees it, its custom fields included.
+    fn read_google(
+        &self,
+        person: &crate::people::wire::Person,
+    ) -> Result<crate::sync::model::GoogleContact, crate::sync::mapping::MappingError> {
+        let mut g = crate::sync::mapping::google_contact(person, &self.config.instance_id)?;
+        g.contact.custom = crate::sync::custom::read(person, self.custom_table());
+        Ok(g)
+    }
+
     fn error(&mut self, code: ErrorCode, message: String, contact: Option<String>) {
         self.report
             .errors

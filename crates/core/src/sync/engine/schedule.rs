@@ -10,7 +10,6 @@ use crate::people::request::{
 };
 use crate::people::time::format_rfc3339;
 use crate::sync::error::ErrorCode;
-use crate::sync::mapping::google_contact;
 use crate::sync::model::{Contact, CrmContact, Millis, Side};
 use crate::sync::plan::{
     new_group_placeholder, plan, plan_undo, BeforeImage, DeleteReason, GoogleListing, Outcome,
@@ -326,7 +325,7 @@ impl Engine {
             let fresh = self
                 .persons
                 .get(&u.resource_name)
-                .and_then(|p| google_contact(p, &self.config.instance_id).ok());
+                .and_then(|p| self.read_google(p).ok());
             let crm = self
                 .crm
                 .iter()
@@ -554,7 +553,6 @@ impl Engine {
             .iter()
             .map(|g| (g.resource_name.as_str(), &g.contact))
             .collect();
-        let instance = &self.config.instance_id;
         plan.before_images(
             outcome,
             &self.crm_updates_done,
@@ -562,7 +560,7 @@ impl Engine {
             |id| crm.get(id).map(|c| c.contact.clone()),
             // The person read last is the one the write went onto (re-read after a stale etag).
             |rn| match self.persons.get(rn) {
-                Some(p) => google_contact(p, instance).ok().map(|g| g.contact),
+                Some(p) => self.read_google(p).ok().map(|g| g.contact),
                 None => listed.get(rn).map(|c| (*c).clone()),
             },
             &self.state,

@@ -536,6 +536,7 @@ fn every_merged_label_reads_back_from_the_written_person() {
                     write_crm: true,
                     write_google: true,
                     directions: Default::default(),
+                    custom: crate::sync::custom::NONE,
                 };
                 let m = crate::sync::merge::merge(input(&crm, &google));
                 let (after, _) = apply_to_person(&before, &m.contact, &Field::ALL, region);
@@ -639,6 +640,7 @@ fn every_primary_flag_written_to_google_reads_back_as_merged() {
                     write_crm: true,
                     write_google: true,
                     directions: Default::default(),
+                    custom: crate::sync::custom::NONE,
                 };
                 let m = crate::sync::merge::merge(input(&crm, &google, base.as_ref()));
                 let (mut after, mask) =

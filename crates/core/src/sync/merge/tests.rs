@@ -51,6 +51,7 @@ fn check(input: &str, expected: &str) {
         write_crm: writes != "google",
         write_google: writes != "crm",
         directions: Default::default(),
+        custom: crate::sync::custom::NONE,
     });
     assert_eq!(render(&m), expected.trim(), "\ninput:\n{input}");
 }
@@ -234,6 +235,7 @@ fn a_forbidden_direction_writes_nothing_there_and_keeps_the_difference_pending()
         write_crm: true,
         write_google: false,
         directions: Default::default(),
+        custom: crate::sync::custom::NONE,
     });
     assert_eq!(m.base.title, "x");
 }
@@ -293,6 +295,7 @@ fn a_case_only_fix_is_an_edit_and_syncs() {
         write_crm: true,
         write_google: true,
         directions: Default::default(),
+        custom: crate::sync::custom::NONE,
     });
     assert_eq!(render(&m), "nothing");
 }
@@ -329,6 +332,7 @@ fn no_merge_drops_a_year_both_sides_agree_on_the_day_of() {
                     write_crm: true,
                     write_google: true,
                     directions: Default::default(),
+                    custom: crate::sync::custom::NONE,
                 });
                 let removed_year = |side: Option<Birthday>| matches!((base.flatten(), side), (Some(b), Some(s)) if b.year.is_some() && s.year.is_none());
                 for (rich, poor) in [(c, g), (g, c)] {
@@ -455,6 +459,7 @@ fn every_combination_of_primary_flags_reaches_a_fixed_point() {
                             write_crm: true,
                             write_google: true,
                             directions: Default::default(),
+                            custom: crate::sync::custom::NONE,
                         };
                         let m = merge(input(&crm, &google, base.as_ref()));
                         let mut crm_after = if m.crm.is_empty() {

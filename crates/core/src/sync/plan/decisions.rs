@@ -7,11 +7,13 @@ use crate::sync::model::{Field, Side};
 use serde_json::Value;
 
 /// The user's choice for one conflict of the preview, for this run only: the side whose value
-/// the field keeps, over the account's conflict policy.
+/// the field keeps, over the account's conflict policy. A custom field's (`field` "custom")
+/// names it by its `key`; the other fields have none ("").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConflictChoice {
     pub crm_id: String,
     pub field: Field,
+    pub key: String,
     pub keep: Side,
 }
 
@@ -23,13 +25,26 @@ impl FromJson for ConflictChoice {
         let name: String = o.field("field")?;
         let field = Field::ALL
             .into_iter()
+            .chain([Field::Custom])
             .find(|f| f.as_str() == name)
             .ok_or_else(|| {
-                unknown_variant(&name, &Field::ALL.map(Field::as_str)).at_key("field")
+                let mut names = Field::ALL.map(Field::as_str).to_vec();
+                names.push(Field::Custom.as_str());
+                unknown_variant(&name, &names).at_key("field")
             })?;
+        let key: Option<String> = o.field("key")?;
+        let key = key.unwrap_or_default();
+        if (field == Field::Custom) == key.is_empty() {
+            let why = match field {
+                Field::Custom => "a custom field's choice names its key",
+                _ => "only a custom field's choice names a key",
+            };
+            return Err(Error::new(why).at_key("key"));
+        }
         Ok(ConflictChoice {
             crm_id: o.field("crmId")?,
             field,
+            key,
             keep: o.field("keep")?,
         })
     }

@@ -330,7 +330,10 @@ impl<'a> Planner<'a> {
         google: &'b Contact,
         crm_time: Millis,
         google_time: Millis,
-    ) -> MergeInput<'b> {
+    ) -> MergeInput<'b>
+    where
+        'a: 'b,
+    {
         MergeInput {
             base: Some(base),
             crm,
@@ -343,6 +346,10 @@ impl<'a> Planner<'a> {
             write_crm: self.writes_crm(),
             write_google: self.writes_google(),
             directions: self.input.settings.field_directions,
+            custom: crate::sync::custom::CustomTable::new(
+                &self.input.capabilities.custom,
+                &self.input.settings.custom_fields,
+            ),
         }
     }
 
@@ -360,13 +367,13 @@ impl<'a> Planner<'a> {
         let mut input = self.merge_input(c, c, g, c_time, g_time);
         input.base = base;
         // The user's choices for this pair (few, and usually none: searched, not indexed).
-        let decided: Vec<(Field, Side)> = self
+        let decided: Vec<(Field, &str, Side)> = self
             .input
             .decisions
             .conflicts
             .iter()
             .filter(|d| d.crm_id == crm_id)
-            .map(|d| (d.field, d.keep))
+            .map(|d| (d.field, d.key.as_str(), d.keep))
             .collect();
         input.decided = &decided;
         let read_only = self.read_only(crm_id);
@@ -484,8 +491,12 @@ pub(super) fn differs(base: &Contact, contact: &Contact, region: Region) -> bool
         write_google: true,
         // An edit is an edit whichever way its field flows.
         directions: FieldDirections::default(),
+        custom: crate::sync::custom::NONE,
     })
     .is_noop()
+        // Custom values compare as the host gave them: a value in another form than the base's
+        // costs a merge that finds nothing to write, never a missed edit.
+        || base.custom != contact.custom
 }
 
 /// A pair to merge: both sides as read (each with when it last changed), the base of their

@@ -71,7 +71,29 @@ pub struct Update {
 
 impl Update {
     pub fn fields(&self) -> Vec<Field> {
-        self.diffs.iter().map(|d| d.field).collect()
+        let mut out: Vec<Field> = self.diffs.iter().map(|d| d.field).collect();
+        out.dedup();
+        out
+    }
+
+    /// The custom fields' keys this update writes.
+    pub fn custom_keys(&self) -> Vec<&str> {
+        (self.diffs.iter())
+            .filter(|d| d.field == Field::Custom)
+            .map(|d| d.key.as_str())
+            .collect()
+    }
+
+    /// `contact` with only the custom values this update writes, "" for one it clears.
+    pub fn written(&self) -> Contact {
+        let mut c = self.contact.clone();
+        c.custom = (self.custom_keys().into_iter())
+            .map(|k| {
+                let v = self.contact.custom.get(k).cloned().unwrap_or_default();
+                (k.to_string(), v)
+            })
+            .collect();
+        c
     }
 }
 

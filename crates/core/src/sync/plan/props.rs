@@ -426,14 +426,14 @@ impl World {
             } else {
                 Side::Google
             };
-            let decided = d
-                .conflicts
-                .iter()
-                .any(|x| x.crm_id == c.crm_id && x.field == c.conflict.field);
+            let decided = d.conflicts.iter().any(|x| {
+                x.crm_id == c.crm_id && x.field == c.conflict.field && x.key == c.conflict.key
+            });
             if !decided && self.rng.chance(60) {
                 d.conflicts.push(ConflictChoice {
                     crm_id: c.crm_id.clone(),
                     field: c.conflict.field,
+                    key: c.conflict.key.clone(),
                     keep,
                 });
             }
@@ -946,7 +946,7 @@ proptest! {
                 prop_assert!(plan.updates.contains(u), "update {u:?} changed:\n{plan}");
             }
             for c in &d.conflicts {
-                let settled = plan.conflicts.iter().find(|x| x.crm_id == c.crm_id && x.conflict.field == c.field);
+                let settled = plan.conflicts.iter().find(|x| x.crm_id == c.crm_id && x.conflict.field == c.field && x.conflict.key == c.key);
                 prop_assert!(settled.is_some_and(|x| x.conflict.kept == c.keep), "{c:?}:\n{plan}");
             }
             ambiguity_creates_nothing(&plan).map_err(TestCaseError::fail)?;

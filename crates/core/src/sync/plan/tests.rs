@@ -147,6 +147,7 @@ fn round(text: &str) -> Round {
                     .into_iter()
                     .find(|f| f.as_str() == words[2])
                     .expect("field"),
+                key: String::new(),
                 keep: if words[3] == "crm" {
                     Side::Crm
                 } else {

@@ -136,6 +136,7 @@ fn changed(then: &Contact, now: &Contact, fields: &[Field], region: Region) -> V
         write_google: true,
         // A comparison of one side's values, not a flow between sides.
         directions: Default::default(),
+        custom: crate::sync::custom::NONE,
     });
     m.google
         .iter()
@@ -511,6 +512,7 @@ fn restore_fields(
         write_google: image.side == Side::Google,
         // An undo puts back on a side what the run wrote there, whichever way the field flows.
         directions: Default::default(),
+        custom: crate::sync::custom::NONE,
     });
     let diffs = match image.side {
         Side::Crm => m.crm,

@@ -5,6 +5,7 @@ use super::linked::{differs, Pair};
 use super::{
     CreateCrm, CreateGoogle, Delete, DeleteReason, MatchChoice, NewLink, Planner, Rejection, Scope,
 };
+use crate::sync::custom::CustomTable;
 use crate::sync::direction::FieldDirections;
 use crate::sync::matching::{
     match_settled, Ambiguity, Ambiguous, Match, MatchRule, Matching, Settled,
@@ -182,9 +183,6 @@ impl<'a> Planner<'a> {
                         // Also the link's base: what the CRM holds of it, the fields whose
                         // direction does not write the CRM left out.
                         contact: self
-                            .input
-                            .settings
-                            .field_directions
                             .create_on(Side::Crm, &self.input.capabilities.fit(&g.contact)),
                         status: self.input.settings.import_status.clone(),
                     });
@@ -403,9 +401,21 @@ impl<'a> Planner<'a> {
             crm_id: c.id.clone(),
             name: c.contact.display_name(),
             // Also the link's base: the fields whose direction does not write Google left out.
-            contact: (self.input.settings.field_directions).create_on(Side::Google, &c.contact),
+            contact: self.create_on(Side::Google, &c.contact),
             groups,
             read_only: c.read_only.clone(),
         }
+    }
+}
+
+impl Planner<'_> {
+    /// `contact` as a create on `side` copies it: the fields and custom fields that do not flow
+    /// there left empty.
+    fn create_on(&self, side: Side, contact: &Contact) -> Contact {
+        let settings = self.input.settings;
+        let mut out = settings.field_directions.create_on(side, contact);
+        let table = CustomTable::new(&self.input.capabilities.custom, &settings.custom_fields);
+        out.custom = table.create_on(side, &contact.custom);
+        out
     }
 }

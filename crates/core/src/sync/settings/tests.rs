@@ -153,3 +153,28 @@ fn stored_settings_that_fail_the_checks_are_caught_by_validate() {
     );
     assert_eq!(Settings::default().validate(), Ok(()));
 }
+
+#[test]
+fn every_setting_can_be_named_in_a_patch_even_one_left_out_while_empty() {
+    use crate::json::ts::{Dir, Ts, TsType};
+    let Ts::Object { props, .. } = Settings::ts(Dir::Read) else {
+        panic!("Settings is an object")
+    };
+    let Ok(Value::Object(current)) = serde_json::to_value(Settings::default()) else {
+        panic!("Settings serializes to an object")
+    };
+    assert!(props.len() > 15, "{} settings", props.len());
+    for p in &props {
+        // The value the settings hold, or for one left out its empty value: an empty object
+        // for an object, else null.
+        let object = |t: &Ts| matches!(t, Ts::Object { .. } | Ts::Record(_));
+        let empty = match &p.ty {
+            Ts::Union(ts) if ts.iter().any(object) => serde_json::json!({}),
+            t if object(t) => serde_json::json!({}),
+            _ => Value::Null,
+        };
+        let v = current.get(&p.key).cloned().unwrap_or(empty);
+        let patched = Settings::default().patched(&serde_json::json!({ p.key.as_str(): v }));
+        assert!(patched.is_ok(), "{}: {:?}", p.key, patched.err());
+    }
+}

@@ -5,6 +5,7 @@ use super::record::shape;
 use super::{ok, Contract};
 use crate::harness::{person, World};
 use crate::status::Disk;
+use gcontacts_sync_core::sync::custom::{CustomField, CustomType};
 use gcontacts_sync_core::sync::settings::GoogleDeletes;
 use serde_json::{json, Value};
 
@@ -34,6 +35,34 @@ fn statuses() -> Vec<Value> {
     let r = w.run_ok();
     disk.save(&w, &r);
     out.push(disk.status(&ann));
+
+    // A conflict on a custom field, which names the field by its key and label.
+    let mut w = World::new();
+    let mut disk = Disk::default();
+    w.capabilities.custom = vec![CustomField {
+        key: "lang".into(),
+        label: "Language".into(),
+        kind: CustomType::Text,
+        choices: vec![],
+    }];
+    let mut c = person("Cy", "Ng", "cy@x.io");
+    c.custom.insert("lang".into(), "en".into());
+    let cy = w.crm_add(c);
+    let r = w.run_ok();
+    disk.save(&w, &r);
+    let rn = w.resource_name(&cy);
+    w.crm_edit(&cy, |c| {
+        c.custom.insert("lang".into(), "de".into());
+    });
+    w.google_edit(
+        &rn,
+        "userDefined",
+        json!({"userDefined": [{"key": "Language", "value": "fr"}]}),
+    );
+    w.em.advance_clock(600_000);
+    let r = w.run_ok();
+    disk.save(&w, &r);
+    out.push(disk.status(&cy));
 
     // Two CRM contacts a Google contact matches equally well.
     let mut w = World::new();

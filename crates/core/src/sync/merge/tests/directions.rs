@@ -39,6 +39,7 @@ fn directed(dirs: &str, input: &str, fields: &[Field]) -> String {
         write_crm: true,
         write_google: true,
         directions,
+        custom: crate::sync::custom::NONE,
     });
     let mut lines = vec![render(&m)];
     lines.extend(m.held.iter().map(|h| format!("held {}: {h}", h.side)));
@@ -307,6 +308,7 @@ fn run(base: Option<&Contact>, crm: &Contact, google: &Contact, d: FieldDirectio
         write_crm: true,
         write_google: true,
         directions: d,
+        custom: crate::sync::custom::NONE,
     })
 }
 
