@@ -18,9 +18,10 @@ labelled by its name, when its type has a counterpart:
 
 Reading a page of contacts costs a fixed number of queries (the fields, their choices, one per
 type of value), never one per contact. Writing goes through Creme's own checks: the custom
-field's form field (`CustomField.get_formfield`) and its value column's validators, and a choice
-must be one of the field's labels; a refused value names the contact and the field, and nothing
-of the call is written.
+field's form field (`CustomField.get_formfield`) and its value column's validators, a choice
+must be one of the field's labels, and a required field is never emptied (a contact created
+without a value for it is created all the same: refusing it would stop every create from
+Google); a refused value names the contact and the field, and nothing of the call is written.
 """
 
 import re
