@@ -106,6 +106,17 @@ class ReadTests(CustomFieldsTestCase):
         fed = {x['id']: x for x in self.get('contacts_changes', cursor=cursor)['items']}
         self.assertEqual(fed[str(c.id)]['custom'], {self.key(self.number): '1'})
 
+    def test_a_choice_renamed_in_creme_moves_the_contacts_that_have_it_into_the_change_feed(self):
+        c = Contact.objects.create(user=self.user, last_name='Chose')
+        CustomFieldEnum.objects.create(custom_field=self.source, entity=c, value=self.web)
+        before = Contact.objects.get(pk=c.pk).modified
+        self.web.value = 'Website'
+        self.web.save()
+        self.assertGreater(Contact.objects.get(pk=c.pk).modified, before)
+        cursor = f'{before.isoformat()}|{c.id}|0'
+        fed = {x['id']: x for x in self.get('contacts_changes', cursor=cursor)['items']}
+        self.assertEqual(fed[str(c.id)]['custom'], {self.key(self.source): 'Website'})
+
 
 class WriteTests(CustomFieldsTestCase):
     def test_create_and_update_store_every_type_through_creme(self):
@@ -192,6 +203,12 @@ class WriteTests(CustomFieldsTestCase):
         ]}, status=400)['error']
         self.assertIn('required', error['message'])
         self.assertEqual(self.custom_of(c['id']), {self.key(self.number): '5'})
+
+    def test_a_contact_created_without_a_required_field_is_created_all_the_same(self):
+        self.number.is_required = True
+        self.number.save()
+        created = self.create(lastName='From Google', custom={self.key(self.code): 'G-1'})
+        self.assertEqual(created['custom'], {self.key(self.code): 'G-1'})
 
     def test_a_key_creme_does_not_have_is_refused(self):
         c = self.create(lastName='Unknown')
