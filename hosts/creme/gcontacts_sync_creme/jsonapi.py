@@ -86,7 +86,8 @@ def api(method):
             except ApiError as e:
                 return error_response(e.status, e.code, str(e), **e.data)
             except mapping.InvalidInput as e:
-                return error_response(400, 'INVALID', str(e), **({'field': e.field} if e.field else {}))
+                data = {'field': e.field, 'contact': e.contact}
+                return error_response(400, 'INVALID', str(e), **{k: v for k, v in data.items() if v})
             except mapping.Denied as e:
                 return error_response(403, 'PERMISSION_DENIED', str(e), **({'contact': e.contact} if e.contact else {}))
             except RecursionError:

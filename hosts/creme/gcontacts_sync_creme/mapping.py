@@ -17,7 +17,9 @@
 | notes               | description                                                           |
 | status              | the relation to the managed organisation: customer, prospect,         |
 |                     | suspect or inactive customer (see `STATUSES`)                         |
-| modifiedAt          | modified (bumped when an address or the employer changes)             |
+| custom              | the contacts' custom fields (custom.py)                               |
+| modifiedAt          | modified (bumped when an address, the employer or a custom value      |
+|                     | changes)                                                              |
 """
 
 import datetime
@@ -32,6 +34,7 @@ from creme.creme_core.models import Relation, RelationType
 from creme.persons import constants as pconst
 from creme.persons.models import Civility, Position
 
+from . import custom
 from .models import ContactLabels
 
 Contact = persons.get_contact_model()
@@ -83,8 +86,12 @@ def storage_max_value_bytes():
 
 def capabilities():
     """The host contract's `capabilities`, with the storage limit of this installation's
-    settings."""
-    return {**CAPABILITIES, 'storageMaxValueBytes': storage_max_value_bytes()}
+    settings and the contacts' custom fields (`custom.py`)."""
+    fields = custom.capability(custom.declared())
+    return {
+        **CAPABILITIES, 'storageMaxValueBytes': storage_max_value_bytes(),
+        **({'customFields': fields} if fields else {}),
+    }
 
 
 TEXT_FIELDS = {'status', 'firstName', 'middleName', 'lastName', 'prefix', 'suffix', 'birthday', 'company', 'title', 'notes'}
@@ -97,11 +104,13 @@ IGNORED_FIELDS = {'id', 'modifiedAt', 'editable', 'readOnlyReason'}
 
 
 class InvalidInput(ValueError):
-    """Input the contract does not allow; `field` names the culprit."""
+    """Input the contract does not allow; `field` names the culprit, `contact` the contact of
+    an update it concerns."""
 
-    def __init__(self, message, field=None):
+    def __init__(self, message, field=None, contact=None):
         super().__init__(message)
         self.field = field
+        self.contact = contact
 
 
 def iso(dt: datetime.datetime) -> str:
@@ -191,7 +200,11 @@ def to_contracts(contacts, user) -> list:
     Creme's reason, where the user may not change one, and the employer's name only when the user
     may view the employer."""
     contacts = list(contacts)
-    related = _related(user, [c.id for c in contacts])
+    ids = [c.id for c in contacts]
+    related = _related(user, ids)
+    fields = custom.declared()
+    if fields:
+        related['custom'] = custom.values(fields, ids)
     return [_contract(c, user, related) for c in contacts]
 
 
@@ -233,6 +246,8 @@ def _contract(c, user, related) -> dict:
     if employer is not None:
         text['company'] = employer.name
     out.update({k: v for k, v in text.items() if v})
+    if 'custom' in related:
+        out['custom'] = related['custom'].get(c.id, {})
     return out
 
 
@@ -283,7 +298,9 @@ def clean_input(data, where='contact', patch=False) -> dict:
     for key, value in data.items():
         if key in IGNORED_FIELDS:
             continue
-        if key in TEXT_FIELDS:
+        if key == 'custom':
+            out[key] = custom.check_shape(value, where, InvalidInput)
+        elif key in TEXT_FIELDS:
             if value is None or value == '':
                 out[key] = None
                 continue
@@ -561,6 +578,8 @@ def _save(user, c, fields):
         _set_employer(user, c, fields['company'] or '')
     if 'status' in fields:
         _set_status(user, c, fields['status'] or '')
+    if 'custom' in fields:
+        custom.write(c, fields['custom'])
     labels.contact = c
     labels.save()
     # The related writes above bumped `modified` through the signals; read the final row.

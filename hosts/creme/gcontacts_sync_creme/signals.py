@@ -1,8 +1,9 @@
 """Keeps the change feed whole.
 
 The feed reads contacts by their `modified` time. Creme bumps it when the contact row is saved,
-but not when one of its addresses or its employer relation changes, though both are contact
-fields to the plugin: those bump it here, with a queryset update (no history line, no signal).
+but not when one of its addresses, its employer relation or a custom field's value changes (or
+a choice it holds is renamed), though all are contact fields to the plugin: those bump it here, with a queryset update (no
+history line, no signal).
 Deleting a contact leaves a tombstone, since Creme keeps no id of what it deleted.
 """
 
@@ -11,9 +12,10 @@ from django.dispatch import receiver
 from django.utils.timezone import now
 
 from creme import persons
-from creme.creme_core.models import Relation
+from creme.creme_core.models import CustomField, CustomFieldEnum, CustomFieldEnumValue, Relation
 from creme.persons.constants import REL_SUB_EMPLOYED_BY
 
+from .custom import TYPES
 from .mapping import STATUS_IDS
 from .models import ContactTombstone
 
@@ -42,3 +44,25 @@ def _address_changed(sender, instance, **kwargs):
 def _relation_changed(sender, instance, **kwargs):
     if instance.type_id == REL_SUB_EMPLOYED_BY or instance.type_id in STATUS_IDS:
         _touch(instance.subject_entity_id)
+
+
+def _custom_value_changed(sender, instance, **kwargs):
+    _touch(instance.entity_id)
+
+
+# The value classes of the custom fields the plugin syncs (`custom.TYPES`).
+for _kind in TYPES:
+    _value_class = CustomField(field_type=_kind).value_class
+    for _signal, _what in ((post_save, 'saved'), (post_delete, 'deleted')):
+        _signal.connect(
+            _custom_value_changed, sender=_value_class,
+            dispatch_uid=f'gcontacts_sync_creme-custom-{_value_class.__name__}-{_what}',
+        )
+
+
+@receiver(post_save, sender=CustomFieldEnumValue, dispatch_uid='gcontacts_sync_creme-custom-choice-saved')
+def _choice_renamed(sender, instance, created, **kwargs):
+    """A choice renamed in Creme's configuration changes the value of every contact that has it."""
+    if not created:
+        chosen = CustomFieldEnum.objects.filter(value=instance.id).values('entity_id')
+        Contact.objects.filter(pk__in=chosen).update(modified=now())

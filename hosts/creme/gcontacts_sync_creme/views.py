@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from creme.creme_core.core.exceptions import SpecificProtectedError
 from creme.creme_core.models import EntityCredentials, EntityFilter
 
-from . import mapping
+from . import custom, mapping
 from .jsonapi import EPOCH, ApiError, api, count, invalid, page_token, parse_cursor, pk_of, storable_text, time_of
 from .mapping import Contact
 from .models import ContactTombstone, Installation, PluginStorage
@@ -208,8 +208,18 @@ def contacts_create(request, body):
     items = [mapping.clean_input(i, f'items[{n}]') for n, i in enumerate(_list_arg(body, 'items'))]
     if items and not user.has_perm_to_create(Contact):
         raise ApiError(403, 'PERMISSION_DENIED', 'you may not create contacts in Creme')
+    declared = _custom_fields(items)
+    for n, fields in enumerate(items):
+        custom.prepare(user, fields, f'items[{n}]', mapping.InvalidInput, declared)
     with transaction.atomic():
         return mapping.to_contracts([mapping.save(user, Contact(user=user), fields) for fields in items], user)
+
+
+def _custom_fields(items):
+    """The contacts' custom fields by key, read once for a call that writes some."""
+    if not any('custom' in fields for fields in items):
+        return {}
+    return {d.key: d for d in custom.declared()}
 
 
 def _writable(user, ids, check, verb):
@@ -247,6 +257,9 @@ def contacts_update(request, body):
                 409, 'CONFLICT', f'contact {contact_id} changed in Creme meanwhile ({mapping.iso(c.modified)}, not {if_modified})',
                 contact=contact_id,
             )
+    declared = _custom_fields([fields for _id, fields, _m in updates])
+    for n, (contact_id, fields, _m) in enumerate(updates):
+        custom.prepare(user, fields, f'items[{n}].fields', mapping.InvalidInput, declared, contact=contact_id)
     with transaction.atomic():
         return mapping.to_contracts([mapping.save(user, c, fields) for c, (_id, fields, _m) in zip(contacts, updates)], user)
 
