@@ -60,6 +60,8 @@ pub struct CrmContactInputDto<'a> {
     title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<&'a [String]>,
 }
 
 impl<'a> CrmContactInputDto<'a> {
@@ -109,6 +111,9 @@ impl<'a> CrmContactInputDto<'a> {
                 Field::Birthday => {
                     d.birthday = Some(c.birthday.map(|b| b.to_string()).unwrap_or_default())
                 }
+                // A create says nothing of tags it has none of: hosts without tags take it as is.
+                Field::Tags if fields.is_none() && c.tags.is_empty() => {}
+                Field::Tags => d.tags = Some(&c.tags),
             }
         }
         d

@@ -23,7 +23,7 @@ use crate::json_struct;
 use crate::people::time::parse_rfc3339;
 use crate::sync::engine::InvalidContact;
 use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Name, Phone};
-use crate::sync::photo;
+use crate::sync::{labels, photo};
 use serde_json::Value;
 
 // ---- Host → core ----------------------------------------------------------------------------
@@ -90,6 +90,8 @@ json_struct! {
         pub read_only_reason: Option<String> = "readOnlyReason",
         /// The contact's photo, as a `data:` URL of a JPEG or PNG (hosts that declare `photo`).
         pub photo: Option<String> = "photo",
+        /// The contact's tags (hosts that declare `tags`).
+        pub tags: Option<Vec<String>> = "tags",
     }
 }
 
@@ -162,6 +164,7 @@ impl TryFrom<CrmContactDto> for CrmContact {
                 None | Some("") => None,
                 Some(p) => Some(photo::from_data_url(p).map_err(|e| bad("photo", e.to_string()))?),
             },
+            tags: labels::tag_set(d.tags.unwrap_or_default()),
         };
         Ok(CrmContact {
             id: d.id,

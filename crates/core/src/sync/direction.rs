@@ -74,13 +74,13 @@ impl fmt::Display for FieldDirection {
 }
 
 /// The keys of the fields: their names in the JS API (`ContactField`), in [`Field::ALL`]'s order.
-const KEYS: [&str; 12] = Field::ALL_NAMES;
+const KEYS: [&str; 13] = Field::ALL_NAMES;
 
 /// The direction of every field. Written as an object of the fields that are not two-way
 /// (`{"notes": "googleToCrm"}`); a field it leaves out is two-way, so settings stored before
 /// directions existed read as all two-way.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct FieldDirections([FieldDirection; 12]);
+pub struct FieldDirections([FieldDirection; 13]);
 
 impl FieldDirections {
     pub fn of(&self, field: Field) -> FieldDirection {

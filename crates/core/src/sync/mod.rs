@@ -13,6 +13,7 @@ pub mod change;
 pub mod direction;
 pub mod engine;
 pub mod error;
+pub mod labels;
 pub mod mapping;
 pub mod matching;
 pub mod merge;

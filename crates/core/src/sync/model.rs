@@ -191,6 +191,9 @@ json_struct! {
         /// Synced apart from the other fields, after them, for hosts that hold a photo
         /// ([`crate::sync::photo`]); the base keeps the photo both sides agreed on.
         pub photo: Option<Photo> = "photo" [skip_empty],
+        /// The CRM tags the settings map to Google labels ([`crate::sync::labels`]): on Google's
+        /// side, the contact's memberships of the mapped groups. Merged as a set.
+        pub tags: Vec<String> = "tags" [skip_empty],
     }
 }
 
@@ -206,6 +209,7 @@ impl Contact {
             && self.company == other.company
             && self.title == other.title
             && self.notes == other.notes
+            && self.tags == other.tags
     }
 
     /// How the contact is named in previews, logs and errors: its full name, else its first email
@@ -287,11 +291,12 @@ json_enum! {
         Company = "company",
         Title = "title",
         Notes = "notes",
+        Tags = "tags",
     }
 }
 
 impl Field {
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 13] = [
         Field::Prefix,
         Field::GivenName,
         Field::MiddleName,
@@ -304,10 +309,11 @@ impl Field {
         Field::Company,
         Field::Title,
         Field::Notes,
+        Field::Tags,
     ];
 
     /// [`Field::as_str`] of each of [`Field::ALL`], in order.
-    pub const ALL_NAMES: [&'static str; 12] = [
+    pub const ALL_NAMES: [&'static str; 13] = [
         "prefix",
         "firstName",
         "middleName",
@@ -320,6 +326,7 @@ impl Field {
         "company",
         "title",
         "notes",
+        "tags",
     ];
 
     /// The name previews and the JS API use.
@@ -337,6 +344,7 @@ impl Field {
             Field::Company => "company",
             Field::Title => "title",
             Field::Notes => "notes",
+            Field::Tags => "tags",
         }
     }
 }

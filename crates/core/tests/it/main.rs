@@ -18,6 +18,7 @@ mod harness;
 mod held;
 mod inputs;
 mod json;
+mod labels;
 mod lease;
 mod matching;
 mod photos;

@@ -46,7 +46,7 @@ fn an_unknown_field_or_direction_is_refused_by_name() {
         err(serde_json::json!({"fieldDirections": {"nickname": "both"}})),
         "settings: fieldDirections: unknown variant `nickname`, expected one of `prefix`, \
          `firstName`, `middleName`, `lastName`, `suffix`, `emails`, `phones`, `addresses`, \
-         `birthday`, `company`, `title`, `notes`"
+         `birthday`, `company`, `title`, `notes`, `tags`"
     );
     assert_eq!(
         err(serde_json::json!({"fieldDirections": {"notes": "up"}})),

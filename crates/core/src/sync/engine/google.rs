@@ -8,8 +8,9 @@ use crate::people::wire::{
     ListConnectionsResponse, ListContactGroupsResponse, ListingPage, Person, PersonHead,
 };
 use crate::sync::error::ErrorCode;
+use crate::sync::labels::Labels;
 use crate::sync::mapping::{self, apply_to_person, google_contact};
-use crate::sync::model::{Millis, Side};
+use crate::sync::model::{Field, Millis, Side};
 use crate::sync::settings::TargetGroup;
 
 /// Reads the answer to a batch update. Every update sends a `readMask`, so Google's answer
@@ -36,6 +37,26 @@ fn find_group(groups: &[ContactGroup], name: &str) -> Option<String> {
 }
 
 impl Engine {
+    /// The settings' tags and labels, when the host holds tags; else none (every CRM tag is the
+    /// CRM's own, and no membership a tag).
+    pub(super) fn labels(&self) -> Labels<'_> {
+        if self.config.capabilities.tags {
+            self.settings.labels()
+        } else {
+            Labels(&[])
+        }
+    }
+
+    /// The Google side of a link, with the tags its memberships stand for.
+    pub(super) fn google_contact(
+        &self,
+        person: &Person,
+    ) -> Result<crate::sync::model::GoogleContact, mapping::MappingError> {
+        let mut g = google_contact(person, &self.config.instance_id)?;
+        g.contact.tags = self.labels().google_tags(&g.groups);
+        Ok(g)
+    }
+
     /// A linked contact listed as it was when its link was recorded: the link's etag, its tag
     /// and no other, in a group planning reads. Planning would find nothing changed on Google's
     /// side, so only its resource name is kept, not the person: an echo of the last run's
@@ -85,9 +106,13 @@ impl Engine {
                 (self.config.capabilities).keep_beyond(&u.contact, &google, base, region)
             });
             let contact = limited.as_ref().unwrap_or(&u.contact);
+            let fields = u.fields();
             let (mut p, changed) =
-                apply_to_person(person, contact, &u.fields(), self.settings.region());
+                apply_to_person(person, contact, &fields, self.settings.region());
             mask.extend(changed.into_iter().map(String::from));
+            if fields.contains(&Field::Tags) && self.labels().apply(&mut p, &u.contact.tags) {
+                mask.push("memberships".to_string());
+            }
             // Every write to a linked contact makes sure it carries the tag, whether or not the
             // plan saw it missing (a tag write that failed, a person the listing did not show).
             if tag::set(&mut p.client_data, &self.config.instance_id, &u.crm_id) {
@@ -243,7 +268,7 @@ impl Engine {
                         }
                         continue;
                     }
-                    match google_contact(&person, &self.config.instance_id) {
+                    match self.google_contact(&person) {
                         Ok(g) => {
                             self.follow_renames(&person, &g.resource_name);
                             self.persons.insert(g.resource_name.clone(), person);

@@ -6,6 +6,7 @@ use crate::people::request::{HttpRequest, ListConnections, PERSON_FIELDS};
 use crate::people::tag;
 use crate::people::wire::{ModifyContactGroupMembersRequest, Person};
 use crate::sync::error::ErrorCode;
+use crate::sync::labels::tag_set;
 use crate::sync::mapping::new_person;
 use crate::sync::model::{Contact, CrmContact, Field, Millis};
 use serde::Serialize;
@@ -311,7 +312,13 @@ impl Engine {
                     .iter()
                     .map(|&i| {
                         let c = &plan.creates_google[i];
-                        new_person(&c.contact, (&self.config.instance_id, &c.crm_id), &c.groups)
+                        let mut p = new_person(
+                            &c.contact,
+                            (&self.config.instance_id, &c.crm_id),
+                            &c.groups,
+                        );
+                        self.labels().apply(&mut p, &c.contact.tags);
+                        p
                     })
                     .collect();
                 match self.api.batch_create_contacts(&people, READ_MASK) {
@@ -413,9 +420,13 @@ impl Engine {
                     .iter()
                     .map(|&i| {
                         let u = &plan.updates[i];
+                        let mut contact = u.contact.clone();
+                        if let Some(own) = self.crm_own_tags.get(&u.crm_id) {
+                            contact.tags = tag_set(contact.tags.into_iter().chain(own.clone()));
+                        }
                         CrmUpdate {
                             id: u.crm_id.clone(),
-                            contact: u.contact.clone(),
+                            contact,
                             fields: u.fields(),
                             status: u.status.clone(),
                             if_modified_at: seen.get(u.crm_id.as_str()).map(|c| c.modified_at),

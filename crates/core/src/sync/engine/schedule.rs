@@ -7,7 +7,6 @@ use crate::people::request::{
 };
 use crate::people::time::format_rfc3339;
 use crate::sync::error::ErrorCode;
-use crate::sync::mapping::google_contact;
 use crate::sync::model::{Contact, CrmContact, Millis, Side};
 use crate::sync::plan::{
     new_group_placeholder, plan, plan_undo, BeforeImage, DeleteReason, GoogleListing, Outcome,
@@ -315,7 +314,7 @@ impl Engine {
             let fresh = self
                 .persons
                 .get(&u.resource_name)
-                .and_then(|p| google_contact(p, &self.config.instance_id).ok());
+                .and_then(|p| self.google_contact(p).ok());
             let crm = self
                 .crm
                 .iter()
@@ -507,7 +506,6 @@ impl Engine {
             .iter()
             .map(|g| (g.resource_name.as_str(), &g.contact))
             .collect();
-        let instance = &self.config.instance_id;
         plan.before_images(
             outcome,
             &self.crm_updates_done,
@@ -515,7 +513,7 @@ impl Engine {
             |id| crm.get(id).map(|c| c.contact.clone()),
             // The person read last is the one the write went onto (re-read after a stale etag).
             |rn| match self.persons.get(rn) {
-                Some(p) => google_contact(p, instance).ok().map(|g| g.contact),
+                Some(p) => self.google_contact(p).ok().map(|g| g.contact),
                 None => listed.get(rn).map(|c| (*c).clone()),
             },
             &self.state,

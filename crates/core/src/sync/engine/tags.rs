@@ -18,7 +18,6 @@ use crate::json;
 use crate::people::request::MAX_BATCH_GET;
 use crate::people::tag;
 use crate::people::wire::{GetPeopleResponse, ListingPage, PersonHead};
-use crate::sync::mapping::google_contact;
 use crate::sync::model::Millis;
 use crate::sync::plan::{Plan, Scope};
 use crate::sync::state::AccountState;
@@ -169,7 +168,7 @@ impl Engine {
             let Some(person) = item.person.filter(|_| ok).map(|p| p.contact_only()) else {
                 continue;
             };
-            match google_contact(&person, &self.config.instance_id) {
+            match self.google_contact(&person) {
                 Ok(g) if !self.persons.contains_key(&g.resource_name) => {
                     self.persons.insert(g.resource_name.clone(), person);
                     self.listing.people.push(g);
