@@ -11,6 +11,7 @@ use gcontacts_sync_core::json::{self, FromJson};
 use gcontacts_sync_core::people::wire::{self, *};
 use gcontacts_sync_core::sync::direction::{FieldDirection, FieldDirections};
 use gcontacts_sync_core::sync::engine::Journal;
+use gcontacts_sync_core::sync::labels::TagLabel;
 use gcontacts_sync_core::sync::model::{
     self, Birthday as CoreBirthday, Contact, CrmContact, Email, Field, GoogleContact, Phone, Photo,
     Side,
@@ -478,6 +479,7 @@ fn contact() -> Contact {
             url: "https://lh3.googleusercontent.com/cm/1".into(),
             data: "data:image/png;base64,iVBORw0K".into(),
         }),
+        tags: vec!["vip".into()],
     }
 }
 
@@ -653,6 +655,7 @@ fn host_contact() -> CrmContactDto {
         editable: Some(false),
         read_only_reason: s("Owned by Bob"),
         photo: s("data:image/png;base64,iVBORw0K"),
+        tags: Some(strings(&["vip"])),
     }
 }
 
@@ -699,6 +702,7 @@ fn every_host_contract_type_reads_back_what_it_writes_under_the_same_keys() {
             editable: None,
             read_only_reason: None,
             photo: None,
+            tags: None,
         },
     );
     check(
@@ -751,6 +755,10 @@ fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_key
             runs: 2,
             max_bytes: 1000,
         }),
+        tag_labels: vec![TagLabel {
+            tag: "vip".into(),
+            group: "contactGroups/vip".into(),
+        }],
     };
     check("Settings", settings, Settings::default());
     check(
