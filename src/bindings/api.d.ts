@@ -97,7 +97,7 @@ export interface HostProgress {
 export interface HostCapabilities {
   /** The `CrmContactInput` fields the host stores; absent: all of them. */
   fields?: ("status" | "prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "emails"
-    | "phones" | "addresses" | "birthday" | "company" | "title" | "notes")[];
+    | "phones" | "addresses" | "birthday" | "company" | "title" | "notes" | "tags")[];
   /** The host's `storage` is shared beyond this browser (kept on the CRM's server, so the user's
    *  other devices and browser profiles read and write the same values). Runs then take a lease
    *  in that storage besides the Web Lock, so one run per account goes at a time across devices.
@@ -118,6 +118,10 @@ export interface HostCapabilities {
   /** The host holds a photo per contact: `CrmContact.photo` and `contacts.setPhotos`. Contact
    *  photos then sync (docs/sync-rules.md, "Photos"). Absent: false. */
   photo?: boolean;
+  /** The host holds tags per contact: `CrmContact.tags`, written by `contacts.create` and
+   *  `contacts.update`. The settings' `tagLabels` then sync them with Google labels
+   *  (docs/sync-rules.md, "Tags and labels"). Absent: false. */
+  tags?: boolean;
 }
 
 /** A page of `contacts.list`: the next page's token, absent on the last page. */
@@ -153,6 +157,9 @@ export interface CrmContactInput {
   /** "YYYY-MM-DD", or "--MM-DD" without a year. */
   birthday?: string;
   company?: string; title?: string; notes?: string;
+  /** The contact's tags (hosts declaring `capabilities.tags`). The plugin writes every tag the
+   *  contact is to hold, its tags without a Google label included. */
+  tags?: string[];
 }
 
 export interface CrmContact extends CrmContactInput {
@@ -238,6 +245,7 @@ export interface FieldDirections {
   company?: FieldDirection;
   title?: FieldDirection;
   notes?: FieldDirection;
+  tags?: FieldDirection;
 }
 export type TargetGroup = { kind: "existing"; value: string } | { kind: "named"; value: string };
 
@@ -267,6 +275,9 @@ export interface Settings {
   /** What runs keep to be undone: the last `runs` runs (at most 50), within `maxBytes` of host
    *  storage in all. Absent: 5 runs, 32 MiB. */
   undo?: { runs: number; maxBytes: number };
+  /** CRM tags and the Google labels (user contact groups, by resource name) they sync with; one
+   *  label per tag. Absent: none. */
+  tagLabels?: { tag: string; group: string }[];
 }
 
 export type SyncScope =
@@ -321,7 +332,7 @@ export interface Conflict {
 /** A field as the preview and the decisions name it. */
 export type ContactField =
   | "prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "emails" | "phones"
-  | "addresses" | "birthday" | "company" | "title" | "notes";
+  | "addresses" | "birthday" | "company" | "title" | "notes" | "tags";
 
 /** Why a contact was set aside: several candidates on the other side (or one of a cluster where
  *  some contact has), one candidate sharing an email or phone under another family name, a

@@ -7,6 +7,7 @@ import { h, clear, uid, select, field, fieldError } from "../dom.js";
 import { errorMessage, errorDetail } from "../messages.js";
 import { techDetails } from "./context.js";
 import { fieldDirections } from "./field-directions.js";
+import { tagLabels } from "./tag-labels.js";
 
 /**
  * @typedef {import("./context.js").PanelContext} PanelContext
@@ -137,6 +138,7 @@ export function renderSettings(ctx) {
     { value: "googleToCrm", label: "Google → CRM only" },
   ], s.directions || "both");
   const perField = fieldDirections(s.fieldDirections);
+  const tagged = tagLabels(ctx, s.tagLabels);
   const interval = h("input", { type: "number", min: 5, max: 1440, step: 1, value: String(s.intervalMinutes ?? 60), required: true });
   const region = h("input", { type: "text", value: s.defaultRegion || "", maxLength: 2, pattern: "[A-Za-z]{2}", autocomplete: "off", class: "gcs-short" });
 
@@ -169,6 +171,7 @@ export function renderSettings(ctx) {
         field("Sync every (minutes)", interval, "Automatic syncs run while the CRM is open in a browser tab."),
         field("Default phone region (2-letter country code)", region, "Used to read phone numbers written without a country code, e.g. US or GB."))),
     perField.fieldset,
+    tagged.fieldset,
     formError,
     h("div", { class: "gcs-form-actions" }, saveBtn, saved),
   );
@@ -212,6 +215,7 @@ export function renderSettings(ctx) {
       crmDeletes: /** @type {Settings["crmDeletes"]} */ (cDelSel.value),
       directions: /** @type {Settings["directions"]} */ (dirSel.value),
       fieldDirections: perField.value(),
+      ...(tagged.fieldset ? { tagLabels: tagged.value() } : {}),
       googleDeletesHoldDays: Number(gHold.value),
       crmDeletesHoldDays: Number(cHold.value),
       intervalMinutes: minutes,
