@@ -22,7 +22,7 @@ fn groups(p: &Value) -> Vec<String> {
 fn linked() -> (World, String, String, String) {
     let mut w = World::new();
     w.capabilities.tags = true;
-    let mut group = |name: &str| {
+    let group = |name: &str| {
         let g = w.google_request(
             "POST",
             "/v1/contactGroups",
