@@ -29,7 +29,8 @@ test("a tag and its Google label follow each other both ways, added and removed"
   expect(await syncNow(page)).toContain("300 created in Google");
   const { resourceName: vip } = await google(token, "POST", "contactGroups", { contactGroup: { name: "VIP clients" } });
 
-  // The mapping, in the settings form (reopened, so it lists the new label).
+  // The mapping, in the settings form (the page reloaded, so the panel lists the new label).
+  await page.reload();
   await openSettings(page);
   const p = panel(page);
   const section = p.locator("[data-gcs-tag-labels]");

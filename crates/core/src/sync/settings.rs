@@ -289,6 +289,10 @@ impl Settings {
         merged
             .entry("fieldDirections")
             .or_insert_with(|| Value::Object(Default::default()));
+        // Likewise left out while no tag has a label.
+        merged
+            .entry("tagLabels")
+            .or_insert_with(|| Value::Array(Vec::new()));
         for (k, v) in given {
             if !merged.contains_key(k) {
                 return Err(bad(format!("{k}: not a setting")));

@@ -98,3 +98,27 @@ fn a_person_left_with_no_membership_keeps_my_contacts() {
     assert!(Labels(&l).apply(&mut p, &[]));
     assert_eq!(groups(&p), [MY_CONTACTS]);
 }
+
+#[test]
+fn settings_without_labels_take_a_mapping_and_refuse_a_doubled_tag_or_a_system_group() {
+    use crate::sync::settings::Settings;
+    let s = Settings::default();
+    let set = |v: serde_json::Value| s.patched(&serde_json::json!({ "tagLabels": v }));
+    let ok = set(serde_json::json!([{"tag": "vip", "group": "contactGroups/a1"}])).expect("taken");
+    assert_eq!(
+        ok.tag_labels,
+        labels()[..1]
+            .iter()
+            .map(|l| TagLabel {
+                tag: "vip".into(),
+                ..l.clone()
+            })
+            .collect::<Vec<_>>()
+    );
+    assert!(set(serde_json::json!([
+        {"tag": "vip", "group": "contactGroups/a1"},
+        {"tag": "VIP", "group": "contactGroups/b2"}
+    ]))
+    .is_err());
+    assert!(set(serde_json::json!([{"tag": "vip", "group": MY_CONTACTS}])).is_err());
+}
