@@ -246,6 +246,8 @@ export interface FieldDirections {
   title?: FieldDirection;
   notes?: FieldDirection;
   tags?: FieldDirection;
+  /** The contact's photo, where the host has one (`capabilities.photo`). */
+  photo?: FieldDirection;
 }
 export type TargetGroup = { kind: "existing"; value: string } | { kind: "named"; value: string };
 
@@ -414,13 +416,16 @@ export interface Plan {
   googleLimit?: number;
   /** The fields whose direction changed since the last sync that applied its writes: a sync
    *  writes under the new directions only by applying a preview that shows them. */
-  directionChanges: { field: ContactField; before: FieldDirection; after: FieldDirection }[];
+  directionChanges: { field: ContactField | "photo"; before: FieldDirection; after: FieldDirection }[];
   /** Differences of linked contacts not written on `held.side` because of their field's
    *  direction: `before` is kept there, `after` not copied. */
   byDirection: {
     crmId: string; resourceName: string; name: string;
     held: { field: ContactField; side: Side; direction: FieldDirection; before: string; after: string };
   }[];
+  /** The photos of linked contacts the sync moves, after its other changes: the side written,
+   *  and whether the photo is added there, changed or removed (`capabilities.photo`). */
+  photos: { side: Side; crmId: string; resourceName: string; name: string; change: "added" | "changed" | "removed" }[];
   /** The preview of an undo: the contacts (or fields) it leaves as they are, edited since the
    *  run or gone, each as a sentence. Absent when none. */
   notUndone?: string[];
@@ -478,6 +483,9 @@ export interface RunReport {
    *  when none was left out. */
   pastLimit?: number;
   googleLimit?: number;
+  /** Deletions held for their days (`googleDeletesHoldDays`, `crmDeletesHoldDays`) rather than
+   *  made, by the side their contacts wait on ("Pending deletions"). Absent when none was. */
+  holding?: { side: "crm" | "google"; deletions: number; days: number }[];
 }
 
 /** A CRM contact's sync status (`contactStatus`), in each connected account. */

@@ -74,13 +74,25 @@ test("Creme: undo a first sync from the history; both sides are as before it", a
   expect((await api(page, "contacts/get", { ids: created.map((c) => c.id) })).json).toEqual([]);
   // The undo is a run of the history, named as such.
   await expect(history.getByRole("row").nth(1)).toContainText("Undo of the run of");
-  // The next sync neither imports those tagged Google contacts again nor deletes them, though the
-  // Creme contacts their tags name are in the trash.
+  // The Creme contacts the undo unlinked are offered again, unedited though they are (the
+  // change feed alone would not bring them): the preview creates them in Google.
+  await panelAction(page, "Preview changes");
+  const again = p.getByRole("region", { name: "Preview", exact: true });
+  await expect(again.getByRole("table", { name: "Planned changes" })).toBeVisible({ timeout: 120_000 });
+  await again.getByText("Preview text", { exact: true }).click();
+  await expect(again.locator("pre")).toContainText("Create in Google: ");
+  const offered = ((await again.locator("pre").textContent()) || "").split("\n").filter((l) => l.startsWith("Create in Google: "));
+  expect(offered).toHaveLength(cremeBefore.length);
+  await again.getByRole("button", { name: "Close preview" }).click();
+  // The next sync sends them to Google again, as the sync undone did (not "already up to date").
+  // It neither imports those tagged Google contacts again nor deletes them, though the Creme
+  // contacts their tags name are in the trash.
   await panelAction(page, "Sync now");
-  await expect(p.locator(".gcs-messages")).toContainText(`Synced with ${email}`);
+  await expect(p.locator(".gcs-messages")).toContainText(`Synced with ${email}: ${cremeBefore.length} created in Google`);
   const ours = (people) => shown(people.filter((g) => displayName(g).endsWith(`Undone${tag}`)));
   expect(ours(await googleContacts(email))).toEqual(ours(googleAfter));
   expect(ours(googleAfter)).toHaveLength(2);
+  expect((await googleContacts(email)).length).toBe(googleBefore.length + cremeBefore.length);
   expect(await cremeContacts(page)).toEqual(cremeBefore);
   expect(errors).toEqual([]);
 

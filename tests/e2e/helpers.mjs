@@ -121,8 +121,13 @@ function recordToasts() {
  */
 export async function toast(page, text, { timeout } = {}) {
   const find = () => page.evaluate((t) => (window.__toasts || []).find((x) => x.includes(t)) ?? null, text);
+  // On failure the poll reports the toasts that were shown instead.
+  const seen = () => page.evaluate((t) => {
+    const all = window.__toasts || [];
+    return all.find((x) => x.includes(t)) ?? `(not shown; the toasts shown: ${JSON.stringify(all.slice(-5))})`;
+  }, text);
   const options = { message: `a toast saying ${JSON.stringify(text)}`, ...(timeout ? { timeout } : {}) };
-  await expect.poll(find, options).not.toBeNull();
+  await expect.poll(seen, options).toContain(text);
   return find();
 }
 

@@ -17,8 +17,8 @@ async function deleteInCrm(page, c) {
   await page.getByRole("button", { name: "Delete", exact: true }).click();
   const dialog = page.getByRole("dialog", { name: `Delete ${fullName(c)}?` });
   await dialog.getByRole("button", { name: "Delete contact" }).click();
-  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
   await toast(page, `Deleted ${fullName(c)}.`);
+  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
 }
 
 /** The resource name of `email`'s group "Pending deletion (CRM)", if it exists. */
@@ -54,6 +54,8 @@ test("a CRM deletion waits in Pending deletions for its days; Restore relinks, D
   await openSettings(page);
   let message = await syncNow(page);
   expect(message).not.toContain("deleted in Google");
+  // The run's summary says what it held, and for how long.
+  expect(message).toContain("3 deletions wait 3 days in Pending deletions");
 
   const pending = p.getByRole("region", { name: "Pending deletions" });
   await expect(pending.getByRole("listitem")).toHaveCount(3);

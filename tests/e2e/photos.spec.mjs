@@ -2,7 +2,7 @@
 // Google appears on the CRM contact after "Sync now", and one chosen on the CRM contact's page
 // appears in Google; an unchanged photo is not downloaded again.
 import { test, expect } from "./playwright.mjs";
-import { EMULATOR, admin, afterPropagation, connectAccount, crmContacts, freshEmail, go, googleContacts, linkedTo, openDemo, openSettings, shot, syncNow } from "./helpers.mjs";
+import { EMULATOR, admin, afterPropagation, connectAccount, crmContacts, freshEmail, go, googleContacts, linkedTo, openDemo, openSettings, panel, panelAction, shot, syncNow } from "./helpers.mjs";
 
 // Two 1×1 PNG images, one white and one red.
 const WHITE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==";
@@ -52,4 +52,50 @@ test("a photo set in Google appears in the CRM, and one set in the CRM appears i
   expect(ownPhoto(gaAfter).url).toBe(set.photo.url);
   await syncNow(page);
   expect(await uploads()).toBe(1);
+});
+
+test("with the photo Google → CRM only, the preview lists the photo coming in and a CRM photo stays out of Google", async ({ page }) => {
+  const email = freshEmail("photo-direction");
+  await openDemo(page);
+  await connectAccount(page, email);
+  expect(await syncNow(page)).toContain("300 created in Google");
+  const [a, b] = (await crmContacts(page)).filter((c) => !c.photo).slice(0, 2);
+  const uploads = async () => (await admin("stats")).methods["people.updateContactPhoto"]?.requests ?? 0;
+  const uploadsBefore = await uploads();
+
+  const p = panel(page);
+  await p.locator('[data-gcs-field-direction="photo"]').selectOption("googleToCrm");
+  await p.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(p.getByText("Saved", { exact: true })).toBeVisible();
+
+  // a's photo set in Google, b's chosen in the CRM.
+  const [ga] = linkedTo(await googleContacts(email), a.id);
+  await admin("photo", { email, resourceName: ga.resourceName, photoBytes: WHITE });
+  await go(page, `#/contact/${b.id}`);
+  await page.getByLabel("Choose a photo").setInputFiles({ name: "red.png", mimeType: "image/png", buffer: Buffer.from(RED, "base64") });
+  await expect(page.getByRole("img", { name: /^Photo of / })).toBeVisible();
+  await afterPropagation();
+
+  // The change of direction is previewed first, with the one photo that moves.
+  await openSettings(page);
+  await panelAction(page, "Sync now");
+  await expect(p.locator(".gcs-messages")).toContainText("The direction of some fields changed since the last sync, so this sync changed nothing");
+  await p.getByRole("button", { name: "Show the preview", exact: true }).click();
+  const plan = p.getByRole("region", { name: "Preview", exact: true });
+  await expect(plan.locator("[data-gcs-directions]")).toContainText("Direction changed: Photo: Google → CRM only (was Both ways)");
+  const photos = plan.locator("[data-gcs-photos] li");
+  await expect(photos).toHaveCount(1);
+  await expect(photos.first()).toHaveAttribute("data-crm-id", a.id);
+  await expect(photos.first()).toContainText("Photo added in the CRM: ");
+  await expect(plan.locator('[data-count="photos"]')).toContainText("1 photo to move");
+  await page.screenshot({ path: shot("photo-direction-preview"), fullPage: true });
+
+  await plan.getByRole("button", { name: "Apply", exact: true }).click();
+  await expect(p.locator(".gcs-messages")).toContainText("Synced with");
+  const after = await crmContacts(page);
+  expect(after.find((c) => c.id === a.id).photo).toBe(`data:image/png;base64,${WHITE}`);
+  expect(after.find((c) => c.id === b.id).photo).toBe(`data:image/png;base64,${RED}`);
+  const [gb] = linkedTo(await googleContacts(email), b.id);
+  expect(ownPhoto(gb), JSON.stringify(gb.photos)).toBeFalsy();
+  expect(await uploads()).toBe(uploadsBefore);
 });

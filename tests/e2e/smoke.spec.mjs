@@ -1,5 +1,6 @@
 // The demo loads with the plugin wired into the CRM's three places.
 import { test, expect } from "./playwright.mjs";
+import { crmContacts, fullName, go, openDemo, toast } from "./helpers.mjs";
 
 const shot = (name) => new URL(`./screenshots/${name}.png`, import.meta.url).pathname;
 
@@ -62,4 +63,32 @@ test("More Actions opened while the plugin is still loading shows its action onc
   releaseManifest();
   await expect(page.getByRole("menuitem", { name: "Sync Contact(s)" })).toBeVisible();
   await expect(page.getByRole("menuitem", { name: "No actions available" })).toHaveCount(0);
+});
+
+test("a contact's page still redrawing when the user goes to the list never draws over the list", async ({ page }) => {
+  // A change to contacts (a sync, a deletion) asks the open page to redraw; on a busy machine
+  // that redraw can still be reading the contact when the user has moved on. Its read is held
+  // here until the list is shown, the order a busy machine gives now and then.
+  await openDemo(page);
+  const [c] = await crmContacts(page);
+  await go(page, `#/contact/${c.id}`);
+  await expect(page.getByRole("heading", { name: fullName(c), level: 1 })).toBeVisible();
+  await page.evaluate(() => {
+    const contacts = window.demoCrm.host.contacts;
+    const get = contacts.get.bind(contacts);
+    const held = new Promise((r) => (window.__releaseGet = r));
+    contacts.get = async (...args) => {
+      await held;
+      return get(...args);
+    };
+    window.__redraw = window.demoCrm.refresh();
+  });
+  await go(page, "#/contacts");
+  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
+  await page.evaluate(async () => {
+    window.__releaseGet();
+    await window.__redraw;
+  });
+  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: fullName(c), level: 1 })).toHaveCount(0);
 });

@@ -89,8 +89,8 @@ test("a Google deletion deletes in the CRM; a CRM deletion leaves Google alone",
   const dialog = page.getByRole("dialog", { name: `Delete ${fullName(goneInCrm)}?` });
   await expect(dialog).toBeVisible();
   await dialog.getByRole("button", { name: "Delete contact" }).click();
-  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
   await toast(page, `Deleted ${fullName(goneInCrm)}.`);
+  await expect(page.getByRole("table", { name: "Contacts" })).toBeVisible();
 
   await openSettings(page);
   const message = await syncNow(page);

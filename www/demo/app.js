@@ -54,9 +54,11 @@ export { mailto } from "./format.js";
  * @property {{ id: string, name: string }[]} views
  * @property {{ value: string, label: string }[]} statuses
  * @property {{ id: string, name: string, email?: string }} user
- * @property {{ list: ListState, refresh: (() => Promise<void> | void) | null }} state
+ * @property {{ list: ListState, refresh: (() => Promise<void> | void) | null, page: number }} state
  *   `refresh` re-renders the current page's data from IndexedDB (null: the page must not be
- *   re-rendered under the user, like a form).
+ *   re-rendered under the user, like a form). `page` counts navigations: a page drawing after
+ *   an `await` first checks it is still the one shown, so a page the user left (a contact just
+ *   deleted, whose page would say "not found") never draws over the next.
  * @property {(message: string, level?: Level, options?: NotifyOptions) => HTMLElement} notify A
  *   toast (the host contract's `ui.notify`); answers its element.
  * @property {(label: string, fn: () => unknown) => Promise<void>} runPluginAction Runs a
@@ -85,6 +87,7 @@ export async function startApp(options = {}) {
   const state = {
     list: { viewId: "all", search: "", sortKey: "name", sortDir: "asc", page: 0, pageSize: 50, selected: new Set() },
     refresh: null, // re-renders the current page's data from IndexedDB
+    page: 0,
   };
 
   // Chrome: user chip, toasts, progress.
@@ -266,6 +269,9 @@ export async function startApp(options = {}) {
     if (!main.contains(document.activeElement)) main.focus({ preventScroll: true });
   }
   globalThis.addEventListener("hashchange", () => {
+    // The page left behind stops here: no redraw of it is due, even one already asked for.
+    state.page += 1;
+    state.refresh = null;
     main.dataset.ready = "false";
     window.scrollTo(0, 0);
     route();

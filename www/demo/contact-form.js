@@ -44,7 +44,9 @@ export async function renderForm(ctx, id) {
   /** @type {import("../types").CrmContact | null} */
   let c = null;
   if (id) {
+    const page = state.page;
     [c] = await host.contacts.get([id]);
+    if (state.page !== page) return;
     if (!c) {
       clear(main).append(h("h1", { text: "Contact not found" }), h("a", { href: "#/contacts", text: "Back to contacts" }));
       return;

@@ -55,8 +55,10 @@ function pluginSection(entry, contactId) {
  */
 export async function renderContact(ctx, id) {
   const { host, registry, main, state, runPluginAction } = ctx;
+  const page = state.page;
   async function draw() {
     const [c] = await host.contacts.get([id]);
+    if (state.page !== page) return;
     if (!c) {
       clear(main).append(h("div", { class: "page-head" }, h("h1", { text: "Contact not found" })), h("p", {}, "This contact may have been deleted. ", h("a", { href: "#/contacts", text: "Back to contacts" })));
       state.refresh = null;

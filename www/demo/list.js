@@ -246,8 +246,11 @@ export async function renderList(ctx) {
     syncSelection();
   });
 
+  const page = state.page;
   async function refresh() {
-    contacts = await loadView(host, ls.viewId);
+    const loaded = await loadView(host, ls.viewId);
+    if (state.page !== page) return;
+    contacts = loaded;
     const present = new Set(contacts.map((c) => c.id));
     for (const id of [...ls.selected]) if (!present.has(id)) ls.selected.delete(id);
     draw();

@@ -283,6 +283,10 @@ export function reportSummary(report, { count, email, inPanel = false } = {}) {
   }
   const held = heldCount(report.held);
   if (held) text += ` ${plural(held, "deletion")} ${held === 1 ? "waits" : "wait"} for your confirmation ${where}.`;
+  // Deletions held for their days: "3 deletions wait 3 days in Pending deletions".
+  for (const w of report.holding || []) {
+    text += ` ${plural(w.deletions, "deletion")} ${w.deletions === 1 ? "waits" : "wait"} ${plural(w.days, "day")} in Pending deletions${inPanel ? "" : ` in ${SETTINGS}`}.`;
+  }
   if (report.ambiguous && report.ambiguous.length) {
     text += ` ${plural(report.ambiguous.length, "contact")} could not be matched with certainty and ${report.ambiguous.length === 1 ? "was" : "were"} left alone; see "Preview changes"${inPanel ? "" : ` in ${SETTINGS}`}.`;
   }

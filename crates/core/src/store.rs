@@ -217,6 +217,10 @@ json_struct! {
         merged_in_google: BTreeMap<String, Merged> = "mergedInGoogle" [skip_empty],
         /// Undecided Google contacts' candidates: few, so in the header.
         undecided: BTreeMap<String, Vec<String>> = "undecided" [skip_empty],
+        /// CRM contacts left out for Google's limit: capped in size, so in the header.
+        past_limit: Vec<String> = "pastLimit" [skip_empty],
+        /// Keys too common to be evidence: few, so in the header.
+        common_keys: Vec<String> = "commonKeys" [skip_empty],
         field_directions: crate::sync::direction::FieldDirections = "fieldDirections" [skip_empty],
         pending: Pending = "pending" [default],
     }
@@ -361,6 +365,8 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
         state.apart = h.apart;
         state.merged_in_google = h.merged_in_google;
         state.undecided = h.undecided;
+        state.past_limit = h.past_limit;
+        state.common_keys = h.common_keys;
         state.field_directions = h.field_directions;
         state.pending = h.pending;
     }
@@ -504,6 +510,8 @@ pub fn save_changes(
         apart: state.apart.clone(),
         merged_in_google: state.merged_in_google.clone(),
         undecided: state.undecided.clone(),
+        past_limit: state.past_limit.clone(),
+        common_keys: state.common_keys.clone(),
         field_directions: state.field_directions,
         pending: state.pending.clone(),
     };

@@ -24,6 +24,7 @@ const FIELDS = /** @type {const} */ ([
   ["title", "Job title"],
   ["notes", "Notes"],
   ["tags", "Tags (Google labels)"],
+  ["photo", "Photo"],
 ]);
 
 const CHOICES = [

@@ -12,7 +12,7 @@ import { conflictsTable, mergedList, notWrittenList } from "./preview.js";
 import { techDetails } from "./context.js";
 import { previewUndo } from "./sync.js";
 
-/** The runs "Undo this run" is offered for, newest first: as many as a run keeps by default. */
+/** How many runs keep what they wrote when the settings do not say (`undo.runs`). */
 const UNDOABLE = 5;
 
 /** @typedef {import("./context.js").PanelContext} PanelContext */
@@ -37,7 +37,10 @@ export function renderHistory(ctx) {
   /** @param {{ crm: number, google: number }} p */
   const pair = (p) => `${p.crm} / ${p.google}`;
   const tbody = h("tbody", { class: "gcs-runs" });
-  let undoable = UNDOABLE;
+  // "Undo this run" is offered for the runs kept to be undone, newest first: as many as the
+  // settings keep (`undo.runs`; 0 keeps none).
+  const keep = state.settings && state.settings.undo;
+  let undoable = keep ? keep.runs : UNDOABLE;
   for (const r of state.runs.slice(0, 50)) {
     const wrote = r.created.crm + r.created.google + r.updated.crm + r.updated.google + r.deleted.crm + r.deleted.google > 0;
     const undo = wrote && undoable-- > 0

@@ -13,6 +13,7 @@
 // `contacts.url`, Google Contacts), opened in a new tab without access to this page.
 
 import { directionLines, directionSection } from "./field-directions.js";
+import { photoLines, photoSection } from "./photos.js";
 import { h, uid, clear } from "../dom.js";
 import { heldCount, plural, opLabel, sideLabel, fieldLabel, changeLabel, groupName, errorMessage } from "../messages.js";
 import { choicesOf, planDecisions, planApproval, contactUrl, candidateList, ambiguityText, keptBy, conflictsTable, ambiguousItem, isPossibleDuplicate } from "./decisions.js";
@@ -209,6 +210,7 @@ function planText(plan, names, groups) {
   for (const n of plan.notWritten || []) lines.push(`Not written to the CRM: ${n.name || "(no name)"}, ${n.message}: ${notWrittenChange(n)}`);
   for (const c of plan.pastLimit || []) lines.push(`Not created in Google, the account is full: ${c.name || "(no name)"}`);
   lines.push(...directionLines(plan));
+  lines.push(...photoLines(plan));
   return lines.join("\n");
 }
 
@@ -324,6 +326,7 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan, titl
   const mergedId = uid("gcs-plan-merged");
   const notWrittenId = uid("gcs-plan-not-written");
   const pastLimitId = uid("gcs-plan-past-limit");
+  const photosId = uid("gcs-plan-photos");
   /** @param {string} id */
   const toSection = (id) => {
     const el = /** @type {HTMLElement | null} */ (box.querySelector(`[id="${id}"]`));
@@ -358,8 +361,9 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan, titl
     const waiting = (current.ambiguous || []).filter(isPossibleDuplicate).length;
     const setAside = (current.ambiguous || []).length - waiting;
     clear(live);
-    live.append(h("p", { class: "gcs-plan-summary", text: ops.length
-      ? `A sync would make ${plural(ops.length, "change")}. Nothing has been changed yet.`
+    const moves = ops.length + (current.photos || []).length;
+    live.append(h("p", { class: "gcs-plan-summary", text: moves
+      ? `A sync would make ${plural(moves, "change")}. Nothing has been changed yet.`
       : waiting || setAside ? "Nothing to change until you decide on the contacts below."
         : (current.notWritten || []).length ? "Nothing to change that you may change: see what is not written to the CRM below."
           : (current.pastLimit || []).length ? "Nothing to change: the Google account is full; see the contacts not created below."
@@ -391,6 +395,8 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan, titl
     if (notWritten) count(notWritten, "not written to the CRM", () => toSection(notWrittenId), "notWritten");
     const pastLimit = (current.pastLimit || []).length;
     if (pastLimit) count(pastLimit, "not created: Google account full", () => toSection(pastLimitId), "pastLimit");
+    const photos = (current.photos || []).length;
+    if (photos) count(photos, noun(photos, "photo") + " to move", () => toSection(photosId), "photos");
     live.append(counts);
 
     const tbody = h("tbody");
@@ -473,7 +479,8 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan, titl
 
   /** The bar: Apply runs only a plan on screen that has something to do. */
   const drawBar = () => {
-    const n = (choices.current.operations || []).length;
+    // Photos move after the other changes, and are changes a user applies too.
+    const n = (choices.current.operations || []).length + (choices.current.photos || []).length;
     const decided = planDecisions(plan).matches.length > 0;
     const blocked = state.pending || !!state.failed || (!n && !decided);
     if (blocked) apply.setAttribute("data-gcs-blocked", "");
@@ -568,6 +575,8 @@ export function renderPlan(plan, { apply, close, groups = [], host, replan, titl
   }
   const directions = directionSection(plan);
   if (directions) box.append(directions);
+  const photos = photoSection(plan, photosId);
+  if (photos) box.append(photos);
   // The text of thousands of changes is written only when asked for.
   const details = h("details", { class: "gcs-details", ontoggle: () => {
     if (details.open && !pre.textContent) pre.textContent = planText(choices.current, names, groups);

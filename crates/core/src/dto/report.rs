@@ -4,10 +4,11 @@
 use crate::people::time::format_rfc3339;
 use crate::people::wire::ContactGroup;
 use crate::sync::direction::{DirectionChange, PairHeld};
-use crate::sync::engine::{ContactFailure, Counts, PerSide, RunError, RunReport, Trigger};
+use crate::sync::engine::{ContactFailure, Counts, Holding, PerSide, RunError, RunReport, Trigger};
 use crate::sync::matching::{Ambiguity, Ambiguous};
 use crate::sync::merge::{text, ConflictRule, FieldDiff};
 use crate::sync::model::{Address, Contact, Field, Millis, Side};
+use crate::sync::plan::PhotoChange;
 use crate::sync::plan::{
     Delete, HeldDeletions, NotWritten, PairConflict, Plan, Skipped, FROM_READ_ONLY,
 };
@@ -270,6 +271,8 @@ pub struct PlanDto<'a> {
     direction_changes: &'a [DirectionChange],
     #[serde(rename = "byDirection")]
     by_direction: &'a [PairHeld],
+    /// The photos of linked pairs the run moves.
+    photos: &'a [PhotoChange],
     /// An undo's contacts left as they are, each as the preview says it.
     #[serde(rename = "notUndone", skip_serializing_if = "Vec::is_empty")]
     not_undone: Vec<String>,
@@ -379,6 +382,7 @@ impl<'a> From<&'a Plan> for PlanDto<'a> {
             google_limit: p.google_limit,
             direction_changes: &p.direction_changes,
             by_direction: &p.by_direction,
+            photos: &p.photos,
             not_undone: p.not_undone.iter().map(|n| n.to_string()).collect(),
             text: p.to_string(),
             fingerprint: &p.fingerprint,
@@ -416,6 +420,8 @@ pub struct ReportDto<'a> {
     past_limit: usize,
     #[serde(skip_serializing_if = "is_zero")]
     google_limit: usize,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    holding: &'a [Holding],
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -448,6 +454,7 @@ impl<'a> From<&'a RunReport> for ReportDto<'a> {
             past_limit: r.past_limit,
             google_limit: r.google_limit,
             undoes: r.undoes.as_deref(),
+            holding: &r.holding,
         }
     }
 }

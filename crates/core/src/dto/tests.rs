@@ -313,7 +313,7 @@ fn an_empty_plan_answers_empty_lists_and_its_text() {
         v,
         json!({"operations": [], "conflicts": [], "ambiguous": [], "held": [], "merged": [],
                "notWritten": [], "pastLimit": [], "googleLimit": 0, "directionChanges": [],
-               "byDirection": [], "text": p.to_string(), "fingerprint": ""})
+               "byDirection": [], "photos": [], "text": p.to_string(), "fingerprint": ""})
     );
 }
 

@@ -76,11 +76,15 @@ impl fmt::Display for FieldDirection {
 /// The keys of the fields: their names in the JS API (`ContactField`), in [`Field::ALL`]'s order.
 const KEYS: [&str; 13] = Field::ALL_NAMES;
 
+/// The photo's key: the photo is no [`Field`] (it merges on its own, `crate::sync::photo`), but
+/// has its direction like one.
+pub const PHOTO: &str = "photo";
+
 /// The direction of every field. Written as an object of the fields that are not two-way
 /// (`{"notes": "googleToCrm"}`); a field it leaves out is two-way, so settings stored before
-/// directions existed read as all two-way.
+/// directions existed read as all two-way. The photo's direction is the `"photo"` key's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct FieldDirections([FieldDirection; 13]);
+pub struct FieldDirections([FieldDirection; 13], FieldDirection);
 
 impl FieldDirections {
     pub fn of(&self, field: Field) -> FieldDirection {
@@ -98,9 +102,20 @@ impl FieldDirections {
         self
     }
 
+    /// The photo's direction.
+    pub fn photo(&self) -> FieldDirection {
+        self.1
+    }
+
+    /// These directions with the photo's set to `direction`.
+    pub fn with_photo(mut self, direction: FieldDirection) -> Self {
+        self.1 = direction;
+        self
+    }
+
     /// Every field two-way.
     pub fn all_both(&self) -> bool {
-        self.0.iter().all(|d| *d == FieldDirection::Both)
+        self.0.iter().all(|d| *d == FieldDirection::Both) && self.1 == FieldDirection::Both
     }
 
     /// The fields that are not written on `side`.
@@ -121,13 +136,17 @@ impl FieldDirections {
 
     /// What changed from `self` (the directions last applied) to `now`, field by field.
     pub fn changes_to(&self, now: &FieldDirections) -> Vec<DirectionChange> {
-        Field::ALL
+        let fields = Field::ALL
             .into_iter()
-            .filter(|f| self.of(*f) != now.of(*f))
-            .map(|field| DirectionChange {
+            .map(|f| (f.as_str(), self.of(f), now.of(f)));
+        let photo = std::iter::once((PHOTO, self.1, now.1));
+        fields
+            .chain(photo)
+            .filter(|(_, before, after)| before != after)
+            .map(|(field, before, after)| DirectionChange {
                 field,
-                before: self.of(field),
-                after: now.of(field),
+                before,
+                after,
             })
             .collect()
     }
@@ -146,11 +165,17 @@ impl FromJson for FieldDirections {
         };
         let mut out = FieldDirections::default();
         for (k, d) in o {
-            let Some(i) = KEYS.iter().position(|key| *key == k) else {
-                return Err(json::unknown_variant(&k, &KEYS));
-            };
+            let i = KEYS.iter().position(|key| *key == k);
+            if i.is_none() && k != PHOTO {
+                let mut known = KEYS.to_vec();
+                known.push(PHOTO);
+                return Err(json::unknown_variant(&k, &known));
+            }
             let d = FieldDirection::from_json(d).map_err(|e| e.at_key(&k))?;
-            out.set(Field::ALL[i], d);
+            match i {
+                Some(i) => out.set(Field::ALL[i], d),
+                None => out.1 = d,
+            }
         }
         Ok(out)
     }
@@ -162,9 +187,13 @@ impl Serialize for FieldDirections {
             .map(|i| (i, self.0[i]))
             .filter(|(_, d)| *d != FieldDirection::Both)
             .collect();
-        let mut m = s.serialize_map(Some(set.len()))?;
+        let photo = (self.1 != FieldDirection::Both).then_some(self.1);
+        let mut m = s.serialize_map(Some(set.len() + usize::from(photo.is_some())))?;
         for (i, d) in set {
             m.serialize_entry(KEYS[i], &d)?;
+        }
+        if let Some(d) = photo {
+            m.serialize_entry(PHOTO, &d)?;
         }
         m.end()
     }
@@ -175,6 +204,7 @@ impl TsType for FieldDirections {
         Ts::Object {
             props: KEYS
                 .iter()
+                .chain([&PHOTO])
                 .map(|k| Prop {
                     key: k.to_string(),
                     optional: true,
@@ -195,8 +225,8 @@ fn js_name<S: serde::Serializer>(f: &Field, s: S) -> Result<S::Ok, S::Error> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectionChange {
-    #[serde(serialize_with = "js_name")]
-    pub field: Field,
+    /// The field's settings key (`ContactField`, or [`PHOTO`]).
+    pub field: &'static str,
     pub before: FieldDirection,
     pub after: FieldDirection,
 }

@@ -23,17 +23,18 @@
 //!
 //! Bounded: an email, phone or name with birthday or company held by more than
 //! [`COMMON_KEY_LIMIT`] contacts on either side (a switchboard, info@) is no evidence of anyone's
-//! identity: under that rule it neither links nor makes an ambiguity. Each ambiguity lists at
-//! most [`LISTED_CANDIDATES`] candidates and counts the rest, so the output stays linear in the
-//! contacts however many share a value. The name rule keeps every cluster whatever its size: a
-//! name alone never links, and creating each of many same-named contacts on the other side would
-//! be the duplicate that rule exists to prevent.
+//! identity: under that rule it neither links nor makes an ambiguity. A key found so is kept and
+//! stays so ([`Settled::common`]), so that a run linking some holders does not make it evidence
+//! for the rest. Each ambiguity lists at most [`LISTED_CANDIDATES`] candidates and counts the
+//! rest, so the output stays linear in the contacts however many share a value. The name rule
+//! keeps every cluster whatever its size: a name alone never links, and creating each of many
+//! same-named contacts on the other side would be the duplicate that rule exists to prevent.
 
 use super::model::{Contact, CrmContact, GoogleContact, Side};
 use super::normalize::{email_key, name_key, phone_key, text_key, Region};
 use super::phone::is_matchable;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -144,14 +145,16 @@ impl Ambiguous {
     }
 }
 
-/// What the user settled before matching: pairs never to join, and contacts already paired
-/// by the user's choice (by CRM id and by resource name), which take no part.
+/// What was settled before matching: pairs never to join, contacts already paired by the
+/// user's choice (by CRM id and by resource name), which take no part, and linked contacts.
 #[derive(Debug, Default)]
 pub struct Settled<'a> {
     /// (CRM id, resource name), sorted: searched, not hashed, as there are few.
     pub apart: Vec<(&'a str, &'a str)>,
     pub crm: HashSet<&'a str>,
     pub google: HashSet<&'a str>,
+    /// Keys an earlier plan found too common to be evidence: they stay so (see `common_keys`).
+    pub common: HashSet<&'a str>,
 }
 
 impl fmt::Display for Ambiguous {
@@ -188,6 +191,8 @@ pub struct Matching {
     /// neither linked nor created.
     pub blocked_crm: Vec<bool>,
     pub blocked_google: Vec<bool>,
+    /// The keys too common to be evidence that the contacts here hold, sorted.
+    pub common: Vec<String>,
 }
 
 /// The keys a contact is matched by under one rule.
@@ -290,54 +295,6 @@ fn shown_keys(
     out
 }
 
-fn index(keys: &[Vec<String>]) -> HashMap<&str, Vec<usize>> {
-    let mut m: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, ks) in keys.iter().enumerate() {
-        for k in ks {
-            m.entry(k.as_str()).or_default().push(i);
-        }
-    }
-    m
-}
-
-/// The indexes a contact's keys lead to, ascending and without repeats: kept sorted by inserting
-/// each in place, as a contact's keys lead to a handful.
-fn candidates(keys: &[String], other: &HashMap<&str, Vec<usize>>) -> Vec<usize> {
-    let mut s: Vec<usize> = Vec::new();
-    for k in keys {
-        for &i in other.get(k.as_str()).into_iter().flatten() {
-            if let Err(at) = s.binary_search(&i) {
-                s.insert(at, i);
-            }
-        }
-    }
-    s
-}
-
-/// Union-find over the contacts of both sides: CRM contact `i` is node `i`, Google contact `j`
-/// node `crm.len() + j`.
-struct Clusters(Vec<usize>);
-
-impl Clusters {
-    fn root(&mut self, mut i: usize) -> usize {
-        while self.0[i] != i {
-            // Path halving: every other node on the way points to its grandparent.
-            self.0[i] = self.0[self.0[i]];
-            i = self.0[i];
-        }
-        i
-    }
-
-    fn join(&mut self, a: usize, b: usize) {
-        let (a, b) = (self.root(a), self.root(b));
-        // The smaller index is the root, so roots do not depend on the order of joins.
-        if a != b {
-            let (lo, hi) = if a < b { (a, b) } else { (b, a) };
-            self.0[hi] = lo;
-        }
-    }
-}
-
 /// Pairs `crm` with `google`. Deterministic, and independent of the order of the inputs up to
 /// the order of its lists: the same contacts give the same links and ambiguities.
 pub fn match_contacts(crm: &[&CrmContact], google: &[&GoogleContact], region: Region) -> Matching {
@@ -372,13 +329,14 @@ pub fn match_settled(
         let before_crm = out.blocked_crm.clone();
         let before_google = out.blocked_google.clone();
         // Every contact's keys count towards a key's commonness, matched or not: a switchboard
-        // stays one however many of its callers an earlier rule linked.
+        // stays one however many of its callers an earlier rule (or run) linked.
         let mut ck: Vec<Vec<String>> = crm.iter().map(|c| crm_keys(c, rule, region)).collect();
         let mut gk: Vec<Vec<String>> = google
             .iter()
             .map(|g| google_keys(g, rule, region))
             .collect();
-        let common = common_keys(rule, &ck, &gk);
+        let common = common_keys(rule, [&ck, &gk], &settled.common);
+        out.common.extend(common.iter().cloned());
         for ((keys, done), blocked) in ck
             .iter_mut()
             .zip(&crm_done)
@@ -585,14 +543,18 @@ pub fn match_settled(
             }
         }
     }
+    out.common.sort_unstable();
+    out.common.dedup();
     out
 }
 
 mod bounds;
+mod clusters;
 pub mod duplicates;
 
 use bounds::{common_keys, listed};
 pub use bounds::{COMMON_KEY_LIMIT, LISTED_CANDIDATES};
+use clusters::{candidates, index, Clusters};
 
 #[cfg(test)]
 mod tests;

@@ -13,6 +13,7 @@
 //! Sizes are bounded by [`MAX_BYTES`]: a CRM photo larger than that is not sent (the contact is
 //! reported), and a download asks Google for [`SIZE_PX`] pixels and refuses a larger answer.
 
+use super::direction::FieldDirection;
 use super::model::{Millis, Photo, Side};
 use super::settings::ConflictPolicy;
 use crate::people::wire::Person;
@@ -181,9 +182,12 @@ pub struct PhotoInput<'a> {
     pub crm_modified_at: Millis,
     pub google_modified_at: Millis,
     pub policy: ConflictPolicy,
-    /// Whether the photo may be written to each side (the settings' directions).
+    /// Whether the photo may be written to each side (the settings' directions of the sync and
+    /// the run's scope).
     pub write_crm: bool,
     pub write_google: bool,
+    /// The photo's own direction (`fieldDirections.photo`).
+    pub direction: FieldDirection,
 }
 
 /// The photo merge's outcome for one pair.
@@ -209,7 +213,15 @@ pub enum PhotoMove {
 /// The three-way merge of the photo as one value (docs/sync-rules.md, "Merge"): a side changed if
 /// it was read and differs from the base (Google by URL, the CRM by hash); one side changed, it
 /// wins; both changed, the account's conflict policy decides.
+///
+/// The photo's direction as the other fields' (`crate::sync::direction`): a one-way photo is
+/// written only on its receiving side, and its source side wins when both changed; the
+/// receiving side's own change stays there, with the base as it was. A photo not synced moves
+/// nothing and keeps its base.
 pub fn merge(input: PhotoInput<'_>) -> PhotoMove {
+    if input.direction == FieldDirection::NotSynced {
+        return PhotoMove::Keep;
+    }
     let base = input.base.filter(|b| !b.hash.is_empty());
     let google_changed = match input.google {
         Seen::NotRead => false,
@@ -237,25 +249,36 @@ pub fn merge(input: PhotoInput<'_>) -> PhotoMove {
                 }
                 _ => {}
             }
-            match input.policy {
-                ConflictPolicy::Crm => Side::Crm,
-                ConflictPolicy::Google => Side::Google,
-                ConflictPolicy::Newest if input.google_modified_at > input.crm_modified_at => {
+            match (input.direction.source(), input.policy) {
+                (Some(source), _) => source,
+                (None, ConflictPolicy::Crm) => Side::Crm,
+                (None, ConflictPolicy::Google) => Side::Google,
+                (None, ConflictPolicy::Newest)
+                    if input.google_modified_at > input.crm_modified_at =>
+                {
                     Side::Google
                 }
-                ConflictPolicy::Newest => Side::Crm,
+                (None, ConflictPolicy::Newest) => Side::Crm,
             }
         }
     };
     match (winner, input.crm, input.google) {
-        (Side::Google, _, Seen::Read(g)) if input.write_crm => match g {
-            Some(g) => PhotoMove::ToCrm { url: g.url.clone() },
-            None => PhotoMove::ClearCrm,
-        },
-        (Side::Crm, Seen::Read(c), _) if input.write_google => match c {
-            Some(_) => PhotoMove::ToGoogle,
-            None => PhotoMove::ClearGoogle,
-        },
+        (Side::Google, _, Seen::Read(g))
+            if input.write_crm && input.direction.writes(Side::Crm) =>
+        {
+            match g {
+                Some(g) => PhotoMove::ToCrm { url: g.url.clone() },
+                None => PhotoMove::ClearCrm,
+            }
+        }
+        (Side::Crm, Seen::Read(c), _)
+            if input.write_google && input.direction.writes(Side::Google) =>
+        {
+            match c {
+                Some(_) => PhotoMove::ToGoogle,
+                None => PhotoMove::ClearGoogle,
+            }
+        }
         _ => PhotoMove::Keep,
     }
 }

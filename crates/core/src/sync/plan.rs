@@ -36,7 +36,8 @@
 //! The planner's work is split by job: `linked` reads and settles each linked pair,
 //! `unlinked` matches the rest, sets duplicates aside and plans creates, `merged` unlinks the
 //! contacts Google merged into another linked one, `commit` records an
-//! execution's outcome, and `ops` holds the operations and the preview text they print as.
+//! execution's outcome, `ops` holds the operations and the preview text they print as, and
+//! `photos` merges each pair's photo (for the preview, and for the engine's photo pass).
 
 use super::capabilities::Capabilities;
 use super::direction::{DirectionChange, PairHeld};
@@ -58,6 +59,7 @@ mod linked;
 mod merged;
 mod ops;
 mod pending;
+mod photos;
 mod undo;
 mod unlinked;
 
@@ -72,6 +74,7 @@ pub use ops::{
     NotWritten, PairConflict, PendingMarks, Skipped, Unhold, UnholdReason, Unlink, UnlinkReason,
     Update, FROM_READ_ONLY,
 };
+pub use photos::{photo_moves, PairPhoto, PhotoChange, PhotoChangeKind};
 pub use undo::{plan_undo, BeforeImage, NotUndone, RunUndo, UndoRefusal, Wrote};
 
 /// What a run covers: the seeds' triggers.
@@ -209,6 +212,8 @@ pub struct Plan {
     /// The fields whose direction changed since the last run that applied (the state's
     /// directions against the settings'): a run must apply a preview before it writes.
     pub direction_changes: Vec<DirectionChange>,
+    /// The photos of linked pairs this run moves (after its other writes): the preview lists them.
+    pub photos: Vec<PhotoChange>,
     /// Deletions this plan holds rather than makes, each dropping its link.
     pub holds: Vec<Hold>,
     /// Held deletions this plan ends without making them (those it makes are among `deletes`).
@@ -220,6 +225,9 @@ pub struct Plan {
     kept_in_crm: Vec<Link>,
     /// By CRM id; a pair merged again (`remerge`) replaces its entry.
     next_bases: BTreeMap<String, NextBase>,
+    /// The state's keys too common to be evidence, with those this plan found: kept by the
+    /// commit when they grew (see `matching::bounds::common_keys`).
+    common_keys: Option<Vec<String>>,
     /// An undo's contacts left as they are (edited since, gone): reported, never written.
     pub not_undone: Vec<NotUndone>,
     /// An undo's Google contacts created again for a CRM contact that is not there: not linked.
@@ -462,6 +470,8 @@ impl<'a> Planner<'a> {
         self.unlinked();
         self.check_conflict_choices();
         self.guard();
+        let moves = photo_moves(&self.input);
+        self.out.photos = photos::photo_changes(&self.input, &moves);
         if let (Some(group), false) = (self.input.target_group, self.to_target.is_empty()) {
             let mut names = std::mem::take(&mut self.to_target);
             // Unstable: equal names are indistinguishable (see `Engine::google_updates`).

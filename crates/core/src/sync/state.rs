@@ -131,6 +131,12 @@ json_struct! {
         /// of their candidates as the last plan that saw the whole CRM found them: while such a
         /// contact stays unchanged, a run reads these by id instead of listing the whole CRM.
         pub undecided: BTreeMap<String, Vec<String>> = "undecided" [default],
+        /// CRM contacts left out of Google for its limit of contacts per account, by id, sorted:
+        /// a run reads these by id, so the CRM's change feed need not bring them again.
+        pub past_limit: Vec<String> = "pastLimit" [default],
+        /// Emails, phones and names with birthday or company found held by more contacts than
+        /// matching may join, normalized, sorted: they stay no evidence (until "Reset sync data").
+        pub common_keys: Vec<String> = "commonKeys" [default],
         /// The field directions of the last run that applied its writes under them: until a
         /// run applies a preview made under the settings' directions, runs that write refuse to.
         pub field_directions: FieldDirections = "fieldDirections" [skip_empty],
@@ -154,6 +160,8 @@ impl Default for AccountState {
             apart: Vec::new(),
             merged_in_google: BTreeMap::new(),
             undecided: BTreeMap::new(),
+            past_limit: Vec::new(),
+            common_keys: Vec::new(),
             field_directions: FieldDirections::default(),
             pending: Pending::default(),
         }

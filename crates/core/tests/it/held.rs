@@ -69,6 +69,20 @@ fn both_held(w: &mut World) -> (String, String, String, String) {
         0,
         "nothing deleted yet"
     );
+    // The report says what waits, and for how long, one entry per side a contact waits on.
+    let holding: Vec<String> = r
+        .report
+        .holding
+        .iter()
+        .map(|h| format!("{}: {} for {} days", h.side, h.deletions, h.days))
+        .collect();
+    assert_eq!(
+        holding,
+        [
+            format!("crm: 1 for {DEFAULT_HOLD_DAYS} days"),
+            format!("google: 1 for {DEFAULT_HOLD_DAYS} days")
+        ]
+    );
     (ann, ann_rn, bo, bo_rn)
 }
 

@@ -533,6 +533,8 @@ fn account_state() -> AccountState {
             },
         )]),
         undecided: BTreeMap::from([("people/c7".to_string(), strings(&["38", "37"]))]),
+        past_limit: strings(&["35"]),
+        common_keys: strings(&["info@example.com"]),
         field_directions: FieldDirections::default().with(Field::Emails, FieldDirection::NotSynced),
         pending: Pending {
             deletions: BTreeMap::from([(

@@ -21,6 +21,7 @@ mod json;
 mod labels;
 mod lease;
 mod matching;
+mod photo_directions;
 mod photos;
 mod previewed;
 mod profiles;

@@ -116,6 +116,43 @@ fn undoing_a_first_sync_deletes_what_it_created_on_both_sides() {
 }
 
 #[test]
+fn after_an_undo_of_a_first_sync_the_next_run_sends_the_crm_contacts_to_google_again() {
+    // A CRM with a change feed, as Creme has: the undo leaves the CRM contacts unedited, so the
+    // feed alone would never bring them again.
+    let mut w = World::new();
+    assert!(w.feed);
+    w.crm_add(person("Ann", "Lee", "ann@x.io"));
+    w.crm_add(with_phone(person("Bo", "Ng", "bo@x.io"), "+1 415 555 0132"));
+    w.em.advance_clock(60_000);
+    w.run_ok();
+    let synced = both_sides(&w);
+    w.em.advance_clock(60_000);
+    w.undo(&last_run(&w));
+    assert!(w.google().is_empty());
+
+    // The next run creates them again, as the run undone did, and links them.
+    w.em.advance_clock(60_000);
+    let preview = w.preview();
+    assert_eq!(
+        preview
+            .lines()
+            .filter(|l| l.starts_with("google: create"))
+            .count(),
+        2,
+        "{preview}"
+    );
+    let again = w.run_ok();
+    assert_eq!(again.report.created.google, 2);
+    assert_eq!(both_sides(&w), synced);
+    assert_eq!(w.state.links.len(), 2);
+    assert!(
+        w.state.crm_cursor.is_some(),
+        "the run moved the cursor again"
+    );
+    w.settled();
+}
+
+#[test]
 fn undoing_updates_restores_each_side_the_run_wrote_and_the_next_run_carries_it_over() {
     let mut w = World::new();
     let id = w.crm_add(with_phone(

@@ -15,6 +15,29 @@ fn the_keys_are_the_fields_names_in_the_js_api_in_order() {
 }
 
 #[test]
+fn the_photos_direction_is_written_under_its_key_read_back_and_previewed_when_changed() {
+    let d = FieldDirections::default()
+        .with(Field::Notes, FieldDirection::GoogleToCrm)
+        .with_photo(FieldDirection::GoogleToCrm);
+    let text = serde_json::to_string(&d).expect("serializes");
+    assert_eq!(text, r#"{"notes":"googleToCrm","photo":"googleToCrm"}"#);
+    assert_eq!(json::from_str::<FieldDirections>(&text).ok(), Some(d));
+    assert!(!FieldDirections::default()
+        .with_photo(FieldDirection::NotSynced)
+        .all_both());
+    let changes = FieldDirections::default().changes_to(&d);
+    let shown: Vec<String> = changes.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        shown,
+        [
+            "notes: Google → CRM only, was both ways",
+            "photo: Google → CRM only, was both ways"
+        ]
+    );
+    assert!(json::from_str::<FieldDirections>(r#"{"photos":"both"}"#).is_err());
+}
+
+#[test]
 fn settings_stored_before_directions_read_as_every_field_two_way() {
     let s: Settings = json::from_str(r#"{"intervalMinutes": 30}"#).expect("old settings");
     assert!(s.field_directions.all_both());
@@ -46,7 +69,7 @@ fn an_unknown_field_or_direction_is_refused_by_name() {
         err(serde_json::json!({"fieldDirections": {"nickname": "both"}})),
         "settings: fieldDirections: unknown variant `nickname`, expected one of `prefix`, \
          `firstName`, `middleName`, `lastName`, `suffix`, `emails`, `phones`, `addresses`, \
-         `birthday`, `company`, `title`, `notes`, `tags`"
+         `birthday`, `company`, `title`, `notes`, `tags`, `photo`"
     );
     assert_eq!(
         err(serde_json::json!({"fieldDirections": {"notes": "up"}})),

@@ -235,6 +235,7 @@ impl Engine {
             self.after_crm_listing(true);
         } else {
             self.read_changed_pairs();
+            self.read_past_limit();
         }
         self.next_crm_cursor = Some(cursor);
     }
@@ -279,20 +280,34 @@ impl Engine {
         }
     }
 
+    /// The CRM ids this run has read so far: returned, deleted or refused.
+    pub(super) fn crm_ids_read(&self) -> HashSet<&str> {
+        self.crm
+            .iter()
+            .chain(&self.crm_other)
+            .map(|c| c.id.as_str())
+            .chain(self.crm_deleted.iter().map(String::as_str))
+            .chain(self.crm_invalid.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// Reads `ids` by id before any other step, a page at a time; one the CRM no longer has is
+    /// taken for deleted.
+    pub(super) fn read_crm_next(&mut self, ids: &[String]) {
+        for chunk in ids.chunks(CRM_PAGE as usize).rev() {
+            self.steps.push_front(Step::GetCrm {
+                ids: chunk.to_vec(),
+                confirm_deleted: true,
+            });
+        }
+    }
+
     /// The CRM candidates of the Google contacts whose match waits for the user that this run
     /// has not read: with them and what the feed returned, planning matches those contacts as
     /// a full listing would (a CRM contact unchanged since it was found no candidate cannot
     /// have become one).
     pub(super) fn unread_candidates(&self) -> Vec<String> {
-        let mut read = HashSet::new();
-        read.extend(
-            self.crm
-                .iter()
-                .chain(&self.crm_other)
-                .map(|c| c.id.as_str())
-                .chain(self.crm_deleted.iter().map(String::as_str))
-                .chain(self.crm_invalid.iter().map(String::as_str)),
-        );
+        let read = self.crm_ids_read();
         let ids: BTreeSet<&String> = self
             .state
             .undecided
@@ -330,15 +345,7 @@ impl Engine {
             // Google showed no change: no link's twin changed.
             return;
         }
-        let mut read = HashSet::new();
-        read.extend(
-            self.crm
-                .iter()
-                .chain(&self.crm_other)
-                .map(|c| c.id.as_str())
-                .chain(self.crm_deleted.iter().map(String::as_str))
-                .chain(self.crm_invalid.iter().map(String::as_str)),
-        );
+        let read = self.crm_ids_read();
         let listed: HashMap<&str, &GoogleContact> = self
             .listing
             .people
@@ -357,11 +364,6 @@ impl Engine {
             })
             .map(|l| l.crm_id.clone())
             .collect();
-        for chunk in ids.chunks(CRM_PAGE as usize).rev() {
-            self.steps.push_front(Step::GetCrm {
-                ids: chunk.to_vec(),
-                confirm_deleted: true,
-            });
-        }
+        self.read_crm_next(&ids);
     }
 }

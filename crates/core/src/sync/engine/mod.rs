@@ -51,6 +51,7 @@ mod driver;
 mod failures;
 mod google;
 mod io;
+mod past_limit;
 mod pending;
 mod photos;
 mod renames;
@@ -65,7 +66,9 @@ pub use config::{Mode, RunConfig, RunRequest, RunResult, RunSetup, Trigger, GOOG
 pub use driver::{drive, EndWrite, Ending, Io, Progress, WriteFailed};
 pub use io::{Action, CrmCall, CrmUpdate, Input, InvalidContact, Phase, Retrying};
 pub use replan::Replanner;
-pub use report::{method_name, ContactFailure, Counts, FailureKind, PerSide, RunError, RunReport};
+pub use report::{
+    method_name, ContactFailure, Counts, FailureKind, Holding, PerSide, RunError, RunReport,
+};
 pub use retry::Patience;
 pub use schedule::lists_google_in_full;
 use steps::{Cancel, Life, Step};

@@ -12,22 +12,15 @@ use super::{Engine, Phase, Step};
 use crate::json;
 use crate::people::wire::PersonResponse;
 use crate::sync::error::ErrorCode;
-use crate::sync::model::{CrmContact, GoogleContact, Millis, Photo};
-use crate::sync::photo::{self, PhotoInput, PhotoMove, Seen, MAX_BYTES};
-use crate::sync::plan::Scope;
+use crate::sync::model::{CrmContact, Millis, Photo};
+use crate::sync::photo::{self, PhotoMove, MAX_BYTES};
+use crate::sync::plan::photo_moves;
 use crate::sync::state::AccountState;
 use std::collections::HashMap;
 
 /// The most photo moves (downloads and uploads aside, each photo written to either side) one run
 /// makes: at Google's reported 50 photo writes a minute, about five minutes of uploads.
 pub const MAX_MOVES: usize = 250;
-
-fn seen(p: Option<&Photo>, read: bool) -> Seen<'_> {
-    match read {
-        true => Seen::Read(p),
-        false => Seen::NotRead,
-    }
-}
 
 /// What a person's read after a photo write asks for: its etag and the photo's new URL.
 const PHOTO_FIELDS: &str = "metadata,photos";
@@ -149,37 +142,12 @@ impl Engine {
         if !self.config.capabilities.photo || self.config.preview_only || self.failed() {
             return;
         }
-        let crm: HashMap<&str, &CrmContact> = (self.crm.iter().chain(&self.crm_other))
-            .map(|c| (c.id.as_str(), c))
-            .collect();
-        let google: HashMap<&str, &GoogleContact> = (self.listing.people.iter())
-            .map(|g| (g.resource_name.as_str(), g))
-            .collect();
-        let directions = self.settings.directions;
-        let write_google = directions.writes_google() && self.config.scope != Scope::PullAll;
-        let write_crm = directions.writes_crm() && self.config.scope != Scope::PushAll;
+        let moves = photo_moves(&self.plan_input(0));
         let mut steps = Vec::new();
         let mut agreed = Vec::new();
-        for link in self.state.links.values() {
-            let (c, g) = (
-                crm.get(link.crm_id.as_str()),
-                google.get(link.resource_name.as_str()),
-            );
-            if c.is_none() && g.is_none() {
-                continue;
-            }
-            let m = photo::merge(PhotoInput {
-                base: link.base.photo.as_ref(),
-                crm: seen(c.and_then(|c| c.contact.photo.as_ref()), c.is_some()),
-                google: seen(g.and_then(|g| g.contact.photo.as_ref()), g.is_some()),
-                crm_modified_at: c.map_or(0, |c| c.modified_at),
-                google_modified_at: g.map_or(0, |g| g.updated_at),
-                policy: self.settings.conflict_policy,
-                write_crm: write_crm && c.is_none_or(|c| c.editable()),
-                write_google,
-            });
-            let (crm_id, resource_name) = (link.crm_id.clone(), link.resource_name.clone());
-            steps.push(match m {
+        for m in moves {
+            let (crm_id, resource_name) = (m.crm_id, m.resource_name);
+            steps.push(match m.change {
                 PhotoMove::Keep => continue,
                 PhotoMove::Agree { photo } => {
                     agreed.push((crm_id, photo));

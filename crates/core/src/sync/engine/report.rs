@@ -126,6 +126,19 @@ pub struct RunReport {
     /// An undo: the `startedAt` of the run it undoes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub undoes: Option<String>,
+    /// Deletions it held for their days rather than made, by the side their contacts wait on.
+    pub holding: Vec<Holding>,
+}
+
+/// Deletions a run held for the days the settings say (`googleDeletesHoldDays`,
+/// `crmDeletesHoldDays`): "3 deletions wait 3 days in Pending deletions".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Holding {
+    /// The side the contacts wait on, where the deletions will be made.
+    pub side: Side,
+    pub deletions: usize,
+    pub days: u32,
 }
 
 impl RunReport {
@@ -156,6 +169,7 @@ impl RunReport {
             past_limit: 0,
             google_limit: 0,
             undoes: None,
+            holding: Vec::new(),
         }
     }
 }

@@ -1,7 +1,10 @@
 //! Planning, queuing the plan's writes in batches, and committing what was done.
 
+use super::past_limit;
 use super::photos;
-use super::{ContactFailure, Engine, FailureKind, Journal, Life, Phase, Step, CRM_BATCH, CRM_PAGE};
+use super::{
+    ContactFailure, Engine, FailureKind, Holding, Journal, Life, Phase, Step, CRM_BATCH, CRM_PAGE,
+};
 use crate::people::request::{
     MAX_BATCH_CREATE, MAX_BATCH_DELETE, MAX_BATCH_GET, MAX_BATCH_UPDATE, MAX_GROUP_MODIFY,
 };
@@ -116,6 +119,7 @@ impl Engine {
         self.report.not_written = plan.not_written.clone();
         self.report.ambiguous = plan.ambiguous.clone();
         self.report.held = plan.held.clone();
+        self.report.holding = self.holding(&plan);
         self.past_limit(&plan);
         if self.config.preview_only {
             self.plan = Some(plan);
@@ -438,13 +442,35 @@ impl Engine {
         if whole && repaired && !self.failed() && self.saw_every_tag() {
             self.state.tags_checked_at = Some(now);
         }
-        // The CRM cursor also waits for every contact the CRM returned to be readable, and for
-        // those left out for Google's limit to be sent: the feed would not bring them again.
-        let crm_done = all_done && plan.past_limit.is_empty();
+        // The CRM cursor also waits for every contact the CRM returned to be readable. Those
+        // left out for Google's limit are kept to be read by id (or, too many, it waits for them).
+        let read = self
+            .crm
+            .iter()
+            .chain(&self.crm_other)
+            .map(|c| c.id.as_str());
+        let creates = self.settings.directions.writes_google()
+            && !matches!(self.config.scope, Scope::PullAll)
+            && self.listing.complete;
+        let kept = self.config.undo.is_some()
+            || past_limit::keep(
+                &mut self.state,
+                read,
+                &self.crm_deleted,
+                (plan, &outcome),
+                (whole, creates),
+            );
+        let crm_done = all_done && kept;
         if whole && crm_done && !self.failed() && self.report.errors.is_empty() {
             if let Some(c) = self.next_crm_cursor.take() {
                 self.state.crm_cursor = Some(c);
             }
+        }
+        // An undo that deleted the Google twins of CRM contacts still there leaves them unlinked
+        // and unchanged: the change feed would not bring them again, so they would never sync.
+        // The cursor is dropped, and the next run reads the whole CRM as the undone run did.
+        if self.config.undo.is_some() && plan.unlinks_crm_by_undo(&outcome) {
+            self.state.crm_cursor = None;
         }
         self.journal = Journal::default();
         if self.creates_unanswered {
@@ -459,7 +485,7 @@ impl Engine {
     }
 
     /// What the planner reads: the state, the settings and both sides as this run read them.
-    fn plan_input(&self, now: Millis) -> PlanInput<'_> {
+    pub(super) fn plan_input(&self, now: Millis) -> PlanInput<'_> {
         PlanInput {
             state: &self.state,
             settings: &self.settings,
@@ -474,6 +500,20 @@ impl Engine {
             capabilities: &self.config.capabilities,
             decisions: &self.config.decisions,
         }
+    }
+
+    /// The deletions `plan` holds, counted by the side their contacts wait on, with the days
+    /// they wait.
+    fn holding(&self, plan: &Plan) -> Vec<Holding> {
+        [Side::Crm, Side::Google]
+            .into_iter()
+            .map(|side| Holding {
+                side,
+                deletions: plan.holds.iter().filter(|h| h.side == side).count(),
+                days: (self.settings.hold_ms(side) / (24 * 60 * 60 * 1000)) as u32,
+            })
+            .filter(|h| h.deletions > 0)
+            .collect()
     }
 
     /// The plan that undoes `undo`, from both sides as read; previewed or applied as any plan.

@@ -29,28 +29,29 @@ pub(super) fn listed(mut named: Vec<(String, String)>) -> (Vec<String>, Vec<Stri
     (ids, names, more)
 }
 
-/// The keys under `rule` that more than [`COMMON_KEY_LIMIT`] contacts on one side hold: no
-/// evidence of identity (none under the tag rule, whose keys are ids, or the name rule, which
-/// never links).
+/// The keys under `rule` that more than [`COMMON_KEY_LIMIT`] contacts on one side hold, or that
+/// an earlier plan found so (`before`) and a contact here still holds: no evidence of identity
+/// (none under the tag rule, whose keys are ids, or the name rule, which never links). Only the
+/// contacts in matching are counted, so a run that links some holders of a key counts fewer
+/// next time; the key found common stays so, and what it did not join stays unjoined.
 pub(super) fn common_keys(
     rule: MatchRule,
-    crm: &[Vec<String>],
-    google: &[Vec<String>],
+    keys: [&[Vec<String>]; 2],
+    before: &HashSet<&str>,
 ) -> HashSet<String> {
     if matches!(rule, MatchRule::Tag | MatchRule::Name) {
         return HashSet::new();
     }
-    let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut counts: HashMap<&str, [usize; 2]> = HashMap::new();
     // Each contact's keys are without repeats (`contact_keys`), so each counts a contact once.
-    for k in crm.iter().flatten() {
-        counts.entry(k).or_default().0 += 1;
-    }
-    for k in google.iter().flatten() {
-        counts.entry(k).or_default().1 += 1;
+    for (side, keys) in keys.into_iter().enumerate() {
+        for k in keys.iter().flatten() {
+            counts.entry(k).or_default()[side] += 1;
+        }
     }
     counts
         .into_iter()
-        .filter(|(_, (c, g))| *c > COMMON_KEY_LIMIT || *g > COMMON_KEY_LIMIT)
+        .filter(|(k, n)| n.iter().any(|&n| n > COMMON_KEY_LIMIT) || before.contains(k))
         .map(|(k, _)| k.to_string())
         .collect()
 }

@@ -557,7 +557,7 @@ mod props {
             let all_keys = |rule| {
                 let ck: Vec<Vec<String>> = crm.iter().map(|c| crm_keys(c, rule, Region::US)).collect();
                 let gk: Vec<Vec<String>> = google.iter().map(|g| google_keys(g, rule, Region::US)).collect();
-                common_keys(rule, &ck, &gk)
+                common_keys(rule, [&ck, &gk], &HashSet::new())
             };
             let common: Vec<_> = MatchRule::ALL.iter().map(|&r| all_keys(r)).collect();
             let free_crm = (0..crm.len()).filter(|&i| !m.blocked_crm[i] && !m.matches.iter().any(|x| x.crm == i));
@@ -574,4 +574,5 @@ mod props {
     }
 }
 
+mod commonness;
 mod duplicates;

@@ -34,6 +34,7 @@ fn check(base: &str, crm: &str, google: &str, policy: ConflictPolicy, expected: 
         policy,
         write_crm: true,
         write_google: true,
+        direction: FieldDirection::Both,
     });
     let got = match got {
         PhotoMove::Keep => "keep".to_string(),
@@ -104,8 +105,112 @@ fn a_side_the_settings_forbid_writing_is_not_written() {
         policy: Newest,
         write_crm: false,
         write_google: true,
+        direction: FieldDirection::Both,
     });
     assert_eq!(got, PhotoMove::Keep);
+}
+
+/// The move of one pair under the photo's `direction`, the CRM's edit the older (10 against 20).
+fn directed(base: &str, crm: &str, google: &str, direction: FieldDirection) -> PhotoMove {
+    let (b, c, g) = (photo(base), photo(crm), photo(google));
+    merge(PhotoInput {
+        base: b.as_ref(),
+        crm: seen(crm, &c),
+        google: seen(google, &g),
+        crm_modified_at: 10,
+        google_modified_at: 20,
+        policy: Newest,
+        write_crm: true,
+        write_google: true,
+        direction,
+    })
+}
+
+#[test]
+fn a_one_way_photo_goes_only_its_way_and_its_source_wins_both_edited() {
+    use FieldDirection::{CrmToGoogle, GoogleToCrm};
+    let to_crm = |url: &str| PhotoMove::ToCrm { url: url.into() };
+    // CRM → Google only: the CRM's change goes, Google's stays in Google.
+    assert_eq!(
+        directed("h1@u1", "h2@", "@u1", CrmToGoogle),
+        PhotoMove::ToGoogle
+    );
+    assert_eq!(
+        directed("h1@u1", "none", "@u1", CrmToGoogle),
+        PhotoMove::ClearGoogle
+    );
+    assert_eq!(
+        directed("h1@u1", "h1@", "@u2", CrmToGoogle),
+        PhotoMove::Keep
+    );
+    assert_eq!(
+        directed("h1@u1", "h1@", "none", CrmToGoogle),
+        PhotoMove::Keep
+    );
+    assert_eq!(
+        directed("none", "none", "@u2", CrmToGoogle),
+        PhotoMove::Keep
+    );
+    // Both changed: the source wins, though Google's edit is the newer.
+    assert_eq!(
+        directed("h1@u1", "h2@", "@u3", CrmToGoogle),
+        PhotoMove::ToGoogle
+    );
+    // Google → CRM only: the mirror image.
+    assert_eq!(directed("h1@u1", "h1@", "@u2", GoogleToCrm), to_crm("u2"));
+    assert_eq!(
+        directed("h1@u1", "h1@", "none", GoogleToCrm),
+        PhotoMove::ClearCrm
+    );
+    assert_eq!(
+        directed("h1@u1", "h2@", "@u1", GoogleToCrm),
+        PhotoMove::Keep
+    );
+    assert_eq!(
+        directed("none", "h2@", "none", GoogleToCrm),
+        PhotoMove::Keep
+    );
+    assert_eq!(
+        directed("h1@u1", "none", "@u1", GoogleToCrm),
+        PhotoMove::Keep
+    );
+    let crm_newer = merge(PhotoInput {
+        crm_modified_at: 30,
+        ..PhotoInput {
+            base: photo("h1@u1").as_ref(),
+            crm: Seen::Read(photo("h2@").as_ref()),
+            google: Seen::Read(photo("@u3").as_ref()),
+            crm_modified_at: 0,
+            google_modified_at: 20,
+            policy: Crm,
+            write_crm: true,
+            write_google: true,
+            direction: GoogleToCrm,
+        }
+    });
+    assert_eq!(crm_newer, to_crm("u3"), "the source wins over the policy");
+    // Without a base, both photos stay whatever the direction: nothing tells which changed.
+    assert!(matches!(
+        directed("none", "h2@", "@u3", GoogleToCrm),
+        PhotoMove::Agree { .. }
+    ));
+}
+
+#[test]
+fn a_photo_not_synced_moves_nothing_and_keeps_its_base() {
+    for (base, crm, google) in [
+        ("h1@u1", "h2@", "@u1"),
+        ("h1@u1", "h1@", "@u2"),
+        ("h1@u1", "none", "none"),
+        ("none", "h2@", "@u3"),
+        ("none", "h2@", "-"),
+    ] {
+        assert_eq!(
+            directed(base, crm, google, FieldDirection::NotSynced),
+            PhotoMove::Keep,
+            "base {base} crm {crm} google {google}"
+        );
+    }
 }
 
 fn person(photos: serde_json::Value) -> Person {

@@ -233,6 +233,9 @@ impl Plan {
         state
             .merged_in_google
             .retain(|id, _| !links.contains_key(id));
+        if let Some(common) = &self.common_keys {
+            state.common_keys = common.clone();
+        }
         // A choice the user made holds whatever the writes did.
         if !self.apart.is_empty() {
             state.apart.extend(self.apart.iter().cloned());

@@ -251,6 +251,7 @@ impl fmt::Display for Plan {
             && self.not_written.is_empty()
             && self.by_direction.is_empty()
             && self.direction_changes.is_empty()
+            && self.photos.is_empty()
             && self.holds.is_empty()
             && self.unheld.is_empty()
             && self.not_undone.is_empty()
@@ -318,6 +319,9 @@ impl fmt::Display for Plan {
                 write!(f, " {FROM_READ_ONLY}")?;
             }
             writeln!(f)?;
+        }
+        for p in &self.photos {
+            writeln!(f, "{p}")?;
         }
         for n in &self.not_written {
             write!(

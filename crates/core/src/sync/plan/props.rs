@@ -1218,3 +1218,5 @@ fn kept_seeds_of_echoes() {
         }
     }
 }
+
+mod held;

@@ -160,6 +160,16 @@ impl Plan {
         !self.undo_untagged.contains(rn)
     }
 
+    /// Whether executing this undo deleted a Google contact the undone run created for a CRM
+    /// contact, which stays in the CRM unlinked.
+    pub fn unlinks_crm_by_undo(&self, outcome: &Outcome) -> bool {
+        self.deletes.iter().any(|d| {
+            d.reason == DeleteReason::Undo
+                && d.side == Side::Google
+                && outcome.deleted.contains(&d.crm_id)
+        })
+    }
+
     /// The images of what executing this plan wrote, as `outcome` and the sets of CRM ids whose
     /// update went through on each side (`crm_done`, `google_done`) say. `crm` and `google`
     /// give each side's contact as the run read it; a deleted contact the run did not read

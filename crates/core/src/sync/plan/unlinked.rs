@@ -73,6 +73,7 @@ impl<'a> Planner<'a> {
                 .iter()
                 .map(|a| (a.crm_id.as_str(), a.resource_name.as_str()))
                 .collect(),
+            common: state.common_keys.iter().map(String::as_str).collect(),
             ..Settled::default()
         };
         // Stored sorted; sorted again, as the search needs it whatever storage held.
@@ -83,6 +84,15 @@ impl<'a> Planner<'a> {
             let settled;
             (settled, chosen) = self.settle_matches(&matching, &crm_refs, &google, remembered);
             matching = match_settled(&crm_refs, &google, region, &settled);
+        }
+        // A key found too common stays so: the next run, with some of its holders linked,
+        // counts fewer, and must not join the rest.
+        let mut common = state.common_keys.clone();
+        common.extend(std::mem::take(&mut matching.common));
+        common.sort_unstable();
+        common.dedup();
+        if common != state.common_keys {
+            self.out.common_keys = Some(common);
         }
         let mut matched_crm = vec![false; crm.len()];
         let mut matched_google = vec![false; google.len()];

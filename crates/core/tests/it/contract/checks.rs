@@ -98,6 +98,13 @@ fn the_answers_of_the_js_api_are_their_declared_types() {
     report.past_limit = 1;
     report.google_limit = 25_000;
     report.undoes = Some("2024-03-01T00:00:00Z".into());
+    report
+        .holding
+        .push(gcontacts_sync_core::sync::engine::Holding {
+            side: gcontacts_sync_core::sync::model::Side::Google,
+            deletions: 3,
+            days: 3,
+        });
     let reports = [ReportDto::from(&report), ReportDto::from(&bare)];
     ok(c.write(&shape(&reports), "RunReport"));
 
