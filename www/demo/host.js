@@ -276,7 +276,7 @@ export function validateInput(input, where = "contact", { patch = false } = {}) 
       if (value !== null && (!Array.isArray(value) || value.some((t) => typeof t !== "string"))) {
         throw new HostError("INVALID_INPUT", `${where}: field "tags" must be an array of strings, got ${describe(value)}`, { field: key });
       }
-      const tags = (value || []).map((t) => t.trim()).filter((t) => t !== "");
+      const tags = /** @type {string[]} */ (value || []).map((t) => t.trim()).filter((t) => t !== "");
       out[key] = [...new Set(tags)].sort();
     } else {
       throw new HostError("INVALID_INPUT", `${where}: field "${key}" is not a contact field`, { field: key });
