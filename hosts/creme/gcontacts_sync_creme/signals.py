@@ -1,8 +1,8 @@
 """Keeps the change feed whole.
 
 The feed reads contacts by their `modified` time. Creme bumps it when the contact row is saved,
-but not when one of its addresses or its employer relation changes, though both are contact
-fields to the plugin: those bump it here, with a queryset update (no history line, no signal).
+but not when one of its addresses, its employer relation or its properties change, though all
+are contact fields to the plugin (properties are its tags): those bump it here, with a queryset update (no history line, no signal).
 Deleting a contact leaves a tombstone, since Creme keeps no id of what it deleted.
 """
 
@@ -11,7 +11,7 @@ from django.dispatch import receiver
 from django.utils.timezone import now
 
 from creme import persons
-from creme.creme_core.models import Relation
+from creme.creme_core.models import CremeProperty, Relation
 from creme.persons.constants import REL_SUB_EMPLOYED_BY
 
 from .mapping import STATUS_IDS
@@ -42,3 +42,10 @@ def _address_changed(sender, instance, **kwargs):
 def _relation_changed(sender, instance, **kwargs):
     if instance.type_id == REL_SUB_EMPLOYED_BY or instance.type_id in STATUS_IDS:
         _touch(instance.subject_entity_id)
+
+
+@receiver(post_save, sender=CremeProperty, dispatch_uid='gcontacts_sync_creme-property-saved')
+@receiver(post_delete, sender=CremeProperty, dispatch_uid='gcontacts_sync_creme-property-deleted')
+def _property_changed(sender, instance, **kwargs):
+    # Any entity's property: the update touches a contact's row only.
+    _touch(instance.creme_entity_id)
