@@ -69,6 +69,10 @@ class TagsTestCase(ApiTestCase):
         self.assertEqual(self.types_of(c['id']), ['VIP client'])
         self.assertEqual(Contact.objects.get(pk=c['id']).description, '')
         self.assertFalse(CremePropertyType.objects.filter(text='Golf partner').exists(), 'no type is created')
+        # A create is refused whole: the contact has no id to name yet.
+        error = self.post('contacts_create', {'items': [{'lastName': 'Never made', 'tags': ['Golf partner']}]}, status=403)
+        self.assertEqual(error['error']['code'], 'PERMISSION_DENIED')
+        self.assertFalse(Contact.objects.filter(last_name='Never made').exists())
 
     def test_a_disabled_type_is_not_added_but_a_held_one_stays(self):
         c = self.create(lastName='Disabled', tags=['Plays golf'])
