@@ -101,7 +101,7 @@ export interface HostProgress {
 export interface HostCapabilities {
   /** The `CrmContactInput` fields the host stores; absent: all of them. */
   fields?: ("status" | "prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "emails"
-    | "phones" | "addresses" | "birthday" | "company" | "title" | "notes")[];
+    | "phones" | "addresses" | "birthday" | "company" | "title" | "notes" | "tags")[];
   /** The host's `storage` is shared beyond this browser (kept on the CRM's server, so the user's
    *  other devices and browser profiles read and write the same values). Runs then take a lease
    *  in that storage besides the Web Lock, so one run per account goes at a time across devices.
@@ -122,6 +122,10 @@ export interface HostCapabilities {
   /** The host holds a photo per contact: `CrmContact.photo` and `contacts.setPhotos`. Contact
    *  photos then sync (docs/sync-rules.md, "Photos"). Absent: false. */
   photo?: boolean;
+  /** The host holds tags per contact: `CrmContact.tags`, written by `contacts.create` and
+   *  `contacts.update`. The settings' `tagLabels` then sync them with Google labels
+   *  (docs/sync-rules.md, "Tags and labels"). Absent: false. */
+  tags?: boolean;
   /** The host keeps the contacts it deletes where they can be brought back (Creme's trash) and
    *  has `contacts.restore`: undoing a run that deleted CRM contacts restores them, under their
    *  ids, rather than creating new ones. Absent: false. */
@@ -178,6 +182,9 @@ export interface CrmContactInput {
    *  number in plain digits, a date "YYYY-MM-DD", a choice by its label. On update only the
    *  fields that changed; "" clears one. */
   custom?: Record<string, string>;
+  /** The contact's tags (hosts declaring `capabilities.tags`). The plugin writes every tag the
+   *  contact is to hold, its tags without a Google label included. */
+  tags?: string[];
 }
 
 export interface CrmContact extends CrmContactInput {
@@ -263,6 +270,7 @@ export interface FieldDirections {
   company?: FieldDirection;
   title?: FieldDirection;
   notes?: FieldDirection;
+  tags?: FieldDirection;
   /** The contact's photo, where the host has one (`capabilities.photo`). */
   photo?: FieldDirection;
 }
@@ -297,6 +305,9 @@ export interface Settings {
   /** Per custom field of the host (by key): the Google `userDefined` key it syncs with (absent:
    *  its label) and its direction (absent: both ways). */
   customFields?: Record<string, { googleKey?: string; direction?: FieldDirection }>;
+  /** CRM tags and the Google labels (user contact groups, by resource name) they sync with; one
+   *  label per tag. Absent: none. */
+  tagLabels?: { tag: string; group: string }[];
 }
 
 export type SyncScope =
@@ -354,7 +365,7 @@ export interface Conflict {
  *  fields, whose change names it by `key` and `label`. */
 export type ContactField =
   | "prefix" | "firstName" | "middleName" | "lastName" | "suffix" | "emails" | "phones"
-  | "addresses" | "birthday" | "company" | "title" | "notes" | "custom";
+  | "addresses" | "birthday" | "company" | "title" | "notes" | "tags" | "custom";
 
 /** Why a contact was set aside: several candidates on the other side (or one of a cluster where
  *  some contact has), one candidate sharing an email or phone under another family name, a

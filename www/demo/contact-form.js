@@ -137,6 +137,10 @@ export async function renderForm(ctx, id) {
   ), () => ({ type: "home" }));
 
   const custom = customInputs(c ? c.custom : undefined);
+  const tagsId = uid("tags");
+  const tagsInput = h("input", { id: tagsId, name: "tags", type: "text", value: (c && c.tags || []).join(", "), placeholder: "vip, lead", autocomplete: "off", "aria-describedby": `${tagsId}-hint` });
+  const tagsField = h("div", { class: "field field-wide" }, h("label", { htmlFor: tagsId, text: "Tags" }), tagsInput, h("small", { id: `${tagsId}-hint`, class: "hint", text: "Separated by commas." }));
+
   const saveBtn = h("button", { type: "submit", class: "btn btn-primary", text: c ? "Save" : "Create contact" });
   const form = h("form", { class: "contact-form", novalidate: true, "aria-labelledby": "form-title" },
     errorBox,
@@ -151,6 +155,7 @@ export async function renderForm(ctx, id) {
     h("section", { class: "card" }, h("h2", { text: "Contact information" }), emails, phones, addresses),
     h("section", { class: "card" }, h("h2", { text: "Notes" }), text("notes", "Notes", { multiline: true, wide: true })),
     custom.section,
+    h("section", { class: "card" }, h("h2", { text: "Tags" }), tagsField),
     h("div", { class: "form-actions" }, saveBtn, h("a", { class: "btn", href: c ? `#/contact/${encodeURIComponent(c.id)}` : "#/contacts", text: "Cancel" })),
   );
   form.addEventListener("submit", async (e) => {
@@ -170,7 +175,8 @@ export async function renderForm(ctx, id) {
     const addresses = /** @type {import("../types").CrmAddress[]} */ (data.addresses.map(keep).filter((a) => Object.keys(a).some((k) => k !== "type")));
     if (emails.length && !emails.some((e) => e.primary)) emails[0].primary = true;
     addresses.forEach((a) => { if (a.countryCode) a.countryCode = a.countryCode.toUpperCase(); });
-    Object.assign(fields, { emails, phones, addresses });
+    const tags = tagsInput.value.split(",").map((t) => t.trim()).filter((t) => t !== "");
+    Object.assign(fields, { emails, phones, addresses, tags });
     const values = custom.value();
     // A new contact is sent the values set; an edit all of them ("" clears one).
     fields.custom = c ? values : Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ""));

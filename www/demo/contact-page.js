@@ -118,6 +118,7 @@ export async function renderContact(ctx, id) {
           row("Prefix", c.prefix), row("First name", c.firstName), row("Middle name", c.middleName), row("Last name", c.lastName), row("Suffix", c.suffix),
           row("Status", c.status ? statusPill(c.status) : undefined),
           row("Company", c.company), row("Job title", c.title),
+          row("Tags", (c.tags || []).join(", ") || undefined),
           row("Birthday", c.birthday ? h("span", { title: c.birthday, text: formatBirthday(c.birthday) }) : undefined),
         ),
         section("Custom fields", ...customRows(c.custom, row)),

@@ -276,6 +276,12 @@ export function validateInput(input, where = "contact", { patch = false } = {}) 
         }
         return clean;
       });
+    } else if (key === "tags") {
+      if (value !== null && (!Array.isArray(value) || value.some((t) => typeof t !== "string"))) {
+        throw new HostError("INVALID_INPUT", `${where}: field "tags" must be an array of strings, got ${describe(value)}`, { field: key });
+      }
+      const tags = /** @type {string[]} */ (value || []).map((t) => t.trim()).filter((t) => t !== "");
+      out[key] = [...new Set(tags)].sort();
     } else {
       throw new HostError("INVALID_INPUT", `${where}: field "${key}" is not a contact field`, { field: key });
     }
@@ -750,13 +756,14 @@ export async function openDemoHost(options = {}) {
     const host = {
       apiVersion: 1,
       instanceId: meta.instanceId,
-      // The demo stores every field, a photo and any number of emails, phones and addresses, and
+      // The demo stores every field, a photo, tags and any number of emails, phones and addresses, and
       // IndexedDB takes large values (the plugin writes none longer than this).
       capabilities: {
         storageMaxValueBytes: 16 * 1024 * 1024,
         photo: true,
+        tags: true,
         customFields: CUSTOM_FIELDS.map((f) => structuredClone(f)),
-        fields: ["status", "prefix", "firstName", "middleName", "lastName", "suffix", "emails", "phones", "addresses", "birthday", "company", "title", "notes"],
+        fields: ["status", "prefix", "firstName", "middleName", "lastName", "suffix", "emails", "phones", "addresses", "birthday", "company", "title", "notes", "tags"],
       },
       async currentUser() {
         return { ...meta.user };

@@ -18,8 +18,9 @@
 | status              | the relation to the managed organisation: customer, prospect,         |
 |                     | suspect or inactive customer (see `STATUSES`)                         |
 | custom              | the contacts' custom fields (custom.py)                               |
-| modifiedAt          | modified (bumped when an address, the employer or a custom value      |
-|                     | changes)                                                              |
+| tags                | the texts of its properties' types (`tags.py`)                        |
+| modifiedAt          | modified (bumped when an address, the employer, a property or a       |
+|                     | custom value changes)                                                 |
 """
 
 import datetime
@@ -35,6 +36,7 @@ from creme.persons import constants as pconst
 from creme.persons.models import Civility, Position
 
 from . import custom
+from . import tags as ctags
 from .models import ContactLabels
 
 Contact = persons.get_contact_model()
@@ -59,8 +61,10 @@ NO_YEAR = 1604
 CAPABILITIES = {
     'fields': [
         'status', 'prefix', 'firstName', 'lastName', 'emails', 'phones', 'addresses',
-        'birthday', 'company', 'title', 'notes',
+        'birthday', 'company', 'title', 'notes', 'tags',
     ],
+    # A contact's tags are its properties (`tags.py`).
+    'tags': True,
     'emails': 1,
     'phones': 2,
     # The plugin's storage is kept in Creme's database: every device of the user shares it.
@@ -100,6 +104,7 @@ LIST_FIELDS = {
     'phones': {'value', 'type', 'primary'},
     'addresses': {'street', 'extended', 'city', 'region', 'postalCode', 'country', 'countryCode', 'type'},
 }
+TAGS = 'tags'
 IGNORED_FIELDS = {'id', 'modifiedAt', 'editable', 'readOnlyReason'}
 
 
@@ -170,9 +175,11 @@ def _related(user, ids) -> dict:
     """What hangs off the contacts `ids`, by contact id: labels, other addresses (in id order),
     status relation types and the first employer the user may view."""
     labels, addresses, statuses, employed = {}, defaultdict(list), defaultdict(set), defaultdict(list)
+    tags = {}
     managed = Organisation.objects.filter_managed_by_creme()
     for chunk in _chunks(ids):
         labels.update((lab.contact_id, lab) for lab in ContactLabels.objects.filter(contact__in=chunk))
+        tags.update(ctags.read(chunk))
         for a in Address.objects.filter(object_id__in=chunk).order_by('id'):
             addresses[a.object_id].append(a)
         for subject, kind in Relation.objects.filter(
@@ -192,7 +199,7 @@ def _related(user, ids) -> dict:
         c: next((orgs[o] for o in found if o in orgs and user.has_perm_to_view(orgs[o])), None)
         for c, found in employed.items()
     }
-    return {'labels': labels, 'addresses': addresses, 'statuses': statuses, 'employer': employer}
+    return {'labels': labels, 'addresses': addresses, 'statuses': statuses, 'employer': employer, 'tags': tags}
 
 
 def to_contracts(contacts, user) -> list:
@@ -248,6 +255,8 @@ def _contract(c, user, related) -> dict:
     out.update({k: v for k, v in text.items() if v})
     if 'custom' in related:
         out['custom'] = related['custom'].get(c.id, {})
+    if related['tags'].get(c.id):
+        out['tags'] = related['tags'][c.id]
     return out
 
 
@@ -297,6 +306,9 @@ def clean_input(data, where='contact', patch=False) -> dict:
     out = {}
     for key, value in data.items():
         if key in IGNORED_FIELDS:
+            continue
+        if key == TAGS:
+            out[key] = ctags.clean(value, where, InvalidInput, _check_text)
             continue
         if key == 'custom':
             out[key] = custom.check_shape(value, where, InvalidInput)
@@ -580,6 +592,8 @@ def _save(user, c, fields):
         _set_status(user, c, fields['status'] or '')
     if 'custom' in fields:
         custom.write(c, fields['custom'])
+    if TAGS in fields:
+        ctags.write(c, fields[TAGS], Denied)
     labels.contact = c
     labels.save()
     # The related writes above bumped `modified` through the signals; read the final row.

@@ -1,9 +1,10 @@
 """Keeps the change feed whole.
 
 The feed reads contacts by their `modified` time. Creme bumps it when the contact row is saved,
-but not when one of its addresses, its employer relation or a custom field's value changes (or
-a choice it holds is renamed), though all are contact fields to the plugin: those bump it here, with a queryset update (no
-history line, no signal).
+but not when one of its addresses, its employer relation, its properties or a custom field's
+value change (or a choice it holds is renamed), though all are contact fields to the plugin
+(properties are its tags): those bump it here, with a queryset update (no history line, no
+signal).
 Deleting a contact leaves a tombstone, since Creme keeps no id of what it deleted.
 """
 
@@ -12,7 +13,7 @@ from django.dispatch import receiver
 from django.utils.timezone import now
 
 from creme import persons
-from creme.creme_core.models import CustomField, CustomFieldEnum, CustomFieldEnumValue, Relation
+from creme.creme_core.models import CremeProperty, CustomField, CustomFieldEnum, CustomFieldEnumValue, Relation
 from creme.persons.constants import REL_SUB_EMPLOYED_BY
 
 from .custom import TYPES
@@ -66,3 +67,8 @@ def _choice_renamed(sender, instance, created, **kwargs):
     if not created:
         chosen = CustomFieldEnum.objects.filter(value=instance.id).values('entity_id')
         Contact.objects.filter(pk__in=chosen).update(modified=now())
+@receiver(post_save, sender=CremeProperty, dispatch_uid='gcontacts_sync_creme-property-saved')
+@receiver(post_delete, sender=CremeProperty, dispatch_uid='gcontacts_sync_creme-property-deleted')
+def _property_changed(sender, instance, **kwargs):
+    # Any entity's property: the update touches a contact's row only.
+    _touch(instance.creme_entity_id)

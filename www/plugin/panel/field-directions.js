@@ -23,6 +23,7 @@ const FIELDS = /** @type {const} */ ([
   ["company", "Company"],
   ["title", "Job title"],
   ["notes", "Notes"],
+  ["tags", "Tags (Google labels)"],
   ["photo", "Photo"],
 ]);
 

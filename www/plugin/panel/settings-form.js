@@ -8,6 +8,7 @@ import { errorMessage, errorDetail } from "../messages.js";
 import { techDetails } from "./context.js";
 import { fieldDirections } from "./field-directions.js";
 import { customFields } from "./custom-fields.js";
+import { tagLabels } from "./tag-labels.js";
 
 /**
  * @typedef {import("./context.js").PanelContext} PanelContext
@@ -139,6 +140,7 @@ export function renderSettings(ctx) {
   ], s.directions || "both");
   const perField = fieldDirections(s.fieldDirections);
   const custom = customFields(ctx.host.capabilities && ctx.host.capabilities.customFields, s.customFields);
+  const tagged = tagLabels(ctx, s.tagLabels);
   const interval = h("input", { type: "number", min: 5, max: 1440, step: 1, value: String(s.intervalMinutes ?? 60), required: true });
   const region = h("input", { type: "text", value: s.defaultRegion || "", maxLength: 2, pattern: "[A-Za-z]{2}", autocomplete: "off", class: "gcs-short" });
 
@@ -172,6 +174,7 @@ export function renderSettings(ctx) {
         field("Default phone region (2-letter country code)", region, "Used to read phone numbers written without a country code, e.g. US or GB."))),
     perField.fieldset,
     custom.fieldset,
+    tagged.fieldset,
     formError,
     h("div", { class: "gcs-form-actions" }, saveBtn, saved),
   );
@@ -217,6 +220,7 @@ export function renderSettings(ctx) {
       directions: /** @type {Settings["directions"]} */ (dirSel.value),
       fieldDirections: perField.value(),
       customFields: custom.value(),
+      ...(tagged.fieldset ? { tagLabels: tagged.value() } : {}),
       googleDeletesHoldDays: Number(gHold.value),
       crmDeletesHoldDays: Number(cHold.value),
       intervalMinutes: minutes,

@@ -63,6 +63,8 @@ pub struct CrmContactInputDto<'a> {
     /// The custom fields written, by key ("" clears one).
     #[serde(skip_serializing_if = "Option::is_none")]
     custom: Option<std::collections::BTreeMap<&'a str, &'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<&'a [String]>,
 }
 
 impl<'a> CrmContactInputDto<'a> {
@@ -113,6 +115,9 @@ impl<'a> CrmContactInputDto<'a> {
                 Field::Birthday => {
                     d.birthday = Some(c.birthday.map(|b| b.to_string()).unwrap_or_default())
                 }
+                // A create says nothing of tags it has none of: hosts without tags take it as is.
+                Field::Tags if fields.is_none() && c.tags.is_empty() => {}
+                Field::Tags => d.tags = Some(&c.tags),
             }
         }
         // A create writes every custom value; an update the ones in `contact.custom`, which the

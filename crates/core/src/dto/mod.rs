@@ -23,7 +23,7 @@ use crate::json_struct;
 use crate::people::time::parse_rfc3339;
 use crate::sync::engine::InvalidContact;
 use crate::sync::model::{Address, Birthday, Contact, CrmContact, Email, Name, Phone};
-use crate::sync::photo;
+use crate::sync::{labels, photo};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -94,6 +94,8 @@ json_struct! {
         /// The host's custom fields' values as text, by key (hosts that declare
         /// `customFields`); "" for none.
         pub custom: Option<BTreeMap<String, String>> = "custom",
+        /// The contact's tags (hosts that declare `tags`).
+        pub tags: Option<Vec<String>> = "tags",
     }
 }
 
@@ -167,6 +169,7 @@ impl TryFrom<CrmContactDto> for CrmContact {
                 Some(p) => Some(photo::from_data_url(p).map_err(|e| bad("photo", e.to_string()))?),
             },
             custom: custom_values(d.custom.as_ref()),
+            tags: labels::tag_set(d.tags.unwrap_or_default()),
         };
         Ok(CrmContact {
             id: d.id,

@@ -22,7 +22,7 @@ use super::normalize::{address_key, email_key, phone_key, text_key, Region};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Capabilities {
     /// Indexed like [`Field::ALL`].
-    stored: [bool; 12],
+    stored: [bool; 13],
     pub emails: Option<usize>,
     pub phones: Option<usize>,
     pub addresses: Option<usize>,
@@ -35,19 +35,23 @@ pub struct Capabilities {
     pub restore: bool,
     /// The host's custom contact fields (`customFields`, [`crate::sync::custom`]).
     pub custom: Vec<CustomField>,
+    /// The host holds tags per contact (`tags: true`): the settings' `tagLabels` sync them with
+    /// Google labels ([`crate::sync::labels`]).
+    pub tags: bool,
 }
 
 impl Default for Capabilities {
     /// Every field, without limits; no photo unless the host declares one.
     fn default() -> Self {
         Capabilities {
-            stored: [true; 12],
+            stored: [true; 13],
             emails: None,
             phones: None,
             addresses: None,
             photo: false,
             restore: false,
             custom: Vec::new(),
+            tags: false,
         }
     }
 }
@@ -59,7 +63,7 @@ fn index(f: Field) -> usize {
 impl Capabilities {
     /// A host storing only `fields` (plus the limits set afterwards).
     pub fn storing(fields: &[Field]) -> Self {
-        let mut stored = [false; 12];
+        let mut stored = [false; 13];
         for f in fields {
             stored[index(*f)] = true;
         }
@@ -80,6 +84,7 @@ impl Capabilities {
                 photo: self.photo,
                 restore: self.restore,
                 custom: self.custom.clone(),
+                tags: self.tags,
                 ..Capabilities::default()
             }
     }
@@ -106,7 +111,7 @@ impl Capabilities {
                     let names = value.as_array().ok_or_else(|| {
                         format!("capabilities.fields must be an array, got {}", kind(value))
                     })?;
-                    caps.stored = [false; 12];
+                    caps.stored = [false; 13];
                     for name in names {
                         let name = name.as_str().unwrap_or_default();
                         match Field::ALL.into_iter().find(|f| f.as_str() == name) {
@@ -170,6 +175,11 @@ impl Capabilities {
                         )
                     })?;
                 }
+                "tags" => {
+                    caps.tags = value.as_bool().ok_or_else(|| {
+                        format!("capabilities.tags must be a boolean, got {}", kind(value))
+                    })?;
+                }
                 // The longest value the host's storage takes: the shell's concern (how the
                 // state is laid out), not the merge's.
                 "storageMaxValueBytes" => {
@@ -186,6 +196,10 @@ impl Capabilities {
                 "customFields" => caps.custom = custom_fields(value)?,
                 other => return Err(format!("capabilities.{other} is not a capability")),
             }
+        }
+        // A host that holds tags stores them, whether or not its `fields` name them.
+        if caps.tags {
+            caps.stored[index(Field::Tags)] = true;
         }
         Ok(caps)
     }

@@ -74,7 +74,7 @@ impl fmt::Display for FieldDirection {
 }
 
 /// The keys of the fields: their names in the JS API (`ContactField`), in [`Field::ALL`]'s order.
-const KEYS: [&str; 12] = Field::ALL_NAMES;
+const KEYS: [&str; 13] = Field::ALL_NAMES;
 
 /// The photo's key: the photo is no [`Field`] (it merges on its own, `crate::sync::photo`), but
 /// has its direction like one.
@@ -84,7 +84,7 @@ pub const PHOTO: &str = "photo";
 /// (`{"notes": "googleToCrm"}`); a field it leaves out is two-way, so settings stored before
 /// directions existed read as all two-way. The photo's direction is the `"photo"` key's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct FieldDirections([FieldDirection; 12], FieldDirection);
+pub struct FieldDirections([FieldDirection; 13], FieldDirection);
 
 impl FieldDirections {
     pub fn of(&self, field: Field) -> FieldDirection {

@@ -35,7 +35,7 @@ use serde::Serialize;
 mod custom;
 mod lists;
 
-use lists::{ListKind, Primary, ADDRESS, EMAIL};
+use lists::{ListKind, Primary, ADDRESS, EMAIL, TAG};
 
 /// One field's change on one side, rendered for previews and logs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -140,6 +140,9 @@ pub fn merge(input: MergeInput<'_>) -> Merged {
         }
     }
     m.custom();
+    // Tags are a set: kept sorted, so a side's list read again compares equal.
+    m.out.contact.tags.sort();
+    m.out.base.tags.sort();
     // The photo merges apart (`super::photo`), after the writes: its base stays until then.
     m.out.base.photo = input.base.and_then(|b| b.photo.clone());
     m.out
@@ -170,6 +173,7 @@ impl Merger<'_> {
                 )
             }
             Field::Addresses => m.list(field, |c| &c.addresses, |c| &mut c.addresses, ADDRESS),
+            Field::Tags => m.list(field, |c| &c.tags, |c| &mut c.tags, TAG),
             Field::Birthday => m.birthday(),
             _ => m.text(field),
         }
@@ -207,7 +211,8 @@ pub fn text(c: &Contact, f: Field) -> &str {
         Field::Company => &c.company,
         Field::Title => &c.title,
         Field::Notes => &c.notes,
-        Field::Emails | Field::Phones | Field::Addresses | Field::Birthday | Field::Custom => "",
+        // Not text: lists, the birthday, tags and custom fields.
+        _ => "",
     }
 }
 
@@ -221,9 +226,7 @@ pub(crate) fn text_mut(c: &mut Contact, f: Field) -> Option<&mut String> {
         Field::Company => &mut c.company,
         Field::Title => &mut c.title,
         Field::Notes => &mut c.notes,
-        Field::Emails | Field::Phones | Field::Addresses | Field::Birthday | Field::Custom => {
-            return None
-        }
+        _ => return None,
     })
 }
 
@@ -237,6 +240,7 @@ pub fn copy_fields(to: &mut Contact, from: &Contact, fields: &[Field]) {
             Field::Addresses => to.addresses = from.addresses.clone(),
             Field::Birthday => to.birthday = from.birthday,
             Field::Custom => to.custom = from.custom.clone(),
+            Field::Tags => to.tags = from.tags.clone(),
             _ => {
                 if let Some(slot) = text_mut(to, f) {
                     *slot = text(from, f).to_string();

@@ -14,6 +14,7 @@ pub mod custom;
 pub mod direction;
 pub mod engine;
 pub mod error;
+pub mod labels;
 pub mod mapping;
 pub mod matching;
 pub mod merge;

@@ -195,6 +195,9 @@ json_struct! {
         /// The host's custom fields' values, by the host's key, in their canonical text
         /// ([`crate::sync::custom`]); absent in states stored before custom fields existed.
         pub custom: BTreeMap<String, String> = "custom" [skip_empty],
+        /// The CRM tags the settings map to Google labels ([`crate::sync::labels`]): on Google's
+        /// side, the contact's memberships of the mapped groups. Merged as a set.
+        pub tags: Vec<String> = "tags" [skip_empty],
     }
 }
 
@@ -211,6 +214,7 @@ impl Contact {
             && self.title == other.title
             && self.notes == other.notes
             && self.custom == other.custom
+            && self.tags == other.tags
     }
 
     /// How the contact is named in previews, logs and errors: its full name, else its first email
@@ -292,6 +296,7 @@ json_enum! {
         Company = "company",
         Title = "title",
         Notes = "notes",
+        Tags = "tags",
         /// A custom field of the host ([`crate::sync::custom`]), not one of [`Field::ALL`]:
         /// its changes name the field's key beside it.
         Custom = "custom",
@@ -299,7 +304,7 @@ json_enum! {
 }
 
 impl Field {
-    pub const ALL: [Field; 12] = [
+    pub const ALL: [Field; 13] = [
         Field::Prefix,
         Field::GivenName,
         Field::MiddleName,
@@ -312,10 +317,11 @@ impl Field {
         Field::Company,
         Field::Title,
         Field::Notes,
+        Field::Tags,
     ];
 
     /// [`Field::as_str`] of each of [`Field::ALL`], in order.
-    pub const ALL_NAMES: [&'static str; 12] = [
+    pub const ALL_NAMES: [&'static str; 13] = [
         "prefix",
         "firstName",
         "middleName",
@@ -328,6 +334,7 @@ impl Field {
         "company",
         "title",
         "notes",
+        "tags",
     ];
 
     /// The name previews and the JS API use.
@@ -345,6 +352,7 @@ impl Field {
             Field::Company => "company",
             Field::Title => "title",
             Field::Notes => "notes",
+            Field::Tags => "tags",
             Field::Custom => "custom",
         }
     }

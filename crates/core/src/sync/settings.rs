@@ -5,6 +5,7 @@
 
 use super::custom::CustomSetting;
 use super::direction::FieldDirections;
+use super::labels::{Labels, TagLabel};
 use super::model::{Millis, Side};
 use super::normalize::Region;
 use crate::json::FromJson;
@@ -173,6 +174,8 @@ json_struct! {
         /// key; a field left out goes to `userDefined` under its label, both ways
         /// ([`crate::sync::custom`]).
         pub custom_fields: BTreeMap<String, CustomSetting> = "customFields" [skip_empty],
+        /// CRM tags and the Google labels they map to ([`crate::sync::labels`]).
+        pub tag_labels: Vec<TagLabel> = "tagLabels" [skip_empty],
     }
 }
 
@@ -203,6 +206,7 @@ impl Default for Settings {
             crm_deletes_hold_days: DEFAULT_HOLD_DAYS,
             undo: None,
             custom_fields: BTreeMap::new(),
+            tag_labels: Vec::new(),
         }
     }
 }
@@ -220,6 +224,42 @@ impl Settings {
     /// The default region, falling back to the US when the setting is not a region code.
     pub fn region(&self) -> Region {
         Region::parse(&self.default_region).unwrap_or_default()
+    }
+
+    /// The tags mapped to Google labels.
+    pub fn labels(&self) -> Labels<'_> {
+        Labels(&self.tag_labels)
+    }
+
+    /// Each mapping names a tag and a group, and no tag or group twice: one tag is one label.
+    fn validate_tag_labels(&self) -> Result<(), InvalidSettings> {
+        let bad = |m: String| Err(InvalidSettings(m));
+        for (i, l) in self.tag_labels.iter().enumerate() {
+            if l.tag.trim().is_empty() {
+                return bad(format!("tagLabels[{i}].tag: empty"));
+            }
+            if !l.group.starts_with("contactGroups/") || l.group == MY_CONTACTS {
+                return bad(format!(
+                    "tagLabels[{i}].group: {:?} is not a label (a user's contact group)",
+                    l.group
+                ));
+            }
+            let earlier = &self.tag_labels[..i];
+            let key = crate::sync::normalize::text_key(&l.tag);
+            if earlier
+                .iter()
+                .any(|e| crate::sync::normalize::text_key(&e.tag) == key)
+            {
+                return bad(format!("tagLabels[{i}].tag: {:?} is mapped twice", l.tag));
+            }
+            if earlier.iter().any(|e| e.group == l.group) {
+                return bad(format!(
+                    "tagLabels[{i}].group: {:?} is mapped twice",
+                    l.group
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// What runs keep to be undone.
@@ -241,7 +281,8 @@ impl std::fmt::Display for InvalidSettings {
 impl Settings {
     /// The settings written only when they hold something (so stored settings stay as they
     /// were before each existed), settings all the same: a patch may name them.
-    const LEFT_OUT_WHEN_EMPTY: [&'static str; 3] = ["fieldDirections", "undo", "customFields"];
+    const LEFT_OUT_WHEN_EMPTY: [&'static str; 4] =
+        ["fieldDirections", "undo", "customFields", "tagLabels"];
 
     /// These settings with `given` (a partial `Settings` object, as the JS API takes it) laid
     /// over them, checked. A key that is not a setting is refused rather than ignored, so a
@@ -321,6 +362,7 @@ impl Settings {
                 crate::store::RUNS_KEPT
             ));
         }
+        self.validate_tag_labels()?;
         if self.crm_view_id.as_deref().is_some_and(str::is_empty) {
             return bad("crmViewId: empty (use null for All)".into());
         }

@@ -1,14 +1,15 @@
 //! Compact text for contacts in tests: `first=Ann last=Lee email=a@x.io#work phone=+1 555 0100
-//! bday=--07-14 company=Acme title=CEO notes=met at a fair addr=1 Main St|Springfield||||US`.
+//! bday=--07-14 company=Acme title=CEO notes=met at a fair addr=1 Main St|Springfield||||US
+//! tag=vip tag=lead`.
 //! A value runs until the next `key=`; `#label` ends an email, phone or address with its label, and
 //! a final `*` flags an email or phone primary (`email=a@x.io#work*`); `-` alone is an empty
 //! contact.
 
 use super::model::{Address, Birthday, Contact, Email, Phone};
 
-const KEYS: [&str; 12] = [
+const KEYS: [&str; 13] = [
     "prefix", "first", "middle", "last", "suffix", "email", "phone", "addr", "bday", "company",
-    "title", "notes",
+    "title", "notes", "tag",
 ];
 
 pub fn contact(text: &str) -> Contact {
@@ -72,6 +73,7 @@ pub fn contact(text: &str) -> Contact {
             "company" => c.company = value,
             "title" => c.title = value,
             "notes" => c.notes = value,
+            "tag" => c.tags = super::labels::tag_set(c.tags.drain(..).chain([value])),
             _ => unreachable!("KEYS lists every key"),
         }
     }

@@ -11,6 +11,7 @@ use gcontacts_sync_core::json::{self, FromJson};
 use gcontacts_sync_core::people::wire::{self, *};
 use gcontacts_sync_core::sync::direction::{FieldDirection, FieldDirections};
 use gcontacts_sync_core::sync::engine::Journal;
+use gcontacts_sync_core::sync::labels::TagLabel;
 use gcontacts_sync_core::sync::model::{
     self, Birthday as CoreBirthday, Contact, CrmContact, Email, Field, GoogleContact, Phone, Photo,
     Side,
@@ -479,6 +480,7 @@ fn contact() -> Contact {
             data: "data:image/png;base64,iVBORw0K".into(),
         }),
         custom: [("cust".to_string(), "42".to_string())].into(),
+        tags: vec!["vip".into()],
     }
 }
 
@@ -657,6 +659,7 @@ fn host_contact() -> CrmContactDto {
         read_only_reason: s("Owned by Bob"),
         photo: s("data:image/png;base64,iVBORw0K"),
         custom: Some([("cust".to_string(), "42".to_string())].into()),
+        tags: Some(strings(&["vip"])),
     }
 }
 
@@ -704,6 +707,7 @@ fn every_host_contract_type_reads_back_what_it_writes_under_the_same_keys() {
             read_only_reason: None,
             photo: None,
             custom: None,
+            tags: None,
         },
     );
     check(
@@ -764,6 +768,10 @@ fn the_settings_and_the_run_journal_read_back_what_they_write_under_the_same_key
             },
         )]
         .into(),
+        tag_labels: vec![TagLabel {
+            tag: "vip".into(),
+            group: "contactGroups/vip".into(),
+        }],
     };
     check("Settings", settings, Settings::default());
     check(

@@ -19,6 +19,7 @@ mod harness;
 mod held;
 mod inputs;
 mod json;
+mod labels;
 mod lease;
 mod matching;
 mod photo_directions;

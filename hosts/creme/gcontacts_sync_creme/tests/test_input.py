@@ -28,7 +28,7 @@ json_values = st.recursive(
 # Bodies shaped like the endpoints' own, with anything in their slots.
 contact_fields = st.dictionaries(
     st.sampled_from(['lastName', 'firstName', 'prefix', 'birthday', 'status', 'company', 'emails', 'phones',
-                     'addresses', 'notes', 'nickname', 'custom']),
+                     'addresses', 'notes', 'tags', 'nickname', 'custom']),
     json_values, max_size=4,
 )
 bodies = st.one_of(

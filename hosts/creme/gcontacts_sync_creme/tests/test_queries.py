@@ -1,10 +1,10 @@
 """Reading contacts costs a fixed number of SQL queries per call, whatever the call holds: a query
-per contact (its labels, addresses, status, employer) made a page of 1,000 take seconds."""
+per contact (its labels, addresses, status, employer, properties) made a page of 1,000 take seconds."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from creme.creme_core.models import CremeEntity
+from creme.creme_core.models import CremeEntity, CremePropertyType
 from creme.persons import constants as pconst
 
 from .. import mapping
@@ -28,6 +28,7 @@ def full(name, i):
         'title': 'Engineer',
         'status': pconst.REL_SUB_PROSPECT,
         'notes': 'n' * 100,
+        'tags': ['Paged'],
     }
 
 
@@ -38,6 +39,7 @@ class QueriesPerCallTests(ApiTestCase):
         root = cls.get_root_user()
         if not Organisation.objects.filter_managed_by_creme().exists():
             Organisation.objects.create(user=root, name='Us', is_managed=True)
+        CremePropertyType.objects.get_or_create(text='Paged')
 
         # The writes of `contacts/create`, made once for the class: 10 contacts, then 200.
         def make(name, n):
@@ -63,6 +65,7 @@ class QueriesPerCallTests(ApiTestCase):
             self.assertEqual(c['emails'][0]['type'], 'work', c)
             self.assertEqual(c['status'], pconst.REL_SUB_PROSPECT, c)
             self.assertTrue(c['company'].startswith('Employer '), c)
+            self.assertEqual(c['tags'], ['Paged'], c)
 
     def page(self, ids, client=None):
         """`contacts/list` for exactly the contacts `ids` (made one after another)."""

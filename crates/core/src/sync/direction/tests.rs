@@ -69,7 +69,7 @@ fn an_unknown_field_or_direction_is_refused_by_name() {
         err(serde_json::json!({"fieldDirections": {"nickname": "both"}})),
         "settings: fieldDirections: unknown variant `nickname`, expected one of `prefix`, \
          `firstName`, `middleName`, `lastName`, `suffix`, `emails`, `phones`, `addresses`, \
-         `birthday`, `company`, `title`, `notes`, `photo`"
+         `birthday`, `company`, `title`, `notes`, `tags`, `photo`"
     );
     assert_eq!(
         err(serde_json::json!({"fieldDirections": {"notes": "up"}})),

@@ -23,7 +23,13 @@ impl Engine {
         let mut good = Vec::new();
         for item in items {
             match item {
-                Ok(c) => good.push(c),
+                Ok(mut c) => {
+                    let own = self.labels().split_crm(&mut c.contact);
+                    if !own.is_empty() {
+                        self.crm_own_tags.insert(c.id.clone(), own);
+                    }
+                    good.push(c)
+                }
                 Err(bad) => {
                     let message = match &bad.id {
                         Some(id) => format!("CRM contact {id} skipped: {}", bad.message),

@@ -9,8 +9,9 @@ use crate::people::wire::{
 };
 use crate::sync::custom;
 use crate::sync::error::ErrorCode;
+use crate::sync::labels::Labels;
 use crate::sync::mapping::{self, apply_to_person};
-use crate::sync::model::{Millis, Side};
+use crate::sync::model::{Field, Millis, Side};
 use crate::sync::settings::TargetGroup;
 
 /// Reads the answer to a batch update. Every update sends a `readMask`, so Google's answer
@@ -37,6 +38,16 @@ fn find_group(groups: &[ContactGroup], name: &str) -> Option<String> {
 }
 
 impl Engine {
+    /// The settings' tags and labels, when the host holds tags; else none (every CRM tag is the
+    /// CRM's own, and no membership a tag).
+    pub(super) fn labels(&self) -> Labels<'_> {
+        if self.config.capabilities.tags {
+            self.settings.labels()
+        } else {
+            Labels(&[])
+        }
+    }
+
     /// A linked contact listed as it was when its link was recorded: the link's etag, its tag
     /// and no other, in a group planning reads. Planning would find nothing changed on Google's
     /// side, so only its resource name is kept, not the person: an echo of the last run's
@@ -87,8 +98,9 @@ impl Engine {
                 (self.config.capabilities).keep_beyond(&u.contact, &google, base, region)
             });
             let contact = limited.as_ref().unwrap_or(&u.contact);
+            let fields = u.fields();
             let (mut p, changed) =
-                apply_to_person(person, contact, &u.fields(), self.settings.region());
+                apply_to_person(person, contact, &fields, self.settings.region());
             mask.extend(changed.into_iter().map(String::from));
             if custom::write(
                 &mut p,
@@ -97,6 +109,9 @@ impl Engine {
                 self.custom_table(),
             ) {
                 mask.push("userDefined".to_string());
+            }
+            if fields.contains(&Field::Tags) && self.labels().apply(&mut p, &u.contact.tags) {
+                mask.push("memberships".to_string());
             }
             // Every write to a linked contact makes sure it carries the tag, whether or not the
             // plan saw it missing (a tag write that failed, a person the listing did not show).

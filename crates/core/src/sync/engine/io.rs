@@ -7,6 +7,7 @@ use crate::people::tag;
 use crate::people::wire::{ModifyContactGroupMembersRequest, Person};
 use crate::sync::custom;
 use crate::sync::error::ErrorCode;
+use crate::sync::labels::tag_set;
 use crate::sync::mapping::new_person;
 use crate::sync::model::{Contact, CrmContact, Field, Millis};
 use serde::Serialize;
@@ -324,6 +325,7 @@ impl Engine {
                         );
                         let keys: Vec<&str> = c.contact.custom.keys().map(String::as_str).collect();
                         custom::write(&mut p, &c.contact.custom, &keys, self.custom_table());
+                        self.labels().apply(&mut p, &c.contact.tags);
                         p
                     })
                     .collect();
@@ -434,9 +436,13 @@ impl Engine {
                     .iter()
                     .map(|&i| {
                         let u = &plan.updates[i];
+                        let mut contact = u.written();
+                        if let Some(own) = self.crm_own_tags.get(&u.crm_id) {
+                            contact.tags = tag_set(contact.tags.into_iter().chain(own.clone()));
+                        }
                         CrmUpdate {
                             id: u.crm_id.clone(),
-                            contact: u.written(),
+                            contact,
                             fields: u.fields(),
                             status: u.status.clone(),
                             if_modified_at: seen.get(u.crm_id.as_str()).map(|c| c.modified_at),

@@ -146,6 +146,9 @@ pub struct Engine {
     candidates_read: bool,
     /// CRM ids the host returned as invalid records: present, but not readable this run.
     crm_invalid: Vec<String>,
+    /// The CRM's own tags of each contact read (those no label stands for), by CRM id: set
+    /// aside before planning and put back in every write of the contact's tags.
+    crm_own_tags: HashMap<String, Vec<String>>,
     /// Page tokens (and change-feed cursors) already asked for, by listing: a repeat would loop.
     pages_seen: Vec<String>,
     /// Full listings restarted after an expired sync token.
@@ -226,6 +229,7 @@ impl Engine {
             all_crm_loaded: false,
             candidates_read: false,
             crm_invalid: Vec::new(),
+            crm_own_tags: HashMap::new(),
             pages_seen: Vec::new(),
             restarts: 0,
             prior_attempts: 0,
@@ -467,13 +471,15 @@ impl Engine {
         )
     }
 
-    /// A person as the sync sees it, its custom fields included.
+    /// A person as the sync sees it, its custom fields and the tags its memberships stand for
+    /// included.
     fn read_google(
         &self,
         person: &crate::people::wire::Person,
     ) -> Result<crate::sync::model::GoogleContact, crate::sync::mapping::MappingError> {
         let mut g = crate::sync::mapping::google_contact(person, &self.config.instance_id)?;
         g.contact.custom = crate::sync::custom::read(person, self.custom_table());
+        g.contact.tags = self.labels().google_tags(&g.groups);
         Ok(g)
     }
 

@@ -1,4 +1,4 @@
-//! The item-by-item merge of the list fields (emails, phones, addresses), keyed by normalized
+//! The item-by-item merge of the list fields (emails, phones, addresses, tags), keyed by normalized
 //! value, with their labels and primary flag.
 
 use super::{Merger, Pick};
@@ -37,6 +37,18 @@ pub(super) const ADDRESS: ListKind<'static, Address> = ListKind {
     kind: |a| &a.kind,
     set_kind: |a, k| a.kind = k,
     show: |a| a.one_line(),
+    primary: None,
+};
+
+/// A tag has no label: every tag's is this empty one.
+static NO_KIND: String = String::new();
+
+/// CRM tags (Google labels on Google's side, `crate::sync::labels`): a set, keyed as text.
+pub(super) const TAG: ListKind<'static, String> = ListKind {
+    key: &|t: &String| text_key(t),
+    kind: |_| &NO_KIND,
+    set_kind: |_, _| {},
+    show: |t| t.trim().to_string(),
     primary: None,
 };
 

@@ -511,11 +511,11 @@ fn every_combination_of_primary_flags_reaches_a_fixed_point() {
 fn copying_fields_writes_each_field_into_its_own_slot_and_no_other() {
     let from = contact(
         "prefix=Dr first=Ann middle=B last=Lee suffix=Jr email=a@x.io phone=+1 555 0100 \
-         addr=1 Main St|Springfield bday=1990-07-14 company=Acme title=CEO notes=met at a fair",
+         addr=1 Main St|Springfield bday=1990-07-14 company=Acme title=CEO notes=met at a fair tag=vip",
     );
     let to = contact(
         "prefix=Mr first=Bo middle=C last=Kim suffix=Sr email=b@y.io phone=+1 555 0199 \
-         addr=2 Side St|Shelbyville bday=--01-02 company=Initech title=CTO notes=old friend",
+         addr=2 Side St|Shelbyville bday=--01-02 company=Initech title=CTO notes=old friend tag=lead",
     );
     let mut all = to.clone();
     copy_fields(&mut all, &from, &Field::ALL);
@@ -531,3 +531,4 @@ fn copying_fields_writes_each_field_into_its_own_slot_and_no_other() {
 }
 
 mod directions;
+mod tags;

@@ -439,6 +439,7 @@ impl Plan {
             write_google: false,
             // The image is put back on the side it was taken from, whichever way fields flow.
             directions: Default::default(),
+            custom: crate::sync::custom::NONE,
         });
         let diffs: Vec<_> = m
             .crm

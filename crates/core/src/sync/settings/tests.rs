@@ -166,11 +166,14 @@ fn every_setting_can_be_named_in_a_patch_even_one_left_out_while_empty() {
     assert!(props.len() > 15, "{} settings", props.len());
     for p in &props {
         // The value the settings hold, or for one left out its empty value: an empty object
-        // for an object, else null.
+        // for an object, an empty list for a list, else null.
         let object = |t: &Ts| matches!(t, Ts::Object { .. } | Ts::Record(_));
+        let list = |t: &Ts| matches!(t, Ts::Array(_));
         let empty = match &p.ty {
             Ts::Union(ts) if ts.iter().any(object) => serde_json::json!({}),
+            Ts::Union(ts) if ts.iter().any(list) => serde_json::json!([]),
             t if object(t) => serde_json::json!({}),
+            t if list(t) => serde_json::json!([]),
             _ => Value::Null,
         };
         let v = current.get(&p.key).cloned().unwrap_or(empty);

@@ -14,7 +14,7 @@ use proptest::prelude::*;
 /// `dirs`: the directions as the settings write them (`notes=googleToCrm emails=crmToGoogle`);
 /// `input`: `base:`, `crm:` and `google:` lines as in `check`. Answers the merge rendered, its
 /// held differences one per line after the writes, then the new base's `fields`.
-fn directed(dirs: &str, input: &str, fields: &[Field]) -> String {
+pub(super) fn directed(dirs: &str, input: &str, fields: &[Field]) -> String {
     let directions = parse(dirs);
     let mut base = None;
     let (mut crm, mut google) = (Contact::default(), Contact::default());
@@ -69,6 +69,7 @@ fn shown(c: &Contact, f: Field) -> String {
             .collect::<Vec<_>>()
             .join(","),
         Field::Birthday => c.birthday.map(|b| b.to_string()).unwrap_or_default(),
+        Field::Tags => c.tags.join(", "),
         _ => crate::sync::merge::text(c, f).to_string(),
     }
 }
