@@ -17,6 +17,7 @@
 | notes               | description                                                           |
 | status              | the relation to the managed organisation: customer, prospect,         |
 |                     | suspect or inactive customer (see `STATUSES`)                         |
+| photo               | image: the contact's photograph, a document (photos.py)               |
 | modifiedAt          | modified (bumped when an address or the employer changes)             |
 """
 
@@ -62,6 +63,8 @@ CAPABILITIES = {
     'phones': 2,
     # The plugin's storage is kept in Creme's database: every device of the user shares it.
     'sharedStorage': True,
+    # The contact's image (photos.py).
+    'photo': True,
 }
 
 # What a storage write's request takes besides its value: the key, the JSON around them.
@@ -93,7 +96,7 @@ LIST_FIELDS = {
     'phones': {'value', 'type', 'primary'},
     'addresses': {'street', 'extended', 'city', 'region', 'postalCode', 'country', 'countryCode', 'type'},
 }
-IGNORED_FIELDS = {'id', 'modifiedAt', 'editable', 'readOnlyReason'}
+IGNORED_FIELDS = {'id', 'modifiedAt', 'editable', 'readOnlyReason', 'photo'}
 
 
 class InvalidInput(ValueError):
@@ -190,8 +193,10 @@ def to_contracts(contacts, user) -> list:
     """The `CrmContact`s of `contacts` as `user` sees them, in their order: `editable` false, with
     Creme's reason, where the user may not change one, and the employer's name only when the user
     may view the employer."""
+    from . import photos
     contacts = list(contacts)
     related = _related(user, [c.id for c in contacts])
+    related['photos'] = photos.photos(contacts, user)
     return [_contract(c, user, related) for c in contacts]
 
 
@@ -233,6 +238,9 @@ def _contract(c, user, related) -> dict:
     if employer is not None:
         text['company'] = employer.name
     out.update({k: v for k, v in text.items() if v})
+    photo = related.get('photos', {}).get(c.id)
+    if photo:
+        out['photo'] = photo
     return out
 
 
