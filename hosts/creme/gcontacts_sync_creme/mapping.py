@@ -19,6 +19,7 @@
 |                     | suspect or inactive customer (see `STATUSES`)                         |
 | custom              | the contacts' custom fields (custom.py)                               |
 | tags                | the texts of its properties' types (`tags.py`)                        |
+| photo               | image: the contact's photograph, a document (photos.py)               |
 | modifiedAt          | modified (bumped when an address, the employer, a property or a       |
 |                     | custom value changes)                                                 |
 """
@@ -37,7 +38,7 @@ from creme.persons.models import Civility, Position
 
 from . import custom
 from . import tags as ctags
-from .models import ContactLabels
+from .models import ContactLabels, storage_max_value_bytes
 
 Contact = persons.get_contact_model()
 Organisation = persons.get_organisation_model()
@@ -69,24 +70,9 @@ CAPABILITIES = {
     'phones': 2,
     # The plugin's storage is kept in Creme's database: every device of the user shares it.
     'sharedStorage': True,
+    # The contact's image (photos.py).
+    'photo': True,
 }
-
-# What a storage write's request takes besides its value: the key, the JSON around them.
-STORAGE_REQUEST_OVERHEAD = 16 * 1024
-# The plugin's own default, used when Django accepts bodies of any size.
-STORAGE_MAX_VALUE_DEFAULT = 512 * 1024
-
-
-def storage_max_value_bytes():
-    """The longest value the plugin may store (`capabilities.storageMaxValueBytes`): a storage
-    write sends its value as a JSON string, which escaping may double, in a body Django refuses
-    past DATA_UPLOAD_MAX_MEMORY_SIZE."""
-    from django.conf import settings
-    limit = getattr(settings, 'DATA_UPLOAD_MAX_MEMORY_SIZE', None)
-    if limit is None:
-        return STORAGE_MAX_VALUE_DEFAULT
-    return max((limit - STORAGE_REQUEST_OVERHEAD) // 2, 16 * 1024)
-
 
 def capabilities():
     """The host contract's `capabilities`, with the storage limit of this installation's
@@ -105,7 +91,7 @@ LIST_FIELDS = {
     'addresses': {'street', 'extended', 'city', 'region', 'postalCode', 'country', 'countryCode', 'type'},
 }
 TAGS = 'tags'
-IGNORED_FIELDS = {'id', 'modifiedAt', 'editable', 'readOnlyReason'}
+IGNORED_FIELDS = {'id', 'modifiedAt', 'editable', 'readOnlyReason', 'photo'}
 
 
 class InvalidInput(ValueError):
@@ -206,12 +192,14 @@ def to_contracts(contacts, user) -> list:
     """The `CrmContact`s of `contacts` as `user` sees them, in their order: `editable` false, with
     Creme's reason, where the user may not change one, and the employer's name only when the user
     may view the employer."""
+    from . import photos
     contacts = list(contacts)
     ids = [c.id for c in contacts]
     related = _related(user, ids)
     fields = custom.declared()
     if fields:
         related['custom'] = custom.values(fields, ids)
+    related['photos'] = photos.photos(contacts, user)
     return [_contract(c, user, related) for c in contacts]
 
 
@@ -257,6 +245,9 @@ def _contract(c, user, related) -> dict:
         out['custom'] = related['custom'].get(c.id, {})
     if related['tags'].get(c.id):
         out['tags'] = related['tags'][c.id]
+    photo = related.get('photos', {}).get(c.id)
+    if photo:
+        out['photo'] = photo
     return out
 
 

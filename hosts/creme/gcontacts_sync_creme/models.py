@@ -65,3 +65,19 @@ class ContactLabels(models.Model):
     email = models.CharField(max_length=100, blank=True)
     phone = models.CharField(max_length=100, blank=True)
     mobile = models.CharField(max_length=100, blank=True)
+
+
+# What a storage write's request takes besides its value: the key, the JSON around them.
+STORAGE_REQUEST_OVERHEAD = 16 * 1024
+# The plugin's own default, used when Django accepts bodies of any size.
+STORAGE_MAX_VALUE_DEFAULT = 512 * 1024
+
+
+def storage_max_value_bytes():
+    """The longest value the plugin may store (`capabilities.storageMaxValueBytes`): a storage
+    write sends its value as a JSON string, which escaping may double, in a body Django refuses
+    past DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    limit = getattr(settings, 'DATA_UPLOAD_MAX_MEMORY_SIZE', None)
+    if limit is None:
+        return STORAGE_MAX_VALUE_DEFAULT
+    return max((limit - STORAGE_REQUEST_OVERHEAD) // 2, 16 * 1024)

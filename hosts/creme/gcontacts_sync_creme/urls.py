@@ -11,6 +11,7 @@ urlpatterns = [
     re_path(r'^api/contacts/update$', views.contacts_update, name='gcontacts_sync_creme__contacts_update'),
     re_path(r'^api/contacts/remove$', views.contacts_remove, name='gcontacts_sync_creme__contacts_remove'),
     re_path(r'^api/contacts/restore$', views.contacts_restore, name='gcontacts_sync_creme__contacts_restore'),
+    re_path(r'^api/contacts/set-photos$', views.contacts_set_photos, name='gcontacts_sync_creme__contacts_set_photos'),
     re_path(r'^api/views$', views.views, name='gcontacts_sync_creme__views'),
     re_path(r'^api/statuses$', views.statuses, name='gcontacts_sync_creme__statuses'),
     re_path(r'^api/storage$', views.storage, name='gcontacts_sync_creme__storage'),

@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from creme.creme_core.core.exceptions import SpecificProtectedError
 from creme.creme_core.models import EntityCredentials, EntityFilter
 
-from . import custom, mapping
+from . import custom, mapping, photos
 from .jsonapi import EPOCH, ApiError, api, count, invalid, page_token, parse_cursor, pk_of, storable_text, time_of
 from .mapping import Contact
 from .models import ContactTombstone, Installation, PluginStorage
@@ -311,6 +311,27 @@ def contacts_restore(request, body):
         if c.is_deleted:
             c.restore()
     return mapping.to_contracts(back, user)
+
+
+@api('POST')
+def contacts_set_photos(request, body):
+    """Sets or removes contacts' photos (`capabilities.photo`): `items` of `{ id, photo }`, a photo a
+    `data:` URL of a JPEG or PNG of at most 1 MiB, or null to remove it (photos.py)."""
+    user = request.user
+    raw = _list_arg(body, 'items')
+    wanted = []
+    for n, item in enumerate(raw):
+        if not isinstance(item, dict) or not isinstance(item.get('id'), str) or 'photo' not in item:
+            raise invalid(f'items[{n}] must be an object with a string "id" and a "photo"')
+        try:
+            wanted.append((item['id'], photos.decode(item['photo'], f'items[{n}]')))
+        except photos.InvalidPhoto as e:
+            raise invalid(str(e))
+    contacts = _writable(user, [i for i, _p in wanted], user.has_perm_to_change, 'change')
+    with transaction.atomic():
+        for c, (_id, decoded) in zip(contacts, wanted):
+            photos.set_photo(user, c, decoded)
+    return {}
 
 
 @api('GET')

@@ -357,6 +357,10 @@ export function createCremeHost(api, boot, pluginRoot, ui = createUi()) {
         await call(api, "contacts/remove", { body: { ids } });
       },
       restore: (ids) => call(api, "contacts/restore", { body: { ids } }),
+      // The contact's image in Creme (`capabilities.photo`).
+      setPhotos: async (items) => {
+        await call(api, "contacts/set-photos", { body: { items } });
+      },
       // The contact's detail page, from the app's URL template ("{id}" in place of the id).
       ...(contactUrl ? { url: (/** @type {string} */ id) => contactUrl.replace("{id}", encodeURIComponent(id)) } : {}),
     },
