@@ -448,7 +448,11 @@ export interface Plan {
   googleLimit?: number;
   /** The fields whose direction changed since the last sync that applied its writes: a sync
    *  writes under the new directions only by applying a preview that shows them. */
-  directionChanges: { field: ContactField | "photo"; before: FieldDirection; after: FieldDirection }[];
+  directionChanges: {
+    /** A custom field's change names it by `key` and `label`. */
+    field: ContactField | "photo"; key?: string; label?: string;
+    before: FieldDirection; after: FieldDirection;
+  }[];
   /** Differences of linked contacts not written on `held.side` because of their field's
    *  direction: `before` is kept there, `after` not copied. */
   byDirection: {

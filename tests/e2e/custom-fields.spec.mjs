@@ -5,7 +5,7 @@
 import { test, expect } from "./playwright.mjs";
 import {
   EMULATOR, afterPropagation, connectAccount, crmContacts, freshEmail, go, googleContacts, linkedTo, openDemo,
-  openSettings, panel, shot, syncNow, toast,
+  openSettings, panel, panelAction, shot, syncNow, toast,
 } from "./helpers.mjs";
 
 /** Edits a Google contact through the People API, as a phone would, with the account's token. */
@@ -106,7 +106,14 @@ test("a custom field named otherwise in the settings and sent CRM → Google onl
     const [now] = await host.contacts.get([id]);
     await host.contacts.update([{ id, fields: { custom: { customerNumber: "7" } }, ifModifiedAt: now.modifiedAt }]);
   }, c.id);
-  expect(await syncNow(page)).toContain("300 created in Google");
+  // The first sync under a field's new direction is previewed first, naming the change.
+  await panelAction(page, "Sync now");
+  await expect(p.locator(".gcs-messages")).toContainText("The direction of some fields changed since the last sync, so this sync changed nothing");
+  await p.getByRole("button", { name: "Show the preview", exact: true }).click();
+  const plan = p.getByRole("region", { name: "Preview", exact: true });
+  await expect(plan.locator("[data-gcs-directions]")).toContainText("Direction changed: Customer number: CRM → Google only (was Both ways)");
+  await plan.getByRole("button", { name: "Apply", exact: true }).click();
+  await expect(p.locator(".gcs-messages")).toContainText("300 created in Google");
   expect(await googleCustom(email, c.id)).toEqual({ Kundennummer: "7" });
 
   const [g] = linkedTo(await googleContacts(email), c.id);

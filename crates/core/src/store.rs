@@ -222,6 +222,7 @@ json_struct! {
         /// Keys too common to be evidence: few, so in the header.
         common_keys: Vec<String> = "commonKeys" [skip_empty],
         field_directions: crate::sync::direction::FieldDirections = "fieldDirections" [skip_empty],
+        custom_directions: BTreeMap<String, crate::sync::direction::FieldDirection> = "customDirections" [skip_empty],
         pending: Pending = "pending" [default],
     }
 }
@@ -368,6 +369,7 @@ pub fn load_state(account: &str, values: &[Option<String>]) -> Result<Loaded, Un
         state.past_limit = h.past_limit;
         state.common_keys = h.common_keys;
         state.field_directions = h.field_directions;
+        state.custom_directions = h.custom_directions;
         state.pending = h.pending;
     }
     if torn {
@@ -513,6 +515,7 @@ pub fn save_changes(
         past_limit: state.past_limit.clone(),
         common_keys: state.common_keys.clone(),
         field_directions: state.field_directions,
+        custom_directions: state.custom_directions.clone(),
         pending: state.pending.clone(),
     };
     // Invariant: plain data, as in `wrap_value`.

@@ -81,7 +81,7 @@ function directionLabel(d) {
  */
 export function directionLines(plan) {
   const lines = (plan.directionChanges || []).map((c) =>
-    `Direction changed: ${fieldLabel(c.field)}: ${directionLabel(c.after)} (was ${directionLabel(c.before)})`);
+    `Direction changed: ${fieldLabel(c.field, c.label)}: ${directionLabel(c.after)} (was ${directionLabel(c.before)})`);
   for (const x of plan.byDirection || []) {
     const side = x.held.side === "crm" ? "the CRM" : "Google";
     lines.push(`Not written to ${side} (${fieldLabel(x.held.field, x.held.label)}: ${directionLabel(x.held.direction)}): ${x.name || "(no name)"} keeps ${JSON.stringify(x.held.before)}, not ${JSON.stringify(x.held.after)}`);

@@ -118,6 +118,35 @@ impl<'a> CustomTable<'a> {
         self.fields.is_empty()
     }
 
+    /// The declared fields' directions that are not both ways, by key: what a run applies
+    /// under, kept to tell a change of them at the next run.
+    pub fn directions(&self) -> BTreeMap<String, FieldDirection> {
+        (self.entries())
+            .filter(|e| e.direction != FieldDirection::Both)
+            .map(|e| (e.field.key.clone(), e.direction))
+            .collect()
+    }
+
+    /// The declared fields whose direction is not the one last `applied`: the preview shows
+    /// them and a run that writes waits for it.
+    pub fn changes_from(
+        &self,
+        applied: &BTreeMap<String, FieldDirection>,
+    ) -> Vec<super::direction::DirectionChange> {
+        (self.entries())
+            .filter_map(|e| {
+                let before = applied.get(&e.field.key).copied().unwrap_or_default();
+                (before != e.direction).then(|| super::direction::DirectionChange {
+                    field: super::model::Field::Custom.as_str(),
+                    key: e.field.key.clone(),
+                    label: e.field.label.clone(),
+                    before,
+                    after: e.direction,
+                })
+            })
+            .collect()
+    }
+
     /// `custom` with only the keys that flow onto `side` (what a create there copies).
     pub fn create_on(
         &self,

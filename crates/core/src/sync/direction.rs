@@ -148,6 +148,8 @@ impl FieldDirections {
             .filter(|(_, before, after)| before != after)
             .map(|(field, before, after)| DirectionChange {
                 field,
+                key: String::new(),
+                label: String::new(),
                 before,
                 after,
             })
@@ -225,18 +227,28 @@ fn js_name<S: serde::Serializer>(f: &Field, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// One field whose direction changed since the last run that applied: the preview shows it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DirectionChange {
-    /// The field's settings key (`ContactField`, or [`PHOTO`]).
+    /// The field's settings key (`ContactField`, or [`PHOTO`]); `custom` for a custom field,
+    /// named by its key and label.
     pub field: &'static str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub label: String,
     pub before: FieldDirection,
     pub after: FieldDirection,
 }
 
 impl fmt::Display for DirectionChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}, was {}", self.field, self.after, self.before)
+        let name = if self.label.is_empty() {
+            self.field
+        } else {
+            &self.label
+        };
+        write!(f, "{name}: {}, was {}", self.after, self.before)
     }
 }
 

@@ -460,6 +460,12 @@ impl<'a> Planner<'a> {
     fn run(mut self) -> Plan {
         let applied = &self.input.state.field_directions;
         self.out.direction_changes = applied.changes_to(&self.input.settings.field_directions);
+        let custom = crate::sync::custom::CustomTable::new(
+            &self.input.capabilities.custom,
+            &self.input.settings.custom_fields,
+        );
+        (self.out.direction_changes)
+            .extend(custom.changes_from(&self.input.state.custom_directions));
         for g in self.unlinked_google() {
             if let Some(tag) = g.tag.as_deref() {
                 self.tagged.entry(tag).or_default().push(g);

@@ -8,7 +8,7 @@
 //! the state sharded, through [`crate::store`], whose layout carries its own version.)
 
 use super::change::LastChange;
-use super::direction::FieldDirections;
+use super::direction::{FieldDirection, FieldDirections};
 use super::model::{Contact, GoogleContact, Millis, Side};
 use crate::{json, json_struct};
 use std::collections::{BTreeMap, BTreeSet};
@@ -140,6 +140,8 @@ json_struct! {
         /// The field directions of the last run that applied its writes under them: until a
         /// run applies a preview made under the settings' directions, runs that write refuse to.
         pub field_directions: FieldDirections = "fieldDirections" [skip_empty],
+        /// The same for the host's custom fields, by key: those not both ways.
+        pub custom_directions: BTreeMap<String, FieldDirection> = "customDirections" [skip_empty],
         /// Deletions held before they are made.
         pub pending: Pending = "pending" [default],
     }
@@ -163,6 +165,7 @@ impl Default for AccountState {
             past_limit: Vec::new(),
             common_keys: Vec::new(),
             field_directions: FieldDirections::default(),
+            custom_directions: BTreeMap::new(),
             pending: Pending::default(),
         }
     }

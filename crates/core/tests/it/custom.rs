@@ -4,6 +4,7 @@
 use crate::harness::*;
 use gcontacts_sync_core::sync::custom::{CustomField, CustomSetting, CustomType};
 use gcontacts_sync_core::sync::direction::FieldDirection;
+use gcontacts_sync_core::sync::plan::Scope;
 use serde_json::{json, Value};
 
 fn declared() -> Vec<CustomField> {
@@ -30,6 +31,23 @@ fn user_defined(p: &Value) -> Vec<(String, String)> {
             (s("key"), s("value"))
         })
         .collect()
+}
+
+/// Previews a run and applies that preview, as the panel's Apply does (a run under directions
+/// not applied before writes only so).
+fn preview_and_apply(w: &mut World) -> String {
+    let shown = w
+        .drive(Drive {
+            preview: true,
+            ..Drive::new(Scope::All)
+        })
+        .expect("a preview runs to its end")
+        .plan
+        .expect("a plan");
+    w.fingerprint = Some(shown.fingerprint.clone());
+    w.run_ok();
+    w.fingerprint = None;
+    shown.to_string()
 }
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -122,7 +140,7 @@ fn a_crm_to_google_custom_field_never_takes_googles_edit() {
     let mut c = person("Ada", "Byron", "ada@x.io");
     c.custom.insert("cust".into(), "7".into());
     let id = w.crm_add(c);
-    w.run_ok();
+    preview_and_apply(&mut w);
     let rn = w.resource_name(&id);
     assert_eq!(
         user_defined(&w.google()[0]),
@@ -185,4 +203,50 @@ fn a_choice_on_a_custom_fields_conflict_settles_that_field_alone() {
         user_defined(&w.google()[0]),
         pairs(&[("Customer number", "3"), ("Language", "de")])
     );
+}
+
+#[test]
+fn a_change_of_a_custom_fields_direction_is_previewed_before_a_run_writes_under_it() {
+    let mut w = World::new();
+    w.capabilities.custom = declared();
+    let mut c = person("Ada", "Byron", "ada@x.io");
+    c.custom.insert("lang".into(), "en".into());
+    let id = w.crm_add(c);
+    w.run_ok();
+    let rn = w.resource_name(&id);
+    w.settings.custom_fields.insert(
+        "lang".into(),
+        CustomSetting {
+            google_key: String::new(),
+            direction: FieldDirection::CrmToGoogle,
+        },
+    );
+    w.em.advance_clock(60_000);
+    w.google_edit(
+        &rn,
+        "userDefined",
+        json!({"userDefined": [{"key": "Language", "value": "fr"}]}),
+    );
+    // A run that writes stops before writing anything, naming the field by its label.
+    let r = w.run();
+    let refusal = (r.report.errors.iter())
+        .find(|e| e.code == gcontacts_sync_core::sync::ErrorCode::PlanChanged)
+        .unwrap_or_else(|| panic!("refused: {:?}", r.report.errors));
+    assert!(
+        refusal
+            .message
+            .contains("Language: CRM → Google only, was both ways"),
+        "{refusal:?}"
+    );
+    assert_eq!(w.crm.contacts[&id].contact.custom["lang"], "en");
+    // The preview shows it; applied, the CRM keeps its value and the next run has nothing new.
+    let shown = preview_and_apply(&mut w);
+    assert!(
+        shown.contains("direction changed: Language: CRM → Google only, was both ways"),
+        "{shown}"
+    );
+    assert_eq!(w.crm.contacts[&id].contact.custom["lang"], "en");
+    let again = w.run();
+    assert!(again.report.errors.is_empty(), "{:?}", again.report.errors);
+    assert_eq!(again.report.updated.crm + again.report.updated.google, 0);
 }

@@ -537,6 +537,7 @@ fn account_state() -> AccountState {
         past_limit: strings(&["35"]),
         common_keys: strings(&["info@example.com"]),
         field_directions: FieldDirections::default().with(Field::Emails, FieldDirection::NotSynced),
+        custom_directions: [("cust".to_string(), FieldDirection::CrmToGoogle)].into(),
         pending: Pending {
             deletions: BTreeMap::from([(
                 "36".to_string(),

@@ -380,6 +380,7 @@ impl Engine {
         let touched = plan.commit(&mut self.state, &self.listing, &outcome, now);
         // The run wrote under the settings' directions, which its preview showed.
         self.state.field_directions = self.settings.field_directions;
+        self.state.custom_directions = self.custom_table().directions();
         self.touched.extend(touched);
         let recorded = plan.record_changes(&mut self.state, &outcome, &self.report.started_at, now);
         self.touched.extend(recorded);
