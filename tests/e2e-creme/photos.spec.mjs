@@ -2,7 +2,10 @@
 // (a document in Creme's "Images" folder), and an image set in Creme appears in Google; a run with
 // no photo changed sends none (the emulator's request counts).
 import { test, expect } from "../e2e/playwright.mjs";
-import { CREME, EMULATOR, admin, api, connect, cremeContacts, freshEmail, googleContacts, linkedTo, login, openSettings, shot, syncNow } from "./creme.mjs";
+import {
+  CREME, EMULATOR, admin, api, connect, cremeContacts, disconnect, freshEmail, googleContacts, linkedTo, login, openSettings, shot,
+  syncNow,
+} from "./creme.mjs";
 
 // Two 1×1 PNG images, one white and one red.
 const WHITE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==";
@@ -54,4 +57,6 @@ test("Creme: a photo set in Google becomes the contact's image, and an image set
   const [gaAfter] = linkedTo(await googleContacts(email), a.id);
   expect(ownPhoto(gaAfter).url).toBe(set.photo.url);
   expect(errors).toEqual([]);
+  // The next tests of this Creme session start with no account of this one's.
+  await disconnect(page, email);
 });

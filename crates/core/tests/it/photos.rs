@@ -302,3 +302,22 @@ fn a_google_photo_the_crm_cannot_take_is_reported_once_and_not_fetched_again() {
         "not fetched again until it changes"
     );
 }
+
+#[test]
+fn the_chosen_contacts_with_photos_sync_to_a_new_account_and_the_run_ends() {
+    let mut w = World::new();
+    let mut ann = person("Ann", "Lee", "ann@x.io");
+    ann.photo = Some(photo::from_data_url(&data_url(JPEG)).unwrap());
+    let ann = w.crm_add(ann);
+    let bo = w.crm_add(person("Bo", "Ng", "bo@x.io"));
+    let r = w
+        .run_with(
+            gcontacts_sync_core::sync::plan::Scope::Contacts {
+                ids: vec![ann.clone(), bo.clone()],
+            },
+            None,
+        )
+        .expect("the run ends");
+    assert!(r.report.errors.is_empty(), "{:?}", r.report.errors);
+    assert_eq!(w.google().len(), 2);
+}
